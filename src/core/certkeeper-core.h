@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The model layer: everything the GUI and the CLI do goes through here. */
+
+#include "ck-certificate.h"
+#include "ck-dn-attribute.h"
+#include "ck-error.h"
+#include "ck-extension.h"
+#include "ck-general-name.h"
+#include "ck-import-item.h"
+#include "ck-import-plan.h"
+#include "ck-importer.h"
+#include "ck-key-usage.h"
+#include "ck-oid.h"
+#include "ck-private-key.h"
+#include "ck-request.h"
+#include "ck-store.h"
+#include "ck-stored-certificate.h"
+#include "ck-stored-key.h"
+#include "ck-stored-request.h"
+#include "ck-utils.h"
+
+G_BEGIN_DECLS
+
+/* Initialises GnuTLS once; safe to call repeatedly. */
+void ck_core_init (void);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define CK_TYPE_GENERAL_NAME (ck_general_name_get_type ())
+
+typedef enum {
+  CK_GENERAL_NAME_DNS,
+  CK_GENERAL_NAME_IP,
+  CK_GENERAL_NAME_EMAIL,
+  CK_GENERAL_NAME_URI,
+  CK_GENERAL_NAME_DN,
+  CK_GENERAL_NAME_UPN,          /* otherName 1.3.6.1.4.1.311.20.2.3 */
+  CK_GENERAL_NAME_OTHER,        /* any other otherName: value is hex of the DER */
+  CK_GENERAL_NAME_REGISTERED_ID,
+} CkGeneralNameKind;
+
+/* A subjectAltName entry (or any GeneralName). */
+typedef struct {
+  CkGeneralNameKind kind;
+  char *value;      /* "www.example.com", "192.0.2.1", "2001:db8::1", … */
+  char *other_oid;  /* for CK_GENERAL_NAME_OTHER and _UPN, else NULL */
+} CkGeneralName;
+
+GType          ck_general_name_get_type   (void) G_GNUC_CONST;
+CkGeneralName *ck_general_name_new        (CkGeneralNameKind kind,
+                                           const char       *value,
+                                           const char       *other_oid);
+CkGeneralName *ck_general_name_copy       (const CkGeneralName *name);
+void           ck_general_name_free       (CkGeneralName *name);
+
+/* "DNS", "IP", "email", "URI", "DN", "UPN", "otherName", "RID": the prefix
+ * used on command lines and in the list view ("DNS:www.example.com"). */
+const char    *ck_general_name_kind_to_string   (CkGeneralNameKind kind);
+gboolean       ck_general_name_kind_from_string (const char        *str,
+                                                 CkGeneralNameKind *kind);
+/* "DNS:www.example.com" */
+char          *ck_general_name_to_string  (const CkGeneralName *name);
+/* Parses "DNS:…", "IP:…", "email:…", "URI:…", "UPN:…"; NULL with @error on
+ * anything malformed (a bad IP address, an empty value). */
+CkGeneralName *ck_general_name_parse      (const char *text,
+                                           GError    **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkGeneralName, ck_general_name_free)
+
+G_END_DECLS

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ck-import-plan.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CkStore CkStore;
+
+/**
+ * CkPasswordFunc:
+ * @item: the locked item (its source names the file and item)
+ * @attempt: 0 the first time, then 1, 2… after wrong passwords
+ * @user_data: closure
+ *
+ * Returns: (transfer full) (nullable): a password (freed with
+ *   g_free after being wiped), or NULL to leave the item locked.
+ */
+typedef char *(*CkPasswordFunc) (CkImportItem *item,
+                                 guint         attempt,
+                                 gpointer      user_data);
+
+#define CK_TYPE_IMPORTER (ck_importer_get_type ())
+G_DECLARE_FINAL_TYPE (CkImporter, ck_importer, CK, IMPORTER, GObject)
+
+/* Reads files or bytes and finds everything in them; builds a CkImportPlan.
+ * Parsing never writes anything. */
+
+/* @store (nullable) is only read, to mark items already in it and to pair
+ * new certificates with keys already stored (and the reverse). */
+CkImporter   *ck_importer_new               (CkStore       *store);
+
+/* Called while adding input, for each encrypted item; it is asked again
+ * after a wrong password until it returns NULL. */
+void          ck_importer_set_password_func (CkImporter    *self,
+                                             CkPasswordFunc func,
+                                             gpointer       user_data,
+                                             GDestroyNotify destroy);
+
+CkImportPlan *ck_importer_get_plan          (CkImporter    *self);
+
+/* FALSE only when the file cannot be read at all (it does not exist, no
+ * permission). Content problems become CK_IMPORT_ITEM_ERROR items. */
+gboolean      ck_importer_add_file          (CkImporter    *self,
+                                             GFile         *file,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
+/* @name names the input in messages ("pasted text"). */
+void          ck_importer_add_bytes         (CkImporter    *self,
+                                             GBytes        *data,
+                                             const char    *name);
+
+/* Opens a locked item of the plan. A wrong password returns FALSE with
+ * CK_ERROR_BAD_PASSWORD and leaves the item locked, so it can be retried. */
+gboolean      ck_importer_unlock            (CkImporter    *self,
+                                             CkImportItem  *item,
+                                             const char    *password,
+                                             GError       **error);
+
+G_END_DECLS

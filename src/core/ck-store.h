@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ck-certificate.h"
+#include "ck-import-plan.h"
+#include "ck-private-key.h"
+#include "ck-request.h"
+#include "ck-stored-certificate.h"
+#include "ck-stored-key.h"
+#include "ck-stored-request.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CK_OBJECT_NONE,
+  CK_OBJECT_CERTIFICATE,
+  CK_OBJECT_KEY,
+  CK_OBJECT_REQUEST,
+} CkObjectKind;
+
+typedef enum {
+  CK_COMMIT_NONE = 0,
+  /* Store keys as plain PKCS#8. Only when the user explicitly chose it. */
+  CK_COMMIT_NO_KEY_PASSPHRASE = 1 << 0,
+} CkCommitFlags;
+
+/* What a commit did. */
+typedef struct {
+  guint certificates;   /* written */
+  guint keys;
+  guint requests;
+  guint skipped;        /* already in the store, or duplicates in the plan */
+  guint requests_issued; /* pending requests that a new certificate fulfilled */
+} CkCommitSummary;
+
+/* Called during a commit with the number of items written so far; return
+ * FALSE to cancel (the transaction is rolled back). */
+typedef gboolean (*CkProgressFunc) (guint    done,
+                                    guint    total,
+                                    gpointer user_data);
+
+#define CK_TYPE_STORE (ck_store_get_type ())
+G_DECLARE_FINAL_TYPE (CkStore, ck_store, CK, STORE, GObject)
+
+/* The on-disk store: one SQLite database (store.db) in a 0700 directory.
+ * Certificates are kept as DER plus the summary columns the list needs;
+ * keys as PKCS#8 encrypted under the user's passphrase; certificates, keys
+ * and requests are linked through their SPKI SHA-256. Importing never
+ * touches trust. */
+
+/* $CERTKEEPER_STORE, else $XDG_DATA_HOME/certkeeper. */
+char         *ck_store_get_default_dir  (void);
+/* Creates the directory (0700) and database (0600) if needed, and migrates
+ * the schema. @dir NULL means the default. Fails with CK_ERROR_STORE when
+ * the database was written by a newer Certkeeper. */
+CkStore      *ck_store_open             (const char   *dir,
+                                         GError      **error);
+const char   *ck_store_get_dir          (CkStore      *self);
+const char   *ck_store_get_path         (CkStore      *self);
+int           ck_store_get_schema_version (CkStore    *self);
+
+/* Live models (transfer none), updated by commits and deletes made through
+ * this CkStore, and by ck_store_reload(). */
+GListModel   *ck_store_get_certificates (CkStore      *self);
+GListModel   *ck_store_get_keys         (CkStore      *self);
+GListModel   *ck_store_get_requests     (CkStore      *self);
+
+/* Re-reads the database, for changes made by another process. */
+gboolean      ck_store_reload           (CkStore      *self,
+                                         GError      **error);
+
+/* Lookups by fingerprint (lower-case hex). 0 when absent. */
+gint64        ck_store_find_certificate (CkStore      *self,
+                                         const char   *sha256);
+gint64        ck_store_find_key         (CkStore      *self,
+                                         const char   *spki_sha256);
+gint64        ck_store_find_request     (CkStore      *self,
+                                         const char   *sha256);
+/* Every certificate for this public key (element-type gint64 in a GArray). */
+GArray       *ck_store_find_certificates_for_key (CkStore    *self,
+                                                  const char *spki_sha256);
+
+/* @ref is a store id ("42") or a unique prefix of a SHA-256 fingerprint
+ * (certificates and requests) or SPKI SHA-256 (keys), hex, with or without
+ * colons. CK_ERROR_NOT_FOUND or CK_ERROR_AMBIGUOUS otherwise. */
+gboolean      ck_store_resolve          (CkStore      *self,
+                                         const char   *ref,
+                                         CkObjectKind *kind,
+                                         gint64       *id,
+                                         GError      **error);
+CkObjectKind  ck_store_get_kind         (CkStore      *self,
+                                         gint64        id);
+
+CkStoredCertificate *ck_store_get_certificate_row (CkStore *self, gint64 id);
+CkStoredKey         *ck_store_get_key_row         (CkStore *self, gint64 id);
+CkStoredRequest     *ck_store_get_request_row     (CkStore *self, gint64 id);
+
+CkCertificate *ck_store_load_certificate (CkStore     *self,
+                                          gint64       id,
+                                          GError     **error);
+CkRequest    *ck_store_load_request      (CkStore     *self,
+                                          gint64       id,
+                                          GError     **error);
+/* Decrypts a stored key. @passphrase is ignored for unencrypted keys;
+ * CK_ERROR_BAD_PASSWORD when wrong. */
+CkPrivateKey *ck_store_load_private_key  (CkStore     *self,
+                                          gint64       id,
+                                          const char  *passphrase,
+                                          GError     **error);
+/* The PKCS#8 blob as stored (encrypted unless the user chose otherwise). */
+GBytes       *ck_store_get_key_pkcs8     (CkStore     *self,
+                                          gint64       id,
+                                          GError     **error);
+
+/* Writes every new item of @plan in one transaction: all or nothing. Items
+ * already in the store and duplicates are skipped and counted. Keys are
+ * encrypted with @key_passphrase; a plan with keys and no passphrase fails
+ * with CK_ERROR_PASSWORD_REQUIRED unless @flags has
+ * CK_COMMIT_NO_KEY_PASSPHRASE. A plan with errors or locked items is
+ * refused (CK_ERROR_INVALID): the caller decides what to drop first. */
+gboolean      ck_store_commit           (CkStore         *self,
+                                         CkImportPlan    *plan,
+                                         const char      *key_passphrase,
+                                         CkCommitFlags    flags,
+                                         CkProgressFunc   progress,
+                                         gpointer         progress_data,
+                                         CkCommitSummary *summary,
+                                         GError         **error);
+
+/* Adds a request generated by Certkeeper under its key, as pending. */
+gint64        ck_store_add_request      (CkStore      *self,
+                                         CkRequest    *request,
+                                         const char   *profile,
+                                         GError      **error);
+
+/* Deletes one object. Deleting a key leaves its certificates; deleting a
+ * certificate puts an issued request back to pending. */
+gboolean      ck_store_delete           (CkStore      *self,
+                                         gint64        id,
+                                         GError      **error);
+
+/* Sets a certificate's or key's label. */
+gboolean      ck_store_set_label        (CkStore      *self,
+                                         gint64        id,
+                                         const char   *label,
+                                         GError      **error);
+
+const char   *ck_object_kind_to_string  (CkObjectKind kind);
+
+G_END_DECLS

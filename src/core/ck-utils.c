@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ck-utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+char *
+ck_hex_encode (const guint8 *data,
+               gsize         len)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *out = g_malloc (len * 2 + 1);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      out[2 * i] = digits[data[i] >> 4];
+      out[2 * i + 1] = digits[data[i] & 0xf];
+    }
+  out[len * 2] = '\0';
+  return out;
+}
+
+char *
+ck_hex_format_colons (const char *hex)
+{
+  gsize len = strlen (hex);
+  GString *out = g_string_sized_new (len + len / 2);
+
+  for (gsize i = 0; i < len; i += 2)
+    {
+      if (i > 0)
+        g_string_append_c (out, ':');
+      g_string_append_c (out, g_ascii_toupper (hex[i]));
+      if (i + 1 < len)
+        g_string_append_c (out, g_ascii_toupper (hex[i + 1]));
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+ck_hex_normalize (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isxdigit (*p))
+        g_string_append_c (out, g_ascii_tolower (*p));
+      else if (*p == ':' || *p == ' ' || *p == '-')
+        continue;
+      else
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+digest_hex (GChecksumType type,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (type);
+
+  g_checksum_update (sum, data, len);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+char *
+ck_sha256_hex (const guint8 *data,
+               gsize         len)
+{
+  return digest_hex (G_CHECKSUM_SHA256, data, len);
+}
+
+char *
+ck_sha1_hex (const guint8 *data,
+             gsize         len)
+{
+  return digest_hex (G_CHECKSUM_SHA1, data, len);
+}
+
+GBytes *
+ck_bytes_from_datum (const gnutls_datum_t *datum)
+{
+  return g_bytes_new (datum->data, datum->size);
+}
+
+void
+ck_datum_clear (gnutls_datum_t *datum)
+{
+  if (datum->data != NULL)
+    {
+      gnutls_memset (datum->data, 0, datum->size);
+      gnutls_free (datum->data);
+    }
+  datum->data = NULL;
+  datum->size = 0;
+}
+
+gboolean
+ck_file_set_contents_private (const char *path,
+                              const void *data,
+                              gsize       len,
+                              int         mode,
+                              GError    **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  const guint8 *p = data;
+  gsize left = len;
+  int fd;
+
+  /* mkstemp creates the file 0600, so a key is never readable by others,
+   * not even for a moment. */
+  fd = g_mkstemp_full (tmpl, O_WRONLY, 0600);
+  if (fd < 0)
+    {
+      int err = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+                   "%s: %s", path, g_strerror (err));
+      return FALSE;
+    }
+
+  while (left > 0)
+    {
+      ssize_t n = write (fd, p, left);
+      if (n < 0)
+        {
+          int err = errno;
+          if (err == EINTR)
+            continue;
+          close (fd);
+          g_unlink (tmpl);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+                       "%s: %s", path, g_strerror (err));
+          return FALSE;
+        }
+      p += n;
+      left -= n;
+    }
+
+  if (fchmod (fd, mode) != 0 || fsync (fd) != 0 || close (fd) != 0)
+    {
+      int err = errno;
+      g_unlink (tmpl);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+                   "%s: %s", path, g_strerror (err));
+      return FALSE;
+    }
+
+  if (g_rename (tmpl, path) != 0)
+    {
+      int err = errno;
+      g_unlink (tmpl);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+                   "%s: %s", path, g_strerror (err));
+      return FALSE;
+    }
+  return TRUE;
+}

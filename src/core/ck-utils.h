@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <gnutls/gnutls.h>
+
+G_BEGIN_DECLS
+
+/* Lower-case hex without separators: the form fingerprints are stored in. */
+char     *ck_hex_encode            (const guint8 *data,
+                                    gsize         len);
+/* "ab:cd:ef", upper-case, as shown to people and printed by certtool. */
+char     *ck_hex_format_colons     (const char   *hex);
+/* Accepts "AB:cd:EF", "abcdef", "AB CD EF"; returns lower-case hex without
+ * separators, or NULL if @text has anything but hex digits and separators. */
+char     *ck_hex_normalize         (const char   *text);
+
+char     *ck_sha256_hex            (const guint8 *data,
+                                    gsize         len);
+char     *ck_sha1_hex              (const guint8 *data,
+                                    gsize         len);
+
+GBytes   *ck_bytes_from_datum      (const gnutls_datum_t *datum);
+
+/* Frees a datum allocated by GnuTLS, wiping it first (it may hold a key). */
+void      ck_datum_clear           (gnutls_datum_t *datum);
+
+/* Writes @data to @path atomically with the given mode (0600 for anything
+ * holding a key). */
+gboolean  ck_file_set_contents_private (const char *path,
+                                        const void *data,
+                                        gsize       len,
+                                        int         mode,
+                                        GError    **error);
+
+G_END_DECLS
