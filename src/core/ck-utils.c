@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-utils.h"
 
+#include "ck-error.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -89,6 +91,32 @@ GBytes *
 ck_bytes_from_datum (const gnutls_datum_t *datum)
 {
   return g_bytes_new (datum->data, datum->size);
+}
+
+char *
+ck_spki_sha256_from_pubkey (gnutls_pubkey_t pubkey,
+                            GBytes        **spki_out,
+                            GError        **error)
+{
+  gnutls_datum_t der = { NULL, 0 };
+  char *hex;
+  int ret;
+
+  /* Hash the exported DER rather than trusting gnutls_*_get_key_id(): the
+   * value has to match `openssl pkey -pubin -outform DER | sha256sum` for
+   * every key type, and the exported SPKI is what both tools hash. */
+  ret = gnutls_pubkey_export2 (pubkey, GNUTLS_X509_FMT_DER, &der);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, "cannot export the public key");
+      return NULL;
+    }
+
+  hex = ck_sha256_hex (der.data, der.size);
+  if (spki_out != NULL)
+    *spki_out = g_bytes_new (der.data, der.size);
+  gnutls_free (der.data);
+  return hex;
 }
 
 void

@@ -22,6 +22,13 @@ char     *ck_sha1_hex              (const guint8 *data,
 
 GBytes   *ck_bytes_from_datum      (const gnutls_datum_t *datum);
 
+/* Lower-case hex SHA-256 of @pubkey's DER SubjectPublicKeyInfo: the value
+ * that links keys, certificates and requests (certtool's "Public Key ID:
+ * sha256:…"). @spki_out, if not NULL, gets the DER itself. */
+char     *ck_spki_sha256_from_pubkey (gnutls_pubkey_t pubkey,
+                                      GBytes        **spki_out,
+                                      GError        **error);
+
 /* Frees a datum allocated by GnuTLS, wiping it first (it may hold a key). */
 void      ck_datum_clear           (gnutls_datum_t *datum);
 
