@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 
 G_BEGIN_DECLS
 
