@@ -1,3 +1,345 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: being written. */
-int main (void) { return 0; }
+/* certkeeper-cli: a thin command-line front end over the core, for scripts
+ * and for people who live in a terminal. Every command is a few calls into
+ * src/core; this file only dispatches and holds the shared helpers. */
+#include "ck-cli.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  const char *name;
+  const char *synopsis;
+  const char *summary;
+  int       (*run) (CkCli *cli, int argc, char **argv);
+} CkCliCommand;
+
+static const CkCliCommand commands[] = {
+  { "import", "import FILE…",
+    "Import certificates, keys and requests (PEM, DER, PKCS#7, PKCS#12)",
+    ck_cli_import },
+  { "list", "list [--certificates|--keys|--requests] [--json]",
+    "List what the store holds",
+    ck_cli_list },
+  { "show", "show ID [--json|--pem]",
+    "Show everything about one certificate, key or request",
+    ck_cli_show },
+  { "export", "export ID [--format FORMAT] [--out FILE]",
+    "Write a certificate, request or key out of the store",
+    ck_cli_export },
+  { "delete", "delete ID",
+    "Delete one object from the store",
+    ck_cli_delete },
+};
+
+static void
+print_main_help (FILE *out)
+{
+  fprintf (out,
+           "Usage: certkeeper-cli [--store DIR] COMMAND [OPTION…]\n"
+           "\n"
+           "Keeps X.509 certificates, private keys and certificate signing\n"
+           "requests in the Certkeeper store. Importing never makes anything\n"
+           "trusted.\n"
+           "\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-50s\n      %s\n", commands[i].synopsis, commands[i].summary);
+  fprintf (out,
+           "  %-50s\n      %s\n"
+           "\n"
+           "Options:\n"
+           "  --store DIR   The store directory (default: $CERTKEEPER_STORE,\n"
+           "                else $XDG_DATA_HOME/certkeeper)\n"
+           "  -h, --help    Show this help\n"
+           "  --version     Show the version\n"
+           "\n"
+           "ID is a store id as 'list' prints it, or a unique prefix of the\n"
+           "SHA-256 fingerprint (the SPKI SHA-256 for keys), hex, with or\n"
+           "without colons.\n"
+           "\n"
+           "Passwords are never taken from the command line: use\n"
+           "--password-file FILE (first line of FILE) or answer the prompt.\n"
+           "\n"
+           "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n"
+           "Run 'certkeeper-cli COMMAND --help' for a command's options.\n",
+           "help [COMMAND]", "Show this help, or a command's help");
+}
+
+static const CkCliCommand *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static char *
+single_line (const char *message)
+{
+  g_autoptr (GString) line = g_string_new (message);
+
+  g_strchomp (line->str);
+  line->len = strlen (line->str);
+  g_string_replace (line, "\n", "; ", 0);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+int
+ck_cli_error (const char *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  line = single_line (message);
+  fflush (stdout);
+  fprintf (stderr, "certkeeper-cli: %s\n", line);
+  return CK_CLI_EXIT_ERROR;
+}
+
+int
+ck_cli_fail (const GError *error)
+{
+  return ck_cli_error ("%s", error->message);
+}
+
+int
+ck_cli_usage_error (CkCli      *cli,
+                    const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (cli != NULL && cli->command != NULL)
+    fprintf (stderr,
+             "certkeeper-cli %s: %s\n"
+             "Try 'certkeeper-cli %s --help' for more information.\n",
+             cli->command, message, cli->command);
+  else
+    fprintf (stderr,
+             "certkeeper-cli: %s\n"
+             "Try 'certkeeper-cli --help' for more information.\n",
+             message);
+  return CK_CLI_EXIT_USAGE;
+}
+
+gboolean
+ck_cli_parse_options (CkCli              *cli,
+                      const char         *parameters,
+                      const char         *summary,
+                      const char         *description,
+                      const GOptionEntry *entries,
+                      int                *argc,
+                      char             ***argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *store_dir = NULL;
+  const GOptionEntry store_entry = {
+    "store", 0, 0, G_OPTION_ARG_FILENAME, &store_dir,
+    "The store directory (default: $CERTKEEPER_STORE, else $XDG_DATA_HOME/certkeeper)",
+    "DIR"
+  };
+
+  for (guint i = 0; entries != NULL && entries[i].long_name != NULL; i++)
+    g_array_append_val (all, entries[i]);
+  g_array_append_val (all, store_entry);
+
+  context = g_option_context_new (parameters);
+  g_option_context_set_summary (context, summary);
+  if (description != NULL)
+    g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context,
+                                     (const GOptionEntry *) (void *) all->data,
+                                     NULL);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      ck_cli_usage_error (cli, "%s", error->message);
+      return FALSE;
+    }
+
+  if (store_dir != NULL)
+    {
+      g_free (cli->store_dir);
+      cli->store_dir = g_steal_pointer (&store_dir);
+    }
+  return TRUE;
+}
+
+CkStore *
+ck_cli_open_store (CkCli   *cli,
+                   GError **error)
+{
+  if (cli->store == NULL)
+    cli->store = ck_store_open (cli->store_dir, error);
+  return cli->store;
+}
+
+char *
+ck_cli_format_time (gint64 unix_time)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (unix_time);
+
+  if (time == NULL)
+    return NULL;
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+gboolean
+ck_cli_write_stdout (const void *data,
+                     gsize       len,
+                     GError    **error)
+{
+  const char *p = data;
+
+  fflush (stdout);
+  while (len > 0)
+    {
+      ssize_t n = write (STDOUT_FILENO, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot write to standard output: %s",
+                       g_strerror (saved_errno));
+          return FALSE;
+        }
+      p += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Reads "--store DIR" / "--store=DIR" given before the command. Returns
+ * the number of arguments consumed, or -1 after a usage error. */
+static int
+parse_global_store (CkCli  *cli,
+                    int     argc,
+                    char  **argv,
+                    int     i)
+{
+  if (g_str_has_prefix (argv[i], "--store="))
+    {
+      g_free (cli->store_dir);
+      cli->store_dir = g_strdup (argv[i] + strlen ("--store="));
+      return 1;
+    }
+  if (i + 1 >= argc)
+    {
+      ck_cli_usage_error (cli, "Missing argument for --store");
+      return -1;
+    }
+  g_free (cli->store_dir);
+  cli->store_dir = g_strdup (argv[i + 1]);
+  return 2;
+}
+
+static int
+run (CkCli *cli,
+     int    argc,
+     char **argv)
+{
+  const CkCliCommand *command;
+  g_autofree char *prgname = NULL;
+  g_autoptr (GPtrArray) sub_argv = NULL;
+  int i = 1;
+
+  while (i < argc && argv[i][0] == '-')
+    {
+      if (g_str_equal (argv[i], "-h") || g_str_equal (argv[i], "--help"))
+        {
+          print_main_help (stdout);
+          return CK_CLI_EXIT_OK;
+        }
+      else if (g_str_equal (argv[i], "--version"))
+        {
+          printf ("certkeeper-cli %s\n", PACKAGE_VERSION);
+          return CK_CLI_EXIT_OK;
+        }
+      else if (g_str_equal (argv[i], "--store") ||
+               g_str_has_prefix (argv[i], "--store="))
+        {
+          int consumed = parse_global_store (cli, argc, argv, i);
+
+          if (consumed < 0)
+            return CK_CLI_EXIT_USAGE;
+          i += consumed;
+        }
+      else
+        return ck_cli_usage_error (cli, "Unknown option %s", argv[i]);
+    }
+
+  if (i >= argc)
+    return ck_cli_usage_error (cli, "No command given");
+
+  sub_argv = g_ptr_array_new ();
+  if (g_str_equal (argv[i], "help"))
+    {
+      if (i + 1 >= argc)
+        {
+          print_main_help (stdout);
+          return CK_CLI_EXIT_OK;
+        }
+      command = find_command (argv[i + 1]);
+      if (command == NULL)
+        return ck_cli_usage_error (cli, "Unknown command “%s”", argv[i + 1]);
+      g_ptr_array_add (sub_argv, (char *) command->name);
+      g_ptr_array_add (sub_argv, (char *) "--help");
+    }
+  else
+    {
+      command = find_command (argv[i]);
+      if (command == NULL)
+        return ck_cli_usage_error (cli, "Unknown command “%s”", argv[i]);
+      for (int j = i; j < argc; j++)
+        g_ptr_array_add (sub_argv, argv[j]);
+    }
+  g_ptr_array_add (sub_argv, NULL);
+
+  /* GOption prints "Usage: PRGNAME [OPTION…] PARAMETERS". */
+  cli->command = command->name;
+  prgname = g_strdup_printf ("certkeeper-cli %s", command->name);
+  g_set_prgname (prgname);
+
+  return command->run (cli, (int) sub_argv->len - 1, (char **) sub_argv->pdata);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  CkCli cli = { 0 };
+  int status;
+
+  setlocale (LC_ALL, "");
+  ck_core_init ();
+
+  status = run (&cli, argc, argv);
+
+  g_clear_object (&cli.store);
+  g_free (cli.store_dir);
+
+  if (fflush (stdout) != 0 && status == CK_CLI_EXIT_OK)
+    status = ck_cli_error ("cannot write to standard output: %s",
+                           g_strerror (errno));
+  return status;
+}

@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ck-cli-describe.h"
+
+#include "ck-cli.h"
+
+/* Width of the label column of `show`: "SHA-256 fingerprint:" plus a gap. */
+#define LABEL_WIDTH 22
+
+/* Extensions `show` decodes itself; the others are listed as OID + hex. */
+static const char * const decoded_extensions[] = {
+  CK_OID_EXT_BASIC_CONSTRAINTS,
+  CK_OID_EXT_KEY_USAGE,
+  CK_OID_EXT_EXT_KEY_USAGE,
+  CK_OID_EXT_SUBJECT_ALT_NAME,
+  CK_OID_EXT_SUBJECT_KEY_ID,
+  CK_OID_EXT_AUTHORITY_KEY_ID,
+  NULL
+};
+
+GHashTable *
+ck_cli_index_requests (CkStore *store)
+{
+  GListModel *requests = ck_store_get_requests (store);
+  GHashTable *index = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                             g_free,
+                                             (GDestroyNotify) g_array_unref);
+  guint n = g_list_model_get_n_items (requests);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CkStoredRequest) row = g_list_model_get_item (requests, i);
+      gint64 cert_id = ck_stored_request_get_certificate_id (row);
+      gint64 request_id = ck_stored_request_get_id (row);
+      GArray *ids;
+
+      if (cert_id == 0)
+        continue;
+      ids = g_hash_table_lookup (index, &cert_id);
+      if (ids == NULL)
+        {
+          ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+          g_hash_table_insert (index, g_memdup2 (&cert_id, sizeof cert_id), ids);
+        }
+      g_array_append_val (ids, request_id);
+    }
+  return index;
+}
+
+char *
+ck_cli_key_summary (const char *algorithm,
+                    guint       bits,
+                    const char *curve)
+{
+  if (algorithm == NULL)
+    return g_strdup ("unknown");
+  if (curve != NULL)
+    return g_strdup_printf ("%s %s", algorithm, curve);
+  /* Ed25519 and Ed448 name their size already. */
+  if (bits == 0 || g_str_has_prefix (algorithm, "Ed"))
+    return g_strdup (algorithm);
+  return g_strdup_printf ("%s %u", algorithm, bits);
+}
+
+/* ---- shared pieces ---------------------------------------------------- */
+
+/* g_strv_builder_take() is GLib 2.80; we target 2.74. */
+static void
+builder_take (GStrvBuilder *builder,
+              char         *text)
+{
+  g_strv_builder_add (builder, text);
+  g_free (text);
+}
+
+static char **
+general_names_to_strv (GPtrArray *names)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    {
+      char *text = ck_general_name_to_string (g_ptr_array_index (names, i));
+
+      builder_take (builder, text);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+json_time_member (CkJsonWriter *json,
+                  const char   *name,
+                  gint64        unix_time)
+{
+  g_autofree char *text = ck_cli_format_time (unix_time);
+
+  ck_json_writer_string_member (json, name, text);
+}
+
+/* 0 means "none" for every id the store hands out. */
+static void
+json_id_member (CkJsonWriter *json,
+                const char   *name,
+                gint64        id)
+{
+  ck_json_writer_member (json, name);
+  if (id > 0)
+    ck_json_writer_int (json, id);
+  else
+    ck_json_writer_null (json);
+}
+
+static void
+json_id_array_member (CkJsonWriter *json,
+                      const char   *name,
+                      GArray       *ids)
+{
+  ck_json_writer_member (json, name);
+  ck_json_writer_begin_array (json);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    ck_json_writer_int (json, g_array_index (ids, gint64, i));
+  ck_json_writer_end_array (json);
+}
+
+static void
+json_key_usage_member (CkJsonWriter *json,
+                       gboolean      present,
+                       guint         usage)
+{
+  g_auto (GStrv) names = present ? ck_key_usage_to_strv (usage) : NULL;
+
+  ck_json_writer_strv_member (json, "key_usage", (const char * const *) names);
+}
+
+static void
+json_extensions_member (CkJsonWriter *json,
+                        GPtrArray    *extensions)
+{
+  ck_json_writer_member (json, "extensions");
+  ck_json_writer_begin_array (json);
+  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
+    {
+      CkExtension *ext = g_ptr_array_index (extensions, i);
+      gsize len = 0;
+      const guint8 *data = ext->value ? g_bytes_get_data (ext->value, &len) : NULL;
+      g_autofree char *hex = ck_hex_encode (data, len);
+
+      ck_json_writer_begin_object (json);
+      ck_json_writer_string_member (json, "oid", ext->oid);
+      ck_json_writer_string_member (json, "name", ck_oid_get_display_name (ext->oid));
+      ck_json_writer_boolean_member (json, "critical", ext->critical);
+      ck_json_writer_string_member (json, "value", hex);
+      ck_json_writer_end_object (json);
+    }
+  ck_json_writer_end_array (json);
+}
+
+static GArray *
+certificate_ids_for_key (CkStore    *store,
+                         const char *spki_sha256)
+{
+  if (spki_sha256 == NULL)
+    return NULL;
+  return ck_store_find_certificates_for_key (store, spki_sha256);
+}
+
+static GArray *
+request_ids_for_key (CkStore    *store,
+                     const char *spki_sha256)
+{
+  GListModel *requests = ck_store_get_requests (store);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n = g_list_model_get_n_items (requests);
+
+  for (guint i = 0; spki_sha256 != NULL && i < n; i++)
+    {
+      g_autoptr (CkStoredRequest) row = g_list_model_get_item (requests, i);
+
+      if (g_strcmp0 (ck_stored_request_get_spki_sha256 (row), spki_sha256) == 0)
+        {
+          gint64 id = ck_stored_request_get_id (row);
+          g_array_append_val (ids, id);
+        }
+    }
+  return ids;
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+void
+ck_cli_certificate_to_json (CkJsonWriter        *json,
+                            CkStore             *store,
+                            GHashTable          *requests,
+                            CkStoredCertificate *row,
+                            CkCertificate       *cert)
+{
+  gint64 id = ck_stored_certificate_get_id (row);
+  gboolean is_ca = FALSE, bc_critical = FALSE, ku_critical = FALSE;
+  int path_len = -1;
+  guint usage = 0;
+  gboolean has_bc = ck_certificate_get_basic_constraints (cert, &is_ca, &path_len,
+                                                          &bc_critical);
+  gboolean has_ku = ck_certificate_get_key_usage (cert, &usage, &ku_critical);
+  const char * const *eku = ck_certificate_get_extended_key_usage (cert, NULL);
+  g_auto (GStrv) san = general_names_to_strv (ck_certificate_get_subject_alt_names (cert));
+  gint64 key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert));
+
+  ck_json_writer_begin_object (json);
+  ck_json_writer_int_member (json, "id", id);
+  ck_json_writer_string_member (json, "kind", "certificate");
+  ck_json_writer_string_member (json, "display_name", ck_certificate_get_display_name (cert));
+  ck_json_writer_string_member (json, "label", ck_stored_certificate_get_label (row));
+  ck_json_writer_string_member (json, "subject", ck_certificate_get_subject (cert));
+  ck_json_writer_string_member (json, "issuer", ck_certificate_get_issuer (cert));
+  ck_json_writer_string_member (json, "issuer_display_name",
+                                ck_certificate_get_issuer_display_name (cert));
+  ck_json_writer_string_member (json, "serial", ck_certificate_get_serial (cert));
+  ck_json_writer_int_member (json, "version", ck_certificate_get_version (cert));
+  json_time_member (json, "not_before", ck_certificate_get_not_before (cert));
+  json_time_member (json, "not_after", ck_certificate_get_not_after (cert));
+  ck_json_writer_string_member (json, "sha256", ck_certificate_get_sha256_fingerprint (cert));
+  ck_json_writer_string_member (json, "sha1", ck_certificate_get_sha1_fingerprint (cert));
+  ck_json_writer_string_member (json, "spki_sha256", ck_certificate_get_spki_sha256 (cert));
+  ck_json_writer_string_member (json, "signature_algorithm",
+                                ck_certificate_get_signature_algorithm (cert));
+  ck_json_writer_string_member (json, "key_algorithm", ck_certificate_get_key_algorithm (cert));
+  ck_json_writer_int_member (json, "key_bits", ck_certificate_get_key_bits (cert));
+  ck_json_writer_string_member (json, "key_curve", ck_certificate_get_key_curve (cert));
+  ck_json_writer_boolean_member (json, "is_ca", ck_certificate_is_ca (cert));
+  ck_json_writer_member (json, "path_len_constraint");
+  if (has_bc && is_ca && path_len >= 0)
+    ck_json_writer_int (json, path_len);
+  else
+    ck_json_writer_null (json);
+  ck_json_writer_boolean_member (json, "self_signed", ck_certificate_is_self_signed (cert));
+  ck_json_writer_boolean_member (json, "has_key", key_id > 0);
+  json_id_member (json, "key_id", key_id);
+  ck_json_writer_strv_member (json, "san", (const char * const *) san);
+  json_key_usage_member (json, has_ku, usage);
+  ck_json_writer_strv_member (json, "extended_key_usage", eku);
+  ck_json_writer_string_member (json, "subject_key_id", ck_certificate_get_subject_key_id (cert));
+  ck_json_writer_string_member (json, "authority_key_id",
+                                ck_certificate_get_authority_key_id (cert));
+  json_extensions_member (json, ck_certificate_get_extensions (cert));
+  json_id_array_member (json, "requests",
+                        requests ? g_hash_table_lookup (requests, &id) : NULL);
+  ck_json_writer_string_member (json, "source", ck_stored_certificate_get_source (row));
+  json_time_member (json, "imported_at", ck_stored_certificate_get_imported_at (row));
+  ck_json_writer_end_object (json);
+}
+
+void
+ck_cli_key_to_json (CkJsonWriter *json,
+                    CkStore      *store,
+                    CkStoredKey  *row)
+{
+  const char *spki = ck_stored_key_get_spki_sha256 (row);
+  g_autoptr (GArray) certificates = certificate_ids_for_key (store, spki);
+  g_autoptr (GArray) requests = request_ids_for_key (store, spki);
+  guint bits = ck_stored_key_get_bits (row);
+
+  ck_json_writer_begin_object (json);
+  ck_json_writer_int_member (json, "id", ck_stored_key_get_id (row));
+  ck_json_writer_string_member (json, "kind", "key");
+  ck_json_writer_string_member (json, "display_name", ck_stored_key_get_display_name (row));
+  ck_json_writer_string_member (json, "label", ck_stored_key_get_label (row));
+  ck_json_writer_string_member (json, "algorithm", ck_stored_key_get_algorithm (row));
+  ck_json_writer_member (json, "bits");
+  if (bits > 0)
+    ck_json_writer_int (json, bits);
+  else
+    ck_json_writer_null (json);
+  ck_json_writer_string_member (json, "curve", ck_stored_key_get_curve (row));
+  ck_json_writer_string_member (json, "spki_sha256", spki);
+  ck_json_writer_boolean_member (json, "encrypted", ck_stored_key_get_encrypted (row));
+  ck_json_writer_string_member (json, "pkcs11_uri", ck_stored_key_get_pkcs11_uri (row));
+  json_id_array_member (json, "certificates", certificates);
+  json_id_array_member (json, "requests", requests);
+  ck_json_writer_string_member (json, "source", ck_stored_key_get_source (row));
+  json_time_member (json, "imported_at", ck_stored_key_get_imported_at (row));
+  ck_json_writer_end_object (json);
+}
+
+void
+ck_cli_request_to_json (CkJsonWriter    *json,
+                        CkStore         *store,
+                        CkStoredRequest *row,
+                        CkRequest       *request)
+{
+  CkRequestStatus status = ck_stored_request_get_status (row);
+
+  ck_json_writer_begin_object (json);
+  ck_json_writer_int_member (json, "id", ck_stored_request_get_id (row));
+  ck_json_writer_string_member (json, "kind", "request");
+  ck_json_writer_string_member (json, "display_name", ck_stored_request_get_display_name (row));
+  ck_json_writer_string_member (json, "subject", ck_stored_request_get_subject (row));
+  ck_json_writer_string_member (json, "sha256", ck_stored_request_get_sha256 (row));
+  ck_json_writer_string_member (json, "spki_sha256", ck_stored_request_get_spki_sha256 (row));
+  ck_json_writer_string_member (json, "status", ck_request_status_to_string (status));
+  json_id_member (json, "certificate_id",
+                  status == CK_REQUEST_STATUS_ISSUED ?
+                  ck_stored_request_get_certificate_id (row) : 0);
+  json_id_member (json, "key_id",
+                  ck_store_find_key (store, ck_stored_request_get_spki_sha256 (row)));
+  if (request != NULL)
+    {
+      gboolean has_ku, critical;
+      guint usage = 0;
+      g_auto (GStrv) san = general_names_to_strv (ck_request_get_subject_alt_names (request));
+
+      has_ku = ck_request_get_key_usage (request, &usage, &critical);
+      ck_json_writer_string_member (json, "key_algorithm", ck_request_get_key_algorithm (request));
+      ck_json_writer_int_member (json, "key_bits", ck_request_get_key_bits (request));
+      ck_json_writer_string_member (json, "signature_algorithm",
+                                    ck_request_get_signature_algorithm (request));
+      ck_json_writer_strv_member (json, "san", (const char * const *) san);
+      json_key_usage_member (json, has_ku, usage);
+      ck_json_writer_strv_member (json, "extended_key_usage",
+                                  ck_request_get_extended_key_usage (request, NULL));
+      json_extensions_member (json, ck_request_get_extensions (request));
+    }
+  ck_json_writer_string_member (json, "profile", ck_stored_request_get_profile (row));
+  ck_json_writer_string_member (json, "source", ck_stored_request_get_source (row));
+  json_time_member (json, "created_at", ck_stored_request_get_created_at (row));
+  ck_json_writer_end_object (json);
+}
+
+/* ---- human-readable --------------------------------------------------- */
+
+static void
+field (GString    *out,
+       const char *label,
+       const char *value)
+{
+  g_autofree char *with_colon = g_strconcat (label, ":", NULL);
+
+  if (value == NULL || value[0] == '\0')
+    return;
+  g_string_append_printf (out, "  %-*s%s\n", LABEL_WIDTH, with_colon, value);
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+fieldf (GString    *out,
+        const char *label,
+        const char *format,
+        ...)
+{
+  g_autofree char *value = NULL;
+  va_list args;
+
+  va_start (args, format);
+  value = g_strdup_vprintf (format, args);
+  va_end (args);
+  field (out, label, value);
+}
+
+/* The first value on the label's line, the others aligned under it. */
+static void
+field_list (GString            *out,
+            const char         *label,
+            const char * const *values)
+{
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    field (out, i == 0 ? label : "", values[i]);
+}
+
+static void
+fingerprint_field (GString    *out,
+                   const char *label,
+                   const char *hex)
+{
+  g_autofree char *colons = hex ? ck_hex_format_colons (hex) : NULL;
+
+  field (out, label, colons);
+}
+
+static void
+time_field (GString    *out,
+            const char *label,
+            gint64      unix_time,
+            const char *note)
+{
+  g_autofree char *text = ck_cli_format_time (unix_time);
+
+  if (text == NULL)
+    fieldf (out, label, "(out of range: %" G_GINT64_FORMAT ")", unix_time);
+  else
+    fieldf (out, label, "%s%s", text, note ? note : "");
+}
+
+static char *
+critical_suffix (const char *text,
+                 gboolean    critical)
+{
+  return g_strconcat (text, critical ? " (critical)" : "", NULL);
+}
+
+static void
+key_usage_field (GString  *out,
+                 gboolean  present,
+                 guint     usage,
+                 gboolean  critical)
+{
+  g_autofree char *names = NULL;
+  g_autofree char *value = NULL;
+
+  if (!present)
+    return;
+  names = ck_key_usage_to_string (usage);
+  value = critical_suffix (names[0] ? names : "(none)", critical);
+  field (out, "Key usage", value);
+}
+
+static void
+eku_field (GString            *out,
+           const char * const *eku,
+           gboolean            critical)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) lines = NULL;
+
+  if (eku == NULL)
+    return;
+  for (guint i = 0; eku[i] != NULL; i++)
+    {
+      const char *name = ck_oid_get_display_name (eku[i]);
+      g_autofree char *line = name ? g_strdup_printf ("%s (%s)", name, eku[i])
+                                   : g_strdup (eku[i]);
+
+      if (i == 0 && critical)
+        {
+          char *marked = critical_suffix (line, TRUE);
+          g_free (line);
+          line = marked;
+        }
+      g_strv_builder_add (builder, line);
+    }
+  lines = g_strv_builder_end (builder);
+  field_list (out, "Extended key usage", (const char * const *) lines);
+}
+
+static void
+san_field (GString   *out,
+           GPtrArray *names)
+{
+  g_auto (GStrv) san = general_names_to_strv (names);
+
+  field_list (out, "Subject alt names", (const char * const *) san);
+}
+
+static void
+other_extensions_field (GString   *out,
+                        GPtrArray *extensions)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) lines = NULL;
+
+  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
+    {
+      CkExtension *ext = g_ptr_array_index (extensions, i);
+      const char *name = ck_oid_get_display_name (ext->oid);
+      gsize len = 0;
+      const guint8 *data = ext->value ? g_bytes_get_data (ext->value, &len) : NULL;
+      /* Long values (certificate policies, SCT lists) are cut: `show
+       * --json` and `export` give the full bytes. */
+      g_autofree char *hex = ck_hex_encode (data, MIN (len, 32));
+
+      if (g_strv_contains (decoded_extensions, ext->oid))
+        continue;
+      g_autofree char *title = name ? g_strdup_printf ("%s (%s)", name, ext->oid)
+                                    : g_strdup (ext->oid);
+
+      builder_take (builder,
+                           g_strdup_printf ("%s%s: %s%s (%" G_GSIZE_FORMAT " bytes)",
+                                            title, ext->critical ? ", critical" : "",
+                                            hex, len > 32 ? "…" : "", len));
+    }
+  lines = g_strv_builder_end (builder);
+  field_list (out, "Other extensions", (const char * const *) lines);
+}
+
+static void
+id_list_field (GString      *out,
+               const char   *label,
+               GArray       *ids,
+               CkObjectKind  kind,
+               CkStore      *store)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) lines = NULL;
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    builder_take (builder, ck_cli_object_title (store, kind, g_array_index (ids, gint64, i)));
+  lines = g_strv_builder_end (builder);
+  field_list (out, label, (const char * const *) lines);
+}
+
+char *
+ck_cli_object_title (CkStore      *store,
+                     CkObjectKind  kind,
+                     gint64        id)
+{
+  const char *kind_name = ck_object_kind_to_string (kind);
+  g_autoptr (GObject) row = NULL;
+  g_autofree char *name = NULL;
+
+  if (kind == CK_OBJECT_CERTIFICATE)
+    row = G_OBJECT (ck_store_get_certificate_row (store, id));
+  else if (kind == CK_OBJECT_KEY)
+    row = G_OBJECT (ck_store_get_key_row (store, id));
+  else if (kind == CK_OBJECT_REQUEST)
+    row = G_OBJECT (ck_store_get_request_row (store, id));
+
+  /* Every row type has a "display-name" property. */
+  if (row == NULL)
+    return g_strdup_printf ("%s %" G_GINT64_FORMAT, kind_name, id);
+  g_object_get (row, "display-name", &name, NULL);
+  if (kind == CK_OBJECT_REQUEST)
+    return g_strdup_printf ("%s %" G_GINT64_FORMAT " (%s, %s)", kind_name, id, name,
+                            ck_request_status_to_string (
+                              ck_stored_request_get_status (CK_STORED_REQUEST (row))));
+  return g_strdup_printf ("%s %" G_GINT64_FORMAT " (%s)", kind_name, id, name);
+}
+
+static void
+single_id_field (GString      *out,
+                 const char   *label,
+                 gint64        id,
+                 CkObjectKind  kind,
+                 CkStore      *store,
+                 const char   *none)
+{
+  g_autofree char *text = id > 0 ? ck_cli_object_title (store, kind, id) : NULL;
+
+  field (out, label, text ? text : none);
+}
+
+void
+ck_cli_describe_certificate (GString             *out,
+                             CkStore             *store,
+                             GHashTable          *requests,
+                             CkStoredCertificate *row,
+                             CkCertificate       *cert)
+{
+  gint64 id = ck_stored_certificate_get_id (row);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 not_before = ck_certificate_get_not_before (cert);
+  gint64 not_after = ck_certificate_get_not_after (cert);
+  gboolean is_ca = FALSE, critical = FALSE;
+  int path_len = -1;
+  guint usage = 0;
+  gboolean has_ku;
+  const char * const *eku;
+  g_autofree char *key_text = NULL;
+
+  g_string_append_printf (out, "Certificate %" G_GINT64_FORMAT "\n", id);
+  field (out, "Name", ck_certificate_get_display_name (cert));
+  field (out, "Label", ck_stored_certificate_get_label (row));
+  field (out, "Subject", ck_certificate_get_subject (cert));
+  field (out, "Issuer", ck_certificate_get_issuer (cert));
+  field (out, "Serial number", ck_certificate_get_serial (cert));
+  fieldf (out, "Version", "%u", ck_certificate_get_version (cert));
+  time_field (out, "Valid from", not_before,
+              not_before > now ? " (not yet valid)" : NULL);
+  time_field (out, "Valid until", not_after,
+              not_after < now ? " (expired)" : NULL);
+  field (out, "Signature algorithm", ck_certificate_get_signature_algorithm (cert));
+  key_text = ck_cli_key_summary (ck_certificate_get_key_algorithm (cert),
+                                 ck_certificate_get_key_bits (cert),
+                                 ck_certificate_get_key_curve (cert));
+  fieldf (out, "Public key", "%s (%u bits)", key_text, ck_certificate_get_key_bits (cert));
+  fingerprint_field (out, "SHA-256 fingerprint", ck_certificate_get_sha256_fingerprint (cert));
+  fingerprint_field (out, "SHA-1 fingerprint", ck_certificate_get_sha1_fingerprint (cert));
+  fingerprint_field (out, "SPKI SHA-256", ck_certificate_get_spki_sha256 (cert));
+  field (out, "Self-signed", ck_certificate_is_self_signed (cert) ? "yes" : "no");
+
+  if (ck_certificate_get_basic_constraints (cert, &is_ca, &path_len, &critical))
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *value = NULL;
+
+      if (is_ca && path_len >= 0)
+        text = g_strdup_printf ("CA, path length %d", path_len);
+      else
+        text = g_strdup (is_ca ? "CA" : "not a CA");
+      value = critical_suffix (text, critical);
+      field (out, "Basic constraints", value);
+    }
+
+  has_ku = ck_certificate_get_key_usage (cert, &usage, &critical);
+  key_usage_field (out, has_ku, usage, critical);
+  eku = ck_certificate_get_extended_key_usage (cert, &critical);
+  eku_field (out, eku, critical);
+  san_field (out, ck_certificate_get_subject_alt_names (cert));
+  fingerprint_field (out, "Subject key ID", ck_certificate_get_subject_key_id (cert));
+  fingerprint_field (out, "Authority key ID", ck_certificate_get_authority_key_id (cert));
+  other_extensions_field (out, ck_certificate_get_extensions (cert));
+
+  single_id_field (out, "Private key",
+                   ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert)),
+                   CK_OBJECT_KEY, store, "not in the store");
+  id_list_field (out, "Requests",
+                 requests ? g_hash_table_lookup (requests, &id) : NULL,
+                 CK_OBJECT_REQUEST, store);
+  field (out, "Source", ck_stored_certificate_get_source (row));
+  time_field (out, "Imported", ck_stored_certificate_get_imported_at (row), NULL);
+}
+
+void
+ck_cli_describe_key (GString     *out,
+                     CkStore     *store,
+                     CkStoredKey *row)
+{
+  const char *spki = ck_stored_key_get_spki_sha256 (row);
+  const char *uri = ck_stored_key_get_pkcs11_uri (row);
+  g_autoptr (GArray) certificates = certificate_ids_for_key (store, spki);
+  g_autoptr (GArray) requests = request_ids_for_key (store, spki);
+  guint bits = ck_stored_key_get_bits (row);
+
+  g_string_append_printf (out, "Key %" G_GINT64_FORMAT "\n", ck_stored_key_get_id (row));
+  field (out, "Name", ck_stored_key_get_display_name (row));
+  field (out, "Label", ck_stored_key_get_label (row));
+  field (out, "Algorithm", ck_stored_key_get_algorithm (row));
+  if (bits > 0)
+    fieldf (out, "Bits", "%u", bits);
+  field (out, "Curve", ck_stored_key_get_curve (row));
+  fingerprint_field (out, "SPKI SHA-256", spki);
+  if (uri != NULL)
+    field (out, "Stored", "on a PKCS#11 token");
+  else if (ck_stored_key_get_encrypted (row))
+    field (out, "Stored", "encrypted with a passphrase (PKCS#8)");
+  else
+    field (out, "Stored", "not encrypted (stored without a passphrase)");
+  field (out, "PKCS#11 URI", uri);
+  id_list_field (out, "Certificates", certificates, CK_OBJECT_CERTIFICATE, store);
+  id_list_field (out, "Requests", requests, CK_OBJECT_REQUEST, store);
+  field (out, "Source", ck_stored_key_get_source (row));
+  time_field (out, "Imported", ck_stored_key_get_imported_at (row), NULL);
+}
+
+void
+ck_cli_describe_request (GString         *out,
+                         CkStore         *store,
+                         CkStoredRequest *row,
+                         CkRequest       *request)
+{
+  CkRequestStatus status = ck_stored_request_get_status (row);
+
+  g_string_append_printf (out, "Request %" G_GINT64_FORMAT "\n", ck_stored_request_get_id (row));
+  field (out, "Name", ck_stored_request_get_display_name (row));
+  field (out, "Subject", ck_stored_request_get_subject (row));
+  field (out, "Status", ck_request_status_to_string (status));
+  if (status == CK_REQUEST_STATUS_ISSUED)
+    single_id_field (out, "Certificate", ck_stored_request_get_certificate_id (row),
+                     CK_OBJECT_CERTIFICATE, store, NULL);
+  if (request != NULL)
+    {
+      g_autofree char *key_text = ck_cli_key_summary (ck_request_get_key_algorithm (request),
+                                                      ck_request_get_key_bits (request),
+                                                      NULL);
+      gboolean is_ca = FALSE, critical = FALSE, has_ku;
+      int path_len = -1;
+      guint usage = 0;
+      const char * const *eku;
+
+      fieldf (out, "Public key", "%s (%u bits)", key_text, ck_request_get_key_bits (request));
+      field (out, "Signature algorithm", ck_request_get_signature_algorithm (request));
+      if (ck_request_get_basic_constraints (request, &is_ca, &path_len, &critical))
+        field (out, "Basic constraints", is_ca ? "CA" : "not a CA");
+      has_ku = ck_request_get_key_usage (request, &usage, &critical);
+      key_usage_field (out, has_ku, usage, critical);
+      eku = ck_request_get_extended_key_usage (request, &critical);
+      eku_field (out, eku, critical);
+      san_field (out, ck_request_get_subject_alt_names (request));
+      other_extensions_field (out, ck_request_get_extensions (request));
+    }
+  fingerprint_field (out, "SHA-256 fingerprint", ck_stored_request_get_sha256 (row));
+  fingerprint_field (out, "SPKI SHA-256", ck_stored_request_get_spki_sha256 (row));
+  single_id_field (out, "Private key",
+                   ck_store_find_key (store, ck_stored_request_get_spki_sha256 (row)),
+                   CK_OBJECT_KEY, store, "not in the store");
+  field (out, "Profile", ck_stored_request_get_profile (row));
+  field (out, "Source", ck_stored_request_get_source (row));
+  time_field (out, "Created", ck_stored_request_get_created_at (row), NULL);
+}

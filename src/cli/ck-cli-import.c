@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `import`: one plan over all the files, then all or nothing. A script
+ * must be able to rely on "exit 1 means the store is unchanged". */
+#include "ck-cli.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ck-cli-password.h"
+
+/* Attempts per locked item at the prompt, as sudo and gpg do. */
+#define MAX_PROMPT_ATTEMPTS 3
+
+typedef struct {
+  CkCli      *cli;
+  CkImporter *importer;
+  const char *password;       /* from --password-file, or NULL */
+  const char *password_file;
+  /* Locked items that stay locked (CkImportItem → message naming it). */
+  GHashTable *failures;
+} ImportRun;
+
+/* Core messages usually name the file and item already; make sure the
+ * line does even when one does not. */
+static char *
+name_item (CkImportItem *item,
+           const char   *message)
+{
+  g_autofree char *base = g_path_get_basename (ck_import_item_get_file (item));
+
+  if (strstr (message, base) != NULL)
+    return g_strdup (message);
+  return g_strdup_printf ("%s: %s", ck_import_item_get_source (item), message);
+}
+
+static gboolean
+unlock_with_prompt (ImportRun    *run,
+                    CkImportItem *item,
+                    char        **failure)
+{
+  g_autofree char *prompt = g_strdup_printf ("Password for %s: ",
+                                             ck_import_item_get_source (item));
+
+  for (guint attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CkPassword) password = ck_cli_prompt_password (prompt, &error);
+
+      if (password == NULL)
+        {
+          *failure = name_item (item, error->message);
+          return FALSE;
+        }
+      if (ck_importer_unlock (run->importer, item, password, &error))
+        return TRUE;
+      if (!g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        {
+          *failure = name_item (item, error->message);
+          return FALSE;
+        }
+      fputs ("Wrong password.\n", stderr);
+    }
+
+  *failure = name_item (item, "wrong password (3 attempts)");
+  return FALSE;
+}
+
+static gboolean
+unlock_item (ImportRun    *run,
+             CkImportItem *item,
+             char        **failure)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (run->password != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (ck_importer_unlock (run->importer, item, run->password, &error))
+        return TRUE;
+      message = name_item (item, error->message);
+      if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        *failure = g_strdup_printf ("%s (password from %s)", message, run->password_file);
+      else
+        *failure = g_steal_pointer (&message);
+      return FALSE;
+    }
+
+  if (ck_cli_can_prompt ())
+    return unlock_with_prompt (run, item, failure);
+
+  *failure = name_item (item, "encrypted; give its password with --password-file FILE");
+  return FALSE;
+}
+
+/* Unlocking replaces an item by what it holds (a PKCS#12 by its keys and
+ * certificates), which may itself be locked: rescan until nothing changes. */
+static void
+unlock_all (ImportRun *run)
+{
+  CkImportPlan *plan = ck_importer_get_plan (run->importer);
+  gboolean changed = TRUE;
+
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+        {
+          CkImportItem *item = ck_import_plan_get_item (plan, i);
+          char *failure = NULL;
+
+          if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_LOCKED ||
+              g_hash_table_contains (run->failures, item))
+            continue;
+          if (unlock_item (run, item, &failure))
+            {
+              changed = TRUE;
+              break;
+            }
+          g_hash_table_insert (run->failures, g_object_ref (item), failure);
+        }
+    }
+}
+
+static void
+collect_problems (ImportRun *run,
+                  GPtrArray *problems)
+{
+  CkImportPlan *plan = ck_importer_get_plan (run->importer);
+
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      CkImportItemKind kind = ck_import_item_get_kind (item);
+
+      if (kind == CK_IMPORT_ITEM_ERROR)
+        {
+          const GError *error = ck_import_item_get_error (item);
+
+          g_ptr_array_add (problems, name_item (item, error ? error->message
+                                                            : "cannot be read"));
+        }
+      else if (kind == CK_IMPORT_ITEM_LOCKED)
+        {
+          const char *failure = g_hash_table_lookup (run->failures, item);
+
+          g_ptr_array_add (problems,
+                           failure ? g_strdup (failure)
+                                   : name_item (item, "still encrypted"));
+        }
+    }
+}
+
+static CkImportItem *
+first_new_key (CkImportPlan *plan)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
+          ck_import_item_is_new (item))
+        return item;
+    }
+  return NULL;
+}
+
+/* The passphrase that protects new keys in the store. FALSE after printing
+ * an error. *@passphrase stays NULL with --no-key-passphrase. */
+static gboolean
+get_key_passphrase (CkImportItem  *key_item,
+                    const char    *passphrase_file,
+                    gboolean       no_passphrase,
+                    char         **passphrase)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (no_passphrase)
+    return TRUE;
+
+  if (passphrase_file != NULL || ck_cli_can_prompt ())
+    {
+      *passphrase = ck_cli_get_new_passphrase (passphrase_file,
+                                               "a passphrase to protect the "
+                                               "private key in the store",
+                                               "--no-key-passphrase", &error);
+      if (*passphrase == NULL)
+        {
+          ck_cli_error ("%s; nothing imported", error->message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  ck_cli_error ("%s is a private key: give --key-passphrase-file FILE to store "
+                "it encrypted, or --no-key-passphrase to store it without a "
+                "passphrase; nothing imported",
+                ck_import_item_get_source (key_item));
+  return FALSE;
+}
+
+static void
+append_count (GString    *out,
+              guint       n,
+              const char *singular,
+              const char *plural)
+{
+  if (n == 0)
+    return;
+  if (out->len > 0)
+    g_string_append (out, ", ");
+  g_string_append_printf (out, "%u %s", n, n == 1 ? singular : plural);
+}
+
+/* What each new key was paired with, in the words of the spec:
+ * "key matches certificate 'CN'". */
+static void
+append_pairings (GString      *out,
+                 CkStore      *store,
+                 CkImportPlan *plan)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      CkImportItemKind kind = ck_import_item_get_kind (item);
+      CkImportItem *partner = ck_import_item_get_partner (item);
+      gint64 stored = ck_import_item_get_store_partner_id (item);
+
+      if (!ck_import_item_is_new (item))
+        continue;
+
+      if (kind == CK_IMPORT_ITEM_PRIVATE_KEY && partner != NULL)
+        g_string_append_printf (out, "; key matches certificate '%s'",
+                                ck_import_item_get_display_name (partner));
+      else if (kind == CK_IMPORT_ITEM_PRIVATE_KEY && stored > 0)
+        {
+          g_autoptr (CkStoredCertificate) row = ck_store_get_certificate_row (store, stored);
+
+          g_string_append_printf (out, "; key matches stored certificate %" G_GINT64_FORMAT " '%s'",
+                                  stored, row ? ck_stored_certificate_get_display_name (row) : "?");
+        }
+      else if (kind == CK_IMPORT_ITEM_PRIVATE_KEY)
+        g_string_append (out, "; no certificate for the key yet");
+      else if (kind == CK_IMPORT_ITEM_CERTIFICATE && partner == NULL && stored > 0)
+        g_string_append_printf (out, "; certificate '%s' matches stored key %" G_GINT64_FORMAT,
+                                ck_import_item_get_display_name (item), stored);
+    }
+}
+
+static void
+print_summary (CkStore               *store,
+               CkImportPlan          *plan,
+               const CkCommitSummary *summary,
+               const char            *key_protection)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+  guint existing = 0, duplicates = 0;
+
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+      if (ck_import_item_get_existing_id (item) > 0)
+        existing++;
+      else if (ck_import_item_get_duplicate (item))
+        duplicates++;
+    }
+
+  append_count (line, summary->certificates, "certificate", "certificates");
+  append_count (line, summary->keys, "key", "keys");
+  append_count (line, summary->requests, "request", "requests");
+  if (line->len > 0)
+    g_string_prepend (line, "Imported ");
+  else
+    g_string_append (line, "Nothing new imported");
+  if (summary->keys > 0 && key_protection != NULL)
+    g_string_append_printf (line, " (%s)", key_protection);
+  if (existing > 0)
+    g_string_append_printf (line, "; %u already in the store", existing);
+  if (duplicates > 0)
+    g_string_append_printf (line, "; %u repeated in the input", duplicates);
+  append_pairings (line, store, plan);
+  if (summary->requests_issued > 0)
+    g_string_append_printf (line, "; %u pending %s now issued", summary->requests_issued,
+                            summary->requests_issued == 1 ? "request" : "requests");
+  printf ("%s\n", line->str);
+}
+
+/* After the commit: one line per new object with its store id, so a
+ * person (or a script without --json) can go on with show/export. */
+static void
+print_imported (CkStore      *store,
+                CkImportPlan *plan)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      const char *fingerprint = ck_import_item_get_fingerprint (item);
+      const char *kind_name = NULL;
+      gint64 id = 0;
+
+      if (!ck_import_item_is_new (item) || fingerprint == NULL)
+        continue;
+      switch (ck_import_item_get_kind (item))
+        {
+        case CK_IMPORT_ITEM_CERTIFICATE:
+          id = ck_store_find_certificate (store, fingerprint);
+          kind_name = "certificate";
+          break;
+        case CK_IMPORT_ITEM_PRIVATE_KEY:
+          id = ck_store_find_key (store, fingerprint);
+          kind_name = "key";
+          break;
+        case CK_IMPORT_ITEM_REQUEST:
+          id = ck_store_find_request (store, fingerprint);
+          kind_name = "request";
+          break;
+        case CK_IMPORT_ITEM_LOCKED:
+        case CK_IMPORT_ITEM_ERROR:
+        default:
+          continue;
+        }
+      if (id > 0)
+        printf ("  %s %" G_GINT64_FORMAT ": %s\n", kind_name, id,
+                ck_import_item_get_display_name (item));
+    }
+}
+
+static gboolean
+add_input (CkImporter *importer,
+           const char *arg,
+           GPtrArray  *problems)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_str_equal (arg, "-"))
+    {
+      g_autoptr (GByteArray) buffer = g_byte_array_new ();
+      g_autoptr (GBytes) data = NULL;
+      guint8 chunk[16384];
+
+      for (;;)
+        {
+          ssize_t n = read (STDIN_FILENO, chunk, sizeof chunk);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0)
+            {
+              int saved_errno = errno;
+
+              g_ptr_array_add (problems, g_strdup_printf ("standard input: %s",
+                                                          g_strerror (saved_errno)));
+              return FALSE;
+            }
+          if (n == 0)
+            break;
+          g_byte_array_append (buffer, chunk, (guint) n);
+        }
+      data = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+      ck_importer_add_bytes (importer, data, "standard input");
+      return TRUE;
+    }
+  else
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (arg);
+
+      if (!ck_importer_add_file (importer, file, NULL, &error))
+        {
+          g_ptr_array_add (problems,
+                           strstr (error->message, arg) ? g_strdup (error->message)
+                           : g_strdup_printf ("%s: %s", arg, error->message));
+          return FALSE;
+        }
+      return TRUE;
+    }
+}
+
+int
+ck_cli_import (CkCli *cli,
+               int    argc,
+               char **argv)
+{
+  g_autofree char *password_file = NULL;
+  g_autofree char *key_passphrase_file = NULL;
+  gboolean no_key_passphrase = FALSE;
+  const GOptionEntry entries[] = {
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      "Read the password of encrypted keys and PKCS#12 files from the first line of FILE",
+      "FILE" },
+    { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &key_passphrase_file,
+      "Encrypt new private keys in the store with the passphrase in the first line of FILE",
+      "FILE" },
+    { "no-key-passphrase", 0, 0, G_OPTION_ARG_NONE, &no_key_passphrase,
+      "Store new private keys without a passphrase", NULL },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkImporter) importer = NULL;
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) failures = NULL;
+  g_autoptr (CkPassword) password = NULL;
+  g_autoptr (CkPassword) key_passphrase = NULL;
+  CkCommitSummary summary = { 0 };
+  CkImportItem *key_item;
+  CkImportPlan *plan;
+  CkStore *store;
+  ImportRun run = { 0 };
+
+  if (!ck_cli_parse_options (cli, "FILE…",
+                             "Imports certificates, private keys and certificate signing requests.",
+                             "FILE may be PEM (any mix of blocks), DER, PKCS#7, PKCS#12 or an\n"
+                             "encrypted key; '-' reads standard input. All files form one\n"
+                             "import: if any item cannot be read or opened, every problem is\n"
+                             "listed and nothing is imported (exit status 1).\n"
+                             "\n"
+                             "Encrypted items are opened with the password from\n"
+                             "--password-file; without it, and when standard input is a\n"
+                             "terminal, you are asked for each one (3 attempts).\n"
+                             "\n"
+                             "New private keys are stored encrypted with the passphrase from\n"
+                             "--key-passphrase-file or one you type twice at the prompt, or\n"
+                             "unencrypted only with --no-key-passphrase. Without a terminal,\n"
+                             "one of the two options is required when the input holds a key.\n"
+                             "\n"
+                             "Importing never marks anything as trusted.",
+                             entries, &argc, &argv))
+    return CK_CLI_EXIT_USAGE;
+  if (argc < 2)
+    return ck_cli_usage_error (cli, "No FILE given");
+  if (key_passphrase_file != NULL && no_key_passphrase)
+    return ck_cli_usage_error (cli, "--key-passphrase-file and --no-key-passphrase "
+                                    "cannot be used together");
+
+  store = ck_cli_open_store (cli, &error);
+  if (store == NULL)
+    return ck_cli_fail (error);
+
+  if (password_file != NULL)
+    {
+      password = ck_cli_read_password_file (password_file, &error);
+      if (password == NULL)
+        return ck_cli_fail (error);
+    }
+
+  importer = ck_importer_new (store);
+  for (int i = 1; i < argc; i++)
+    add_input (importer, argv[i], problems);
+  plan = ck_importer_get_plan (importer);
+
+  failures = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
+  run.cli = cli;
+  run.importer = importer;
+  run.password = password;
+  run.password_file = password_file;
+  run.failures = failures;
+  unlock_all (&run);
+  collect_problems (&run, problems);
+
+  if (problems->len == 1)
+    return ck_cli_error ("%s; nothing imported", (char *) problems->pdata[0]);
+  if (problems->len > 1)
+    {
+      for (guint i = 0; i < problems->len; i++)
+        ck_cli_error ("%s", (char *) problems->pdata[i]);
+      return ck_cli_error ("%u problems; nothing imported", problems->len);
+    }
+
+  if (ck_import_plan_get_n_items (plan) == 0)
+    return ck_cli_error ("no certificates, keys or requests found; nothing imported");
+
+  key_item = first_new_key (plan);
+  if (key_item != NULL &&
+      !get_key_passphrase (key_item, key_passphrase_file, no_key_passphrase,
+                           &key_passphrase))
+    return CK_CLI_EXIT_ERROR;
+
+  if (!ck_store_commit (store, plan, key_passphrase,
+                        no_key_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
+                        NULL, NULL, &summary, &error))
+    return ck_cli_error ("%s; nothing imported", error->message);
+
+  print_summary (store, plan, &summary,
+                 no_key_passphrase ? "stored without a passphrase" : "stored encrypted");
+  print_imported (store, plan);
+  return CK_CLI_EXIT_OK;
+}

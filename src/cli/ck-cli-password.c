@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ck-cli-password.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+
+#include "ck-error.h"
+
+/* Longer input is refused rather than silently cut. */
+#define MAX_PASSWORD 4096
+
+void
+ck_cli_password_free (char *password)
+{
+  if (password == NULL)
+    return;
+  gnutls_memset (password, 0, strlen (password));
+  g_free (password);
+}
+
+char *
+ck_cli_read_password_file (const char *path,
+                           GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+  gsize line_len;
+  char *password;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   "cannot read password file %s: %s",
+                   path, local_error->message);
+      return NULL;
+    }
+
+  /* First line only, so "echo secret > f" and editors' final newline both
+   * work; a CR of a CRLF file goes too. */
+  line_len = strcspn (contents, "\n");
+  if (line_len > 0 && contents[line_len - 1] == '\r')
+    line_len--;
+  password = g_strndup (contents, line_len);
+
+  gnutls_memset (contents, 0, len);
+  g_free (contents);
+  return password;
+}
+
+gboolean
+ck_cli_can_prompt (void)
+{
+  return isatty (STDIN_FILENO);
+}
+
+static struct termios saved_termios;
+static volatile sig_atomic_t termios_changed;
+
+/* Ctrl-C at a prompt must not leave the terminal without echo. */
+static void
+restore_terminal_and_reraise (int signum)
+{
+  if (termios_changed)
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+char *
+ck_cli_prompt_password (const char *prompt,
+                        GError    **error)
+{
+  struct sigaction action = { 0 };
+  struct sigaction old_actions[G_N_ELEMENTS (caught_signals)];
+  struct termios noecho;
+  char *buffer;
+  gsize len = 0;
+  gboolean too_long = FALSE;
+  gboolean eof = FALSE;
+  int read_errno = 0;
+
+  if (!ck_cli_can_prompt ())
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                   "a password is needed and standard input is not a terminal");
+      return NULL;
+    }
+
+  if (tcgetattr (STDIN_FILENO, &saved_termios) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
+                   "cannot read the terminal settings: %s",
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+
+  action.sa_handler = restore_terminal_and_reraise;
+  sigemptyset (&action.sa_mask);
+  for (guint i = 0; i < G_N_ELEMENTS (caught_signals); i++)
+    sigaction (caught_signals[i], &action, &old_actions[i]);
+
+  noecho = saved_termios;
+  noecho.c_lflag &= ~(tcflag_t) ECHO;
+  noecho.c_lflag |= ECHONL;
+  termios_changed = TRUE;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &noecho);
+
+  fputs (prompt, stderr);
+  fflush (stderr);
+
+  buffer = g_malloc (MAX_PASSWORD + 1);
+  for (;;)
+    {
+      char c;
+      ssize_t n = read (STDIN_FILENO, &c, 1);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          read_errno = errno;
+          break;
+        }
+      if (n == 0)
+        {
+          eof = TRUE;
+          break;
+        }
+      if (c == '\n' || c == '\r')
+        break;
+      if (len < MAX_PASSWORD)
+        buffer[len++] = c;
+      else
+        too_long = TRUE;
+    }
+  buffer[len] = '\0';
+
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+  termios_changed = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (caught_signals); i++)
+    sigaction (caught_signals[i], &old_actions[i], NULL);
+
+  /* ECHONL echoes the newline; without it (end of input) end the line. */
+  if (eof || read_errno != 0)
+    fputc ('\n', stderr);
+
+  if (read_errno != 0 || (eof && len == 0) || too_long)
+    {
+      if (read_errno != 0)
+        g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
+                     "cannot read from the terminal: %s",
+                     g_strerror (read_errno));
+      else if (too_long)
+        g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                     "the password is longer than %d bytes", MAX_PASSWORD);
+      else
+        g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                     "no password entered");
+      gnutls_memset (buffer, 0, MAX_PASSWORD + 1);
+      g_free (buffer);
+      return NULL;
+    }
+
+  return buffer;
+}
+
+char *
+ck_cli_prompt_new_passphrase (const char *what,
+                              GError    **error)
+{
+  g_autofree char *first_prompt = g_strdup_printf ("Enter %s: ", what);
+  g_autofree char *second_prompt = g_strdup_printf ("Enter %s again: ", what);
+
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_autoptr (CkPassword) first = NULL;
+      g_autoptr (CkPassword) second = NULL;
+
+      first = ck_cli_prompt_password (first_prompt, error);
+      if (first == NULL)
+        return NULL;
+      if (first[0] == '\0')
+        {
+          fputs ("The passphrase must not be empty.\n", stderr);
+          continue;
+        }
+      second = ck_cli_prompt_password (second_prompt, error);
+      if (second == NULL)
+        return NULL;
+      if (strcmp (first, second) == 0)
+        return g_steal_pointer (&first);
+      fputs ("The two entries differ; try again.\n", stderr);
+    }
+
+  g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+               "no matching %s entered after 3 attempts", what);
+  return NULL;
+}
+
+char *
+ck_cli_get_new_passphrase (const char *file,
+                           const char *what,
+                           const char *no_passphrase_option,
+                           GError    **error)
+{
+  char *passphrase;
+
+  if (file == NULL)
+    return ck_cli_prompt_new_passphrase (what, error);
+
+  passphrase = ck_cli_read_password_file (file, error);
+  if (passphrase != NULL && passphrase[0] == '\0')
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   "%s: the passphrase is empty; use %s to go without one",
+                   file, no_passphrase_option);
+      ck_cli_password_free (passphrase);
+      return NULL;
+    }
+  return passphrase;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <stdio.h>
+
+#include "certkeeper-core.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes, documented in README.md ("Command line"). */
+enum {
+  CK_CLI_EXIT_OK = 0,
+  CK_CLI_EXIT_ERROR = 1,
+  CK_CLI_EXIT_USAGE = 2,
+};
+
+/* State shared by the commands of one run. */
+typedef struct {
+  const char *command;    /* "import" */
+  char       *store_dir;  /* --store, NULL for the default */
+  CkStore    *store;      /* opened on first use */
+} CkCli;
+
+/* Each command parses its own options (so each has its own --help) and
+ * returns an exit code. */
+int       ck_cli_import  (CkCli *cli, int argc, char **argv);
+int       ck_cli_list    (CkCli *cli, int argc, char **argv);
+int       ck_cli_show    (CkCli *cli, int argc, char **argv);
+int       ck_cli_export  (CkCli *cli, int argc, char **argv);
+int       ck_cli_delete  (CkCli *cli, int argc, char **argv);
+
+/* Parses the options of the current command: @entries plus --store. On
+ * --help GOption prints the help and exits 0. FALSE after printing a usage
+ * error; the command then returns CK_CLI_EXIT_USAGE. */
+gboolean  ck_cli_parse_options (CkCli              *cli,
+                                const char         *parameters,
+                                const char         *summary,
+                                const char         *description,
+                                const GOptionEntry *entries,
+                                int                *argc,
+                                char             ***argv);
+
+/* "certkeeper-cli: …" on stderr as one line; returns CK_CLI_EXIT_ERROR. */
+int       ck_cli_error         (const char *format,
+                                ...) G_GNUC_PRINTF (1, 2);
+/* The same for a GError. */
+int       ck_cli_fail          (const GError *error);
+/* "certkeeper-cli COMMAND: …" plus a hint to --help; returns
+ * CK_CLI_EXIT_USAGE. */
+int       ck_cli_usage_error   (CkCli      *cli,
+                                const char *format,
+                                ...) G_GNUC_PRINTF (2, 3);
+
+CkStore  *ck_cli_open_store    (CkCli   *cli,
+                                GError **error);
+
+/* Takes the single ID argument of show, export and delete (argv[1]),
+ * opens the store and resolves it. FALSE with *@status set (usage error or
+ * error already printed) otherwise. */
+gboolean  ck_cli_resolve       (CkCli        *cli,
+                                int           argc,
+                                char        **argv,
+                                CkStore     **store,
+                                CkObjectKind *kind,
+                                gint64       *id,
+                                int          *status);
+
+/* "2031-05-01T12:00:00Z", or NULL when the time cannot be represented. */
+char     *ck_cli_format_time   (gint64 unix_time);
+
+/* Writes @data to stdout, all of it. */
+gboolean  ck_cli_write_stdout  (const void *data,
+                                gsize       len,
+                                GError    **error);
+
+G_END_DECLS
