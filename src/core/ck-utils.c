@@ -119,6 +119,60 @@ ck_spki_sha256_from_pubkey (gnutls_pubkey_t pubkey,
   return hex;
 }
 
+const char *
+ck_pk_algorithm_name (gnutls_pk_algorithm_t algo)
+{
+  const char *name;
+
+  /* GnuTLS says "EC/ECDSA" and "EdDSA (Ed25519)"; people and OpenSSL say
+   * "ECDSA" and "Ed25519". */
+  switch (algo)
+    {
+    case GNUTLS_PK_ECDSA:
+      return "ECDSA";
+    case GNUTLS_PK_EDDSA_ED25519:
+      return "Ed25519";
+    case GNUTLS_PK_EDDSA_ED448:
+      return "Ed448";
+    case GNUTLS_PK_ECDH_X25519:
+      return "X25519";
+    case GNUTLS_PK_ECDH_X448:
+      return "X448";
+    default:
+      name = gnutls_pk_get_name (algo);
+      return name != NULL ? name : "unknown";
+    }
+}
+
+void
+ck_pubkey_describe (gnutls_pubkey_t        pubkey,
+                    gnutls_pk_algorithm_t *algo,
+                    guint                 *bits,
+                    const char           **curve)
+{
+  gnutls_ecc_curve_t ecc = GNUTLS_ECC_CURVE_INVALID;
+  unsigned int nbits = 0;
+  int pk;
+
+  pk = gnutls_pubkey_get_pk_algorithm (pubkey, &nbits);
+  if (pk == GNUTLS_PK_ECDSA)
+    gnutls_pubkey_export_ecc_raw2 (pubkey, &ecc, NULL, NULL, 0);
+  else if (pk == GNUTLS_PK_GOST_01 || pk == GNUTLS_PK_GOST_12_256 ||
+           pk == GNUTLS_PK_GOST_12_512)
+    gnutls_pubkey_export_gost_raw2 (pubkey, &ecc, NULL, NULL, NULL, NULL, 0);
+
+  /* GnuTLS counts whole bytes of the field: 528 for P-521. */
+  if (ecc == GNUTLS_ECC_CURVE_SECP521R1)
+    nbits = 521;
+
+  if (algo != NULL)
+    *algo = pk < 0 ? GNUTLS_PK_UNKNOWN : (gnutls_pk_algorithm_t) pk;
+  if (bits != NULL)
+    *bits = nbits;
+  if (curve != NULL)
+    *curve = ecc != GNUTLS_ECC_CURVE_INVALID ? gnutls_ecc_curve_get_name (ecc) : NULL;
+}
+
 void
 ck_datum_clear (gnutls_datum_t *datum)
 {

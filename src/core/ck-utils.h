@@ -30,6 +30,17 @@ char     *ck_spki_sha256_from_pubkey (gnutls_pubkey_t pubkey,
                                       GBytes        **spki_out,
                                       GError        **error);
 
+/* How keys, certificates and requests name a key algorithm: "RSA",
+ * "RSA-PSS", "ECDSA", "Ed25519", "Ed448", "DSA", else gnutls_pk_get_name()
+ * ("GOST R 34.10-2001"). */
+const char *ck_pk_algorithm_name   (gnutls_pk_algorithm_t algo);
+/* Algorithm, size in bits and curve ("SECP256R1"; NULL for anything but
+ * ECDSA and GOST keys) of a public key. Any out argument may be NULL. */
+void      ck_pubkey_describe       (gnutls_pubkey_t        pubkey,
+                                    gnutls_pk_algorithm_t *algo,
+                                    guint                 *bits,
+                                    const char           **curve);
+
 /* Frees a datum allocated by GnuTLS, wiping it first (it may hold a key). */
 void      ck_datum_clear           (gnutls_datum_t *datum);
 
