@@ -6,6 +6,7 @@ struct _CkImportPlan
   GObject parent_instance;
 
   GPtrArray *items;   /* element-type CkImportItem, owned */
+  GPtrArray *notes;   /* NULL-terminated strings */
 };
 
 static void ck_import_plan_list_model_init (GListModelInterface *iface);
@@ -59,6 +60,7 @@ ck_import_plan_finalize (GObject *object)
   CkImportPlan *self = CK_IMPORT_PLAN (object);
 
   g_ptr_array_unref (self->items);
+  g_ptr_array_unref (self->notes);
 
   G_OBJECT_CLASS (ck_import_plan_parent_class)->finalize (object);
 }
@@ -99,6 +101,7 @@ static void
 ck_import_plan_init (CkImportPlan *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->notes = g_ptr_array_new_null_terminated (0, g_free, TRUE);
 }
 
 CkImportPlan *
@@ -261,4 +264,21 @@ ck_import_plan_describe_problems (CkImportPlan *self)
     }
   g_string_truncate (out, out->len - 1);
   return g_string_free (out, FALSE);
+}
+
+void
+ck_import_plan_add_note (CkImportPlan *self,
+                         const char   *note)
+{
+  g_return_if_fail (CK_IS_IMPORT_PLAN (self));
+  g_return_if_fail (note != NULL);
+
+  g_ptr_array_add (self->notes, g_strdup (note));
+}
+
+const char * const *
+ck_import_plan_get_notes (CkImportPlan *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_PLAN (self), NULL);
+  return (const char * const *) self->notes->pdata;
 }

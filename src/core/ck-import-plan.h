@@ -38,4 +38,12 @@ gboolean      ck_import_plan_has_locked    (CkImportPlan    *self);
  * and item: "bundle.pem, block 3 (CERTIFICATE): …". NULL when none. */
 char         *ck_import_plan_describe_problems (CkImportPlan *self);
 
+/* Things left out on purpose, which are not errors: a CRL in a bundle, the
+ * trust settings of a TRUSTED CERTIFICATE block. One message each, naming
+ * the file and item ("bundle.pem, block 4 (X509 CRL): skipped: …"). */
+void          ck_import_plan_add_note      (CkImportPlan *self,
+                                            const char   *note);
+/* NULL-terminated; empty when none. */
+const char * const *ck_import_plan_get_notes (CkImportPlan *self);
+
 G_END_DECLS

@@ -1,2 +1,1689 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: being written. */
+#include "ck-importer.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/pkcs12.h>
+#include <gnutls/pkcs7.h>
+#include <gnutls/x509.h>
+#include <string.h>
+
+#include "ck-error.h"
+#include "ck-pem.h"
+#include "ck-store.h"
+#include "ck-utils.h"
+
+void ck_core_init (void);
+
+/* Anything bigger is not a certificate file: refuse it before reading it
+ * into memory. A 10,000-certificate bundle is about 20 MiB. */
+#define MAX_INPUT_SIZE (256 * 1024 * 1024)
+/* A file of junk full of "-----BEGIN " lines gets this many error items,
+ * then one that counts the rest. */
+#define MAX_BLOCK_ERRORS 20
+
+#define OID_PKCS7_DATA "1.2.840.113549.1.7.1"
+#define OID_PKCS7_SIGNED "1.2.840.113549.1.7.2"
+#define OID_PBMAC1 "1.2.840.113549.1.5.14"
+
+struct _CkImporter
+{
+  GObject parent_instance;
+
+  CkStore *store;
+  CkImportPlan *plan;
+
+  CkPasswordFunc password_func;
+  gpointer password_data;
+  GDestroyNotify password_destroy;
+};
+
+G_DEFINE_FINAL_TYPE (CkImporter, ck_importer, G_TYPE_OBJECT)
+
+/* Set on an item once the store has been asked about it: the store does
+ * not change while a plan is built, and asking again for every item after
+ * every file would make adding N files O(N²) queries. */
+static GQuark store_checked_quark;
+
+/* What one input (or one unlock) produced. */
+typedef struct {
+  const char *file;   /* the name items carry */
+  GPtrArray *items;   /* CkImportItem */
+  GPtrArray *notes;   /* char *, "file, location: …" */
+} Input;
+
+static void
+input_init (Input      *in,
+            const char *file)
+{
+  in->file = file;
+  in->items = g_ptr_array_new_with_free_func (g_object_unref);
+  in->notes = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+input_clear (Input *in)
+{
+  g_clear_pointer (&in->items, g_ptr_array_unref);
+  g_clear_pointer (&in->notes, g_ptr_array_unref);
+}
+
+static char *
+make_source (const char *file,
+             const char *location)
+{
+  if (location == NULL)
+    return g_strdup (file);
+  return g_strdup_printf ("%s, %s", file, location);
+}
+
+static void
+input_add_error_literal (Input      *in,
+                         const char *location,
+                         int         code,
+                         const char *reason)
+{
+  g_autofree char *source = make_source (in->file, location);
+  g_autoptr(GError) error = g_error_new (CK_ERROR, code, "%s: %s", source, reason);
+
+  g_ptr_array_add (in->items, ck_import_item_new_error (error, in->file, location));
+}
+
+static void
+input_add_error (Input      *in,
+                 const char *location,
+                 int         code,
+                 const char *format,
+                 ...) G_GNUC_PRINTF (4, 5);
+
+static void
+input_add_error (Input      *in,
+                 const char *location,
+                 int         code,
+                 const char *format,
+                 ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  input_add_error_literal (in, location, code, reason);
+}
+
+static void
+input_add_note (Input      *in,
+                const char *location,
+                const char *format,
+                ...) G_GNUC_PRINTF (3, 4);
+
+static void
+input_add_note (Input      *in,
+                const char *location,
+                const char *format,
+                ...)
+{
+  g_autofree char *source = make_source (in->file, location);
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (in->notes, g_strdup_printf ("%s: %s", source, reason));
+}
+
+/* "wrong password" and friends: an error with the code it came with and
+ * the source in front. */
+static void
+input_add_gerror (Input        *in,
+                  const char   *location,
+                  const GError *error)
+{
+  input_add_error_literal (in, location,
+                           error->domain == CK_ERROR ? error->code : CK_ERROR_PARSE,
+                           error->message);
+}
+
+static char *
+location_join (const char *outer,
+               const char *inner)
+{
+  if (outer == NULL)
+    return g_strdup (inner);
+  return g_strdup_printf ("%s, %s", outer, inner);
+}
+
+static void
+wipe_password (char *password)
+{
+  if (password != NULL)
+    {
+      gnutls_memset (password, 0, strlen (password));
+      g_free (password);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* ASN.1 sniffing                                                      */
+
+/* Just enough DER to tell what a blob means to be, even when it is
+ * truncated or broken, so that a damaged certificate is reported as a
+ * damaged certificate and not as an unknown format. */
+typedef struct {
+  guint8 tag;
+  const guint8 *value;   /* start of the contents */
+  gsize len;             /* declared length (or what is there, for BER
+                          * indefinite lengths) */
+  gsize avail;           /* contents actually present: <= len */
+  const guint8 *next;    /* after this element (clamped to the data) */
+} Tlv;
+
+static gboolean
+tlv_read (const guint8 *p,
+          const guint8 *end,
+          Tlv          *t)
+{
+  gsize len;
+  guint8 first;
+
+  if (p >= end || end - p < 2)
+    return FALSE;
+  t->tag = *p++;
+  if ((t->tag & 0x1f) == 0x1f)
+    return FALSE;   /* multi-byte tags appear in nothing we read */
+  first = *p++;
+  if (first < 0x80)
+    len = first;
+  else if (first == 0x80)
+    len = end - p;  /* BER indefinite length (old PKCS#12 writers) */
+  else
+    {
+      guint n = first & 0x7f;
+
+      if (n > 4 || (gsize) (end - p) < n)
+        return FALSE;
+      len = 0;
+      for (guint i = 0; i < n; i++)
+        len = len << 8 | *p++;
+    }
+  t->value = p;
+  t->len = len;
+  t->avail = MIN (len, (gsize) (end - p));
+  t->next = p + t->avail;
+  return TRUE;
+}
+
+/* The @n-th (0-based) element inside a constructed @outer. */
+static gboolean
+tlv_child (const Tlv *outer,
+           guint      n,
+           Tlv       *child)
+{
+  const guint8 *p = outer->value;
+  const guint8 *end = outer->value + outer->avail;
+
+  for (guint i = 0; i <= n; i++)
+    {
+      if (!tlv_read (p, end, child))
+        return FALSE;
+      p = child->next;
+    }
+  return TRUE;
+}
+
+static guint
+tlv_count_children (const Tlv *outer)
+{
+  const guint8 *p = outer->value;
+  const guint8 *end = outer->value + outer->avail;
+  Tlv child;
+  guint n = 0;
+
+  while (p < end && tlv_read (p, end, &child))
+    {
+      n++;
+      p = child.next;
+    }
+  return n;
+}
+
+/* Small non-negative INTEGER, or -1. */
+static gint64
+tlv_small_int (const Tlv *t)
+{
+  gint64 v = 0;
+
+  if (t->tag != 0x02 || t->avail == 0 || t->avail > 4 || (t->value[0] & 0x80))
+    return -1;
+  for (gsize i = 0; i < t->avail; i++)
+    v = v << 8 | t->value[i];
+  return v;
+}
+
+static char *
+tlv_oid (const Tlv *t)
+{
+  GString *s;
+  guint64 v = 0;
+  gboolean first = TRUE;
+
+  if (t->tag != 0x06 || t->avail == 0 || t->avail != t->len || t->avail > 64)
+    return NULL;
+  s = g_string_new (NULL);
+  for (gsize i = 0; i < t->avail; i++)
+    {
+      v = v << 7 | (t->value[i] & 0x7f);
+      if (v > G_MAXUINT32)
+        break;
+      if (t->value[i] & 0x80)
+        continue;
+      if (first)
+        {
+          guint arc1 = v < 40 ? 0 : v < 80 ? 1 : 2;
+          g_string_append_printf (s, "%u.%" G_GUINT64_FORMAT, arc1, v - 40 * arc1);
+          first = FALSE;
+        }
+      else
+        g_string_append_printf (s, ".%" G_GUINT64_FORMAT, v);
+      v = 0;
+    }
+  return g_string_free (s, FALSE);
+}
+
+typedef enum {
+  SNIFF_UNKNOWN,
+  SNIFF_CERTIFICATE,
+  SNIFF_REQUEST,
+  SNIFF_CRL,
+  SNIFF_PKCS8,
+  SNIFF_PKCS8_ENCRYPTED,
+  SNIFF_RAW_KEY,          /* PKCS#1 RSA, SEC1 EC, OpenSSL DSA */
+  SNIFF_PKCS12,
+  SNIFF_PKCS7,
+} Sniff;
+
+static Sniff
+sniff_tbs (const Tlv *tbs)
+{
+  Tlv t1, t2, t3, t4, inner;
+
+  if (!tlv_child (tbs, 0, &t1))
+    return SNIFF_CERTIFICATE;
+  if (t1.tag == 0xa0)
+    return SNIFF_CERTIFICATE;      /* [0] EXPLICIT version: v2/v3 certificate */
+  if (t1.tag == 0x30)
+    return SNIFF_CRL;              /* v1 CRL: signature AlgorithmIdentifier first */
+  if (t1.tag != 0x02 || !tlv_child (tbs, 1, &t2))
+    return SNIFF_CERTIFICATE;
+
+  /* CertificationRequestInfo: version, subject Name (SEQUENCE OF SET),
+   * SubjectPublicKeyInfo, [0] attributes. */
+  if (t2.tag == 0x30 && tlv_child (tbs, 2, &t3) && t3.tag == 0x30 &&
+      (!tlv_child (&t2, 0, &inner) || inner.tag == 0x31) &&
+      (!tlv_child (tbs, 3, &t4) || t4.tag == 0xa0) &&
+      tlv_count_children (tbs) <= 4)
+    return SNIFF_REQUEST;
+
+  /* v2 TBSCertList: version, signature, issuer, thisUpdate (a Time) */
+  if (tlv_small_int (&t1) == 1 && t2.tag == 0x30 &&
+      tlv_child (tbs, 3, &t4) && (t4.tag == 0x17 || t4.tag == 0x18))
+    return SNIFF_CRL;
+
+  return SNIFF_CERTIFICATE;        /* v1 certificate: serial first */
+}
+
+static Sniff
+sniff_der (const guint8 *data,
+           gsize         len,
+           char        **oid_out)
+{
+  const guint8 *end = data + len;
+  Tlv outer, c1, c2, c3;
+  gint64 v;
+
+  if (!tlv_read (data, end, &outer) || outer.tag != 0x30)
+    return SNIFF_UNKNOWN;
+  if (!tlv_child (&outer, 0, &c1))
+    return SNIFF_UNKNOWN;
+
+  switch (c1.tag)
+    {
+    case 0x06:
+      {
+        /* ContentInfo: a PKCS#7 / CMS structure */
+        g_autofree char *oid = tlv_oid (&c1);
+
+        if (oid != NULL && g_str_has_prefix (oid, "1.2.840.113549.1.7."))
+          return SNIFF_PKCS7;
+        return SNIFF_UNKNOWN;
+      }
+
+    case 0x30:
+      if (!tlv_child (&outer, 1, &c2))
+        return sniff_tbs (&c1);
+      if (c2.tag == 0x04)
+        return SNIFF_PKCS8_ENCRYPTED;   /* EncryptedPrivateKeyInfo */
+      if (c2.tag == 0x30 && (!tlv_child (&outer, 2, &c3) || c3.tag == 0x03))
+        return sniff_tbs (&c1);         /* signed: tbs, algorithm, signature */
+      return SNIFF_UNKNOWN;
+
+    case 0x02:
+      v = tlv_small_int (&c1);
+      if (!tlv_child (&outer, 1, &c2))
+        return SNIFF_UNKNOWN;
+      if (v == 3 && c2.tag == 0x30)
+        {
+          Tlv oid_tlv;
+
+          /* PFX: version 3, authSafe ContentInfo, macData */
+          if (tlv_child (&c2, 0, &oid_tlv) && oid_tlv.tag == 0x06)
+            return SNIFF_PKCS12;
+          return SNIFF_UNKNOWN;
+        }
+      if ((v == 0 || v == 1) && c2.tag == 0x30)
+        {
+          /* PrivateKeyInfo / OneAsymmetricKey: version, algorithm, key */
+          Tlv alg;
+
+          if (oid_out != NULL && tlv_child (&c2, 0, &alg))
+            *oid_out = tlv_oid (&alg);
+          return SNIFF_PKCS8;
+        }
+      if (v == 1 && c2.tag == 0x04)
+        return SNIFF_RAW_KEY;           /* SEC1 ECPrivateKey */
+      if (v == 0 && c2.tag == 0x02)
+        return SNIFF_RAW_KEY;           /* PKCS#1 RSA, OpenSSL DSA */
+      return SNIFF_UNKNOWN;
+
+    default:
+      return SNIFF_UNKNOWN;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Certificates, requests, PKCS#7                                      */
+
+static void
+add_certificate (Input      *in,
+                 GBytes     *der,
+                 const char *location,
+                 const char *label)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_der (der, &error);
+  CkImportItem *item;
+
+  if (cert == NULL)
+    {
+      input_add_error (in, location, error->code,
+                       "not a valid certificate: %s", error->message);
+      return;
+    }
+  item = ck_import_item_new_certificate (cert, in->file, location);
+  if (label != NULL)
+    ck_import_item_set_label (item, label);
+  g_ptr_array_add (in->items, item);
+}
+
+static void
+add_request (Input      *in,
+             GBytes     *der,
+             const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkRequest) request = ck_request_new_from_der (der, &error);
+
+  if (request == NULL)
+    {
+      input_add_error (in, location, error->code,
+                       "not a valid certificate request: %s", error->message);
+      return;
+    }
+  g_ptr_array_add (in->items, ck_import_item_new_request (request, in->file, location));
+}
+
+/* OpenSSL's TRUSTED CERTIFICATE is the certificate followed by its
+ * X509_CERT_AUX (trusted uses, rejected uses, alias). Only the certificate
+ * is taken: importing never makes anything trusted. */
+static void
+add_trusted_certificate (Input      *in,
+                         GBytes     *der,
+                         const char *location)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+  Tlv cert;
+  g_autoptr(GBytes) cert_der = NULL;
+
+  if (!tlv_read (data, data + len, &cert) || cert.tag != 0x30 ||
+      cert.avail != cert.len)
+    {
+      add_certificate (in, der, location, NULL);
+      return;
+    }
+  cert_der = g_bytes_new_from_bytes (der, 0, cert.next - data);
+  add_certificate (in, cert_der, location, NULL);
+  if (cert.next < data + len)
+    input_add_note (in, location,
+                    "the OpenSSL trust settings that follow the certificate were "
+                    "ignored: importing never makes a certificate trusted");
+}
+
+static void
+add_pkcs7 (Input      *in,
+           GBytes     *der,
+           const char *location)
+{
+  gnutls_pkcs7_t p7 = NULL;
+  gnutls_datum_t datum;
+  int ret, n_certs, n_crls;
+
+  datum.data = (guchar *) g_bytes_get_data (der, NULL);
+  datum.size = g_bytes_get_size (der);
+
+  gnutls_pkcs7_init (&p7);
+  ret = gnutls_pkcs7_import (p7, &datum, GNUTLS_X509_FMT_DER);
+  if (ret < 0)
+    {
+      input_add_error (in, location, ck_error_code_from_gnutls (ret),
+                       "not a valid PKCS#7 file: %s", gnutls_strerror (ret));
+      gnutls_pkcs7_deinit (p7);
+      return;
+    }
+
+  n_certs = gnutls_pkcs7_get_crt_count (p7);
+  for (int i = 0; i < n_certs; i++)
+    {
+      gnutls_datum_t raw = { NULL, 0 };
+      g_autofree char *inner = g_strdup_printf ("certificate %d", i + 1);
+      g_autofree char *where = location_join (location, inner);
+
+      ret = gnutls_pkcs7_get_crt_raw2 (p7, i, &raw);
+      if (ret < 0)
+        {
+          input_add_error (in, where, ck_error_code_from_gnutls (ret),
+                           "cannot read the certificate: %s", gnutls_strerror (ret));
+          continue;
+        }
+      {
+        g_autoptr(GBytes) cert_der = ck_bytes_from_datum (&raw);
+
+        gnutls_free (raw.data);
+        add_certificate (in, cert_der, where, NULL);
+      }
+    }
+
+  n_crls = gnutls_pkcs7_get_crl_count (p7);
+  if (n_crls > 0)
+    input_add_note (in, location,
+                    "%d certificate revocation list%s skipped: Certkeeper does not keep CRLs",
+                    n_crls, n_crls == 1 ? "" : "s");
+  if (n_certs <= 0)
+    input_add_note (in, location, "the PKCS#7 structure holds no certificates");
+  gnutls_pkcs7_deinit (p7);
+}
+
+/* ------------------------------------------------------------------ */
+/* Private keys                                                        */
+
+static const char *
+gnutls_version_string (void)
+{
+  return gnutls_check_version (NULL);
+}
+
+static const char *
+pk_oid_name (const char *oid)
+{
+  static const struct { const char *oid; const char *name; } names[] = {
+    { "2.16.840.1.101.3.4.3.17", "ML-DSA-44" },
+    { "2.16.840.1.101.3.4.3.18", "ML-DSA-65" },
+    { "2.16.840.1.101.3.4.3.19", "ML-DSA-87" },
+    { "1.2.643.7.1.1.1.2", "GOST R 34.10-2012 (512-bit)" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i].oid, oid))
+      return names[i].name;
+  return oid;
+}
+
+/* Wraps a parsed gnutls key into an item, after the consistency check
+ * `certtool -k` makes (an RSA key with an even prime factor, an EC point
+ * not on the curve). Takes ownership of @key. */
+static gboolean
+make_key_item (gnutls_x509_privkey_t key,
+               Input                *in,
+               const char           *location,
+               const char           *label,
+               GError              **error)
+{
+  g_autoptr(CkPrivateKey) pk = NULL;
+  CkImportItem *item;
+  int ret;
+
+  ret = gnutls_x509_privkey_verify_params (key);
+  if (ret < 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   "not a valid private key: the key parameters are inconsistent (%s)",
+                   gnutls_strerror (ret));
+      gnutls_x509_privkey_deinit (key);
+      return FALSE;
+    }
+
+  pk = ck_private_key_new_from_x509 (key, error);
+  if (pk == NULL)
+    return FALSE;
+
+  item = ck_import_item_new_private_key (pk, in->file, location);
+  if (label != NULL)
+    ck_import_item_set_label (item, label);
+  g_ptr_array_add (in->items, item);
+  return TRUE;
+}
+
+/* A failed gnutls key import: say "not supported by this GnuTLS" when the
+ * algorithm is one it does not know (ML-DSA on 3.7), else why it failed. */
+static void
+set_key_error (GError    **error,
+               int         ret,
+               const char *alg_oid)
+{
+  if (alg_oid != NULL && gnutls_oid_to_pk (alg_oid) == GNUTLS_PK_UNKNOWN)
+    g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                 "%s keys are not supported by this GnuTLS version (%s)",
+                 pk_oid_name (alg_oid), gnutls_version_string ());
+  else if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
+    g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                 "%s: not supported by this GnuTLS version (%s)",
+                 gnutls_strerror (ret), gnutls_version_string ());
+  else
+    g_set_error (error, CK_ERROR, ck_error_code_from_gnutls (ret),
+                 "not a valid private key: %s", gnutls_strerror (ret));
+}
+
+static void
+add_plain_key (Input      *in,
+               GBytes     *der,
+               const char *location,
+               gboolean    pkcs8)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *alg_oid = NULL;
+  gnutls_x509_privkey_t key = NULL;
+  gnutls_datum_t datum;
+  int ret;
+
+  datum.data = (guchar *) g_bytes_get_data (der, NULL);
+  datum.size = g_bytes_get_size (der);
+
+  gnutls_x509_privkey_init (&key);
+  if (pkcs8)
+    ret = gnutls_x509_privkey_import_pkcs8 (key, &datum, GNUTLS_X509_FMT_DER,
+                                            NULL, GNUTLS_PKCS_PLAIN);
+  else
+    ret = gnutls_x509_privkey_import (key, &datum, GNUTLS_X509_FMT_DER);
+
+  if (ret < 0)
+    {
+      gnutls_x509_privkey_deinit (key);
+      if (pkcs8)
+        sniff_der (datum.data, datum.size, &alg_oid);
+      set_key_error (&error, ret, alg_oid);
+    }
+  else
+    make_key_item (key, in, location, NULL, &error);
+
+  if (error != NULL)
+    input_add_gerror (in, location, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Locked items: encrypted PKCS#8, legacy PEM, PKCS#12                  */
+
+static gboolean
+open_pkcs8 (Input       *in,
+            GBytes      *data,
+            const char  *location,
+            const char  *label,
+            const char  *password,
+            GError     **error)
+{
+  gnutls_x509_privkey_t key = NULL;
+  gnutls_datum_t datum;
+  int ret;
+
+  datum.data = (guchar *) g_bytes_get_data (data, NULL);
+  datum.size = g_bytes_get_size (data);
+
+  gnutls_x509_privkey_init (&key);
+  /* Some schemes tell a NULL password from an empty one. */
+  ret = gnutls_x509_privkey_import_pkcs8 (key, &datum, GNUTLS_X509_FMT_DER,
+                                          password,
+                                          password == NULL ? GNUTLS_PKCS_NULL_PASSWORD : 0);
+  if (ret < 0)
+    {
+      gnutls_x509_privkey_deinit (key);
+      if (ret == GNUTLS_E_DECRYPTION_FAILED)
+        g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
+                     "the password is wrong (or the key is damaged)");
+      else
+        set_key_error (error, ret, NULL);
+      return FALSE;
+    }
+
+  return make_key_item (key, in, location, label, error);
+}
+
+static gboolean
+open_legacy_pem (Input       *in,
+                 GBytes      *data,
+                 const char  *location,
+                 const char  *password,
+                 GError     **error)
+{
+  gnutls_x509_privkey_t key = NULL;
+  gnutls_datum_t datum;
+  int ret;
+
+  if (password == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                   "the key is encrypted");
+      return FALSE;
+    }
+
+  datum.data = (guchar *) g_bytes_get_data (data, NULL);
+  datum.size = g_bytes_get_size (data);
+
+  gnutls_x509_privkey_init (&key);
+  ret = gnutls_x509_privkey_import_openssl (key, &datum, password);
+  if (ret < 0)
+    {
+      gnutls_x509_privkey_deinit (key);
+      /* A wrong password shows up as bad padding or as garbage where the
+       * key should be. */
+      if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_ASN1_DER_ERROR ||
+          ret == GNUTLS_E_ASN1_TAG_ERROR || ret == GNUTLS_E_ASN1_GENERIC_ERROR)
+        g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
+                     "the password is wrong (or the key is damaged)");
+      else
+        set_key_error (error, ret, NULL);
+      return FALSE;
+    }
+  return make_key_item (key, in, location, NULL, error);
+}
+
+/* The MAC algorithm of a PKCS#12 file: FALSE with CK_ERROR_UNSUPPORTED
+ * when this GnuTLS cannot check it (PBMAC1 before 3.8.6); *@has_mac is
+ * FALSE for files without integrity protection. */
+static gboolean
+pkcs12_check_mac_algorithm (gnutls_pkcs12_t p12,
+                            gboolean       *has_mac,
+                            GError        **error)
+{
+  unsigned int mac = 0, iter = 0, salt_size = 0;
+  char *oid = NULL;
+  int ret;
+
+  ret = gnutls_pkcs12_mac_info (p12, &mac, NULL, &salt_size, &iter, &oid);
+  if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER)
+    ret = 0;   /* only the salt did not fit: we did not want it */
+  if (ret >= 0)
+    {
+      *has_mac = TRUE;
+      gnutls_free (oid);
+      return TRUE;
+    }
+
+  if (ret == GNUTLS_E_UNKNOWN_HASH_ALGORITHM ||
+      ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
+    {
+      if (oid != NULL && g_str_equal (oid, OID_PBMAC1))
+        g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                     "PKCS#12 integrity protection with PBMAC1 is not supported by "
+                     "this GnuTLS version (%s)", gnutls_version_string ());
+      else
+        g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                     "the PKCS#12 MAC algorithm %s is not supported by this "
+                     "GnuTLS version (%s)", oid != NULL ? oid : "(unknown)",
+                     gnutls_version_string ());
+      gnutls_free (oid);
+      return FALSE;
+    }
+
+  gnutls_free (oid);
+  *has_mac = FALSE;
+  return TRUE;
+}
+
+static gboolean
+pkcs12_import (GBytes           *data,
+               gnutls_pkcs12_t  *p12_out,
+               GError          **error)
+{
+  gnutls_pkcs12_t p12 = NULL;
+  gnutls_datum_t datum;
+  int ret;
+
+  datum.data = (guchar *) g_bytes_get_data (data, NULL);
+  datum.size = g_bytes_get_size (data);
+
+  gnutls_pkcs12_init (&p12);
+  ret = gnutls_pkcs12_import (p12, &datum, GNUTLS_X509_FMT_DER, 0);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, "not a valid PKCS#12 file");
+      gnutls_pkcs12_deinit (p12);
+      return FALSE;
+    }
+  *p12_out = p12;
+  return TRUE;
+}
+
+typedef struct {
+  char *friendly_name;
+  gnutls_pkcs12_bag_type_t type;
+  GBytes *der;
+} SafeBag;
+
+static void
+safe_bag_free (gpointer data)
+{
+  SafeBag *bag = data;
+
+  g_free (bag->friendly_name);
+  g_clear_pointer (&bag->der, g_bytes_unref);
+  g_free (bag);
+}
+
+/* Decrypts and flattens the bags: every SafeBag in order. */
+static gboolean
+pkcs12_collect_bags (gnutls_pkcs12_t p12,
+                     const char     *password,
+                     gboolean        has_mac,
+                     GPtrArray      *bags,
+                     GError        **error)
+{
+  for (int i = 0; ; i++)
+    {
+      gnutls_pkcs12_bag_t bag = NULL;
+      int ret, count;
+
+      gnutls_pkcs12_bag_init (&bag);
+      ret = gnutls_pkcs12_get_bag (p12, i, bag);
+      if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        {
+          gnutls_pkcs12_bag_deinit (bag);
+          return TRUE;
+        }
+      if (ret < 0)
+        {
+          ck_set_gnutls_error (error, ret, "cannot read PKCS#12 safe %d", i + 1);
+          gnutls_pkcs12_bag_deinit (bag);
+          return FALSE;
+        }
+
+      if (gnutls_pkcs12_bag_get_type (bag, 0) == GNUTLS_BAG_ENCRYPTED)
+        {
+          ret = gnutls_pkcs12_bag_decrypt (bag, password);
+          if (ret < 0)
+            {
+              CkError code = ck_error_code_from_gnutls (ret);
+
+              /* Without a MAC a wrong password is only noticed here, and
+               * RC2-40 has no padding check: garbage fails as ASN.1. */
+              if (code == CK_ERROR_UNSUPPORTED)
+                g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                             "PKCS#12 safe %d is encrypted with an algorithm not "
+                             "supported by this GnuTLS version (%s): %s",
+                             i + 1, gnutls_version_string (), gnutls_strerror (ret));
+              else if (!has_mac || code == CK_ERROR_BAD_PASSWORD)
+                g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
+                             "the password is wrong (or the file is damaged)");
+              else
+                ck_set_gnutls_error (error, ret, "cannot decrypt PKCS#12 safe %d", i + 1);
+              gnutls_pkcs12_bag_deinit (bag);
+              return FALSE;
+            }
+        }
+
+      count = gnutls_pkcs12_bag_get_count (bag);
+      for (int j = 0; j < count; j++)
+        {
+          SafeBag *safe = g_new0 (SafeBag, 1);
+          gnutls_datum_t datum = { NULL, 0 };
+          char *name = NULL;
+
+          safe->type = gnutls_pkcs12_bag_get_type (bag, j);
+          if (gnutls_pkcs12_bag_get_data (bag, j, &datum) >= 0 && datum.size > 0)
+            safe->der = g_bytes_new (datum.data, datum.size);
+          if (gnutls_pkcs12_bag_get_friendly_name (bag, j, &name) >= 0 &&
+              name != NULL && *name != '\0' && g_utf8_validate (name, -1, NULL))
+            safe->friendly_name = g_strdup (name);
+          g_ptr_array_add (bags, safe);
+        }
+      gnutls_pkcs12_bag_deinit (bag);
+    }
+}
+
+static gboolean
+open_pkcs12 (Input       *in,
+             GBytes      *data,
+             const char  *location,
+             const char  *password,
+             GError     **error)
+{
+  gnutls_pkcs12_t p12 = NULL;
+  g_autoptr(GPtrArray) bags = NULL;
+  gboolean has_mac = FALSE;
+  guint first_item = in->items->len;
+  int ret;
+
+  /* A fresh structure every time: a failed bag decryption leaves the bag
+   * half-decrypted. */
+  if (!pkcs12_import (data, &p12, error))
+    return FALSE;
+  if (!pkcs12_check_mac_algorithm (p12, &has_mac, error))
+    goto fail;
+
+  if (has_mac)
+    {
+      ret = gnutls_pkcs12_verify_mac (p12, password);
+      if (ret == GNUTLS_E_MAC_VERIFY_FAILED)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
+                       "the password is wrong (or the file is damaged)");
+          goto fail;
+        }
+      if (ret < 0)
+        {
+          ck_set_gnutls_error (error, ret, "cannot check the PKCS#12 MAC");
+          goto fail;
+        }
+    }
+
+  bags = g_ptr_array_new_with_free_func (safe_bag_free);
+  if (!pkcs12_collect_bags (p12, password, has_mac, bags, error))
+    goto fail;
+
+  for (guint i = 0; i < bags->len; i++)
+    {
+      SafeBag *safe = g_ptr_array_index (bags, i);
+      g_autofree char *inner = NULL;
+      g_autofree char *where = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      switch (safe->type)
+        {
+        case GNUTLS_BAG_CERTIFICATE:
+          inner = g_strdup_printf ("bag %u (certificate)", i + 1);
+          where = location_join (location, inner);
+          if (safe->der == NULL)
+            break;
+          add_certificate (in, safe->der, where, safe->friendly_name);
+          break;
+
+        case GNUTLS_BAG_PKCS8_ENCRYPTED_KEY:
+        case GNUTLS_BAG_PKCS8_KEY:
+          inner = g_strdup_printf ("bag %u (private key)", i + 1);
+          where = location_join (location, inner);
+          if (safe->der == NULL)
+            break;
+          if (safe->type == GNUTLS_BAG_PKCS8_KEY)
+            {
+              g_autoptr(GBytes) der = g_bytes_ref (safe->der);
+              guint before = in->items->len;
+
+              add_plain_key (in, der, where, TRUE);
+              if (in->items->len > before && safe->friendly_name != NULL)
+                ck_import_item_set_label (g_ptr_array_index (in->items, before),
+                                          safe->friendly_name);
+            }
+          else if (!open_pkcs8 (in, safe->der, where, safe->friendly_name,
+                                password, &local_error))
+            {
+              /* The MAC vouched for the password: a failure here is the
+               * key's, unless there was no MAC. */
+              if (has_mac && local_error->code == CK_ERROR_BAD_PASSWORD)
+                local_error->code = CK_ERROR_PARSE;
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                          "%s: ", inner);
+              goto fail;
+            }
+          break;
+
+        case GNUTLS_BAG_CRL:
+          inner = g_strdup_printf ("bag %u (CRL)", i + 1);
+          where = location_join (location, inner);
+          input_add_note (in, where, "skipped: Certkeeper does not keep certificate revocation lists");
+          break;
+
+        case GNUTLS_BAG_EMPTY:
+          break;
+
+        case GNUTLS_BAG_SECRET:
+        case GNUTLS_BAG_ENCRYPTED:
+        case GNUTLS_BAG_UNKNOWN:
+        default:
+          inner = g_strdup_printf ("bag %u", i + 1);
+          where = location_join (location, inner);
+          input_add_note (in, where, "skipped: not a certificate or private key");
+          break;
+        }
+    }
+
+  /* All or nothing: a PKCS#12 with one unreadable bag is not imported in
+   * part (the errors would block the commit anyway; say it once). */
+  for (guint i = first_item; i < in->items->len; i++)
+    {
+      CkImportItem *item = g_ptr_array_index (in->items, i);
+
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_ERROR)
+        {
+          const GError *item_error = ck_import_item_get_error (item);
+          g_autofree char *prefix = make_source (in->file, location);
+          const char *msg = item_error->message;
+
+          if (g_str_has_prefix (msg, prefix) && msg[strlen (prefix)] == ',')
+            msg += strlen (prefix) + 2;
+          g_set_error_literal (error, CK_ERROR, item_error->code, msg);
+          g_ptr_array_remove_range (in->items, first_item, in->items->len - first_item);
+          goto fail;
+        }
+    }
+
+  gnutls_pkcs12_deinit (p12);
+  return TRUE;
+
+fail:
+  gnutls_pkcs12_deinit (p12);
+  return FALSE;
+}
+
+/* Opens a locked blob; its items go to @in. A NULL or empty password
+ * tries both forms: PKCS#12 key derivation tells them apart, and a person
+ * who typed nothing means whichever the file uses. */
+static gboolean
+open_locked (Input       *in,
+             GBytes      *data,
+             const char  *format,
+             const char  *location,
+             const char  *password,
+             GError     **error)
+{
+  const char *forms[2] = { password, NULL };
+  guint n_forms = 1;
+  gboolean ok = FALSE;
+
+  if (password == NULL || *password == '\0')
+    {
+      forms[0] = NULL;
+      forms[1] = "";
+      n_forms = 2;
+    }
+
+  for (guint i = 0; i < n_forms && !ok; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_str_equal (format, "pkcs12"))
+        ok = open_pkcs12 (in, data, location, forms[i], &local_error);
+      else if (g_str_equal (format, "pkcs8"))
+        ok = open_pkcs8 (in, data, location, NULL, forms[i], &local_error);
+      else if (g_str_equal (format, "legacy-pem"))
+        ok = open_legacy_pem (in, data, location, forms[i], &local_error);
+      else
+        g_set_error (&local_error, CK_ERROR, CK_ERROR_INVALID,
+                     "unknown encrypted format “%s”", format);
+
+      if (!ok)
+        {
+          gboolean retry = i + 1 < n_forms &&
+            (local_error->code == CK_ERROR_BAD_PASSWORD ||
+             local_error->code == CK_ERROR_PASSWORD_REQUIRED);
+
+          if (!retry)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+        }
+    }
+  return ok;
+}
+
+/* An encrypted thing found while adding input: opened right away when it
+ * needs no password or the callback gives the right one, else a locked
+ * item. */
+static void
+add_lockable (CkImporter *self,
+              Input      *in,
+              GBytes     *data,
+              const char *format,
+              const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkImportItem) locked = NULL;
+
+  if (open_locked (in, data, format, location, NULL, &error))
+    return;
+  if (error->code != CK_ERROR_BAD_PASSWORD && error->code != CK_ERROR_PASSWORD_REQUIRED)
+    {
+      input_add_gerror (in, location, error);
+      return;
+    }
+
+  locked = ck_import_item_new_locked (data, format, in->file, location);
+  if (self->password_func != NULL)
+    {
+      for (guint attempt = 0; ; attempt++)
+        {
+          char *password = self->password_func (locked, attempt, self->password_data);
+          gboolean ok;
+
+          if (password == NULL)
+            break;
+          g_clear_error (&error);
+          ok = open_locked (in, data, format, location, password, &error);
+          wipe_password (password);
+          if (ok)
+            return;
+          if (error->code != CK_ERROR_BAD_PASSWORD)
+            {
+              input_add_gerror (in, location, error);
+              return;
+            }
+        }
+    }
+  g_ptr_array_add (in->items, g_steal_pointer (&locked));
+}
+
+static void
+add_pkcs8_encrypted (CkImporter *self,
+                     Input      *in,
+                     GBytes     *der,
+                     const char *location)
+{
+  gnutls_datum_t datum;
+  unsigned int schema = 0, cipher = 0, salt_size = 0, iter = 0;
+  char *oid = NULL;
+  int ret;
+
+  datum.data = (guchar *) g_bytes_get_data (der, NULL);
+  datum.size = g_bytes_get_size (der);
+
+  /* Refuse an encryption scheme this GnuTLS cannot undo before asking
+   * anyone for a password. */
+  ret = gnutls_pkcs8_info (&datum, GNUTLS_X509_FMT_DER, &schema, &cipher,
+                           NULL, &salt_size, &iter, &oid);
+  if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER)
+    ret = 0;
+  if (ret < 0 && ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
+    {
+      input_add_error (in, location, CK_ERROR_UNSUPPORTED,
+                       "the key is encrypted with %s, which is not supported by "
+                       "this GnuTLS version (%s)",
+                       oid != NULL ? oid : "an unknown scheme", gnutls_version_string ());
+      gnutls_free (oid);
+      return;
+    }
+  if (ret < 0)
+    {
+      input_add_error (in, location, ck_error_code_from_gnutls (ret),
+                       "not a valid encrypted private key: %s", gnutls_strerror (ret));
+      gnutls_free (oid);
+      return;
+    }
+  gnutls_free (oid);
+
+  add_lockable (self, in, der, "pkcs8", location);
+}
+
+static void
+add_pkcs12 (CkImporter *self,
+            Input      *in,
+            GBytes     *der,
+            const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  gnutls_pkcs12_t p12 = NULL;
+  gboolean has_mac;
+
+  if (!pkcs12_import (der, &p12, &error) ||
+      !pkcs12_check_mac_algorithm (p12, &has_mac, &error))
+    {
+      if (p12 != NULL)
+        gnutls_pkcs12_deinit (p12);
+      input_add_gerror (in, location, error);
+      return;
+    }
+  gnutls_pkcs12_deinit (p12);
+
+  add_lockable (self, in, der, "pkcs12", location);
+}
+
+/* ------------------------------------------------------------------ */
+/* Input dispatch                                                      */
+
+static void
+add_der (CkImporter *self,
+         Input      *in,
+         GBytes     *der,
+         const char *location)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+
+  switch (sniff_der (data, len, NULL))
+    {
+    case SNIFF_CERTIFICATE:
+      add_certificate (in, der, location, NULL);
+      break;
+    case SNIFF_REQUEST:
+      add_request (in, der, location);
+      break;
+    case SNIFF_CRL:
+      input_add_note (in, location, "skipped: Certkeeper does not keep certificate revocation lists");
+      break;
+    case SNIFF_PKCS8:
+      add_plain_key (in, der, location, TRUE);
+      break;
+    case SNIFF_PKCS8_ENCRYPTED:
+      add_pkcs8_encrypted (self, in, der, location);
+      break;
+    case SNIFF_RAW_KEY:
+      add_plain_key (in, der, location, FALSE);
+      break;
+    case SNIFF_PKCS12:
+      add_pkcs12 (self, in, der, location);
+      break;
+    case SNIFF_PKCS7:
+      add_pkcs7 (in, der, location);
+      break;
+    case SNIFF_UNKNOWN:
+    default:
+      input_add_error (in, location, CK_ERROR_PARSE,
+                       "not a certificate, key, request, PKCS#7 or PKCS#12 file");
+      break;
+    }
+}
+
+static gboolean
+label_is (const CkPemBlock *block,
+          const char       *label)
+{
+  return g_str_equal (block->label, label);
+}
+
+static gboolean
+label_is_one_of (const CkPemBlock   *block,
+                 const char * const *labels)
+{
+  return g_strv_contains (labels, block->label);
+}
+
+static void
+add_pem_block (CkImporter *self,
+               Input      *in,
+               const char *data,
+               CkPemBlock *block)
+{
+  static const char * const legacy_keys[] = {
+    "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY", NULL
+  };
+  static const char * const pkcs7[] = {
+    "PKCS7", "PKCS #7 SIGNED DATA", "CMS", NULL
+  };
+  static const char * const requests[] = {
+    "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL
+  };
+  /* Well-formed things with no place in the store. They are reported as
+   * notes, not errors: an error item blocks the commit, and a CA bundle
+   * that carries a CRL or a public key next to its certificates is
+   * normal; nothing the user wants kept is lost. A file holding nothing
+   * else still fails ("nothing to import"). */
+  static const char * const ignored[] = {
+    "X509 CRL", "PUBLIC KEY", "RSA PUBLIC KEY", "DH PARAMETERS",
+    "X9.42 DH PARAMETERS", "EC PARAMETERS", "DSA PARAMETERS", NULL
+  };
+  const char *location = block->location;
+
+  if (block->error != NULL)
+    {
+      input_add_error (in, NULL, block->error->code, "%s", block->error->message);
+      return;
+    }
+
+  if (label_is (block, "CERTIFICATE") || label_is (block, "X509 CERTIFICATE"))
+    add_certificate (in, block->der, location, NULL);
+  else if (label_is (block, "TRUSTED CERTIFICATE"))
+    add_trusted_certificate (in, block->der, location);
+  else if (label_is_one_of (block, requests))
+    add_request (in, block->der, location);
+  else if (label_is (block, "PRIVATE KEY"))
+    add_plain_key (in, block->der, location, TRUE);
+  else if (label_is (block, "ENCRYPTED PRIVATE KEY"))
+    add_pkcs8_encrypted (self, in, block->der, location);
+  else if (label_is_one_of (block, legacy_keys))
+    {
+      const char *proc_type = ck_pem_block_get_header (block, "Proc-Type");
+
+      if (proc_type != NULL && strstr (proc_type, "ENCRYPTED") != NULL)
+        {
+          /* gnutls_x509_privkey_import_openssl() wants the armour. */
+          g_autoptr(GBytes) armour = g_bytes_new (data + block->offset, block->length);
+
+          add_lockable (self, in, armour, "legacy-pem", location);
+        }
+      else
+        add_plain_key (in, block->der, location, FALSE);
+    }
+  else if (label_is_one_of (block, pkcs7))
+    add_pkcs7 (in, block->der, location);
+  else if (label_is (block, "PKCS12"))
+    add_pkcs12 (self, in, block->der, location);
+  else if (label_is_one_of (block, ignored))
+    input_add_note (in, location, "skipped: Certkeeper does not keep this kind of object");
+  else
+    input_add_note (in, location, "skipped: unknown PEM block type");
+}
+
+static void
+add_data (CkImporter *self,
+          Input      *in,
+          GBytes     *bytes)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (len == 0)
+    {
+      input_add_error (in, NULL, CK_ERROR_PARSE, "the file is empty");
+      return;
+    }
+  if (len > MAX_INPUT_SIZE)
+    {
+      input_add_error (in, NULL, CK_ERROR_INVALID,
+                       "too large (%" G_GSIZE_FORMAT " MiB): certificate files are "
+                       "never bigger than %d MiB", len >> 20, MAX_INPUT_SIZE >> 20);
+      return;
+    }
+
+  if (ck_pem_has_blocks (data, len))
+    {
+      g_autoptr(GPtrArray) blocks = NULL;
+      guint n_more = 0;
+
+      blocks = ck_pem_parse (data, len, MAX_BLOCK_ERRORS, &n_more);
+      for (guint i = 0; i < blocks->len; i++)
+        add_pem_block (self, in, data, g_ptr_array_index (blocks, i));
+      if (n_more > 0)
+        input_add_error (in, NULL, CK_ERROR_PARSE,
+                         "%u more broken PEM blocks not listed", n_more);
+    }
+  else
+    add_der (self, in, bytes, NULL);
+
+  /* A file that gave only notes failed as far as the user is concerned. */
+  if (in->items->len == 0)
+    {
+      const char *why = in->notes->len > 0 ? in->notes->pdata[0] : NULL;
+      gsize skip = strlen (in->file) + 2;
+
+      if (why != NULL && strlen (why) > skip)
+        input_add_error (in, NULL, CK_ERROR_PARSE, "nothing to import (%s)", why + skip);
+      else
+        input_add_error (in, NULL, CK_ERROR_PARSE, "nothing to import");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Pairing and duplicates                                              */
+
+static gboolean
+cert_is_ca (CkImportItem *item)
+{
+  return ck_certificate_is_ca (ck_import_item_get_certificate (item));
+}
+
+static void
+check_store (CkImporter   *self,
+             CkImportItem *item)
+{
+  const char *fp = ck_import_item_get_fingerprint (item);
+  const char *spki = ck_import_item_get_spki_sha256 (item);
+
+  if (g_object_get_qdata (G_OBJECT (item), store_checked_quark) != NULL)
+    return;
+  g_object_set_qdata (G_OBJECT (item), store_checked_quark, GINT_TO_POINTER (1));
+
+  switch (ck_import_item_get_kind (item))
+    {
+    case CK_IMPORT_ITEM_CERTIFICATE:
+      ck_import_item_set_existing_id (item, ck_store_find_certificate (self->store, fp));
+      ck_import_item_set_store_partner_id (item, ck_store_find_key (self->store, spki));
+      break;
+    case CK_IMPORT_ITEM_PRIVATE_KEY:
+      {
+        g_autoptr(GArray) certs = ck_store_find_certificates_for_key (self->store, spki);
+
+        ck_import_item_set_existing_id (item, ck_store_find_key (self->store, spki));
+        ck_import_item_set_store_partner_id (item,
+                                             certs != NULL && certs->len > 0 ?
+                                             g_array_index (certs, gint64, 0) : 0);
+      }
+      break;
+    case CK_IMPORT_ITEM_REQUEST:
+      ck_import_item_set_existing_id (item, ck_store_find_request (self->store, fp));
+      ck_import_item_set_store_partner_id (item, ck_store_find_key (self->store, spki));
+      break;
+    case CK_IMPORT_ITEM_LOCKED:
+    case CK_IMPORT_ITEM_ERROR:
+    default:
+      break;
+    }
+}
+
+/* One pass over the plan with hash tables: linear in its size. */
+static void
+recompute (CkImporter *self)
+{
+  guint n = ck_import_plan_get_n_items (self->plan);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) key_by_spki = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) cert_by_spki = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) request_by_spki = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) fp_keys = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (self->plan, i);
+      CkImportItemKind kind = ck_import_item_get_kind (item);
+      const char *fp = ck_import_item_get_fingerprint (item);
+      const char *spki = ck_import_item_get_spki_sha256 (item);
+      char *seen_key;
+      gboolean duplicate;
+
+      if (fp == NULL)
+        continue;
+
+      /* kinds apart: a key's identity is its SPKI, which its request has
+       * too */
+      seen_key = g_strdup_printf ("%d:%s", kind, fp);
+      g_ptr_array_add (fp_keys, seen_key);
+      duplicate = !g_hash_table_add (seen, seen_key);
+      ck_import_item_set_duplicate (item, duplicate);
+
+      if (self->store != NULL)
+        check_store (self, item);
+
+      if (duplicate || spki == NULL)
+        continue;
+
+      switch (kind)
+        {
+        case CK_IMPORT_ITEM_PRIVATE_KEY:
+          g_hash_table_insert (key_by_spki, (gpointer) spki, item);
+          break;
+        case CK_IMPORT_ITEM_CERTIFICATE:
+          {
+            CkImportItem *prev = g_hash_table_lookup (cert_by_spki, spki);
+
+            /* The key's partner is the first end-entity certificate for
+             * it, else the first one. */
+            if (prev == NULL || (cert_is_ca (prev) && !cert_is_ca (item)))
+              g_hash_table_insert (cert_by_spki, (gpointer) spki, item);
+          }
+          break;
+        case CK_IMPORT_ITEM_REQUEST:
+          if (!g_hash_table_contains (request_by_spki, spki))
+            g_hash_table_insert (request_by_spki, (gpointer) spki, item);
+          break;
+        case CK_IMPORT_ITEM_LOCKED:
+        case CK_IMPORT_ITEM_ERROR:
+        default:
+          break;
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (self->plan, i);
+      const char *spki = ck_import_item_get_spki_sha256 (item);
+      CkImportItem *partner = NULL;
+
+      if (spki != NULL && !ck_import_item_get_duplicate (item))
+        {
+          switch (ck_import_item_get_kind (item))
+            {
+            case CK_IMPORT_ITEM_PRIVATE_KEY:
+              partner = g_hash_table_lookup (cert_by_spki, spki);
+              if (partner == NULL)
+                partner = g_hash_table_lookup (request_by_spki, spki);
+              break;
+            case CK_IMPORT_ITEM_CERTIFICATE:
+            case CK_IMPORT_ITEM_REQUEST:
+              partner = g_hash_table_lookup (key_by_spki, spki);
+              break;
+            case CK_IMPORT_ITEM_LOCKED:
+            case CK_IMPORT_ITEM_ERROR:
+            default:
+              break;
+            }
+        }
+      ck_import_item_set_partner (item, partner);
+    }
+}
+
+static void
+commit_input (CkImporter *self,
+              Input      *in)
+{
+  for (guint i = 0; i < in->items->len; i++)
+    ck_import_plan_append (self->plan, g_ptr_array_index (in->items, i));
+  for (guint i = 0; i < in->notes->len; i++)
+    ck_import_plan_add_note (self->plan, g_ptr_array_index (in->notes, i));
+  recompute (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject                                                              */
+
+static void
+ck_importer_dispose (GObject *object)
+{
+  CkImporter *self = CK_IMPORTER (object);
+
+  if (self->password_destroy != NULL)
+    self->password_destroy (self->password_data);
+  self->password_destroy = NULL;
+  self->password_func = NULL;
+  self->password_data = NULL;
+  g_clear_object (&self->store);
+  g_clear_object (&self->plan);
+
+  G_OBJECT_CLASS (ck_importer_parent_class)->dispose (object);
+}
+
+static void
+ck_importer_class_init (CkImporterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ck_importer_dispose;
+  store_checked_quark = g_quark_from_static_string ("ck-importer-store-checked");
+}
+
+static void
+ck_importer_init (CkImporter *self)
+{
+  self->plan = ck_import_plan_new ();
+}
+
+CkImporter *
+ck_importer_new (CkStore *store)
+{
+  CkImporter *self;
+
+  g_return_val_if_fail (store == NULL || CK_IS_STORE (store), NULL);
+
+  ck_core_init ();
+  self = g_object_new (CK_TYPE_IMPORTER, NULL);
+  if (store != NULL)
+    self->store = g_object_ref (store);
+  return self;
+}
+
+void
+ck_importer_set_password_func (CkImporter    *self,
+                               CkPasswordFunc func,
+                               gpointer       user_data,
+                               GDestroyNotify destroy)
+{
+  g_return_if_fail (CK_IS_IMPORTER (self));
+
+  if (self->password_destroy != NULL)
+    self->password_destroy (self->password_data);
+  self->password_func = func;
+  self->password_data = user_data;
+  self->password_destroy = destroy;
+}
+
+CkImportPlan *
+ck_importer_get_plan (CkImporter *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORTER (self), NULL);
+  return self->plan;
+}
+
+gboolean
+ck_importer_add_file (CkImporter    *self,
+                      GFile         *file,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len = 0;
+  Input in;
+
+  g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  if (name == NULL)
+    name = g_file_get_uri (file);
+
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (info == NULL)
+    return FALSE;
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   "%s: is a folder, not a file", name);
+      return FALSE;
+    }
+
+  input_init (&in, name);
+  if (g_file_info_get_size (info) > MAX_INPUT_SIZE)
+    input_add_error (&in, NULL, CK_ERROR_INVALID,
+                     "too large (%" G_GOFFSET_FORMAT " MiB): certificate files are "
+                     "never bigger than %d MiB",
+                     g_file_info_get_size (info) >> 20, MAX_INPUT_SIZE >> 20);
+  else
+    {
+      if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
+        {
+          input_clear (&in);
+          return FALSE;
+        }
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      add_data (self, &in, bytes);
+    }
+
+  commit_input (self, &in);
+  input_clear (&in);
+  return TRUE;
+}
+
+void
+ck_importer_add_bytes (CkImporter *self,
+                       GBytes     *data,
+                       const char *name)
+{
+  Input in;
+
+  g_return_if_fail (CK_IS_IMPORTER (self));
+  g_return_if_fail (data != NULL);
+
+  input_init (&in, name != NULL ? name : "input");
+  add_data (self, &in, data);
+  commit_input (self, &in);
+  input_clear (&in);
+}
+
+gboolean
+ck_importer_unlock (CkImporter   *self,
+                    CkImportItem *item,
+                    const char   *password,
+                    GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *source = NULL;
+  Input in;
+
+  g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), FALSE);
+
+  if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_LOCKED)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   "%s: not locked", ck_import_item_get_source (item));
+      return FALSE;
+    }
+  input_init (&in, ck_import_item_get_file (item));
+  if (!open_locked (&in, ck_import_item_get_locked_data (item),
+                    ck_import_item_get_locked_format (item),
+                    ck_import_item_get_location (item), password, &local_error))
+    {
+      source = g_strdup (ck_import_item_get_source (item));
+      if (local_error->code == CK_ERROR_BAD_PASSWORD ||
+          local_error->code == CK_ERROR_PASSWORD_REQUIRED)
+        {
+          /* stays locked: the user may try again */
+          g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD, "%s: %s",
+                       source, local_error->message);
+          input_clear (&in);
+          return FALSE;
+        }
+
+      /* The password opened it, but what is inside cannot be used: the
+       * item becomes an error so the plan says why. */
+      g_ptr_array_set_size (in.items, 0);
+      input_add_gerror (&in, ck_import_item_get_location (item), local_error);
+      g_set_error (error, CK_ERROR, local_error->code, "%s: %s",
+                   source, local_error->message);
+      ck_import_plan_replace (self->plan, item, in.items);
+      recompute (self);
+      input_clear (&in);
+      return FALSE;
+    }
+
+  if (in.items->len == 0)
+    input_add_error (&in, ck_import_item_get_location (item), CK_ERROR_PARSE,
+                     "nothing to import: no certificate or private key inside");
+  for (guint i = 0; i < in.notes->len; i++)
+    ck_import_plan_add_note (self->plan, g_ptr_array_index (in.notes, i));
+  ck_import_plan_replace (self->plan, item, in.items);
+  recompute (self);
+  input_clear (&in);
+  return TRUE;
+}

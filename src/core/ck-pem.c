@@ -1,2 +1,451 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: being written. */
+#include "ck-pem.h"
+
+#include <gnutls/gnutls.h>
+#include <string.h>
+
+#include "ck-error.h"
+
+#define BEGIN_MARK "-----BEGIN "
+#define END_MARK "-----END "
+#define DASHES "-----"
+/* Real labels are short ("ENCRYPTED PRIVATE KEY"); bounding the search
+ * for the end of a BEGIN line keeps junk full of "-----BEGIN " linear. */
+#define MAX_LABEL 80
+
+enum {
+  B64_INVALID = -1,
+  B64_SPACE = -2,
+  B64_PAD = -3,
+};
+
+static gint8 b64_table[256];
+
+static void
+b64_table_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      const char *alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+      memset (b64_table, B64_INVALID, sizeof b64_table);
+      for (int i = 0; i < 64; i++)
+        b64_table[(guchar) alphabet[i]] = i;
+      b64_table[' '] = b64_table['\t'] = b64_table['\r'] = B64_SPACE;
+      b64_table['\n'] = b64_table['\v'] = b64_table['\f'] = B64_SPACE;
+      b64_table['='] = B64_PAD;
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/* Line numbers are only needed for messages: count newlines lazily, from
+ * where the last count stopped (errors come in increasing offsets). */
+typedef struct {
+  const char *data;
+  gsize pos;
+  guint line;
+} LineCounter;
+
+static guint
+line_at (LineCounter *lc,
+         gsize        offset)
+{
+  while (lc->pos < offset)
+    {
+      const char *nl = memchr (lc->data + lc->pos, '\n', offset - lc->pos);
+
+      if (nl == NULL)
+        {
+          lc->pos = offset;
+          break;
+        }
+      lc->line++;
+      lc->pos = nl - lc->data + 1;
+    }
+  return lc->line;
+}
+
+/* The DER of a key block is key material: wipe it when the last reference
+ * goes. */
+typedef struct {
+  gsize size;
+  guint8 data[];
+} WipedBuffer;
+
+static void
+wiped_buffer_free (gpointer data)
+{
+  WipedBuffer *buf = data;
+
+  gnutls_memset (buf->data, 0, buf->size);
+  g_free (buf);
+}
+
+void
+ck_pem_block_free (CkPemBlock *block)
+{
+  if (block == NULL)
+    return;
+  g_free (block->label);
+  g_strfreev (block->header_names);
+  g_strfreev (block->header_values);
+  g_clear_pointer (&block->der, g_bytes_unref);
+  g_free (block->location);
+  g_clear_error (&block->error);
+  g_free (block);
+}
+
+const char *
+ck_pem_block_get_header (const CkPemBlock *block,
+                         const char       *name)
+{
+  g_return_val_if_fail (block != NULL, NULL);
+
+  if (block->header_names == NULL)
+    return NULL;
+  for (guint i = 0; block->header_names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (block->header_names[i], name) == 0)
+      return block->header_values[i];
+  return NULL;
+}
+
+gboolean
+ck_pem_has_blocks (const char *data,
+                   gsize       len)
+{
+  return memmem (data, len, BEGIN_MARK, strlen (BEGIN_MARK)) != NULL;
+}
+
+static const char *
+find_eol (const char *p,
+          const char *end)
+{
+  const char *nl = memchr (p, '\n', end - p);
+
+  return nl != NULL ? nl : end;
+}
+
+static gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* [start, stop) is the text after "-----BEGIN " or "-----END " on its
+ * line; it must be "LABEL-----" with optional trailing blanks. */
+static char *
+parse_marker_label (const char *start,
+                    const char *stop)
+{
+  while (stop > start && is_blank (stop[-1]))
+    stop--;
+  if (stop - start < (gssize) strlen (DASHES) ||
+      memcmp (stop - strlen (DASHES), DASHES, strlen (DASHES)) != 0)
+    return NULL;
+  stop -= strlen (DASHES);
+  for (const char *p = start; p < stop; p++)
+    if (!g_ascii_isprint (*p))
+      return NULL;
+  if (stop == start)
+    return NULL;
+  return g_strndup (start, stop - start);
+}
+
+static void
+block_fail (CkPemBlock *block,
+            const char *format,
+            ...) G_GNUC_PRINTF (2, 3);
+
+static void
+block_fail (CkPemBlock *block,
+            const char *format,
+            ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_clear_pointer (&block->der, g_bytes_unref);
+  g_clear_error (&block->error);
+  block->error = g_error_new (CK_ERROR, CK_ERROR_PARSE, "%s: %s",
+                              block->location, reason);
+}
+
+/* RFC 1421 headers: "Name: value" lines, continuation lines starting with
+ * a blank, ended by an empty line. Returns where the base64 starts. */
+static const char *
+parse_headers (CkPemBlock *block,
+               const char *p,
+               const char *end)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) values = NULL;
+  const char *eol = find_eol (p, end);
+
+  if (memchr (p, ':', eol - p) == NULL)
+    return p;
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  values = g_ptr_array_new_with_free_func (g_free);
+  while (p < end)
+    {
+      const char *line_end = eol;
+      const char *colon;
+
+      while (line_end > p && is_blank (line_end[-1]))
+        line_end--;
+      if (line_end == p)
+        {
+          /* the blank line that ends the headers */
+          p = eol < end ? eol + 1 : end;
+          break;
+        }
+
+      colon = memchr (p, ':', line_end - p);
+      if (is_blank (*p) && values->len > 0)
+        {
+          char *prev = values->pdata[values->len - 1];
+          g_autofree char *more = g_strndup (p, line_end - p);
+
+          values->pdata[values->len - 1] =
+            g_strconcat (prev, " ", g_strstrip (more), NULL);
+          g_free (prev);
+        }
+      else if (colon != NULL)
+        {
+          g_ptr_array_add (names, g_strstrip (g_strndup (p, colon - p)));
+          g_ptr_array_add (values,
+                           g_strstrip (g_strndup (colon + 1, line_end - colon - 1)));
+        }
+      else
+        {
+          /* No empty line after the headers: tolerate it, this is the
+           * base64 already. */
+          break;
+        }
+
+      p = eol < end ? eol + 1 : end;
+      eol = find_eol (p, end);
+    }
+
+  g_ptr_array_add (names, NULL);
+  g_ptr_array_add (values, NULL);
+  block->header_names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  block->header_values = (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+  return p;
+}
+
+static void
+decode_body (CkPemBlock  *block,
+             const char  *data,
+             const char  *p,
+             const char  *end,
+             LineCounter *lines)
+{
+  WipedBuffer *buf;
+  guint8 *out;
+  guint32 acc = 0;
+  guint n_chars = 0;  /* base64 characters seen, padding included */
+  guint n_pad = 0;
+
+  buf = g_malloc (sizeof (WipedBuffer) + (end - p) / 4 * 3 + 3);
+  out = buf->data;
+
+  for (; p < end; p++)
+    {
+      gint8 v = b64_table[(guchar) *p];
+
+      if (G_LIKELY (v >= 0))
+        {
+          if (G_UNLIKELY (n_pad > 0))
+            goto bad_char;
+          acc = acc << 6 | (guint32) v;
+          if ((++n_chars & 3) == 0)
+            {
+              *out++ = acc >> 16;
+              *out++ = acc >> 8;
+              *out++ = acc;
+              acc = 0;
+            }
+        }
+      else if (v == B64_SPACE)
+        continue;
+      else if (v == B64_PAD)
+        {
+          guint in_quad = n_chars & 3;
+
+          /* "xx==" or "xxx=" only */
+          if (in_quad < 2 || n_pad >= 2 || (n_pad == 1 && in_quad != 3))
+            goto bad_char;
+          n_pad++;
+          n_chars++;
+          if ((n_chars & 3) == 0)
+            {
+              if (n_pad == 2)
+                *out++ = acc >> 4;
+              else
+                {
+                  *out++ = acc >> 10;
+                  *out++ = acc >> 2;
+                }
+              acc = 0;
+            }
+        }
+      else
+        goto bad_char;
+    }
+
+  if ((n_chars & 3) != 0)
+    {
+      wiped_buffer_free (buf);
+      block_fail (block, "the base64 data is truncated (%u characters, not a multiple of 4)",
+                  n_chars);
+      return;
+    }
+  if (out == buf->data)
+    {
+      wiped_buffer_free (buf);
+      block_fail (block, "no data between the BEGIN and END lines");
+      return;
+    }
+
+  buf->size = out - buf->data;
+  block->der = g_bytes_new_with_free_func (buf->data, buf->size,
+                                           wiped_buffer_free, buf);
+  return;
+
+bad_char:
+  {
+    guint line = line_at (lines, p - data);
+
+    wiped_buffer_free (buf);
+    if (*p == '=')
+      block_fail (block, "misplaced base64 padding '=' on line %u", line);
+    else if (g_ascii_isprint (*p))
+      block_fail (block, "invalid base64 character '%c' on line %u", *p, line);
+    else
+      block_fail (block, "invalid base64 byte 0x%02x on line %u", (guchar) *p, line);
+  }
+}
+
+GPtrArray *
+ck_pem_parse (const char *data,
+              gsize       len,
+              guint       max_errors,
+              guint      *n_more_errors)
+{
+  GPtrArray *blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_pem_block_free);
+  LineCounter lines = { data, 0, 1 };
+  const char *end = data + len;
+  const char *p = data;
+  /* Where the next BEGIN / END markers are, cached so a file of many
+   * unterminated blocks is still scanned once (NULL: none left). */
+  const char *next_begin = NULL;
+  const char *next_end = NULL;
+  gboolean begin_known = FALSE, end_known = FALSE;
+  guint n_errors = 0, n_more = 0;
+  guint index = 0;
+
+  b64_table_init ();
+
+  while (p < end)
+    {
+      g_autoptr(CkPemBlock) block = NULL;
+      const char *begin, *label_start, *label_stop, *body, *body_end;
+      const char *end_line, *end_eol;
+      g_autofree char *end_label = NULL;
+
+      if (!begin_known || (next_begin != NULL && next_begin < p))
+        {
+          next_begin = memmem (p, end - p, BEGIN_MARK, strlen (BEGIN_MARK));
+          begin_known = TRUE;
+        }
+      if (next_begin == NULL)
+        break;
+      begin = next_begin;
+      begin_known = FALSE;
+
+      block = g_new0 (CkPemBlock, 1);
+      block->index = ++index;
+      block->offset = begin - data;
+
+      label_start = begin + strlen (BEGIN_MARK);
+      label_stop = find_eol (label_start, MIN (end, label_start + MAX_LABEL + 16));
+      block->label = parse_marker_label (label_start, label_stop);
+      if (block->label == NULL)
+        {
+          block->location = g_strdup_printf ("block %u", block->index);
+          block_fail (block, "malformed BEGIN line on line %u",
+                      line_at (&lines, block->offset));
+          block->length = label_stop - begin;
+          p = label_start;
+          goto done;
+        }
+      block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
+      body = label_stop < end ? label_stop + 1 : end;
+
+      if (!end_known || (next_end != NULL && next_end < body))
+        {
+          next_end = memmem (body, end - body, END_MARK, strlen (END_MARK));
+          end_known = TRUE;
+        }
+      if (!begin_known || (next_begin != NULL && next_begin < body))
+        {
+          next_begin = memmem (body, end - body, BEGIN_MARK, strlen (BEGIN_MARK));
+          begin_known = TRUE;
+        }
+      if (next_end == NULL || (next_begin != NULL && next_begin < next_end))
+        {
+          block_fail (block, "no END line: the block is truncated");
+          block->length = (next_begin != NULL ? next_begin : end) - begin;
+          p = next_begin != NULL ? next_begin : end;
+          goto done;
+        }
+
+      body_end = next_end;
+      end_line = next_end + strlen (END_MARK);
+      end_eol = find_eol (end_line, MIN (end, end_line + MAX_LABEL + 16));
+      end_known = FALSE;
+      block->length = (end_eol < end ? end_eol + 1 : end) - begin;
+      p = end_eol;
+
+      end_label = parse_marker_label (end_line, end_eol);
+      if (end_label == NULL)
+        {
+          block_fail (block, "malformed END line on line %u",
+                      line_at (&lines, body_end - data));
+          goto done;
+        }
+      if (strcmp (end_label, block->label) != 0)
+        {
+          block_fail (block, "the END line on line %u says %s",
+                      line_at (&lines, body_end - data), end_label);
+          goto done;
+        }
+
+      body = parse_headers (block, body, body_end);
+      decode_body (block, data, body, body_end, &lines);
+
+    done:
+      if (block->error != NULL)
+        {
+          if (max_errors > 0 && n_errors >= max_errors)
+            {
+              n_more++;
+              continue;
+            }
+          n_errors++;
+        }
+      g_ptr_array_add (blocks, g_steal_pointer (&block));
+    }
+
+  if (n_more_errors != NULL)
+    *n_more_errors = n_more;
+  return blocks;
+}
