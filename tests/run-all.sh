@@ -1,0 +1,260 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds Certkeeper three ways and runs every test, then prints one closing
+# line "N passed, N failed, N skipped" and exits non-zero if anything failed.
+#
+#  1. default    _build/default   gcc, every meson test suite, under Xvfb with
+#                                 a private D-Bus session and accessibility bus
+#                                 (the GUI tests drive the app through AT-SPI).
+#  2. sanitizers _build/asan      gcc -fsanitize=address,undefined, the same
+#                                 suites except 'slow' (ASan makes the slow
+#                                 corpus/benchmark-sized tests several times
+#                                 slower and they exercise the same code the
+#                                 other suites cover). Leak checking is on for
+#                                 everything except the 'gui' suite: GTK, Mesa
+#                                 and fontconfig keep caches for the life of the
+#                                 process that LeakSanitizer reports as leaks;
+#                                 ASan's use-after-free/overflow checks and
+#                                 UBSan stay on there.
+#  3. fuzzing    _build/fuzz      clang -Dfuzzing=true, then a bounded run of
+#                                 tests/fuzz/run-fuzzer.sh (60 s), counted as one
+#                                 test. Skipped (and counted as skipped) while
+#                                 tests/fuzz/run-fuzzer.sh does not exist.
+#
+# Every count comes from meson's own meson-logs/<logbase>.json. A build that
+# fails to configure or compile counts as one failed test.
+#
+# Environment: CK_RUN_ALL_STAGES (default "default asan fuzz") picks stages,
+# CK_FUZZ_SECONDS (default 60), CK_TEST_JOBS (default 2).
+# Works on a clean checkout, as root, without a display and without stdin.
+
+set -u
+exec < /dev/null
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 2
+
+# Internal: run "$@" inside the private session started by dbus-run-session,
+# with the accessibility bus up, so GTK registers with AT-SPI at start-up.
+if [ "${1:-}" = --in-session ]; then
+  shift
+  a11y_pid=
+  for launcher in /usr/libexec/at-spi-bus-launcher /usr/lib/at-spi2-core/at-spi-bus-launcher; do
+    if [ -x "$launcher" ]; then
+      "$launcher" --launch-immediately &
+      a11y_pid=$!
+      break
+    fi
+  done
+  "$@"
+  rc=$?
+  if [ -n "$a11y_pid" ]; then
+    kill "$a11y_pid" 2>/dev/null
+    wait "$a11y_pid" 2>/dev/null
+  fi
+  exit $rc
+fi
+
+stages=${CK_RUN_ALL_STAGES:-default asan fuzz}
+fuzz_seconds=${CK_FUZZ_SECONDS:-60}
+jobs=${CK_TEST_JOBS:-2}
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+
+passed=0
+failed=0
+skipped=0
+failures=()
+summary=()
+start_all=$SECONDS
+
+# Tests never see the real user's store, settings or caches.
+scratch="$root/_build/home"
+rm -rf "$scratch"
+mkdir -p "$scratch"/{data,config,cache,runtime}
+chmod 700 "$scratch/runtime"
+export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config"
+export XDG_CACHE_HOME="$scratch/cache" XDG_RUNTIME_DIR="$scratch/runtime"
+unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS AT_SPI_BUS_ADDRESS
+
+log () {
+  printf '\n==== %s\n' "$*"
+}
+
+fail_stage () {
+  failed=$((failed + 1))
+  failures+=("$1")
+  summary+=("$(printf '%-10s %s' "$2" "$3")")
+}
+
+# Runs the command after "--" under Xvfb and a private session bus when they
+# are available (the GUI tests need both), else directly.
+with_display () {
+  if command -v xvfb-run >/dev/null && command -v dbus-run-session >/dev/null; then
+    xvfb-run -a -s '-screen 0 1280x1024x24' \
+      dbus-run-session -- "$root/tests/run-all.sh" --in-session "$@"
+  elif command -v dbus-run-session >/dev/null; then
+    echo "run-all: xvfb-run not found: GUI tests will skip or fail" >&2
+    dbus-run-session -- "$root/tests/run-all.sh" --in-session "$@"
+  else
+    echo "run-all: xvfb-run and dbus-run-session not found" >&2
+    "$@"
+  fi
+}
+
+# setup_build NAME DIR [meson options...]: configures DIR (again, if it
+# exists) and compiles it. Returns non-zero and records a failure on error.
+setup_build () {
+  local name=$1 dir=$2
+  shift 2
+  local t0=$SECONDS
+  log "$name: meson setup $dir $*"
+  local setup=(meson setup "$dir" "$@")
+  if [ -f "$dir/build.ninja" ]; then
+    setup=(meson setup --reconfigure "$dir" "$@")
+  fi
+  if ! "${setup[@]}"; then
+    fail_stage "$name: meson setup failed (see above)" "$name" "setup FAILED"
+    return 1
+  fi
+  log "$name: meson compile -C $dir"
+  if ! meson compile -C "$dir"; then
+    fail_stage "$name: compilation failed (see above)" "$name" "compile FAILED"
+    return 1
+  fi
+  echo "$name: built in $((SECONDS - t0)) s"
+}
+
+# count_results NAME JSON: adds the results of one `meson test` run.
+count_results () {
+  local name=$1 json=$2
+  if [ ! -s "$json" ]; then
+    echo "$name: no test results in $json (no tests selected)"
+    return 0
+  fi
+  local out
+  out=$("$python" - "$json" "$name" <<'PY'
+import json, sys
+path, name = sys.argv[1], sys.argv[2]
+p = f = s = 0
+bad = []
+with open(path, encoding="utf-8") as fh:
+    for line in fh:
+        line = line.strip()
+        if not line:
+            continue
+        r = json.loads(line)
+        res = r.get("result")
+        if res in ("OK", "EXPECTEDFAIL"):
+            p += 1
+        elif res == "SKIP":
+            s += 1
+        else:
+            f += 1
+            bad.append("%s: %s %s" % (name, r.get("name"), res))
+print(p, f, s)
+for b in bad:
+    print(b)
+PY
+)
+  if [ -z "$out" ]; then
+    fail_stage "$name: could not read $json" "$name" "unreadable results"
+    return 0
+  fi
+  local counts p f s
+  counts=$(head -n 1 <<<"$out")
+  read -r p f s <<<"$counts"
+  passed=$((passed + p))
+  failed=$((failed + f))
+  skipped=$((skipped + s))
+  while IFS= read -r line; do
+    [ -n "$line" ] && failures+=("$line")
+  done < <(tail -n +2 <<<"$out")
+  summary+=("$(printf '%-10s %d passed, %d failed, %d skipped' "$name" "$p" "$f" "$s")")
+}
+
+# run_tests NAME DIR LOGBASE [meson test options...]
+run_tests () {
+  local name=$1 dir=$2 logbase=$3
+  shift 3
+  local t0=$SECONDS
+  rm -f "$dir/meson-logs/$logbase.json"
+  log "$name: meson test -C $dir $*"
+  with_display meson test -C "$dir" --no-rebuild --print-errorlogs \
+    --num-processes "$jobs" --logbase "$logbase" "$@"
+  echo "$name: tests ran in $((SECONDS - t0)) s"
+  count_results "$name" "$dir/meson-logs/$logbase.json"
+}
+
+stage_default () {
+  local dir=_build/default
+  setup_build default "$dir" || return
+  run_tests default "$dir" testlog
+}
+
+stage_asan () {
+  local dir=_build/asan
+  setup_build asan "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
+    || return
+  local common="halt_on_error=1:abort_on_error=1:print_summary=1"
+  export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1"
+  export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+  # GLib: plain malloc so that ASan sees every block.
+  export G_SLICE=always-malloc
+  ASAN_OPTIONS="$common:detect_leaks=1" \
+    run_tests asan "$dir" asan-testlog --no-suite slow --no-suite gui
+  ASAN_OPTIONS="$common:detect_leaks=0" \
+    run_tests asan-gui "$dir" asan-gui-testlog --suite gui --no-suite slow
+  unset UBSAN_OPTIONS LSAN_OPTIONS G_SLICE
+}
+
+stage_fuzz () {
+  local dir=_build/fuzz
+  local runner=tests/fuzz/run-fuzzer.sh
+  if [ ! -f tests/fuzz/meson.build ] || [ ! -f "$runner" ]; then
+    log "fuzz: $runner not there yet: skipped"
+    skipped=$((skipped + 1))
+    summary+=("$(printf '%-10s %s' fuzz "skipped ($runner missing)")")
+    return
+  fi
+  if ! command -v clang >/dev/null; then
+    log "fuzz: clang not found: skipped"
+    skipped=$((skipped + 1))
+    summary+=("$(printf '%-10s %s' fuzz "skipped (no clang)")")
+    return
+  fi
+  CC=clang setup_build fuzz "$dir" -Dfuzzing=true -Dgui=false -Dtests=false \
+    || return
+  local t0=$SECONDS
+  log "fuzz: bash $runner $dir $fuzz_seconds"
+  if bash "$runner" "$dir" "$fuzz_seconds"; then
+    passed=$((passed + 1))
+    summary+=("$(printf '%-10s %s' fuzz "1 passed ($((SECONDS - t0)) s)")")
+  else
+    fail_stage "fuzz: $runner $dir $fuzz_seconds failed (see above)" fuzz \
+      "1 failed"
+  fi
+}
+
+for stage in $stages; do
+  case $stage in
+    default|asan|fuzz) "stage_$stage" ;;
+    *) echo "run-all: unknown stage '$stage'" >&2; exit 2 ;;
+  esac
+done
+
+log "summary ($((SECONDS - start_all)) s)"
+for line in "${summary[@]}"; do
+  echo "  $line"
+done
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "Failures:"
+  for line in "${failures[@]}"; do
+    echo "  $line"
+  done
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
+exit 0
