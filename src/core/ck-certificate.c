@@ -1,2 +1,1084 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: being written. */
+#include "ck-certificate.h"
+
+#include <glib/gi18n-lib.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <string.h>
+
+#include "ck-dn-attribute-private.h"
+#include "ck-error.h"
+#include "ck-oid.h"
+#include "ck-utils.h"
+
+/* What only the details view needs: decoded on first use, then cached. */
+typedef struct {
+  GPtrArray *extensions;   /* element-type CkExtension */
+  gboolean   has_key_usage;
+  guint      key_usage;
+  gboolean   key_usage_critical;
+  char     **eku;          /* NULL when the extension is absent */
+  gboolean   eku_critical;
+  char      *ski;
+  char      *aki;
+} ExtensionInfo;
+
+struct _CkCertificate
+{
+  GObject parent_instance;
+
+  gnutls_x509_crt_t crt;
+  GBytes *der;
+
+  /* Computed at construction: what a store summary row needs. */
+  char *subject;
+  char *issuer;
+  char *display_name;
+  char *issuer_display_name;
+  char *serial;
+  guint version;
+  gint64 not_before;
+  gint64 not_after;
+  gnutls_sign_algorithm_t sign_algo;
+  char *sign_algo_name;
+  gnutls_pk_algorithm_t pk_algo;
+  guint key_bits;
+  const char *key_curve;
+  GBytes *spki;
+  char *sha1;
+  char *sha256;
+  char *spki_sha256;
+  gboolean has_basic_constraints;
+  gboolean bc_is_ca;
+  gboolean bc_critical;
+  int bc_path_len;
+  GPtrArray *sans;
+
+  /* Computed once, on first use (g_once guards: the object is shared
+   * between threads by the importer and the store). */
+  GPtrArray *subject_attrs;
+  GPtrArray *issuer_attrs;
+  ExtensionInfo *ext_info;
+  gsize self_signed;  /* 0 unknown, 1 no, 2 yes */
+};
+
+G_DEFINE_FINAL_TYPE (CkCertificate, ck_certificate, G_TYPE_OBJECT)
+
+static void
+extension_info_free (ExtensionInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_clear_pointer (&info->extensions, g_ptr_array_unref);
+  g_strfreev (info->eku);
+  g_free (info->ski);
+  g_free (info->aki);
+  g_free (info);
+}
+
+static void
+ck_certificate_finalize (GObject *object)
+{
+  CkCertificate *self = CK_CERTIFICATE (object);
+
+  if (self->crt != NULL)
+    gnutls_x509_crt_deinit (self->crt);
+  g_clear_pointer (&self->der, g_bytes_unref);
+  g_free (self->subject);
+  g_free (self->issuer);
+  g_free (self->display_name);
+  g_free (self->issuer_display_name);
+  g_free (self->serial);
+  g_free (self->sign_algo_name);
+  g_clear_pointer (&self->spki, g_bytes_unref);
+  g_free (self->sha1);
+  g_free (self->sha256);
+  g_free (self->spki_sha256);
+  g_clear_pointer (&self->sans, g_ptr_array_unref);
+  g_clear_pointer (&self->subject_attrs, g_ptr_array_unref);
+  g_clear_pointer (&self->issuer_attrs, g_ptr_array_unref);
+  g_clear_pointer (&self->ext_info, extension_info_free);
+
+  G_OBJECT_CLASS (ck_certificate_parent_class)->finalize (object);
+}
+
+static void
+ck_certificate_class_init (CkCertificateClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ck_certificate_finalize;
+}
+
+static void
+ck_certificate_init (CkCertificate *self)
+{
+  self->bc_path_len = -1;
+}
+
+/* ---- construction ---------------------------------------------------- */
+
+static char *
+digest_hex (gnutls_digest_algorithm_t algo,
+            const guint8             *data,
+            gsize                     len)
+{
+  guint8 digest[64];
+
+  /* gnutls_hash_fast uses the CPU's SHA instructions where GChecksum does
+   * not; this runs twice per certificate on every import. */
+  if (gnutls_hash_fast (algo, data, len, digest) < 0)
+    g_error ("GnuTLS cannot compute %s", gnutls_digest_get_name (algo));
+  return ck_hex_encode (digest, gnutls_hash_get_len (algo));
+}
+
+/* The DN as certtool prints it: gnutls_x509_crt_print() uses
+ * gnutls_x509_crt_get_dn3() with no flags (RFC 4514 order). */
+static char *
+dn_string (gnutls_x509_crt_t crt,
+           gboolean          issuer)
+{
+  gnutls_datum_t dn = { NULL, 0 };
+  char *text;
+  int ret;
+
+  ret = issuer ? gnutls_x509_crt_get_issuer_dn3 (crt, &dn, 0)
+               : gnutls_x509_crt_get_dn3 (crt, &dn, 0);
+  if (ret < 0)
+    return g_strdup ("");
+
+  text = g_utf8_make_valid ((const char *) dn.data, dn.size);
+  gnutls_free (dn.data);
+  return text;
+}
+
+/* The friendliest name in a DN: the most specific CN (the last one in
+ * encoding order, so "CN=Jo,CN=Users,DC=example" gives "Jo"), else
+ * "O (OU)", else the email address attribute. NULL when none is there. */
+static char *
+dn_friendly_name (gnutls_x509_crt_t crt,
+                  gboolean          issuer)
+{
+  gnutls_x509_dn_t dn = NULL;
+  g_autofree char *cn = NULL;
+  g_autofree char *o = NULL;
+  g_autofree char *ou = NULL;
+  g_autofree char *email = NULL;
+  int ret;
+
+  ret = issuer ? gnutls_x509_crt_get_issuer (crt, &dn) : gnutls_x509_crt_get_subject (crt, &dn);
+  if (ret < 0)
+    return NULL;
+
+  for (int irdn = 0; ; irdn++)
+    {
+      int iava;
+
+      for (iava = 0; ; iava++)
+        {
+          gnutls_x509_ava_st ava;
+          char **slot = NULL;
+          gboolean last_wins = FALSE;
+
+          if (gnutls_x509_dn_get_rdn_ava (dn, irdn, iava, &ava) < 0)
+            break;
+
+#define OID_IS(s) (ava.oid.size == sizeof (s) - 1 && memcmp (ava.oid.data, s, sizeof (s) - 1) == 0)
+          if (OID_IS (CK_OID_CN))
+            slot = &cn, last_wins = TRUE;
+          else if (OID_IS (CK_OID_O))
+            slot = &o;
+          else if (OID_IS (CK_OID_OU))
+            slot = &ou;
+          else if (OID_IS (CK_OID_EMAIL))
+            slot = &email;
+#undef OID_IS
+
+          if (slot != NULL && (*slot == NULL || last_wins))
+            {
+              char *value = ck_dn_ava_value_to_utf8 (&ava);
+
+              if (*value != '\0' && *value != '#')
+                {
+                  g_free (*slot);
+                  *slot = value;
+                }
+              else
+                g_free (value);
+            }
+        }
+      if (iava == 0)
+        break;
+    }
+
+  if (cn != NULL)
+    return g_steal_pointer (&cn);
+  if (o != NULL && ou != NULL)
+    return g_strdup_printf ("%s (%s)", o, ou);
+  if (o != NULL)
+    return g_steal_pointer (&o);
+  if (ou != NULL)
+    return g_steal_pointer (&ou);
+  return g_steal_pointer (&email);
+}
+
+static const char *
+key_algorithm_name (gnutls_pk_algorithm_t algo)
+{
+  switch (algo)
+    {
+    case GNUTLS_PK_RSA: return "RSA";
+    case GNUTLS_PK_RSA_PSS: return "RSA-PSS";
+    case GNUTLS_PK_DSA: return "DSA";
+    case GNUTLS_PK_ECDSA: return "ECDSA";
+    case GNUTLS_PK_EDDSA_ED25519: return "Ed25519";
+    case GNUTLS_PK_EDDSA_ED448: return "Ed448";
+    case GNUTLS_PK_ECDH_X25519: return "X25519";
+    case GNUTLS_PK_ECDH_X448: return "X448";
+    case GNUTLS_PK_GOST_01: return "GOST R 34.10-2001";
+    case GNUTLS_PK_GOST_12_256: return "GOST R 34.10-2012-256";
+    case GNUTLS_PK_GOST_12_512: return "GOST R 34.10-2012-512";
+    default:
+      {
+        const char *name = gnutls_pk_algorithm_get_name (algo);
+        return name != NULL ? name : "unknown";
+      }
+    }
+}
+
+static void
+read_key (CkCertificate   *self,
+          gnutls_pubkey_t  pubkey)
+{
+  unsigned int bits = 0;
+  int ret;
+
+  ret = gnutls_pubkey_get_pk_algorithm (pubkey, &bits);
+  self->pk_algo = ret > 0 ? (gnutls_pk_algorithm_t) ret : GNUTLS_PK_UNKNOWN;
+  self->key_bits = bits;
+
+  if (self->pk_algo == GNUTLS_PK_ECDSA)
+    {
+      gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+      gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+
+      if (gnutls_pubkey_export_ecc_raw2 (pubkey, &curve, &x, &y, 0) >= 0)
+        self->key_curve = gnutls_ecc_curve_get_name (curve);
+      gnutls_free (x.data);
+      gnutls_free (y.data);
+    }
+  else if (self->pk_algo == GNUTLS_PK_GOST_01 || self->pk_algo == GNUTLS_PK_GOST_12_256 ||
+           self->pk_algo == GNUTLS_PK_GOST_12_512)
+    {
+      gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+      gnutls_digest_algorithm_t digest;
+      gnutls_gost_paramset_t paramset;
+      gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+
+      if (gnutls_pubkey_export_gost_raw2 (pubkey, &curve, &digest, &paramset, &x, &y, 0) >= 0)
+        self->key_curve = gnutls_ecc_curve_get_name (curve);
+      gnutls_free (x.data);
+      gnutls_free (y.data);
+    }
+}
+
+static void
+read_basic_constraints (CkCertificate *self)
+{
+  unsigned int critical = 0, ca = 0;
+  int path_len = -1;
+  int ret;
+
+  ret = gnutls_x509_crt_get_basic_constraints (self->crt, &critical, &ca, &path_len);
+  if (ret < 0)
+    return;
+
+  self->has_basic_constraints = TRUE;
+  self->bc_is_ca = ca != 0;
+  self->bc_critical = critical != 0;
+  /* GnuTLS reports an absent pathLenConstraint as -1, as we do. */
+  self->bc_path_len = self->bc_is_ca && path_len >= 0 ? path_len : -1;
+}
+
+static void
+read_subject_alt_names (CkCertificate *self)
+{
+  gnutls_datum_t der = { NULL, 0 };
+  unsigned int critical;
+
+  if (gnutls_x509_crt_get_extension_by_oid2 (self->crt, CK_OID_EXT_SUBJECT_ALT_NAME, 0,
+                                             &der, &critical) >= 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->sans = ck_general_names_from_der (&der, &error);
+      /* A broken SAN does not make the rest of the certificate unusable;
+       * the extension list still shows its bytes. */
+      if (self->sans == NULL)
+        g_debug ("Ignoring the subjectAltName of “%s”: %s", self->subject, error->message);
+      gnutls_free (der.data);
+    }
+
+  if (self->sans == NULL)
+    self->sans = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_general_name_free);
+}
+
+static char *
+first_san_text (GPtrArray *sans)
+{
+  /* Email first: a certificate without a CN or O is usually S/MIME. */
+  for (guint i = 0; i < sans->len; i++)
+    {
+      CkGeneralName *name = g_ptr_array_index (sans, i);
+      if (name->kind == CK_GENERAL_NAME_EMAIL)
+        return g_strdup (name->value);
+    }
+  for (guint i = 0; i < sans->len; i++)
+    {
+      CkGeneralName *name = g_ptr_array_index (sans, i);
+      if (name->kind != CK_GENERAL_NAME_OTHER && *name->value != '\0')
+        return g_strdup (name->value);
+    }
+  return NULL;
+}
+
+static gboolean
+unsupported_key_error (CkCertificate *self,
+                       int            ret,
+                       GError       **error)
+{
+  char oid[128];
+  size_t oid_size = sizeof oid;
+
+  if (gnutls_x509_crt_get_pk_oid (self->crt, oid, &oid_size) < 0)
+    g_strlcpy (oid, "?", sizeof oid);
+
+  if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED ||
+      gnutls_x509_crt_get_pk_algorithm (self->crt, NULL) == GNUTLS_PK_UNKNOWN)
+    g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                 _("The certificate’s public-key algorithm (%s) is not supported by this GnuTLS (%s)"),
+                 oid, gnutls_check_version (NULL));
+  else
+    ck_set_gnutls_error (error, ret, _("not a valid X.509 certificate: cannot read its public key"));
+  return FALSE;
+}
+
+static gboolean
+ck_certificate_load (CkCertificate  *self,
+                     GError        **error)
+{
+  gconstpointer data;
+  gsize size;
+  gnutls_datum_t datum;
+  gnutls_pubkey_t pubkey = NULL;
+  guint8 serial[64];
+  size_t serial_size = sizeof serial;
+  int ret;
+
+  data = g_bytes_get_data (self->der, &size);
+  if (size == 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("not a valid X.509 certificate: the data is empty"));
+      return FALSE;
+    }
+  if (size > G_MAXUINT)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("not a valid X.509 certificate: too large"));
+      return FALSE;
+    }
+
+  datum.data = (unsigned char *) data;
+  datum.size = (unsigned int) size;
+
+  ret = gnutls_x509_crt_init (&self->crt);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Cannot initialise a certificate"));
+      return FALSE;
+    }
+
+  ret = gnutls_x509_crt_import (self->crt, &datum, GNUTLS_X509_FMT_DER);
+  if (ret < 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("not a valid X.509 certificate: %s"), gnutls_strerror (ret));
+      return FALSE;
+    }
+
+  ret = gnutls_pubkey_init (&pubkey);
+  if (ret >= 0)
+    ret = gnutls_pubkey_import_x509 (pubkey, self->crt, 0);
+  if (ret < 0)
+    {
+      gnutls_pubkey_deinit (pubkey);
+      return unsupported_key_error (self, ret, error);
+    }
+
+  self->spki_sha256 = ck_spki_sha256_from_pubkey (pubkey, &self->spki, error);
+  if (self->spki_sha256 == NULL)
+    {
+      gnutls_pubkey_deinit (pubkey);
+      return FALSE;
+    }
+  read_key (self, pubkey);
+  gnutls_pubkey_deinit (pubkey);
+
+  ret = gnutls_x509_crt_get_serial (self->crt, serial, &serial_size);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("not a valid X.509 certificate: cannot read the serial number"));
+      return FALSE;
+    }
+  self->serial = ck_hex_encode (serial, serial_size);
+
+  ret = gnutls_x509_crt_get_version (self->crt);
+  self->version = ret > 0 ? (guint) ret : 1;
+
+  self->not_before = (gint64) gnutls_x509_crt_get_activation_time (self->crt);
+  self->not_after = (gint64) gnutls_x509_crt_get_expiration_time (self->crt);
+
+  ret = gnutls_x509_crt_get_signature_algorithm (self->crt);
+  self->sign_algo = ret > 0 ? (gnutls_sign_algorithm_t) ret : GNUTLS_SIGN_UNKNOWN;
+  if (self->sign_algo != GNUTLS_SIGN_UNKNOWN && gnutls_sign_get_name (self->sign_algo) != NULL)
+    self->sign_algo_name = g_strdup (gnutls_sign_get_name (self->sign_algo));
+  else
+    {
+      char oid[128];
+      size_t oid_size = sizeof oid;
+
+      self->sign_algo_name = gnutls_x509_crt_get_signature_oid (self->crt, oid, &oid_size) >= 0
+                               ? g_strdup (oid) : g_strdup ("unknown");
+    }
+
+  self->sha1 = digest_hex (GNUTLS_DIG_SHA1, data, size);
+  self->sha256 = digest_hex (GNUTLS_DIG_SHA256, data, size);
+
+  self->subject = dn_string (self->crt, FALSE);
+  self->issuer = dn_string (self->crt, TRUE);
+
+  read_basic_constraints (self);
+  read_subject_alt_names (self);
+
+  self->display_name = dn_friendly_name (self->crt, FALSE);
+  if (self->display_name == NULL)
+    self->display_name = first_san_text (self->sans);
+  if (self->display_name == NULL)
+    self->display_name = g_strdup (self->subject);
+
+  self->issuer_display_name = dn_friendly_name (self->crt, TRUE);
+  if (self->issuer_display_name == NULL)
+    self->issuer_display_name = g_strdup (self->issuer);
+
+  return TRUE;
+}
+
+CkCertificate *
+ck_certificate_new_from_der (GBytes  *der,
+                             GError **error)
+{
+  g_autoptr(CkCertificate) self = NULL;
+
+  g_return_val_if_fail (der != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (CK_TYPE_CERTIFICATE, NULL);
+  self->der = g_bytes_ref (der);
+
+  if (!ck_certificate_load (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* Length of the DER element at the start of @data, or 0 if it is not a
+ * well-formed definite-length element that fits. */
+static gsize
+der_element_length (const guint8 *data,
+                    gsize         len)
+{
+  gsize header = 2, content = 0;
+
+  if (len < 2 || (data[0] & 0x1f) == 0x1f)
+    return 0;
+
+  if (data[1] < 0x80)
+    content = data[1];
+  else
+    {
+      guint n = data[1] & 0x7f;
+
+      if (n == 0 || n > 4 || len < 2 + n)
+        return 0;
+      for (guint i = 0; i < n; i++)
+        content = (content << 8) | data[2 + i];
+      header += n;
+    }
+
+  if (content > len - header)
+    return 0;
+  return header + content;
+}
+
+static const char * const cert_pem_labels[] = {
+  "CERTIFICATE",
+  "X509 CERTIFICATE",
+  "TRUSTED CERTIFICATE",
+};
+
+/* Finds the first certificate block; sets @label_out to which one. */
+static gboolean
+find_pem_block (const char  *pem,
+                gsize        len,
+                const char **body_out,
+                gsize       *body_len_out,
+                const char **label_out)
+{
+  const char *end = pem + len;
+  const char *p = pem;
+
+  while (p < end)
+    {
+      const char *begin = g_strstr_len (p, end - p, "-----BEGIN ");
+      const char *label, *label_end;
+
+      if (begin == NULL)
+        return FALSE;
+      label = begin + strlen ("-----BEGIN ");
+      label_end = g_strstr_len (label, end - label, "-----");
+      if (label_end == NULL)
+        return FALSE;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (cert_pem_labels); i++)
+        {
+          gsize n = strlen (cert_pem_labels[i]);
+          g_autofree char *end_marker = NULL;
+          const char *body, *body_end;
+
+          if ((gsize) (label_end - label) != n || memcmp (label, cert_pem_labels[i], n) != 0)
+            continue;
+
+          body = label_end + 5;
+          end_marker = g_strdup_printf ("-----END %s-----", cert_pem_labels[i]);
+          body_end = g_strstr_len (body, end - body, end_marker);
+          if (body_end == NULL)
+            return FALSE;
+
+          *body_out = body;
+          *body_len_out = body_end - body;
+          *label_out = cert_pem_labels[i];
+          return TRUE;
+        }
+
+      p = label_end + 5;
+    }
+  return FALSE;
+}
+
+CkCertificate *
+ck_certificate_new_from_pem (const char *pem,
+                             gssize      len,
+                             GError    **error)
+{
+  const char *body = NULL, *label = NULL;
+  gsize body_len = 0, der_len = 0, n_chars = 0;
+  g_autofree char *b64 = NULL;
+  g_autofree guchar *der = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize element_len;
+
+  g_return_val_if_fail (pem != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len < 0)
+    len = strlen (pem);
+
+  if (!find_pem_block (pem, len, &body, &body_len, &label))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("not a valid X.509 certificate: no complete CERTIFICATE block in the PEM data"));
+      return NULL;
+    }
+
+  /* Only base64 and white space: g_base64_decode() skips anything else
+   * silently, and would turn a corrupted block into a different one. */
+  b64 = g_malloc (body_len + 1);
+  for (gsize i = 0; i < body_len; i++)
+    {
+      char c = body[i];
+
+      if (g_ascii_isspace (c))
+        continue;
+      if (!g_ascii_isalnum (c) && c != '+' && c != '/' && c != '=')
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                       _("not a valid X.509 certificate: the %s block has a character that is not base64"),
+                       label);
+          return NULL;
+        }
+      b64[n_chars++] = c;
+    }
+  b64[n_chars] = '\0';
+
+  if (n_chars == 0 || n_chars % 4 != 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("not a valid X.509 certificate: the %s block is truncated"), label);
+      return NULL;
+    }
+
+  der = g_base64_decode (b64, &der_len);
+
+  /* OpenSSL's TRUSTED CERTIFICATE appends its trust settings after the
+   * certificate; they are not ours to import (trust is decided by the user). */
+  element_len = der_element_length (der, der_len);
+  if (element_len == 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("not a valid X.509 certificate: the %s block is not DER"), label);
+      return NULL;
+    }
+  if (strcmp (label, "TRUSTED CERTIFICATE") == 0)
+    der_len = element_len;
+
+  bytes = g_bytes_new_take (g_steal_pointer (&der), der_len);
+  return ck_certificate_new_from_der (bytes, error);
+}
+
+/* ---- lazily computed parts ------------------------------------------- */
+
+static GPtrArray *
+read_dn_attributes (CkCertificate *self,
+                    gboolean       issuer)
+{
+  gnutls_x509_dn_t dn = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *attrs = NULL;
+  int ret;
+
+  ret = issuer ? gnutls_x509_crt_get_issuer (self->crt, &dn)
+               : gnutls_x509_crt_get_subject (self->crt, &dn);
+  if (ret >= 0)
+    attrs = ck_dn_attributes_from_dn (dn, &error);
+  if (attrs == NULL)
+    {
+      /* The import already checked the Name; never fail a getter. */
+      g_debug ("Cannot split the %s of “%s”: %s", issuer ? "issuer" : "subject",
+               self->subject, error != NULL ? error->message : gnutls_strerror (ret));
+      attrs = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_dn_attribute_free);
+    }
+  return attrs;
+}
+
+static char *
+read_key_id (CkCertificate *self,
+             gboolean       authority)
+{
+  guint8 id[128];
+  size_t id_size = sizeof id;
+  unsigned int critical;
+  int ret;
+
+  ret = authority ? gnutls_x509_crt_get_authority_key_id (self->crt, id, &id_size, &critical)
+                  : gnutls_x509_crt_get_subject_key_id (self->crt, id, &id_size, &critical);
+  if (ret < 0 || id_size == 0)
+    return NULL;
+  return ck_hex_encode (id, id_size);
+}
+
+static ExtensionInfo *
+read_extension_info (CkCertificate *self)
+{
+  ExtensionInfo *info = g_new0 (ExtensionInfo, 1);
+  unsigned int usage = 0, critical = 0;
+
+  info->extensions = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_extension_free);
+  for (unsigned int i = 0; ; i++)
+    {
+      char oid[256];
+      size_t oid_size = sizeof oid;
+      gnutls_datum_t value = { NULL, 0 };
+      g_autoptr(GBytes) bytes = NULL;
+      int ret;
+
+      ret = gnutls_x509_crt_get_extension_info (self->crt, i, oid, &oid_size, &critical);
+      if (ret < 0)
+        break;
+      if (gnutls_x509_crt_get_extension_data2 (self->crt, i, &value) < 0)
+        continue;
+      bytes = g_bytes_new (value.data, value.size);
+      gnutls_free (value.data);
+      g_ptr_array_add (info->extensions, ck_extension_new (oid, critical != 0, bytes));
+    }
+
+  if (gnutls_x509_crt_get_key_usage (self->crt, &usage, &critical) >= 0)
+    {
+      info->has_key_usage = TRUE;
+      info->key_usage = usage;
+      info->key_usage_critical = critical != 0;
+    }
+
+  for (guint i = 0; i < info->extensions->len; i++)
+    {
+      CkExtension *ext = g_ptr_array_index (info->extensions, i);
+      GPtrArray *eku;
+
+      if (strcmp (ext->oid, CK_OID_EXT_EXT_KEY_USAGE) != 0)
+        continue;
+
+      /* Present, even if empty or undecodable: an empty array, not NULL. */
+      eku = g_ptr_array_new ();
+      for (unsigned int j = 0; ; j++)
+        {
+          char oid[256];
+          size_t oid_size = sizeof oid;
+
+          if (gnutls_x509_crt_get_key_purpose_oid (self->crt, j, oid, &oid_size, NULL) < 0)
+            break;
+          g_ptr_array_add (eku, g_strdup (oid));
+        }
+      g_ptr_array_add (eku, NULL);
+      info->eku = (char **) g_ptr_array_free (eku, FALSE);
+      info->eku_critical = ext->critical;
+      break;
+    }
+
+  info->ski = read_key_id (self, FALSE);
+  info->aki = read_key_id (self, TRUE);
+  return info;
+}
+
+static ExtensionInfo *
+get_extension_info (CkCertificate *self)
+{
+  if (g_once_init_enter (&self->ext_info))
+    g_once_init_leave (&self->ext_info, read_extension_info (self));
+  return self->ext_info;
+}
+
+/* ---- getters ---------------------------------------------------------- */
+
+gnutls_x509_crt_t
+ck_certificate_get_crt (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->crt;
+}
+
+GBytes *
+ck_certificate_get_der (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->der;
+}
+
+char *
+ck_certificate_to_pem (CkCertificate *self)
+{
+  gnutls_datum_t der, pem = { NULL, 0 };
+  gsize size;
+  char *text;
+
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+
+  der.data = (unsigned char *) g_bytes_get_data (self->der, &size);
+  der.size = (unsigned int) size;
+  if (gnutls_pem_base64_encode2 ("CERTIFICATE", &der, &pem) < 0)
+    return NULL;
+  text = g_strndup ((const char *) pem.data, pem.size);
+  gnutls_free (pem.data);
+  return text;
+}
+
+const char *
+ck_certificate_get_subject (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->subject;
+}
+
+const char *
+ck_certificate_get_issuer (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->issuer;
+}
+
+GPtrArray *
+ck_certificate_get_subject_attributes (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+
+  if (g_once_init_enter (&self->subject_attrs))
+    g_once_init_leave (&self->subject_attrs, read_dn_attributes (self, FALSE));
+  return self->subject_attrs;
+}
+
+GPtrArray *
+ck_certificate_get_issuer_attributes (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+
+  if (g_once_init_enter (&self->issuer_attrs))
+    g_once_init_leave (&self->issuer_attrs, read_dn_attributes (self, TRUE));
+  return self->issuer_attrs;
+}
+
+const char *
+ck_certificate_get_display_name (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->display_name;
+}
+
+const char *
+ck_certificate_get_issuer_display_name (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->issuer_display_name;
+}
+
+const char *
+ck_certificate_get_serial (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->serial;
+}
+
+guint
+ck_certificate_get_version (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), 0);
+  return self->version;
+}
+
+gint64
+ck_certificate_get_not_before (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), 0);
+  return self->not_before;
+}
+
+gint64
+ck_certificate_get_not_after (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), 0);
+  return self->not_after;
+}
+
+const char *
+ck_certificate_get_signature_algorithm (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->sign_algo_name;
+}
+
+gnutls_sign_algorithm_t
+ck_certificate_get_signature_algorithm_id (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), GNUTLS_SIGN_UNKNOWN);
+  return self->sign_algo;
+}
+
+const char *
+ck_certificate_get_key_algorithm (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return key_algorithm_name (self->pk_algo);
+}
+
+gnutls_pk_algorithm_t
+ck_certificate_get_key_algorithm_id (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), GNUTLS_PK_UNKNOWN);
+  return self->pk_algo;
+}
+
+guint
+ck_certificate_get_key_bits (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), 0);
+  return self->key_bits;
+}
+
+const char *
+ck_certificate_get_key_curve (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->key_curve;
+}
+
+GBytes *
+ck_certificate_get_spki (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->spki;
+}
+
+const char *
+ck_certificate_get_sha1_fingerprint (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->sha1;
+}
+
+const char *
+ck_certificate_get_sha256_fingerprint (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->sha256;
+}
+
+const char *
+ck_certificate_get_spki_sha256 (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->spki_sha256;
+}
+
+gboolean
+ck_certificate_get_basic_constraints (CkCertificate *self,
+                                      gboolean      *is_ca,
+                                      int           *path_len,
+                                      gboolean      *critical)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), FALSE);
+
+  if (is_ca != NULL)
+    *is_ca = self->bc_is_ca;
+  if (path_len != NULL)
+    *path_len = self->bc_path_len;
+  if (critical != NULL)
+    *critical = self->bc_critical;
+  return self->has_basic_constraints;
+}
+
+gboolean
+ck_certificate_is_ca (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), FALSE);
+  return self->has_basic_constraints && self->bc_is_ca;
+}
+
+gboolean
+ck_certificate_get_key_usage (CkCertificate *self,
+                              guint         *usage,
+                              gboolean      *critical)
+{
+  ExtensionInfo *info;
+
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), FALSE);
+
+  info = get_extension_info (self);
+  if (usage != NULL)
+    *usage = info->key_usage;
+  if (critical != NULL)
+    *critical = info->key_usage_critical;
+  return info->has_key_usage;
+}
+
+const char * const *
+ck_certificate_get_extended_key_usage (CkCertificate *self,
+                                       gboolean      *critical)
+{
+  ExtensionInfo *info;
+
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+
+  info = get_extension_info (self);
+  if (critical != NULL)
+    *critical = info->eku_critical;
+  return (const char * const *) info->eku;
+}
+
+GPtrArray *
+ck_certificate_get_subject_alt_names (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return self->sans;
+}
+
+const char *
+ck_certificate_get_subject_key_id (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return get_extension_info (self)->ski;
+}
+
+const char *
+ck_certificate_get_authority_key_id (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return get_extension_info (self)->aki;
+}
+
+GPtrArray *
+ck_certificate_get_extensions (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  return get_extension_info (self)->extensions;
+}
+
+gboolean
+ck_certificate_equal (CkCertificate *self,
+                      CkCertificate *other)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (other), FALSE);
+
+  return self == other || g_bytes_equal (self->der, other->der);
+}
+
+/* Only "does @issuer's key verify @cert's signature": time, CA flags, key
+ * usage and unknown critical extensions are chain-validation questions the
+ * trust code answers, not this relation. MD5 and SHA-1 are allowed here
+ * for the same reason (an old root is still its own issuer). */
+static gboolean
+signature_verifies (CkCertificate *cert,
+                    CkCertificate *issuer)
+{
+  const unsigned int flags = GNUTLS_VERIFY_DISABLE_CA_SIGN |
+                             GNUTLS_VERIFY_ALLOW_BROKEN |
+                             GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+                             GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+                             GNUTLS_VERIFY_IGNORE_UNKNOWN_CRIT_EXTENSIONS |
+                             GNUTLS_VERIFY_ALLOW_ANY_X509_V1_CA_CRT |
+                             /* Without this GnuTLS trusts a certificate that
+                              * is in the CA list without checking anything,
+                              * which would make every certificate its own
+                              * issuer. */
+                             GNUTLS_VERIFY_DO_NOT_ALLOW_SAME;
+  unsigned int status = 0;
+  int ret;
+
+  ret = gnutls_x509_crt_verify (cert->crt, &issuer->crt, 1, flags, &status);
+  return ret >= 0 && status == 0;
+}
+
+gboolean
+ck_certificate_is_self_signed (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), FALSE);
+
+  if (g_once_init_enter (&self->self_signed))
+    {
+      gboolean yes = gnutls_x509_crt_check_issuer (self->crt, self->crt) &&
+                     signature_verifies (self, self);
+      g_once_init_leave (&self->self_signed, yes ? 2 : 1);
+    }
+  return self->self_signed == 2;
+}
+
+gboolean
+ck_certificate_is_issued_by (CkCertificate *self,
+                             CkCertificate *issuer)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (issuer), FALSE);
+
+  if (self == issuer || ck_certificate_equal (self, issuer))
+    return ck_certificate_is_self_signed (self);
+
+  return gnutls_x509_crt_check_issuer (self->crt, issuer->crt) &&
+         signature_verifies (self, issuer);
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <gnutls/gnutls.h>
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,12 @@ char          *ck_general_name_to_string  (const CkGeneralName *name);
  * anything malformed (a bad IP address, an empty value). */
 CkGeneralName *ck_general_name_parse      (const char *text,
                                            GError    **error);
+
+/* Decodes the value of a subjectAltName (or issuerAltName) extension, as
+ * gnutls_x509_crt_get_extension_by_oid2() or the CSR equivalent return it:
+ * element-type CkGeneralName, in encoding order. */
+GPtrArray     *ck_general_names_from_der  (const gnutls_datum_t *der,
+                                           GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkGeneralName, ck_general_name_free)
 
