@@ -35,8 +35,10 @@ typedef struct {
   guint requests_issued; /* pending requests that a new certificate fulfilled */
 } CkCommitSummary;
 
-/* Called during a commit with the number of items written so far; return
- * FALSE to cancel (the transaction is rolled back). */
+/* Called during a commit with the number of plan items handled so far
+ * (every 64 items and once at the end, from the committing thread); return
+ * FALSE to cancel: the transaction is rolled back and the commit fails with
+ * G_IO_ERROR_CANCELLED. */
 typedef gboolean (*CkProgressFunc) (guint    done,
                                     guint    total,
                                     gpointer user_data);
@@ -48,7 +50,22 @@ G_DECLARE_FINAL_TYPE (CkStore, ck_store, CK, STORE, GObject)
  * Certificates are kept as DER plus the summary columns the list needs;
  * keys as PKCS#8 encrypted under the user's passphrase; certificates, keys
  * and requests are linked through their SPKI SHA-256. Importing never
- * touches trust. */
+ * touches trust.
+ *
+ * Threads: every function that reads or writes the database takes an
+ * internal lock, so it may be called from any thread; calls from two
+ * threads are serialised (a commit of 100,000 certificates in a GTask
+ * thread holds the lock for its whole length: meanwhile the GUI thread
+ * should only read the models, not call the store). The list models,
+ * their rows and ck_store_get_*_row() belong to the thread-default main
+ * context of the thread that called ck_store_open() (the GUI thread): a
+ * change made on that thread is in the models when the call returns; a
+ * change made on another thread is applied there through
+ * g_main_context_invoke(), in order, before any callback queued after it
+ * at default priority (such as the GTask's own callback).
+ *
+ * Ids: certificates, keys and requests share one id space, so an id names
+ * one object whatever its kind. */
 
 /* $CERTKEEPER_STORE, else $XDG_DATA_HOME/certkeeper. */
 char         *ck_store_get_default_dir  (void);
@@ -93,6 +110,7 @@ gboolean      ck_store_resolve          (CkStore      *self,
 CkObjectKind  ck_store_get_kind         (CkStore      *self,
                                          gint64        id);
 
+/* (transfer none): the row in the model, NULL when absent. */
 CkStoredCertificate *ck_store_get_certificate_row (CkStore *self, gint64 id);
 CkStoredKey         *ck_store_get_key_row         (CkStore *self, gint64 id);
 CkStoredRequest     *ck_store_get_request_row     (CkStore *self, gint64 id);

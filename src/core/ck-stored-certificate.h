@@ -37,8 +37,15 @@ const char *ck_stored_certificate_get_source        (CkStoredCertificate *self);
 const char *ck_stored_certificate_get_label         (CkStoredCertificate *self);
 gint64      ck_stored_certificate_get_imported_at   (CkStoredCertificate *self);
 
-/* Search: @needle is already casefolded; fingerprints and serial match with
- * or without colons. Allocation-free, for a filter over 100,000 rows. */
+/* Search. Prepare the user's text ONCE with
+ * ck_stored_certificate_prepare_needle() (NFKC-normalised, casefolded,
+ * surrounding white space removed), then call matches() on every row: it
+ * is allocation-free, for a filter over 100,000 rows. A row matches when
+ * the needle is a substring of the display name, subject, issuer, SAN or
+ * label (case-insensitively), or of the serial, SHA-256 or SHA-1 (lower-case
+ * hex): for those, colons in the needle are ignored, so "AB:CD:EF" and
+ * "abcdef" both match. An empty needle matches every row. */
+char       *ck_stored_certificate_prepare_needle    (const char          *text);
 gboolean    ck_stored_certificate_matches           (CkStoredCertificate *self,
                                                      const char          *needle);
 

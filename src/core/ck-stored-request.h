@@ -10,6 +10,9 @@ typedef enum {
   CK_REQUEST_STATUS_ISSUED,
 } CkRequestStatus;
 
+#define CK_TYPE_REQUEST_STATUS (ck_request_status_get_type ())
+GType ck_request_status_get_type (void) G_GNUC_CONST;
+
 #define CK_TYPE_STORED_REQUEST (ck_stored_request_get_type ())
 G_DECLARE_FINAL_TYPE (CkStoredRequest, ck_stored_request, CK, STORED_REQUEST, GObject)
 

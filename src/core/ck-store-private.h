@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Internals of CkStore for the core itself: the row constructors the store
+ * uses, and what a module that keeps its own tables in store.db (trust, for
+ * instance) needs: the connection, the lock, a transaction and its own
+ * migrations. Never installed, never used by the GUI directly. */
+
+#include <sqlite3.h>
+
+#include "ck-store.h"
+
+G_BEGIN_DECLS
+
+/* --- Schema ------------------------------------------------------------ */
+
+typedef gboolean (*CkStoreMigrationFunc) (sqlite3  *db,
+                                          GError  **error);
+
+/* One step of a schema: @version is 1, 2, … in order; @sql (may be NULL) is
+ * run with sqlite3_exec(), then @func (may be NULL). A list of them ends
+ * with an entry whose version is 0. */
+typedef struct {
+  int                  version;
+  const char          *sql;
+  CkStoreMigrationFunc func;
+} CkStoreMigration;
+
+/* The core schema (certificates, keys, requests), tracked in
+ * PRAGMA user_version. */
+extern const CkStoreMigration ck_store_core_migrations[];
+/* Highest version in ck_store_core_migrations. */
+int      ck_store_schema_latest_version (void);
+
+/* Brings the core schema to the latest version, one transaction per step.
+ * CK_ERROR_STORE when the database says a newer Certkeeper wrote it. */
+gboolean ck_store_schema_migrate        (sqlite3                *db,
+                                         const char             *path,
+                                         GError                **error);
+
+/* For a module with its own tables: brings @module to the newest version
+ * in @migrations, in one transaction, recording it in the schema_modules
+ * table (the core's user_version is not touched, so modules and the core
+ * evolve independently). CK_ERROR_STORE when the database has a newer
+ * version of @module than @migrations knows. Call it once after
+ * ck_store_open(), from any thread. */
+gboolean ck_store_migrate_module        (CkStore                *self,
+                                         const char             *module,
+                                         const CkStoreMigration *migrations,
+                                         GError                **error);
+/* The version of @module in the database, 0 when it has none. */
+int      ck_store_get_module_version    (CkStore                *self,
+                                         const char             *module);
+
+/* --- Access for modules ------------------------------------------------ */
+
+/* The connection. Only use it between ck_store_lock() and
+ * ck_store_unlock() (or inside ck_store_run_transaction()): the store may
+ * be used from a worker thread at the same time. */
+sqlite3 *ck_store_get_db                (CkStore                *self);
+/* A recursive lock around the connection. */
+void     ck_store_lock                  (CkStore                *self);
+void     ck_store_unlock                (CkStore                *self);
+
+typedef gboolean (*CkStoreTransactionFunc) (CkStore  *store,
+                                            sqlite3  *db,
+                                            gpointer  user_data,
+                                            GError  **error);
+
+/* Takes the lock, BEGIN IMMEDIATE, calls @func; COMMIT when it returns
+ * TRUE, ROLLBACK when it returns FALSE (with @error set). Not nestable. */
+gboolean ck_store_run_transaction       (CkStore                *self,
+                                         CkStoreTransactionFunc  func,
+                                         gpointer                user_data,
+                                         GError                **error);
+
+/* Sets @error (CK_ERROR_STORE) from the connection's last error:
+ * "store.db: <what>: <sqlite message>". Returns FALSE for convenience. */
+gboolean ck_store_set_sqlite_error      (GError                **error,
+                                         sqlite3                *db,
+                                         const char             *what);
+
+/* --- Rows -------------------------------------------------------------- */
+
+/* The summary columns the list reads, in the order the constructors below
+ * expect them (never der or pkcs8: opening must not read the blobs). */
+#define CK_STORED_CERTIFICATE_COLUMNS \
+  "id, display_name, subject, issuer, issuer_name, serial, not_before, " \
+  "not_after, is_ca, sha256, sha1, spki_sha256, key_algorithm, san, " \
+  "source, label, imported_at"
+#define CK_STORED_KEY_COLUMNS \
+  "id, spki_sha256, algorithm, bits, curve, label, source, imported_at, " \
+  "encrypted, pkcs11_uri"
+#define CK_STORED_REQUEST_COLUMNS \
+  "id, sha256, spki_sha256, subject, display_name, status, " \
+  "certificate_id, profile, source, created_at"
+
+/* Reads the current row of @stmt (selected with the columns above). */
+CkStoredCertificate *ck_stored_certificate_new_from_stmt (sqlite3_stmt *stmt,
+                                                          gboolean      has_key);
+CkStoredKey         *ck_stored_key_new_from_stmt         (sqlite3_stmt *stmt);
+CkStoredRequest     *ck_stored_request_new_from_stmt     (sqlite3_stmt *stmt);
+
+/* Shared by the three row types. */
+static inline GParamSpec *
+ck_row_string_property (const char *name)
+{
+  return g_param_spec_string (name, NULL, NULL, NULL,
+                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
+
+static inline GParamSpec *
+ck_row_int64_property (const char *name)
+{
+  return g_param_spec_int64 (name, NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
+
+static inline char *
+ck_row_column_strdup (sqlite3_stmt *stmt,
+                      int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* Setters only the store calls (it owns the truth); they notify. */
+void ck_stored_certificate_set_label (CkStoredCertificate *self,
+                                      const char          *label);
+void ck_stored_key_set_label         (CkStoredKey         *self,
+                                      const char          *label);
+
+G_END_DECLS
