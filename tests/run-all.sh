@@ -6,16 +6,17 @@
 #  1. default    _build/default   gcc, every meson test suite, under Xvfb with
 #                                 a private D-Bus session and accessibility bus
 #                                 (the GUI tests drive the app through AT-SPI).
-#  2. sanitizers _build/asan      gcc -fsanitize=address,undefined, the same
-#                                 suites except 'slow' (ASan makes the slow
-#                                 corpus/benchmark-sized tests several times
-#                                 slower and they exercise the same code the
-#                                 other suites cover). Leak checking is on for
-#                                 everything except the 'gui' suite: GTK, Mesa
-#                                 and fontconfig keep caches for the life of the
-#                                 process that LeakSanitizer reports as leaks;
-#                                 ASan's use-after-free/overflow checks and
-#                                 UBSan stay on there.
+#  2. sanitizers _build/asan      gcc -fsanitize=address,undefined. Every
+#                                 suite except 'slow' (ASan makes those
+#                                 corpus-sized tests several times slower, and
+#                                 the other suites exercise the same code) and
+#                                 the file checks data/po/help (no compiled
+#                                 code; the default build ran them). Leak
+#                                 checking is on everywhere except the 'gui'
+#                                 suite: GTK, Mesa and fontconfig keep caches
+#                                 for the life of the process that LeakSanitizer
+#                                 reports as leaks; ASan's use-after-free and
+#                                 overflow checks and UBSan stay on there.
 #  3. fuzzing    _build/fuzz      clang -Dfuzzing=true, then a bounded run of
 #                                 tests/fuzz/run-fuzzer.sh (60 s), counted as one
 #                                 test. Skipped (and counted as skipped) while
@@ -205,8 +206,11 @@ stage_asan () {
   export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
   # GLib: plain malloc so that ASan sees every block.
   export G_SLICE=always-malloc
+  # data, po and help check files, not compiled code: the default build
+  # already ran them.
   ASAN_OPTIONS="$common:detect_leaks=1" \
-    run_tests asan "$dir" asan-testlog --no-suite slow --no-suite gui
+    run_tests asan "$dir" asan-testlog --no-suite slow --no-suite gui \
+      --no-suite data --no-suite po --no-suite help
   ASAN_OPTIONS="$common:detect_leaks=0" \
     run_tests asan-gui "$dir" asan-gui-testlog --suite gui --no-suite slow
   unset UBSAN_OPTIONS LSAN_OPTIONS G_SLICE
