@@ -4,6 +4,7 @@
 #include "ck-error.h"
 #include "ck-utils.h"
 
+#include <glib/gi18n-lib.h>
 #include <gnutls/pkcs11.h>
 #include <string.h>
 
@@ -73,7 +74,7 @@ describe_public_half (CkPrivateKey *self,
     }
   if (ret < 0)
     {
-      ck_set_gnutls_error (error, ret, "cannot read the public half of the key");
+      ck_set_gnutls_error (error, ret, _("cannot read the public half of the key"));
       gnutls_pubkey_deinit (pubkey);
       return FALSE;
     }
@@ -104,8 +105,8 @@ ck_private_key_new_from_x509 (gnutls_x509_privkey_t key,
   if (ret < 0)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
-                   "the %s key is inconsistent (its parameters do not "
-                   "validate): %s",
+                   _("the %s key is inconsistent (its parameters do not "
+                     "validate): %s"),
                    ck_pk_algorithm_name (gnutls_x509_privkey_get_pk_algorithm (key)),
                    gnutls_strerror (ret));
       return NULL;
@@ -115,7 +116,7 @@ ck_private_key_new_from_x509 (gnutls_x509_privkey_t key,
   ret = gnutls_privkey_import_x509 (self->privkey, key, 0);
   if (ret < 0)
     {
-      ck_set_gnutls_error (error, ret, "cannot use the private key");
+      ck_set_gnutls_error (error, ret, _("cannot use the private key"));
       return NULL;
     }
 
@@ -123,61 +124,6 @@ ck_private_key_new_from_x509 (gnutls_x509_privkey_t key,
     return NULL;
 
   return g_steal_pointer (&self);
-}
-
-/* Reads the dotted OID at @p (content of an OBJECT IDENTIFIER). */
-static char *
-oid_to_string (const guint8 *p,
-               gsize         len)
-{
-  GString *out = g_string_new (NULL);
-  guint64 value = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (value > (G_MAXUINT64 >> 7))
-        break;
-      value = (value << 7) | (p[i] & 0x7f);
-      if (p[i] & 0x80)
-        continue;
-      if (out->len == 0)
-        {
-          guint first = value < 80 ? value / 40 : 2;
-          g_string_append_printf (out, "%u.%" G_GUINT64_FORMAT, first,
-                                  value - first * 40);
-        }
-      else
-        g_string_append_printf (out, ".%" G_GUINT64_FORMAT, value);
-      value = 0;
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* Steps over one DER header at *@p; returns the content length, or -1. */
-static gssize
-der_enter (const guint8 **p,
-           const guint8  *end,
-           guint8         tag)
-{
-  gsize len;
-
-  if (end - *p < 2 || (*p)[0] != tag)
-    return -1;
-  len = (*p)[1];
-  *p += 2;
-  if (len & 0x80)
-    {
-      guint n = len & 0x7f;
-
-      if (n == 0 || n > 3 || (gsize) (end - *p) < n)
-        return -1;
-      len = 0;
-      for (guint i = 0; i < n; i++)
-        len = (len << 8) | *(*p)++;
-    }
-  if (len > (gsize) (end - *p))
-    return -1;
-  return len;
 }
 
 /* The algorithm OID of a PrivateKeyInfo and, for EC and GOST keys, the
@@ -193,25 +139,25 @@ pkcs8_algorithm_oids (GBytes *der,
   gssize len;
 
   *algorithm = *curve = NULL;
-  if (der_enter (&p, end, 0x30) < 0)
+  if (ck_der_enter (&p, end, 0x30) < 0)
     return FALSE;
   /* version */
-  if ((len = der_enter (&p, end, 0x02)) < 0)
+  if ((len = ck_der_enter (&p, end, 0x02)) < 0)
     return FALSE;
   p += len;
-  if ((len = der_enter (&p, end, 0x30)) < 0)
+  if ((len = ck_der_enter (&p, end, 0x30)) < 0)
     return FALSE;
   end = p + len;
-  if ((len = der_enter (&p, end, 0x06)) <= 0)
+  if ((len = ck_der_enter (&p, end, 0x06)) <= 0)
     return FALSE;
-  *algorithm = oid_to_string (p, len);
+  *algorithm = ck_der_oid_to_string (p, len);
   p += len;
 
   /* EC: the curve OID itself; GOST: a SEQUENCE that starts with it. */
-  if (p < end && p[0] == 0x30 && der_enter (&p, end, 0x30) < 0)
+  if (p < end && p[0] == 0x30 && ck_der_enter (&p, end, 0x30) < 0)
     return TRUE;
-  if ((len = der_enter (&p, end, 0x06)) > 0)
-    *curve = oid_to_string (p, len);
+  if ((len = ck_der_enter (&p, end, 0x06)) > 0)
+    *curve = ck_der_oid_to_string (p, len);
   return TRUE;
 }
 
@@ -252,21 +198,17 @@ describe_oid (const char *oid)
   return g_strdup (oid);
 }
 
+/* @format has two %s: the OID (with its name when known), then the
+ * GnuTLS version. */
 static void
 set_unsupported (GError    **error,
-                 const char *what,
+                 const char *format,
                  const char *oid)
 {
-  g_autofree char *desc = oid != NULL ? describe_oid (oid) : NULL;
+  g_autofree char *desc = describe_oid (oid);
 
-  if (desc != NULL)
-    g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                 "%s %s is not supported by this GnuTLS version (%s)",
-                 what, desc, gnutls_check_version (NULL));
-  else
-    g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                 "not supported by this GnuTLS version (%s): %s",
-                 gnutls_check_version (NULL), what);
+  g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED, format,
+               desc, gnutls_check_version (NULL));
 }
 
 CkPrivateKey *
@@ -297,7 +239,9 @@ ck_private_key_new_from_pkcs8 (GBytes     *der,
                            salt, &salt_size, &iter, &scheme_oid);
   if (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE)
     {
-      set_unsupported (error, "the key's encryption scheme", scheme_oid);
+      set_unsupported (error, _("the key’s encryption scheme %s is not supported "
+                                "by this GnuTLS version (%s)"),
+                       scheme_oid != NULL ? scheme_oid : "?");
       gnutls_free (scheme_oid);
       return NULL;
     }
@@ -346,20 +290,24 @@ ck_private_key_new_from_pkcs8 (GBytes     *der,
        * told apart, and both mean "try another password". */
       if (ret == GNUTLS_E_DECRYPTION_FAILED && encrypted && password == NULL)
         g_set_error_literal (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                             "the private key is encrypted: a password is needed");
+                             _("the private key is encrypted: a password is needed"));
       else if (ret == GNUTLS_E_DECRYPTION_FAILED && encrypted)
         g_set_error_literal (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
-                             "wrong password for the encrypted private key");
+                             _("wrong password for the encrypted private key"));
       else if (ret == GNUTLS_E_UNKNOWN_PK_ALGORITHM && !encrypted &&
                pkcs8_algorithm_oids (der, &alg_oid, &curve_oid))
-        set_unsupported (error, "the key algorithm", alg_oid);
+        set_unsupported (error, _("the key algorithm %s is not supported by this "
+                                  "GnuTLS version (%s)"), alg_oid);
       else if (ret == GNUTLS_E_ECC_UNSUPPORTED_CURVE && !encrypted &&
                pkcs8_algorithm_oids (der, &alg_oid, &curve_oid) && curve_oid != NULL)
-        set_unsupported (error, "the key's curve", curve_oid);
+        set_unsupported (error, _("the key’s curve %s is not supported by this "
+                                  "GnuTLS version (%s)"), curve_oid);
       else if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
-        set_unsupported (error, gnutls_strerror (ret), NULL);
+        g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                     _("not supported by this GnuTLS version (%s): %s"),
+                     gnutls_check_version (NULL), gnutls_strerror (ret));
       else
-        ck_set_gnutls_error (error, ret, "not a valid PKCS#8 private key");
+        ck_set_gnutls_error (error, ret, _("not a valid PKCS#8 private key"));
       return NULL;
     }
 
@@ -402,7 +350,7 @@ ck_private_key_new_from_pkcs11_uri (const char *uri,
   if (!g_str_has_prefix (uri, "pkcs11:"))
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "%s: not a PKCS#11 URI", uri);
+                   _("%s: not a PKCS#11 URI"), uri);
       return NULL;
     }
 
@@ -414,7 +362,7 @@ ck_private_key_new_from_pkcs11_uri (const char *uri,
   if (ret < 0)
     {
       g_set_error (error, CK_ERROR, token_error_code (ret),
-                   "%s: cannot open the key on the token: %s",
+                   _("%s: cannot open the key on the token: %s"),
                    uri, gnutls_strerror (ret));
       return NULL;
     }
@@ -511,7 +459,7 @@ ck_private_key_dup_pubkey (CkPrivateKey *self,
   ret = gnutls_pubkey_import (pubkey, &der, GNUTLS_X509_FMT_DER);
   if (ret < 0)
     {
-      ck_set_gnutls_error (error, ret, "cannot read the public key");
+      ck_set_gnutls_error (error, ret, _("cannot read the public key"));
       gnutls_pubkey_deinit (pubkey);
       return NULL;
     }
@@ -530,7 +478,7 @@ export_pkcs8 (CkPrivateKey          *self,
   if (self->x509 == NULL)
     {
       g_set_error_literal (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                           "the key is on a token and cannot be exported");
+                           _("the key is on a token and cannot be exported"));
       return FALSE;
     }
 
@@ -540,7 +488,7 @@ export_pkcs8 (CkPrivateKey          *self,
                                            out);
   if (ret < 0)
     {
-      ck_set_gnutls_error (error, ret, "cannot export the private key");
+      ck_set_gnutls_error (error, ret, _("cannot export the private key"));
       return FALSE;
     }
   return TRUE;
