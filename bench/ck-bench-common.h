@@ -23,6 +23,9 @@ typedef gboolean (*CkBenchFunc) (gpointer        data,
 
 /* Monotonic clock, milliseconds. */
 double   ck_bench_now_ms        (void);
+/* CPU time of this process (all threads), milliseconds: less disturbed
+ * than wall-clock time when other jobs share the machine. */
+double   ck_bench_cpu_ms        (void);
 /* Sorts @values in place. */
 double   ck_bench_median        (double *values,
                                  guint   n);

@@ -29,6 +29,8 @@ enum {
   FIG_CERTS,
   FIG_KEYS,
   FIG_WRITTEN,
+  FIG_PARSE_CPU_MS,
+  FIG_COMMIT_CPU_MS,
 };
 
 enum {
@@ -75,7 +77,7 @@ import_run (gpointer        data,
   CkImporter *importer;
   CkImportPlan *plan;
   CkCommitSummary summary = { 0 };
-  double t0, t1, t2, t3;
+  double t0, t1, t2, t3, c1, c2, c3;
   gboolean ok;
 
   ck_core_init ();
@@ -93,6 +95,7 @@ import_run (gpointer        data,
     return fail (dir, error);
 
   t1 = ck_bench_now_ms ();
+  c1 = ck_bench_cpu_ms ();
   importer = ck_importer_new (store);
   for (guint i = 0; job->files[i] != NULL; i++)
     {
@@ -112,15 +115,19 @@ import_run (gpointer        data,
     }
 
   t2 = ck_bench_now_ms ();
+  c2 = ck_bench_cpu_ms ();
   ok = ck_store_commit (store, plan, NULL, CK_COMMIT_NO_KEY_PASSPHRASE,
                         NULL, NULL, &summary, &error);
   t3 = ck_bench_now_ms ();
+  c3 = ck_bench_cpu_ms ();
   if (!ok)
     return fail ("commit", error);
 
   figures->values[FIG_OPEN_MS] = t1 - t0;
   figures->values[FIG_PARSE_MS] = t2 - t1;
   figures->values[FIG_COMMIT_MS] = t3 - t2;
+  figures->values[FIG_PARSE_CPU_MS] = c2 - c1;
+  figures->values[FIG_COMMIT_CPU_MS] = c3 - c2;
   figures->values[FIG_WRITTEN] = summary.certificates + summary.keys;
 
   /* Freeing tens of thousands of objects is part of what a CLI run pays. */
@@ -287,7 +294,8 @@ report_import (GArray *runs, const char *prefix)
   double commit_ms = median_of (runs, FIG_COMMIT_MS);
   double teardown_ms = median_of (runs, FIG_TEARDOWN_MS);
   g_autofree double *totals = g_new (double, runs->len);
-  double total_ms;
+  g_autofree double *cpu = g_new (double, runs->len);
+  double total_ms, cpu_ms;
   char key[128];
 
   /* The median of the sums, not the sum of the medians. */
@@ -295,15 +303,18 @@ report_import (GArray *runs, const char *prefix)
     {
       const CkBenchFigures *f = &g_array_index (runs, CkBenchFigures, i);
       totals[i] = f->values[FIG_PARSE_MS] + f->values[FIG_COMMIT_MS];
+      cpu[i] = f->values[FIG_PARSE_CPU_MS] + f->values[FIG_COMMIT_CPU_MS];
     }
   total_ms = ck_bench_median (totals, runs->len);
+  cpu_ms = ck_bench_median (cpu, runs->len);
 
   printf ("%s: %.0f certificates, %.0f keys (median of %u runs)\n"
           "  open %.1f ms | parse %.1f ms (%.4f ms/item) | commit %.1f ms (%.4f ms/item)\n"
-          "  parse+commit %.1f ms (%.4f ms/item) | teardown %.1f ms | peak RSS %ld KiB\n",
+          "  parse+commit %.1f ms (%.4f ms/item; CPU %.4f ms/item) | teardown %.1f ms"
+          " | peak RSS %ld KiB\n",
           prefix, first->values[FIG_CERTS], first->values[FIG_KEYS], runs->len,
           open_ms, parse_ms, parse_ms / items, commit_ms, commit_ms / items,
-          total_ms, total_ms / items, teardown_ms, max_rss (runs));
+          total_ms, total_ms / items, cpu_ms / items, teardown_ms, max_rss (runs));
 
 #define RESULT(name, value) \
   (g_snprintf (key, sizeof key, "%s.%s", prefix, name), ck_bench_result (key, value))
@@ -316,6 +327,9 @@ report_import (GArray *runs, const char *prefix)
   RESULT ("parse_ms_per_item", parse_ms / items);
   RESULT ("commit_ms_per_item", commit_ms / items);
   RESULT ("ms_per_item", total_ms / items);
+  RESULT ("cpu_ms_per_item", cpu_ms / items);
+  RESULT ("parse_cpu_ms_per_item", median_of (runs, FIG_PARSE_CPU_MS) / items);
+  RESULT ("commit_cpu_ms_per_item", median_of (runs, FIG_COMMIT_CPU_MS) / items);
   RESULT ("rss_kb", max_rss (runs));
 #undef RESULT
   return 0;
