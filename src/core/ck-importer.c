@@ -1253,7 +1253,12 @@ add_pem_block (CkImporter *self,
 
   if (block->error != NULL)
     {
-      input_add_error (in, NULL, block->error->code, "%s", block->error->message);
+      const char *reason = block->error->message;
+
+      /* the tokenizer's message starts with the location already */
+      if (g_str_has_prefix (reason, location) && reason[strlen (location)] == ':')
+        reason += strlen (location) + 2;
+      input_add_error_literal (in, location, block->error->code, reason);
       return;
     }
 
@@ -1630,6 +1635,16 @@ ck_importer_add_bytes (CkImporter *self,
   input_clear (&in);
 }
 
+static gboolean
+plan_contains (CkImportPlan *plan,
+               CkImportItem *item)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    if (ck_import_plan_get_item (plan, i) == item)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 ck_importer_unlock (CkImporter   *self,
                     CkImportItem *item,
@@ -1643,10 +1658,12 @@ ck_importer_unlock (CkImporter   *self,
   g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
   g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), FALSE);
 
-  if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_LOCKED)
+  if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_LOCKED ||
+      !plan_contains (self->plan, item))
     {
+      /* typically unlocked already: its contents replaced it */
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "%s: not locked", ck_import_item_get_source (item));
+                   "%s: not a locked item of this import", ck_import_item_get_source (item));
       return FALSE;
     }
   input_init (&in, ck_import_item_get_file (item));

@@ -154,6 +154,14 @@ parse_marker_label (const char *start,
   return g_strndup (start, stop - start);
 }
 
+/* While parsing: past the error limit, broken blocks are only counted,
+ * so junk full of BEGIN lines costs no message formatting. */
+typedef struct {
+  CkPemBlock pub;   /* first: freed with ck_pem_block_free() */
+  gboolean quiet;
+  gboolean failed;
+} ParseBlock;
+
 static void
 block_fail (CkPemBlock *block,
             const char *format,
@@ -164,14 +172,19 @@ block_fail (CkPemBlock *block,
             const char *format,
             ...)
 {
+  ParseBlock *pb = (ParseBlock *) block;
   g_autofree char *reason = NULL;
   va_list args;
+
+  pb->failed = TRUE;
+  g_clear_pointer (&block->der, g_bytes_unref);
+  if (pb->quiet)
+    return;
 
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_clear_pointer (&block->der, g_bytes_unref);
   g_clear_error (&block->error);
   block->error = g_error_new (CK_ERROR, CK_ERROR_PARSE, "%s: %s",
                               block->location, reason);
@@ -255,6 +268,7 @@ decode_body (CkPemBlock  *block,
   guint n_pad = 0;
 
   buf = g_malloc (sizeof (WipedBuffer) + (end - p) / 4 * 3 + 3);
+  buf->size = (end - p) / 4 * 3 + 3;   /* wiped whole on the error paths */
   out = buf->data;
 
   for (; p < end; p++)
@@ -371,7 +385,8 @@ ck_pem_parse (const char *data,
       begin = next_begin;
       begin_known = FALSE;
 
-      block = g_new0 (CkPemBlock, 1);
+      block = (CkPemBlock *) g_new0 (ParseBlock, 1);
+      ((ParseBlock *) block)->quiet = max_errors > 0 && n_errors >= max_errors;
       block->index = ++index;
       block->offset = begin - data;
 
@@ -380,14 +395,19 @@ ck_pem_parse (const char *data,
       block->label = parse_marker_label (label_start, label_stop);
       if (block->label == NULL)
         {
-          block->location = g_strdup_printf ("block %u", block->index);
-          block_fail (block, "malformed BEGIN line on line %u",
-                      line_at (&lines, block->offset));
+          if (!((ParseBlock *) block)->quiet)
+            {
+              block->location = g_strdup_printf ("block %u", block->index);
+              block_fail (block, "malformed BEGIN line on line %u",
+                          line_at (&lines, block->offset));
+            }
+          ((ParseBlock *) block)->failed = TRUE;
           block->length = label_stop - begin;
           p = label_start;
           goto done;
         }
-      block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
+      if (!((ParseBlock *) block)->quiet)
+        block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
       body = label_stop < end ? label_stop + 1 : end;
 
       if (!end_known || (next_end != NULL && next_end < body))
@@ -433,15 +453,17 @@ ck_pem_parse (const char *data,
       decode_body (block, data, body, body_end, &lines);
 
     done:
-      if (block->error != NULL)
+      if (((ParseBlock *) block)->failed)
         {
-          if (max_errors > 0 && n_errors >= max_errors)
+          if (((ParseBlock *) block)->quiet)
             {
               n_more++;
               continue;
             }
           n_errors++;
         }
+      if (block->location == NULL)
+        block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
       g_ptr_array_add (blocks, g_steal_pointer (&block));
     }
 
