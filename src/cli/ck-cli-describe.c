@@ -501,7 +501,7 @@ ck_cli_object_title (CkStore      *store,
                      gint64        id)
 {
   const char *kind_name = ck_object_kind_to_string (kind);
-  g_autoptr (GObject) row = NULL;
+  GObject *row = NULL;   /* rows are owned by the store's models */
   g_autofree char *name = NULL;
 
   if (kind == CK_OBJECT_CERTIFICATE)

@@ -179,7 +179,7 @@ export_key (CkStore             *store,
             const ExportOptions *options)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkStoredKey) row = ck_store_get_key_row (store, id);
+  CkStoredKey *row = ck_store_get_key_row (store, id);
   g_autoptr (CkPrivateKey) key = NULL;
   g_autoptr (CkPassword) passphrase = NULL;
   g_autofree char *what = NULL;

@@ -235,7 +235,7 @@ append_pairings (GString      *out,
                                 ck_import_item_get_display_name (partner));
       else if (kind == CK_IMPORT_ITEM_PRIVATE_KEY && stored > 0)
         {
-          g_autoptr (CkStoredCertificate) row = ck_store_get_certificate_row (store, stored);
+          CkStoredCertificate *row = ck_store_get_certificate_row (store, stored);
 
           g_string_append_printf (out, "; key matches stored certificate %" G_GINT64_FORMAT " '%s'",
                                   stored, row ? ck_stored_certificate_get_display_name (row) : "?");

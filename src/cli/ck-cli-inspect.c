@@ -371,7 +371,7 @@ ck_cli_show (CkCli *cli,
     {
     case CK_OBJECT_CERTIFICATE:
       {
-        g_autoptr (CkStoredCertificate) row = ck_store_get_certificate_row (store, id);
+        CkStoredCertificate *row = ck_store_get_certificate_row (store, id);
         g_autoptr (CkCertificate) cert = ck_store_load_certificate (store, id, &error);
 
         if (row == NULL || cert == NULL)
@@ -386,7 +386,7 @@ ck_cli_show (CkCli *cli,
       }
     case CK_OBJECT_KEY:
       {
-        g_autoptr (CkStoredKey) row = ck_store_get_key_row (store, id);
+        CkStoredKey *row = ck_store_get_key_row (store, id);
 
         if (row == NULL)
           return ck_cli_error ("key %" G_GINT64_FORMAT " vanished", id);
@@ -398,7 +398,7 @@ ck_cli_show (CkCli *cli,
       }
     case CK_OBJECT_REQUEST:
       {
-        g_autoptr (CkStoredRequest) row = ck_store_get_request_row (store, id);
+        CkStoredRequest *row = ck_store_get_request_row (store, id);
         g_autoptr (CkRequest) request = ck_store_load_request (store, id, &error);
 
         if (row == NULL || request == NULL)
