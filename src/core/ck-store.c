@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "certkeeper-store"
+
 #include "ck-store.h"
 
 #include <errno.h>
@@ -967,12 +969,12 @@ ck_store_resolve (CkStore       *self,
     const char *sql;
     CkObjectKind kind;
   } tables[] = {
-    { "SELECT id FROM certificates WHERE sha256 >= ?1 AND sha256 < ?2 LIMIT 2",
-      CK_OBJECT_CERTIFICATE },
-    { "SELECT id FROM keys WHERE spki_sha256 >= ?1 AND spki_sha256 < ?2 LIMIT 2",
-      CK_OBJECT_KEY },
-    { "SELECT id FROM requests WHERE sha256 >= ?1 AND sha256 < ?2 LIMIT 2",
-      CK_OBJECT_REQUEST },
+    { "SELECT count(*), max(id) FROM certificates "
+      "WHERE sha256 >= ?1 AND sha256 < ?2", CK_OBJECT_CERTIFICATE },
+    { "SELECT count(*), max(id) FROM keys "
+      "WHERE spki_sha256 >= ?1 AND spki_sha256 < ?2", CK_OBJECT_KEY },
+    { "SELECT count(*), max(id) FROM requests "
+      "WHERE sha256 >= ?1 AND sha256 < ?2", CK_OBJECT_REQUEST },
   };
   g_autofree char *text = NULL;
   g_autofree char *hex = NULL;
@@ -1040,14 +1042,21 @@ ck_store_resolve (CkStore       *self,
         }
       sqlite3_bind_text (stmt, 1, hex, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) > 0)
         {
-          n_per_kind[t]++;
-          n_found++;
-          found_id = sqlite3_column_int64 (stmt, 0);
+          n_per_kind[t] = sqlite3_column_int (stmt, 0);
+          n_found += n_per_kind[t];
+          found_id = sqlite3_column_int64 (stmt, 1);
           found_kind = tables[t].kind;
         }
       sqlite3_finalize (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          ck_store_set_sqlite_error (error, self->db, "resolving a fingerprint");
+          ck_store_unlock (self);
+          return FALSE;
+        }
     }
   ck_store_unlock (self);
 
@@ -1062,22 +1071,19 @@ ck_store_resolve (CkStore       *self,
     {
       g_autoptr(GString) what = g_string_new (NULL);
 
-      /* LIMIT 2 per table keeps this cheap; "at least" is honest. */
       for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
         {
           if (n_per_kind[t] == 0)
             continue;
           if (what->len > 0)
             g_string_append (what, ", ");
-          g_string_append_printf (what, "%s%u %s%s",
-                                  n_per_kind[t] == 2 ? "at least " : "",
-                                  n_per_kind[t],
+          g_string_append_printf (what, "%u %s%s", n_per_kind[t],
                                   ck_object_kind_to_string (tables[t].kind),
                                   n_per_kind[t] > 1 ? "s" : "");
         }
       g_set_error (error, CK_ERROR, CK_ERROR_AMBIGUOUS,
                    "“%s” matches %u objects (%s); give more digits of the "
-                   "fingerprint or the id", text, n_found, what->str);
+                   "fingerprint, or the id", text, n_found, what->str);
       return FALSE;
     }
 
