@@ -416,8 +416,10 @@ add_certificate (Input      *in,
 
   if (cert == NULL)
     {
-      input_add_error (in, location, error->code,
-                       "not a valid certificate: %s", error->message);
+      /* CkCertificate may say "not a valid X.509 certificate" already */
+      input_add_error (in, location, error->code, "%s%s",
+                       g_str_has_prefix (error->message, "not a valid") ? "" :
+                       "not a valid certificate: ", error->message);
       return;
     }
   item = ck_import_item_new_certificate (cert, in->file, location);
@@ -436,8 +438,9 @@ add_request (Input      *in,
 
   if (request == NULL)
     {
-      input_add_error (in, location, error->code,
-                       "not a valid certificate request: %s", error->message);
+      input_add_error (in, location, error->code, "%s%s",
+                       g_str_has_prefix (error->message, "not a valid") ? "" :
+                       "not a valid certificate request: ", error->message);
       return;
     }
   g_ptr_array_add (in->items, ck_import_item_new_request (request, in->file, location));
