@@ -46,9 +46,9 @@ print_main_help (FILE *out)
            "\n"
            "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-50s\n      %s\n", commands[i].synopsis, commands[i].summary);
+    fprintf (out, "  %s\n      %s\n", commands[i].synopsis, commands[i].summary);
   fprintf (out,
-           "  %-50s\n      %s\n"
+           "  %s\n      %s\n"
            "\n"
            "Options:\n"
            "  --store DIR   The store directory (default: $CERTKEEPER_STORE,\n"
