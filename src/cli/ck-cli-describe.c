@@ -332,10 +332,12 @@ field (GString    *out,
        const char *value)
 {
   g_autofree char *with_colon = g_strconcat (label, ":", NULL);
+  g_autofree char *printable = NULL;
 
   if (value == NULL || value[0] == '\0')
     return;
-  g_string_append_printf (out, "  %-*s%s\n", LABEL_WIDTH, with_colon, value);
+  printable = ck_cli_printable (value);
+  g_string_append_printf (out, "  %-*s%s\n", LABEL_WIDTH, with_colon, printable);
 }
 
 G_GNUC_PRINTF (3, 4)

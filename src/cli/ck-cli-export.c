@@ -63,7 +63,7 @@ write_output (const ExportOptions *options,
 
   if (!ck_file_set_contents_private (options->out, data, len, mode, &error))
     return ck_cli_error ("cannot write %s: %s", options->out, error->message);
-  printf ("Wrote %s to %s\n", what, options->out);
+  ck_cli_print_line ("Wrote %s to %s", what, options->out);
   return CK_CLI_EXIT_OK;
 }
 

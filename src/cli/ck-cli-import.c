@@ -39,8 +39,8 @@ unlock_with_prompt (ImportRun    *run,
                     CkImportItem *item,
                     char        **failure)
 {
-  g_autofree char *prompt = g_strdup_printf ("Password for %s: ",
-                                             ck_import_item_get_source (item));
+  g_autofree char *source = ck_cli_printable (ck_import_item_get_source (item));
+  g_autofree char *prompt = g_strdup_printf ("Password for %s: ", source);
 
   for (guint attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++)
     {
@@ -284,7 +284,7 @@ print_summary (CkStore               *store,
   if (summary->requests_issued > 0)
     g_string_append_printf (line, "; %u pending %s now issued", summary->requests_issued,
                             summary->requests_issued == 1 ? "request" : "requests");
-  printf ("%s\n", line->str);
+  ck_cli_print_line ("%s", line->str);
 }
 
 /* After the commit: one line per new object with its store id, so a
@@ -322,7 +322,7 @@ print_imported (CkStore      *store,
           continue;
         }
       if (id > 0)
-        printf ("  %s %" G_GINT64_FORMAT ": %s\n", kind_name, id,
+        ck_cli_print_line ("  %s %" G_GINT64_FORMAT ": %s", kind_name, id,
                 ck_import_item_get_display_name (item));
     }
 }

@@ -138,6 +138,14 @@ entry_to_columns (CkStore   *store,
     default:
       g_assert_not_reached ();
     }
+
+  for (guint c = 0; columns[c] != NULL; c++)
+    {
+      char *printable = ck_cli_printable (columns[c]);
+
+      g_free (columns[c]);
+      columns[c] = printable;
+    }
   return columns;
 }
 
@@ -244,7 +252,7 @@ ck_cli_list (CkCli *cli,
     }
 
   if (list->len == 0)
-    printf ("Nothing in the store (%s).\n", ck_store_get_dir (store));
+    ck_cli_print_line ("Nothing in the store (%s).", ck_store_get_dir (store));
   else
     print_table (store, list);
   return CK_CLI_EXIT_OK;
@@ -445,6 +453,6 @@ ck_cli_delete (CkCli *cli,
   title = ck_cli_object_title (store, kind, id);
   if (!ck_store_delete (store, id, &error))
     return ck_cli_fail (error);
-  printf ("Deleted %s.\n", title);
+  ck_cli_print_line ("Deleted %s.", title);
   return CK_CLI_EXIT_OK;
 }

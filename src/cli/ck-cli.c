@@ -88,9 +88,30 @@ single_line (const char *message)
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
-int
-ck_cli_error (const char *format,
-              ...)
+char *
+ck_cli_printable (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out = g_string_sized_new (strlen (text));
+
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+void
+ck_cli_print_line (const char *format,
+                   ...)
 {
   g_autofree char *message = NULL;
   g_autofree char *line = NULL;
@@ -100,7 +121,25 @@ ck_cli_error (const char *format,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  line = single_line (message);
+  line = ck_cli_printable (message);
+  printf ("%s\n", line);
+}
+
+int
+ck_cli_error (const char *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *one_line = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  one_line = single_line (message);
+  line = ck_cli_printable (one_line);
   fflush (stdout);
   fprintf (stderr, "certkeeper-cli: %s\n", line);
   return CK_CLI_EXIT_ERROR;
@@ -117,13 +156,15 @@ ck_cli_usage_error (CkCli      *cli,
                     const char *format,
                     ...)
 {
+  g_autofree char *raw = NULL;
   g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  raw = g_strdup_vprintf (format, args);
   va_end (args);
 
+  message = ck_cli_printable (raw);
   if (cli != NULL && cli->command != NULL)
     fprintf (stderr,
              "certkeeper-cli %s: %s\n"

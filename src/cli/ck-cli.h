@@ -40,6 +40,14 @@ gboolean  ck_cli_parse_options (CkCli              *cli,
                                 int                *argc,
                                 char             ***argv);
 
+/* @text with control characters (C0, DEL, C1) shown as \xHH escapes and
+ * invalid UTF-8 repaired: names and messages come from certificates and
+ * file names, and must not drive the terminal. */
+char     *ck_cli_printable     (const char *text);
+/* printf of one line to stdout, made printable, newline added. */
+void      ck_cli_print_line    (const char *format,
+                                ...) G_GNUC_PRINTF (1, 2);
+
 /* "certkeeper-cli: …" on stderr as one line; returns CK_CLI_EXIT_ERROR. */
 int       ck_cli_error         (const char *format,
                                 ...) G_GNUC_PRINTF (1, 2);

@@ -776,6 +776,33 @@ def requests_pending_then_issued():
     check_equal(cert["has_key"], True, "issued certificate has the request's key")
 
 
+@test
+def unusual_strings_escaped_in_json_and_made_printable_for_terminals():
+    # A subject with JSON metacharacters, UTF-8, a tab, a control character
+    # and an ANSI escape sequence: JSON must carry it exactly, a terminal
+    # must never receive the raw control bytes.
+    cert = os.path.join(FX.dir, "unusual.pem")
+    key = os.path.join(FX.dir, "unusual.key")
+    subject = "/CN=Quote \" Back \\\\ Zo\u00eb \u6771\u4eac\ttab/O=Esc\x1b[31mred\x01x"
+    run_tool(OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", key, "-utf8", "-subj", subject, "-days", "30", "-out", cert)
+    store = new_store("unusual")
+    result = store.ok("import", cert)
+    imported = store.certificates()[0]
+    expected = certtool_field(certtool_info(cert), "Subject")
+    check_equal(imported["subject"], expected, "subject through JSON")
+    check("\x1b[31m" in imported["subject"] and "\u6771\u4eac\ttab" in imported["subject"],
+          repr(imported["subject"]))
+
+    for output in (result.stdout_bytes, store.ok("list").stdout_bytes,
+                   store.ok("show", str(imported["id"])).stdout_bytes):
+        text = output.decode("utf-8")
+        controls = [c for c in text if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f]
+        check(controls == [], f"control characters reach the terminal: {text!r}")
+        check("\\x1b[31mred" in text, f"escape sequence not shown escaped: {text!r}")
+        check("Zo\u00eb \u6771\u4eac" in text, f"UTF-8 mangled: {text!r}")
+
+
 # ---- export ----------------------------------------------------------------
 
 @test
