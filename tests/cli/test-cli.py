@@ -951,6 +951,20 @@ def interactive_prompts_without_echo():
     check_equal(pubkey_of_private_key(out, FX.export_pw), public_key_of_cert(FX.ec),
                 "key stored under the typed passphrase")
 
+    # Export at the terminal: the store passphrase, then the new one twice.
+    out = os.path.join(FX.workdir, "interactive-export-prompted.pem")
+    code, shown, stdout = run_in_pty(
+        [CLI, "--store", store.dir, "export", key_id, "--out", out],
+        [(r"Store passphrase for key .*: $", "typed store pass"),
+         (r"Enter a passphrase for the exported key: $", "typed export pass"),
+         (r"again: $", "typed export pass")])
+    check_equal(code, 0, f"exit code; terminal: {shown!r}")
+    for secret in ("typed store pass", "typed export pass"):
+        check(secret not in shown, f"{secret!r} was echoed: {shown!r}")
+    typed_export = FX.write("typed-export.pw", "typed export pass\n")
+    check_equal(pubkey_of_private_key(out, typed_export), public_key_of_cert(FX.ec),
+                "key exported under the typed passphrase")
+
     # Mismatched entries are asked again.
     store2 = new_store("interactive-mismatch")
     code, shown, stdout = run_in_pty(
