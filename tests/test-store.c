@@ -269,6 +269,34 @@ count_notify (GObject    *object,
 
 /* --- Tests ------------------------------------------------------------- */
 
+/* Most tests: a fresh store in a temporary directory and a CA, key, leaf
+ * and request whose CN is the test data. */
+typedef struct {
+  char *dir;
+  CkStore *store;
+  Fixture f;
+} StoreTest;
+
+static void
+store_setup (StoreTest     *t,
+             gconstpointer  cn)
+{
+  t->dir = make_tmp_dir ();
+  t->store = open_store (t->dir);
+  fixture_init (&t->f, cn);
+}
+
+static void
+store_teardown (StoreTest     *t,
+                gconstpointer  data)
+{
+  g_clear_object (&t->store);
+  fixture_clear (&t->f);
+  remove_tree (t->dir);
+  g_free (t->dir);
+}
+
+
 static void
 test_open_permissions (void)
 {
@@ -435,30 +463,27 @@ test_schema_module (void)
 }
 
 static void
-test_reopen (void)
+test_reopen (StoreTest     *t,
+            gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GString) pem = g_string_new (NULL);
   g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
   CkCommitSummary summary;
   GListModel *certs;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "reopen.example");
-  g_string_append (pem, f.ca_pem);
-  ck_test_ca_issue_many (f.ca, f.key, "Reopen Leaf", 2000, 5, pem);
-  g_string_append (pem, f.leaf_pem);
-  g_string_append (pem, f.key_pem);
-  g_string_append (pem, f.request_pem);
+  g_string_append (pem, t->f.ca_pem);
+  ck_test_ca_issue_many (t->f.ca, t->f.key, "Reopen Leaf", 2000, 5, pem);
+  g_string_append (pem, t->f.leaf_pem);
+  g_string_append (pem, t->f.key_pem);
+  g_string_append (pem, t->f.request_pem);
 
-  commit_pem (store, pem->str, PASSPHRASE, 0, &summary);
+  commit_pem (t->store, pem->str, PASSPHRASE, 0, &summary);
   g_assert_cmpuint (summary.certificates, ==, 7);
   g_assert_cmpuint (summary.keys, ==, 1);
   g_assert_cmpuint (summary.requests, ==, 1);
   g_assert_cmpuint (summary.skipped, ==, 0);
 
-  certs = ck_store_get_certificates (store);
+  certs = ck_store_get_certificates (t->store);
   g_assert_cmpuint (g_list_model_get_n_items (certs), ==, 7);
   for (guint i = 0; i < 7; i++)
     {
@@ -471,13 +496,13 @@ test_reopen (void)
                                                 ck_stored_certificate_get_has_key (row),
                                                 ck_stored_certificate_get_san (row)));
     }
-  g_clear_object (&store);
+  g_clear_object (&t->store);
 
-  store = open_store (dir);
-  certs = ck_store_get_certificates (store);
+  t->store = open_store (t->dir);
+  certs = ck_store_get_certificates (t->store);
   g_assert_cmpuint (g_list_model_get_n_items (certs), ==, 7);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (store)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (store)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (t->store)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (t->store)), ==, 1);
   for (guint i = 0; i < 7; i++)
     {
       g_autoptr(CkStoredCertificate) row = g_list_model_get_item (certs, i);
@@ -493,77 +518,71 @@ test_reopen (void)
 
   /* The row agrees with the parsed certificate it summarises. */
   {
-    gint64 id = ck_store_find_certificate (store,
-                                           ck_certificate_get_sha256_fingerprint (f.leaf));
-    CkStoredCertificate *row = ck_store_get_certificate_row (store, id);
+    gint64 id = ck_store_find_certificate (t->store,
+                                           ck_certificate_get_sha256_fingerprint (t->f.leaf));
+    CkStoredCertificate *row = ck_store_get_certificate_row (t->store, id);
     g_autoptr(CkCertificate) loaded = NULL;
     g_autoptr(GError) error = NULL;
 
     g_assert_cmpint (id, >, 0);
     g_assert_nonnull (row);
     g_assert_cmpstr (ck_stored_certificate_get_subject (row), ==,
-                     ck_certificate_get_subject (f.leaf));
+                     ck_certificate_get_subject (t->f.leaf));
     g_assert_cmpstr (ck_stored_certificate_get_issuer (row), ==,
-                     ck_certificate_get_issuer (f.leaf));
+                     ck_certificate_get_issuer (t->f.leaf));
     g_assert_cmpstr (ck_stored_certificate_get_serial (row), ==,
-                     ck_certificate_get_serial (f.leaf));
+                     ck_certificate_get_serial (t->f.leaf));
     g_assert_cmpstr (ck_stored_certificate_get_sha1 (row), ==,
-                     ck_certificate_get_sha1_fingerprint (f.leaf));
-    g_assert_cmpstr (ck_stored_certificate_get_spki_sha256 (row), ==, f.spki);
+                     ck_certificate_get_sha1_fingerprint (t->f.leaf));
+    g_assert_cmpstr (ck_stored_certificate_get_spki_sha256 (row), ==, t->f.spki);
     g_assert_cmpstr (ck_stored_certificate_get_san (row), ==, "DNS:reopen.example");
     g_assert_cmpstr (ck_stored_certificate_get_source (row), ==, "input.pem");
     g_assert_cmpint (ck_stored_certificate_get_not_after (row), ==,
-                     ck_certificate_get_not_after (f.leaf));
+                     ck_certificate_get_not_after (t->f.leaf));
     g_assert_false (ck_stored_certificate_get_is_ca (row));
     g_assert_true (ck_stored_certificate_get_has_key (row));
-    g_assert_cmpint (ck_store_get_kind (store, id), ==, CK_OBJECT_CERTIFICATE);
+    g_assert_cmpint (ck_store_get_kind (t->store, id), ==, CK_OBJECT_CERTIFICATE);
 
-    loaded = ck_store_load_certificate (store, id, &error);
+    loaded = ck_store_load_certificate (t->store, id, &error);
     g_assert_no_error (error);
-    g_assert_true (ck_certificate_equal (loaded, f.leaf));
+    g_assert_true (ck_certificate_equal (loaded, t->f.leaf));
   }
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_duplicates (void)
+test_duplicates (StoreTest     *t,
+                gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GString) pem = g_string_new (NULL);
   CkCommitSummary summary;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "dup.example");
   /* The same certificate twice in one plan. */
-  g_string_append (pem, f.leaf_pem);
-  g_string_append (pem, f.ca_pem);
-  g_string_append (pem, f.leaf_pem);
-  commit_pem (store, pem->str, NULL, 0, &summary);
+  g_string_append (pem, t->f.leaf_pem);
+  g_string_append (pem, t->f.ca_pem);
+  g_string_append (pem, t->f.leaf_pem);
+  commit_pem (t->store, pem->str, NULL, 0, &summary);
   g_assert_cmpuint (summary.certificates, ==, 2);
   g_assert_cmpuint (summary.skipped, ==, 1);
-  g_assert_cmpuint (n_rows (store, "certificates"), ==, 2);
+  g_assert_cmpuint (n_rows (t->store, "certificates"), ==, 2);
 
   /* And again: everything is already there. */
-  commit_pem (store, pem->str, NULL, 0, &summary);
+  commit_pem (t->store, pem->str, NULL, 0, &summary);
   g_assert_cmpuint (summary.certificates, ==, 0);
   g_assert_cmpuint (summary.skipped, ==, 3);
-  g_assert_cmpuint (n_rows (store, "certificates"), ==, 2);
-  g_assert_cmpuint (n_rows (store, "objects"), ==, 2);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 2);
+  g_assert_cmpuint (n_rows (t->store, "certificates"), ==, 2);
+  g_assert_cmpuint (n_rows (t->store, "objects"), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 2);
 
   /* A plan made before the first commit still does not store twice: the
    * database decides, not the plan's flags. */
   {
     g_autofree char *dir2 = make_tmp_dir ();
     g_autoptr(CkStore) store2 = open_store (dir2);
-    g_autoptr(CkImportPlan) stale = plan_for (store2, f.leaf_pem, "a.pem");
+    g_autoptr(CkImportPlan) stale = plan_for (store2, t->f.leaf_pem, "a.pem");
     g_autoptr(GError) error = NULL;
 
-    commit_pem (store2, f.leaf_pem, NULL, 0, NULL);
+    commit_pem (store2, t->f.leaf_pem, NULL, 0, NULL);
     g_assert_true (ck_store_commit (store2, stale, NULL, 0, NULL, NULL, &summary,
                                     &error));
     g_assert_no_error (error);
@@ -574,9 +593,6 @@ test_duplicates (void)
     remove_tree (dir2);
   }
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
@@ -600,86 +616,67 @@ check_linked (CkStore    *store,
 }
 
 static void
-test_link_key_then_certificate (void)
+test_link_key_then_certificate (StoreTest     *t,
+                               gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   CkCommitSummary summary;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "key-first.example");
-  commit_pem (store, f.key_pem, PASSPHRASE, 0, &summary);
+  commit_pem (t->store, t->f.key_pem, PASSPHRASE, 0, &summary);
   g_assert_cmpuint (summary.keys, ==, 1);
-  commit_pem (store, f.leaf_pem, NULL, 0, &summary);
+  commit_pem (t->store, t->f.leaf_pem, NULL, 0, &summary);
   g_assert_cmpuint (summary.certificates, ==, 1);
-  check_linked (store, &f);
+  check_linked (t->store, &t->f);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_link_certificate_then_key (void)
+test_link_certificate_then_key (StoreTest     *t,
+                               gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   CkStoredCertificate *row;
   guint notified = 0;
   gint64 cert_id;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "cert-first.example");
-  commit_pem (store, f.leaf_pem, NULL, 0, NULL);
-  cert_id = ck_store_find_certificate (store, ck_certificate_get_sha256_fingerprint (f.leaf));
-  row = ck_store_get_certificate_row (store, cert_id);
+  commit_pem (t->store, t->f.leaf_pem, NULL, 0, NULL);
+  cert_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
+  row = ck_store_get_certificate_row (t->store, cert_id);
   g_assert_false (ck_stored_certificate_get_has_key (row));
-  g_assert_cmpuint (ck_store_find_certificates_for_key (store, f.spki)->len, ==, 1);
+  g_assert_cmpuint (ck_store_find_certificates_for_key (t->store, t->f.spki)->len, ==, 1);
   g_signal_connect (row, "notify::has-key", G_CALLBACK (count_notify), &notified);
 
-  commit_pem (store, f.key_pem, PASSPHRASE, 0, NULL);
+  commit_pem (t->store, t->f.key_pem, PASSPHRASE, 0, NULL);
   g_assert_cmpuint (notified, ==, 1);
-  check_linked (store, &f);
+  check_linked (t->store, &t->f);
 
   /* Deleting the key leaves the certificate, without its key. */
-  g_assert_true (ck_store_delete (store, ck_store_find_key (store, f.spki), NULL));
+  g_assert_true (ck_store_delete (t->store, ck_store_find_key (t->store, t->f.spki), NULL));
   g_assert_cmpuint (notified, ==, 2);
   g_assert_false (ck_stored_certificate_get_has_key (row));
-  g_assert_cmpint (ck_store_find_certificate (store, ck_certificate_get_sha256_fingerprint (f.leaf)),
+  g_assert_cmpint (ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf)),
                    ==, cert_id);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_link_same_plan (void)
+test_link_same_plan (StoreTest     *t,
+                    gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autofree char *pem = NULL;
   CkCommitSummary summary;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "together.example");
   /* Certificate before its key in the same file. */
-  pem = g_strconcat (f.leaf_pem, f.key_pem, NULL);
-  commit_pem (store, pem, PASSPHRASE, 0, &summary);
+  pem = g_strconcat (t->f.leaf_pem, t->f.key_pem, NULL);
+  commit_pem (t->store, pem, PASSPHRASE, 0, &summary);
   g_assert_cmpuint (summary.certificates, ==, 1);
   g_assert_cmpuint (summary.keys, ==, 1);
-  check_linked (store, &f);
+  check_linked (t->store, &t->f);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_request_lifecycle (void)
+test_request_lifecycle (StoreTest     *t,
+                       gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autofree char *pem = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CkRequest) renewal = NULL;
@@ -687,30 +684,28 @@ test_request_lifecycle (void)
   CkCommitSummary summary;
   guint notified = 0;
   gint64 request_id, cert_id, renewal_id;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "csr.example");
 
   /* Key and request first, as Certkeeper leaves them after "New request". */
-  pem = g_strconcat (f.key_pem, f.request_pem, NULL);
-  commit_pem (store, pem, PASSPHRASE, 0, &summary);
+  pem = g_strconcat (t->f.key_pem, t->f.request_pem, NULL);
+  commit_pem (t->store, pem, PASSPHRASE, 0, &summary);
   g_assert_cmpuint (summary.requests, ==, 1);
   g_assert_cmpuint (summary.requests_issued, ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (store)), ==, 1);
-  row = g_list_model_get_item (ck_store_get_requests (store), 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (t->store)), ==, 1);
+  row = g_list_model_get_item (ck_store_get_requests (t->store), 0);
   g_object_unref (row);   /* the model keeps it */
   request_id = ck_stored_request_get_id (row);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
   g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, 0);
-  g_assert_cmpstr (ck_stored_request_get_spki_sha256 (row), ==, f.spki);
-  g_assert_cmpint (ck_store_get_kind (store, request_id), ==, CK_OBJECT_REQUEST);
+  g_assert_cmpstr (ck_stored_request_get_spki_sha256 (row), ==, t->f.spki);
+  g_assert_cmpint (ck_store_get_kind (t->store, request_id), ==, CK_OBJECT_REQUEST);
   g_signal_connect (row, "notify::status", G_CALLBACK (count_notify), &notified);
 
   /* The CA's answer arrives. */
-  commit_pem (store, f.leaf_pem, NULL, 0, &summary);
+  commit_pem (t->store, t->f.leaf_pem, NULL, 0, &summary);
   g_assert_cmpuint (summary.certificates, ==, 1);
   g_assert_cmpuint (summary.requests_issued, ==, 1);
-  cert_id = ck_store_find_certificate (store, ck_certificate_get_sha256_fingerprint (f.leaf));
+  cert_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
   g_assert_cmpuint (notified, ==, 1);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_ISSUED);
   g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, cert_id);
@@ -718,100 +713,91 @@ test_request_lifecycle (void)
                    "issued");
 
   /* Survives a reopen. */
-  g_clear_object (&store);
-  store = open_store (dir);
-  row = ck_store_get_request_row (store, request_id);
+  g_clear_object (&t->store);
+  t->store = open_store (t->dir);
+  row = ck_store_get_request_row (t->store, request_id);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_ISSUED);
   g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, cert_id);
   notified = 0;
   g_signal_connect (row, "notify::status", G_CALLBACK (count_notify), &notified);
 
   /* Deleting the certificate puts the request back to pending. */
-  g_assert_true (ck_store_delete (store, cert_id, &error));
+  g_assert_true (ck_store_delete (t->store, cert_id, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (notified, ==, 1);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
   g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, 0);
-  g_clear_object (&store);
-  store = open_store (dir);
-  row = ck_store_get_request_row (store, request_id);
+  g_clear_object (&t->store);
+  t->store = open_store (t->dir);
+  row = ck_store_get_request_row (t->store, request_id);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
 
   /* Re-import it: issued again. Then a renewal request for the same key is
    * added: pending, although the key has a certificate. */
-  commit_pem (store, f.leaf_pem, NULL, 0, &summary);
+  commit_pem (t->store, t->f.leaf_pem, NULL, 0, &summary);
   g_assert_cmpuint (summary.requests_issued, ==, 1);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_ISSUED);
   {
-    g_autofree char *renewal_pem = ck_test_request_new (f.key, "csr.example renewal");
+    g_autofree char *renewal_pem = ck_test_request_new (t->f.key, "csr.example renewal");
 
     renewal = ck_request_new_from_pem (renewal_pem, -1, &error);
     g_assert_no_error (error);
   }
-  renewal_id = ck_store_add_request (store, renewal, "tls-server", &error);
+  renewal_id = ck_store_add_request (t->store, renewal, "tls-server", &error);
   g_assert_no_error (error);
   g_assert_cmpint (renewal_id, >, 0);
-  row = ck_store_get_request_row (store, renewal_id);
+  row = ck_store_get_request_row (t->store, renewal_id);
   g_assert_nonnull (row);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
   g_assert_cmpstr (ck_stored_request_get_profile (row), ==, "tls-server");
-  g_assert_cmpint (ck_store_find_request (store, ck_request_get_sha256_fingerprint (renewal)),
+  g_assert_cmpint (ck_store_find_request (t->store, ck_request_get_sha256_fingerprint (renewal)),
                    ==, renewal_id);
   /* Adding it twice is refused. */
-  g_assert_cmpint (ck_store_add_request (store, renewal, NULL, &error), ==, 0);
+  g_assert_cmpint (ck_store_add_request (t->store, renewal, NULL, &error), ==, 0);
   g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
   g_clear_error (&error);
   {
-    g_autoptr(CkRequest) loaded = ck_store_load_request (store, renewal_id, &error);
+    g_autoptr(CkRequest) loaded = ck_store_load_request (t->store, renewal_id, &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (ck_request_get_sha256_fingerprint (loaded), ==,
                      ck_request_get_sha256_fingerprint (renewal));
   }
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_keys_need_passphrase (void)
+test_keys_need_passphrase (StoreTest     *t,
+                          gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autofree char *pem = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(CkImportPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
   CkCommitSummary summary;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "nopass.example");
-  commit_pem (store, f.ca_pem, NULL, 0, NULL);
-  before = dump_db (ck_store_get_path (store));
+  commit_pem (t->store, t->f.ca_pem, NULL, 0, NULL);
+  before = dump_db (ck_store_get_path (t->store));
 
-  pem = g_strconcat (f.leaf_pem, f.key_pem, NULL);
-  plan = plan_for (store, pem, "pair.pem");
-  g_assert_false (ck_store_commit (store, plan, NULL, CK_COMMIT_NONE, NULL, NULL,
+  pem = g_strconcat (t->f.leaf_pem, t->f.key_pem, NULL);
+  plan = plan_for (t->store, pem, "pair.pem");
+  g_assert_false (ck_store_commit (t->store, plan, NULL, CK_COMMIT_NONE, NULL, NULL,
                                    &summary, &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
   g_clear_error (&error);
   /* An empty passphrase is no passphrase. */
-  g_assert_false (ck_store_commit (store, plan, "", CK_COMMIT_NONE, NULL, NULL,
+  g_assert_false (ck_store_commit (t->store, plan, "", CK_COMMIT_NONE, NULL, NULL,
                                    &summary, &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
   g_clear_error (&error);
 
   /* Nothing written, not even the certificate. */
-  after = dump_db (ck_store_get_path (store));
+  after = dump_db (ck_store_get_path (t->store));
   g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (store)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (t->store)), ==, 0);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 /* Does @blob parse as PKCS#8 with @password (NULL: as a plain key)? */
@@ -835,27 +821,24 @@ gnutls_pkcs8_import (GBytes     *blob,
 }
 
 static void
-test_keys_encrypted (void)
+test_keys_encrypted (StoreTest     *t,
+                    gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GBytes) blob = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CkPrivateKey) key = NULL;
   CkStoredKey *row;
   gint64 key_id;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "encrypted.example");
-  commit_pem (store, f.key_pem, PASSPHRASE, 0, NULL);
-  key_id = ck_store_find_key (store, f.spki);
-  row = ck_store_get_key_row (store, key_id);
+  commit_pem (t->store, t->f.key_pem, PASSPHRASE, 0, NULL);
+  key_id = ck_store_find_key (t->store, t->f.spki);
+  row = ck_store_get_key_row (t->store, key_id);
   g_assert_true (ck_stored_key_get_encrypted (row));
   g_assert_cmpstr (ck_stored_key_get_algorithm (row), ==, "ECDSA");
   g_assert_cmpstr (ck_stored_key_get_source (row), ==, "input.pem");
   g_assert_nonnull (ck_stored_key_get_display_name (row));
 
-  blob = ck_store_get_key_pkcs8 (store, key_id, &error);
+  blob = ck_store_get_key_pkcs8 (t->store, key_id, &error);
   g_assert_no_error (error);
   /* Not readable as a plain key; readable with the passphrase (GnuTLS
    * itself as the oracle, then through CkPrivateKey). */
@@ -865,91 +848,76 @@ test_keys_encrypted (void)
   g_assert_null (memmem (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob),
                          "PRIVATE KEY", 11));
 
-  key = ck_store_load_private_key (store, key_id, "wrong", &error);
+  key = ck_store_load_private_key (t->store, key_id, "wrong", &error);
   g_assert_null (key);
   g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
   g_clear_error (&error);
-  key = ck_store_load_private_key (store, key_id, PASSPHRASE, &error);
+  key = ck_store_load_private_key (t->store, key_id, PASSPHRASE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (ck_private_key_get_spki_sha256 (key), ==, f.spki);
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (key), ==, t->f.spki);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_keys_unencrypted_by_choice (void)
+test_keys_unencrypted_by_choice (StoreTest     *t,
+                                gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GBytes) blob = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CkPrivateKey) key = NULL;
   gint64 key_id;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "plain.example");
-  commit_pem (store, f.key_pem, NULL, CK_COMMIT_NO_KEY_PASSPHRASE, NULL);
-  key_id = ck_store_find_key (store, f.spki);
-  g_assert_false (ck_stored_key_get_encrypted (ck_store_get_key_row (store, key_id)));
-  blob = ck_store_get_key_pkcs8 (store, key_id, &error);
+  commit_pem (t->store, t->f.key_pem, NULL, CK_COMMIT_NO_KEY_PASSPHRASE, NULL);
+  key_id = ck_store_find_key (t->store, t->f.spki);
+  g_assert_false (ck_stored_key_get_encrypted (ck_store_get_key_row (t->store, key_id)));
+  blob = ck_store_get_key_pkcs8 (t->store, key_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gnutls_pkcs8_import (blob, NULL), ==, 0);
   /* The passphrase is ignored for a key stored in the clear. */
-  key = ck_store_load_private_key (store, key_id, "anything", &error);
+  key = ck_store_load_private_key (t->store, key_id, "anything", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (ck_private_key_get_spki_sha256 (key), ==, f.spki);
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (key), ==, t->f.spki);
 
   /* A passphrase given with the flag still encrypts. */
   {
     g_autoptr(GBytes) blob2 = NULL;
     gnutls_x509_privkey_t other = ck_test_key_new ();
     g_autofree char *other_pem = ck_test_key_to_pem (other);
-    g_autoptr(CkImportPlan) plan = plan_for (store, other_pem, "other.pem");
+    g_autoptr(CkImportPlan) plan = plan_for (t->store, other_pem, "other.pem");
     CkImportItem *item = ck_import_plan_get_item (plan, 0);
     const char *spki = ck_import_item_get_spki_sha256 (item);
 
-    g_assert_true (ck_store_commit (store, plan, PASSPHRASE,
+    g_assert_true (ck_store_commit (t->store, plan, PASSPHRASE,
                                    CK_COMMIT_NO_KEY_PASSPHRASE, NULL, NULL,
                                    NULL, &error));
     g_assert_no_error (error);
-    blob2 = ck_store_get_key_pkcs8 (store, ck_store_find_key (store, spki), &error);
+    blob2 = ck_store_get_key_pkcs8 (t->store, ck_store_find_key (t->store, spki), &error);
     g_assert_no_error (error);
     g_assert_cmpint (gnutls_pkcs8_import (blob2, NULL), <, 0);
     gnutls_x509_privkey_deinit (other);
   }
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_refuses_problem_plans (void)
+test_refuses_problem_plans (StoreTest     *t,
+                           gconstpointer  data)
 {
   static const char garbage[] =
     "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autofree char *pem = NULL;
   g_autoptr(CkImportPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "problem.example");
-  pem = g_strconcat (f.leaf_pem, garbage, NULL);
-  plan = plan_for (store, pem, "mixed.pem");
+  pem = g_strconcat (t->f.leaf_pem, garbage, NULL);
+  plan = plan_for (t->store, pem, "mixed.pem");
   g_assert_true (ck_import_plan_has_errors (plan));
-  g_assert_false (ck_store_commit (store, plan, PASSPHRASE, 0, NULL, NULL, NULL,
+  g_assert_false (ck_store_commit (t->store, plan, PASSPHRASE, 0, NULL, NULL, NULL,
                                    &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "mixed.pem"));
-  g_assert_cmpuint (n_rows (store, "objects"), ==, 0);
+  g_assert_cmpuint (n_rows (t->store, "objects"), ==, 0);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static char *
@@ -962,10 +930,9 @@ colon_prefix (const char *hex,
 }
 
 static void
-test_resolve (void)
+test_resolve (StoreTest     *t,
+             gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GError) error = NULL;
   g_autofree char *pem = NULL;
   g_autofree char *ref = NULL;
@@ -973,47 +940,45 @@ test_resolve (void)
   CkObjectKind kind;
   gint64 id, cert_id, key_id;
   guint serial = 5000;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "resolve.example");
-  pem = g_strconcat (f.leaf_pem, f.key_pem, NULL);
-  commit_pem (store, pem, PASSPHRASE, 0, NULL);
-  cert_id = ck_store_find_certificate (store, ck_certificate_get_sha256_fingerprint (f.leaf));
-  key_id = ck_store_find_key (store, f.spki);
+  pem = g_strconcat (t->f.leaf_pem, t->f.key_pem, NULL);
+  commit_pem (t->store, pem, PASSPHRASE, 0, NULL);
+  cert_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
+  key_id = ck_store_find_key (t->store, t->f.spki);
 
   /* By number. */
   ref = g_strdup_printf ("%" G_GINT64_FORMAT, key_id);
-  g_assert_true (ck_store_resolve (store, ref, &kind, &id, &error));
+  g_assert_true (ck_store_resolve (t->store, ref, &kind, &id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (kind, ==, CK_OBJECT_KEY);
   g_assert_cmpint (id, ==, key_id);
 
   /* By a fingerprint prefix, upper-case with colons as people copy it. */
   g_clear_pointer (&ref, g_free);
-  ref = colon_prefix (ck_certificate_get_sha256_fingerprint (f.leaf), 16);
-  g_assert_true (ck_store_resolve (store, ref, &kind, &id, &error));
+  ref = colon_prefix (ck_certificate_get_sha256_fingerprint (t->f.leaf), 16);
+  g_assert_true (ck_store_resolve (t->store, ref, &kind, &id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (kind, ==, CK_OBJECT_CERTIFICATE);
   g_assert_cmpint (id, ==, cert_id);
   /* The whole fingerprint works too, as does certtool's "sha256:" form. */
-  g_assert_true (ck_store_resolve (store, ck_certificate_get_sha256_fingerprint (f.leaf),
+  g_assert_true (ck_store_resolve (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf),
                                    &kind, &id, &error));
   g_assert_cmpint (id, ==, cert_id);
   g_clear_pointer (&ref, g_free);
-  ref = g_strconcat ("sha256:", f.spki, NULL);
-  g_assert_true (ck_store_resolve (store, ref, &kind, &id, &error));
+  ref = g_strconcat ("sha256:", t->f.spki, NULL);
+  g_assert_true (ck_store_resolve (t->store, ref, &kind, &id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (kind, ==, CK_OBJECT_KEY);
   g_assert_cmpint (id, ==, key_id);
 
   /* Too short, absent, garbage. */
-  g_assert_false (ck_store_resolve (store, "abc", &kind, &id, &error));
+  g_assert_false (ck_store_resolve (t->store, "abc", &kind, &id, &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (ck_store_resolve (store, "424242", &kind, &id, &error));
+  g_assert_false (ck_store_resolve (t->store, "424242", &kind, &id, &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (ck_store_resolve (store, "not-a-thing", &kind, &id, &error));
+  g_assert_false (ck_store_resolve (t->store, "not-a-thing", &kind, &id, &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -1023,13 +988,13 @@ test_resolve (void)
   for (guint round = 0; shared == NULL && round < 20; round++)
     {
       g_autoptr(GString) more = g_string_new (NULL);
-      GListModel *certs = ck_store_get_certificates (store);
+      GListModel *certs = ck_store_get_certificates (t->store);
       g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                           g_free, NULL);
 
-      ck_test_ca_issue_many (f.ca, f.key, "Ambiguous", serial, 300, more);
+      ck_test_ca_issue_many (t->f.ca, t->f.key, "Ambiguous", serial, 300, more);
       serial += 300;
-      commit_pem (store, more->str, NULL, 0, NULL);
+      commit_pem (t->store, more->str, NULL, 0, NULL);
       for (guint i = 0; shared == NULL && i < g_list_model_get_n_items (certs); i++)
         {
           g_autoptr(CkStoredCertificate) row = g_list_model_get_item (certs, i);
@@ -1043,7 +1008,7 @@ test_resolve (void)
     }
   g_assert_nonnull (shared);
   {
-    GListModel *certs = ck_store_get_certificates (store);
+    GListModel *certs = ck_store_get_certificates (t->store);
     g_autofree char *expected = NULL;
     guint n_shared = 0;
 
@@ -1053,7 +1018,7 @@ test_resolve (void)
         n_shared += g_str_has_prefix (ck_stored_certificate_get_sha256 (row), shared);
       }
     g_assert_cmpuint (n_shared, >=, 2);
-    g_assert_false (ck_store_resolve (store, shared, &kind, &id, &error));
+    g_assert_false (ck_store_resolve (t->store, shared, &kind, &id, &error));
     g_assert_error (error, CK_ERROR, CK_ERROR_AMBIGUOUS);
     expected = g_strdup_printf ("matches %u objects (%u certificates", n_shared, n_shared);
     g_assert_nonnull (strstr (error->message, expected));
@@ -1061,66 +1026,56 @@ test_resolve (void)
   g_test_message ("ambiguous: %s", error->message);
   g_clear_error (&error);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_delete (void)
+test_delete (StoreTest     *t,
+            gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(CkCertificate) gone = NULL;
   g_autofree char *pem = NULL;
   gint64 cert_id, key_id, request_id;
   guint changed = 0;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "delete.example");
-  pem = g_strconcat (f.ca_pem, f.leaf_pem, f.key_pem, f.request_pem, NULL);
-  commit_pem (store, pem, PASSPHRASE, 0, NULL);
-  cert_id = ck_store_find_certificate (store, ck_certificate_get_sha256_fingerprint (f.leaf));
-  key_id = ck_store_find_key (store, f.spki);
-  request_id = first_request_id (store);
+  pem = g_strconcat (t->f.ca_pem, t->f.leaf_pem, t->f.key_pem, t->f.request_pem, NULL);
+  commit_pem (t->store, pem, PASSPHRASE, 0, NULL);
+  cert_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
+  key_id = ck_store_find_key (t->store, t->f.spki);
+  request_id = first_request_id (t->store);
 
-  g_signal_connect (ck_store_get_certificates (store), "items-changed",
+  g_signal_connect (ck_store_get_certificates (t->store), "items-changed",
                     G_CALLBACK (count_items_changed), &changed);
 
-  g_assert_true (ck_store_delete (store, cert_id, &error));
+  g_assert_true (ck_store_delete (t->store, cert_id, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (changed, ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 1);
-  g_assert_null (ck_store_get_certificate_row (store, cert_id));
-  g_assert_cmpint (ck_store_get_kind (store, cert_id), ==, CK_OBJECT_NONE);
-  gone = ck_store_load_certificate (store, cert_id, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 1);
+  g_assert_null (ck_store_get_certificate_row (t->store, cert_id));
+  g_assert_cmpint (ck_store_get_kind (t->store, cert_id), ==, CK_OBJECT_NONE);
+  gone = ck_store_load_certificate (t->store, cert_id, &error);
   g_assert_null (gone);
   g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (ck_store_delete (store, cert_id, &error));
+  g_assert_false (ck_store_delete (t->store, cert_id, &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_true (ck_store_delete (store, key_id, &error));
-  g_assert_true (ck_store_delete (store, request_id, &error));
+  g_assert_true (ck_store_delete (t->store, key_id, &error));
+  g_assert_true (ck_store_delete (t->store, request_id, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (store)), ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (store)), ==, 0);
-  g_assert_cmpuint (n_rows (store, "objects"), ==, 1);
-  g_assert_cmpuint (n_rows (store, "keys"), ==, 0);
-  g_assert_cmpuint (n_rows (store, "requests"), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (t->store)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (t->store)), ==, 0);
+  g_assert_cmpuint (n_rows (t->store, "objects"), ==, 1);
+  g_assert_cmpuint (n_rows (t->store, "keys"), ==, 0);
+  g_assert_cmpuint (n_rows (t->store, "requests"), ==, 0);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_labels (void)
+test_labels (StoreTest     *t,
+            gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GError) error = NULL;
   g_autofree char *pem = NULL;
   g_autofree char *needle = NULL;
@@ -1128,21 +1083,19 @@ test_labels (void)
   CkStoredKey *key_row;
   guint notified = 0;
   gint64 cert_id, key_id, request_id;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "label.example");
-  pem = g_strconcat (f.leaf_pem, f.key_pem, f.request_pem, NULL);
-  commit_pem (store, pem, PASSPHRASE, 0, NULL);
-  cert_id = ck_store_find_certificate (store, ck_certificate_get_sha256_fingerprint (f.leaf));
-  key_id = ck_store_find_key (store, f.spki);
-  cert_row = ck_store_get_certificate_row (store, cert_id);
-  key_row = ck_store_get_key_row (store, key_id);
+  pem = g_strconcat (t->f.leaf_pem, t->f.key_pem, t->f.request_pem, NULL);
+  commit_pem (t->store, pem, PASSPHRASE, 0, NULL);
+  cert_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
+  key_id = ck_store_find_key (t->store, t->f.spki);
+  cert_row = ck_store_get_certificate_row (t->store, cert_id);
+  key_row = ck_store_get_key_row (t->store, key_id);
   g_assert_null (ck_stored_certificate_get_label (cert_row));
   g_signal_connect (cert_row, "notify::label", G_CALLBACK (count_notify), &notified);
   g_signal_connect (key_row, "notify::display-name", G_CALLBACK (count_notify), &notified);
 
-  g_assert_true (ck_store_set_label (store, cert_id, "  Production web  ", &error));
-  g_assert_true (ck_store_set_label (store, key_id, "Web key", &error));
+  g_assert_true (ck_store_set_label (t->store, cert_id, "  Production web  ", &error));
+  g_assert_true (ck_store_set_label (t->store, key_id, "Web key", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (notified, ==, 2);
   g_assert_cmpstr (ck_stored_certificate_get_label (cert_row), ==, "Production web");
@@ -1151,23 +1104,20 @@ test_labels (void)
   needle = ck_stored_certificate_prepare_needle ("PRODUCTION");
   g_assert_true (ck_stored_certificate_matches (cert_row, needle));
 
-  request_id = first_request_id (store);
-  g_assert_false (ck_store_set_label (store, request_id, "x", &error));
+  request_id = first_request_id (t->store);
+  g_assert_false (ck_store_set_label (t->store, request_id, "x", &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_clear_object (&store);
-  store = open_store (dir);
-  g_assert_cmpstr (ck_stored_certificate_get_label (ck_store_get_certificate_row (store, cert_id)),
+  g_clear_object (&t->store);
+  t->store = open_store (t->dir);
+  g_assert_cmpstr (ck_stored_certificate_get_label (ck_store_get_certificate_row (t->store, cert_id)),
                    ==, "Production web");
-  g_assert_cmpstr (ck_stored_key_get_label (ck_store_get_key_row (store, key_id)), ==, "Web key");
+  g_assert_cmpstr (ck_stored_key_get_label (ck_store_get_key_row (t->store, key_id)), ==, "Web key");
   /* Clearing it. */
-  g_assert_true (ck_store_set_label (store, cert_id, "", &error));
-  g_assert_null (ck_stored_certificate_get_label (ck_store_get_certificate_row (store, cert_id)));
+  g_assert_true (ck_store_set_label (t->store, cert_id, "", &error));
+  g_assert_null (ck_stored_certificate_get_label (ck_store_get_certificate_row (t->store, cert_id)));
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static gboolean
@@ -1180,25 +1130,22 @@ row_matches (CkStoredCertificate *row,
 }
 
 static void
-test_search (void)
+test_search (StoreTest     *t,
+            gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autofree char *pem = NULL;
   g_autofree char *sha256_colons = NULL;
   g_autofree char *sha1_mid = NULL;
   g_autofree char *unicode_pem = NULL;
   CkStoredCertificate *row, *unicode_row;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "search.example");
-  unicode_pem = ck_test_ca_issue (f.ca, f.key, "Müller Straße GmbH", 77);
-  pem = g_strconcat (f.leaf_pem, unicode_pem, NULL);
-  commit_pem (store, pem, NULL, 0, NULL);
-  row = ck_store_get_certificate_row (store,
-                                      ck_store_find_certificate (store,
-                                                                 ck_certificate_get_sha256_fingerprint (f.leaf)));
-  unicode_row = g_list_model_get_item (ck_store_get_certificates (store), 1);
+  unicode_pem = ck_test_ca_issue (t->f.ca, t->f.key, "Müller Straße GmbH", 77);
+  pem = g_strconcat (t->f.leaf_pem, unicode_pem, NULL);
+  commit_pem (t->store, pem, NULL, 0, NULL);
+  row = ck_store_get_certificate_row (t->store,
+                                      ck_store_find_certificate (t->store,
+                                                                 ck_certificate_get_sha256_fingerprint (t->f.leaf)));
+  unicode_row = g_list_model_get_item (ck_store_get_certificates (t->store), 1);
   g_object_unref (unicode_row);
 
   g_assert_true (row_matches (row, ""));
@@ -1227,79 +1174,70 @@ test_search (void)
   g_assert_false (row_matches (row, "müller"));
   g_assert_false (row_matches (unicode_row, "search.example"));
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static void
-test_model_signals (void)
+test_model_signals (StoreTest     *t,
+                   gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(CkStore) other = NULL;
   g_autoptr(GString) pem = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   guint certs_changed = 0, keys_changed = 0, requests_changed = 0;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "signals.example");
-  g_signal_connect (ck_store_get_certificates (store), "items-changed",
+  g_signal_connect (ck_store_get_certificates (t->store), "items-changed",
                     G_CALLBACK (count_items_changed), &certs_changed);
-  g_signal_connect (ck_store_get_keys (store), "items-changed",
+  g_signal_connect (ck_store_get_keys (t->store), "items-changed",
                     G_CALLBACK (count_items_changed), &keys_changed);
-  g_signal_connect (ck_store_get_requests (store), "items-changed",
+  g_signal_connect (ck_store_get_requests (t->store), "items-changed",
                     G_CALLBACK (count_items_changed), &requests_changed);
 
   /* 50 certificates: one items-changed, not 50. */
-  ck_test_ca_issue_many (f.ca, f.key, "Signal Leaf", 100, 50, pem);
-  commit_pem (store, pem->str, NULL, 0, NULL);
+  ck_test_ca_issue_many (t->f.ca, t->f.key, "Signal Leaf", 100, 50, pem);
+  commit_pem (t->store, pem->str, NULL, 0, NULL);
   g_assert_cmpuint (certs_changed, ==, 1);
   g_assert_cmpuint (keys_changed, ==, 0);
   g_assert_cmpuint (requests_changed, ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 50);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 50);
 
   /* A key and a request: their models change, the certificates' do not
    * (their rows notify has-key instead). */
-  g_string_assign (pem, f.key_pem);
-  g_string_append (pem, f.request_pem);
-  commit_pem (store, pem->str, PASSPHRASE, 0, NULL);
+  g_string_assign (pem, t->f.key_pem);
+  g_string_append (pem, t->f.request_pem);
+  commit_pem (t->store, pem->str, PASSPHRASE, 0, NULL);
   g_assert_cmpuint (certs_changed, ==, 1);
   g_assert_cmpuint (keys_changed, ==, 1);
   g_assert_cmpuint (requests_changed, ==, 1);
 
   /* All skipped: no signal at all. */
-  commit_pem (store, f.key_pem, PASSPHRASE, 0, NULL);
+  commit_pem (t->store, t->f.key_pem, PASSPHRASE, 0, NULL);
   g_assert_cmpuint (keys_changed, ==, 1);
 
   /* Rows are in id order. */
   for (guint i = 1; i < 50; i++)
     {
-      g_autoptr(CkStoredCertificate) a = g_list_model_get_item (ck_store_get_certificates (store), i - 1);
-      g_autoptr(CkStoredCertificate) b = g_list_model_get_item (ck_store_get_certificates (store), i);
+      g_autoptr(CkStoredCertificate) a = g_list_model_get_item (ck_store_get_certificates (t->store), i - 1);
+      g_autoptr(CkStoredCertificate) b = g_list_model_get_item (ck_store_get_certificates (t->store), i);
 
       g_assert_cmpint (ck_stored_certificate_get_id (a), <, ck_stored_certificate_get_id (b));
     }
 
   /* Another process (here another connection) adds certificates; reload
    * sees them with one signal per model. */
-  other = open_store (dir);
+  other = open_store (t->dir);
   g_string_truncate (pem, 0);
-  ck_test_ca_issue_many (f.ca, f.key, "Other Leaf", 900, 5, pem);
+  ck_test_ca_issue_many (t->f.ca, t->f.key, "Other Leaf", 900, 5, pem);
   commit_pem (other, pem->str, NULL, 0, NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 50);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 50);
   certs_changed = keys_changed = requests_changed = 0;
-  g_assert_true (ck_store_reload (store, &error));
+  g_assert_true (ck_store_reload (t->store, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (certs_changed, ==, 1);
   g_assert_cmpuint (keys_changed, ==, 1);
   g_assert_cmpuint (requests_changed, ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 55);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 55);
 
   g_clear_object (&other);
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 /* --- A commit in a worker thread, as the GUI does it ------------------- */
@@ -1353,24 +1291,21 @@ check_main_thread (GListModel *model,
 }
 
 static void
-test_commit_in_thread (void)
+test_commit_in_thread (StoreTest     *t,
+                      gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GString) pem = g_string_new (NULL);
   ThreadJob job = { 0, };
   GThread *thread;
   guint changed = 0;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "thread.example");
-  ck_test_ca_issue_many (f.ca, f.key, "Thread Leaf", 100, 300, pem);
-  job.store = store;
-  job.plan = plan_for (store, pem->str, "thread.pem");
+  ck_test_ca_issue_many (t->f.ca, t->f.key, "Thread Leaf", 100, 300, pem);
+  job.store = t->store;
+  job.plan = plan_for (t->store, pem->str, "thread.pem");
   job.main_thread = g_thread_self ();
-  g_signal_connect (ck_store_get_certificates (store), "items-changed",
+  g_signal_connect (ck_store_get_certificates (t->store), "items-changed",
                     G_CALLBACK (check_main_thread), &job);
-  g_signal_connect (ck_store_get_certificates (store), "items-changed",
+  g_signal_connect (ck_store_get_certificates (t->store), "items-changed",
                     G_CALLBACK (count_items_changed), &changed);
 
   /* The main loop owns the context while the worker commits. */
@@ -1383,12 +1318,9 @@ test_commit_in_thread (void)
   g_assert_cmpuint (changed, ==, 1);
   g_assert_cmpuint (job.changed_off_main, ==, 0);
   g_assert_cmpuint (job.progress_calls, >=, 300 / 64);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 300);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 300);
 
   g_object_unref (job.plan);
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 /* --- Cancelling and killing a commit ------------------------------------ */
@@ -1402,10 +1334,9 @@ cancel_halfway (guint    done,
 }
 
 static void
-test_cancel (void)
+test_cancel (StoreTest     *t,
+            gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GString) pem = g_string_new (NULL);
   g_autoptr(CkImportPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
@@ -1413,29 +1344,24 @@ test_cancel (void)
   g_autofree char *after = NULL;
   CkCommitSummary summary;
   guint changed = 0;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "cancel.example");
-  commit_pem (store, f.ca_pem, NULL, 0, NULL);
-  before = dump_db (ck_store_get_path (store));
+  commit_pem (t->store, t->f.ca_pem, NULL, 0, NULL);
+  before = dump_db (ck_store_get_path (t->store));
 
-  ck_test_ca_issue_many (f.ca, f.key, "Cancel Leaf", 100, 300, pem);
-  g_string_append (pem, f.key_pem);
-  plan = plan_for (store, pem->str, "cancel.pem");
-  g_signal_connect (ck_store_get_certificates (store), "items-changed",
+  ck_test_ca_issue_many (t->f.ca, t->f.key, "Cancel Leaf", 100, 300, pem);
+  g_string_append (pem, t->f.key_pem);
+  plan = plan_for (t->store, pem->str, "cancel.pem");
+  g_signal_connect (ck_store_get_certificates (t->store), "items-changed",
                     G_CALLBACK (count_items_changed), &changed);
-  g_assert_false (ck_store_commit (store, plan, PASSPHRASE, 0, cancel_halfway,
+  g_assert_false (ck_store_commit (t->store, plan, PASSPHRASE, 0, cancel_halfway,
                                    NULL, &summary, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (summary.certificates, ==, 0);
   g_assert_cmpuint (changed, ==, 0);
 
-  after = dump_db (ck_store_get_path (store));
+  after = dump_db (ck_store_get_path (t->store));
   g_assert_cmpstr (before, ==, after);
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 static gboolean
@@ -1449,13 +1375,12 @@ kill_halfway (guint    done,
 }
 
 static void
-test_killed_commit (void)
+test_killed_commit (StoreTest     *t,
+                   gconstpointer  data)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autoptr(CkStore) store = open_store (dir);
   g_autoptr(GString) base = g_string_new (NULL);
   g_autoptr(GString) big = g_string_new (NULL);
-  g_autofree char *path = g_strdup (ck_store_get_path (store));
+  g_autofree char *path = g_strdup (ck_store_get_path (t->store));
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -1464,20 +1389,18 @@ test_killed_commit (void)
   struct stat st;
   int status;
   pid_t pid;
-  Fixture f = { 0, };
 
-  fixture_init (&f, "kill.example");
-  g_string_append (base, f.ca_pem);
-  ck_test_ca_issue_many (f.ca, f.key, "Before", 100, 20, base);
-  g_string_append (base, f.key_pem);
-  g_string_append (base, f.request_pem);
-  commit_pem (store, base->str, PASSPHRASE, 0, NULL);
-  g_clear_object (&store);
+  g_string_append (base, t->f.ca_pem);
+  ck_test_ca_issue_many (t->f.ca, t->f.key, "Before", 100, 20, base);
+  g_string_append (base, t->f.key_pem);
+  g_string_append (base, t->f.request_pem);
+  commit_pem (t->store, base->str, PASSPHRASE, 0, NULL);
+  g_clear_object (&t->store);
   before = dump_db (path);
 
   /* 2,000 certificates for a new key, and the key, in one plan. */
   big_key = ck_test_key_new ();
-  ck_test_ca_issue_many (f.ca, big_key, "Killed", 10000, 2000, big);
+  ck_test_ca_issue_many (t->f.ca, big_key, "Killed", 10000, 2000, big);
   {
     g_autofree char *key_pem = ck_test_key_to_pem (big_key);
     g_string_append (big, key_pem);
@@ -1491,7 +1414,7 @@ test_killed_commit (void)
       /* The child: nothing of the parent's store is shared (it was closed
        * before the fork). A tiny page cache makes SQLite spill uncommitted
        * pages into the WAL before the end, the case recovery must undo. */
-      CkStore *child = ck_store_open (dir, NULL);
+      CkStore *child = ck_store_open (t->dir, NULL);
       CkImportPlan *plan;
 
       if (child == NULL)
@@ -1514,10 +1437,10 @@ test_killed_commit (void)
   g_test_message ("WAL left by the killed commit: %ld bytes", (long) st.st_size);
   g_assert_cmpint (st.st_size, >, 100 * 1024);
 
-  store = open_store (dir);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 21);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (store)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (store)), ==, 1);
+  t->store = open_store (t->dir);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 21);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (t->store)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (t->store)), ==, 1);
   after = dump_db (path);
   g_assert_cmpstr (before, ==, after);
   integrity = integrity_check (path);
@@ -1527,15 +1450,12 @@ test_killed_commit (void)
   {
     CkCommitSummary summary;
 
-    commit_pem (store, big->str, PASSPHRASE, 0, &summary);
+    commit_pem (t->store, big->str, PASSPHRASE, 0, &summary);
     g_assert_cmpuint (summary.certificates, ==, 2000);
     g_assert_cmpuint (summary.keys, ==, 1);
-    g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 2021);
+    g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 2021);
   }
 
-  g_clear_object (&store);
-  fixture_clear (&f);
-  remove_tree (dir);
 }
 
 int
@@ -1550,24 +1470,42 @@ main (int    argc,
   g_test_add_func ("/store/open/default-dir", test_default_dir);
   g_test_add_func ("/store/schema/too-new", test_schema_too_new);
   g_test_add_func ("/store/schema/module", test_schema_module);
-  g_test_add_func ("/store/commit/reopen", test_reopen);
-  g_test_add_func ("/store/commit/duplicates", test_duplicates);
-  g_test_add_func ("/store/commit/refuses-problems", test_refuses_problem_plans);
-  g_test_add_func ("/store/link/key-then-certificate", test_link_key_then_certificate);
-  g_test_add_func ("/store/link/certificate-then-key", test_link_certificate_then_key);
-  g_test_add_func ("/store/link/same-plan", test_link_same_plan);
-  g_test_add_func ("/store/request/lifecycle", test_request_lifecycle);
-  g_test_add_func ("/store/keys/need-passphrase", test_keys_need_passphrase);
-  g_test_add_func ("/store/keys/encrypted", test_keys_encrypted);
-  g_test_add_func ("/store/keys/unencrypted-by-choice", test_keys_unencrypted_by_choice);
-  g_test_add_func ("/store/resolve", test_resolve);
-  g_test_add_func ("/store/delete", test_delete);
-  g_test_add_func ("/store/labels", test_labels);
-  g_test_add_func ("/store/search", test_search);
-  g_test_add_func ("/store/models/signals", test_model_signals);
-  g_test_add_func ("/store/models/commit-in-thread", test_commit_in_thread);
-  g_test_add_func ("/store/commit/cancel", test_cancel);
-  g_test_add_func ("/store/commit/killed", test_killed_commit);
+  g_test_add ("/store/commit/reopen", StoreTest, "reopen.example", store_setup,
+              test_reopen, store_teardown);
+  g_test_add ("/store/commit/duplicates", StoreTest, "dup.example", store_setup,
+              test_duplicates, store_teardown);
+  g_test_add ("/store/commit/refuses-problems", StoreTest, "problem.example", store_setup,
+              test_refuses_problem_plans, store_teardown);
+  g_test_add ("/store/link/key-then-certificate", StoreTest, "key-first.example", store_setup,
+              test_link_key_then_certificate, store_teardown);
+  g_test_add ("/store/link/certificate-then-key", StoreTest, "cert-first.example", store_setup,
+              test_link_certificate_then_key, store_teardown);
+  g_test_add ("/store/link/same-plan", StoreTest, "together.example", store_setup,
+              test_link_same_plan, store_teardown);
+  g_test_add ("/store/request/lifecycle", StoreTest, "csr.example", store_setup,
+              test_request_lifecycle, store_teardown);
+  g_test_add ("/store/keys/need-passphrase", StoreTest, "nopass.example", store_setup,
+              test_keys_need_passphrase, store_teardown);
+  g_test_add ("/store/keys/encrypted", StoreTest, "encrypted.example", store_setup,
+              test_keys_encrypted, store_teardown);
+  g_test_add ("/store/keys/unencrypted-by-choice", StoreTest, "plain.example", store_setup,
+              test_keys_unencrypted_by_choice, store_teardown);
+  g_test_add ("/store/resolve", StoreTest, "resolve.example", store_setup,
+              test_resolve, store_teardown);
+  g_test_add ("/store/delete", StoreTest, "delete.example", store_setup,
+              test_delete, store_teardown);
+  g_test_add ("/store/labels", StoreTest, "label.example", store_setup,
+              test_labels, store_teardown);
+  g_test_add ("/store/search", StoreTest, "search.example", store_setup,
+              test_search, store_teardown);
+  g_test_add ("/store/models/signals", StoreTest, "signals.example", store_setup,
+              test_model_signals, store_teardown);
+  g_test_add ("/store/models/commit-in-thread", StoreTest, "thread.example", store_setup,
+              test_commit_in_thread, store_teardown);
+  g_test_add ("/store/commit/cancel", StoreTest, "cancel.example", store_setup,
+              test_cancel, store_teardown);
+  g_test_add ("/store/commit/killed", StoreTest, "kill.example", store_setup,
+              test_killed_commit, store_teardown);
 
   return g_test_run ();
 }

@@ -506,6 +506,9 @@ ck_stored_certificate_prepare_needle (const char *text)
   return fold (stripped);
 }
 
+/* g_ascii_tolower() is a function call; this runs 100,000 times a key. */
+#define LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+
 /* @needle is casefolded, so lower-case: compare against the lower-cased
  * haystack byte by byte. Non-ASCII needle bytes never equal ASCII ones. */
 static gboolean
@@ -521,10 +524,10 @@ ascii_contains (const char *haystack,
     {
       gsize j;
 
-      if (g_ascii_tolower (*p) != first)
+      if (LOWER (*p) != first)
         continue;
       for (j = 1; j < needle_len && p[j] != '\0'; j++)
-        if (g_ascii_tolower (p[j]) != needle[j])
+        if (LOWER (p[j]) != needle[j])
           break;
       if (j == needle_len)
         return TRUE;
@@ -532,14 +535,16 @@ ascii_contains (const char *haystack,
   return FALSE;
 }
 
-/* @haystack is lower-case hex; colons in @needle are skipped. */
+/* @haystack is lower-case hex; colons in @needle are skipped. @needle
+ * starts with a hex digit (the caller skips leading colons). */
 static gboolean
 hex_contains (const char *haystack,
               const char *needle)
 {
   if (haystack == NULL)
     return FALSE;
-  for (const char *p = haystack; *p; p++)
+  for (const char *p = strchr (haystack, needle[0]); p != NULL;
+       p = strchr (p + 1, needle[0]))
     {
       const char *h = p;
       const char *n = needle;
@@ -601,6 +606,8 @@ ck_stored_certificate_matches (CkStoredCertificate *self,
     }
   if (!hex)
     return FALSE;
+  while (*needle == ':')
+    needle++;
 
   return hex_contains (field (self, FIELD_SERIAL), needle) ||
          hex_contains (field (self, FIELD_SHA256), needle) ||
