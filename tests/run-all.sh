@@ -104,13 +104,11 @@ with_display () {
   fi
 }
 
-# setup_build NAME DIR [meson options...]: configures DIR (again, if it
-# exists) and compiles it. A failure is recorded either way; returns
-# non-zero only when configuring failed (nothing to test then).
-setup_build () {
+# configure_build NAME DIR [meson options...]: configures DIR (again, if it
+# exists). Records a failure and returns non-zero when that fails.
+configure_build () {
   local name=$1 dir=$2
   shift 2
-  local t0=$SECONDS
   log "$name: meson setup $dir $*"
   local setup=(meson setup "$dir" "$@")
   if [ -f "$dir/build.ninja" ]; then
@@ -120,9 +118,16 @@ setup_build () {
     fail_stage "$name: meson setup failed (see above)" "$name" "setup FAILED"
     return 1
   fi
+}
+
+# setup_build NAME DIR [meson options...]: configures and compiles DIR. A
+# compile failure is recorded but returns zero: -k 0 built everything that
+# could be built, so the tests of the other targets still run (and report).
+setup_build () {
+  local name=$1 dir=$2
+  local t0=$SECONDS
+  configure_build "$@" || return 1
   log "$name: meson compile -C $dir"
-  # -k 0: build everything that can be built, so that one broken target
-  # still lets the tests of the others run (and report).
   if ! meson compile -C "$dir" --ninja-args=-k0; then
     fail_stage "$name: compilation failed (see above); tests whose programs did not build fail too" \
       "$name" "compile FAILED"
@@ -231,8 +236,10 @@ stage_fuzz () {
     summary+=("$(printf '%-10s %s' fuzz "skipped (no clang)")")
     return
   fi
-  CC=clang setup_build fuzz "$dir" -Dfuzzing=true -Dgui=false -Dtests=false \
-    || return
+  # As tests/fuzz/meson.build says to configure it. Only configured here:
+  # run-fuzzer.sh compiles the fuzz target it runs, nothing else is needed.
+  CC=clang configure_build fuzz "$dir" -Dfuzzing=true -Dgui=false \
+    -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false || return
   local t0=$SECONDS
   log "fuzz: bash $runner $dir $fuzz_seconds"
   if bash "$runner" "$dir" "$fuzz_seconds"; then
