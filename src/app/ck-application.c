@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "certkeeper-core.h"
+#include "ck-application.h"
+#include "ck-resources.h"
+#include "ck-window.h"
+
+struct _CkApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+  char      *store_dir;
+  /* Test and documentation hooks (hidden options). */
+  char      *screenshot;
+  char      *screenshot_view;
+  char      *window_size;
+};
+
+G_DEFINE_FINAL_TYPE (CkApplication, ck_application, ADW_TYPE_APPLICATION)
+
+CkApplication *
+ck_application_new (void)
+{
+  return g_object_new (CK_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/certkeeper/Certkeeper",
+                       NULL);
+}
+
+GSettings *
+ck_application_get_settings (CkApplication *self)
+{
+  g_return_val_if_fail (CK_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static CkWindow *
+ck_application_get_main_window (CkApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(CkStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (CK_IS_WINDOW (window))
+    return CK_WINDOW (window);
+
+  store = ck_store_open (self->store_dir, &error);
+  if (store == NULL)
+    g_warning ("Cannot open the certificate store: %s", error->message);
+
+  window = GTK_WINDOW (ck_window_new (self, store, error));
+
+  if (self->window_size != NULL)
+    {
+      int width = 0, height = 0;
+
+      if (sscanf (self->window_size, "%dx%d", &width, &height) == 2
+          && width > 0 && height > 0)
+        gtk_window_set_default_size (window, width, height);
+    }
+
+  if (self->screenshot != NULL)
+    ck_window_take_screenshot (CK_WINDOW (window), self->screenshot,
+                               self->screenshot_view);
+
+  return CK_WINDOW (window);
+}
+
+static void
+ck_application_activate (GApplication *app)
+{
+  CkWindow *window = ck_application_get_main_window (CK_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+ck_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  CkWindow *window = ck_application_get_main_window (CK_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  ck_window_import_files (window, files, (guint) n_files);
+}
+
+static int
+ck_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  CkApplication *self = CK_APPLICATION (app);
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("certkeeper %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "store", "^ay", &self->store_dir);
+  g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
+  g_variant_dict_lookup (options, "screenshot-view", "s", &self->screenshot_view);
+  g_variant_dict_lookup (options, "window-size", "s", &self->window_size);
+
+  /* Another store, or a one-shot screenshot, must not be handed to an
+   * instance that is already running on the default store. */
+  if (self->store_dir != NULL || self->screenshot != NULL)
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+
+  return -1;
+}
+
+static void
+ck_application_startup (GApplication *app)
+{
+  CkApplication *self = CK_APPLICATION (app);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *help_accels[] = { "F1", NULL };
+
+  G_APPLICATION_CLASS (ck_application_parent_class)->startup (app);
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new (APP_ID);
+  else
+    g_debug ("GSettings schema %s not installed: using defaults", APP_ID);
+
+  gtk_css_provider_load_from_resource (css, "/io/github/certkeeper/Certkeeper/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
+}
+
+static void
+ck_application_finalize (GObject *object)
+{
+  CkApplication *self = CK_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->store_dir);
+  g_free (self->screenshot);
+  g_free (self->screenshot_view);
+  g_free (self->window_size);
+
+  G_OBJECT_CLASS (ck_application_parent_class)->finalize (object);
+}
+
+static void
+ck_application_class_init (CkApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = ck_application_finalize;
+  app_class->activate = ck_application_activate;
+  app_class->open = ck_application_open;
+  app_class->startup = ck_application_startup;
+  app_class->handle_local_options = ck_application_handle_local_options;
+
+  /* The resource lives in a static library: referencing it keeps the
+   * linker from dropping it (its constructor registers it). */
+  (void) ck_get_resource ();
+}
+
+static void
+ck_application_quit_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  CkApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Close windows first so that they save their size. */
+  for (GList *l = windows; l != NULL; )
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_destroy (window);
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+ck_application_help_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  CkApplication *self = user_data;
+
+  gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                "help:certkeeper", GDK_CURRENT_TIME);
+}
+
+static void
+ck_application_about_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CkApplication *self = user_data;
+  static const char *developers[] = { "The Certkeeper developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("Certkeeper"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Certkeeper developers"),
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/certkeeper/certkeeper",
+                         "issue-url", "https://github.com/certkeeper/certkeeper/issues",
+                         "comments", _("Keep certificates, private keys and requests, and decide trust explicitly"),
+                         "developers", developers,
+                         /* Translators: your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         "copyright", "© 2026 The Certkeeper developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = ck_application_quit_action },
+  { .name = "help", .activate = ck_application_help_action },
+  { .name = "about", .activate = ck_application_about_action },
+};
+
+static void
+ck_application_init (CkApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Use the certificate store in DIRECTORY"), N_("DIRECTORY") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Show the version and exit"), NULL },
+    /* For the screenshots in data/screenshots and the GUI tests. */
+    { "screenshot", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
+      "Save a PNG of the window once the store is shown, then quit", "FILE" },
+    { "screenshot-view", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
+      "What the screenshot shows: list, details, keys or import", "VIEW" },
+    { "window-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
+      "Initial window size", "WIDTHxHEIGHT" },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self),
+                                                     _("[FILE…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Files given are opened in the import dialog."));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+}

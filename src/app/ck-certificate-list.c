@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "ck-certificate-list.h"
+#include "ck-expiry.h"
+
+#define DEFAULT_WARNING_DAYS 30
+
+struct _CkCertificateList
+{
+  GtkWidget            parent_instance;
+
+  CkStore             *store;
+  GtkSortListModel    *sort_model;
+  GtkFilterListModel  *filter_model;
+  GtkCustomFilter     *filter;
+  GtkSingleSelection  *selection;
+  char                *needle;       /* prepared; NULL matches everything */
+  guint                warning_days;
+
+  GtkStack            *stack;
+  GtkColumnView       *column_view;
+  GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *issuer_column;
+  GtkColumnViewColumn *expires_column;
+  GtkColumnViewColumn *trust_column;
+  GtkColumnViewColumn *source_column;
+};
+
+G_DEFINE_FINAL_TYPE (CkCertificateList, ck_certificate_list, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SELECTED,
+  PROP_WARNING_DAYS,
+  N_PROPS
+};
+
+enum {
+  ACTIVATE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Cells. Widgets are made once per visible row (setup) and only get new
+ * text when a row scrolls into view (bind). */
+
+static GtkWidget *
+make_label (gboolean           expand,
+            PangoEllipsizeMode ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), ellipsize);
+  gtk_widget_set_hexpand (label, expand);
+  return label;
+}
+
+static void
+name_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *badge = gtk_image_new_from_icon_name ("dialog-password-symbolic");
+
+  gtk_widget_set_tooltip_text (badge, _("Private key in the store"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (badge),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Private key in the store"),
+                                  -1);
+  gtk_widget_add_css_class (badge, "key-badge");
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), make_label (TRUE, PANGO_ELLIPSIZE_END));
+  gtk_box_append (GTK_BOX (box), badge);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+has_key_changed (CkStoredCertificate *row,
+                 GParamSpec          *pspec,
+                 GtkWidget           *badge)
+{
+  gtk_widget_set_visible (badge, ck_stored_certificate_get_has_key (row));
+}
+
+static void
+name_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  CkStoredCertificate *row = gtk_list_item_get_item (list_item);
+  GtkWidget *icon = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  GtkWidget *badge = gtk_widget_get_next_sibling (label);
+  gboolean is_ca = ck_stored_certificate_get_is_ca (row);
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon),
+                                is_ca ? "security-high-symbolic" : "application-certificate-symbolic");
+  gtk_widget_set_tooltip_text (icon, is_ca ? _("Certificate authority") : _("Certificate"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  is_ca ? _("Certificate authority") : _("Certificate"),
+                                  -1);
+  gtk_label_set_text (GTK_LABEL (label), ck_stored_certificate_get_display_name (row));
+  has_key_changed (row, NULL, badge);
+  g_signal_connect_object (row, "notify::has-key", G_CALLBACK (has_key_changed), badge, 0);
+}
+
+static void
+name_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  CkStoredCertificate *row = gtk_list_item_get_item (list_item);
+  GtkWidget *badge = gtk_widget_get_last_child (gtk_list_item_get_child (list_item));
+
+  if (row != NULL)
+    g_signal_handlers_disconnect_by_func (row, has_key_changed, badge);
+}
+
+static void
+label_setup (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, make_label (TRUE, PANGO_ELLIPSIZE_END));
+}
+
+static void
+issuer_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  CkStoredCertificate *row = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                      ck_stored_certificate_get_issuer_name (row));
+}
+
+static void
+source_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  CkStoredCertificate *row = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  const char *source = ck_stored_certificate_get_source (row);
+
+  gtk_label_set_text (GTK_LABEL (label), source != NULL ? source : "");
+  gtk_widget_set_tooltip_text (label, source);
+}
+
+static void
+trust_bind (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  /* Importing never makes anything trusted; explicit trust decisions are
+   * a separate feature. */
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), _("Not trusted"));
+}
+
+static void
+expires_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  gtk_box_append (GTK_BOX (box), make_label (TRUE, PANGO_ELLIPSIZE_END));
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+expires_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  CkCertificateList *self = user_data;
+  CkStoredCertificate *row = gtk_list_item_get_item (list_item);
+  GtkWidget *icon = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 not_after = ck_stored_certificate_get_not_after (row);
+  CkExpiryState state = ck_expiry_get_state (ck_stored_certificate_get_not_before (row),
+                                             not_after, now, self->warning_days);
+  const char *icon_name = ck_expiry_state_icon (state);
+  g_autofree char *text = ck_expiry_format_cell (not_after, now);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_visible (icon, icon_name != NULL);
+  if (icon_name != NULL)
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
+      gtk_widget_set_tooltip_text (icon, ck_expiry_state_label (state));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, ck_expiry_state_label (state),
+                                      -1);
+    }
+  gtk_widget_remove_css_class (label, "error");
+  gtk_widget_remove_css_class (label, "warning");
+  if (state == CK_EXPIRY_EXPIRED)
+    gtk_widget_add_css_class (label, "error");
+  else if (state != CK_EXPIRY_VALID)
+    gtk_widget_add_css_class (label, "warning");
+}
+
+static void
+set_factory (GtkColumnViewColumn *column,
+             GCallback            setup,
+             GCallback            bind,
+             GCallback            unbind,
+             gpointer             user_data)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", setup, user_data);
+  g_signal_connect (factory, "bind", bind, user_data);
+  if (unbind != NULL)
+    g_signal_connect (factory, "unbind", unbind, user_data);
+  gtk_column_view_column_set_factory (column, factory);
+}
+
+/* Sorting */
+
+static int
+trust_level (CkStoredCertificate *row,
+             gpointer             user_data)
+{
+  /* Every certificate is "Not trusted" until trust decisions exist. */
+  return 0;
+}
+
+static GtkSorter *
+string_sorter (const char *property)
+{
+  GtkStringSorter *sorter = gtk_string_sorter_new (
+      gtk_property_expression_new (CK_TYPE_STORED_CERTIFICATE, NULL, property));
+
+  gtk_string_sorter_set_ignore_case (sorter, TRUE);
+  return GTK_SORTER (sorter);
+}
+
+static GtkSorter *
+numeric_sorter (const char *property)
+{
+  return GTK_SORTER (gtk_numeric_sorter_new (
+      gtk_property_expression_new (CK_TYPE_STORED_CERTIFICATE, NULL, property)));
+}
+
+static void
+set_sorters (CkCertificateList *self)
+{
+  g_autoptr(GtkSorter) name = string_sorter ("display-name");
+  g_autoptr(GtkSorter) issuer = string_sorter ("issuer-name");
+  g_autoptr(GtkSorter) expires = numeric_sorter ("not-after");
+  g_autoptr(GtkSorter) source = string_sorter ("source");
+  GtkMultiSorter *trust = gtk_multi_sorter_new ();
+  g_autoptr(GtkSorter) trust_sorter = GTK_SORTER (trust);
+
+  /* Trust first, then the name, so that equal trust keeps a useful order. */
+  gtk_multi_sorter_append (trust, GTK_SORTER (gtk_numeric_sorter_new (
+      gtk_cclosure_expression_new (G_TYPE_INT, NULL, 0, NULL,
+                                   G_CALLBACK (trust_level), NULL, NULL))));
+  gtk_multi_sorter_append (trust, string_sorter ("display-name"));
+
+  gtk_column_view_column_set_sorter (self->name_column, name);
+  gtk_column_view_column_set_sorter (self->issuer_column, issuer);
+  gtk_column_view_column_set_sorter (self->expires_column, expires);
+  gtk_column_view_column_set_sorter (self->trust_column, trust_sorter);
+  gtk_column_view_column_set_sorter (self->source_column, source);
+}
+
+/* Searching */
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  CkCertificateList *self = user_data;
+
+  return self->needle == NULL || ck_stored_certificate_matches (item, self->needle);
+}
+
+static void
+update_stack (CkCertificateList *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0
+                   && gtk_filter_list_model_get_pending (self->filter_model) == 0;
+
+  gtk_stack_set_visible_child_name (self->stack,
+                                    empty && self->needle != NULL ? "no-results" : "list");
+}
+
+void
+ck_certificate_list_set_search (CkCertificateList *self,
+                                const char        *text)
+{
+  g_autofree char *needle = NULL;
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
+
+  if (text != NULL && text[0] != '\0')
+    needle = ck_stored_certificate_prepare_needle (text);
+  if (needle != NULL && needle[0] == '\0')
+    g_clear_pointer (&needle, g_free);
+
+  if (g_strcmp0 (needle, self->needle) == 0)
+    return;
+
+  /* Typing one more character only narrows the result: GTK then filters
+   * the rows still shown instead of all of them. */
+  if (self->needle == NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (needle == NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else if (strstr (needle, self->needle) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (strstr (self->needle, needle) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+  g_free (self->needle);
+  self->needle = g_steal_pointer (&needle);
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_stack (self);
+}
+
+void
+ck_certificate_list_set_store (CkCertificateList *self,
+                               CkStore           *store)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
+
+  if (!g_set_object (&self->store, store))
+    return;
+  gtk_sort_list_model_set_model (self->sort_model,
+                                 store != NULL ? ck_store_get_certificates (store) : NULL);
+}
+
+void
+ck_certificate_list_set_warning_days (CkCertificateList *self,
+                                      guint              days)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
+
+  if (self->warning_days == days)
+    return;
+  /* Set from GSettings before the first rows are bound. */
+  self->warning_days = days;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WARNING_DAYS]);
+}
+
+CkStoredCertificate *
+ck_certificate_list_get_selected (CkCertificateList *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_LIST (self), NULL);
+
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+gboolean
+ck_certificate_list_select_first (CkCertificateList *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_LIST (self), FALSE);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
+    return FALSE;
+
+  gtk_single_selection_set_selected (self->selection, 0);
+  gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u", 0);
+  return TRUE;
+}
+
+gboolean
+ck_certificate_list_is_busy (CkCertificateList *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_LIST (self), FALSE);
+
+  return gtk_sort_list_model_get_pending (self->sort_model) > 0
+         || gtk_filter_list_model_get_pending (self->filter_model) > 0;
+}
+
+GListModel *
+ck_certificate_list_get_model (CkCertificateList *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_LIST (self), NULL);
+
+  return G_LIST_MODEL (self->selection);
+}
+
+void
+ck_certificate_list_sort_by (CkCertificateList *self,
+                             const char        *column,
+                             GtkSortType        order)
+{
+  GtkColumnViewColumn *target = NULL;
+
+  g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
+
+  if (g_strcmp0 (column, "name") == 0)
+    target = self->name_column;
+  else if (g_strcmp0 (column, "issuer") == 0)
+    target = self->issuer_column;
+  else if (g_strcmp0 (column, "expires") == 0)
+    target = self->expires_column;
+  else if (g_strcmp0 (column, "trust") == 0)
+    target = self->trust_column;
+  else if (g_strcmp0 (column, "source") == 0)
+    target = self->source_column;
+  g_return_if_fail (target != NULL);
+
+  gtk_column_view_sort_by_column (self->column_view, target, order);
+}
+
+static void
+activate_cb (CkCertificateList *self,
+             guint              position)
+{
+  g_signal_emit (self, signals[ACTIVATE], 0);
+}
+
+static void
+selection_changed_cb (CkCertificateList *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+ck_certificate_list_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  CkCertificateList *self = CK_CERTIFICATE_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      g_value_set_object (value, ck_certificate_list_get_selected (self));
+      break;
+    case PROP_WARNING_DAYS:
+      g_value_set_uint (value, self->warning_days);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ck_certificate_list_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  CkCertificateList *self = CK_CERTIFICATE_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_WARNING_DAYS:
+      ck_certificate_list_set_warning_days (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ck_certificate_list_dispose (GObject *object)
+{
+  CkCertificateList *self = CK_CERTIFICATE_LIST (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_CERTIFICATE_LIST);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ck_certificate_list_parent_class)->dispose (object);
+}
+
+static void
+ck_certificate_list_finalize (GObject *object)
+{
+  CkCertificateList *self = CK_CERTIFICATE_LIST (object);
+
+  g_free (self->needle);
+
+  G_OBJECT_CLASS (ck_certificate_list_parent_class)->finalize (object);
+}
+
+static void
+ck_certificate_list_class_init (CkCertificateListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ck_certificate_list_dispose;
+  object_class->finalize = ck_certificate_list_finalize;
+  object_class->get_property = ck_certificate_list_get_property;
+  object_class->set_property = ck_certificate_list_set_property;
+
+  properties[PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL, CK_TYPE_STORED_CERTIFICATE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_WARNING_DAYS] =
+    g_param_spec_uint ("warning-days", NULL, NULL, 0, 3650, DEFAULT_WARNING_DAYS,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Enter or a double click on a row. */
+  signals[ACTIVATE] = g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certkeeper/Certkeeper/ck-certificate-list.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, stack);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, name_column);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, issuer_column);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, expires_column);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, trust_column);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, source_column);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+}
+
+static void
+ck_certificate_list_init (CkCertificateList *self)
+{
+  GtkSorter *sorter;
+
+  self->warning_days = DEFAULT_WARNING_DAYS;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  set_factory (self->name_column, G_CALLBACK (name_setup), G_CALLBACK (name_bind),
+               G_CALLBACK (name_unbind), self);
+  set_factory (self->issuer_column, G_CALLBACK (label_setup), G_CALLBACK (issuer_bind), NULL, self);
+  set_factory (self->expires_column, G_CALLBACK (expires_setup), G_CALLBACK (expires_bind),
+               NULL, self);
+  set_factory (self->trust_column, G_CALLBACK (label_setup), G_CALLBACK (trust_bind), NULL, self);
+  set_factory (self->source_column, G_CALLBACK (label_setup), G_CALLBACK (source_bind), NULL, self);
+  /* The natural width of the list: the window shows the details next to
+   * it only when this fits (see the leaflet in ck-window.ui). */
+  gtk_column_view_column_set_fixed_width (self->name_column, 200);
+  gtk_column_view_column_set_fixed_width (self->issuer_column, 160);
+  gtk_column_view_column_set_fixed_width (self->expires_column, 230);
+  gtk_column_view_column_set_fixed_width (self->trust_column, 100);
+  gtk_column_view_column_set_fixed_width (self->source_column, 100);
+  set_sorters (self);
+
+  /* store → sort → filter: a search never re-sorts, and sorting happens
+   * once per click on a header, not per keystroke. Both work in batches so
+   * that 100,000 rows never block the main loop. */
+  sorter = gtk_column_view_get_sorter (self->column_view);
+  self->sort_model = gtk_sort_list_model_new (NULL, g_object_ref (sorter));
+  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
+                                                  g_object_ref (GTK_FILTER (self->filter)));
+  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_swapped (self->filter_model, "items-changed",
+                            G_CALLBACK (update_stack), self);
+  g_signal_connect_swapped (self->filter_model, "notify::pending",
+                            G_CALLBACK (update_stack), self);
+
+  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
+}

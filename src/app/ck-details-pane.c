@@ -1,0 +1,601 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "ck-details-pane.h"
+#include "ck-expiry.h"
+
+struct _CkDetailsPane
+{
+  GtkWidget          parent_instance;
+
+  /* Value labels in the order shown; their "ck-title" data names them. */
+  GPtrArray         *values;
+
+  GtkScrolledWindow *scrolled_window;
+  GtkBox            *content;
+};
+
+G_DEFINE_FINAL_TYPE (CkDetailsPane, ck_details_pane, GTK_TYPE_WIDGET)
+
+enum {
+  COPIED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef enum {
+  ROW_PLAIN     = 0,
+  ROW_MONOSPACE = 1 << 0,
+  ROW_COPY      = 1 << 1,
+} RowFlags;
+
+static void
+copy_clicked (GtkButton     *button,
+              CkDetailsPane *self)
+{
+  const char *text = g_object_get_data (G_OBJECT (button), "ck-text");
+  const char *what = g_object_get_data (G_OBJECT (button), "ck-title");
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
+  g_signal_emit (self, signals[COPIED], 0, what);
+}
+
+static GtkWidget *
+add_group (CkDetailsPane *self,
+           const char    *title,
+           const char    *description)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  if (description != NULL)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  gtk_box_append (self->content, group);
+  return group;
+}
+
+/* A row with the name above the value: stays readable at 360 px, where
+ * name and value side by side would not fit. Values are selectable and
+ * wrap anywhere (fingerprints and PEM have no spaces). */
+static GtkWidget *
+add_row (CkDetailsPane *self,
+         GtkWidget     *group,
+         const char    *title,
+         const char    *value,
+         const char    *icon_name,
+         RowFlags       flags)
+{
+  /* An AdwPreferencesRow, so that AdwPreferencesGroup puts it in its boxed
+   * list (1.2 only does that for preferences rows). */
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *value_label = gtk_label_new (value != NULL && value[0] != '\0' ? value : "—");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
+  gtk_widget_add_css_class (title_label, "caption-heading");
+  gtk_widget_add_css_class (title_label, "dim-label");
+
+  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand (value_label, TRUE);
+  if (flags & ROW_MONOSPACE)
+    gtk_widget_add_css_class (value_label, "monospace");
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, title_label, NULL,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (value_label), "ck-title", g_strdup (title), g_free);
+  g_ptr_array_add (self->values, value_label);
+
+  gtk_box_append (GTK_BOX (text), title_label);
+  gtk_box_append (GTK_BOX (text), value_label);
+  gtk_widget_set_hexpand (text, TRUE);
+
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+  if (icon_name != NULL)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+      gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      gtk_box_append (GTK_BOX (box), icon);
+    }
+  gtk_box_append (GTK_BOX (box), text);
+
+  if ((flags & ROW_COPY) && value != NULL && value[0] != '\0')
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+      g_autofree char *tooltip = g_strdup_printf (_("Copy %s"), title);
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+      g_object_set_data_full (G_OBJECT (button), "ck-text", g_strdup (value), g_free);
+      g_object_set_data_full (G_OBJECT (button), "ck-title", g_strdup (title), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (copy_clicked), self);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  else
+    {
+      gtk_widget_set_margin_end (box, 12);
+    }
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+static void
+clear (CkDetailsPane *self)
+{
+  GtkWidget *child;
+
+  g_ptr_array_set_size (self->values, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
+    gtk_box_remove (self->content, child);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+}
+
+static void
+add_header (CkDetailsPane *self,
+            const char    *icon_name,
+            const char    *title,
+            const char    *subtitle)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *sub = gtk_label_new (subtitle);
+
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 64);
+  gtk_widget_add_css_class (icon, "dim-label");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, subtitle, -1);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "title-2");
+  gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
+  gtk_label_set_justify (GTK_LABEL (sub), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (sub, "dim-label");
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), sub);
+  gtk_box_append (self->content, box);
+}
+
+static const char *
+attribute_title (const CkDnAttribute *attr)
+{
+  const char *name = ck_oid_get_display_name (attr->oid);
+
+  return name != NULL ? name : attr->oid;
+}
+
+static void
+add_name_group (CkDetailsPane *self,
+                const char    *title,
+                GPtrArray     *attributes,
+                const char    *rfc4514)
+{
+  GtkWidget *group = add_group (self, title, NULL);
+
+  for (guint i = 0; attributes != NULL && i < attributes->len; i++)
+    {
+      const CkDnAttribute *attr = g_ptr_array_index (attributes, i);
+
+      add_row (self, group, attribute_title (attr), attr->value, NULL, ROW_PLAIN);
+    }
+  if (attributes == NULL || attributes->len == 0)
+    add_row (self, group, _("Distinguished name"), rfc4514, NULL, ROW_PLAIN);
+}
+
+static const char *
+general_name_title (const CkGeneralName *name)
+{
+  switch (name->kind)
+    {
+    case CK_GENERAL_NAME_DNS:
+      return _("DNS name");
+    case CK_GENERAL_NAME_IP:
+      return _("IP address");
+    case CK_GENERAL_NAME_EMAIL:
+      return _("Email address");
+    case CK_GENERAL_NAME_URI:
+      return _("URI");
+    case CK_GENERAL_NAME_DN:
+      return _("Directory name");
+    case CK_GENERAL_NAME_UPN:
+      return _("User principal name");
+    case CK_GENERAL_NAME_REGISTERED_ID:
+      return _("Registered ID");
+    case CK_GENERAL_NAME_OTHER:
+    default:
+      return _("Other name");
+    }
+}
+
+static char *
+with_critical (const char *title,
+               gboolean    critical)
+{
+  /* Translators: a row title for an extension marked critical */
+  return critical ? g_strdup_printf (_("%s (critical)"), title) : g_strdup (title);
+}
+
+static void
+add_usage_group (CkDetailsPane *self,
+                 CkCertificate *cert)
+{
+  GtkWidget *group = add_group (self, _("Usage"), NULL);
+  guint usage = 0;
+  gboolean critical = FALSE;
+  gboolean is_ca = FALSE;
+  int path_len = -1;
+  const char * const *eku;
+
+  if (ck_certificate_get_key_usage (cert, &usage, &critical))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *title = with_critical (_("Key usage"), critical);
+      const CkKeyUsageBit *bits;
+      guint n_bits = 0;
+
+      bits = ck_key_usage_bits (&n_bits);
+      for (guint i = 0; i < n_bits; i++)
+        if (usage & bits[i].flag)
+          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "",
+                                  _(bits[i].display_name));
+      add_row (self, group, title, text->str, NULL, ROW_PLAIN);
+    }
+
+  eku = ck_certificate_get_extended_key_usage (cert, &critical);
+  if (eku != NULL)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *title = with_critical (_("Extended key usage"), critical);
+
+      for (guint i = 0; eku[i] != NULL; i++)
+        {
+          const char *name = ck_oid_get_display_name (eku[i]);
+
+          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "",
+                                  name != NULL ? name : eku[i]);
+        }
+      add_row (self, group, title, text->str, NULL, ROW_PLAIN);
+    }
+
+  if (ck_certificate_get_basic_constraints (cert, &is_ca, &path_len, &critical))
+    {
+      g_autofree char *title = with_critical (_("Basic constraints"), critical);
+      g_autofree char *value = NULL;
+
+      if (!is_ca)
+        value = g_strdup (_("Not a certificate authority"));
+      else if (path_len < 0)
+        value = g_strdup (_("Certificate authority, no limit on the path length"));
+      else
+        value = g_strdup_printf (ngettext ("Certificate authority, at most %d intermediate below it",
+                                           "Certificate authority, at most %d intermediates below it",
+                                           path_len), path_len);
+      add_row (self, group, title, value, NULL, ROW_PLAIN);
+    }
+  else
+    {
+      add_row (self, group, _("Basic constraints"),
+               _("Absent: not a certificate authority"), NULL, ROW_PLAIN);
+    }
+}
+
+static char *
+hex_of_bytes (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  g_autofree char *hex = ck_hex_encode (data, len);
+
+  return ck_hex_format_colons (hex);
+}
+
+static gboolean
+extension_shown_elsewhere (const char *oid)
+{
+  static const char *decoded[] = {
+    CK_OID_EXT_KEY_USAGE, CK_OID_EXT_EXT_KEY_USAGE, CK_OID_EXT_BASIC_CONSTRAINTS,
+    CK_OID_EXT_SUBJECT_ALT_NAME,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (decoded); i++)
+    if (g_strcmp0 (oid, decoded[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_extensions_group (CkDetailsPane *self,
+                      CkCertificate *cert)
+{
+  GPtrArray *extensions = ck_certificate_get_extensions (cert);
+  GtkWidget *group = NULL;
+
+  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
+    {
+      const CkExtension *ext = g_ptr_array_index (extensions, i);
+      const char *name = ck_oid_get_display_name (ext->oid);
+      g_autofree char *title = NULL;
+      g_autofree char *value = NULL;
+
+      if (extension_shown_elsewhere (ext->oid))
+        continue;
+      if (group == NULL)
+        group = add_group (self, _("Other Extensions"), NULL);
+
+      /* Translators: an extension's name and its OID */
+      title = name != NULL ? g_strdup_printf (_("%s (%s)"), name, ext->oid) : g_strdup (ext->oid);
+      if (ext->critical)
+        {
+          char *critical = with_critical (title, TRUE);
+
+          g_free (title);
+          title = critical;
+        }
+
+      if (g_strcmp0 (ext->oid, CK_OID_EXT_SUBJECT_KEY_ID) == 0
+          && ck_certificate_get_subject_key_id (cert) != NULL)
+        value = ck_hex_format_colons (ck_certificate_get_subject_key_id (cert));
+      else if (g_strcmp0 (ext->oid, CK_OID_EXT_AUTHORITY_KEY_ID) == 0
+               && ck_certificate_get_authority_key_id (cert) != NULL)
+        value = ck_hex_format_colons (ck_certificate_get_authority_key_id (cert));
+      else
+        value = hex_of_bytes (ext->value);
+
+      add_row (self, group, title, value, NULL, ROW_MONOSPACE);
+    }
+}
+
+void
+ck_details_pane_show_certificate (CkDetailsPane       *self,
+                                  CkStore             *store,
+                                  CkStoredCertificate *row,
+                                  CkCertificate       *cert)
+{
+  GtkWidget *group;
+  GPtrArray *names;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 not_after = ck_certificate_get_not_after (cert);
+  CkExpiryState state = ck_expiry_get_state (ck_certificate_get_not_before (cert), not_after,
+                                             now, 30);
+  g_autofree char *valid_from = ck_expiry_format_datetime (ck_certificate_get_not_before (cert));
+  g_autofree char *valid_until = ck_expiry_format_datetime (not_after);
+  g_autofree char *relative = ck_expiry_format_relative (not_after, now);
+  g_autofree char *until_text = NULL;
+  g_autofree char *sha256 = ck_hex_format_colons (ck_certificate_get_sha256_fingerprint (cert));
+  g_autofree char *sha1 = ck_hex_format_colons (ck_certificate_get_sha1_fingerprint (cert));
+  g_autofree char *spki = ck_hex_format_colons (ck_certificate_get_spki_sha256 (cert));
+  g_autofree char *serial = ck_hex_format_colons (ck_certificate_get_serial (cert));
+  g_autofree char *version = g_strdup_printf ("%u", ck_certificate_get_version (cert));
+  g_autofree char *key_size = NULL;
+  g_autofree char *pem = ck_certificate_to_pem (cert);
+  gboolean has_key;
+
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+  g_return_if_fail (CK_IS_CERTIFICATE (cert));
+
+  clear (self);
+  has_key = row != NULL ? ck_stored_certificate_get_has_key (row)
+                        : ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert)) != 0;
+
+  add_header (self,
+              ck_certificate_is_ca (cert) ? "security-high-symbolic" : "application-certificate-symbolic",
+              ck_certificate_get_display_name (cert),
+              ck_certificate_is_ca (cert) ? _("Certificate authority") : _("Certificate"));
+
+  group = add_group (self, _("Summary"), NULL);
+  add_row (self, group, _("Issued to"), ck_certificate_get_display_name (cert), NULL, ROW_PLAIN);
+  add_row (self, group, _("Issued by"), ck_certificate_get_issuer_display_name (cert), NULL,
+           ROW_PLAIN);
+  add_row (self, group, _("Valid from"), valid_from, NULL, ROW_PLAIN);
+  if (ck_expiry_state_label (state) != NULL)
+    until_text = g_strdup_printf ("%s (%s: %s)", valid_until, ck_expiry_state_label (state),
+                                  relative);
+  else
+    until_text = g_strdup_printf ("%s (%s)", valid_until, relative);
+  add_row (self, group, _("Valid until"), until_text, ck_expiry_state_icon (state), ROW_PLAIN);
+  add_row (self, group, _("Trust"),
+           _("Not trusted: importing a certificate never makes it trusted"), NULL, ROW_PLAIN);
+  add_row (self, group, _("Private key"),
+           has_key ? _("In the store") : _("Not in the store"), NULL, ROW_PLAIN);
+  if (row != NULL && ck_stored_certificate_get_source (row) != NULL)
+    add_row (self, group, _("Imported from"), ck_stored_certificate_get_source (row), NULL,
+             ROW_PLAIN);
+
+  add_name_group (self, _("Subject"), ck_certificate_get_subject_attributes (cert),
+                  ck_certificate_get_subject (cert));
+  add_name_group (self, _("Issuer"), ck_certificate_get_issuer_attributes (cert),
+                  ck_certificate_get_issuer (cert));
+
+  names = ck_certificate_get_subject_alt_names (cert);
+  if (names != NULL && names->len > 0)
+    {
+      group = add_group (self, _("Subject Alternative Names"), NULL);
+      for (guint i = 0; i < names->len; i++)
+        {
+          const CkGeneralName *name = g_ptr_array_index (names, i);
+
+          add_row (self, group, general_name_title (name), name->value, NULL, ROW_PLAIN);
+        }
+    }
+
+  add_usage_group (self, cert);
+
+  group = add_group (self, _("Public Key"), NULL);
+  add_row (self, group, _("Algorithm"), ck_certificate_get_key_algorithm (cert), NULL, ROW_PLAIN);
+  if (ck_certificate_get_key_curve (cert) != NULL)
+    add_row (self, group, _("Curve"), ck_certificate_get_key_curve (cert), NULL, ROW_PLAIN);
+  else if (ck_certificate_get_key_bits (cert) > 0)
+    {
+      key_size = g_strdup_printf (ngettext ("%u bit", "%u bits", ck_certificate_get_key_bits (cert)),
+                                  ck_certificate_get_key_bits (cert));
+      add_row (self, group, _("Key size"), key_size, NULL, ROW_PLAIN);
+    }
+  add_row (self, group, _("Public key SHA-256"), spki, NULL, ROW_MONOSPACE | ROW_COPY);
+
+  group = add_group (self, _("Fingerprints"), NULL);
+  add_row (self, group, _("SHA-256 fingerprint"), sha256, NULL, ROW_MONOSPACE | ROW_COPY);
+  add_row (self, group, _("SHA-1 fingerprint"), sha1, NULL, ROW_MONOSPACE | ROW_COPY);
+  add_row (self, group, _("Serial number"), serial, NULL, ROW_MONOSPACE | ROW_COPY);
+  add_row (self, group, _("Signature algorithm"), ck_certificate_get_signature_algorithm (cert),
+           NULL, ROW_PLAIN);
+  add_row (self, group, _("Version"), version, NULL, ROW_PLAIN);
+
+  add_extensions_group (self, cert);
+
+  group = add_group (self, _("PEM"), NULL);
+  g_strchomp (pem);
+  add_row (self, group, _("Certificate in PEM format"), pem, NULL, ROW_MONOSPACE | ROW_COPY);
+}
+
+void
+ck_details_pane_show_key (CkDetailsPane *self,
+                          CkStore       *store,
+                          CkStoredKey   *key)
+{
+  GtkWidget *group;
+  g_autofree char *spki = ck_hex_format_colons (ck_stored_key_get_spki_sha256 (key));
+  g_autofree char *size = NULL;
+  g_autofree char *imported = ck_expiry_format_datetime (ck_stored_key_get_imported_at (key));
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+  g_return_if_fail (CK_IS_STORED_KEY (key));
+
+  clear (self);
+  add_header (self, "dialog-password-symbolic", ck_stored_key_get_display_name (key),
+              _("Private key"));
+
+  group = add_group (self, _("Private Key"), NULL);
+  add_row (self, group, _("Algorithm"), ck_stored_key_get_algorithm (key), NULL, ROW_PLAIN);
+  if (ck_stored_key_get_curve (key) != NULL)
+    add_row (self, group, _("Curve"), ck_stored_key_get_curve (key), NULL, ROW_PLAIN);
+  else if (ck_stored_key_get_bits (key) > 0)
+    {
+      size = g_strdup_printf (ngettext ("%u bit", "%u bits", ck_stored_key_get_bits (key)),
+                              ck_stored_key_get_bits (key));
+      add_row (self, group, _("Key size"), size, NULL, ROW_PLAIN);
+    }
+  if (ck_stored_key_get_pkcs11_uri (key) != NULL)
+    add_row (self, group, _("Stored on a security token"), ck_stored_key_get_pkcs11_uri (key),
+             NULL, ROW_MONOSPACE);
+  else if (ck_stored_key_get_encrypted (key))
+    add_row (self, group, _("Protection"), _("Encrypted with your passphrase"), NULL, ROW_PLAIN);
+  else
+    add_row (self, group, _("Protection"),
+             _("Not protected by a passphrase: anyone who can read your files can use it"),
+             "dialog-warning-symbolic", ROW_PLAIN);
+  add_row (self, group, _("Public key SHA-256"), spki, NULL, ROW_MONOSPACE | ROW_COPY);
+  add_row (self, group, _("Imported from"), ck_stored_key_get_source (key), NULL, ROW_PLAIN);
+  add_row (self, group, _("Imported on"), imported, NULL, ROW_PLAIN);
+
+  group = add_group (self, _("Certificates for This Key"), NULL);
+  ids = ck_store_find_certificates_for_key (store, ck_stored_key_get_spki_sha256 (key));
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      CkStoredCertificate *row =
+        ck_store_get_certificate_row (store, g_array_index (ids, gint64, i));
+      g_autofree char *until = NULL;
+
+      if (row == NULL)
+        continue;
+      until = ck_expiry_format_cell (ck_stored_certificate_get_not_after (row),
+                                     g_get_real_time () / G_USEC_PER_SEC);
+      add_row (self, group, ck_stored_certificate_get_display_name (row), until,
+               "application-certificate-symbolic", ROW_PLAIN);
+    }
+  if (ids == NULL || ids->len == 0)
+    add_row (self, group, _("None"),
+             _("Import the certificate issued for this key and it is matched automatically"),
+             NULL, ROW_PLAIN);
+}
+
+void
+ck_details_pane_show_error (CkDetailsPane *self,
+                            const char    *name,
+                            const GError  *error)
+{
+  GtkWidget *group;
+
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+
+  clear (self);
+  add_header (self, "dialog-error-symbolic", name, _("Cannot be read"));
+  group = add_group (self, _("Problem"), NULL);
+  add_row (self, group, _("Error"), error != NULL ? error->message : NULL, NULL, ROW_PLAIN);
+}
+
+const char *
+ck_details_pane_lookup (CkDetailsPane *self,
+                        const char    *title)
+{
+  g_return_val_if_fail (CK_IS_DETAILS_PANE (self), NULL);
+
+  for (guint i = 0; i < self->values->len; i++)
+    {
+      GtkLabel *label = g_ptr_array_index (self->values, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (label), "ck-title"), title) == 0)
+        return gtk_label_get_text (label);
+    }
+  return NULL;
+}
+
+static void
+ck_details_pane_dispose (GObject *object)
+{
+  CkDetailsPane *self = CK_DETAILS_PANE (object);
+
+  g_clear_pointer (&self->values, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_DETAILS_PANE);
+
+  G_OBJECT_CLASS (ck_details_pane_parent_class)->dispose (object);
+}
+
+static void
+ck_details_pane_class_init (CkDetailsPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ck_details_pane_dispose;
+
+  signals[COPIED] = g_signal_new ("copied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certkeeper/Certkeeper/ck-details-pane.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, CkDetailsPane, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, CkDetailsPane, content);
+}
+
+static void
+ck_details_pane_init (CkDetailsPane *self)
+{
+  self->values = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

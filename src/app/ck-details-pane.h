@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "certkeeper-core.h"
+
+G_BEGIN_DECLS
+
+#define CK_TYPE_DETAILS_PANE (ck_details_pane_get_type ())
+G_DECLARE_FINAL_TYPE (CkDetailsPane, ck_details_pane, CK, DETAILS_PANE, GtkWidget)
+
+/* Everything about one certificate or key, in groups of rows whose values
+ * can be selected and copied. Emits "copied" (the name of what was copied)
+ * after a copy button put a value on the clipboard. */
+
+void ck_details_pane_show_certificate (CkDetailsPane       *self,
+                                       CkStore             *store,
+                                       CkStoredCertificate *row,
+                                       CkCertificate       *certificate);
+void ck_details_pane_show_key         (CkDetailsPane       *self,
+                                       CkStore             *store,
+                                       CkStoredKey         *key);
+void ck_details_pane_show_error       (CkDetailsPane       *self,
+                                       const char          *name,
+                                       const GError        *error);
+/* The value shown under @title ("SHA-256 fingerprint"), or NULL (tests). */
+const char *ck_details_pane_lookup    (CkDetailsPane       *self,
+                                       const char          *title);
+
+G_END_DECLS

@@ -1,0 +1,785 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "ck-import-dialog.h"
+#include "ck-import-row.h"
+
+struct _CkImportDialog
+{
+  AdwWindow       parent_instance;
+
+  CkStore        *store;
+  CkImporter     *importer;
+  GtkNoSelection *selection;     /* the plan, when it is not being read */
+  GPtrArray      *pending;       /* Input, waiting for the reader */
+  GCancellable   *cancellable;
+  gboolean        reading;
+  gboolean        committing;
+
+  /* Counted when the plan changes, not per keystroke. */
+  guint           n_new_certificates;
+  guint           n_new_keys;
+  guint           n_new_requests;
+  guint           n_skipped;
+  guint           n_errors;
+  guint           n_locked;
+
+  /* Commit progress, written by the worker. */
+  int             progress_done;
+  int             progress_total;
+  int             cancel_requested;
+  guint           progress_id;
+
+  AdwWindowTitle *window_title;
+  GtkWidget      *cancel_button;
+  GtkWidget      *import_button;
+  GtkStack       *stack;
+  GtkSpinner     *loading_spinner;
+  GtkRevealer    *problems_revealer;
+  GtkLabel       *problems_label;
+  GtkListView    *plan_view;
+  GtkWidget      *passphrase_separator;
+  GtkWidget      *passphrase_box;
+  GtkEditable    *passphrase_entry;
+  GtkEditable    *confirm_entry;
+  GtkSwitch      *no_passphrase_switch;
+  GtkLabel       *hint_label;
+  GtkProgressBar *progress_bar;
+};
+
+G_DEFINE_FINAL_TYPE (CkImportDialog, ck_import_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  IMPORTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  GFile  *file;
+  GBytes *bytes;
+  char   *name;
+} Input;
+
+static void
+input_free (gpointer data)
+{
+  Input *input = data;
+
+  g_clear_object (&input->file);
+  g_clear_pointer (&input->bytes, g_bytes_unref);
+  g_free (input->name);
+  g_free (input);
+}
+
+CkImportPlan *
+ck_import_dialog_get_plan (CkImportDialog *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_DIALOG (self), NULL);
+
+  return ck_importer_get_plan (self->importer);
+}
+
+/* State */
+
+static void
+count_items (CkImportDialog *self)
+{
+  CkImportPlan *plan = ck_importer_get_plan (self->importer);
+  guint n = ck_import_plan_get_n_items (plan);
+
+  self->n_new_certificates = self->n_new_keys = self->n_new_requests = 0;
+  self->n_skipped = self->n_errors = self->n_locked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+      switch (ck_import_item_get_kind (item))
+        {
+        case CK_IMPORT_ITEM_ERROR:
+          self->n_errors++;
+          continue;
+        case CK_IMPORT_ITEM_LOCKED:
+          self->n_locked++;
+          continue;
+        case CK_IMPORT_ITEM_CERTIFICATE:
+        case CK_IMPORT_ITEM_PRIVATE_KEY:
+        case CK_IMPORT_ITEM_REQUEST:
+        default:
+          break;
+        }
+
+      if (!ck_import_item_is_new (item))
+        self->n_skipped++;
+      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE)
+        self->n_new_certificates++;
+      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
+        self->n_new_keys++;
+      else
+        self->n_new_requests++;
+    }
+}
+
+/* "3 certificates, 1 key and 1 request". NULL when all are zero. */
+static char *
+describe_counts (guint certificates,
+                 guint keys,
+                 guint requests)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (certificates > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u certificate", "%u certificates",
+                                                       certificates), certificates));
+  if (keys > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u key", "%u keys", keys), keys));
+  if (requests > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u request", "%u requests", requests),
+                                             requests));
+
+  switch (parts->len)
+    {
+    case 0:
+      return NULL;
+    case 1:
+      return g_strdup (g_ptr_array_index (parts, 0));
+    case 2:
+      /* Translators: "3 certificates and 1 key" */
+      return g_strdup_printf (_("%s and %s"), (char *) g_ptr_array_index (parts, 0),
+                              (char *) g_ptr_array_index (parts, 1));
+    default:
+      /* Translators: "3 certificates, 1 key and 1 request" */
+      return g_strdup_printf (_("%s, %s and %s"), (char *) g_ptr_array_index (parts, 0),
+                              (char *) g_ptr_array_index (parts, 1),
+                              (char *) g_ptr_array_index (parts, 2));
+    }
+}
+
+static gboolean
+needs_passphrase (CkImportDialog *self)
+{
+  /* A locked item may hold keys: ask now, it costs nothing. */
+  return self->n_new_keys > 0 || self->n_locked > 0;
+}
+
+static gboolean
+passphrase_ok (CkImportDialog *self)
+{
+  const char *passphrase = gtk_editable_get_text (self->passphrase_entry);
+  const char *confirm = gtk_editable_get_text (self->confirm_entry);
+
+  if (!needs_passphrase (self) || gtk_switch_get_active (self->no_passphrase_switch))
+    return TRUE;
+  return passphrase[0] != '\0' && strcmp (passphrase, confirm) == 0;
+}
+
+static gboolean
+can_import (CkImportDialog *self)
+{
+  return !self->reading && !self->committing
+         && self->n_errors == 0 && self->n_locked == 0
+         && self->n_new_certificates + self->n_new_keys + self->n_new_requests > 0
+         && passphrase_ok (self);
+}
+
+static void
+update_state (CkImportDialog *self)
+{
+  g_autofree char *counts = describe_counts (self->n_new_certificates, self->n_new_keys,
+                                             self->n_new_requests);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *problems = NULL;
+  gboolean no_passphrase = gtk_switch_get_active (self->no_passphrase_switch);
+  const char *passphrase = gtk_editable_get_text (self->passphrase_entry);
+  const char *confirm = gtk_editable_get_text (self->confirm_entry);
+  const char *hint = "";
+
+  if (counts != NULL && self->n_skipped > 0)
+    /* Translators: "3 certificates and 1 key · 2 already in the store" */
+    subtitle = g_strdup_printf (ngettext ("%s · %u skipped", "%s · %u skipped", self->n_skipped),
+                                counts, self->n_skipped);
+  else if (counts != NULL)
+    subtitle = g_strdup (counts);
+  else if (self->n_skipped > 0)
+    subtitle = g_strdup (_("Nothing new"));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  if (self->n_errors > 0 && self->n_locked > 0)
+    problems = g_strdup_printf (_("%u items cannot be imported and %u need a password. Unlock them or leave them out to import the rest."),
+                                self->n_errors, self->n_locked);
+  else if (self->n_errors > 0)
+    problems = g_strdup_printf (ngettext ("%u item cannot be imported. Leave it out to import the rest.",
+                                          "%u items cannot be imported. Leave them out to import the rest.",
+                                          self->n_errors), self->n_errors);
+  else if (self->n_locked > 0)
+    problems = g_strdup_printf (ngettext ("%u item is encrypted. Enter its password below, or leave it out.",
+                                          "%u items are encrypted. Enter their passwords below, or leave them out.",
+                                          self->n_locked), self->n_locked);
+  gtk_revealer_set_reveal_child (self->problems_revealer, problems != NULL);
+  if (problems != NULL)
+    gtk_label_set_text (self->problems_label, problems);
+
+  gtk_widget_set_visible (self->passphrase_box, needs_passphrase (self));
+  gtk_widget_set_visible (self->passphrase_separator, needs_passphrase (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_entry), !no_passphrase);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_entry), !no_passphrase);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "dim-label");
+  if (self->reading)
+    hint = "";
+  else if (ck_import_plan_get_n_items (ck_importer_get_plan (self->importer)) == 0)
+    hint = _("Nothing that can be imported was found.");
+  else if (counts == NULL && problems == NULL)
+    hint = _("Everything here is already in the store.");
+  else if (needs_passphrase (self) && !no_passphrase)
+    {
+      if (passphrase[0] == '\0')
+        hint = _("Choose a passphrase for the keys, or store them without one.");
+      else if (confirm[0] != '\0' && strcmp (passphrase, confirm) != 0)
+        {
+          hint = _("The passphrases do not match.");
+          gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "error");
+        }
+    }
+  if (!gtk_widget_has_css_class (GTK_WIDGET (self->hint_label), "error"))
+    gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "dim-label");
+  gtk_label_set_text (self->hint_label, hint);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), hint[0] != '\0');
+
+  gtk_widget_set_sensitive (self->import_button, can_import (self));
+}
+
+static void
+plan_changed (CkImportDialog *self)
+{
+  count_items (self);
+  update_state (self);
+}
+
+/* Reading, in a worker thread: a file of 100,000 certificates must not
+ * freeze the window. The plan is detached from the list meanwhile, so that
+ * its signals (emitted in the worker) reach no widget. */
+
+static void start_reading (CkImportDialog *self);
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CkImportDialog *self = source_object;
+  GPtrArray *inputs = task_data;
+
+  for (guint i = 0; i < inputs->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      Input *input = g_ptr_array_index (inputs, i);
+      g_autoptr(GError) error = NULL;
+
+      if (input->bytes != NULL)
+        {
+          ck_importer_add_bytes (self->importer, input->bytes, input->name);
+          continue;
+        }
+
+      if (!ck_importer_add_file (self->importer, input->file, cancellable, &error))
+        {
+          g_autofree char *name = g_file_get_basename (input->file);
+          g_autoptr(CkImportItem) item = NULL;
+
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            break;
+          item = ck_import_item_new_error (error, name, NULL);
+          ck_import_plan_append (ck_importer_get_plan (self->importer), item);
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+read_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CkImportDialog *self = CK_IMPORT_DIALOG (source);
+  gboolean first = gtk_no_selection_get_model (self->selection) == NULL;
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  self->reading = FALSE;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (self->pending->len > 0)
+    {
+      start_reading (self);
+      return;
+    }
+
+  gtk_spinner_stop (self->loading_spinner);
+  gtk_no_selection_set_model (self->selection,
+                              G_LIST_MODEL (ck_importer_get_plan (self->importer)));
+  gtk_stack_set_visible_child_name (self->stack, "plan");
+  plan_changed (self);
+
+  if (first && needs_passphrase (self) && self->n_locked == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+  else if (first && can_import (self))
+    gtk_widget_grab_focus (self->import_button);
+}
+
+static void
+start_reading (CkImportDialog *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *inputs = self->pending;
+
+  self->pending = g_ptr_array_new_with_free_func (input_free);
+  self->reading = TRUE;
+  gtk_no_selection_set_model (self->selection, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  gtk_spinner_start (self->loading_spinner);
+  update_state (self);
+
+  task = g_task_new (self, self->cancellable, read_done, NULL);
+  g_task_set_task_data (task, inputs, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, read_thread);
+}
+
+static gboolean
+add_input (CkImportDialog *self,
+           Input          *input)
+{
+  if (self->committing)
+    {
+      input_free (input);
+      return FALSE;
+    }
+
+  g_ptr_array_add (self->pending, input);
+  if (!self->reading)
+    start_reading (self);
+  return TRUE;
+}
+
+gboolean
+ck_import_dialog_add_files (CkImportDialog  *self,
+                            GFile          **files,
+                            guint            n_files)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (CK_IS_IMPORT_DIALOG (self), FALSE);
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      Input *input = g_new0 (Input, 1);
+
+      input->file = g_object_ref (files[i]);
+      ok &= add_input (self, input);
+    }
+  return ok;
+}
+
+gboolean
+ck_import_dialog_add_bytes (CkImportDialog *self,
+                            GBytes         *bytes,
+                            const char     *name)
+{
+  Input *input;
+
+  g_return_val_if_fail (CK_IS_IMPORT_DIALOG (self), FALSE);
+
+  input = g_new0 (Input, 1);
+  input->bytes = g_bytes_ref (bytes);
+  input->name = g_strdup (name);
+  return add_input (self, input);
+}
+
+/* Items */
+
+static void
+row_remove_cb (CkImportRow    *row,
+               CkImportDialog *self)
+{
+  CkImportItem *item = ck_import_row_get_item (row);
+
+  if (item != NULL && !self->committing)
+    ck_import_plan_replace (ck_importer_get_plan (self->importer), item, NULL);
+}
+
+static void
+row_unlock_cb (CkImportRow    *row,
+               const char     *password,
+               CkImportDialog *self)
+{
+  g_autoptr(CkImportItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (ck_import_row_get_item (row) == NULL || self->committing)
+    return;
+
+  /* Unlocking replaces the item in the plan, which rebinds this row. */
+  item = g_object_ref (ck_import_row_get_item (row));
+  if (ck_importer_unlock (self->importer, item, password, &error))
+    return;
+
+  if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+    ck_import_row_set_unlock_error (row, _("Wrong password. Try again."));
+  else
+    ck_import_row_set_unlock_error (row, error->message);
+}
+
+static void
+remove_problems_cb (CkImportDialog *self)
+{
+  CkImportPlan *plan = ck_importer_get_plan (self->importer);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = ck_import_plan_get_n_items (plan);
+
+  for (guint i = 0; i < n; i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      CkImportItemKind kind = ck_import_item_get_kind (item);
+
+      if (kind == CK_IMPORT_ITEM_ERROR || kind == CK_IMPORT_ITEM_LOCKED)
+        g_ptr_array_add (problems, g_object_ref (item));
+    }
+
+  /* Detach the view for a bulk removal: one update instead of one each. */
+  gtk_no_selection_set_model (self->selection, NULL);
+  for (guint i = 0; i < problems->len; i++)
+    ck_import_plan_replace (plan, g_ptr_array_index (problems, i), NULL);
+  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (plan));
+  plan_changed (self);
+}
+
+static void
+item_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            CkImportDialog           *self)
+{
+  GtkWidget *row = ck_import_row_new ();
+
+  g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
+  g_signal_connect_object (row, "unlock", G_CALLBACK (row_unlock_cb), self, 0);
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_child (list_item, row);
+}
+
+static void
+item_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           CkImportDialog           *self)
+{
+  ck_import_row_set_item (CK_IMPORT_ROW (gtk_list_item_get_child (list_item)),
+                          gtk_list_item_get_item (list_item));
+}
+
+static void
+item_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             CkImportDialog           *self)
+{
+  ck_import_row_set_item (CK_IMPORT_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+/* Committing, in a worker thread (see the threading rule in ck-store.h).
+ * The dialog is modal, so the main window does not call the store
+ * meanwhile. */
+
+typedef struct
+{
+  CkImportPlan   *plan;
+  char           *passphrase;
+  CkCommitFlags   flags;
+  CkCommitSummary summary;
+} CommitData;
+
+static void
+commit_data_free (gpointer data)
+{
+  CommitData *commit = data;
+
+  g_clear_object (&commit->plan);
+  if (commit->passphrase != NULL)
+    {
+      memset (commit->passphrase, 0, strlen (commit->passphrase));
+      g_free (commit->passphrase);
+    }
+  g_free (commit);
+}
+
+static gboolean
+commit_progress (guint    done,
+                 guint    total,
+                 gpointer user_data)
+{
+  CkImportDialog *self = user_data;
+
+  g_atomic_int_set (&self->progress_done, (int) done);
+  g_atomic_int_set (&self->progress_total, (int) total);
+  return !g_atomic_int_get (&self->cancel_requested);
+}
+
+static void
+commit_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  CkImportDialog *self = source_object;
+  CommitData *commit = task_data;
+  GError *error = NULL;
+
+  if (ck_store_commit (self->store, commit->plan, commit->passphrase, commit->flags,
+                       commit_progress, self, &commit->summary, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+update_progress (gpointer user_data)
+{
+  CkImportDialog *self = user_data;
+  int done = g_atomic_int_get (&self->progress_done);
+  int total = g_atomic_int_get (&self->progress_total);
+  g_autofree char *text = NULL;
+
+  if (total > 0)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+      /* Translators: import progress, "12000 of 100000" */
+      text = g_strdup_printf (_("%d of %d"), done, total);
+      gtk_progress_bar_set_text (self->progress_bar, text);
+    }
+  else
+    gtk_progress_bar_pulse (self->progress_bar);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+imported_message (const CkCommitSummary *summary)
+{
+  g_autofree char *counts = describe_counts (summary->certificates, summary->keys,
+                                             summary->requests);
+  g_autofree char *message = NULL;
+
+  if (counts == NULL)
+    return g_strdup_printf (ngettext ("Nothing new: %u item was already in the store",
+                                      "Nothing new: %u items were already in the store",
+                                      summary->skipped), summary->skipped);
+
+  /* Translators: "Imported 3 certificates and 1 key" */
+  message = g_strdup_printf (_("Imported %s"), counts);
+  if (summary->skipped == 0)
+    return g_steal_pointer (&message);
+  return g_strdup_printf (ngettext ("%s (%u already in the store)",
+                                    "%s (%u already in the store)",
+                                    summary->skipped), message, summary->skipped);
+}
+
+static void
+commit_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CkImportDialog *self = CK_IMPORT_DIALOG (source);
+  CommitData *commit = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  self->committing = FALSE;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = imported_message (&commit->summary);
+
+      gtk_editable_set_text (self->passphrase_entry, "");
+      gtk_editable_set_text (self->confirm_entry, "");
+      g_signal_emit (self, signals[IMPORTED], 0, message);
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  gtk_widget_set_sensitive (self->cancel_button, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "plan");
+  update_state (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      gtk_label_set_text (self->hint_label, _("Import cancelled: nothing was written."));
+    }
+  else
+    {
+      gtk_label_set_text (self->hint_label, error->message);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "error");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), TRUE);
+}
+
+static void
+import_clicked_cb (CkImportDialog *self)
+{
+  g_autoptr(GTask) task = NULL;
+  CommitData *commit;
+
+  if (!can_import (self))
+    return;
+
+  commit = g_new0 (CommitData, 1);
+  commit->plan = g_object_ref (ck_importer_get_plan (self->importer));
+  if (gtk_switch_get_active (self->no_passphrase_switch))
+    commit->flags = CK_COMMIT_NO_KEY_PASSPHRASE;
+  else if (needs_passphrase (self))
+    commit->passphrase = g_strdup (gtk_editable_get_text (self->passphrase_entry));
+
+  self->committing = TRUE;
+  g_atomic_int_set (&self->cancel_requested, 0);
+  g_atomic_int_set (&self->progress_done, 0);
+  g_atomic_int_set (&self->progress_total, 0);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "progress");
+  gtk_widget_set_sensitive (self->import_button, FALSE);
+  self->progress_id = g_timeout_add (100, update_progress, self);
+
+  task = g_task_new (self, NULL, commit_done, NULL);
+  g_task_set_task_data (task, commit, commit_data_free);
+  g_task_run_in_thread (task, commit_thread);
+}
+
+static void
+entry_activated_cb (CkImportDialog *self)
+{
+  if (can_import (self))
+    import_clicked_cb (self);
+  else if (gtk_editable_get_text (self->confirm_entry)[0] == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->confirm_entry));
+}
+
+static void
+cancel_clicked_cb (CkImportDialog *self)
+{
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+ck_import_dialog_close_request (GtkWindow *window)
+{
+  CkImportDialog *self = CK_IMPORT_DIALOG (window);
+
+  /* A running commit is cancelled (rolled back), and the dialog stays
+   * until it has stopped. */
+  if (self->committing)
+    {
+      g_atomic_int_set (&self->cancel_requested, 1);
+      gtk_widget_set_sensitive (self->cancel_button, FALSE);
+      adw_status_page_set_title (ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->stack, "progress")),
+                                 _("Cancelling…"));
+      return TRUE;
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_editable_set_text (self->passphrase_entry, "");
+  gtk_editable_set_text (self->confirm_entry, "");
+  return GTK_WINDOW_CLASS (ck_import_dialog_parent_class)->close_request (window);
+}
+
+CkImportDialog *
+ck_import_dialog_new (GtkWindow *parent,
+                      CkStore   *store)
+{
+  CkImportDialog *self;
+
+  g_return_val_if_fail (CK_IS_STORE (store), NULL);
+
+  self = g_object_new (CK_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
+  self->store = g_object_ref (store);
+  self->importer = ck_importer_new (store);
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (plan_changed), self, G_CONNECT_SWAPPED);
+  return self;
+}
+
+static void
+ck_import_dialog_dispose (GObject *object)
+{
+  CkImportDialog *self = CK_IMPORT_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_IMPORT_DIALOG);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->importer);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ck_import_dialog_parent_class)->dispose (object);
+}
+
+static void
+ck_import_dialog_class_init (CkImportDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ck_import_dialog_dispose;
+  window_class->close_request = ck_import_dialog_close_request;
+
+  signals[IMPORTED] = g_signal_new ("imported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certkeeper/Certkeeper/ck-import-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, import_button);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, problems_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, plan_view);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_separator);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_box);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_entry);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, confirm_entry);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, no_passphrase_switch);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, progress_bar);
+  gtk_widget_class_bind_template_callback (widget_class, update_state);
+  gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remove_problems_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ck_import_dialog_init (CkImportDialog *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  self->pending = g_ptr_array_new_with_free_func (input_free);
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (item_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (item_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (item_unbind), self);
+  gtk_list_view_set_factory (self->plan_view, factory);
+
+  self->selection = gtk_no_selection_new (NULL);
+  gtk_list_view_set_model (self->plan_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+}

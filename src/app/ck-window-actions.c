@@ -1,0 +1,856 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the window's actions do: import, paste, export, delete with undo. */
+#include <glib/gi18n.h>
+
+#include "ck-file-chooser.h"
+#include "ck-window-private.h"
+
+/* The "New Request" assistant is a separate issue. Until it lands, the
+ * action exists (so the shortcut and the help overlay are stable) but is
+ * disabled, and its buttons are hidden rather than shown greyed out. */
+#define HAVE_REQUEST_ASSISTANT FALSE
+
+static void
+ck_window_toast_error (CkWindow     *self,
+                       const char   *what,
+                       const GError *error)
+{
+  g_autofree char *title = g_strdup_printf ("%s: %s", what, error->message);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 0);
+  ck_window_add_toast (self, toast);
+}
+
+static void
+ck_window_toast (CkWindow   *self,
+                 const char *title)
+{
+  ck_window_add_toast (self, adw_toast_new (title));
+}
+
+/* A file name from a certificate's name: no separators, nothing hidden. */
+static char *
+suggested_file_name (const char *name,
+                     const char *extension)
+{
+  g_autofree char *base = g_strdup (name != NULL && name[0] != '\0' ? name : "certificate");
+
+  g_strdelimit (base, "/\\:*?\"<>|", '_');
+  if (base[0] == '.')
+    base[0] = '_';
+  return g_strconcat (base, extension, NULL);
+}
+
+/* Writes @data to @file; 0600 when it holds a key, even an encrypted one. */
+static gboolean
+write_file (GFile         *file,
+            const void    *data,
+            gsize          len,
+            gboolean       private,
+            GError       **error)
+{
+  const char *path = g_file_peek_path (file);
+
+  if (path != NULL)
+    return ck_file_set_contents_private (path, data, len, private ? 0600 : 0644, error);
+
+  return g_file_replace_contents (file, data, len, NULL, FALSE,
+                                  private ? G_FILE_CREATE_PRIVATE : G_FILE_CREATE_NONE,
+                                  NULL, NULL, error);
+}
+
+static void
+toast_exported (CkWindow *self,
+                GFile    *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *title = g_strdup_printf (_("Exported to “%s”"), basename);
+
+  ck_window_toast (self, title);
+}
+
+/* Import */
+
+static void
+import_chosen (GListModel *files,
+               gpointer    user_data)
+{
+  g_autoptr(CkWindow) self = user_data;
+  g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (files == NULL)
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    g_ptr_array_add (array, g_list_model_get_item (files, i));
+  ck_window_import_files (self, (GFile **) array->pdata, array->len);
+}
+
+static void
+import_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  CkWindow *self = user_data;
+
+  ck_file_chooser_open_files (GTK_WINDOW (self), _("Import Certificates and Keys"),
+                              import_chosen, g_object_ref (self));
+}
+
+static void
+paste_received (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+
+  if (text == NULL)
+    {
+      if (error != NULL)
+        ck_window_toast_error (self, _("Nothing to paste"), error);
+      else
+        ck_window_toast (self, _("The clipboard holds no text"));
+      return;
+    }
+
+  ck_window_import_text (self, text, _("pasted text"));
+}
+
+static void
+paste_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  CkWindow *self = user_data;
+
+  /* Ctrl+V is a bubble-phase binding: an entry with the focus has already
+   * pasted into itself and we are not called. */
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (self)), NULL,
+                                 paste_received, g_object_ref (self));
+}
+
+static void
+new_request_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  /* Disabled until the request assistant exists: see HAVE_REQUEST_ASSISTANT. */
+}
+
+static void
+search_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  CkWindow *self = user_data;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "store") != 0)
+    return;
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  CkWindow *self = user_data;
+
+  adw_view_stack_set_visible_child_name (self->view_stack,
+                                         g_variant_get_string (parameter, NULL));
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+static void
+back_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  CkWindow *self = user_data;
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+copy_fingerprint_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  CkWindow *self = user_data;
+  g_autofree char *text = NULL;
+  const char *what;
+
+  if (self->selected_certificate != NULL)
+    {
+      text = ck_hex_format_colons (ck_certificate_get_sha256_fingerprint (self->selected_certificate));
+      what = _("SHA-256 fingerprint");
+    }
+  else if (CK_IS_STORED_KEY (self->selected))
+    {
+      text = ck_hex_format_colons (ck_stored_key_get_spki_sha256 (CK_STORED_KEY (self->selected)));
+      what = _("Public key SHA-256");
+    }
+  else
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  g_signal_emit_by_name (self->details_pane, "copied", what);
+}
+
+/* Export: certificates */
+
+typedef enum {
+  EXPORT_PEM,
+  EXPORT_DER,
+  EXPORT_CHAIN,
+  EXPORT_PKCS12,
+  EXPORT_KEY,
+} ExportFormat;
+
+typedef struct
+{
+  CkWindow      *self;
+  ExportFormat   format;
+  CkCertificate *certificate;   /* nullable for EXPORT_KEY */
+  gint64         key_id;
+  char          *key_name;
+  gboolean       key_encrypted;
+  CkPrivateKey  *key;           /* decrypted, for PKCS#12 and PKCS#8 */
+  char          *password;      /* what the exported file is encrypted with */
+  GtkEditable   *key_entry;
+  GtkEditable   *password_entry;
+  GtkEditable   *confirm_entry;
+  GtkWidget     *dialog;
+} ExportJob;
+
+static void
+wipe_string (char **str)
+{
+  if (*str != NULL)
+    {
+      memset (*str, 0, strlen (*str));
+      g_clear_pointer (str, g_free);
+    }
+}
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->self);
+  g_clear_object (&job->certificate);
+  g_clear_object (&job->key);
+  g_free (job->key_name);
+  wipe_string (&job->password);
+  g_free (job);
+}
+
+static void
+export_saved (GFile    *file,
+              gpointer  user_data)
+{
+  ExportJob *job = user_data;
+  CkWindow *self = job->self;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = FALSE;
+
+  if (file == NULL)
+    {
+      export_job_free (job);
+      return;
+    }
+
+  switch (job->format)
+    {
+    case EXPORT_PEM:
+      {
+        g_autofree char *pem = ck_certificate_to_pem (job->certificate);
+
+        ok = write_file (file, pem, strlen (pem), FALSE, &error);
+      }
+      break;
+
+    case EXPORT_DER:
+      {
+        GBytes *der = ck_certificate_get_der (job->certificate);
+
+        ok = write_file (file, g_bytes_get_data (der, NULL), g_bytes_get_size (der),
+                         FALSE, &error);
+      }
+      break;
+
+    case EXPORT_CHAIN:
+      {
+        gboolean complete = FALSE;
+        g_autoptr(GPtrArray) chain = ck_export_collect_chain (self->store, job->certificate,
+                                                              &complete);
+        g_autofree char *pem = ck_export_chain_to_pem (chain);
+
+        ok = write_file (file, pem, strlen (pem), FALSE, &error);
+        if (ok && !complete)
+          {
+            CkCertificate *last = g_ptr_array_index (chain, chain->len - 1);
+            g_autofree char *title = NULL;
+
+            /* Translators: %u is how many certificates were written, %s the
+             * name of the last one. */
+            title = g_strdup_printf (ngettext ("Exported %u certificate; the issuer of “%s” is not in the store",
+                                               "Exported %u certificates; the issuer of “%s” is not in the store",
+                                               chain->len),
+                                     chain->len, ck_certificate_get_display_name (last));
+            ck_window_toast (self, title);
+            export_job_free (job);
+            return;
+          }
+      }
+      break;
+
+    case EXPORT_PKCS12:
+      {
+        g_autoptr(GPtrArray) chain = ck_export_collect_chain (self->store, job->certificate, NULL);
+        g_autoptr(GBytes) p12 = ck_export_pkcs12 (job->certificate, job->key, chain,
+                                                  job->password,
+                                                  ck_certificate_get_display_name (job->certificate),
+                                                  &error);
+
+        if (p12 != NULL)
+          ok = write_file (file, g_bytes_get_data (p12, NULL), g_bytes_get_size (p12),
+                           TRUE, &error);
+      }
+      break;
+
+    case EXPORT_KEY:
+      {
+        g_autofree char *pem = ck_private_key_export_pkcs8_pem (job->key, job->password, &error);
+
+        if (pem != NULL)
+          {
+            ok = write_file (file, pem, strlen (pem), TRUE, &error);
+            memset (pem, 0, strlen (pem));
+          }
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (ok)
+    toast_exported (self, file);
+  else
+    ck_window_toast_error (self, _("Export failed"), error);
+
+  export_job_free (job);
+}
+
+static void
+export_choose_file (ExportJob *job)
+{
+  const char *name = job->certificate != NULL
+                     ? ck_certificate_get_display_name (job->certificate)
+                     : job->key_name;
+  static const char *extensions[] = { ".pem", ".der", "-chain.pem", ".p12", ".key" };
+  static const char *titles[] = {
+    N_("Export Certificate"), N_("Export Certificate"), N_("Export Certificate Chain"),
+    N_("Export Certificate and Key"), N_("Export Private Key"),
+  };
+  g_autofree char *file_name = suggested_file_name (name, extensions[job->format]);
+
+  ck_file_chooser_save_file (GTK_WINDOW (job->self), _(titles[job->format]), file_name,
+                             export_saved, job);
+}
+
+static void ask_export_passwords (ExportJob  *job,
+                                  const char *problem);
+
+static void
+passwords_entered (AdwMessageDialog *dialog,
+                   const char       *response,
+                   ExportJob        *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_passphrase = NULL;
+
+  if (g_strcmp0 (response, "export") != 0)
+    {
+      export_job_free (job);
+      return;
+    }
+
+  if (job->key_entry != NULL)
+    key_passphrase = g_strdup (gtk_editable_get_text (job->key_entry));
+  job->password = g_strdup (gtk_editable_get_text (job->password_entry));
+  /* Leave nothing behind in the entries' buffers. */
+  if (job->key_entry != NULL)
+    gtk_editable_set_text (job->key_entry, "");
+  gtk_editable_set_text (job->password_entry, "");
+  gtk_editable_set_text (job->confirm_entry, "");
+
+  g_clear_object (&job->key);
+  job->key = ck_store_load_private_key (job->self->store, job->key_id, key_passphrase, &error);
+  wipe_string (&key_passphrase);
+
+  if (job->key == NULL)
+    {
+      wipe_string (&job->password);
+      if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        ask_export_passwords (job, _("The key passphrase is wrong. Try again."));
+      else
+        {
+          ck_window_toast_error (job->self, _("Cannot read the private key"), error);
+          export_job_free (job);
+        }
+      return;
+    }
+
+  export_choose_file (job);
+}
+
+static void
+export_passwords_changed (ExportJob *job)
+{
+  const char *password = gtk_editable_get_text (job->password_entry);
+  const char *confirm = gtk_editable_get_text (job->confirm_entry);
+  gboolean ok = password[0] != '\0' && g_strcmp0 (password, confirm) == 0;
+
+  if (job->key_entry != NULL)
+    ok = ok && gtk_editable_get_text (job->key_entry)[0] != '\0';
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (job->dialog), "export", ok);
+}
+
+static GtkEditable *
+add_password_row (GtkListBox *list,
+                  const char *title,
+                  ExportJob  *job)
+{
+  GtkWidget *row = adw_password_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (export_passwords_changed), job);
+  gtk_list_box_append (list, row);
+  return GTK_EDITABLE (row);
+}
+
+/* One dialog for both passwords: the key's store passphrase (when it is
+ * encrypted) and the one protecting the exported file. */
+static void
+ask_export_passwords (ExportJob  *job,
+                      const char *problem)
+{
+  GtkWidget *dialog;
+  GtkWidget *list = gtk_list_box_new ();
+  g_autofree char *body = NULL;
+  const char *heading = job->format == EXPORT_PKCS12
+                        ? _("Export Certificate and Key")
+                        : _("Export Private Key");
+
+  body = g_strdup_printf ("%s%s%s",
+                          job->format == EXPORT_PKCS12
+                          ? _("The PKCS#12 file is protected with a password of its own.")
+                          : _("The exported key is encrypted with a passphrase of its own."),
+                          problem != NULL ? "\n\n" : "",
+                          problem != NULL ? problem : "");
+  dialog = adw_message_dialog_new (GTK_WINDOW (job->self), heading, body);
+  job->dialog = dialog;
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  job->key_entry = NULL;
+  if (job->key_encrypted)
+    job->key_entry = add_password_row (GTK_LIST_BOX (list), _("Key passphrase in Certkeeper"), job);
+  job->password_entry = add_password_row (GTK_LIST_BOX (list),
+                                          job->format == EXPORT_PKCS12
+                                          ? _("New password for the file")
+                                          : _("New passphrase for the key"), job);
+  job->confirm_entry = add_password_row (GTK_LIST_BOX (list), _("Confirm"), job);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "export", _("_Export…"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "export", FALSE);
+  g_signal_connect (dialog, "response", G_CALLBACK (passwords_entered), job);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (GTK_WIDGET (job->key_entry != NULL ? job->key_entry : job->password_entry));
+}
+
+static gint64
+selected_key_id (CkWindow  *self,
+                 gboolean  *encrypted,
+                 char     **name)
+{
+  CkStoredKey *key = NULL;
+  gint64 id = 0;
+
+  if (CK_IS_STORED_KEY (self->selected))
+    {
+      key = g_object_ref (CK_STORED_KEY (self->selected));
+      id = ck_stored_key_get_id (key);
+    }
+  else if (self->selected_certificate != NULL)
+    {
+      id = ck_store_find_key (self->store,
+                              ck_certificate_get_spki_sha256 (self->selected_certificate));
+      if (id != 0 && (key = ck_store_get_key_row (self->store, id)) != NULL)
+        g_object_ref (key);
+    }
+
+  if (key == NULL)
+    return 0;
+
+  *encrypted = ck_stored_key_get_encrypted (key);
+  *name = g_strdup (self->selected_certificate != NULL
+                    ? ck_certificate_get_display_name (self->selected_certificate)
+                    : ck_stored_key_get_display_name (key));
+  g_object_unref (key);
+  return id;
+}
+
+static void
+export_activate (CkWindow     *self,
+                 ExportFormat  format)
+{
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  job->self = g_object_ref (self);
+  job->format = format;
+  if (self->selected_certificate != NULL)
+    job->certificate = g_object_ref (self->selected_certificate);
+
+  if (format == EXPORT_PKCS12 || format == EXPORT_KEY)
+    {
+      job->key_id = selected_key_id (self, &job->key_encrypted, &job->key_name);
+      if (job->key_id == 0 || (format == EXPORT_PKCS12 && job->certificate == NULL))
+        {
+          export_job_free (job);
+          return;
+        }
+      ask_export_passwords (job, NULL);
+      return;
+    }
+
+  if (job->certificate == NULL)
+    {
+      export_job_free (job);
+      return;
+    }
+  export_choose_file (job);
+}
+
+static void
+export_pem_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  export_activate (self, EXPORT_PEM);
+}
+
+static void
+export_der_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  export_activate (self, EXPORT_DER);
+}
+
+static void
+export_chain_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  export_activate (self, EXPORT_CHAIN);
+}
+
+static void
+export_pkcs12_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  export_activate (self, EXPORT_PKCS12);
+}
+
+static void
+export_key_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  export_activate (self, EXPORT_KEY);
+}
+
+/* Delete, with Undo: the object's bytes are kept until the toast goes, and
+ * Undo imports them again (with their label). */
+
+typedef struct
+{
+  CkWindow    *self;
+  CkObjectKind kind;
+  GBytes      *data;        /* certificate DER, or the key's PKCS#8 as stored */
+  gboolean     encrypted;
+  char        *name;
+  char        *label;
+} DeletedObject;
+
+static void
+deleted_object_free (gpointer data)
+{
+  DeletedObject *deleted = data;
+
+  g_clear_object (&deleted->self);
+  g_clear_pointer (&deleted->data, g_bytes_unref);
+  g_free (deleted->name);
+  g_free (deleted->label);
+  g_free (deleted);
+}
+
+static void
+restore_label (CkWindow      *self,
+               CkImportPlan  *plan,
+               const char    *label)
+{
+  for (guint i = 0; label != NULL && i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      const char *fingerprint = ck_import_item_get_fingerprint (item);
+      gint64 id = 0;
+
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE)
+        id = ck_store_find_certificate (self->store, fingerprint);
+      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
+        id = ck_store_find_key (self->store, fingerprint);
+      if (id != 0)
+        ck_store_set_label (self->store, id, label, NULL);
+    }
+}
+
+static void
+undo_delete (AdwToast      *toast,
+             DeletedObject *deleted)
+{
+  CkWindow *self = deleted->self;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+  CkImportPlan *plan;
+
+  /* An encrypted key needs its passphrase to be opened again: the import
+   * dialog asks for it, as for any encrypted key. */
+  if (deleted->kind == CK_OBJECT_KEY && deleted->encrypted)
+    {
+      ck_import_dialog_add_bytes (ck_window_get_import_dialog (self), deleted->data,
+                                  deleted->name);
+      return;
+    }
+
+  importer = ck_importer_new (self->store);
+  ck_importer_add_bytes (importer, deleted->data, deleted->name);
+  plan = ck_importer_get_plan (importer);
+  if (!ck_store_commit (self->store, plan, NULL,
+                        deleted->kind == CK_OBJECT_KEY ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
+                        NULL, NULL, NULL, &error))
+    {
+      ck_window_toast_error (self, _("Cannot restore"), error);
+      return;
+    }
+  restore_label (self, plan, deleted->label);
+}
+
+static void
+delete_confirmed (AdwMessageDialog *dialog,
+                  const char       *response,
+                  DeletedObject    *deleted)
+{
+  CkWindow *self = deleted->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  gint64 id;
+  AdwToast *toast;
+
+  if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
+    {
+      deleted_object_free (deleted);
+      return;
+    }
+
+  if (CK_IS_STORED_CERTIFICATE (self->selected))
+    {
+      id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
+      if (self->selected_certificate != NULL)
+        deleted->data = g_bytes_ref (ck_certificate_get_der (self->selected_certificate));
+    }
+  else
+    {
+      id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
+      deleted->data = ck_store_get_key_pkcs8 (self->store, id, &error);
+      if (deleted->data == NULL)
+        {
+          ck_window_toast_error (self, _("Cannot delete"), error);
+          deleted_object_free (deleted);
+          return;
+        }
+    }
+
+  if (!ck_store_delete (self->store, id, &error))
+    {
+      ck_window_toast_error (self, _("Cannot delete"), error);
+      deleted_object_free (deleted);
+      return;
+    }
+
+  title = g_strdup_printf (_("“%s” deleted"), deleted->name);
+  toast = adw_toast_new (title);
+  if (deleted->data != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_delete), deleted);
+      g_signal_connect_swapped (toast, "dismissed", G_CALLBACK (deleted_object_free), deleted);
+    }
+  else
+    deleted_object_free (deleted);
+  ck_window_add_toast (self, toast);
+}
+
+static void
+delete_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  CkWindow *self = user_data;
+  DeletedObject *deleted;
+  GtkWidget *dialog;
+  g_autofree char *heading = NULL;
+  const char *body;
+
+  if (self->selected == NULL)
+    return;
+
+  deleted = g_new0 (DeletedObject, 1);
+  deleted->self = g_object_ref (self);
+  if (CK_IS_STORED_CERTIFICATE (self->selected))
+    {
+      CkStoredCertificate *row = CK_STORED_CERTIFICATE (self->selected);
+
+      deleted->kind = CK_OBJECT_CERTIFICATE;
+      deleted->name = g_strdup (ck_stored_certificate_get_display_name (row));
+      deleted->label = g_strdup (ck_stored_certificate_get_label (row));
+      body = ck_stored_certificate_get_has_key (row)
+             ? _("Its private key stays in the store.")
+             : _("You can import it again later.");
+    }
+  else
+    {
+      CkStoredKey *key = CK_STORED_KEY (self->selected);
+
+      deleted->kind = CK_OBJECT_KEY;
+      deleted->name = g_strdup (ck_stored_key_get_display_name (key));
+      deleted->label = g_strdup (ck_stored_key_get_label (key));
+      deleted->encrypted = ck_stored_key_get_encrypted (key);
+      body = _("Without a copy elsewhere, the key cannot be recovered and its certificates become unusable. Its certificates stay in the store.");
+    }
+
+  heading = g_strdup_printf (_("Delete “%s”?"), deleted->name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (delete_confirmed), deleted);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static const GActionEntry win_actions[] = {
+  { .name = "import", .activate = import_action },
+  { .name = "paste", .activate = paste_action },
+  { .name = "new-request", .activate = new_request_action },
+  { .name = "search", .activate = search_action },
+  { .name = "show-page", .activate = show_page_action, .parameter_type = "s" },
+  { .name = "back", .activate = back_action },
+  { .name = "copy-fingerprint", .activate = copy_fingerprint_action },
+  { .name = "export-pem", .activate = export_pem_action },
+  { .name = "export-der", .activate = export_der_action },
+  { .name = "export-chain", .activate = export_chain_action },
+  { .name = "export-pkcs12", .activate = export_pkcs12_action },
+  { .name = "export-key", .activate = export_key_action },
+  { .name = "delete", .activate = delete_action },
+};
+
+static void
+set_enabled (CkWindow   *self,
+             const char *name,
+             gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+ck_window_actions_update (CkWindow *self)
+{
+  gboolean have_store = self->store != NULL;
+  gboolean certificate = self->selected_certificate != NULL;
+  gboolean key = CK_IS_STORED_KEY (self->selected);
+  gboolean has_key = certificate && CK_IS_STORED_CERTIFICATE (self->selected)
+                     && ck_stored_certificate_get_has_key (CK_STORED_CERTIFICATE (self->selected));
+
+  set_enabled (self, "import", have_store);
+  set_enabled (self, "paste", have_store);
+  set_enabled (self, "new-request", have_store && HAVE_REQUEST_ASSISTANT);
+  set_enabled (self, "search", have_store);
+  set_enabled (self, "copy-fingerprint", certificate || key);
+  set_enabled (self, "export-pem", certificate);
+  set_enabled (self, "export-der", certificate);
+  set_enabled (self, "export-chain", certificate);
+  set_enabled (self, "export-pkcs12", has_key);
+  set_enabled (self, "export-key", key || has_key);
+  set_enabled (self, "delete", self->selected != NULL);
+}
+
+void
+ck_window_actions_set_accels (GtkApplication *app)
+{
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "win.import", { "<Control>i", "<Control>o", NULL } },
+    { "win.new-request", { "<Control>n", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.show-page::certificates", { "<Alt>1", NULL } },
+    { "win.show-page::keys", { "<Alt>2", NULL } },
+    { "win.back", { "<Alt>Left", NULL } },
+    { "win.copy-fingerprint", { "<Control><Shift>c", NULL } },
+    { "win.export-pem", { "<Control>e", NULL } },
+    { "win.export-der", { "<Control><Shift>e", NULL } },
+    { "win.export-chain", { "<Control><Alt>e", NULL } },
+    { "win.export-pkcs12", { "<Control><Shift>p", NULL } },
+    { "win.export-key", { "<Control><Shift>k", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+}
+
+void
+ck_window_actions_class_init (CkWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  /* Bubble-phase bindings: an entry with the focus gets these keys first. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
+                                       "win.paste", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.delete", NULL);
+}
+
+void
+ck_window_actions_init (CkWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
+  gtk_widget_set_visible (self->request_button, HAVE_REQUEST_ASSISTANT);
+  gtk_widget_set_visible (self->empty_request_button, HAVE_REQUEST_ASSISTANT);
+  ck_window_actions_update (self);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Shared between ck-window.c (layout, selection) and ck-window-actions.c
+ * (what the actions do), as in GNOME Text Editor. */
+
+#include "ck-certificate-list.h"
+#include "ck-details-pane.h"
+#include "ck-import-dialog.h"
+#include "ck-key-list.h"
+#include "ck-window.h"
+
+G_BEGIN_DECLS
+
+struct _CkWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  CkStore              *store;
+  GSettings            *settings;
+
+  /* What the details pane shows: a CkStoredCertificate or CkStoredKey. */
+  GObject              *selected;
+  CkCertificate        *selected_certificate;
+
+  CkImportDialog       *import_dialog;
+
+  char                 *screenshot_path;
+  char                 *screenshot_view;
+  guint                 screenshot_frames;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwStatusPage        *error_page;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *list_pane;
+  GtkWidget            *details_scroller;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack         *view_stack;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  CkCertificateList    *certificate_list;
+  CkKeyList            *key_list;
+  GtkStack             *details_stack;
+  CkDetailsPane        *details_pane;
+  AdwWindowTitle       *details_title;
+  GtkWidget            *request_button;
+  GtkWidget            *empty_request_button;
+};
+
+void ck_window_actions_init          (CkWindow      *self);
+/* Application-wide accelerators for the win.* actions (Delete and Ctrl+V
+ * are window bindings instead, so that entries keep them). */
+void ck_window_actions_set_accels    (GtkApplication *app);
+void ck_window_actions_class_init    (CkWindowClass *klass);
+/* Enables the actions that need a selection, a key, a certificate. */
+void ck_window_actions_update        (CkWindow      *self);
+void ck_window_show_details          (CkWindow      *self);
+/* Presents the import dialog, creating it when needed. */
+CkImportDialog *ck_window_get_import_dialog (CkWindow *self);
+
+G_END_DECLS

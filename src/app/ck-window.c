@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "ck-window-private.h"
+
+G_DEFINE_FINAL_TYPE (CkWindow, ck_window, ADW_TYPE_APPLICATION_WINDOW)
+
+#define DEFAULT_WARNING_DAYS 30
+
+CkWindow *
+ck_window_new (CkApplication *app,
+               CkStore       *store,
+               const GError  *store_error)
+{
+  CkWindow *self = g_object_new (CK_TYPE_WINDOW, "application", app, NULL);
+  GListModel *certificates;
+  GListModel *keys;
+
+  ck_window_actions_set_accels (GTK_APPLICATION (app));
+  self->settings = ck_application_get_settings (app);
+  if (self->settings != NULL)
+    {
+      g_object_ref (self->settings);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      g_settings_bind (self->settings, "expiry-warning-days",
+                       self->certificate_list, "warning-days", G_SETTINGS_BIND_GET);
+    }
+  else
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self), 960, 640);
+    }
+
+  if (store == NULL)
+    {
+      adw_status_page_set_description (self->error_page,
+                                       store_error != NULL ? store_error->message : NULL);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      ck_window_actions_update (self);
+      return self;
+    }
+
+  self->store = g_object_ref (store);
+  ck_certificate_list_set_store (self->certificate_list, store);
+  ck_key_list_set_store (self->key_list, store);
+
+  certificates = ck_store_get_certificates (store);
+  keys = ck_store_get_keys (store);
+  g_signal_connect_object (certificates, "items-changed",
+                           G_CALLBACK (ck_window_show_details), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (keys, "items-changed",
+                           G_CALLBACK (ck_window_show_details), self, G_CONNECT_SWAPPED);
+  ck_window_show_details (self);
+
+  return self;
+}
+
+CkStore *
+ck_window_get_store (CkWindow *self)
+{
+  g_return_val_if_fail (CK_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+void
+ck_window_add_toast (CkWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (CK_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+ck_window_store_is_empty (CkWindow *self)
+{
+  return g_list_model_get_n_items (ck_store_get_certificates (self->store)) == 0
+         && g_list_model_get_n_items (ck_store_get_keys (self->store)) == 0;
+}
+
+/* The one place that decides what the window shows: the empty state, the
+ * store, and in the details pane the certificate or key selected on the
+ * visible page. */
+void
+ck_window_show_details (CkWindow *self)
+{
+  const char *page;
+  GObject *selected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    ck_window_store_is_empty (self) ? "empty" : "store");
+
+  page = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (page, "keys") == 0)
+    selected = ck_key_list_get_selected (self->key_list);
+  else
+    selected = G_OBJECT (ck_certificate_list_get_selected (self->certificate_list));
+
+  if (selected == self->selected)
+    return;
+
+  g_set_object (&self->selected, selected);
+  g_clear_object (&self->selected_certificate);
+
+  if (CK_IS_STORED_CERTIFICATE (selected))
+    {
+      CkStoredCertificate *row = CK_STORED_CERTIFICATE (selected);
+
+      self->selected_certificate = ck_store_load_certificate (self->store,
+                                                              ck_stored_certificate_get_id (row),
+                                                              &error);
+      if (self->selected_certificate == NULL)
+        ck_details_pane_show_error (self->details_pane,
+                                    ck_stored_certificate_get_display_name (row), error);
+      else
+        ck_details_pane_show_certificate (self->details_pane, self->store, row,
+                                          self->selected_certificate);
+      adw_window_title_set_title (self->details_title,
+                                  ck_stored_certificate_get_display_name (row));
+      adw_window_title_set_subtitle (self->details_title, _("Certificate"));
+      gtk_stack_set_visible_child_name (self->details_stack, "details");
+    }
+  else if (CK_IS_STORED_KEY (selected))
+    {
+      CkStoredKey *key = CK_STORED_KEY (selected);
+
+      ck_details_pane_show_key (self->details_pane, self->store, key);
+      adw_window_title_set_title (self->details_title, ck_stored_key_get_display_name (key));
+      adw_window_title_set_subtitle (self->details_title, _("Private Key"));
+      gtk_stack_set_visible_child_name (self->details_stack, "details");
+    }
+  else
+    {
+      adw_window_title_set_title (self->details_title, _("Details"));
+      adw_window_title_set_subtitle (self->details_title, NULL);
+      gtk_stack_set_visible_child_name (self->details_stack, "none");
+      if (adw_leaflet_get_folded (self->leaflet))
+        adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+    }
+
+  ck_window_actions_update (self);
+}
+
+static void
+certificate_selected_cb (CkWindow *self)
+{
+  ck_window_show_details (self);
+}
+
+static void
+key_selected_cb (CkWindow *self)
+{
+  ck_window_show_details (self);
+}
+
+static void
+page_changed_cb (CkWindow *self)
+{
+  ck_window_show_details (self);
+}
+
+/* Enter or a double click on a row: on a narrow window that means "open". */
+static void
+row_activated_cb (CkWindow *self)
+{
+  ck_window_show_details (self);
+  if (self->selected != NULL)
+    adw_leaflet_set_visible_child (self->leaflet, self->details_scroller);
+}
+
+static void
+search_changed_cb (CkWindow *self)
+{
+  ck_certificate_list_set_search (self->certificate_list,
+                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  if (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
+    adw_view_stack_set_visible_child_name (self->view_stack, "certificates");
+}
+
+/* Enter in the search entry opens the first match, as in Files. */
+static void
+search_activate_cb (CkWindow *self)
+{
+  /* The entry delays search-changed: apply the text now. */
+  search_changed_cb (self);
+  if (ck_certificate_list_select_first (self->certificate_list))
+    row_activated_cb (self);
+}
+
+static void
+search_stop_cb (CkWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+details_copied_cb (CkWindow   *self,
+                   const char *what)
+{
+  g_autofree char *title = g_strdup_printf (_("%s copied"), what);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 2);
+  ck_window_add_toast (self, toast);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CkWindow      *self)
+{
+  if (self->store == NULL)
+    return FALSE;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *list = g_value_get_boxed (value);
+      g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+      for (GSList *l = list; l != NULL; l = l->next)
+        g_ptr_array_add (files, l->data);
+      if (files->len == 0)
+        return FALSE;
+      ck_window_import_files (self, (GFile **) files->pdata, files->len);
+      return TRUE;
+    }
+
+  if (G_VALUE_HOLDS (value, G_TYPE_STRING))
+    {
+      ck_window_import_text (self, g_value_get_string (value), _("dropped text"));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+import_dialog_imported_cb (CkImportDialog *dialog,
+                           const char     *message,
+                           CkWindow       *self)
+{
+  ck_window_add_toast (self, adw_toast_new (message));
+}
+
+CkImportDialog *
+ck_window_get_import_dialog (CkWindow *self)
+{
+  if (self->import_dialog == NULL)
+    {
+      self->import_dialog = ck_import_dialog_new (GTK_WINDOW (self), self->store);
+      g_object_add_weak_pointer (G_OBJECT (self->import_dialog),
+                                 (gpointer *) &self->import_dialog);
+      g_signal_connect_object (self->import_dialog, "imported",
+                               G_CALLBACK (import_dialog_imported_cb), self, 0);
+    }
+
+  gtk_window_present (GTK_WINDOW (self->import_dialog));
+  return self->import_dialog;
+}
+
+void
+ck_window_import_files (CkWindow  *self,
+                        GFile    **files,
+                        guint      n_files)
+{
+  g_return_if_fail (CK_IS_WINDOW (self));
+
+  if (self->store == NULL || n_files == 0)
+    return;
+
+  ck_import_dialog_add_files (ck_window_get_import_dialog (self), files, n_files);
+}
+
+void
+ck_window_import_text (CkWindow   *self,
+                       const char *text,
+                       const char *name)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (CK_IS_WINDOW (self));
+
+  if (self->store == NULL || text == NULL || text[0] == '\0')
+    return;
+
+  bytes = g_bytes_new (text, strlen (text));
+  ck_import_dialog_add_bytes (ck_window_get_import_dialog (self), bytes, name);
+}
+
+static gboolean
+ck_window_close_request (GtkWindow *window)
+{
+  CkWindow *self = CK_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (window));
+      g_settings_apply (self->settings);
+    }
+
+  return GTK_WINDOW_CLASS (ck_window_parent_class)->close_request (window);
+}
+
+/* Screenshots for data/screenshots: rendered by GTK itself, so they need
+ * neither a compositor nor an X screenshot tool. */
+
+static gboolean
+ck_window_save_screenshot (CkWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *target = widget;
+  int width, height;
+
+  if (g_strcmp0 (self->screenshot_view, "import") == 0 && self->import_dialog != NULL)
+    target = GTK_WIDGET (self->import_dialog);
+
+  width = gtk_widget_get_width (target);
+  height = gtk_widget_get_height (target);
+  paintable = gtk_widget_paintable_new (target);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (target)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, self->screenshot_path))
+    g_printerr ("Cannot write %s\n", self->screenshot_path);
+  else
+    g_print ("Saved %s (%d×%d)\n", self->screenshot_path, width, height);
+
+  g_application_quit (g_application_get_default ());
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ck_window_screenshot_tick (GtkWidget     *widget,
+                           GdkFrameClock *clock,
+                           gpointer       user_data)
+{
+  CkWindow *self = CK_WINDOW (user_data);
+
+  /* Let a few frames through so that lists, fonts and icons have settled. */
+  if (++self->screenshot_frames < 10)
+    return G_SOURCE_CONTINUE;
+
+  g_idle_add ((GSourceFunc) ck_window_save_screenshot, self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ck_window_screenshot_prepare (CkWindow *self)
+{
+  /* A selection made while the list is still sorting would be lost. */
+  if (ck_certificate_list_is_busy (self->certificate_list)
+      || (g_strcmp0 (self->screenshot_view, "import") == 0 && self->import_dialog == NULL))
+    return G_SOURCE_CONTINUE;
+
+  if (g_strcmp0 (self->screenshot_view, "details") == 0)
+    {
+      g_debug ("screenshot: selecting the first certificate of %u",
+               g_list_model_get_n_items (ck_certificate_list_get_model (self->certificate_list)));
+      if (ck_certificate_list_select_first (self->certificate_list))
+        row_activated_cb (self);
+    }
+  else if (g_strcmp0 (self->screenshot_view, "keys") == 0)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "keys");
+    }
+  else if (g_strcmp0 (self->screenshot_view, "search") == 0)
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "example");
+      ck_certificate_list_set_search (self->certificate_list, "example");
+    }
+
+  if (g_strcmp0 (self->screenshot_view, "import") == 0 && self->import_dialog != NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self->import_dialog),
+                                  ck_window_screenshot_tick, self, NULL);
+  else
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), ck_window_screenshot_tick, self, NULL);
+  self->screenshot_frames = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+ck_window_take_screenshot (CkWindow   *self,
+                           const char *path,
+                           const char *view)
+{
+  g_return_if_fail (CK_IS_WINDOW (self));
+
+  g_free (self->screenshot_path);
+  self->screenshot_path = g_strdup (path);
+  g_free (self->screenshot_view);
+  self->screenshot_view = g_strdup (view);
+  /* After the files given on the command line have been read. */
+  g_timeout_add (500, (GSourceFunc) ck_window_screenshot_prepare, self);
+}
+
+static void
+ck_window_dispose (GObject *object)
+{
+  CkWindow *self = CK_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_WINDOW);
+  g_clear_object (&self->selected);
+  g_clear_object (&self->selected_certificate);
+
+  G_OBJECT_CLASS (ck_window_parent_class)->dispose (object);
+}
+
+static void
+ck_window_finalize (GObject *object)
+{
+  CkWindow *self = CK_WINDOW (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_free (self->screenshot_path);
+  g_free (self->screenshot_view);
+
+  G_OBJECT_CLASS (ck_window_parent_class)->finalize (object);
+}
+
+static void
+ck_window_class_init (CkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ck_window_dispose;
+  object_class->finalize = ck_window_finalize;
+  window_class->close_request = ck_window_close_request;
+
+  g_type_ensure (CK_TYPE_CERTIFICATE_LIST);
+  g_type_ensure (CK_TYPE_KEY_LIST);
+  g_type_ensure (CK_TYPE_DETAILS_PANE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certkeeper/Certkeeper/ck-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, details_scroller);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, certificate_list);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, key_list);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, details_pane);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, details_title);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, request_button);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, empty_request_button);
+  gtk_widget_class_bind_template_callback (widget_class, certificate_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, details_copied_cb);
+
+  ck_window_actions_class_init (klass);
+}
+
+static void
+ck_window_init (CkWindow *self)
+{
+  GtkDropTarget *drop;
+  GType drop_types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, drop_types, G_N_ELEMENTS (drop_types));
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  ck_window_actions_init (self);
+}

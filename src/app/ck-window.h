@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "certkeeper-core.h"
+#include "ck-application.h"
+
+G_BEGIN_DECLS
+
+#define CK_TYPE_WINDOW (ck_window_get_type ())
+G_DECLARE_FINAL_TYPE (CkWindow, ck_window, CK, WINDOW, AdwApplicationWindow)
+
+/* @store NULL shows @store_error instead of the store. */
+CkWindow *ck_window_new             (CkApplication *app,
+                                     CkStore       *store,
+                                     const GError  *store_error);
+CkStore  *ck_window_get_store       (CkWindow      *self);
+/* Opens the import dialog on these files (drag and drop, the command line,
+ * the file manager, the Import action). */
+void      ck_window_import_files    (CkWindow      *self,
+                                     GFile        **files,
+                                     guint          n_files);
+void      ck_window_import_text     (CkWindow      *self,
+                                     const char    *text,
+                                     const char    *name);
+void      ck_window_add_toast       (CkWindow      *self,
+                                     AdwToast      *toast);
+/* Saves a PNG of the window once it has drawn the store, then quits. @view:
+ * "list" (default), "details", "keys" or "import". */
+void      ck_window_take_screenshot (CkWindow      *self,
+                                     const char    *path,
+                                     const char    *view);
+
+G_END_DECLS
