@@ -698,7 +698,10 @@ open_db (CkStore  *self,
   if (!exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       !exec (self, "PRAGMA secure_delete = ON", error) ||
-      !exec (self, "PRAGMA cache_size = -16384", error))
+      !exec (self, "PRAGMA cache_size = -16384", error) ||
+      /* A 100,000-certificate import leaves a WAL the size of the store;
+       * once checkpointed it need not stay that big on disk. */
+      !exec (self, "PRAGMA journal_size_limit = 8388608", error))
     return FALSE;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt,
@@ -1393,7 +1396,31 @@ typedef struct {
   gint64 first_id;
   CkCommitSummary *summary;
   Change *change;
+  /* SPKIs with pending requests: most certificates have none, and this
+   * spares them an UPDATE each. */
+  GHashTable *pending_spki;
 } Commit;
+
+static gboolean
+load_pending_spki (Commit  *c,
+                   GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  c->pending_spki = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (sqlite3_prepare_v2 (c->store->db,
+                          "SELECT DISTINCT spki_sha256 FROM requests "
+                          "WHERE status = 'pending'", -1, &stmt, NULL) != SQLITE_OK)
+    return ck_store_set_sqlite_error (error, c->store->db, "reading requests");
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (c->pending_spki,
+                      g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return ck_store_set_sqlite_error (error, c->store->db, "reading requests");
+  return TRUE;
+}
 
 static gint64
 commit_insert_object (Commit      *c,
@@ -1459,6 +1486,8 @@ commit_certificate (Commit        *c,
   c->summary->certificates++;
 
   /* Pending requests for this public key are now issued. */
+  if (!g_hash_table_remove (c->pending_spki, spki))
+    return TRUE;
   stmt = get_stmt (self, STMT_ISSUE_REQUESTS, error);
   if (stmt == NULL)
     return FALSE;
@@ -1636,6 +1665,9 @@ commit_request (Commit        *c,
   c->summary->requests++;
   if (certificate_id > 0 && certificate_id >= c->first_id)
     c->summary->requests_issued++;
+  if (certificate_id == 0)
+    g_hash_table_add (c->pending_spki,
+                      g_strdup (ck_request_get_spki_sha256 (request)));
   return TRUE;
 }
 
@@ -1768,7 +1800,8 @@ ck_store_commit (CkStore         *self,
   ok = exec (self, "BEGIN IMMEDIATE", error);
   if (ok)
     {
-      ok = commit_items (&c, plan, progress, progress_data, error);
+      ok = load_pending_spki (&c, error) &&
+           commit_items (&c, plan, progress, progress_data, error);
       /* Read the new rows back inside the transaction, so they are exactly
        * what was written. */
       if (ok && c.first_id != 0)
@@ -1779,6 +1812,7 @@ ck_store_commit (CkStore         *self,
         sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
     }
   ck_store_unlock (self);
+  g_clear_pointer (&c.pending_spki, g_hash_table_unref);
 
   if (!ok)
     {
