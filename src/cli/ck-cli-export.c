@@ -219,14 +219,17 @@ export_key (CkStore             *store,
                           passphrase ? "PKCS#8, encrypted" : "PKCS#8, NOT encrypted");
   if (format == FORMAT_DER)
     {
-      g_autoptr (GBytes) der = ck_private_key_export_pkcs8 (key, passphrase, &error);
+      GBytes *der = ck_private_key_export_pkcs8 (key, passphrase, &error);
       gsize len = 0;
-      const void *data;
+      guint8 *data;
 
       if (der == NULL)
         return ck_cli_fail (error);
-      data = g_bytes_get_data (der, &len);
+      data = g_bytes_unref_to_data (der, &len);
       status = write_output (options, data, len, 0600, what);
+      /* Unencrypted DER is the key itself. */
+      gnutls_memset (data, 0, len);
+      g_free (data);
     }
   else
     {

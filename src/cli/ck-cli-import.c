@@ -13,7 +13,6 @@
 #define MAX_PROMPT_ATTEMPTS 3
 
 typedef struct {
-  CkCli      *cli;
   CkImporter *importer;
   const char *password;       /* from --password-file, or NULL */
   const char *password_file;
@@ -450,7 +449,6 @@ ck_cli_import (CkCli *cli,
   plan = ck_importer_get_plan (importer);
 
   failures = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
-  run.cli = cli;
   run.importer = importer;
   run.password = password;
   run.password_file = password_file;
