@@ -2,53 +2,16 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "certkeeper-core.h"
+#include "ck-test-tools.h"
 
 static char *tmpdir;
-
-static char *
-data_path (const char *rel)
-{
-  return g_build_filename (g_getenv ("CK_TEST_DATA"), "certtool", rel, NULL);
-}
-
-static char *
-read_text (const char *path,
-           gsize      *len)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, len, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static char *
-run_tool (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &out, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    {
-      g_test_message ("%s failed: %s", argv[0], err);
-      g_clear_pointer (&out, g_free);
-    }
-  return out;
-}
 
 static CkRequest *
 load_request_file (const char *path,
                    GError    **error)
 {
   gsize len = 0;
-  g_autofree char *data = read_text (path, &len);
+  g_autofree char *data = ck_test_read_text (path, &len);
 
   if (g_strstr_len (data, len, "-----BEGIN") != NULL)
     return ck_request_new_from_pem (data, len, error);
@@ -68,7 +31,7 @@ certtool_crq_info (const char *path)
 
   if (certtool == NULL)
     return NULL;
-  return run_tool (argv);
+  return ck_test_run_tool (argv);
 }
 
 /* The text after "\t<field>: " on the first line that has it. */
@@ -83,18 +46,6 @@ info_field (const char *info,
     return NULL;
   p += strlen (needle);
   return g_strndup (p, strcspn (p, "\n"));
-}
-
-static char *
-info_spki_sha256 (const char *info)
-{
-  const char *p = strstr (info, "Public Key ID:");
-  const char *s = p != NULL ? strstr (p, "sha256:") : NULL;
-
-  if (s == NULL)
-    return NULL;
-  s += strlen ("sha256:");
-  return g_strndup (s, strspn (s, "0123456789abcdef"));
 }
 
 /* The subjectAltName lines certtool prints, as "DNS:…", "IP:…" strings. */
@@ -167,7 +118,7 @@ check_against_certtool (CkRequest  *request,
     return;
   subject = info_field (info, "Subject");
   sig = info_field (info, "Signature Algorithm");
-  spki = info_spki_sha256 (info);
+  spki = ck_test_certtool_spki_sha256 (info);
   g_assert_cmpstr (ck_request_get_subject (request), ==, subject);
   g_assert_cmpstr (ck_request_get_signature_algorithm (request), ==, sig);
   g_assert_cmpstr (ck_request_get_spki_sha256 (request), ==, spki);
@@ -177,18 +128,11 @@ check_against_certtool (CkRequest  *request,
 }
 
 static CkPrivateKey *
-load_legacy_key (const char *path)
+load_key (const char *path)
 {
-  gsize len = 0;
-  g_autofree char *pem = read_text (path, &len);
-  gnutls_datum_t datum = { (unsigned char *) pem, len };
-  gnutls_x509_privkey_t x509;
   g_autoptr(GError) error = NULL;
-  CkPrivateKey *key;
+  CkPrivateKey *key = ck_test_load_key_file (path, NULL, &error);
 
-  gnutls_x509_privkey_init (&x509);
-  g_assert_cmpint (gnutls_x509_privkey_import (x509, &datum, GNUTLS_X509_FMT_PEM), ==, 0);
-  key = ck_private_key_new_from_x509 (x509, &error);
   g_assert_no_error (error);
   return key;
 }
@@ -196,11 +140,11 @@ load_legacy_key (const char *path)
 static void
 test_corpus (void)
 {
-  g_autofree char *manifest_path = data_path ("MANIFEST.tsv");
-  g_autofree char *manifest = read_text (manifest_path, NULL);
+  g_autofree char *manifest_path = ck_test_corpus_path ("MANIFEST.tsv");
+  g_autofree char *manifest = ck_test_read_text (manifest_path, NULL);
   g_auto(GStrv) lines = g_strsplit (manifest, "\n", -1);
-  g_autofree char *key_path = data_path ("data/template-test.key");
-  g_autoptr(CkPrivateKey) key = load_legacy_key (key_path);
+  g_autofree char *key_path = ck_test_corpus_path ("data/template-test.key");
+  g_autoptr(CkPrivateKey) key = load_key (key_path);
   guint parsed = 0, rejected = 0;
 
   for (guint i = 1; lines[i] != NULL; i++)
@@ -212,7 +156,7 @@ test_corpus (void)
 
       if (g_strv_length (cols) < 7 || !g_str_equal (cols[1], "crq"))
         continue;
-      path = data_path (cols[0]);
+      path = ck_test_corpus_path (cols[0]);
       request = load_request_file (path, &error);
       g_test_message ("%s [%s]: %s", cols[0], cols[2],
                       request != NULL ? ck_request_get_subject (request) : error->message);
@@ -261,7 +205,7 @@ test_arb_extensions (void)
     { "1.10.11.12.13.14.15.16.17.1.5", TRUE, "cafe" },
     { "1.0.1.5.1", TRUE, "0406beafcafefafa" },
   };
-  g_autofree char *path = data_path ("data/arb-extensions.csr");
+  g_autofree char *path = ck_test_corpus_path ("data/arb-extensions.csr");
   g_autoptr(GError) error = NULL;
   g_autoptr(CkRequest) request = load_request_file (path, &error);
   GPtrArray *attrs, *exts;
@@ -327,7 +271,7 @@ test_arb_extensions (void)
 static void
 test_tlsfeature (void)
 {
-  g_autofree char *path = data_path ("data/template-tlsfeature.csr");
+  g_autofree char *path = ck_test_corpus_path ("data/template-tlsfeature.csr");
   g_autoptr(GError) error = NULL;
   g_autoptr(CkRequest) request = load_request_file (path, &error);
   GPtrArray *exts;
@@ -425,10 +369,10 @@ test_generated (void)
               "ca\n"
               "path_len = 3\n"
               "cert_signing_key\n");
-  out = run_tool (genkey);
+  out = ck_test_run_tool (genkey);
   g_assert_nonnull (out);
   g_clear_pointer (&out, g_free);
-  out = run_tool (genreq);
+  out = ck_test_run_tool (genreq);
   g_assert_nonnull (out);
   g_clear_pointer (&out, g_free);
 
@@ -468,15 +412,15 @@ test_generated (void)
   g_assert_cmpint (path_len, ==, 3);
 
   /* Linked to its key by the SPKI. */
-  key = load_legacy_key (key_path);
+  key = load_key (key_path);
   g_assert_cmpstr (ck_request_get_spki_sha256 (request), ==,
                    ck_private_key_get_spki_sha256 (key));
 
   /* DER as certtool writes it: same request, and the fingerprint is the
    * SHA-256 of exactly those bytes. */
-  out = run_tool (toder);
+  out = ck_test_run_tool (toder);
   g_assert_nonnull (out);
-  der_data = read_text (der_path, &der_len);
+  der_data = ck_test_read_text (der_path, &der_len);
   der = g_bytes_new (der_data, der_len);
   from_der = ck_request_new_from_der (der, &error);
   g_assert_no_error (error);
@@ -502,8 +446,8 @@ test_generated (void)
 static void
 test_empty_subject (void)
 {
-  g_autofree char *key_path = data_path ("data/template-test.key");
-  g_autoptr(CkPrivateKey) key = load_legacy_key (key_path);
+  g_autofree char *key_path = ck_test_corpus_path ("data/template-test.key");
+  g_autoptr(CkPrivateKey) key = load_key (key_path);
   gnutls_x509_crq_t crq;
   gnutls_datum_t out = { NULL, 0 };
   g_autoptr(GError) error = NULL;
@@ -541,7 +485,7 @@ test_empty_subject (void)
 static void
 test_bad_signature (void)
 {
-  g_autofree char *path = data_path ("data/template-tlsfeature.csr");
+  g_autofree char *path = ck_test_corpus_path ("data/template-tlsfeature.csr");
   g_autoptr(GError) error = NULL;
   g_autoptr(CkRequest) request = load_request_file (path, &error);
   g_autoptr(CkRequest) tampered = NULL;
@@ -586,9 +530,9 @@ test_malformed (void)
 
   /* A certificate is not a request. */
   {
-    g_autofree char *path = data_path ("data/template-test.pem");
+    g_autofree char *path = ck_test_corpus_path ("data/template-test.pem");
     gsize len = 0;
-    g_autofree char *pem = read_text (path, &len);
+    g_autofree char *pem = ck_test_read_text (path, &len);
 
     g_assert_null (ck_request_new_from_pem (pem, len, &error));
     g_assert_error (error, CK_ERROR, CK_ERROR_PARSE);

@@ -211,6 +211,9 @@ set_unsupported (GError    **error,
                desc, gnutls_check_version (NULL));
 }
 
+/* Ten times what current tools write by default (GnuTLS 3.8: 600 000). */
+#define CK_MAX_KDF_ITERATIONS 10000000
+
 CkPrivateKey *
 ck_private_key_new_from_pkcs8 (GBytes     *der,
                                const char *password,
@@ -219,10 +222,8 @@ ck_private_key_new_from_pkcs8 (GBytes     *der,
   gnutls_x509_privkey_t key = NULL;
   gnutls_datum_t data;
   unsigned int schema = 0, cipher = 0, iter = 0;
-  guint8 salt[64];
-  unsigned int salt_size = sizeof salt;
   char *scheme_oid = NULL;
-  gboolean encrypted;
+  gboolean encrypted, pkcs12_scheme;
   gsize size;
   int ret, info_ret;
 
@@ -236,7 +237,7 @@ ck_private_key_new_from_pkcs8 (GBytes     *der,
    * such, not as a wrong password, and a missing password must be asked
    * for rather than reported as a decryption failure. */
   ret = gnutls_pkcs8_info (&data, GNUTLS_X509_FMT_DER, &schema, &cipher,
-                           salt, &salt_size, &iter, &scheme_oid);
+                           NULL, NULL, &iter, &scheme_oid);
   if (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE)
     {
       set_unsupported (error, _("the key’s encryption scheme %s is not supported "
@@ -248,15 +249,33 @@ ck_private_key_new_from_pkcs8 (GBytes     *der,
   gnutls_free (scheme_oid);
   info_ret = ret;
   encrypted = info_ret >= 0;
+  pkcs12_scheme = (schema & (GNUTLS_PKCS_PKCS12_3DES | GNUTLS_PKCS_PKCS12_ARCFOUR |
+                             GNUTLS_PKCS_PKCS12_RC2_40)) != 0;
+
+  /* Every attempt runs the key derivation: a file asking for billions of
+   * iterations would hang the importer for hours. */
+  if (encrypted && iter > CK_MAX_KDF_ITERATIONS)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("the key’s encryption asks for %u key-derivation "
+                     "iterations; more than %u are refused"),
+                   iter, (guint) CK_MAX_KDF_ITERATIONS);
+      return NULL;
+    }
 
   gnutls_x509_privkey_init (&key);
   if (encrypted)
     {
       /* A NULL password still opens a key encrypted with the PKCS#12 "null
-       * password" (no bytes at all), which is not the same as "". */
-      ret = gnutls_x509_privkey_import_pkcs8 (key, &data, GNUTLS_X509_FMT_DER,
-                                              password, 0);
-      if (ret == GNUTLS_E_DECRYPTION_FAILED && password != NULL && password[0] == '\0')
+       * password" (no bytes at all, unlike ""); for other schemes there is
+       * nothing to try without a password. */
+      if (password == NULL && !pkcs12_scheme)
+        ret = GNUTLS_E_DECRYPTION_FAILED;
+      else
+        ret = gnutls_x509_privkey_import_pkcs8 (key, &data, GNUTLS_X509_FMT_DER,
+                                                password, 0);
+      if (ret == GNUTLS_E_DECRYPTION_FAILED && pkcs12_scheme &&
+          password != NULL && password[0] == '\0')
         {
           /* Someone who leaves the password field empty may mean either. */
           gnutls_x509_privkey_deinit (key);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ck-test-tools.h"
+
+#include <string.h>
+
+char *
+ck_test_corpus_path (const char *rel)
+{
+  return g_build_filename (g_getenv ("CK_TEST_DATA"), "certtool", rel, NULL);
+}
+
+char *
+ck_test_read_text (const char *path,
+                   gsize      *len)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, len, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+GBytes *
+ck_test_read_bytes (const char *path)
+{
+  gsize len = 0;
+  char *contents = ck_test_read_text (path, &len);
+
+  return g_bytes_new_take (contents, len);
+}
+
+gboolean
+ck_test_is_pem (GBytes *data)
+{
+  return g_strstr_len (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                       "-----BEGIN") != NULL;
+}
+
+char *
+ck_test_run_tool (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_message ("%s failed: %s", argv[0], err);
+      g_clear_pointer (&out, g_free);
+    }
+  return out;
+}
+
+char *
+ck_test_certtool_spki_sha256 (const char *info)
+{
+  const char *p = info != NULL ? strstr (info, "Public Key ID:") : NULL;
+  const char *s = p != NULL ? strstr (p, "sha256:") : NULL;
+
+  if (s == NULL)
+    return NULL;
+  s += strlen ("sha256:");
+  return g_strndup (s, strspn (s, "0123456789abcdef"));
+}
+
+GBytes *
+ck_test_pem_block (GBytes     *pem,
+                   const char *label)
+{
+  g_autofree char *begin = g_strdup_printf ("-----BEGIN %s-----", label);
+  const char *text = g_bytes_get_data (pem, NULL);
+  gsize size = g_bytes_get_size (pem);
+  const char *start = g_strstr_len (text, size, begin);
+  gnutls_datum_t in, out = { NULL, 0 };
+  GBytes *der;
+
+  if (start == NULL)
+    return NULL;
+  in.data = (unsigned char *) start;
+  in.size = size - (start - text);
+  g_assert_cmpint (gnutls_pem_base64_decode2 (label, &in, &out), ==, 0);
+  der = g_bytes_new (out.data, out.size);
+  ck_datum_clear (&out);
+  return der;
+}
+
+CkPrivateKey *
+ck_test_load_key_file (const char *path,
+                       const char *password,
+                       GError    **error)
+{
+  g_autoptr(GBytes) data = ck_test_read_bytes (path);
+  g_autoptr(GBytes) der = NULL;
+  gnutls_x509_privkey_t x509 = NULL;
+  gnutls_datum_t datum;
+  int ret;
+
+  if ((der = ck_test_pem_block (data, "ENCRYPTED PRIVATE KEY")) != NULL ||
+      (der = ck_test_pem_block (data, "PRIVATE KEY")) != NULL)
+    return ck_private_key_new_from_pkcs8 (der, password, error);
+
+  datum.data = (unsigned char *) g_bytes_get_data (data, NULL);
+  datum.size = g_bytes_get_size (data);
+  gnutls_x509_privkey_init (&x509);
+
+  if (!ck_test_is_pem (data))
+    {
+      CkPrivateKey *key = ck_private_key_new_from_pkcs8 (data, password, error);
+
+      /* A DER file that is not PKCS#8 may still be a raw RSA/DSA/EC key;
+       * when that fails too, the PKCS#8 error says more. */
+      if (key != NULL || !g_error_matches (*error, CK_ERROR, CK_ERROR_PARSE) ||
+          gnutls_x509_privkey_import (x509, &datum, GNUTLS_X509_FMT_DER) < 0)
+        {
+          gnutls_x509_privkey_deinit (x509);
+          return key;
+        }
+      g_clear_error (error);
+      return ck_private_key_new_from_x509 (x509, error);
+    }
+
+  ret = gnutls_x509_privkey_import2 (x509, &datum, GNUTLS_X509_FMT_PEM, password, 0);
+  if (ret < 0)
+    {
+      gnutls_x509_privkey_deinit (x509);
+      ck_set_gnutls_error (error, ret, "%s", path);
+      return NULL;
+    }
+  return ck_private_key_new_from_x509 (x509, error);
+}

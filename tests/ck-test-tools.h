@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What tests that use the certtool corpus and the command-line tools as
+ * oracles share. */
+
+#include "certkeeper-core.h"
+
+G_BEGIN_DECLS
+
+/* $CK_TEST_DATA/certtool/@rel ("data/key-ca.pem"). */
+char         *ck_test_corpus_path   (const char *rel);
+/* The whole file; the test fails when it cannot be read. */
+GBytes       *ck_test_read_bytes    (const char *path);
+char         *ck_test_read_text     (const char *path,
+                                     gsize      *len);
+gboolean      ck_test_is_pem        (GBytes     *data);
+/* The decoded body of the first @label block of @pem, or NULL. */
+GBytes       *ck_test_pem_block     (GBytes     *pem,
+                                     const char *label);
+
+/* Runs @argv (no shell); its stdout, or NULL (with the reason in a test
+ * message) when it exits non-zero. */
+char         *ck_test_run_tool      (const char * const *argv);
+/* certtool's "Public Key ID: … sha256:<hex>" from -k, -i or --crq-info
+ * output; NULL when absent. */
+char         *ck_test_certtool_spki_sha256 (const char *info);
+
+/* Opens a key file the way the importer does: PKCS#8 blocks and DER
+ * through ck_private_key_new_from_pkcs8(), OpenSSL's legacy forms ("RSA
+ * PRIVATE KEY", raw DER) through GnuTLS and ck_private_key_new_from_x509(). */
+CkPrivateKey *ck_test_load_key_file (const char *path,
+                                     const char *password,
+                                     GError    **error);
+
+G_END_DECLS
