@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#undef G_LOG_DOMAIN
 #define G_LOG_DOMAIN "certkeeper-store"
 
 #include "ck-store.h"

@@ -137,7 +137,11 @@ GBytes       *ck_store_get_key_pkcs8     (CkStore     *self,
  * encrypted with @key_passphrase; a plan with keys and no passphrase fails
  * with CK_ERROR_PASSWORD_REQUIRED unless @flags has
  * CK_COMMIT_NO_KEY_PASSPHRASE. A plan with errors or locked items is
- * refused (CK_ERROR_INVALID): the caller decides what to drop first. */
+ * refused (CK_ERROR_INVALID): the caller decides what to drop first.
+ * A new certificate issues every pending request for its public key
+ * (counted in requests_issued); a request imported while a certificate for
+ * its key is already stored is stored as issued, linked to the newest one.
+ * Trust is never written. */
 gboolean      ck_store_commit           (CkStore         *self,
                                          CkImportPlan    *plan,
                                          const char      *key_passphrase,
