@@ -2,6 +2,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <gnutls/pkcs11.h>
+#include <p11-kit/p11-kit.h>
+
 #include "ck-test-tools.h"
 
 /* GnuTLS 3.7.9 cannot read these; newer versions can. */
@@ -706,6 +709,193 @@ test_token_errors (void)
   g_test_message ("%s", error->message);
 }
 
+/* A throwaway SoftHSM token, set up in-process so no PIN ever reaches a
+ * command line. */
+#define SOFTHSM_MODULE "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"
+#define TOKEN_LABEL "certkeeper-test"
+static const char so_pin[] = "so-pin-1234";
+static const char user_pin[] = "user-pin-1234";
+static char *softhsm_dir;
+static gboolean token_ready;
+
+static int
+pin_callback (void         *userdata,
+              int           attempt,
+              const char   *token_url,
+              const char   *token_label,
+              unsigned int  flags,
+              char         *pin,
+              size_t        pin_max)
+{
+  const char *value = (flags & GNUTLS_PIN_SO) ? so_pin : user_pin;
+
+  if (attempt > 0)
+    return -1;
+  g_strlcpy (pin, value, pin_max);
+  return 0;
+}
+
+/* Initialises SoftHSM's free slot as TOKEN_LABEL with a user PIN, through
+ * PKCS#11 directly: GnuTLS does not list uninitialised tokens, and
+ * softhsm2-util would want the PINs on its command line. Runs before
+ * GnuTLS loads the module. */
+static gboolean
+init_softhsm_token (void)
+{
+  CK_FUNCTION_LIST *module;
+  CK_SLOT_ID slots[8];
+  CK_ULONG n_slots = G_N_ELEMENTS (slots);
+  CK_SESSION_HANDLE session;
+  CK_UTF8CHAR label[32];
+  gboolean ok = FALSE;
+
+  module = p11_kit_module_load (SOFTHSM_MODULE, 0);
+  if (module == NULL)
+    return FALSE;
+  if (p11_kit_module_initialize (module) != CKR_OK)
+    {
+      p11_kit_module_release (module);
+      return FALSE;
+    }
+
+  memset (label, ' ', sizeof label);
+  memcpy (label, TOKEN_LABEL, strlen (TOKEN_LABEL));
+  if (module->C_GetSlotList (CK_TRUE, slots, &n_slots) == CKR_OK && n_slots > 0 &&
+      module->C_InitToken (slots[0], (CK_UTF8CHAR_PTR) so_pin, strlen (so_pin), label) == CKR_OK)
+    {
+      /* SoftHSM gives the new token another slot id. */
+      n_slots = G_N_ELEMENTS (slots);
+      for (CK_ULONG i = 0;
+           !ok && module->C_GetSlotList (CK_TRUE, slots, &n_slots) == CKR_OK && i < n_slots;
+           i++)
+        {
+          CK_TOKEN_INFO info;
+
+          if (module->C_GetTokenInfo (slots[i], &info) != CKR_OK ||
+              memcmp (info.label, label, sizeof label) != 0)
+            continue;
+          if (module->C_OpenSession (slots[i], CKF_SERIAL_SESSION | CKF_RW_SESSION,
+                                     NULL, NULL, &session) != CKR_OK)
+            break;
+          ok = module->C_Login (session, CKU_SO, (CK_UTF8CHAR_PTR) so_pin, strlen (so_pin)) == CKR_OK &&
+               module->C_InitPIN (session, (CK_UTF8CHAR_PTR) user_pin, strlen (user_pin)) == CKR_OK;
+          module->C_Logout (session);
+          module->C_CloseSession (session);
+        }
+    }
+
+  p11_kit_module_finalize (module);
+  p11_kit_module_release (module);
+  return ok;
+}
+
+/* Before anything touches PKCS#11: SoftHSM reads its configuration when
+ * p11-kit loads it. */
+static void
+setup_softhsm (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *tokens = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_file_test (SOFTHSM_MODULE, G_FILE_TEST_EXISTS))
+    return;
+  softhsm_dir = g_dir_make_tmp ("ck-test-softhsm-XXXXXX", &error);
+  g_assert_no_error (error);
+  tokens = g_build_filename (softhsm_dir, "tokens", NULL);
+  g_assert_cmpint (g_mkdir (tokens, 0700), ==, 0);
+  conf = g_build_filename (softhsm_dir, "softhsm2.conf", NULL);
+  text = g_strdup_printf ("directories.tokendir = %s\nobjectstore.backend = file\n"
+                          "log.level = ERROR\n", tokens);
+  g_file_set_contents (conf, text, -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
+  gnutls_pkcs11_set_pin_function (pin_callback, NULL);
+  token_ready = init_softhsm_token ();
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+test_token (void)
+{
+  const char *token_url = "pkcs11:token=" TOKEN_LABEL;
+  const char *key_url = "pkcs11:token=" TOKEN_LABEL ";object=ck-key;type=private";
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkPrivateKey) missing = NULL;
+  g_autoptr(GBytes) exported = NULL;
+  gnutls_datum_t spki = { NULL, 0 };
+  gnutls_datum_t sig = { NULL, 0 };
+  gnutls_datum_t msg = { (unsigned char *) "token", 5 };
+  gnutls_pubkey_t pub;
+
+  if (softhsm_dir == NULL)
+    {
+      g_test_skip ("SoftHSM is not installed");
+      return;
+    }
+  /* The token is there and GnuTLS (through p11-kit's module list) sees
+   * it: anything else is a broken setup, not a skip. */
+  g_assert_true (token_ready);
+  g_assert_cmpint (gnutls_pkcs11_privkey_generate3 (token_url, GNUTLS_PK_ECDSA,
+                                                    GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1),
+                                                    "ck-key", NULL, GNUTLS_X509_FMT_DER, &spki, 0,
+                                                    GNUTLS_PKCS11_OBJ_FLAG_LOGIN |
+                                                    GNUTLS_PKCS11_OBJ_FLAG_MARK_PRIVATE |
+                                                    GNUTLS_PKCS11_OBJ_FLAG_MARK_SENSITIVE), ==, 0);
+  expected = ck_sha256_hex (spki.data, spki.size);
+  gnutls_free (spki.data);
+
+  key = ck_private_key_new_from_pkcs11_uri (key_url, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_private_key_is_on_token (key));
+  g_assert_cmpstr (ck_private_key_get_pkcs11_uri (key), ==, key_url);
+  g_assert_cmpstr (ck_private_key_get_algorithm (key), ==, "ECDSA");
+  g_assert_cmpuint (ck_private_key_get_bits (key), ==, 256);
+  g_assert_cmpstr (ck_private_key_get_curve (key), ==, "SECP256R1");
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (key), ==, expected);
+
+  /* It signs on the token, and the public half verifies that. */
+  pub = ck_private_key_dup_pubkey (key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gnutls_privkey_sign_data (ck_private_key_get_privkey (key),
+                                             GNUTLS_DIG_SHA256, 0, &msg, &sig), ==, 0);
+  g_assert_cmpint (gnutls_pubkey_verify_data2 (pub, GNUTLS_SIGN_ECDSA_SHA256, 0,
+                                               &msg, &sig), >=, 0);
+  gnutls_free (sig.data);
+  gnutls_pubkey_deinit (pub);
+
+  exported = ck_private_key_export_pkcs8 (key, "x", &error);
+  g_assert_null (exported);
+  g_assert_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "on a token"));
+  g_clear_error (&error);
+
+  missing = ck_private_key_new_from_pkcs11_uri ("pkcs11:token=" TOKEN_LABEL ";object=nothing;type=private",
+                                                &error);
+  g_assert_null (missing);
+  g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -717,6 +907,7 @@ main (int argc, char **argv)
 
   tmpdir = g_dir_make_tmp ("ck-test-key-XXXXXX", &error);
   g_assert_no_error (error);
+  setup_softhsm ();
 
   g_test_add_func ("/private-key/corpus", test_corpus);
   g_test_add_func ("/private-key/must-fail-messages", test_must_fail_messages);
@@ -730,8 +921,12 @@ main (int argc, char **argv)
   g_test_add_func ("/private-key/certificate-pairs", test_certificate_pairs);
   g_test_add_func ("/private-key/generated-pair", test_generated_pair);
   g_test_add_func ("/private-key/token-errors", test_token_errors);
+  g_test_add_func ("/private-key/token", test_token);
 
   ret = g_test_run ();
+  if (softhsm_dir != NULL)
+    remove_tree (softhsm_dir);
+  g_free (softhsm_dir);
   g_rmdir (tmpdir);
   g_free (tmpdir);
   return ret;

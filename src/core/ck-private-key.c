@@ -79,10 +79,20 @@ describe_public_half (CkPrivateKey *self,
       return FALSE;
     }
 
-  ck_pubkey_describe (pubkey, &self->algo, &self->bits, &self->curve);
   self->spki_sha256 = ck_spki_sha256_from_pubkey (pubkey, &self->spki, error);
   gnutls_pubkey_deinit (pubkey);
-  return self->spki_sha256 != NULL;
+  if (self->spki_sha256 == NULL)
+    return FALSE;
+
+  /* Describe the key from its SPKI, the way a certificate's key is read:
+   * a public key taken from a token's private-key object knows its curve
+   * but not its size. */
+  pubkey = ck_private_key_dup_pubkey (self, error);
+  if (pubkey == NULL)
+    return FALSE;
+  ck_pubkey_describe (pubkey, &self->algo, &self->bits, &self->curve);
+  gnutls_pubkey_deinit (pubkey);
+  return TRUE;
 }
 
 CkPrivateKey *
