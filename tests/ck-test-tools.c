@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-test-tools.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 char *
@@ -35,6 +36,24 @@ ck_test_is_pem (GBytes *data)
 {
   return g_strstr_len (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                        "-----BEGIN") != NULL;
+}
+
+void
+ck_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        ck_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 char *

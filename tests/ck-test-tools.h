@@ -19,6 +19,9 @@ gboolean      ck_test_is_pem        (GBytes     *data);
 GBytes       *ck_test_pem_block     (GBytes     *pem,
                                      const char *label);
 
+/* Deletes @path and everything below it (a test's temporary directory). */
+void          ck_test_remove_tree   (const char *path);
+
 /* Runs @argv (no shell); its stdout, or NULL (with the reason in a test
  * message) when it exits non-zero. */
 char         *ck_test_run_tool      (const char * const *argv);

@@ -576,6 +576,21 @@ test_export_roundtrip (void)
     }
 }
 
+/* The privkey signs (ECDSA, SHA-256), and @pub verifies it. */
+static void
+assert_signs (CkPrivateKey   *key,
+              gnutls_pubkey_t pub)
+{
+  gnutls_datum_t sig = { NULL, 0 };
+  gnutls_datum_t msg = { (unsigned char *) "hello", 5 };
+
+  g_assert_cmpint (gnutls_privkey_sign_data (ck_private_key_get_privkey (key),
+                                             GNUTLS_DIG_SHA256, 0, &msg, &sig), ==, 0);
+  g_assert_cmpint (gnutls_pubkey_verify_data2 (pub, GNUTLS_SIGN_ECDSA_SHA256, 0,
+                                               &msg, &sig), >=, 0);
+  gnutls_free (sig.data);
+}
+
 static void
 test_dup_pubkey (void)
 {
@@ -585,8 +600,6 @@ test_dup_pubkey (void)
   gnutls_pubkey_t pub;
   g_autofree char *sha = NULL;
   g_autoptr(GBytes) spki = NULL;
-  gnutls_datum_t sig = { NULL, 0 };
-  gnutls_datum_t msg = { (unsigned char *) "hello", 5 };
 
   g_assert_no_error (error);
   pub = ck_private_key_dup_pubkey (key, &error);
@@ -596,12 +609,7 @@ test_dup_pubkey (void)
   g_assert_cmpstr (sha, ==, ck_private_key_get_spki_sha256 (key));
   g_assert_true (g_bytes_equal (spki, ck_private_key_get_spki (key)));
 
-  /* The privkey signs, and the public half verifies it. */
-  g_assert_cmpint (gnutls_privkey_sign_data (ck_private_key_get_privkey (key),
-                                             GNUTLS_DIG_SHA256, 0, &msg, &sig), ==, 0);
-  g_assert_cmpint (gnutls_pubkey_verify_data2 (pub, GNUTLS_SIGN_ECDSA_SHA256, 0,
-                                               &msg, &sig), >=, 0);
-  gnutls_free (sig.data);
+  assert_signs (key, pub);
   gnutls_pubkey_deinit (pub);
 }
 
@@ -816,24 +824,6 @@ setup_softhsm (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_token (void)
 {
   const char *token_url = "pkcs11:token=" TOKEN_LABEL;
@@ -844,8 +834,6 @@ test_token (void)
   g_autoptr(CkPrivateKey) missing = NULL;
   g_autoptr(GBytes) exported = NULL;
   gnutls_datum_t spki = { NULL, 0 };
-  gnutls_datum_t sig = { NULL, 0 };
-  gnutls_datum_t msg = { (unsigned char *) "token", 5 };
   gnutls_pubkey_t pub;
 
   if (softhsm_dir == NULL)
@@ -877,11 +865,7 @@ test_token (void)
   /* It signs on the token, and the public half verifies that. */
   pub = ck_private_key_dup_pubkey (key, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (gnutls_privkey_sign_data (ck_private_key_get_privkey (key),
-                                             GNUTLS_DIG_SHA256, 0, &msg, &sig), ==, 0);
-  g_assert_cmpint (gnutls_pubkey_verify_data2 (pub, GNUTLS_SIGN_ECDSA_SHA256, 0,
-                                               &msg, &sig), >=, 0);
-  gnutls_free (sig.data);
+  assert_signs (key, pub);
   gnutls_pubkey_deinit (pub);
 
   exported = ck_private_key_export_pkcs8 (key, "x", &error);
@@ -925,7 +909,7 @@ main (int argc, char **argv)
 
   ret = g_test_run ();
   if (softhsm_dir != NULL)
-    remove_tree (softhsm_dir);
+    ck_test_remove_tree (softhsm_dir);
   g_free (softhsm_dir);
   g_rmdir (tmpdir);
   g_free (tmpdir);
