@@ -982,7 +982,7 @@ test_bad_inputs (void)
       {
         g_autoptr(CkImporter) importer = ck_importer_new (NULL);
         msg = assert_single_error (import_tmp (importer, "cut.der"),
-                                   "cut.der: not a valid certificate: ");
+                                   "cut.der: not a valid ");
       }
 
       /* a damaged block among good ones: only it fails */
@@ -1111,6 +1111,93 @@ test_too_large (void)
 }
 
 static void
+test_with_store (void)
+{
+  g_autofree char *dir = tmp_path ("store");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkStore) store = NULL;
+  gint64 cert_id, key_id;
+  CkCommitSummary summary = { 0 };
+  CkImportPlan *plan;
+  CkImportItem *cert, *key, *req;
+
+  if (!need_tools ())
+    return;
+  make_identity ("eta", FALSE);
+  make_identity ("theta", FALSE);
+  store = ck_store_open (dir, &error);
+  g_assert_no_error (error);
+
+  /* eta's certificate is in the store; theta's key too */
+  {
+    g_autoptr(CkImporter) importer = ck_importer_new (store);
+
+    import_tmp (importer, "eta.crt");
+    plan = import_tmp (importer, "theta.key");
+    g_assert_true (ck_store_commit (store, plan, "store pass", CK_COMMIT_NONE,
+                                    NULL, NULL, &summary, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (summary.certificates, ==, 1);
+    g_assert_cmpuint (summary.keys, ==, 1);
+    cert_id = ck_store_find_certificate (store,
+                                         ck_import_item_get_fingerprint (ck_import_plan_get_item (plan, 0)));
+    key_id = ck_store_find_key (store, ck_import_item_get_spki_sha256 (ck_import_plan_get_item (plan, 1)));
+    g_assert_cmpint (cert_id, >, 0);
+    g_assert_cmpint (key_id, >, 0);
+  }
+
+  /* a new import sees them: nothing is written by parsing */
+  {
+    g_autoptr(CkImporter) importer = ck_importer_new (store);
+
+    import_tmp (importer, "eta.crt");   /* already there */
+    import_tmp (importer, "eta.key");   /* new, its certificate is stored */
+    plan = import_tmp (importer, "theta.crt");  /* new, its key is stored */
+    import_tmp (importer, "theta.csr");
+    assert_counts (plan, 2, 1, 1, 0, 0);
+
+    cert = ck_import_plan_get_item (plan, 0);
+    g_assert_cmpint (ck_import_item_get_existing_id (cert), ==, cert_id);
+    g_assert_false (ck_import_item_is_new (cert));
+
+    key = ck_import_plan_get_item (plan, 1);
+    g_assert_cmpint (ck_import_item_get_existing_id (key), ==, 0);
+    g_assert_cmpint (ck_import_item_get_store_partner_id (key), ==, cert_id);
+    /* the plan pairs too: the stored certificate was added again */
+    g_assert_true (ck_import_item_get_partner (key) == cert);
+    g_assert_true (ck_import_item_is_new (key));
+
+    cert = ck_import_plan_get_item (plan, 2);
+    g_assert_cmpint (ck_import_item_get_existing_id (cert), ==, 0);
+    g_assert_cmpint (ck_import_item_get_store_partner_id (cert), ==, key_id);
+    g_assert_null (ck_import_item_get_partner (cert));
+
+    req = ck_import_plan_get_item (plan, 3);
+    g_assert_cmpint (ck_import_item_get_store_partner_id (req), ==, key_id);
+    g_assert_cmpuint (ck_import_plan_count_new (plan), ==, 3);
+  }
+}
+
+static void
+test_iteration_cap (void)
+{
+  /* 10,084,353 PBKDF2 iterations: refused before any password is asked */
+  g_autofree char *path = data_path ("pkcs8-invalid11.der");
+  const char *passwords[] = { "1234", NULL };
+  PasswordScript script = { .passwords = passwords };
+  g_autoptr(CkImporter) importer = ck_importer_new (NULL);
+  const char *msg;
+
+  ck_importer_set_password_func (importer, scripted_password, &script, NULL);
+  msg = assert_single_error (import_paths (importer, path, NULL), "pkcs8-invalid11.der: ");
+  g_assert_nonnull (strstr (msg, "10084353 key-derivation iterations"));
+  g_assert_error ((GError *) ck_import_item_get_error (ck_import_plan_get_item (ck_importer_get_plan (importer), 0)),
+                  CK_ERROR, CK_ERROR_UNSUPPORTED);
+  g_assert_cmpuint (script.calls, ==, 0);
+  script_clear (&script);
+}
+
+static void
 count_items_changed (GListModel *model,
                      guint       position,
                      guint       removed,
@@ -1167,6 +1254,26 @@ test_plan_model (void)
   g_signal_handlers_disconnect_by_data (plan, counts);
 }
 
+static void
+rm_rf (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1197,23 +1304,11 @@ main (int   argc,
   g_test_add_func ("/importer/big-garbage", test_big_garbage);
   g_test_add_func ("/importer/too-large", test_too_large);
   g_test_add_func ("/importer/plan-model", test_plan_model);
+  g_test_add_func ("/importer/with-store", test_with_store);
+  g_test_add_func ("/importer/iteration-cap", test_iteration_cap);
 
   ret = g_test_run ();
-
-  {
-    g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);
-    g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                              G_FILE_QUERY_INFO_NONE, NULL, NULL);
-    GFileInfo *info;
-
-    while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (tmpdir, g_file_info_get_name (info), NULL);
-        g_unlink (p);
-        g_object_unref (info);
-      }
-    g_rmdir (tmpdir);
-  }
+  rm_rf (tmpdir);
   g_free (tmpdir);
   return ret;
 }

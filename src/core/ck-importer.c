@@ -159,6 +159,34 @@ location_join (const char *outer,
   return g_strdup_printf ("%s, %s", outer, inner);
 }
 
+/* Bytes that may hold a plain private key (a file's contents, a PKCS#12
+ * key bag): wiped when the last reference goes. */
+typedef struct {
+  gpointer data;
+  gsize len;
+} Secret;
+
+static void
+secret_free (gpointer user_data)
+{
+  Secret *secret = user_data;
+
+  gnutls_memset (secret->data, 0, secret->len);
+  g_free (secret->data);
+  g_free (secret);
+}
+
+static GBytes *
+secret_bytes_take (gpointer data,
+                   gsize    len)
+{
+  Secret *secret = g_new (Secret, 1);
+
+  secret->data = data;
+  secret->len = len;
+  return g_bytes_new_with_free_func (data, len, secret_free, secret);
+}
+
 static void
 wipe_password (char *password)
 {
@@ -922,7 +950,7 @@ pkcs12_collect_bags (gnutls_pkcs12_t p12,
 
           safe->type = gnutls_pkcs12_bag_get_type (bag, j);
           if (gnutls_pkcs12_bag_get_data (bag, j, &datum) >= 0 && datum.size > 0)
-            safe->der = g_bytes_new (datum.data, datum.size);
+            safe->der = secret_bytes_take (g_memdup2 (datum.data, datum.size), datum.size);
           if (gnutls_pkcs12_bag_get_friendly_name (bag, j, &name) >= 0 &&
               name != NULL && *name != '\0' && g_utf8_validate (name, -1, NULL))
             safe->friendly_name = g_strdup (name);
@@ -1066,6 +1094,32 @@ fail:
   return FALSE;
 }
 
+/* Only the PKCS#12 key derivation (PKCS#12 files, PKCS#8 with PKCS#12
+ * schemes) encodes a NULL password differently from an empty one; for
+ * PBES2 trying both would only run the (slow) key derivation twice. */
+static gboolean
+pkcs8_tells_null_from_empty (const char *format,
+                             GBytes     *data)
+{
+  unsigned int schema = 0, cipher = 0, salt_size = 0, iter = 0;
+  gnutls_datum_t datum;
+  char *oid = NULL;
+  int ret;
+
+  if (!g_str_equal (format, "pkcs8"))
+    return TRUE;
+
+  datum.data = (guchar *) g_bytes_get_data (data, NULL);
+  datum.size = g_bytes_get_size (data);
+  ret = gnutls_pkcs8_info (&datum, GNUTLS_X509_FMT_DER, &schema, &cipher,
+                           NULL, &salt_size, &iter, &oid);
+  gnutls_free (oid);
+  if (ret < 0 && ret != GNUTLS_E_SHORT_MEMORY_BUFFER)
+    return TRUE;
+  return (schema & (GNUTLS_PKCS_PKCS12_3DES | GNUTLS_PKCS_PKCS12_ARCFOUR |
+                    GNUTLS_PKCS_PKCS12_RC2_40)) != 0;
+}
+
 /* Opens a locked blob; its items go to @in. A NULL or empty password
  * tries both forms: PKCS#12 key derivation tells them apart, and a person
  * who typed nothing means whichever the file uses. */
@@ -1085,7 +1139,9 @@ open_locked (Input       *in,
     {
       forms[0] = NULL;
       forms[1] = "";
-      n_forms = 2;
+      n_forms = pkcs8_tells_null_from_empty (format, data) ? 2 : 1;
+      if (n_forms == 1)
+        forms[0] = "";
     }
 
   for (guint i = 0; i < n_forms && !ok; i++)
@@ -1653,7 +1709,7 @@ ck_importer_add_file (CkImporter    *self,
           input_clear (&in);
           return FALSE;
         }
-      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      bytes = secret_bytes_take (g_steal_pointer (&contents), len);
       add_data (self, &in, bytes);
     }
 
