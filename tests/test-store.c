@@ -14,6 +14,7 @@
 #include "certkeeper-core.h"
 #include "ck-store-private.h"
 #include "ck-test-certs.h"
+#include "ck-test-tools.h"
 
 #define PASSPHRASE "correct horse battery staple"
 
@@ -27,29 +28,6 @@ make_tmp_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-/* Stores are flat: a directory of files, maybe inside @dir's parent. */
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
 }
 
 static CkStore *
@@ -292,7 +270,7 @@ store_teardown (StoreTest     *t,
 {
   g_clear_object (&t->store);
   fixture_clear (&t->f);
-  remove_tree (t->dir);
+  ck_test_remove_tree (t->dir);
   g_free (t->dir);
 }
 
@@ -345,7 +323,7 @@ test_open_permissions (void)
 
   g_clear_object (&store);
   fixture_clear (&f);
-  remove_tree (tmp);
+  ck_test_remove_tree (tmp);
 }
 
 static void
@@ -364,7 +342,7 @@ test_open_loose_dir_warns (void)
   g_assert_cmpuint (file_mode (ck_store_get_path (store)), ==, 0600);
 
   g_clear_object (&store);
-  remove_tree (tmp);
+  ck_test_remove_tree (tmp);
 }
 
 static void
@@ -411,7 +389,7 @@ test_schema_too_new (void)
   g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
   g_assert_nonnull (strstr (error->message, "newer Certkeeper"));
 
-  remove_tree (dir);
+  ck_test_remove_tree (dir);
 }
 
 static gboolean
@@ -459,7 +437,7 @@ test_schema_module (void)
   g_assert_nonnull (strstr (error->message, "newer Certkeeper"));
 
   g_clear_object (&store);
-  remove_tree (dir);
+  ck_test_remove_tree (dir);
 }
 
 static void
@@ -590,7 +568,7 @@ test_duplicates (StoreTest     *t,
     g_assert_cmpuint (summary.skipped, ==, 1);
     g_assert_cmpuint (n_rows (store2, "certificates"), ==, 1);
     g_clear_object (&store2);
-    remove_tree (dir2);
+    ck_test_remove_tree (dir2);
   }
 
 }

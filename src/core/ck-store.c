@@ -618,37 +618,51 @@ prepare_dir (const char  *dir,
   return TRUE;
 }
 
-/* Creates @path 0600 if needed, and makes an existing one 0600. */
+/* Creates @path 0600 if needed, and makes an existing one 0600.
+ *
+ * An existing file is only chmod()ed by name, never opened: closing any
+ * descriptor of a file drops every POSIX lock this process holds on it,
+ * and another CkStore of this process may hold SQLite's locks on these
+ * very files. */
 static gboolean
 protect_file (const char  *path,
               gboolean     create,
               GError     **error)
 {
   struct stat st;
-  int fd;
 
-  fd = g_open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0),
-               0600);
-  if (fd < 0)
+  for (;;)
     {
-      if (!create && errno == ENOENT)
+      int fd;
+
+      if (g_lstat (path, &st) == 0)
+        {
+          if (!S_ISREG (st.st_mode))
+            {
+              g_set_error (error, CK_ERROR, CK_ERROR_STORE,
+                           "Cannot use %s: it is not a regular file", path);
+              return FALSE;
+            }
+          if ((st.st_mode & 077) != 0 && g_chmod (path, 0600) != 0)
+            return set_io_error (error, errno, "protect", path);
+          return TRUE;
+        }
+      if (errno != ENOENT)
+        return set_io_error (error, errno, "check", path);
+      if (!create)
         return TRUE;
-      return set_io_error (error, errno, "open", path);
+
+      /* Nobody can hold a lock on a file that does not exist yet. */
+      fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd >= 0)
+        {
+          close (fd);
+          return TRUE;
+        }
+      /* Another process created it first: protect that one. */
+      if (errno != EEXIST)
+        return set_io_error (error, errno, "create", path);
     }
-  if (fstat (fd, &st) != 0)
-    {
-      int err = errno;
-      close (fd);
-      return set_io_error (error, err, "check", path);
-    }
-  if ((st.st_mode & 077) != 0 && fchmod (fd, 0600) != 0)
-    {
-      int err = errno;
-      close (fd);
-      return set_io_error (error, err, "protect", path);
-    }
-  close (fd);
-  return TRUE;
 }
 
 static gboolean
