@@ -502,6 +502,7 @@ check_pbes2_aes256 (const char *path)
   g_assert_nonnull (out);
   g_assert_nonnull (strstr (out, ":PBES2"));
   g_assert_nonnull (strstr (out, ":PBKDF2"));
+  g_assert_nonnull (strstr (out, ":hmacWithSHA256"));
   g_assert_nonnull (strstr (out, ":aes-256-cbc"));
 }
 

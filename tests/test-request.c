@@ -182,6 +182,7 @@ test_corpus (void)
                        ck_private_key_get_spki_sha256 (key));
       g_assert_cmpstr (ck_request_get_key_algorithm (request), ==, "RSA");
       g_assert_cmpuint (ck_request_get_key_bits (request), ==, ck_private_key_get_bits (key));
+      g_assert_null (ck_request_get_key_curve (request));
     }
   g_test_message ("corpus CSRs: %u parsed, %u rejected", parsed, rejected);
   g_assert_cmpuint (parsed, ==, 2);
@@ -442,18 +443,16 @@ test_generated (void)
   g_unlink (der_path);
 }
 
-/* A request with an empty subject is named after its first SAN. */
-static void
-test_empty_subject (void)
+/* A request for @key made in-process: empty subject, one DNS name. */
+static CkRequest *
+request_for_key (CkPrivateKey *key)
 {
-  g_autofree char *key_path = ck_test_corpus_path ("data/template-test.key");
-  g_autoptr(CkPrivateKey) key = load_key (key_path);
   gnutls_x509_crq_t crq;
   gnutls_datum_t out = { NULL, 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(CkRequest) request = NULL;
   g_autoptr(GBytes) der = NULL;
   gnutls_pubkey_t pub = ck_private_key_dup_pubkey (key, &error);
+  CkRequest *request;
 
   g_assert_no_error (error);
   gnutls_x509_crq_init (&crq);
@@ -472,14 +471,42 @@ test_empty_subject (void)
 
   request = ck_request_new_from_der (der, &error);
   g_assert_no_error (error);
+  g_assert_true (ck_request_verify_signature (request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_request_get_spki_sha256 (request), ==, ck_private_key_get_spki_sha256 (key));
+  return request;
+}
+
+/* A request with an empty subject is named after its first SAN. */
+static void
+test_empty_subject (void)
+{
+  g_autofree char *key_path = ck_test_corpus_path ("data/template-test.key");
+  g_autoptr(CkPrivateKey) key = load_key (key_path);
+  g_autoptr(CkRequest) request = request_for_key (key);
+
   g_assert_cmpstr (ck_request_get_subject (request), ==, "");
   g_assert_cmpuint (ck_request_get_subject_attributes (request)->len, ==, 0);
   g_assert_cmpstr (ck_request_get_display_name (request), ==, "only.example.org");
   g_assert_false (ck_request_get_key_usage (request, NULL, NULL));
   g_assert_null (ck_request_get_extended_key_usage (request, NULL));
   g_assert_false (ck_request_get_basic_constraints (request, NULL, NULL, NULL));
-  g_assert_true (ck_request_verify_signature (request, &error));
   g_assert_cmpstr (ck_request_get_signature_algorithm (request), ==, "RSA-SHA256");
+}
+
+/* An EC key: algorithm, size and curve as the key reports them. */
+static void
+test_ec_key (void)
+{
+  g_autofree char *key_path = ck_test_corpus_path ("data/template-test-ecc.key");
+  g_autoptr(CkPrivateKey) key = load_key (key_path);
+  g_autoptr(CkRequest) request = request_for_key (key);
+
+  g_assert_cmpstr (ck_request_get_key_algorithm (request), ==, "ECDSA");
+  g_assert_cmpuint (ck_request_get_key_bits (request), ==, 256);
+  g_assert_cmpstr (ck_request_get_key_curve (request), ==, "SECP256R1");
+  g_assert_cmpstr (ck_request_get_key_curve (request), ==, ck_private_key_get_curve (key));
+  g_assert_cmpstr (ck_request_get_signature_algorithm (request), ==, "ECDSA-SHA256");
 }
 
 static void
@@ -556,6 +583,7 @@ main (int argc, char **argv)
   g_test_add_func ("/request/tlsfeature", test_tlsfeature);
   g_test_add_func ("/request/generated", test_generated);
   g_test_add_func ("/request/empty-subject", test_empty_subject);
+  g_test_add_func ("/request/ec-key", test_ec_key);
   g_test_add_func ("/request/bad-signature", test_bad_signature);
   g_test_add_func ("/request/malformed", test_malformed);
 

@@ -36,6 +36,7 @@ struct _CkRequest
   char *display_name;
   gnutls_pk_algorithm_t pk_algo;
   guint key_bits;
+  const char *key_curve;
   char *sign_algo_name;
   char *sha256;
   GBytes *spki;
@@ -197,7 +198,7 @@ read_public_key (CkRequest *self,
       return FALSE;
     }
 
-  ck_pubkey_describe (pubkey, &self->pk_algo, &self->key_bits, NULL);
+  ck_pubkey_describe (pubkey, &self->pk_algo, &self->key_bits, &self->key_curve);
   self->spki_sha256 = ck_spki_sha256_from_pubkey (pubkey, &self->spki, error);
   gnutls_pubkey_deinit (pubkey);
   if (self->spki_sha256 == NULL)
@@ -406,6 +407,13 @@ ck_request_get_key_bits (CkRequest *self)
 {
   g_return_val_if_fail (CK_IS_REQUEST (self), 0);
   return self->key_bits;
+}
+
+const char *
+ck_request_get_key_curve (CkRequest *self)
+{
+  g_return_val_if_fail (CK_IS_REQUEST (self), NULL);
+  return self->key_curve;
 }
 
 const char *

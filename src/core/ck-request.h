@@ -32,6 +32,9 @@ GPtrArray   *ck_request_get_subject_attributes (CkRequest *self);
 const char  *ck_request_get_display_name    (CkRequest *self);
 const char  *ck_request_get_key_algorithm   (CkRequest *self);
 guint        ck_request_get_key_bits        (CkRequest *self);
+/* "SECP256R1" for EC (and GOST) keys, else NULL; as the key's and the
+ * certificate's. */
+const char  *ck_request_get_key_curve       (CkRequest *self);
 const char  *ck_request_get_signature_algorithm (CkRequest *self);
 /* SHA-256 of the DER: the request's identity in the store. */
 const char  *ck_request_get_sha256_fingerprint (CkRequest *self);
