@@ -971,6 +971,7 @@ open_pkcs12 (Input       *in,
   g_autoptr(GPtrArray) bags = NULL;
   gboolean has_mac = FALSE;
   guint first_item = in->items->len;
+  guint first_note = in->notes->len;
   int ret;
 
   /* A fresh structure every time: a failed bag decryption leaves the bag
@@ -1039,7 +1040,12 @@ open_pkcs12 (Input       *in,
               /* The MAC vouched for the password: a failure here is the
                * key's, unless there was no MAC. */
               if (has_mac && local_error->code == CK_ERROR_BAD_PASSWORD)
-                local_error->code = CK_ERROR_PARSE;
+                {
+                  g_clear_error (&local_error);
+                  g_set_error (&local_error, CK_ERROR, CK_ERROR_PARSE,
+                               "the key does not decrypt with the password that "
+                               "opened the file");
+                }
               g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                           "%s: ", inner);
               goto fail;
@@ -1081,7 +1087,6 @@ open_pkcs12 (Input       *in,
           if (g_str_has_prefix (msg, prefix) && msg[strlen (prefix)] == ',')
             msg += strlen (prefix) + 2;
           g_set_error_literal (error, CK_ERROR, item_error->code, msg);
-          g_ptr_array_remove_range (in->items, first_item, in->items->len - first_item);
           goto fail;
         }
     }
@@ -1090,6 +1095,9 @@ open_pkcs12 (Input       *in,
   return TRUE;
 
 fail:
+  /* nothing of a PKCS#12 that failed stays behind */
+  g_ptr_array_remove_range (in->items, first_item, in->items->len - first_item);
+  g_ptr_array_remove_range (in->notes, first_note, in->notes->len - first_note);
   gnutls_pkcs12_deinit (p12);
   return FALSE;
 }
