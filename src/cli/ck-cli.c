@@ -32,6 +32,12 @@ static const CkCliCommand commands[] = {
   { "delete", "delete ID",
     "Delete one object from the store",
     ck_cli_delete },
+  { "trust", "trust set|list|export …",
+    "Trust or distrust a certificate for a purpose; list or export decisions",
+    ck_cli_trust },
+  { "verify", "verify ID [--purpose PURPOSE] [--system-anchors] [--json]",
+    "Say whether a certificate is trusted for a purpose, and why",
+    ck_cli_verify },
 };
 
 static void
@@ -63,7 +69,8 @@ print_main_help (FILE *out)
            "Passwords are never taken from the command line: use\n"
            "--password-file FILE (first line of FILE) or answer the prompt.\n"
            "\n"
-           "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n"
+           "Exit status: 0 on success, 1 on an error, 2 on a usage error;\n"
+           "'verify' exits 3 when the certificate is not trusted.\n"
            "Run 'certkeeper-cli COMMAND --help' for a command's options.\n",
            "help [COMMAND]", "Show this help, or a command's help");
 }

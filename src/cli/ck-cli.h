@@ -12,6 +12,7 @@ enum {
   CK_CLI_EXIT_OK = 0,
   CK_CLI_EXIT_ERROR = 1,
   CK_CLI_EXIT_USAGE = 2,
+  CK_CLI_EXIT_NOT_TRUSTED = 3,   /* verify: anything but "trusted" */
 };
 
 /* State shared by the commands of one run. */
@@ -28,6 +29,8 @@ int       ck_cli_list    (CkCli *cli, int argc, char **argv);
 int       ck_cli_show    (CkCli *cli, int argc, char **argv);
 int       ck_cli_export  (CkCli *cli, int argc, char **argv);
 int       ck_cli_delete  (CkCli *cli, int argc, char **argv);
+int       ck_cli_trust   (CkCli *cli, int argc, char **argv);
+int       ck_cli_verify  (CkCli *cli, int argc, char **argv);
 
 /* Parses the options of the current command: @entries plus --store. On
  * --help GOption prints the help and exits 0. FALSE after printing a usage

@@ -20,7 +20,11 @@
 #include "ck-stored-certificate.h"
 #include "ck-stored-key.h"
 #include "ck-stored-request.h"
+#include "ck-trust.h"
+#include "ck-trust-export.h"
 #include "ck-utils.h"
+#include "ck-verification.h"
+#include "ck-verifier.h"
 
 G_BEGIN_DECLS
 

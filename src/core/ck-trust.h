@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ck-store.h"
+
+G_BEGIN_DECLS
+
+/* Purposes are key-purpose OIDs; these are the four the GUI offers. */
+#define CK_PURPOSE_TLS_SERVER  "1.3.6.1.5.5.7.3.1"
+#define CK_PURPOSE_TLS_CLIENT  "1.3.6.1.5.5.7.3.2"
+#define CK_PURPOSE_CODE_SIGNING "1.3.6.1.5.5.7.3.3"
+#define CK_PURPOSE_EMAIL       "1.3.6.1.5.5.7.3.4"
+/* Only with CK_TRUST_DISTRUSTED: "distrust for everything". */
+#define CK_PURPOSE_ALL         "*"
+
+typedef enum {
+  CK_TRUST_DEFAULT,     /* no decision: no row */
+  CK_TRUST_TRUSTED,     /* a trust anchor for the purpose */
+  CK_TRUST_DISTRUSTED,  /* never accept, nor anything with the same key */
+} CkTrustLevel;
+
+/* One decision the user made. */
+typedef struct {
+  char        *sha256;       /* the certificate it was made on */
+  char        *spki_sha256;  /* distrust covers every cert with this key */
+  gint64       certificate_id;
+  char        *purpose;      /* OID or CK_PURPOSE_ALL */
+  CkTrustLevel level;
+  gint64       set_at;       /* seconds since the epoch */
+} CkTrustSetting;
+
+#define CK_TYPE_TRUST_SETTING (ck_trust_setting_get_type ())
+GType           ck_trust_setting_get_type (void) G_GNUC_CONST;
+CkTrustSetting *ck_trust_setting_copy     (const CkTrustSetting *setting);
+void            ck_trust_setting_free     (CkTrustSetting       *setting);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkTrustSetting, ck_trust_setting_free)
+
+#define CK_TYPE_TRUST (ck_trust_get_type ())
+G_DECLARE_FINAL_TYPE (CkTrust, ck_trust, CK, TRUST, GObject)
+
+/* Trust decisions, kept in their own table of store.db and written only
+ * here: import code never calls this module. A decision is keyed by the
+ * certificate's SHA-256 fingerprint; deleting the certificate drops it in
+ * the same transaction (ON DELETE CASCADE). Emits "changed" (no
+ * arguments) after every change, so views can refresh. */
+
+/* Runs the trust module's migrations on @store. */
+CkTrust      *ck_trust_new          (CkStore      *store,
+                                     GError      **error);
+CkStore      *ck_trust_get_store    (CkTrust      *self);
+
+/* CK_TRUST_DEFAULT removes the decision. CK_PURPOSE_ALL only goes with
+ * CK_TRUST_DISTRUSTED (CK_ERROR_INVALID otherwise); @purpose must be an
+ * OID otherwise. */
+gboolean      ck_trust_set          (CkTrust      *self,
+                                     gint64        certificate_id,
+                                     const char   *purpose,
+                                     CkTrustLevel  level,
+                                     GError      **error);
+/* The decision recorded on this very certificate for @purpose (not what
+ * follows from its key or chain: see ck_verifier_verify()). */
+CkTrustLevel  ck_trust_get          (CkTrust      *self,
+                                     const char   *sha256,
+                                     const char   *purpose);
+/* Distrusted for @purpose or for everything, by fingerprint or by key.
+ * Fills @setting (nullable) with the decision that applies. */
+gboolean      ck_trust_is_distrusted (CkTrust        *self,
+                                      const char     *sha256,
+                                      const char     *spki_sha256,
+                                      const char     *purpose,
+                                      CkTrustSetting **setting);
+/* element-type CkTrustSetting, ordered by certificate then purpose.
+ * @sha256 NULL lists all. */
+GPtrArray    *ck_trust_list         (CkTrust      *self,
+                                     const char   *sha256);
+
+const char   *ck_trust_level_to_string   (CkTrustLevel level);
+/* "TLS server", "TLS client", "Code signing", "Email protection", the
+ * OID's known name, else the OID itself; "All purposes" for '*'. */
+const char   *ck_purpose_get_display_name (const char *purpose);
+/* Accepts the short names used on command lines ("tls-server",
+ * "tls-client", "code-signing", "email", "all") or a dotted OID. */
+const char   *ck_purpose_from_string     (const char *text);
+
+G_END_DECLS

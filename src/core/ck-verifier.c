@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Chain building and verification against the user's trust decisions.
+ *
+ * How a verdict is reached, in order of precedence (the first that applies
+ * wins, so the verdict names the most serious problem):
+ *
+ *  1. DISTRUSTED: any certificate of the built chain is distrusted for the
+ *     purpose or for everything, by its fingerprint or by its public key
+ *     (a distrust on another certificate with the same SPKI counts, as in
+ *     p11-kit's blocklist). An explicit "no" beats everything else.
+ *  2. Structural problems, found even when nothing is trusted: the chain
+ *     (cut at the lowest certificate the user trusts for the purpose, if
+ *     any) is verified by GnuTLS against its own top as a provisional
+ *     anchor, at the "medium" profile, with the purpose as
+ *     GNUTLS_DT_KEY_PURPOSE_OID. In this order: BAD_SIGNATURE,
+ *     INSECURE_ALGORITHM (MD5/SHA-1 signatures, 512-bit keys…),
+ *     UNKNOWN_CRITICAL_EXTENSION, CONSTRAINT_VIOLATED (issuer not a CA,
+ *     path length, name constraints).
+ *  3. Time: EXPIRED / NOT_YET_VALID, checked here rather than by GnuTLS so
+ *     that ck_verifier_set_time() works and the verdict names the
+ *     certificate (leaf first).
+ *  4. PURPOSE_NOT_ALLOWED: an extended key usage in the chain excludes it.
+ *  5. Anchor status: TRUSTED when the chain reaches a certificate the user
+ *     trusts for the purpose (or a system anchor, when enabled, verified by
+ *     GnuTLS against the system list); otherwise NOT_TRUSTED when the chain
+ *     ends at a self-signed root, ISSUER_UNKNOWN when it ends at a
+ *     certificate whose issuer is in neither the store nor the anchors.
+ *
+ * Cost: one indexed SELECT per link to find issuers, one per certificate
+ * for its decisions, and one or two gnutls_x509_trust_list_verify_crt2()
+ * calls; parsed issuers are cached, so verifying the rows of a list that
+ * share a CA parses the CA once. Finding which certificate a structural
+ * failure is about re-verifies suffixes of the chain, only on failure. */
+#include "ck-verifier.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "ck-error.h"
+#include "ck-store-private.h"
+
+/* Longer chains than this are refused as loops or abuse. */
+#define MAX_CHAIN 16
+/* Parsed certificates kept between calls (they never change). */
+#define MAX_CACHE 2048
+
+struct _CkVerifier
+{
+  GObject parent_instance;
+
+  CkTrust *trust;
+  gboolean use_system_anchors;
+  gint64 when;
+
+  GHashTable *cache;                        /* id → CkCertificate */
+  gnutls_x509_trust_list_t system_list;     /* loaded on first use */
+  gboolean system_loaded;
+};
+
+G_DEFINE_FINAL_TYPE (CkVerifier, ck_verifier, G_TYPE_OBJECT)
+
+static void
+ck_verifier_finalize (GObject *object)
+{
+  CkVerifier *self = CK_VERIFIER (object);
+
+  g_clear_object (&self->trust);
+  g_hash_table_unref (self->cache);
+  if (self->system_list != NULL)
+    gnutls_x509_trust_list_deinit (self->system_list, 1);
+
+  G_OBJECT_CLASS (ck_verifier_parent_class)->finalize (object);
+}
+
+static void
+ck_verifier_class_init (CkVerifierClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ck_verifier_finalize;
+}
+
+static void
+ck_verifier_init (CkVerifier *self)
+{
+  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                       g_object_unref);
+}
+
+CkVerifier *
+ck_verifier_new (CkTrust *trust)
+{
+  CkVerifier *self;
+
+  g_return_val_if_fail (CK_IS_TRUST (trust), NULL);
+
+  self = g_object_new (CK_TYPE_VERIFIER, NULL);
+  self->trust = g_object_ref (trust);
+  return self;
+}
+
+void
+ck_verifier_set_use_system_anchors (CkVerifier *self,
+                                    gboolean    use)
+{
+  g_return_if_fail (CK_IS_VERIFIER (self));
+  self->use_system_anchors = use;
+}
+
+void
+ck_verifier_set_time (CkVerifier *self,
+                      gint64      when)
+{
+  g_return_if_fail (CK_IS_VERIFIER (self));
+  self->when = when;
+}
+
+/* --- Chain building ---------------------------------------------------- */
+
+static CkCertificate *
+load_cached (CkVerifier *self,
+             gint64      id)
+{
+  CkCertificate *cert = g_hash_table_lookup (self->cache, &id);
+  g_autoptr (GError) error = NULL;
+
+  if (cert != NULL)
+    return g_object_ref (cert);
+  cert = ck_store_load_certificate (ck_trust_get_store (self->trust), id, &error);
+  if (cert == NULL)
+    {
+      g_debug ("verifier: %s", error->message);
+      return NULL;
+    }
+  if (g_hash_table_size (self->cache) >= MAX_CACHE)
+    g_hash_table_remove_all (self->cache);
+  g_hash_table_insert (self->cache, g_memdup2 (&id, sizeof id), g_object_ref (cert));
+  return cert;
+}
+
+/* Store ids of the certificates whose subject is @issuer. */
+static GArray *
+find_by_subject (CkVerifier *self,
+                 const char *issuer)
+{
+  CkStore *store = ck_trust_get_store (self->trust);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+
+  ck_store_lock (store);
+  db = ck_store_get_db (store);
+  if (sqlite3_prepare_v2 (db, "SELECT id FROM certificates WHERE subject = ? "
+                          "ORDER BY id LIMIT 64", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, issuer, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (ids, id);
+        }
+    }
+  else
+    g_warning ("store.db: finding issuers: %s", sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  ck_store_unlock (store);
+  return ids;
+}
+
+static gboolean
+in_chain (GPtrArray     *chain,
+          CkCertificate *cert)
+{
+  for (guint i = 0; i < chain->len; i++)
+    if (g_str_equal (ck_certificate_get_sha256_fingerprint (chain->pdata[i]),
+                     ck_certificate_get_sha256_fingerprint (cert)))
+      return TRUE;
+  return FALSE;
+}
+
+static gint64
+verify_time (CkVerifier *self)
+{
+  return self->when != 0 ? self->when : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* How good an issuer candidate is: a verifying signature first (else a
+ * name match only, so that a bad signature is reported rather than an
+ * unknown issuer), then the AKI naming its SKI, then being valid now,
+ * then being an anchor for the purpose. */
+static int
+score_issuer (CkVerifier    *self,
+              CkCertificate *cert,
+              CkCertificate *candidate,
+              const char    *purpose)
+{
+  const char *aki = ck_certificate_get_authority_key_id (cert);
+  const char *ski = ck_certificate_get_subject_key_id (candidate);
+  gint64 now = verify_time (self);
+  int score = 0;
+
+  if (!gnutls_x509_crt_check_issuer (ck_certificate_get_crt (cert),
+                                     ck_certificate_get_crt (candidate)))
+    return -1;
+  if (ck_certificate_is_issued_by (cert, candidate))
+    score += 8;
+  if (aki != NULL && ski != NULL && g_str_equal (aki, ski))
+    score += 4;
+  if (ck_certificate_get_not_before (candidate) <= now &&
+      now <= ck_certificate_get_not_after (candidate))
+    score += 2;
+  if (ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (candidate),
+                    purpose) == CK_TRUST_TRUSTED)
+    score += 1;
+  return score;
+}
+
+/* element-type CkCertificate, leaf first, ending at a self-issued
+ * certificate or at one whose issuer the store does not hold. */
+static GPtrArray *
+build_chain (CkVerifier    *self,
+             CkCertificate *leaf,
+             const char    *purpose)
+{
+  GPtrArray *chain = g_ptr_array_new_with_free_func (g_object_unref);
+  CkCertificate *current = leaf;
+
+  g_ptr_array_add (chain, g_object_ref (leaf));
+  while (chain->len < MAX_CHAIN)
+    {
+      gnutls_x509_crt_t crt = ck_certificate_get_crt (current);
+      g_autoptr (GArray) ids = NULL;
+      g_autoptr (CkCertificate) best = NULL;
+      int best_score = -1;
+
+      if (gnutls_x509_crt_check_issuer (crt, crt))
+        break;
+      ids = find_by_subject (self, ck_certificate_get_issuer (current));
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_autoptr (CkCertificate) candidate = load_cached (self, g_array_index (ids, gint64, i));
+          int score;
+
+          if (candidate == NULL || in_chain (chain, candidate))
+            continue;
+          score = score_issuer (self, current, candidate, purpose);
+          if (score > best_score)
+            {
+              best_score = score;
+              g_set_object (&best, candidate);
+            }
+        }
+      if (best == NULL)
+        break;
+      current = best;
+      g_ptr_array_add (chain, g_steal_pointer (&best));
+    }
+  return chain;
+}
+
+/* --- GnuTLS ------------------------------------------------------------ */
+
+static gnutls_x509_crt_t
+copy_crt (CkCertificate *cert)
+{
+  gnutls_x509_crt_t crt = NULL;
+  GBytes *der = ck_certificate_get_der (cert);
+  gnutls_datum_t datum = {
+    (unsigned char *) g_bytes_get_data (der, NULL), (unsigned int) g_bytes_get_size (der)
+  };
+
+  if (gnutls_x509_crt_init (&crt) < 0)
+    return NULL;
+  if (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
+    {
+      gnutls_x509_crt_deinit (crt);
+      return NULL;
+    }
+  return crt;
+}
+
+static const unsigned int verify_flags =
+  GNUTLS_PROFILE_TO_VFLAGS (GNUTLS_PROFILE_MEDIUM) |
+  /* Time is checked by check_time(), at the verifier's time. */
+  GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+  GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+
+/* Verifies @chain[@first..@last] against @list, or against a list holding
+ * only @chain[@last] when @list is NULL. Returns the GnuTLS status bits;
+ * GNUTLS_CERT_INVALID alone when GnuTLS itself fails. */
+static unsigned int
+run_gnutls (gnutls_x509_trust_list_t  list,
+            GPtrArray                *chain,
+            guint                     first,
+            guint                     last,
+            const char               *purpose)
+{
+  gnutls_x509_trust_list_t own = NULL;
+  gnutls_x509_crt_t crts[MAX_CHAIN];
+  gnutls_typed_vdata_st data = {
+    GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *) purpose, 0
+  };
+  unsigned int status = 0;
+  guint n = 0;
+  int ret;
+
+  for (guint i = first; i <= last; i++)
+    crts[n++] = ck_certificate_get_crt (chain->pdata[i]);
+
+  if (list == NULL)
+    {
+      gnutls_x509_crt_t anchor = copy_crt (chain->pdata[last]);
+
+      if (anchor == NULL || gnutls_x509_trust_list_init (&own, 0) < 0)
+        {
+          if (anchor != NULL)
+            gnutls_x509_crt_deinit (anchor);
+          return GNUTLS_CERT_INVALID;
+        }
+      if (gnutls_x509_trust_list_add_cas (own, &anchor, 1, 0) != 1)
+        {
+          gnutls_x509_crt_deinit (anchor);
+          gnutls_x509_trust_list_deinit (own, 1);
+          return GNUTLS_CERT_INVALID;
+        }
+      list = own;
+    }
+
+  ret = gnutls_x509_trust_list_verify_crt2 (list, crts, n, &data,
+                                            purpose != NULL ? 1 : 0,
+                                            verify_flags, &status, NULL);
+  if (own != NULL)
+    gnutls_x509_trust_list_deinit (own, 1);
+  if (ret < 0)
+    return GNUTLS_CERT_INVALID;
+  return status;
+}
+
+static gnutls_x509_trust_list_t
+get_system_list (CkVerifier *self)
+{
+  if (!self->system_loaded)
+    {
+      self->system_loaded = TRUE;
+      if (gnutls_x509_trust_list_init (&self->system_list, 0) < 0)
+        self->system_list = NULL;
+      else if (gnutls_x509_trust_list_add_system_trust (self->system_list, 0, 0) < 0)
+        g_debug ("verifier: no system trust anchors could be loaded");
+    }
+  return self->system_list;
+}
+
+/* --- Verdicts ---------------------------------------------------------- */
+
+static CkVerification *
+verdict (CkVerifyStatus  status,
+         const char     *purpose,
+         GPtrArray      *chain,
+         guint           chain_len,
+         CkCertificate  *about,
+         char           *reason)    /* transfer full */
+{
+  CkVerification *v = ck_verification_new (status, purpose);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) strv = NULL;
+
+  for (guint i = 0; i < chain_len; i++)
+    g_strv_builder_add (builder, ck_certificate_get_sha256_fingerprint (chain->pdata[i]));
+  strv = g_strv_builder_end (builder);
+  ck_verification_set_chain (v, strv);
+  if (about != NULL)
+    ck_verification_set_subject (v, ck_certificate_get_sha256_fingerprint (about),
+                                 ck_certificate_get_display_name (about));
+  ck_verification_set_reason (v, reason);
+  g_free (reason);
+  return v;
+}
+
+static char *
+format_date (gint64 when)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (when);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("?");
+}
+
+/* "the certificate" for the leaf, else "<name> (in its chain)". */
+static char *
+describe (GPtrArray *chain,
+          guint      index)
+{
+  const char *name = ck_certificate_get_display_name (chain->pdata[index]);
+
+  if (index == 0)
+    return g_strdup (name);
+  return g_strdup_printf ("%s (in its chain)", name);
+}
+
+static CkVerification *
+check_distrust (CkVerifier *self,
+                GPtrArray  *chain,
+                const char *purpose)
+{
+  for (guint i = 0; i < chain->len; i++)
+    {
+      CkCertificate *cert = chain->pdata[i];
+      g_autoptr (CkTrustSetting) setting = NULL;
+      g_autofree char *who = NULL;
+      g_autofree char *date = NULL;
+      const char *what;
+
+      if (!ck_trust_is_distrusted (self->trust,
+                                   ck_certificate_get_sha256_fingerprint (cert),
+                                   ck_certificate_get_spki_sha256 (cert),
+                                   purpose, &setting))
+        continue;
+
+      who = describe (chain, i);
+      date = format_date (setting->set_at);
+      what = g_str_equal (setting->purpose, CK_PURPOSE_ALL)
+               ? "for every purpose"
+               : ck_purpose_get_display_name (setting->purpose);
+      if (g_str_equal (setting->sha256, ck_certificate_get_sha256_fingerprint (cert)))
+        return verdict (CK_VERIFY_DISTRUSTED, purpose, chain, chain->len, cert,
+                        g_strdup_printf ("Distrusted by you on %s (%s): %s",
+                                         date, what, who));
+      return verdict (CK_VERIFY_DISTRUSTED, purpose, chain, chain->len, cert,
+                      g_strdup_printf ("Distrusted by you on %s (%s): the key of %s "
+                                       "is distrusted through another certificate "
+                                       "with the same key",
+                                       date, what, who));
+    }
+  return NULL;
+}
+
+static CkVerification *
+check_time (CkVerifier *self,
+            GPtrArray  *chain,
+            guint       len,
+            const char *purpose)
+{
+  gint64 now = verify_time (self);
+
+  for (guint i = 0; i < len; i++)
+    {
+      CkCertificate *cert = chain->pdata[i];
+      g_autofree char *who = describe (chain, i);
+
+      if (now > ck_certificate_get_not_after (cert))
+        {
+          g_autofree char *date = format_date (ck_certificate_get_not_after (cert));
+          return verdict (CK_VERIFY_EXPIRED, purpose, chain, len, cert,
+                          g_strdup_printf ("Not valid: %s expired on %s", who, date));
+        }
+      if (now < ck_certificate_get_not_before (cert))
+        {
+          g_autofree char *date = format_date (ck_certificate_get_not_before (cert));
+          return verdict (CK_VERIFY_NOT_YET_VALID, purpose, chain, len, cert,
+                          g_strdup_printf ("Not valid yet: %s is valid from %s", who, date));
+        }
+    }
+  return NULL;
+}
+
+static const struct {
+  unsigned int   bits;
+  CkVerifyStatus status;
+} structural[] = {
+  { GNUTLS_CERT_SIGNATURE_FAILURE, CK_VERIFY_BAD_SIGNATURE },
+  { GNUTLS_CERT_INSECURE_ALGORITHM, CK_VERIFY_INSECURE_ALGORITHM },
+  { GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS, CK_VERIFY_UNKNOWN_CRITICAL_EXTENSION },
+  { GNUTLS_CERT_SIGNER_NOT_CA | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE |
+    GNUTLS_CERT_MISMATCH, CK_VERIFY_CONSTRAINT_VIOLATED },
+};
+
+static char *
+structural_reason (CkVerifyStatus  status,
+                   const char     *who,
+                   const char     *purpose,
+                   unsigned int    bits)
+{
+  switch (status)
+    {
+    case CK_VERIFY_BAD_SIGNATURE:
+      return g_strdup_printf ("Not valid: the signature on %s does not verify", who);
+    case CK_VERIFY_INSECURE_ALGORITHM:
+      return g_strdup_printf ("Not valid: %s uses an insecure signature algorithm "
+                              "or key size", who);
+    case CK_VERIFY_UNKNOWN_CRITICAL_EXTENSION:
+      return g_strdup_printf ("Not valid: %s has an unknown critical extension", who);
+    case CK_VERIFY_PURPOSE_NOT_ALLOWED:
+      return g_strdup_printf ("Not valid for %s: the extended key usage of %s "
+                              "does not allow it",
+                              ck_purpose_get_display_name (purpose), who);
+    default:
+      {
+        gnutls_datum_t out = { NULL, 0 };
+        char *reason;
+
+        if (gnutls_certificate_verification_status_print (bits, GNUTLS_CRT_X509,
+                                                          &out, 0) < 0)
+          return g_strdup_printf ("Not valid: %s breaks its issuer's constraints", who);
+        reason = g_strdup_printf ("Not valid: %s breaks its issuer's constraints (%s)",
+                                  who, (const char *) out.data);
+        gnutls_free (out.data);
+        return g_strchomp (reason);
+      }
+    }
+}
+
+/* The certificate a failure with @bits is about: walking down from the
+ * top, the first one whose sub-chain already fails that way. */
+static guint
+find_culprit (GPtrArray    *chain,
+              guint         len,
+              const char   *purpose,
+              unsigned int  bits)
+{
+  for (guint i = len; i-- > 0;)
+    if (run_gnutls (NULL, chain, i, len - 1, purpose) & bits)
+      return i;
+  return len - 1;
+}
+
+static CkVerification *
+check_structure (GPtrArray    *chain,
+                 guint         len,
+                 const char   *purpose,
+                 unsigned int  status)
+{
+  guint culprit;
+  g_autofree char *who = NULL;
+
+  if (status == 0)
+    return NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (structural); k++)
+    if (status & structural[k].bits)
+      {
+        culprit = find_culprit (chain, len, purpose, structural[k].bits);
+        who = describe (chain, culprit);
+        return verdict (structural[k].status, purpose, chain, len, chain->pdata[culprit],
+                        structural_reason (structural[k].status, who, purpose, status));
+      }
+  return NULL;
+}
+
+static CkVerification *
+check_purpose (GPtrArray  *chain,
+               guint       len,
+               const char *purpose,
+               unsigned int status)
+{
+  guint culprit;
+  g_autofree char *who = NULL;
+
+  if (!(status & GNUTLS_CERT_PURPOSE_MISMATCH))
+    return NULL;
+  culprit = find_culprit (chain, len, purpose, GNUTLS_CERT_PURPOSE_MISMATCH);
+  who = describe (chain, culprit);
+  return verdict (CK_VERIFY_PURPOSE_NOT_ALLOWED, purpose, chain, len,
+                  chain->pdata[culprit],
+                  structural_reason (CK_VERIFY_PURPOSE_NOT_ALLOWED, who, purpose, status));
+}
+
+/* The anchor GnuTLS found in the system list for @top, as a certificate. */
+static CkCertificate *
+system_anchor_for (gnutls_x509_trust_list_t  list,
+                   CkCertificate            *top)
+{
+  gnutls_x509_crt_t issuer = NULL;
+  gnutls_datum_t der = { NULL, 0 };
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (gnutls_x509_trust_list_get_issuer (list, ck_certificate_get_crt (top), &issuer,
+                                         GNUTLS_TL_GET_COPY) < 0)
+    return NULL;
+  if (gnutls_x509_crt_export2 (issuer, GNUTLS_X509_FMT_DER, &der) < 0)
+    {
+      gnutls_x509_crt_deinit (issuer);
+      return NULL;
+    }
+  gnutls_x509_crt_deinit (issuer);
+  bytes = g_bytes_new (der.data, der.size);
+  gnutls_free (der.data);
+  return ck_certificate_new_from_der (bytes, NULL);
+}
+
+CkVerification *
+ck_verifier_verify (CkVerifier     *self,
+                    CkCertificate  *certificate,
+                    const char     *purpose,
+                    GError        **error)
+{
+  g_autoptr (GPtrArray) chain = NULL;
+  CkVerification *result;
+  guint len;
+  gboolean anchored = FALSE;
+  CkCertificate *top;
+  const char *purpose_name;
+  unsigned int status;
+
+  g_return_val_if_fail (CK_IS_VERIFIER (self), NULL);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), NULL);
+
+  if (purpose == NULL || g_str_equal (purpose, CK_PURPOSE_ALL) ||
+      ck_purpose_from_string (purpose) == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   "“%s” is not a purpose a certificate can be verified for",
+                   purpose != NULL ? purpose : "");
+      return NULL;
+    }
+  purpose = ck_purpose_from_string (purpose);
+  purpose_name = ck_purpose_get_display_name (purpose);
+
+  chain = build_chain (self, certificate, purpose);
+
+  result = check_distrust (self, chain, purpose);
+  if (result != NULL)
+    return result;
+
+  /* Cut at the lowest certificate the user trusts for the purpose: what
+   * is above it does not matter (GnuTLS does the same). */
+  len = chain->len;
+  for (guint i = 0; i < chain->len; i++)
+    if (ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (chain->pdata[i]),
+                      purpose) == CK_TRUST_TRUSTED)
+      {
+        len = i + 1;
+        anchored = TRUE;
+        break;
+      }
+  top = chain->pdata[len - 1];
+
+  status = run_gnutls (NULL, chain, 0, len - 1, purpose);
+  result = check_structure (chain, len, purpose, status);
+  if (result == NULL)
+    result = check_time (self, chain, len, purpose);
+  if (result == NULL)
+    result = check_purpose (chain, len, purpose, status);
+  if (result != NULL)
+    return result;
+
+  if (anchored)
+    {
+      result = verdict (CK_VERIFY_TRUSTED, purpose, chain, len, certificate,
+                        g_strdup_printf ("Trusted for %s through %s", purpose_name,
+                                         ck_certificate_get_display_name (top)));
+      ck_verification_set_anchor (result, ck_certificate_get_display_name (top), "store");
+      return result;
+    }
+
+  if (self->use_system_anchors && get_system_list (self) != NULL &&
+      run_gnutls (self->system_list, chain, 0, len - 1, purpose) == 0)
+    {
+      g_autoptr (CkCertificate) anchor = system_anchor_for (self->system_list, top);
+      const char *name = anchor != NULL ? ck_certificate_get_display_name (anchor)
+                                        : ck_certificate_get_issuer_display_name (top);
+      g_autoptr (GPtrArray) full = g_ptr_array_new ();
+
+      result = verdict (CK_VERIFY_TRUSTED, purpose, chain, len, certificate,
+                        g_strdup_printf ("Trusted for %s through %s (a system anchor)",
+                                         purpose_name, name));
+      if (anchor != NULL && !ck_certificate_equal (anchor, top))
+        {
+          g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto (GStrv) strv = NULL;
+
+          g_strv_builder_addv (builder, (const char **) ck_verification_get_chain (result));
+          g_strv_builder_add (builder, ck_certificate_get_sha256_fingerprint (anchor));
+          strv = g_strv_builder_end (builder);
+          ck_verification_set_chain (result, strv);
+        }
+      ck_verification_set_anchor (result, name, "system");
+      return result;
+    }
+
+  if (gnutls_x509_crt_check_issuer (ck_certificate_get_crt (top), ck_certificate_get_crt (top)))
+    return verdict (CK_VERIFY_NOT_TRUSTED, purpose, chain, len, top,
+                    g_strdup_printf ("Not trusted for %s: the root %s is not trusted",
+                                     purpose_name, ck_certificate_get_display_name (top)));
+  return verdict (CK_VERIFY_ISSUER_UNKNOWN, purpose, chain, len, top,
+                  g_strdup_printf ("Not trusted: issued by an unknown authority (%s)",
+                                   ck_certificate_get_issuer_display_name (top)));
+}
+
+CkVerification *
+ck_verifier_verify_id (CkVerifier  *self,
+                       gint64       certificate_id,
+                       const char  *purpose,
+                       GError     **error)
+{
+  g_autoptr (CkCertificate) cert = NULL;
+
+  g_return_val_if_fail (CK_IS_VERIFIER (self), NULL);
+
+  cert = load_cached (self, certificate_id);
+  if (cert == NULL)
+    {
+      cert = ck_store_load_certificate (ck_trust_get_store (self->trust),
+                                        certificate_id, error);
+      if (cert == NULL)
+        return NULL;
+    }
+  return ck_verifier_verify (self, cert, purpose, error);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ck-certificate.h"
+#include "ck-trust.h"
+#include "ck-verification.h"
+
+G_BEGIN_DECLS
+
+#define CK_TYPE_VERIFIER (ck_verifier_get_type ())
+G_DECLARE_FINAL_TYPE (CkVerifier, ck_verifier, CK, VERIFIER, GObject)
+
+/* Builds a certificate's chain from the store's certificates and verifies
+ * it with GnuTLS against the anchors the user trusts for the purpose (plus
+ * the system's anchors, read-only, when asked to), at the "medium"
+ * verification profile. */
+
+CkVerifier     *ck_verifier_new           (CkTrust       *trust);
+/* Include the system's trust anchors (GnuTLS/p11-kit). Off by default;
+ * the GUI follows the GSettings key trust-use-system-anchors. */
+void            ck_verifier_set_use_system_anchors (CkVerifier *self,
+                                                    gboolean    use);
+/* Verify at this time instead of now (seconds since the epoch; 0 = now). */
+void            ck_verifier_set_time      (CkVerifier    *self,
+                                           gint64         when);
+
+CkVerification *ck_verifier_verify        (CkVerifier    *self,
+                                           CkCertificate *certificate,
+                                           const char    *purpose,
+                                           GError       **error);
+CkVerification *ck_verifier_verify_id     (CkVerifier    *self,
+                                           gint64         certificate_id,
+                                           const char    *purpose,
+                                           GError       **error);
+
+G_END_DECLS
