@@ -514,6 +514,9 @@ test_reopen (StoreTest     *t,
                      ck_certificate_get_sha1_fingerprint (t->f.leaf));
     g_assert_cmpstr (ck_stored_certificate_get_spki_sha256 (row), ==, t->f.spki);
     g_assert_cmpstr (ck_stored_certificate_get_san (row), ==, "DNS:reopen.example");
+    g_assert_cmpstr (ck_stored_certificate_get_display_name (row), ==, "reopen.example");
+    g_assert_cmpstr (ck_stored_certificate_get_issuer_name (row), ==, "Test CA");
+    g_assert_cmpstr (ck_stored_certificate_get_key_algorithm (row), ==, "ECDSA");
     g_assert_cmpstr (ck_stored_certificate_get_source (row), ==, "input.pem");
     g_assert_cmpint (ck_stored_certificate_get_not_after (row), ==,
                      ck_certificate_get_not_after (t->f.leaf));
@@ -1147,6 +1150,8 @@ test_search (StoreTest     *t,
   /* Non-ASCII: casefolded, ß matches ss. */
   g_assert_cmpstr (ck_stored_certificate_get_subject (unicode_row), ==,
                    "CN=Müller Straße GmbH");
+  g_assert_cmpstr (ck_stored_certificate_get_display_name (unicode_row), ==,
+                   "Müller Straße GmbH");
   g_assert_true (row_matches (unicode_row, "MÜLLER"));
   g_assert_true (row_matches (unicode_row, "strasse"));
   g_assert_false (row_matches (row, "müller"));
