@@ -1210,7 +1210,10 @@ test_model_signals (StoreTest     *t,
   other = open_store (t->dir);
   g_string_truncate (pem, 0);
   ck_test_ca_issue_many (t->f.ca, t->f.key, "Other Leaf", 900, 5, pem);
+  g_assert_false (ck_store_changed_elsewhere (t->store));
   commit_pem (other, pem->str, NULL, 0, NULL);
+  g_assert_true (ck_store_changed_elsewhere (t->store));
+  g_assert_false (ck_store_changed_elsewhere (other));
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 50);
   certs_changed = keys_changed = requests_changed = 0;
   g_assert_true (ck_store_reload (t->store, &error));
@@ -1219,6 +1222,7 @@ test_model_signals (StoreTest     *t,
   g_assert_cmpuint (keys_changed, ==, 1);
   g_assert_cmpuint (requests_changed, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (t->store)), ==, 55);
+  g_assert_false (ck_store_changed_elsewhere (t->store));
 
   g_clear_object (&other);
 }

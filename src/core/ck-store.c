@@ -128,6 +128,8 @@ struct _CkStore
   GRecMutex lock;
   sqlite3 *db;
   sqlite3_stmt *stmts[N_STMTS];
+  /* PRAGMA data_version when the models were last read in full. */
+  gint64 data_version;
 
   GMainContext *context;
   GListStore *certificates;
@@ -522,6 +524,20 @@ read_rows (CkStore  *self,
   return TRUE;
 }
 
+/* Changes whenever another connection commits. Called with the lock. */
+static gint64
+get_data_version (CkStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
 /* --- Object ------------------------------------------------------------ */
 
 static void
@@ -760,6 +776,7 @@ ck_store_open (const char  *dir,
   sqlite3_finalize (stmt);
 
   /* Nobody can be watching the models yet: fill them directly. */
+  self->data_version = get_data_version (self);
   if (!read_rows (self, 0, change, error))
     return NULL;
   change->reset = TRUE;
@@ -825,6 +842,8 @@ ck_store_reload (CkStore  *self,
   if (ok)
     {
       ok = read_rows (self, 0, change, error);
+      if (ok)
+        self->data_version = get_data_version (self);
       sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
     }
   ck_store_unlock (self);
@@ -834,6 +853,19 @@ ck_store_reload (CkStore  *self,
   change->reset = TRUE;
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
+}
+
+gboolean
+ck_store_changed_elsewhere (CkStore *self)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+
+  ck_store_lock (self);
+  changed = get_data_version (self) != self->data_version;
+  ck_store_unlock (self);
+  return changed;
 }
 
 /* --- Lookups ----------------------------------------------------------- */

@@ -87,6 +87,11 @@ GListModel   *ck_store_get_requests     (CkStore      *self);
 /* Re-reads the database, for changes made by another process. */
 gboolean      ck_store_reload           (CkStore      *self,
                                          GError      **error);
+/* TRUE when another process (or another CkStore) has committed changes
+ * since this one was opened or last reloaded: cheap (no I/O beyond the
+ * WAL index), for deciding when to call ck_store_reload(), e.g. when the
+ * window gets the focus. Commits made through @self do not count. */
+gboolean      ck_store_changed_elsewhere (CkStore     *self);
 
 /* Lookups by fingerprint (lower-case hex). 0 when absent. */
 gint64        ck_store_find_certificate (CkStore      *self,
