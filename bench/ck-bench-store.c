@@ -42,6 +42,8 @@ enum {
   FIG_LIST_N,
   FIG_LIST_EXPIRED,
   FIG_LIST_MATCHES,
+  FIG_LIST_CPU_MS,
+  FIG_LIST_WARM_CPU_MS,
 };
 
 /* Warm runs: open + list again in the same process. */
@@ -156,6 +158,7 @@ open_and_list (const char *dir,
                double     *open_ms,
                double     *model_ms,
                double     *rows_ms,
+               double     *cpu_ms,
                CkStore   **out_store,
                guint      *out_expired)
 {
@@ -163,11 +166,12 @@ open_and_list (const char *dir,
   GListModel *model;
   CkStore *store;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  double t0, t1, t2, t3;
+  double t0, t1, t2, t3, c0;
   guint n, expired = 0;
   gsize name_bytes = 0;
 
   t0 = ck_bench_now_ms ();
+  c0 = ck_bench_cpu_ms ();
   store = ck_store_open (dir, &error);
   if (store == NULL)
     return fail (dir, error);
@@ -193,6 +197,7 @@ open_and_list (const char *dir,
   *open_ms = t1 - t0;
   *model_ms = t2 - t1;
   *rows_ms = t3 - t2;
+  *cpu_ms = ck_bench_cpu_ms () - c0;
   *out_expired = expired;
   *out_store = store;
   return TRUE;
@@ -203,15 +208,17 @@ list_run (gpointer        data,
           CkBenchFigures *figures)
 {
   ListJob *job = data;
-  double warm[WARM_RUNS];
-  double open_ms, model_ms, rows_ms, start;
+  double warm[WARM_RUNS], warm_cpu[WARM_RUNS];
+  double open_ms, model_ms, rows_ms, cpu_ms, start;
   CkStore *store;
   GListModel *model;
   guint expired, n, matches = 0;
 
   ck_core_init ();
-  if (!open_and_list (job->store_dir, &open_ms, &model_ms, &rows_ms, &store, &expired))
+  if (!open_and_list (job->store_dir, &open_ms, &model_ms, &rows_ms, &cpu_ms,
+                      &store, &expired))
     return FALSE;
+  figures->values[FIG_LIST_CPU_MS] = cpu_ms;
   figures->values[FIG_LIST_OPEN_MS] = open_ms;
   figures->values[FIG_LIST_MODEL_MS] = model_ms;
   figures->values[FIG_LIST_ROWS_MS] = rows_ms;
@@ -236,12 +243,15 @@ list_run (gpointer        data,
 
   for (guint r = 0; r < WARM_RUNS; r++)
     {
-      if (!open_and_list (job->store_dir, &open_ms, &model_ms, &rows_ms, &store, &expired))
+      if (!open_and_list (job->store_dir, &open_ms, &model_ms, &rows_ms, &cpu_ms,
+                          &store, &expired))
         return FALSE;
       g_object_unref (store);
       warm[r] = open_ms + model_ms + rows_ms;
+      warm_cpu[r] = cpu_ms;
     }
   figures->values[FIG_LIST_WARM_MS] = ck_bench_median (warm, WARM_RUNS);
+  figures->values[FIG_LIST_WARM_CPU_MS] = ck_bench_median (warm_cpu, WARM_RUNS);
   return TRUE;
 }
 
@@ -351,13 +361,15 @@ report_list (GArray *runs)
   cold_ms = ck_bench_median (totals, runs->len);
 
   printf ("list: %.0f rows (%.0f expired; %.0f match \"host-0999\"), median of %u processes\n"
-          "  cold process: open %.1f ms | model %.1f ms | rows %.1f ms | total %.1f ms\n"
-          "  warm (reopen in the same process): total %.1f ms | search %.1f ms | peak RSS %ld KiB\n",
+          "  cold process: open %.1f ms | model %.1f ms | rows %.1f ms | total %.1f ms (CPU %.1f ms)\n"
+          "  warm (reopen in the same process): total %.1f ms (CPU %.1f ms) | search %.1f ms"
+          " | peak RSS %ld KiB\n",
           first->values[FIG_LIST_N], first->values[FIG_LIST_EXPIRED],
           first->values[FIG_LIST_MATCHES], runs->len,
           median_of (runs, FIG_LIST_OPEN_MS), median_of (runs, FIG_LIST_MODEL_MS),
-          median_of (runs, FIG_LIST_ROWS_MS), cold_ms,
-          median_of (runs, FIG_LIST_WARM_MS), median_of (runs, FIG_LIST_SEARCH_MS),
+          median_of (runs, FIG_LIST_ROWS_MS), cold_ms, median_of (runs, FIG_LIST_CPU_MS),
+          median_of (runs, FIG_LIST_WARM_MS), median_of (runs, FIG_LIST_WARM_CPU_MS),
+          median_of (runs, FIG_LIST_SEARCH_MS),
           max_rss (runs));
 
   ck_bench_result ("list.rows", first->values[FIG_LIST_N]);
@@ -365,7 +377,9 @@ report_list (GArray *runs)
   ck_bench_result ("list.cold_model_ms", median_of (runs, FIG_LIST_MODEL_MS));
   ck_bench_result ("list.cold_rows_ms", median_of (runs, FIG_LIST_ROWS_MS));
   ck_bench_result ("list.cold_total_ms", cold_ms);
+  ck_bench_result ("list.cold_cpu_ms", median_of (runs, FIG_LIST_CPU_MS));
   ck_bench_result ("list.warm_total_ms", median_of (runs, FIG_LIST_WARM_MS));
+  ck_bench_result ("list.warm_cpu_ms", median_of (runs, FIG_LIST_WARM_CPU_MS));
   ck_bench_result ("list.search_ms", median_of (runs, FIG_LIST_SEARCH_MS));
   ck_bench_result ("list.rss_kb", max_rss (runs));
   return 0;

@@ -117,6 +117,7 @@ log "machine"
   echo "cpu:      $(nproc) × $(lscpu | sed -n 's/^Model name: *//p')"
   echo "memory:   $(free -h | awk '/^Mem:/ { print $2 }')"
   echo "kernel:   $(uname -r)"
+  echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at the start)"
   echo "gnutls:   $(pkg-config --modversion gnutls)  sqlite: $(pkg-config --modversion sqlite3)  glib: $(pkg-config --modversion glib-2.0)"
   echo "build:    $(meson introspect --buildoptions "$build" 2>/dev/null |
                    /usr/bin/python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"))' 2>/dev/null || echo '?')"
@@ -137,20 +138,29 @@ log "core: import $import_n certificates + their keys (paired, --no-key-passphra
   sed 's/^RESULT import\./RESULT importkeys./' | tee -a "$results" | grep -v '^RESULT '
 
 # hyperfine's mean, or /usr/bin/time over $runs runs; the figure is ms.
+# Wall-clock median and CPU (user + system) median, in ms.
 time_command () {
-  local name=$1 prepare=$2 command=$3
+  local name=$1 n=$2 prepare=$3 command=$4
   if command -v hyperfine >/dev/null; then
-    hyperfine --style basic --runs "$runs" --prepare "$prepare" \
+    hyperfine --style basic --runs "$n" --prepare "$prepare" \
       --export-json "$work/$name.json" "$command" >&2 || return 1
-    put "$name.ms" "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"]*1000)' "$work/$name.json")"
+    /usr/bin/python3 - "$work/$name.json" "$name" >> "$results" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"RESULT {sys.argv[2]}.ms {r['median'] * 1000:.1f}")
+# hyperfine keeps per-run user/system times only as means.
+print(f"RESULT {sys.argv[2]}.cpu_ms {(r['user'] + r['system']) * 1000:.1f}")
+PY
   else
-    local times=()
-    for _ in $(seq "$runs"); do
+    local times=() cpus=()
+    for _ in $(seq "$n"); do
       sh -c "$prepare"
-      /usr/bin/time -f '%e' -o "$work/time.txt" sh -c "$command" || return 1
-      times+=("$(cat "$work/time.txt")")
+      /usr/bin/time -f '%e %U %S' -o "$work/time.txt" sh -c "$command" || return 1
+      times+=("$(awk '{ print $1 }' "$work/time.txt")")
+      cpus+=("$(awk '{ print $2 + $3 }' "$work/time.txt")")
     done
     put "$name.ms" "$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] * 1000 }')"
+    put "$name.cpu_ms" "$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] * 1000 }')"
   fi
   # Peak RSS of one more run.
   sh -c "$prepare"
@@ -159,7 +169,7 @@ time_command () {
 
 if [ $skip_cli = 0 ]; then
   log "certkeeper-cli import, $import_n certificates (whole process)"
-  time_command cli_import "rm -rf $work/cli-store" \
+  time_command cli_import "$runs" "rm -rf $work/cli-store" \
     "$cli --store $work/cli-store import $import_certs --no-key-passphrase >/dev/null" ||
     echo "run.sh: certkeeper-cli import failed" >&2
 fi
@@ -172,9 +182,13 @@ if [ -f "$work/store-$list_n/store.db" ]; then
   log "core: ck_store_open + list $list_n rows"
   record "$store" list --runs "$runs" "$work/store-$list_n" || echo "run.sh: core list failed" >&2
   if [ $skip_cli = 0 ]; then
-    log "certkeeper-cli list --json, $list_n certificates (whole process)"
-    time_command cli_list "true" "$cli --store $work/store-$list_n list --json >/dev/null" ||
+    log "certkeeper-cli list (table), $list_n certificates (whole process)"
+    time_command cli_table "$runs" "true" "$cli --store $work/store-$list_n list --certificates >/dev/null" ||
       echo "run.sh: certkeeper-cli list failed" >&2
+    # --json loads every certificate: slow, so fewer runs.
+    log "certkeeper-cli list --json, $list_n certificates (whole process)"
+    time_command cli_list 2 "true" "$cli --store $work/store-$list_n list --json >/dev/null" ||
+      echo "run.sh: certkeeper-cli list --json failed" >&2
   fi
 fi
 
@@ -187,10 +201,17 @@ if [ $callgrind = 1 ]; then
     "$parse" --in-process --runs 1 "$work/cg.pem" >/dev/null 2>"$work/cg-parse.log"
   valgrind --tool=callgrind --callgrind-out-file="$work/cg-import.out" \
     "$store" import --in-process --runs 1 "$work/cg.pem" >/dev/null 2>"$work/cg-import.log"
-  ir () { sed -n 's/^summary: *//p; s/^totals: *//p' "$1" | head -n 1 | cut -d' ' -f1; }
-  put callgrind.parse_ir_per_cert "$(( $(ir "$work/cg-parse.out") / n ))"
-  put callgrind.import_ir_per_cert "$(( $(ir "$work/cg-import.out") / n ))"
-  callgrind_annotate --inclusive=yes "$work/cg-import.out" 2>/dev/null | head -n 40 > "$data/callgrind-import.txt"
+  # Inclusive counts of the timed regions only (no process start-up or
+  # GnuTLS initialisation): parse_run vs ck_importer_add_file + ck_store_commit.
+  incl () {
+    callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
+      awk -v f=":$2 " 'index($0, f) { gsub(",", "", $1); print $1; exit }'
+  }
+  parse_ir=$(incl "$work/cg-parse.out" parse_run)
+  import_ir=$(( $(incl "$work/cg-import.out" ck_importer_add_file) + $(incl "$work/cg-import.out" ck_store_commit) ))
+  put callgrind.parse_ir_per_cert "$(( parse_ir / n ))"
+  put callgrind.import_ir_per_cert "$(( import_ir / n ))"
+  callgrind_annotate --inclusive=yes "$work/cg-import.out" 2>/dev/null | head -n 80 > "$data/callgrind-import.txt"
   echo "top inclusive functions of the import: $data/callgrind-import.txt" >&2
 fi
 
@@ -236,16 +257,25 @@ cli = get("cli_import.ms")
 if cli is not None:
     rows.append((f"certkeeper-cli import {import_n} (whole process)", fmt(cli, " ms", 0),
                  f"{cli / import_n:.4f} ms/cert, {cli / import_n / base:.2f}× bare" if base else ""))
+    ccpu, bcpu = get("cli_import.cpu_ms"), get("parse.bare.cpu_ms_per_item")
+    if ccpu and bcpu:
+        rows.append(("  CPU time", fmt(ccpu, " ms", 0),
+                     f"{ccpu / import_n:.4f} ms/cert, {ccpu / import_n / bcpu:.2f}× bare CPU"))
 cold = get("list.cold_total_ms")
 rows.append((f"open + list {list_n}, cold process", fmt(cold, " ms", 0),
              "" if cold is None else ("PASS (< 1 s)" if cold < 1000 else "FAIL (≥ 1 s)")))
 rows.append(("  open / model / rows",
              f'{fmt(get("list.cold_open_ms"), "", 0)} / {fmt(get("list.cold_model_ms"), "", 0)} / {fmt(get("list.cold_rows_ms"), " ms", 0)}', ""))
-rows.append((f"open + list {list_n}, warm (same process)", fmt(get("list.warm_total_ms"), " ms", 0), ""))
+rows.append(("  CPU time, cold process", fmt(get("list.cold_cpu_ms"), " ms", 0),
+             "" if get("list.cold_cpu_ms") is None else ("PASS (< 1 s)" if get("list.cold_cpu_ms") < 1000 else "FAIL (≥ 1 s)")))
+rows.append((f"open + list {list_n}, warm (same process)", fmt(get("list.warm_total_ms"), " ms", 0),
+             f'CPU {fmt(get("list.warm_cpu_ms"), " ms", 0)}'))
 rows.append((f"search {list_n} rows (matches())", fmt(get("list.search_ms"), " ms", 1), ""))
-cl = get("cli_list.ms")
-if cl is not None:
-    rows.append((f"certkeeper-cli list --json {list_n} (whole process)", fmt(cl, " ms", 0), ""))
+for key, label in (("cli_table", "certkeeper-cli list"), ("cli_list", "certkeeper-cli list --json")):
+    v = get(f"{key}.ms")
+    if v is not None:
+        rows.append((f"{label} {list_n} (whole process)", fmt(v, " ms", 0),
+                     f'CPU {fmt(get(f"{key}.cpu_ms"), " ms", 0)}'))
 rows.append((f"build store {list_n} (one commit)", fmt(get("build.total_ms"), " ms", 0),
              f'store.db {get("store.db_mb"):.0f} MB' if get("store.db_mb") else ""))
 for label, key in (("peak RSS: bare parse", "parse.bare.rss_kb"),
@@ -254,6 +284,7 @@ for label, key in (("peak RSS: bare parse", "parse.bare.rss_kb"),
                    ("peak RSS: certkeeper-cli import", "cli_import.rss_kb"),
                    ("peak RSS: build store", "build.rss_kb"),
                    ("peak RSS: open + list", "list.rss_kb"),
+                   ("peak RSS: certkeeper-cli list", "cli_table.rss_kb"),
                    ("peak RSS: certkeeper-cli list --json", "cli_list.rss_kb")):
     v = get(key)
     if v is not None:
