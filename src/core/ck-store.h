@@ -38,7 +38,9 @@ typedef struct {
 /* Called during a commit with the number of plan items handled so far
  * (every 64 items and once at the end, from the committing thread); return
  * FALSE to cancel: the transaction is rolled back and the commit fails with
- * G_IO_ERROR_CANCELLED. */
+ * G_IO_ERROR_CANCELLED. It runs with the store locked: it must not wait for
+ * another thread that calls the store (post the figures, as with atomics or
+ * g_main_context_invoke(), instead). */
 typedef gboolean (*CkProgressFunc) (guint    done,
                                     guint    total,
                                     gpointer user_data);
