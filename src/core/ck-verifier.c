@@ -8,18 +8,23 @@
  *     purpose or for everything, by its fingerprint or by its public key
  *     (a distrust on another certificate with the same SPKI counts, as in
  *     p11-kit's blocklist). An explicit "no" beats everything else.
- *  2. Structural problems, found even when nothing is trusted: the chain
- *     (cut at the lowest certificate the user trusts for the purpose, if
- *     any) is verified by GnuTLS against its own top as a provisional
- *     anchor, at the "medium" profile, with the purpose as
- *     GNUTLS_DT_KEY_PURPOSE_OID. In this order: BAD_SIGNATURE,
- *     INSECURE_ALGORITHM (MD5/SHA-1 signatures, 512-bit keys…),
- *     UNKNOWN_CRITICAL_EXTENSION, CONSTRAINT_VIOLATED (issuer not a CA,
- *     path length, name constraints).
+ *  2. Problems of the chain itself, found even when nothing is trusted:
+ *     the chain (cut at the lowest certificate the user trusts for the
+ *     purpose, if any) is verified by GnuTLS against its own top as a
+ *     provisional anchor, at the "medium" profile, with the purpose as
+ *     GNUTLS_DT_KEY_PURPOSE_OID. First BAD_SIGNATURE, then
+ *     UNKNOWN_CRITICAL_EXTENSION.
  *  3. Time: EXPIRED / NOT_YET_VALID, checked here rather than by GnuTLS so
  *     that ck_verifier_set_time() works and the verdict names the
  *     certificate (leaf first).
- *  4. PURPOSE_NOT_ALLOWED: an extended key usage in the chain excludes it.
+ *  4. From the same GnuTLS run: CONSTRAINT_VIOLATED (issuer not a CA,
+ *     path length, name constraints), INSECURE_ALGORITHM (MD5/SHA-1
+ *     signatures, 512-bit keys…), PURPOSE_NOT_ALLOWED (an extended key
+ *     usage in the chain excludes the purpose). Time goes before these
+ *     because GnuTLS stops judging a certificate once it has expired (and
+ *     judges the purpose before algorithms): following its order, the
+ *     verdict names a failure that certtool --verify-chain also prints
+ *     (checked by the differential test in tests/test-trust.c).
  *  5. Anchor status: TRUSTED when the chain reaches a certificate the user
  *     trusts for the purpose (or a system anchor, when enabled, verified by
  *     GnuTLS against the system list); otherwise NOT_TRUSTED when the chain
@@ -460,16 +465,21 @@ check_time (CkVerifier *self,
   return NULL;
 }
 
+/* GnuTLS status bits in the order they are reported; time comes after
+ * UNKNOWN_CRITICAL_EXTENSION (see the top of the file). */
 static const struct {
   unsigned int   bits;
   CkVerifyStatus status;
 } structural[] = {
   { GNUTLS_CERT_SIGNATURE_FAILURE, CK_VERIFY_BAD_SIGNATURE },
-  { GNUTLS_CERT_INSECURE_ALGORITHM, CK_VERIFY_INSECURE_ALGORITHM },
   { GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS, CK_VERIFY_UNKNOWN_CRITICAL_EXTENSION },
+  /* Time here. */
   { GNUTLS_CERT_SIGNER_NOT_CA | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE |
     GNUTLS_CERT_MISMATCH, CK_VERIFY_CONSTRAINT_VIOLATED },
+  { GNUTLS_CERT_INSECURE_ALGORITHM, CK_VERIFY_INSECURE_ALGORITHM },
+  { GNUTLS_CERT_PURPOSE_MISMATCH, CK_VERIFY_PURPOSE_NOT_ALLOWED },
 };
+#define N_BEFORE_TIME 2
 
 static char *
 structural_reason (CkVerifyStatus  status,
@@ -520,45 +530,25 @@ find_culprit (GPtrArray    *chain,
   return len - 1;
 }
 
+/* The first problem of structural[@first..@last) that @status shows. */
 static CkVerification *
 check_structure (GPtrArray    *chain,
                  guint         len,
                  const char   *purpose,
-                 unsigned int  status)
+                 unsigned int  status,
+                 guint         first,
+                 guint         last)
 {
-  guint culprit;
-  g_autofree char *who = NULL;
-
-  if (status == 0)
-    return NULL;
-
-  for (guint k = 0; k < G_N_ELEMENTS (structural); k++)
+  for (guint k = first; k < last; k++)
     if (status & structural[k].bits)
       {
-        culprit = find_culprit (chain, len, purpose, structural[k].bits);
-        who = describe (chain, culprit);
+        guint culprit = find_culprit (chain, len, purpose, structural[k].bits);
+        g_autofree char *who = describe (chain, culprit);
+
         return verdict (structural[k].status, purpose, chain, len, chain->pdata[culprit],
                         structural_reason (structural[k].status, who, purpose, status));
       }
   return NULL;
-}
-
-static CkVerification *
-check_purpose (GPtrArray  *chain,
-               guint       len,
-               const char *purpose,
-               unsigned int status)
-{
-  guint culprit;
-  g_autofree char *who = NULL;
-
-  if (!(status & GNUTLS_CERT_PURPOSE_MISMATCH))
-    return NULL;
-  culprit = find_culprit (chain, len, purpose, GNUTLS_CERT_PURPOSE_MISMATCH);
-  who = describe (chain, culprit);
-  return verdict (CK_VERIFY_PURPOSE_NOT_ALLOWED, purpose, chain, len,
-                  chain->pdata[culprit],
-                  structural_reason (CK_VERIFY_PURPOSE_NOT_ALLOWED, who, purpose, status));
 }
 
 /* The anchor GnuTLS found in the system list for @top, as a certificate. */
@@ -632,11 +622,12 @@ ck_verifier_verify (CkVerifier     *self,
   top = chain->pdata[len - 1];
 
   status = run_gnutls (NULL, chain, 0, len - 1, purpose);
-  result = check_structure (chain, len, purpose, status);
+  result = check_structure (chain, len, purpose, status, 0, N_BEFORE_TIME);
   if (result == NULL)
     result = check_time (self, chain, len, purpose);
   if (result == NULL)
-    result = check_purpose (chain, len, purpose, status);
+    result = check_structure (chain, len, purpose, status, N_BEFORE_TIME,
+                              G_N_ELEMENTS (structural));
   if (result != NULL)
     return result;
 
