@@ -6,6 +6,7 @@
 #include <gnutls/crypto.h>
 #include <string.h>
 
+#include "ck-der-private.h"
 #include "ck-dn-attribute-private.h"
 #include "ck-error.h"
 #include "ck-oid.h"
@@ -22,6 +23,22 @@ typedef struct {
   char      *ski;
   char      *aki;
 } ExtensionInfo;
+
+typedef struct {
+  gnutls_pk_algorithm_t algo;
+  guint                 bits;
+  const char           *curve;
+  GBytes               *spki;  /* as GnuTLS encodes it, which is what we hash */
+} KeyInfo;
+
+/* Where the parts of the TBSCertificate are in the DER (views into it). */
+typedef struct {
+  CkDerTlv issuer;
+  CkDerTlv subject;
+  CkDerTlv spki;
+  gboolean has_extensions;
+  CkDerTlv extensions;  /* the SEQUENCE OF Extension */
+} TbsView;
 
 struct _CkCertificate
 {
@@ -41,10 +58,6 @@ struct _CkCertificate
   gint64 not_after;
   gnutls_sign_algorithm_t sign_algo;
   char *sign_algo_name;
-  gnutls_pk_algorithm_t pk_algo;
-  guint key_bits;
-  const char *key_curve;
-  GBytes *spki;
   char *sha1;
   char *sha256;
   char *spki_sha256;
@@ -59,6 +72,7 @@ struct _CkCertificate
   GPtrArray *subject_attrs;
   GPtrArray *issuer_attrs;
   ExtensionInfo *ext_info;
+  KeyInfo *key_info;
   gsize self_signed;  /* 0 unknown, 1 no, 2 yes */
 };
 
@@ -77,6 +91,15 @@ extension_info_free (ExtensionInfo *info)
 }
 
 static void
+key_info_free (KeyInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_clear_pointer (&info->spki, g_bytes_unref);
+  g_free (info);
+}
+
+static void
 ck_certificate_finalize (GObject *object)
 {
   CkCertificate *self = CK_CERTIFICATE (object);
@@ -90,7 +113,6 @@ ck_certificate_finalize (GObject *object)
   g_free (self->issuer_display_name);
   g_free (self->serial);
   g_free (self->sign_algo_name);
-  g_clear_pointer (&self->spki, g_bytes_unref);
   g_free (self->sha1);
   g_free (self->sha256);
   g_free (self->spki_sha256);
@@ -98,6 +120,7 @@ ck_certificate_finalize (GObject *object)
   g_clear_pointer (&self->subject_attrs, g_ptr_array_unref);
   g_clear_pointer (&self->issuer_attrs, g_ptr_array_unref);
   g_clear_pointer (&self->ext_info, extension_info_free);
+  g_clear_pointer (&self->key_info, key_info_free);
 
   G_OBJECT_CLASS (ck_certificate_parent_class)->finalize (object);
 }
@@ -126,14 +149,16 @@ digest_hex (gnutls_digest_algorithm_t algo,
   guint8 digest[64];
 
   /* gnutls_hash_fast uses the CPU's SHA instructions where GChecksum does
-   * not; this runs twice per certificate on every import. */
+   * not; this runs three times per certificate on every import. */
   if (gnutls_hash_fast (algo, data, len, digest) < 0)
     g_error ("GnuTLS cannot compute %s", gnutls_digest_get_name (algo));
   return ck_hex_encode (digest, gnutls_hash_get_len (algo));
 }
 
 /* The DN as certtool prints it: gnutls_x509_crt_print() uses
- * gnutls_x509_crt_get_dn3() with no flags (RFC 4514 order). */
+ * gnutls_x509_crt_get_dn3() with no flags (RFC 4514 order). This is the
+ * dearest part of construction, but writing our own formatter would mean
+ * chasing GnuTLS's escaping and decoding rules release by release. */
 static char *
 dn_string (gnutls_x509_crt_t crt,
            gboolean          issuer)
@@ -152,63 +177,169 @@ dn_string (gnutls_x509_crt_t crt,
   return text;
 }
 
-/* The friendliest name in a DN: the most specific CN (the last one in
+/* Finds issuer, subject, SPKI and extensions in the DER. GnuTLS has already
+ * accepted the structure; FALSE only if it does not look as expected. */
+static gboolean
+tbs_view_init (TbsView      *view,
+               const guint8 *der,
+               gsize         len)
+{
+  const guint8 *pos = der, *end = der + len;
+  CkDerTlv cert, tbs, tlv;
+
+  memset (view, 0, sizeof *view);
+  if (!ck_der_read (&pos, end, &cert) || cert.tag != 0x30)
+    return FALSE;
+  pos = cert.data;
+  end = cert.data + cert.len;
+  if (!ck_der_read (&pos, end, &tbs) || tbs.tag != 0x30)
+    return FALSE;
+
+  pos = tbs.data;
+  end = tbs.data + tbs.len;
+  if (!ck_der_read (&pos, end, &tlv))
+    return FALSE;
+  if (tlv.tag == 0xa0 && !ck_der_read (&pos, end, &tlv))  /* [0] version */
+    return FALSE;
+  if (tlv.tag != 0x02)  /* serialNumber */
+    return FALSE;
+  if (!ck_der_read (&pos, end, &tlv) || tlv.tag != 0x30 ||  /* signature */
+      !ck_der_read (&pos, end, &view->issuer) || view->issuer.tag != 0x30 ||
+      !ck_der_read (&pos, end, &tlv) || tlv.tag != 0x30 ||  /* validity */
+      !ck_der_read (&pos, end, &view->subject) || view->subject.tag != 0x30 ||
+      !ck_der_read (&pos, end, &view->spki) || view->spki.tag != 0x30)
+    return FALSE;
+
+  while (pos < end)
+    {
+      if (!ck_der_read (&pos, end, &tlv))
+        return FALSE;
+      if (tlv.tag == 0xa3)
+        {
+          const guint8 *p = tlv.data;
+
+          if (!ck_der_read (&p, tlv.data + tlv.len, &view->extensions) ||
+              view->extensions.tag != 0x30)
+            return FALSE;
+          view->has_extensions = TRUE;
+        }
+    }
+  return TRUE;
+}
+
+/* The value (inside the OCTET STRING) of the extension whose OID has DER
+ * contents @der_oid; FALSE when absent or unreadable. */
+static gboolean
+tbs_view_find_extension (const TbsView *view,
+                         const char    *der_oid,
+                         gsize          der_oid_len,
+                         CkDerTlv      *value,
+                         gboolean      *critical)
+{
+  const guint8 *pos, *end;
+
+  if (!view->has_extensions)
+    return FALSE;
+
+  pos = view->extensions.data;
+  end = view->extensions.data + view->extensions.len;
+  while (pos < end)
+    {
+      CkDerTlv ext, oid, tlv;
+      const guint8 *p;
+
+      if (!ck_der_read (&pos, end, &ext) || ext.tag != 0x30)
+        return FALSE;
+      p = ext.data;
+      if (!ck_der_read (&p, ext.data + ext.len, &oid) || oid.tag != 0x06)
+        return FALSE;
+      if (oid.len != der_oid_len || memcmp (oid.data, der_oid, der_oid_len) != 0)
+        continue;
+
+      *critical = FALSE;
+      if (!ck_der_read (&p, ext.data + ext.len, &tlv))
+        return FALSE;
+      if (tlv.tag == 0x01)
+        {
+          *critical = tlv.len == 1 && tlv.data[0] != 0;
+          if (!ck_der_read (&p, ext.data + ext.len, &tlv))
+            return FALSE;
+        }
+      if (tlv.tag != 0x04)
+        return FALSE;
+      *value = tlv;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* DER contents of the OIDs the constructor looks for. */
+#define DER_OID_CN        "\x55\x04\x03"
+#define DER_OID_O         "\x55\x04\x0a"
+#define DER_OID_OU        "\x55\x04\x0b"
+#define DER_OID_EMAIL     "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01"
+#define DER_OID_EXT_SAN   "\x55\x1d\x11"
+#define DER_OID_EXT_BC    "\x55\x1d\x13"
+
+/* The friendliest name in a Name: the most specific CN (the last one in
  * encoding order, so "CN=Jo,CN=Users,DC=example" gives "Jo"), else
  * "O (OU)", else the email address attribute. NULL when none is there. */
 static char *
-dn_friendly_name (gnutls_x509_crt_t crt,
-                  gboolean          issuer)
+dn_friendly_name (const CkDerTlv *name)
 {
-  gnutls_x509_dn_t dn = NULL;
   g_autofree char *cn = NULL;
   g_autofree char *o = NULL;
   g_autofree char *ou = NULL;
   g_autofree char *email = NULL;
-  int ret;
+  const guint8 *pos = name->data, *end = name->data + name->len;
 
-  ret = issuer ? gnutls_x509_crt_get_issuer (crt, &dn) : gnutls_x509_crt_get_subject (crt, &dn);
-  if (ret < 0)
-    return NULL;
-
-  for (int irdn = 0; ; irdn++)
+  while (pos < end)
     {
-      int iava;
+      CkDerTlv rdn;
+      const guint8 *p;
 
-      for (iava = 0; ; iava++)
+      if (!ck_der_read (&pos, end, &rdn) || rdn.tag != 0x31)
+        break;
+      p = rdn.data;
+      while (p < rdn.data + rdn.len)
         {
+          CkDerTlv atv, oid, value;
+          const guint8 *q;
           gnutls_x509_ava_st ava;
           char **slot = NULL;
           gboolean last_wins = FALSE;
+          char *text;
 
-          if (gnutls_x509_dn_get_rdn_ava (dn, irdn, iava, &ava) < 0)
+          if (!ck_der_read (&p, rdn.data + rdn.len, &atv) || atv.tag != 0x30)
+            break;
+          q = atv.data;
+          if (!ck_der_read (&q, atv.data + atv.len, &oid) || oid.tag != 0x06 ||
+              !ck_der_read (&q, atv.data + atv.len, &value))
             break;
 
-#define OID_IS(s) (ava.oid.size == sizeof (s) - 1 && memcmp (ava.oid.data, s, sizeof (s) - 1) == 0)
-          if (OID_IS (CK_OID_CN))
+          if (CK_DER_OID_IS (oid.data, oid.len, DER_OID_CN))
             slot = &cn, last_wins = TRUE;
-          else if (OID_IS (CK_OID_O))
+          else if (CK_DER_OID_IS (oid.data, oid.len, DER_OID_O))
             slot = &o;
-          else if (OID_IS (CK_OID_OU))
+          else if (CK_DER_OID_IS (oid.data, oid.len, DER_OID_OU))
             slot = &ou;
-          else if (OID_IS (CK_OID_EMAIL))
+          else if (CK_DER_OID_IS (oid.data, oid.len, DER_OID_EMAIL))
             slot = &email;
-#undef OID_IS
+          if (slot == NULL || (*slot != NULL && !last_wins))
+            continue;
 
-          if (slot != NULL && (*slot == NULL || last_wins))
+          ava.value.data = (unsigned char *) value.data;
+          ava.value.size = (unsigned int) value.len;
+          ava.value_tag = value.tag & 0x1f;
+          text = ck_dn_ava_value_to_utf8 (&ava);
+          if (*text != '\0' && *text != '#')
             {
-              char *value = ck_dn_ava_value_to_utf8 (&ava);
-
-              if (*value != '\0' && *value != '#')
-                {
-                  g_free (*slot);
-                  *slot = value;
-                }
-              else
-                g_free (value);
+              g_free (*slot);
+              *slot = text;
             }
+          else
+            g_free (text);
         }
-      if (iava == 0)
-        break;
     }
 
   if (cn != NULL)
@@ -222,75 +353,168 @@ dn_friendly_name (gnutls_x509_crt_t crt,
   return g_steal_pointer (&email);
 }
 
-static const char *
-key_algorithm_name (gnutls_pk_algorithm_t algo)
+/* pubkey import and export each cost about as much as parsing the whole
+ * certificate; only the details view needs them, so they wait. */
+static KeyInfo *
+read_key_info (CkCertificate *self)
 {
-  switch (algo)
+  KeyInfo *info = g_new0 (KeyInfo, 1);
+  gnutls_pubkey_t pubkey = NULL;
+
+  if (gnutls_pubkey_init (&pubkey) < 0 || gnutls_pubkey_import_x509 (pubkey, self->crt, 0) < 0)
     {
-    case GNUTLS_PK_RSA: return "RSA";
-    case GNUTLS_PK_RSA_PSS: return "RSA-PSS";
-    case GNUTLS_PK_DSA: return "DSA";
-    case GNUTLS_PK_ECDSA: return "ECDSA";
-    case GNUTLS_PK_EDDSA_ED25519: return "Ed25519";
-    case GNUTLS_PK_EDDSA_ED448: return "Ed448";
-    case GNUTLS_PK_ECDH_X25519: return "X25519";
-    case GNUTLS_PK_ECDH_X448: return "X448";
-    case GNUTLS_PK_GOST_01: return "GOST R 34.10-2001";
-    case GNUTLS_PK_GOST_12_256: return "GOST R 34.10-2012-256";
-    case GNUTLS_PK_GOST_12_512: return "GOST R 34.10-2012-512";
-    default:
-      {
-        const char *name = gnutls_pk_algorithm_get_name (algo);
-        return name != NULL ? name : "unknown";
-      }
+      /* Cannot happen: the constructor has imported this key already. */
+      gnutls_pubkey_deinit (pubkey);
+      info->algo = GNUTLS_PK_UNKNOWN;
+      info->spki = g_bytes_new (NULL, 0);
+      return info;
     }
+
+  /* Described the way keys and requests describe theirs. */
+  ck_pubkey_describe (pubkey, &info->algo, &info->bits, &info->curve);
+  g_free (ck_spki_sha256_from_pubkey (pubkey, &info->spki, NULL));
+  if (info->spki == NULL)
+    info->spki = g_bytes_new (NULL, 0);
+
+  gnutls_pubkey_deinit (pubkey);
+  return info;
 }
 
-static void
-read_key (CkCertificate   *self,
-          gnutls_pubkey_t  pubkey)
+static KeyInfo *
+get_key_info (CkCertificate *self)
 {
-  unsigned int bits = 0;
+  if (g_once_init_enter (&self->key_info))
+    g_once_init_leave (&self->key_info, read_key_info (self));
+  return self->key_info;
+}
+
+/* A positive INTEGER in minimal DER: what GnuTLS writes back. */
+static gboolean
+der_is_minimal_positive_integer (const CkDerTlv *tlv)
+{
+  if (tlv->tag != 0x02 || tlv->len == 0 || (tlv->data[0] & 0x80) != 0)
+    return FALSE;
+  return tlv->len == 1 || tlv->data[0] != 0 || (tlv->data[1] & 0x80) != 0;
+}
+
+/* SPKI SHA-256 without a round trip through GnuTLS's encoder, for the
+ * shapes where that round trip is known to give back the same bytes: RSA
+ * with NULL parameters and minimal integers, ECDSA on a named NIST curve
+ * with an uncompressed point of the curve's size, Ed25519 and Ed448.
+ * Anything else returns NULL and takes the slow path; the differential
+ * test checks both paths agree over the whole corpus. */
+static char *
+spki_sha256_fast (const CkDerTlv *spki)
+{
+  static const guint8 alg_rsa[] = { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                    0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
+  static const guint8 alg_ed25519[] = { 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70 };
+  static const guint8 alg_ed448[] = { 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x71 };
+  static const struct {
+    guint8 alg[21];
+    gsize alg_len;
+    gsize point_len;
+  } ec_curves[] = {
+    /* ecPublicKey + secp256r1 / secp384r1 / secp521r1 */
+    { { 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
+        0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 }, 21, 65 },
+    { { 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+        0x81, 0x04, 0x00, 0x22 }, 18, 97 },
+    { { 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+        0x81, 0x04, 0x00, 0x23 }, 18, 133 },
+  };
+  const guint8 *pos = spki->data, *end = spki->data + spki->len;
+  CkDerTlv alg, bits;
+  gsize alg_len;
+  gboolean ok = FALSE;
+
+  if (!ck_der_read (&pos, end, &alg) || alg.tag != 0x30 ||
+      !ck_der_read (&pos, end, &bits) || bits.tag != 0x03 || pos != end ||
+      bits.len < 2 || bits.data[0] != 0)
+    return NULL;
+  alg_len = alg.data + alg.len - alg.start;
+
+  if (alg_len == sizeof alg_rsa && memcmp (alg.start, alg_rsa, alg_len) == 0)
+    {
+      const guint8 *p = bits.data + 1, *e = bits.data + bits.len;
+      CkDerTlv seq, n, exp;
+
+      ok = ck_der_read (&p, e, &seq) && seq.tag == 0x30 && p == e;
+      if (ok)
+        {
+          p = seq.data;
+          e = seq.data + seq.len;
+          ok = ck_der_read (&p, e, &n) && der_is_minimal_positive_integer (&n) &&
+               ck_der_read (&p, e, &exp) && der_is_minimal_positive_integer (&exp) && p == e;
+        }
+    }
+  else if ((alg_len == sizeof alg_ed25519 && memcmp (alg.start, alg_ed25519, alg_len) == 0))
+    ok = bits.len == 1 + 32;
+  else if ((alg_len == sizeof alg_ed448 && memcmp (alg.start, alg_ed448, alg_len) == 0))
+    ok = bits.len == 1 + 57;
+  else
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (ec_curves); i++)
+        if (alg_len == ec_curves[i].alg_len && memcmp (alg.start, ec_curves[i].alg, alg_len) == 0)
+          ok = bits.len == 1 + ec_curves[i].point_len && bits.data[1] == 0x04;
+    }
+
+  /* The outer SEQUENCE must itself be minimal for the bytes to match. */
+  if (ok && spki->data - spki->start != (spki->len < 0x80 ? 2 : spki->len < 0x100 ? 3 : 4))
+    ok = FALSE;
+
+  return ok ? digest_hex (GNUTLS_DIG_SHA256, spki->start, spki->data + spki->len - spki->start)
+            : NULL;
+}
+
+static char *
+spki_sha256_slow (CkCertificate  *self,
+                  GError        **error)
+{
+  gnutls_pubkey_t pubkey = NULL;
+  char *hex;
   int ret;
 
-  ret = gnutls_pubkey_get_pk_algorithm (pubkey, &bits);
-  self->pk_algo = ret > 0 ? (gnutls_pk_algorithm_t) ret : GNUTLS_PK_UNKNOWN;
-  self->key_bits = bits;
-
-  if (self->pk_algo == GNUTLS_PK_ECDSA)
+  ret = gnutls_pubkey_init (&pubkey);
+  if (ret >= 0)
+    ret = gnutls_pubkey_import_x509 (pubkey, self->crt, 0);
+  if (ret < 0)
     {
-      gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
-      gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+      char oid[128];
+      size_t oid_size = sizeof oid;
 
-      if (gnutls_pubkey_export_ecc_raw2 (pubkey, &curve, &x, &y, 0) >= 0)
-        self->key_curve = gnutls_ecc_curve_get_name (curve);
-      gnutls_free (x.data);
-      gnutls_free (y.data);
-    }
-  else if (self->pk_algo == GNUTLS_PK_GOST_01 || self->pk_algo == GNUTLS_PK_GOST_12_256 ||
-           self->pk_algo == GNUTLS_PK_GOST_12_512)
-    {
-      gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
-      gnutls_digest_algorithm_t digest;
-      gnutls_gost_paramset_t paramset;
-      gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+      gnutls_pubkey_deinit (pubkey);
+      if (gnutls_x509_crt_get_pk_oid (self->crt, oid, &oid_size) < 0)
+        g_strlcpy (oid, "?", sizeof oid);
 
-      if (gnutls_pubkey_export_gost_raw2 (pubkey, &curve, &digest, &paramset, &x, &y, 0) >= 0)
-        self->key_curve = gnutls_ecc_curve_get_name (curve);
-      gnutls_free (x.data);
-      gnutls_free (y.data);
+      if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED ||
+          gnutls_x509_crt_get_pk_algorithm (self->crt, NULL) == GNUTLS_PK_UNKNOWN)
+        g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                     _("The certificate’s public-key algorithm (%s) is not supported by this GnuTLS (%s)"),
+                     oid, gnutls_check_version (NULL));
+      else
+        ck_set_gnutls_error (error, ret, _("not a valid X.509 certificate: cannot read its public key"));
+      return NULL;
     }
+
+  hex = ck_spki_sha256_from_pubkey (pubkey, NULL, error);
+  gnutls_pubkey_deinit (pubkey);
+  return hex;
 }
 
 static void
-read_basic_constraints (CkCertificate *self)
+read_basic_constraints (CkCertificate *self,
+                        const TbsView *view)
 {
   unsigned int critical = 0, ca = 0;
   int path_len = -1;
-  int ret;
+  CkDerTlv value;
+  gboolean crit;
 
-  ret = gnutls_x509_crt_get_basic_constraints (self->crt, &critical, &ca, &path_len);
-  if (ret < 0)
+  if (!tbs_view_find_extension (view, DER_OID_EXT_BC, sizeof DER_OID_EXT_BC - 1, &value, &crit))
+    return;
+
+  if (gnutls_x509_crt_get_basic_constraints (self->crt, &critical, &ca, &path_len) < 0)
     return;
 
   self->has_basic_constraints = TRUE;
@@ -301,22 +525,23 @@ read_basic_constraints (CkCertificate *self)
 }
 
 static void
-read_subject_alt_names (CkCertificate *self)
+read_subject_alt_names (CkCertificate *self,
+                        const TbsView *view)
 {
-  gnutls_datum_t der = { NULL, 0 };
-  unsigned int critical;
+  CkDerTlv value;
+  gboolean critical;
 
-  if (gnutls_x509_crt_get_extension_by_oid2 (self->crt, CK_OID_EXT_SUBJECT_ALT_NAME, 0,
-                                             &der, &critical) >= 0)
+  if (tbs_view_find_extension (view, DER_OID_EXT_SAN, sizeof DER_OID_EXT_SAN - 1,
+                               &value, &critical))
     {
       g_autoptr(GError) error = NULL;
+      gnutls_datum_t der = { (unsigned char *) value.data, (unsigned int) value.len };
 
       self->sans = ck_general_names_from_der (&der, &error);
       /* A broken SAN does not make the rest of the certificate unusable;
        * the extension list still shows its bytes. */
       if (self->sans == NULL)
         g_debug ("Ignoring the subjectAltName of “%s”: %s", self->subject, error->message);
-      gnutls_free (der.data);
     }
 
   if (self->sans == NULL)
@@ -343,34 +568,13 @@ first_san_text (GPtrArray *sans)
 }
 
 static gboolean
-unsupported_key_error (CkCertificate *self,
-                       int            ret,
-                       GError       **error)
-{
-  char oid[128];
-  size_t oid_size = sizeof oid;
-
-  if (gnutls_x509_crt_get_pk_oid (self->crt, oid, &oid_size) < 0)
-    g_strlcpy (oid, "?", sizeof oid);
-
-  if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED ||
-      gnutls_x509_crt_get_pk_algorithm (self->crt, NULL) == GNUTLS_PK_UNKNOWN)
-    g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                 _("The certificate’s public-key algorithm (%s) is not supported by this GnuTLS (%s)"),
-                 oid, gnutls_check_version (NULL));
-  else
-    ck_set_gnutls_error (error, ret, _("not a valid X.509 certificate: cannot read its public key"));
-  return FALSE;
-}
-
-static gboolean
 ck_certificate_load (CkCertificate  *self,
                      GError        **error)
 {
   gconstpointer data;
   gsize size;
   gnutls_datum_t datum;
-  gnutls_pubkey_t pubkey = NULL;
+  TbsView view;
   guint8 serial[64];
   size_t serial_size = sizeof serial;
   int ret;
@@ -407,23 +611,37 @@ ck_certificate_load (CkCertificate  *self,
       return FALSE;
     }
 
-  ret = gnutls_pubkey_init (&pubkey);
-  if (ret >= 0)
-    ret = gnutls_pubkey_import_x509 (pubkey, self->crt, 0);
-  if (ret < 0)
+  if (!tbs_view_init (&view, data, size))
     {
-      gnutls_pubkey_deinit (pubkey);
-      return unsupported_key_error (self, ret, error);
-    }
-
-  self->spki_sha256 = ck_spki_sha256_from_pubkey (pubkey, &self->spki, error);
-  if (self->spki_sha256 == NULL)
-    {
-      gnutls_pubkey_deinit (pubkey);
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("not a valid X.509 certificate: unexpected DER structure"));
       return FALSE;
     }
-  read_key (self, pubkey);
-  gnutls_pubkey_deinit (pubkey);
+
+  /* Bytes after the certificate (a DER file with a newline at the end) are
+   * not part of it: the DER we keep and fingerprint is the certificate
+   * alone, so the same certificate always gets the same fingerprint. */
+  {
+    const guint8 *p = data;
+    CkDerTlv whole;
+
+    if (ck_der_read (&p, p + size, &whole) && p != (const guint8 *) data + size)
+      {
+        GBytes *trimmed = g_bytes_new_from_bytes (self->der, 0, p - (const guint8 *) data);
+
+        g_bytes_unref (self->der);
+        self->der = trimmed;
+        data = g_bytes_get_data (self->der, &size);
+      }
+  }
+
+  self->spki_sha256 = spki_sha256_fast (&view.spki);
+  if (self->spki_sha256 == NULL)
+    {
+      self->spki_sha256 = spki_sha256_slow (self, error);
+      if (self->spki_sha256 == NULL)
+        return FALSE;
+    }
 
   ret = gnutls_x509_crt_get_serial (self->crt, serial, &serial_size);
   if (ret < 0)
@@ -458,16 +676,16 @@ ck_certificate_load (CkCertificate  *self,
   self->subject = dn_string (self->crt, FALSE);
   self->issuer = dn_string (self->crt, TRUE);
 
-  read_basic_constraints (self);
-  read_subject_alt_names (self);
+  read_basic_constraints (self, &view);
+  read_subject_alt_names (self, &view);
 
-  self->display_name = dn_friendly_name (self->crt, FALSE);
+  self->display_name = dn_friendly_name (&view.subject);
   if (self->display_name == NULL)
     self->display_name = first_san_text (self->sans);
   if (self->display_name == NULL)
     self->display_name = g_strdup (self->subject);
 
-  self->issuer_display_name = dn_friendly_name (self->crt, TRUE);
+  self->issuer_display_name = dn_friendly_name (&view.issuer);
   if (self->issuer_display_name == NULL)
     self->issuer_display_name = g_strdup (self->issuer);
 
@@ -884,35 +1102,35 @@ const char *
 ck_certificate_get_key_algorithm (CkCertificate *self)
 {
   g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
-  return key_algorithm_name (self->pk_algo);
+  return ck_pk_algorithm_name (get_key_info (self)->algo);
 }
 
 gnutls_pk_algorithm_t
 ck_certificate_get_key_algorithm_id (CkCertificate *self)
 {
   g_return_val_if_fail (CK_IS_CERTIFICATE (self), GNUTLS_PK_UNKNOWN);
-  return self->pk_algo;
+  return get_key_info (self)->algo;
 }
 
 guint
 ck_certificate_get_key_bits (CkCertificate *self)
 {
   g_return_val_if_fail (CK_IS_CERTIFICATE (self), 0);
-  return self->key_bits;
+  return get_key_info (self)->bits;
 }
 
 const char *
 ck_certificate_get_key_curve (CkCertificate *self)
 {
   g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
-  return self->key_curve;
+  return get_key_info (self)->curve;
 }
 
 GBytes *
 ck_certificate_get_spki (CkCertificate *self)
 {
   g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
-  return self->spki;
+  return get_key_info (self)->spki;
 }
 
 const char *

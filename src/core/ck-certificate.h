@@ -14,9 +14,12 @@ G_BEGIN_DECLS
 #define CK_TYPE_CERTIFICATE (ck_certificate_get_type ())
 G_DECLARE_FINAL_TYPE (CkCertificate, ck_certificate, CK, CERTIFICATE, GObject)
 
-/* An immutable, parsed X.509 certificate. Every derived value (names,
- * fingerprints, extensions) is computed once at construction, so getters are
- * cheap and never fail. */
+/* An immutable, parsed X.509 certificate. What a store summary row needs
+ * (subject/issuer strings and display names, serial, dates, fingerprints,
+ * SPKI hash, basic constraints, SANs) is computed at construction; the rest
+ * (attribute lists, extensions, KU/EKU, key ids, key details, self-signed)
+ * is computed once, on first use, and cached (thread-safe). Getters never
+ * fail. */
 
 CkCertificate *ck_certificate_new_from_der   (GBytes  *der,
                                               GError **error);
