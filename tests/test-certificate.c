@@ -782,6 +782,42 @@ test_bad_input (void)
       "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", -1, &error), &error);
   }
 
+  /* A key algorithm GnuTLS does not know (ecPublicKey's OID, last arc
+   * changed): well-formed, so CK_ERROR_UNSUPPORTED, not a parse error. */
+  {
+    static const guint8 ec_oid[] = { 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
+    g_autofree guint8 *buf = g_memdup2 (data, size);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CkCertificate) cert = NULL;
+    gboolean patched = FALSE;
+
+    for (gsize i = 0; i + sizeof ec_oid <= size && !patched; i++)
+      if (memcmp (buf + i, ec_oid, sizeof ec_oid) == 0)
+        {
+          buf[i + sizeof ec_oid - 1] = 0x55;
+          patched = TRUE;
+        }
+    g_assert_true (patched);
+    bytes = g_bytes_new (buf, size);
+    cert = ck_certificate_new_from_der (bytes, &error);
+    g_assert_null (cert);
+    g_assert_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED);
+    g_assert_true (strstr (error->message, "not supported by this GnuTLS") != NULL);
+  }
+
+  /* Trailing bytes after the DER: GnuTLS refuses, so do we. */
+  {
+    g_autoptr(GByteArray) longer = g_byte_array_new ();
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_byte_array_append (longer, data, size);
+    g_byte_array_append (longer, (const guint8 *) "\n", 1);
+    bytes = g_bytes_new (longer->data, longer->len);
+    assert_parse_error (ck_certificate_new_from_der (bytes, &error), &error);
+  }
+
   /* Corpus files GnuTLS rejects. */
   {
     g_autofree char *path = corpus_path ("invalid-date-day.der");

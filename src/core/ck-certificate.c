@@ -618,23 +618,6 @@ ck_certificate_load (CkCertificate  *self,
       return FALSE;
     }
 
-  /* Bytes after the certificate (a DER file with a newline at the end) are
-   * not part of it: the DER we keep and fingerprint is the certificate
-   * alone, so the same certificate always gets the same fingerprint. */
-  {
-    const guint8 *p = data;
-    CkDerTlv whole;
-
-    if (ck_der_read (&p, p + size, &whole) && p != (const guint8 *) data + size)
-      {
-        GBytes *trimmed = g_bytes_new_from_bytes (self->der, 0, p - (const guint8 *) data);
-
-        g_bytes_unref (self->der);
-        self->der = trimmed;
-        data = g_bytes_get_data (self->der, &size);
-      }
-  }
-
   self->spki_sha256 = spki_sha256_fast (&view.spki);
   if (self->spki_sha256 == NULL)
     {
