@@ -58,9 +58,25 @@ struct _CkVerifier
   gint64 when;
 
   GHashTable *cache;                        /* id → CkCertificate */
+  GHashTable *issued;                       /* "child:issuer" → IssuerCheck */
   gnutls_x509_trust_list_t system_list;     /* loaded on first use */
   gboolean system_loaded;
+  sqlite3_stmt *by_subject;                 /* persistent, under the store lock */
+
+  /* The decisions, read once per change (CkTrust::changed): a verify then
+   * costs no query for them. */
+  gulong changed_id;
+  gboolean decisions_stale;
+  GPtrArray *decisions;                     /* CkTrustSetting */
+  GHashTable *by_sha256;                    /* sha256 → GPtrArray of settings */
+  GHashTable *distrust_by_spki;             /* spki → GPtrArray of distrusts */
 };
+
+typedef enum {
+  ISSUER_CHECKED = 1 << 0,
+  ISSUER_NAME_MATCHES = 1 << 1,
+  ISSUER_SIGNATURE_VERIFIES = 1 << 2,
+} IssuerCheck;
 
 G_DEFINE_FINAL_TYPE (CkVerifier, ck_verifier, G_TYPE_OBJECT)
 
@@ -69,8 +85,21 @@ ck_verifier_finalize (GObject *object)
 {
   CkVerifier *self = CK_VERIFIER (object);
 
+  if (self->by_subject != NULL)
+    {
+      CkStore *store = ck_trust_get_store (self->trust);
+
+      ck_store_lock (store);
+      sqlite3_finalize (self->by_subject);
+      ck_store_unlock (store);
+    }
+  g_clear_signal_handler (&self->changed_id, self->trust);
   g_clear_object (&self->trust);
   g_hash_table_unref (self->cache);
+  g_hash_table_unref (self->issued);
+  g_clear_pointer (&self->decisions, g_ptr_array_unref);
+  g_clear_pointer (&self->by_sha256, g_hash_table_unref);
+  g_clear_pointer (&self->distrust_by_spki, g_hash_table_unref);
   if (self->system_list != NULL)
     gnutls_x509_trust_list_deinit (self->system_list, 1);
 
@@ -88,6 +117,14 @@ ck_verifier_init (CkVerifier *self)
 {
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                        g_object_unref);
+  self->issued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->decisions_stale = TRUE;
+}
+
+static void
+on_trust_changed (CkVerifier *self)
+{
+  self->decisions_stale = TRUE;
 }
 
 CkVerifier *
@@ -99,6 +136,8 @@ ck_verifier_new (CkTrust *trust)
 
   self = g_object_new (CK_TYPE_VERIFIER, NULL);
   self->trust = g_object_ref (trust);
+  self->changed_id = g_signal_connect_swapped (trust, "changed",
+                                               G_CALLBACK (on_trust_changed), self);
   return self;
 }
 
@@ -116,6 +155,99 @@ ck_verifier_set_time (CkVerifier *self,
 {
   g_return_if_fail (CK_IS_VERIFIER (self));
   self->when = when;
+}
+
+/* --- Decisions --------------------------------------------------------- */
+
+static void
+index_add (GHashTable     *index,
+           const char     *key,
+           CkTrustSetting *setting)
+{
+  GPtrArray *list = g_hash_table_lookup (index, key);
+
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (index, (char *) key, list);
+    }
+  g_ptr_array_add (list, setting);
+}
+
+static void
+refresh_decisions (CkVerifier *self)
+{
+  if (!self->decisions_stale)
+    return;
+  self->decisions_stale = FALSE;
+  g_clear_pointer (&self->by_sha256, g_hash_table_unref);
+  g_clear_pointer (&self->distrust_by_spki, g_hash_table_unref);
+  g_clear_pointer (&self->decisions, g_ptr_array_unref);
+
+  /* Keys point into the settings, which the array owns. */
+  self->decisions = ck_trust_list (self->trust, NULL);
+  self->by_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                           (GDestroyNotify) g_ptr_array_unref);
+  self->distrust_by_spki = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                  (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < self->decisions->len; i++)
+    {
+      CkTrustSetting *setting = self->decisions->pdata[i];
+
+      index_add (self->by_sha256, setting->sha256, setting);
+      if (setting->level == CK_TRUST_DISTRUSTED)
+        index_add (self->distrust_by_spki, setting->spki_sha256, setting);
+    }
+}
+
+static gboolean
+is_anchor (CkVerifier    *self,
+           CkCertificate *cert,
+           const char    *purpose)
+{
+  GPtrArray *list = g_hash_table_lookup (self->by_sha256,
+                                         ck_certificate_get_sha256_fingerprint (cert));
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      CkTrustSetting *setting = list->pdata[i];
+
+      if (setting->level == CK_TRUST_TRUSTED && g_str_equal (setting->purpose, purpose))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The distrust that applies to @cert for @purpose, as
+ * ck_trust_is_distrusted() ranks them: on the certificate itself before
+ * one on its key, for the purpose before "everything". */
+static CkTrustSetting *
+find_distrust (CkVerifier    *self,
+               CkCertificate *cert,
+               const char    *purpose)
+{
+  GPtrArray *list = g_hash_table_lookup (self->distrust_by_spki,
+                                         ck_certificate_get_spki_sha256 (cert));
+  CkTrustSetting *best = NULL;
+  int best_rank = G_MAXINT;
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      CkTrustSetting *setting = list->pdata[i];
+      gboolean all = g_str_equal (setting->purpose, CK_PURPOSE_ALL);
+      int rank;
+
+      if (!all && !g_str_equal (setting->purpose, purpose))
+        continue;
+      rank = (g_str_equal (setting->sha256, ck_certificate_get_sha256_fingerprint (cert)) ? 0 : 2) +
+             (all ? 1 : 0);
+      if (rank < best_rank)
+        {
+          best_rank = rank;
+          best = setting;
+        }
+    }
+  return best;
 }
 
 /* --- Chain building ---------------------------------------------------- */
@@ -149,25 +281,63 @@ find_by_subject (CkVerifier *self,
   CkStore *store = ck_trust_get_store (self->trust);
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
 
   ck_store_lock (store);
   db = ck_store_get_db (store);
-  if (sqlite3_prepare_v2 (db, "SELECT id FROM certificates WHERE subject = ? "
-                          "ORDER BY id LIMIT 64", -1, &stmt, NULL) == SQLITE_OK)
+  if (self->by_subject == NULL &&
+      sqlite3_prepare_v3 (db, "SELECT id FROM certificates WHERE subject = ? "
+                          "ORDER BY id LIMIT 64", -1, SQLITE_PREPARE_PERSISTENT,
+                          &self->by_subject, NULL) != SQLITE_OK)
     {
-      sqlite3_bind_text (stmt, 1, issuer, -1, SQLITE_STATIC);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-          g_array_append_val (ids, id);
-        }
+      g_warning ("store.db: finding issuers: %s", sqlite3_errmsg (db));
+      ck_store_unlock (store);
+      return ids;
     }
-  else
-    g_warning ("store.db: finding issuers: %s", sqlite3_errmsg (db));
-  sqlite3_finalize (stmt);
+  sqlite3_bind_text (self->by_subject, 1, issuer, -1, SQLITE_STATIC);
+  while (sqlite3_step (self->by_subject) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (self->by_subject, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (self->by_subject);
+  sqlite3_clear_bindings (self->by_subject);
   ck_store_unlock (store);
   return ids;
+}
+
+/* Whether @candidate's name matches @cert's issuer and its key verifies
+ * @cert's signature; remembered, since certificates never change. */
+static IssuerCheck
+check_issuer (CkVerifier    *self,
+              CkCertificate *cert,
+              CkCertificate *candidate)
+{
+  g_autofree char *key = g_strconcat (ck_certificate_get_sha256_fingerprint (cert), ":",
+                                      ck_certificate_get_sha256_fingerprint (candidate), NULL);
+  IssuerCheck check = GPOINTER_TO_UINT (g_hash_table_lookup (self->issued, key));
+
+  if (check != 0)
+    return check;
+  check = ISSUER_CHECKED;
+  if (gnutls_x509_crt_check_issuer (ck_certificate_get_crt (cert),
+                                    ck_certificate_get_crt (candidate)))
+    {
+      check |= ISSUER_NAME_MATCHES;
+      if (cert == candidate ? ck_certificate_is_self_signed (cert)
+                            : ck_certificate_is_issued_by (cert, candidate))
+        check |= ISSUER_SIGNATURE_VERIFIES;
+    }
+  if (g_hash_table_size (self->issued) >= MAX_CACHE)
+    g_hash_table_remove_all (self->issued);
+  g_hash_table_insert (self->issued, g_steal_pointer (&key), GUINT_TO_POINTER (check));
+  return check;
+}
+
+static gboolean
+is_self_issued (CkVerifier    *self,
+                CkCertificate *cert)
+{
+  return (check_issuer (self, cert, cert) & ISSUER_NAME_MATCHES) != 0;
 }
 
 static gboolean
@@ -200,20 +370,19 @@ score_issuer (CkVerifier    *self,
   const char *aki = ck_certificate_get_authority_key_id (cert);
   const char *ski = ck_certificate_get_subject_key_id (candidate);
   gint64 now = verify_time (self);
+  IssuerCheck check = check_issuer (self, cert, candidate);
   int score = 0;
 
-  if (!gnutls_x509_crt_check_issuer (ck_certificate_get_crt (cert),
-                                     ck_certificate_get_crt (candidate)))
+  if (!(check & ISSUER_NAME_MATCHES))
     return -1;
-  if (ck_certificate_is_issued_by (cert, candidate))
+  if (check & ISSUER_SIGNATURE_VERIFIES)
     score += 8;
   if (aki != NULL && ski != NULL && g_str_equal (aki, ski))
     score += 4;
   if (ck_certificate_get_not_before (candidate) <= now &&
       now <= ck_certificate_get_not_after (candidate))
     score += 2;
-  if (ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (candidate),
-                    purpose) == CK_TRUST_TRUSTED)
+  if (is_anchor (self, candidate, purpose))
     score += 1;
   return score;
 }
@@ -231,12 +400,11 @@ build_chain (CkVerifier    *self,
   g_ptr_array_add (chain, g_object_ref (leaf));
   while (chain->len < MAX_CHAIN)
     {
-      gnutls_x509_crt_t crt = ck_certificate_get_crt (current);
       g_autoptr (GArray) ids = NULL;
       g_autoptr (CkCertificate) best = NULL;
       int best_score = -1;
 
-      if (gnutls_x509_crt_check_issuer (crt, crt))
+      if (is_self_issued (self, current))
         break;
       ids = find_by_subject (self, ck_certificate_get_issuer (current));
       for (guint i = 0; i < ids->len; i++)
@@ -262,25 +430,6 @@ build_chain (CkVerifier    *self,
 }
 
 /* --- GnuTLS ------------------------------------------------------------ */
-
-static gnutls_x509_crt_t
-copy_crt (CkCertificate *cert)
-{
-  gnutls_x509_crt_t crt = NULL;
-  GBytes *der = ck_certificate_get_der (cert);
-  gnutls_datum_t datum = {
-    (unsigned char *) g_bytes_get_data (der, NULL), (unsigned int) g_bytes_get_size (der)
-  };
-
-  if (gnutls_x509_crt_init (&crt) < 0)
-    return NULL;
-  if (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
-    {
-      gnutls_x509_crt_deinit (crt);
-      return NULL;
-    }
-  return crt;
-}
 
 static const unsigned int verify_flags =
   GNUTLS_PROFILE_TO_VFLAGS (GNUTLS_PROFILE_MEDIUM) |
@@ -312,18 +461,16 @@ run_gnutls (gnutls_x509_trust_list_t  list,
 
   if (list == NULL)
     {
-      gnutls_x509_crt_t anchor = copy_crt (chain->pdata[last]);
+      /* The list borrows the certificate's own crt: without
+       * GNUTLS_TL_NO_DUPLICATES it is never freed by the list, and
+       * deinit(…, 0) leaves it alone. Saves parsing a copy per call. */
+      gnutls_x509_crt_t anchor = crts[n - 1];
 
-      if (anchor == NULL || gnutls_x509_trust_list_init (&own, 0) < 0)
-        {
-          if (anchor != NULL)
-            gnutls_x509_crt_deinit (anchor);
-          return GNUTLS_CERT_INVALID;
-        }
+      if (gnutls_x509_trust_list_init (&own, 0) < 0)
+        return GNUTLS_CERT_INVALID;
       if (gnutls_x509_trust_list_add_cas (own, &anchor, 1, 0) != 1)
         {
-          gnutls_x509_crt_deinit (anchor);
-          gnutls_x509_trust_list_deinit (own, 1);
+          gnutls_x509_trust_list_deinit (own, 0);
           return GNUTLS_CERT_INVALID;
         }
       list = own;
@@ -333,7 +480,7 @@ run_gnutls (gnutls_x509_trust_list_t  list,
                                             purpose != NULL ? 1 : 0,
                                             verify_flags, &status, NULL);
   if (own != NULL)
-    gnutls_x509_trust_list_deinit (own, 1);
+    gnutls_x509_trust_list_deinit (own, 0);
   if (ret < 0)
     return GNUTLS_CERT_INVALID;
   return status;
@@ -407,15 +554,12 @@ check_distrust (CkVerifier *self,
   for (guint i = 0; i < chain->len; i++)
     {
       CkCertificate *cert = chain->pdata[i];
-      g_autoptr (CkTrustSetting) setting = NULL;
+      CkTrustSetting *setting = find_distrust (self, cert, purpose);
       g_autofree char *who = NULL;
       g_autofree char *date = NULL;
       const char *what;
 
-      if (!ck_trust_is_distrusted (self->trust,
-                                   ck_certificate_get_sha256_fingerprint (cert),
-                                   ck_certificate_get_spki_sha256 (cert),
-                                   purpose, &setting))
+      if (setting == NULL)
         continue;
 
       who = describe (chain, i);
@@ -602,6 +746,7 @@ ck_verifier_verify (CkVerifier     *self,
   purpose = ck_purpose_from_string (purpose);
   purpose_name = ck_purpose_get_display_name (purpose);
 
+  refresh_decisions (self);
   chain = build_chain (self, certificate, purpose);
 
   result = check_distrust (self, chain, purpose);
@@ -612,8 +757,7 @@ ck_verifier_verify (CkVerifier     *self,
    * is above it does not matter (GnuTLS does the same). */
   len = chain->len;
   for (guint i = 0; i < chain->len; i++)
-    if (ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (chain->pdata[i]),
-                      purpose) == CK_TRUST_TRUSTED)
+    if (is_anchor (self, chain->pdata[i], purpose))
       {
         len = i + 1;
         anchored = TRUE;
@@ -665,7 +809,7 @@ ck_verifier_verify (CkVerifier     *self,
       return result;
     }
 
-  if (gnutls_x509_crt_check_issuer (ck_certificate_get_crt (top), ck_certificate_get_crt (top)))
+  if (is_self_issued (self, top))
     return verdict (CK_VERIFY_NOT_TRUSTED, purpose, chain, len, top,
                     g_strdup_printf ("Not trusted for %s: the root %s is not trusted",
                                      purpose_name, ck_certificate_get_display_name (top)));
