@@ -31,11 +31,16 @@
  *     ends at a self-signed root, ISSUER_UNKNOWN when it ends at a
  *     certificate whose issuer is in neither the store nor the anchors.
  *
- * Cost: one indexed SELECT per link to find issuers, one per certificate
- * for its decisions, and one or two gnutls_x509_trust_list_verify_crt2()
- * calls; parsed issuers are cached, so verifying the rows of a list that
- * share a CA parses the CA once. Finding which certificate a structural
- * failure is about re-verifies suffixes of the chain, only on failure. */
+ * Cost (tests/test-trust.c and the report have figures): a first verify
+ * of a certificate runs one indexed SELECT per link to find issuers and
+ * one gnutls_x509_trust_list_verify_crt2() (about 0.5 ms for a two-link
+ * RSA-2048 chain); decisions are read once per CkTrust::changed, issuer
+ * checks and parsed certificates are remembered, and the verdict itself is
+ * kept until a decision or the certificate list changes, or the time
+ * leaves the span in which no certificate of its chain starts or stops
+ * being valid: a list row asking again costs a hash lookup. Finding which
+ * certificate a failure is about re-verifies suffixes of the chain, only
+ * on failure. */
 #include "ck-verifier.h"
 
 #include <gnutls/gnutls.h>
@@ -59,6 +64,9 @@ struct _CkVerifier
 
   GHashTable *cache;                        /* id → CkCertificate */
   GHashTable *issued;                       /* "child:issuer" → IssuerCheck */
+  GHashTable *verdicts;                     /* "sha256 purpose system" → CachedVerdict */
+  GListModel *certificates;                 /* the store's, to see changes */
+  gulong certificates_changed_id;
   gnutls_x509_trust_list_t system_list;     /* loaded on first use */
   gboolean system_loaded;
   sqlite3_stmt *by_subject;                 /* persistent, under the store lock */
@@ -71,6 +79,21 @@ struct _CkVerifier
   GHashTable *by_sha256;                    /* sha256 → GPtrArray of settings */
   GHashTable *distrust_by_spki;             /* spki → GPtrArray of distrusts */
 };
+
+/* A verdict, good while no decision or certificate changes and the time
+ * stays inside [from, until]. */
+typedef struct {
+  CkVerification *verification;
+  gint64 from;
+  gint64 until;
+} CachedVerdict;
+
+static void
+cached_verdict_free (CachedVerdict *cached)
+{
+  g_object_unref (cached->verification);
+  g_free (cached);
+}
 
 typedef enum {
   ISSUER_CHECKED = 1 << 0,
@@ -94,6 +117,8 @@ ck_verifier_finalize (GObject *object)
       ck_store_unlock (store);
     }
   g_clear_signal_handler (&self->changed_id, self->trust);
+  g_clear_signal_handler (&self->certificates_changed_id, self->certificates);
+  g_hash_table_unref (self->verdicts);
   g_clear_object (&self->trust);
   g_hash_table_unref (self->cache);
   g_hash_table_unref (self->issued);
@@ -118,6 +143,8 @@ ck_verifier_init (CkVerifier *self)
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                        g_object_unref);
   self->issued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->verdicts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) cached_verdict_free);
   self->decisions_stale = TRUE;
 }
 
@@ -125,6 +152,13 @@ static void
 on_trust_changed (CkVerifier *self)
 {
   self->decisions_stale = TRUE;
+}
+
+/* A new certificate may complete a chain, a deleted one break it. */
+static void
+on_certificates_changed (CkVerifier *self)
+{
+  g_hash_table_remove_all (self->verdicts);
 }
 
 CkVerifier *
@@ -138,6 +172,10 @@ ck_verifier_new (CkTrust *trust)
   self->trust = g_object_ref (trust);
   self->changed_id = g_signal_connect_swapped (trust, "changed",
                                                G_CALLBACK (on_trust_changed), self);
+  self->certificates = ck_store_get_certificates (ck_trust_get_store (trust));
+  self->certificates_changed_id =
+    g_signal_connect_swapped (self->certificates, "items-changed",
+                              G_CALLBACK (on_certificates_changed), self);
   return self;
 }
 
@@ -180,6 +218,7 @@ refresh_decisions (CkVerifier *self)
   if (!self->decisions_stale)
     return;
   self->decisions_stale = FALSE;
+  g_hash_table_remove_all (self->verdicts);
   g_clear_pointer (&self->by_sha256, g_hash_table_unref);
   g_clear_pointer (&self->distrust_by_spki, g_hash_table_unref);
   g_clear_pointer (&self->decisions, g_ptr_array_unref);
@@ -718,36 +757,43 @@ system_anchor_for (gnutls_x509_trust_list_t  list,
   return ck_certificate_new_from_der (bytes, NULL);
 }
 
-CkVerification *
-ck_verifier_verify (CkVerifier     *self,
-                    CkCertificate  *certificate,
-                    const char     *purpose,
-                    GError        **error)
+/* The span of time around @now in which no certificate of @chain starts
+ * or stops being valid: a verdict reached at @now holds all through it. */
+static void
+stable_window (GPtrArray *chain,
+               gint64     now,
+               gint64    *from,
+               gint64    *until)
 {
-  g_autoptr (GPtrArray) chain = NULL;
+  *from = G_MININT64;
+  *until = G_MAXINT64;
+  for (guint i = 0; i < chain->len; i++)
+    {
+      gint64 edges[2] = {
+        ck_certificate_get_not_before (chain->pdata[i]),
+        ck_certificate_get_not_after (chain->pdata[i]) + 1,
+      };
+
+      for (guint e = 0; e < 2; e++)
+        if (edges[e] <= now)
+          *from = MAX (*from, edges[e]);
+        else
+          *until = MIN (*until, edges[e] - 1);
+    }
+}
+
+static CkVerification *
+verify_chain (CkVerifier    *self,
+              CkCertificate *certificate,
+              GPtrArray     *chain,
+              const char    *purpose)
+{
   CkVerification *result;
   guint len;
   gboolean anchored = FALSE;
   CkCertificate *top;
-  const char *purpose_name;
+  const char *purpose_name = ck_purpose_get_display_name (purpose);
   unsigned int status;
-
-  g_return_val_if_fail (CK_IS_VERIFIER (self), NULL);
-  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), NULL);
-
-  if (purpose == NULL || g_str_equal (purpose, CK_PURPOSE_ALL) ||
-      ck_purpose_from_string (purpose) == NULL)
-    {
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "“%s” is not a purpose a certificate can be verified for",
-                   purpose != NULL ? purpose : "");
-      return NULL;
-    }
-  purpose = ck_purpose_from_string (purpose);
-  purpose_name = ck_purpose_get_display_name (purpose);
-
-  refresh_decisions (self);
-  chain = build_chain (self, certificate, purpose);
 
   result = check_distrust (self, chain, purpose);
   if (result != NULL)
@@ -816,6 +862,48 @@ ck_verifier_verify (CkVerifier     *self,
   return verdict (CK_VERIFY_ISSUER_UNKNOWN, purpose, chain, len, top,
                   g_strdup_printf ("Not trusted: issued by an unknown authority (%s)",
                                    ck_certificate_get_issuer_display_name (top)));
+}
+
+CkVerification *
+ck_verifier_verify (CkVerifier     *self,
+                    CkCertificate  *certificate,
+                    const char     *purpose,
+                    GError        **error)
+{
+  g_autoptr (GPtrArray) chain = NULL;
+  g_autofree char *key = NULL;
+  CachedVerdict *cached;
+  gint64 now;
+
+  g_return_val_if_fail (CK_IS_VERIFIER (self), NULL);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), NULL);
+
+  if (purpose == NULL || g_str_equal (purpose, CK_PURPOSE_ALL) ||
+      ck_purpose_from_string (purpose) == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   "“%s” is not a purpose a certificate can be verified for",
+                   purpose != NULL ? purpose : "");
+      return NULL;
+    }
+  purpose = ck_purpose_from_string (purpose);
+
+  refresh_decisions (self);
+  now = verify_time (self);
+  key = g_strdup_printf ("%s %s %d", ck_certificate_get_sha256_fingerprint (certificate),
+                         purpose, self->use_system_anchors);
+  cached = g_hash_table_lookup (self->verdicts, key);
+  if (cached != NULL && cached->from <= now && now <= cached->until)
+    return g_object_ref (cached->verification);
+
+  chain = build_chain (self, certificate, purpose);
+  cached = g_new0 (CachedVerdict, 1);
+  cached->verification = verify_chain (self, certificate, chain, purpose);
+  stable_window (chain, now, &cached->from, &cached->until);
+  if (g_hash_table_size (self->verdicts) >= MAX_CACHE)
+    g_hash_table_remove_all (self->verdicts);
+  g_hash_table_insert (self->verdicts, g_steal_pointer (&key), cached);
+  return g_object_ref (cached->verification);
 }
 
 CkVerification *

@@ -26,6 +26,9 @@ void            ck_verifier_set_use_system_anchors (CkVerifier *self,
 void            ck_verifier_set_time      (CkVerifier    *self,
                                            gint64         when);
 
+/* Verdicts are cached (until a decision or the store's certificates
+ * change): the result may be shared with later calls, so treat it as
+ * read-only. A verifier is used from one thread. */
 CkVerification *ck_verifier_verify        (CkVerifier    *self,
                                            CkCertificate *certificate,
                                            const char    *purpose,
