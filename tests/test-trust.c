@@ -568,6 +568,26 @@ test_issuer_unknown (Fixture       *f,
   assert_status (v, CK_VERIFY_ISSUER_UNKNOWN);
   g_assert_cmpstr (ck_verification_get_reason (v), ==,
                    "Not trusted: issued by an unknown authority (Absent CA)");
+
+  /* The verdict is cached, but not across a change of the certificates
+   * or of the decisions: import the CA, trust it, delete it. */
+  {
+    g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+    g_autoptr (GArray) ca_ids = import_text (f->store, ca_pem);
+    g_autoptr (CkVerification) found = NULL, trusted = NULL, gone = NULL;
+    g_autoptr (GError) error = NULL;
+    gint64 leaf_id = g_array_index (ids, gint64, 0);
+
+    found = verify (f, leaf_id, CK_PURPOSE_TLS_SERVER);
+    assert_status (found, CK_VERIFY_NOT_TRUSTED);
+    set_trust (f, g_array_index (ca_ids, gint64, 0), CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED);
+    trusted = verify (f, leaf_id, CK_PURPOSE_TLS_SERVER);
+    assert_status (trusted, CK_VERIFY_TRUSTED);
+    g_assert_true (ck_store_delete (f->store, g_array_index (ca_ids, gint64, 0), &error));
+    g_assert_no_error (error);
+    gone = verify (f, leaf_id, CK_PURPOSE_TLS_SERVER);
+    assert_status (gone, CK_VERIFY_ISSUER_UNKNOWN);
+  }
   gnutls_x509_privkey_deinit (key);
 }
 
