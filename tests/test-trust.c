@@ -656,6 +656,53 @@ test_distrust_intermediate_and_key (Fixture       *f,
   }
 }
 
+/* Two CAs that issued each other and no root: chain building stops when
+ * it comes back round, and says the issuer is unknown. */
+static void
+test_issuer_loop (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (Tool) tool = tool_new ();
+  g_autoptr (GString) pem = g_string_new (NULL);
+  g_autoptr (GArray) ids = NULL;
+  g_autofree char *x = NULL, *y = NULL, *leaf = NULL;
+
+  if (tool == NULL)
+    {
+      g_test_skip ("certtool not available");
+      return;
+    }
+  make_key (tool, "key-a");
+  make_key (tool, "key-b");
+  make_key (tool, "leaf-key");
+  g_free (make_cert (tool, "self-a.pem", "key-a", NULL, NULL, CA_TEMPLATE ("Loop A", "1")));
+  g_free (make_cert (tool, "self-b.pem", "key-b", NULL, NULL, CA_TEMPLATE ("Loop B", "2")));
+  /* A's key certified by B, B's key certified by A. */
+  x = make_cert (tool, "x.pem", "key-a", "self-b.pem", "key-b", CA_TEMPLATE ("Loop A", "3"));
+  y = make_cert (tool, "y.pem", "key-b", "self-a.pem", "key-a", CA_TEMPLATE ("Loop B", "4"));
+  leaf = make_cert (tool, "leaf.pem", "leaf-key", "self-a.pem", "key-a",
+                    "cn = \"loop.example\"\nserial = 5\nexpiration_days = 30\ntls_www_server\n");
+  g_string_append (pem, leaf);
+  g_string_append (pem, x);
+  g_string_append (pem, y);
+  ids = import_text (f->store, pem->str);
+
+  {
+    g_autoptr (CkVerification) v = verify (f, g_array_index (ids, gint64, 0),
+                                           CK_PURPOSE_TLS_SERVER);
+    assert_status (v, CK_VERIFY_ISSUER_UNKNOWN);
+    g_assert_cmpuint (g_strv_length ((char **) ck_verification_get_chain (v)), ==, 3);
+  }
+  /* Trusting one of them anchors the leaf through it. */
+  set_trust (f, g_array_index (ids, gint64, 2), CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED);
+  {
+    g_autoptr (CkVerification) v = verify (f, g_array_index (ids, gint64, 0),
+                                           CK_PURPOSE_TLS_SERVER);
+    assert_status (v, CK_VERIFY_TRUSTED);
+    g_assert_cmpstr (ck_verification_get_anchor_name (v), ==, "Loop B");
+  }
+}
+
 static void
 test_time (Fixture       *f,
            gconstpointer  data)
@@ -1075,6 +1122,7 @@ main (int    argc,
   ADD ("/trust/verify/issuer-unknown", test_issuer_unknown);
   ADD ("/trust/verify/distrust-intermediate-and-key", test_distrust_intermediate_and_key);
   ADD ("/trust/verify/time", test_time);
+  ADD ("/trust/verify/issuer-loop", test_issuer_loop);
   ADD ("/trust/verify/alt-chain", test_alt_chain);
   ADD ("/trust/verify/system-anchors", test_system_anchors);
   ADD ("/trust/export/openssl-der", test_export_openssl_der);
