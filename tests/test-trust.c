@@ -775,13 +775,13 @@ certtool_kinds (const char *output)
   return kinds;
 }
 
-/* certtool --verify-chain on @path, optionally at @when through faketime.
- * Returns the exit status; *@output gets stdout. */
+/* certtool at @faketime_at (through faketime; NULL: now) with the
+ * medium profile and @args. Returns the exit status; *@output gets
+ * stdout. */
 static int
-run_certtool_chain (const char  *path,
-                    const char  *purpose,
-                    const char  *faketime_at,
-                    char       **output)
+run_certtool_at (const char         *faketime_at,
+                 const char * const *args,
+                 char              **output)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
@@ -793,16 +793,35 @@ run_certtool_chain (const char  *path,
       g_ptr_array_add (argv, g_strdup (faketime_at));
     }
   g_ptr_array_add (argv, g_strdup (g_getenv ("CK_CERTTOOL")));
-  g_ptr_array_add (argv, g_strdup ("--verify-chain"));
   g_ptr_array_add (argv, g_strdup ("--verify-profile=medium"));
-  g_ptr_array_add (argv, g_strdup_printf ("--verify-purpose=%s", purpose));
-  g_ptr_array_add (argv, g_strdup ("--infile"));
-  g_ptr_array_add (argv, g_strdup (path));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
                                NULL, NULL, output, NULL, &wait_status, &error));
   g_assert_no_error (error);
   return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+/* certtool --verify-chain on @path (the last certificate is its CA). */
+static int
+run_certtool_chain (const char  *path,
+                    const char  *purpose,
+                    const char  *faketime_at,
+                    char       **output)
+{
+  g_autofree char *purpose_arg = g_strdup_printf ("--verify-purpose=%s", purpose);
+  const char *args[] = { "--verify-chain", purpose_arg, "--infile", path, NULL };
+
+  return run_certtool_at (faketime_at, args, output);
+}
+
+static char *
+format_faketime (gint64 when)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (when);
+
+  return g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
 }
 
 typedef struct {
@@ -832,10 +851,7 @@ compare_chain (const char *rel,
   int status;
 
   if (when != 0)
-    {
-      g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (when);
-      at = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
-    }
+    at = format_faketime (when);
 
   fixture_set_up (&f, NULL);
   ck_verifier_set_time (f.verifier, when);
@@ -945,6 +961,7 @@ test_alt_chain (Fixture       *f,
   g_autoptr (GArray) new_ca = import_file (f->store, new_path);
   g_autoptr (GArray) old_ca = import_file (f->store, old_path);
   g_autoptr (CkCertificate) leaf = NULL;
+  g_autofree char *faketime = g_find_program_in_path ("faketime");
   gint64 leaf_id = g_array_index (chain, gint64, 0);
 
   leaf = ck_store_load_certificate (f->store, leaf_id, NULL);
@@ -956,6 +973,21 @@ test_alt_chain (Fixture       *f,
     g_autoptr (CkVerification) v = verify (f, leaf_id, CK_PURPOSE_TLS_SERVER);
     g_assert_cmpint (ck_verification_get_status (v), !=, CK_VERIFY_TRUSTED);
   }
+  /* certtool --verify --load-ca-certificate agrees, at the same time. */
+  if (g_getenv ("CK_CERTTOOL") != NULL && faketime != NULL)
+    {
+      g_autofree char *at = format_faketime (ck_certificate_get_not_before (leaf) + 86400);
+      const char *with_old[] = { "--verify", "--load-ca-certificate", old_path,
+                                 "--infile", chain_path, NULL };
+      const char *with_new[] = { "--verify", "--load-ca-certificate", new_path,
+                                 "--infile", chain_path, NULL };
+      g_autofree char *out_old = NULL, *out_new = NULL;
+
+      g_assert_cmpint (run_certtool_at (at, with_old, &out_old), ==, 1);
+      g_assert_cmpint (run_certtool_at (at, with_new, &out_new), ==, 0);
+    }
+  else
+    g_test_message ("certtool or faketime missing: not compared with certtool --verify");
   set_trust (f, g_array_index (new_ca, gint64, 0), CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED);
   {
     g_autoptr (CkVerification) v = verify (f, leaf_id, CK_PURPOSE_TLS_SERVER);
