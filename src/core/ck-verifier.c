@@ -573,7 +573,8 @@ format_date (gint64 when)
   return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("?");
 }
 
-/* "the certificate" for the leaf, else "<name> (in its chain)". */
+/* How a reason names chain[@index]: its name, with "(in its chain)"
+ * when it is not the certificate verified. */
 static char *
 describe (GPtrArray *chain,
           guint      index)
@@ -596,7 +597,7 @@ check_distrust (CkVerifier *self,
       CkTrustSetting *setting = find_distrust (self, cert, purpose);
       g_autofree char *who = NULL;
       g_autofree char *date = NULL;
-      const char *what;
+      g_autofree char *what = NULL;
 
       if (setting == NULL)
         continue;
@@ -604,8 +605,8 @@ check_distrust (CkVerifier *self,
       who = describe (chain, i);
       date = format_date (setting->set_at);
       what = g_str_equal (setting->purpose, CK_PURPOSE_ALL)
-               ? "for every purpose"
-               : ck_purpose_get_display_name (setting->purpose);
+               ? g_strdup ("for every purpose")
+               : g_strdup_printf ("for %s", ck_purpose_get_display_name (setting->purpose));
       if (g_str_equal (setting->sha256, ck_certificate_get_sha256_fingerprint (cert)))
         return verdict (CK_VERIFY_DISTRUSTED, purpose, chain, chain->len, cert,
                         g_strdup_printf ("Distrusted by you on %s (%s): %s",
