@@ -16,6 +16,7 @@ struct _CkCertificateList
   GtkCustomFilter     *filter;
   GtkSingleSelection  *selection;
   char                *needle;       /* prepared; NULL matches everything */
+  gboolean             activate_first; /* once the search has finished */
   guint                warning_days;
 
   GtkStack            *stack;
@@ -278,6 +279,8 @@ set_sorters (CkCertificateList *self)
 
 /* Searching */
 
+gboolean ck_certificate_list_is_busy (CkCertificateList *self);
+
 static gboolean
 filter_func (gpointer item,
              gpointer user_data)
@@ -295,6 +298,13 @@ update_stack (CkCertificateList *self)
 
   gtk_stack_set_visible_child_name (self->stack,
                                     empty && self->needle != NULL ? "no-results" : "list");
+
+  if (self->activate_first && !ck_certificate_list_is_busy (self))
+    {
+      self->activate_first = FALSE;
+      if (ck_certificate_list_select_first (self))
+        g_signal_emit (self, signals[ACTIVATE], 0);
+    }
 }
 
 void
@@ -375,6 +385,15 @@ ck_certificate_list_select_first (CkCertificateList *self)
   gtk_single_selection_set_selected (self->selection, 0);
   gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u", 0);
   return TRUE;
+}
+
+void
+ck_certificate_list_activate_first (CkCertificateList *self)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
+
+  self->activate_first = TRUE;
+  update_stack (self);
 }
 
 gboolean
@@ -474,8 +493,19 @@ static void
 ck_certificate_list_dispose (GObject *object)
 {
   CkCertificateList *self = CK_CERTIFICATE_LIST (object);
+  GtkWidget *child;
+
+  /* The models outlive the stack while the column view lets go of them. */
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->sort_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->sort_model, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_CERTIFICATE_LIST);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->sort_model);
@@ -576,6 +606,8 @@ ck_certificate_list_init (CkCertificateList *self)
   g_signal_connect_swapped (self->filter_model, "items-changed",
                             G_CALLBACK (update_stack), self);
   g_signal_connect_swapped (self->filter_model, "notify::pending",
+                            G_CALLBACK (update_stack), self);
+  g_signal_connect_swapped (self->sort_model, "notify::pending",
                             G_CALLBACK (update_stack), self);
 
   gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);

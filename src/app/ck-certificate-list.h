@@ -24,6 +24,9 @@ void                 ck_certificate_list_set_warning_days (CkCertificateList *se
 CkStoredCertificate *ck_certificate_list_get_selected     (CkCertificateList *self);
 /* FALSE when nothing is shown. */
 gboolean             ck_certificate_list_select_first     (CkCertificateList *self);
+/* Selects the first row and emits "activate", as soon as the search or
+ * sort still running has finished. */
+void                 ck_certificate_list_activate_first   (CkCertificateList *self);
 /* TRUE while sorting or searching is still working through the rows. */
 gboolean             ck_certificate_list_is_busy          (CkCertificateList *self);
 /* The rows as shown: filtered and sorted (for tests). */

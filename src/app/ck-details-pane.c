@@ -10,6 +10,7 @@ struct _CkDetailsPane
 
   /* Value labels in the order shown; their "ck-title" data names them. */
   GPtrArray         *values;
+  guint              warning_days;
 
   GtkScrolledWindow *scrolled_window;
   GtkBox            *content;
@@ -380,7 +381,7 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 not_after = ck_certificate_get_not_after (cert);
   CkExpiryState state = ck_expiry_get_state (ck_certificate_get_not_before (cert), not_after,
-                                             now, 30);
+                                             now, self->warning_days);
   g_autofree char *valid_from = ck_expiry_format_datetime (ck_certificate_get_not_before (cert));
   g_autofree char *valid_until = ck_expiry_format_datetime (not_after);
   g_autofree char *relative = ck_expiry_format_relative (not_after, now);
@@ -548,6 +549,15 @@ ck_details_pane_show_error (CkDetailsPane *self,
   add_row (self, group, _("Error"), error != NULL ? error->message : NULL, NULL, ROW_PLAIN);
 }
 
+void
+ck_details_pane_set_warning_days (CkDetailsPane *self,
+                                  guint          days)
+{
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+
+  self->warning_days = days;
+}
+
 const char *
 ck_details_pane_lookup (CkDetailsPane *self,
                         const char    *title)
@@ -570,7 +580,11 @@ ck_details_pane_dispose (GObject *object)
   CkDetailsPane *self = CK_DETAILS_PANE (object);
 
   g_clear_pointer (&self->values, g_ptr_array_unref);
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_DETAILS_PANE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (ck_details_pane_parent_class)->dispose (object);
 }
@@ -597,5 +611,6 @@ static void
 ck_details_pane_init (CkDetailsPane *self)
 {
   self->values = g_ptr_array_new ();
+  self->warning_days = 30;
   gtk_widget_init_template (GTK_WIDGET (self));
 }

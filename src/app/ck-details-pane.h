@@ -24,6 +24,9 @@ void ck_details_pane_show_key         (CkDetailsPane       *self,
 void ck_details_pane_show_error       (CkDetailsPane       *self,
                                        const char          *name,
                                        const GError        *error);
+/* "Expires soon" within this many days (expiry-warning-days). */
+void ck_details_pane_set_warning_days (CkDetailsPane       *self,
+                                       guint                days);
 /* The value shown under @title ("SHA-256 fingerprint"), or NULL (tests). */
 const char *ck_details_pane_lookup    (CkDetailsPane       *self,
                                        const char          *title);

@@ -250,7 +250,11 @@ ck_import_row_dispose (GObject *object)
 {
   CkImportRow *self = CK_IMPORT_ROW (object);
 
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_IMPORT_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (ck_import_row_parent_class)->dispose (object);

@@ -273,11 +273,14 @@ static void
 ck_key_list_dispose (GObject *object)
 {
   CkKeyList *self = CK_KEY_LIST (object);
+  GtkWidget *child;
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   if (self->store != NULL)
     ck_key_list_set_store (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_KEY_LIST);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->selected);
 

@@ -28,6 +28,8 @@ ck_window_new (CkApplication *app,
         gtk_window_maximize (GTK_WINDOW (self));
       g_settings_bind (self->settings, "expiry-warning-days",
                        self->certificate_list, "warning-days", G_SETTINGS_BIND_GET);
+      ck_details_pane_set_warning_days (self->details_pane,
+                                        g_settings_get_int (self->settings, "expiry-warning-days"));
     }
   else
     {
@@ -191,8 +193,7 @@ search_activate_cb (CkWindow *self)
 {
   /* The entry delays search-changed: apply the text now. */
   search_changed_cb (self);
-  if (ck_certificate_list_select_first (self->certificate_list))
-    row_activated_cb (self);
+  ck_certificate_list_activate_first (self->certificate_list);
 }
 
 static void

@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Takes the screenshots in this directory: builds a demo store with
+# certtool and certkeeper-cli in a temporary directory, then starts the
+# real application under Xvfb once per view with its hidden --screenshot
+# option (GTK renders the window itself: no compositor or X screenshot tool
+# needed).
+#
+# Usage: data/screenshots/take-screenshots.sh [BUILD_DIR]   (default: build)
+# Needs: xvfb-run, certtool, a built certkeeper and certkeeper-cli.
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-$root/build}
+case $build in /*) ;; *) build=$root/$build ;; esac
+app=$build/src/app/certkeeper
+cli=$build/src/cli/certkeeper-cli
+
+for tool in xvfb-run certtool "$app" "$cli"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "take-screenshots: $tool not found" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+now=$(date -u +%s)
+day=86400
+iso () { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
+
+# cert NAME CN ORG DAYS_FROM_NOW_START DAYS_FROM_NOW_END [CA_NAME] [ca|server] [SANS]
+cert () {
+  name=$1 cn=$2 org=$3 start=$4 end=$5 ca=${6:-} kind=${7:-server} sans=${8:-}
+  certtool --generate-privkey --key-type ecdsa --curve secp256r1 --outfile "$name.key" 2>/dev/null
+  {
+    echo "cn = \"$cn\""
+    echo "organization = \"$org\""
+    echo "country = DE"
+    echo "activation_date = \"$(iso $((now + start * day)))\""
+    echo "expiration_date = \"$(iso $((now + end * day)))\""
+    echo "serial = $(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+    if [ "$kind" = ca ]; then
+      echo "ca"
+      echo "cert_signing_key"
+      echo "crl_signing_key"
+    else
+      echo "signing_key"
+      echo "encryption_key"
+      echo "tls_www_server"
+      for san in $sans; do echo "dns_name = \"$san\""; done
+    fi
+  } > "$name.tmpl"
+  if [ -z "$ca" ]; then
+    certtool --generate-self-signed --load-privkey "$name.key" --template "$name.tmpl" \
+      --outfile "$name.pem" 2>/dev/null
+  else
+    certtool --generate-certificate --load-privkey "$name.key" --template "$name.tmpl" \
+      --load-ca-certificate "$ca.pem" --load-ca-privkey "$ca.key" --outfile "$name.pem" 2>/dev/null
+  fi
+}
+
+cert root "Example Root CA 2024" "Example Trust Services" -400 3250 "" ca
+cert issuing "Example Issuing CA R3" "Example Trust Services" -300 1500 root ca
+cert www "www.example.com" "Example Corp" -30 335 issuing server "www.example.com example.com"
+cert mail "mail.example.com" "Example Corp" -353 12 issuing server "mail.example.com smtp.example.com"
+cert vpn "vpn.example.org" "Example Org" -368 -3 issuing server "vpn.example.org"
+cert api "api.internal.example" "Example Corp Platform" -10 80 issuing server "api.internal.example"
+cert grafana "grafana.ops.example" "Example Corp Operations" -100 265 issuing server "grafana.ops.example"
+cert legacy "Legacy Intranet Root" "Example Corp IT" -4000 -200 "" ca
+cert wiki "wiki.intranet.example" "Example Corp IT" -2000 -250 legacy server "wiki.intranet.example"
+cert git "git.example.com" "Example Corp" -5 360 issuing server "git.example.com"
+
+store=$work/store
+printf 'screenshot passphrase\n' > pass.txt
+"$cli" --store "$store" import root.pem issuing.pem mail.pem vpn.pem api.pem grafana.pem \
+  legacy.pem wiki.pem git.pem >/dev/null
+cat www.pem www.key > www-with-key.pem
+"$cli" --store "$store" import --key-passphrase-file pass.txt www-with-key.pem >/dev/null
+cat api.key > api-key.pem
+"$cli" --store "$store" import --key-passphrase-file pass.txt api-key.pem >/dev/null
+cat git.pem git.key > import-me.pem
+
+shoot () {
+  out=$1 size=$2 view=$3
+  shift 3
+  xvfb-run -a -s '-screen 0 1600x1200x24' env \
+    GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
+    LC_ALL=C.UTF-8 NO_AT_BRIDGE=1 GTK_A11Y=none \
+    "$app" --store "$store" --window-size "$size" --screenshot-view "$view" \
+    --screenshot "$here/$out" "$@" >/dev/null
+  echo "wrote data/screenshots/$out"
+}
+
+shoot main-window.png 1280x800 details
+shoot certificates-800x600.png 800x600 list
+shoot details-800x600.png 800x600 details
+shoot details-360.png 360x720 details
+shoot keys.png 1280x800 keys
+shoot import-dialog.png 1280x800 import "$work/import-me.pem"
