@@ -654,6 +654,30 @@ test_distrust_intermediate_and_key (Fixture       *f,
                                            CK_PURPOSE_CODE_SIGNING, &setting));
     g_assert_cmpint (setting->certificate_id, ==, ids[3]);
   }
+
+  /* The exports say so too: the root (trusted, but its key distrusted) is
+   * rejected for everything, and is no anchor. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) openssl = ck_trust_export (f->trust, CK_TRUST_EXPORT_OPENSSL, &error);
+    g_autoptr (GBytes) anchors = NULL;
+    g_autoptr (GBytes) p11 = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    text = g_strndup (g_bytes_get_data (openssl, NULL), g_bytes_get_size (openssl));
+    g_assert_nonnull (strstr (text, "# Example Root CA\n"));
+    g_assert_nonnull (strstr (text, "# Example Root CA (reissued)\n"));
+    anchors = ck_trust_export (f->trust, CK_TRUST_EXPORT_PEM_BUNDLE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (anchors), ==, 0);
+    p11 = ck_trust_export (f->trust, CK_TRUST_EXPORT_P11_KIT, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&text, g_free);
+    text = g_strndup (g_bytes_get_data (p11, NULL), g_bytes_get_size (p11));
+    g_assert_null (strstr (text, "\ntrusted: true"));
+    g_assert_nonnull (strstr (text, "x-distrusted: true"));
+  }
 }
 
 /* Two CAs that issued each other and no root: chain building stops when

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Trust decisions written out for the rest of the system.
  *
- * Every certificate with at least one decision is considered. What it is
- * trusted for comes from its own "trusted" rows; what it is rejected for
- * from distrust on it or on its key (ck_trust_is_distrusted(), so a
- * distrust recorded on another certificate with the same key is carried
- * over). A purpose both trusted and distrusted is rejected: an explicit
- * "no" wins, as in the verifier. */
+ * Every certificate with at least one decision is written, and every
+ * certificate of the store that shares a key with a distrusted one. What
+ * it is trusted for comes from its own "trusted" rows; what it is
+ * rejected for from distrust on it or on its key, as the verifier sees
+ * it. A purpose both trusted and distrusted is rejected: an explicit "no"
+ * wins. */
 #include "ck-trust-export.h"
 
 #include <string.h>
@@ -46,52 +46,95 @@ add_unique (GPtrArray  *oids,
   g_ptr_array_add (oids, g_strdup (oid));
 }
 
-/* element-type Entry, in certificate id order. */
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* element-type Entry, in certificate id order: every certificate with a
+ * decision, and every certificate whose key is distrusted through
+ * another one (so the consumer, which only knows certificates, blocks it
+ * too). */
 static GPtrArray *
 collect (CkTrust  *trust,
          GError  **error)
 {
+  CkStore *store = ck_trust_get_store (trust);
   g_autoptr (GPtrArray) settings = ck_trust_list (trust, NULL);
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
-  Entry *entry = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   for (guint i = 0; i < settings->len; i++)
     {
       CkTrustSetting *s = settings->pdata[i];
-      const char *sha256;
-      const char *spki;
+      g_autoptr (GArray) same_key = NULL;
 
-      if (entry == NULL || !g_str_equal (ck_certificate_get_sha256_fingerprint (entry->cert),
-                                         s->sha256))
+      g_array_append_val (ids, s->certificate_id);
+      if (s->level == CK_TRUST_DISTRUSTED)
         {
-          g_autoptr (CkCertificate) cert =
-            ck_store_load_certificate (ck_trust_get_store (trust), s->certificate_id, error);
-
-          if (cert == NULL)
-            return NULL;
-          entry = g_new0 (Entry, 1);
-          entry->cert = g_steal_pointer (&cert);
-          entry->trusted = g_ptr_array_new_with_free_func (g_free);
-          entry->rejected = g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_add (entries, entry);
-
-          sha256 = ck_certificate_get_sha256_fingerprint (entry->cert);
-          spki = ck_certificate_get_spki_sha256 (entry->cert);
-          entry->distrusted_all = ck_trust_is_distrusted (trust, sha256, spki,
-                                                          CK_PURPOSE_ALL, NULL);
-          if (entry->distrusted_all)
-            add_unique (entry->rejected, OID_ANY_EKU);
+          same_key = ck_store_find_certificates_for_key (store, s->spki_sha256);
+          g_array_append_vals (ids, same_key->data, same_key->len);
         }
+    }
+  g_array_sort (ids, compare_ids);
 
-      sha256 = ck_certificate_get_sha256_fingerprint (entry->cert);
-      spki = ck_certificate_get_spki_sha256 (entry->cert);
-      if (s->level == CK_TRUST_DISTRUSTED && !g_str_equal (s->purpose, CK_PURPOSE_ALL))
-        add_unique (entry->rejected, s->purpose);
-      else if (s->level == CK_TRUST_TRUSTED && !entry->distrusted_all)
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 *id = &g_array_index (ids, gint64, i);
+      g_autoptr (CkCertificate) cert = NULL;
+      const char *sha256, *spki;
+      Entry *entry;
+
+      if (g_hash_table_contains (seen, id))
+        continue;
+      g_hash_table_add (seen, id);
+      cert = ck_store_load_certificate (store, *id, error);
+      if (cert == NULL)
+        return NULL;
+      sha256 = ck_certificate_get_sha256_fingerprint (cert);
+      spki = ck_certificate_get_spki_sha256 (cert);
+
+      entry = g_new0 (Entry, 1);
+      entry->cert = g_steal_pointer (&cert);
+      entry->trusted = g_ptr_array_new_with_free_func (g_free);
+      entry->rejected = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (entries, entry);
+
+      /* Rejected: every distrust on it or on its key. */
+      for (guint k = 0; k < settings->len; k++)
         {
-          if (ck_trust_is_distrusted (trust, sha256, spki, s->purpose, NULL))
-            add_unique (entry->rejected, s->purpose);
+          CkTrustSetting *s = settings->pdata[k];
+
+          if (s->level != CK_TRUST_DISTRUSTED ||
+              (!g_str_equal (s->sha256, sha256) && !g_str_equal (s->spki_sha256, spki)))
+            continue;
+          if (g_str_equal (s->purpose, CK_PURPOSE_ALL))
+            entry->distrusted_all = TRUE;
           else
+            add_unique (entry->rejected, s->purpose);
+        }
+      if (entry->distrusted_all)
+        {
+          g_ptr_array_set_size (entry->rejected, 0);
+          add_unique (entry->rejected, OID_ANY_EKU);
+          continue;
+        }
+      /* Trusted: its own decisions, unless rejected. */
+      for (guint k = 0; k < settings->len; k++)
+        {
+          CkTrustSetting *s = settings->pdata[k];
+          gboolean rejected = FALSE;
+
+          if (s->level != CK_TRUST_TRUSTED || !g_str_equal (s->sha256, sha256))
+            continue;
+          for (guint r = 0; r < entry->rejected->len; r++)
+            rejected |= g_str_equal (entry->rejected->pdata[r], s->purpose);
+          if (!rejected)
             add_unique (entry->trusted, s->purpose);
         }
     }
