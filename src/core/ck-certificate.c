@@ -155,17 +155,172 @@ digest_hex (gnutls_digest_algorithm_t algo,
   return ck_hex_encode (digest, gnutls_hash_get_len (algo));
 }
 
+/* How GnuTLS decodes the value of a DN attribute it knows. */
+typedef enum {
+  VALUE_DIRECTORY_STRING,  /* CHOICE: we take UTF8String and PrintableString */
+  VALUE_PRINTABLE_STRING,
+  VALUE_IA5_STRING,
+} ValueKind;
+
+static struct {
+  const char *oid;
+  const char *der;     /* contents of the OBJECT IDENTIFIER */
+  gsize       der_len;
+  ValueKind   kind;
+  const char *name;    /* GnuTLS's name for it, checked at run time */
+} plain_dn_oids[] = {
+#define X520(n, byte, kind) { "2.5.4." #n, "\x55\x04" byte, 3, kind, NULL }
+  X520 (3, "\x03", VALUE_DIRECTORY_STRING),   /* CN */
+  X520 (4, "\x04", VALUE_DIRECTORY_STRING),   /* surName */
+  X520 (5, "\x05", VALUE_PRINTABLE_STRING),   /* serialNumber */
+  X520 (6, "\x06", VALUE_PRINTABLE_STRING),   /* C */
+  X520 (7, "\x07", VALUE_DIRECTORY_STRING),   /* L */
+  X520 (8, "\x08", VALUE_DIRECTORY_STRING),   /* ST */
+  X520 (9, "\x09", VALUE_DIRECTORY_STRING),   /* street */
+  X520 (10, "\x0a", VALUE_DIRECTORY_STRING),  /* O */
+  X520 (11, "\x0b", VALUE_DIRECTORY_STRING),  /* OU */
+  X520 (12, "\x0c", VALUE_DIRECTORY_STRING),  /* title */
+  X520 (17, "\x11", VALUE_DIRECTORY_STRING),  /* postalCode */
+  X520 (42, "\x2a", VALUE_DIRECTORY_STRING),  /* givenName */
+  X520 (43, "\x2b", VALUE_DIRECTORY_STRING),  /* initials */
+  X520 (46, "\x2e", VALUE_PRINTABLE_STRING),  /* dnQualifier */
+#undef X520
+  { CK_OID_DC, "\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x19", 10, VALUE_IA5_STRING, NULL },
+  { CK_OID_UID, "\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x01", 10, VALUE_DIRECTORY_STRING, NULL },
+  { CK_OID_EMAIL, "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01", 9, VALUE_IA5_STRING, NULL },
+};
+
+static void
+plain_dn_oids_init (void)
+{
+  static gsize done = 0;
+
+  /* Only attributes this GnuTLS names take the fast path, under the name
+   * it uses; anything else goes to GnuTLS itself. */
+  if (g_once_init_enter (&done))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (plain_dn_oids); i++)
+        plain_dn_oids[i].name = gnutls_x509_dn_oid_name (plain_dn_oids[i].oid, 0);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+/* gnutls_x509_crt_get_dn3() costs more than importing the certificate,
+ * because libtasn1 looks every field up by name. For the common case,
+ * a Name whose RDNs each hold one well-known attribute with a plain
+ * printable-ASCII value, the RFC 4514 string is simply the RDNs in reverse
+ * order, so build it from the DER. Anything else (multi-valued RDNs,
+ * other OIDs or string types, non-ASCII, characters RFC 4514 escapes)
+ * returns NULL and GnuTLS formats it. The differential test holds both
+ * paths to what certtool prints. */
+static char *
+dn_string_fast (const CkDerTlv *name)
+{
+  const guint8 *pos = name->data, *end = name->data + name->len;
+  const guint8 *starts[64];
+  guint n_rdns = 0;
+  GString *out;
+
+  plain_dn_oids_init ();
+
+  while (pos < end)
+    {
+      if (n_rdns == G_N_ELEMENTS (starts))
+        return NULL;
+      starts[n_rdns++] = pos;
+      {
+        CkDerTlv rdn;
+        if (!ck_der_read (&pos, end, &rdn) || rdn.tag != 0x31)
+          return NULL;
+      }
+    }
+  if (n_rdns == 0)
+    return NULL;
+
+  out = g_string_sized_new (name->len + 16);
+  for (guint r = n_rdns; r-- > 0;)
+    {
+      const guint8 *p = starts[r];
+      CkDerTlv rdn, atv, oid, value;
+      const guint8 *q;
+      const char *attr_name = NULL;
+      ValueKind kind = VALUE_DIRECTORY_STRING;
+
+      if (!ck_der_read (&p, end, &rdn))
+        goto slow;
+      p = rdn.data;
+      if (!ck_der_read (&p, rdn.data + rdn.len, &atv) || atv.tag != 0x30 ||
+          p != rdn.data + rdn.len)
+        goto slow;
+      q = atv.data;
+      if (!ck_der_read (&q, atv.data + atv.len, &oid) || oid.tag != 0x06 ||
+          !ck_der_read (&q, atv.data + atv.len, &value) || q != atv.data + atv.len)
+        goto slow;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (plain_dn_oids); i++)
+        if (oid.len == plain_dn_oids[i].der_len &&
+            memcmp (oid.data, plain_dn_oids[i].der, oid.len) == 0)
+          {
+            attr_name = plain_dn_oids[i].name;
+            kind = plain_dn_oids[i].kind;
+            break;
+          }
+      if (attr_name == NULL || value.len == 0)
+        goto slow;
+
+      switch (kind)
+        {
+        case VALUE_DIRECTORY_STRING:
+          if (value.tag != 0x0c && value.tag != 0x13)
+            goto slow;
+          break;
+        case VALUE_PRINTABLE_STRING:
+          if (value.tag != 0x13)
+            goto slow;
+          break;
+        case VALUE_IA5_STRING:
+          if (value.tag != 0x16)
+            goto slow;
+          break;
+        }
+
+      if (value.data[0] == ' ' || value.data[value.len - 1] == ' ')
+        goto slow;
+      for (gsize i = 0; i < value.len; i++)
+        {
+          guint8 c = value.data[i];
+
+          if (c < 0x20 || c > 0x7e || strchr (",+\"\\<>;=#", c) != NULL)
+            goto slow;
+        }
+
+      if (out->len > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, attr_name);
+      g_string_append_c (out, '=');
+      g_string_append_len (out, (const char *) value.data, value.len);
+    }
+  return g_string_free (out, FALSE);
+
+slow:
+  g_string_free (out, TRUE);
+  return NULL;
+}
+
 /* The DN as certtool prints it: gnutls_x509_crt_print() uses
- * gnutls_x509_crt_get_dn3() with no flags (RFC 4514 order). This is the
- * dearest part of construction, but writing our own formatter would mean
- * chasing GnuTLS's escaping and decoding rules release by release. */
+ * gnutls_x509_crt_get_dn3() with no flags (RFC 4514 order). */
 static char *
 dn_string (gnutls_x509_crt_t crt,
+           const CkDerTlv   *name,
            gboolean          issuer)
 {
   gnutls_datum_t dn = { NULL, 0 };
   char *text;
   int ret;
+
+  text = dn_string_fast (name);
+  if (text != NULL)
+    return text;
 
   ret = issuer ? gnutls_x509_crt_get_issuer_dn3 (crt, &dn, 0)
                : gnutls_x509_crt_get_dn3 (crt, &dn, 0);
@@ -656,8 +811,8 @@ ck_certificate_load (CkCertificate  *self,
   self->sha1 = digest_hex (GNUTLS_DIG_SHA1, data, size);
   self->sha256 = digest_hex (GNUTLS_DIG_SHA256, data, size);
 
-  self->subject = dn_string (self->crt, FALSE);
-  self->issuer = dn_string (self->crt, TRUE);
+  self->subject = dn_string (self->crt, &view.subject, FALSE);
+  self->issuer = dn_string (self->crt, &view.issuer, TRUE);
 
   read_basic_constraints (self, &view);
   read_subject_alt_names (self, &view);
