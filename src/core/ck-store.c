@@ -1911,6 +1911,64 @@ out:
   return id;
 }
 
+gboolean
+ck_store_add_key (CkStore       *self,
+                  CkPrivateKey  *key,
+                  const char    *label,
+                  const char    *passphrase,
+                  CkCommitFlags  flags,
+                  gint64        *id,
+                  GError       **error)
+{
+  g_autoptr(CkImportItem) item = NULL;
+  g_autoptr(Change) change = change_new ();
+  CkCommitSummary summary = { 0, };
+  Commit c = { 0, };
+  gint64 existing;
+  gboolean ok;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CK_IS_PRIVATE_KEY (key), FALSE);
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  /* The same item a commit writes, so that both paths store keys alike. */
+  item = ck_import_item_new_private_key (key, NULL, NULL);
+  if (label != NULL && *label != '\0')
+    ck_import_item_set_label (item, label);
+
+  c.store = self;
+  c.passphrase = passphrase;
+  c.flags = flags;
+  c.now = g_get_real_time () / G_USEC_PER_SEC;
+  c.summary = &summary;
+  c.change = change;
+
+  ck_store_lock (self);
+  ok = exec (self, "BEGIN IMMEDIATE", error);
+  if (ok)
+    {
+      existing = query_id (self, STMT_KEY_BY_SPKI, ck_private_key_get_spki_sha256 (key), error);
+      if (existing > 0)
+        g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                     "This key is already in the store (id %" G_GINT64_FORMAT ")",
+                     existing);
+      ok = existing == 0 && commit_key (&c, item, "generated", error) &&
+           read_rows (self, c.first_id, change, error) &&
+           exec (self, "COMMIT", error);
+      if (!ok)
+        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+  ck_store_unlock (self);
+
+  if (!ok)
+    return FALSE;
+  if (id != NULL)
+    *id = c.first_id;
+  queue_change (self, g_steal_pointer (&change));
+  return TRUE;
+}
+
 static gboolean
 delete_locked (CkStore  *self,
                gint64    id,
