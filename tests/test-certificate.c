@@ -281,6 +281,89 @@ test_dn_non_string_values (void)
   g_assert_cmpstr (attr->value, ==, "#180f31393930303130313030303030305a");
 }
 
+/* A self-signed certificate whose subject is @attrs (OID, value pairs, in
+ * encoding order), made with the GnuTLS API: certtool's template parser
+ * cannot express every special character. */
+static CkCertificate *
+make_cert_with_dn (const char * const *attrs)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t der = { NULL, 0 };
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  CkCertificate *cert;
+  guint8 serial = 7;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, &serial, 1);
+  gnutls_x509_crt_set_activation_time (crt, 1700000000);
+  gnutls_x509_crt_set_expiration_time (crt, 1800000000);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  for (guint i = 0; attrs[i] != NULL; i += 2)
+    g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, attrs[i], 0, attrs[i + 1],
+                                                    strlen (attrs[i + 1])), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
+
+  bytes = g_bytes_new (der.data, der.size);
+  cert = ck_certificate_new_from_der (bytes, &error);
+  g_assert_no_error (error);
+
+  gnutls_free (der.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return cert;
+}
+
+/* Subject strings are built from the DER when the Name is plain and by
+ * GnuTLS otherwise; both must give what gnutls_x509_crt_get_dn3() (and so
+ * certtool) gives, right at the boundary between the two. */
+static void
+test_dn_strings_match_gnutls (void)
+{
+  static const char *values[] = {
+    "plain", "with space", "a-b_c.d/e@f:g", "comma, inside", "plus+sign", "quote\"d",
+    "#hash first", "hash# inside", "semi;colon", "equals=sign", "lt<gt>", " leading space",
+    "trailing space ", "back\\slash", "Grüße", "x",
+  };
+  static const char *oids[] = {
+    CK_OID_CN, CK_OID_O, CK_OID_OU, CK_OID_L, CK_OID_ST, CK_OID_STREET, CK_OID_TITLE,
+    CK_OID_SURNAME, CK_OID_GIVEN_NAME, CK_OID_INITIALS, CK_OID_POSTAL_CODE, CK_OID_UID,
+    CK_OID_DC, CK_OID_EMAIL, CK_OID_SERIAL_NUMBER, CK_OID_DN_QUALIFIER, CK_OID_PSEUDONYM,
+    "2.5.4.15", "1.3.6.1.4.1.311.60.2.1.3",
+  };
+
+  for (gsize v = 0; v < G_N_ELEMENTS (values); v++)
+    for (gsize o = 0; o < G_N_ELEMENTS (oids); o++)
+      {
+        const char *attrs[] = { CK_OID_C, "DE", oids[o], values[v], CK_OID_CN, "last", NULL };
+        g_autoptr(CkCertificate) cert = NULL;
+        gnutls_datum_t dn = { NULL, 0 };
+
+        /* GnuTLS refuses what PrintableString and IA5String cannot hold. */
+        if ((g_str_equal (oids[o], CK_OID_SERIAL_NUMBER) || g_str_equal (oids[o], CK_OID_DN_QUALIFIER) ||
+             g_str_equal (oids[o], CK_OID_DC) || g_str_equal (oids[o], CK_OID_EMAIL) ||
+             g_str_equal (oids[o], "1.3.6.1.4.1.311.60.2.1.3")) &&
+            strspn (values[v], "abcdefghijklmnopqrstuvwxyz ") != strlen (values[v]))
+          continue;
+
+        cert = make_cert_with_dn (attrs);
+        g_assert_cmpint (gnutls_x509_crt_get_dn3 (ck_certificate_get_crt (cert), &dn, 0), ==, 0);
+        g_assert_cmpstr (ck_certificate_get_subject (cert), ==, (const char *) dn.data);
+        g_assert_cmpstr (ck_certificate_get_issuer (cert), ==, (const char *) dn.data);
+        gnutls_free (dn.data);
+
+        /* The attribute itself is unescaped UTF-8. */
+        g_assert_cmpstr (ck_dn_lookup (ck_certificate_get_subject_attributes (cert), oids[o]),
+                         ==, values[v]);
+      }
+}
+
 static void
 test_san_kinds_corpus (void)
 {
@@ -993,6 +1076,7 @@ main (int    argc,
   g_test_add_func ("/certificate/dn-attributes-order", test_dn_attributes_order);
   g_test_add_func ("/certificate/dn-parse-der", test_dn_parse_der);
   g_test_add_func ("/certificate/dn-non-string-values", test_dn_non_string_values);
+  g_test_add_func ("/certificate/dn-strings-match-gnutls", test_dn_strings_match_gnutls);
   g_test_add_func ("/certificate/san-kinds-corpus", test_san_kinds_corpus);
   g_test_add_func ("/certificate/generated-leaf", test_generated_leaf);
   g_test_add_func ("/certificate/chain-issued-by", test_chain_issued_by);
