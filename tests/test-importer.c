@@ -330,7 +330,11 @@ test_pem_tokenizer (void)
                    "AES-256-CBC,00112233445566778899AABBCCDDEEFF");
   g_assert_cmpmem (g_bytes_get_data (b->der, NULL), g_bytes_get_size (b->der), "hi!", 3);
   g_assert_true (g_str_has_prefix (text + b->offset, "-----BEGIN RSA"));
-  g_assert_true (g_str_has_suffix (g_strndup (text + b->offset, b->length), "KEY-----\n"));
+  {
+    g_autofree char *armour = g_strndup (text + b->offset, b->length);
+
+    g_assert_true (g_str_has_suffix (armour, "KEY-----\n"));
+  }
 
   b = blocks->pdata[2];
   g_assert_error (b->error, CK_ERROR, CK_ERROR_PARSE);

@@ -158,29 +158,34 @@ is_blank (char c)
 }
 
 /* [start, stop) is the text after "-----BEGIN " or "-----END " on its
- * line; it must be "LABEL-----" with optional trailing blanks. */
-static char *
-parse_marker_label (const char *start,
-                    const char *stop)
+ * line; it must be "LABEL-----" with optional trailing blanks. Sets the
+ * label's span, without copying it. */
+static gboolean
+marker_label (const char  *start,
+              const char  *stop,
+              const char **label,
+              gsize       *label_len)
 {
   while (stop > start && is_blank (stop[-1]))
     stop--;
   if (stop - start < (gssize) strlen (DASHES) ||
       memcmp (stop - strlen (DASHES), DASHES, strlen (DASHES)) != 0)
-    return NULL;
+    return FALSE;
   stop -= strlen (DASHES);
   for (const char *p = start; p < stop; p++)
     if (!g_ascii_isprint (*p))
-      return NULL;
+      return FALSE;
   if (stop == start)
-    return NULL;
-  return g_strndup (start, stop - start);
+    return FALSE;
+  *label = start;
+  *label_len = stop - start;
+  return TRUE;
 }
 
 /* While parsing: past the error limit, broken blocks are only counted,
  * so junk full of BEGIN lines costs no message formatting. */
 typedef struct {
-  CkPemBlock pub;   /* first: freed with ck_pem_block_free() */
+  CkPemBlock pub;   /* first: block_fail() gets &pub */
   gboolean quiet;
   gboolean failed;
 } ParseBlock;
@@ -371,6 +376,19 @@ bad_char:
   }
 }
 
+static void
+parse_block_clear (ParseBlock *pb)
+{
+  CkPemBlock *block = &pb->pub;
+
+  g_clear_pointer (&block->label, g_free);
+  g_clear_pointer (&block->header_names, g_strfreev);
+  g_clear_pointer (&block->header_values, g_strfreev);
+  g_clear_pointer (&block->der, g_bytes_unref);
+  g_clear_pointer (&block->location, g_free);
+  g_clear_error (&block->error);
+}
+
 GPtrArray *
 ck_pem_parse (const char *data,
               gsize       len,
@@ -393,10 +411,14 @@ ck_pem_parse (const char *data,
 
   while (p < end)
     {
-      g_autoptr(CkPemBlock) block = NULL;
+      /* On the stack until it is kept: junk past the error limit costs
+       * no allocation. */
+      ParseBlock pb = { { 0 } };
+      CkPemBlock *block = &pb.pub;
       const char *begin, *label_start, *label_stop, *body, *body_end;
       const char *end_line, *end_eol;
-      g_autofree char *end_label = NULL;
+      const char *label = NULL, *end_label = NULL;
+      gsize label_len = 0, end_label_len = 0;
 
       if (!begin_known || (next_begin != NULL && next_begin < p))
         {
@@ -408,29 +430,30 @@ ck_pem_parse (const char *data,
       begin = next_begin;
       begin_known = FALSE;
 
-      block = (CkPemBlock *) g_new0 (ParseBlock, 1);
-      ((ParseBlock *) block)->quiet = max_errors > 0 && n_errors >= max_errors;
+      pb.quiet = max_errors > 0 && n_errors >= max_errors;
       block->index = ++index;
       block->offset = begin - data;
 
       label_start = begin + strlen (BEGIN_MARK);
       label_stop = find_eol (label_start, MIN (end, label_start + MAX_LABEL + 16));
-      block->label = parse_marker_label (label_start, label_stop);
-      if (block->label == NULL)
+      if (!marker_label (label_start, label_stop, &label, &label_len))
         {
-          if (!((ParseBlock *) block)->quiet)
+          if (!pb.quiet)
             {
               block->location = g_strdup_printf ("block %u", block->index);
               block_fail (block, "malformed BEGIN line on line %u",
                           line_at (&lines, block->offset));
             }
-          ((ParseBlock *) block)->failed = TRUE;
+          pb.failed = TRUE;
           block->length = label_stop - begin;
           p = label_start;
           goto done;
         }
-      if (!((ParseBlock *) block)->quiet)
-        block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
+      if (!pb.quiet)
+        {
+          block->label = g_strndup (label, label_len);
+          block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
+        }
       body = label_stop < end ? label_stop + 1 : end;
 
       if (!end_known || (next_end != NULL && next_end < body))
@@ -458,17 +481,16 @@ ck_pem_parse (const char *data,
       block->length = (end_eol < end ? end_eol + 1 : end) - begin;
       p = end_eol;
 
-      end_label = parse_marker_label (end_line, end_eol);
-      if (end_label == NULL)
+      if (!marker_label (end_line, end_eol, &end_label, &end_label_len))
         {
           block_fail (block, "malformed END line on line %u",
                       line_at (&lines, body_end - data));
           goto done;
         }
-      if (strcmp (end_label, block->label) != 0)
+      if (end_label_len != label_len || memcmp (end_label, label, label_len) != 0)
         {
-          block_fail (block, "the END line on line %u says %s",
-                      line_at (&lines, body_end - data), end_label);
+          block_fail (block, "the END line on line %u says %.*s",
+                      line_at (&lines, body_end - data), (int) end_label_len, end_label);
           goto done;
         }
 
@@ -476,18 +498,21 @@ ck_pem_parse (const char *data,
       decode_body (block, data, body, body_end, &lines);
 
     done:
-      if (((ParseBlock *) block)->failed)
+      if (pb.failed)
         {
-          if (((ParseBlock *) block)->quiet)
+          if (pb.quiet)
             {
               n_more++;
+              parse_block_clear (&pb);
               continue;
             }
           n_errors++;
         }
+      if (block->label == NULL && label != NULL)
+        block->label = g_strndup (label, label_len);
       if (block->location == NULL)
         block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
-      g_ptr_array_add (blocks, g_steal_pointer (&block));
+      g_ptr_array_add (blocks, g_memdup2 (block, sizeof *block));
     }
 
   if (n_more_errors != NULL)
