@@ -358,7 +358,16 @@ test_dn_strings_match_gnutls (void)
         g_assert_cmpstr (ck_certificate_get_issuer (cert), ==, (const char *) dn.data);
         gnutls_free (dn.data);
 
-        /* The attribute itself is unescaped UTF-8. */
+        /* The attribute itself is unescaped UTF-8, and a CN that starts
+         * with '#' is still a name. */
+        if (g_str_equal (oids[o], CK_OID_CN))
+          g_assert_cmpstr (ck_certificate_get_display_name (cert), ==, "last");
+        if (g_str_equal (values[v], "#hash first"))
+          {
+            const char *only_cn[] = { CK_OID_O, "Org", CK_OID_CN, values[v], NULL };
+            g_autoptr(CkCertificate) hash_cn = make_cert_with_dn (only_cn);
+            g_assert_cmpstr (ck_certificate_get_display_name (hash_cn), ==, "#hash first");
+          }
         g_assert_cmpstr (ck_dn_lookup (ck_certificate_get_subject_attributes (cert), oids[o]),
                          ==, values[v]);
       }

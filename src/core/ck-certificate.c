@@ -463,6 +463,7 @@ dn_friendly_name (const CkDerTlv *name)
           gnutls_x509_ava_st ava;
           char **slot = NULL;
           gboolean last_wins = FALSE;
+          gboolean is_text;
           char *text;
 
           if (!ck_der_read (&p, rdn.data + rdn.len, &atv) || atv.tag != 0x30)
@@ -486,8 +487,8 @@ dn_friendly_name (const CkDerTlv *name)
           ava.value.data = (unsigned char *) value.data;
           ava.value.size = (unsigned int) value.len;
           ava.value_tag = value.tag & 0x1f;
-          text = ck_dn_ava_value_to_utf8 (&ava);
-          if (*text != '\0' && *text != '#')
+          text = ck_dn_ava_value_to_utf8 (&ava, &is_text);
+          if (is_text && *text != '\0')
             {
               g_free (*slot);
               *slot = text;

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 GPtrArray *ck_dn_attributes_from_dn (gnutls_x509_dn_t dn,
                                      GError         **error);
 /* UTF-8 text of an attribute value; "#<hex DER>" when it is not a string
- * type or does not decode. */
-char      *ck_dn_ava_value_to_utf8  (const gnutls_x509_ava_st *ava);
+ * type or does not decode, and then @is_text (may be NULL) is FALSE: a
+ * value can itself start with '#'. */
+char      *ck_dn_ava_value_to_utf8  (const gnutls_x509_ava_st *ava,
+                                     gboolean                 *is_text);
 
 G_END_DECLS

@@ -164,11 +164,15 @@ ucs4_be_to_utf8 (const guint8 *data,
 }
 
 char *
-ck_dn_ava_value_to_utf8 (const gnutls_x509_ava_st *ava)
+ck_dn_ava_value_to_utf8 (const gnutls_x509_ava_st *ava,
+                         gboolean                 *is_text)
 {
   const guint8 *data = ava->value.data;
   gsize len = ava->value.size;
   char *text = NULL;
+
+  if (is_text != NULL)
+    *is_text = FALSE;
 
   if (len == 0)
     {
@@ -176,7 +180,11 @@ ck_dn_ava_value_to_utf8 (const gnutls_x509_ava_st *ava)
           ava->value_tag == TAG_IA5_STRING || ava->value_tag == TAG_TELETEX_STRING ||
           ava->value_tag == TAG_BMP_STRING || ava->value_tag == TAG_UNIVERSAL_STRING ||
           ava->value_tag == TAG_VISIBLE_STRING || ava->value_tag == TAG_NUMERIC_STRING)
-        return g_strdup ("");
+        {
+          if (is_text != NULL)
+            *is_text = TRUE;
+          return g_strdup ("");
+        }
       return value_to_hex (ava);
     }
 
@@ -209,7 +217,11 @@ ck_dn_ava_value_to_utf8 (const gnutls_x509_ava_st *ava)
       break;
     }
 
-  return text != NULL ? text : value_to_hex (ava);
+  if (text == NULL)
+    return value_to_hex (ava);
+  if (is_text != NULL)
+    *is_text = TRUE;
+  return text;
 }
 
 GPtrArray *
@@ -240,7 +252,7 @@ ck_dn_attributes_from_dn (gnutls_x509_dn_t dn,
             }
 
           oid = g_strndup ((const char *) ava.oid.data, ava.oid.size);
-          value = ck_dn_ava_value_to_utf8 (&ava);
+          value = ck_dn_ava_value_to_utf8 (&ava, NULL);
           g_ptr_array_add (attrs, ck_dn_attribute_new (oid, value, (guint) irdn));
           g_free (value);
         }
