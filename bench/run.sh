@@ -59,16 +59,17 @@ log () { printf '\n== %s\n' "$*" >&2; }
 die () { echo "run.sh: $*" >&2; exit 1; }
 
 if [ $do_build = 1 ]; then
+  build_log=$build/bench-build.log
   if [ ! -f "$build/build.ninja" ]; then
     log "configuring $build (release)"
     meson setup "$build" "$src" -Dbuildtype=release -Dgui=false -Dtests=false \
-      >/dev/null || die "meson setup failed"
+      >"$build_log" 2>&1 || { tail -n 20 "$build_log" >&2; die "meson setup failed"; }
   fi
   log "building"
   meson compile -C "$build" ck-bench-gen ck-bench-parse ck-bench-store \
-    >/dev/null || die "the bench programs do not build"
-  meson compile -C "$build" certkeeper-cli >/dev/null ||
-    { echo "run.sh: certkeeper-cli does not build; skipping it" >&2; skip_cli=1; }
+    >"$build_log" 2>&1 || { tail -n 20 "$build_log" >&2; die "the bench programs do not build"; }
+  meson compile -C "$build" certkeeper-cli >"$build_log" 2>&1 ||
+    { tail -n 20 "$build_log" >&2; echo "run.sh: certkeeper-cli does not build; skipping it" >&2; skip_cli=1; }
 fi
 
 gen=$build/bench/ck-bench-gen
