@@ -326,6 +326,36 @@ print_imported (CkStore      *store,
     }
 }
 
+/* Where a certificate that issued pending requests differs from what was
+ * asked for: the CA may drop or change names and usages. */
+static void
+print_request_differences (CkStore      *store,
+                           CkImportPlan *plan)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      g_autoptr (GPtrArray) lines = NULL;
+      g_autoptr (GError) error = NULL;
+      gint64 id;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE ||
+          !ck_import_item_is_new (item))
+        continue;
+      id = ck_store_find_certificate (store, ck_import_item_get_fingerprint (item));
+      if (id <= 0)
+        continue;
+      lines = ck_request_diff_issued (store, id, &error);
+      if (lines == NULL)
+        {
+          ck_cli_error ("%s", error->message);
+          continue;
+        }
+      for (guint j = 0; j < lines->len; j++)
+        ck_cli_print_line ("%s", (char *) lines->pdata[j]);
+    }
+}
+
 static gboolean
 add_input (CkImporter *importer,
            const char *arg,
@@ -482,5 +512,7 @@ ck_cli_import (CkCli *cli,
   print_summary (store, plan, &summary,
                  no_key_passphrase ? "stored without a passphrase" : "stored encrypted");
   print_imported (store, plan);
+  if (summary.requests_issued > 0)
+    print_request_differences (store, plan);
   return CK_CLI_EXIT_OK;
 }

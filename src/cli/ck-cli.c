@@ -38,6 +38,18 @@ static const CkCliCommand commands[] = {
   { "verify", "verify ID [--purpose PURPOSE] [--system-anchors] [--json]",
     "Say whether a certificate is trusted for a purpose, and why",
     ck_cli_verify },
+  { "keygen", "keygen --algorithm ALG [--bits N|--curve CURVE] [--label LABEL]",
+    "Generate a private key and keep it, encrypted, in the store",
+    ck_cli_keygen },
+  { "request", "request --key ID|--new-key ALG [--subject DN] [--san NAME]… [--profile P]",
+    "Make a certificate signing request, kept as pending in the store",
+    ck_cli_request },
+  { "requests", "requests [--json]",
+    "List requests: pending, or issued with their certificate",
+    ck_cli_requests },
+  { "template", "template export ID|--profile PROFILE [--out FILE]",
+    "Write a certtool template of a request or a profile",
+    ck_cli_template },
 };
 
 static void

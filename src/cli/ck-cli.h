@@ -31,6 +31,10 @@ int       ck_cli_export  (CkCli *cli, int argc, char **argv);
 int       ck_cli_delete  (CkCli *cli, int argc, char **argv);
 int       ck_cli_trust   (CkCli *cli, int argc, char **argv);
 int       ck_cli_verify  (CkCli *cli, int argc, char **argv);
+int       ck_cli_keygen  (CkCli *cli, int argc, char **argv);
+int       ck_cli_request (CkCli *cli, int argc, char **argv);
+int       ck_cli_requests (CkCli *cli, int argc, char **argv);
+int       ck_cli_template (CkCli *cli, int argc, char **argv);
 
 /* Parses the options of the current command: @entries plus --store. On
  * --help GOption prints the help and exits 0. FALSE after printing a usage

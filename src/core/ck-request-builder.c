@@ -470,6 +470,74 @@ ck_request_builder_copy (CkRequestBuilder *self)
   return copy;
 }
 
+CkRequestBuilder *
+ck_request_builder_new_from_request (CkRequest *request)
+{
+  CkRequestBuilder *self;
+  GPtrArray *attrs, *sans, *extensions;
+  const char * const *eku;
+  gboolean critical = FALSE, is_ca = FALSE;
+  int path_len = -1, ku_index = -1, eku_index = -1;
+  guint usage = 0;
+  unsigned int bits = 0;
+  int algo;
+
+  g_return_val_if_fail (CK_IS_REQUEST (request), NULL);
+
+  self = ck_request_builder_new ();
+  attrs = ck_request_get_subject_attributes (request);
+  for (guint i = 0; attrs != NULL && i < attrs->len; i++)
+    {
+      CkDnAttribute *attr = attrs->pdata[i];
+
+      g_ptr_array_add (self->subject, ck_dn_attribute_new (attr->oid, attr->value,
+                                                           self->subject->len));
+    }
+  sans = ck_request_get_subject_alt_names (request);
+  for (guint i = 0; sans != NULL && i < sans->len; i++)
+    g_ptr_array_add (self->sans, ck_general_name_copy (sans->pdata[i]));
+
+  if (ck_request_get_key_usage (request, &usage, &critical))
+    {
+      self->key_usage = usage;
+      self->key_usage_critical = critical;
+    }
+  eku = ck_request_get_extended_key_usage (request, &critical);
+  if (eku != NULL)
+    ck_request_builder_set_extended_key_usage (self, eku, critical);
+  if (ck_request_get_basic_constraints (request, &is_ca, &path_len, &critical))
+    {
+      self->bc_present = TRUE;
+      self->bc_ca = is_ca;
+      self->bc_path_len = path_len;
+      self->bc_critical = critical;
+    }
+
+  extensions = ck_request_get_extensions (request);
+  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
+    {
+      CkExtension *ext = extensions->pdata[i];
+
+      if (g_str_equal (ext->oid, CK_OID_EXT_SUBJECT_ALT_NAME))
+        self->san_critical = ext->critical;
+      else if (g_str_equal (ext->oid, CK_OID_EXT_KEY_USAGE))
+        ku_index = (int) i;
+      else if (g_str_equal (ext->oid, CK_OID_EXT_EXT_KEY_USAGE))
+        eku_index = (int) i;
+      else if (!g_str_equal (ext->oid, CK_OID_EXT_BASIC_CONSTRAINTS))
+        g_ptr_array_add (self->extensions, ck_extension_copy (ext));
+    }
+  self->eku_first = eku_index >= 0 && ku_index >= 0 && eku_index < ku_index;
+
+  algo = gnutls_x509_crq_get_pk_algorithm (ck_request_get_crq (request), &bits);
+  if (algo > 0)
+    {
+      self->key_algo = algo;
+      self->key_bits = bits;
+    }
+  return self;
+}
+
 static void
 notify_all (CkRequestBuilder *self)
 {
@@ -1296,8 +1364,10 @@ set_attribute (gnutls_x509_crq_t crq,
         }
     }
 
-  ret = gnutls_x509_crq_set_dn_by_oid (crq, attr->oid, 0, attr->value, strlen (attr->value));
-  if (ret == GNUTLS_E_X509_UNSUPPORTED_OID)
+  /* Not by trying: a refused attribute leaves an empty RDN behind. */
+  if (gnutls_x509_dn_oid_known (attr->oid))
+    ret = gnutls_x509_crq_set_dn_by_oid (crq, attr->oid, 0, attr->value, strlen (attr->value));
+  else
     {
       /* GnuTLS only encodes the attributes it knows (3.7 lacks
        * organizationIdentifier): encode the DirectoryString ourselves, as

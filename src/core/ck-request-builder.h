@@ -77,6 +77,11 @@ G_DECLARE_FINAL_TYPE (CkRequestBuilder, ck_request_builder, CK, REQUEST_BUILDER,
 
 CkRequestBuilder *ck_request_builder_new            (void);
 CkRequestBuilder *ck_request_builder_copy           (CkRequestBuilder *self);
+/* Everything @request asks for (subject, SANs, extensions with their
+ * critical flags and order), to renew it or write it as a template. The
+ * challenge password is not kept: requests only carry it in the clear for
+ * the CA, and it is not copied forward. */
+CkRequestBuilder *ck_request_builder_new_from_request (CkRequest *request);
 
 /* Resets the extensions (key usage, EKU, basic constraints, their critical
  * flags) to what @profile asks for; the subject and SANs stay. Uses the

@@ -1,0 +1,937 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `keygen`, `request`, `requests` and `template export`: making keys and
+ * certificate signing requests. Keys are generated and stored encrypted
+ * (unless --no-key-passphrase); every request made is recorded in the
+ * store as pending under its key, and becomes issued when its certificate
+ * is imported. */
+#include "ck-cli.h"
+
+#include <string.h>
+
+#include "ck-cli-describe.h"
+#include "ck-cli-password.h"
+#include "ck-json-writer.h"
+
+#define MAX_PROMPT_ATTEMPTS 3
+
+/* --- Shared ------------------------------------------------------------ */
+
+static gboolean
+parse_key_spec (const char *algorithm,
+                int         bits,
+                const char *curve,
+                CkKeySpec  *spec,
+                GError    **error)
+{
+  if (!ck_key_type_from_string (algorithm, &spec->type))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   "Unknown key algorithm “%s”: use rsa, rsa-pss, ecdsa, ed25519 or ed448",
+                   algorithm);
+      return FALSE;
+    }
+  if (bits < 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, "--bits must be positive");
+      return FALSE;
+    }
+  spec->bits = (guint) bits;
+  spec->curve = curve;
+  if (spec->type == CK_KEY_TYPE_ECDSA && spec->curve == NULL)
+    spec->curve = "P-256";
+  return ck_key_spec_validate (spec, error);
+}
+
+static gnutls_pk_algorithm_t
+spec_algorithm (const CkKeySpec *spec)
+{
+  switch (spec->type)
+    {
+    case CK_KEY_TYPE_RSA: return GNUTLS_PK_RSA;
+    case CK_KEY_TYPE_RSA_PSS: return GNUTLS_PK_RSA_PSS;
+    case CK_KEY_TYPE_ECDSA: return GNUTLS_PK_ECDSA;
+    case CK_KEY_TYPE_ED25519: return GNUTLS_PK_EDDSA_ED25519;
+    case CK_KEY_TYPE_ED448: return GNUTLS_PK_EDDSA_ED448;
+    default: return GNUTLS_PK_UNKNOWN;
+    }
+}
+
+/* Generates a key and stores it, protected as the options say. Returns
+ * the key and its id, or NULL after printing the error. */
+static CkPrivateKey *
+generate_and_store (CkStore         *store,
+                    const CkKeySpec *spec,
+                    const char      *label,
+                    const char      *passphrase_file,
+                    gboolean         no_passphrase,
+                    gint64          *id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkPassword) passphrase = NULL;
+  g_autoptr (CkPrivateKey) key = NULL;
+  g_autofree char *what = ck_key_spec_describe (spec);
+
+  if (!no_passphrase)
+    {
+      if (passphrase_file == NULL && !ck_cli_can_prompt ())
+        {
+          ck_cli_error ("the new key needs a passphrase to be stored encrypted: give "
+                        "--key-passphrase-file FILE, or --no-key-passphrase to store it "
+                        "without one");
+          return NULL;
+        }
+      passphrase = ck_cli_get_new_passphrase (passphrase_file,
+                                              "a passphrase to protect the new key in the store",
+                                              "--no-key-passphrase", &error);
+      if (passphrase == NULL)
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+    }
+
+  if (spec->bits >= 8192)
+    fprintf (stderr, "Generating a %s key; this can take a minute…\n", what);
+  key = ck_key_generate (spec, NULL, &error);
+  if (key == NULL)
+    {
+      ck_cli_fail (error);
+      return NULL;
+    }
+  if (!ck_store_add_key (store, key, label, passphrase,
+                         no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
+                         id, &error))
+    {
+      ck_cli_fail (error);
+      return NULL;
+    }
+  return g_steal_pointer (&key);
+}
+
+static CkPrivateKey *
+load_stored_key (CkStore    *store,
+                 gint64      id,
+                 const char *password_file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prompt = NULL;
+  CkStoredKey *row = ck_store_get_key_row (store, id);
+  CkPrivateKey *key;
+
+  if (row == NULL)
+    {
+      ck_cli_error ("key %" G_GINT64_FORMAT " is not in the store", id);
+      return NULL;
+    }
+  if (!ck_stored_key_get_encrypted (row) || ck_stored_key_get_pkcs11_uri (row) != NULL)
+    {
+      key = ck_store_load_private_key (store, id, NULL, &error);
+      if (key == NULL)
+        ck_cli_fail (error);
+      return key;
+    }
+  if (password_file != NULL)
+    {
+      g_autoptr (CkPassword) password = ck_cli_read_password_file (password_file, &error);
+
+      if (password == NULL)
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+      key = ck_store_load_private_key (store, id, password, &error);
+      if (key == NULL && g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (from %s)",
+                      id, password_file);
+      else if (key == NULL)
+        ck_cli_fail (error);
+      return key;
+    }
+  if (!ck_cli_can_prompt ())
+    {
+      ck_cli_error ("key %" G_GINT64_FORMAT " is encrypted in the store: give its "
+                    "store passphrase with --password-file FILE", id);
+      return NULL;
+    }
+  prompt = g_strdup_printf ("Store passphrase for key %" G_GINT64_FORMAT " (%s): ",
+                            id, ck_stored_key_get_display_name (row));
+  for (guint attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++)
+    {
+      g_autoptr (CkPassword) password = ck_cli_prompt_password (prompt, &error);
+
+      if (password == NULL)
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+      key = ck_store_load_private_key (store, id, password, &error);
+      if (key != NULL)
+        return key;
+      if (!g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+      g_clear_error (&error);
+      fputs ("Wrong passphrase.\n", stderr);
+    }
+  ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (3 attempts)", id);
+  return NULL;
+}
+
+/* --- keygen ------------------------------------------------------------ */
+
+int
+ck_cli_keygen (CkCli *cli,
+               int    argc,
+               char **argv)
+{
+  g_autofree char *algorithm = NULL;
+  g_autofree char *curve = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *key_passphrase_file = NULL;
+  gboolean no_key_passphrase = FALSE;
+  int bits = 0;
+  const GOptionEntry entries[] = {
+    { "algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm,
+      "rsa, rsa-pss, ecdsa, ed25519 or ed448", "ALG" },
+    { "bits", 0, 0, G_OPTION_ARG_INT, &bits,
+      "RSA size: 2048, 3072 (default), 4096 or 8192", "N" },
+    { "curve", 0, 0, G_OPTION_ARG_STRING, &curve,
+      "ECDSA curve: P-256 (default), P-384 or P-521", "CURVE" },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, "A name for the key in the store", "LABEL" },
+    { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &key_passphrase_file,
+      "Encrypt the key in the store with the passphrase in the first line of FILE", "FILE" },
+    { "no-key-passphrase", 0, 0, G_OPTION_ARG_NONE, &no_key_passphrase,
+      "Store the key without a passphrase", NULL },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkPrivateKey) key = NULL;
+  g_autofree char *what = NULL;
+  CkKeySpec spec = { 0, };
+  CkStore *store;
+  gint64 id = 0;
+
+  if (!ck_cli_parse_options (cli, "", "Generates a private key and keeps it in the store.",
+                             "The key is stored encrypted with the passphrase from\n"
+                             "--key-passphrase-file or one typed twice at the prompt; without\n"
+                             "a terminal one of --key-passphrase-file or --no-key-passphrase\n"
+                             "is required. Use 'request --key ID' to make a request for it.",
+                             entries, &argc, &argv))
+    return CK_CLI_EXIT_USAGE;
+  if (argc > 1)
+    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+  if (algorithm == NULL)
+    return ck_cli_usage_error (cli, "--algorithm is required");
+  if (key_passphrase_file != NULL && no_key_passphrase)
+    return ck_cli_usage_error (cli, "--key-passphrase-file and --no-key-passphrase "
+                                    "cannot be used together");
+  if (!parse_key_spec (algorithm, bits, curve, &spec, &error))
+    return ck_cli_usage_error (cli, "%s", error->message);
+
+  store = ck_cli_open_store (cli, &error);
+  if (store == NULL)
+    return ck_cli_fail (error);
+  key = generate_and_store (store, &spec, label, key_passphrase_file, no_key_passphrase, &id);
+  if (key == NULL)
+    return CK_CLI_EXIT_ERROR;
+
+  what = ck_key_spec_describe (&spec);
+  ck_cli_print_line ("Generated %s key %" G_GINT64_FORMAT " (%s), SPKI SHA-256 %s",
+                     what, id, no_key_passphrase ? "stored without a passphrase" : "stored encrypted",
+                     ck_private_key_get_spki_sha256 (key));
+  return CK_CLI_EXIT_OK;
+}
+
+/* --- request ----------------------------------------------------------- */
+
+/* Subject and SAN options, in command-line order: GOption calls the
+ * callbacks in argv order, so the subject is encoded as written. */
+typedef struct {
+  char *oid;       /* NULL for a --subject string or a SAN */
+  char *value;
+  gboolean san;
+} Edit;
+
+static GPtrArray *pending_edits;
+
+static void
+edit_free (Edit *edit)
+{
+  g_free (edit->oid);
+  g_free (edit->value);
+  g_free (edit);
+}
+
+static const struct {
+  const char *option;
+  const char *oid;
+} attribute_options[] = {
+  { "--cn", CK_OID_CN }, { "--o", CK_OID_O }, { "--ou", CK_OID_OU }, { "--l", CK_OID_L },
+  { "--st", CK_OID_ST }, { "--c", CK_OID_C }, { "--street", CK_OID_STREET },
+  { "--postal-code", CK_OID_POSTAL_CODE }, { "--email", CK_OID_EMAIL },
+  { "--organization-identifier", CK_OID_ORGANIZATION_IDENTIFIER }, { "--dc", CK_OID_DC },
+  { "--uid", CK_OID_UID }, { "--title", CK_OID_TITLE }, { "--surname", CK_OID_SURNAME },
+  { "--given-name", CK_OID_GIVEN_NAME }, { "--serial-number", CK_OID_SERIAL_NUMBER },
+  { "--pseudonym", CK_OID_PSEUDONYM },
+};
+
+static gboolean
+on_subject_option (const char *option_name,
+                   const char *value,
+                   gpointer    data,
+                   GError    **error)
+{
+  Edit *edit = g_new0 (Edit, 1);
+
+  edit->value = g_strdup (value);
+  if (g_str_equal (option_name, "--san"))
+    edit->san = TRUE;
+  else if (g_str_equal (option_name, "--attribute"))
+    {
+      const char *eq = strchr (value, '=');
+
+      if (eq == NULL)
+        {
+          edit_free (edit);
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--attribute takes OID=VALUE or NAME=VALUE, not “%s”", value);
+          return FALSE;
+        }
+      edit->oid = g_strndup (value, eq - value);
+      g_free (edit->value);
+      edit->value = g_strdup (eq + 1);
+    }
+  else if (!g_str_equal (option_name, "--subject"))
+    for (gsize i = 0; i < G_N_ELEMENTS (attribute_options); i++)
+      if (g_str_equal (option_name, attribute_options[i].option))
+        edit->oid = g_strdup (attribute_options[i].oid);
+  g_ptr_array_add (pending_edits, edit);
+  return TRUE;
+}
+
+static gboolean
+apply_edits (CkRequestBuilder *builder,
+             GPtrArray        *edits,
+             GError          **error)
+{
+  for (guint i = 0; i < edits->len; i++)
+    {
+      Edit *edit = edits->pdata[i];
+
+      if (edit->san)
+        {
+          if (!ck_request_builder_add_san_string (builder, edit->value, error))
+            return FALSE;
+        }
+      else if (edit->oid != NULL)
+        {
+          if (!ck_request_builder_add_attribute_by_name (builder, edit->oid, edit->value, error))
+            return FALSE;
+        }
+      else if (!ck_request_builder_add_subject_string (builder, edit->value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  char *key_ref;
+  char *new_key;
+  int bits;
+  char *curve;
+  char *label;
+  char *password_file;
+  char *key_passphrase_file;
+  gboolean no_key_passphrase;
+  char *key_usage;
+  char **eku;
+  char **critical;
+  char **not_critical;
+  gboolean ca;
+  int path_len;
+  char *challenge_file;
+  char *profile;
+  char *template;
+  char *hash;
+  gboolean pss;
+  char *format;
+  char *out;
+} RequestOptions;
+
+static void
+request_options_clear (RequestOptions *o)
+{
+  g_free (o->key_ref);
+  g_free (o->new_key);
+  g_free (o->curve);
+  g_free (o->label);
+  g_free (o->password_file);
+  g_free (o->key_passphrase_file);
+  g_free (o->key_usage);
+  g_strfreev (o->eku);
+  g_strfreev (o->critical);
+  g_strfreev (o->not_critical);
+  g_free (o->challenge_file);
+  g_free (o->profile);
+  g_free (o->template);
+  g_free (o->hash);
+  g_free (o->format);
+  g_free (o->out);
+}
+
+static gboolean
+set_critical (CkRequestBuilder *builder,
+              const char       *name,
+              gboolean          critical,
+              GError          **error)
+{
+  if (g_ascii_strcasecmp (name, "san") == 0 || g_ascii_strcasecmp (name, "subjectAltName") == 0)
+    ck_request_builder_set_san_critical (builder, critical);
+  else if (g_ascii_strcasecmp (name, "key-usage") == 0 || g_ascii_strcasecmp (name, "keyUsage") == 0)
+    g_object_set (builder, "key-usage-critical", critical, NULL);
+  else if (g_ascii_strcasecmp (name, "eku") == 0 ||
+           g_ascii_strcasecmp (name, "extendedKeyUsage") == 0)
+    g_object_set (builder, "extended-key-usage-critical", critical, NULL);
+  else if (g_ascii_strcasecmp (name, "basic-constraints") == 0 ||
+           g_ascii_strcasecmp (name, "basicConstraints") == 0)
+    g_object_set (builder, "basic-constraints-critical", critical, NULL);
+  else
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   "Unknown extension “%s” for --critical: use san, key-usage, eku or "
+                   "basic-constraints", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Everything the options say, on top of the template or profile. */
+static gboolean
+apply_options (CkRequestBuilder     *builder,
+               const RequestOptions *o,
+               GError              **error)
+{
+  if (!apply_edits (builder, pending_edits, error))
+    return FALSE;
+
+  if (o->key_usage != NULL)
+    {
+      guint usage = 0;
+      gboolean critical = TRUE;
+
+      if (!ck_key_usage_from_string (o->key_usage, &usage, error))
+        return FALSE;
+      ck_request_builder_get_key_usage (builder, &critical);
+      ck_request_builder_set_key_usage (builder, usage, critical);
+    }
+  if (o->eku != NULL)
+    {
+      gboolean critical = FALSE;
+
+      ck_request_builder_get_extended_key_usage (builder, &critical);
+      ck_request_builder_set_extended_key_usage (builder, NULL, critical);
+      for (guint i = 0; o->eku[i] != NULL; i++)
+        {
+          g_auto (GStrv) names = g_strsplit (o->eku[i], ",", -1);
+
+          for (guint j = 0; names[j] != NULL; j++)
+            if (*g_strstrip (names[j]) != '\0' &&
+                !ck_request_builder_add_extended_key_usage (builder, names[j], error))
+              return FALSE;
+        }
+    }
+  if (o->ca || o->path_len >= 0)
+    {
+      gboolean critical = TRUE;
+
+      ck_request_builder_get_basic_constraints (builder, NULL, NULL, &critical);
+      ck_request_builder_set_basic_constraints (builder, TRUE, o->ca, o->path_len, critical);
+    }
+  for (guint i = 0; o->critical != NULL && o->critical[i] != NULL; i++)
+    if (!set_critical (builder, o->critical[i], TRUE, error))
+      return FALSE;
+  for (guint i = 0; o->not_critical != NULL && o->not_critical[i] != NULL; i++)
+    if (!set_critical (builder, o->not_critical[i], FALSE, error))
+      return FALSE;
+
+  if (o->hash != NULL)
+    {
+      if (g_ascii_strcasecmp (o->hash, "sha256") == 0)
+        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA256);
+      else if (g_ascii_strcasecmp (o->hash, "sha384") == 0)
+        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA384);
+      else if (g_ascii_strcasecmp (o->hash, "sha512") == 0)
+        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA512);
+      else
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                       "Unknown hash “%s”: use sha256, sha384 or sha512", o->hash);
+          return FALSE;
+        }
+    }
+  if (o->pss)
+    ck_request_builder_set_pss (builder, TRUE);
+  return TRUE;
+}
+
+static void
+print_findings (GPtrArray *findings)
+{
+  for (guint i = 0; i < findings->len; i++)
+    {
+      CkRequestFinding *finding = findings->pdata[i];
+
+      if (finding->severity == CK_FINDING_ERROR)
+        ck_cli_error ("error: %s", finding->message);
+      else
+        ck_cli_error ("warning: %s", finding->message);
+    }
+}
+
+static int
+write_request (CkRequest  *request,
+               const char *format,
+               const char *out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pem = NULL;
+  const void *data;
+  gsize len;
+
+  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
+    {
+      pem = ck_request_to_pem (request);
+      data = pem;
+      len = strlen (pem);
+    }
+  else
+    data = g_bytes_get_data (ck_request_get_der (request), &len);
+
+  if (out == NULL)
+    {
+      if (pem == NULL && isatty (STDOUT_FILENO))
+        return ck_cli_error ("refusing to write DER to a terminal: use --out FILE");
+      if (!ck_cli_write_stdout (data, len, &error))
+        return ck_cli_fail (error);
+      return CK_CLI_EXIT_OK;
+    }
+  if (!ck_file_set_contents_private (out, data, len, 0644, &error))
+    return ck_cli_error ("cannot write %s: %s", out, error->message);
+  return CK_CLI_EXIT_OK;
+}
+
+int
+ck_cli_request (CkCli *cli,
+                int    argc,
+                char **argv)
+{
+  RequestOptions o = { .path_len = -1 };
+  const GOptionEntry entries[] = {
+    { "key", 0, 0, G_OPTION_ARG_STRING, &o.key_ref, "The stored key to make the request for", "ID" },
+    { "new-key", 0, 0, G_OPTION_ARG_STRING, &o.new_key,
+      "Generate a new key (rsa, rsa-pss, ecdsa, ed25519, ed448) and store it", "ALG" },
+    { "bits", 0, 0, G_OPTION_ARG_INT, &o.bits, "RSA size for --new-key", "N" },
+    { "curve", 0, 0, G_OPTION_ARG_STRING, &o.curve, "ECDSA curve for --new-key", "CURVE" },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &o.label, "Label of the new key", "LABEL" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.password_file,
+      "The store passphrase of the key (--key), first line of FILE", "FILE" },
+    { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &o.key_passphrase_file,
+      "Encrypt the new key (--new-key) with the passphrase in FILE", "FILE" },
+    { "no-key-passphrase", 0, 0, G_OPTION_ARG_NONE, &o.no_key_passphrase,
+      "Store the new key without a passphrase", NULL },
+    { "subject", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
+      "Subject attributes in encoding order: \"CN=…, O=…, C=…\"", "DN" },
+    { "cn", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Common name", "VALUE" },
+    { "o", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Organization", "VALUE" },
+    { "ou", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Organizational unit (repeatable)", "VALUE" },
+    { "l", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Locality", "VALUE" },
+    { "st", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "State or province", "VALUE" },
+    { "c", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Country, ISO 3166 (CH, US…)", "CC" },
+    { "street", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Street address", "VALUE" },
+    { "postal-code", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Postal code", "VALUE" },
+    { "email", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "emailAddress in the subject", "ADDRESS" },
+    { "organization-identifier", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
+      "organizationIdentifier (2.5.4.97), e.g. \"CHE-464.234.583 MWST\"", "VALUE" },
+    { "dc", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Domain component (repeatable)", "VALUE" },
+    { "uid", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "User id", "VALUE" },
+    { "title", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Title", "VALUE" },
+    { "surname", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Surname", "VALUE" },
+    { "given-name", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Given name", "VALUE" },
+    { "serial-number", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "serialNumber attribute", "VALUE" },
+    { "pseudonym", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Pseudonym", "VALUE" },
+    { "attribute", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
+      "Any subject attribute (repeatable)", "OID=VALUE" },
+    { "san", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
+      "Subject alternative name: DNS:…, IP:…, email:…, URI:…, UPN:… (repeatable)", "NAME" },
+    { "key-usage", 0, 0, G_OPTION_ARG_STRING, &o.key_usage,
+      "Key usage bits, comma-separated (digitalSignature, keyEncipherment…)", "LIST" },
+    { "eku", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.eku,
+      "Extended key usage: serverAuth, clientAuth, codeSigning, emailProtection, "
+      "timeStamping, OCSPSigning, anyExtendedKeyUsage or OIDs (repeatable)", "LIST" },
+    { "critical", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.critical,
+      "Mark san, key-usage, eku or basic-constraints critical (repeatable)", "EXT" },
+    { "not-critical", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.not_critical,
+      "Mark an extension not critical (repeatable)", "EXT" },
+    { "ca", 0, 0, G_OPTION_ARG_NONE, &o.ca, "Request a CA certificate", NULL },
+    { "path-len", 0, 0, G_OPTION_ARG_INT, &o.path_len, "Path length limit for --ca", "N" },
+    { "challenge-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.challenge_file,
+      "Challenge password, first line of FILE", "FILE" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &o.profile,
+      "tls-server, tls-client, code-signing, email, document-signing, xroad-signing, "
+      "xroad-auth, sub-ca or custom", "PROFILE" },
+    { "template", 0, 0, G_OPTION_ARG_FILENAME, &o.template,
+      "Start from a certtool template", "FILE" },
+    { "hash", 0, 0, G_OPTION_ARG_STRING, &o.hash, "sha256, sha384 or sha512", "HASH" },
+    { "pss", 0, 0, G_OPTION_ARG_NONE, &o.pss, "Sign with RSA-PSS", NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, "pem (default) or der", "FORMAT" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, "Write the request to FILE", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkRequestBuilder) builder = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+  g_autoptr (CkPrivateKey) key = NULL;
+  g_autoptr (CkRequest) request = NULL;
+  CkRequestProfile profile = CK_REQUEST_PROFILE_CUSTOM;
+  gnutls_pk_algorithm_t algo = GNUTLS_PK_UNKNOWN;
+  guint key_bits = 0;
+  CkKeySpec spec = { 0, };
+  CkObjectKind kind = CK_OBJECT_NONE;
+  CkStore *store;
+  gint64 key_id = 0, request_id;
+  int status = CK_CLI_EXIT_ERROR;
+
+  pending_edits = edits;
+  if (!ck_cli_parse_options (cli, "", "Makes a certificate signing request (PKCS#10).",
+                             "The request is for a stored key (--key ID) or a new one\n"
+                             "(--new-key ALG, stored like 'keygen' stores it). The subject is\n"
+                             "encoded in the order the options are given, first to last, as\n"
+                             "'openssl req -text' shows it. --profile presets the extensions,\n"
+                             "--template reads a certtool template; later options change them.\n"
+                             "Errors found in the request are listed and nothing is made (exit\n"
+                             "status 1); warnings go to standard error. The request is written\n"
+                             "to standard output or --out, and kept in the store as pending.",
+                             entries, &argc, &argv))
+    {
+      status = CK_CLI_EXIT_USAGE;
+      goto out;
+    }
+  if (argc > 1)
+    {
+      status = ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+      goto out;
+    }
+  if ((o.key_ref == NULL) == (o.new_key == NULL))
+    {
+      status = ck_cli_usage_error (cli, "Give exactly one of --key ID and --new-key ALG");
+      goto out;
+    }
+  if (o.format != NULL && g_ascii_strcasecmp (o.format, "pem") != 0 &&
+      g_ascii_strcasecmp (o.format, "der") != 0)
+    {
+      status = ck_cli_usage_error (cli, "Unknown format “%s”: use pem or der", o.format);
+      goto out;
+    }
+  if (o.profile != NULL && !ck_request_profile_from_string (o.profile, &profile))
+    {
+      status = ck_cli_usage_error (cli, "Unknown profile “%s”", o.profile);
+      goto out;
+    }
+  if (o.template != NULL && o.profile != NULL)
+    {
+      status = ck_cli_usage_error (cli, "--template and --profile cannot be used together");
+      goto out;
+    }
+  if (o.new_key != NULL && !parse_key_spec (o.new_key, o.bits, o.curve, &spec, &error))
+    {
+      status = ck_cli_usage_error (cli, "%s", error->message);
+      goto out;
+    }
+
+  store = ck_cli_open_store (cli, &error);
+  if (store == NULL)
+    {
+      status = ck_cli_fail (error);
+      goto out;
+    }
+
+  /* The key type first: profiles and templates depend on it. */
+  if (o.key_ref != NULL)
+    {
+      if (!ck_store_resolve (store, o.key_ref, &kind, &key_id, &error))
+        {
+          status = ck_cli_fail (error);
+          goto out;
+        }
+      if (kind != CK_OBJECT_KEY)
+        {
+          status = ck_cli_error ("%s is a %s, not a key", o.key_ref, ck_object_kind_to_string (kind));
+          goto out;
+        }
+      key = load_stored_key (store, key_id, o.password_file);
+      if (key == NULL)
+        goto out;
+      algo = ck_private_key_get_algorithm_id (key);
+      key_bits = ck_private_key_get_bits (key);
+    }
+  else
+    {
+      algo = spec_algorithm (&spec);
+      key_bits = spec.bits != 0 ? spec.bits : (algo == GNUTLS_PK_RSA || algo == GNUTLS_PK_RSA_PSS ? 3072 : 0);
+    }
+
+  if (o.template != NULL)
+    {
+      builder = ck_template_load_file (o.template, algo, &warnings, &error);
+      if (builder == NULL)
+        {
+          status = ck_cli_fail (error);
+          goto out;
+        }
+      for (guint i = 0; i < warnings->len; i++)
+        ck_cli_error ("warning: %s", (char *) warnings->pdata[i]);
+    }
+  else
+    builder = ck_request_builder_new ();
+  ck_request_builder_set_key_info (builder, algo, key_bits);
+  if (o.profile != NULL)
+    ck_request_builder_apply_profile (builder, profile);
+
+  if (!apply_options (builder, &o, &error))
+    {
+      status = ck_cli_fail (error);
+      goto out;
+    }
+  if (o.challenge_file != NULL)
+    {
+      g_autoptr (CkPassword) challenge = ck_cli_read_password_file (o.challenge_file, &error);
+
+      if (challenge == NULL)
+        {
+          status = ck_cli_fail (error);
+          goto out;
+        }
+      ck_request_builder_set_challenge_password (builder, challenge);
+    }
+
+  findings = ck_request_builder_check (builder);
+  print_findings (findings);
+  if (ck_request_findings_have_errors (findings))
+    {
+      status = ck_cli_error ("the request has errors; nothing was made");
+      goto out;
+    }
+
+  if (key == NULL)
+    {
+      key = generate_and_store (store, &spec, o.label, o.key_passphrase_file,
+                                o.no_key_passphrase, &key_id);
+      if (key == NULL)
+        goto out;
+      fprintf (stderr, "Generated and stored key %" G_GINT64_FORMAT "\n", key_id);
+    }
+
+  request = ck_request_builder_build (builder, key, CK_BUILD_NONE, &error);
+  if (request == NULL)
+    {
+      status = ck_cli_fail (error);
+      goto out;
+    }
+  request_id = ck_store_add_request (store, request,
+                                     ck_request_profile_to_string (ck_request_builder_get_profile (builder)),
+                                     &error);
+  if (request_id == 0)
+    {
+      status = ck_cli_fail (error);
+      goto out;
+    }
+  status = write_request (request, o.format, o.out);
+  if (status != CK_CLI_EXIT_OK)
+    goto out;
+  if (o.out != NULL)
+    ck_cli_print_line ("Request %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT " (%s) written to %s; "
+                       "pending until its certificate is imported",
+                       request_id, key_id, ck_request_get_subject (request), o.out);
+  else
+    fprintf (stderr, "Request %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT " stored as pending\n",
+             request_id, key_id);
+
+out:
+  pending_edits = NULL;
+  request_options_clear (&o);
+  return status;
+}
+
+/* --- requests ---------------------------------------------------------- */
+
+int
+ck_cli_requests (CkCli *cli,
+                 int    argc,
+                 char **argv)
+{
+  gboolean json_output = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Write a JSON array", NULL },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkJsonWriter) json = NULL;
+  GListModel *model;
+  CkStore *store;
+  guint n;
+
+  if (!ck_cli_parse_options (cli, "", "Lists the certificate signing requests in the store.",
+                             "Each request is pending until a certificate for its key is\n"
+                             "imported, then issued and linked to that certificate.",
+                             entries, &argc, &argv))
+    return CK_CLI_EXIT_USAGE;
+  if (argc > 1)
+    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+
+  store = ck_cli_open_store (cli, &error);
+  if (store == NULL)
+    return ck_cli_fail (error);
+  model = ck_store_get_requests (store);
+  n = g_list_model_get_n_items (model);
+
+  if (json_output)
+    {
+      json = ck_json_writer_new ();
+      ck_json_writer_begin_array (json);
+    }
+  else if (n > 0)
+    ck_cli_print_line ("%-5s %-8s %-6s %-11s %-16s %s", "ID", "STATUS", "KEY", "CERTIFICATE",
+                       "PROFILE", "SUBJECT");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CkStoredRequest) row = g_list_model_get_item (model, i);
+      gint64 key_id = ck_store_find_key (store, ck_stored_request_get_spki_sha256 (row));
+      gint64 cert_id = ck_stored_request_get_certificate_id (row);
+      const char *profile = ck_stored_request_get_profile (row);
+
+      if (json != NULL)
+        {
+          ck_json_writer_begin_object (json);
+          ck_json_writer_int_member (json, "id", ck_stored_request_get_id (row));
+          ck_json_writer_string_member (json, "status",
+                                        ck_request_status_to_string (ck_stored_request_get_status (row)));
+          ck_json_writer_string_member (json, "subject", ck_stored_request_get_subject (row));
+          ck_json_writer_string_member (json, "display_name", ck_stored_request_get_display_name (row));
+          ck_json_writer_member (json, "key_id");
+          if (key_id > 0)
+            ck_json_writer_int (json, key_id);
+          else
+            ck_json_writer_null (json);
+          ck_json_writer_member (json, "certificate_id");
+          if (cert_id > 0)
+            ck_json_writer_int (json, cert_id);
+          else
+            ck_json_writer_null (json);
+          ck_json_writer_string_member (json, "profile", profile);
+          ck_json_writer_string_member (json, "sha256", ck_stored_request_get_sha256 (row));
+          ck_json_writer_string_member (json, "spki_sha256", ck_stored_request_get_spki_sha256 (row));
+          ck_json_writer_end_object (json);
+        }
+      else
+        {
+          g_autofree char *key_text = key_id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, key_id) : g_strdup ("-");
+          g_autofree char *cert_text = cert_id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, cert_id) : g_strdup ("-");
+
+          ck_cli_print_line ("%-5" G_GINT64_FORMAT " %-8s %-6s %-11s %-16s %s",
+                             ck_stored_request_get_id (row),
+                             ck_request_status_to_string (ck_stored_request_get_status (row)),
+                             key_text, cert_text, profile != NULL ? profile : "-",
+                             ck_stored_request_get_subject (row));
+        }
+    }
+  if (json != NULL)
+    {
+      const char *text;
+
+      ck_json_writer_end_array (json);
+      text = ck_json_writer_get_text (json);
+      if (!ck_cli_write_stdout (text, strlen (text), &error))
+        return ck_cli_fail (error);
+    }
+  else if (n == 0)
+    ck_cli_print_line ("No requests in the store");
+  return CK_CLI_EXIT_OK;
+}
+
+/* --- template export --------------------------------------------------- */
+
+int
+ck_cli_template (CkCli *cli,
+                 int    argc,
+                 char **argv)
+{
+  g_autofree char *profile_name = NULL;
+  g_autofree char *out = NULL;
+  const GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
+      "Write the template of a profile instead of a stored request", "PROFILE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write to FILE", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkRequestBuilder) builder = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+  g_autofree char *text = NULL;
+  CkRequestProfile profile;
+
+  if (!ck_cli_parse_options (cli, "export [ID]", "Writes a certtool template.",
+                             "'template export ID' writes the template of a stored request;\n"
+                             "'template export --profile PROFILE' the one of a profile. What\n"
+                             "certtool cannot express is noted in the template and on\n"
+                             "standard error.",
+                             entries, &argc, &argv))
+    return CK_CLI_EXIT_USAGE;
+  if (argc < 2 || !g_str_equal (argv[1], "export"))
+    return ck_cli_usage_error (cli, "Use 'template export ID' or 'template export --profile PROFILE'");
+  if ((argc > 2) == (profile_name != NULL) || argc > 3)
+    return ck_cli_usage_error (cli, "Give either a request ID or --profile PROFILE");
+
+  if (profile_name != NULL)
+    {
+      if (!ck_request_profile_from_string (profile_name, &profile))
+        return ck_cli_usage_error (cli, "Unknown profile “%s”", profile_name);
+      builder = ck_request_builder_new ();
+      ck_request_builder_apply_profile (builder, profile);
+    }
+  else
+    {
+      CkStore *store = ck_cli_open_store (cli, &error);
+      g_autoptr (CkRequest) request = NULL;
+      CkObjectKind kind = CK_OBJECT_NONE;
+      gint64 id = 0;
+
+      if (store == NULL)
+        return ck_cli_fail (error);
+      if (!ck_store_resolve (store, argv[2], &kind, &id, &error))
+        return ck_cli_fail (error);
+      if (kind != CK_OBJECT_REQUEST)
+        return ck_cli_error ("%s is a %s, not a request", argv[2], ck_object_kind_to_string (kind));
+      request = ck_store_load_request (store, id, &error);
+      if (request == NULL)
+        return ck_cli_fail (error);
+      builder = ck_request_builder_new_from_request (request);
+    }
+
+  text = ck_template_from_builder (builder, &warnings);
+  for (guint i = 0; i < warnings->len; i++)
+    ck_cli_error ("note: %s", (char *) warnings->pdata[i]);
+  if (out == NULL)
+    {
+      if (!ck_cli_write_stdout (text, strlen (text), &error))
+        return ck_cli_fail (error);
+      return CK_CLI_EXIT_OK;
+    }
+  if (!ck_file_set_contents_private (out, text, strlen (text), 0644, &error))
+    return ck_cli_error ("cannot write %s: %s", out, error->message);
+  ck_cli_print_line ("Wrote the template to %s", out);
+  return CK_CLI_EXIT_OK;
+}
