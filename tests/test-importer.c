@@ -1238,6 +1238,19 @@ test_plan_model (void)
   g_assert_cmpuint (counts[1], ==, 0);
   g_assert_cmpuint (counts[3], ==, 1);
 
+  /* a file is one signal however many items it holds */
+  import_tmp (importer, "bundle.p7b");
+  g_assert_cmpuint (counts[0], ==, 2);
+  g_assert_cmpuint (counts[1], ==, 1);
+  g_assert_cmpuint (counts[3], ==, 2);
+  g_clear_object (&importer);
+  memset (counts, 0, sizeof counts);
+  importer = ck_importer_new (NULL);
+  plan = ck_importer_get_plan (importer);
+  g_signal_connect (plan, "items-changed", G_CALLBACK (count_items_changed), counts);
+  import_tmp (importer, "delta.crt.der");
+  g_assert_cmpuint (counts[0], ==, 1);
+
   import_tmp (importer, "delta.p12");          /* locked: no callback */
   g_assert_cmpuint (counts[0], ==, 2);
   g_assert_cmpuint (counts[1], ==, 1);

@@ -142,6 +142,29 @@ ck_import_plan_append (CkImportPlan *self,
 }
 
 void
+ck_import_plan_append_many (CkImportPlan *self,
+                            GPtrArray    *items)
+{
+  guint position;
+
+  g_return_if_fail (CK_IS_IMPORT_PLAN (self));
+  g_return_if_fail (items != NULL);
+
+  if (items->len == 0)
+    return;
+  position = self->items->len;
+  for (guint i = 0; i < items->len; i++)
+    {
+      CkImportItem *item = g_ptr_array_index (items, i);
+
+      g_return_if_fail (CK_IS_IMPORT_ITEM (item));
+      g_ptr_array_add (self->items, g_object_ref (item));
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, items->len);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+void
 ck_import_plan_replace (CkImportPlan *self,
                         CkImportItem *item,
                         GPtrArray    *replacements)

@@ -22,6 +22,10 @@ CkImportItem *ck_import_plan_get_item      (CkImportPlan *self,
                                             guint         position);
 void          ck_import_plan_append        (CkImportPlan *self,
                                             CkImportItem *item);
+/* Appends all of @items with one items-changed: a 10,000-certificate
+ * bundle is one signal for a bound list view, not 10,000. */
+void          ck_import_plan_append_many   (CkImportPlan *self,
+                                            GPtrArray    *items);
 /* Replaces @item (a locked one) by @replacements, in place. */
 void          ck_import_plan_replace       (CkImportPlan *self,
                                             CkImportItem *item,

@@ -1594,8 +1594,7 @@ static void
 commit_input (CkImporter *self,
               Input      *in)
 {
-  for (guint i = 0; i < in->items->len; i++)
-    ck_import_plan_append (self->plan, g_ptr_array_index (in->items, i));
+  ck_import_plan_append_many (self->plan, in->items);
   for (guint i = 0; i < in->notes->len; i++)
     ck_import_plan_add_note (self->plan, g_ptr_array_index (in->notes, i));
   recompute (self);
