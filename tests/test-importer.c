@@ -922,6 +922,18 @@ test_duplicates (void)
   plan = import_tmp (importer, "alpha.crt");
   g_assert_true (ck_import_item_get_duplicate (ck_import_plan_get_item (plan, 4)));
   g_assert_cmpuint (ck_import_plan_count_new (plan), ==, 2);
+
+  /* the dialog drops the first certificate and key: the copies take over,
+   * pairs included */
+  ck_import_plan_replace (plan, ck_import_plan_get_item (plan, 0), NULL);
+  ck_import_plan_replace (plan, ck_import_plan_get_item (plan, 0), NULL);
+  assert_counts (plan, 2, 1, 0, 0, 0);
+  g_assert_false (ck_import_item_get_duplicate (ck_import_plan_get_item (plan, 0)));
+  g_assert_false (ck_import_item_get_duplicate (ck_import_plan_get_item (plan, 1)));
+  g_assert_true (ck_import_item_get_duplicate (ck_import_plan_get_item (plan, 2)));
+  g_assert_true (ck_import_item_get_partner (ck_import_plan_get_item (plan, 1)) ==
+                 ck_import_plan_get_item (plan, 0));
+  g_assert_cmpuint (ck_import_plan_count_new (plan), ==, 2);
 }
 
 /* ------------------------------------------------------------------ */

@@ -40,6 +40,9 @@ struct _CkImporter
   CkPasswordFunc password_func;
   gpointer password_data;
   GDestroyNotify password_destroy;
+
+  /* the plan is being changed by us (we recompute afterwards anyway) */
+  gboolean changing_plan;
 };
 
 G_DEFINE_FINAL_TYPE (CkImporter, ck_importer, G_TYPE_OBJECT)
@@ -1591,10 +1594,35 @@ recompute (CkImporter *self)
 }
 
 static void
+plan_items_changed_cb (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       CkImporter *self)
+{
+  /* Someone else edited the plan (the import dialog drops an item):
+   * duplicates and pairs may have changed. */
+  if (!self->changing_plan)
+    recompute (self);
+}
+
+static void
+plan_replace (CkImporter   *self,
+              CkImportItem *item,
+              GPtrArray    *replacements)
+{
+  self->changing_plan = TRUE;
+  ck_import_plan_replace (self->plan, item, replacements);
+  self->changing_plan = FALSE;
+}
+
+static void
 commit_input (CkImporter *self,
               Input      *in)
 {
+  self->changing_plan = TRUE;
   ck_import_plan_append_many (self->plan, in->items);
+  self->changing_plan = FALSE;
   for (guint i = 0; i < in->notes->len; i++)
     ck_import_plan_add_note (self->plan, g_ptr_array_index (in->notes, i));
   recompute (self);
@@ -1614,6 +1642,8 @@ ck_importer_dispose (GObject *object)
   self->password_func = NULL;
   self->password_data = NULL;
   g_clear_object (&self->store);
+  if (self->plan != NULL)
+    g_signal_handlers_disconnect_by_data (self->plan, self);
   g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (ck_importer_parent_class)->dispose (object);
@@ -1632,6 +1662,8 @@ static void
 ck_importer_init (CkImporter *self)
 {
   self->plan = ck_import_plan_new ();
+  g_signal_connect (self->plan, "items-changed",
+                    G_CALLBACK (plan_items_changed_cb), self);
 }
 
 CkImporter *
@@ -1794,7 +1826,7 @@ ck_importer_unlock (CkImporter   *self,
       input_add_gerror (&in, ck_import_item_get_location (item), local_error);
       g_set_error (error, CK_ERROR, local_error->code, "%s: %s",
                    source, local_error->message);
-      ck_import_plan_replace (self->plan, item, in.items);
+      plan_replace (self, item, in.items);
       recompute (self);
       input_clear (&in);
       return FALSE;
@@ -1805,7 +1837,7 @@ ck_importer_unlock (CkImporter   *self,
                      "nothing to import: no certificate or private key inside");
   for (guint i = 0; i < in.notes->len; i++)
     ck_import_plan_add_note (self->plan, g_ptr_array_index (in.notes, i));
-  ck_import_plan_replace (self->plan, item, in.items);
+  plan_replace (self, item, in.items);
   recompute (self);
   input_clear (&in);
   return TRUE;
