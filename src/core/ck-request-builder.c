@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <glib/gi18n-lib.h>
 #include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
 #include <gnutls/x509-ext.h>
 #include <string.h>
 
@@ -1663,6 +1664,7 @@ ck_request_builder_build (CkRequestBuilder *self,
   gnutls_datum_t der = { NULL, 0 };
   g_autoptr(GBytes) bytes = NULL;
   unsigned int sign_flags = 0;
+  gnutls_privkey_t signer, pss_signer = NULL;
   CkRequest *request = NULL;
   int ret;
 
@@ -1709,10 +1711,43 @@ ck_request_builder_build (CkRequestBuilder *self,
       if (gnutls_pubkey_get_preferred_hash_algorithm (pubkey, &hash, &mand) < 0)
         hash = GNUTLS_DIG_SHA256;
     }
+  signer = ck_private_key_get_privkey (key);
   if (self->pss && algo == GNUTLS_PK_RSA)
-    sign_flags |= GNUTLS_PRIVKEY_SIGN_FLAG_RSA_PSS;
+    {
+      /* GnuTLS signs a request the way the private key's SPKI parameters
+       * say. Setting RSA-PSS parameters on the key itself would change it
+       * for every later use, so sign with a copy; the request keeps the
+       * rsaEncryption public key, and so its link to the stored key. */
+      gnutls_x509_privkey_t x509 = NULL;
+      gnutls_x509_spki_t spki = NULL;
 
-  ret = gnutls_x509_crq_privkey_sign (crq, ck_private_key_get_privkey (key), hash, sign_flags);
+      ret = gnutls_privkey_export_x509 (signer, &x509);
+      if (ret >= 0)
+        ret = gnutls_privkey_init (&pss_signer);
+      if (ret >= 0)
+        {
+          ret = gnutls_privkey_import_x509 (pss_signer, x509, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE);
+          if (ret >= 0)
+            x509 = NULL;
+        }
+      if (ret >= 0)
+        ret = gnutls_x509_spki_init (&spki);
+      if (ret >= 0)
+        {
+          gnutls_x509_spki_set_rsa_pss_params (spki, hash, gnutls_hash_get_len (hash));
+          ret = gnutls_privkey_set_spki (pss_signer, spki, 0);
+          gnutls_x509_spki_deinit (spki);
+        }
+      g_clear_pointer (&x509, gnutls_x509_privkey_deinit);
+      if (ret < 0)
+        {
+          ck_set_gnutls_error (error, ret, _("cannot prepare an RSA-PSS signature"));
+          goto out;
+        }
+      signer = pss_signer;
+    }
+
+  ret = gnutls_x509_crq_privkey_sign (crq, signer, hash, sign_flags);
   if (ret < 0)
     {
       ck_set_gnutls_error (error, ret, _("cannot sign the request"));
@@ -1729,6 +1764,7 @@ ck_request_builder_build (CkRequestBuilder *self,
   request = ck_request_new_from_der (bytes, error);
 
 out:
+  g_clear_pointer (&pss_signer, gnutls_privkey_deinit);
   gnutls_x509_crq_deinit (crq);
   gnutls_pubkey_deinit (pubkey);
   return request;
