@@ -744,6 +744,15 @@ ck_cli_request (CkCli *cli,
   request_id = ck_store_add_request (store, request,
                                      ck_request_profile_to_string (ck_request_builder_get_profile (builder)),
                                      &error);
+  if (request_id == 0 && g_error_matches (error, CK_ERROR, CK_ERROR_EXISTS))
+    {
+      /* The same key and the same choices make the same request (RSA
+       * signatures are deterministic): write it again, store it once. */
+      request_id = ck_store_find_request (store, ck_request_get_sha256_fingerprint (request));
+      fprintf (stderr, "This request is already in the store as request %" G_GINT64_FORMAT "\n",
+               request_id);
+      g_clear_error (&error);
+    }
   if (request_id == 0)
     {
       status = ck_cli_fail (error);

@@ -471,6 +471,24 @@ ck_request_builder_copy (CkRequestBuilder *self)
   return copy;
 }
 
+/* TLS features go back in their own list, so they are written last again. */
+static gboolean
+read_tls_features (CkRequestBuilder *self,
+                   GBytes           *value)
+{
+  gnutls_x509_tlsfeatures_t features = NULL;
+  gnutls_datum_t der = { (unsigned char *) g_bytes_get_data (value, NULL), g_bytes_get_size (value) };
+  unsigned int feature;
+  gboolean ok;
+
+  gnutls_x509_tlsfeatures_init (&features);
+  ok = gnutls_x509_ext_import_tlsfeatures (&der, features, 0) >= 0;
+  for (guint i = 0; ok && gnutls_x509_tlsfeatures_get (features, i, &feature) >= 0; i++)
+    g_array_append_val (self->tls_features, feature);
+  gnutls_x509_tlsfeatures_deinit (features);
+  return ok;
+}
+
 CkRequestBuilder *
 ck_request_builder_new_from_request (CkRequest *request)
 {
@@ -525,6 +543,9 @@ ck_request_builder_new_from_request (CkRequest *request)
         ku_index = (int) i;
       else if (g_str_equal (ext->oid, CK_OID_EXT_EXT_KEY_USAGE))
         eku_index = (int) i;
+      else if (g_str_equal (ext->oid, CK_OID_EXT_TLS_FEATURE) && !ext->critical &&
+               read_tls_features (self, ext->value))
+        continue;
       else if (!g_str_equal (ext->oid, CK_OID_EXT_BASIC_CONSTRAINTS))
         g_ptr_array_add (self->extensions, ck_extension_copy (ext));
     }
