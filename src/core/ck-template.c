@@ -822,6 +822,35 @@ printable (const char *value)
   return TRUE;
 }
 
+static gboolean
+needs_escape (const char *value)
+{
+  gsize len = strlen (value);
+
+  if (len == 0 || value[0] == '#' || value[0] == ' ' || value[len - 1] == ' ')
+    return TRUE;
+  return strpbrk (value, ",+\"\\<>;=") != NULL;
+}
+
+/* The DER GnuTLS gives the value when it encodes it itself, as the
+ * request builder has it encode it. */
+static char *
+attribute_der_hex (const char *oid,
+                   const char *value)
+{
+  gnutls_x509_crq_t crq = NULL;
+  guint8 buf[1024];
+  size_t size = sizeof buf;
+  char *hex = NULL;
+
+  gnutls_x509_crq_init (&crq);
+  if (gnutls_x509_crq_set_dn_by_oid (crq, oid, 0, value, strlen (value)) >= 0 &&
+      gnutls_x509_crq_get_dn_by_oid (crq, oid, 0, 1, buf, &size) >= 0)
+    hex = ck_hex_encode (buf, size);
+  gnutls_x509_crq_deinit (crq);
+  return hex;
+}
+
 static char *
 dn_string (GPtrArray *subject)
 {
@@ -847,12 +876,19 @@ dn_string (GPtrArray *subject)
           g_string_append_printf (out, "#%s", hex);
           continue;
         }
-      for (const char *p = value; *p != '\0'; p++)
+      if (needs_escape (value))
         {
-          if (strchr (",+\"\\<>;=", *p) != NULL || (p == value && (*p == '#' || *p == ' ')))
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
+          /* AutoOpts and GnuTLS do not agree on backslashes in a quoted
+           * template value: give the attribute as "#" + its DER. */
+          g_autofree char *hex = attribute_der_hex (attr->oid, value);
+
+          if (hex != NULL)
+            {
+              g_string_append_printf (out, "#%s", hex);
+              continue;
+            }
         }
+      g_string_append (out, value);
     }
   return g_string_free (out, FALSE);
 }
