@@ -19,6 +19,7 @@ usage: bench/run.sh [options]
   --runs R            runs per measurement (5)
   --callgrind         also count instructions (valgrind) for parse vs import
   --skip-cli          do not time certkeeper-cli
+  --no-hyperfine      time certkeeper-cli with /usr/bin/time even if hyperfine is there
 EOF
   exit 2
 }
@@ -33,6 +34,7 @@ list_n=100000
 runs=5
 callgrind=0
 skip_cli=0
+hyperfine=$(command -v hyperfine || true)
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --callgrind) callgrind=1; shift ;;
     --skip-cli) skip_cli=1; shift ;;
+    --no-hyperfine) hyperfine=""; shift ;;
     -h|--help) usage ;;
     *) echo "unknown option $1" >&2; usage ;;
   esac
@@ -144,8 +147,8 @@ log "core: import $import_n certificates + their keys (paired, --no-key-passphra
 # Wall-clock median and CPU (user + system) median, in ms.
 time_command () {
   local name=$1 n=$2 prepare=$3 command=$4
-  if command -v hyperfine >/dev/null; then
-    hyperfine --style basic --runs "$n" --prepare "$prepare" \
+  if [ -n "$hyperfine" ]; then
+    "$hyperfine" --style basic --runs "$n" --prepare "$prepare" \
       --export-json "$work/$name.json" "$command" >&2 || return 1
     /usr/bin/python3 - "$work/$name.json" "$name" >> "$results" <<'PY'
 import json, statistics, sys
