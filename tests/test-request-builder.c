@@ -931,7 +931,7 @@ main (int    argc,
   g_test_add_func ("/store/add-key", test_store_keys);
   g_test_add_func ("/store/lifecycle", test_lifecycle);
   /* Last: the abandoned RSA 8192 generation runs on until the test ends. */
-  g_test_add_func ("/keygen/cancel", test_keygen_cancel);
+  g_test_add_func ("/last/keygen-cancel", test_keygen_cancel);
 
   ret = g_test_run ();
 

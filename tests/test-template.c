@@ -153,11 +153,21 @@ compare_with_certtool (const char *template,
   else
     (*identical)++;
 
-  /* And certtool accepts what we made. */
+  /* And certtool and openssl accept what we made. */
   {
     g_autofree char *info = crq_info (ours);
+    g_autofree char *der_path = g_build_filename (tmpdir, "info.der", NULL);
+    const char *openssl = g_getenv ("CK_OPENSSL");
 
     g_assert_nonnull (strstr (info, "Self signature: verified"));
+    if (openssl != NULL)
+      {
+        const char *argv[] = { openssl, "req", "-verify", "-noout", "-inform", "DER",
+                               "-in", der_path, NULL };
+        g_autofree char *out = ck_test_run_tool (argv);
+
+        g_assert_nonnull (out);
+      }
   }
 }
 

@@ -201,8 +201,9 @@ ck_iso3166_is_valid_code (const char *code)
   if (code == NULL || strlen (code) != 2 ||
       !g_ascii_isupper (code[0]) || !g_ascii_isupper (code[1]))
     return FALSE;
-  for (const char *p = iso3166; *p != '\0'; p += 3)
-    if (p[0] == code[0] && p[1] == code[1])
+  /* Two letters and a space each; the last one ends the string. */
+  for (gsize i = 0; i + 1 < sizeof iso3166; i += 3)
+    if (iso3166[i] == code[0] && iso3166[i + 1] == code[1])
       return TRUE;
   return FALSE;
 }
