@@ -794,13 +794,17 @@ def unusual_strings_escaped_in_json_and_made_printable_for_terminals():
     check("\x1b[31m" in imported["subject"] and "\u6771\u4eac\ttab" in imported["subject"],
           repr(imported["subject"]))
 
-    for output in (result.stdout_bytes, store.ok("list").stdout_bytes,
-                   store.ok("show", str(imported["id"])).stdout_bytes):
+    # import and list show the display name (the CN, with its tab); show
+    # prints the whole subject, where the O carries the escape sequence.
+    show = store.ok("show", str(imported["id"])).stdout_bytes
+    for output in (result.stdout_bytes, store.ok("list").stdout_bytes, show):
         text = output.decode("utf-8")
         controls = [c for c in text if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f]
         check(controls == [], f"control characters reach the terminal: {text!r}")
-        check("\\x1b[31mred" in text, f"escape sequence not shown escaped: {text!r}")
+        check("\\x09tab" in text, f"tab not shown escaped: {text!r}")
         check("Zo\u00eb \u6771\u4eac" in text, f"UTF-8 mangled: {text!r}")
+    text = show.decode("utf-8")
+    check("\\x1b[31mred" in text, f"escape sequence not shown escaped: {text!r}")
 
 
 # ---- export ----------------------------------------------------------------
