@@ -40,7 +40,7 @@ cert () {
     echo "country = DE"
     echo "activation_date = \"$(iso $((now + start * day)))\""
     echo "expiration_date = \"$(iso $((now + end * day)))\""
-    echo "serial = $(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+    echo "serial = $(od -An -N4 -tu4 /dev/urandom | tr -d ' ')"
     if [ "$kind" = ca ]; then
       echo "ca"
       echo "cert_signing_key"

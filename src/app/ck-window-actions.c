@@ -590,7 +590,7 @@ typedef struct
 } DeletedObject;
 
 static void
-deleted_object_free (gpointer data)
+deleted_object_clear (gpointer data)
 {
   DeletedObject *deleted = data;
 
@@ -598,7 +598,14 @@ deleted_object_free (gpointer data)
   g_clear_pointer (&deleted->data, g_bytes_unref);
   g_free (deleted->name);
   g_free (deleted->label);
-  g_free (deleted);
+}
+
+/* Reference-counted: the toast's Undo handler holds it for as long as the
+ * toast exists, whatever order it is clicked and dismissed in. */
+static void
+deleted_object_free (gpointer data)
+{
+  g_rc_box_release_full (data, deleted_object_clear);
 }
 
 static void
@@ -699,8 +706,9 @@ delete_confirmed (AdwMessageDialog *dialog,
   if (deleted->data != NULL)
     {
       adw_toast_set_button_label (toast, _("_Undo"));
-      g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_delete), deleted);
-      g_signal_connect_swapped (toast, "dismissed", G_CALLBACK (deleted_object_free), deleted);
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
+                             g_steal_pointer (&deleted),
+                             (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
     }
   else
     deleted_object_free (deleted);
@@ -721,7 +729,7 @@ delete_action (GSimpleAction *action,
   if (self->selected == NULL)
     return;
 
-  deleted = g_new0 (DeletedObject, 1);
+  deleted = g_rc_box_new0 (DeletedObject);
   deleted->self = g_object_ref (self);
   if (CK_IS_STORED_CERTIFICATE (self->selected))
     {
