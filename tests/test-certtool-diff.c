@@ -309,10 +309,24 @@ pubkey_spki_sha256 (CkCertificate *ck)
   g_autoptr(GError) error = NULL;
   char *hex;
 
+  gnutls_pk_algorithm_t algo;
+  guint bits;
+  const char *curve;
+  g_autoptr(GBytes) spki = NULL;
+
   g_assert_cmpint (gnutls_pubkey_init (&pubkey), ==, 0);
   g_assert_cmpint (gnutls_pubkey_import_x509 (pubkey, ck_certificate_get_crt (ck), 0), ==, 0);
-  hex = ck_spki_sha256_from_pubkey (pubkey, NULL, &error);
+  hex = ck_spki_sha256_from_pubkey (pubkey, &spki, &error);
   g_assert_no_error (error);
+
+  /* The key description and SPKI bytes the constructor takes from its DER
+   * walk are what the shared helpers give for the imported key. */
+  ck_pubkey_describe (pubkey, &algo, &bits, &curve);
+  g_assert_cmpint (ck_certificate_get_key_algorithm_id (ck), ==, algo);
+  g_assert_cmpuint (ck_certificate_get_key_bits (ck), ==, bits);
+  g_assert_cmpstr (ck_certificate_get_key_curve (ck), ==, curve);
+  g_assert_true (g_bytes_equal (ck_certificate_get_spki (ck), spki));
+
   gnutls_pubkey_deinit (pubkey);
   return hex;
 }

@@ -553,14 +553,15 @@ der_is_minimal_positive_integer (const CkDerTlv *tlv)
   return tlv->len == 1 || tlv->data[0] != 0 || (tlv->data[1] & 0x80) != 0;
 }
 
-/* SPKI SHA-256 without a round trip through GnuTLS's encoder, for the
- * shapes where that round trip is known to give back the same bytes: RSA
- * with NULL parameters and minimal integers, ECDSA on a named NIST curve
- * with an uncompressed point of the curve's size, Ed25519 and Ed448.
- * Anything else returns NULL and takes the slow path; the differential
- * test checks both paths agree over the whole corpus. */
-static char *
-spki_sha256_fast (const CkDerTlv *spki)
+/* The key of an SPKI whose bytes GnuTLS's encoder is known to give back
+ * unchanged: RSA with NULL parameters and minimal integers, ECDSA on a named
+ * NIST curve with an uncompressed point of the curve's size, Ed25519 and
+ * Ed448. Described from the same DER walk, as ck_pubkey_describe() would
+ * describe it, so neither the constructor nor the commit imports the key.
+ * Anything else returns NULL and takes the slow path; the differential test
+ * checks both paths agree over the whole corpus. */
+static KeyInfo *
+key_info_fast (const CkDerTlv *spki)
 {
   static const guint8 alg_rsa[] = { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
                                     0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
@@ -570,19 +571,22 @@ spki_sha256_fast (const CkDerTlv *spki)
     guint8 alg[21];
     gsize alg_len;
     gsize point_len;
+    gnutls_ecc_curve_t curve;
+    guint bits;
   } ec_curves[] = {
     /* ecPublicKey + secp256r1 / secp384r1 / secp521r1 */
     { { 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
-        0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 }, 21, 65 },
+        0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 }, 21, 65, GNUTLS_ECC_CURVE_SECP256R1, 256 },
     { { 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
-        0x81, 0x04, 0x00, 0x22 }, 18, 97 },
+        0x81, 0x04, 0x00, 0x22 }, 18, 97, GNUTLS_ECC_CURVE_SECP384R1, 384 },
     { { 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
-        0x81, 0x04, 0x00, 0x23 }, 18, 133 },
+        0x81, 0x04, 0x00, 0x23 }, 18, 133, GNUTLS_ECC_CURVE_SECP521R1, 521 },
   };
   const guint8 *pos = spki->data, *end = spki->data + spki->len;
   CkDerTlv alg, bits;
   gsize alg_len;
-  gboolean ok = FALSE;
+  KeyInfo key = { GNUTLS_PK_UNKNOWN, 0, NULL, NULL };
+  KeyInfo *info;
 
   if (!ck_der_read (&pos, end, &alg) || alg.tag != 0x30 ||
       !ck_der_read (&pos, end, &bits) || bits.tag != 0x03 || pos != end ||
@@ -595,32 +599,64 @@ spki_sha256_fast (const CkDerTlv *spki)
       const guint8 *p = bits.data + 1, *e = bits.data + bits.len;
       CkDerTlv seq, n, exp;
 
-      ok = ck_der_read (&p, e, &seq) && seq.tag == 0x30 && p == e;
-      if (ok)
+      if (ck_der_read (&p, e, &seq) && seq.tag == 0x30 && p == e)
         {
           p = seq.data;
           e = seq.data + seq.len;
-          ok = ck_der_read (&p, e, &n) && der_is_minimal_positive_integer (&n) &&
-               ck_der_read (&p, e, &exp) && der_is_minimal_positive_integer (&exp) && p == e;
+          if (ck_der_read (&p, e, &n) && der_is_minimal_positive_integer (&n) &&
+              ck_der_read (&p, e, &exp) && der_is_minimal_positive_integer (&exp) && p == e)
+            {
+              const guint8 *m = n.data;
+              gsize m_len = n.len;
+
+              /* The modulus size in bits, as GnuTLS counts it. */
+              if (m_len > 1 && m[0] == 0)
+                {
+                  m++;
+                  m_len--;
+                }
+              key.algo = GNUTLS_PK_RSA;
+              key.bits = m[0] == 0 ? 0 : (guint) ((m_len - 1) * 8 + g_bit_storage (m[0]));
+            }
         }
     }
-  else if ((alg_len == sizeof alg_ed25519 && memcmp (alg.start, alg_ed25519, alg_len) == 0))
-    ok = bits.len == 1 + 32;
-  else if ((alg_len == sizeof alg_ed448 && memcmp (alg.start, alg_ed448, alg_len) == 0))
-    ok = bits.len == 1 + 57;
+  else if (alg_len == sizeof alg_ed25519 && memcmp (alg.start, alg_ed25519, alg_len) == 0)
+    {
+      if (bits.len == 1 + 32)
+        {
+          key.algo = GNUTLS_PK_EDDSA_ED25519;
+          key.bits = 256;
+        }
+    }
+  else if (alg_len == sizeof alg_ed448 && memcmp (alg.start, alg_ed448, alg_len) == 0)
+    {
+      if (bits.len == 1 + 57)
+        {
+          key.algo = GNUTLS_PK_EDDSA_ED448;
+          key.bits = 456;  /* GnuTLS counts the 57 bytes of the encoding */
+        }
+    }
   else
     {
       for (gsize i = 0; i < G_N_ELEMENTS (ec_curves); i++)
-        if (alg_len == ec_curves[i].alg_len && memcmp (alg.start, ec_curves[i].alg, alg_len) == 0)
-          ok = bits.len == 1 + ec_curves[i].point_len && bits.data[1] == 0x04;
+        if (alg_len == ec_curves[i].alg_len && memcmp (alg.start, ec_curves[i].alg, alg_len) == 0 &&
+            bits.len == 1 + ec_curves[i].point_len && bits.data[1] == 0x04)
+          {
+            key.algo = GNUTLS_PK_ECDSA;
+            key.bits = ec_curves[i].bits;
+            key.curve = gnutls_ecc_curve_get_name (ec_curves[i].curve);
+          }
     }
 
   /* The outer SEQUENCE must itself be minimal for the bytes to match. */
-  if (ok && spki->data - spki->start != (spki->len < 0x80 ? 2 : spki->len < 0x100 ? 3 : 4))
-    ok = FALSE;
+  if (key.algo == GNUTLS_PK_UNKNOWN ||
+      spki->data - spki->start != (spki->len < 0x80 ? 2 : spki->len < 0x100 ? 3 : 4))
+    return NULL;
 
-  return ok ? digest_hex (GNUTLS_DIG_SHA256, spki->start, spki->data + spki->len - spki->start)
-            : NULL;
+  info = g_new (KeyInfo, 1);
+  *info = key;
+  info->spki = g_bytes_new (spki->start, spki->data + spki->len - spki->start);
+  return info;
 }
 
 static char *
@@ -774,8 +810,16 @@ ck_certificate_load (CkCertificate  *self,
       return FALSE;
     }
 
-  self->spki_sha256 = spki_sha256_fast (&view.spki);
-  if (self->spki_sha256 == NULL)
+  self->key_info = key_info_fast (&view.spki);
+  if (self->key_info != NULL)
+    {
+      gconstpointer spki;
+      gsize spki_size;
+
+      spki = g_bytes_get_data (self->key_info->spki, &spki_size);
+      self->spki_sha256 = digest_hex (GNUTLS_DIG_SHA256, spki, spki_size);
+    }
+  else
     {
       self->spki_sha256 = spki_sha256_slow (self, error);
       if (self->spki_sha256 == NULL)
