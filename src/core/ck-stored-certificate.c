@@ -18,16 +18,13 @@ typedef enum {
   FIELD_KEY_ALGORITHM,
   FIELD_SAN,
   FIELD_SOURCE,
-  /* Casefolded copy of the searchable text, only for rows that are not
-   * plain ASCII: ASCII rows are searched in place. */
-  FIELD_FOLDED,
   N_FIELDS
 } Field;
 
 #define NO_FIELD G_MAXUINT32
 
-/* Column of CK_STORED_CERTIFICATE_COLUMNS for each field up to FIELD_SOURCE. */
-static const int field_columns[FIELD_FOLDED] = {
+/* Column of CK_STORED_CERTIFICATE_COLUMNS for each field. */
+static const int field_columns[N_FIELDS] = {
   [FIELD_DISPLAY_NAME] = 1,
   [FIELD_SUBJECT] = 2,
   [FIELD_ISSUER] = 3,
@@ -56,11 +53,18 @@ struct _CkStoredCertificate
   gint64 imported_at;
   guint is_ca : 1;
   guint has_key : 1;
+  guint ascii : 1;
 
   /* 100,000 of these are loaded when the store opens: one allocation for
    * all strings, addressed by offset, keeps that fast and small. */
   char *block;
   guint32 offsets[N_FIELDS];
+
+  /* Casefolded copy of the searchable text, only for rows that are not
+   * plain ASCII (ASCII rows are searched in place), made on the first
+   * search: folding costs more than reading the row, and most opens never
+   * search. g_once guards it, searches may run in a thread. */
+  char *folded;
 
   /* The label is the one string that changes, so it lives apart. */
   char *label;
@@ -107,6 +111,7 @@ ck_stored_certificate_finalize (GObject *object)
   CkStoredCertificate *self = CK_STORED_CERTIFICATE (object);
 
   g_free (self->block);
+  g_free (self->folded);
   g_free (self->label);
   g_free (self->label_folded);
 
@@ -270,7 +275,6 @@ ck_stored_certificate_new_from_stmt (sqlite3_stmt *stmt,
   CkStoredCertificate *self = g_object_new (CK_TYPE_STORED_CERTIFICATE, NULL);
   const char *values[N_FIELDS] = { NULL, };
   int lengths[N_FIELDS] = { 0, };
-  g_autofree char *folded = NULL;
   gsize total = 0;
   gboolean ascii = TRUE;
   char *p;
@@ -282,7 +286,7 @@ ck_stored_certificate_new_from_stmt (sqlite3_stmt *stmt,
   self->imported_at = sqlite3_column_int64 (stmt, 16);
   self->has_key = has_key != FALSE;
 
-  for (Field f = 0; f < FIELD_FOLDED; f++)
+  for (Field f = 0; f < N_FIELDS; f++)
     {
       values[f] = (const char *) sqlite3_column_text (stmt, field_columns[f]);
       lengths[f] = sqlite3_column_bytes (stmt, field_columns[f]);
@@ -290,27 +294,7 @@ ck_stored_certificate_new_from_stmt (sqlite3_stmt *stmt,
 
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
     ascii = ascii && is_ascii (values[text_fields[i]]);
-  if (!ascii)
-    {
-      GString *s = g_string_new (NULL);
-
-      for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
-        {
-          g_autofree char *f = NULL;
-
-          if (values[text_fields[i]] == NULL)
-            continue;
-          f = fold (values[text_fields[i]]);
-          /* A separator no needle contains, so matches never straddle two
-           * fields. */
-          if (s->len > 0)
-            g_string_append_c (s, '\x1f');
-          g_string_append (s, f);
-        }
-      lengths[FIELD_FOLDED] = s->len;
-      folded = g_string_free (s, FALSE);
-      values[FIELD_FOLDED] = folded;
-    }
+  self->ascii = ascii;
 
   for (Field f = 0; f < N_FIELDS; f++)
     if (values[f] != NULL)
@@ -567,6 +551,38 @@ hex_contains (const char *haystack,
   return FALSE;
 }
 
+/* The searchable text of a non-ASCII row, casefolded. Only the fields that
+ * are not ASCII need Unicode folding; for the others it is lower-casing. */
+static char *
+build_folded (CkStoredCertificate *self)
+{
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    {
+      const char *value = field (self, text_fields[i]);
+      g_autofree char *f = NULL;
+
+      if (value == NULL)
+        continue;
+      f = is_ascii (value) ? g_ascii_strdown (value, -1) : fold (value);
+      /* A separator no needle contains, so matches never straddle two
+       * fields. */
+      if (s->len > 0)
+        g_string_append_c (s, '\x1f');
+      g_string_append (s, f);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+get_folded (CkStoredCertificate *self)
+{
+  if (g_once_init_enter (&self->folded))
+    g_once_init_leave (&self->folded, build_folded (self));
+  return self->folded;
+}
+
 gboolean
 ck_stored_certificate_matches (CkStoredCertificate *self,
                                const char          *needle)
@@ -580,9 +596,9 @@ ck_stored_certificate_matches (CkStoredCertificate *self,
     return TRUE;
   len = strlen (needle);
 
-  if (self->offsets[FIELD_FOLDED] != NO_FIELD)
+  if (!self->ascii)
     {
-      if (strstr (field (self, FIELD_FOLDED), needle) != NULL)
+      if (strstr (get_folded (self), needle) != NULL)
         return TRUE;
     }
   else
