@@ -590,10 +590,10 @@ ck_certificate_list_init (CkCertificateList *self)
 
   /* store → sort → filter: a search never re-sorts, and sorting happens
    * once per click on a header, not per keystroke. Neither is incremental:
-   * with GTK 4.8, batches of an incremental sort feeding an incremental
-   * filter cost seconds at 100,000 rows, while a plain sort (collation keys
-   * made once per row) and a plain filter (allocation-free matching) take
-   * a fraction of that; see tests/gui/bench-gui.c. */
+   * measured with tests/gui/bench-gui.c at 100,000 rows on GTK 4.8, an
+   * incremental filter blocks less per keystroke (~170 ms) but clearing
+   * the search then takes ~15 s of batches, and an incremental sort under
+   * it made that 21 s; the plain models take 0.5–1.3 s, in one step. */
   sorter = gtk_column_view_get_sorter (self->column_view);
   self->sort_model = gtk_sort_list_model_new (NULL, g_object_ref (sorter));
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
