@@ -5,6 +5,7 @@
 #include <gnutls/pkcs11.h>
 #include <p11-kit/p11-kit.h>
 
+#include "ck-test-softhsm.h"
 #include "ck-test-tools.h"
 
 /* GnuTLS 3.7.9 cannot read these; newer versions can. */
@@ -718,110 +719,19 @@ test_token_errors (void)
   g_test_message ("%s", error->message);
 }
 
-/* A throwaway SoftHSM token, set up in-process so no PIN ever reaches a
- * command line. */
-#define SOFTHSM_MODULE "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"
+/* A throwaway SoftHSM token (tests/ck-test-softhsm.c). */
 #define TOKEN_LABEL "certkeeper-test"
-static const char so_pin[] = "so-pin-1234";
-static const char user_pin[] = "user-pin-1234";
-static char *softhsm_dir;
-static gboolean token_ready;
-
-static int
-pin_callback (void         *userdata,
-              int           attempt,
-              const char   *token_url,
-              const char   *token_label,
-              unsigned int  flags,
-              char         *pin,
-              size_t        pin_max)
-{
-  const char *value = (flags & GNUTLS_PIN_SO) ? so_pin : user_pin;
-
-  if (attempt > 0)
-    return -1;
-  g_strlcpy (pin, value, pin_max);
-  return 0;
-}
-
-/* Initialises SoftHSM's free slot as TOKEN_LABEL with a user PIN, through
- * PKCS#11 directly: GnuTLS does not list uninitialised tokens, and
- * softhsm2-util would want the PINs on its command line. Runs before
- * GnuTLS loads the module. */
-static gboolean
-init_softhsm_token (void)
-{
-  CK_FUNCTION_LIST *module;
-  CK_SLOT_ID slots[8];
-  CK_ULONG n_slots = G_N_ELEMENTS (slots);
-  CK_SESSION_HANDLE session;
-  CK_UTF8CHAR label[32];
-  gboolean ok = FALSE;
-
-  module = p11_kit_module_load (SOFTHSM_MODULE, 0);
-  if (module == NULL)
-    return FALSE;
-  if (p11_kit_module_initialize (module) != CKR_OK)
-    {
-      p11_kit_module_release (module);
-      return FALSE;
-    }
-
-  memset (label, ' ', sizeof label);
-  memcpy (label, TOKEN_LABEL, strlen (TOKEN_LABEL));
-  if (module->C_GetSlotList (CK_TRUE, slots, &n_slots) == CKR_OK && n_slots > 0 &&
-      module->C_InitToken (slots[0], (CK_UTF8CHAR_PTR) so_pin, strlen (so_pin), label) == CKR_OK)
-    {
-      /* SoftHSM gives the new token another slot id. */
-      n_slots = G_N_ELEMENTS (slots);
-      for (CK_ULONG i = 0;
-           !ok && module->C_GetSlotList (CK_TRUE, slots, &n_slots) == CKR_OK && i < n_slots;
-           i++)
-        {
-          CK_TOKEN_INFO info;
-
-          if (module->C_GetTokenInfo (slots[i], &info) != CKR_OK ||
-              memcmp (info.label, label, sizeof label) != 0)
-            continue;
-          if (module->C_OpenSession (slots[i], CKF_SERIAL_SESSION | CKF_RW_SESSION,
-                                     NULL, NULL, &session) != CKR_OK)
-            break;
-          ok = module->C_Login (session, CKU_SO, (CK_UTF8CHAR_PTR) so_pin, strlen (so_pin)) == CKR_OK &&
-               module->C_InitPIN (session, (CK_UTF8CHAR_PTR) user_pin, strlen (user_pin)) == CKR_OK;
-          module->C_Logout (session);
-          module->C_CloseSession (session);
-        }
-    }
-
-  p11_kit_module_finalize (module);
-  p11_kit_module_release (module);
-  return ok;
-}
+static const char * const softhsm_tokens[] = { TOKEN_LABEL, NULL };
+static gboolean have_softhsm;
 
 /* Before anything touches PKCS#11: SoftHSM reads its configuration when
  * p11-kit loads it. */
 static void
 setup_softhsm (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *tokens = NULL;
-  g_autofree char *text = NULL;
-
-  if (!g_file_test (SOFTHSM_MODULE, G_FILE_TEST_EXISTS))
-    return;
-  softhsm_dir = g_dir_make_tmp ("ck-test-softhsm-XXXXXX", &error);
-  g_assert_no_error (error);
-  tokens = g_build_filename (softhsm_dir, "tokens", NULL);
-  g_assert_cmpint (g_mkdir (tokens, 0700), ==, 0);
-  conf = g_build_filename (softhsm_dir, "softhsm2.conf", NULL);
-  text = g_strdup_printf ("directories.tokendir = %s\nobjectstore.backend = file\n"
-                          "log.level = ERROR\n", tokens);
-  g_file_set_contents (conf, text, -1, &error);
-  g_assert_no_error (error);
-  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
-  gnutls_pkcs11_set_pin_function (pin_callback, NULL);
-  token_ready = init_softhsm_token ();
+  have_softhsm = ck_test_softhsm_setup (softhsm_tokens);
+  if (have_softhsm)
+    ck_test_softhsm_use_pin_callback ();
 }
 
 static void
@@ -837,14 +747,11 @@ test_token (void)
   gnutls_datum_t spki = { NULL, 0 };
   gnutls_pubkey_t pub;
 
-  if (softhsm_dir == NULL)
+  if (!have_softhsm)
     {
       g_test_skip ("SoftHSM is not installed");
       return;
     }
-  /* The token is there and GnuTLS (through p11-kit's module list) sees
-   * it: anything else is a broken setup, not a skip. */
-  g_assert_true (token_ready);
   g_assert_cmpint (gnutls_pkcs11_privkey_generate3 (token_url, GNUTLS_PK_ECDSA,
                                                     GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1),
                                                     "ck-key", NULL, GNUTLS_X509_FMT_DER, &spki, 0,
@@ -909,9 +816,7 @@ main (int argc, char **argv)
   g_test_add_func ("/private-key/token", test_token);
 
   ret = g_test_run ();
-  if (softhsm_dir != NULL)
-    ck_test_remove_tree (softhsm_dir);
-  g_free (softhsm_dir);
+  ck_test_softhsm_teardown ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
   return ret;

@@ -191,8 +191,16 @@ ck_cli_keygen (CkCli *cli,
   g_autofree char *label = NULL;
   g_autofree char *key_passphrase_file = NULL;
   gboolean no_key_passphrase = FALSE;
+  g_autofree char *token = NULL;
+  g_autofree char *token_id = NULL;
+  gboolean extractable = FALSE;
   int bits = 0;
   const GOptionEntry entries[] = {
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token,
+      "Generate the key on the PKCS#11 token URI (RSA 2048-4096, ECDSA P-256/P-384)", "URI" },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &token_id, "With --token: the key's CKA_ID, hex", "HEX" },
+    { "extractable", 0, 0, G_OPTION_ARG_NONE, &extractable,
+      "With --token: let the key be exported (off by default)", NULL },
     { "algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm,
       "rsa, rsa-pss, ecdsa, ed25519 or ed448", "ALG" },
     { "bits", 0, 0, G_OPTION_ARG_INT, &bits,
@@ -229,6 +237,13 @@ ck_cli_keygen (CkCli *cli,
                                     "cannot be used together");
   if (!parse_key_spec (algorithm, bits, curve, &spec, &error))
     return ck_cli_usage_error (cli, "%s", error->message);
+  if (token != NULL && (key_passphrase_file != NULL || no_key_passphrase))
+    return ck_cli_usage_error (cli, "A key on a token has no passphrase; its PIN protects it "
+                                    "(--pin-file FILE or the prompt)");
+  if (token == NULL && (token_id != NULL || extractable))
+    return ck_cli_usage_error (cli, "--id and --extractable go with --token");
+  if (token != NULL)
+    return ck_cli_token_keygen (cli, token, &spec, label, token_id, extractable);
 
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
@@ -529,7 +544,7 @@ ck_cli_request (CkCli *cli,
 {
   RequestOptions o = { .path_len = -1 };
   const GOptionEntry entries[] = {
-    { "key", 0, 0, G_OPTION_ARG_STRING, &o.key_ref, "The stored key to make the request for", "ID" },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &o.key_ref, "The stored key, or a key on a token by its pkcs11: URI", "ID|URI" },
     { "new-key", 0, 0, G_OPTION_ARG_STRING, &o.new_key,
       "Generate a new key (rsa, rsa-pss, ecdsa, ed25519, ed448) and store it", "ALG" },
     { "bits", 0, 0, G_OPTION_ARG_INT, &o.bits, "RSA size for --new-key", "N" },
@@ -660,7 +675,26 @@ ck_cli_request (CkCli *cli,
     }
 
   /* The key type first: profiles and templates depend on it. */
-  if (o.key_ref != NULL)
+  if (o.key_ref != NULL && g_str_has_prefix (o.key_ref, "pkcs11:"))
+    {
+      /* A key on a token: recorded by its URI (once), signed there. */
+      key = ck_private_key_new_from_pkcs11_uri (o.key_ref, &error);
+      if (key == NULL)
+        {
+          status = ck_cli_fail (error);
+          goto out;
+        }
+      key_id = ck_store_find_key (store, ck_private_key_get_spki_sha256 (key));
+      if (key_id <= 0 &&
+          !ck_store_add_key (store, key, NULL, NULL, CK_COMMIT_NONE, &key_id, &error))
+        {
+          status = ck_cli_fail (error);
+          goto out;
+        }
+      algo = ck_private_key_get_algorithm_id (key);
+      key_bits = ck_private_key_get_bits (key);
+    }
+  else if (o.key_ref != NULL)
     {
       if (!ck_store_resolve (store, o.key_ref, &kind, &key_id, &error))
         {

@@ -50,6 +50,9 @@ static const CkCliCommand commands[] = {
   { "template", "template export ID|--profile PROFILE [--out FILE]",
     "Write a certtool template of a request or a profile",
     ck_cli_template },
+  { "tokens", "tokens [--json] [--objects TOKEN-URI]",
+    "List the PKCS#11 tokens (and the keys and certificates on one)",
+    ck_cli_tokens },
 };
 
 static void
@@ -210,15 +213,22 @@ ck_cli_parse_options (CkCli              *cli,
   g_autoptr (GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   g_autoptr (GError) error = NULL;
   g_autofree char *store_dir = NULL;
+  g_autofree char *pin_file = NULL;
   const GOptionEntry store_entry = {
     "store", 0, 0, G_OPTION_ARG_FILENAME, &store_dir,
     "The store directory (default: $CERTKEEPER_STORE, else $XDG_DATA_HOME/certkeeper)",
     "DIR"
   };
+  const GOptionEntry pin_entry = {
+    "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file,
+    "Read a PKCS#11 token PIN from the first line of FILE (else a prompt)",
+    "FILE"
+  };
 
   for (guint i = 0; entries != NULL && entries[i].long_name != NULL; i++)
     g_array_append_val (all, entries[i]);
   g_array_append_val (all, store_entry);
+  g_array_append_val (all, pin_entry);
 
   context = g_option_context_new (parameters);
   g_option_context_set_summary (context, summary);
@@ -238,6 +248,11 @@ ck_cli_parse_options (CkCli              *cli,
     {
       g_free (cli->store_dir);
       cli->store_dir = g_steal_pointer (&store_dir);
+    }
+  if (pin_file != NULL)
+    {
+      g_free (cli->pin_file);
+      cli->pin_file = g_steal_pointer (&pin_file);
     }
   return TRUE;
 }
@@ -393,10 +408,12 @@ main (int    argc,
   setlocale (LC_ALL, "");
   ck_core_init ();
 
+  ck_cli_token_install_pin_function (&cli);
   status = run (&cli, argc, argv);
 
   g_clear_object (&cli.store);
   g_free (cli.store_dir);
+  g_free (cli.pin_file);
 
   if (fflush (stdout) != 0 && status == CK_CLI_EXIT_OK)
     status = ck_cli_error ("cannot write to standard output: %s",

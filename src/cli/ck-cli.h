@@ -20,6 +20,7 @@ typedef struct {
   const char *command;    /* "import" */
   char       *store_dir;  /* --store, NULL for the default */
   CkStore    *store;      /* opened on first use */
+  char       *pin_file;   /* --pin-file: token PINs, never on argv */
 } CkCli;
 
 /* Each command parses its own options (so each has its own --help) and
@@ -35,6 +36,18 @@ int       ck_cli_keygen  (CkCli *cli, int argc, char **argv);
 int       ck_cli_request (CkCli *cli, int argc, char **argv);
 int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
+int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
+
+/* ck-cli-token.c: GnuTLS asks for token PINs through this (once per
+ * request, from --pin-file or the terminal). */
+void      ck_cli_token_install_pin_function (CkCli *cli);
+/* keygen --token URI: generates on the token and records the key's URI. */
+int       ck_cli_token_keygen  (CkCli           *cli,
+                                const char      *token_uri,
+                                const CkKeySpec *spec,
+                                const char      *label,
+                                const char      *id_hex,
+                                gboolean         extractable);
 
 /* Parses the options of the current command: @entries plus --store. On
  * --help GOption prints the help and exits 0. FALSE after printing a usage

@@ -24,6 +24,7 @@
 #include "ck-stored-key.h"
 #include "ck-stored-request.h"
 #include "ck-template.h"
+#include "ck-token.h"
 #include "ck-trust.h"
 #include "ck-trust-export.h"
 #include "ck-utils.h"

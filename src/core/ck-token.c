@@ -1,0 +1,878 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n-lib.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <gnutls/pkcs11.h>
+#include <p11-kit/p11-kit.h>
+#include <p11-kit/uri.h>
+#include <string.h>
+
+#include "ck-error.h"
+#include "ck-token.h"
+#include "ck-utils.h"
+
+struct _CkToken
+{
+  GObject parent_instance;
+
+  char *uri;
+  char *label;
+  char *manufacturer;
+  char *model;
+  char *serial;
+  char *module_name;
+  gboolean trusted_module;
+
+  /* Owned by GnuTLS, which keeps its modules loaded for the process. */
+  CK_FUNCTION_LIST *module;
+  CK_SLOT_ID slot;
+  CK_FLAGS flags;
+  /* Open while logged in: PKCS#11 login is per application and token, and
+   * lasts while the application has a session open on the token. */
+  CK_SESSION_HANDLE session;
+};
+
+G_DEFINE_FINAL_TYPE (CkToken, ck_token, G_TYPE_OBJECT)
+
+static void
+ck_token_finalize (GObject *object)
+{
+  CkToken *self = CK_TOKEN (object);
+
+  if (self->session != 0)
+    self->module->C_CloseSession (self->session);
+  g_free (self->uri);
+  g_free (self->label);
+  g_free (self->manufacturer);
+  g_free (self->model);
+  g_free (self->serial);
+  g_free (self->module_name);
+  G_OBJECT_CLASS (ck_token_parent_class)->finalize (object);
+}
+
+static void
+ck_token_class_init (CkTokenClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ck_token_finalize;
+}
+
+static void
+ck_token_init (CkToken *self)
+{
+}
+
+const char *
+ck_token_rv_message (gulong rv)
+{
+  switch (rv)
+    {
+    case CKR_DEVICE_REMOVED:
+    case CKR_TOKEN_NOT_PRESENT:
+    case CKR_SESSION_HANDLE_INVALID:
+    case CKR_SESSION_CLOSED:
+      return _("the token was removed");
+    case CKR_TOKEN_NOT_RECOGNIZED:
+      return _("the token is not recognised by its module");
+    case CKR_DEVICE_ERROR:
+    case CKR_DEVICE_MEMORY:
+      return _("the token reported a device error");
+    case CKR_PIN_INCORRECT:
+      return _("wrong PIN");
+    case CKR_PIN_LOCKED:
+      return _("the PIN is locked; it must be unlocked with the security officer PIN");
+    case CKR_PIN_EXPIRED:
+      return _("the PIN has expired and must be changed");
+    case CKR_PIN_LEN_RANGE:
+      return _("the PIN is too short or too long for this token");
+    case CKR_USER_NOT_LOGGED_IN:
+      return _("not logged in to the token");
+    case CKR_TOKEN_WRITE_PROTECTED:
+      return _("the token is write-protected");
+    case CKR_MECHANISM_INVALID:
+      return _("the token does not support this mechanism");
+    case CKR_KEY_SIZE_RANGE:
+      return _("the token does not support this key size");
+    case CKR_ATTRIBUTE_SENSITIVE:
+      return _("the value is sensitive and stays on the token");
+    case CKR_FUNCTION_CANCELED:
+      return _("the operation was cancelled on the token");
+    default:
+      return p11_kit_strerror (rv);
+    }
+}
+
+static CkError
+rv_error_code (CK_RV rv)
+{
+  switch (rv)
+    {
+    case CKR_PIN_INCORRECT:
+      return CK_ERROR_BAD_PASSWORD;
+    case CKR_USER_NOT_LOGGED_IN:
+      return CK_ERROR_PASSWORD_REQUIRED;
+    case CKR_MECHANISM_INVALID:
+    case CKR_KEY_SIZE_RANGE:
+      return CK_ERROR_UNSUPPORTED;
+    default:
+      return CK_ERROR_FAILED;
+    }
+}
+
+static void
+set_rv_error (GError    **error,
+              CkToken    *self,
+              CK_RV       rv,
+              const char *doing)
+{
+  g_set_error (error, CK_ERROR, rv_error_code (rv), _("Token “%s”: %s: %s"),
+               self->label, doing, ck_token_rv_message (rv));
+}
+
+static char *
+padded_string (const CK_UTF8CHAR *text,
+               gsize              len)
+{
+  g_autofree char *copy = g_strndup ((const char *) text, len);
+
+  g_strchomp (copy);
+  if (!g_utf8_validate (copy, -1, NULL))
+    return g_utf8_make_valid (copy, -1);
+  return g_steal_pointer (&copy);
+}
+
+gboolean
+ck_token_refresh (CkToken  *self,
+                  GError  **error)
+{
+  CK_TOKEN_INFO info;
+  CK_RV rv;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+
+  rv = self->module->C_GetTokenInfo (self->slot, &info);
+  if (rv != CKR_OK)
+    {
+      set_rv_error (error, self, rv, _("cannot read the token"));
+      return FALSE;
+    }
+  self->flags = info.flags;
+  g_free (self->label);
+  self->label = padded_string (info.label, sizeof info.label);
+  g_free (self->manufacturer);
+  self->manufacturer = padded_string (info.manufacturerID, sizeof info.manufacturerID);
+  g_free (self->model);
+  self->model = padded_string (info.model, sizeof info.model);
+  g_free (self->serial);
+  self->serial = padded_string (info.serialNumber, sizeof info.serialNumber);
+  return TRUE;
+}
+
+static CkToken *
+token_new (const char  *url,
+           GError     **error)
+{
+  g_autoptr(CkToken) self = g_object_new (CK_TYPE_TOKEN, NULL);
+  void *ptr = NULL;
+  unsigned long slot = 0;
+  unsigned int gflags = 0;
+  char *name;
+  int ret;
+
+  ret = gnutls_pkcs11_token_get_ptr (url, &ptr, &slot, 0);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("%s: cannot open the token"), url);
+      return NULL;
+    }
+  self->uri = g_strdup (url);
+  self->module = ptr;
+  self->slot = slot;
+  self->label = g_strdup (url);
+  if (gnutls_pkcs11_token_get_flags (url, &gflags) == 0)
+    self->trusted_module = (gflags & GNUTLS_PKCS11_TOKEN_TRUSTED) != 0;
+  name = p11_kit_module_get_name (self->module);
+  self->module_name = name ? g_strdup (name) : NULL;
+  free (name);
+  if (!ck_token_refresh (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+GPtrArray *
+ck_token_list_all (GError **error)
+{
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (unsigned int seq = 0;; seq++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      char *url = NULL;
+      CkToken *token;
+      int ret;
+
+      ret = gnutls_pkcs11_token_get_url (seq, GNUTLS_PKCS11_URL_GENERIC, &url);
+      if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        break;
+      if (ret < 0)
+        {
+          ck_set_gnutls_error (error, ret, "%s", _("Cannot list the PKCS#11 tokens"));
+          return NULL;
+        }
+      /* A token pulled out while listing is simply not listed. */
+      token = token_new (url, &local_error);
+      if (token != NULL)
+        g_ptr_array_add (tokens, token);
+      else
+        g_debug ("%s", local_error->message);
+      gnutls_free (url);
+    }
+  return g_steal_pointer (&tokens);
+}
+
+CkToken *
+ck_token_lookup (const char *uri,
+                 GError    **error)
+{
+  g_autoptr(GPtrArray) tokens = NULL;
+  P11KitUri *parsed;
+  int ret;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  parsed = p11_kit_uri_new ();
+  ret = p11_kit_uri_parse (uri, P11_KIT_URI_FOR_TOKEN, parsed);
+  if (ret != P11_KIT_URI_OK)
+    {
+      p11_kit_uri_free (parsed);
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("%s: not a PKCS#11 token URI: %s"),
+                   uri, p11_kit_uri_message (ret));
+      return NULL;
+    }
+  tokens = ck_token_list_all (error);
+  for (guint i = 0; tokens != NULL && i < tokens->len; i++)
+    {
+      CkToken *token = tokens->pdata[i];
+      CK_TOKEN_INFO info;
+
+      if (token->module->C_GetTokenInfo (token->slot, &info) == CKR_OK &&
+          p11_kit_uri_match_token_info (parsed, &info))
+        {
+          p11_kit_uri_free (parsed);
+          return g_object_ref (token);
+        }
+    }
+  p11_kit_uri_free (parsed);
+  if (tokens != NULL)
+    g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                 _("%s: no such token (is it plugged in, and is its module registered with p11-kit?)"),
+                 uri);
+  return NULL;
+}
+
+const char *
+ck_token_get_uri (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  return self->uri;
+}
+
+const char *
+ck_token_get_label (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  return self->label;
+}
+
+const char *
+ck_token_get_manufacturer (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  return self->manufacturer;
+}
+
+const char *
+ck_token_get_model (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  return self->model;
+}
+
+const char *
+ck_token_get_serial (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  return self->serial;
+}
+
+const char *
+ck_token_get_module_name (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  return self->module_name;
+}
+
+gulong
+ck_token_get_flags (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), 0);
+  return self->flags;
+}
+
+gboolean
+ck_token_is_initialized (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  return (self->flags & CKF_TOKEN_INITIALIZED) != 0;
+}
+
+gboolean
+ck_token_needs_login (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  return (self->flags & CKF_LOGIN_REQUIRED) != 0;
+}
+
+gboolean
+ck_token_has_protected_path (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  return (self->flags & CKF_PROTECTED_AUTHENTICATION_PATH) != 0;
+}
+
+gboolean
+ck_token_is_system_trust (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  return self->trusted_module || g_strcmp0 (self->module_name, "p11-kit-trust") == 0;
+}
+
+gboolean
+ck_token_is_read_only (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  /* The trust module can be writable, but anchors are changed through
+   * Certkeeper's trust decisions, never by writing into it. */
+  return (self->flags & CKF_WRITE_PROTECTED) != 0 || ck_token_is_system_trust (self);
+}
+
+const char *
+ck_token_get_pin_warning (CkToken *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  if (self->flags & CKF_USER_PIN_LOCKED)
+    return _("PIN locked");
+  if (self->flags & CKF_USER_PIN_FINAL_TRY)
+    return _("final PIN try");
+  if (self->flags & CKF_USER_PIN_COUNT_LOW)
+    return _("PIN count low");
+  return NULL;
+}
+
+char *
+ck_token_describe_state (CkToken *self)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  g_ptr_array_add (parts, ck_token_is_initialized (self) ? _("initialised") : _("not initialised"));
+  if (ck_token_needs_login (self))
+    g_ptr_array_add (parts, _("login required"));
+  if (ck_token_has_protected_path (self))
+    g_ptr_array_add (parts, _("PIN pad"));
+  if (ck_token_is_read_only (self))
+    g_ptr_array_add (parts, _("read-only"));
+  if (ck_token_get_pin_warning (self) != NULL)
+    g_ptr_array_add (parts, (char *) ck_token_get_pin_warning (self));
+  if (self->session != 0)
+    g_ptr_array_add (parts, _("logged in"));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (", ", (char **) parts->pdata);
+}
+
+static CK_RV
+open_session (CkToken           *self,
+              CK_SESSION_HANDLE *session)
+{
+  CK_FLAGS flags = CKF_SERIAL_SESSION;
+
+  if (!(self->flags & CKF_WRITE_PROTECTED))
+    flags |= CKF_RW_SESSION;
+  return self->module->C_OpenSession (self->slot, flags, NULL, NULL, session);
+}
+
+gboolean
+ck_token_login (CkToken    *self,
+                const char *pin,
+                GError    **error)
+{
+  CK_SESSION_HANDLE session = 0;
+  CK_RV rv;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+
+  if (!ck_token_refresh (self, error))
+    return FALSE;
+  if (self->flags & CKF_USER_PIN_LOCKED)
+    {
+      set_rv_error (error, self, CKR_PIN_LOCKED, _("cannot log in"));
+      return FALSE;
+    }
+  if (pin == NULL && !ck_token_has_protected_path (self) && ck_token_needs_login (self))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                   _("Token “%s”: a PIN is needed to log in"), self->label);
+      return FALSE;
+    }
+
+  if (self->session == 0)
+    {
+      rv = open_session (self, &session);
+      if (rv != CKR_OK)
+        {
+          set_rv_error (error, self, rv, _("cannot open a session"));
+          return FALSE;
+        }
+      self->session = session;
+    }
+  if (!ck_token_needs_login (self))
+    return TRUE;
+
+  /* A protected authentication path takes the PIN on the device. */
+  rv = self->module->C_Login (self->session, CKU_USER,
+                              (CK_UTF8CHAR_PTR) (pin && !ck_token_has_protected_path (self) ? pin : NULL),
+                              pin && !ck_token_has_protected_path (self) ? strlen (pin) : 0);
+  if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN)
+    return TRUE;
+
+  self->module->C_CloseSession (self->session);
+  self->session = 0;
+  ck_token_refresh (self, NULL);
+  if (rv == CKR_PIN_INCORRECT)
+    {
+      const char *tries;
+
+      if (self->flags & CKF_USER_PIN_LOCKED)
+        tries = _("the PIN is now locked; unlock it with the security officer PIN");
+      else if (self->flags & CKF_USER_PIN_FINAL_TRY)
+        tries = _("the token says the next wrong PIN locks it");
+      else if (self->flags & CKF_USER_PIN_COUNT_LOW)
+        tries = _("the token says few tries are left");
+      else
+        tries = _("the token does not say how many tries are left");
+      g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
+                   _("Token “%s”: wrong PIN; %s"), self->label, tries);
+      return FALSE;
+    }
+  set_rv_error (error, self, rv, _("cannot log in"));
+  return FALSE;
+}
+
+void
+ck_token_logout (CkToken *self)
+{
+  g_return_if_fail (CK_IS_TOKEN (self));
+  if (self->session == 0)
+    return;
+  self->module->C_Logout (self->session);
+  self->module->C_CloseSession (self->session);
+  self->session = 0;
+}
+
+gboolean
+ck_token_is_logged_in (CkToken *self)
+{
+  CK_SESSION_INFO info;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  if (self->session == 0 ||
+      self->module->C_GetSessionInfo (self->session, &info) != CKR_OK)
+    return FALSE;
+  return info.state == CKS_RO_USER_FUNCTIONS || info.state == CKS_RW_USER_FUNCTIONS;
+}
+
+void
+ck_token_object_free (CkTokenObject *object)
+{
+  if (object == NULL)
+    return;
+  g_free (object->uri);
+  g_free (object->label);
+  g_free (object->id_hex);
+  g_free (object->kind);
+  g_free (object);
+}
+
+static char *
+obj_info (gnutls_pkcs11_obj_t           obj,
+          gnutls_pkcs11_obj_info_t      what)
+{
+  char buf[1024];
+  size_t size = sizeof buf;
+
+  if (gnutls_pkcs11_obj_get_info (obj, what, buf, &size) < 0)
+    return g_strdup ("");
+  return g_strndup (buf, MIN (size, sizeof buf - 1));
+}
+
+GPtrArray *
+ck_token_list_objects (CkToken  *self,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_token_object_free);
+  gnutls_pkcs11_obj_t *list = NULL;
+  unsigned int n_list = 0;
+  int ret;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+
+  ret = gnutls_pkcs11_obj_list_import_url4 (&list, &n_list, self->uri, 0);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot list the objects"), self->label);
+      return NULL;
+    }
+  for (unsigned int i = 0; i < n_list; i++)
+    {
+      CkTokenObject *object = g_new0 (CkTokenObject, 1);
+      char *uri = NULL;
+
+      switch (gnutls_pkcs11_obj_get_type (list[i]))
+        {
+        case GNUTLS_PKCS11_OBJ_X509_CRT: object->kind = g_strdup ("certificate"); break;
+        case GNUTLS_PKCS11_OBJ_PUBKEY: object->kind = g_strdup ("public-key"); break;
+        case GNUTLS_PKCS11_OBJ_PRIVKEY: object->kind = g_strdup ("private-key"); break;
+        case GNUTLS_PKCS11_OBJ_SECRET_KEY: object->kind = g_strdup ("secret-key"); break;
+        default: object->kind = g_strdup ("data"); break;
+        }
+      object->label = obj_info (list[i], GNUTLS_PKCS11_OBJ_LABEL);
+      object->id_hex = obj_info (list[i], GNUTLS_PKCS11_OBJ_ID_HEX);
+      /* GnuTLS writes "01:ab:…"; plain hex matches the rest of Certkeeper. */
+      {
+        g_autofree char *normal = ck_hex_normalize (object->id_hex);
+
+        if (normal != NULL)
+          {
+            g_free (object->id_hex);
+            object->id_hex = g_steal_pointer (&normal);
+          }
+      }
+      if (gnutls_pkcs11_obj_export_url (list[i], GNUTLS_PKCS11_URL_GENERIC, &uri) == 0)
+        {
+          object->uri = g_strdup (uri);
+          gnutls_free (uri);
+        }
+      g_ptr_array_add (objects, object);
+      gnutls_pkcs11_obj_deinit (list[i]);
+    }
+  gnutls_free (list);
+  return g_steal_pointer (&objects);
+}
+
+/* P-256 and P-384: what every token that does ECDSA supports. */
+static gboolean
+token_curve (const char             *name,
+             gnutls_ecc_curve_t     *curve)
+{
+  if (name == NULL || g_ascii_strcasecmp (name, "P-256") == 0 ||
+      g_ascii_strcasecmp (name, "SECP256R1") == 0 || g_ascii_strcasecmp (name, "prime256v1") == 0)
+    *curve = GNUTLS_ECC_CURVE_SECP256R1;
+  else if (g_ascii_strcasecmp (name, "P-384") == 0 || g_ascii_strcasecmp (name, "SECP384R1") == 0)
+    *curve = GNUTLS_ECC_CURVE_SECP384R1;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_mechanism (CkToken          *self,
+                 CK_MECHANISM_TYPE mechanism,
+                 guint             bits,
+                 const char       *what,
+                 GError          **error)
+{
+  CK_MECHANISM_INFO info;
+  CK_RV rv;
+
+  rv = self->module->C_GetMechanismInfo (self->slot, mechanism, &info);
+  if (rv == CKR_MECHANISM_INVALID || (rv == CKR_OK && !(info.flags & CKF_GENERATE_KEY_PAIR)))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("Token “%s” cannot generate %s keys"), self->label, what);
+      return FALSE;
+    }
+  if (rv != CKR_OK)
+    {
+      set_rv_error (error, self, rv, _("cannot read the mechanism information"));
+      return FALSE;
+    }
+  /* Some EC tokens give the sizes in bytes; 0 means "no limit said". */
+  if (mechanism == CKM_EC_KEY_PAIR_GEN && info.ulMaxKeySize > 0 && info.ulMaxKeySize < 128)
+    bits = (bits + 7) / 8;
+  if ((info.ulMinKeySize > 0 && bits < info.ulMinKeySize) ||
+      (info.ulMaxKeySize > 0 && bits > info.ulMaxKeySize))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("Token “%s” generates %s keys of %lu to %lu bits only"),
+                   self->label, what, (gulong) info.ulMinKeySize, (gulong) info.ulMaxKeySize);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+object_uri (CkToken           *self,
+            CK_OBJECT_CLASS    klass,
+            const char        *label,
+            GBytes            *id)
+{
+  P11KitUri *uri = p11_kit_uri_new ();
+  CK_ATTRIBUTE attrs[3] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_LABEL, (void *) label, strlen (label) },
+    { CKA_ID, (void *) g_bytes_get_data (id, NULL), g_bytes_get_size (id) },
+  };
+  char *text = NULL;
+  char *result = NULL;
+
+  if (p11_kit_uri_parse (self->uri, P11_KIT_URI_FOR_TOKEN, uri) == P11_KIT_URI_OK)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (attrs); i++)
+        p11_kit_uri_set_attribute (uri, &attrs[i]);
+      if (p11_kit_uri_format (uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, &text) == P11_KIT_URI_OK)
+        result = g_strdup (text);
+      free (text);
+    }
+  p11_kit_uri_free (uri);
+  return result;
+}
+
+/* GnuTLS marks generated RSA keys for decryption; a signing key has no
+ * business doing that, so the attribute is switched off afterwards. */
+static gboolean
+set_usage (CkToken         *self,
+           CK_OBJECT_CLASS  klass,
+           CK_ATTRIBUTE_TYPE type,
+           GBytes          *id,
+           CK_BBOOL         value,
+           GError         **error)
+{
+  CK_ATTRIBUTE find[2] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_ID, (void *) g_bytes_get_data (id, NULL), g_bytes_get_size (id) },
+  };
+  CK_ATTRIBUTE attr = { type, &value, sizeof value };
+  CK_BBOOL current = CK_FALSE;
+  CK_ATTRIBUTE get = { type, &current, sizeof current };
+  CK_OBJECT_HANDLE handle;
+  CK_ULONG n = 0;
+  CK_RV rv;
+
+  rv = self->module->C_FindObjectsInit (self->session, find, G_N_ELEMENTS (find));
+  if (rv == CKR_OK)
+    {
+      rv = self->module->C_FindObjects (self->session, &handle, 1, &n);
+      self->module->C_FindObjectsFinal (self->session);
+    }
+  if (rv == CKR_OK && n == 0)
+    rv = CKR_OBJECT_HANDLE_INVALID;
+  if (rv == CKR_OK && self->module->C_GetAttributeValue (self->session, handle, &get, 1) == CKR_OK &&
+      current == value)
+    return TRUE;
+  if (rv == CKR_OK)
+    rv = self->module->C_SetAttributeValue (self->session, handle, &attr, 1);
+  if (rv != CKR_OK)
+    {
+      set_rv_error (error, self, rv, _("cannot set the key's usage"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+CkPrivateKey *
+ck_token_generate_key (CkToken              *self,
+                       const CkTokenKeySpec *spec,
+                       GError              **error)
+{
+  g_autoptr(GBytes) id = NULL;
+  g_autofree char *key_uri = NULL;
+  gnutls_pk_algorithm_t pk;
+  gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+  gnutls_datum_t cid;
+  unsigned int bits;
+  unsigned int flags;
+  int ret;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (spec->label == NULL || *spec->label == '\0')
+    {
+      g_set_error_literal (error, CK_ERROR, CK_ERROR_INVALID, _("A key on a token needs a label"));
+      return NULL;
+    }
+  if (ck_token_is_read_only (self))
+    {
+      set_rv_error (error, self, CKR_TOKEN_WRITE_PROTECTED, _("cannot generate a key"));
+      return NULL;
+    }
+  /* GnuTLS 3.7.9 creates the key with CKA_EXTRACTABLE false whatever its
+   * MARK_EXTRACTABLE flag says (checked against SoftHSM), and PKCS#11 never
+   * lets it turn true later: refuse rather than make a key other than the
+   * one asked for. */
+  if (spec->extractable)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("Token “%s”: this GnuTLS cannot generate extractable keys on a token"),
+                   self->label);
+      return NULL;
+    }
+  switch (spec->spec.type)
+    {
+    case CK_KEY_TYPE_RSA:
+      bits = spec->spec.bits ? spec->spec.bits : 3072;
+      if (bits != 2048 && bits != 3072 && bits != 4096)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                       _("RSA keys on a token are 2048, 3072 or 4096 bits, not %u"), bits);
+          return NULL;
+        }
+      if (!check_mechanism (self, CKM_RSA_PKCS_KEY_PAIR_GEN, bits, "RSA", error))
+        return NULL;
+      pk = GNUTLS_PK_RSA;
+      break;
+    case CK_KEY_TYPE_ECDSA:
+      if (!token_curve (spec->spec.curve, &curve))
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                       _("ECDSA keys on a token use P-256 or P-384, not %s"), spec->spec.curve);
+          return NULL;
+        }
+      if (!check_mechanism (self, CKM_EC_KEY_PAIR_GEN, gnutls_ecc_curve_get_size (curve) * 8,
+                            "ECDSA", error))
+        return NULL;
+      pk = GNUTLS_PK_ECDSA;
+      bits = GNUTLS_CURVE_TO_BITS (curve);
+      break;
+    default:
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("Keys on a token are RSA or ECDSA; %s keys are not generated there"),
+                   ck_key_type_to_string (spec->spec.type));
+      return NULL;
+    }
+
+  if (spec->id != NULL && g_bytes_get_size (spec->id) > 0)
+    id = g_bytes_ref (spec->id);
+  else
+    {
+      guint8 random_id[16];
+
+      gnutls_rnd (GNUTLS_RND_NONCE, random_id, sizeof random_id);
+      id = g_bytes_new (random_id, sizeof random_id);
+    }
+
+  /* Logged in through ck_token_login() GnuTLS finds the session logged in
+   * and asks for no PIN; otherwise its PIN callback is asked once. */
+  flags = GNUTLS_PKCS11_OBJ_FLAG_LOGIN | GNUTLS_PKCS11_OBJ_FLAG_MARK_PRIVATE |
+          GNUTLS_PKCS11_OBJ_FLAG_MARK_SENSITIVE;
+  cid.data = (unsigned char *) g_bytes_get_data (id, NULL);
+  cid.size = g_bytes_get_size (id);
+  ret = gnutls_pkcs11_privkey_generate3 (self->uri, pk, bits, spec->label, &cid,
+                                         0, NULL, 0, flags);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot generate the key"), self->label);
+      return NULL;
+    }
+
+  if (self->session == 0 && !ck_token_login (self, NULL, NULL))
+    {
+      CK_SESSION_HANDLE session;
+
+      if (open_session (self, &session) == CKR_OK)
+        self->session = session;
+    }
+  if (self->session != 0)
+    {
+      if (!set_usage (self, CKO_PRIVATE_KEY, CKA_DECRYPT, id, spec->decrypt ? CK_TRUE : CK_FALSE, error))
+        return NULL;
+      if (pk == GNUTLS_PK_RSA &&
+          !set_usage (self, CKO_PUBLIC_KEY, CKA_ENCRYPT, id, spec->decrypt ? CK_TRUE : CK_FALSE, error))
+        return NULL;
+    }
+
+  key_uri = object_uri (self, CKO_PRIVATE_KEY, spec->label, id);
+  if (key_uri == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
+                   _("Token “%s”: cannot name the new key"), self->label);
+      return NULL;
+    }
+  return ck_private_key_new_from_pkcs11_uri (key_uri, error);
+}
+
+gboolean
+ck_token_import_certificate (CkToken       *self,
+                             CkCertificate *certificate,
+                             CkPrivateKey  *key,
+                             GError       **error)
+{
+  P11KitUri *uri;
+  CK_ATTRIBUTE *label_attr;
+  CK_ATTRIBUTE *id_attr;
+  g_autofree char *label = NULL;
+  gnutls_datum_t id = { NULL, 0 };
+  g_autofree guint8 *id_data = NULL;
+  const char *key_uri;
+  int ret;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+  g_return_val_if_fail (CK_IS_PRIVATE_KEY (key), FALSE);
+
+  key_uri = ck_private_key_get_pkcs11_uri (key);
+  if (key_uri == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("Token “%s”: the key is not on a token"), self->label);
+      return FALSE;
+    }
+  if (g_strcmp0 (ck_certificate_get_spki_sha256 (certificate),
+                 ck_private_key_get_spki_sha256 (key)) != 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_MISMATCH,
+                   _("Token “%s”: the certificate does not belong to the key %s"),
+                   self->label, key_uri);
+      return FALSE;
+    }
+  if (ck_token_is_read_only (self))
+    {
+      set_rv_error (error, self, CKR_TOKEN_WRITE_PROTECTED, _("cannot write the certificate"));
+      return FALSE;
+    }
+
+  uri = p11_kit_uri_new ();
+  if (p11_kit_uri_parse (key_uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, uri) == P11_KIT_URI_OK)
+    {
+      label_attr = p11_kit_uri_get_attribute (uri, CKA_LABEL);
+      id_attr = p11_kit_uri_get_attribute (uri, CKA_ID);
+      if (label_attr != NULL)
+        label = g_strndup (label_attr->pValue, label_attr->ulValueLen);
+      if (id_attr != NULL)
+        {
+          id_data = g_memdup2 (id_attr->pValue, id_attr->ulValueLen);
+          id.data = id_data;
+          id.size = id_attr->ulValueLen;
+        }
+    }
+  p11_kit_uri_free (uri);
+
+  ret = gnutls_pkcs11_copy_x509_crt2 (self->uri, ck_certificate_get_crt (certificate),
+                                      label, id.data ? &id : NULL,
+                                      GNUTLS_PKCS11_OBJ_FLAG_LOGIN);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot write the certificate"), self->label);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "ck-certificate.h"
+#include "ck-key-generator.h"
+#include "ck-private-key.h"
+
+G_BEGIN_DECLS
+
+/* One PKCS#11 token, as p11-kit's module registry (the .module files of the
+ * system and the user) presents it through GnuTLS. The state is read from
+ * the token each time it is asked for; keys and certificates stay on the
+ * token and are never copied into the store. */
+#define CK_TYPE_TOKEN (ck_token_get_type ())
+G_DECLARE_FINAL_TYPE (CkToken, ck_token, CK, TOKEN, GObject)
+
+/* Every token of every registered module. An empty array when there are
+ * none. */
+GPtrArray   *ck_token_list_all              (GError    **error);
+/* The first token matching @uri ("pkcs11:token=…", any token URI);
+ * CK_ERROR_NOT_FOUND when none does. */
+CkToken     *ck_token_lookup                (const char *uri,
+                                             GError    **error);
+
+const char  *ck_token_get_uri               (CkToken *self);
+const char  *ck_token_get_label             (CkToken *self);
+const char  *ck_token_get_manufacturer      (CkToken *self);
+const char  *ck_token_get_model             (CkToken *self);
+const char  *ck_token_get_serial            (CkToken *self);
+const char  *ck_token_get_module_name       (CkToken *self);
+
+/* Re-reads the token's flags; FALSE with @error when it is gone. */
+gboolean     ck_token_refresh               (CkToken  *self,
+                                             GError  **error);
+/* CK_TOKEN_INFO.flags as last read. */
+gulong       ck_token_get_flags             (CkToken *self);
+gboolean     ck_token_is_initialized        (CkToken *self);
+gboolean     ck_token_needs_login           (CkToken *self);
+/* A PIN pad or similar: log in without a typed PIN. */
+gboolean     ck_token_has_protected_path    (CkToken *self);
+/* Write-protected tokens and p11-kit's "System Trust". */
+gboolean     ck_token_is_read_only          (CkToken *self);
+gboolean     ck_token_is_system_trust       (CkToken *self);
+/* NULL when the user PIN is fine, else "PIN count low", "final try" or
+ * "locked", as the token reports it. */
+const char  *ck_token_get_pin_warning       (CkToken *self);
+/* "initialised, login required, final try", for listings. */
+char        *ck_token_describe_state        (CkToken *self);
+
+/* Logs in as the user with @pin (NULL on a protected authentication path
+ * token). The session stays open, so GnuTLS operations on the token find
+ * it logged in, until ck_token_logout() or the last reference goes. A wrong
+ * PIN is CK_ERROR_BAD_PASSWORD with what the token says about the tries
+ * left; it is never retried here. */
+gboolean     ck_token_login                 (CkToken    *self,
+                                             const char *pin,
+                                             GError    **error);
+void         ck_token_logout                (CkToken    *self);
+gboolean     ck_token_is_logged_in          (CkToken    *self);
+
+/* One object on the token. */
+typedef struct {
+  char    *uri;
+  char    *label;
+  char    *id_hex;    /* CKA_ID as lower-case hex, "" when none */
+  char    *kind;      /* "private-key", "public-key", "certificate", "secret-key", "data" */
+} CkTokenObject;
+
+void         ck_token_object_free           (CkTokenObject *object);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkTokenObject, ck_token_object_free)
+
+/* Keys and certificates on the token (private objects only when logged
+ * in). */
+GPtrArray   *ck_token_list_objects          (CkToken  *self,
+                                             GError  **error);
+
+/* How a key is made on a token. */
+typedef struct {
+  CkKeySpec   spec;          /* RSA 2048–4096 or ECDSA P-256/P-384 */
+  const char *label;         /* CKA_LABEL, required */
+  GBytes     *id;            /* CKA_ID; NULL for 16 random bytes */
+  gboolean    extractable;   /* FALSE; TRUE is refused (CK_ERROR_UNSUPPORTED) with GnuTLS 3.7.9 */
+  gboolean    decrypt;       /* FALSE by default: a signing key */
+} CkTokenKeySpec;
+
+/* Generates the key pair on the token (logged in): sign on, sensitive,
+ * private, not extractable and no decrypt unless asked. CK_ERROR_UNSUPPORTED
+ * when the token's mechanism info does not allow the size. Returns the
+ * private key by its PKCS#11 URI. */
+CkPrivateKey *ck_token_generate_key         (CkToken              *self,
+                                             const CkTokenKeySpec *spec,
+                                             GError              **error);
+
+/* Writes @certificate onto the token beside @key (same CKA_ID and label). */
+gboolean     ck_token_import_certificate    (CkToken       *self,
+                                             CkCertificate *certificate,
+                                             CkPrivateKey  *key,
+                                             GError       **error);
+
+/* A CK_RV as a sentence ("the token was removed"). */
+const char  *ck_token_rv_message            (gulong rv);
+
+G_END_DECLS

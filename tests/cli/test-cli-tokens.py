@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end tests of `certkeeper-cli tokens`, `keygen --token` and
+`request --key pkcs11:…` against a throwaway SoftHSM2 token made fresh for
+each test (its own SOFTHSM2_CONF and token directory).
+
+The fixture's throwaway PINs go to softhsm2-util on its command line (it
+takes them no other way); certkeeper-cli itself only ever reads them from
+--pin-file. Output is TAP, for meson. Reuses the harness of test-cli.py.
+
+Usage: test-cli-tokens.py PATH/TO/certkeeper-cli
+"""
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("test_cli", os.path.join(HERE, "test-cli.py"))
+tc = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tc)
+Failure, check, check_equal, Store = tc.Failure, tc.check, tc.check_equal, tc.Store
+
+SOFTHSM_UTIL = shutil.which("softhsm2-util")
+USER_PIN = "user-pin-1234"
+SO_PIN = "so-pin-1234"
+WORKDIR = None
+TESTS = []
+_counter = [0]
+
+
+def test(func):
+    TESTS.append(func)
+    return func
+
+
+class Token:
+    """A fresh SoftHSM2 token directory and one initialised token."""
+
+    def __init__(self, label):
+        _counter[0] += 1
+        self.label = label
+        self.dir = os.path.join(WORKDIR, f"softhsm-{_counter[0]}")
+        os.makedirs(os.path.join(self.dir, "tokens"))
+        self.conf = os.path.join(self.dir, "softhsm2.conf")
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write(f"directories.tokendir = {self.dir}/tokens\n"
+                    "objectstore.backend = file\nlog.level = ERROR\n")
+        self.env = {"SOFTHSM2_CONF": self.conf}
+        subprocess.run([SOFTHSM_UTIL, "--init-token", "--free", "--label", label,
+                        "--pin", USER_PIN, "--so-pin", SO_PIN],
+                       check=True, capture_output=True, env={**os.environ, **self.env})
+        self.uri = f"pkcs11:token={label}"
+        self.store = Store(WORKDIR, f"tokens-{_counter[0]}")
+        self.pin_file = self.write("pin", USER_PIN + "\n")
+
+    def write(self, name, text):
+        name = os.path.join(self.dir, name)
+        with open(name, "w", encoding="utf-8") as f:
+            f.write(text)
+        return name
+
+    def ok(self, *args):
+        return self.store.ok(*args, env=self.env)
+
+    def fails(self, code, *args):
+        return self.store.fails(code, *args, env=self.env)
+
+
+@test
+def tokens_lists_the_token():
+    token = Token("ck-cli-list")
+    listed = token.ok("tokens", "--json").json()
+    mine = [t for t in listed if t["label"] == "ck-cli-list"]
+    check_equal(len(mine), 1, "tokens labelled ck-cli-list")
+    mine = mine[0]
+    check_equal(mine["manufacturer"], "SoftHSM project", "manufacturer")
+    check_equal(mine["model"], "SoftHSM v2", "model")
+    check(mine["serial"], mine)
+    check_equal(mine["module"], "softhsm2", "module")
+    check(mine["initialized"] and mine["login_required"], mine)
+    check(not mine["read_only"] and not mine["system_trust"], mine)
+    check(not mine["user_pin_locked"] and not mine["user_pin_final_try"], mine)
+    for other in listed:
+        if other["module"] == "p11-kit-trust":
+            check(other["read_only"] and other["system_trust"], other)
+    human = token.ok("tokens").stdout
+    check("ck-cli-list" in human and "initialised, login required" in human, human)
+
+
+@test
+def keygen_on_token_then_request_signed_there():
+    token = Token("ck-cli-keygen")
+    out = token.ok("keygen", "--token", token.uri, "--algorithm", "ecdsa", "--curve", "P-384",
+                   "--label", "cli-key", "--id", "0a:0b:0c", "--pin-file", token.pin_file).stdout
+    check("on token" in out, out)
+    keys = token.store.keys()
+    check_equal(len(keys), 1, "keys in the store")
+
+    objects = token.ok("tokens", "--objects", token.uri, "--json",
+                       "--pin-file", token.pin_file).json()[0]["objects"]
+    mine = sorted((o["kind"], o["label"], o["id"]) for o in objects)
+    check_equal(mine, [("private-key", "cli-key", "0a0b0c"), ("public-key", "cli-key", "0a0b0c")],
+                "objects on the token")
+
+    key_uri = f"{token.uri};object=cli-key;type=private"
+    csr = os.path.join(token.dir, "token.csr")
+    token.ok("request", "--key", key_uri, "--subject", "CN=token.example.org",
+             "--san", "DNS:token.example.org", "--out", csr, "--pin-file", token.pin_file)
+    verify = subprocess.run([tc.OPENSSL, "req", "-in", csr, "-noout", "-verify"],
+                            capture_output=True, text=True)
+    check_equal(verify.returncode, 0, f"openssl req -verify: {verify.stderr}")
+    # The same key, not a second row; the request is pending.
+    check_equal(len(token.store.keys()), 1, "keys after the request")
+    requests = token.ok("requests", "--json").json()
+    check_equal(len(requests), 1, "requests")
+    check_equal(requests[0]["status"], "pending", "status")
+    check_equal(requests[0]["key_id"], keys[0]["id"], "the request's key")
+
+
+@test
+def wrong_pin_is_reported_not_retried():
+    token = Token("ck-cli-pin")
+    wrong = token.write("wrong-pin", "not-the-pin\n")
+    result = token.fails(1, "tokens", "--objects", token.uri, "--pin-file", wrong)
+    check("wrong PIN" in result.stderr, result.stderr)
+    # No terminal, no --pin-file: no prompt, a clear error instead.
+    result = token.fails(1, "tokens", "--objects", token.uri)
+    check("--pin-file" in result.stderr, result.stderr)
+
+
+@test
+def keygen_on_token_refuses_what_it_cannot_do():
+    token = Token("ck-cli-limits")
+    passphrase = token.write("passphrase", "x\n")
+    token.fails(2, "keygen", "--token", token.uri, "--algorithm", "ecdsa", "--label", "k",
+                "--key-passphrase-file", passphrase)
+    token.fails(2, "keygen", "--algorithm", "ecdsa", "--id", "01", "--no-key-passphrase")
+    result = token.fails(1, "keygen", "--token", token.uri, "--algorithm", "ed25519",
+                         "--label", "k", "--pin-file", token.pin_file)
+    check("RSA or ECDSA" in result.stderr, result.stderr)
+    result = token.fails(1, "keygen", "--token", "pkcs11:token=ck-no-such-token",
+                         "--algorithm", "ecdsa", "--label", "k", "--pin-file", token.pin_file)
+    check("no such token" in result.stderr, result.stderr)
+
+
+def main():
+    global WORKDIR
+    if len(sys.argv) != 2:
+        print("usage: test-cli-tokens.py PATH/TO/certkeeper-cli", file=sys.stderr)
+        return 2
+    tc.CLI = os.path.abspath(sys.argv[1])
+    if not SOFTHSM_UTIL or not tc.OPENSSL:
+        print("1..0 # SKIP softhsm2-util and openssl are needed")
+        return 0
+
+    WORKDIR = tempfile.mkdtemp(prefix="certkeeper-cli-tokens-")
+    failed = 0
+    try:
+        print(f"1..{len(TESTS)}")
+        for number, func in enumerate(TESTS, 1):
+            try:
+                func()
+                print(f"ok {number} - {func.__name__}")
+            except Exception as exc:
+                failed += 1
+                print(f"not ok {number} - {func.__name__}")
+                detail = str(exc) if isinstance(exc, Failure) else traceback.format_exc()
+                for line in detail.splitlines():
+                    print(f"# {line}")
+            sys.stdout.flush()
+    finally:
+        if os.environ.get("CK_KEEP_TMP"):
+            print(f"# kept {WORKDIR}")
+        else:
+            shutil.rmtree(WORKDIR, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

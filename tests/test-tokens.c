@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <gnutls/gnutls.h>
+#include <gnutls/pkcs11.h>
+#include <gnutls/x509.h>
+#include <p11-kit/p11-kit.h>
+#include <string.h>
+
+#include "certkeeper-core.h"
+#include "ck-test-softhsm.h"
+#include "ck-test-tools.h"
+
+/* One fresh token per test: what one test writes, another never sees. */
+static const char * const token_labels[] = {
+  "ck-list", "ck-pin", "ck-csr", "ck-extract", "ck-cert", "ck-limits", NULL,
+};
+static gboolean have_softhsm;
+static char *tmpdir;
+
+static CkToken *
+open_token (const char *label,
+            gboolean    login)
+{
+  g_autofree char *uri = ck_test_softhsm_token_uri (label);
+  g_autoptr(GError) error = NULL;
+  CkToken *token;
+
+  token = ck_token_lookup (uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_token_get_label (token), ==, label);
+  if (login)
+    {
+      ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error);
+      g_assert_no_error (error);
+    }
+  return token;
+}
+
+#define SKIP_WITHOUT_SOFTHSM() \
+  G_STMT_START { if (!have_softhsm) { g_test_skip ("SoftHSM2 is not installed"); return; } } G_STMT_END
+
+static void
+test_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(CkToken) missing = NULL;
+  g_autofree char *state = NULL;
+  CkToken *mine = NULL;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  tokens = ck_token_list_all (&error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      CkToken *token = tokens->pdata[i];
+
+      g_test_message ("token %s (%s): %s", ck_token_get_label (token),
+                      ck_token_get_module_name (token), ck_token_get_uri (token));
+      if (g_strcmp0 (ck_token_get_label (token), "ck-list") == 0)
+        mine = token;
+      /* p11-kit's trust module shows, read-only, when it is registered. */
+      if (g_strcmp0 (ck_token_get_module_name (token), "p11-kit-trust") == 0)
+        {
+          g_assert_true (ck_token_is_system_trust (token));
+          g_assert_true (ck_token_is_read_only (token));
+        }
+    }
+  g_assert_nonnull (mine);
+  g_assert_cmpstr (ck_token_get_manufacturer (mine), ==, "SoftHSM project");
+  g_assert_cmpstr (ck_token_get_model (mine), ==, "SoftHSM v2");
+  g_assert_cmpuint (strlen (ck_token_get_serial (mine)), >, 0);
+  g_assert_cmpstr (ck_token_get_module_name (mine), ==, "softhsm2");
+  g_assert_true (ck_token_is_initialized (mine));
+  g_assert_true (ck_token_needs_login (mine));
+  g_assert_false (ck_token_has_protected_path (mine));
+  g_assert_false (ck_token_is_read_only (mine));
+  g_assert_false (ck_token_is_system_trust (mine));
+  g_assert_null (ck_token_get_pin_warning (mine));
+  state = ck_token_describe_state (mine);
+  g_assert_cmpstr (state, ==, "initialised, login required");
+
+  missing = ck_token_lookup ("pkcs11:token=ck-no-such-token", &error);
+  g_assert_null (missing);
+  g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  missing = ck_token_lookup ("pkcs11:token=a;bogus", &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+}
+
+static void
+test_pin (void)
+{
+  g_autofree char *state = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-pin", FALSE);
+  g_assert_false (ck_token_is_logged_in (token));
+
+  g_assert_false (ck_token_login (token, NULL, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
+  g_clear_error (&error);
+
+  g_assert_false (ck_token_login (token, "not-the-pin", &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "wrong PIN"));
+  /* SoftHSM raises CKF_USER_PIN_COUNT_LOW after a wrong PIN, and the
+   * message passes that on. */
+  g_assert_nonnull (strstr (error->message, "few tries are left"));
+  g_assert_cmpstr (ck_token_get_pin_warning (token), ==, "PIN count low");
+  g_assert_false (ck_token_is_logged_in (token));
+  g_clear_error (&error);
+
+  /* More wrong PINs: a token with a retry counter would report the final
+   * try and then lock; SoftHSM has no such counter (its flags stay at
+   * "count low" and the right PIN still works), which is logged here. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_false (ck_token_login (token, "not-the-pin", &error));
+      if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        g_test_message ("wrong PIN %u: %s (flags 0x%lx)", i + 2, error->message,
+                        ck_token_get_flags (token));
+      else
+        g_test_message ("wrong PIN %u: %s", i + 2, error->message);
+      g_clear_error (&error);
+    }
+
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  g_assert_no_error (error);
+  g_assert_true (ck_token_is_logged_in (token));
+  state = ck_token_describe_state (token);
+  g_assert_nonnull (strstr (state, "logged in"));
+  g_test_message ("after the right PIN: %s", state);
+  ck_token_logout (token);
+  g_assert_false (ck_token_is_logged_in (token));
+}
+
+/* The attributes of the private key labelled @label, read straight from
+ * the token. */
+static CK_RV
+key_attributes (CkToken      *token,
+                const char   *label,
+                CK_ATTRIBUTE *attrs,
+                CK_ULONG      n_attrs)
+{
+  CK_FUNCTION_LIST *module;
+  CK_OBJECT_CLASS klass = CKO_PRIVATE_KEY;
+  CK_ATTRIBUTE find[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_LABEL, (void *) label, strlen (label) },
+  };
+  CK_SESSION_HANDLE session;
+  CK_OBJECT_HANDLE handle;
+  CK_ULONG n = 0;
+  unsigned long slot;
+  void *ptr;
+  CK_RV rv;
+
+  g_assert_cmpint (gnutls_pkcs11_token_get_ptr (ck_token_get_uri (token), &ptr, &slot, 0), ==, 0);
+  module = ptr;
+  g_assert_cmpint (module->C_OpenSession (slot, CKF_SERIAL_SESSION, NULL, NULL, &session), ==, CKR_OK);
+  g_assert_cmpint (module->C_FindObjectsInit (session, find, G_N_ELEMENTS (find)), ==, CKR_OK);
+  g_assert_cmpint (module->C_FindObjects (session, &handle, 1, &n), ==, CKR_OK);
+  module->C_FindObjectsFinal (session);
+  g_assert_cmpuint (n, ==, 1);
+  rv = module->C_GetAttributeValue (session, handle, attrs, n_attrs);
+  module->C_CloseSession (session);
+  return rv;
+}
+
+static void
+assert_key_flags (CkToken    *token,
+                  const char *label,
+                  gboolean    extractable)
+{
+  CK_BBOOL sign = 0, decrypt = 1, sensitive = 0, extract = 1, priv = 0;
+  CK_ATTRIBUTE attrs[] = {
+    { CKA_SIGN, &sign, sizeof sign },
+    { CKA_DECRYPT, &decrypt, sizeof decrypt },
+    { CKA_SENSITIVE, &sensitive, sizeof sensitive },
+    { CKA_EXTRACTABLE, &extract, sizeof extract },
+    { CKA_PRIVATE, &priv, sizeof priv },
+  };
+
+  g_assert_cmpint (key_attributes (token, label, attrs, G_N_ELEMENTS (attrs)), ==, CKR_OK);
+  g_assert_true (sign);
+  g_assert_false (decrypt);
+  g_assert_true (sensitive);
+  g_assert_cmpint (extract, ==, extractable ? CK_TRUE : CK_FALSE);
+  g_assert_true (priv);
+}
+
+static char *
+write_temp (const char *name,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_csr (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkPrivateKey) rsa = NULL;
+  g_autoptr(CkRequestBuilder) builder = NULL;
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(CkStore) store = NULL;
+  g_autoptr(CkPrivateKey) loaded = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *store_dir = NULL;
+  CkTokenKeySpec spec = { { CK_KEY_TYPE_ECDSA, 0, "P-384" }, "ck-csr-key", NULL, FALSE, FALSE };
+  CkTokenKeySpec rsa_spec = { { CK_KEY_TYPE_RSA, 2048, NULL }, "ck-csr-rsa", NULL, FALSE, FALSE };
+  gint64 key_id = 0;
+  const char *openssl = g_getenv ("CK_OPENSSL");
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-csr", TRUE);
+  key = ck_token_generate_key (token, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_private_key_is_on_token (key));
+  g_assert_cmpstr (ck_private_key_get_algorithm (key), ==, "ECDSA");
+  g_assert_cmpuint (ck_private_key_get_bits (key), ==, 384);
+  g_test_message ("key: %s", ck_private_key_get_pkcs11_uri (key));
+  assert_key_flags (token, "ck-csr-key", FALSE);
+
+  /* RSA too, and GnuTLS's CKA_DECRYPT on RSA keys is switched off. */
+  rsa = ck_token_generate_key (token, &rsa_spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ck_private_key_get_bits (rsa), ==, 2048);
+  assert_key_flags (token, "ck-csr-rsa", FALSE);
+
+  builder = ck_request_builder_new ();
+  g_assert_true (ck_request_builder_add_subject_string (builder, "CN=token.example.org", &error));
+  g_assert_no_error (error);
+  g_assert_true (ck_request_builder_add_san_string (builder, "DNS:token.example.org", &error));
+  g_assert_no_error (error);
+  request = ck_request_builder_build (builder, key, CK_BUILD_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_request_get_spki_sha256 (request), ==, ck_private_key_get_spki_sha256 (key));
+
+  /* The pending request is recorded like any other: the key row has the
+   * URI and no key material. */
+  store_dir = g_build_filename (tmpdir, "store-csr", NULL);
+  store = ck_store_open (store_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (store, key, "token key", NULL, CK_COMMIT_NONE, &key_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_store_add_request (store, request, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_stored_key_get_pkcs11_uri (ck_store_get_key_row (store, key_id)), ==,
+                   ck_private_key_get_pkcs11_uri (key));
+  loaded = ck_store_load_private_key (store, key_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (loaded), ==, ck_private_key_get_spki_sha256 (key));
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  pem = ck_request_to_pem (request);
+  path = write_temp ("token.csr", pem);
+  out = ck_test_run_tool ((const char * const[]) { openssl, "req", "-in", path, "-noout",
+                                                   "-verify", NULL });
+  g_assert_nonnull (out);
+}
+
+static void
+test_not_extractable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkPrivateKey) soft = NULL;
+  g_autoptr(GBytes) exported = NULL;
+  CkTokenKeySpec spec = { { CK_KEY_TYPE_RSA, 2048, NULL }, "ck-locked-in", NULL, FALSE, FALSE };
+  CkTokenKeySpec soft_spec = { { CK_KEY_TYPE_ECDSA, 0, "P-256" }, "ck-extractable", NULL, TRUE, FALSE };
+  guint8 buffer[1024];
+  CK_ATTRIBUTE value = { CKA_PRIVATE_EXPONENT, buffer, sizeof buffer };
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-extract", TRUE);
+  key = ck_token_generate_key (token, &spec, &error);
+  g_assert_no_error (error);
+
+  /* The token itself refuses to hand out the secret... */
+  g_assert_cmpint (key_attributes (token, "ck-locked-in", &value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
+  g_assert_cmpint ((CK_LONG) value.ulValueLen, ==, -1);
+  /* ...and Certkeeper does not pretend to export it. */
+  exported = ck_private_key_export_pkcs8 (key, "passphrase", &error);
+  g_assert_null (exported);
+  g_assert_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* GnuTLS 3.7.9 would make even an "extractable" key non-extractable:
+   * refused up front, nothing is created. */
+  soft = ck_token_generate_key (token, &soft_spec, &error);
+  g_assert_null (soft);
+  g_assert_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED);
+}
+
+static char *
+self_signed_pem (CkPrivateKey *key,
+                 const char   *cn)
+{
+  g_autoptr(GError) error = NULL;
+  gnutls_x509_crt_t crt;
+  gnutls_pubkey_t pub;
+  gnutls_datum_t out;
+  guint8 serial[] = { 0x42 };
+  time_t now = time (NULL);
+  char *pem;
+
+  pub = ck_private_key_dup_pubkey (key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_pubkey (crt, pub), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn)), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, now - 60), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, now + 86400), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
+  /* Signed on the token as well. */
+  g_assert_cmpint (gnutls_x509_crt_privkey_sign (crt, crt, ck_private_key_get_privkey (key),
+                                                 GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
+  pem = g_strndup ((char *) out.data, out.size);
+  gnutls_free (out.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_pubkey_deinit (pub);
+  return pem;
+}
+
+static void
+test_certificate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkPrivateKey) other = NULL;
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *token_uri = NULL;
+  g_autofree char *p11tool = NULL;
+  const char *key_id = NULL;
+  const char *cert_id = NULL;
+  guint8 id[] = { 0xc0, 0xff, 0xee, 0x01 };
+  g_autoptr(GBytes) id_bytes = g_bytes_new (id, sizeof id);
+  CkTokenKeySpec spec = { { CK_KEY_TYPE_ECDSA, 0, "P-256" }, "ck-with-cert", id_bytes, FALSE, FALSE };
+  CkTokenKeySpec other_spec = { { CK_KEY_TYPE_ECDSA, 0, "P-256" }, "ck-other", NULL, FALSE, FALSE };
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-cert", TRUE);
+  key = ck_token_generate_key (token, &spec, &error);
+  g_assert_no_error (error);
+  other = ck_token_generate_key (token, &other_spec, &error);
+  g_assert_no_error (error);
+  pem = self_signed_pem (key, "cert-on-token.example");
+  cert = ck_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+
+  /* Not beside a key it does not belong to. */
+  g_assert_false (ck_token_import_certificate (token, cert, other, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_MISMATCH);
+  g_clear_error (&error);
+
+  g_assert_true (ck_token_import_certificate (token, cert, key, &error));
+  g_assert_no_error (error);
+
+  objects = ck_token_list_objects (token, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+
+      g_test_message ("%s %s %s", object->kind, object->label, object->id_hex);
+      if (g_strcmp0 (object->label, "ck-with-cert") == 0 && g_str_equal (object->kind, "private-key"))
+        key_id = object->id_hex;
+      if (g_strcmp0 (object->label, "ck-with-cert") == 0 && g_str_equal (object->kind, "certificate"))
+        cert_id = object->id_hex;
+    }
+  g_assert_cmpstr (key_id, ==, "c0ffee01");
+  g_assert_cmpstr (cert_id, ==, "c0ffee01");
+
+  /* p11tool, a separate process reading the same token directory, finds
+   * the certificate with the key's ID. */
+  p11tool = g_find_program_in_path ("p11tool");
+  if (p11tool == NULL)
+    {
+      g_test_skip ("p11tool is not installed");
+      return;
+    }
+  token_uri = ck_test_softhsm_token_uri ("ck-cert");
+  listing = ck_test_run_tool ((const char * const[]) { p11tool, "--list-all-certs", token_uri, NULL });
+  g_assert_nonnull (listing);
+  g_test_message ("%s", listing);
+  g_assert_nonnull (strstr (listing, "Label: ck-with-cert"));
+  g_assert_nonnull (strstr (listing, "ID: c0:ff:ee:01"));
+}
+
+static void
+test_limits (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  CkTokenKeySpec ed = { { CK_KEY_TYPE_ED25519, 0, NULL }, "ck-ed", NULL, FALSE, FALSE };
+  CkTokenKeySpec big = { { CK_KEY_TYPE_RSA, 8192, NULL }, "ck-big", NULL, FALSE, FALSE };
+  CkTokenKeySpec curve = { { CK_KEY_TYPE_ECDSA, 0, "P-521" }, "ck-521", NULL, FALSE, FALSE };
+  CkTokenKeySpec nolabel = { { CK_KEY_TYPE_ECDSA, 0, NULL }, "", NULL, FALSE, FALSE };
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-limits", TRUE);
+  key = ck_token_generate_key (token, &ed, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  key = ck_token_generate_key (token, &big, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+  g_clear_error (&error);
+  key = ck_token_generate_key (token, &curve, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+  g_clear_error (&error);
+  key = ck_token_generate_key (token, &nolabel, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+  g_assert_null (key);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  /* Before GnuTLS loads the modules. */
+  have_softhsm = ck_test_softhsm_setup (token_labels);
+  ck_core_init ();
+  /* A PIN prompt in a test would be a bug: GnuTLS must find the sessions
+   * logged in by ck_token_login(). */
+  gnutls_pkcs11_set_pin_function (NULL, NULL);
+  tmpdir = g_dir_make_tmp ("ck-test-tokens-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/tokens/list", test_list);
+  g_test_add_func ("/tokens/pin", test_pin);
+  g_test_add_func ("/tokens/csr", test_csr);
+  g_test_add_func ("/tokens/not-extractable", test_not_extractable);
+  g_test_add_func ("/tokens/certificate", test_certificate);
+  g_test_add_func ("/tokens/limits", test_limits);
+
+  ret = g_test_run ();
+  ck_test_softhsm_teardown ();
+  ck_test_remove_tree (tmpdir);
+  g_free (tmpdir);
+  return ret;
+}
