@@ -242,9 +242,14 @@ ck_cli_list (CkCli *cli,
       request_index = ck_cli_index_requests (store);
       ck_json_writer_begin_array (json);
       for (guint i = 0; i < list->len; i++)
-        if (!entry_to_json (json, store, request_index,
-                            &g_array_index (list, ListEntry, i), &error))
-          return ck_cli_fail (error);
+        {
+          if (!entry_to_json (json, store, request_index,
+                              &g_array_index (list, ListEntry, i), &error))
+            return ck_cli_fail (error);
+          /* Streamed: 100,000 certificates are 250 MB of JSON. */
+          if (i % 64 == 63)
+            ck_json_writer_flush (json, stdout);
+        }
       ck_json_writer_end_array (json);
       text = ck_json_writer_get_text (json);
       fputs (text, stdout);

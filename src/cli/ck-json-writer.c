@@ -295,6 +295,14 @@ ck_json_writer_strv_member (CkJsonWriter       *self,
   ck_json_writer_end_array (self);
 }
 
+void
+ck_json_writer_flush (CkJsonWriter *self,
+                      FILE         *stream)
+{
+  fwrite (self->out->str, 1, self->out->len, stream);
+  g_string_truncate (self->out, 0);
+}
+
 const char *
 ck_json_writer_get_text (CkJsonWriter *self)
 {

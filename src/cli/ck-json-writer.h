@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -50,6 +52,12 @@ void          ck_json_writer_strv_member    (CkJsonWriter       *self,
 /* Appends the JSON text for @value (quotes included) to @out. */
 void          ck_json_escape_string       (GString      *out,
                                            const char   *value);
+
+/* Writes the text written so far to @stream and forgets it, so a long
+ * array need not be held in memory; ck_json_writer_get_text() then returns
+ * only what was written after. */
+void          ck_json_writer_flush        (CkJsonWriter *self,
+                                           FILE         *stream);
 
 /* The document written so far, with a final newline once complete. */
 const char   *ck_json_writer_get_text     (CkJsonWriter *self);
