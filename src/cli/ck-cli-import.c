@@ -414,7 +414,12 @@ ck_cli_import (CkCli *cli,
   g_autofree char *password_file = NULL;
   g_autofree char *key_passphrase_file = NULL;
   gboolean no_key_passphrase = FALSE;
+  g_autofree char *to_token = NULL;
+  g_autoptr (CkToken) token = NULL;
   const GOptionEntry entries[] = {
+    { "to-token", 0, 0, G_OPTION_ARG_STRING, &to_token,
+      "Also write the certificates onto the PKCS#11 token URI, beside their keys "
+      "(same ID and label); PIN from --pin-file or the prompt", "URI" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
       "Read the password of encrypted keys and PKCS#12 files from the first line of FILE",
       "FILE" },
@@ -498,6 +503,26 @@ ck_cli_import (CkCli *cli,
   if (ck_import_plan_get_n_items (plan) == 0)
     return ck_cli_error ("no certificates, keys or requests found; nothing imported");
 
+  /* Everything checked before anything is written, store or token. */
+  if (to_token != NULL)
+    {
+      token = ck_cli_token_open (cli, to_token, &error);
+      if (token == NULL)
+        return ck_cli_error ("%s; nothing imported", error->message);
+      for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+        {
+          CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+          if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
+            return ck_cli_error ("%s: keys are not written onto a token by import; "
+                                 "nothing imported", ck_import_item_get_display_name (item));
+          if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE &&
+              !ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
+                                               TRUE, &error))
+            return ck_cli_error ("%s; nothing imported", error->message);
+        }
+    }
+
   key_item = first_new_key (plan);
   if (key_item != NULL &&
       !get_key_passphrase (key_item, key_passphrase_file, no_key_passphrase,
@@ -514,5 +539,17 @@ ck_cli_import (CkCli *cli,
   print_imported (store, plan);
   if (summary.requests_issued > 0)
     print_request_differences (store, plan);
+  for (guint i = 0; token != NULL && i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE)
+        continue;
+      if (!ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
+                                           FALSE, &error))
+        return ck_cli_fail (error);
+      ck_cli_print_line ("Written to token “%s”: %s", ck_token_get_label (token),
+                         ck_import_item_get_display_name (item));
+    }
   return CK_CLI_EXIT_OK;
 }

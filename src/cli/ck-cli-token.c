@@ -279,3 +279,46 @@ ck_cli_token_keygen (CkCli           *cli,
   ck_cli_print_line ("SPKI SHA-256: %s", ck_private_key_get_spki_sha256 (key));
   return CK_CLI_EXIT_OK;
 }
+
+CkToken *
+ck_cli_token_open (CkCli       *cli,
+                   const char  *token_uri,
+                   GError     **error)
+{
+  g_autoptr (CkToken) token = ck_token_lookup (token_uri, error);
+
+  if (token == NULL || !login (cli, token, error))
+    return NULL;
+  return g_steal_pointer (&token);
+}
+
+gboolean
+ck_cli_token_write_certificate (CkToken        *token,
+                                CkStore        *store,
+                                CkCertificate  *certificate,
+                                gboolean        check_only,
+                                GError        **error)
+{
+  g_autoptr (CkPrivateKey) key = NULL;
+  CkStoredKey *row;
+  const char *uri;
+  gint64 key_id;
+
+  key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (certificate));
+  row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
+  uri = row != NULL ? ck_stored_key_get_pkcs11_uri (row) : NULL;
+  if (uri == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_MISMATCH,
+                   "Certificate “%s”: its key is not a key on a token in the store; "
+                   "only certificates of token keys go onto a token",
+                   ck_certificate_get_display_name (certificate));
+      return FALSE;
+    }
+  if (check_only)
+    return TRUE;
+  key = ck_private_key_new_from_pkcs11_uri (uri, error);
+  if (key == NULL)
+    return FALSE;
+  return ck_token_import_certificate (token, certificate, key, error);
+}

@@ -123,6 +123,46 @@ def keygen_on_token_then_request_signed_there():
 
 
 @test
+def issued_certificate_goes_onto_the_token():
+    token = Token("ck-cli-import")
+    token.ok("keygen", "--token", token.uri, "--algorithm", "rsa", "--bits", "2048",
+             "--label", "cli-issued", "--id", "c0ffee", "--pin-file", token.pin_file)
+    csr = os.path.join(token.dir, "issued.csr")
+    token.ok("request", "--key", f"{token.uri};object=cli-issued;type=private",
+             "--subject", "CN=issued.example.org", "--san", "DNS:issued.example.org",
+             "--out", csr, "--pin-file", token.pin_file)
+    ca_key = os.path.join(token.dir, "ca.key")
+    ca_pem = os.path.join(token.dir, "ca.pem")
+    cert = os.path.join(token.dir, "issued.pem")
+    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", ca_pem,
+                    "-subj", "/CN=Token Test CA", "-days", "2"], check=True, capture_output=True)
+    subprocess.run([tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
+                    "-out", cert, "-days", "1", "-set_serial", "7"], check=True, capture_output=True)
+
+    # The CA certificate has no key on the token: refused, nothing written.
+    result = token.fails(1, "import", "--to-token", token.uri, ca_pem, "--pin-file", token.pin_file)
+    check("nothing imported" in result.stderr, result.stderr)
+    check_equal(token.store.certificates(), [], "certificates after the refusal")
+
+    out = token.ok("import", "--to-token", token.uri, cert, "--pin-file", token.pin_file).stdout
+    check("Written to token" in out, out)
+    requests = token.ok("requests", "--json").json()
+    check_equal([r["status"] for r in requests], ["issued"], "request status")
+    p11tool = shutil.which("p11tool")
+    if p11tool:
+        listing = subprocess.run([p11tool, "--list-all-certs", token.uri], capture_output=True,
+                                 text=True, env={**os.environ, **token.env})
+        check("Label: cli-issued" in listing.stdout and "ID: c0:ff:ee" in listing.stdout,
+              listing.stdout + listing.stderr)
+    objects = token.ok("tokens", "--objects", token.uri, "--json",
+                       "--pin-file", token.pin_file).json()[0]["objects"]
+    mine = sorted((o["kind"], o["label"], o["id"]) for o in objects)
+    check_equal(mine, [("certificate", "cli-issued", "c0ffee"), ("private-key", "cli-issued", "c0ffee"),
+                       ("public-key", "cli-issued", "c0ffee")], "objects on the token")
+
+
+@test
 def wrong_pin_is_reported_not_retried():
     token = Token("ck-cli-pin")
     wrong = token.write("wrong-pin", "not-the-pin\n")
