@@ -11,7 +11,7 @@
 
 /* One fresh token per test: what one test writes, another never sees. */
 static const char * const token_labels[] = {
-  "ck-list", "ck-pin", "ck-csr", "ck-extract", "ck-cert", "ck-limits", NULL,
+  "ck-list", "ck-pin", "ck-csr", "ck-extract", "ck-cert", "ck-limits", "ck-import", NULL,
 };
 static gboolean have_softhsm;
 static char *tmpdir;
@@ -438,6 +438,35 @@ test_limits (void)
   g_assert_null (key);
 }
 
+static void
+test_import_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkPrivateKey) soft = NULL;
+  g_autoptr(CkPrivateKey) copy = NULL;
+  g_autoptr(CkPrivateKey) again = NULL;
+  CkKeySpec spec = { CK_KEY_TYPE_RSA, 2048, NULL };
+  guint8 buffer[1024];
+  CK_ATTRIBUTE value = { CKA_PRIVATE_EXPONENT, buffer, sizeof buffer };
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-import", TRUE);
+  soft = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+
+  copy = ck_token_import_key (token, soft, "ck-imported", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_private_key_is_on_token (copy));
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (copy), ==, ck_private_key_get_spki_sha256 (soft));
+  assert_key_flags (token, "ck-imported", FALSE);
+  g_assert_cmpint (key_attributes (token, "ck-imported", &value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
+
+  again = ck_token_import_key (token, copy, "ck-again", NULL, &error);
+  g_assert_null (again);
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,6 +489,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tokens/not-extractable", test_not_extractable);
   g_test_add_func ("/tokens/certificate", test_certificate);
   g_test_add_func ("/tokens/limits", test_limits);
+  g_test_add_func ("/tokens/import-key", test_import_key);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();

@@ -688,13 +688,60 @@ set_usage (CkToken         *self,
   return TRUE;
 }
 
+static GBytes *
+object_id (GBytes *given)
+{
+  guint8 random_id[16];
+
+  if (given != NULL && g_bytes_get_size (given) > 0)
+    return g_bytes_ref (given);
+  gnutls_rnd (GNUTLS_RND_NONCE, random_id, sizeof random_id);
+  return g_bytes_new (random_id, sizeof random_id);
+}
+
+/* Usage attributes put right, then the key opened by its URI. */
+static CkPrivateKey *
+finish_new_key (CkToken     *self,
+                const char  *label,
+                GBytes      *id,
+                gboolean     has_public_object,
+                gboolean     decrypt,
+                GError     **error)
+{
+  g_autofree char *key_uri = NULL;
+
+  if (self->session == 0 && !ck_token_login (self, NULL, NULL))
+    {
+      CK_SESSION_HANDLE session;
+
+      if (open_session (self, &session) == CKR_OK)
+        self->session = session;
+    }
+  if (self->session != 0)
+    {
+      if (!set_usage (self, CKO_PRIVATE_KEY, CKA_DECRYPT, id, decrypt ? CK_TRUE : CK_FALSE, error))
+        return NULL;
+      if (has_public_object &&
+          !set_usage (self, CKO_PUBLIC_KEY, CKA_ENCRYPT, id, decrypt ? CK_TRUE : CK_FALSE, error))
+        return NULL;
+    }
+
+  key_uri = object_uri (self, CKO_PRIVATE_KEY, label, id);
+  if (key_uri == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
+                   _("Token “%s”: cannot name the new key"), self->label);
+      return NULL;
+    }
+  return ck_private_key_new_from_pkcs11_uri (key_uri, error);
+}
+
 CkPrivateKey *
 ck_token_generate_key (CkToken              *self,
                        const CkTokenKeySpec *spec,
                        GError              **error)
 {
   g_autoptr(GBytes) id = NULL;
-  g_autofree char *key_uri = NULL;
   gnutls_pk_algorithm_t pk;
   gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
   gnutls_datum_t cid;
@@ -760,15 +807,7 @@ ck_token_generate_key (CkToken              *self,
       return NULL;
     }
 
-  if (spec->id != NULL && g_bytes_get_size (spec->id) > 0)
-    id = g_bytes_ref (spec->id);
-  else
-    {
-      guint8 random_id[16];
-
-      gnutls_rnd (GNUTLS_RND_NONCE, random_id, sizeof random_id);
-      id = g_bytes_new (random_id, sizeof random_id);
-    }
+  id = object_id (spec->id);
 
   /* Logged in through ck_token_login() GnuTLS finds the session logged in
    * and asks for no PIN; otherwise its PIN callback is asked once. */
@@ -784,30 +823,60 @@ ck_token_generate_key (CkToken              *self,
       return NULL;
     }
 
-  if (self->session == 0 && !ck_token_login (self, NULL, NULL))
-    {
-      CK_SESSION_HANDLE session;
+  return finish_new_key (self, spec->label, id, pk == GNUTLS_PK_RSA, spec->decrypt, error);
+}
 
-      if (open_session (self, &session) == CKR_OK)
-        self->session = session;
-    }
-  if (self->session != 0)
-    {
-      if (!set_usage (self, CKO_PRIVATE_KEY, CKA_DECRYPT, id, spec->decrypt ? CK_TRUE : CK_FALSE, error))
-        return NULL;
-      if (pk == GNUTLS_PK_RSA &&
-          !set_usage (self, CKO_PUBLIC_KEY, CKA_ENCRYPT, id, spec->decrypt ? CK_TRUE : CK_FALSE, error))
-        return NULL;
-    }
+CkPrivateKey *
+ck_token_import_key (CkToken       *self,
+                     CkPrivateKey  *key,
+                     const char    *label,
+                     GBytes        *id_in,
+                     GError       **error)
+{
+  g_autoptr(GBytes) id = NULL;
+  gnutls_x509_privkey_t x509 = NULL;
+  gnutls_datum_t cid;
+  int ret;
 
-  key_uri = object_uri (self, CKO_PRIVATE_KEY, spec->label, id);
-  if (key_uri == NULL)
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  g_return_val_if_fail (CK_IS_PRIVATE_KEY (key), NULL);
+
+  if (label == NULL || *label == '\0')
     {
-      g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
-                   _("Token “%s”: cannot name the new key"), self->label);
+      g_set_error_literal (error, CK_ERROR, CK_ERROR_INVALID, _("A key on a token needs a label"));
       return NULL;
     }
-  return ck_private_key_new_from_pkcs11_uri (key_uri, error);
+  if (ck_private_key_is_on_token (key))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("Token “%s”: the key is already on a token"), self->label);
+      return NULL;
+    }
+  if (ck_token_is_read_only (self))
+    {
+      set_rv_error (error, self, CKR_TOKEN_WRITE_PROTECTED, _("cannot write the key"));
+      return NULL;
+    }
+  ret = gnutls_privkey_export_x509 (ck_private_key_get_privkey (key), &x509);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot read the key to copy"), self->label);
+      return NULL;
+    }
+  id = object_id (id_in);
+  cid.data = (unsigned char *) g_bytes_get_data (id, NULL);
+  cid.size = g_bytes_get_size (id);
+  ret = gnutls_pkcs11_copy_x509_privkey2 (self->uri, x509, label, &cid, GNUTLS_KEY_DIGITAL_SIGNATURE,
+                                          GNUTLS_PKCS11_OBJ_FLAG_LOGIN |
+                                          GNUTLS_PKCS11_OBJ_FLAG_MARK_PRIVATE |
+                                          GNUTLS_PKCS11_OBJ_FLAG_MARK_SENSITIVE);
+  gnutls_x509_privkey_deinit (x509);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot write the key"), self->label);
+      return NULL;
+    }
+  return finish_new_key (self, label, id, FALSE, FALSE, error);
 }
 
 gboolean

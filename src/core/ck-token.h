@@ -99,6 +99,16 @@ gboolean     ck_token_import_certificate    (CkToken       *self,
                                              CkPrivateKey  *key,
                                              GError       **error);
 
+/* Copies a software @key onto the token (logged in) as @label with @id
+ * (NULL for 16 random bytes): sensitive, private, not extractable, sign on
+ * and decrypt off. The store's copy is not touched. Returns the key on the
+ * token by its PKCS#11 URI. */
+CkPrivateKey *ck_token_import_key           (CkToken       *self,
+                                             CkPrivateKey  *key,
+                                             const char    *label,
+                                             GBytes        *id,
+                                             GError       **error);
+
 /* A CK_RV as a sentence ("the token was removed"). */
 const char  *ck_token_rv_message            (gulong rv);
 
