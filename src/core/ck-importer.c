@@ -627,9 +627,11 @@ pk_oid_name (const char *oid)
   return oid;
 }
 
-/* Wraps a parsed gnutls key into an item, after the consistency check
- * `certtool -k` makes (an RSA key with an even prime factor, an EC point
- * not on the curve). Takes ownership of @key. */
+/* Wraps a parsed gnutls key into an item. The consistency check `certtool
+ * -k` makes (an RSA key with an even prime factor, an EC point not on the
+ * curve) is ck_private_key_new_from_x509()'s: it is most of the cost of a
+ * key (recomputing the public half), so it runs once. Takes ownership of
+ * @key. */
 static gboolean
 make_key_item (gnutls_x509_privkey_t key,
                Input                *in,
@@ -639,17 +641,6 @@ make_key_item (gnutls_x509_privkey_t key,
 {
   g_autoptr(CkPrivateKey) pk = NULL;
   CkImportItem *item;
-  int ret;
-
-  ret = gnutls_x509_privkey_verify_params (key);
-  if (ret < 0)
-    {
-      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
-                   "not a valid private key: the key parameters are inconsistent (%s)",
-                   gnutls_strerror (ret));
-      gnutls_x509_privkey_deinit (key);
-      return FALSE;
-    }
 
   pk = ck_private_key_new_from_x509 (key, error);
   if (pk == NULL)
