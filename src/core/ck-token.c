@@ -646,8 +646,9 @@ object_uri (CkToken           *self,
   return result;
 }
 
-/* GnuTLS marks generated RSA keys for decryption; a signing key has no
- * business doing that, so the attribute is switched off afterwards. */
+/* Some GnuTLS releases create RSA keys with CKA_DECRYPT (and the public
+ * half with CKA_ENCRYPT) on; a signing key has no business decrypting, so
+ * the attribute is read back and switched off when needed. */
 static gboolean
 set_usage (CkToken         *self,
            CK_OBJECT_CLASS  klass,
