@@ -210,7 +210,9 @@ stage_asan () {
   # haystack, so scanning a buffer block by block (the PEM tokenizer looking
   # for the next BEGIN line) turns quadratic: /importer/big-garbage went from
   # 3 s to over 200 s. glibc's memmem itself only reads what it needs.
-  local common="halt_on_error=1:abort_on_error=1:print_summary=1:intercept_memmem=0"
+  # handle_abort/handle_sigtrap: a failed g_assert or a fatal GLib critical
+  # then comes with ASan's stack trace too.
+  local common="halt_on_error=1:abort_on_error=1:print_summary=1:intercept_memmem=0:handle_abort=1:handle_sigtrap=1"
   export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1"
   export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
   # GLib: plain malloc so that ASan sees every block.
@@ -221,7 +223,9 @@ stage_asan () {
     run_tests asan "$dir" asan-testlog --no-suite slow --no-suite gui \
       --no-suite data --no-suite po --no-suite help
   explain_leaks "$dir" asan-testlog "$common:detect_leaks=1"
-  ASAN_OPTIONS="$common:detect_leaks=0" \
+  # The end-to-end GUI test waits CK_E2E_TIMEOUT s per step (30 by
+  # default); the ASan-built app needs longer to start and to import.
+  CK_E2E_TIMEOUT=${CK_E2E_TIMEOUT:-90} ASAN_OPTIONS="$common:detect_leaks=0" \
     run_tests asan-gui "$dir" asan-gui-testlog --suite gui --no-suite slow
   unset UBSAN_OPTIONS LSAN_OPTIONS G_SLICE
 }
