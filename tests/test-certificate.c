@@ -1075,6 +1075,47 @@ test_key_usage (void)
   g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
 }
 
+/* A light certificate re-reads its DER for what the constructor did not
+ * keep, and answers exactly as a full one. */
+static void
+test_light (void)
+{
+  const char *names[] = { "cert-ecc256-full.pem", "template-test.pem", "cert-eddsa.pem",
+                          "cert.dsa.2048.pem", "aki-cert.pem" };
+
+  for (gsize n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr(CkCertificate) full = load_corpus_cert (names[n]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CkCertificate) light = ck_certificate_new_from_der_light (ck_certificate_get_der (full),
+                                                                          &error);
+      guint usage_full = 0, usage_light = 0;
+      gboolean crit_full = FALSE, crit_light = FALSE;
+      GPtrArray *ext_full, *ext_light;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (ck_certificate_get_subject (light), ==, ck_certificate_get_subject (full));
+      g_assert_cmpstr (ck_certificate_get_key_algorithm (light), ==,
+                       ck_certificate_get_key_algorithm (full));
+      g_assert_cmpuint (ck_certificate_get_key_bits (light), ==, ck_certificate_get_key_bits (full));
+      g_assert_cmpint (ck_certificate_get_key_usage (light, &usage_light, &crit_light), ==,
+                       ck_certificate_get_key_usage (full, &usage_full, &crit_full));
+      g_assert_cmpuint (usage_light, ==, usage_full);
+      g_assert_cmpint (crit_light, ==, crit_full);
+      ext_full = ck_certificate_get_extensions (full);
+      ext_light = ck_certificate_get_extensions (light);
+      g_assert_cmpuint (ext_light->len, ==, ext_full->len);
+      g_assert_cmpstr (ck_certificate_get_subject_key_id (light), ==,
+                       ck_certificate_get_subject_key_id (full));
+      g_assert_cmpstr (ck_certificate_get_authority_key_id (light), ==,
+                       ck_certificate_get_authority_key_id (full));
+      g_assert_cmpuint (ck_certificate_get_subject_attributes (light)->len, ==,
+                        ck_certificate_get_subject_attributes (full)->len);
+      g_assert_cmpint (ck_certificate_is_self_signed (light), ==, ck_certificate_is_self_signed (full));
+      g_assert_nonnull (ck_certificate_get_crt (light));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1097,6 +1138,7 @@ main (int    argc,
   g_test_add_func ("/certificate/general-name-parse", test_general_name_parse);
   g_test_add_func ("/certificate/oids", test_oids);
   g_test_add_func ("/certificate/key-usage", test_key_usage);
+  g_test_add_func ("/certificate/light", test_light);
 
   return g_test_run ();
 }

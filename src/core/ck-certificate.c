@@ -509,6 +509,34 @@ dn_friendly_name (const CkDerTlv *name)
   return g_steal_pointer (&email);
 }
 
+/* A light certificate (ck_certificate_new_from_der_light) dropped its
+ * parsed form after construction; whatever needs it again re-reads the DER
+ * once, under g_once (the object is shared between threads). */
+static gnutls_x509_crt_t
+reimport_crt (CkCertificate *self)
+{
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t datum;
+  gsize size;
+
+  datum.data = (unsigned char *) g_bytes_get_data (self->der, &size);
+  datum.size = (unsigned int) size;
+  /* The same bytes parsed at construction: only a failed allocation can
+   * make this fail, and GLib aborts on those too. */
+  if (gnutls_x509_crt_init (&crt) < 0 ||
+      gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
+    g_error ("Cannot parse again a certificate that parsed before (out of memory?)");
+  return crt;
+}
+
+static gnutls_x509_crt_t
+get_crt (CkCertificate *self)
+{
+  if (g_once_init_enter (&self->crt))
+    g_once_init_leave (&self->crt, reimport_crt (self));
+  return self->crt;
+}
+
 /* pubkey import and export each cost about as much as parsing the whole
  * certificate; only the details view needs them, so they wait. */
 static KeyInfo *
@@ -517,7 +545,7 @@ read_key_info (CkCertificate *self)
   KeyInfo *info = g_new0 (KeyInfo, 1);
   gnutls_pubkey_t pubkey = NULL;
 
-  if (gnutls_pubkey_init (&pubkey) < 0 || gnutls_pubkey_import_x509 (pubkey, self->crt, 0) < 0)
+  if (gnutls_pubkey_init (&pubkey) < 0 || gnutls_pubkey_import_x509 (pubkey, get_crt (self), 0) < 0)
     {
       /* Cannot happen: the constructor has imported this key already. */
       gnutls_pubkey_deinit (pubkey);
@@ -892,6 +920,18 @@ ck_certificate_new_from_der (GBytes  *der,
   return g_steal_pointer (&self);
 }
 
+CkCertificate *
+ck_certificate_new_from_der_light (GBytes  *der,
+                                   GError **error)
+{
+  CkCertificate *self = ck_certificate_new_from_der (der, error);
+
+  /* Not shared with anyone yet, so no g_once race. */
+  if (self != NULL)
+    g_clear_pointer (&self->crt, gnutls_x509_crt_deinit);
+  return self;
+}
+
 /* Length of the DER element at the start of @data, or 0 if it is not a
  * well-formed definite-length element that fits. */
 static gsize
@@ -1057,8 +1097,8 @@ read_dn_attributes (CkCertificate *self,
   GPtrArray *attrs = NULL;
   int ret;
 
-  ret = issuer ? gnutls_x509_crt_get_issuer (self->crt, &dn)
-               : gnutls_x509_crt_get_subject (self->crt, &dn);
+  ret = issuer ? gnutls_x509_crt_get_issuer (get_crt (self), &dn)
+               : gnutls_x509_crt_get_subject (get_crt (self), &dn);
   if (ret >= 0)
     attrs = ck_dn_attributes_from_dn (dn, &error);
   if (attrs == NULL)
@@ -1080,8 +1120,8 @@ read_key_id (CkCertificate *self,
   unsigned int critical;
   int ret;
 
-  ret = authority ? gnutls_x509_crt_get_authority_key_id (self->crt, id, &id_size, &critical)
-                  : gnutls_x509_crt_get_subject_key_id (self->crt, id, &id_size, &critical);
+  ret = authority ? gnutls_x509_crt_get_authority_key_id (get_crt (self), id, &id_size, &critical)
+                  : gnutls_x509_crt_get_subject_key_id (get_crt (self), id, &id_size, &critical);
   if (ret < 0 || id_size == 0)
     return NULL;
   return ck_hex_encode (id, id_size);
@@ -1102,17 +1142,17 @@ read_extension_info (CkCertificate *self)
       g_autoptr(GBytes) bytes = NULL;
       int ret;
 
-      ret = gnutls_x509_crt_get_extension_info (self->crt, i, oid, &oid_size, &critical);
+      ret = gnutls_x509_crt_get_extension_info (get_crt (self), i, oid, &oid_size, &critical);
       if (ret < 0)
         break;
-      if (gnutls_x509_crt_get_extension_data2 (self->crt, i, &value) < 0)
+      if (gnutls_x509_crt_get_extension_data2 (get_crt (self), i, &value) < 0)
         continue;
       bytes = g_bytes_new (value.data, value.size);
       gnutls_free (value.data);
       g_ptr_array_add (info->extensions, ck_extension_new (oid, critical != 0, bytes));
     }
 
-  if (gnutls_x509_crt_get_key_usage (self->crt, &usage, &critical) >= 0)
+  if (gnutls_x509_crt_get_key_usage (get_crt (self), &usage, &critical) >= 0)
     {
       info->has_key_usage = TRUE;
       info->key_usage = usage;
@@ -1134,7 +1174,7 @@ read_extension_info (CkCertificate *self)
           char oid[256];
           size_t oid_size = sizeof oid;
 
-          if (gnutls_x509_crt_get_key_purpose_oid (self->crt, j, oid, &oid_size, NULL) < 0)
+          if (gnutls_x509_crt_get_key_purpose_oid (get_crt (self), j, oid, &oid_size, NULL) < 0)
             break;
           g_ptr_array_add (eku, g_strdup (oid));
         }
@@ -1163,7 +1203,7 @@ gnutls_x509_crt_t
 ck_certificate_get_crt (CkCertificate *self)
 {
   g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
-  return self->crt;
+  return get_crt (self);
 }
 
 GBytes *
@@ -1449,10 +1489,11 @@ signature_verifies (CkCertificate *cert,
                               * which would make every certificate its own
                               * issuer. */
                              GNUTLS_VERIFY_DO_NOT_ALLOW_SAME;
+  gnutls_x509_crt_t issuer_crt = get_crt (issuer);
   unsigned int status = 0;
   int ret;
 
-  ret = gnutls_x509_crt_verify (cert->crt, &issuer->crt, 1, flags, &status);
+  ret = gnutls_x509_crt_verify (get_crt (cert), &issuer_crt, 1, flags, &status);
   return ret >= 0 && status == 0;
 }
 
@@ -1468,7 +1509,7 @@ ck_certificate_is_self_signed (CkCertificate *self)
        * different strings are a cheap "no" for most leaves, where
        * gnutls_x509_crt_check_issuer() would format both DNs again. */
       gboolean yes = strcmp (self->subject, self->issuer) == 0 &&
-                     gnutls_x509_crt_check_issuer (self->crt, self->crt) &&
+                     gnutls_x509_crt_check_issuer (get_crt (self), get_crt (self)) &&
                      signature_verifies (self, self);
       g_once_init_leave (&self->self_signed, yes ? 2 : 1);
     }
@@ -1485,6 +1526,6 @@ ck_certificate_is_issued_by (CkCertificate *self,
   if (self == issuer || ck_certificate_equal (self, issuer))
     return ck_certificate_is_self_signed (self);
 
-  return gnutls_x509_crt_check_issuer (self->crt, issuer->crt) &&
+  return gnutls_x509_crt_check_issuer (get_crt (self), get_crt (issuer)) &&
          signature_verifies (self, issuer);
 }

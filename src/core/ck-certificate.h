@@ -23,6 +23,11 @@ G_DECLARE_FINAL_TYPE (CkCertificate, ck_certificate, CK, CERTIFICATE, GObject)
 
 CkCertificate *ck_certificate_new_from_der   (GBytes  *der,
                                               GError **error);
+/* The same, but the parsed GnuTLS form (~27 KiB) is dropped once the
+ * summary values are read and re-read from the DER when something needs
+ * it: for the many certificates of an import plan. */
+CkCertificate *ck_certificate_new_from_der_light (GBytes  *der,
+                                                  GError **error);
 /* The first CERTIFICATE block of @pem. */
 CkCertificate *ck_certificate_new_from_pem   (const char *pem,
                                               gssize      len,

@@ -447,7 +447,7 @@ add_certificate (Input      *in,
                  const char *label)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CkCertificate) cert = ck_certificate_new_from_der (der, &error);
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_der_light (der, &error);
   CkImportItem *item;
 
   if (cert == NULL)
