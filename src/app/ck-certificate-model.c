@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
+#include "ck-certificate-model.h"
+
+/* Collation keys are computed once per row and column, the first time the
+ * list is sorted by that column: a sort then only compares bytes. */
+enum { KEY_NAME, KEY_ISSUER, KEY_SOURCE, N_KEYS };
+
+typedef struct
+{
+  CkStoredCertificate *row;
+  guint                pos;  /* in the source: equal rows keep store order */
+  char                *keys[N_KEYS];
+} Entry;
+
+struct _CkCertificateModel
+{
+  GObject               parent_instance;
+
+  GListModel           *source;
+  GPtrArray            *entries;  /* Entry *, source order, owns them */
+  GPtrArray            *sorted;   /* Entry *, sort order */
+  GPtrArray            *visible;  /* Entry *, the sorted ones that match */
+  char                 *needle;
+  CkCertificateSortKey  sort_key;
+  gboolean              descending;
+};
+
+static void ck_certificate_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CkCertificateModel, ck_certificate_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      ck_certificate_model_list_model_init))
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_object_unref (entry->row);
+  for (guint i = 0; i < N_KEYS; i++)
+    g_free (entry->keys[i]);
+  g_free (entry);
+}
+
+static char *
+collate_key (const char *text)
+{
+  g_autofree char *folded = g_utf8_casefold (text != NULL ? text : "", -1);
+
+  return g_utf8_collate_key (folded, -1);
+}
+
+static const char *
+key_text (CkStoredCertificate *row,
+          guint                key)
+{
+  switch (key)
+    {
+    case KEY_NAME:
+      return ck_stored_certificate_get_display_name (row);
+    case KEY_ISSUER:
+      return ck_stored_certificate_get_issuer_name (row);
+    default:
+      return ck_stored_certificate_get_source (row);
+    }
+}
+
+static const char *
+entry_key (Entry *entry,
+           guint  key)
+{
+  if (entry->keys[key] == NULL)
+    entry->keys[key] = collate_key (key_text (entry->row, key));
+  return entry->keys[key];
+}
+
+static int
+trust_level (CkStoredCertificate *row)
+{
+  /* Every certificate is "Not trusted" until trust decisions exist. */
+  return 0;
+}
+
+static int
+compare_by (CkCertificateSortKey  sort_key,
+            Entry                *x,
+            Entry                *y)
+{
+  gint64 u, v;
+  int cmp = 0;
+
+  switch (sort_key)
+    {
+    case CK_CERTIFICATE_SORT_NONE:
+      break;
+    case CK_CERTIFICATE_SORT_EXPIRES:
+      u = ck_stored_certificate_get_not_after (x->row);
+      v = ck_stored_certificate_get_not_after (y->row);
+      cmp = (u > v) - (u < v);
+      break;
+    case CK_CERTIFICATE_SORT_TRUST:
+      cmp = trust_level (x->row) - trust_level (y->row);
+      /* Equal trust: by name, so that the order stays useful. */
+      if (cmp == 0)
+        cmp = strcmp (entry_key (x, KEY_NAME), entry_key (y, KEY_NAME));
+      break;
+    case CK_CERTIFICATE_SORT_NAME:
+      cmp = strcmp (entry_key (x, KEY_NAME), entry_key (y, KEY_NAME));
+      break;
+    case CK_CERTIFICATE_SORT_ISSUER:
+      cmp = strcmp (entry_key (x, KEY_ISSUER), entry_key (y, KEY_ISSUER));
+      break;
+    case CK_CERTIFICATE_SORT_SOURCE:
+      cmp = strcmp (entry_key (x, KEY_SOURCE), entry_key (y, KEY_SOURCE));
+      break;
+    }
+  return cmp;
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  CkCertificateModel *self = user_data;
+  Entry *x = *(Entry **) a;
+  Entry *y = *(Entry **) b;
+  int cmp = compare_by (self->sort_key, x, y);
+
+  if (self->descending)
+    cmp = -cmp;
+  if (cmp == 0)
+    cmp = (x->pos > y->pos) - (x->pos < y->pos);
+  return cmp;
+}
+
+int
+ck_certificate_model_compare (CkCertificateSortKey  key,
+                              CkStoredCertificate  *a,
+                              CkStoredCertificate  *b)
+{
+  Entry x = { .row = a }, y = { .row = b };
+  int cmp = compare_by (key, &x, &y);
+
+  for (guint i = 0; i < N_KEYS; i++)
+    {
+      g_free (x.keys[i]);
+      g_free (y.keys[i]);
+    }
+  return cmp;
+}
+
+/* Replaces the visible rows by the sorted ones that match and tells the
+ * views in one items-changed, trimmed to the part that differs so that
+ * the selection and the rows on screen outside it stay. */
+static void
+refilter (CkCertificateModel *self,
+          GPtrArray          *from)
+{
+  g_autoptr(GPtrArray) old = self->visible;
+  guint head = 0, tail = 0;
+
+  self->visible = g_ptr_array_sized_new (from->len);
+  for (guint i = 0; i < from->len; i++)
+    {
+      Entry *entry = from->pdata[i];
+
+      if (self->needle == NULL || ck_stored_certificate_matches (entry->row, self->needle))
+        g_ptr_array_add (self->visible, entry);
+    }
+
+  while (head < old->len && head < self->visible->len
+         && old->pdata[head] == self->visible->pdata[head])
+    head++;
+  while (tail < old->len - head && tail < self->visible->len - head
+         && old->pdata[old->len - 1 - tail] == self->visible->pdata[self->visible->len - 1 - tail])
+    tail++;
+  if (head + tail < old->len || head + tail < self->visible->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), head,
+                                old->len - head - tail, self->visible->len - head - tail);
+}
+
+static void
+resort (CkCertificateModel *self)
+{
+  g_ptr_array_set_size (self->sorted, 0);
+  for (guint i = 0; i < self->entries->len; i++)
+    g_ptr_array_add (self->sorted, self->entries->pdata[i]);
+  g_qsort_with_data (self->sorted->pdata, self->sorted->len, sizeof (gpointer),
+                     compare_entries, self);
+}
+
+static void
+source_items_changed (GListModel         *source,
+                      guint               position,
+                      guint               removed,
+                      guint               added,
+                      CkCertificateModel *self)
+{
+  /* The removed entries live until the views have been told. */
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (entry_free);
+
+  for (guint i = 0; i < removed; i++)
+    g_ptr_array_add (gone, self->entries->pdata[position + i]);
+  g_ptr_array_remove_range (self->entries, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      Entry *entry = g_new0 (Entry, 1);
+
+      entry->row = g_list_model_get_item (source, position + i);
+      g_ptr_array_insert (self->entries, position + i, entry);
+    }
+  for (guint i = position; i < self->entries->len; i++)
+    ((Entry *) self->entries->pdata[i])->pos = i;
+
+  resort (self);
+  refilter (self, self->sorted);
+}
+
+void
+ck_certificate_model_set_source (CkCertificateModel *self,
+                                 GListModel         *source)
+{
+  guint old_n;
+
+  g_return_if_fail (CK_IS_CERTIFICATE_MODEL (self));
+  g_return_if_fail (source == NULL || G_IS_LIST_MODEL (source));
+
+  if (self->source == source)
+    return;
+  if (self->source != NULL)
+    {
+      old_n = g_list_model_get_n_items (self->source);
+      g_signal_handlers_disconnect_by_func (self->source, source_items_changed, self);
+      source_items_changed (self->source, 0, old_n, 0, self);
+      g_clear_object (&self->source);
+    }
+  if (source != NULL)
+    {
+      self->source = g_object_ref (source);
+      g_signal_connect_object (source, "items-changed",
+                               G_CALLBACK (source_items_changed), self, 0);
+      source_items_changed (source, 0, 0, g_list_model_get_n_items (source), self);
+    }
+}
+
+void
+ck_certificate_model_set_needle (CkCertificateModel *self,
+                                 const char         *needle)
+{
+  char *old;
+
+  g_return_if_fail (CK_IS_CERTIFICATE_MODEL (self));
+
+  if (needle != NULL && needle[0] == '\0')
+    needle = NULL;
+  if (g_strcmp0 (needle, self->needle) == 0)
+    return;
+
+  old = g_steal_pointer (&self->needle);
+  self->needle = g_strdup (needle);
+  /* One more character only narrows: test the rows still shown. */
+  if (old != NULL && needle != NULL && strstr (needle, old) != NULL)
+    {
+      g_autoptr(GPtrArray) shown = g_ptr_array_ref (self->visible);
+
+      refilter (self, shown);
+    }
+  else
+    refilter (self, self->sorted);
+  g_free (old);
+}
+
+void
+ck_certificate_model_set_sort (CkCertificateModel   *self,
+                               CkCertificateSortKey  key,
+                               gboolean              descending)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_MODEL (self));
+
+  if (key == CK_CERTIFICATE_SORT_NONE)
+    descending = FALSE;
+  if (self->sort_key == key && self->descending == descending)
+    return;
+  self->sort_key = key;
+  self->descending = descending;
+  resort (self);
+  refilter (self, self->sorted);
+}
+
+static GType
+ck_certificate_model_get_item_type (GListModel *model)
+{
+  return CK_TYPE_STORED_CERTIFICATE;
+}
+
+static guint
+ck_certificate_model_get_n_items (GListModel *model)
+{
+  return CK_CERTIFICATE_MODEL (model)->visible->len;
+}
+
+static gpointer
+ck_certificate_model_get_item (GListModel *model,
+                               guint       position)
+{
+  CkCertificateModel *self = CK_CERTIFICATE_MODEL (model);
+
+  if (position >= self->visible->len)
+    return NULL;
+  return g_object_ref (((Entry *) self->visible->pdata[position])->row);
+}
+
+static void
+ck_certificate_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ck_certificate_model_get_item_type;
+  iface->get_n_items = ck_certificate_model_get_n_items;
+  iface->get_item = ck_certificate_model_get_item;
+}
+
+static void
+ck_certificate_model_dispose (GObject *object)
+{
+  CkCertificateModel *self = CK_CERTIFICATE_MODEL (object);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, source_items_changed, self);
+  g_clear_object (&self->source);
+
+  G_OBJECT_CLASS (ck_certificate_model_parent_class)->dispose (object);
+}
+
+static void
+ck_certificate_model_finalize (GObject *object)
+{
+  CkCertificateModel *self = CK_CERTIFICATE_MODEL (object);
+
+  g_ptr_array_unref (self->visible);
+  g_ptr_array_unref (self->sorted);
+  g_ptr_array_set_free_func (self->entries, entry_free);
+  g_ptr_array_unref (self->entries);
+  g_free (self->needle);
+
+  G_OBJECT_CLASS (ck_certificate_model_parent_class)->finalize (object);
+}
+
+static void
+ck_certificate_model_class_init (CkCertificateModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ck_certificate_model_dispose;
+  object_class->finalize = ck_certificate_model_finalize;
+}
+
+static void
+ck_certificate_model_init (CkCertificateModel *self)
+{
+  /* Not freeing: source_items_changed() moves removed entries out. */
+  self->entries = g_ptr_array_new ();
+  self->sorted = g_ptr_array_new ();
+  self->visible = g_ptr_array_new ();
+}
+
+CkCertificateModel *
+ck_certificate_model_new (void)
+{
+  return g_object_new (CK_TYPE_CERTIFICATE_MODEL, NULL);
+}
