@@ -706,6 +706,9 @@ delete_confirmed (AdwMessageDialog *dialog,
   if (deleted->data != NULL)
     {
       adw_toast_set_button_label (toast, _("_Undo"));
+      /* Twice the default: a delete is destructive, and the user needs time
+       * to notice the wrong row went before the chance to undo it expires. */
+      adw_toast_set_timeout (toast, 10);
       g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
                              g_steal_pointer (&deleted),
                              (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
