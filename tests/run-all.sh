@@ -11,7 +11,8 @@
 #                                 corpus-sized tests several times slower, and
 #                                 the other suites exercise the same code) and
 #                                 the file checks data/po/help (no compiled
-#                                 code; the default build ran them). Leak
+#                                 code; the default build ran them) and the
+#                                 AT-SPI end-to-end test 'e2e' (see below). Leak
 #                                 checking is on everywhere except the 'gui'
 #                                 suite: GTK, Mesa and fontconfig keep caches
 #                                 for the life of the process that LeakSanitizer
@@ -223,10 +224,15 @@ stage_asan () {
     run_tests asan "$dir" asan-testlog --no-suite slow --no-suite gui \
       --no-suite data --no-suite po --no-suite help
   explain_leaks "$dir" asan-testlog "$common:detect_leaks=1"
-  # The end-to-end GUI test waits CK_E2E_TIMEOUT s per step (30 by
-  # default); the ASan-built app needs longer to start and to import.
-  CK_E2E_TIMEOUT=${CK_E2E_TIMEOUT:-90} ASAN_OPTIONS="$common:detect_leaks=0" \
-    run_tests asan-gui "$dir" asan-gui-testlog --suite gui --no-suite slow
+  # The GUI widget tests run under the sanitizers; the AT-SPI end-to-end
+  # test (suite e2e) does not: under ASan's slowdown GTK 4.8's own
+  # accessibility code races with short-lived widgets (criticals from
+  # GTK's AT-SPI context, actions on a toast that has already gone), which
+  # makes the run flaky without telling us anything about our code. The
+  # default build runs it.
+  ASAN_OPTIONS="$common:detect_leaks=0" \
+    run_tests asan-gui "$dir" asan-gui-testlog --suite gui --no-suite slow \
+      --no-suite e2e
   unset UBSAN_OPTIONS LSAN_OPTIONS G_SLICE
 }
 

@@ -614,6 +614,7 @@ static void
 test_link_certificate_then_key (StoreTest     *t,
                                gconstpointer  data)
 {
+  g_autoptr(GArray) ids = NULL;
   CkStoredCertificate *row;
   guint notified = 0;
   gint64 cert_id;
@@ -622,7 +623,8 @@ test_link_certificate_then_key (StoreTest     *t,
   cert_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
   row = ck_store_get_certificate_row (t->store, cert_id);
   g_assert_false (ck_stored_certificate_get_has_key (row));
-  g_assert_cmpuint (ck_store_find_certificates_for_key (t->store, t->f.spki)->len, ==, 1);
+  ids = ck_store_find_certificates_for_key (t->store, t->f.spki);
+  g_assert_cmpuint (ids->len, ==, 1);
   g_signal_connect (row, "notify::has-key", G_CALLBACK (count_notify), &notified);
 
   commit_pem (t->store, t->f.key_pem, PASSPHRASE, 0, NULL);

@@ -353,7 +353,8 @@ test_set_and_cascade (Fixture       *f,
   g_autofree char *dump = NULL;
   gint64 id = g_array_index (ids, gint64, 0);
   CkStoredCertificate *row = ck_store_get_certificate_row (f->store, id);
-  const char *sha256 = ck_stored_certificate_get_sha256 (row);
+  /* A copy: the row belongs to the store and goes with the delete below. */
+  g_autofree char *sha256 = g_strdup (ck_stored_certificate_get_sha256 (row));
 
   g_assert_cmpint (ck_store_get_module_version (f->store, "trust"), ==, 1);
   g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL), ==, CK_TRUST_DEFAULT);
