@@ -11,14 +11,9 @@ Usage: test-cli-request.py PATH/TO/certkeeper-cli
 """
 
 import importlib.util
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("test_cli", os.path.join(HERE, "test-cli.py"))
@@ -321,36 +316,10 @@ def import_reports_what_the_ca_dropped():
 
 
 def main():
-    global WORKDIR
-    if len(sys.argv) != 2:
-        print("usage: test-cli-request.py PATH/TO/certkeeper-cli", file=sys.stderr)
-        return 2
-    tc.CLI = os.path.abspath(sys.argv[1])
-    if not tc.CERTTOOL or not tc.OPENSSL:
-        print("1..0 # SKIP certtool and openssl are needed")
-        return 0
-
-    WORKDIR = tempfile.mkdtemp(prefix="certkeeper-cli-request-")
-    failed = 0
-    try:
-        print(f"1..{len(TESTS)}")
-        for number, func in enumerate(TESTS, 1):
-            try:
-                func()
-                print(f"ok {number} - {func.__name__}")
-            except Exception as exc:
-                failed += 1
-                print(f"not ok {number} - {func.__name__}")
-                detail = str(exc) if isinstance(exc, Failure) else traceback.format_exc()
-                for line in detail.splitlines():
-                    print(f"# {line}")
-            sys.stdout.flush()
-    finally:
-        if os.environ.get("CK_KEEP_TMP"):
-            print(f"# kept {WORKDIR}")
-        else:
-            shutil.rmtree(WORKDIR, ignore_errors=True)
-    return 1 if failed else 0
+    def prepare(workdir):
+        global WORKDIR
+        WORKDIR = workdir
+    return tc.tap_main("test-cli-request.py", TESTS, {"certtool": tc.CERTTOOL, "openssl": tc.OPENSSL}, prepare)
 
 
 if __name__ == "__main__":

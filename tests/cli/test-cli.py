@@ -983,22 +983,27 @@ def interactive_prompts_without_echo():
 
 # ---- driver ----------------------------------------------------------------
 
-def main():
-    global CLI, FX
+def tap_main(script, tests, needs, prepare):
+    """The main() of every CLI test script: checks the command line and the
+    tools in @needs (name -> path, or None when missing), makes a work
+    directory and hands it to @prepare, then runs @tests as a TAP stream.
+    Returns the exit status."""
+    global CLI
     if len(sys.argv) != 2:
-        print("usage: test-cli.py PATH/TO/certkeeper-cli", file=sys.stderr)
+        print(f"usage: {script} PATH/TO/certkeeper-cli", file=sys.stderr)
         return 2
     CLI = os.path.abspath(sys.argv[1])
-    if not CERTTOOL or not OPENSSL:
-        print("1..0 # SKIP certtool and openssl are needed")
+    missing = [name for name, found in needs.items() if not found]
+    if missing:
+        print(f"1..0 # SKIP {' and '.join(missing)} needed")
         return 0
 
-    workdir = tempfile.mkdtemp(prefix="certkeeper-cli-test-")
+    workdir = tempfile.mkdtemp(prefix=f"certkeeper-{os.path.splitext(script)[0]}-")
     failed = 0
     try:
-        FX = Fixtures(workdir)
-        print(f"1..{len(TESTS)}")
-        for number, func in enumerate(TESTS, 1):
+        prepare(workdir)
+        print(f"1..{len(tests)}")
+        for number, func in enumerate(tests, 1):
             name = func.__name__
             try:
                 func()
@@ -1016,6 +1021,13 @@ def main():
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     return 1 if failed else 0
+
+
+def main():
+    def prepare(workdir):
+        global FX
+        FX = Fixtures(workdir)
+    return tap_main("test-cli.py", TESTS, {"certtool": CERTTOOL, "openssl": OPENSSL}, prepare)
 
 
 if __name__ == "__main__":
