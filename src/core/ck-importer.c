@@ -21,11 +21,6 @@ void ck_core_init (void);
  * then one that counts the rest. */
 #define MAX_BLOCK_ERRORS 20
 
-/* Key derivation cost a file may ask for. Real files use 2,048 (OpenSSL)
- * to 600,000 (current PBKDF2 advice); a file asking for millions would
- * stall the import at every password attempt. */
-#define MAX_KDF_ITERATIONS 2000000
-
 #define OID_PKCS7_DATA "1.2.840.113549.1.7.1"
 #define OID_PKCS7_SIGNED "1.2.840.113549.1.7.2"
 #define OID_PBMAC1 "1.2.840.113549.1.5.14"
@@ -576,11 +571,11 @@ static gboolean
 check_iterations (unsigned int iterations,
                   GError     **error)
 {
-  if (iterations <= MAX_KDF_ITERATIONS)
+  if (iterations <= CK_MAX_KDF_ITERATIONS)
     return TRUE;
   g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
                "the password protection asks for %u key-derivation iterations, "
-               "more than the %u Certkeeper accepts", iterations, MAX_KDF_ITERATIONS);
+               "more than the %u Certkeeper accepts", iterations, CK_MAX_KDF_ITERATIONS);
   return FALSE;
 }
 

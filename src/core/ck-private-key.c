@@ -221,9 +221,6 @@ set_unsupported (GError    **error,
                desc, gnutls_check_version (NULL));
 }
 
-/* Ten times what current tools write by default (GnuTLS 3.8: 600 000). */
-#define CK_MAX_KDF_ITERATIONS 10000000
-
 CkPrivateKey *
 ck_private_key_new_from_pkcs8 (GBytes     *der,
                                const char *password,

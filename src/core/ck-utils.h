@@ -7,6 +7,12 @@
 
 G_BEGIN_DECLS
 
+/* The most key-derivation iterations a password-protected file (PKCS#8,
+ * PKCS#12) may ask for. Real files use 2,048 (OpenSSL) to 600,000 (current
+ * PBKDF2 advice, and what Certkeeper writes); every password attempt runs
+ * the derivation, so a file asking for millions would stall an import. */
+#define CK_MAX_KDF_ITERATIONS 2000000u
+
 /* Lower-case hex without separators: the form fingerprints are stored in. */
 char     *ck_hex_encode            (const guint8 *data,
                                     gsize         len);
