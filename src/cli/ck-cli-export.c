@@ -14,7 +14,6 @@
 
 #include "ck-cli-password.h"
 
-#define MAX_PROMPT_ATTEMPTS 3
 
 typedef enum {
   FORMAT_PEM,
@@ -105,73 +104,6 @@ export_public (CkStore             *store,
                        0644, what);
 }
 
-/* Decrypts the stored key: the store passphrase from --password-file, or
- * asked for up to three times. */
-static CkPrivateKey *
-load_key (CkStore             *store,
-          CkStoredKey         *row,
-          const ExportOptions *options)
-{
-  g_autoptr (GError) error = NULL;
-  gint64 id = ck_stored_key_get_id (row);
-  g_autofree char *prompt = NULL;
-
-  if (!ck_stored_key_get_encrypted (row))
-    {
-      CkPrivateKey *key = ck_store_load_private_key (store, id, NULL, &error);
-
-      if (key == NULL)
-        ck_cli_fail (error);
-      return key;
-    }
-
-  if (options->password_file != NULL)
-    {
-      g_autoptr (CkPassword) password = ck_cli_read_password_file (options->password_file,
-                                                                   &error);
-      CkPrivateKey *key;
-
-      if (password == NULL)
-        {
-          ck_cli_fail (error);
-          return NULL;
-        }
-      key = ck_store_load_private_key (store, id, password, &error);
-      if (key == NULL && g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
-        ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (from %s)",
-                      id, options->password_file);
-      else if (key == NULL)
-        ck_cli_fail (error);
-      return key;
-    }
-
-  prompt = g_strdup_printf ("Store passphrase for key %" G_GINT64_FORMAT " (%s): ",
-                            id, ck_stored_key_get_display_name (row));
-  for (guint attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++)
-    {
-      g_autoptr (CkPassword) password = ck_cli_prompt_password (prompt, &error);
-      CkPrivateKey *key;
-
-      if (password == NULL)
-        {
-          ck_cli_fail (error);
-          return NULL;
-        }
-      key = ck_store_load_private_key (store, id, password, &error);
-      if (key != NULL)
-        return key;
-      if (!g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
-        {
-          ck_cli_fail (error);
-          return NULL;
-        }
-      g_clear_error (&error);
-      fputs ("Wrong passphrase.\n", stderr);
-    }
-  ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (3 attempts)", id);
-  return NULL;
-}
-
 static int
 export_key (CkStore             *store,
             gint64               id,
@@ -202,7 +134,7 @@ export_key (CkStore             *store,
     return ck_cli_error ("key %" G_GINT64_FORMAT " is encrypted in the store: give its "
                          "store passphrase with --password-file FILE", id);
 
-  key = load_key (store, row, options);
+  key = ck_cli_load_stored_key (store, id, options->password_file);
   if (key == NULL)
     return CK_CLI_EXIT_ERROR;
 

@@ -9,9 +9,6 @@
 
 #include "ck-cli-password.h"
 
-/* Attempts per locked item at the prompt, as sudo and gpg do. */
-#define MAX_PROMPT_ATTEMPTS 3
-
 typedef struct {
   CkImporter *importer;
   const char *password;       /* from --password-file, or NULL */
@@ -41,7 +38,7 @@ unlock_with_prompt (ImportRun    *run,
   g_autofree char *source = ck_cli_printable (ck_import_item_get_source (item));
   g_autofree char *prompt = g_strdup_printf ("Password for %s: ", source);
 
-  for (guint attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < CK_CLI_PROMPT_ATTEMPTS; attempt++)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (CkPassword) password = ck_cli_prompt_password (prompt, &error);

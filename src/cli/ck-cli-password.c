@@ -10,6 +10,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "ck-cli.h"
 #include "ck-error.h"
 
 /* Longer input is refused rather than silently cut. */
@@ -228,4 +229,75 @@ ck_cli_get_new_passphrase (const char *file,
       return NULL;
     }
   return passphrase;
+}
+
+CkPrivateKey *
+ck_cli_load_stored_key (CkStore    *store,
+                        gint64      id,
+                        const char *password_file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prompt = NULL;
+  CkStoredKey *row = ck_store_get_key_row (store, id);
+  CkPrivateKey *key;
+
+  if (row == NULL)
+    {
+      ck_cli_error ("key %" G_GINT64_FORMAT " is not in the store", id);
+      return NULL;
+    }
+  if (!ck_stored_key_get_encrypted (row) || ck_stored_key_get_pkcs11_uri (row) != NULL)
+    {
+      key = ck_store_load_private_key (store, id, NULL, &error);
+      if (key == NULL)
+        ck_cli_fail (error);
+      return key;
+    }
+  if (password_file != NULL)
+    {
+      g_autoptr (CkPassword) password = ck_cli_read_password_file (password_file, &error);
+
+      if (password == NULL)
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+      key = ck_store_load_private_key (store, id, password, &error);
+      if (key == NULL && g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (from %s)",
+                      id, password_file);
+      else if (key == NULL)
+        ck_cli_fail (error);
+      return key;
+    }
+  if (!ck_cli_can_prompt ())
+    {
+      ck_cli_error ("key %" G_GINT64_FORMAT " is encrypted in the store: give its "
+                    "store passphrase with --password-file FILE", id);
+      return NULL;
+    }
+  prompt = g_strdup_printf ("Store passphrase for key %" G_GINT64_FORMAT " (%s): ",
+                            id, ck_stored_key_get_display_name (row));
+  for (guint attempt = 0; attempt < CK_CLI_PROMPT_ATTEMPTS; attempt++)
+    {
+      g_autoptr (CkPassword) password = ck_cli_prompt_password (prompt, &error);
+
+      if (password == NULL)
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+      key = ck_store_load_private_key (store, id, password, &error);
+      if (key != NULL)
+        return key;
+      if (!g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+      g_clear_error (&error);
+      fputs ("Wrong passphrase.\n", stderr);
+    }
+  ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (3 attempts)", id);
+  return NULL;
 }

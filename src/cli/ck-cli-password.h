@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* Attempts at a password prompt, as sudo and gpg allow. */
+#define CK_CLI_PROMPT_ATTEMPTS 3
+
 /* Passwords reach the CLI only from a file or from the terminal, never from
  * argv (which any user can read in /proc). Every string returned here must
  * be released with ck_cli_password_free(), which wipes it. */

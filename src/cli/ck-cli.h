@@ -84,6 +84,13 @@ int       ck_cli_error         (const char *format,
                                 ...) G_GNUC_PRINTF (1, 2);
 /* The same for a GError. */
 int       ck_cli_fail          (const GError *error);
+/* Opens a stored key for use: unencrypted and token keys directly, others
+ * with the store passphrase from @password_file or, at a terminal, asked
+ * for up to CK_CLI_PROMPT_ATTEMPTS times. Prints the error and returns
+ * NULL on failure. */
+CkPrivateKey *ck_cli_load_stored_key (CkStore    *store,
+                                      gint64      id,
+                                      const char *password_file);
 /* "certkeeper-cli COMMAND: …" plus a hint to --help; returns
  * CK_CLI_EXIT_USAGE. */
 int       ck_cli_usage_error   (CkCli      *cli,
