@@ -48,6 +48,9 @@ ck_window_new (CkApplication *app,
   self->store = g_object_ref (store);
   ck_certificate_list_set_store (self->certificate_list, store);
   ck_key_list_set_store (self->key_list, store);
+  /* Import, paste and search depend on the store alone; the selection
+   * updates below only run when the selection changes. */
+  ck_window_actions_update (self);
 
   certificates = ck_store_get_certificates (store);
   keys = ck_store_get_keys (store);
