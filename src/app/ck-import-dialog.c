@@ -386,6 +386,14 @@ ck_import_dialog_add_files (CkImportDialog  *self,
 }
 
 gboolean
+ck_import_dialog_is_reading (CkImportDialog *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_DIALOG (self), FALSE);
+
+  return self->reading || self->pending->len > 0;
+}
+
+gboolean
 ck_import_dialog_add_bytes (CkImportDialog *self,
                             GBytes         *bytes,
                             const char     *name)

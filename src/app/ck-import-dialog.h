@@ -26,5 +26,8 @@ gboolean        ck_import_dialog_add_bytes (CkImportDialog *self,
                                             GBytes         *bytes,
                                             const char     *name);
 CkImportPlan   *ck_import_dialog_get_plan  (CkImportDialog *self);
+/* TRUE while files or text are still being read in the background: the
+ * plan is complete (items and pairing) only once this is FALSE. */
+gboolean        ck_import_dialog_is_reading (CkImportDialog *self);
 
 G_END_DECLS
