@@ -19,167 +19,21 @@ accessibility bus is started on demand by D-Bus activation. Prints TAP.
 import os
 import re
 import shutil
-import subprocess
+import subprocess  # noqa: F401
 import sys
 import tempfile
-import time
 
-os.environ.pop("NO_AT_BRIDGE", None)
-
-TIMEOUT = float(os.environ.get("CK_E2E_TIMEOUT", "30"))
-tests_run = 0
-
-
-def tap(ok, description):
-    global tests_run
-    tests_run += 1
-    print(("ok" if ok else "not ok") + " %d - %s" % (tests_run, description), flush=True)
-    return ok
-
-
-def bail(message):
-    print("Bail out! " + message, flush=True)
-    sys.exit(1)
-
-
-def skip_all(reason):
-    print("1..0 # SKIP " + reason, flush=True)
-    sys.exit(0)
-
-
-try:
-    import gi
-    gi.require_version("Atspi", "2.0")
-    import pyatspi
-except Exception as e:  # pragma: no cover
-    skip_all("pyatspi is not available: %s" % e)
-
-if not os.environ.get("DISPLAY"):
-    skip_all("no X display (run under xvfb-run)")
-if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-    skip_all("no D-Bus session bus (run under dbus-run-session)")
-
-
-def wait_for(what, func, timeout=TIMEOUT):
-    """Polls func() until it returns something true; never a fixed sleep."""
-    deadline = time.monotonic() + timeout
-    last_error = None
-    while time.monotonic() < deadline:
-        try:
-            result = func()
-            if result:
-                return result
-        except Exception as e:  # objects vanish while windows change
-            last_error = e
-        time.sleep(0.1)
-    bail("timed out waiting for %s%s" % (what, " (%s)" % last_error if last_error else ""))
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    try:
-        children = list(node)
-    except Exception:
-        return
-    for child in children:
-        yield from walk(child, depth + 1)
-
-
-def find(root, role=None, name=None, name_re=None, predicate=None):
-    for node in walk(root):
-        try:
-            if role is not None and node.getRoleName() != role:
-                continue
-            if name is not None and node.name != name:
-                continue
-            if name_re is not None and not re.search(name_re, node.name or ""):
-                continue
-            if predicate is not None and not predicate(node):
-                continue
-            return node
-        except Exception:
-            continue
-    return None
-
-
-def text_of(node):
-    try:
-        text = node.queryText()
-        return text.getText(0, text.characterCount)
-    except Exception:
-        return ""
-
-
-def sensitive(node):
-    return node.getState().contains(pyatspi.STATE_SENSITIVE)
-
-
-def showing(node):
-    return node.getState().contains(pyatspi.STATE_SHOWING)
-
-
-def clickable(node):
-    try:
-        return node.queryAction().nActions > 0
-    except Exception:
-        return False
-
-
-def do_action(node, action_name=None):
-    action = node.queryAction()
-    for i in range(action.nActions):
-        if action_name is None or action.getName(i) == action_name:
-            return action.doAction(i)
-    raise RuntimeError("%s has no action %s" % (node.name, action_name))
-
-
-def set_text(node, text):
-    return node.queryEditableText().setTextContents(text)
-
-
-def app_node():
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
-        if app is not None and app.name == "certkeeper":
-            return app
-    return None
-
-
-def window(app, title):
-    for child in app:
-        if child is not None and child.name == title:
-            return child
-    return None
-
-
-def n_windows(app):
-    # Only the count: GTK 4.8 can crash answering for a window that is
-    # being destroyed, so a closing window is waited for by count.
-    return app.childCount
-
-
-def openssl(*args, **kwargs):
-    return subprocess.run([os.environ.get("CK_OPENSSL", "openssl")] + list(args),
-                          check=True, capture_output=True, **kwargs)
-
-
-def der_of(pem_path):
-    return openssl("x509", "-in", pem_path, "-outform", "DER").stdout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ckatspi import *  # noqa: E402,F401,F403
+import ckatspi  # noqa: E402
 
 
 def main():
-    certkeeper = os.environ.get("CK_CERTKEEPER")
-    if not certkeeper or not os.path.exists(certkeeper):
-        bail("CK_CERTKEEPER does not name the certkeeper binary")
     if shutil.which(os.environ.get("CK_OPENSSL", "openssl")) is None:
         skip_all("openssl is not installed")
 
     print("1..8", flush=True)
     tmp = tempfile.mkdtemp(prefix="ck-e2e-")
-    home = os.path.join(tmp, "home")
-    os.makedirs(home)
     cert = os.path.join(tmp, "server.crt")
     key = os.path.join(tmp, "server.key")
     combined = os.path.join(tmp, "server-with-key.pem")
@@ -194,20 +48,8 @@ def main():
     fingerprint = openssl("x509", "-in", cert, "-noout", "-fingerprint", "-sha256").stdout.decode()
     expected = fingerprint.strip().split("=", 1)[1].upper()
 
-    env = dict(os.environ)
-    env.pop("NO_AT_BRIDGE", None)
-    env.update({
-        "GTK_A11Y": "atspi",
-        "GSETTINGS_BACKEND": "memory",
-        "HOME": home,
-        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
-        "XDG_DATA_HOME": os.path.join(home, ".local/share"),
-        "XDG_CACHE_HOME": os.path.join(home, ".cache"),
-        "GTK_USE_PORTAL": "0",
-    })
     # Wide enough for the list and the details side by side.
-    proc = subprocess.Popen([certkeeper, "--store", os.path.join(tmp, "store"),
-                             "--window-size", "1260x900", combined], env=env)
+    proc = start_app(tmp, combined)
     try:
         app = wait_for("the application on the accessibility bus", app_node)
 
@@ -322,15 +164,11 @@ def main():
         tap(find(rows, "label", "e2e.certkeeper.test") is not None,
             "Undo puts the certificate back")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    if tests_run != 8:
-        bail("ran %d of 8 checks" % tests_run)
+    if ckatspi.checks_run() != 8:
+        bail("ran %d of 8 checks" % ckatspi.checks_run())
 
 
 if __name__ == "__main__":
