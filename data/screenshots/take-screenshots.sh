@@ -99,3 +99,13 @@ shoot details-800x600.png 800x600 details
 shoot details-360.png 360x720 details
 shoot keys.png 1280x800 keys
 shoot import-dialog.png 1280x800 import "$work/import-me.pem"
+
+# The help pages show some of the same pictures (help/C/figures, listed in
+# help/meson.build): a copy, so that the help does not depend on data/.
+figures=$root/help/C/figures
+figure () {
+  cp "$here/$1" "$figures/$2"
+  echo "wrote help/C/figures/$2"
+}
+figure details-800x600.png main-window.png
+figure import-dialog.png import-dialog.png
