@@ -3,6 +3,7 @@
 
 #include "ck-expiry.h"
 #include "ck-key-list.h"
+#include "ck-request-list.h"
 
 struct _CkKeyList
 {
@@ -34,25 +35,25 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 /* A key's children: its certificates, found through the store's index on
- * the SPKI SHA-256. NULL (not expandable) when it has none. */
+ * the SPKI SHA-256, then its requests, like X-Road's key → certificates
+ * and requests. NULL (not expandable) when it has none. */
 static GListModel *
 create_children (gpointer item,
                  gpointer user_data)
 {
   CkKeyList *self = user_data;
   g_autoptr(GArray) ids = NULL;
+  GListModel *requests;
+  const char *spki;
   GListStore *children;
 
   if (!CK_IS_STORED_KEY (item) || self->store == NULL)
     return NULL;
 
-  ids = ck_store_find_certificates_for_key (self->store,
-                                            ck_stored_key_get_spki_sha256 (CK_STORED_KEY (item)));
-  if (ids == NULL || ids->len == 0)
-    return NULL;
-
-  children = g_list_store_new (CK_TYPE_STORED_CERTIFICATE);
-  for (guint i = 0; i < ids->len; i++)
+  spki = ck_stored_key_get_spki_sha256 (CK_STORED_KEY (item));
+  children = g_list_store_new (G_TYPE_OBJECT);
+  ids = ck_store_find_certificates_for_key (self->store, spki);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
       CkStoredCertificate *row =
         ck_store_get_certificate_row (self->store, g_array_index (ids, gint64, i));
@@ -61,6 +62,18 @@ create_children (gpointer item,
         g_list_store_append (children, row);
     }
 
+  /* Requests are few: a scan is cheaper than an index to keep. */
+  requests = ck_store_get_requests (self->store);
+  for (guint i = 0; i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr(CkStoredRequest) row = g_list_model_get_item (requests, i);
+
+      if (g_strcmp0 (ck_stored_request_get_spki_sha256 (row), spki) == 0)
+        g_list_store_append (children, row);
+    }
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (children)) == 0)
+    g_clear_object (&children);
   return G_LIST_MODEL (children);
 }
 
@@ -109,6 +122,8 @@ ck_key_list_set_store (CkKeyList *self,
       g_signal_handlers_disconnect_by_func (ck_store_get_keys (self->store), queue_rebuild, self);
       g_signal_handlers_disconnect_by_func (ck_store_get_certificates (self->store),
                                             queue_rebuild, self);
+      g_signal_handlers_disconnect_by_func (ck_store_get_requests (self->store),
+                                            queue_rebuild, self);
     }
   g_set_object (&self->store, store);
   if (store != NULL)
@@ -116,6 +131,8 @@ ck_key_list_set_store (CkKeyList *self,
       g_signal_connect_swapped (ck_store_get_keys (store), "items-changed",
                                 G_CALLBACK (queue_rebuild), self);
       g_signal_connect_swapped (ck_store_get_certificates (store), "items-changed",
+                                G_CALLBACK (queue_rebuild), self);
+      g_signal_connect_swapped (ck_store_get_requests (store), "items-changed",
                                 G_CALLBACK (queue_rebuild), self);
     }
   rebuild (self);
@@ -139,6 +156,23 @@ ck_key_list_get_model (CkKeyList *self)
 
 /* Rows */
 
+/* "New Request for This Key": the assistant's win.new-request-for-key
+ * action, with the key's store id (bound per row). Insensitive while the
+ * window has no such action. */
+static GtkWidget *
+new_request_button_new (void)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("document-new-symbolic");
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("New Request for This Key"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("New Request for This Key"), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.new-request-for-key");
+  return button;
+}
+
 static void
 row_setup (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -161,6 +195,7 @@ row_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), gtk_image_new ());
   gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), new_request_button_new ());
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
@@ -205,10 +240,12 @@ row_bind (GtkSignalListItemFactory *factory,
   GtkWidget *icon = gtk_widget_get_first_child (box);
   GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  GtkWidget *button = gtk_widget_get_last_child (box);
   g_autoptr(GObject) item = gtk_tree_list_row_get_item (tree_row);
   g_autofree char *text = NULL;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), tree_row);
+  gtk_widget_set_visible (button, CK_IS_STORED_KEY (item));
 
   if (CK_IS_STORED_KEY (item))
     {
@@ -219,6 +256,21 @@ row_bind (GtkSignalListItemFactory *factory,
                                       _("Private key"), -1);
       gtk_label_set_text (GTK_LABEL (title), ck_stored_key_get_display_name (key));
       text = key_subtitle (key);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", ck_stored_key_get_id (key));
+    }
+  else if (CK_IS_STORED_REQUEST (item))
+    {
+      CkStoredRequest *request = CK_STORED_REQUEST (item);
+      gboolean issued = ck_stored_request_get_status (request) == CK_REQUEST_STATUS_ISSUED;
+      g_autofree char *heading = NULL;
+
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "document-new-symbolic");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Certificate signing request"), -1);
+      /* Translators: a request row under its key on the Keys page */
+      heading = g_strdup_printf (_("Request · %s"), issued ? _("Issued") : _("Pending"));
+      gtk_label_set_text (GTK_LABEL (title), heading);
+      text = g_strdup (ck_stored_request_get_subject (request));
     }
   else
     {

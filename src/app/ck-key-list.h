@@ -10,11 +10,12 @@ G_BEGIN_DECLS
 #define CK_TYPE_KEY_LIST (ck_key_list_get_type ())
 G_DECLARE_FINAL_TYPE (CkKeyList, ck_key_list, CK, KEY_LIST, GtkWidget)
 
-/* The Keys page: each private key with its certificates below it. */
+/* The Keys page: each private key with its certificates and its
+ * certificate signing requests below it. */
 
 void      ck_key_list_set_store    (CkKeyList *self,
                                     CkStore   *store);
-/* A CkStoredKey or CkStoredCertificate, or NULL. */
+/* A CkStoredKey, CkStoredCertificate or CkStoredRequest, or NULL. */
 GObject  *ck_key_list_get_selected (CkKeyList *self);
 /* The rows as shown, as GtkTreeListRow (for tests). */
 GListModel *ck_key_list_get_model  (CkKeyList *self);

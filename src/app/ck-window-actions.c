@@ -195,6 +195,11 @@ copy_fingerprint_action (GSimpleAction *action,
       text = ck_hex_format_colons (ck_stored_key_get_spki_sha256 (CK_STORED_KEY (self->selected)));
       what = _("Public key SHA-256");
     }
+  else if (CK_IS_STORED_REQUEST (self->selected))
+    {
+      text = ck_hex_format_colons (ck_stored_request_get_sha256 (CK_STORED_REQUEST (self->selected)));
+      what = _("SHA-256 fingerprint");
+    }
   else
     return;
 
@@ -576,6 +581,18 @@ export_key_action (GSimpleAction *a, GVariant *p, gpointer self)
   export_activate (self, EXPORT_KEY);
 }
 
+/* Requests: saved by their details, which know the request shown. */
+static void
+export_request_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  CkWindow *self = user_data;
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (self->request_details), "request.save",
+                                      parameter);
+}
+
 /* Delete, with Undo: the object's bytes are kept until the toast goes, and
  * Undo imports them again (with their label). */
 
@@ -731,6 +748,12 @@ delete_action (GSimpleAction *action,
 
   if (self->selected == NULL)
     return;
+  /* Requests have their own confirmation and Undo, in their details. */
+  if (CK_IS_STORED_REQUEST (self->selected))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self->request_details), "request.delete", NULL);
+      return;
+    }
 
   deleted = g_rc_box_new0 (DeletedObject);
   deleted->self = g_object_ref (self);
@@ -783,6 +806,7 @@ static const GActionEntry win_actions[] = {
   { .name = "export-chain", .activate = export_chain_action },
   { .name = "export-pkcs12", .activate = export_pkcs12_action },
   { .name = "export-key", .activate = export_key_action },
+  { .name = "export-request", .activate = export_request_action, .parameter_type = "s" },
   { .name = "delete", .activate = delete_action },
 };
 
@@ -809,12 +833,13 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "paste", have_store);
   set_enabled (self, "new-request", have_store && HAVE_REQUEST_ASSISTANT);
   set_enabled (self, "search", have_store);
-  set_enabled (self, "copy-fingerprint", certificate || key);
+  set_enabled (self, "copy-fingerprint", certificate || key || CK_IS_STORED_REQUEST (self->selected));
   set_enabled (self, "export-pem", certificate);
   set_enabled (self, "export-der", certificate);
   set_enabled (self, "export-chain", certificate);
   set_enabled (self, "export-pkcs12", has_key);
   set_enabled (self, "export-key", key || has_key);
+  set_enabled (self, "export-request", CK_IS_STORED_REQUEST (self->selected));
   set_enabled (self, "delete", self->selected != NULL);
 }
 
@@ -830,6 +855,7 @@ ck_window_actions_set_accels (GtkApplication *app)
     { "win.search", { "<Control>f", NULL } },
     { "win.show-page::certificates", { "<Alt>1", NULL } },
     { "win.show-page::keys", { "<Alt>2", NULL } },
+    { "win.show-page::requests", { "<Alt>3", NULL } },
     { "win.back", { "<Alt>Left", NULL } },
     { "win.copy-fingerprint", { "<Control><Shift>c", NULL } },
     { "win.export-pem", { "<Control>e", NULL } },

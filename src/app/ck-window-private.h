@@ -8,6 +8,8 @@
 #include "ck-details-pane.h"
 #include "ck-import-dialog.h"
 #include "ck-key-list.h"
+#include "ck-request-details.h"
+#include "ck-request-list.h"
 #include "ck-window.h"
 
 G_BEGIN_DECLS
@@ -19,7 +21,8 @@ struct _CkWindow
   CkStore              *store;
   GSettings            *settings;
 
-  /* What the details pane shows: a CkStoredCertificate or CkStoredKey. */
+  /* What the details pane shows: a CkStoredCertificate or CkStoredKey;
+   * or a CkStoredRequest, which the request details show. */
   GObject              *selected;
   CkCertificate        *selected_certificate;
 
@@ -42,6 +45,8 @@ struct _CkWindow
   GtkSearchEntry       *search_entry;
   CkCertificateList    *certificate_list;
   CkKeyList            *key_list;
+  CkRequestList        *request_list;
+  CkRequestDetails     *request_details;
   GtkStack             *details_stack;
   CkDetailsPane        *details_pane;
   AdwWindowTitle       *details_title;

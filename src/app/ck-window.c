@@ -48,6 +48,7 @@ ck_window_new (CkApplication *app,
   self->store = g_object_ref (store);
   ck_certificate_list_set_store (self->certificate_list, store);
   ck_key_list_set_store (self->key_list, store);
+  ck_request_list_set_store (self->request_list, store);
   /* Import, paste and search depend on the store alone; the selection
    * updates below only run when the selection changes. */
   ck_window_actions_update (self);
@@ -57,6 +58,8 @@ ck_window_new (CkApplication *app,
   g_signal_connect_object (certificates, "items-changed",
                            G_CALLBACK (ck_window_show_details), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (keys, "items-changed",
+                           G_CALLBACK (ck_window_show_details), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ck_store_get_requests (store), "items-changed",
                            G_CALLBACK (ck_window_show_details), self, G_CONNECT_SWAPPED);
   ck_window_show_details (self);
 
@@ -84,7 +87,8 @@ static gboolean
 ck_window_store_is_empty (CkWindow *self)
 {
   return g_list_model_get_n_items (ck_store_get_certificates (self->store)) == 0
-         && g_list_model_get_n_items (ck_store_get_keys (self->store)) == 0;
+         && g_list_model_get_n_items (ck_store_get_keys (self->store)) == 0
+         && g_list_model_get_n_items (ck_store_get_requests (self->store)) == 0;
 }
 
 /* The one place that decides what the window shows: the empty state, the
@@ -106,6 +110,8 @@ ck_window_show_details (CkWindow *self)
   page = adw_view_stack_get_visible_child_name (self->view_stack);
   if (g_strcmp0 (page, "keys") == 0)
     selected = ck_key_list_get_selected (self->key_list);
+  else if (g_strcmp0 (page, "requests") == 0)
+    selected = G_OBJECT (ck_request_list_get_selected (self->request_list));
   else
     selected = G_OBJECT (ck_certificate_list_get_selected (self->certificate_list));
 
@@ -142,6 +148,16 @@ ck_window_show_details (CkWindow *self)
       adw_window_title_set_subtitle (self->details_title, _("Private Key"));
       gtk_stack_set_visible_child_name (self->details_stack, "details");
     }
+  else if (CK_IS_STORED_REQUEST (selected))
+    {
+      CkStoredRequest *request = CK_STORED_REQUEST (selected);
+
+      ck_request_details_show (self->request_details, self->store, request);
+      adw_window_title_set_title (self->details_title,
+                                  ck_stored_request_get_display_name (request));
+      adw_window_title_set_subtitle (self->details_title, _("Certificate Signing Request"));
+      gtk_stack_set_visible_child_name (self->details_stack, "request");
+    }
   else
     {
       adw_window_title_set_title (self->details_title, _("Details"));
@@ -167,6 +183,12 @@ key_selected_cb (CkWindow *self)
 }
 
 static void
+request_selected_cb (CkWindow *self)
+{
+  ck_window_show_details (self);
+}
+
+static void
 page_changed_cb (CkWindow *self)
 {
   ck_window_show_details (self);
@@ -181,12 +203,21 @@ row_activated_cb (CkWindow *self)
     adw_leaflet_set_visible_child (self->leaflet, self->details_scroller);
 }
 
+static gboolean
+showing_requests (CkWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "requests") == 0;
+}
+
 static void
 search_changed_cb (CkWindow *self)
 {
-  ck_certificate_list_set_search (self->certificate_list,
-                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  if (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  ck_certificate_list_set_search (self->certificate_list, text);
+  ck_request_list_set_search (self->request_list, text);
+  /* The Requests page is searched in place; the others show certificates. */
+  if (text[0] != '\0' && !showing_requests (self))
     adw_view_stack_set_visible_child_name (self->view_stack, "certificates");
 }
 
@@ -196,6 +227,12 @@ search_activate_cb (CkWindow *self)
 {
   /* The entry delays search-changed: apply the text now. */
   search_changed_cb (self);
+  if (showing_requests (self))
+    {
+      if (ck_request_list_select_first (self->request_list))
+        row_activated_cb (self);
+      return;
+    }
   ck_certificate_list_activate_first (self->certificate_list);
 }
 
@@ -204,6 +241,22 @@ search_stop_cb (CkWindow *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+/* "Certificate" on an issued request: find it the way a user would, by
+ * its fingerprint in the certificates' search. */
+static void
+request_show_certificate_cb (CkWindow *self,
+                             gint64    id)
+{
+  CkStoredCertificate *row = self->store != NULL ? ck_store_get_certificate_row (self->store, id) : NULL;
+
+  if (row == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "certificates");
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), ck_stored_certificate_get_sha256 (row));
+  search_activate_cb (self);
 }
 
 static void
@@ -391,6 +444,16 @@ ck_window_screenshot_prepare (CkWindow *self)
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "keys");
     }
+  else if (g_strcmp0 (self->screenshot_view, "requests") == 0
+           || g_strcmp0 (self->screenshot_view, "request") == 0)
+    {
+      /* "requests": the page with the first request selected; "request":
+       * that request opened, as on a narrow window. */
+      adw_view_stack_set_visible_child_name (self->view_stack, "requests");
+      if (ck_request_list_select_first (self->request_list)
+          && g_strcmp0 (self->screenshot_view, "request") == 0)
+        row_activated_cb (self);
+    }
   else if (g_strcmp0 (self->screenshot_view, "search") == 0)
     {
       gtk_search_bar_set_search_mode (self->search_bar, TRUE);
@@ -460,6 +523,8 @@ ck_window_class_init (CkWindowClass *klass)
 
   g_type_ensure (CK_TYPE_CERTIFICATE_LIST);
   g_type_ensure (CK_TYPE_KEY_LIST);
+  g_type_ensure (CK_TYPE_REQUEST_LIST);
+  g_type_ensure (CK_TYPE_REQUEST_DETAILS);
   g_type_ensure (CK_TYPE_DETAILS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -476,6 +541,8 @@ ck_window_class_init (CkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, certificate_list);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, key_list);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, request_list);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, request_details);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_stack);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_pane);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_title);
@@ -483,6 +550,8 @@ ck_window_class_init (CkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkWindow, empty_request_button);
   gtk_widget_class_bind_template_callback (widget_class, certificate_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, request_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, request_show_certificate_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);

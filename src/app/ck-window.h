@@ -27,7 +27,8 @@ void      ck_window_import_text     (CkWindow      *self,
 void      ck_window_add_toast       (CkWindow      *self,
                                      AdwToast      *toast);
 /* Saves a PNG of the window once it has drawn the store, then quits. @view:
- * "list" (default), "details", "keys" or "import". */
+ * "list" (default), "details", "keys", "requests" (the page, first request
+ * selected), "request" (that request opened) or "import". */
 void      ck_window_take_screenshot (CkWindow      *self,
                                      const char    *path,
                                      const char    *view);

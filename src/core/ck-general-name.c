@@ -64,6 +64,31 @@ ck_general_name_free (CkGeneralName *name)
 }
 
 const char *
+ck_general_name_kind_get_display_name (CkGeneralNameKind kind)
+{
+  switch (kind)
+    {
+    case CK_GENERAL_NAME_DNS:
+      return _("DNS name");
+    case CK_GENERAL_NAME_IP:
+      return _("IP address");
+    case CK_GENERAL_NAME_EMAIL:
+      return _("Email address");
+    case CK_GENERAL_NAME_URI:
+      return _("URI");
+    case CK_GENERAL_NAME_DN:
+      return _("Directory name");
+    case CK_GENERAL_NAME_UPN:
+      return _("User principal name");
+    case CK_GENERAL_NAME_REGISTERED_ID:
+      return _("Registered ID");
+    case CK_GENERAL_NAME_OTHER:
+    default:
+      return _("Other name");
+    }
+}
+
+const char *
 ck_general_name_kind_to_string (CkGeneralNameKind kind)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (kind_names); i++)

@@ -36,6 +36,9 @@ void           ck_general_name_free       (CkGeneralName *name);
 /* "DNS", "IP", "email", "URI", "DN", "UPN", "otherName", "RID": the prefix
  * used on command lines and in the list view ("DNS:www.example.com"). */
 const char    *ck_general_name_kind_to_string   (CkGeneralNameKind kind);
+/* "DNS name", "IP address", "User principal name"…, translated: a row
+ * title for people. */
+const char    *ck_general_name_kind_get_display_name (CkGeneralNameKind kind);
 gboolean       ck_general_name_kind_from_string (const char        *str,
                                                  CkGeneralNameKind *kind);
 /* "DNS:www.example.com" */

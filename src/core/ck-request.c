@@ -619,6 +619,21 @@ ck_request_get_extensions (CkRequest *self)
 }
 
 gboolean
+ck_request_has_challenge_password (CkRequest *self)
+{
+  char buf[256];
+  size_t size = sizeof buf;
+  int ret;
+
+  g_return_val_if_fail (CK_IS_REQUEST (self), FALSE);
+
+  ret = gnutls_x509_crq_get_challenge_password (self->crq, buf, &size);
+  gnutls_memset (buf, 0, sizeof buf);
+  /* A password longer than the buffer is still a password. */
+  return ret == 0 || ret == GNUTLS_E_SHORT_MEMORY_BUFFER;
+}
+
+gboolean
 ck_request_verify_signature (CkRequest *self,
                              GError   **error)
 {

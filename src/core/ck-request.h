@@ -53,6 +53,10 @@ gboolean     ck_request_get_basic_constraints   (CkRequest *self,
                                                  gboolean  *critical);
 GPtrArray   *ck_request_get_extensions          (CkRequest *self);
 
+/* TRUE when the request carries a challenge password (PKCS#9); the value
+ * itself is never handed out, so that nothing shows or logs it. */
+gboolean     ck_request_has_challenge_password (CkRequest *self);
+
 /* The self-signature checks out. */
 gboolean     ck_request_verify_signature    (CkRequest *self,
                                              GError   **error);

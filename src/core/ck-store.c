@@ -1877,6 +1877,20 @@ ck_store_add_request (CkStore     *self,
                       const char  *profile,
                       GError     **error)
 {
+  /* Always pending, even when the key already has a certificate: a new
+   * request for an old key is a renewal waiting for its new certificate. */
+  return ck_store_restore_request (self, request, profile, NULL, 0, 0, error);
+}
+
+gint64
+ck_store_restore_request (CkStore     *self,
+                          CkRequest   *request,
+                          const char  *profile,
+                          const char  *source,
+                          gint64       created_at,
+                          gint64       certificate_id,
+                          GError     **error)
+{
   g_autoptr(Change) change = change_new ();
   gint64 id = 0;
   gint64 existing;
@@ -1893,11 +1907,16 @@ ck_store_add_request (CkStore     *self,
     g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
                  "This request is already in the store (id %" G_GINT64_FORMAT ")",
                  existing);
-  /* Always pending, even when the key already has a certificate: a new
-   * request for an old key is a renewal waiting for its new certificate. */
   else if (existing == 0)
-    id = insert_request (self, request, profile, NULL,
-                         g_get_real_time () / G_USEC_PER_SEC, 0, error);
+    {
+      /* The certificate may have gone meanwhile: then it is pending again,
+       * as deleting the certificate would have made it. */
+      if (certificate_id > 0 && get_kind_locked (self, certificate_id) != CK_OBJECT_CERTIFICATE)
+        certificate_id = 0;
+      id = insert_request (self, request, profile, source,
+                           created_at > 0 ? created_at : g_get_real_time () / G_USEC_PER_SEC,
+                           certificate_id, error);
+    }
   if (id != 0 && (!read_rows (self, id, change, error) ||
                   !exec (self, "COMMIT", error)))
     id = 0;

@@ -177,6 +177,18 @@ gint64        ck_store_add_request      (CkStore      *self,
                                          const char   *profile,
                                          GError      **error);
 
+/* Puts back a request that was deleted (the GUI's Undo): with its
+ * profile, source and creation time, and issued by @certificate_id when
+ * that certificate is still stored (pending otherwise). Gets a new id;
+ * CK_ERROR_EXISTS when the request is in the store again already. */
+gint64        ck_store_restore_request  (CkStore      *self,
+                                         CkRequest    *request,
+                                         const char   *profile,
+                                         const char   *source,
+                                         gint64        created_at,
+                                         gint64        certificate_id,
+                                         GError      **error);
+
 /* Deletes one object. Deleting a key leaves its certificates; deleting a
  * certificate puts an issued request back to pending. */
 gboolean      ck_store_delete           (CkStore      *self,

@@ -1,0 +1,741 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "ck-expiry.h"
+#include "ck-file-chooser.h"
+#include "ck-request-details.h"
+#include "ck-request-list.h"
+
+struct _CkRequestDetails
+{
+  GtkWidget          parent_instance;
+
+  CkStore           *store;
+  CkStoredRequest   *row;
+  CkRequest         *request;      /* NULL when it could not be read */
+  CkCertificate     *certificate;  /* the one that answered it, if any */
+  GPtrArray         *differences;
+
+  GtkScrolledWindow *scrolled_window;
+  GtkLabel          *title_label;
+  GtkLabel          *subtitle_label;
+  GtkBox            *content;
+};
+
+G_DEFINE_FINAL_TYPE (CkRequestDetails, ck_request_details, GTK_TYPE_WIDGET)
+
+enum {
+  COPIED,
+  SHOW_CERTIFICATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Rows */
+
+static GtkWidget *
+add_group (CkRequestDetails *self,
+           const char       *title,
+           const char       *description)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  gtk_box_append (self->content, group);
+  return group;
+}
+
+/* Name above, value below, never as markup: values come from the request
+ * and may hold "<" or "&". */
+static GtkWidget *
+add_row (GtkWidget  *group,
+         const char *title,
+         const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               value != NULL && value[0] != '\0' ? value : "—");
+#if ADW_CHECK_VERSION (1, 3, 0)
+  gtk_widget_add_css_class (row, "property");
+  adw_action_row_set_subtitle_selectable (ADW_ACTION_ROW (row), TRUE);
+#endif
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+static void
+add_row_critical (GtkWidget  *group,
+                  const char *title,
+                  gboolean    critical,
+                  const char *value)
+{
+  /* Translators: a requested extension the CA must understand or reject */
+  g_autofree char *text = critical ? g_strdup_printf (_("%s (critical)"), title)
+                                   : g_strdup (title);
+
+  add_row (group, text, value);
+}
+
+static void
+clear (CkRequestDetails *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
+    gtk_box_remove (self->content, child);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+}
+
+/* Groups */
+
+static void
+add_status_group (CkRequestDetails *self)
+{
+  GtkWidget *group = add_group (self, _("Status"), NULL);
+  gboolean issued = ck_stored_request_get_status (self->row) == CK_REQUEST_STATUS_ISSUED;
+  gint64 cert_id = ck_stored_request_get_certificate_id (self->row);
+  CkStoredCertificate *cert = issued ? ck_store_get_certificate_row (self->store, cert_id) : NULL;
+  GtkWidget *row;
+
+  if (!issued)
+    {
+      add_row (group, _("Status"),
+               _("Pending: waiting for the certificate. Import it when the CA sends it, and it is linked to this request."));
+      return;
+    }
+
+  add_row (group, _("Status"), _("Issued"));
+  if (cert == NULL)
+    return;
+
+  row = add_row (group, _("Certificate"), ck_stored_certificate_get_display_name (cert));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "request.show-certificate");
+  gtk_widget_set_tooltip_text (row, _("Show the certificate"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+
+  if (self->differences == NULL)
+    return;
+  group = add_group (self, _("Differences from the Request"),
+                     self->differences->len > 0
+                     ? _("What the CA changed or left out in the certificate it issued")
+                     : NULL);
+  if (self->differences->len == 0)
+    {
+      add_row (group, _("Differences"), _("None: the certificate gives what was asked"));
+      return;
+    }
+  for (guint i = 0; i < self->differences->len; i++)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      row = add_row (group, _("Changed by the CA"), g_ptr_array_index (self->differences, i));
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Warning"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
+}
+
+static void
+add_subject_group (CkRequestDetails *self)
+{
+  GtkWidget *group = add_group (self, _("Subject"), NULL);
+  GPtrArray *attributes = ck_request_get_subject_attributes (self->request);
+
+  for (guint i = 0; attributes != NULL && i < attributes->len; i++)
+    {
+      const CkDnAttribute *attr = g_ptr_array_index (attributes, i);
+      const char *name = ck_oid_get_display_name (attr->oid);
+
+      add_row (group, name != NULL ? name : attr->oid, attr->value);
+    }
+  if (attributes == NULL || attributes->len == 0)
+    add_row (group, _("Subject"), _("Empty"));
+}
+
+static gboolean
+extension_is_decoded (const char *oid)
+{
+  return g_strcmp0 (oid, CK_OID_EXT_KEY_USAGE) == 0
+         || g_strcmp0 (oid, CK_OID_EXT_EXT_KEY_USAGE) == 0
+         || g_strcmp0 (oid, CK_OID_EXT_BASIC_CONSTRAINTS) == 0
+         || g_strcmp0 (oid, CK_OID_EXT_SUBJECT_ALT_NAME) == 0;
+}
+
+static void
+add_extensions_group (CkRequestDetails *self)
+{
+  GtkWidget *group = add_group (self, _("Requested Extensions"), NULL);
+  GPtrArray *sans = ck_request_get_subject_alt_names (self->request);
+  GPtrArray *extensions = ck_request_get_extensions (self->request);
+  const char * const *eku;
+  guint usage = 0;
+  gboolean critical = FALSE, is_ca = FALSE;
+  int path_len = -1;
+
+  for (guint i = 0; sans != NULL && i < sans->len; i++)
+    {
+      const CkGeneralName *name = g_ptr_array_index (sans, i);
+
+      add_row (group, ck_general_name_kind_get_display_name (name->kind), name->value);
+    }
+  if (sans == NULL || sans->len == 0)
+    add_row (group, _("Subject alternative names"), _("None"));
+
+  if (ck_request_get_key_usage (self->request, &usage, &critical))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint n_bits = 0;
+      const CkKeyUsageBit *bits = ck_key_usage_bits (&n_bits);
+
+      for (guint i = 0; i < n_bits; i++)
+        if (usage & bits[i].flag)
+          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", _(bits[i].display_name));
+      add_row_critical (group, _("Key usage"), critical, text->str);
+    }
+
+  eku = ck_request_get_extended_key_usage (self->request, &critical);
+  if (eku != NULL)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; eku[i] != NULL; i++)
+        {
+          const char *name = ck_oid_get_display_name (eku[i]);
+
+          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", name != NULL ? name : eku[i]);
+        }
+      add_row_critical (group, _("Extended key usage"), critical, text->str);
+    }
+
+  if (ck_request_get_basic_constraints (self->request, &is_ca, &path_len, &critical))
+    {
+      g_autofree char *text = NULL;
+
+      if (!is_ca)
+        text = g_strdup (_("Not a certificate authority"));
+      else if (path_len < 0)
+        text = g_strdup (_("A certificate authority, with no path length limit"));
+      else
+        text = g_strdup_printf (ngettext ("A certificate authority, with at most %d intermediate below it",
+                                          "A certificate authority, with at most %d intermediates below it",
+                                          path_len), path_len);
+      add_row_critical (group, _("Basic constraints"), critical, text);
+    }
+
+  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
+    {
+      const CkExtension *ext = g_ptr_array_index (extensions, i);
+      const char *name = ck_oid_get_display_name (ext->oid);
+      gsize len = 0;
+      const guint8 *data = g_bytes_get_data (ext->value, &len);
+      g_autofree char *hex = ck_hex_encode (data, len);
+      g_autofree char *colons = ck_hex_format_colons (hex);
+
+      if (!extension_is_decoded (ext->oid))
+        add_row_critical (group, name != NULL ? name : ext->oid, ext->critical, colons);
+    }
+
+  add_row (group, _("Challenge password"),
+           ck_request_has_challenge_password (self->request)
+           ? _("Present (not shown)") : _("None"));
+}
+
+static char *
+public_key_text (CkRequest *request)
+{
+  const char *algorithm = ck_request_get_key_algorithm (request);
+  const char *curve = ck_request_get_key_curve (request);
+
+  if (curve != NULL)
+    return g_strdup_printf ("%s %s", algorithm, curve);
+  /* Translators: "RSA, 2048 bits" */
+  return g_strdup_printf (ngettext ("%s, %u bit", "%s, %u bits", ck_request_get_key_bits (request)),
+                          algorithm, ck_request_get_key_bits (request));
+}
+
+static void
+add_request_group (CkRequestDetails *self)
+{
+  GtkWidget *group = add_group (self, _("Request"), NULL);
+  const char *spki = ck_stored_request_get_spki_sha256 (self->row);
+  gint64 key_id = ck_store_find_key (self->store, spki);
+  CkStoredKey *key = key_id != 0 ? ck_store_get_key_row (self->store, key_id) : NULL;
+  const char *profile = ck_request_profile_text (self->row);
+  g_autofree char *created = ck_expiry_format_datetime (ck_stored_request_get_created_at (self->row));
+  g_autofree char *sha256 = ck_hex_format_colons (ck_stored_request_get_sha256 (self->row));
+  g_autofree char *spki_colons = ck_hex_format_colons (spki);
+  g_autoptr(GError) error = NULL;
+
+  add_row (group, _("Private key"),
+           key != NULL ? ck_stored_key_get_display_name (key) : _("Not in the store"));
+  if (self->request != NULL)
+    {
+      g_autofree char *public_key = public_key_text (self->request);
+
+      add_row (group, _("Public key"), public_key);
+      add_row (group, _("Signature algorithm"),
+               ck_request_get_signature_algorithm (self->request));
+      add_row (group, _("Signature"),
+               ck_request_verify_signature (self->request, &error)
+               ? _("Valid: made with the private key of this request") : error->message);
+    }
+  add_row (group, _("Profile"), profile != NULL ? profile : _("None"));
+  /* Requests made here have none; imported ones name their file. */
+  if (ck_stored_request_get_source (self->row) != NULL)
+    add_row (group, _("Source"), ck_stored_request_get_source (self->row));
+  add_row (group, _("Created"), created);
+  add_row (group, _("SHA-256 fingerprint"), sha256);
+  add_row (group, _("Public key SHA-256"), spki_colons);
+}
+
+static void
+add_pem_group (CkRequestDetails *self)
+{
+  GtkWidget *group = add_group (self, _("PEM"), NULL);
+  g_autofree char *pem = ck_request_to_pem (self->request);
+  GtkWidget *label = gtk_label_new (g_strchomp (pem));
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The request as PEM"), -1);
+  gtk_widget_add_css_class (card, "card");
+  gtk_box_append (GTK_BOX (card), label);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), card);
+}
+
+static void
+update_actions (CkRequestDetails *self)
+{
+  gboolean have = self->row != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.copy-pem", self->request != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.save", self->request != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.delete", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.show-certificate",
+                                 self->certificate != NULL);
+}
+
+static void
+rebuild (CkRequestDetails *self)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *subtitle = NULL;
+
+  clear (self);
+  g_clear_object (&self->certificate);
+  g_clear_pointer (&self->differences, g_ptr_array_unref);
+  if (self->row == NULL)
+    {
+      update_actions (self);
+      return;
+    }
+
+  if (ck_stored_request_get_status (self->row) == CK_REQUEST_STATUS_ISSUED && self->request != NULL)
+    {
+      self->certificate = ck_store_load_certificate (self->store,
+                                                     ck_stored_request_get_certificate_id (self->row),
+                                                     NULL);
+      if (self->certificate != NULL)
+        self->differences = ck_request_compare_certificate (self->request, self->certificate);
+    }
+
+  status = ck_request_status_text (self->store, self->row);
+  /* Translators: under the request's name: "Certificate signing request · Pending" */
+  subtitle = g_strdup_printf (_("Certificate signing request · %s"), status);
+  gtk_label_set_text (self->title_label, ck_stored_request_get_display_name (self->row));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+
+  add_status_group (self);
+  if (self->request != NULL)
+    {
+      add_subject_group (self);
+      add_extensions_group (self);
+    }
+  add_request_group (self);
+  if (self->request != NULL)
+    add_pem_group (self);
+  update_actions (self);
+}
+
+static void
+status_changed (CkRequestDetails *self)
+{
+  rebuild (self);
+}
+
+void
+ck_request_details_show (CkRequestDetails *self,
+                         CkStore          *store,
+                         CkStoredRequest  *row)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CK_IS_REQUEST_DETAILS (self));
+
+  if (self->row != NULL)
+    g_signal_handlers_disconnect_by_func (self->row, status_changed, self);
+  g_set_object (&self->store, store);
+  g_set_object (&self->row, row);
+  g_clear_object (&self->request);
+  if (row != NULL && store != NULL)
+    {
+      self->request = ck_store_load_request (store, ck_stored_request_get_id (row), &error);
+      if (self->request == NULL)
+        g_warning ("Cannot read request %" G_GINT64_FORMAT ": %s",
+                   ck_stored_request_get_id (row), error->message);
+      /* Issued when its certificate comes in, pending again when that is
+       * deleted: show it as it is now. */
+      g_signal_connect_object (row, "notify::status", G_CALLBACK (status_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+  rebuild (self);
+}
+
+CkStoredRequest *
+ck_request_details_get_request (CkRequestDetails *self)
+{
+  g_return_val_if_fail (CK_IS_REQUEST_DETAILS (self), NULL);
+
+  return self->row;
+}
+
+CkRequest *
+ck_request_details_get_parsed (CkRequestDetails *self)
+{
+  g_return_val_if_fail (CK_IS_REQUEST_DETAILS (self), NULL);
+
+  return self->request;
+}
+
+GPtrArray *
+ck_request_details_get_differences (CkRequestDetails *self)
+{
+  g_return_val_if_fail (CK_IS_REQUEST_DETAILS (self), NULL);
+
+  return self->differences;
+}
+
+/* Actions */
+
+static void
+toast_error (AdwToastOverlay *overlay,
+             const char      *what,
+             const GError    *error)
+{
+  g_autofree char *title = g_strdup_printf ("%s: %s", what, error->message);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
+static void
+copy_pem_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CkRequestDetails *self = CK_REQUEST_DETAILS (widget);
+  g_autofree char *pem = NULL;
+
+  if (self->request == NULL)
+    return;
+  pem = ck_request_to_pem (self->request);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), pem);
+  g_signal_emit (self, signals[COPIED], 0, _("PEM"));
+}
+
+typedef struct
+{
+  CkRequest       *request;
+  gboolean         der;
+  AdwToastOverlay *overlay;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_clear_object (&job->request);
+  g_clear_object (&job->overlay);
+  g_free (job);
+}
+
+static void
+save_chosen (GFile    *file,
+             gpointer  user_data)
+{
+  SaveJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *title = NULL;
+  const void *data;
+  gsize len;
+
+  if (file == NULL)
+    {
+      save_job_free (job);
+      return;
+    }
+
+  if (job->der)
+    data = g_bytes_get_data (ck_request_get_der (job->request), &len);
+  else
+    {
+      pem = ck_request_to_pem (job->request);
+      data = pem;
+      len = strlen (pem);
+    }
+
+  if (!g_file_replace_contents (file, data, len, NULL, FALSE, G_FILE_CREATE_NONE,
+                                NULL, NULL, &error))
+    {
+      if (job->overlay != NULL)
+        toast_error (job->overlay, _("Cannot save the request"), error);
+      save_job_free (job);
+      return;
+    }
+
+  basename = g_file_get_basename (file);
+  title = g_strdup_printf (_("Saved to “%s”"), basename);
+  if (job->overlay != NULL)
+    adw_toast_overlay_add_toast (job->overlay, adw_toast_new (title));
+  save_job_free (job);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CkRequestDetails *self = CK_REQUEST_DETAILS (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  SaveJob *job;
+  g_autofree char *name = NULL;
+  g_autofree char *file_name = NULL;
+
+  if (self->request == NULL)
+    return;
+
+  job = g_new0 (SaveJob, 1);
+  job->request = g_object_ref (self->request);
+  job->der = g_strcmp0 (g_variant_get_string (parameter, NULL), "der") == 0;
+  job->overlay = overlay != NULL ? g_object_ref (ADW_TOAST_OVERLAY (overlay)) : NULL;
+
+  /* No separators and nothing hidden in the suggested name. */
+  name = g_strdup (ck_stored_request_get_display_name (self->row));
+  g_strdelimit (name, "/\\:*?\"<>|", '_');
+  if (name[0] == '.' || name[0] == '\0')
+    {
+      g_free (name);
+      name = g_strdup ("request");
+    }
+  file_name = g_strconcat (name, job->der ? ".der" : ".csr", NULL);
+  ck_file_chooser_save_file (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                             _("Save Request"), file_name, save_chosen, job);
+}
+
+static void
+show_certificate_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CkRequestDetails *self = CK_REQUEST_DETAILS (widget);
+
+  if (self->certificate != NULL)
+    g_signal_emit (self, signals[SHOW_CERTIFICATE], 0,
+                   ck_stored_request_get_certificate_id (self->row));
+}
+
+/* Delete, with Undo: the request's DER and what the store knew about it are
+ * kept until the toast goes; Undo puts it back, issued again when its
+ * certificate is still there. */
+
+typedef struct
+{
+  CkStore         *store;
+  AdwToastOverlay *overlay;
+  CkRequest       *request;
+  CkStoredRequest *row;
+} DeletedRequest;
+
+static void
+deleted_request_clear (gpointer data)
+{
+  DeletedRequest *deleted = data;
+
+  g_clear_object (&deleted->store);
+  g_clear_object (&deleted->overlay);
+  g_clear_object (&deleted->request);
+  g_clear_object (&deleted->row);
+}
+
+static void
+deleted_request_free (gpointer data)
+{
+  g_rc_box_release_full (data, deleted_request_clear);
+}
+
+static void
+undo_delete (AdwToast       *toast,
+             DeletedRequest *deleted)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ck_store_restore_request (deleted->store, deleted->request,
+                                ck_stored_request_get_profile (deleted->row),
+                                ck_stored_request_get_source (deleted->row),
+                                ck_stored_request_get_created_at (deleted->row),
+                                ck_stored_request_get_certificate_id (deleted->row),
+                                &error) == 0)
+    toast_error (deleted->overlay, _("Cannot restore"), error);
+}
+
+static void
+delete_confirmed (AdwMessageDialog *dialog,
+                  const char       *response,
+                  DeletedRequest   *deleted)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    {
+      deleted_request_free (deleted);
+      return;
+    }
+
+  if (!ck_store_delete (deleted->store, ck_stored_request_get_id (deleted->row), &error))
+    {
+      toast_error (deleted->overlay, _("Cannot delete"), error);
+      deleted_request_free (deleted);
+      return;
+    }
+
+  title = g_strdup_printf (_("“%s” deleted"), ck_stored_request_get_display_name (deleted->row));
+  toast = adw_toast_new (title);
+  if (deleted->request != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      /* As long as for certificates: time to notice the wrong row went. */
+      adw_toast_set_timeout (toast, 10);
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
+                             g_rc_box_acquire (deleted),
+                             (GClosureNotify) (void (*) (void)) deleted_request_free, 0);
+    }
+  adw_toast_overlay_add_toast (deleted->overlay, toast);
+  deleted_request_free (deleted);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CkRequestDetails *self = CK_REQUEST_DETAILS (widget);
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  DeletedRequest *deleted;
+  GtkWidget *dialog;
+  g_autofree char *heading = NULL;
+
+  if (self->row == NULL || self->store == NULL || overlay == NULL)
+    return;
+
+  deleted = g_rc_box_new0 (DeletedRequest);
+  deleted->store = g_object_ref (self->store);
+  deleted->overlay = g_object_ref (ADW_TOAST_OVERLAY (overlay));
+  deleted->row = g_object_ref (self->row);
+  if (self->request != NULL)
+    deleted->request = g_object_ref (self->request);
+
+  heading = g_strdup_printf (_("Delete Request “%s”?"),
+                             ck_stored_request_get_display_name (self->row));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   ck_stored_request_get_status (self->row) == CK_REQUEST_STATUS_ISSUED
+                                   ? _("Its certificate and key stay in the store.")
+                                   : _("Its key stays in the store, and a certificate the CA sends for that key can still be imported."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (delete_confirmed), deleted);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* GObject */
+
+static void
+ck_request_details_dispose (GObject *object)
+{
+  CkRequestDetails *self = CK_REQUEST_DETAILS (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_REQUEST_DETAILS);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->row);
+  g_clear_object (&self->request);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->differences, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ck_request_details_parent_class)->dispose (object);
+}
+
+static void
+ck_request_details_class_init (CkRequestDetailsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ck_request_details_dispose;
+
+  signals[COPIED] = g_signal_new ("copied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SHOW_CERTIFICATE] = g_signal_new ("show-certificate", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_install_action (widget_class, "request.copy-pem", NULL, copy_pem_action);
+  gtk_widget_class_install_action (widget_class, "request.save", "s", save_action);
+  gtk_widget_class_install_action (widget_class, "request.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "request.show-certificate", NULL,
+                                   show_certificate_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certkeeper/Certkeeper/ck-request-details.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, CkRequestDetails, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, CkRequestDetails, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CkRequestDetails, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, CkRequestDetails, content);
+}
+
+static void
+ck_request_details_init (CkRequestDetails *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  update_actions (self);
+}
