@@ -3,6 +3,7 @@
 
 #include "ck-details-pane.h"
 #include "ck-expiry.h"
+#include "ck-trust-status.h"
 
 struct _CkDetailsPane
 {
@@ -11,6 +12,16 @@ struct _CkDetailsPane
   /* Value labels in the order shown; their "ck-title" data names them. */
   GPtrArray         *values;
   guint              warning_days;
+
+  /* Trust: what the trust line and group show, kept up to date when a
+   * decision changes while the certificate is shown. */
+  CkTrust           *trust;
+  CkVerifier        *verifier;
+  char              *purpose;
+  CkCertificate     *certificate;
+  GtkWidget         *trust_icon;
+  GtkLabel          *trust_value;
+  GtkWidget         *trust_group;
 
   GtkScrolledWindow *scrolled_window;
   GtkBox            *content;
@@ -147,6 +158,10 @@ clear (CkDetailsPane *self)
   GtkWidget *child;
 
   g_ptr_array_set_size (self->values, 0);
+  g_clear_object (&self->certificate);
+  self->trust_icon = NULL;
+  self->trust_value = NULL;
+  self->trust_group = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
     gtk_box_remove (self->content, child);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
@@ -370,6 +385,185 @@ add_extensions_group (CkDetailsPane *self,
     }
 }
 
+/* Trust */
+
+static char *
+chain_text (CkDetailsPane  *self,
+            CkVerification *verification)
+{
+  const char * const *chain = ck_verification_get_chain (verification);
+  CkStore *store = ck_trust_get_store (self->trust);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
+    {
+      gint64 id = ck_store_find_certificate (store, chain[i]);
+      CkStoredCertificate *row = id != 0 ? ck_store_get_certificate_row (store, id) : NULL;
+      const char *name;
+
+      if (row != NULL)
+        name = ck_stored_certificate_get_display_name (row);
+      else if (chain[i + 1] == NULL && ck_verification_get_anchor_name (verification) != NULL)
+        name = ck_verification_get_anchor_name (verification);
+      else
+        name = chain[i];
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      /* An anchor of the system is not in the store: say where it is from. */
+      if (row == NULL && g_strcmp0 (ck_verification_get_anchor_source (verification), "system") == 0)
+        /* Translators: a certificate in a chain, from the system's trust store */
+        g_string_append_printf (text, _("%s (system trust store, read-only)"), name);
+      else
+        g_string_append (text, name);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+decisions_text (CkDetailsPane *self)
+{
+  g_autoptr(GPtrArray) settings = ck_trust_list (self->trust,
+                                                 ck_certificate_get_sha256_fingerprint (self->certificate));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < settings->len; i++)
+    {
+      CkTrustSetting *setting = settings->pdata[i];
+      g_autofree char *day = ck_expiry_format_date (setting->set_at);
+
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      if (g_str_equal (setting->purpose, CK_PURPOSE_ALL))
+        /* Translators: %s is a date */
+        g_string_append_printf (text, _("Distrusted for everything (since %s)"), day);
+      else if (setting->level == CK_TRUST_TRUSTED)
+        /* Translators: "Trusted for TLS server (since 4 Dec 2026)" */
+        g_string_append_printf (text, _("Trusted for %s (since %s)"),
+                                ck_trust_status_purpose_name (setting->purpose), day);
+      else
+        g_string_append_printf (text, _("Distrusted for %s (since %s)"),
+                                ck_trust_status_purpose_name (setting->purpose), day);
+    }
+  if (text->len == 0)
+    return g_strdup (_("None: importing a certificate never makes it trusted"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+clear_trust_group (CkDetailsPane *self)
+{
+  if (self->trust_group != NULL)
+    {
+      /* Its value labels leave the list that lookup() searches. */
+      for (guint i = self->values->len; i-- > 0;)
+        if (gtk_widget_is_ancestor (self->values->pdata[i], self->trust_group))
+          g_ptr_array_remove_index (self->values, i);
+      gtk_box_remove (self->content, self->trust_group);
+      self->trust_group = NULL;
+    }
+}
+
+/* The trust line of the summary and the Trust group after it. */
+static void
+update_trust (CkDetailsPane *self)
+{
+  g_autoptr(CkVerification) verification = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *chain = NULL;
+  g_autofree char *decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *group;
+  GtkWidget *button;
+  GtkWidget *sibling;
+  g_autofree char *title = NULL;
+
+  if (self->certificate == NULL || self->trust_value == NULL)
+    return;
+
+  if (self->verifier == NULL)
+    {
+      gtk_label_set_text (self->trust_value,
+                          _("Not trusted: importing a certificate never makes it trusted"));
+      return;
+    }
+
+  verification = ck_verifier_verify (self->verifier, self->certificate, self->purpose, &error);
+  if (verification == NULL)
+    {
+      gtk_label_set_text (self->trust_value, error->message);
+      return;
+    }
+  reason = ck_trust_status_describe (verification, self->trust);
+  gtk_label_set_text (self->trust_value, reason);
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->trust_icon),
+                                ck_trust_status_icon (ck_verification_get_status (verification)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->trust_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  ck_trust_status_label (ck_verification_get_status (verification)),
+                                  -1);
+  gtk_widget_set_visible (self->trust_icon, TRUE);
+
+  /* The Trust group goes right after the summary. */
+  sibling = self->trust_group != NULL ? gtk_widget_get_prev_sibling (self->trust_group) : NULL;
+  if (sibling == NULL)
+    sibling = gtk_widget_get_ancestor (GTK_WIDGET (self->trust_value), ADW_TYPE_PREFERENCES_GROUP);
+  clear_trust_group (self);
+  /* Translators: the title of the details pane's trust group: "Trust for TLS Server" */
+  title = g_strdup_printf (_("Trust for %s"), ck_trust_status_purpose_name (self->purpose));
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  button = gtk_button_new_with_mnemonic (_("_Trust Settings…"));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.trust-settings");
+  gtk_widget_set_tooltip_text (button, _("Trust or distrust this certificate (Ctrl+T)"));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+  gtk_box_insert_child_after (self->content, group, sibling);
+  self->trust_group = group;
+
+  chain = chain_text (self, verification);
+  add_row (self, group, _("Chain"), chain, NULL, ROW_PLAIN);
+  decisions = decisions_text (self);
+  add_row (self, group, _("Your decisions"), decisions, NULL, ROW_PLAIN);
+}
+
+static void
+trust_changed_cb (CkDetailsPane *self)
+{
+  update_trust (self);
+}
+
+void
+ck_details_pane_set_trust (CkDetailsPane *self,
+                           CkTrust       *trust,
+                           CkVerifier    *verifier)
+{
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+
+  if (self->trust != NULL)
+    g_signal_handlers_disconnect_by_data (self->trust, self);
+  g_set_object (&self->trust, trust);
+  g_set_object (&self->verifier, verifier);
+  /* After the verifier's own handler: it must see the change first. */
+  if (trust != NULL)
+    g_signal_connect_object (trust, "changed", G_CALLBACK (trust_changed_cb), self,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  update_trust (self);
+}
+
+void
+ck_details_pane_set_purpose (CkDetailsPane *self,
+                             const char    *purpose)
+{
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+  g_return_if_fail (purpose != NULL);
+
+  if (g_strcmp0 (self->purpose, purpose) == 0)
+    return;
+  g_free (self->purpose);
+  self->purpose = g_strdup (purpose);
+  update_trust (self);
+}
+
 void
 ck_details_pane_show_certificate (CkDetailsPane       *self,
                                   CkStore             *store,
@@ -394,11 +588,13 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
   g_autofree char *key_size = NULL;
   g_autofree char *pem = ck_certificate_to_pem (cert);
   gboolean has_key;
+  GtkWidget *trust_row;
 
   g_return_if_fail (CK_IS_DETAILS_PANE (self));
   g_return_if_fail (CK_IS_CERTIFICATE (cert));
 
   clear (self);
+  g_set_object (&self->certificate, cert);
   has_key = row != NULL ? ck_stored_certificate_get_has_key (row)
                         : ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert)) != 0;
 
@@ -418,13 +614,19 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
   else
     until_text = g_strdup_printf ("%s (%s)", valid_until, relative);
   add_row (self, group, _("Valid until"), until_text, ck_expiry_state_icon (state), ROW_PLAIN);
-  add_row (self, group, _("Trust"),
-           _("Not trusted: importing a certificate never makes it trusted"), NULL, ROW_PLAIN);
+  trust_row = add_row (self, group, _("Trust"),
+                       _("Not trusted: importing a certificate never makes it trusted"),
+                       "dialog-question-symbolic", ROW_PLAIN);
+  self->trust_icon = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (trust_row)));
+  gtk_widget_set_visible (self->trust_icon, FALSE);
+  self->trust_value = g_ptr_array_index (self->values, self->values->len - 1);
   add_row (self, group, _("Private key"),
            has_key ? _("In the store") : _("Not in the store"), NULL, ROW_PLAIN);
   if (row != NULL && ck_stored_certificate_get_source (row) != NULL)
     add_row (self, group, _("Imported from"), ck_stored_certificate_get_source (row), NULL,
              ROW_PLAIN);
+
+  update_trust (self);
 
   add_name_group (self, _("Subject"), ck_certificate_get_subject_attributes (cert),
                   ck_certificate_get_subject (cert));
@@ -579,8 +781,15 @@ ck_details_pane_dispose (GObject *object)
 {
   CkDetailsPane *self = CK_DETAILS_PANE (object);
 
-  g_clear_pointer (&self->values, g_ptr_array_unref);
   GtkWidget *child;
+
+  g_clear_pointer (&self->values, g_ptr_array_unref);
+  if (self->trust != NULL)
+    g_signal_handlers_disconnect_by_data (self->trust, self);
+  g_clear_object (&self->trust);
+  g_clear_object (&self->verifier);
+  g_clear_object (&self->certificate);
+  g_clear_pointer (&self->purpose, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_DETAILS_PANE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -612,5 +821,42 @@ ck_details_pane_init (CkDetailsPane *self)
 {
   self->values = g_ptr_array_new ();
   self->warning_days = 30;
+  self->purpose = g_strdup (CK_PURPOSE_TLS_SERVER);
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+ck_details_pane_show_token_item (CkDetailsPane *self,
+                                 CkStore       *store,
+                                 CkTokenItem   *item)
+{
+  const CkTokenObject *object = ck_token_item_get_object (item);
+  CkCertificate *certificate = ck_token_item_get_certificate (item);
+  g_autofree char *source = ck_token_item_dup_source (item);
+  GtkWidget *group;
+
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+  g_return_if_fail (CK_IS_TOKEN_ITEM (item));
+
+  if (certificate != NULL)
+    ck_details_pane_show_certificate (self, store, NULL, certificate);
+  else
+    {
+      clear (self);
+      add_header (self, "dialog-password-symbolic", ck_token_item_get_display_name (item),
+                  g_strcmp0 (object->kind, "public-key") == 0 ? _("Public key on a token")
+                                                              : _("Private key on a token"));
+    }
+  /* Where it lives comes first, right under the header. */
+  group = add_group (self, _("On a Security Token"),
+                     certificate == NULL ? _("The key never leaves the token: it is used there "
+                                             "after a PIN login")
+                                         : NULL);
+  gtk_box_reorder_child_after (self->content, group,
+                               gtk_widget_get_first_child (GTK_WIDGET (self->content)));
+  add_row (self, group, _("Source"), source, NULL, ROW_PLAIN);
+  add_row (self, group, _("Label"), object->label, NULL, ROW_PLAIN);
+  add_row (self, group, _("ID"), object->id_hex[0] != '\0' ? object->id_hex : _("none"), NULL,
+           ROW_MONOSPACE);
+  add_row (self, group, _("PKCS#11 URI"), object->uri, NULL, ROW_MONOSPACE | ROW_COPY);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "certkeeper-core.h"
+#include "ck-token-item.h"
 
 G_BEGIN_DECLS
 
@@ -21,12 +22,25 @@ void ck_details_pane_show_certificate (CkDetailsPane       *self,
 void ck_details_pane_show_key         (CkDetailsPane       *self,
                                        CkStore             *store,
                                        CkStoredKey         *key);
+/* A key or certificate on a PKCS#11 token (read from it, not in the
+ * store), with the token as its source. */
+void ck_details_pane_show_token_item  (CkDetailsPane       *self,
+                                       CkStore             *store,
+                                       CkTokenItem         *item);
 void ck_details_pane_show_error       (CkDetailsPane       *self,
                                        const char          *name,
                                        const GError        *error);
 /* "Expires soon" within this many days (expiry-warning-days). */
 void ck_details_pane_set_warning_days (CkDetailsPane       *self,
                                        guint                days);
+/* The trust line shows the verdict of @verifier for the purpose, and a
+ * Trust group the chain, the decisions and a "Trust Settings…" button
+ * (win.trust-settings); NULLs when the store is closed. */
+void ck_details_pane_set_trust        (CkDetailsPane       *self,
+                                       CkTrust             *trust,
+                                       CkVerifier          *verifier);
+void ck_details_pane_set_purpose      (CkDetailsPane       *self,
+                                       const char          *purpose);
 /* The value shown under @title ("SHA-256 fingerprint"), or NULL (tests). */
 const char *ck_details_pane_lookup    (CkDetailsPane       *self,
                                        const char          *title);

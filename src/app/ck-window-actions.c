@@ -3,12 +3,12 @@
 #include <glib/gi18n.h>
 
 #include "ck-file-chooser.h"
+#include "ck-request-assistant.h"
 #include "ck-window-private.h"
 
-/* The "New Request" assistant is a separate issue. Until it lands, the
- * action exists (so the shortcut and the help overlay are stable) but is
- * disabled, and its buttons are hidden rather than shown greyed out. */
-#define HAVE_REQUEST_ASSISTANT FALSE
+/* The "New Request" buttons are hidden, and the action disabled, only in
+ * builds without the assistant. */
+#define HAVE_REQUEST_ASSISTANT TRUE
 
 static void
 ck_window_toast_error (CkWindow     *self,
@@ -133,11 +133,48 @@ paste_action (GSimpleAction *action,
 }
 
 static void
+request_added (CkRequestAssistant *assistant,
+               gint64              id,
+               CkWindow           *self)
+{
+  CkStoredRequest *row = ck_store_get_request_row (self->store, id);
+  g_autofree char *title = NULL;
+
+  /* Translators: %s is the request's name, usually its common name. */
+  title = g_strdup_printf (_("Request for “%s” saved as pending"),
+                           row != NULL ? ck_stored_request_get_display_name (row) : "");
+  ck_window_toast (self, title);
+}
+
+static void
+open_request_assistant (CkWindow *self,
+                        gint64    key_id)
+{
+  CkRequestAssistant *assistant;
+
+  if (self->store == NULL)
+    return;
+  assistant = ck_request_assistant_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (assistant, "request-added", G_CALLBACK (request_added), self, 0);
+  if (key_id > 0)
+    ck_request_assistant_set_key (assistant, key_id);
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
+static void
 new_request_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  /* Disabled until the request assistant exists: see HAVE_REQUEST_ASSISTANT. */
+  open_request_assistant (user_data, 0);
+}
+
+static void
+new_request_for_key_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  open_request_assistant (user_data, g_variant_get_int64 (parameter));
 }
 
 static void
@@ -797,6 +834,7 @@ static const GActionEntry win_actions[] = {
   { .name = "import", .activate = import_action },
   { .name = "paste", .activate = paste_action },
   { .name = "new-request", .activate = new_request_action },
+  { .name = "new-request-for-key", .activate = new_request_for_key_action, .parameter_type = "x" },
   { .name = "search", .activate = search_action },
   { .name = "show-page", .activate = show_page_action, .parameter_type = "s" },
   { .name = "back", .activate = back_action },
@@ -832,6 +870,7 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "import", have_store);
   set_enabled (self, "paste", have_store);
   set_enabled (self, "new-request", have_store && HAVE_REQUEST_ASSISTANT);
+  set_enabled (self, "new-request-for-key", have_store && HAVE_REQUEST_ASSISTANT);
   set_enabled (self, "search", have_store);
   set_enabled (self, "copy-fingerprint", certificate || key || CK_IS_STORED_REQUEST (self->selected));
   set_enabled (self, "export-pem", certificate);
@@ -841,6 +880,7 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "export-key", key || has_key);
   set_enabled (self, "export-request", CK_IS_STORED_REQUEST (self->selected));
   set_enabled (self, "delete", self->selected != NULL);
+  ck_window_trust_update (self);
 }
 
 void
@@ -856,6 +896,7 @@ ck_window_actions_set_accels (GtkApplication *app)
     { "win.show-page::certificates", { "<Alt>1", NULL } },
     { "win.show-page::keys", { "<Alt>2", NULL } },
     { "win.show-page::requests", { "<Alt>3", NULL } },
+    { "win.show-page::tokens", { "<Alt>4", NULL } },
     { "win.back", { "<Alt>Left", NULL } },
     { "win.copy-fingerprint", { "<Control><Shift>c", NULL } },
     { "win.export-pem", { "<Control>e", NULL } },
@@ -887,6 +928,7 @@ ck_window_actions_init (CkWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  ck_window_trust_init (self);
   gtk_widget_set_visible (self->request_button, HAVE_REQUEST_ASSISTANT);
   gtk_widget_set_visible (self->empty_request_button, HAVE_REQUEST_ASSISTANT);
   ck_window_actions_update (self);

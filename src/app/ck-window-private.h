@@ -10,6 +10,7 @@
 #include "ck-key-list.h"
 #include "ck-request-details.h"
 #include "ck-request-list.h"
+#include "ck-token-list.h"
 #include "ck-window.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,11 @@ struct _CkWindow
   CkCertificate        *selected_certificate;
 
   CkImportDialog       *import_dialog;
+
+  /* Trust decisions and verdicts (ck-window-trust.c). */
+  CkTrust              *trust;
+  CkVerifier           *verifier;
+  GtkWidget            *trust_dialog;
 
   char                 *screenshot_path;
   char                 *screenshot_view;
@@ -46,6 +52,7 @@ struct _CkWindow
   CkCertificateList    *certificate_list;
   CkKeyList            *key_list;
   CkRequestList        *request_list;
+  CkTokenList          *token_list;
   CkRequestDetails     *request_details;
   GtkStack             *details_stack;
   CkDetailsPane        *details_pane;
@@ -64,5 +71,13 @@ void ck_window_actions_update        (CkWindow      *self);
 void ck_window_show_details          (CkWindow      *self);
 /* Presents the import dialog, creating it when needed. */
 CkImportDialog *ck_window_get_import_dialog (CkWindow *self);
+
+/* ck-window-trust.c: Trust Settings, system anchors, export of trust. */
+void ck_window_trust_init            (CkWindow      *self);
+/* After the store is open: the trust module, verifier and settings. */
+void ck_window_trust_set_store       (CkWindow      *self);
+void ck_window_trust_update          (CkWindow      *self);
+/* Opens Trust Settings on the selected certificate; NULL when none. */
+GtkWidget *ck_window_trust_settings  (CkWindow      *self);
 
 G_END_DECLS

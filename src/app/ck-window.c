@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
 
+#include "ck-request-assistant.h"
 #include "ck-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CkWindow, ck_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -48,6 +49,7 @@ ck_window_new (CkApplication *app,
   self->store = g_object_ref (store);
   ck_certificate_list_set_store (self->certificate_list, store);
   ck_key_list_set_store (self->key_list, store);
+  ck_window_trust_set_store (self);
   ck_request_list_set_store (self->request_list, store);
   /* Import, paste and search depend on the store alone; the selection
    * updates below only run when the selection changes. */
@@ -104,12 +106,16 @@ ck_window_show_details (CkWindow *self)
   if (self->store == NULL)
     return;
 
-  gtk_stack_set_visible_child_name (self->main_stack,
-                                    ck_window_store_is_empty (self) ? "empty" : "store");
-
   page = adw_view_stack_get_visible_child_name (self->view_stack);
+  /* Tokens are there whether the store is empty or not. */
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    ck_window_store_is_empty (self) && g_strcmp0 (page, "tokens") != 0
+                                    ? "empty" : "store");
+
   if (g_strcmp0 (page, "keys") == 0)
     selected = ck_key_list_get_selected (self->key_list);
+  else if (g_strcmp0 (page, "tokens") == 0)
+    selected = G_OBJECT (ck_token_list_get_selected (self->token_list));
   else if (g_strcmp0 (page, "requests") == 0)
     selected = G_OBJECT (ck_request_list_get_selected (self->request_list));
   else
@@ -148,6 +154,18 @@ ck_window_show_details (CkWindow *self)
       adw_window_title_set_subtitle (self->details_title, _("Private Key"));
       gtk_stack_set_visible_child_name (self->details_stack, "details");
     }
+  else if (CK_IS_TOKEN_ITEM (selected))
+    {
+      /* Read from the token, shown with the token as its source. */
+      CkTokenItem *item = CK_TOKEN_ITEM (selected);
+
+      ck_details_pane_show_token_item (self->details_pane, self->store, item);
+      adw_window_title_set_title (self->details_title, ck_token_item_get_display_name (item));
+      adw_window_title_set_subtitle (self->details_title,
+                                     ck_token_item_get_certificate (item) != NULL
+                                     ? _("Certificate on a Token") : _("Key on a Token"));
+      gtk_stack_set_visible_child_name (self->details_stack, "details");
+    }
   else if (CK_IS_STORED_REQUEST (selected))
     {
       CkStoredRequest *request = CK_STORED_REQUEST (selected);
@@ -184,6 +202,12 @@ key_selected_cb (CkWindow *self)
 
 static void
 request_selected_cb (CkWindow *self)
+{
+  ck_window_show_details (self);
+}
+
+static void
+token_selected_cb (CkWindow *self)
 {
   ck_window_show_details (self);
 }
@@ -379,6 +403,18 @@ ck_window_close_request (GtkWindow *window)
 /* Screenshots for data/screenshots: rendered by GTK itself, so they need
  * neither a compositor nor an X screenshot tool. */
 
+/* The New Request assistant, when one is open. */
+static GtkWidget *
+ck_window_find_assistant (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (CK_IS_REQUEST_ASSISTANT (l->data))
+      return l->data;
+  return NULL;
+}
+
 static gboolean
 ck_window_save_screenshot (CkWindow *self)
 {
@@ -392,6 +428,10 @@ ck_window_save_screenshot (CkWindow *self)
 
   if (g_strcmp0 (self->screenshot_view, "import") == 0 && self->import_dialog != NULL)
     target = GTK_WIDGET (self->import_dialog);
+  if (g_strcmp0 (self->screenshot_view, "trust") == 0 && self->trust_dialog != NULL)
+    target = self->trust_dialog;
+  if (g_strcmp0 (self->screenshot_view, "assistant") == 0)
+    target = ck_window_find_assistant ();
 
   width = gtk_widget_get_width (target);
   height = gtk_widget_get_height (target);
@@ -454,11 +494,43 @@ ck_window_screenshot_prepare (CkWindow *self)
           && g_strcmp0 (self->screenshot_view, "request") == 0)
         row_activated_cb (self);
     }
+  else if (g_strcmp0 (self->screenshot_view, "tokens") == 0)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "tokens");
+      /* The shot waits for the tokens to be listed. */
+      if (ck_token_list_is_busy (self->token_list))
+        return G_SOURCE_CONTINUE;
+    }
   else if (g_strcmp0 (self->screenshot_view, "search") == 0)
     {
       gtk_search_bar_set_search_mode (self->search_bar, TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "example");
       ck_certificate_list_set_search (self->certificate_list, "example");
+    }
+
+  if (g_strcmp0 (self->screenshot_view, "assistant") == 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.new-request", NULL);
+      if (ck_window_find_assistant () != NULL)
+        {
+          gtk_widget_add_tick_callback (ck_window_find_assistant (), ck_window_screenshot_tick,
+                                        self, NULL);
+          self->screenshot_frames = 0;
+          return G_SOURCE_REMOVE;
+        }
+    }
+
+  if (g_strcmp0 (self->screenshot_view, "trust") == 0)
+    {
+      /* Trust Settings on the selected certificate: the first one. */
+      if (ck_certificate_list_select_first (self->certificate_list))
+        row_activated_cb (self);
+      if (ck_window_trust_settings (self) != NULL)
+        {
+          gtk_widget_add_tick_callback (self->trust_dialog, ck_window_screenshot_tick, self, NULL);
+          self->screenshot_frames = 0;
+          return G_SOURCE_REMOVE;
+        }
     }
 
   if (g_strcmp0 (self->screenshot_view, "import") == 0 && self->import_dialog != NULL)
@@ -493,6 +565,8 @@ ck_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_WINDOW);
   g_clear_object (&self->selected);
   g_clear_object (&self->selected_certificate);
+  g_clear_object (&self->verifier);
+  g_clear_object (&self->trust);
 
   G_OBJECT_CLASS (ck_window_parent_class)->dispose (object);
 }
@@ -524,6 +598,7 @@ ck_window_class_init (CkWindowClass *klass)
   g_type_ensure (CK_TYPE_CERTIFICATE_LIST);
   g_type_ensure (CK_TYPE_KEY_LIST);
   g_type_ensure (CK_TYPE_REQUEST_LIST);
+  g_type_ensure (CK_TYPE_TOKEN_LIST);
   g_type_ensure (CK_TYPE_REQUEST_DETAILS);
   g_type_ensure (CK_TYPE_DETAILS_PANE);
 
@@ -542,6 +617,7 @@ ck_window_class_init (CkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkWindow, certificate_list);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, key_list);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, request_list);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, token_list);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, request_details);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_stack);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_pane);
@@ -551,6 +627,7 @@ ck_window_class_init (CkWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, certificate_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, request_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, token_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, request_show_certificate_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);

@@ -3,6 +3,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <gnutls/pkcs11.h>
+#include <gnutls/x509.h>
 #include <p11-kit/p11-kit.h>
 #include <p11-kit/uri.h>
 #include <string.h>
@@ -140,6 +141,21 @@ padded_string (const CK_UTF8CHAR *text,
   return g_steal_pointer (&copy);
 }
 
+/* Strings the GUI may be showing stay valid when a worker thread reads
+ * the token again and nothing changed. */
+static void
+replace_string (char **field,
+                char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    {
+      g_free (value);
+      return;
+    }
+  g_free (*field);
+  *field = value;
+}
+
 gboolean
 ck_token_refresh (CkToken  *self,
                   GError  **error)
@@ -156,14 +172,10 @@ ck_token_refresh (CkToken  *self,
       return FALSE;
     }
   self->flags = info.flags;
-  g_free (self->label);
-  self->label = padded_string (info.label, sizeof info.label);
-  g_free (self->manufacturer);
-  self->manufacturer = padded_string (info.manufacturerID, sizeof info.manufacturerID);
-  g_free (self->model);
-  self->model = padded_string (info.model, sizeof info.model);
-  g_free (self->serial);
-  self->serial = padded_string (info.serialNumber, sizeof info.serialNumber);
+  replace_string (&self->label, padded_string (info.label, sizeof info.label));
+  replace_string (&self->manufacturer, padded_string (info.manufacturerID, sizeof info.manufacturerID));
+  replace_string (&self->model, padded_string (info.model, sizeof info.model));
+  replace_string (&self->serial, padded_string (info.serialNumber, sizeof info.serialNumber));
   return TRUE;
 }
 
@@ -945,4 +957,112 @@ ck_token_import_certificate (CkToken       *self,
       return FALSE;
     }
   return TRUE;
+}
+
+CkCertificate *
+ck_token_load_certificate (CkToken     *self,
+                           const char  *object_uri,
+                           GError     **error)
+{
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t der = { NULL, 0 };
+  g_autoptr(GBytes) bytes = NULL;
+  int ret;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  g_return_val_if_fail (object_uri != NULL, NULL);
+
+  ret = gnutls_x509_crt_init (&crt);
+  if (ret >= 0)
+    ret = gnutls_x509_crt_import_url (crt, object_uri, 0);
+  if (ret >= 0)
+    ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
+  gnutls_x509_crt_deinit (crt);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot read the certificate %s"),
+                           self->label, object_uri);
+      return NULL;
+    }
+  bytes = g_bytes_new (der.data, der.size);
+  gnutls_free (der.data);
+  return ck_certificate_new_from_der (bytes, error);
+}
+
+CkToken *
+ck_token_find_for_certificate (CkStore        *store,
+                               CkCertificate  *certificate,
+                               CkPrivateKey  **key,
+                               GError        **error)
+{
+  g_autoptr(CkPrivateKey) token_key = NULL;
+  CkStoredKey *row;
+  const char *uri;
+  gint64 key_id;
+  CkToken *token;
+
+  g_return_val_if_fail (CK_IS_STORE (store), NULL);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), NULL);
+
+  key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (certificate));
+  row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
+  uri = row != NULL ? ck_stored_key_get_pkcs11_uri (row) : NULL;
+  if (uri == NULL)
+    return NULL;
+  /* The key's URI names its token as well (token=…;object=…): only the
+   * token part is matched against the tokens. */
+  {
+    P11KitUri *parsed = p11_kit_uri_new ();
+    char *token_uri = NULL;
+
+    if (p11_kit_uri_parse (uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, parsed) != P11_KIT_URI_OK ||
+        p11_kit_uri_format (parsed, P11_KIT_URI_FOR_TOKEN, &token_uri) != P11_KIT_URI_OK)
+      {
+        p11_kit_uri_free (parsed);
+        g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("%s: not a PKCS#11 key URI"), uri);
+        return NULL;
+      }
+    p11_kit_uri_free (parsed);
+    token = ck_token_lookup (token_uri, error);
+    free (token_uri);
+  }
+  if (token == NULL)
+    return NULL;
+  if (key != NULL)
+    {
+      token_key = ck_private_key_new_from_pkcs11_uri (uri, error);
+      if (token_key == NULL)
+        {
+          g_object_unref (token);
+          return NULL;
+        }
+      *key = g_steal_pointer (&token_key);
+    }
+  return token;
+}
+
+gboolean
+ck_token_has_certificate (CkToken       *self,
+                          CkCertificate *certificate)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+
+  objects = ck_token_list_objects (self, NULL);
+  for (guint i = 0; objects != NULL && i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+      g_autoptr(CkCertificate) other = NULL;
+
+      if (!g_str_equal (object->kind, "certificate") || object->uri == NULL)
+        continue;
+      other = ck_token_load_certificate (self, object->uri, NULL);
+      if (other != NULL &&
+          g_strcmp0 (ck_certificate_get_sha256_fingerprint (other),
+                     ck_certificate_get_sha256_fingerprint (certificate)) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }

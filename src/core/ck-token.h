@@ -6,6 +6,7 @@
 #include "ck-certificate.h"
 #include "ck-key-generator.h"
 #include "ck-private-key.h"
+#include "ck-store.h"
 
 G_BEGIN_DECLS
 
@@ -76,6 +77,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkTokenObject, ck_token_object_free)
 GPtrArray   *ck_token_list_objects          (CkToken  *self,
                                              GError  **error);
 
+/* The certificate @object_uri (a "certificate" object of
+ * ck_token_list_objects()) read from the token: for showing it, never to
+ * copy it into the store. */
+CkCertificate *ck_token_load_certificate    (CkToken     *self,
+                                             const char  *object_uri,
+                                             GError     **error);
+
 /* How a key is made on a token. */
 typedef struct {
   CkKeySpec   spec;          /* RSA 2048–4096 or ECDSA P-256/P-384 */
@@ -108,6 +116,17 @@ CkPrivateKey *ck_token_import_key           (CkToken       *self,
                                              const char    *label,
                                              GBytes        *id,
                                              GError       **error);
+
+/* When @certificate's key in @store lives on a token: the token (NULL,
+ * without an error, otherwise) and that key, so that the certificate can
+ * go onto the token beside it with ck_token_import_certificate(). */
+CkToken     *ck_token_find_for_certificate  (CkStore        *store,
+                                             CkCertificate  *certificate,
+                                             CkPrivateKey  **key,
+                                             GError        **error);
+/* TRUE when the token already holds @certificate (same DER). */
+gboolean     ck_token_has_certificate       (CkToken        *self,
+                                             CkCertificate  *certificate);
 
 /* A CK_RV as a sentence ("the token was removed"). */
 const char  *ck_token_rv_message            (gulong rv);
