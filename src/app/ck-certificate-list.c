@@ -4,6 +4,8 @@
 #include "ck-certificate-list.h"
 #include "ck-certificate-model.h"
 #include "ck-expiry.h"
+#include "ck-trust-column.h"
+#include "ck-trust-status.h"
 
 #define DEFAULT_WARNING_DAYS 30
 
@@ -27,6 +29,13 @@ struct _CkCertificateList
   GtkColumnViewColumn *expires_column;
   GtkColumnViewColumn *trust_column;
   GtkColumnViewColumn *source_column;
+
+  /* Trust: the column's verdicts, the purpose and the Trusted/Distrusted
+   * filter (see ck-trust-column.c). */
+  CkTrustColumn       *trust;
+  GtkDropDown         *purpose_dropdown;
+  GtkDropDown         *trust_filter_dropdown;
+  GtkWidget           *trust_spinner;
 
   /* Which column a header click sorts by: see sorter_changed(). */
   struct ColumnSort {
@@ -162,16 +171,6 @@ source_bind (GtkSignalListItemFactory *factory,
 
   gtk_label_set_text (GTK_LABEL (label), source != NULL ? source : "");
   gtk_widget_set_tooltip_text (label, source);
-}
-
-static void
-trust_bind (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            gpointer                  user_data)
-{
-  /* Importing never makes anything trusted; explicit trust decisions are
-   * a separate feature. */
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), _("Not trusted"));
 }
 
 static void
@@ -312,7 +311,8 @@ filter_func (gpointer item,
 {
   CkCertificateList *self = user_data;
 
-  return self->needle == NULL || ck_stored_certificate_matches (item, self->needle);
+  return (self->needle == NULL || ck_stored_certificate_matches (item, self->needle))
+         && ck_trust_column_matches (self->trust, item);
 }
 
 static void
@@ -322,7 +322,9 @@ update_stack (CkCertificateList *self)
                    && gtk_filter_list_model_get_pending (self->filter_model) == 0;
 
   gtk_stack_set_visible_child_name (self->stack,
-                                    empty && self->needle != NULL ? "no-results" : "list");
+                                    empty && (self->needle != NULL
+                                              || ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL)
+                                    ? "no-results" : "list");
 
   if (self->activate_first && !ck_certificate_list_is_busy (self))
     {
@@ -376,6 +378,7 @@ ck_certificate_list_set_store (CkCertificateList *self,
     return;
   ck_certificate_model_set_source (self->model,
                                    store != NULL ? ck_store_get_certificates (store) : NULL);
+  ck_trust_column_set_rows (self->trust, store != NULL ? ck_store_get_certificates (store) : NULL);
 }
 
 void
@@ -428,7 +431,8 @@ ck_certificate_list_is_busy (CkCertificateList *self)
 
   /* CkCertificateModel sorts in one step; the filter is not incremental
    * either, but its pending count is the documented answer. */
-  return gtk_filter_list_model_get_pending (self->filter_model) > 0;
+  return gtk_filter_list_model_get_pending (self->filter_model) > 0
+         || ck_trust_column_is_busy (self->trust);
 }
 
 GListModel *
@@ -461,6 +465,106 @@ ck_certificate_list_sort_by (CkCertificateList *self,
   g_return_if_fail (target != NULL);
 
   gtk_column_view_sort_by_column (self->column_view, target, order);
+}
+
+/* Trust: the column, the purpose chooser and the filter. */
+
+static void
+trust_filter_changed_cb (CkCertificateList *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_stack (self);
+}
+
+static void
+trust_busy_cb (CkCertificateList *self)
+{
+  /* Only the filter's scan is worth a spinner: cells say "Checking…". */
+  gtk_widget_set_visible (self->trust_spinner,
+                          ck_trust_column_is_busy (self->trust)
+                          && ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL);
+  update_stack (self);
+}
+
+static void
+purpose_selected_cb (CkCertificateList *self)
+{
+  guint n_purposes;
+  const char * const *purposes = ck_trust_status_purposes (&n_purposes);
+  guint selected = gtk_drop_down_get_selected (self->purpose_dropdown);
+
+  if (self->trust != NULL && selected < n_purposes)
+    ck_trust_column_set_purpose (self->trust, purposes[selected]);
+}
+
+static void
+trust_filter_selected_cb (CkCertificateList *self)
+{
+  if (self->trust != NULL)
+    ck_trust_column_set_filter_mode (self->trust,
+                                     gtk_drop_down_get_selected (self->trust_filter_dropdown));
+}
+
+static void
+purpose_changed_cb (CkCertificateList *self)
+{
+  guint n_purposes;
+  const char * const *purposes = ck_trust_status_purposes (&n_purposes);
+
+  for (guint i = 0; i < n_purposes; i++)
+    if (g_strcmp0 (purposes[i], ck_trust_column_get_purpose (self->trust)) == 0)
+      gtk_drop_down_set_selected (self->purpose_dropdown, i);
+}
+
+static void
+init_trust (CkCertificateList *self)
+{
+  g_autoptr(GtkStringList) purposes = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) filters = gtk_string_list_new (NULL);
+  guint n_purposes;
+  const char * const *oids = ck_trust_status_purposes (&n_purposes);
+
+  self->trust = ck_trust_column_new ();
+  gtk_column_view_column_set_factory (self->trust_column, ck_trust_column_get_factory (self->trust));
+  g_signal_connect_swapped (self->trust, "filter-changed", G_CALLBACK (trust_filter_changed_cb), self);
+  g_signal_connect_swapped (self->trust, "notify::busy", G_CALLBACK (trust_busy_cb), self);
+  g_signal_connect_swapped (self->trust, "notify::purpose", G_CALLBACK (purpose_changed_cb), self);
+
+  for (guint i = 0; i < n_purposes; i++)
+    gtk_string_list_append (purposes, ck_trust_status_purpose_name (oids[i]));
+  gtk_drop_down_set_model (self->purpose_dropdown, G_LIST_MODEL (purposes));
+  /* In CkTrustFilterMode's order. */
+  gtk_string_list_append (filters, _("All"));
+  gtk_string_list_append (filters, _("Trusted"));
+  gtk_string_list_append (filters, _("Distrusted"));
+  gtk_drop_down_set_model (self->trust_filter_dropdown, G_LIST_MODEL (filters));
+}
+
+void
+ck_certificate_list_set_verifier (CkCertificateList *self,
+                                  CkTrust           *trust,
+                                  CkVerifier        *verifier)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
+
+  ck_trust_column_set_verifier (self->trust, trust, verifier);
+}
+
+CkTrustColumn *
+ck_certificate_list_get_trust_column (CkCertificateList *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_LIST (self), NULL);
+
+  return self->trust;
+}
+
+void
+ck_certificate_list_set_trust_filter (CkCertificateList *self,
+                                      CkTrustFilterMode  mode)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
+
+  gtk_drop_down_set_selected (self->trust_filter_dropdown, mode);
 }
 
 static void
@@ -536,6 +640,9 @@ ck_certificate_list_dispose (GObject *object)
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
   g_clear_object (&self->model);
+  if (self->trust != NULL)
+    g_signal_handlers_disconnect_by_data (self->trust, self);
+  g_clear_object (&self->trust);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (ck_certificate_list_parent_class)->dispose (object);
@@ -584,6 +691,11 @@ ck_certificate_list_class_init (CkCertificateListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkCertificateList, expires_column);
   gtk_widget_class_bind_template_child (widget_class, CkCertificateList, trust_column);
   gtk_widget_class_bind_template_child (widget_class, CkCertificateList, source_column);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, purpose_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, trust_filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, trust_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, purpose_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, trust_filter_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
 }
 
@@ -599,14 +711,15 @@ ck_certificate_list_init (CkCertificateList *self)
   set_factory (self->issuer_column, G_CALLBACK (label_setup), G_CALLBACK (issuer_bind), NULL, self);
   set_factory (self->expires_column, G_CALLBACK (expires_setup), G_CALLBACK (expires_bind),
                NULL, self);
-  set_factory (self->trust_column, G_CALLBACK (label_setup), G_CALLBACK (trust_bind), NULL, self);
+  init_trust (self);
   set_factory (self->source_column, G_CALLBACK (label_setup), G_CALLBACK (source_bind), NULL, self);
   /* The natural width of the list: the window shows the details next to
    * it only when this fits (see the leaflet in ck-window.ui). */
   gtk_column_view_column_set_fixed_width (self->name_column, 190);
   gtk_column_view_column_set_fixed_width (self->issuer_column, 150);
-  gtk_column_view_column_set_fixed_width (self->expires_column, 250);
-  gtk_column_view_column_set_fixed_width (self->trust_column, 100);
+  /* Room for "Issuer unknown" with its icon; Expires gives it up. */
+  gtk_column_view_column_set_fixed_width (self->expires_column, 215);
+  gtk_column_view_column_set_fixed_width (self->trust_column, 135);
   gtk_column_view_column_set_fixed_width (self->source_column, 100);
   set_sorters (self);
 

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "certkeeper-core.h"
+#include "ck-trust-column.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +37,15 @@ GListModel          *ck_certificate_list_get_model        (CkCertificateList *se
 void                 ck_certificate_list_sort_by          (CkCertificateList *self,
                                                            const char        *column,
                                                            GtkSortType        order);
+
+/* Trust: the Trust column's verdicts come from @verifier; both NULL when
+ * the store is closed. The column (purpose, filter) is the list's. */
+void                 ck_certificate_list_set_verifier     (CkCertificateList *self,
+                                                           CkTrust           *trust,
+                                                           CkVerifier        *verifier);
+CkTrustColumn       *ck_certificate_list_get_trust_column (CkCertificateList *self);
+/* As if chosen in the filter drop-down. */
+void                 ck_certificate_list_set_trust_filter (CkCertificateList *self,
+                                                           CkTrustFilterMode  mode);
 
 G_END_DECLS

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "ck-trust-status.h"
+
+static const char * const purposes[] = {
+  CK_PURPOSE_TLS_SERVER, CK_PURPOSE_TLS_CLIENT, CK_PURPOSE_CODE_SIGNING, CK_PURPOSE_EMAIL,
+};
+
+const char * const *
+ck_trust_status_purposes (guint *n_purposes)
+{
+  if (n_purposes != NULL)
+    *n_purposes = G_N_ELEMENTS (purposes);
+  return purposes;
+}
+
+const char *
+ck_trust_status_purpose_name (const char *purpose)
+{
+  if (g_strcmp0 (purpose, CK_PURPOSE_TLS_SERVER) == 0)
+    return _("TLS server");
+  if (g_strcmp0 (purpose, CK_PURPOSE_TLS_CLIENT) == 0)
+    return _("TLS client");
+  if (g_strcmp0 (purpose, CK_PURPOSE_CODE_SIGNING) == 0)
+    return _("Code signing");
+  if (g_strcmp0 (purpose, CK_PURPOSE_EMAIL) == 0)
+    return _("Email protection");
+  if (g_strcmp0 (purpose, CK_PURPOSE_ALL) == 0)
+    return _("All purposes");
+  return purpose != NULL ? ck_purpose_get_display_name (purpose) : "";
+}
+
+const char *
+ck_trust_status_label (CkVerifyStatus status)
+{
+  switch (status)
+    {
+    case CK_VERIFY_TRUSTED:
+      return _("Trusted");
+    case CK_VERIFY_NOT_TRUSTED:
+      return _("Not trusted");
+    case CK_VERIFY_DISTRUSTED:
+      return _("Distrusted");
+    case CK_VERIFY_ISSUER_UNKNOWN:
+      return _("Issuer unknown");
+    case CK_VERIFY_EXPIRED:
+      return _("Expired");
+    case CK_VERIFY_NOT_YET_VALID:
+      return _("Not yet valid");
+    case CK_VERIFY_BAD_SIGNATURE:
+      return _("Bad signature");
+    case CK_VERIFY_INSECURE_ALGORITHM:
+      return _("Insecure algorithm");
+    case CK_VERIFY_UNKNOWN_CRITICAL_EXTENSION:
+      return _("Unknown critical extension");
+    case CK_VERIFY_PURPOSE_NOT_ALLOWED:
+      return _("Not for this purpose");
+    case CK_VERIFY_CONSTRAINT_VIOLATED:
+      return _("Invalid chain");
+    default:
+      return _("Unknown");
+    }
+}
+
+const char *
+ck_trust_status_icon (CkVerifyStatus status)
+{
+  switch (status)
+    {
+    case CK_VERIFY_TRUSTED:
+      return "emblem-ok-symbolic";
+    case CK_VERIFY_NOT_TRUSTED:
+      return "action-unavailable-symbolic";
+    case CK_VERIFY_DISTRUSTED:
+      return "process-stop-symbolic";
+    case CK_VERIFY_ISSUER_UNKNOWN:
+      return "dialog-question-symbolic";
+    case CK_VERIFY_EXPIRED:
+    case CK_VERIFY_NOT_YET_VALID:
+      return "dialog-warning-symbolic";
+    default:
+      return "dialog-error-symbolic";
+    }
+}
+
+const char *
+ck_trust_status_css_class (CkVerifyStatus status)
+{
+  switch (status)
+    {
+    case CK_VERIFY_TRUSTED:
+      return "success";
+    case CK_VERIFY_NOT_TRUSTED:
+    case CK_VERIFY_ISSUER_UNKNOWN:
+      return NULL;
+    case CK_VERIFY_EXPIRED:
+    case CK_VERIFY_NOT_YET_VALID:
+      return "warning";
+    default:
+      return "error";
+    }
+}
+
+static char *
+format_day (gint64 when)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (when);
+
+  /* Translators: the day a trust decision was made, see g_date_time_format() */
+  return time != NULL ? g_date_time_format (time, _("%-d %B %Y")) : g_strdup ("?");
+}
+
+char *
+ck_trust_status_describe (CkVerification *verification,
+                          CkTrust        *trust)
+{
+  const char *purpose = ck_trust_status_purpose_name (ck_verification_get_purpose (verification));
+  const char *subject = ck_verification_get_subject_name (verification);
+  const char *subject_sha256 = ck_verification_get_subject_sha256 (verification);
+  g_autoptr(CkStoredCertificate) row = NULL;
+
+  if (subject == NULL)
+    subject = "?";
+  if (trust != NULL && subject_sha256 != NULL)
+    {
+      CkStore *store = ck_trust_get_store (trust);
+      gint64 id = ck_store_find_certificate (store, subject_sha256);
+
+      if (id != 0 && (row = ck_store_get_certificate_row (store, id)) != NULL)
+        g_object_ref (row);
+    }
+
+  switch (ck_verification_get_status (verification))
+    {
+    case CK_VERIFY_TRUSTED:
+      if (g_strcmp0 (ck_verification_get_anchor_source (verification), "system") == 0)
+        /* Translators: "Trusted for TLS server through ISRG Root X1 (a system anchor)" */
+        return g_strdup_printf (_("Trusted for %s through %s (an anchor of the system)"), purpose,
+                                ck_verification_get_anchor_name (verification));
+      /* Translators: "Trusted for TLS server through Example Root CA" */
+      return g_strdup_printf (_("Trusted for %s through %s"), purpose,
+                              ck_verification_get_anchor_name (verification));
+    case CK_VERIFY_NOT_TRUSTED:
+      /* Translators: the second %s is the self-signed root at the top of the chain */
+      return g_strdup_printf (_("Not trusted for %s: the root “%s” is not trusted"), purpose,
+                              subject);
+    case CK_VERIFY_ISSUER_UNKNOWN:
+      return g_strdup_printf (_("Not trusted: issued by an unknown authority (%s)"),
+                              row != NULL ? ck_stored_certificate_get_issuer_name (row) : subject);
+    case CK_VERIFY_DISTRUSTED:
+      {
+        CkTrustSetting *setting = NULL;
+        g_autofree char *day = NULL;
+        char *text;
+
+        if (trust == NULL || row == NULL
+            || !ck_trust_is_distrusted (trust, subject_sha256,
+                                        ck_stored_certificate_get_spki_sha256 (row),
+                                        ck_verification_get_purpose (verification), &setting))
+          return g_strdup_printf (_("Distrusted: “%s” is distrusted"), subject);
+        day = format_day (setting->set_at);
+        if (g_strcmp0 (setting->sha256, subject_sha256) != 0)
+          /* Translators: a distrust made on another certificate with the same key */
+          text = g_strdup_printf (_("Distrusted by you on %s: the key of “%s” is distrusted"),
+                                  day, subject);
+        else if (g_str_equal (subject_sha256, ck_verification_get_chain (verification)[0]))
+          text = g_strdup_printf (_("Distrusted by you on %s"), day);
+        else
+          /* Translators: an issuer in the chain was distrusted */
+          text = g_strdup_printf (_("Distrusted by you on %s: “%s” in its chain"), day, subject);
+        ck_trust_setting_free (setting);
+        return text;
+      }
+    case CK_VERIFY_EXPIRED:
+      return g_strdup_printf (_("Not valid: “%s” has expired"), subject);
+    case CK_VERIFY_NOT_YET_VALID:
+      return g_strdup_printf (_("Not valid yet: “%s” is not valid before its start date"), subject);
+    case CK_VERIFY_BAD_SIGNATURE:
+      return g_strdup_printf (_("Not valid: the signature on “%s” does not verify"), subject);
+    case CK_VERIFY_INSECURE_ALGORITHM:
+      return g_strdup_printf (_("Not valid: “%s” uses an insecure algorithm or key size"), subject);
+    case CK_VERIFY_UNKNOWN_CRITICAL_EXTENSION:
+      return g_strdup_printf (_("Not valid: “%s” has an unknown critical extension"), subject);
+    case CK_VERIFY_PURPOSE_NOT_ALLOWED:
+      return g_strdup_printf (_("Not valid for %s: the extended key usage of “%s” does not allow it"),
+                              purpose, subject);
+    case CK_VERIFY_CONSTRAINT_VIOLATED:
+    default:
+      return g_strdup_printf (_("Not valid: “%s” breaks its issuer’s constraints"), subject);
+    }
+}
+
+GtkWidget *
+ck_trust_status_box_new (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
+static void
+box_set (GtkWidget  *box,
+         const char *icon_name,
+         const char *text,
+         const char *css_class,
+         const char *tooltip)
+{
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  static const char *classes[] = { "success", "warning", "error", "dim-label" };
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
+  /* The words are next to it: the icon itself is decoration. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  gtk_label_set_text (GTK_LABEL (label), text);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (label, classes[i]);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_widget_set_tooltip_text (box, tooltip);
+}
+
+void
+ck_trust_status_box_set (GtkWidget      *box,
+                         CkVerification *verification,
+                         const char     *tooltip)
+{
+  CkVerifyStatus status = ck_verification_get_status (verification);
+
+  box_set (box, ck_trust_status_icon (status), ck_trust_status_label (status),
+           ck_trust_status_css_class (status), tooltip);
+}
+
+void
+ck_trust_status_box_set_pending (GtkWidget *box)
+{
+  box_set (box, "content-loading-symbolic", _("Checking…"), "dim-label", NULL);
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's trust actions: Trust Settings on the selected certificate,
+ * the system anchors switch and the purpose (GSettings), and exporting
+ * the decisions. Only the Trust Settings dialog (and the CLI) write
+ * trust: nothing here or in import does. */
+#include <glib/gi18n.h>
+
+#include "ck-file-chooser.h"
+#include "ck-trust-dialog.h"
+#include "ck-window-private.h"
+
+static void
+toast_error (CkWindow     *self,
+             const char   *what,
+             const GError *error)
+{
+  g_autofree char *title = g_strdup_printf ("%s: %s", what, error->message);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 0);
+  ck_window_add_toast (self, toast);
+}
+
+GtkWidget *
+ck_window_trust_settings (CkWindow *self)
+{
+  CkTrustDialog *dialog;
+
+  if (self->trust == NULL || self->selected_certificate == NULL)
+    return NULL;
+
+  if (self->trust_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->trust_dialog));
+  dialog = ck_trust_dialog_new (GTK_WINDOW (self), self->trust, self->verifier,
+                                self->selected_certificate);
+  self->trust_dialog = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->trust_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return self->trust_dialog;
+}
+
+static void
+trust_settings_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ck_window_trust_settings (user_data);
+}
+
+/* Export */
+
+typedef struct
+{
+  CkWindow            *self;
+  CkTrustExportFormat  format;
+} ExportTrust;
+
+static void
+export_trust_chosen (GFile    *file,
+                     gpointer  user_data)
+{
+  ExportTrust *job = user_data;
+  CkWindow *self = job->self;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (file != NULL && self->trust != NULL)
+    {
+      bytes = ck_trust_export (self->trust, job->format, &error);
+      if (bytes == NULL
+          || !g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                       NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
+        toast_error (self, _("Cannot export trust settings"), error);
+      else
+        {
+          g_autofree char *basename = g_file_get_basename (file);
+          g_autofree char *title = g_strdup_printf (_("Trust settings exported to “%s”"), basename);
+
+          ck_window_add_toast (self, adw_toast_new (title));
+        }
+    }
+  g_object_unref (job->self);
+  g_free (job);
+}
+
+static void
+export_trust_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  CkWindow *self = user_data;
+  ExportTrust *job;
+  const char *name;
+  CkTrustExportFormat format;
+
+  if (self->trust == NULL
+      || !ck_trust_export_format_from_string (g_variant_get_string (parameter, NULL), &format))
+    return;
+
+  switch (format)
+    {
+    case CK_TRUST_EXPORT_P11_KIT:
+      name = "certkeeper-trust.p11-kit";
+      break;
+    case CK_TRUST_EXPORT_OPENSSL:
+      name = "certkeeper-trusted.pem";
+      break;
+    case CK_TRUST_EXPORT_PEM_BUNDLE:
+    default:
+      name = "certkeeper-anchors.crt";
+      break;
+    }
+  job = g_new0 (ExportTrust, 1);
+  job->self = g_object_ref (self);
+  job->format = format;
+  ck_file_chooser_save_file (GTK_WINDOW (self), _("Export Trust Settings"), name,
+                             export_trust_chosen, job);
+}
+
+static const GActionEntry trust_actions[] = {
+  { .name = "trust-settings", .activate = trust_settings_action },
+  { .name = "export-trust", .activate = export_trust_action, .parameter_type = "s" },
+};
+
+void
+ck_window_trust_init (CkWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), trust_actions,
+                                   G_N_ELEMENTS (trust_actions), self);
+}
+
+/* Settings */
+
+static void
+use_system_anchors_changed (CkWindow *self)
+{
+  gboolean use = g_settings_get_boolean (self->settings, "trust-use-system-anchors");
+
+  ck_trust_column_set_use_system_anchors (ck_certificate_list_get_trust_column (self->certificate_list),
+                                          use);
+  /* The pane shows the verdict again with the verifier's new anchors. */
+  ck_details_pane_set_trust (self->details_pane, self->trust, self->verifier);
+}
+
+static void
+purpose_chosen (CkWindow *self)
+{
+  const char *purpose = ck_trust_column_get_purpose (ck_certificate_list_get_trust_column (self->certificate_list));
+
+  ck_details_pane_set_purpose (self->details_pane, purpose);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "trust-purpose", purpose);
+}
+
+void
+ck_window_trust_set_store (CkWindow *self)
+{
+  static const char *accels[] = { "<Control>t", NULL };
+  g_autoptr(GError) error = NULL;
+  CkTrustColumn *column = ck_certificate_list_get_trust_column (self->certificate_list);
+
+  gtk_application_set_accels_for_action (gtk_window_get_application (GTK_WINDOW (self)),
+                                         "win.trust-settings", accels);
+
+  self->trust = ck_trust_new (self->store, &error);
+  if (self->trust == NULL)
+    {
+      toast_error (self, _("Trust settings cannot be read"), error);
+      return;
+    }
+  self->verifier = ck_verifier_new (self->trust);
+
+  if (self->settings != NULL)
+    {
+      g_autoptr(GAction) anchors = g_settings_create_action (self->settings,
+                                                             "trust-use-system-anchors");
+      g_autofree char *purpose = g_settings_get_string (self->settings, "trust-purpose");
+
+      g_action_map_add_action (G_ACTION_MAP (self), anchors);
+      ck_verifier_set_use_system_anchors (self->verifier,
+                                          g_settings_get_boolean (self->settings,
+                                                                  "trust-use-system-anchors"));
+      ck_trust_column_set_use_system_anchors (column,
+                                              g_settings_get_boolean (self->settings,
+                                                                      "trust-use-system-anchors"));
+      if (ck_purpose_from_string (purpose) != NULL && g_strcmp0 (purpose, CK_PURPOSE_ALL) != 0)
+        ck_trust_column_set_purpose (column, ck_purpose_from_string (purpose));
+      g_signal_connect_object (self->settings, "changed::trust-use-system-anchors",
+                               G_CALLBACK (use_system_anchors_changed), self, G_CONNECT_SWAPPED);
+    }
+  ck_details_pane_set_purpose (self->details_pane, ck_trust_column_get_purpose (column));
+  g_signal_connect_object (column, "notify::purpose", G_CALLBACK (purpose_chosen), self,
+                           G_CONNECT_SWAPPED);
+  ck_certificate_list_set_verifier (self->certificate_list, self->trust, self->verifier);
+  ck_details_pane_set_trust (self->details_pane, self->trust, self->verifier);
+  ck_window_trust_update (self);
+}
+
+void
+ck_window_trust_update (CkWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "trust-settings");
+  GAction *export = g_action_map_lookup_action (G_ACTION_MAP (self), "export-trust");
+
+  if (action == NULL)
+    return;
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               self->trust != NULL && self->selected_certificate != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (export), self->trust != NULL);
+}

@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Widget tests of trust in the GUI, on a real temporary store with a CA
+ * and a leaf it signed, both made by certtool: the Trust column shows
+ * "Not trusted" after import; trusting the CA for TLS server through the
+ * Trust Settings dialog's own code path makes the leaf "Trusted" for TLS
+ * server but not for email; Undo reverts; a distrust shows in the
+ * Distrusted filter; the details pane says why. */
+
+#include <glib/gstdio.h>
+
+#include "ck-certificate-list.h"
+#include "ck-details-pane.h"
+#include "ck-resources.h"
+#include "ck-test-tools.h"
+#include "ck-trust-dialog.h"
+
+typedef struct
+{
+  char          *dir;
+  CkStore       *store;
+  CkTrust       *trust;
+  CkVerifier    *verifier;
+  CkCertificate *ca;
+  CkCertificate *leaf;
+  gint64         ca_id;
+  gint64         leaf_id;
+} Fixture;
+
+static void
+spin_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* A few more turns, so that the idle that renders cells runs. */
+static void
+spin_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+list_idle (gpointer data)
+{
+  spin_idle ();
+  return !ck_certificate_list_is_busy (data);
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+/* Runs certtool in @dir: arguments with a dot are file names there
+ * ("ca.key"), the others options and their values ("ecdsa"). */
+static void
+run_certtool (const char *dir,
+              const char *const *args)
+{
+  const char *tool = g_getenv ("CK_CERTTOOL");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *out = NULL;
+
+  g_ptr_array_add (argv, g_strdup (tool));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, args[i][0] != '-' && strchr (args[i], '.') != NULL
+                           ? g_build_filename (dir, args[i], NULL) : g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  out = ck_test_run_tool ((const char * const *) argv->pdata);
+  g_assert_nonnull (out);
+}
+
+static CkCertificate *
+load (const char *dir,
+      const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *pem = NULL;
+  g_autoptr(GError) error = NULL;
+  CkCertificate *cert;
+
+  g_assert_true (g_file_get_contents (path, &pem, NULL, NULL));
+  cert = ck_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+  return cert;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autofree char *ca_path = NULL;
+  g_autofree char *leaf_path = NULL;
+  g_autoptr(GFile) ca_file = NULL;
+  g_autoptr(GFile) leaf_file = NULL;
+  GFile *files[2];
+
+  if (g_getenv ("CK_CERTTOOL") == NULL)
+    return;
+
+  fixture->dir = g_dir_make_tmp ("ck-gui-trust-XXXXXX", &error);
+  g_assert_no_error (error);
+  write_file (fixture->dir, "ca.tmpl",
+              "cn = \"Example Root CA\"\norganization = \"Certkeeper Test\"\n"
+              "ca\ncert_signing_key\ncrl_signing_key\nexpiration_days = 3650\n");
+  write_file (fixture->dir, "leaf.tmpl",
+              "cn = \"www.example.test\"\ndns_name = \"www.example.test\"\n"
+              "tls_www_server\nsigning_key\nencryption_key\nexpiration_days = 365\n");
+  run_certtool (fixture->dir, (const char *[]) { "--generate-privkey", "--key-type", "ecdsa",
+                                                 "--outfile", "ca.key", NULL });
+  run_certtool (fixture->dir, (const char *[]) { "--generate-self-signed", "--load-privkey",
+                                                 "ca.key", "--template", "ca.tmpl",
+                                                 "--outfile", "ca.crt", NULL });
+  run_certtool (fixture->dir, (const char *[]) { "--generate-privkey", "--key-type", "ecdsa",
+                                                 "--outfile", "leaf.key", NULL });
+  run_certtool (fixture->dir, (const char *[]) { "--generate-certificate", "--load-privkey",
+                                                 "leaf.key", "--load-ca-certificate", "ca.crt",
+                                                 "--load-ca-privkey", "ca.key", "--template",
+                                                 "leaf.tmpl", "--outfile", "leaf.crt", NULL });
+
+  fixture->store = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  fixture->trust = ck_trust_new (fixture->store, &error);
+  g_assert_no_error (error);
+  fixture->verifier = ck_verifier_new (fixture->trust);
+
+  /* Imported as a user would: both files through the importer. */
+  ca_path = g_build_filename (fixture->dir, "ca.crt", NULL);
+  leaf_path = g_build_filename (fixture->dir, "leaf.crt", NULL);
+  ca_file = g_file_new_for_path (ca_path);
+  leaf_file = g_file_new_for_path (leaf_path);
+  files[0] = ca_file;
+  files[1] = leaf_file;
+  importer = ck_importer_new (fixture->store);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(GBytes) bytes = g_file_load_bytes (files[i], NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      ck_importer_add_bytes (importer, bytes, i == 0 ? "ca.crt" : "leaf.crt");
+    }
+  g_assert_true (ck_store_commit (fixture->store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->ca = load (fixture->dir, "ca.crt");
+  fixture->leaf = load (fixture->dir, "leaf.crt");
+  fixture->ca_id = ck_store_find_certificate (fixture->store,
+                                              ck_certificate_get_sha256_fingerprint (fixture->ca));
+  fixture->leaf_id = ck_store_find_certificate (fixture->store,
+                                                ck_certificate_get_sha256_fingerprint (fixture->leaf));
+  g_assert_cmpint (fixture->ca_id, >, 0);
+  g_assert_cmpint (fixture->leaf_id, >, 0);
+
+  /* Importing made nothing trusted. */
+  decisions = ck_trust_list (fixture->trust, NULL);
+  g_assert_cmpuint (decisions->len, ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->ca);
+  g_clear_object (&fixture->leaf);
+  g_clear_object (&fixture->verifier);
+  g_clear_object (&fixture->trust);
+  g_clear_object (&fixture->store);
+  if (fixture->dir != NULL)
+    ck_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* The texts of the labels in the list's row that shows @name: what the
+ * user sees in that row, cells included. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0
+      && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "[%s]", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static char *
+row_text (CkCertificateList *list,
+          const char        *name)
+{
+  GtkWidget *label = find_label (GTK_WIDGET (list), name);
+  GtkWidget *row = label;
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (label);
+  /* Up to the row: the child of the list view. */
+  while (row != NULL && gtk_widget_get_parent (row) != NULL
+         && g_strcmp0 (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (row)), "GtkColumnListView") != 0)
+    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (row);
+  collect_labels (row, out);
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_row_status (CkCertificateList *list,
+                   const char        *name,
+                   const char        *status)
+{
+  g_autofree char *wanted = g_strdup_printf ("[%s]", status);
+  g_autofree char *text = NULL;
+
+  spin_until (list_idle, list);
+  text = row_text (list, name);
+  if (strstr (text, wanted) == NULL)
+    g_error ("row “%s” shows %s, not %s", name, text, wanted);
+}
+
+static GtkWindow *
+show_list (Fixture            *fixture,
+           CkCertificateList **out)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  CkCertificateList *list = g_object_new (CK_TYPE_CERTIFICATE_LIST, NULL);
+
+  gtk_window_set_default_size (window, 900, 400);
+  gtk_window_set_child (window, GTK_WIDGET (list));
+  ck_certificate_list_set_store (list, fixture->store);
+  ck_certificate_list_set_verifier (list, fixture->trust, fixture->verifier);
+  gtk_window_present (window);
+  spin_until (list_idle, list);
+  *out = list;
+  return window;
+}
+
+static gboolean
+model_has (GListModel *model,
+           gint64      id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (model, i);
+
+      if (ck_stored_certificate_get_id (row) == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_trust_through_dialog (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  CkTrustDialog *dialog;
+  CkTrustColumn *column;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warnings = NULL;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  window = show_list (fixture, &list);
+  column = ck_certificate_list_get_trust_column (list);
+  g_assert_cmpstr (ck_trust_column_get_purpose (column), ==, CK_PURPOSE_TLS_SERVER);
+  assert_row_status (list, "www.example.test", "Not trusted");
+  assert_row_status (list, "Example Root CA", "Not trusted");
+
+  /* Trusting a valid CA asks nothing; choosing Trust in the TLS server
+   * row is what the user's click does. */
+  dialog = ck_trust_dialog_new (window, fixture->trust, fixture->verifier, fixture->ca);
+  warnings = ck_trust_dialog_get_warnings (dialog);
+  g_assert_null (warnings);
+  gtk_drop_down_set_selected (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), 1);
+  g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
+                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_TRUSTED);
+  assert_row_status (list, "www.example.test", "Trusted");
+  assert_row_status (list, "Example Root CA", "Trusted");
+
+  /* For TLS server only: not for email (where the leaf's own extended
+   * key usage, TLS server only, already rules it out). */
+  ck_trust_column_set_purpose (column, CK_PURPOSE_EMAIL);
+  assert_row_status (list, "www.example.test", "Not for this purpose");
+  assert_row_status (list, "Example Root CA", "Not trusted");
+  ck_trust_column_set_purpose (column, CK_PURPOSE_TLS_SERVER);
+  assert_row_status (list, "www.example.test", "Trusted");
+
+  /* The Trusted filter: the CA and its leaf. */
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_TRUSTED);
+  spin_until (list_idle, list);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 2);
+
+  /* Undo puts the previous level back. */
+  g_assert_true (ck_trust_dialog_undo (dialog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
+                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+  g_assert_cmpuint (gtk_drop_down_get_selected (ck_trust_dialog_get_choice (dialog,
+                                                                            CK_PURPOSE_TLS_SERVER)),
+                    ==, 0);
+  spin_until (list_idle, list);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_ALL);
+  assert_row_status (list, "www.example.test", "Not trusted");
+
+  /* Distrust for everything: the CA and, through its chain, the leaf are
+   * Distrusted; the filter shows both. */
+  gtk_drop_down_set_selected (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), 1);
+  assert_row_status (list, "Example Root CA", "Distrusted");
+  assert_row_status (list, "www.example.test", "Distrusted");
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
+  spin_until (list_idle, list);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 2);
+  g_assert_true (model_has (ck_certificate_list_get_model (list), fixture->leaf_id));
+  g_assert_true (ck_trust_dialog_undo (dialog, &error));
+  spin_until (list_idle, list);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (window);
+}
+
+static void
+test_warnings (Fixture       *fixture,
+               gconstpointer  data)
+{
+  CkTrustDialog *dialog;
+  g_autofree char *warnings = NULL;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  /* A leaf is no authority: trusting it asks first, and the choice is
+   * not applied until the user confirms. */
+  dialog = ck_trust_dialog_new (NULL, fixture->trust, fixture->verifier, fixture->leaf);
+  warnings = ck_trust_dialog_get_warnings (dialog);
+  g_assert_nonnull (warnings);
+  g_assert_nonnull (strstr (warnings, "not a certificate authority"));
+  gtk_drop_down_set_selected (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), 1);
+  g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->leaf),
+                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+  /* Every purpose has its row, plus "Distrust for everything". */
+  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_CLIENT));
+  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_CODE_SIGNING));
+  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_EMAIL));
+  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_details_reason (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CkDetailsPane) pane = NULL;
+  g_autoptr(GError) error = NULL;
+  CkStoredCertificate *row;
+  g_autofree char *chain = NULL;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  pane = g_object_ref_sink (g_object_new (CK_TYPE_DETAILS_PANE, NULL));
+  ck_details_pane_set_trust (pane, fixture->trust, fixture->verifier);
+  row = ck_store_get_certificate_row (fixture->store, fixture->leaf_id);
+  ck_details_pane_show_certificate (pane, fixture->store, row, fixture->leaf);
+  g_assert_cmpstr (ck_details_pane_lookup (pane, "Trust"), ==,
+                   "Not trusted for TLS server: the root “Example Root CA” is not trusted");
+
+  /* The pane follows a decision made while it shows the leaf. */
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_details_pane_lookup (pane, "Trust"), ==,
+                   "Trusted for TLS server through Example Root CA");
+  chain = g_strdup (ck_details_pane_lookup (pane, "Chain"));
+  g_assert_cmpstr (chain, ==, "www.example.test\nExample Root CA");
+  ck_details_pane_set_purpose (pane, CK_PURPOSE_EMAIL);
+  g_assert_true (g_str_has_prefix (ck_details_pane_lookup (pane, "Trust"),
+                                   "Not valid for Email protection"));
+
+  /* A distrust says when. */
+  g_assert_true (ck_trust_set (fixture->trust, fixture->leaf_id, CK_PURPOSE_ALL,
+                               CK_TRUST_DISTRUSTED, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *day = g_date_time_format (now, "%-d %B %Y");
+    g_autofree char *expected = g_strdup_printf ("Distrusted by you on %s", day);
+
+    g_assert_cmpstr (ck_details_pane_lookup (pane, "Trust"), ==, expected);
+  }
+}
+
+static void
+skip_without_display (void)
+{
+  g_test_skip ("no display");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ck_core_init ();
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/gui/trust/need-a-display", skip_without_display);
+      return g_test_run ();
+    }
+  adw_init ();
+  (void) ck_get_resource ();
+
+  g_test_add ("/gui/trust/through-dialog", Fixture, NULL,
+              fixture_setup, test_trust_through_dialog, fixture_teardown);
+  g_test_add ("/gui/trust/warnings", Fixture, NULL,
+              fixture_setup, test_warnings, fixture_teardown);
+  g_test_add ("/gui/trust/details-reason", Fixture, NULL,
+              fixture_setup, test_details_reason, fixture_teardown);
+
+  return g_test_run ();
+}
