@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Widget tests of the Requests page, the request details and the requests
+ * under their keys on the Keys page, on a real store in a temporary
+ * directory: a key and a request made through the core, then a
+ * certificate for that key signed by a CA made with certtool, which drops
+ * one of the requested names. */
+
+#include <glib/gstdio.h>
+
+#include "ck-key-list.h"
+#include "ck-request-details.h"
+#include "ck-request-list.h"
+#include "ck-resources.h"
+#include "ck-test-tools.h"
+
+typedef struct
+{
+  char         *dir;
+  CkStore      *store;
+  CkPrivateKey *key;
+  gint64        key_id;
+} Fixture;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  /* Idle rebuilds and refilters run here. */
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CkKeySpec spec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+
+  fixture->dir = g_dir_make_tmp ("ck-gui-requests-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->store = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  fixture->key = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (fixture->store, fixture->key, "Web server key", NULL,
+                                   CK_COMMIT_NO_KEY_PASSPHRASE, &fixture->key_id, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->key);
+  g_clear_object (&fixture->store);
+  ck_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* A request through the core, as the assistant makes it: TLS server
+ * profile, two DNS names, a challenge password. */
+static CkRequest *
+make_request (Fixture    *fixture,
+              const char *subject,
+              const char *profile,
+              gint64     *id)
+{
+  g_autoptr(CkRequestBuilder) builder = ck_request_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cn = g_strdup (strchr (subject, '=') + 1);
+  g_autofree char *san1 = NULL;
+  g_autofree char *san2 = NULL;
+  CkRequest *request;
+
+  *strchr (cn, ',') = '\0';
+  san1 = g_strconcat ("DNS:", cn, NULL);
+  san2 = g_strconcat ("DNS:alt.", cn, NULL);
+  g_assert_true (ck_request_builder_add_subject_string (builder, subject, &error));
+  g_assert_true (ck_request_builder_add_san_string (builder, san1, &error));
+  g_assert_true (ck_request_builder_add_san_string (builder, san2, &error));
+  ck_request_builder_apply_profile (builder, CK_REQUEST_PROFILE_TLS_SERVER);
+  ck_request_builder_set_challenge_password (builder, "very secret challenge");
+  request = ck_request_builder_build (builder, fixture->key, CK_BUILD_NONE, &error);
+  g_assert_no_error (error);
+  *id = ck_store_add_request (fixture->store, request, profile, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (*id, >, 0);
+  return request;
+}
+
+static CkRequestList *
+new_request_list (Fixture *fixture)
+{
+  CkRequestList *list = g_object_ref_sink (g_object_new (CK_TYPE_REQUEST_LIST, NULL));
+
+  ck_request_list_set_store (list, fixture->store);
+  return list;
+}
+
+static CkKeyList *
+new_key_list (Fixture *fixture)
+{
+  CkKeyList *list = g_object_ref_sink (g_object_new (CK_TYPE_KEY_LIST, NULL));
+
+  ck_key_list_set_store (list, fixture->store);
+  return list;
+}
+
+/* The children shown under the key @key_id, expanded (element-type
+ * GObject: CkStoredCertificate and CkStoredRequest rows). */
+static GPtrArray *
+key_children (CkKeyList *list,
+              gint64     key_id)
+{
+  GListModel *model = ck_key_list_get_model (list);
+  GPtrArray *children = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (CK_IS_STORED_KEY (item) && ck_stored_key_get_id (CK_STORED_KEY (item)) == key_id)
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          for (guint c = 0; ; c++)
+            {
+              g_autoptr(GtkTreeListRow) child = gtk_tree_list_row_get_child_row (row, c);
+
+              if (child == NULL)
+                break;
+              g_ptr_array_add (children, gtk_tree_list_row_get_item (child));
+            }
+        }
+    }
+  return children;
+}
+
+static CkStoredRequest *
+find_request_child (GPtrArray *children,
+                    gint64     id)
+{
+  for (guint i = 0; i < children->len; i++)
+    if (CK_IS_STORED_REQUEST (children->pdata[i])
+        && ck_stored_request_get_id (children->pdata[i]) == id)
+      return children->pdata[i];
+  return NULL;
+}
+
+/* Every text the widget shows (labels, row titles and subtitles), one per
+ * line. */
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+static char *
+shown_text (GtkWidget *widget)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (widget, out);
+  return g_string_free (out, FALSE);
+}
+
+static char *
+certtool (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (char *) g_getenv ("CK_CERTTOOL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return ck_test_run_tool ((const char * const *) argv->pdata);
+}
+
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *text)
+{
+  char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* A certtool CA issues a certificate for @request that keeps only its
+ * first name; it is imported through the core importer. Returns the
+ * certificate's id. */
+static gint64
+issue_dropping_a_name (Fixture   *fixture,
+                       CkRequest *request,
+                       const char *cn)
+{
+  g_autofree char *ca_key = g_build_filename (fixture->dir, "ca.key", NULL);
+  g_autofree char *ca_cert = g_build_filename (fixture->dir, "ca.pem", NULL);
+  g_autofree char *leaf = g_build_filename (fixture->dir, "leaf.pem", NULL);
+  g_autofree char *ca_tmpl = write_file (fixture, "ca.tmpl",
+                                         "cn = \"GUI Requests CA\"\nca\ncert_signing_key\nexpiration_days = 30\n");
+  g_autofree char *leaf_text = g_strdup_printf ("cn = %s\norganization = Acme\ncountry = US\n"
+                                                "dns_name = %s\ntls_www_server\nsigning_key\n"
+                                                "expiration_days = 30\n", cn, cn);
+  g_autofree char *leaf_tmpl = write_file (fixture, "leaf.tmpl", leaf_text);
+  g_autofree char *pem = ck_request_to_pem (request);
+  g_autofree char *csr = write_file (fixture, "request.csr", pem);
+  const char *gen_key[] = { "--generate-privkey", "--key-type", "ecdsa", "--outfile", ca_key, NULL };
+  const char *gen_ca[] = { "--generate-self-signed", "--load-privkey", ca_key, "--template", ca_tmpl,
+                           "--outfile", ca_cert, NULL };
+  const char *issue[] = { "--generate-certificate", "--load-request", csr,
+                          "--load-ca-certificate", ca_cert, "--load-ca-privkey", ca_key,
+                          "--template", leaf_tmpl, "--outfile", leaf, NULL };
+  g_autofree char *out1 = certtool (gen_key);
+  g_autofree char *out2 = certtool (gen_ca);
+  g_autofree char *out3 = certtool (issue);
+  g_autoptr(CkImporter) importer = ck_importer_new (fixture->store);
+  g_autoptr(GFile) file = g_file_new_for_path (leaf);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  CkCommitSummary summary = { 0, };
+
+  g_assert_nonnull (out1);
+  g_assert_nonnull (out2);
+  g_assert_nonnull (out3);
+  g_assert_true (ck_importer_add_file (importer, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ck_store_commit (fixture->store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NONE, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.certificates, ==, 1);
+  g_assert_cmpuint (summary.requests_issued, ==, 1);
+
+  ids = ck_store_find_certificates_for_key (fixture->store,
+                                            ck_private_key_get_spki_sha256 (fixture->key));
+  g_assert_cmpuint (ids->len, ==, 1);
+  return g_array_index (ids, gint64, 0);
+}
+
+/* Pending → issued, on the Requests page, the Keys page and in the
+ * details, with the name the CA dropped. */
+static void
+test_lifecycle (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(CkRequestList) list = NULL;
+  g_autoptr(CkKeyList) keys = NULL;
+  g_autoptr(CkRequestDetails) details = NULL;
+  g_autoptr(GPtrArray) children = NULL;
+  g_autoptr(CkStoredRequest) row = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *text = NULL;
+  CkStoredCertificate *cert_row;
+  CkStoredRequest *child;
+  GListModel *model;
+  GPtrArray *differences;
+  gint64 request_id, cert_id;
+
+  if (g_getenv ("CK_CERTTOOL") == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  request = make_request (fixture, "CN=a.example, O=Acme, C=US", "tls-server", &request_id);
+  list = new_request_list (fixture);
+  keys = new_key_list (fixture);
+  spin (50);
+
+  /* The Requests page: one row, pending, with its key and profile. */
+  model = ck_request_list_get_model (list);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  row = g_list_model_get_item (model, 0);
+  g_assert_cmpint (ck_stored_request_get_id (row), ==, request_id);
+  g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
+  status = ck_request_status_text (fixture->store, row);
+  g_assert_cmpstr (status, ==, "Pending");
+  g_assert_cmpstr (ck_request_profile_text (row), ==, "TLS server");
+
+  /* The Keys page: under its key. */
+  children = key_children (keys, fixture->key_id);
+  child = find_request_child (children, request_id);
+  g_assert_nonnull (child);
+  g_assert_cmpint (ck_stored_request_get_status (child), ==, CK_REQUEST_STATUS_PENDING);
+  g_clear_pointer (&children, g_ptr_array_unref);
+
+  /* The details: the subject by name, both SANs, the password's presence
+   * and never its value; no certificate to show yet. */
+  details = g_object_ref_sink (g_object_new (CK_TYPE_REQUEST_DETAILS, NULL));
+  ck_request_details_show (details, fixture->store, row);
+  g_assert_nonnull (ck_request_details_get_parsed (details));
+  g_assert_null (ck_request_details_get_differences (details));
+  text = shown_text (GTK_WIDGET (details));
+  g_test_message ("pending details:\n%s", text);
+  g_assert_nonnull (strstr (text, "Common Name\na.example\n"));
+  g_assert_nonnull (strstr (text, "DNS name\nalt.a.example\n"));
+  g_assert_nonnull (strstr (text, "Challenge password\nPresent (not shown)\n"));
+  g_assert_null (strstr (text, "very secret"));
+  g_assert_nonnull (strstr (text, "Web server key"));
+  g_assert_nonnull (strstr (text, "BEGIN CERTIFICATE REQUEST"));
+  g_clear_pointer (&text, g_free);
+
+  /* The certificate comes back without alt.a.example. */
+  cert_id = issue_dropping_a_name (fixture, request, "a.example");
+  spin (100);
+  cert_row = ck_store_get_certificate_row (fixture->store, cert_id);
+  g_assert_nonnull (cert_row);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_clear_object (&row);
+  row = g_list_model_get_item (model, 0);
+  g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_ISSUED);
+  g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, cert_id);
+  g_clear_pointer (&status, g_free);
+  status = ck_request_status_text (fixture->store, row);
+  g_assert_cmpstr (status, ==, "Issued · a.example");
+
+  /* The Keys page: the certificate and the issued request, under the key. */
+  children = key_children (keys, fixture->key_id);
+  g_assert_cmpuint (children->len, ==, 2);
+  g_assert_true (CK_IS_STORED_CERTIFICATE (children->pdata[0]));
+  g_assert_cmpint (ck_stored_certificate_get_id (children->pdata[0]), ==, cert_id);
+  child = find_request_child (children, request_id);
+  g_assert_nonnull (child);
+  g_assert_cmpint (ck_stored_request_get_status (child), ==, CK_REQUEST_STATUS_ISSUED);
+
+  /* The details follow the status by themselves, link to the certificate
+   * and say what the CA dropped. */
+  differences = ck_request_details_get_differences (details);
+  g_assert_nonnull (differences);
+  g_assert_cmpuint (differences->len, ==, 1);
+  g_assert_nonnull (strstr (differences->pdata[0], "SAN DNS:alt.a.example dropped"));
+  text = shown_text (GTK_WIDGET (details));
+  g_test_message ("issued details:\n%s", text);
+  g_assert_nonnull (strstr (text, "Certificate\na.example\n"));
+  g_assert_nonnull (strstr (text, "SAN DNS:alt.a.example dropped"));
+  g_assert_nonnull (strstr (text, "Issued · a.example"));
+
+  /* Deleting the certificate puts the request back to pending. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (ck_store_delete (fixture->store, cert_id, &error));
+    g_assert_no_error (error);
+    spin (100);
+    g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
+    g_assert_null (ck_request_details_get_differences (details));
+  }
+}
+
+static void
+on_show_certificate (CkRequestDetails *details,
+                     gint64            id,
+                     gint64           *shown)
+{
+  *shown = id;
+}
+
+/* Delete asks first, and Undo in the toast puts the request back with
+ * what the store knew about it (profile, creation time, issued link). */
+static void
+test_delete_undo (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(CkRequestList) list = NULL;
+  CkRequestDetails *details;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  g_autoptr(CkStoredRequest) row = NULL;
+  g_autoptr(GListModel) toplevels = NULL;
+  AdwMessageDialog *dialog = NULL;
+  GtkWidget *undo = NULL;
+  gint64 request_id, created, shown = 0;
+
+  request = make_request (fixture, "CN=b.example, O=Acme, C=US", "tls-server", &request_id);
+  list = new_request_list (fixture);
+  row = g_object_ref (ck_store_get_request_row (fixture->store, request_id));
+  created = ck_stored_request_get_created_at (row);
+
+  details = g_object_new (CK_TYPE_REQUEST_DETAILS, NULL);
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (details));
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+  ck_request_details_show (details, fixture->store, row);
+  g_signal_connect (details, "show-certificate", G_CALLBACK (on_show_certificate), &shown);
+
+  /* Pending: nothing to show. */
+  gtk_widget_activate_action (GTK_WIDGET (details), "request.show-certificate", NULL);
+  g_assert_cmpint (shown, ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.delete", NULL));
+  spin (50);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        dialog = ADW_MESSAGE_DIALOG (w);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "b.example"));
+  /* Still there until confirmed. */
+  g_assert_nonnull (ck_store_get_request_row (fixture->store, request_id));
+  adw_message_dialog_response (dialog, "delete");
+  spin (100);
+  g_assert_null (ck_store_get_request_row (fixture->store, request_id));
+  g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (list)), ==, 0);
+
+  /* The toast's Undo button. */
+  for (GtkWidget *w = gtk_widget_get_first_child (overlay); w != NULL && undo == NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *stack[64];
+      guint n = 0;
+
+      stack[n++] = w;
+      while (n > 0 && undo == NULL)
+        {
+          GtkWidget *cur = stack[--n];
+
+          if (GTK_IS_BUTTON (cur) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (cur)), "_Undo") == 0)
+            undo = cur;
+          for (GtkWidget *c = gtk_widget_get_first_child (cur); c != NULL && n < G_N_ELEMENTS (stack);
+               c = gtk_widget_get_next_sibling (c))
+            stack[n++] = c;
+        }
+    }
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  spin (100);
+
+  g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (list)), ==, 1);
+  {
+    g_autoptr(CkStoredRequest) back = g_list_model_get_item (ck_request_list_get_model (list), 0);
+
+    g_assert_cmpstr (ck_stored_request_get_sha256 (back), ==, ck_stored_request_get_sha256 (row));
+    g_assert_cmpstr (ck_stored_request_get_profile (back), ==, "tls-server");
+    g_assert_cmpint (ck_stored_request_get_created_at (back), ==, created);
+    g_assert_cmpint (ck_stored_request_get_status (back), ==, CK_REQUEST_STATUS_PENDING);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every column sorts; search narrows by subject, profile, status and
+ * fingerprint. */
+static void
+test_sort_search (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(CkRequest) r1 = NULL;
+  g_autoptr(CkRequest) r2 = NULL;
+  g_autoptr(CkRequest) r3 = NULL;
+  g_autoptr(CkRequestList) list = NULL;
+  GListModel *model;
+  gint64 id1, id2, id3;
+  static const char *columns[] = { "subject", "key", "profile", "created", "status" };
+
+  r1 = make_request (fixture, "CN=beta.example, O=Acme, C=US", "tls-server", &id1);
+  r2 = make_request (fixture, "CN=alpha.example, O=Acme, C=US", "xroad-signing", &id2);
+  r3 = make_request (fixture, "CN=gamma.example, O=Acme, C=US", NULL, &id3);
+  list = new_request_list (fixture);
+  model = ck_request_list_get_model (list);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+
+  ck_request_list_sort_by (list, "subject", GTK_SORT_ASCENDING);
+  {
+    const char *expected[] = { "alpha.example", "beta.example", "gamma.example" };
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(CkStoredRequest) row = g_list_model_get_item (model, i);
+
+        g_assert_cmpstr (ck_stored_request_get_display_name (row), ==, expected[i]);
+      }
+  }
+  ck_request_list_sort_by (list, "subject", GTK_SORT_DESCENDING);
+  {
+    g_autoptr(CkStoredRequest) first = g_list_model_get_item (model, 0);
+
+    g_assert_cmpstr (ck_stored_request_get_display_name (first), ==, "gamma.example");
+  }
+  /* Profiles: none first, then "TLS server", "X-Road signing". */
+  ck_request_list_sort_by (list, "profile", GTK_SORT_ASCENDING);
+  {
+    g_autoptr(CkStoredRequest) first = g_list_model_get_item (model, 0);
+    g_autoptr(CkStoredRequest) last = g_list_model_get_item (model, 2);
+
+    g_assert_cmpint (ck_stored_request_get_id (first), ==, id3);
+    g_assert_cmpint (ck_stored_request_get_id (last), ==, id2);
+  }
+  /* The others sort without losing rows. */
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      ck_request_list_sort_by (list, columns[c], GTK_SORT_DESCENDING);
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+    }
+
+  ck_request_list_set_search (list, "ALPHA");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  ck_request_list_set_search (list, "x-road");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  ck_request_list_set_search (list, "pending");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  ck_request_list_set_search (list, "web server key");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  {
+    g_autofree char *colons = ck_hex_format_colons (ck_request_get_sha256_fingerprint (r3));
+
+    /* A fingerprint as people copy it, shortened. */
+    colons[23] = '\0';
+    ck_request_list_set_search (list, colons);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+    g_assert_true (ck_request_list_select_first (list));
+    g_assert_cmpint (ck_stored_request_get_id (ck_request_list_get_selected (list)), ==, id3);
+  }
+  ck_request_list_set_search (list, "nothing like this");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_false (ck_request_list_select_first (list));
+  ck_request_list_set_search (list, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_true (ck_request_list_select_id (list, id1));
+  g_assert_cmpint (ck_stored_request_get_id (ck_request_list_get_selected (list)), ==, id1);
+}
+
+static void
+skip_without_display (void)
+{
+  g_test_skip ("No display");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ck_core_init ();
+
+  if (!gtk_init_check ())
+    {
+      g_test_message ("No display: the widget tests need Xvfb");
+      g_test_add_func ("/requests/need-a-display", skip_without_display);
+      return g_test_run ();
+    }
+  adw_init ();
+  /* The widgets' templates come from the app's resource, which lives in a
+   * static library: referencing it links it in (it registers itself). */
+  (void) ck_get_resource ();
+
+  g_test_add ("/requests/lifecycle", Fixture, NULL, fixture_setup, test_lifecycle, fixture_teardown);
+  g_test_add ("/requests/delete-undo", Fixture, NULL, fixture_setup, test_delete_undo, fixture_teardown);
+  g_test_add ("/requests/sort-search", Fixture, NULL, fixture_setup, test_sort_search, fixture_teardown);
+
+  return g_test_run ();
+}
