@@ -194,15 +194,64 @@ ck_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/* The help as installed by help/meson.build (gnome.yelp, project name). */
+#define CK_HELP_URI "help:certkeeper"
+#define CK_HELP_ONLINE_URI "https://github.com/certkeeper/certkeeper/tree/main/help/C"
+
+static void
+help_unavailable_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           gpointer          user_data)
+{
+  if (g_strcmp0 (response, "online") == 0)
+    gtk_show_uri (gtk_window_get_transient_for (GTK_WINDOW (dialog)),
+                  CK_HELP_ONLINE_URI, GDK_CURRENT_TIME);
+}
+
+static void
+help_shown (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GtkWindow *parent = GTK_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (gtk_show_uri_full_finish (parent, result, &error))
+    return;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  /* gtk_show_uri() would only log this: without Yelp (or another handler
+   * of help: URIs) F1 would silently do nothing. */
+  g_debug ("Cannot show %s: %s", CK_HELP_URI, error->message);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Help Is Not Available"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  _("No help viewer is installed. Install Yelp (the “yelp” package) "
+                                    "to read the help, or read it online.\n\n%s"),
+                                  error->message);
+  adw_message_dialog_add_responses (dialog,
+                                    "close", _("_Close"),
+                                    "online", _("Read _Online"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "online", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "online");
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_signal_connect (dialog, "response", G_CALLBACK (help_unavailable_response), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 ck_application_help_action (GSimpleAction *action,
                             GVariant      *parameter,
                             gpointer       user_data)
 {
   CkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                "help:certkeeper", GDK_CURRENT_TIME);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_show_uri_full (parent, CK_HELP_URI, GDK_CURRENT_TIME, NULL, help_shown, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 static void
@@ -212,6 +261,7 @@ ck_application_about_action (GSimpleAction *action,
 {
   CkApplication *self = user_data;
   static const char *developers[] = { "The Certkeeper developers", NULL };
+  static const char *documenters[] = { "The Certkeeper developers", NULL };
 
   adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
                          "application-name", _("Certkeeper"),
@@ -222,6 +272,8 @@ ck_application_about_action (GSimpleAction *action,
                          "issue-url", "https://github.com/certkeeper/certkeeper/issues",
                          "comments", _("Keep certificates, private keys and requests, and decide trust explicitly"),
                          "developers", developers,
+                         "documenters", documenters,
+                         "support-url", "https://github.com/certkeeper/certkeeper/tree/main/help/C",
                          /* Translators: your names, one per line */
                          "translator-credits", _("translator-credits"),
                          "copyright", "© 2026 The Certkeeper developers",
