@@ -13,6 +13,7 @@ struct _CkKeyList
   GtkSingleSelection *selection;
   GObject            *selected;   /* the selected row's item */
   guint               rebuild_id;
+  gboolean            rebuilding;
 
   GtkStack           *stack;
   GtkListView        *list_view;
@@ -91,13 +92,32 @@ rebuild (gpointer user_data)
 {
   CkKeyList *self = user_data;
   GtkTreeListModel *tree = NULL;
+  g_autoptr(GObject) previous = self->selected != NULL ? g_object_ref (self->selected) : NULL;
 
   self->rebuild_id = 0;
   if (self->store != NULL)
     tree = gtk_tree_list_model_new (g_object_ref (ck_store_get_keys (self->store)),
                                     FALSE, TRUE, create_children, self, NULL);
+  /* Keep the selection across the rebuild (a request turning issued under
+   * the user's eyes): the rows are the store's objects, found again. */
+  self->rebuilding = TRUE;
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
+  for (guint i = 0; previous != NULL && tree != NULL
+                    && i < g_list_model_get_n_items (G_LIST_MODEL (tree)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (tree), i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (item == previous)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          break;
+        }
+    }
+  self->rebuilding = FALSE;
   g_clear_object (&tree);
+  if (self->selected != previous)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
   update_stack (self);
   return G_SOURCE_REMOVE;
 }
@@ -169,6 +189,8 @@ new_request_button_new (void)
   gtk_widget_set_tooltip_text (button, _("New Request for This Key"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("New Request for This Key"), -1);
+  /* A target of the action's type from the start: bind sets the key's. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", (gint64) 0);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.new-request-for-key");
   return button;
 }
@@ -229,6 +251,20 @@ certificate_subtitle (CkStoredCertificate *row)
                           ck_stored_certificate_get_issuer_name (row), expiry);
 }
 
+static char *
+request_subtitle (CkStoredRequest *request)
+{
+  g_autofree char *date = ck_expiry_format_date (ck_stored_request_get_created_at (request));
+  const char *profile = ck_request_profile_text (request);
+
+  if (profile == NULL)
+    /* Translators: a request under its key: "www.example.com · made 4 Dec 2026" */
+    return g_strdup_printf (_("%s · made %s"), ck_stored_request_get_display_name (request), date);
+  /* Translators: "www.example.com · TLS server · made 4 Dec 2026" */
+  return g_strdup_printf (_("%s · %s · made %s"), ck_stored_request_get_display_name (request),
+                          profile, date);
+}
+
 static void
 row_bind (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -246,6 +282,7 @@ row_bind (GtkSignalListItemFactory *factory,
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), tree_row);
   gtk_widget_set_visible (button, CK_IS_STORED_KEY (item));
+  gtk_widget_set_tooltip_text (subtitle, NULL);
 
   if (CK_IS_STORED_KEY (item))
     {
@@ -270,7 +307,9 @@ row_bind (GtkSignalListItemFactory *factory,
       /* Translators: a request row under its key on the Keys page */
       heading = g_strdup_printf (_("Request · %s"), issued ? _("Issued") : _("Pending"));
       gtk_label_set_text (GTK_LABEL (title), heading);
-      text = g_strdup (ck_stored_request_get_subject (request));
+      text = request_subtitle (request);
+      /* The whole subject, which the subtitle only names. */
+      gtk_widget_set_tooltip_text (subtitle, ck_stored_request_get_subject (request));
     }
   else
     {
@@ -300,7 +339,8 @@ selection_changed_cb (CkKeyList *self)
   g_clear_object (&self->selected);
   if (row != NULL)
     self->selected = gtk_tree_list_row_get_item (row);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+  if (!self->rebuilding)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
 static void

@@ -138,6 +138,27 @@ key_children (CkKeyList *list,
   return children;
 }
 
+/* Selects @item's row on the Keys page, as a click would. */
+static void
+select_in_key_list (CkKeyList *list,
+                    GObject   *item)
+{
+  GListModel *model = ck_key_list_get_model (list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
+      g_autoptr(GObject) shown = gtk_tree_list_row_get_item (row);
+
+      if (shown == item)
+        {
+          gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
 static CkStoredRequest *
 find_request_child (GPtrArray *children,
                     gint64     id)
@@ -293,6 +314,8 @@ test_lifecycle (Fixture       *fixture,
   child = find_request_child (children, request_id);
   g_assert_nonnull (child);
   g_assert_cmpint (ck_stored_request_get_status (child), ==, CK_REQUEST_STATUS_PENDING);
+  select_in_key_list (keys, G_OBJECT (child));
+  g_assert_true (ck_key_list_get_selected (keys) == G_OBJECT (child));
   g_clear_pointer (&children, g_ptr_array_unref);
 
   /* The details: the subject by name, both SANs, the password's presence
@@ -326,7 +349,11 @@ test_lifecycle (Fixture       *fixture,
   status = ck_request_status_text (fixture->store, row);
   g_assert_cmpstr (status, ==, "Issued · a.example");
 
-  /* The Keys page: the certificate and the issued request, under the key. */
+  /* The Keys page: the certificate and the issued request, under the key;
+   * the request is still the one selected after the page's rebuild. */
+  g_assert_true (CK_IS_STORED_REQUEST (ck_key_list_get_selected (keys)));
+  g_assert_cmpint (ck_stored_request_get_id (CK_STORED_REQUEST (ck_key_list_get_selected (keys))), ==,
+                   request_id);
   children = key_children (keys, fixture->key_id);
   g_assert_cmpuint (children->len, ==, 2);
   g_assert_true (CK_IS_STORED_CERTIFICATE (children->pdata[0]));
