@@ -3,6 +3,7 @@
 
 #include "ck-import-dialog.h"
 #include "ck-import-row.h"
+#include "ck-token-import.h"
 
 struct _CkImportDialog
 {
@@ -45,6 +46,8 @@ struct _CkImportDialog
   GtkSwitch      *no_passphrase_switch;
   GtkLabel       *hint_label;
   GtkProgressBar *progress_bar;
+  /* Store or token, for new keys (ck-token-import.h). */
+  GtkWidget      *destination;
 };
 
 G_DEFINE_FINAL_TYPE (CkImportDialog, ck_import_dialog, ADW_TYPE_WINDOW)
@@ -161,8 +164,10 @@ describe_counts (guint certificates,
 static gboolean
 needs_passphrase (CkImportDialog *self)
 {
-  /* A locked item may hold keys: ask now, it costs nothing. */
-  return self->n_new_keys > 0 || self->n_locked > 0;
+  /* A locked item may hold keys: ask now, it costs nothing. Keys that go
+   * onto a token are protected by its PIN instead. */
+  return (self->n_new_keys > 0 && ck_token_destination_get_token (self->destination) == NULL)
+         || self->n_locked > 0;
 }
 
 static gboolean
@@ -222,6 +227,7 @@ update_state (CkImportDialog *self)
   if (problems != NULL)
     gtk_label_set_text (self->problems_label, problems);
 
+  gtk_widget_set_visible (self->destination, self->n_new_keys > 0);
   gtk_widget_set_visible (self->passphrase_box, needs_passphrase (self));
   gtk_widget_set_visible (self->passphrase_separator, needs_passphrase (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_entry), !no_passphrase);
@@ -612,6 +618,9 @@ commit_done (GObject      *source,
       gtk_editable_set_text (self->passphrase_entry, "");
       gtk_editable_set_text (self->confirm_entry, "");
       g_signal_emit (self, signals[IMPORTED], 0, message);
+      /* Issued certificates of keys on a token go onto that token too. */
+      ck_token_import_write_issued (gtk_window_get_transient_for (GTK_WINDOW (self)), self->store,
+                                    commit->plan);
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
@@ -633,16 +642,14 @@ commit_done (GObject      *source,
 }
 
 static void
-import_clicked_cb (CkImportDialog *self)
+start_commit (CkImportDialog *self,
+              CkImportPlan   *plan)
 {
   g_autoptr(GTask) task = NULL;
   CommitData *commit;
 
-  if (!can_import (self))
-    return;
-
   commit = g_new0 (CommitData, 1);
-  commit->plan = g_object_ref (ck_importer_get_plan (self->importer));
+  commit->plan = g_object_ref (plan);
   if (gtk_switch_get_active (self->no_passphrase_switch))
     commit->flags = CK_COMMIT_NO_KEY_PASSPHRASE;
   else if (needs_passphrase (self))
@@ -661,6 +668,51 @@ import_clicked_cb (CkImportDialog *self)
   task = g_task_new (self, NULL, commit_done, NULL);
   g_task_set_task_data (task, commit, commit_data_free);
   g_task_run_in_thread (task, commit_thread);
+}
+
+/* The keys are on the token: the store records them by URI. */
+static void
+token_keys_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CkImportDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkImportPlan) plan = ck_token_import_keys_finish (result, NULL, &error);
+
+  self->committing = FALSE;
+  if (plan != NULL)
+    {
+      start_commit (self, plan);
+      return;
+    }
+  update_state (self);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      gtk_label_set_text (self->hint_label, error->message);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->hint_label), TRUE);
+    }
+}
+
+static void
+import_clicked_cb (CkImportDialog *self)
+{
+  CkToken *token = ck_token_destination_get_token (self->destination);
+
+  if (!can_import (self))
+    return;
+  if (token != NULL && self->n_new_keys > 0)
+    {
+      /* Nothing else may change the plan while the token is written. */
+      self->committing = TRUE;
+      gtk_widget_set_sensitive (self->import_button, FALSE);
+      ck_token_import_keys_async (GTK_WINDOW (self), token, ck_importer_get_plan (self->importer),
+                                  token_keys_done, g_object_ref (self));
+      return;
+    }
+  start_commit (self, ck_importer_get_plan (self->importer));
 }
 
 static void
@@ -790,4 +842,12 @@ ck_import_dialog_init (CkImportDialog *self)
   self->selection = gtk_no_selection_new (NULL);
   gtk_list_view_set_model (self->plan_view, GTK_SELECTION_MODEL (self->selection));
   gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  self->destination = ck_token_destination_new ();
+  gtk_widget_set_visible (self->destination, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->passphrase_box)),
+                              self->destination, self->passphrase_separator);
+  g_signal_connect_object (g_object_get_data (G_OBJECT (self->destination), "ck-combo"),
+                           "notify::selected", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
 }

@@ -494,12 +494,26 @@ gboolean
 ck_token_is_logged_in (CkToken *self)
 {
   CK_SESSION_INFO info;
+  CK_SESSION_HANDLE session = 0;
 
   g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
-  if (self->session == 0 ||
-      self->module->C_GetSessionInfo (self->session, &info) != CKR_OK)
+  if (self->session != 0)
+    return self->module->C_GetSessionInfo (self->session, &info) == CKR_OK &&
+           (info.state == CKS_RO_USER_FUNCTIONS || info.state == CKS_RW_USER_FUNCTIONS);
+
+  /* A login is the application's, not one CkToken's: another CkToken of
+   * the same token may have logged in. Then this one keeps a session too,
+   * so that the login lasts while it is used. */
+  if (open_session (self, &session) != CKR_OK)
     return FALSE;
-  return info.state == CKS_RO_USER_FUNCTIONS || info.state == CKS_RW_USER_FUNCTIONS;
+  if (self->module->C_GetSessionInfo (session, &info) == CKR_OK &&
+      (info.state == CKS_RO_USER_FUNCTIONS || info.state == CKS_RW_USER_FUNCTIONS))
+    {
+      self->session = session;
+      return TRUE;
+    }
+  self->module->C_CloseSession (session);
+  return FALSE;
 }
 
 void
@@ -848,6 +862,7 @@ ck_token_import_key (CkToken       *self,
 {
   g_autoptr(GBytes) id = NULL;
   gnutls_x509_privkey_t x509 = NULL;
+  gnutls_pubkey_t pubkey;
   gnutls_datum_t cid;
   int ret;
 
@@ -889,7 +904,21 @@ ck_token_import_key (CkToken       *self,
       ck_set_gnutls_error (error, ret, _("Token “%s”: cannot write the key"), self->label);
       return NULL;
     }
-  return finish_new_key (self, label, id, FALSE, FALSE, error);
+  /* An EC private key object has no CKA_EC_POINT: without a public key
+   * object beside it (same ID and label) neither GnuTLS nor p11tool can
+   * read the public half, and the key cannot sign a request. */
+  pubkey = ck_private_key_dup_pubkey (key, error);
+  if (pubkey == NULL)
+    return NULL;
+  ret = gnutls_pkcs11_copy_pubkey (self->uri, pubkey, label, &cid, GNUTLS_KEY_DIGITAL_SIGNATURE,
+                                   GNUTLS_PKCS11_OBJ_FLAG_LOGIN);
+  gnutls_pubkey_deinit (pubkey);
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot write the public key"), self->label);
+      return NULL;
+    }
+  return finish_new_key (self, label, id, TRUE, FALSE, error);
 }
 
 gboolean
@@ -990,6 +1019,32 @@ ck_token_load_certificate (CkToken     *self,
 }
 
 CkToken *
+ck_token_lookup_for_object (const char  *object_uri,
+                            GError     **error)
+{
+  P11KitUri *parsed;
+  char *token_uri = NULL;
+  CkToken *token;
+
+  g_return_val_if_fail (object_uri != NULL, NULL);
+
+  /* An object's URI names its token as well (token=…;object=…): only the
+   * token part is matched against the tokens. */
+  parsed = p11_kit_uri_new ();
+  if (p11_kit_uri_parse (object_uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, parsed) != P11_KIT_URI_OK ||
+      p11_kit_uri_format (parsed, P11_KIT_URI_FOR_TOKEN, &token_uri) != P11_KIT_URI_OK)
+    {
+      p11_kit_uri_free (parsed);
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("%s: not a PKCS#11 object URI"), object_uri);
+      return NULL;
+    }
+  p11_kit_uri_free (parsed);
+  token = ck_token_lookup (token_uri, error);
+  free (token_uri);
+  return token;
+}
+
+CkToken *
 ck_token_find_for_certificate (CkStore        *store,
                                CkCertificate  *certificate,
                                CkPrivateKey  **key,
@@ -1009,23 +1064,7 @@ ck_token_find_for_certificate (CkStore        *store,
   uri = row != NULL ? ck_stored_key_get_pkcs11_uri (row) : NULL;
   if (uri == NULL)
     return NULL;
-  /* The key's URI names its token as well (token=…;object=…): only the
-   * token part is matched against the tokens. */
-  {
-    P11KitUri *parsed = p11_kit_uri_new ();
-    char *token_uri = NULL;
-
-    if (p11_kit_uri_parse (uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, parsed) != P11_KIT_URI_OK ||
-        p11_kit_uri_format (parsed, P11_KIT_URI_FOR_TOKEN, &token_uri) != P11_KIT_URI_OK)
-      {
-        p11_kit_uri_free (parsed);
-        g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("%s: not a PKCS#11 key URI"), uri);
-        return NULL;
-      }
-    p11_kit_uri_free (parsed);
-    token = ck_token_lookup (token_uri, error);
-    free (token_uri);
-  }
+  token = ck_token_lookup_for_object (uri, error);
   if (token == NULL)
     return NULL;
   if (key != NULL)
@@ -1066,3 +1105,81 @@ ck_token_has_certificate (CkToken       *self,
     }
   return FALSE;
 }
+
+/* The label a key gets on the token: the name of its certificate in the
+ * plan (what the user recognises in p11tool or a browser), else the key's. */
+static char *
+plan_key_label (CkImportPlan *plan,
+                CkImportItem *key_item)
+{
+  const char *spki = ck_import_item_get_spki_sha256 (key_item);
+
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE &&
+          g_strcmp0 (ck_import_item_get_spki_sha256 (item), spki) == 0)
+        return g_strdup (ck_certificate_get_display_name (ck_import_item_get_certificate (item)));
+    }
+  if (ck_import_item_get_label (key_item) != NULL && ck_import_item_get_label (key_item)[0] != '\0')
+    return g_strdup (ck_import_item_get_label (key_item));
+  return g_strdup (ck_import_item_get_display_name (key_item));
+}
+
+CkImportPlan *
+ck_token_import_plan (CkToken       *self,
+                      CkImportPlan  *plan,
+                      guint         *n_keys,
+                      GError       **error)
+{
+  g_autoptr(CkImportPlan) copy = ck_import_plan_new ();
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint written = 0;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
+  g_return_val_if_fail (CK_IS_IMPORT_PLAN (plan), NULL);
+
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      CkPrivateKey *key;
+      g_autoptr(CkPrivateKey) token_key = NULL;
+      g_autofree char *label = NULL;
+      CkImportItem *replacement;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_PRIVATE_KEY ||
+          !ck_import_item_is_new (item) ||
+          ck_private_key_is_on_token (key = ck_import_item_get_private_key (item)))
+        {
+          g_ptr_array_add (items, g_object_ref (item));
+          continue;
+        }
+      label = plan_key_label (plan, item);
+      token_key = ck_token_import_key (self, key, label, NULL, error);
+      if (token_key == NULL)
+        return NULL;
+      written++;
+      /* Its certificates beside it, as a token user expects to find them. */
+      for (guint j = 0; j < ck_import_plan_get_n_items (plan); j++)
+        {
+          CkImportItem *cert = ck_import_plan_get_item (plan, j);
+
+          if (ck_import_item_get_kind (cert) == CK_IMPORT_ITEM_CERTIFICATE &&
+              g_strcmp0 (ck_import_item_get_spki_sha256 (cert),
+                         ck_private_key_get_spki_sha256 (token_key)) == 0 &&
+              !ck_token_import_certificate (self, ck_import_item_get_certificate (cert), token_key,
+                                            error))
+            return NULL;
+        }
+      replacement = ck_import_item_new_private_key (token_key, ck_import_item_get_file (item),
+                                                    ck_import_item_get_location (item));
+      ck_import_item_set_label (replacement, ck_import_item_get_label (item));
+      g_ptr_array_add (items, replacement);
+    }
+  ck_import_plan_append_many (copy, items);
+  if (n_keys != NULL)
+    *n_keys = written;
+  return g_steal_pointer (&copy);
+}
+

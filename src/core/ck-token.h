@@ -117,12 +117,26 @@ CkPrivateKey *ck_token_import_key           (CkToken       *self,
                                              GBytes        *id,
                                              GError       **error);
 
+/* The token holding the object @object_uri ("pkcs11:token=…;object=…"). */
+CkToken     *ck_token_lookup_for_object     (const char     *object_uri,
+                                             GError        **error);
 /* When @certificate's key in @store lives on a token: the token (NULL,
  * without an error, otherwise) and that key, so that the certificate can
  * go onto the token beside it with ck_token_import_certificate(). */
 CkToken     *ck_token_find_for_certificate  (CkStore        *store,
                                              CkCertificate  *certificate,
                                              CkPrivateKey  **key,
+                                             GError        **error);
+/* For importing a certificate + key file onto the token (logged in): each
+ * new software key of @plan is written onto the token as in
+ * ck_token_import_key() (sensitive, not extractable), with the plan's new
+ * certificates of that key beside it (same CKA_ID and label). Returns a
+ * copy of @plan to commit in which those keys are the keys on the token,
+ * so that the store records their URIs and never the software key;
+ * *@n_keys (nullable) gets how many keys were written. */
+CkImportPlan *ck_token_import_plan          (CkToken        *self,
+                                             CkImportPlan   *plan,
+                                             guint          *n_keys,
                                              GError        **error);
 /* TRUE when the token already holds @certificate (same DER). */
 gboolean     ck_token_has_certificate       (CkToken        *self,

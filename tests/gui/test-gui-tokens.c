@@ -9,14 +9,21 @@
 #include <p11-kit/p11-kit.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "ck-details-pane.h"
+#include "ck-import-dialog.h"
 #include "ck-pin-dialog.h"
 #include "ck-resources.h"
+#include "ck-test-certs.h"
 #include "ck-test-softhsm.h"
 #include "ck-test-tools.h"
+#include "ck-token-list.h"
 
 /* One token per test: what one test does, another never sees. */
 static const char * const token_labels[] = {
-  "gui-wrong-pin", "gui-right-pin", "gui-locked", NULL,
+  "gui-wrong-pin", "gui-right-pin", "gui-locked", "gui-list", "gui-objects", "gui-import",
+  "gui-issued", NULL,
 };
 static gboolean have_softhsm;
 
@@ -176,9 +183,10 @@ type_pin_and_log_in (GtkWidget  *dialog,
 
   g_assert_nonnull (entry);
   g_assert_nonnull (login);
-  g_assert_true (gtk_widget_is_visible (entry));
-  /* Nothing typed yet: nothing to log in with. */
+  /* Once the dialog has read the token again. */
+  spin_until (widget_visible, entry);
   spin_until (widget_sensitive, entry);
+  /* Nothing typed yet: nothing to log in with. */
   g_assert_false (gtk_widget_is_sensitive (login));
   gtk_editable_set_text (GTK_EDITABLE (entry), pin);
   g_assert_true (gtk_widget_is_sensitive (login));
@@ -255,6 +263,312 @@ test_pin_dialog_right_pin (void)
   ck_token_logout (token);
 }
 
+
+/* The Tokens page */
+
+static gboolean
+list_idle (gpointer data)
+{
+  return !ck_token_list_is_busy (data);
+}
+
+static CkTokenList *
+new_token_list (void)
+{
+  CkTokenList *list = g_object_ref_sink (g_object_new (CK_TYPE_TOKEN_LIST, NULL));
+
+  ck_token_list_refresh (list);
+  spin_until (list_idle, list);
+  return list;
+}
+
+static CkToken *
+listed_token (CkTokenList *list,
+              const char  *label)
+{
+  g_autoptr(GPtrArray) tokens = ck_token_list_get_tokens (list);
+
+  for (guint i = 0; i < tokens->len; i++)
+    if (g_strcmp0 (ck_token_get_label (tokens->pdata[i]), label) == 0)
+      return tokens->pdata[i];
+  return NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static void
+test_token_list (void)
+{
+  g_autoptr(CkTokenList) list = NULL;
+  CkToken *token;
+  GtkWidget *row;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  list = new_token_list ();
+  token = listed_token (list, "gui-list");
+  g_assert_nonnull (token);
+  row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-list");
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_EXPANDER_ROW (row));
+  /* Manufacturer, model, serial and module, then the state. */
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "SoftHSM project"));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "SoftHSM v2"));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ck_token_get_serial (token)));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "softhsm2"));
+  g_assert_nonnull (find_widget (row, is_visible_label_containing, "initialised, login required"));
+  g_assert_nonnull (find_widget (row, is_button_labelled, "_Log In…"));
+
+  /* p11-kit's trust module, when registered, is read-only and has no login. */
+  row = find_widget (GTK_WIDGET (list), is_row_titled, "System Trust");
+  if (row != NULL)
+    g_assert_nonnull (find_widget (row, is_visible_label_containing, "read-only"));
+
+  /* Logged in (as the PIN dialog does it), the state says so and Log Out shows. */
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, NULL));
+  ck_token_list_refresh (list);
+  spin_until (list_idle, list);
+  row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-list");
+  g_assert_nonnull (find_widget (row, is_visible_label_containing, "logged in"));
+  g_assert_true (gtk_widget_get_visible (find_widget (row, is_button_labelled, "Log _Out")));
+  g_assert_false (gtk_widget_get_visible (find_widget (row, is_button_labelled, "_Log In…")));
+  ck_token_logout (token);
+}
+
+/* SoftHSM has no retry counter: it never locks a PIN by itself (its flags
+ * stay at "count low", see tests/test-tokens.c). What a real token reports
+ * after too many wrong PINs is put into SoftHSM's token file: the
+ * CKA_OS_TOKENFLAGS attribute (0x8000534b, an 8-byte big-endian ulong)
+ * gets CKF_USER_PIN_LOCKED, and the file's generation counter (its first 8
+ * bytes) is raised so that the loaded module reads it again. */
+static void
+set_softhsm_pin_locked (const char *label,
+                        gboolean    locked)
+{
+  static const guint8 flags_type[16] = { 0, 0, 0, 0, 0x80, 0, 0x53, 0x4b, 0, 0, 0, 0, 0, 0, 0, 2 };
+  g_autofree char *tokens = g_build_filename (ck_test_softhsm_dir (), "tokens", NULL);
+  g_autoptr(GDir) dir = g_dir_open (tokens, 0, NULL);
+  const char *name;
+  gboolean done = FALSE;
+
+  g_assert_nonnull (dir);
+  while (!done && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tokens, name, "token.object", NULL);
+      g_autofree char *data = NULL;
+      gsize len = 0;
+      guint8 *p;
+      guint64 value = 0;
+
+      if (!g_file_get_contents (path, &data, &len, NULL) ||
+          !memmem (data, len, label, strlen (label)))
+        continue;
+      p = memmem (data, len, flags_type, sizeof flags_type);
+      g_assert_nonnull (p);
+      /* type (8), kind (8), then the value */
+      for (guint i = 0; i < 8; i++)
+        value = (value << 8) | p[16 + i];
+      value = locked ? (value | CKF_USER_PIN_LOCKED) : (value & ~(guint64) CKF_USER_PIN_LOCKED);
+      for (guint i = 0; i < 8; i++)
+        p[16 + 7 - i] = (value >> (8 * i)) & 0xff;
+      for (int i = 7; i >= 0 && ++((guint8 *) data)[i] == 0; i--)
+        ;
+      g_assert_true (g_file_set_contents (path, data, len, NULL));
+      done = TRUE;
+    }
+  g_assert_true (done);
+}
+
+/* The SO unlocks the user PIN: C_Login as CKU_SO, then C_InitPIN with a
+ * new user PIN, through the module GnuTLS loaded from p11-kit. */
+static void
+so_init_pin (CkToken    *token,
+             const char *new_pin)
+{
+  CK_FUNCTION_LIST *module;
+  CK_SESSION_HANDLE session;
+  unsigned long slot;
+  void *ptr;
+
+  g_assert_cmpint (gnutls_pkcs11_token_get_ptr (ck_token_get_uri (token), &ptr, &slot, 0), ==, 0);
+  module = ptr;
+  g_assert_cmpint (module->C_OpenSession (slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL,
+                                          &session), ==, CKR_OK);
+  g_assert_cmpint (module->C_Login (session, CKU_SO, (CK_UTF8CHAR_PTR) CK_TEST_SOFTHSM_SO_PIN,
+                                    strlen (CK_TEST_SOFTHSM_SO_PIN)), ==, CKR_OK);
+  g_assert_cmpint (module->C_InitPIN (session, (CK_UTF8CHAR_PTR) new_pin, strlen (new_pin)), ==, CKR_OK);
+  module->C_Logout (session);
+  module->C_CloseSession (session);
+}
+
+static void
+test_locked_pin (void)
+{
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkTokenList) list = NULL;
+  g_autoptr(GError) error = NULL;
+  LoginResult result = { 0 };
+  LoginResult again = { 0 };
+  GtkWidget *dialog, *row, *entry;
+  const char *new_pin = "new-user-pin-42";
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = lookup_token ("gui-locked");
+  /* Wrong PINs first, as a user would: SoftHSM only says "count low". */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_false (ck_token_login (token, "wrong", &error));
+      g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+      g_clear_error (&error);
+    }
+  set_softhsm_pin_locked ("gui-locked", TRUE);
+  g_assert_true (ck_token_refresh (token, NULL));
+  g_assert_true (ck_token_get_flags (token) & CKF_USER_PIN_LOCKED);
+  g_assert_false (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  g_test_message ("locked: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_clear_error (&error);
+
+  /* The Tokens page says Locked and offers no login. */
+  list = new_token_list ();
+  row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-locked");
+  g_assert_nonnull (row);
+  g_assert_nonnull (find_widget (row, is_visible_label_containing, "PIN locked"));
+  g_assert_false (gtk_widget_is_sensitive (find_widget (row, is_button_labelled, "_Log In…")));
+
+  /* The PIN dialog explains the SO unlock and takes no PIN. */
+  dialog = open_dialog (token, &result);
+  spin_until (widget_visible, find_widget (dialog, is_label_with_class, "warning"));
+  g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "Locked"));
+  g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "security officer"));
+  entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
+  g_assert_false (gtk_widget_is_visible (entry));
+  g_assert_false (gtk_widget_is_sensitive (find_widget (dialog, is_button_labelled, "_Log In")));
+  g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
+  spin_until (login_finished, &result);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&result.error);
+
+  /* Unlocked with the SO PIN and a new user PIN; a real token clears its
+   * lock in C_InitPIN, SoftHSM (which never set it) is told to. */
+  so_init_pin (token, new_pin);
+  set_softhsm_pin_locked ("gui-locked", FALSE);
+  dialog = open_dialog (token, &again);
+  type_pin_and_log_in (dialog, new_pin);
+  spin_until (login_finished, &again);
+  g_assert_no_error (again.error);
+  g_assert_true (ck_token_is_logged_in (token));
+  ck_token_logout (token);
+}
+
+/* Token objects: read from the token, shown with the token as source */
+
+/* Takes @x509 over. */
+static CkPrivateKey *
+software_key (gnutls_x509_privkey_t x509)
+{
+  g_autoptr(GError) error = NULL;
+  CkPrivateKey *key = ck_private_key_new_from_x509 (x509, &error);
+
+  g_assert_no_error (error);
+  return key;
+}
+
+static gboolean
+items_loaded (gpointer data)
+{
+  gpointer *args = data;
+
+  return !ck_token_list_is_busy (args[0]) && ck_token_list_get_items (args[0], args[1]) != NULL;
+}
+
+static void
+test_token_objects (void)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Token Objects CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "on-token.example", 5);
+  g_autoptr(CkPrivateKey) soft = software_key (x509);
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_pem (leaf, -1, NULL);
+  g_autoptr(CkTokenList) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) id = g_bytes_new_static ("\x0a\x0b", 2);
+  CkDetailsPane *pane;
+  CkToken *token;
+  GPtrArray *items;
+  CkTokenItem *key_item = NULL;
+  CkTokenItem *cert_item = NULL;
+  GtkWidget *cert_row;
+  gpointer args[2];
+
+  SKIP_WITHOUT_SOFTHSM ();
+  list = new_token_list ();
+  token = listed_token (list, "gui-objects");
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  key = ck_token_import_key (token, soft, "objects-key", id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_token_import_certificate (token, cert, key, &error));
+
+  ck_token_list_expand (list, token);
+  args[0] = list;
+  args[1] = token;
+  spin_until (items_loaded, args);
+  items = ck_token_list_get_items (list, token);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CkTokenItem *item = items->pdata[i];
+      const CkTokenObject *object = ck_token_item_get_object (item);
+      g_autofree char *source = ck_token_item_dup_source (item);
+
+      g_test_message ("%s %s %s (%s)", object->kind, object->label, object->id_hex, source);
+      g_assert_cmpstr (source, ==, "Token: gui-objects");
+      if (g_str_equal (object->kind, "private-key"))
+        key_item = item;
+      else if (g_str_equal (object->kind, "certificate"))
+        cert_item = item;
+    }
+  g_assert_nonnull (key_item);
+  g_assert_nonnull (cert_item);
+  g_assert_cmpstr (ck_token_item_get_object (key_item)->id_hex, ==, "0a0b");
+  g_assert_cmpstr (ck_token_item_get_object (cert_item)->id_hex, ==, "0a0b");
+  /* Read from the token: the same certificate, nothing in a store. */
+  g_assert_cmpstr (ck_certificate_get_sha256_fingerprint (ck_token_item_get_certificate (cert_item)),
+                   ==, ck_certificate_get_sha256_fingerprint (cert));
+
+  /* The certificate's row sits under its key's; activating it selects it. */
+  cert_row = find_widget (GTK_WIDGET (list), is_row_titled, "on-token.example");
+  g_assert_nonnull (cert_row);
+  g_assert_nonnull (find_widget (GTK_WIDGET (list), is_row_titled, "objects-key"));
+  g_signal_emit_by_name (cert_row, "activated");
+  g_assert_true (ck_token_list_get_selected (list) == cert_item);
+
+  /* The details pane shows it with the token as its source. */
+  pane = g_object_ref_sink (g_object_new (CK_TYPE_DETAILS_PANE, NULL));
+  {
+    g_autofree char *dir = g_dir_make_tmp ("ck-gui-tokens-XXXXXX", NULL);
+    g_autoptr(CkStore) store = ck_store_open (dir, &error);
+
+    g_assert_no_error (error);
+    ck_details_pane_show_token_item (pane, store, cert_item);
+    g_assert_cmpstr (ck_details_pane_lookup (pane, "Source"), ==, "Token: gui-objects");
+    g_assert_cmpstr (ck_details_pane_lookup (pane, "Issued to"), ==, "on-token.example");
+    g_assert_cmpstr (ck_details_pane_lookup (pane, "ID"), ==, "0a0b");
+    ck_details_pane_show_token_item (pane, store, key_item);
+    g_assert_cmpstr (ck_details_pane_lookup (pane, "Label"), ==, "objects-key");
+    /* Nothing was copied into the store. */
+    g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (store)), ==, 0);
+    g_clear_object (&store);
+    ck_test_remove_tree (dir);
+  }
+  g_object_unref (pane);
+  ck_token_logout (token);
+}
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +596,9 @@ main (int   argc,
 
   g_test_add_func ("/gui/tokens/pin-dialog/wrong-pin", test_pin_dialog_wrong_pin);
   g_test_add_func ("/gui/tokens/pin-dialog/right-pin", test_pin_dialog_right_pin);
+  g_test_add_func ("/gui/tokens/pin-dialog/locked", test_locked_pin);
+  g_test_add_func ("/gui/tokens/token-list", test_token_list);
+  g_test_add_func ("/gui/tokens/objects", test_token_objects);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib/gi18n.h>
+
+#include "ck-pin-dialog.h"
+#include "ck-token-import.h"
+#include "ck-window.h"
+
+/* Destination */
+
+static void
+writable_tokens_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  g_autoptr(GPtrArray) tokens = ck_token_list_all (NULL);
+  GPtrArray *writable = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; tokens != NULL && i < tokens->len; i++)
+    if (!ck_token_is_read_only (tokens->pdata[i]) && ck_token_is_initialized (tokens->pdata[i]))
+      g_ptr_array_add (writable, g_object_ref (tokens->pdata[i]));
+  g_task_return_pointer (task, writable, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+writable_tokens_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  GtkWidget *destination = GTK_WIDGET (source);
+  AdwComboRow *row = g_object_get_data (G_OBJECT (destination), "ck-combo");
+  GtkStringList *names = GTK_STRING_LIST (adw_combo_row_get_model (row));
+  g_autoptr(GPtrArray) tokens = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (tokens == NULL)
+    return;
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      /* Translators: a destination for imported keys, "Token: My Smart Card" */
+      g_autofree char *name = g_strdup_printf (_("Token: %s"), ck_token_get_label (tokens->pdata[i]));
+
+      gtk_string_list_append (names, name);
+    }
+  g_object_set_data_full (G_OBJECT (destination), "ck-tokens", g_ptr_array_ref (tokens),
+                          (GDestroyNotify) g_ptr_array_unref);
+}
+
+GtkWidget *
+ck_token_destination_new (void)
+{
+  const char *store_only[] = { N_("Certificate store"), NULL };
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GTask) task = NULL;
+
+  gtk_string_list_append (names, _(store_only[0]));
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
+  gtk_widget_set_margin_top (group, 12);
+  gtk_widget_set_margin_start (group, 12);
+  gtk_widget_set_margin_end (group, 12);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Destination"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Keys imported onto a token are marked sensitive: "
+                                           "they are used there and can never be exported."));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Keys go to"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  adw_clamp_set_child (ADW_CLAMP (clamp), group);
+  g_object_set_data (G_OBJECT (clamp), "ck-combo", row);
+
+  task = g_task_new (clamp, NULL, writable_tokens_done, NULL);
+  g_task_run_in_thread (task, writable_tokens_thread);
+  return clamp;
+}
+
+CkToken *
+ck_token_destination_get_token (GtkWidget *destination)
+{
+  AdwComboRow *row = g_object_get_data (G_OBJECT (destination), "ck-combo");
+  GPtrArray *tokens = g_object_get_data (G_OBJECT (destination), "ck-tokens");
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || tokens == NULL ||
+      selected - 1 >= tokens->len)
+    return NULL;
+  return tokens->pdata[selected - 1];
+}
+
+/* Keys onto a token */
+
+typedef struct
+{
+  CkToken *token;
+  CkImportPlan *plan;
+  guint n_keys;
+} KeysJob;
+
+static void
+keys_job_free (KeysJob *job)
+{
+  g_clear_object (&job->token);
+  g_clear_object (&job->plan);
+  g_free (job);
+}
+
+static void
+keys_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  KeysJob *job = data;
+  GError *error = NULL;
+  CkImportPlan *plan = ck_token_import_plan (job->token, job->plan, &job->n_keys, &error);
+
+  if (plan == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, plan, g_object_unref);
+}
+
+static void
+keys_login_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+
+  if (!ck_pin_dialog_login_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, keys_thread);
+}
+
+void
+ck_token_import_keys_async (GtkWindow           *parent,
+                            CkToken             *token,
+                            CkImportPlan        *plan,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  KeysJob *job = g_new0 (KeysJob, 1);
+
+  job->token = g_object_ref (token);
+  job->plan = g_object_ref (plan);
+  g_task_set_task_data (task, job, (GDestroyNotify) keys_job_free);
+  g_task_set_source_tag (task, ck_token_import_keys_async);
+  ck_pin_dialog_login_async (parent, token, NULL, keys_login_done, task);
+}
+
+CkImportPlan *
+ck_token_import_keys_finish (GAsyncResult  *result,
+                             guint         *n_keys,
+                             GError       **error)
+{
+  KeysJob *job = g_task_get_task_data (G_TASK (result));
+  CkImportPlan *plan = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (n_keys != NULL)
+    *n_keys = plan != NULL ? job->n_keys : 0;
+  return plan;
+}
+
+/* Issued certificates onto the token of their key */
+
+typedef struct
+{
+  CkCertificate *certificate;
+  char *key_uri;
+  CkToken *token;
+} IssuedWrite;
+
+typedef struct
+{
+  GtkWindow *parent;
+  GPtrArray *writes;   /* IssuedWrite */
+  guint next;
+} IssuedJob;
+
+static void
+issued_write_free (IssuedWrite *write)
+{
+  g_clear_object (&write->certificate);
+  g_free (write->key_uri);
+  g_clear_object (&write->token);
+  g_free (write);
+}
+
+static void
+issued_job_free (IssuedJob *job)
+{
+  g_clear_object (&job->parent);
+  g_ptr_array_unref (job->writes);
+  g_free (job);
+}
+
+static void
+toast (IssuedJob  *job,
+       const char *message)
+{
+  if (CK_IS_WINDOW (job->parent))
+    ck_window_add_toast (CK_WINDOW (job->parent), adw_toast_new (message));
+  else
+    g_message ("%s", message);
+}
+
+static void issued_next (IssuedJob *job);
+
+static void
+write_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  IssuedWrite *write = data;
+  g_autoptr(CkPrivateKey) key = NULL;
+  GError *error = NULL;
+
+  /* A private key is found only once logged in. */
+  key = ck_private_key_new_from_pkcs11_uri (write->key_uri, &error);
+  if (key == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (ck_token_has_certificate (write->token, write->certificate))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  if (!ck_token_import_certificate (write->token, write->certificate, key, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+write_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  IssuedJob *job = data;
+  IssuedWrite *write = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    /* Translators: "Certificate “host.example” written to token “HSM” beside its key" */
+    message = g_strdup_printf (_("Certificate “%s” written to token “%s” beside its key"),
+                               ck_certificate_get_display_name (write->certificate),
+                               ck_token_get_label (write->token));
+  else if (error != NULL)
+    message = g_strdup_printf (_("Certificate “%s” could not be written to the token: %s"),
+                               ck_certificate_get_display_name (write->certificate),
+                               error->message);
+  if (message != NULL)
+    toast (job, message);
+  issued_next (job);
+}
+
+static void
+issued_login_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  IssuedJob *job = data;
+  IssuedWrite *write = job->writes->pdata[job->next - 1];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (!ck_pin_dialog_login_finish (result, &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Certificate “%s” was not written to token “%s”: not logged in"),
+                         ck_certificate_get_display_name (write->certificate),
+                         ck_token_get_label (write->token));
+
+      toast (job, message);
+      issued_next (job);
+      return;
+    }
+  task = g_task_new (NULL, NULL, write_done, job);
+  g_task_set_task_data (task, write, NULL);
+  g_task_run_in_thread (task, write_thread);
+}
+
+/* One certificate after the other: at most one PIN dialog at a time. */
+static void
+issued_next (IssuedJob *job)
+{
+  IssuedWrite *write;
+
+  if (job->next >= job->writes->len)
+    {
+      issued_job_free (job);
+      return;
+    }
+  write = job->writes->pdata[job->next++];
+  if (write->token == NULL)
+    {
+      issued_next (job);
+      return;
+    }
+  ck_pin_dialog_login_async (job->parent, write->token, NULL, issued_login_done, job);
+}
+
+static void
+lookup_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  IssuedJob *job = data;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < job->writes->len; i++)
+    {
+      IssuedWrite *write = job->writes->pdata[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CkToken) token = ck_token_lookup_for_object (write->key_uri, &error);
+
+      if (token == NULL)
+        {
+          g_debug ("%s", error->message);
+          continue;
+        }
+      /* One CkToken per token, so one login serves all its certificates. */
+      for (guint j = 0; j < seen->len; j++)
+        if (g_str_equal (ck_token_get_uri (seen->pdata[j]), ck_token_get_uri (token)))
+          g_set_object (&token, seen->pdata[j]);
+      if (!g_ptr_array_find (seen, token, NULL))
+        g_ptr_array_add (seen, g_object_ref (token));
+      write->token = g_steal_pointer (&token);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+lookup_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  issued_next (data);
+}
+
+void
+ck_token_import_write_issued (GtkWindow    *parent,
+                              CkStore      *store,
+                              CkImportPlan *plan)
+{
+  g_autoptr(GTask) task = NULL;
+  IssuedJob *job;
+
+  g_return_if_fail (CK_IS_STORE (store));
+  g_return_if_fail (CK_IS_IMPORT_PLAN (plan));
+
+  job = g_new0 (IssuedJob, 1);
+  job->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  job->writes = g_ptr_array_new_with_free_func ((GDestroyNotify) issued_write_free);
+  /* The store is read here, in the main thread; the tokens in a worker. */
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      CkStoredKey *row;
+      IssuedWrite *write;
+      gint64 key_id;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE ||
+          !ck_import_item_is_new (item))
+        continue;
+      key_id = ck_store_find_key (store, ck_import_item_get_spki_sha256 (item));
+      row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
+      if (row == NULL || ck_stored_key_get_pkcs11_uri (row) == NULL)
+        continue;
+      write = g_new0 (IssuedWrite, 1);
+      write->certificate = g_object_ref (ck_import_item_get_certificate (item));
+      write->key_uri = g_strdup (ck_stored_key_get_pkcs11_uri (row));
+      g_ptr_array_add (job->writes, write);
+    }
+  if (job->writes->len == 0)
+    {
+      issued_job_free (job);
+      return;
+    }
+  task = g_task_new (NULL, NULL, lookup_done, job);
+  g_task_set_task_data (task, job, NULL);
+  g_task_run_in_thread (task, lookup_thread);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "certkeeper-core.h"
+
+G_BEGIN_DECLS
+
+/* The token side of importing, for the import dialog: where new keys go
+ * (the store, or a writable token), putting them there, and writing
+ * issued certificates onto the token that holds their key. */
+
+/* A "Destination" group: "Certificate store" or one of the writable
+ * tokens (listed in a worker thread). Emits notify::selected on its
+ * combo row when the choice changes. */
+GtkWidget *ck_token_destination_new        (void);
+/* The token chosen in @destination, or NULL for the store. */
+CkToken   *ck_token_destination_get_token  (GtkWidget *destination);
+
+/* Logs in to @token (PIN dialog) and writes @plan's new keys onto it, with
+ * their certificates beside them; completes with the plan to commit to
+ * the store (ck_token_import_plan()). */
+void          ck_token_import_keys_async  (GtkWindow           *parent,
+                                           CkToken             *token,
+                                           CkImportPlan        *plan,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+CkImportPlan *ck_token_import_keys_finish (GAsyncResult        *result,
+                                           guint               *n_keys,
+                                           GError             **error);
+
+/* After a commit: each new certificate of @plan whose key in @store lives
+ * on a token is written onto that token beside the key (same CKA_ID and
+ * label), logging in through the PIN dialog when needed. What happened is
+ * told in toasts on @parent (a CkWindow). */
+void ck_token_import_write_issued (GtkWindow    *parent,
+                                   CkStore      *store,
+                                   CkImportPlan *plan);
+
+G_END_DECLS
