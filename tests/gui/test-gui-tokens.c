@@ -569,6 +569,248 @@ test_token_objects (void)
   g_object_unref (pane);
   ck_token_logout (token);
 }
+
+/* Importing onto a token */
+
+typedef struct
+{
+  char *dir;
+  CkStore *store;
+} TempStore;
+
+static void
+temp_store_open (TempStore *temp)
+{
+  g_autoptr(GError) error = NULL;
+
+  temp->dir = g_dir_make_tmp ("ck-gui-tokens-XXXXXX", &error);
+  g_assert_no_error (error);
+  temp->store = ck_store_open (temp->dir, &error);
+  g_assert_no_error (error);
+}
+
+static void
+temp_store_close (TempStore *temp)
+{
+  g_clear_object (&temp->store);
+  ck_test_remove_tree (temp->dir);
+  g_clear_pointer (&temp->dir, g_free);
+}
+
+static gboolean
+dialog_read (gpointer data)
+{
+  return !ck_import_dialog_is_reading (data);
+}
+
+static gboolean
+has_n_keys (gpointer data)
+{
+  return g_list_model_get_n_items (ck_store_get_keys (data)) > 0;
+}
+
+static gboolean
+destinations_listed (gpointer data)
+{
+  return g_list_model_get_n_items (adw_combo_row_get_model (data)) > 1;
+}
+
+/* What p11tool, a separate process reading the same token directory,
+ * lists; the PIN goes through its environment, never its command line. */
+static char *
+p11tool_list (const char *what,
+              const char *label)
+{
+  g_autofree char *p11tool = g_find_program_in_path ("p11tool");
+  g_autofree char *uri = ck_test_softhsm_token_uri (label);
+  char *out;
+
+  if (p11tool == NULL)
+    return NULL;
+  g_setenv ("GNUTLS_PIN", CK_TEST_SOFTHSM_USER_PIN, TRUE);
+  out = ck_test_run_tool ((const char * const[]) { p11tool, "--login", what, uri, NULL });
+  g_unsetenv ("GNUTLS_PIN");
+  g_assert_nonnull (out);
+  g_test_message ("p11tool %s:\n%s", what, out);
+  return out;
+}
+
+static void
+test_import_onto_token (void)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Token Import CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "to-token.example", 11);
+  g_autofree char *key_pem = ck_test_key_to_pem (x509);
+  g_autofree char *both = g_strconcat (leaf, key_pem, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (both, strlen (both));
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GBytes) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autofree char *privkeys = NULL;
+  g_autofree char *certs = NULL;
+  TempStore temp = { 0 };
+  CkImportDialog *dialog;
+  GtkWidget *combo, *passphrase, *import;
+  GListModel *names;
+  CkStoredKey *row;
+  LoginResult unused = { 0 };
+  const char *cert_id = NULL, *key_id = NULL;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  gnutls_x509_privkey_deinit (x509);
+  temp_store_open (&temp);
+  dialog = ck_import_dialog_new (NULL, temp.store);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "cert-and-key.pem"));
+  spin_until (dialog_read, dialog);
+
+  /* The destination: the store, or a writable token. */
+  combo = find_widget (GTK_WIDGET (dialog), is_type, GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW));
+  g_assert_nonnull (combo);
+  g_assert_true (gtk_widget_is_visible (combo));
+  spin_until (destinations_listed, combo);
+  names = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      const char *name = gtk_string_list_get_string (GTK_STRING_LIST (names), i);
+
+      /* Read-only tokens (System Trust) are not offered. */
+      g_assert_cmpstr (name, !=, "Token: System Trust");
+      if (g_strcmp0 (name, "Token: gui-import") == 0)
+        adw_combo_row_set_selected (ADW_COMBO_ROW (combo), i);
+    }
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), >, 0);
+  /* A key on a token is protected by its PIN, not by a store passphrase. */
+  passphrase = find_widget (GTK_WIDGET (dialog), is_row_titled, "Passphrase");
+  g_assert_false (gtk_widget_is_visible (passphrase));
+  import = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import");
+  g_assert_true (gtk_widget_is_sensitive (import));
+  g_signal_emit_by_name (import, "clicked");
+
+  /* The token asks for its PIN. */
+  spin_until (dialog_shown, NULL);
+  type_pin_and_log_in (pin_dialog (), CK_TEST_SOFTHSM_USER_PIN);
+  spin_until (has_n_keys, temp.store);
+  (void) unused;
+
+  /* The store has the key by its URI, never its material. */
+  row = g_list_model_get_item (ck_store_get_keys (temp.store), 0);
+  g_object_unref (row);
+  g_assert_nonnull (ck_stored_key_get_pkcs11_uri (row));
+  g_assert_nonnull (strstr (ck_stored_key_get_pkcs11_uri (row), "token=gui-import"));
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (temp.store)), ==, 1);
+  /* The dialog's login ended with it; the key is found once logged in. */
+  token = lookup_token ("gui-import");
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  key = ck_store_load_private_key (temp.store, ck_stored_key_get_id (row), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_private_key_is_on_token (key));
+  exported = ck_private_key_export_pkcs8 (key, "passphrase", &error);
+  g_assert_null (exported);
+  g_assert_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* On the token: key and certificate with one CKA_ID. */
+  objects = ck_token_list_objects (token, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+
+      if (g_str_equal (object->kind, "private-key"))
+        key_id = object->id_hex;
+      else if (g_str_equal (object->kind, "certificate"))
+        cert_id = object->id_hex;
+    }
+  g_assert_nonnull (key_id);
+  g_assert_cmpstr (cert_id, ==, key_id);
+
+  /* p11tool sees it sensitive and not extractable. */
+  privkeys = p11tool_list ("--list-all-privkeys", "gui-import");
+  if (privkeys == NULL)
+    g_test_skip ("p11tool is not installed");
+  else
+    {
+      g_assert_nonnull (strstr (privkeys, "to-token.example"));
+      g_assert_nonnull (strstr (privkeys, "CKA_SENSITIVE"));
+      g_assert_null (strstr (privkeys, "CKA_EXTRACTABLE"));
+      certs = p11tool_list ("--list-all-certs", "gui-import");
+      g_assert_nonnull (strstr (certs, "to-token.example"));
+    }
+  ck_token_logout (token);
+  temp_store_close (&temp);
+}
+
+static gboolean
+token_has_certificate (gpointer data)
+{
+  gpointer *args = data;
+
+  return ck_token_has_certificate (args[0], args[1]);
+}
+
+static void
+test_issued_onto_token (void)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Token Issuing CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "issued-for-token.example", 12);
+  g_autoptr(GBytes) bytes = g_bytes_new (leaf, strlen (leaf));
+  g_autoptr(CkPrivateKey) soft = software_key (x509);
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_pem (leaf, -1, NULL);
+  g_autoptr(GBytes) id = g_bytes_new_static ("\x42\x43\x44", 3);
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+  TempStore temp = { 0 };
+  CkImportDialog *dialog;
+  gpointer args[2];
+  guint n_certs = 0;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  temp_store_open (&temp);
+  token = lookup_token ("gui-issued");
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  /* The key is on the token and in the store by its URI, as after a
+   * request made with a token key. */
+  key = ck_token_import_key (token, soft, "issued-key", id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (temp.store, key, "issued key", NULL, CK_COMMIT_NONE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (ck_token_has_certificate (token, cert));
+
+  /* The CA's answer is imported as any certificate... */
+  dialog = ck_import_dialog_new (NULL, temp.store);
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "issued.pem"));
+  spin_until (dialog_read, dialog);
+  g_signal_emit_by_name (find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import"), "clicked");
+
+  /* ...and goes onto the token beside its key. */
+  args[0] = token;
+  args[1] = cert;
+  spin_until (token_has_certificate, args);
+  objects = ck_token_list_objects (token, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+
+      if (g_str_equal (object->kind, "certificate"))
+        {
+          n_certs++;
+          g_assert_cmpstr (object->id_hex, ==, "424344");
+          g_assert_cmpstr (object->label, ==, "issued-key");
+        }
+    }
+  g_assert_cmpuint (n_certs, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (temp.store)), ==, 1);
+  ck_token_logout (token);
+  temp_store_close (&temp);
+}
 int
 main (int   argc,
       char *argv[])
@@ -599,6 +841,8 @@ main (int   argc,
   g_test_add_func ("/gui/tokens/pin-dialog/locked", test_locked_pin);
   g_test_add_func ("/gui/tokens/token-list", test_token_list);
   g_test_add_func ("/gui/tokens/objects", test_token_objects);
+  g_test_add_func ("/gui/tokens/import-onto-token", test_import_onto_token);
+  g_test_add_func ("/gui/tokens/issued-onto-token", test_issued_onto_token);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();
