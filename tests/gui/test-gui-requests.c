@@ -7,9 +7,11 @@
 
 #include <glib/gstdio.h>
 
+#include "ck-application.h"
 #include "ck-key-list.h"
 #include "ck-request-details.h"
 #include "ck-request-list.h"
+#include "ck-window-private.h"
 #include "ck-resources.h"
 #include "ck-test-tools.h"
 
@@ -406,7 +408,7 @@ test_delete_undo (Fixture       *fixture,
   GtkWidget *window = gtk_window_new ();
   GtkWidget *overlay = adw_toast_overlay_new ();
   g_autoptr(CkStoredRequest) row = NULL;
-  g_autoptr(GListModel) toplevels = NULL;
+  GListModel *toplevels;
   AdwMessageDialog *dialog = NULL;
   GtkWidget *undo = NULL;
   gint64 request_id, created, shown = 0;
@@ -564,6 +566,117 @@ test_sort_search (Fixture       *fixture,
   g_assert_cmpint (ck_stored_request_get_id (ck_request_list_get_selected (list)), ==, id1);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  /* (transfer none) */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* The whole window: the Requests page, the details beside it, the link to
+ * the certificate, Delete and the search, as a user reaches them. */
+static void
+test_window (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(CkApplication) app = ck_application_new ();
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  CkStoredCertificate *selected_cert;
+  CkWindow *window;
+  gint64 request_id, cert_id;
+
+  if (g_getenv ("CK_CERTTOOL") == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  request = make_request (fixture, "CN=c.example, O=Acme, C=US", "tls-server", &request_id);
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = ck_window_new (app, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (100);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "requests"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "requests");
+  g_assert_true (ck_request_list_select_first (window->request_list));
+  spin (50);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "request");
+  g_assert_true (ck_request_details_get_request (window->request_details)
+                 == ck_store_get_request_row (fixture->store, request_id));
+  g_assert_cmpstr (adw_window_title_get_title (window->details_title), ==, "c.example");
+
+  /* Issued while shown: the details follow, and their link opens the
+   * certificate on the Certificates page. */
+  cert_id = issue_dropping_a_name (fixture, request, "c.example");
+  spin (200);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "request");
+  g_assert_nonnull (ck_request_details_get_differences (window->request_details));
+  g_assert_cmpuint (ck_request_details_get_differences (window->request_details)->len, ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->request_details),
+                                             "request.show-certificate", NULL));
+  /* The certificate list selects once its search (and its trust
+   * verdicts) are done. */
+  for (gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+       ck_certificate_list_is_busy (window->certificate_list); )
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin (100);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "certificates");
+  g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (window->certificate_list)), ==, 1);
+  selected_cert = ck_certificate_list_get_selected (window->certificate_list);
+  g_assert_nonnull (selected_cert);
+  g_assert_cmpint (ck_stored_certificate_get_id (selected_cert), ==, cert_id);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "details");
+
+  /* Searching on the Requests page filters requests in place. */
+  gtk_search_bar_set_search_mode (window->search_bar, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "requests"));
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "no such request");
+  g_signal_emit_by_name (window->search_entry, "activate");
+  spin (50);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "requests");
+  g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (window->request_list)), ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "c.example");
+  g_signal_emit_by_name (window->search_entry, "activate");
+  spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (window->request_list)), ==, 1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "request");
+
+  /* The window's Delete (the Delete key, the header's trash button) asks
+   * about the request, not about a certificate or key. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+  spin (50);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "Request"));
+  adw_message_dialog_response (dialog, "delete");
+  spin (100);
+  g_assert_null (ck_store_get_request_row (fixture->store, request_id));
+  g_assert_nonnull (ck_store_get_certificate_row (fixture->store, cert_id));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "none");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+}
+
 static void
 skip_without_display (void)
 {
@@ -584,6 +697,9 @@ main (int   argc,
       return g_test_run ();
     }
   adw_init ();
+  /* GTK 4.8 warns about the search entry's cursor blink in a window that
+   * Xvfb never focuses ("unexpected blinking selection"). */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
   /* The widgets' templates come from the app's resource, which lives in a
    * static library: referencing it links it in (it registers itself). */
   (void) ck_get_resource ();
@@ -591,6 +707,7 @@ main (int   argc,
   g_test_add ("/requests/lifecycle", Fixture, NULL, fixture_setup, test_lifecycle, fixture_teardown);
   g_test_add ("/requests/delete-undo", Fixture, NULL, fixture_setup, test_delete_undo, fixture_teardown);
   g_test_add ("/requests/sort-search", Fixture, NULL, fixture_setup, test_sort_search, fixture_teardown);
+  g_test_add ("/requests/window", Fixture, NULL, fixture_setup, test_window, fixture_teardown);
 
   return g_test_run ();
 }
