@@ -215,6 +215,19 @@ token_selected_cb (CkWindow *self)
 static void
 page_changed_cb (CkWindow *self)
 {
+  gboolean requests = g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
+                                 "requests") == 0;
+
+  /* The Requests page is searched in place: say what is searched there. */
+  g_object_set (self->search_entry, "placeholder-text",
+                requests
+                ? _("Subject, key, profile, status or fingerprint")
+                : _("Name, issuer, address, serial or fingerprint"),
+                NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  requests ? _("Search requests") : _("Search certificates"),
+                                  -1);
   ck_window_show_details (self);
 }
 
