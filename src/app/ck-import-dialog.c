@@ -213,8 +213,17 @@ update_state (CkImportDialog *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   if (self->n_errors > 0 && self->n_locked > 0)
-    problems = g_strdup_printf (_("%u items cannot be imported and %u need a password. Unlock them or leave them out to import the rest."),
-                                self->n_errors, self->n_locked);
+    {
+      /* Two counts, so two plurals: "1 item cannot be imported and 2 need…". */
+      g_autofree char *unreadable = g_strdup_printf (ngettext ("%u item cannot be imported",
+                                                               "%u items cannot be imported",
+                                                               self->n_errors), self->n_errors);
+
+      /* Translators: %s is "1 item cannot be imported" or "3 items cannot be imported" */
+      problems = g_strdup_printf (ngettext ("%s and %u needs a password. Unlock it or leave them out to import the rest.",
+                                            "%s and %u need a password. Unlock them or leave them out to import the rest.",
+                                            self->n_locked), unreadable, self->n_locked);
+    }
   else if (self->n_errors > 0)
     problems = g_strdup_printf (ngettext ("%u item cannot be imported. Leave it out to import the rest.",
                                           "%u items cannot be imported. Leave them out to import the rest.",

@@ -253,8 +253,9 @@ ck_request_diff_issued (CkStore  *store,
       if (diffs->len == 0)
         continue;
       line = g_string_new (NULL);
-      g_string_printf (line, _("certificate for request %" G_GINT64_FORMAT " differs: "),
-                       ck_stored_request_get_id (row));
+      /* %lld, not G_GINT64_FORMAT: xgettext cannot see through the macro. */
+      g_string_printf (line, _("certificate for request %lld differs: "),
+                       (long long) ck_stored_request_get_id (row));
       for (guint j = 0; j < diffs->len; j++)
         g_string_append_printf (line, "%s%s", j > 0 ? "; " : "", (char *) diffs->pdata[j]);
       g_ptr_array_add (out, g_string_free (g_steal_pointer (&line), FALSE));

@@ -196,7 +196,9 @@ get_all (Template   *t,
     }
   if (dropped > 0)
     g_ptr_array_add (t->warnings,
-                     g_strdup_printf (_("%s: only the first %u “%s” lines are used, as by certtool; %u more ignored"),
+                     g_strdup_printf (ngettext ("%s: only the first %u “%s” lines are used, as by certtool; %u more is ignored",
+                                                "%s: only the first %u “%s” lines are used, as by certtool; %u more are ignored",
+                                                dropped),
                                       t->name, max, name, dropped));
   return values;
 }
