@@ -516,6 +516,8 @@ update_trust (CkDetailsPane *self)
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.trust-settings");
   gtk_widget_set_tooltip_text (button, _("Trust or distrust this certificate (Ctrl+T)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Trust Settings…"), -1);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
   gtk_box_insert_child_after (self->content, group, sibling);
   self->trust_group = group;

@@ -5,14 +5,15 @@
 #include "ck-trust-dialog.h"
 #include "ck-trust-status.h"
 
-/* A purpose's row: its drop-down and the verdict under its title. */
+/* A purpose's row: one toggle per level, linked (all choices in sight,
+ * one click each), and the verdict under its title. */
 typedef struct
 {
-  CkTrustDialog *self;
-  char          *purpose;
-  AdwActionRow  *row;
-  GtkDropDown   *dropdown;
-  gboolean       distrust_only;  /* CK_PURPOSE_ALL: Default / Distrust */
+  CkTrustDialog   *self;
+  char            *purpose;
+  AdwActionRow    *row;
+  GtkToggleButton *buttons[3];     /* by CkTrustLevel; no Trust for "all" */
+  gboolean         distrust_only;  /* CK_PURPOSE_ALL: Default / Distrust */
 } PurposeRow;
 
 struct _CkTrustDialog
@@ -47,25 +48,7 @@ purpose_row_free (PurposeRow *row)
   g_free (row);
 }
 
-static CkTrustLevel
-level_of_choice (PurposeRow *row,
-                 guint       selected)
-{
-  if (row->distrust_only)
-    return selected == 1 ? CK_TRUST_DISTRUSTED : CK_TRUST_DEFAULT;
-  return selected <= CK_TRUST_DISTRUSTED ? (CkTrustLevel) selected : CK_TRUST_DEFAULT;
-}
-
-static guint
-choice_of_level (PurposeRow   *row,
-                 CkTrustLevel  level)
-{
-  if (row->distrust_only)
-    return level == CK_TRUST_DISTRUSTED ? 1 : 0;
-  return level;
-}
-
-/* Sets every drop-down and verdict from what the store says now. */
+/* Sets every toggle and verdict from what the store says now. */
 static void
 update_rows (CkTrustDialog *self)
 {
@@ -77,7 +60,8 @@ update_rows (CkTrustDialog *self)
       PurposeRow *row = self->rows->pdata[i];
       CkTrustLevel level = ck_trust_get (self->trust, sha256, row->purpose);
 
-      gtk_drop_down_set_selected (row->dropdown, choice_of_level (row, level));
+      if (row->buttons[level] != NULL)
+        gtk_toggle_button_set_active (row->buttons[level], TRUE);
       if (!row->distrust_only && ck_purpose_from_string (row->purpose) != NULL)
         {
           g_autoptr(CkVerification) verification = NULL;
@@ -264,16 +248,15 @@ warning_response (AdwMessageDialog *dialog,
 }
 
 static void
-choice_changed (GtkDropDown *dropdown,
-                GParamSpec  *pspec,
-                PurposeRow  *row)
+choice_toggled (GtkToggleButton *button,
+                PurposeRow      *row)
 {
   CkTrustDialog *self = row->self;
-  CkTrustLevel level = level_of_choice (row, gtk_drop_down_get_selected (dropdown));
+  CkTrustLevel level = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "ck-level"));
   g_autofree char *warnings = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->updating
+  if (self->updating || !gtk_toggle_button_get_active (button)
       || level == ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (self->certificate),
                                 row->purpose))
     return;
@@ -314,52 +297,97 @@ add_purpose_row (CkTrustDialog       *self,
 {
   PurposeRow *row = g_new0 (PurposeRow, 1);
   GtkWidget *action_row = adw_action_row_new ();
-  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
-  GtkWidget *dropdown;
-  g_autofree char *accessible = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  const char *labels[] = {
+    C_("trust level", "Default"), C_("trust level", "Trust"), C_("trust level", "Distrust"),
+  };
+  GtkToggleButton *group_leader = NULL;
 
   row->self = self;
   row->purpose = g_strdup (purpose);
   row->distrust_only = g_strcmp0 (purpose, CK_PURPOSE_ALL) == 0;
-  gtk_string_list_append (choices, C_("trust level", "Default"));
-  if (!row->distrust_only)
-    gtk_string_list_append (choices, C_("trust level", "Trust"));
-  gtk_string_list_append (choices, C_("trust level", "Distrust"));
-  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&choices)), NULL);
-  gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
-  /* Translators: the accessible name of a drop-down: "Trust for TLS server" */
-  accessible = g_strdup_printf (_("Trust for %s"), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  gtk_widget_set_tooltip_text (dropdown, accessible);
+  gtk_widget_add_css_class (box, "linked");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  for (CkTrustLevel level = CK_TRUST_DEFAULT; level <= CK_TRUST_DISTRUSTED; level++)
+    {
+      GtkWidget *button;
+      g_autofree char *accessible = NULL;
+
+      if (row->distrust_only && level == CK_TRUST_TRUSTED)
+        continue;
+      button = gtk_toggle_button_new_with_label (labels[level]);
+      /* Translators: a toggle's accessible name: "TLS server: Trust" */
+      accessible = g_strdup_printf (_("%s: %s"), title, labels[level]);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      g_object_set_data (G_OBJECT (button), "ck-level", GINT_TO_POINTER (level));
+      if (group_leader != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group_leader);
+      else
+        group_leader = GTK_TOGGLE_BUTTON (button);
+      gtk_box_append (GTK_BOX (box), button);
+      row->buttons[level] = GTK_TOGGLE_BUTTON (button);
+      g_signal_connect (button, "toggled", G_CALLBACK (choice_toggled), row);
+    }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), title);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (action_row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), dropdown);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (action_row), dropdown);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), box);
 
   row->row = ADW_ACTION_ROW (action_row);
-  row->dropdown = GTK_DROP_DOWN (dropdown);
   g_ptr_array_add (self->rows, row);
   adw_preferences_group_add (group, action_row);
-  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (choice_changed), row);
 }
 
-GtkDropDown *
-ck_trust_dialog_get_choice (CkTrustDialog *self,
-                            const char    *purpose)
+gboolean
+ck_trust_dialog_choose (CkTrustDialog *self,
+                        const char    *purpose,
+                        CkTrustLevel   level)
 {
-  g_return_val_if_fail (CK_IS_TRUST_DIALOG (self), NULL);
+  g_return_val_if_fail (CK_IS_TRUST_DIALOG (self), FALSE);
 
   for (guint i = 0; i < self->rows->len; i++)
     {
       PurposeRow *row = self->rows->pdata[i];
 
+      if (g_strcmp0 (row->purpose, purpose) == 0 && row->buttons[level] != NULL)
+        {
+          /* What a click does, without gtk_widget_activate()'s delay. */
+          g_signal_emit_by_name (row->buttons[level], "clicked");
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static PurposeRow *
+find_row (CkTrustDialog *self,
+          const char    *purpose)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      PurposeRow *row = self->rows->pdata[i];
+
       if (g_strcmp0 (row->purpose, purpose) == 0)
-        return row->dropdown;
+        return row;
     }
   return NULL;
+}
+
+CkTrustLevel
+ck_trust_dialog_get_choice (CkTrustDialog *self,
+                            const char    *purpose)
+{
+  PurposeRow *row;
+
+  g_return_val_if_fail (CK_IS_TRUST_DIALOG (self), CK_TRUST_DEFAULT);
+
+  row = find_row (self, purpose);
+  for (CkTrustLevel level = CK_TRUST_DEFAULT; row != NULL && level <= CK_TRUST_DISTRUSTED; level++)
+    if (row->buttons[level] != NULL && gtk_toggle_button_get_active (row->buttons[level]))
+      return level;
+  return CK_TRUST_DEFAULT;
 }
 
 CkCertificate *
@@ -394,8 +422,7 @@ build (CkTrustDialog *self)
     {
       CkTrustSetting *setting = settings->pdata[i];
 
-      if (g_str_equal (setting->purpose, CK_PURPOSE_ALL)
-          || ck_trust_dialog_get_choice (self, setting->purpose) != NULL)
+      if (g_str_equal (setting->purpose, CK_PURPOSE_ALL) || find_row (self, setting->purpose) != NULL)
         continue;
       add_purpose_row (self, self->purposes_group, setting->purpose,
                        ck_trust_status_purpose_name (setting->purpose), setting->purpose);
@@ -406,7 +433,7 @@ build (CkTrustDialog *self)
   update_rows (self);
   /* Not the fingerprint: focusing a selectable label selects it all. */
   gtk_window_set_focus (GTK_WINDOW (self),
-                        GTK_WIDGET (((PurposeRow *) self->rows->pdata[0])->dropdown));
+                        GTK_WIDGET (((PurposeRow *) self->rows->pdata[0])->buttons[CK_TRUST_DEFAULT]));
 }
 
 CkTrustDialog *
@@ -440,7 +467,9 @@ ck_trust_dialog_dispose (GObject *object)
     {
       PurposeRow *row = self->rows->pdata[i];
 
-      g_signal_handlers_disconnect_by_data (row->dropdown, row);
+      for (guint j = 0; j < G_N_ELEMENTS (row->buttons); j++)
+        if (row->buttons[j] != NULL)
+          g_signal_handlers_disconnect_by_data (row->buttons[j], row);
     }
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_TRUST_DIALOG);

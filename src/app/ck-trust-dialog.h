@@ -22,10 +22,14 @@ CkTrustDialog *ck_trust_dialog_new         (GtkWindow     *parent,
                                             CkVerifier    *verifier,
                                             CkCertificate *certificate);
 CkCertificate *ck_trust_dialog_get_certificate (CkTrustDialog *self);
-/* The Default/Trust/Distrust drop-down of @purpose's row (for
- * CK_PURPOSE_ALL: Default/Distrust), or NULL. Selecting in it is what a
- * user's click does. */
-GtkDropDown   *ck_trust_dialog_get_choice  (CkTrustDialog *self,
+/* Clicks @level's toggle in @purpose's row, as the user does (warnings
+ * included); FALSE when the row or that level is not offered
+ * (CK_PURPOSE_ALL has Default and Distrust only). */
+gboolean       ck_trust_dialog_choose      (CkTrustDialog *self,
+                                            const char    *purpose,
+                                            CkTrustLevel   level);
+/* The level whose toggle is active in @purpose's row. */
+CkTrustLevel   ck_trust_dialog_get_choice  (CkTrustDialog *self,
                                             const char    *purpose);
 /* The reasons to think twice before trusting this certificate, one per
  * line, or NULL when there are none. */

@@ -308,7 +308,7 @@ test_trust_through_dialog (Fixture       *fixture,
   dialog = ck_trust_dialog_new (window, fixture->trust, fixture->verifier, fixture->ca);
   warnings = ck_trust_dialog_get_warnings (dialog);
   g_assert_null (warnings);
-  gtk_drop_down_set_selected (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), 1);
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
                                  CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_TRUSTED);
   assert_row_status (list, "www.example.test", "Trusted");
@@ -332,9 +332,7 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
                                  CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
-  g_assert_cmpuint (gtk_drop_down_get_selected (ck_trust_dialog_get_choice (dialog,
-                                                                            CK_PURPOSE_TLS_SERVER)),
-                    ==, 0);
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
   spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_ALL);
@@ -342,7 +340,9 @@ test_trust_through_dialog (Fixture       *fixture,
 
   /* Distrust for everything: the CA and, through its chain, the leaf are
    * Distrusted; the filter shows both. */
-  gtk_drop_down_set_selected (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), 1);
+  g_assert_false (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_TRUSTED));
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED));
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), ==, CK_TRUST_DISTRUSTED);
   assert_row_status (list, "Example Root CA", "Distrusted");
   assert_row_status (list, "www.example.test", "Distrusted");
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
@@ -376,14 +376,14 @@ test_warnings (Fixture       *fixture,
   warnings = ck_trust_dialog_get_warnings (dialog);
   g_assert_nonnull (warnings);
   g_assert_nonnull (strstr (warnings, "not a certificate authority"));
-  gtk_drop_down_set_selected (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), 1);
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->leaf),
                                  CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
   /* Every purpose has its row, plus "Distrust for everything". */
-  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_CLIENT));
-  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_CODE_SIGNING));
-  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_EMAIL));
-  g_assert_nonnull (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL));
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_CLIENT, CK_TRUST_DEFAULT));
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_CODE_SIGNING, CK_TRUST_DEFAULT));
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_EMAIL, CK_TRUST_DEFAULT));
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_DEFAULT));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
