@@ -1,0 +1,1702 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The New Request assistant. The pages edit one CkRequestBuilder; the key
+ * is generated, the request signed and both recorded in a worker thread,
+ * so that an RSA 8192 key can be cancelled while the window stays
+ * responsive. A cancelled or failed run stores nothing: the key is only
+ * written once the request is signed, and taken out again if recording the
+ * request fails. */
+#include <glib/gi18n.h>
+#include <gnutls/gnutls.h>
+
+#include "ck-file-chooser.h"
+#include "ck-pin-dialog.h"
+#include "ck-request-assistant.h"
+#include "ck-subject-editor.h"
+#include "ck-usage-editor.h"
+
+typedef enum {
+  KEY_NEW,
+  KEY_EXISTING,
+  KEY_TOKEN,
+} KeySource;
+
+typedef struct {
+  const char *label;
+  CkKeyType   type;
+  guint       bits;
+  const char *curve;
+} Algorithm;
+
+static const Algorithm algorithms[] = {
+  { N_("RSA 2048"), CK_KEY_TYPE_RSA, 2048, NULL },
+  { N_("RSA 3072"), CK_KEY_TYPE_RSA, 3072, NULL },
+  { N_("RSA 4096"), CK_KEY_TYPE_RSA, 4096, NULL },
+  { N_("RSA 8192 (takes up to a minute)"), CK_KEY_TYPE_RSA, 8192, NULL },
+  { N_("RSA-PSS 2048"), CK_KEY_TYPE_RSA_PSS, 2048, NULL },
+  { N_("RSA-PSS 3072"), CK_KEY_TYPE_RSA_PSS, 3072, NULL },
+  { N_("RSA-PSS 4096"), CK_KEY_TYPE_RSA_PSS, 4096, NULL },
+  { N_("ECDSA P-256"), CK_KEY_TYPE_ECDSA, 0, "P-256" },
+  { N_("ECDSA P-384"), CK_KEY_TYPE_ECDSA, 0, "P-384" },
+  { N_("ECDSA P-521"), CK_KEY_TYPE_ECDSA, 0, "P-521" },
+  { N_("Ed25519"), CK_KEY_TYPE_ED25519, 0, NULL },
+  { N_("Ed448"), CK_KEY_TYPE_ED448, 0, NULL },
+};
+
+/* What ck_token_generate_key() accepts. */
+static const Algorithm token_algorithms[] = {
+  { N_("RSA 2048"), CK_KEY_TYPE_RSA, 2048, NULL },
+  { N_("RSA 3072"), CK_KEY_TYPE_RSA, 3072, NULL },
+  { N_("RSA 4096"), CK_KEY_TYPE_RSA, 4096, NULL },
+  { N_("ECDSA P-256"), CK_KEY_TYPE_ECDSA, 0, "P-256" },
+  { N_("ECDSA P-384"), CK_KEY_TYPE_ECDSA, 0, "P-384" },
+};
+
+enum { ALG_RSA_2048 = 0, ALG_RSA_3072 = 1, ALG_RSA_4096 = 2, ALG_P256 = 7 };
+
+static const struct {
+  CkRequestProfile profile;
+  const char      *explanation;
+  guint            algorithm;     /* the default new key, index in algorithms[] */
+} profiles[] = {
+  { CK_REQUEST_PROFILE_TLS_SERVER, N_("A web, mail or API server; needs its DNS names or IP addresses"), ALG_P256 },
+  { CK_REQUEST_PROFILE_TLS_CLIENT, N_("A person or machine logging in to a TLS server"), ALG_P256 },
+  { CK_REQUEST_PROFILE_CODE_SIGNING, N_("Signing programs, drivers and packages"), ALG_RSA_3072 },
+  { CK_REQUEST_PROFILE_EMAIL, N_("Signing and encrypting email with S/MIME"), ALG_RSA_3072 },
+  { CK_REQUEST_PROFILE_DOCUMENT_SIGNING, N_("Signing PDF and office documents"), ALG_RSA_3072 },
+  { CK_REQUEST_PROFILE_XROAD_SIGNING, N_("The signing key of an X-Road member (non-repudiation)"), ALG_RSA_2048 },
+  { CK_REQUEST_PROFILE_XROAD_AUTH, N_("The TLS authentication key of an X-Road security server"), ALG_RSA_2048 },
+  { CK_REQUEST_PROFILE_SUB_CA, N_("An intermediate certificate authority that issues certificates"), ALG_RSA_4096 },
+  { CK_REQUEST_PROFILE_CUSTOM, N_("Start from nothing and choose every extension yourself"), ALG_RSA_3072 },
+};
+
+static const char *steps[] = { "profile", "key", "subject", "names", "review" };
+static const char *step_titles[] = {
+  N_("Profile"), N_("Key"), N_("Subject"), N_("Names and Usage"), N_("Review"),
+};
+
+struct _CkRequestAssistant
+{
+  AdwWindow         parent_instance;
+
+  CkStore          *store;
+  CkRequestBuilder *builder;
+  GCancellable     *cancellable;
+  guint             pulse_id;
+  int               storing;          /* set by the worker once it writes */
+  gboolean          busy;
+  gboolean          disposed;
+
+  CkRequestProfile  profile;
+  GtkCheckButton   *profile_checks[G_N_ELEMENTS (profiles)];
+  gboolean          loading;          /* set while the code changes the widgets */
+  gboolean          algorithm_chosen; /* the user picked one: profiles leave it */
+  gboolean          subject_edited;
+  gboolean          usage_edited;
+  char             *template_path;
+  gnutls_pk_algorithm_t preset_algo;  /* key type the preset was made for */
+  guint             preset_bits;
+
+  gint64            existing_key_id;
+  GPtrArray        *tokens;           /* writable tokens, CkToken */
+  gboolean          tokens_listed;
+
+  /* The result. */
+  CkRequest        *request;
+  gint64            request_id;
+  gint64            key_id;
+  gboolean          der;
+
+  /* Template children */
+  AdwToastOverlay  *toast_overlay;
+  GtkWidget        *cancel_button;
+  GtkWidget        *back_button;
+  GtkWidget        *next_button;
+  AdwWindowTitle   *window_title;
+  GtkRevealer      *error_revealer;
+  GtkLabel         *error_label;
+  GtkStack         *stack;
+  AdwPreferencesGroup *profile_group;
+  AdwActionRow     *template_row;
+  GtkCheckButton   *new_key_check;
+  GtkCheckButton   *existing_key_check;
+  GtkCheckButton   *token_key_check;
+  GtkWidget        *existing_key_row;
+  GtkWidget        *token_key_row;
+  GtkWidget        *new_key_group;
+  AdwComboRow      *algorithm_row;
+  GtkEditable      *label_row;
+  GtkEditable      *passphrase_row;
+  GtkEditable      *confirm_row;
+  GtkSwitch        *no_passphrase_switch;
+  GtkWidget        *existing_group;
+  GtkListBox       *existing_list;
+  GtkEditable      *existing_passphrase_row;
+  GtkWidget        *token_group;
+  AdwComboRow      *token_row;
+  AdwActionRow     *token_login_row;
+  GtkWidget        *token_login_button;
+  AdwComboRow      *token_algorithm_row;
+  GtkEditable      *token_label_row;
+  GtkEditable      *token_id_row;
+  GtkSwitch        *token_extractable_switch;
+  CkSubjectEditor  *subject_editor;
+  CkUsageEditor    *usage_editor;
+  GtkListBox       *findings_list;
+  GtkLabel         *review_label;
+  AdwComboRow      *hash_row;
+  GtkWidget        *pss_row;
+  GtkSwitch        *pss_switch;
+  AdwComboRow      *format_row;
+  AdwStatusPage    *working_page;
+  GtkProgressBar   *progress_bar;
+  GtkWidget        *working_cancel_button;
+  GtkLabel         *recorded_label;
+  GtkStack         *result_stack;
+  GtkTextView      *result_view;
+  GtkWidget        *copy_button;
+};
+
+G_DEFINE_FINAL_TYPE (CkRequestAssistant, ck_request_assistant, ADW_TYPE_WINDOW)
+
+enum {
+  REQUEST_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void update_buttons (CkRequestAssistant *self);
+
+static void
+wipe_string (char **str)
+{
+  if (*str != NULL)
+    {
+      gnutls_memset (*str, 0, strlen (*str));
+      g_clear_pointer (str, g_free);
+    }
+}
+
+static void
+toast (CkRequestAssistant *self,
+       const char         *title)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+static void
+show_error (CkRequestAssistant *self,
+            const char         *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+/* --- The key the request is for */
+
+static KeySource
+key_source (CkRequestAssistant *self)
+{
+  if (gtk_check_button_get_active (self->existing_key_check))
+    return KEY_EXISTING;
+  if (gtk_check_button_get_active (self->token_key_check))
+    return KEY_TOKEN;
+  return KEY_NEW;
+}
+
+static const Algorithm *
+chosen_algorithm (CkRequestAssistant *self)
+{
+  if (key_source (self) == KEY_TOKEN)
+    return &token_algorithms[MIN (adw_combo_row_get_selected (self->token_algorithm_row),
+                                  G_N_ELEMENTS (token_algorithms) - 1)];
+  return &algorithms[MIN (adw_combo_row_get_selected (self->algorithm_row),
+                          G_N_ELEMENTS (algorithms) - 1)];
+}
+
+static gnutls_pk_algorithm_t
+key_type_algorithm (CkKeyType type)
+{
+  switch (type)
+    {
+    case CK_KEY_TYPE_RSA: return GNUTLS_PK_RSA;
+    case CK_KEY_TYPE_RSA_PSS: return GNUTLS_PK_RSA_PSS;
+    case CK_KEY_TYPE_ECDSA: return GNUTLS_PK_ECDSA;
+    case CK_KEY_TYPE_ED25519: return GNUTLS_PK_EDDSA_ED25519;
+    case CK_KEY_TYPE_ED448: return GNUTLS_PK_EDDSA_ED448;
+    default: return GNUTLS_PK_UNKNOWN;
+    }
+}
+
+static gnutls_pk_algorithm_t
+algorithm_from_name (const char *name)
+{
+  static const struct { const char *name; gnutls_pk_algorithm_t algo; } names[] = {
+    { "RSA", GNUTLS_PK_RSA }, { "RSA-PSS", GNUTLS_PK_RSA_PSS }, { "ECDSA", GNUTLS_PK_ECDSA },
+    { "Ed25519", GNUTLS_PK_EDDSA_ED25519 }, { "Ed448", GNUTLS_PK_EDDSA_ED448 },
+  };
+
+  for (gsize i = 0; name != NULL && i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (name, names[i].name) == 0)
+      return names[i].algo;
+  return GNUTLS_PK_UNKNOWN;
+}
+
+/* The key type and size the request will carry, for the checks and the
+ * profile presets. */
+static void
+chosen_key_info (CkRequestAssistant    *self,
+                 gnutls_pk_algorithm_t *algo,
+                 guint                 *bits)
+{
+  if (key_source (self) == KEY_EXISTING)
+    {
+      CkStoredKey *row = self->existing_key_id > 0
+                         ? ck_store_get_key_row (self->store, self->existing_key_id) : NULL;
+
+      *algo = row != NULL ? algorithm_from_name (ck_stored_key_get_algorithm (row)) : GNUTLS_PK_UNKNOWN;
+      *bits = row != NULL ? ck_stored_key_get_bits (row) : 0;
+      return;
+    }
+  *algo = key_type_algorithm (chosen_algorithm (self)->type);
+  *bits = chosen_algorithm (self)->bits;
+}
+
+static gboolean
+is_rsa (gnutls_pk_algorithm_t algo)
+{
+  return algo == GNUTLS_PK_RSA || algo == GNUTLS_PK_RSA_PSS;
+}
+
+/* --- Presets: a profile or a template */
+
+static void
+use_builder (CkRequestAssistant *self,
+             CkRequestBuilder   *builder)
+{
+  g_set_object (&self->builder, builder);
+  ck_subject_editor_set_builder (self->subject_editor, builder);
+  ck_usage_editor_set_builder (self->usage_editor, builder);
+}
+
+static gboolean
+load_template (CkRequestAssistant *self,
+               const char         *path,
+               GError            **error)
+{
+  g_autoptr(CkRequestBuilder) builder = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *subtitle = NULL;
+  gnutls_pk_algorithm_t algo;
+  guint bits;
+
+  chosen_key_info (self, &algo, &bits);
+  builder = ck_template_load_file (path, algo, &warnings, error);
+  if (builder == NULL)
+    return FALSE;
+  ck_request_builder_set_key_info (builder, algo, bits);
+
+  /* Asked again for another key type: what the user typed stays. */
+  if (self->subject_edited && self->builder != NULL)
+    {
+      GPtrArray *subject = ck_request_builder_get_subject (self->builder);
+
+      ck_request_builder_clear_subject (builder);
+      for (guint i = 0; i < subject->len; i++)
+        {
+          CkDnAttribute *attr = subject->pdata[i];
+
+          ck_request_builder_add_attribute (builder, attr->oid, attr->value);
+        }
+    }
+
+  if (g_strcmp0 (path, self->template_path) != 0)
+    {
+      g_free (self->template_path);
+      self->template_path = g_strdup (path);
+    }
+  self->preset_algo = algo;
+  self->preset_bits = bits;
+  use_builder (self, builder);
+
+  if (warnings != NULL && warnings->len > 0)
+    {
+      g_autofree char *notes = NULL;
+
+      g_ptr_array_add (warnings, NULL);
+      notes = g_strjoinv ("\n", (char **) warnings->pdata);
+      subtitle = g_strdup_printf (_("Loaded from “%s”. Notes:\n%s"), basename, notes);
+    }
+  else
+    subtitle = g_strdup_printf (_("Loaded from “%s”"), basename);
+  adw_action_row_set_subtitle (self->template_row, subtitle);
+  return TRUE;
+}
+
+static void
+apply_preset (CkRequestAssistant *self)
+{
+  gnutls_pk_algorithm_t algo;
+  guint bits;
+
+  if (self->template_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!load_template (self, self->template_path, &error))
+        show_error (self, error->message);
+      return;
+    }
+
+  chosen_key_info (self, &algo, &bits);
+  ck_request_builder_set_key_info (self->builder, algo, bits);
+  ck_request_builder_apply_profile (self->builder, self->profile);
+  self->preset_algo = algo;
+  self->preset_bits = bits;
+  ck_usage_editor_set_builder (self->usage_editor, self->builder);
+}
+
+static void
+profile_toggled (GtkCheckButton     *check,
+                 CkRequestAssistant *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "index"));
+
+  if (!gtk_check_button_get_active (check) || self->loading)
+    return;
+
+  self->profile = profiles[index].profile;
+  g_clear_pointer (&self->template_path, g_free);
+  adw_action_row_set_subtitle (self->template_row, _("Fill in everything from a template file"));
+  self->usage_edited = FALSE;
+  if (!self->algorithm_chosen)
+    {
+      self->loading = TRUE;
+      adw_combo_row_set_selected (self->algorithm_row, profiles[index].algorithm);
+      self->loading = FALSE;
+    }
+  apply_preset (self);
+}
+
+static void
+template_chosen (GListModel *files,
+                 gpointer    user_data)
+{
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (files == NULL || g_list_model_get_n_items (files) == 0 || self->disposed)
+    return;
+  file = g_list_model_get_item (files, 0);
+  if (g_file_peek_path (file) == NULL)
+    {
+      show_error (self, _("The template must be a local file"));
+      return;
+    }
+
+  self->subject_edited = FALSE;
+  self->usage_edited = FALSE;
+  if (!load_template (self, g_file_peek_path (file), &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  self->profile = ck_request_builder_get_profile (self->builder);
+  self->loading = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    if (profiles[i].profile == CK_REQUEST_PROFILE_CUSTOM)
+      gtk_check_button_set_active (self->profile_checks[i], TRUE);
+  self->loading = FALSE;
+  toast (self, _("Template loaded"));
+}
+
+static void
+load_template_clicked (CkRequestAssistant *self)
+{
+  ck_file_chooser_open_files (GTK_WINDOW (self), _("Load certtool Template"),
+                              template_chosen, g_object_ref (self));
+}
+
+/* --- Key page */
+
+static void
+existing_key_toggled (GtkCheckButton     *check,
+                      CkRequestAssistant *self)
+{
+  CkStoredKey *row;
+
+  if (!gtk_check_button_get_active (check))
+    return;
+  self->existing_key_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "key-id"));
+  row = ck_store_get_key_row (self->store, self->existing_key_id);
+  gtk_widget_set_visible (GTK_WIDGET (self->existing_passphrase_row),
+                          row != NULL && ck_stored_key_get_encrypted (row)
+                          && ck_stored_key_get_pkcs11_uri (row) == NULL);
+  gtk_editable_set_text (self->existing_passphrase_row, "");
+  update_buttons (self);
+}
+
+static void
+list_existing_keys (CkRequestAssistant *self)
+{
+  GListModel *keys = ck_store_get_keys (self->store);
+  GtkCheckButton *group = NULL;
+  GtkWidget *child;
+  guint n = g_list_model_get_n_items (keys);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->existing_list))) != NULL)
+    gtk_list_box_remove (self->existing_list, child);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CkStoredKey) key = g_list_model_get_item (keys, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      g_autofree char *subtitle = NULL;
+      const char *curve = ck_stored_key_get_curve (key);
+      const char *protection;
+
+      if (ck_stored_key_get_pkcs11_uri (key) != NULL)
+        protection = _("on a token");
+      else if (ck_stored_key_get_encrypted (key))
+        protection = _("encrypted");
+      else
+        protection = _("stored without a passphrase");
+      if (curve != NULL)
+        subtitle = g_strdup_printf ("%s %s · %s", ck_stored_key_get_algorithm (key), curve, protection);
+      else if (ck_stored_key_get_bits (key) > 0 && ck_stored_key_get_algorithm (key)[0] == 'R')
+        subtitle = g_strdup_printf ("%s %u · %s", ck_stored_key_get_algorithm (key),
+                                    ck_stored_key_get_bits (key), protection);
+      else
+        subtitle = g_strdup_printf ("%s · %s", ck_stored_key_get_algorithm (key), protection);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ck_stored_key_get_display_name (key));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      ck_stored_key_get_display_name (key), -1);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      if (group != NULL)
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
+      else
+        group = GTK_CHECK_BUTTON (check);
+      g_object_set_data (G_OBJECT (check), "key-id", GSIZE_TO_POINTER (ck_stored_key_get_id (key)));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      g_signal_connect (check, "toggled", G_CALLBACK (existing_key_toggled), self);
+      if (ck_stored_key_get_id (key) == self->existing_key_id)
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      gtk_list_box_append (self->existing_list, row);
+    }
+
+  gtk_widget_set_sensitive (self->existing_key_row, n > 0);
+  if (n == 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->existing_key_row),
+                                 _("There are no keys in the store yet"));
+}
+
+static CkToken *
+chosen_token (CkRequestAssistant *self)
+{
+  guint index = adw_combo_row_get_selected (self->token_row);
+
+  if (self->tokens == NULL || index >= self->tokens->len)
+    return NULL;
+  return self->tokens->pdata[index];
+}
+
+static void
+update_login_row (CkRequestAssistant *self)
+{
+  CkToken *token = chosen_token (self);
+  gboolean logged_in = token != NULL && (ck_token_is_logged_in (token) || !ck_token_needs_login (token));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_login_row),
+                                 logged_in ? _("Logged in") : _("Not logged in"));
+  gtk_widget_set_visible (self->token_login_button, token != NULL && !logged_in);
+}
+
+static void
+list_tokens (CkRequestAssistant *self)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkStringList *labels = gtk_string_list_new (NULL);
+
+  self->tokens_listed = TRUE;
+  g_clear_pointer (&self->tokens, g_ptr_array_unref);
+  self->tokens = g_ptr_array_new_with_free_func (g_object_unref);
+  all = ck_token_list_all (&error);
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    {
+      CkToken *token = all->pdata[i];
+
+      /* Nothing can be generated on those. */
+      if (ck_token_is_read_only (token) || ck_token_is_system_trust (token)
+          || !ck_token_is_initialized (token))
+        continue;
+      g_ptr_array_add (self->tokens, g_object_ref (token));
+      gtk_string_list_append (labels, ck_token_get_label (token));
+    }
+  adw_combo_row_set_model (self->token_row, G_LIST_MODEL (labels));
+  g_object_unref (labels);
+
+  gtk_widget_set_sensitive (self->token_key_row, self->tokens->len > 0);
+  if (self->tokens->len == 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->token_key_row),
+                                 error != NULL ? error->message
+                                               : _("No token that can hold a new key is connected"));
+  update_login_row (self);
+}
+
+static void
+token_changed (CkRequestAssistant *self)
+{
+  update_login_row (self);
+  update_buttons (self);
+}
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ck_pin_dialog_login_finish (result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->disposed)
+    show_error (self, error->message);
+  if (self->disposed)
+    return;
+  update_login_row (self);
+  update_buttons (self);
+}
+
+static void
+token_login_clicked (CkRequestAssistant *self)
+{
+  CkToken *token = chosen_token (self);
+
+  if (token == NULL)
+    return;
+  show_error (self, NULL);
+  ck_pin_dialog_login_async (GTK_WINDOW (self), token, self->cancellable,
+                             login_done, g_object_ref (self));
+}
+
+static void
+key_source_toggled (CkRequestAssistant *self)
+{
+  KeySource source = key_source (self);
+
+  gtk_widget_set_visible (self->new_key_group, source == KEY_NEW);
+  gtk_widget_set_visible (self->existing_group, source == KEY_EXISTING);
+  gtk_widget_set_visible (self->token_group, source == KEY_TOKEN);
+  if (source == KEY_TOKEN && !self->tokens_listed)
+    list_tokens (self);
+  update_buttons (self);
+}
+
+static void
+algorithm_changed (CkRequestAssistant *self)
+{
+  if (!self->loading)
+    self->algorithm_chosen = TRUE;
+}
+
+static void
+no_passphrase_changed (CkRequestAssistant *self)
+{
+  gboolean none = gtk_switch_get_active (self->no_passphrase_switch);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_row), !none);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_row), !none);
+  update_buttons (self);
+}
+
+/* The token ID typed as hex; NULL for none (the token picks 16 random
+ * bytes), and *@ok FALSE when it is not hex. */
+static GBytes *
+token_id (CkRequestAssistant *self,
+          gboolean           *ok)
+{
+  const char *text = gtk_editable_get_text (self->token_id_row);
+  g_autofree char *hex = NULL;
+  GByteArray *bytes;
+
+  *ok = TRUE;
+  if (text[0] == '\0')
+    return NULL;
+  hex = ck_hex_normalize (text);
+  if (hex == NULL || strlen (hex) % 2 != 0)
+    {
+      *ok = FALSE;
+      return NULL;
+    }
+  bytes = g_byte_array_new ();
+  for (gsize i = 0; hex[i] != '\0'; i += 2)
+    {
+      guint8 b = (g_ascii_xdigit_value (hex[i]) << 4) | g_ascii_xdigit_value (hex[i + 1]);
+
+      g_byte_array_append (bytes, &b, 1);
+    }
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+static gboolean
+key_page_ready (CkRequestAssistant *self)
+{
+  switch (key_source (self))
+    {
+    case KEY_NEW:
+      {
+        const char *passphrase = gtk_editable_get_text (self->passphrase_row);
+        const char *confirm = gtk_editable_get_text (self->confirm_row);
+        gboolean mismatch = confirm[0] != '\0' && g_strcmp0 (passphrase, confirm) != 0;
+
+        if (mismatch && gtk_widget_get_sensitive (GTK_WIDGET (self->confirm_row)))
+          gtk_widget_add_css_class (GTK_WIDGET (self->confirm_row), "error");
+        else
+          gtk_widget_remove_css_class (GTK_WIDGET (self->confirm_row), "error");
+        return gtk_switch_get_active (self->no_passphrase_switch)
+               || (passphrase[0] != '\0' && !mismatch && confirm[0] != '\0');
+      }
+    case KEY_EXISTING:
+      return self->existing_key_id > 0
+             && (!gtk_widget_get_visible (GTK_WIDGET (self->existing_passphrase_row))
+                 || gtk_editable_get_text (self->existing_passphrase_row)[0] != '\0');
+    case KEY_TOKEN:
+      {
+        CkToken *token = chosen_token (self);
+        g_autoptr(GBytes) id = NULL;
+        gboolean id_ok;
+
+        id = token_id (self, &id_ok);
+        if (!id_ok)
+          gtk_widget_add_css_class (GTK_WIDGET (self->token_id_row), "error");
+        else
+          gtk_widget_remove_css_class (GTK_WIDGET (self->token_id_row), "error");
+        return token != NULL && id_ok
+               && (ck_token_is_logged_in (token) || !ck_token_needs_login (token))
+               && gtk_editable_get_text (self->token_label_row)[0] != '\0';
+      }
+    default:
+      return FALSE;
+    }
+}
+
+/* --- Review */
+
+static void
+add_finding_row (CkRequestAssistant *self,
+                 const char         *icon,
+                 const char         *style,
+                 const char         *title,
+                 const char         *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *image = gtk_image_new_from_icon_name (icon);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, subtitle, -1);
+  if (style != NULL)
+    gtk_widget_add_css_class (image, style);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
+  gtk_list_box_append (self->findings_list, row);
+}
+
+static gboolean
+has_blocking_findings (CkRequestAssistant *self)
+{
+  g_autoptr(GPtrArray) findings = ck_request_builder_check (self->builder);
+
+  return ck_request_findings_have_errors (findings);
+}
+
+static void
+show_findings (CkRequestAssistant *self)
+{
+  g_autoptr(GPtrArray) findings = ck_request_builder_check (self->builder);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list))) != NULL)
+    gtk_list_box_remove (self->findings_list, child);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      CkRequestFinding *finding = findings->pdata[i];
+      g_autofree char *subtitle = NULL;
+
+      if (finding->severity == CK_FINDING_ERROR)
+        {
+          /* Translators: %s is what the finding is about, such as "C". */
+          subtitle = g_strdup_printf (_("Error in %s: fix it before generating"), finding->field);
+          add_finding_row (self, "dialog-error-symbolic", "error", finding->message, subtitle);
+        }
+      else
+        {
+          subtitle = g_strdup_printf (_("Warning about %s"), finding->field);
+          add_finding_row (self, "dialog-warning-symbolic", "warning", finding->message, subtitle);
+        }
+    }
+  if (findings->len == 0)
+    add_finding_row (self, "emblem-ok-symbolic", "success", _("No problems found"),
+                     _("All checks passed"));
+}
+
+static char *
+describe_key (CkRequestAssistant *self)
+{
+  const Algorithm *algorithm = chosen_algorithm (self);
+
+  switch (key_source (self))
+    {
+    case KEY_NEW:
+      return g_strdup_printf (gtk_switch_get_active (self->no_passphrase_switch)
+                              ? _("a new %s key, stored without a passphrase")
+                              : _("a new %s key, stored encrypted"),
+                              _(algorithm->label));
+    case KEY_EXISTING:
+      {
+        CkStoredKey *row = ck_store_get_key_row (self->store, self->existing_key_id);
+
+        return g_strdup_printf (_("the stored key “%s”"),
+                                row != NULL ? ck_stored_key_get_display_name (row) : "?");
+      }
+    case KEY_TOKEN:
+      return g_strdup_printf (_("a new %s key on the token “%s”"), _(algorithm->label),
+                              chosen_token (self) != NULL ? ck_token_get_label (chosen_token (self)) : "?");
+    default:
+      return g_strdup ("");
+    }
+}
+
+static void
+append_line (GString    *text,
+             const char *name,
+             gboolean    critical,
+             const char *value)
+{
+  g_string_append_printf (text, "\n%s%s: %s", name, critical ? _(" (critical)") : "", value);
+}
+
+/* The request as it will be encoded, one extension a line, with the names
+ * RFC 5280 and openssl use. */
+static char *
+describe_request (CkRequestAssistant *self)
+{
+  GString *text = g_string_new (NULL);
+  g_autofree char *subject = ck_request_builder_get_subject_string (self->builder);
+  g_autofree char *key = describe_key (self);
+  GPtrArray *sans = ck_request_builder_get_sans (self->builder);
+  GPtrArray *extensions = ck_request_builder_get_extensions (self->builder);
+  GArray *features = ck_request_builder_get_tls_features (self->builder);
+  const char * const *ekus;
+  g_autofree char *challenge = NULL;
+  gboolean critical = FALSE, is_ca = FALSE;
+  int path_len = -1;
+  guint usage;
+
+  g_string_append_printf (text, _("Subject: %s"), subject[0] != '\0' ? subject : _("(empty)"));
+  g_string_append_c (text, '\n');
+  g_string_append_printf (text, _("Key: %s"), key);
+
+  if (sans->len > 0)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < sans->len; i++)
+        g_ptr_array_add (names, ck_general_name_to_string (sans->pdata[i]));
+      g_ptr_array_add (names, NULL);
+      g_object_get (self->builder, "san-critical", &critical, NULL);
+      {
+        g_autofree char *joined = g_strjoinv (", ", (char **) names->pdata);
+
+        append_line (text, "subjectAltName", critical, joined);
+      }
+    }
+  usage = ck_request_builder_get_key_usage (self->builder, &critical);
+  if (usage != 0)
+    {
+      g_autofree char *names = ck_key_usage_to_string (usage);
+
+      append_line (text, "keyUsage", critical, names);
+    }
+  ekus = ck_request_builder_get_extended_key_usage (self->builder, &critical);
+  if (ekus[0] != NULL)
+    {
+      GString *names = g_string_new (NULL);
+
+      for (guint i = 0; ekus[i] != NULL; i++)
+        {
+          const char *name = ck_extended_key_usage_to_name (ekus[i]);
+
+          g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", name != NULL ? name : ekus[i]);
+        }
+      append_line (text, "extendedKeyUsage", critical, names->str);
+      g_string_free (names, TRUE);
+    }
+  if (ck_request_builder_get_basic_constraints (self->builder, &is_ca, &path_len, &critical))
+    {
+      g_autofree char *value = path_len >= 0 && is_ca
+                               ? g_strdup_printf ("CA:TRUE, pathlen:%d", path_len)
+                               : g_strdup (is_ca ? "CA:TRUE" : "CA:FALSE");
+
+      append_line (text, "basicConstraints", critical, value);
+    }
+  if (features != NULL && features->len > 0)
+    {
+      GString *values = g_string_new (NULL);
+
+      for (guint i = 0; i < features->len; i++)
+        g_string_append_printf (values, "%s%u", i > 0 ? ", " : "", g_array_index (features, guint, i));
+      append_line (text, "tlsFeature", FALSE, values->str);
+      g_string_free (values, TRUE);
+    }
+  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
+    {
+      CkExtension *extension = extensions->pdata[i];
+
+      append_line (text, extension->oid, extension->critical, _("(as given)"));
+    }
+  g_object_get (self->builder, "challenge-password", &challenge, NULL);
+  if (challenge != NULL && challenge[0] != '\0')
+    append_line (text, "challengePassword", FALSE, _("set (not shown)"));
+  wipe_string (&challenge);
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+update_signature_rows (CkRequestAssistant *self)
+{
+  gnutls_pk_algorithm_t algo;
+  guint bits;
+  gboolean eddsa;
+
+  chosen_key_info (self, &algo, &bits);
+  eddsa = algo == GNUTLS_PK_EDDSA_ED25519 || algo == GNUTLS_PK_EDDSA_ED448;
+  self->loading = TRUE;
+  /* EdDSA has its hash built in; RSA-PSS keys sign with PSS only. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->hash_row), !eddsa);
+  gtk_widget_set_sensitive (self->pss_row, algo == GNUTLS_PK_RSA);
+  if (algo == GNUTLS_PK_RSA_PSS)
+    gtk_switch_set_active (self->pss_switch, TRUE);
+  else if (!is_rsa (algo))
+    gtk_switch_set_active (self->pss_switch, FALSE);
+  self->loading = FALSE;
+}
+
+static void
+signature_changed (CkRequestAssistant *self)
+{
+  static const gnutls_digest_algorithm_t hashes[] = {
+    GNUTLS_DIG_SHA256, GNUTLS_DIG_SHA384, GNUTLS_DIG_SHA512,
+  };
+  guint index = adw_combo_row_get_selected (self->hash_row);
+  gnutls_pk_algorithm_t algo;
+  guint bits;
+
+  if (self->builder == NULL)
+    return;
+  chosen_key_info (self, &algo, &bits);
+  if (algo == GNUTLS_PK_EDDSA_ED25519 || algo == GNUTLS_PK_EDDSA_ED448)
+    ck_request_builder_set_hash (self->builder, GNUTLS_DIG_UNKNOWN);
+  else
+    ck_request_builder_set_hash (self->builder, hashes[MIN (index, G_N_ELEMENTS (hashes) - 1)]);
+  ck_request_builder_set_pss (self->builder, gtk_switch_get_active (self->pss_switch)
+                                             || algo == GNUTLS_PK_RSA_PSS);
+}
+
+static void
+show_review (CkRequestAssistant *self)
+{
+  g_autofree char *text = NULL;
+
+  update_signature_rows (self);
+  signature_changed (self);
+  show_findings (self);
+  text = describe_request (self);
+  gtk_label_set_text (self->review_label, text);
+}
+
+/* --- Navigation */
+
+static int
+current_step (CkRequestAssistant *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (g_strcmp0 (name, steps[i]) == 0)
+      return i;
+  return -1;
+}
+
+static void
+update_buttons (CkRequestAssistant *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  int step = current_step (self);
+  gboolean ready = TRUE;
+
+  if (self->disposed || page == NULL)
+    return;
+
+  if (step >= 0)
+    {
+      /* Translators: "Step 2 of 5: Key" */
+      g_autofree char *subtitle = g_strdup_printf (_("Step %d of %d: %s"), step + 1,
+                                                   (int) G_N_ELEMENTS (steps), _(step_titles[step]));
+
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+    }
+  else
+    adw_window_title_set_subtitle (self->window_title,
+                                   g_str_equal (page, "result") ? _("Done") : _("Working"));
+
+  if (g_str_equal (page, "key"))
+    ready = key_page_ready (self);
+  else if (g_str_equal (page, "subject"))
+    ready = ck_subject_editor_is_valid (self->subject_editor);
+  else if (g_str_equal (page, "review"))
+    ready = !has_blocking_findings (self);
+  else if (g_str_equal (page, "working"))
+    ready = FALSE;
+
+  gtk_widget_set_sensitive (self->next_button, ready);
+  gtk_widget_set_visible (self->back_button, step > 0);
+  gtk_widget_set_visible (self->cancel_button, !g_str_equal (page, "result"));
+  gtk_widget_set_sensitive (self->cancel_button, !self->busy);
+  gtk_button_set_label (GTK_BUTTON (self->next_button),
+                        g_str_equal (page, "review") ? _("_Generate")
+                        : g_str_equal (page, "result") ? _("_Close") : _("_Next"));
+}
+
+static void
+go_to (CkRequestAssistant *self,
+       const char         *page)
+{
+  if (g_str_equal (page, "key") && self->store != NULL)
+    list_existing_keys (self);
+  if (g_str_equal (page, "review"))
+    show_review (self);
+  gtk_stack_set_visible_child_name (self->stack, page);
+  update_buttons (self);
+}
+
+static void
+usage_edited (CkRequestAssistant *self)
+{
+  self->usage_edited = TRUE;
+  update_buttons (self);
+}
+
+static void
+subject_changed (CkRequestAssistant *self)
+{
+  self->subject_edited = TRUE;
+}
+
+static void
+back_clicked (CkRequestAssistant *self)
+{
+  int step = current_step (self);
+
+  show_error (self, NULL);
+  if (step > 0)
+    go_to (self, steps[step - 1]);
+}
+
+static void start_generating (CkRequestAssistant *self);
+
+static void
+next_clicked (CkRequestAssistant *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  int step = current_step (self);
+
+  if (!gtk_widget_get_sensitive (self->next_button))
+    return;
+  if (g_str_equal (page, "result"))
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  if (g_str_equal (page, "review"))
+    {
+      start_generating (self);
+      return;
+    }
+  show_error (self, NULL);
+  if (g_str_equal (page, "key"))
+    {
+      gnutls_pk_algorithm_t algo;
+      guint bits;
+
+      /* A preset made for another key type is made again, unless the
+       * user has changed the extensions since. */
+      chosen_key_info (self, &algo, &bits);
+      ck_request_builder_set_key_info (self->builder, algo, bits);
+      if ((algo != self->preset_algo || bits != self->preset_bits) && !self->usage_edited)
+        apply_preset (self);
+    }
+  if (step >= 0 && step + 1 < (int) G_N_ELEMENTS (steps))
+    go_to (self, steps[step + 1]);
+}
+
+static void
+cancel_clicked (CkRequestAssistant *self)
+{
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* --- Generating, in a worker thread */
+
+typedef struct
+{
+  CkStore          *store;
+  CkRequestBuilder *builder;      /* a copy: the worker owns it */
+  KeySource         source;
+  CkKeySpec         spec;
+  char             *curve;
+  char             *label;
+  char             *passphrase;
+  gboolean          no_passphrase;
+  gint64            key_id;       /* KEY_EXISTING */
+  CkToken          *token;
+  GBytes           *token_id;
+  gboolean          extractable;
+  int              *storing;
+  char             *profile;
+
+  /* Results */
+  CkRequest        *request;
+  gint64            request_id;
+  gint64            result_key_id;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->builder);
+  g_clear_object (&job->token);
+  g_clear_pointer (&job->token_id, g_bytes_unref);
+  g_clear_object (&job->request);
+  g_free (job->curve);
+  g_free (job->label);
+  g_free (job->profile);
+  wipe_string (&job->passphrase);
+  g_free (job);
+}
+
+static CkPrivateKey *
+job_get_key (Job           *job,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  switch (job->source)
+    {
+    case KEY_NEW:
+      return ck_key_generate (&job->spec, cancellable, error);
+    case KEY_EXISTING:
+      return ck_store_load_private_key (job->store, job->key_id, job->passphrase, error);
+    case KEY_TOKEN:
+      {
+        CkTokenKeySpec spec = {
+          .spec = job->spec, .label = job->label, .id = job->token_id,
+          .extractable = job->extractable, .decrypt = FALSE,
+        };
+
+        return ck_token_generate_key (job->token, &spec, error);
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+generate_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean new_key = job->source != KEY_EXISTING;
+
+  key = job_get_key (job, cancellable, &error);
+  if (key == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job->request = ck_request_builder_build (job->builder, key, CK_BUILD_NONE, &error);
+  if (job->request == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* The last moment to stop: from here on the store is written. */
+  if (job->source == KEY_NEW && g_task_return_error_if_cancelled (task))
+    return;
+  g_atomic_int_set (job->storing, 1);
+
+  job->result_key_id = job->source == KEY_EXISTING ? job->key_id : 0;
+  if (new_key)
+    {
+      if (!ck_store_add_key (job->store, key, job->label[0] != '\0' ? job->label : NULL,
+                             job->source == KEY_NEW ? job->passphrase : NULL,
+                             job->no_passphrase || job->source == KEY_TOKEN
+                             ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
+                             &job->result_key_id, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  job->request_id = ck_store_add_request (job->store, job->request, job->profile, &error);
+  if (job->request_id == 0 && g_error_matches (error, CK_ERROR, CK_ERROR_EXISTS))
+    {
+      /* The same key and choices make the same request (RSA signatures
+       * are deterministic): it is already recorded. */
+      job->request_id = ck_store_find_request (job->store,
+                                               ck_request_get_sha256_fingerprint (job->request));
+      g_clear_error (&error);
+    }
+  if (job->request_id == 0)
+    {
+      /* Nothing half-recorded: a key made for this request goes again. */
+      if (new_key)
+        ck_store_delete (job->store, job->result_key_id, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+pulse (gpointer user_data)
+{
+  CkRequestAssistant *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  if (g_atomic_int_get (&self->storing))
+    {
+      adw_status_page_set_title (self->working_page, _("Storing…"));
+      gtk_widget_set_sensitive (self->working_cancel_button, FALSE);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_working (CkRequestAssistant *self)
+{
+  self->busy = FALSE;
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+}
+
+static void
+show_result (CkRequestAssistant *self)
+{
+  CkStoredKey *row = ck_store_get_key_row (self->store, self->key_id);
+  g_autofree char *recorded = NULL;
+  g_autofree char *pem = ck_request_to_pem (self->request);
+
+  /* Translators: %s is a key's name, the number its id in the store. */
+  recorded = g_strdup_printf (_("Recorded as a pending request under key “%s” (key %lld in the store). Send it to your certificate authority; when you import the certificate, the request becomes issued."),
+                              row != NULL ? ck_stored_key_get_display_name (row) : "?",
+                              (long long) self->key_id);
+  gtk_label_set_text (self->recorded_label, recorded);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->result_view), pem, -1);
+  gtk_stack_set_visible_child_name (self->result_stack, self->der ? "der" : "pem");
+  gtk_widget_set_visible (self->copy_button, !self->der);
+  go_to (self, "result");
+}
+
+static void
+generate_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CkRequestAssistant *self = CK_REQUEST_ASSISTANT (source);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  stop_working (self);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (self->disposed)
+        return;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          go_to (self, "review");
+          toast (self, _("Cancelled; nothing was stored"));
+        }
+      else if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD)
+               || g_error_matches (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED))
+        {
+          go_to (self, "key");
+          show_error (self, g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD)
+                            ? _("The passphrase of the key is wrong. Type it again.")
+                            : _("The key is encrypted: type its passphrase."));
+          gtk_widget_grab_focus (GTK_WIDGET (self->existing_passphrase_row));
+        }
+      else
+        {
+          go_to (self, "review");
+          show_error (self, error->message);
+        }
+      return;
+    }
+
+  g_set_object (&self->request, job->request);
+  self->request_id = job->request_id;
+  self->key_id = job->result_key_id;
+  if (!self->disposed)
+    show_result (self);
+  g_signal_emit (self, signals[REQUEST_ADDED], 0, self->request_id);
+}
+
+static void
+start_generating (CkRequestAssistant *self)
+{
+  g_autoptr(GTask) task = NULL;
+  const Algorithm *algorithm = chosen_algorithm (self);
+  Job *job = g_new0 (Job, 1);
+  g_autofree char *what = NULL;
+  gboolean id_ok;
+
+  show_error (self, NULL);
+  signature_changed (self);
+  if (has_blocking_findings (self))
+    {
+      show_findings (self);
+      return;
+    }
+
+  job->store = g_object_ref (self->store);
+  job->builder = ck_request_builder_copy (self->builder);
+  job->source = key_source (self);
+  job->curve = g_strdup (algorithm->curve);
+  job->spec.type = algorithm->type;
+  job->spec.bits = algorithm->bits;
+  job->spec.curve = job->curve;
+  job->storing = &self->storing;
+  job->profile = g_strdup (ck_request_profile_to_string (ck_request_builder_get_profile (self->builder)));
+  switch (job->source)
+    {
+    case KEY_NEW:
+      job->label = g_strdup (gtk_editable_get_text (self->label_row));
+      job->no_passphrase = gtk_switch_get_active (self->no_passphrase_switch);
+      if (!job->no_passphrase)
+        job->passphrase = g_strdup (gtk_editable_get_text (self->passphrase_row));
+      break;
+    case KEY_EXISTING:
+      job->label = g_strdup ("");
+      job->key_id = self->existing_key_id;
+      if (gtk_widget_get_visible (GTK_WIDGET (self->existing_passphrase_row)))
+        job->passphrase = g_strdup (gtk_editable_get_text (self->existing_passphrase_row));
+      break;
+    case KEY_TOKEN:
+      job->label = g_strdup (gtk_editable_get_text (self->token_label_row));
+      job->token = g_object_ref (chosen_token (self));
+      job->token_id = token_id (self, &id_ok);
+      job->extractable = gtk_switch_get_active (self->token_extractable_switch);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  self->der = adw_combo_row_get_selected (self->format_row) == 1;
+
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_atomic_int_set (&self->storing, 0);
+  self->busy = TRUE;
+
+  if (job->source == KEY_EXISTING)
+    {
+      adw_status_page_set_title (self->working_page, _("Signing the Request…"));
+      adw_status_page_set_description (self->working_page, NULL);
+    }
+  else
+    {
+      what = ck_key_spec_describe (&job->spec);
+      adw_status_page_set_title (self->working_page, _("Generating the Key…"));
+      adw_status_page_set_description (self->working_page, algorithm->bits >= 8192
+                                       ? _("An RSA 8192 key can take a minute. You can cancel it.")
+                                       : what);
+    }
+  /* A token cannot be interrupted, and what it made stays on it. */
+  gtk_widget_set_sensitive (self->working_cancel_button, job->source == KEY_NEW);
+  go_to (self, "working");
+  self->pulse_id = g_timeout_add (100, pulse, self);
+
+  task = g_task_new (self, self->cancellable, generate_done, NULL);
+  g_task_set_source_tag (task, start_generating);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  /* The worker answers at once when cancelled (ck_key_generate() leaves
+   * the key to its own thread), not after RSA 8192 is done. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, generate_thread);
+}
+
+static void
+stop_clicked (CkRequestAssistant *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+/* --- Result */
+
+static char *
+suggested_name (CkRequestAssistant *self,
+                const char         *extension)
+{
+  GPtrArray *subject = ck_request_builder_get_subject (self->builder);
+  const char *cn = ck_dn_lookup (subject, CK_OID_CN);
+  g_autofree char *base = g_strdup (cn != NULL && cn[0] != '\0' ? cn : "request");
+
+  g_strdelimit (base, "/\\:*?\"<>| ", '_');
+  if (base[0] == '.')
+    base[0] = '_';
+  return g_strconcat (base, extension, NULL);
+}
+
+static void
+saved_toast (CkRequestAssistant *self,
+             GFile              *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *title = g_strdup_printf (_("Saved as “%s”"), basename);
+
+  toast (self, title);
+}
+
+static gboolean
+save_file (GFile       *file,
+           const void  *data,
+           gsize        len,
+           GError     **error)
+{
+  if (g_file_peek_path (file) != NULL)
+    return ck_file_set_contents_private (g_file_peek_path (file), data, len, 0644, error);
+  return g_file_replace_contents (file, data, len, NULL, FALSE, G_FILE_CREATE_NONE,
+                                  NULL, NULL, error);
+}
+
+static void
+request_file_chosen (GFile    *file,
+                     gpointer  user_data)
+{
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (file == NULL || self->disposed || self->request == NULL)
+    return;
+  if (self->der)
+    {
+      GBytes *der = ck_request_get_der (self->request);
+
+      ok = save_file (file, g_bytes_get_data (der, NULL), g_bytes_get_size (der), &error);
+    }
+  else
+    {
+      g_autofree char *pem = ck_request_to_pem (self->request);
+
+      ok = save_file (file, pem, strlen (pem), &error);
+    }
+  if (ok)
+    saved_toast (self, file);
+  else
+    show_error (self, error->message);
+}
+
+static void
+save_clicked (CkRequestAssistant *self)
+{
+  g_autofree char *name = suggested_name (self, self->der ? ".der" : ".csr");
+
+  ck_file_chooser_save_file (GTK_WINDOW (self), _("Save Request"), name,
+                             request_file_chosen, g_object_ref (self));
+}
+
+static void
+template_file_chosen (GFile    *file,
+                      gpointer  user_data)
+{
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (file == NULL || self->disposed)
+    return;
+  text = ck_template_from_builder (self->builder, &warnings);
+  if (!save_file (file, text, strlen (text), &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (warnings != NULL && warnings->len > 0)
+    {
+      g_autofree char *title = g_strdup_printf (ngettext ("Template saved; %u choice cannot be expressed in it (see the comments in the file)",
+                                                          "Template saved; %u choices cannot be expressed in it (see the comments in the file)",
+                                                          warnings->len),
+                                                warnings->len);
+
+      toast (self, title);
+    }
+  else
+    saved_toast (self, file);
+}
+
+static void
+save_template_clicked (CkRequestAssistant *self)
+{
+  g_autofree char *name = suggested_name (self, ".tmpl");
+
+  ck_file_chooser_save_file (GTK_WINDOW (self), _("Save as certtool Template"), name,
+                             template_file_chosen, g_object_ref (self));
+}
+
+static void
+copy_clicked (CkRequestAssistant *self)
+{
+  g_autofree char *pem = NULL;
+
+  if (self->request == NULL)
+    return;
+  pem = ck_request_to_pem (self->request);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), pem);
+  toast (self, _("Request copied"));
+}
+
+/* --- Public API */
+
+CkRequestAssistant *
+ck_request_assistant_new (GtkWindow *parent,
+                          CkStore   *store)
+{
+  CkRequestAssistant *self;
+
+  g_return_val_if_fail (CK_IS_STORE (store), NULL);
+
+  self = g_object_new (CK_TYPE_REQUEST_ASSISTANT, "transient-for", parent, NULL);
+  self->store = g_object_ref (store);
+  list_existing_keys (self);
+  return self;
+}
+
+void
+ck_request_assistant_set_key (CkRequestAssistant *self,
+                              gint64              key_id)
+{
+  g_return_if_fail (CK_IS_REQUEST_ASSISTANT (self));
+  g_return_if_fail (self->store != NULL);
+
+  if (ck_store_get_key_row (self->store, key_id) == NULL)
+    return;
+  self->existing_key_id = key_id;
+  list_existing_keys (self);
+  gtk_check_button_set_active (self->existing_key_check, TRUE);
+  key_source_toggled (self);
+  /* The profile's extensions for this key's type. */
+  apply_preset (self);
+  go_to (self, "subject");
+}
+
+static gboolean
+ck_request_assistant_close_request (GtkWindow *window)
+{
+  CkRequestAssistant *self = CK_REQUEST_ASSISTANT (window);
+
+  /* Once the store is being written, the run finishes first. */
+  if (self->busy && g_atomic_int_get (&self->storing))
+    return TRUE;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  return GTK_WINDOW_CLASS (ck_request_assistant_parent_class)->close_request (window);
+}
+
+static void
+ck_request_assistant_dispose (GObject *object)
+{
+  CkRequestAssistant *self = CK_REQUEST_ASSISTANT (object);
+
+  self->disposed = TRUE;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  stop_working (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_REQUEST_ASSISTANT);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->builder);
+  g_clear_object (&self->request);
+  g_clear_pointer (&self->tokens, g_ptr_array_unref);
+  g_clear_pointer (&self->template_path, g_free);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ck_request_assistant_parent_class)->dispose (object);
+}
+
+static void
+ck_request_assistant_class_init (CkRequestAssistantClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ck_request_assistant_dispose;
+  window_class->close_request = ck_request_assistant_close_request;
+
+  /**
+   * CkRequestAssistant::request-added:
+   * @id: the store id of the new pending request
+   */
+  signals[REQUEST_ADDED] = g_signal_new ("request-added", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  g_type_ensure (CK_TYPE_SUBJECT_EDITOR);
+  g_type_ensure (CK_TYPE_USAGE_EDITOR);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certkeeper/Certkeeper/ck-request-assistant.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CkRequestAssistant, name)
+  BIND (toast_overlay);
+  BIND (cancel_button);
+  BIND (back_button);
+  BIND (next_button);
+  BIND (window_title);
+  BIND (error_revealer);
+  BIND (error_label);
+  BIND (stack);
+  BIND (profile_group);
+  BIND (template_row);
+  BIND (new_key_check);
+  BIND (existing_key_check);
+  BIND (token_key_check);
+  BIND (existing_key_row);
+  BIND (token_key_row);
+  BIND (new_key_group);
+  BIND (algorithm_row);
+  BIND (label_row);
+  BIND (passphrase_row);
+  BIND (confirm_row);
+  BIND (no_passphrase_switch);
+  BIND (existing_group);
+  BIND (existing_list);
+  BIND (existing_passphrase_row);
+  BIND (token_group);
+  BIND (token_row);
+  BIND (token_login_row);
+  BIND (token_login_button);
+  BIND (token_algorithm_row);
+  BIND (token_label_row);
+  BIND (token_id_row);
+  BIND (token_extractable_switch);
+  BIND (subject_editor);
+  BIND (usage_editor);
+  BIND (findings_list);
+  BIND (review_label);
+  BIND (hash_row);
+  BIND (pss_row);
+  BIND (pss_switch);
+  BIND (format_row);
+  BIND (working_page);
+  BIND (progress_bar);
+  BIND (working_cancel_button);
+  BIND (recorded_label);
+  BIND (result_stack);
+  BIND (result_view);
+  BIND (copy_button);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, load_template_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, key_source_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, algorithm_changed);
+  gtk_widget_class_bind_template_callback (widget_class, update_buttons);
+  gtk_widget_class_bind_template_callback (widget_class, no_passphrase_changed);
+  gtk_widget_class_bind_template_callback (widget_class, token_changed);
+  gtk_widget_class_bind_template_callback (widget_class, token_login_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, usage_edited);
+  gtk_widget_class_bind_template_callback (widget_class, signature_changed);
+  gtk_widget_class_bind_template_callback (widget_class, stop_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, save_template_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, copy_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static GListModel *
+algorithm_model (const Algorithm *list,
+                 gsize            n)
+{
+  GtkStringList *model = gtk_string_list_new (NULL);
+
+  for (gsize i = 0; i < n; i++)
+    gtk_string_list_append (model, _(list[i].label));
+  return G_LIST_MODEL (model);
+}
+
+static void
+ck_request_assistant_init (CkRequestAssistant *self)
+{
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GListModel) token_model = NULL;
+  GtkCheckButton *group = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->loading = TRUE;
+  model = algorithm_model (algorithms, G_N_ELEMENTS (algorithms));
+  adw_combo_row_set_model (self->algorithm_row, model);
+  token_model = algorithm_model (token_algorithms, G_N_ELEMENTS (token_algorithms));
+  adw_combo_row_set_model (self->token_algorithm_row, token_model);
+  adw_combo_row_set_selected (self->token_algorithm_row, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      const char *name = ck_request_profile_get_display_name (profiles[i].profile);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(profiles[i].explanation));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      if (group != NULL)
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
+      else
+        group = GTK_CHECK_BUTTON (check);
+      g_object_set_data (G_OBJECT (check), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (check, "toggled", G_CALLBACK (profile_toggled), self);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_preferences_group_add (self->profile_group, row);
+      self->profile_checks[i] = GTK_CHECK_BUTTON (check);
+    }
+  self->loading = FALSE;
+
+  self->builder = ck_request_builder_new ();
+  g_signal_connect_swapped (self->subject_editor, "changed", G_CALLBACK (subject_changed), self);
+  ck_subject_editor_set_builder (self->subject_editor, self->builder);
+  /* TLS server is what most requests are for. */
+  gtk_check_button_set_active (self->profile_checks[0], TRUE);
+  key_source_toggled (self);
+  go_to (self, "profile");
+}

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Widget tests of the New Request assistant under Xvfb, driven through its
+ * widgets as a user would fill them: a request for a new EC key, checked
+ * in the store (pending, under its key) and by `openssl req -verify`; a
+ * blocking finding that keeps it from generating; a request for an
+ * existing encrypted key; and cancelling an RSA 8192 key.
+ *
+ * With CK_TEST_SCREENSHOT_DIR set, every page is also saved as a PNG there
+ * (for looking at the layout at 800×600). */
+
+#include <glib/gstdio.h>
+
+#include "ck-request-assistant.h"
+#include "ck-resources.h"
+#include "ck-subject-editor.h"
+#include "ck-test-tools.h"
+#include "ck-usage-editor.h"
+
+typedef struct
+{
+  char               *dir;
+  CkStore            *store;
+  CkRequestAssistant *assistant;
+  gint64              request_id;
+} Fixture;
+
+static void
+spin_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+request_added (CkRequestAssistant *assistant,
+               gint64              id,
+               Fixture            *fixture)
+{
+  fixture->request_id = id;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("ck-gui-assistant-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->store = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  fixture->assistant = ck_request_assistant_new (NULL, fixture->store);
+  g_signal_connect (fixture->assistant, "request-added", G_CALLBACK (request_added), fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->assistant), 800, 600);
+  gtk_window_present (GTK_WINDOW (fixture->assistant));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->assistant));
+  g_clear_object (&fixture->store);
+  ck_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* --- Finding widgets */
+
+static GObject *
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->assistant),
+                                                   CK_TYPE_REQUEST_ASSISTANT, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* The first row below @root titled @title. */
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button_with_tooltip (GtkWidget  *root,
+                          const char *tooltip)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button_with_tooltip (c, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+type_into (Fixture    *fixture,
+           const char *title,
+           const char *text)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (fixture->assistant), title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+check_row (Fixture    *fixture,
+           const char *title,
+           gboolean    active)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (fixture->assistant), title);
+
+  g_assert_nonnull (row);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_type (row, GTK_TYPE_CHECK_BUTTON)), active);
+}
+
+static const char *
+page (Fixture *fixture)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "stack")));
+}
+
+static gboolean
+settled (gpointer data)
+{
+  return !g_main_context_pending (NULL);
+}
+
+static void
+screenshot (Fixture    *fixture,
+            const char *name)
+{
+  const char *dir = g_getenv ("CK_TEST_SCREENSHOT_DIR");
+  GtkWidget *widget = GTK_WIDGET (fixture->assistant);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  /* Let the page slide in and lay out. */
+  for (int i = 0; i < 50; i++)
+    {
+      spin_until (settled, NULL);
+      g_usleep (10000);
+    }
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_strdup_printf ("%s/assistant-%s.png", dir, name);
+  gdk_texture_save_to_png (texture, path);
+}
+
+/* As a click: gtk_widget_activate() on a button only clicks it after a
+ * visible press of a quarter second. */
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+next (Fixture *fixture)
+{
+  click (GTK_WIDGET (child (fixture, "next_button")));
+}
+
+static gboolean
+not_working (gpointer data)
+{
+  return g_strcmp0 (page (data), "working") != 0;
+}
+
+static char *
+run_openssl (const char *path,
+             const char *option)
+{
+  const char *openssl = g_getenv ("CK_OPENSSL");
+  const char *argv[] = { openssl, "req", "-in", path, "-noout", option, "-nameopt", "oneline", NULL };
+
+  return ck_test_run_tool (argv);
+}
+
+/* --- Tests */
+
+static void
+add_dns_name (Fixture    *fixture,
+              const char *name)
+{
+  GtkWidget *usage = GTK_WIDGET (child (fixture, "usage_editor"));
+
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (usage, CK_TYPE_USAGE_EDITOR, "san_entry")),
+                         name);
+  click (GTK_WIDGET (gtk_widget_get_template_child (usage, CK_TYPE_USAGE_EDITOR, "san_add_button")));
+}
+
+static void
+fill_new_key (Fixture *fixture)
+{
+  /* ECDSA P-256, for speed. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 7);
+  type_into (fixture, "Label (optional)", "assistant test key");
+  type_into (fixture, "Passphrase", "correct horse");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
+  type_into (fixture, "Confirm passphrase", "correct hors");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
+  type_into (fixture, "Confirm passphrase", "correct horse");
+}
+
+static void
+test_new_key (Fixture       *fixture,
+              gconstpointer  data)
+{
+  CkUsageEditor *usage = CK_USAGE_EDITOR (child (fixture, "usage_editor"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *text = NULL;
+  const char *argv[6];
+  g_autofree char *verify = NULL;
+  CkStoredRequest *row;
+  CkStoredKey *key_row;
+  gint64 key_id;
+  GtkTextIter start, end;
+  GtkWidget *add;
+
+  if (g_getenv ("CK_OPENSSL") == NULL)
+    {
+      g_test_skip ("openssl is not available");
+      return;
+    }
+
+  g_assert_cmpstr (page (fixture), ==, "profile");
+  screenshot (fixture, "profile");
+  next (fixture);
+
+  g_assert_cmpstr (page (fixture), ==, "key");
+  fill_new_key (fixture);
+  screenshot (fixture, "key");
+  next (fixture);
+
+  /* The subject, in the order typed: CN, OU, O, a second OU, C, and
+   * organizationIdentifier from "More attributes". */
+  g_assert_cmpstr (page (fixture), ==, "subject");
+  type_into (fixture, "Common name (CN)", "www.assistant.test");
+  type_into (fixture, "Organizational unit (OU)", "Operations");
+  type_into (fixture, "Organization (O)", "Assistant Test");
+  add = find_button_with_tooltip (GTK_WIDGET (fixture->assistant), "Add another organizational unit");
+  g_assert_nonnull (add);
+  click (add);
+  {
+    /* The new OU row is the one still empty. */
+    CkSubjectEditor *editor = CK_SUBJECT_EDITOR (child (fixture, "subject_editor"));
+    GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor), CK_TYPE_SUBJECT_EDITOR, "common_list"));
+    gboolean found = FALSE;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (list); c != NULL; c = gtk_widget_get_next_sibling (c))
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), "Organizational unit (OU)") == 0
+          && gtk_editable_get_text (GTK_EDITABLE (c))[0] == '\0')
+        {
+          gtk_editable_set_text (GTK_EDITABLE (c), "Security");
+          found = TRUE;
+          break;
+        }
+    g_assert_true (found);
+  }
+  type_into (fixture, "Country, two letters (C)", "CH");
+  gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (GTK_WIDGET (child (fixture, "subject_editor")),
+                                                                          CK_TYPE_SUBJECT_EDITOR, "more_expander")), TRUE);
+  type_into (fixture, "Organization identifier (organizationIdentifier)", "CHE-464.234.583 MWST");
+  screenshot (fixture, "subject");
+  next (fixture);
+
+  /* Names and usage: the TLS server profile preset serverAuth; add
+   * clientAuth and a custom purpose, a DNS name and an IPv4 address. */
+  g_assert_cmpstr (page (fixture), ==, "names");
+  {
+    GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (usage), CK_TYPE_USAGE_EDITOR, "san_entry"));
+    GtkDropDown *type = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (usage), CK_TYPE_USAGE_EDITOR, "san_type_dropdown"));
+    GtkWidget *add_name = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (usage), CK_TYPE_USAGE_EDITOR, "san_add_button"));
+    GtkWidget *error_box = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (usage), CK_TYPE_USAGE_EDITOR, "san_error_box"));
+    GtkEditable *custom = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (usage), CK_TYPE_USAGE_EDITOR, "eku_custom_entry"));
+
+    gtk_editable_set_text (entry, "www.assistant.test");
+    click (add_name);
+    /* A bad address is refused, with the reason shown. */
+    gtk_drop_down_set_selected (type, 1);
+    gtk_editable_set_text (entry, "2001:db8::1");
+    click (add_name);
+    g_assert_true (gtk_widget_get_visible (error_box));
+    gtk_editable_set_text (entry, "192.0.2.10");
+    click (add_name);
+    g_assert_false (gtk_widget_get_visible (error_box));
+
+    check_row (fixture, "TLS client authentication (clientAuth)", TRUE);
+    gtk_editable_set_text (custom, "1.3.6.1.4.1.55555.1.2");
+    g_signal_emit_by_name (custom, "apply");
+  }
+  screenshot (fixture, "names");
+  next (fixture);
+
+  g_assert_cmpstr (page (fixture), ==, "review");
+  text = g_strdup (gtk_label_get_text (GTK_LABEL (child (fixture, "review_label"))));
+  g_test_message ("review: %s", text);
+  g_assert_nonnull (strstr (text, "CN=www.assistant.test, OU=Operations, O=Assistant Test, OU=Security, C=CH"));
+  g_assert_nonnull (strstr (text, "DNS:www.assistant.test, IP:192.0.2.10"));
+  g_assert_nonnull (strstr (text, "serverAuth, clientAuth, 1.3.6.1.4.1.55555.1.2"));
+  screenshot (fixture, "review");
+  next (fixture);
+
+  spin_until (not_working, fixture);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (fixture, "error_label"))), ==, "");
+  g_assert_cmpstr (page (fixture), ==, "result");
+  screenshot (fixture, "result");
+
+  /* Recorded as pending, under the new key, which is stored encrypted. */
+  g_assert_cmpint (fixture->request_id, >, 0);
+  row = ck_store_get_request_row (fixture->store, fixture->request_id);
+  g_assert_nonnull (row);
+  g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
+  g_assert_cmpstr (ck_stored_request_get_profile (row), ==, "tls-server");
+  key_id = ck_store_find_key (fixture->store, ck_stored_request_get_spki_sha256 (row));
+  g_assert_cmpint (key_id, >, 0);
+  key_row = ck_store_get_key_row (fixture->store, key_id);
+  g_assert_cmpstr (ck_stored_key_get_label (key_row), ==, "assistant test key");
+  g_assert_true (ck_stored_key_get_encrypted (key_row));
+  g_assert_cmpstr (ck_stored_key_get_algorithm (key_row), ==, "ECDSA");
+  g_assert_null (ck_store_load_private_key (fixture->store, key_id, "wrong", &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_clear_error (&error);
+  key = ck_store_load_private_key (fixture->store, key_id, "correct horse", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (fixture, "recorded_label"))),
+                            "assistant test key"));
+
+  /* The CSR shown is the one stored, and openssl verifies it. */
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (fixture, "result_view"))),
+                              &start, &end);
+  pem = gtk_text_iter_get_text (&start, &end);
+  request = ck_store_load_request (fixture->store, fixture->request_id, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *stored = ck_request_to_pem (request);
+
+    g_assert_cmpstr (pem, ==, stored);
+  }
+  path = g_build_filename (fixture->dir, "request.csr", NULL);
+  g_assert_true (g_file_set_contents (path, pem, -1, &error));
+  argv[0] = g_getenv ("CK_OPENSSL");
+  argv[1] = "req"; argv[2] = "-in"; argv[3] = path; argv[4] = "-verify"; argv[5] = NULL;
+  verify = ck_test_run_tool (argv);
+  g_assert_nonnull (verify);
+
+  subject = run_openssl (path, "-subject");
+  g_assert_nonnull (subject);
+  g_assert_cmpstr (g_strstrip (subject), ==,
+                   "subject=CN = www.assistant.test, OU = Operations, O = Assistant Test, "
+                   "OU = Security, C = CH, organizationIdentifier = CHE-464.234.583 MWST");
+  g_free (text);
+  text = run_openssl (path, "-text");
+  g_assert_nonnull (text);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "DNS:www.assistant.test, IP Address:192.0.2.10"));
+  g_assert_nonnull (strstr (text, "TLS Web Server Authentication, TLS Web Client Authentication, 1.3.6.1.4.1.55555.1.2"));
+  g_assert_nonnull (strstr (text, "ecdsa-with-SHA256"));
+}
+
+/* C=XYZ is an error of the checks: shown on the review page with an error
+ * icon, and Generate stays off; nothing reaches the store. */
+static void
+test_blocking_finding (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *row;
+  GtkWidget *findings = GTK_WIDGET (child (fixture, "findings_list"));
+  GtkWidget *first;
+  gboolean error_icon = FALSE;
+
+  next (fixture);
+  fill_new_key (fixture);
+  next (fixture);
+  type_into (fixture, "Common name (CN)", "bad.assistant.test");
+  type_into (fixture, "Country, two letters (C)", "XYZ");
+  row = find_row (GTK_WIDGET (fixture->assistant), "Country, two letters (C)");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  next (fixture);
+  add_dns_name (fixture, "bad.assistant.test");
+  next (fixture);
+
+  g_assert_cmpstr (page (fixture), ==, "review");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
+  first = gtk_widget_get_first_child (findings);
+  g_assert_nonnull (first);
+  for (GtkWidget *c = first; c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *image = find_type (c, GTK_TYPE_IMAGE);
+
+      if (image != NULL && g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (image)), "dialog-error-symbolic") == 0
+          && strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), "XYZ") != NULL)
+        error_icon = TRUE;
+    }
+  g_assert_true (error_icon);
+  screenshot (fixture, "blocked");
+
+  /* Even when asked directly, nothing is generated. */
+  g_signal_emit_by_name (child (fixture, "next_button"), "clicked");
+  spin_until (settled, NULL);
+  g_assert_cmpstr (page (fixture), ==, "review");
+  g_assert_cmpint (fixture->request_id, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (fixture->store)), ==, 0);
+
+  /* Fixed, it goes through. */
+  click (GTK_WIDGET (child (fixture, "back_button")));
+  click (GTK_WIDGET (child (fixture, "back_button")));
+  g_assert_cmpstr (page (fixture), ==, "subject");
+  type_into (fixture, "Country, two letters (C)", "CH");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "result");
+  g_assert_cmpint (fixture->request_id, >, 0);
+}
+
+static void
+test_existing_key (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CkKeySpec spec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  CkStoredRequest *row;
+  gint64 key_id = 0;
+
+  key = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (fixture->store, key, "existing key", "open sesame",
+                                   CK_COMMIT_NONE, &key_id, &error));
+  g_assert_no_error (error);
+
+  /* "New Request for This Key" starts on the subject page. */
+  ck_request_assistant_set_key (fixture->assistant, key_id);
+  g_assert_cmpstr (page (fixture), ==, "subject");
+  type_into (fixture, "Common name (CN)", "existing.assistant.test");
+  next (fixture);
+  add_dns_name (fixture, "existing.assistant.test");
+  next (fixture);
+  next (fixture);
+
+  /* The key is encrypted: its passphrase is asked for on the key page. */
+  spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "key");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (fixture, "existing_key_check"))));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (fixture, "error_revealer"))));
+  type_into (fixture, "Passphrase of the key", "wrong");
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "key");
+  g_assert_cmpint (fixture->request_id, ==, 0);
+
+  type_into (fixture, "Passphrase of the key", "open sesame");
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "result");
+  row = ck_store_get_request_row (fixture->store, fixture->request_id);
+  g_assert_nonnull (row);
+  g_assert_cmpint (ck_store_find_key (fixture->store, ck_stored_request_get_spki_sha256 (row)), ==, key_id);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 1);
+}
+
+/* RSA 8192 takes long: Cancel returns at once and stores nothing. */
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  gint64 started;
+
+  next (fixture);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 3);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "no_passphrase_switch")), TRUE);
+  next (fixture);
+  type_into (fixture, "Common name (CN)", "slow.assistant.test");
+  next (fixture);
+  add_dns_name (fixture, "slow.assistant.test");
+  next (fixture);
+  next (fixture);
+  /* At once: GnuTLS sometimes finds the primes within a second. */
+  g_assert_cmpstr (page (fixture), ==, "working");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (child (fixture, "working_cancel_button"))));
+
+  started = g_get_monotonic_time ();
+  click (GTK_WIDGET (child (fixture, "working_cancel_button")));
+  spin_until (not_working, fixture);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpstr (page (fixture), ==, "review");
+  g_assert_cmpint (fixture->request_id, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (fixture->store)), ==, 0);
+}
+
+static void
+skip_without_display (void)
+{
+  g_test_skip ("no display: run under xvfb-run");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ck_core_init ();
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/gui/assistant/needs-a-display", skip_without_display);
+      return g_test_run ();
+    }
+  adw_init ();
+  (void) ck_get_resource ();
+
+  g_test_add ("/gui/assistant/new-key", Fixture, NULL,
+              fixture_setup, test_new_key, fixture_teardown);
+  g_test_add ("/gui/assistant/blocking-finding", Fixture, NULL,
+              fixture_setup, test_blocking_finding, fixture_teardown);
+  g_test_add ("/gui/assistant/existing-key", Fixture, NULL,
+              fixture_setup, test_existing_key, fixture_teardown);
+  g_test_add ("/gui/assistant/cancel", Fixture, NULL,
+              fixture_setup, test_cancel, fixture_teardown);
+
+  return g_test_run ();
+}
