@@ -82,12 +82,41 @@ cat api.key > api-key.pem
 "$cli" --store "$store" import --key-passphrase-file pass.txt api-key.pem >/dev/null
 cat git.pem git.key > import-me.pem
 
+# Trust: the demo root is an anchor for TLS servers, the legacy root is
+# distrusted; everything else stays at the default (importing trusts nothing).
+fingerprint () { certtool -i --infile "$1" | awk '/Fingerprint:/ { f = 1 } f && /sha256:/ { sub(/.*sha256:/, ""); print; exit }'; }
+"$cli" --store "$store" trust set "$(fingerprint root.pem)" --purpose tls-server --trusted >/dev/null
+"$cli" --store "$store" trust set "$(fingerprint legacy.pem)" --purpose all --distrusted >/dev/null
+
+# Two requests: one pending, one for the key of www (issued once imported).
+"$cli" --store "$store" request --new-key ecdsa --label "shop.example.com" --profile tls-server \
+  --cn shop.example.com --o "Example Corp" --c DE --san DNS:shop.example.com \
+  --key-passphrase-file pass.txt --out shop.csr >/dev/null 2>&1
+"$cli" --store "$store" request --new-key ecdsa --label "Example Corp code signing" --profile code-signing \
+  --cn "Example Corp" --o "Example Corp" --c DE \
+  --key-passphrase-file pass.txt --out code.csr >/dev/null 2>&1
+
+# A SoftHSM token for the Tokens page, in this temporary directory only.
+# PINs come from the environment, never from the command line.
+if command -v softhsm2-util >/dev/null 2>&1 && command -v p11tool >/dev/null 2>&1; then
+  mkdir -p "$work/tokens"
+  printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$work" \
+    > "$work/softhsm2.conf"
+  export SOFTHSM2_CONF="$work/softhsm2.conf"
+  GNUTLS_SO_PIN=87654321 p11tool --initialize --label "Demo Token" "pkcs11:model=SoftHSM%20v2" >/dev/null 2>&1
+  GNUTLS_SO_PIN=87654321 GNUTLS_PIN=123456 p11tool --initialize-pin "pkcs11:token=Demo%20Token" >/dev/null 2>&1
+  printf '123456\n' > pin.txt
+  "$cli" --store "$store" keygen --token "pkcs11:token=Demo%20Token" --algorithm ecdsa \
+    --label "vpn-gateway" --pin-file pin.txt >/dev/null 2>&1 || true
+fi
+
 shoot () {
   out=$1 size=$2 view=$3
   shift 3
   xvfb-run -a -s '-screen 0 1600x1200x24' env \
     GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
-    LC_ALL=C.UTF-8 NO_AT_BRIDGE=1 GTK_A11Y=none \
+    LC_ALL=${SCREENSHOT_LC_ALL:-C.UTF-8} LANGUAGE=${SCREENSHOT_LANGUAGE:-} \
+    NO_AT_BRIDGE=1 GTK_A11Y=none \
     "$app" --store "$store" --window-size "$size" --screenshot-view "$view" \
     --screenshot "$here/$out" "$@" >/dev/null
   echo "wrote data/screenshots/$out"
@@ -99,6 +128,10 @@ shoot details-800x600.png 800x600 details
 shoot details-360.png 360x720 details
 shoot keys.png 1280x800 keys
 shoot import-dialog.png 1280x800 import "$work/import-me.pem"
+shoot requests.png 1280x800 requests
+shoot tokens.png 1280x800 tokens
+shoot trust-dialog.png 1280x800 trust
+shoot request-assistant.png 1280x800 assistant
 
 # The help pages show some of the same pictures (help/C/figures, listed in
 # help/meson.build): a copy, so that the help does not depend on data/.
@@ -107,5 +140,8 @@ figure () {
   cp "$here/$1" "$figures/$2"
   echo "wrote help/C/figures/$2"
 }
-figure details-800x600.png main-window.png
+figure main-window.png main-window.png
 figure import-dialog.png import-dialog.png
+figure request-assistant.png request-assistant.png
+figure trust-dialog.png trust-dialog.png
+figure tokens.png tokens.png
