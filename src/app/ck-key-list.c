@@ -87,6 +87,8 @@ update_stack (CkKeyList *self)
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
 
+static void selection_changed_cb (CkKeyList *self);
+
 static gboolean
 rebuild (gpointer user_data)
 {
@@ -114,6 +116,8 @@ rebuild (gpointer user_data)
           break;
         }
     }
+  /* Whether or not the selection model said so while the model changed. */
+  selection_changed_cb (self);
   self->rebuilding = FALSE;
   g_clear_object (&tree);
   if (self->selected != previous)

@@ -28,9 +28,8 @@ struct _CkRequestList
   GtkSingleSelection  *selection;
   char                *needle;        /* case-folded; NULL matches everything */
   char                *needle_hex;    /* without colons and spaces, when hex */
-  /* SPKI SHA-256 → the key's display name, or "" when the store lacks it:
-   * the Key column is sorted and searched by name without a query per
-   * comparison. */
+  /* SPKI SHA-256 → the key's display name, filled from the keys' model
+   * when first needed and emptied when the keys change. */
   GHashTable          *key_names;
   guint                refilter_id;
 
@@ -102,17 +101,22 @@ key_name (CkRequestList   *self,
 
   if (self->store == NULL || spki == NULL)
     return "";
-  name = g_hash_table_lookup (self->key_names, spki);
-  if (name == NULL)
+  /* From the keys' model, not the database: rows are bound and sorted
+   * while an import may hold the store's lock in another thread. */
+  if (g_hash_table_size (self->key_names) == 0)
     {
-      gint64 id = ck_store_find_key (self->store, spki);
-      CkStoredKey *key = id != 0 ? ck_store_get_key_row (self->store, id) : NULL;
+      GListModel *keys = ck_store_get_keys (self->store);
 
-      name = key != NULL ? ck_stored_key_get_display_name (key) : "";
-      g_hash_table_insert (self->key_names, g_strdup (spki), g_strdup (name));
-      name = g_hash_table_lookup (self->key_names, spki);
+      for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
+        {
+          g_autoptr(CkStoredKey) key = g_list_model_get_item (keys, i);
+
+          g_hash_table_insert (self->key_names, g_strdup (ck_stored_key_get_spki_sha256 (key)),
+                               g_strdup (ck_stored_key_get_display_name (key)));
+        }
     }
-  return name;
+  name = g_hash_table_lookup (self->key_names, spki);
+  return name != NULL ? name : "";
 }
 
 /* Cells */
