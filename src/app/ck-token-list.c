@@ -154,8 +154,8 @@ add_message_row (TokenEntry *entry,
 }
 
 static void
-item_activated_cb (AdwActionRow *row,
-                   CkTokenList  *self)
+item_activated_cb (GtkWidget   *row,
+                   CkTokenList *self)
 {
   CkTokenItem *item = g_object_get_data (G_OBJECT (row), "ck-token-item");
 
@@ -225,6 +225,20 @@ add_item_row (CkTokenList *self,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   g_object_set_data_full (G_OBJECT (row), "ck-token-item", g_object_ref (item), g_object_unref);
   g_signal_connect (row, "activated", G_CALLBACK (item_activated_cb), self);
+  {
+    /* The same as activating the row, for pointer and screen reader users. */
+    GtkWidget *details = gtk_button_new_from_icon_name ("go-next-symbolic");
+    g_autofree char *name = g_strdup_printf (_("Show details of %s"),
+                                             ck_token_item_get_display_name (item));
+
+    gtk_widget_set_valign (details, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (details, "flat");
+    gtk_widget_set_tooltip_text (details, _("Show Details"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (details), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    g_object_set_data_full (G_OBJECT (details), "ck-token-item", g_object_ref (item), g_object_unref);
+    g_signal_connect (details, "clicked", G_CALLBACK (item_activated_cb), self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), details);
+  }
   add_child (entry, row);
 }
 
