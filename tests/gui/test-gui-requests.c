@@ -389,6 +389,27 @@ test_lifecycle (Fixture       *fixture,
 }
 
 static void
+on_copied (CkRequestDetails *details,
+           const char       *what,
+           char            **copied)
+{
+  g_free (*copied);
+  *copied = g_strdup (what);
+}
+
+static void
+text_read (GObject      *clipboard,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static void
 on_show_certificate (CkRequestDetails *details,
                      gint64            id,
                      gint64           *shown)
@@ -429,6 +450,22 @@ test_delete_undo (Fixture       *fixture,
   /* Pending: nothing to show. */
   gtk_widget_activate_action (GTK_WIDGET (details), "request.show-certificate", NULL);
   g_assert_cmpint (shown, ==, 0);
+
+  /* Copy PEM puts the request on the clipboard, as PEM. */
+  {
+    g_autofree char *copied = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *pem = ck_request_to_pem (request);
+
+    g_signal_connect (details, "copied", G_CALLBACK (on_copied), &copied);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.copy-pem", NULL));
+    g_assert_cmpstr (copied, ==, "PEM");
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (details)), NULL,
+                                   text_read, &text);
+    while (text == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (text, ==, pem);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.delete", NULL));
   spin (50);
