@@ -475,17 +475,40 @@ save_job_free (SaveJob *job)
   g_free (job);
 }
 
+gboolean
+ck_request_details_write (CkRequest  *request,
+                          GFile      *file,
+                          gboolean    der,
+                          GError    **error)
+{
+  g_autofree char *pem = NULL;
+  const void *data;
+  gsize len;
+
+  g_return_val_if_fail (CK_IS_REQUEST (request), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (der)
+    data = g_bytes_get_data (ck_request_get_der (request), &len);
+  else
+    {
+      pem = ck_request_to_pem (request);
+      data = pem;
+      len = strlen (pem);
+    }
+  /* A request is public: no private file mode. */
+  return g_file_replace_contents (file, data, len, NULL, FALSE, G_FILE_CREATE_NONE,
+                                  NULL, NULL, error);
+}
+
 static void
 save_chosen (GFile    *file,
              gpointer  user_data)
 {
   SaveJob *job = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *pem = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *title = NULL;
-  const void *data;
-  gsize len;
 
   if (file == NULL)
     {
@@ -493,17 +516,7 @@ save_chosen (GFile    *file,
       return;
     }
 
-  if (job->der)
-    data = g_bytes_get_data (ck_request_get_der (job->request), &len);
-  else
-    {
-      pem = ck_request_to_pem (job->request);
-      data = pem;
-      len = strlen (pem);
-    }
-
-  if (!g_file_replace_contents (file, data, len, NULL, FALSE, G_FILE_CREATE_NONE,
-                                NULL, NULL, &error))
+  if (!ck_request_details_write (job->request, file, job->der, &error))
     {
       if (job->overlay != NULL)
         toast_error (job->overlay, _("Cannot save the request"), error);

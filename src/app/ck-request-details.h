@@ -28,4 +28,10 @@ CkRequest       *ck_request_details_get_parsed  (CkRequestDetails *self);
  * (empty when it gives what was asked or while pending). For tests. */
 GPtrArray       *ck_request_details_get_differences (CkRequestDetails *self);
 
+/* What Save As writes: the request as PEM ("CERTIFICATE REQUEST") or DER. */
+gboolean         ck_request_details_write       (CkRequest        *request,
+                                                 GFile            *file,
+                                                 gboolean          der,
+                                                 GError          **error);
+
 G_END_DECLS

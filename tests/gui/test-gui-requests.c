@@ -467,6 +467,27 @@ test_delete_undo (Fixture       *fixture,
     g_assert_cmpstr (text, ==, pem);
   }
 
+  /* Save As writes PEM and DER that openssl reads and verifies. */
+  for (guint der = 0; der < 2; der++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, der ? "saved.der" : "saved.csr", NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      const char *openssl = g_getenv ("CK_OPENSSL");
+
+      g_assert_true (ck_request_details_write (request, file, der, &error));
+      g_assert_no_error (error);
+      if (openssl != NULL)
+        {
+          const char *argv[] = { openssl, "req", "-verify", "-noout", "-subject", "-inform",
+                                 der ? "DER" : "PEM", "-in", path, NULL };
+          g_autofree char *out = ck_test_run_tool (argv);
+
+          g_assert_nonnull (out);
+          g_assert_nonnull (strstr (out, "CN = b.example"));
+        }
+    }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.delete", NULL));
   spin (50);
   toplevels = gtk_window_get_toplevels ();
