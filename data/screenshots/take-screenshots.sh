@@ -118,8 +118,8 @@ shoot () {
     LC_ALL=${SCREENSHOT_LC_ALL:-C.UTF-8} LANGUAGE=${SCREENSHOT_LANGUAGE:-} \
     NO_AT_BRIDGE=1 GTK_A11Y=none \
     "$app" --store "$store" --window-size "$size" --screenshot-view "$view" \
-    --screenshot "$here/$out" "$@" >/dev/null
-  echo "wrote data/screenshots/$out"
+    --screenshot "${SHOT_DIR:-$here}/$out" "$@" >/dev/null
+  echo "wrote ${SHOT_DIR:-$here}/$out"
 }
 
 shoot main-window.png 1280x800 details
@@ -145,3 +145,29 @@ figure import-dialog.png import-dialog.png
 figure request-assistant.png request-assistant.png
 figure trust-dialog.png trust-dialog.png
 figure tokens.png tokens.png
+
+# Translated help gets pictures in its language (help/<lang>/figures; the
+# build falls back to help/C/figures for any that are missing). The app must
+# find its installed translation, so this needs `meson install` (or the .mo
+# copied to the app's locale directory); without it these are skipped.
+localedir=$(meson introspect --buildoptions "$build" 2>/dev/null \
+  | /usr/bin/python3 -c 'import json, sys; o = {x["name"]: x["value"] for x in json.load(sys.stdin)}; print(o["prefix"] + "/" + o["localedir"])' \
+  2>/dev/null || true)
+for lang in $(sed -e 's/#.*//' "$root/help/LINGUAS"); do
+  if [ -z "$localedir" ] || [ ! -f "$localedir/$lang/LC_MESSAGES/certkeeper.mo" ]; then
+    echo "take-screenshots: no installed $lang translation in ${localedir:-?}: help/$lang/figures not taken"
+    continue
+  fi
+  # Dates in the language too, when its UTF-8 locale exists.
+  locale=$(locale -a 2>/dev/null | grep -i -m1 "^${lang}_.*utf-\?8$" || echo C.UTF-8)
+  mkdir -p "$root/help/$lang/figures"
+  for shot in "main-window.png 1280x800 details" "import-dialog.png 1280x800 import $work/import-me.pem" \
+              "request-assistant.png 1280x800 assistant" "trust-dialog.png 1280x800 trust" \
+              "tokens.png 1280x800 tokens"; do
+    set -- $shot
+    out=$1 size=$2 view=$3
+    shift 3
+    SHOT_DIR=$root/help/$lang/figures SCREENSHOT_LANGUAGE=$lang SCREENSHOT_LC_ALL=$locale \
+      shoot "$out" "$size" "$view" "$@"
+  done
+done
