@@ -388,6 +388,59 @@ test_lifecycle (Fixture       *fixture,
   }
 }
 
+/* What Undo relies on: a deleted request comes back with its profile,
+ * source and creation time, issued when its certificate is still there
+ * and pending when it is not. */
+static void
+test_restore (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  CkStoredRequest *row;
+  gint64 request_id, cert_id, again;
+
+  if (g_getenv ("CK_CERTTOOL") == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  request = make_request (fixture, "CN=d.example, O=Acme, C=US", "tls-server", &request_id);
+  cert_id = issue_dropping_a_name (fixture, request, "d.example");
+  g_assert_true (ck_store_delete (fixture->store, request_id, &error));
+  g_assert_no_error (error);
+
+  again = ck_store_restore_request (fixture->store, request, "xroad-auth", "d.csr", 1700000000,
+                                    cert_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again, >, request_id);
+  row = ck_store_get_request_row (fixture->store, again);
+  g_assert_nonnull (row);
+  g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_ISSUED);
+  g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, cert_id);
+  g_assert_cmpstr (ck_stored_request_get_profile (row), ==, "xroad-auth");
+  g_assert_cmpstr (ck_stored_request_get_source (row), ==, "d.csr");
+  g_assert_cmpint (ck_stored_request_get_created_at (row), ==, 1700000000);
+
+  /* Twice is refused. */
+  g_assert_cmpint (ck_store_restore_request (fixture->store, request, NULL, NULL, 0, 0, &error),
+                   ==, 0);
+  g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* Its certificate gone meanwhile: back as pending. */
+  g_assert_true (ck_store_delete (fixture->store, again, &error));
+  g_assert_true (ck_store_delete (fixture->store, cert_id, &error));
+  g_assert_no_error (error);
+  again = ck_store_restore_request (fixture->store, request, "tls-server", NULL, 0, cert_id, &error);
+  g_assert_no_error (error);
+  row = ck_store_get_request_row (fixture->store, again);
+  g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
+  g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, 0);
+  g_assert_cmpint (ck_stored_request_get_created_at (row), >, 1700000000);
+}
+
 static void
 on_copied (CkRequestDetails *details,
            const char       *what,
@@ -786,6 +839,7 @@ main (int   argc,
   (void) ck_get_resource ();
 
   g_test_add ("/requests/lifecycle", Fixture, NULL, fixture_setup, test_lifecycle, fixture_teardown);
+  g_test_add ("/requests/restore", Fixture, NULL, fixture_setup, test_restore, fixture_teardown);
   g_test_add ("/requests/delete-undo", Fixture, NULL, fixture_setup, test_delete_undo, fixture_teardown);
   g_test_add ("/requests/sort-search", Fixture, NULL, fixture_setup, test_sort_search, fixture_teardown);
   g_test_add ("/requests/window", Fixture, NULL, fixture_setup, test_window, fixture_teardown);
