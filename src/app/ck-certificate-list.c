@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
 
+#include "ck-cell-tooltip.h"
 #include "ck-certificate-list.h"
 #include "ck-certificate-model.h"
 #include "ck-expiry.h"
@@ -19,6 +20,7 @@ struct _CkCertificateList
   GtkCustomFilter     *filter;
   GtkSingleSelection  *selection;
   char                *needle;       /* prepared; NULL matches everything */
+  GHashTable          *live;         /* rows bound to a widget: see CkCertificateModelLiveFunc */
   gboolean             activate_first; /* once the search has finished */
   guint                warning_days;
 
@@ -92,6 +94,7 @@ name_setup (GtkSignalListItemFactory *factory,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Private key in the store"),
                                   -1);
   gtk_widget_add_css_class (badge, "key-badge");
+  ck_cell_init_tooltip (icon);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), make_label (TRUE, PANGO_ELLIPSIZE_END));
   gtk_box_append (GTK_BOX (box), badge);
@@ -117,13 +120,10 @@ name_bind (GtkSignalListItemFactory *factory,
   GtkWidget *badge = gtk_widget_get_next_sibling (label);
   gboolean is_ca = ck_stored_certificate_get_is_ca (row);
 
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon),
-                                is_ca ? "security-high-symbolic" : "application-certificate-symbolic");
-  gtk_widget_set_tooltip_text (icon, is_ca ? _("Certificate authority") : _("Certificate"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  is_ca ? _("Certificate authority") : _("Certificate"),
-                                  -1);
+  g_hash_table_add (CK_CERTIFICATE_LIST (user_data)->live, row);
+
+  ck_cell_set_icon (icon, is_ca ? "security-high-symbolic" : "application-certificate-symbolic",
+                 is_ca ? _("Certificate authority") : _("Certificate"));
   gtk_label_set_text (GTK_LABEL (label), ck_stored_certificate_get_display_name (row));
   has_key_changed (row, NULL, badge);
   g_signal_connect_object (row, "notify::has-key", G_CALLBACK (has_key_changed), badge, 0);
@@ -138,7 +138,10 @@ name_unbind (GtkSignalListItemFactory *factory,
   GtkWidget *badge = gtk_widget_get_last_child (gtk_list_item_get_child (list_item));
 
   if (row != NULL)
-    g_signal_handlers_disconnect_by_func (row, has_key_changed, badge);
+    {
+      g_hash_table_remove (CK_CERTIFICATE_LIST (user_data)->live, row);
+      g_signal_handlers_disconnect_by_func (row, has_key_changed, badge);
+    }
 }
 
 static void
@@ -146,7 +149,11 @@ label_setup (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              gpointer                  user_data)
 {
-  gtk_list_item_set_child (list_item, make_label (TRUE, PANGO_ELLIPSIZE_END));
+  GtkWidget *label = make_label (TRUE, PANGO_ELLIPSIZE_END);
+
+  /* The whole text when the column is too narrow for it. */
+  ck_cell_init_tooltip (label);
+  gtk_list_item_set_child (list_item, label);
 }
 
 static void
@@ -155,9 +162,10 @@ issuer_bind (GtkSignalListItemFactory *factory,
              gpointer                  user_data)
 {
   CkStoredCertificate *row = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                      ck_stored_certificate_get_issuer_name (row));
+  gtk_label_set_text (GTK_LABEL (label), ck_stored_certificate_get_issuer_name (row));
+  ck_cell_set_tooltip (label, ck_stored_certificate_get_issuer_name (row));
 }
 
 static void
@@ -170,19 +178,46 @@ source_bind (GtkSignalListItemFactory *factory,
   const char *source = ck_stored_certificate_get_source (row);
 
   gtk_label_set_text (GTK_LABEL (label), source != NULL ? source : "");
-  gtk_widget_set_tooltip_text (label, source);
+  ck_cell_set_tooltip (label, source);
 }
 
+/* Expires: the date, and under it "in 12 days" / "expired 23 months ago"
+ * in a caption line of its own, so that the long forms are never cut off
+ * in a narrow column; the state icon is there for more than colour. */
 static void
 expires_setup (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  user_data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *relative = make_label (TRUE, PANGO_ELLIPSIZE_NONE);
 
-  gtk_box_append (GTK_BOX (box), gtk_image_new ());
-  gtk_box_append (GTK_BOX (box), make_label (TRUE, PANGO_ELLIPSIZE_END));
+  ck_cell_init_tooltip (icon);
+  gtk_label_set_wrap (GTK_LABEL (relative), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (relative), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (relative, "caption");
+  gtk_box_append (GTK_BOX (lines), make_label (TRUE, PANGO_ELLIPSIZE_END));
+  gtk_box_append (GTK_BOX (lines), relative);
+  gtk_widget_set_valign (lines, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), lines);
   gtk_list_item_set_child (list_item, box);
+}
+
+static void
+set_state_class (GtkWidget  *widget,
+                 const char *css_class)
+{
+  /* Only on change: each change restyles the row. */
+  if (css_class == NULL || !gtk_widget_has_css_class (widget, css_class))
+    {
+      gtk_widget_remove_css_class (widget, "error");
+      gtk_widget_remove_css_class (widget, "warning");
+      if (css_class != NULL)
+        gtk_widget_add_css_class (widget, css_class);
+    }
 }
 
 static void
@@ -193,32 +228,23 @@ expires_bind (GtkSignalListItemFactory *factory,
   CkCertificateList *self = user_data;
   CkStoredCertificate *row = gtk_list_item_get_item (list_item);
   GtkWidget *icon = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
-  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  GtkWidget *date = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
+  GtkWidget *relative = gtk_widget_get_next_sibling (date);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 not_after = ck_stored_certificate_get_not_after (row);
   CkExpiryState state = ck_expiry_get_state (ck_stored_certificate_get_not_before (row),
                                              not_after, now, self->warning_days);
   const char *icon_name = ck_expiry_state_icon (state);
-  g_autofree char *text = ck_expiry_format_cell (not_after, now);
+  g_autofree char *date_text = ck_expiry_format_date (not_after);
+  g_autofree char *relative_text = ck_expiry_format_relative (not_after, now);
 
-  gtk_label_set_text (GTK_LABEL (label), text);
-  /* The whole text when the column is too narrow for it. */
-  gtk_widget_set_tooltip_text (label, text);
+  gtk_label_set_text (GTK_LABEL (date), date_text);
+  gtk_label_set_text (GTK_LABEL (relative), relative_text);
   gtk_widget_set_visible (icon, icon_name != NULL);
   if (icon_name != NULL)
-    {
-      gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
-      gtk_widget_set_tooltip_text (icon, ck_expiry_state_label (state));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, ck_expiry_state_label (state),
-                                      -1);
-    }
-  gtk_widget_remove_css_class (label, "error");
-  gtk_widget_remove_css_class (label, "warning");
-  if (state == CK_EXPIRY_EXPIRED)
-    gtk_widget_add_css_class (label, "error");
-  else if (state != CK_EXPIRY_VALID)
-    gtk_widget_add_css_class (label, "warning");
+    ck_cell_set_icon (icon, icon_name, ck_expiry_state_label (state));
+  set_state_class (relative, state == CK_EXPIRY_EXPIRED ? "error"
+                             : state != CK_EXPIRY_VALID ? "warning" : NULL);
 }
 
 static void
@@ -303,6 +329,13 @@ set_sorters (CkCertificateList *self)
 
 /* Searching */
 
+static gboolean
+row_is_live (CkStoredCertificate *row,
+             gpointer             user_data)
+{
+  return g_hash_table_contains (CK_CERTIFICATE_LIST (user_data)->live, row);
+}
+
 gboolean ck_certificate_list_is_busy (CkCertificateList *self);
 
 static gboolean
@@ -311,8 +344,8 @@ filter_func (gpointer item,
 {
   CkCertificateList *self = user_data;
 
-  return (self->needle == NULL || ck_stored_certificate_matches (item, self->needle))
-         && ck_trust_column_matches (self->trust, item);
+  /* The search is CkCertificateModel's (see ck_certificate_list_init()). */
+  return ck_trust_column_matches (self->trust, item);
 }
 
 static void
@@ -339,7 +372,6 @@ ck_certificate_list_set_search (CkCertificateList *self,
                                 const char        *text)
 {
   g_autofree char *needle = NULL;
-  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
   g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
 
@@ -351,20 +383,9 @@ ck_certificate_list_set_search (CkCertificateList *self,
   if (g_strcmp0 (needle, self->needle) == 0)
     return;
 
-  /* Typing one more character only narrows the result: GTK then filters
-   * the rows still shown instead of all of them. */
-  if (self->needle == NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (needle == NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else if (strstr (needle, self->needle) != NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (strstr (self->needle, needle) != NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-
   g_free (self->needle);
   self->needle = g_steal_pointer (&needle);
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  ck_certificate_model_set_needle (self->model, self->needle);
   update_stack (self);
 }
 
@@ -472,7 +493,15 @@ ck_certificate_list_sort_by (CkCertificateList *self,
 static void
 trust_filter_changed_cb (CkCertificateList *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  /* Without a trust filter the filter model has no filter and passes rows
+   * through: GtkFilterListModel's row lookups cost O(position) in GTK 4.8
+   * (gtk_bitset_get_nth), which made each search keystroke quadratic. */
+  if (ck_trust_column_get_filter_mode (self->trust) == CK_TRUST_FILTER_ALL)
+    gtk_filter_list_model_set_filter (self->filter_model, NULL);
+  else if (gtk_filter_list_model_get_filter (self->filter_model) == NULL)
+    gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+  else
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_stack (self);
 }
 
@@ -639,6 +668,8 @@ ck_certificate_list_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
+  if (self->model != NULL)
+    ck_certificate_model_set_live_func (self->model, NULL, NULL);
   g_clear_object (&self->model);
   if (self->trust != NULL)
     g_signal_handlers_disconnect_by_data (self->trust, self);
@@ -654,6 +685,7 @@ ck_certificate_list_finalize (GObject *object)
   CkCertificateList *self = CK_CERTIFICATE_LIST (object);
 
   g_free (self->needle);
+  g_clear_pointer (&self->live, g_hash_table_unref);
 
   G_OBJECT_CLASS (ck_certificate_list_parent_class)->finalize (object);
 }
@@ -723,17 +755,19 @@ ck_certificate_list_init (CkCertificateList *self)
   gtk_column_view_column_set_fixed_width (self->source_column, 100);
   set_sorters (self);
 
-  /* store → CkCertificateModel (sorts) → filter: measured with
-   * tests/gui/bench-gui.c at 100,000 rows on GTK 4.8, GtkSortListModel took
-   * 1.1-1.3 s per header click and 2.3 s to load; the C sort takes 0.4 s
-   * and 1.2 s. Filtering in CkCertificateModel too (one items-changed per
-   * keystroke) measured SLOWER than GtkFilterListModel (0.78 s against
-   * 0.39 s per keystroke, for reasons not found yet), so the filter stays
-   * GTK's, not incremental (an incremental one takes ~15 s to clear). */
+  /* store → CkCertificateModel (sorts and searches) → filter (trust only)
+   * → selection. Measured with tests/gui/bench-gui.c at 100,000 rows on
+   * GTK 4.8 (bench/README.md): GtkSortListModel took 1.1-1.3 s per header
+   * click; the search as a GtkFilterListModel cost 0.3-0.5 s a keystroke,
+   * nearly all of it in the views asking it for rows (each lookup walks
+   * its bitset) and in cell tooltips, not in matching (25-35 ms). The
+   * filter model only filters when a trust filter is chosen. */
   self->model = ck_certificate_model_new ();
+  /* Not owning: the model owns the rows, and unbind removes them. */
+  self->live = g_hash_table_new (NULL, NULL);
+  ck_certificate_model_set_live_func (self->model, row_is_live, self);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)),
-                                                  g_object_ref (GTK_FILTER (self->filter)));
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

@@ -11,6 +11,7 @@ typedef struct
 {
   CkStoredCertificate *row;
   guint                pos;  /* in the source: equal rows keep store order */
+  guint                shown; /* == the model's serial: in the new visible rows */
   char                *keys[N_KEYS];
 } Entry;
 
@@ -25,6 +26,9 @@ struct _CkCertificateModel
   char                 *needle;
   CkCertificateSortKey  sort_key;
   gboolean              descending;
+  guint                 serial;
+  CkCertificateModelLiveFunc live_func;
+  gpointer              live_data;
 };
 
 static void ck_certificate_model_list_model_init (GListModelInterface *iface);
@@ -152,9 +156,81 @@ ck_certificate_model_compare (CkCertificateSortKey  key,
   return cmp;
 }
 
+/* Tells the views that old[head, old->len - tail) became
+ * self->visible[head, self->visible->len - tail).
+ *
+ * GTK 4.8's list views destroy the row widgets of removed items unless the
+ * same items come back in the same items-changed, and make new ones: ~200
+ * rows of cells, created, styled and measured, 0.5-0.7 s for a search
+ * keystroke at 100,000 rows. Widgets of items that do come back are kept
+ * and, when off screen, reused for other rows (a rebind, ten times
+ * cheaper). So the removed rows the views have widgets for (live_func) are
+ * first put back after the new ones, and then removed in a second
+ * items-changed, when their widgets have moved to the new rows.
+ *
+ * Except the first few: the row the view scrolls by (its anchor, the top
+ * row on screen, with two above it; perhaps the selected and the focused
+ * row before them) must stay removed, or the view would follow it to
+ * where it was put back. */
+#define ANCHOR_GUARD 6
+static void
+emit_change (CkCertificateModel *self,
+             GPtrArray          *old,
+             guint               head,
+             guint               tail)
+{
+  guint removed = old->len - head - tail;
+  guint added = self->visible->len - head - tail;
+  g_autoptr(GPtrArray) keep = NULL;
+  g_autoptr(GPtrArray) final = NULL;
+  guint guard = ANCHOR_GUARD;
+
+  if (removed == 0 && added == 0)
+    return;
+
+  if (self->live_func != NULL)
+    for (guint i = head; i < old->len - tail; i++)
+      {
+        Entry *entry = old->pdata[i];
+
+        if (entry->shown != self->serial && self->live_func (entry->row, self->live_data))
+          {
+            if (guard > 0)
+              {
+                guard--;
+                continue;
+              }
+            if (keep == NULL)
+              keep = g_ptr_array_new ();
+            g_ptr_array_add (keep, entry);
+          }
+      }
+
+  if (keep == NULL)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), head, removed, added);
+      return;
+    }
+
+  final = g_ptr_array_ref (self->visible);
+  g_clear_pointer (&self->visible, g_ptr_array_unref);
+  self->visible = g_ptr_array_sized_new (final->len + keep->len);
+  for (guint i = 0; i < head + added; i++)
+    g_ptr_array_add (self->visible, final->pdata[i]);
+  for (guint i = 0; i < keep->len; i++)
+    g_ptr_array_add (self->visible, keep->pdata[i]);
+  for (guint i = head + added; i < final->len; i++)
+    g_ptr_array_add (self->visible, final->pdata[i]);
+  g_list_model_items_changed (G_LIST_MODEL (self), head, removed, added + keep->len);
+
+  g_ptr_array_unref (self->visible);
+  self->visible = g_steal_pointer (&final);
+  g_list_model_items_changed (G_LIST_MODEL (self), head + added, keep->len, 0);
+}
+
 /* Replaces the visible rows by the sorted ones that match and tells the
- * views in one items-changed, trimmed to the part that differs so that
- * the selection and the rows on screen outside it stay. */
+ * views, trimmed to the part that differs so that the selection and the
+ * rows on screen outside it stay. */
 static void
 refilter (CkCertificateModel *self,
           GPtrArray          *from)
@@ -162,13 +238,17 @@ refilter (CkCertificateModel *self,
   g_autoptr(GPtrArray) old = self->visible;
   guint head = 0, tail = 0;
 
+  self->serial++;
   self->visible = g_ptr_array_sized_new (from->len);
   for (guint i = 0; i < from->len; i++)
     {
       Entry *entry = from->pdata[i];
 
       if (self->needle == NULL || ck_stored_certificate_matches (entry->row, self->needle))
-        g_ptr_array_add (self->visible, entry);
+        {
+          entry->shown = self->serial;
+          g_ptr_array_add (self->visible, entry);
+        }
     }
 
   while (head < old->len && head < self->visible->len
@@ -177,9 +257,7 @@ refilter (CkCertificateModel *self,
   while (tail < old->len - head && tail < self->visible->len - head
          && old->pdata[old->len - 1 - tail] == self->visible->pdata[self->visible->len - 1 - tail])
     tail++;
-  if (head + tail < old->len || head + tail < self->visible->len)
-    g_list_model_items_changed (G_LIST_MODEL (self), head,
-                                old->len - head - tail, self->visible->len - head - tail);
+  emit_change (self, old, head, tail);
 }
 
 static void
@@ -271,6 +349,17 @@ ck_certificate_model_set_needle (CkCertificateModel *self,
   else
     refilter (self, self->sorted);
   g_free (old);
+}
+
+void
+ck_certificate_model_set_live_func (CkCertificateModel         *self,
+                                    CkCertificateModelLiveFunc  func,
+                                    gpointer                    user_data)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_MODEL (self));
+
+  self->live_func = func;
+  self->live_data = user_data;
 }
 
 void

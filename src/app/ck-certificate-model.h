@@ -25,10 +25,18 @@ CkCertificateModel *ck_certificate_model_new        (void);
 void                ck_certificate_model_set_source (CkCertificateModel   *self,
                                                      GListModel           *source);
 /* needle: from ck_stored_certificate_prepare_needle(); NULL shows all.
- * The certificate list does not use it: on GTK 4.8 this measured slower
- * per keystroke than a GtkFilterListModel on top (bench/README.md). */
+ * One pass over the rows (only over those shown when the needle only
+ * grows) and one items-changed, trimmed to the part that differs. */
 void                ck_certificate_model_set_needle (CkCertificateModel   *self,
                                                      const char           *needle);
+/* TRUE when a view has a widget for @row: such rows are handed back to the
+ * views for a moment when a search or sort removes them, so that GTK
+ * reuses their widgets instead of making new ones (see emit_change()). */
+typedef gboolean (*CkCertificateModelLiveFunc) (CkStoredCertificate *row,
+                                                gpointer             user_data);
+void                ck_certificate_model_set_live_func (CkCertificateModel         *self,
+                                                        CkCertificateModelLiveFunc  func,
+                                                        gpointer                    user_data);
 void                ck_certificate_model_set_sort   (CkCertificateModel   *self,
                                                      CkCertificateSortKey  key,
                                                      gboolean              descending);

@@ -11,28 +11,45 @@
  * Not a test: figures for bench/README.md. */
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "ck-certificate-list.h"
+#include "ck-gui-test-util.h"
 #include "ck-resources.h"
 #include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
-static gboolean painted;
+static gint64 c0;
 
-static void
-after_paint (GdkFrameClock *clock,
-             gpointer       data)
+/* CPU time of this process, in ms: the machine is shared, wall-clock
+ * figures swing with the load. */
+static double
+cpu_ms (void)
 {
-  painted = TRUE;
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
+static gint64 hook_t0;
 
-static void
-wait_for_frame (GtkWidget *widget)
+/* Where a keystroke's time goes: when each model in the chain starts
+ * emitting items-changed (emission hooks run before the handlers). */
+static gboolean
+items_changed_hook (GSignalInvocationHint *hint,
+                    guint                  n_values,
+                    const GValue          *values,
+                    gpointer               data)
 {
-  painted = FALSE;
-  gtk_widget_queue_draw (widget);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
+  GObject *model = g_value_get_object (&values[0]);
+
+  if (hook_t0 != 0)
+    g_print ("  +%.1f ms (CPU +%.1f ms): %s items-changed (%u, -%u, +%u)\n",
+             (g_get_monotonic_time () - hook_t0) / 1000.0, cpu_ms () - c0, G_OBJECT_TYPE_NAME (model),
+             g_value_get_uint (&values[1]), g_value_get_uint (&values[2]),
+             g_value_get_uint (&values[3]));
+  return TRUE;
 }
 
 static double
@@ -45,20 +62,47 @@ wait_idle (CkCertificateList *list)
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
-static GtkAdjustment *
-find_vadjustment (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkAdjustment *adj;
+/* One step: the call itself ("model": what the handlers of the models'
+ * items-changed cost, the views included), then until the next frame
+ * has been painted, each in wall-clock and CPU time. */
+static gint64 step_t0;
+static guint n_setup, n_bind;
 
-      if (GTK_IS_SCROLLED_WINDOW (child))
-        return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child));
-      if ((adj = find_vadjustment (child)) != NULL)
-        return adj;
-    }
-  return NULL;
+static gboolean
+count_hook (GSignalInvocationHint *hint,
+            guint                  n_values,
+            const GValue          *values,
+            gpointer               data)
+{
+  (*(guint *) data)++;
+  return TRUE;
+}
+static double step_c0;
+
+static void
+begin_step (void)
+{
+  n_setup = n_bind = 0;
+  hook_t0 = step_t0 = g_get_monotonic_time ();
+  c0 = step_c0 = cpu_ms ();
+}
+
+static void
+end_step (CkCertificateList *list,
+          GtkWidget         *window,
+          const char        *what)
+{
+  double model_ms = (g_get_monotonic_time () - step_t0) / 1000.0;
+  double model_cpu = cpu_ms () - step_c0;
+
+  wait_idle (list);
+  ck_gui_test_wait_for_frame (window);
+  g_print ("%s: %.1f ms in the call (CPU %.1f), %.1f ms to the frame (CPU %.1f), %u rows; "
+           "%u cells made, %u bound\n",
+           what, model_ms, model_cpu, (g_get_monotonic_time () - step_t0) / 1000.0,
+           cpu_ms () - step_c0, g_list_model_get_n_items (ck_certificate_list_get_model (list)),
+           n_setup, n_bind);
+  hook_t0 = 0;
 }
 
 int
@@ -76,7 +120,6 @@ main (int   argc,
   GtkWidget *window;
   CkCertificateList *list;
   GtkAdjustment *vadj;
-  GdkFrameClock *clock;
   gint64 t0;
   double ms, worst = 0, total = 0;
   guint batch = 10000;
@@ -89,6 +132,13 @@ main (int   argc,
   adw_init ();
   ck_core_init ();
   (void) ck_get_resource ();
+  g_signal_add_emission_hook (g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL), 0,
+                              items_changed_hook, NULL, NULL);
+  g_type_class_unref (g_type_class_ref (GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY));
+  g_signal_add_emission_hook (g_signal_lookup ("setup", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY), 0,
+                              count_hook, &n_setup, NULL);
+  g_signal_add_emission_hook (g_signal_lookup ("bind", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY), 0,
+                              count_hook, &n_bind, NULL);
 
   store = ck_store_open (dir, &error);
   g_assert_no_error (error);
@@ -118,54 +168,53 @@ main (int   argc,
            (g_get_monotonic_time () - t0) / 1e6);
 
   window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280,
+                               g_getenv ("CK_BENCH_HEIGHT") != NULL ? atoi (g_getenv ("CK_BENCH_HEIGHT")) : 800);
   list = g_object_new (CK_TYPE_CERTIFICATE_LIST, NULL);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (list));
   gtk_window_present (GTK_WINDOW (window));
-  clock = gtk_widget_get_frame_clock (window);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), NULL);
-  wait_for_frame (window);
+  ck_gui_test_wait_for_frame (window);
 
-  t0 = g_get_monotonic_time ();
+  begin_step ();
   ck_certificate_list_set_store (list, store);
-  wait_idle (list);
-  wait_for_frame (window);
-  g_print ("load and sort by name, first frame: %.1f ms\n",
-           (g_get_monotonic_time () - t0) / 1000.0);
+  end_step (list, window, "load and sort by name");
 
-  t0 = g_get_monotonic_time ();
+  begin_step ();
   ck_certificate_list_set_search (list, "server 5");
-  ms = (g_get_monotonic_time () - t0) / 1000.0;
-  wait_idle (list);
-  wait_for_frame (window);
-  g_print ("search keystroke \"server 5\" over all rows: %.1f ms in the model, %.1f ms to the frame (%u rows)\n",
-           ms, (g_get_monotonic_time () - t0) / 1000.0,
-           g_list_model_get_n_items (ck_certificate_list_get_model (list)));
-  t0 = g_get_monotonic_time ();
+  end_step (list, window, "search keystroke \"server 5\" over all rows");
+  begin_step ();
   ck_certificate_list_set_search (list, "server 55");
-  ms = (g_get_monotonic_time () - t0) / 1000.0;
-  wait_idle (list);
-  wait_for_frame (window);
-  g_print ("next keystroke \"server 55\" (narrowing): %.1f ms in the model, %.1f ms to the frame (%u rows)\n",
-           ms, (g_get_monotonic_time () - t0) / 1000.0,
-           g_list_model_get_n_items (ck_certificate_list_get_model (list)));
-  t0 = g_get_monotonic_time ();
+  end_step (list, window, "next keystroke \"server 55\" (narrowing)");
+  begin_step ();
+  ck_certificate_list_set_search (list, "server 5");
+  end_step (list, window, "backspace to \"server 5\" (widening)");
+  begin_step ();
+  ck_certificate_list_set_search (list, "4a");
+  end_step (list, window, "search \"4a\" (fingerprints and serials)");
+  if (g_getenv ("CK_BENCH_LOOP") != NULL)
+    {
+      guint loops = atoi (g_getenv ("CK_BENCH_LOOP"));
+
+      t0 = g_get_monotonic_time ();
+      for (guint i = 0; i < loops; i++)
+        {
+          ck_certificate_list_set_search (list, "server 5");
+          ck_gui_test_wait_for_frame (window);
+          ck_certificate_list_set_search (list, "server 55");
+          ck_gui_test_wait_for_frame (window);
+        }
+      g_print ("%u narrowing/widening pairs, each to its frame: %.1f ms each\n", loops,
+               (g_get_monotonic_time () - t0) / 1000.0 / loops);
+    }
+  begin_step ();
   ck_certificate_list_set_search (list, "");
-  ms = (g_get_monotonic_time () - t0) / 1000.0;
-  wait_idle (list);
-  wait_for_frame (window);
-  g_print ("clearing the search: %.1f ms in the model, %.1f ms to the frame\n",
-           ms, (g_get_monotonic_time () - t0) / 1000.0);
+  end_step (list, window, "clearing the search");
 
-  t0 = g_get_monotonic_time ();
+  begin_step ();
   ck_certificate_list_sort_by (list, "expires", GTK_SORT_DESCENDING);
-  ms = (g_get_monotonic_time () - t0) / 1000.0;
-  wait_idle (list);
-  wait_for_frame (window);
-  g_print ("sort by Expires: %.1f ms in the model, %.1f ms to the frame\n",
-           ms, (g_get_monotonic_time () - t0) / 1000.0);
+  end_step (list, window, "sort by Expires");
 
-  vadj = find_vadjustment (GTK_WIDGET (list));
+  vadj = ck_gui_test_find_vadjustment (GTK_WIDGET (list));
   g_assert_nonnull (vadj);
   for (guint i = 0; i < 50; i++)
     {
@@ -173,7 +222,7 @@ main (int   argc,
 
       t0 = g_get_monotonic_time ();
       gtk_adjustment_set_value (vadj, g_random_double_range (0, range));
-      wait_for_frame (window);
+      ck_gui_test_wait_for_frame (window);
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       worst = MAX (worst, ms);
       total += ms;
@@ -183,13 +232,13 @@ main (int   argc,
 
   worst = total = 0;
   gtk_adjustment_set_value (vadj, 0);
-  wait_for_frame (window);
+  ck_gui_test_wait_for_frame (window);
   for (guint i = 0; i < 200; i++)
     {
       t0 = g_get_monotonic_time ();
       gtk_adjustment_set_value (vadj, gtk_adjustment_get_value (vadj)
                                       + gtk_adjustment_get_page_size (vadj) / 4);
-      wait_for_frame (window);
+      ck_gui_test_wait_for_frame (window);
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       worst = MAX (worst, ms);
       total += ms;

@@ -7,8 +7,10 @@
 #include <glib/gstdio.h>
 
 #include "ck-certificate-list.h"
+#include "ck-certificate-model.h"
 #include "ck-details-pane.h"
 #include "ck-expiry.h"
+#include "ck-gui-test-util.h"
 #include "ck-import-dialog.h"
 #include "ck-key-list.h"
 #include "ck-resources.h"
@@ -165,6 +167,229 @@ test_list_search (Fixture       *fixture,
   ck_certificate_list_set_search (list, "no such thing anywhere");
   spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+}
+
+
+/* What a view sees of a model: a copy kept up to date from items-changed
+ * alone. It must equal the model after every signal, whatever path the
+ * model takes (CkCertificateModel hands removed live rows back for a
+ * moment so that GTK reuses their widgets). */
+typedef struct
+{
+  GPtrArray *rows;
+  guint      signals;
+} Mirror;
+
+static void
+mirror_items_changed (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      Mirror     *mirror)
+{
+  g_assert_cmpuint (position + removed, <=, mirror->rows->len);
+  g_ptr_array_remove_range (mirror->rows, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror->rows, position + i, g_list_model_get_item (model, position + i));
+  g_assert_cmpuint (mirror->rows->len, ==, g_list_model_get_n_items (model));
+  mirror->signals++;
+}
+
+static void
+assert_mirror (Mirror     *mirror,
+               GListModel *model)
+{
+  g_assert_cmpuint (mirror->rows->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < mirror->rows->len; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      g_assert_true (item == mirror->rows->pdata[i]);
+    }
+}
+
+static gboolean
+odd_rows_live (CkStoredCertificate *row,
+               gpointer             user_data)
+{
+  return ck_stored_certificate_get_id (row) % 2 == 1;
+}
+
+static void
+assert_all_match (GListModel *model,
+                  const char *needle)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (model, i);
+
+      g_assert_true (ck_stored_certificate_matches (row, needle));
+    }
+}
+
+static void
+test_model_changes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CkCertificateModel) model = ck_certificate_model_new ();
+  Mirror mirror = { g_ptr_array_new_with_free_func (g_object_unref), 0 };
+  const char *needles[] = { "host 1", "host 12", "host 1", NULL, "host 2", "widget", "host 29",
+                            "nothing like this", "host", NULL };
+  guint n_all;
+
+  populate (fixture);
+  g_signal_connect (model, "items-changed", G_CALLBACK (mirror_items_changed), &mirror);
+  ck_certificate_model_set_live_func (model, odd_rows_live, NULL);
+  ck_certificate_model_set_source (model, ck_store_get_certificates (fixture->store));
+  assert_mirror (&mirror, G_LIST_MODEL (model));
+  n_all = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n_all, ==, 32);
+
+  for (guint i = 0; i < G_N_ELEMENTS (needles); i++)
+    {
+      g_autofree char *needle = needles[i] != NULL ? ck_stored_certificate_prepare_needle (needles[i]) : NULL;
+      guint expected = 0;
+
+      ck_certificate_model_set_needle (model, needle);
+      assert_mirror (&mirror, G_LIST_MODEL (model));
+      for (guint j = 0; j < n_all; j++)
+        {
+          g_autoptr(CkStoredCertificate) row = g_list_model_get_item (ck_store_get_certificates (fixture->store), j);
+
+          expected += needle == NULL || ck_stored_certificate_matches (row, needle);
+        }
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, expected);
+      if (needle != NULL)
+        assert_all_match (G_LIST_MODEL (model), needle);
+
+      /* Sorting while searching keeps the same rows, in the new order. */
+      ck_certificate_model_set_sort (model, CK_CERTIFICATE_SORT_EXPIRES, i % 2 == 0);
+      assert_mirror (&mirror, G_LIST_MODEL (model));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, expected);
+      ck_certificate_model_set_sort (model, CK_CERTIFICATE_SORT_NAME, FALSE);
+      assert_mirror (&mirror, G_LIST_MODEL (model));
+    }
+  /* Rows leaving the store leave the model. */
+  {
+    g_autoptr(CkStoredCertificate) gone = g_list_model_get_item (G_LIST_MODEL (model), 3);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (ck_store_delete (fixture->store, ck_stored_certificate_get_id (gone), &error));
+    g_assert_no_error (error);
+    assert_mirror (&mirror, G_LIST_MODEL (model));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_all - 1);
+  }
+  g_assert_cmpuint (mirror.signals, >, 10);
+  ck_certificate_model_set_source (model, NULL);
+  g_assert_cmpuint (mirror.rows->len, ==, 0);
+  g_ptr_array_unref (mirror.rows);
+}
+
+/* The list on screen with more rows than GTK keeps widgets for (~200):
+ * searching by SAN, serial and SHA-1 shows the right rows, from the top,
+ * and the selection follows its row while it still matches. */
+static void
+test_list_search_on_screen (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Screen CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autoptr(GString) pem = g_string_new (NULL);
+  GtkWidget *window = gtk_window_new ();
+  CkCertificateList *list = g_object_new (CK_TYPE_CERTIFICATE_LIST, NULL);
+  GListModel *model;
+  GtkAdjustment *vadj;
+  g_autoptr(CkStoredCertificate) picked = NULL;
+  g_autofree char *serial_colons = NULL;
+  g_autofree char *san_needle = NULL;
+  const char *san;
+
+  ck_test_ca_issue_many (ca, key, "server", 1, 400, pem);
+  commit_pem (fixture->store, pem->str, "screen.pem");
+  gnutls_x509_privkey_deinit (key);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (list));
+  gtk_window_present (GTK_WINDOW (window));
+  ck_certificate_list_set_store (list, fixture->store);
+  spin_until (list_idle, list);
+  ck_gui_test_wait_for_frame (window);
+  model = ck_certificate_list_get_model (list);
+  vadj = ck_gui_test_find_vadjustment (GTK_WIDGET (list));
+  g_assert_nonnull (vadj);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 400);
+
+  /* Typing narrows and widens again, and the view stays at the top. */
+  ck_certificate_list_set_search (list, "server 3");
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 111);
+  assert_all_match (model, "server 3");
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+  ck_certificate_list_set_search (list, "server 37");
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 11);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+  ck_certificate_list_set_search (list, "");
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 400);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+
+  /* Scrolled down, a search starts from the top of the results. */
+  gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj) / 2);
+  ck_gui_test_wait_for_frame (window);
+  ck_certificate_list_set_search (list, "server 2");
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 111);
+  assert_all_match (model, "server 2");
+
+  /* A SAN, a serial with colons, a SHA-1 fingerprint. */
+  ck_certificate_list_set_search (list, "");
+  picked = g_list_model_get_item (model, 250);
+  san = ck_stored_certificate_get_san (picked);
+  g_assert_nonnull (san);
+  g_assert_nonnull (strchr (san, ':'));
+  /* "DNS:a.example, …": the first name, without its tag. */
+  san_needle = g_strndup (strchr (san, ':') + 1, strcspn (strchr (san, ':') + 1, ","));
+  ck_certificate_list_set_search (list, san_needle);
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+  assert_all_match (model, san_needle);
+  serial_colons = ck_hex_format_colons (ck_stored_certificate_get_serial (picked));
+  ck_certificate_list_set_search (list, serial_colons);
+  ck_gui_test_wait_for_frame (window);
+  /* Short test serials are also in other rows' fingerprints. */
+  {
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(CkStoredCertificate) row = g_list_model_get_item (model, i);
+
+        found = found || row == picked;
+      }
+    g_assert_true (found);
+  }
+  ck_certificate_list_set_search (list, ck_stored_certificate_get_sha1 (picked));
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  /* The selected row stays selected while it matches. */
+  ck_certificate_list_set_search (list, "server");
+  ck_gui_test_wait_for_frame (window);
+  g_assert_true (ck_certificate_list_select_first (list));
+  {
+    CkStoredCertificate *selected = ck_certificate_list_get_selected (list);
+    g_autofree char *name = g_strdup (ck_stored_certificate_get_display_name (selected));
+
+    g_assert_nonnull (selected);
+    ck_certificate_list_set_search (list, name);
+    ck_gui_test_wait_for_frame (window);
+    g_assert_nonnull (ck_certificate_list_get_selected (list));
+    g_assert_cmpstr (ck_stored_certificate_get_display_name (ck_certificate_list_get_selected (list)),
+                     ==, name);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -546,6 +771,10 @@ main (int   argc,
 
   g_test_add ("/gui/certificate-list/search", Fixture, NULL,
               fixture_setup, test_list_search, fixture_teardown);
+  g_test_add ("/gui/certificate-list/model-changes", Fixture, NULL,
+              fixture_setup, test_model_changes, fixture_teardown);
+  g_test_add ("/gui/certificate-list/search-on-screen", Fixture, NULL,
+              fixture_setup, test_list_search_on_screen, fixture_teardown);
   g_test_add ("/gui/certificate-list/sort", Fixture, NULL,
               fixture_setup, test_list_sort, fixture_teardown);
   g_test_add ("/gui/key-list", Fixture, NULL,
