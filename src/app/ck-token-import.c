@@ -61,10 +61,10 @@ ck_token_destination_new (void)
   gtk_widget_set_margin_start (group, 12);
   gtk_widget_set_margin_end (group, 12);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Destination"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Keys imported onto a token are marked sensitive: "
-                                           "they are used there and can never be exported."));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Keys go to"));
+  /* Short: the dialog has to fit 600 pixels of height. */
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("On a token a key is sensitive: used there, never exported"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
 
+#include "ck-pin-dialog.h"
 #include "ck-request-assistant.h"
 #include "ck-window-private.h"
 
@@ -428,6 +429,17 @@ ck_window_find_assistant (void)
   return NULL;
 }
 
+static GtkWidget *
+ck_window_find_pin_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (CK_IS_PIN_DIALOG (l->data))
+      return l->data;
+  return NULL;
+}
+
 static gboolean
 ck_window_save_screenshot (CkWindow *self)
 {
@@ -445,6 +457,8 @@ ck_window_save_screenshot (CkWindow *self)
     target = self->trust_dialog;
   if (g_strcmp0 (self->screenshot_view, "assistant") == 0)
     target = ck_window_find_assistant ();
+  if (g_strcmp0 (self->screenshot_view, "pin") == 0 && ck_window_find_pin_dialog () != NULL)
+    target = ck_window_find_pin_dialog ();
 
   width = gtk_widget_get_width (target);
   height = gtk_widget_get_height (target);
@@ -519,6 +533,27 @@ ck_window_screenshot_prepare (CkWindow *self)
       gtk_search_bar_set_search_mode (self->search_bar, TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "example");
       ck_certificate_list_set_search (self->certificate_list, "example");
+    }
+
+  if (g_strcmp0 (self->screenshot_view, "pin") == 0)
+    {
+      /* The PIN dialog of the first token that asks for a PIN. */
+      g_autoptr(GPtrArray) tokens = NULL;
+
+      adw_view_stack_set_visible_child_name (self->view_stack, "tokens");
+      if (ck_token_list_is_busy (self->token_list))
+        return G_SOURCE_CONTINUE;
+      tokens = ck_token_list_get_tokens (self->token_list);
+      for (guint i = 0; i < tokens->len && ck_window_find_pin_dialog () == NULL; i++)
+        if (ck_token_needs_login (tokens->pdata[i]))
+          ck_pin_dialog_login_async (GTK_WINDOW (self), tokens->pdata[i], NULL, NULL, NULL);
+      if (ck_window_find_pin_dialog () != NULL)
+        {
+          gtk_widget_add_tick_callback (ck_window_find_pin_dialog (), ck_window_screenshot_tick,
+                                        self, NULL);
+          self->screenshot_frames = 0;
+          return G_SOURCE_REMOVE;
+        }
     }
 
   if (g_strcmp0 (self->screenshot_view, "assistant") == 0)
