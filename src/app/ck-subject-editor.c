@@ -279,6 +279,8 @@ add_field (CkSubjectEditor     *self,
           gtk_widget_set_tooltip_text (button, _(info->add_tooltip));
           g_signal_connect (button, "clicked", G_CALLBACK (add_another_clicked), field);
         }
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_widget_get_tooltip_text (button), -1);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), button);

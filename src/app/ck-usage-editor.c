@@ -111,6 +111,7 @@ load_sans (CkUsageEditor *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       tooltip = g_strdup_printf (_("Remove “%s”"), name->value);
       gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
       g_signal_connect (button, "clicked", G_CALLBACK (san_remove_clicked), self);
@@ -309,6 +310,7 @@ load_custom_ekus (CkUsageEditor *self)
       button = gtk_button_new_from_icon_name ("list-remove-symbolic");
       tooltip = g_strdup_printf (_("Remove the purpose %s"), current[i]);
       gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
       g_object_set_data_full (G_OBJECT (button), "oid", g_strdup (current[i]), g_free);

@@ -143,7 +143,19 @@ request_added (CkRequestAssistant *assistant,
   /* Translators: %s is the request's name, usually its common name. */
   title = g_strdup_printf (_("Request for “%s” saved as pending"),
                            row != NULL ? ck_stored_request_get_display_name (row) : "");
-  ck_window_toast (self, title);
+  /* Shown once the assistant is closed: a toast behind a modal window
+   * would time out unseen. */
+  g_object_set_data_full (G_OBJECT (assistant), "ck-added-toast", g_steal_pointer (&title), g_free);
+}
+
+static void
+request_assistant_closed (CkRequestAssistant *assistant,
+                          CkWindow           *self)
+{
+  const char *title = g_object_get_data (G_OBJECT (assistant), "ck-added-toast");
+
+  if (title != NULL)
+    ck_window_toast (self, title);
 }
 
 static void
@@ -156,6 +168,7 @@ open_request_assistant (CkWindow *self,
     return;
   assistant = ck_request_assistant_new (GTK_WINDOW (self), self->store);
   g_signal_connect_object (assistant, "request-added", G_CALLBACK (request_added), self, 0);
+  g_signal_connect_object (assistant, "destroy", G_CALLBACK (request_assistant_closed), self, 0);
   if (key_id > 0)
     ck_request_assistant_set_key (assistant, key_id);
   gtk_window_present (GTK_WINDOW (assistant));

@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end test of the New Request assistant, through AT-SPI as a user:
+
+1. Starts certkeeper on an empty store and presses New Request.
+2. Walks profile (TLS server) → new key (ECDSA P-256, passphrase typed
+   twice) → subject (CN, O, C, typed in that order) → names (a DNS name)
+   → review → Generate.
+3. On the result page, Save As… writes the request through the save
+   dialog; `openssl req -verify` accepts it, and its subject and SAN are
+   the ones typed, in the order typed.
+4. Closing the assistant shows the "saved as pending" toast, and the
+   store, read with certkeeper-cli ($CK_CLI), has the request as pending
+   under the new key.
+
+Needs an X server (xvfb-run) and a D-Bus session bus (dbus-run-session).
+Prints TAP.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ckatspi import *  # noqa: E402,F401,F403
+import ckatspi  # noqa: E402
+
+N_CHECKS = 8
+CN = "e2e-request.certkeeper.test"
+
+
+def click(node):
+    do_action(node, "click")
+
+
+def button(root, name):
+    # GTK 4.8 names a button with a mnemonic "_Next Next".
+    return wait_for("the %s button" % name,
+                    lambda: find(root, "push button", name_re=r"(^|\s)%s$" % re.escape(name),
+                                 predicate=lambda n: sensitive(n) and clickable(n)))
+
+
+def main():
+    if shutil.which(os.environ.get("CK_OPENSSL", "openssl")) is None:
+        skip_all("openssl is not installed")
+
+    print("1..%d" % N_CHECKS, flush=True)
+    tmp = tempfile.mkdtemp(prefix="ck-e2e-request-")
+    saved = os.path.join(tmp, "request.csr")
+    proc = start_app(tmp)
+    try:
+        app = wait_for("the application on the accessibility bus", app_node)
+        main_window = wait_for("the main window", lambda: window(app, "Certkeeper"))
+
+        # The empty store offers New Request… in the middle of the window.
+        new_request = wait_for("the New Request button",
+                               lambda: find(main_window, "push button", name_re=r"New Request",
+                                            predicate=lambda n: sensitive(n) and clickable(n)))
+        click(new_request)
+        dialog = wait_for("the assistant", lambda: window(app, "New Request"))
+
+        # 1. Profile: TLS server is preselected.
+        tls = wait_for("the TLS server profile",
+                       lambda: find(dialog, "check box", name_re=r"^TLS server"))
+        tap(tls.getState().contains(pyatspi.STATE_CHECKED), "TLS server is the default profile")
+        click(button(dialog, "Next"))
+
+        # 2. Key: a new key, encrypted with a passphrase typed twice.
+        passphrase = wait_for("the passphrase entry",
+                              lambda: find(dialog, "text", "Passphrase"))
+        confirm = find(dialog, "text", "Confirm passphrase")
+        next_button = find(dialog, "push button", name_re=r"(^|\s)Next$")
+        tap(not sensitive(next_button), "Next waits for the passphrase")
+        set_text(passphrase, "e2e passphrase")
+        set_text(confirm, "e2e passphrase")
+        click(button(dialog, "Next"))
+
+        # 3. Subject, in the order CN, O, C.
+        cn = wait_for("the common name entry",
+                      lambda: find(dialog, "text", "Common name (CN)"))
+        set_text(cn, CN)
+        set_text(find(dialog, "text", "Organization (O)"), "Certkeeper E2E")
+        set_text(find(dialog, "text", "Country, two letters (C)"), "CH")
+        click(button(dialog, "Next"))
+
+        # 4. Names and usage: one DNS name.
+        name_entry = wait_for("the new name entry",
+                              lambda: find(dialog, "text", "New name"))
+        set_text(name_entry, CN)
+        click(button(dialog, "Add Name"))
+        wait_for("the name in the list", lambda: find(dialog, "label", CN))
+        click(button(dialog, "Next"))
+
+        # 5. Review: no errors, so Generate is on.
+        wait_for("the review", lambda: find(dialog, "label", "No problems found")
+                 or find(dialog, "label", name_re=r"^Warning"))
+        tap(find(dialog, "label", name_re=r"Error in") is None,
+            "the review shows no blocking finding")
+        click(button(dialog, "Generate"))
+
+        # 6. Result: recorded, then Save As….
+        recorded = wait_for("the result page",
+                            lambda: find(dialog, "label", name_re=r"^Recorded as a pending request"), timeout=60)
+        tap(re.search(r"under key “.+” \(key \d+ in the store\)", recorded.name) is not None,
+            "the result says where the request was recorded (%s)" % recorded.name[:80])
+        windows_before = n_windows(app)
+        click(button(dialog, "Save As…"))
+        chooser = wait_for("the save dialog", lambda: window(app, "Save Request"))
+        file_entry = wait_for("the file name entry",
+                              lambda: find(chooser, "text", predicate=lambda n:
+                                           "EditableText" in pyatspi.listInterfaces(n)))
+        set_text(file_entry, saved)
+        save = wait_for("the save button of the dialog",
+                        lambda: find(chooser, "push button", name_re=r"Export$",
+                                     predicate=lambda n: sensitive(n) and clickable(n)))
+        click(save)
+        wait_for("the saved file", lambda: os.path.exists(saved) and os.path.getsize(saved) > 0)
+        wait_for("the save dialog to close", lambda: n_windows(app) < windows_before + 1)
+
+        verify = subprocess.run([os.environ.get("CK_OPENSSL", "openssl"), "req", "-in", saved,
+                                 "-verify", "-noout"], capture_output=True, text=True)
+        tap(verify.returncode == 0, "openssl req -verify accepts the saved request (%s)"
+            % (verify.stderr.strip() or verify.stdout.strip()))
+        subject = openssl("req", "-in", saved, "-noout", "-subject", "-nameopt", "oneline",
+                          text=True).stdout.strip()
+        text = openssl("req", "-in", saved, "-noout", "-text", text=True).stdout
+        tap(subject == "subject=CN = %s, O = Certkeeper E2E, C = CH" % CN
+            and ("DNS:" + CN) in text,
+            "the request has the subject in the order typed and the DNS name (%s)" % subject)
+
+        # Close: the main window says the request is pending.
+        windows_before = n_windows(app)
+        click(button(dialog, "Close"))
+        wait_for("the assistant to close", lambda: n_windows(app) < windows_before)
+        toast = wait_for("the toast", lambda: find(main_window, "label",
+                                                   name_re=r"saved as pending$"))
+        tap(CN in toast.name, "a toast says the request is pending (%s)" % toast.name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        stop_app(proc)
+
+    try:
+        listed = subprocess.run([os.environ["CK_CLI"], "--store", os.path.join(tmp, "store"),
+                                 "requests", "--json"], capture_output=True, text=True, check=True)
+        requests = json.loads(listed.stdout)
+        tap(len(requests) == 1 and requests[0]["status"] == "pending"
+            and requests[0]["key_id"] is not None and requests[0]["profile"] == "tls-server",
+            "the store has the request as pending under its key (%s)" % listed.stdout.strip())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    if ckatspi.checks_run() != N_CHECKS:
+        bail("ran %d of %d checks" % (ckatspi.checks_run(), N_CHECKS))
+
+
+if __name__ == "__main__":
+    main()
