@@ -748,6 +748,10 @@ finish_new_key (CkToken     *self,
     {
       if (!set_usage (self, CKO_PRIVATE_KEY, CKA_DECRYPT, id, decrypt ? CK_TRUE : CK_FALSE, error))
         return NULL;
+      /* GnuTLS marks copied keys for unwrapping too: another way to
+       * decrypt with them. */
+      if (!set_usage (self, CKO_PRIVATE_KEY, CKA_UNWRAP, id, decrypt ? CK_TRUE : CK_FALSE, error))
+        return NULL;
       if (has_public_object &&
           !set_usage (self, CKO_PUBLIC_KEY, CKA_ENCRYPT, id, decrypt ? CK_TRUE : CK_FALSE, error))
         return NULL;

@@ -737,6 +737,8 @@ test_import_onto_token (void)
       g_assert_nonnull (strstr (privkeys, "to-token.example"));
       g_assert_nonnull (strstr (privkeys, "CKA_SENSITIVE"));
       g_assert_null (strstr (privkeys, "CKA_EXTRACTABLE"));
+      /* A signing key: no decrypting by unwrapping either. */
+      g_assert_null (strstr (privkeys, "UNWRAP"));
       certs = p11tool_list ("--list-all-certs", "gui-import");
       g_assert_nonnull (strstr (certs, "to-token.example"));
     }
