@@ -7,6 +7,8 @@
  * written in the clear only with --no-passphrase. The stored PKCS#8 is
  * never handed out as is, so the store passphrase never has to be shared
  * with whoever receives the file. Files holding a key are written 0600. */
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 
 #include <string.h>
@@ -61,7 +63,7 @@ write_output (const ExportOptions *options,
     }
 
   if (!ck_file_set_contents_private (options->out, data, len, mode, &error))
-    return ck_cli_error ("cannot write %s: %s", options->out, error->message);
+    return ck_cli_error (_("cannot write %s: %s"), options->out, error->message);
   ck_cli_print_line ("Wrote %s to %s", what, options->out);
   return CK_CLI_EXIT_OK;
 }
@@ -188,17 +190,17 @@ ck_cli_export (CkCli *cli,
   gboolean no_passphrase = FALSE;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-      "pem or der for certificates and requests (default pem); pkcs8 (PEM) or der "
-      "(PKCS#8 DER) for keys (default pkcs8)", "FORMAT" },
+      N_("pem or der for certificates and requests (default pem); pkcs8 (PEM) or der "
+      "(PKCS#8 DER) for keys (default pkcs8)"), N_("FORMAT") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
-      "Write to FILE instead of standard output (0600 for keys)", "FILE" },
+      N_("Write to FILE instead of standard output (0600 for keys)"), N_("FILE") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
-      "Keys: the store passphrase, first line of FILE", "FILE" },
+      N_("Keys: the store passphrase, first line of FILE"), N_("FILE") },
     { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &key_passphrase_file,
-      "Keys: encrypt the exported key with the passphrase in the first line of FILE",
-      "FILE" },
+      N_("Keys: encrypt the exported key with the passphrase in the first line of FILE"),
+      N_("FILE") },
     { "no-passphrase", 0, 0, G_OPTION_ARG_NONE, &no_passphrase,
-      "Keys: write the key unencrypted", NULL },
+      N_("Keys: write the key unencrypted"), NULL },
     { NULL }
   };
   ExportOptions options = { 0 };
@@ -208,9 +210,9 @@ ck_cli_export (CkCli *cli,
   gint64 id = 0;
   int status = CK_CLI_EXIT_OK;
 
-  if (!ck_cli_parse_options (cli, "ID",
-                             "Writes a certificate, request or private key out of the store.",
-                             "Certificates and requests: --format pem (default) or der.\n"
+  if (!ck_cli_parse_options (cli, N_("ID"),
+                             N_("Writes a certificate, request or private key out of the store."),
+                             N_("Certificates and requests: --format pem (default) or der.\n"
                              "\n"
                              "Private keys are written as PKCS#8 (--format pkcs8, PEM, the\n"
                              "default; or der). The stored key is decrypted with its store\n"
@@ -220,16 +222,16 @@ ck_cli_export (CkCli *cli,
                              "Key files are created with mode 0600. Keys on a PKCS#11 token\n"
                              "cannot be exported.\n"
                              "\n"
-                             "DER is never written to a terminal: use --out.",
+                             "DER is never written to a terminal: use --out."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
 
   if (format_text != NULL && !parse_format (format_text, &format))
-    return ck_cli_usage_error (cli, "Unknown format “%s” (use pem, der or pkcs8)",
+    return ck_cli_usage_error (cli, _("Unknown format “%s” (use pem, der or pkcs8)"),
                                format_text);
   if (key_passphrase_file != NULL && no_passphrase)
-    return ck_cli_usage_error (cli, "--key-passphrase-file and --no-passphrase "
-                                    "cannot be used together");
+    return ck_cli_usage_error (cli, _("--key-passphrase-file and --no-passphrase "
+                                    "cannot be used together"));
   if (!ck_cli_resolve (cli, argc, argv, &store, &kind, &id, &status))
     return status;
 
@@ -252,7 +254,7 @@ ck_cli_export (CkCli *cli,
     format = FORMAT_PKCS8;
 
   if (out == NULL && format == FORMAT_DER && isatty (STDOUT_FILENO))
-    return ck_cli_error ("binary output; use --out FILE");
+    return ck_cli_error (_("binary output; use --out FILE"));
 
   options.format = format_text;
   options.out = out;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `import`: one plan over all the files, then all or nothing. A script
  * must be able to rely on "exit 1 means the store is unchanged". */
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 
 #include <errno.h>
@@ -55,7 +57,7 @@ unlock_with_prompt (ImportRun    *run,
           *failure = name_item (item, error->message);
           return FALSE;
         }
-      fputs ("Wrong password.\n", stderr);
+      fputs (_("Wrong password.\n"), stderr);
     }
 
   *failure = name_item (item, "wrong password (3 attempts)");
@@ -183,15 +185,15 @@ get_key_passphrase (CkImportItem  *key_item,
                                                "--no-key-passphrase", &error);
       if (*passphrase == NULL)
         {
-          ck_cli_error ("%s; nothing imported", error->message);
+          ck_cli_error (_("%s; nothing imported"), error->message);
           return FALSE;
         }
       return TRUE;
     }
 
-  ck_cli_error ("%s is a private key: give --key-passphrase-file FILE to store "
+  ck_cli_error (_("%s is a private key: give --key-passphrase-file FILE to store "
                 "it encrypted, or --no-key-passphrase to store it without a "
-                "passphrase; nothing imported",
+                "passphrase; nothing imported"),
                 ck_import_item_get_source (key_item));
   return FALSE;
 }
@@ -415,16 +417,16 @@ ck_cli_import (CkCli *cli,
   g_autoptr (CkToken) token = NULL;
   const GOptionEntry entries[] = {
     { "to-token", 0, 0, G_OPTION_ARG_STRING, &to_token,
-      "Also write the certificates onto the PKCS#11 token URI, beside their keys "
-      "(same ID and label); PIN from --pin-file or the prompt", "URI" },
+      N_("Also write the certificates onto the PKCS#11 token URI, beside their keys "
+      "(same ID and label); PIN from --pin-file or the prompt"), N_("URI") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
-      "Read the password of encrypted keys and PKCS#12 files from the first line of FILE",
-      "FILE" },
+      N_("Read the password of encrypted keys and PKCS#12 files from the first line of FILE"),
+      N_("FILE") },
     { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &key_passphrase_file,
-      "Encrypt new private keys in the store with the passphrase in the first line of FILE",
-      "FILE" },
+      N_("Encrypt new private keys in the store with the passphrase in the first line of FILE"),
+      N_("FILE") },
     { "no-key-passphrase", 0, 0, G_OPTION_ARG_NONE, &no_key_passphrase,
-      "Store new private keys without a passphrase", NULL },
+      N_("Store new private keys without a passphrase"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -439,9 +441,9 @@ ck_cli_import (CkCli *cli,
   CkStore *store;
   ImportRun run = { 0 };
 
-  if (!ck_cli_parse_options (cli, "FILE…",
-                             "Imports certificates, private keys and certificate signing requests.",
-                             "FILE may be PEM (any mix of blocks), DER, PKCS#7, PKCS#12 or an\n"
+  if (!ck_cli_parse_options (cli, N_("FILE…"),
+                             N_("Imports certificates, private keys and certificate signing requests."),
+                             N_("FILE may be PEM (any mix of blocks), DER, PKCS#7, PKCS#12 or an\n"
                              "encrypted key; '-' reads standard input. All files form one\n"
                              "import: if any item cannot be read or opened, every problem is\n"
                              "listed and nothing is imported (exit status 1).\n"
@@ -455,14 +457,14 @@ ck_cli_import (CkCli *cli,
                              "unencrypted only with --no-key-passphrase. Without a terminal,\n"
                              "one of the two options is required when the input holds a key.\n"
                              "\n"
-                             "Importing never marks anything as trusted.",
+                             "Importing never marks anything as trusted."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc < 2)
-    return ck_cli_usage_error (cli, "No FILE given");
+    return ck_cli_usage_error (cli, _("No FILE given"));
   if (key_passphrase_file != NULL && no_key_passphrase)
-    return ck_cli_usage_error (cli, "--key-passphrase-file and --no-key-passphrase "
-                                    "cannot be used together");
+    return ck_cli_usage_error (cli, _("--key-passphrase-file and --no-key-passphrase "
+                                    "cannot be used together"));
 
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
@@ -489,34 +491,34 @@ ck_cli_import (CkCli *cli,
   collect_problems (&run, problems);
 
   if (problems->len == 1)
-    return ck_cli_error ("%s; nothing imported", (char *) problems->pdata[0]);
+    return ck_cli_error (_("%s; nothing imported"), (char *) problems->pdata[0]);
   if (problems->len > 1)
     {
       for (guint i = 0; i < problems->len; i++)
         ck_cli_error ("%s", (char *) problems->pdata[i]);
-      return ck_cli_error ("%u problems; nothing imported", problems->len);
+      return ck_cli_error (_("%u problems; nothing imported"), problems->len);
     }
 
   if (ck_import_plan_get_n_items (plan) == 0)
-    return ck_cli_error ("no certificates, keys or requests found; nothing imported");
+    return ck_cli_error (_("no certificates, keys or requests found; nothing imported"));
 
   /* Everything checked before anything is written, store or token. */
   if (to_token != NULL)
     {
       token = ck_cli_token_open (cli, to_token, &error);
       if (token == NULL)
-        return ck_cli_error ("%s; nothing imported", error->message);
+        return ck_cli_error (_("%s; nothing imported"), error->message);
       for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
         {
           CkImportItem *item = ck_import_plan_get_item (plan, i);
 
           if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
-            return ck_cli_error ("%s: keys are not written onto a token by import; "
-                                 "nothing imported", ck_import_item_get_display_name (item));
+            return ck_cli_error (_("%s: keys are not written onto a token by import; "
+                                 "nothing imported"), ck_import_item_get_display_name (item));
           if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE &&
               !ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
                                                TRUE, &error))
-            return ck_cli_error ("%s; nothing imported", error->message);
+            return ck_cli_error (_("%s; nothing imported"), error->message);
         }
     }
 
@@ -529,7 +531,7 @@ ck_cli_import (CkCli *cli,
   if (!ck_store_commit (store, plan, key_passphrase,
                         no_key_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
                         NULL, NULL, &summary, &error))
-    return ck_cli_error ("%s; nothing imported", error->message);
+    return ck_cli_error (_("%s; nothing imported"), error->message);
 
   print_summary (store, plan, &summary,
                  no_key_passphrase ? "stored without a passphrase" : "stored encrypted");

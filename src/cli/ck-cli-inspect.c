@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The read-only commands, list and show, and delete (which shares their
  * way of naming an object). */
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 
 #include <string.h>
@@ -194,11 +196,11 @@ ck_cli_list (CkCli *cli,
 {
   gboolean certificates = FALSE, keys = FALSE, requests = FALSE, json_output = FALSE;
   const GOptionEntry entries[] = {
-    { "certificates", 0, 0, G_OPTION_ARG_NONE, &certificates, "List certificates", NULL },
-    { "keys", 0, 0, G_OPTION_ARG_NONE, &keys, "List private keys", NULL },
-    { "requests", 0, 0, G_OPTION_ARG_NONE, &requests, "List certificate signing requests", NULL },
+    { "certificates", 0, 0, G_OPTION_ARG_NONE, &certificates, N_("List certificates"), NULL },
+    { "keys", 0, 0, G_OPTION_ARG_NONE, &keys, N_("List private keys"), NULL },
+    { "requests", 0, 0, G_OPTION_ARG_NONE, &requests, N_("List certificate signing requests"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json_output,
-      "Write a JSON array of objects (the fields of 'show --json')", NULL },
+      N_("Write a JSON array of objects (the fields of 'show --json')"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -207,15 +209,15 @@ ck_cli_list (CkCli *cli,
   CkStore *store;
 
   if (!ck_cli_parse_options (cli, NULL,
-                             "Lists the certificates, keys and requests in the store, by id.",
-                             "Without a kind option, everything is listed. The KEY column\n"
+                             N_("Lists the certificates, keys and requests in the store, by id."),
+                             N_("Without a kind option, everything is listed. The KEY column\n"
                              "says whether the private key of a certificate or request is in\n"
                              "the store, and a key's algorithm. Use --json in scripts: its\n"
-                             "fields are stable and documented in README.md.",
+                             "fields are stable and documented in README.md."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc > 1)
-    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+    return ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
 
   if (!certificates && !keys && !requests)
     certificates = keys = requests = TRUE;
@@ -273,12 +275,12 @@ get_id_argument (CkCli       *cli,
 {
   if (argc < 2)
     {
-      *status = ck_cli_usage_error (cli, "No ID given");
+      *status = ck_cli_usage_error (cli, _("No ID given"));
       return FALSE;
     }
   if (argc > 2)
     {
-      *status = ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[2]);
+      *status = ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[2]);
       return FALSE;
     }
   *ref = argv[1];
@@ -350,9 +352,9 @@ ck_cli_show (CkCli *cli,
   gboolean json_output = FALSE, pem_output = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json_output,
-      "Write one JSON object (fields documented in README.md)", NULL },
+      N_("Write one JSON object (fields documented in README.md)"), NULL },
     { "pem", 0, 0, G_OPTION_ARG_NONE, &pem_output,
-      "Write the certificate or request in PEM", NULL },
+      N_("Write the certificate or request in PEM"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -364,15 +366,15 @@ ck_cli_show (CkCli *cli,
   gint64 id = 0;
   int status = CK_CLI_EXIT_OK;
 
-  if (!ck_cli_parse_options (cli, "ID",
-                             "Shows everything about one certificate, key or request.",
-                             "ID is a store id as 'list' prints it, or a unique prefix of the\n"
+  if (!ck_cli_parse_options (cli, N_("ID"),
+                             N_("Shows everything about one certificate, key or request."),
+                             N_("ID is a store id as 'list' prints it, or a unique prefix of the\n"
                              "SHA-256 fingerprint (the SPKI SHA-256 for keys), hex, with or\n"
-                             "without colons.",
+                             "without colons."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (json_output && pem_output)
-    return ck_cli_usage_error (cli, "--json and --pem cannot be used together");
+    return ck_cli_usage_error (cli, _("--json and --pem cannot be used together"));
   if (!ck_cli_resolve (cli, argc, argv, &store, &kind, &id, &status))
     return status;
 
@@ -444,12 +446,12 @@ ck_cli_delete (CkCli *cli,
   gint64 id = 0;
   int status = CK_CLI_EXIT_OK;
 
-  if (!ck_cli_parse_options (cli, "ID",
-                             "Deletes one certificate, key or request from the store.",
-                             "ID is a store id or a unique fingerprint prefix (see 'show').\n"
+  if (!ck_cli_parse_options (cli, N_("ID"),
+                             N_("Deletes one certificate, key or request from the store."),
+                             N_("ID is a store id or a unique fingerprint prefix (see 'show').\n"
                              "Deleting a key leaves its certificates; deleting a certificate\n"
                              "puts a request it fulfilled back to pending. There is no undo:\n"
-                             "export a key first if you may need it again.",
+                             "export a key first if you may need it again."),
                              NULL, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (!ck_cli_resolve (cli, argc, argv, &store, &kind, &id, &status))

@@ -10,6 +10,8 @@
 
 #include <gnutls/gnutls.h>
 
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 #include "ck-error.h"
 
@@ -38,7 +40,7 @@ ck_cli_read_password_file (const char *path,
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "cannot read password file %s: %s",
+                   _("cannot read password file %s: %s"),
                    path, local_error->message);
       return NULL;
     }
@@ -92,7 +94,7 @@ ck_cli_prompt_password (const char *prompt,
   if (!ck_cli_can_prompt ())
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                   "a password is needed and standard input is not a terminal");
+                   _("a password is needed and standard input is not a terminal"));
       return NULL;
     }
 
@@ -100,7 +102,7 @@ ck_cli_prompt_password (const char *prompt,
     {
       int saved_errno = errno;
       g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
-                   "cannot read the terminal settings: %s",
+                   _("cannot read the terminal settings: %s"),
                    g_strerror (saved_errno));
       return NULL;
     }
@@ -159,14 +161,14 @@ ck_cli_prompt_password (const char *prompt,
     {
       if (read_errno != 0)
         g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
-                     "cannot read from the terminal: %s",
+                     _("cannot read from the terminal: %s"),
                      g_strerror (read_errno));
       else if (too_long)
         g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                     "the password is longer than %d bytes", MAX_PASSWORD);
+                     _("the password is longer than %d bytes"), MAX_PASSWORD);
       else
         g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                     "no password entered");
+                     _("no password entered"));
       gnutls_memset (buffer, 0, MAX_PASSWORD + 1);
       g_free (buffer);
       return NULL;
@@ -192,7 +194,7 @@ ck_cli_prompt_new_passphrase (const char *what,
         return NULL;
       if (first[0] == '\0')
         {
-          fputs ("The passphrase must not be empty.\n", stderr);
+          fputs (_("The passphrase must not be empty.\n"), stderr);
           continue;
         }
       second = ck_cli_prompt_password (second_prompt, error);
@@ -200,11 +202,11 @@ ck_cli_prompt_new_passphrase (const char *what,
         return NULL;
       if (strcmp (first, second) == 0)
         return g_steal_pointer (&first);
-      fputs ("The two entries differ; try again.\n", stderr);
+      fputs (_("The two entries differ; try again.\n"), stderr);
     }
 
   g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-               "no matching %s entered after 3 attempts", what);
+               _("no matching %s entered after 3 attempts"), what);
   return NULL;
 }
 
@@ -223,7 +225,7 @@ ck_cli_get_new_passphrase (const char *file,
   if (passphrase != NULL && passphrase[0] == '\0')
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "%s: the passphrase is empty; use %s to go without one",
+                   _("%s: the passphrase is empty; use %s to go without one"),
                    file, no_passphrase_option);
       ck_cli_password_free (passphrase);
       return NULL;
@@ -296,7 +298,7 @@ ck_cli_load_stored_key (CkStore    *store,
           return NULL;
         }
       g_clear_error (&error);
-      fputs ("Wrong passphrase.\n", stderr);
+      fputs (_("Wrong passphrase.\n"), stderr);
     }
   ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (3 attempts)", id);
   return NULL;

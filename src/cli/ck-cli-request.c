@@ -4,6 +4,8 @@
  * (unless --no-key-passphrase); every request made is recorded in the
  * store as pending under its key, and becomes issued when its certificate
  * is imported. */
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 
 #include <string.h>
@@ -25,13 +27,13 @@ parse_key_spec (const char *algorithm,
   if (!ck_key_type_from_string (algorithm, &spec->type))
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "Unknown key algorithm “%s”: use rsa, rsa-pss, ecdsa, ed25519 or ed448",
+                   _("Unknown key algorithm “%s”: use rsa, rsa-pss, ecdsa, ed25519 or ed448"),
                    algorithm);
       return FALSE;
     }
   if (bits < 0)
     {
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, "--bits must be positive");
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("--bits must be positive"));
       return FALSE;
     }
   spec->bits = (guint) bits;
@@ -74,9 +76,9 @@ generate_and_store (CkStore         *store,
     {
       if (passphrase_file == NULL && !ck_cli_can_prompt ())
         {
-          ck_cli_error ("the new key needs a passphrase to be stored encrypted: give "
+          ck_cli_error (_("the new key needs a passphrase to be stored encrypted: give "
                         "--key-passphrase-file FILE, or --no-key-passphrase to store it "
-                        "without one");
+                        "without one"));
           return NULL;
         }
       passphrase = ck_cli_get_new_passphrase (passphrase_file,
@@ -125,21 +127,21 @@ ck_cli_keygen (CkCli *cli,
   int bits = 0;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token,
-      "Generate the key on the PKCS#11 token URI (RSA 2048-4096, ECDSA P-256/P-384)", "URI" },
-    { "id", 0, 0, G_OPTION_ARG_STRING, &token_id, "With --token: the key's CKA_ID, hex", "HEX" },
+      N_("Generate the key on the PKCS#11 token URI (RSA 2048-4096, ECDSA P-256/P-384)"), N_("URI") },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &token_id, N_("With --token: the key's CKA_ID, hex"), N_("HEX") },
     { "extractable", 0, 0, G_OPTION_ARG_NONE, &extractable,
-      "With --token: let the key be exported (off by default)", NULL },
+      N_("With --token: let the key be exported (off by default)"), NULL },
     { "algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm,
-      "rsa, rsa-pss, ecdsa, ed25519 or ed448", "ALG" },
+      N_("rsa, rsa-pss, ecdsa, ed25519 or ed448"), N_("ALG") },
     { "bits", 0, 0, G_OPTION_ARG_INT, &bits,
-      "RSA size: 2048, 3072 (default), 4096 or 8192", "N" },
+      N_("RSA size: 2048, 3072 (default), 4096 or 8192"), N_("N") },
     { "curve", 0, 0, G_OPTION_ARG_STRING, &curve,
-      "ECDSA curve: P-256 (default), P-384 or P-521", "CURVE" },
-    { "label", 0, 0, G_OPTION_ARG_STRING, &label, "A name for the key in the store", "LABEL" },
+      N_("ECDSA curve: P-256 (default), P-384 or P-521"), N_("CURVE") },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("A name for the key in the store"), N_("LABEL") },
     { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &key_passphrase_file,
-      "Encrypt the key in the store with the passphrase in the first line of FILE", "FILE" },
+      N_("Encrypt the key in the store with the passphrase in the first line of FILE"), N_("FILE") },
     { "no-key-passphrase", 0, 0, G_OPTION_ARG_NONE, &no_key_passphrase,
-      "Store the key without a passphrase", NULL },
+      N_("Store the key without a passphrase"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -149,27 +151,27 @@ ck_cli_keygen (CkCli *cli,
   CkStore *store;
   gint64 id = 0;
 
-  if (!ck_cli_parse_options (cli, "", "Generates a private key and keeps it in the store.",
-                             "The key is stored encrypted with the passphrase from\n"
+  if (!ck_cli_parse_options (cli, "", N_("Generates a private key and keeps it in the store."),
+                             N_("The key is stored encrypted with the passphrase from\n"
                              "--key-passphrase-file or one typed twice at the prompt; without\n"
                              "a terminal one of --key-passphrase-file or --no-key-passphrase\n"
-                             "is required. Use 'request --key ID' to make a request for it.",
+                             "is required. Use 'request --key ID' to make a request for it."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc > 1)
-    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+    return ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
   if (algorithm == NULL)
-    return ck_cli_usage_error (cli, "--algorithm is required");
+    return ck_cli_usage_error (cli, _("--algorithm is required"));
   if (key_passphrase_file != NULL && no_key_passphrase)
-    return ck_cli_usage_error (cli, "--key-passphrase-file and --no-key-passphrase "
-                                    "cannot be used together");
+    return ck_cli_usage_error (cli, _("--key-passphrase-file and --no-key-passphrase "
+                                    "cannot be used together"));
   if (!parse_key_spec (algorithm, bits, curve, &spec, &error))
     return ck_cli_usage_error (cli, "%s", error->message);
   if (token != NULL && (key_passphrase_file != NULL || no_key_passphrase))
-    return ck_cli_usage_error (cli, "A key on a token has no passphrase; its PIN protects it "
-                                    "(--pin-file FILE or the prompt)");
+    return ck_cli_usage_error (cli, _("A key on a token has no passphrase; its PIN protects it "
+                                    "(--pin-file FILE or the prompt)"));
   if (token == NULL && (token_id != NULL || extractable))
-    return ck_cli_usage_error (cli, "--id and --extractable go with --token");
+    return ck_cli_usage_error (cli, _("--id and --extractable go with --token"));
   if (token != NULL)
     return ck_cli_token_keygen (cli, token, &spec, label, token_id, extractable);
 
@@ -239,7 +241,7 @@ on_subject_option (const char *option_name,
         {
           edit_free (edit);
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--attribute takes OID=VALUE or NAME=VALUE, not “%s”", value);
+                       _("--attribute takes OID=VALUE or NAME=VALUE, not “%s”"), value);
           return FALSE;
         }
       edit->oid = g_strndup (value, eq - value);
@@ -343,8 +345,8 @@ set_critical (CkRequestBuilder *builder,
   else
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "Unknown extension “%s” for --critical: use san, key-usage, eku or "
-                   "basic-constraints", name);
+                   _("Unknown extension “%s” for --critical: use san, key-usage, eku or "
+                   "basic-constraints"), name);
       return FALSE;
     }
   return TRUE;
@@ -410,7 +412,7 @@ apply_options (CkRequestBuilder     *builder,
       else
         {
           g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                       "Unknown hash “%s”: use sha256, sha384 or sha512", o->hash);
+                       _("Unknown hash “%s”: use sha256, sha384 or sha512"), o->hash);
           return FALSE;
         }
     }
@@ -427,9 +429,9 @@ print_findings (GPtrArray *findings)
       CkRequestFinding *finding = findings->pdata[i];
 
       if (finding->severity == CK_FINDING_ERROR)
-        ck_cli_error ("error: %s", finding->message);
+        ck_cli_error (_("error: %s"), finding->message);
       else
-        ck_cli_error ("warning: %s", finding->message);
+        ck_cli_error (_("warning: %s"), finding->message);
     }
 }
 
@@ -455,13 +457,13 @@ write_request (CkRequest  *request,
   if (out == NULL)
     {
       if (pem == NULL && isatty (STDOUT_FILENO))
-        return ck_cli_error ("refusing to write DER to a terminal: use --out FILE");
+        return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
       if (!ck_cli_write_stdout (data, len, &error))
         return ck_cli_fail (error);
       return CK_CLI_EXIT_OK;
     }
   if (!ck_file_set_contents_private (out, data, len, 0644, &error))
-    return ck_cli_error ("cannot write %s: %s", out, error->message);
+    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
   return CK_CLI_EXIT_OK;
 }
 
@@ -472,64 +474,64 @@ ck_cli_request (CkCli *cli,
 {
   RequestOptions o = { .path_len = -1 };
   const GOptionEntry entries[] = {
-    { "key", 0, 0, G_OPTION_ARG_STRING, &o.key_ref, "The stored key, or a key on a token by its pkcs11: URI", "ID|URI" },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &o.key_ref, N_("The stored key, or a key on a token by its pkcs11: URI"), N_("ID|URI") },
     { "new-key", 0, 0, G_OPTION_ARG_STRING, &o.new_key,
-      "Generate a new key (rsa, rsa-pss, ecdsa, ed25519, ed448) and store it", "ALG" },
-    { "bits", 0, 0, G_OPTION_ARG_INT, &o.bits, "RSA size for --new-key", "N" },
-    { "curve", 0, 0, G_OPTION_ARG_STRING, &o.curve, "ECDSA curve for --new-key", "CURVE" },
-    { "label", 0, 0, G_OPTION_ARG_STRING, &o.label, "Label of the new key", "LABEL" },
+      N_("Generate a new key (rsa, rsa-pss, ecdsa, ed25519, ed448) and store it"), N_("ALG") },
+    { "bits", 0, 0, G_OPTION_ARG_INT, &o.bits, N_("RSA size for --new-key"), N_("N") },
+    { "curve", 0, 0, G_OPTION_ARG_STRING, &o.curve, N_("ECDSA curve for --new-key"), N_("CURVE") },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &o.label, N_("Label of the new key"), N_("LABEL") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.password_file,
-      "The store passphrase of the key (--key), first line of FILE", "FILE" },
+      N_("The store passphrase of the key (--key), first line of FILE"), N_("FILE") },
     { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &o.key_passphrase_file,
-      "Encrypt the new key (--new-key) with the passphrase in FILE", "FILE" },
+      N_("Encrypt the new key (--new-key) with the passphrase in FILE"), N_("FILE") },
     { "no-key-passphrase", 0, 0, G_OPTION_ARG_NONE, &o.no_key_passphrase,
-      "Store the new key without a passphrase", NULL },
+      N_("Store the new key without a passphrase"), NULL },
     { "subject", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
-      "Subject attributes in encoding order: \"CN=…, O=…, C=…\"", "DN" },
-    { "cn", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Common name", "VALUE" },
-    { "o", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Organization", "VALUE" },
-    { "ou", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Organizational unit (repeatable)", "VALUE" },
-    { "l", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Locality", "VALUE" },
-    { "st", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "State or province", "VALUE" },
-    { "c", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Country, ISO 3166 (CH, US…)", "CC" },
-    { "street", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Street address", "VALUE" },
-    { "postal-code", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Postal code", "VALUE" },
-    { "email", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "emailAddress in the subject", "ADDRESS" },
+      N_("Subject attributes in encoding order: \"CN=…, O=…, C=…\""), N_("DN") },
+    { "cn", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Common name"), N_("VALUE") },
+    { "o", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Organization"), N_("VALUE") },
+    { "ou", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Organizational unit (repeatable)"), N_("VALUE") },
+    { "l", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Locality"), N_("VALUE") },
+    { "st", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("State or province"), N_("VALUE") },
+    { "c", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Country, ISO 3166 (CH, US…)"), N_("CC") },
+    { "street", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Street address"), N_("VALUE") },
+    { "postal-code", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Postal code"), N_("VALUE") },
+    { "email", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("emailAddress in the subject"), N_("ADDRESS") },
     { "organization-identifier", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
-      "organizationIdentifier (2.5.4.97), e.g. \"CHE-464.234.583 MWST\"", "VALUE" },
-    { "dc", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Domain component (repeatable)", "VALUE" },
-    { "uid", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "User id", "VALUE" },
-    { "title", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Title", "VALUE" },
-    { "surname", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Surname", "VALUE" },
-    { "given-name", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Given name", "VALUE" },
-    { "serial-number", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "serialNumber attribute", "VALUE" },
-    { "pseudonym", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, "Pseudonym", "VALUE" },
+      N_("organizationIdentifier (2.5.4.97), e.g. \"CHE-464.234.583 MWST\""), N_("VALUE") },
+    { "dc", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Domain component (repeatable)"), N_("VALUE") },
+    { "uid", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("User id"), N_("VALUE") },
+    { "title", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Title"), N_("VALUE") },
+    { "surname", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Surname"), N_("VALUE") },
+    { "given-name", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Given name"), N_("VALUE") },
+    { "serial-number", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("serialNumber attribute"), N_("VALUE") },
+    { "pseudonym", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option, N_("Pseudonym"), N_("VALUE") },
     { "attribute", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
-      "Any subject attribute (repeatable)", "OID=VALUE" },
+      N_("Any subject attribute (repeatable)"), N_("OID=VALUE") },
     { "san", 0, 0, G_OPTION_ARG_CALLBACK, on_subject_option,
-      "Subject alternative name: DNS:…, IP:…, email:…, URI:…, UPN:… (repeatable)", "NAME" },
+      N_("Subject alternative name: DNS:…, IP:…, email:…, URI:…, UPN:… (repeatable)"), N_("NAME") },
     { "key-usage", 0, 0, G_OPTION_ARG_STRING, &o.key_usage,
-      "Key usage bits, comma-separated (digitalSignature, keyEncipherment…)", "LIST" },
+      N_("Key usage bits, comma-separated (digitalSignature, keyEncipherment…)"), N_("LIST") },
     { "eku", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.eku,
-      "Extended key usage: serverAuth, clientAuth, codeSigning, emailProtection, "
-      "timeStamping, OCSPSigning, anyExtendedKeyUsage or OIDs (repeatable)", "LIST" },
+      N_("Extended key usage: serverAuth, clientAuth, codeSigning, emailProtection, "
+      "timeStamping, OCSPSigning, anyExtendedKeyUsage or OIDs (repeatable)"), N_("LIST") },
     { "critical", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.critical,
-      "Mark san, key-usage, eku or basic-constraints critical (repeatable)", "EXT" },
+      N_("Mark san, key-usage, eku or basic-constraints critical (repeatable)"), N_("EXT") },
     { "not-critical", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.not_critical,
-      "Mark an extension not critical (repeatable)", "EXT" },
-    { "ca", 0, 0, G_OPTION_ARG_NONE, &o.ca, "Request a CA certificate", NULL },
-    { "path-len", 0, 0, G_OPTION_ARG_INT, &o.path_len, "Path length limit for --ca", "N" },
+      N_("Mark an extension not critical (repeatable)"), N_("EXT") },
+    { "ca", 0, 0, G_OPTION_ARG_NONE, &o.ca, N_("Request a CA certificate"), NULL },
+    { "path-len", 0, 0, G_OPTION_ARG_INT, &o.path_len, N_("Path length limit for --ca"), N_("N") },
     { "challenge-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.challenge_file,
-      "Challenge password, first line of FILE", "FILE" },
+      N_("Challenge password, first line of FILE"), N_("FILE") },
     { "profile", 0, 0, G_OPTION_ARG_STRING, &o.profile,
-      "tls-server, tls-client, code-signing, email, document-signing, xroad-signing, "
-      "xroad-auth, sub-ca or custom", "PROFILE" },
+      N_("tls-server, tls-client, code-signing, email, document-signing, xroad-signing, "
+      "xroad-auth, sub-ca or custom"), N_("PROFILE") },
     { "template", 0, 0, G_OPTION_ARG_FILENAME, &o.template,
-      "Start from a certtool template", "FILE" },
-    { "hash", 0, 0, G_OPTION_ARG_STRING, &o.hash, "sha256, sha384 or sha512", "HASH" },
-    { "pss", 0, 0, G_OPTION_ARG_NONE, &o.pss, "Sign with RSA-PSS", NULL },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, "pem (default) or der", "FORMAT" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, "Write the request to FILE", "FILE" },
+      N_("Start from a certtool template"), N_("FILE") },
+    { "hash", 0, 0, G_OPTION_ARG_STRING, &o.hash, N_("sha256, sha384 or sha512"), N_("HASH") },
+    { "pss", 0, 0, G_OPTION_ARG_NONE, &o.pss, N_("Sign with RSA-PSS"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("pem (default) or der"), N_("FORMAT") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, N_("Write the request to FILE"), N_("FILE") },
     { NULL }
   };
   g_autoptr (GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
@@ -549,15 +551,15 @@ ck_cli_request (CkCli *cli,
   int status = CK_CLI_EXIT_ERROR;
 
   pending_edits = edits;
-  if (!ck_cli_parse_options (cli, "", "Makes a certificate signing request (PKCS#10).",
-                             "The request is for a stored key (--key ID) or a new one\n"
+  if (!ck_cli_parse_options (cli, "", N_("Makes a certificate signing request (PKCS#10)."),
+                             N_("The request is for a stored key (--key ID) or a new one\n"
                              "(--new-key ALG, stored like 'keygen' stores it). The subject is\n"
                              "encoded in the order the options are given, first to last, as\n"
                              "'openssl req -text' shows it. --profile presets the extensions,\n"
                              "--template reads a certtool template; later options change them.\n"
                              "Errors found in the request are listed and nothing is made (exit\n"
                              "status 1); warnings go to standard error. The request is written\n"
-                             "to standard output or --out, and kept in the store as pending.",
+                             "to standard output or --out, and kept in the store as pending."),
                              entries, &argc, &argv))
     {
       status = CK_CLI_EXIT_USAGE;
@@ -565,28 +567,28 @@ ck_cli_request (CkCli *cli,
     }
   if (argc > 1)
     {
-      status = ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+      status = ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
       goto out;
     }
   if ((o.key_ref == NULL) == (o.new_key == NULL))
     {
-      status = ck_cli_usage_error (cli, "Give exactly one of --key ID and --new-key ALG");
+      status = ck_cli_usage_error (cli, _("Give exactly one of --key ID and --new-key ALG"));
       goto out;
     }
   if (o.format != NULL && g_ascii_strcasecmp (o.format, "pem") != 0 &&
       g_ascii_strcasecmp (o.format, "der") != 0)
     {
-      status = ck_cli_usage_error (cli, "Unknown format “%s”: use pem or der", o.format);
+      status = ck_cli_usage_error (cli, _("Unknown format “%s”: use pem or der"), o.format);
       goto out;
     }
   if (o.profile != NULL && !ck_request_profile_from_string (o.profile, &profile))
     {
-      status = ck_cli_usage_error (cli, "Unknown profile “%s”", o.profile);
+      status = ck_cli_usage_error (cli, _("Unknown profile “%s”"), o.profile);
       goto out;
     }
   if (o.template != NULL && o.profile != NULL)
     {
-      status = ck_cli_usage_error (cli, "--template and --profile cannot be used together");
+      status = ck_cli_usage_error (cli, _("--template and --profile cannot be used together"));
       goto out;
     }
   if (o.new_key != NULL && !parse_key_spec (o.new_key, o.bits, o.curve, &spec, &error))
@@ -631,7 +633,7 @@ ck_cli_request (CkCli *cli,
         }
       if (kind != CK_OBJECT_KEY)
         {
-          status = ck_cli_error ("%s is a %s, not a key", o.key_ref, ck_object_kind_to_string (kind));
+          status = ck_cli_error (_("%s is a %s, not a key"), o.key_ref, ck_object_kind_to_string (kind));
           goto out;
         }
       key = ck_cli_load_stored_key (store, key_id, o.password_file);
@@ -655,7 +657,7 @@ ck_cli_request (CkCli *cli,
           goto out;
         }
       for (guint i = 0; i < warnings->len; i++)
-        ck_cli_error ("warning: %s", (char *) warnings->pdata[i]);
+        ck_cli_error (_("warning: %s"), (char *) warnings->pdata[i]);
     }
   else
     builder = ck_request_builder_new ();
@@ -684,7 +686,7 @@ ck_cli_request (CkCli *cli,
   print_findings (findings);
   if (ck_request_findings_have_errors (findings))
     {
-      status = ck_cli_error ("the request has errors; nothing was made");
+      status = ck_cli_error (_("the request has errors; nothing was made"));
       goto out;
     }
 
@@ -746,7 +748,7 @@ ck_cli_requests (CkCli *cli,
 {
   gboolean json_output = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Write a JSON array", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("Write a JSON array"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -755,13 +757,13 @@ ck_cli_requests (CkCli *cli,
   CkStore *store;
   guint n;
 
-  if (!ck_cli_parse_options (cli, "", "Lists the certificate signing requests in the store.",
-                             "Each request is pending until a certificate for its key is\n"
-                             "imported, then issued and linked to that certificate.",
+  if (!ck_cli_parse_options (cli, "", N_("Lists the certificate signing requests in the store."),
+                             N_("Each request is pending until a certificate for its key is\n"
+                             "imported, then issued and linked to that certificate."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc > 1)
-    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+    return ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
 
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
@@ -844,8 +846,8 @@ ck_cli_template (CkCli *cli,
   g_autofree char *out = NULL;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
-      "Write the template of a profile instead of a stored request", "PROFILE" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write to FILE", "FILE" },
+      N_("Write the template of a profile instead of a stored request"), N_("PROFILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE"), N_("FILE") },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -854,22 +856,22 @@ ck_cli_template (CkCli *cli,
   g_autofree char *text = NULL;
   CkRequestProfile profile;
 
-  if (!ck_cli_parse_options (cli, "export [ID]", "Writes a certtool template.",
-                             "'template export ID' writes the template of a stored request;\n"
+  if (!ck_cli_parse_options (cli, N_("export [ID]"), N_("Writes a certtool template."),
+                             N_("'template export ID' writes the template of a stored request;\n"
                              "'template export --profile PROFILE' the one of a profile. What\n"
                              "certtool cannot express is noted in the template and on\n"
-                             "standard error.",
+                             "standard error."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc < 2 || !g_str_equal (argv[1], "export"))
-    return ck_cli_usage_error (cli, "Use 'template export ID' or 'template export --profile PROFILE'");
+    return ck_cli_usage_error (cli, _("Use 'template export ID' or 'template export --profile PROFILE'"));
   if ((argc > 2) == (profile_name != NULL) || argc > 3)
-    return ck_cli_usage_error (cli, "Give either a request ID or --profile PROFILE");
+    return ck_cli_usage_error (cli, _("Give either a request ID or --profile PROFILE"));
 
   if (profile_name != NULL)
     {
       if (!ck_request_profile_from_string (profile_name, &profile))
-        return ck_cli_usage_error (cli, "Unknown profile “%s”", profile_name);
+        return ck_cli_usage_error (cli, _("Unknown profile “%s”"), profile_name);
       builder = ck_request_builder_new ();
       ck_request_builder_apply_profile (builder, profile);
     }
@@ -885,7 +887,7 @@ ck_cli_template (CkCli *cli,
       if (!ck_store_resolve (store, argv[2], &kind, &id, &error))
         return ck_cli_fail (error);
       if (kind != CK_OBJECT_REQUEST)
-        return ck_cli_error ("%s is a %s, not a request", argv[2], ck_object_kind_to_string (kind));
+        return ck_cli_error (_("%s is a %s, not a request"), argv[2], ck_object_kind_to_string (kind));
       request = ck_store_load_request (store, id, &error);
       if (request == NULL)
         return ck_cli_fail (error);
@@ -894,7 +896,7 @@ ck_cli_template (CkCli *cli,
 
   text = ck_template_from_builder (builder, &warnings);
   for (guint i = 0; i < warnings->len; i++)
-    ck_cli_error ("note: %s", (char *) warnings->pdata[i]);
+    ck_cli_error (_("note: %s"), (char *) warnings->pdata[i]);
   if (out == NULL)
     {
       if (!ck_cli_write_stdout (text, strlen (text), &error))
@@ -902,7 +904,7 @@ ck_cli_template (CkCli *cli,
       return CK_CLI_EXIT_OK;
     }
   if (!ck_file_set_contents_private (out, text, strlen (text), 0644, &error))
-    return ck_cli_error ("cannot write %s: %s", out, error->message);
+    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
   ck_cli_print_line ("Wrote the template to %s", out);
   return CK_CLI_EXIT_OK;
 }

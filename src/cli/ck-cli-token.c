@@ -5,6 +5,8 @@
 #include <p11-kit/pkcs11.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 #include "ck-cli-password.h"
 #include "ck-json-writer.h"
@@ -23,7 +25,7 @@ get_pin (CkCli       *cli,
   if (!ck_cli_can_prompt ())
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                   "Token “%s” needs a PIN: use --pin-file FILE or run on a terminal", label);
+                   _("Token “%s” needs a PIN: use --pin-file FILE or run on a terminal"), label);
       return NULL;
     }
   prompt = g_strdup_printf ("PIN for token “%s”: ", label);
@@ -159,23 +161,23 @@ ck_cli_tokens (CkCli *cli,
   gboolean json_output = FALSE;
   g_autofree char *objects_of = NULL;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, "Write a JSON array", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("Write a JSON array"), NULL },
     { "objects", 0, 0, G_OPTION_ARG_STRING, &objects_of,
-      "Also list the keys and certificates on the token URI (logs in with --pin-file or a prompt)",
-      "URI" },
+      N_("Also list the keys and certificates on the token URI (logs in with --pin-file or a prompt)"),
+      N_("URI") },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) tokens = NULL;
   g_autoptr (CkJsonWriter) json = NULL;
 
-  if (!ck_cli_parse_options (cli, "", "List the PKCS#11 tokens p11-kit knows about",
-                             "Modules come from p11-kit's registry (the .module files of the\n"
-                             "system and the user). Keys and certificates on a token stay there.",
+  if (!ck_cli_parse_options (cli, "", N_("List the PKCS#11 tokens p11-kit knows about"),
+                             N_("Modules come from p11-kit's registry (the .module files of the\n"
+                             "system and the user). Keys and certificates on a token stay there."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc > 1)
-    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+    return ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
 
   if (objects_of != NULL)
     {
@@ -246,7 +248,7 @@ ck_cli_token_keygen (CkCli           *cli,
   gint64 key_id = 0;
 
   if (label == NULL)
-    return ck_cli_usage_error (cli, "--token needs --label: the key's name on the token");
+    return ck_cli_usage_error (cli, _("--token needs --label: the key's name on the token"));
   if (id_hex != NULL)
     {
       g_autofree char *hex = ck_hex_normalize (id_hex);
@@ -254,7 +256,7 @@ ck_cli_token_keygen (CkCli           *cli,
       guint8 *bytes;
 
       if (hex == NULL || len == 0 || len % 2 != 0)
-        return ck_cli_usage_error (cli, "--id takes hex digits, not “%s”", id_hex);
+        return ck_cli_usage_error (cli, _("--id takes hex digits, not “%s”"), id_hex);
       bytes = g_malloc (len / 2);
       for (gsize i = 0; i < len / 2; i++)
         bytes[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
@@ -310,8 +312,8 @@ ck_cli_token_write_certificate (CkToken        *token,
   if (uri == NULL)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_MISMATCH,
-                   "Certificate “%s”: its key is not a key on a token in the store; "
-                   "only certificates of token keys go onto a token",
+                   _("Certificate “%s”: its key is not a key on a token in the store; "
+                   "only certificates of token keys go onto a token"),
                    ck_certificate_get_display_name (certificate));
       return FALSE;
     }

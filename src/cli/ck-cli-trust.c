@@ -2,6 +2,8 @@
 /* `trust set|list|export` and `verify`: the only commands that touch trust
  * decisions. Importing never does; these go through CkTrust, which keeps
  * them in their own table. */
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 
 #include <string.h>
@@ -30,8 +32,8 @@ parse_purpose (CkCli      *cli,
 
   if (purpose == NULL || (!allow_all && g_str_equal (purpose, CK_PURPOSE_ALL)))
     {
-      *status = ck_cli_usage_error (cli, "Unknown purpose “%s”: use tls-server, "
-                                    "tls-client, code-signing, email%s or an OID",
+      *status = ck_cli_usage_error (cli, _("Unknown purpose “%s”: use tls-server, "
+                                    "tls-client, code-signing, email%s or an OID"),
                                     text, allow_all ? ", all" : "");
       return NULL;
     }
@@ -53,7 +55,7 @@ resolve_certificate (CkCli    *cli,
     return FALSE;
   if (kind != CK_OBJECT_CERTIFICATE)
     {
-      *status = ck_cli_error ("%s is a %s: trust is decided on certificates", argv[1],
+      *status = ck_cli_error (_("%s is a %s: trust is decided on certificates"), argv[1],
                               ck_object_kind_to_string (kind));
       return FALSE;
     }
@@ -69,14 +71,14 @@ trust_set (CkCli *cli,
   gboolean trusted = FALSE, distrusted = FALSE, by_default = FALSE;
   const GOptionEntry entries[] = {
     { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose_text,
-      "tls-server, tls-client, code-signing, email, all (with --distrusted only) or an OID",
-      "PURPOSE" },
+      N_("tls-server, tls-client, code-signing, email, all (with --distrusted only) or an OID"),
+      N_("PURPOSE") },
     { "trusted", 0, 0, G_OPTION_ARG_NONE, &trusted,
-      "Trust the certificate as an anchor for the purpose", NULL },
+      N_("Trust the certificate as an anchor for the purpose"), NULL },
     { "distrusted", 0, 0, G_OPTION_ARG_NONE, &distrusted,
-      "Never accept it, nor any certificate with the same key, for the purpose", NULL },
+      N_("Never accept it, nor any certificate with the same key, for the purpose"), NULL },
     { "default", 0, 0, G_OPTION_ARG_NONE, &by_default,
-      "Remove the decision for the purpose", NULL },
+      N_("Remove the decision for the purpose"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -87,23 +89,23 @@ trust_set (CkCli *cli,
   gint64 id = 0;
   int status = CK_CLI_EXIT_OK;
 
-  if (!ck_cli_parse_options (cli, "ID",
-                             "Records a trust decision on one certificate for one purpose.",
-                             "A decision is kept apart from the certificate and dropped when\n"
+  if (!ck_cli_parse_options (cli, N_("ID"),
+                             N_("Records a trust decision on one certificate for one purpose."),
+                             N_("A decision is kept apart from the certificate and dropped when\n"
                              "the certificate is deleted. A distrust also covers every\n"
-                             "certificate with the same public key.",
+                             "certificate with the same public key."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (trusted + distrusted + by_default != 1)
-    return ck_cli_usage_error (cli, "Give exactly one of --trusted, --distrusted, --default");
+    return ck_cli_usage_error (cli, _("Give exactly one of --trusted, --distrusted, --default"));
   if (purpose_text == NULL)
-    return ck_cli_usage_error (cli, "--purpose is required");
+    return ck_cli_usage_error (cli, _("--purpose is required"));
   purpose = parse_purpose (cli, purpose_text, TRUE, &status);
   if (purpose == NULL)
     return status;
   if (trusted && g_str_equal (purpose, CK_PURPOSE_ALL))
-    return ck_cli_usage_error (cli, "--purpose all goes with --distrusted (or --default) "
-                               "only: trust is given for named purposes");
+    return ck_cli_usage_error (cli, _("--purpose all goes with --distrusted (or --default) "
+                               "only: trust is given for named purposes"));
   if (!resolve_certificate (cli, argc, argv, &id, &status))
     return status;
 
@@ -135,7 +137,7 @@ trust_list (CkCli *cli,
   gboolean json_output = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json_output,
-      "Write a JSON array of decisions (fields documented in README.md)", NULL },
+      N_("Write a JSON array of decisions (fields documented in README.md)"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -143,11 +145,11 @@ trust_list (CkCli *cli,
   g_autoptr (GPtrArray) settings = NULL;
   g_autoptr (CkJsonWriter) json = NULL;
 
-  if (!ck_cli_parse_options (cli, NULL, "Lists the trust decisions in the store.",
+  if (!ck_cli_parse_options (cli, NULL, N_("Lists the trust decisions in the store."),
                              NULL, entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc > 1)
-    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+    return ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
 
   trust = open_trust (cli, &error);
   if (trust == NULL)
@@ -203,10 +205,10 @@ trust_export (CkCli *cli,
   g_autofree char *out = NULL;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-      "p11-kit (persist file), openssl (TRUSTED CERTIFICATE bundle) or pem (anchors only)",
-      "FORMAT" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write to FILE (default: standard output)",
-      "FILE" },
+      N_("p11-kit (persist file), openssl (TRUSTED CERTIFICATE bundle) or pem (anchors only)"),
+      N_("FORMAT") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE (default: standard output)"),
+      N_("FILE") },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -214,20 +216,20 @@ trust_export (CkCli *cli,
   g_autoptr (GBytes) bytes = NULL;
   CkTrustExportFormat format;
 
-  if (!ck_cli_parse_options (cli, NULL, "Writes the trust decisions out for other tools.",
-                             "p11-kit: a .p11-kit persist file for p11-kit's trust module\n"
+  if (!ck_cli_parse_options (cli, NULL, N_("Writes the trust decisions out for other tools."),
+                             N_("p11-kit: a .p11-kit persist file for p11-kit's trust module\n"
                              "  (trusted/x-distrusted, purposes as stapled extended key usage).\n"
                              "openssl: TRUSTED CERTIFICATE blocks with trusted and rejected uses.\n"
                              "pem: certificates trusted for some purpose and distrusted for\n"
-                             "  none, for update-ca-certificates (purposes are lost).",
+                             "  none, for update-ca-certificates (purposes are lost)."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc > 1)
-    return ck_cli_usage_error (cli, "Unexpected argument “%s”", argv[1]);
+    return ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
   if (format_text == NULL)
-    return ck_cli_usage_error (cli, "--format is required");
+    return ck_cli_usage_error (cli, _("--format is required"));
   if (!ck_trust_export_format_from_string (format_text, &format))
-    return ck_cli_usage_error (cli, "Unknown format “%s”: use p11-kit, openssl or pem",
+    return ck_cli_usage_error (cli, _("Unknown format “%s”: use p11-kit, openssl or pem"),
                                format_text);
 
   trust = open_trust (cli, &error);
@@ -246,7 +248,7 @@ trust_export (CkCli *cli,
     }
   if (!ck_file_set_contents_private (out, g_bytes_get_data (bytes, NULL),
                                      g_bytes_get_size (bytes), 0644, &error))
-    return ck_cli_error ("cannot write %s: %s", out, error->message);
+    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
   ck_cli_print_line ("Wrote trust decisions (%s) to %s", format_text, out);
   return CK_CLI_EXIT_OK;
 }
@@ -291,7 +293,7 @@ ck_cli_trust (CkCli *cli,
         g_set_prgname (prgname);
         return trust_commands[i].run (cli, argc - 1, argv + 1);
       }
-  return ck_cli_usage_error (cli, "Unknown trust command “%s”: use set, list or export",
+  return ck_cli_usage_error (cli, _("Unknown trust command “%s”: use set, list or export"),
                              argv[1]);
 }
 
@@ -324,13 +326,13 @@ ck_cli_verify (CkCli *cli,
   gboolean system_anchors = FALSE, json_output = FALSE;
   const GOptionEntry entries[] = {
     { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose_text,
-      "tls-server (default), tls-client, code-signing, email or an OID", "PURPOSE" },
+      N_("tls-server (default), tls-client, code-signing, email or an OID"), N_("PURPOSE") },
     { "system-anchors", 0, 0, G_OPTION_ARG_NONE, &system_anchors,
-      "Also accept the system's trust anchors (read-only)", NULL },
+      N_("Also accept the system's trust anchors (read-only)"), NULL },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at,
-      "Verify at this time (ISO 8601, e.g. 2030-01-01) instead of now", "TIME" },
+      N_("Verify at this time (ISO 8601, e.g. 2030-01-01) instead of now"), N_("TIME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json_output,
-      "Write one JSON object (fields documented in README.md)", NULL },
+      N_("Write one JSON object (fields documented in README.md)"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -342,12 +344,12 @@ ck_cli_verify (CkCli *cli,
   gint64 id = 0, when = 0;
   int status = CK_CLI_EXIT_OK;
 
-  if (!ck_cli_parse_options (cli, "ID",
-                             "Says whether a certificate is trusted for a purpose.",
-                             "The chain is built from the store's certificates and verified\n"
+  if (!ck_cli_parse_options (cli, N_("ID"),
+                             N_("Says whether a certificate is trusted for a purpose."),
+                             N_("The chain is built from the store's certificates and verified\n"
                              "with GnuTLS (medium profile) against the certificates you trust\n"
                              "for the purpose. Exit status: 0 trusted, 3 not trusted (any\n"
-                             "reason), 1 on an error.",
+                             "reason), 1 on an error."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (purpose_text != NULL)
@@ -357,7 +359,7 @@ ck_cli_verify (CkCli *cli,
         return status;
     }
   if (at != NULL && !parse_time (at, &when))
-    return ck_cli_usage_error (cli, "Cannot read the time “%s”: use ISO 8601", at);
+    return ck_cli_usage_error (cli, _("Cannot read the time “%s”: use ISO 8601"), at);
   if (!resolve_certificate (cli, argc, argv, &id, &status))
     return status;
 

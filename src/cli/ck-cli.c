@@ -2,6 +2,8 @@
 /* certkeeper-cli: a thin command-line front end over the core, for scripts
  * and for people who live in a terminal. Every command is a few calls into
  * src/core; this file only dispatches and holds the shared helpers. */
+#include <glib/gi18n.h>
+
 #include "ck-cli.h"
 
 #include <errno.h>
@@ -18,59 +20,57 @@ typedef struct {
 
 static const CkCliCommand commands[] = {
   { "import", "import FILE…",
-    "Import certificates, keys and requests (PEM, DER, PKCS#7, PKCS#12)",
+    N_("Import certificates, keys and requests (PEM, DER, PKCS#7, PKCS#12)"),
     ck_cli_import },
   { "list", "list [--certificates|--keys|--requests] [--json]",
-    "List what the store holds",
+    N_("List what the store holds"),
     ck_cli_list },
   { "show", "show ID [--json|--pem]",
-    "Show everything about one certificate, key or request",
+    N_("Show everything about one certificate, key or request"),
     ck_cli_show },
   { "export", "export ID [--format FORMAT] [--out FILE]",
-    "Write a certificate, request or key out of the store",
+    N_("Write a certificate, request or key out of the store"),
     ck_cli_export },
   { "delete", "delete ID",
-    "Delete one object from the store",
+    N_("Delete one object from the store"),
     ck_cli_delete },
   { "trust", "trust set|list|export …",
-    "Trust or distrust a certificate for a purpose; list or export decisions",
+    N_("Trust or distrust a certificate for a purpose; list or export decisions"),
     ck_cli_trust },
   { "verify", "verify ID [--purpose PURPOSE] [--system-anchors] [--json]",
-    "Say whether a certificate is trusted for a purpose, and why",
+    N_("Say whether a certificate is trusted for a purpose, and why"),
     ck_cli_verify },
   { "keygen", "keygen --algorithm ALG [--bits N|--curve CURVE] [--label LABEL]",
-    "Generate a private key and keep it, encrypted, in the store",
+    N_("Generate a private key and keep it, encrypted, in the store"),
     ck_cli_keygen },
   { "request", "request --key ID|--new-key ALG [--subject DN] [--san NAME]… [--profile P]",
-    "Make a certificate signing request, kept as pending in the store",
+    N_("Make a certificate signing request, kept as pending in the store"),
     ck_cli_request },
   { "requests", "requests [--json]",
-    "List requests: pending, or issued with their certificate",
+    N_("List requests: pending, or issued with their certificate"),
     ck_cli_requests },
   { "template", "template export ID|--profile PROFILE [--out FILE]",
-    "Write a certtool template of a request or a profile",
+    N_("Write a certtool template of a request or a profile"),
     ck_cli_template },
   { "tokens", "tokens [--json] [--objects TOKEN-URI]",
-    "List the PKCS#11 tokens (and the keys and certificates on one)",
+    N_("List the PKCS#11 tokens (and the keys and certificates on one)"),
     ck_cli_tokens },
 };
 
 static void
 print_main_help (FILE *out)
 {
-  fprintf (out,
-           "Usage: certkeeper-cli [--store DIR] COMMAND [OPTION…]\n"
+  fputs (_("Usage: certkeeper-cli [--store DIR] COMMAND [OPTION…]\n"
            "\n"
            "Keeps X.509 certificates, private keys and certificate signing\n"
            "requests in the Certkeeper store. Importing never makes anything\n"
            "trusted.\n"
            "\n"
-           "Commands:\n");
+           "Commands:\n"), out);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %s\n      %s\n", commands[i].synopsis, commands[i].summary);
-  fprintf (out,
-           "  %s\n      %s\n"
-           "\n"
+    fprintf (out, "  %s\n      %s\n", commands[i].synopsis, _(commands[i].summary));
+  fprintf (out, "  %s\n      %s\n", "help [COMMAND]", _("Show this help, or a command's help"));
+  fputs (_("\n"
            "Options:\n"
            "  --store DIR   The store directory (default: $CERTKEEPER_STORE,\n"
            "                else $XDG_DATA_HOME/certkeeper)\n"
@@ -86,8 +86,7 @@ print_main_help (FILE *out)
            "\n"
            "Exit status: 0 on success, 1 on an error, 2 on a usage error;\n"
            "'verify' exits 3 when the certificate is not trusted.\n"
-           "Run 'certkeeper-cli COMMAND --help' for a command's options.\n",
-           "help [COMMAND]", "Show this help, or a command's help");
+           "Run 'certkeeper-cli COMMAND --help' for a command's options.\n"), out);
 }
 
 static const CkCliCommand *
@@ -188,15 +187,15 @@ ck_cli_usage_error (CkCli      *cli,
 
   message = ck_cli_printable (raw);
   if (cli != NULL && cli->command != NULL)
-    fprintf (stderr,
-             "certkeeper-cli %s: %s\n"
-             "Try 'certkeeper-cli %s --help' for more information.\n",
-             cli->command, message, cli->command);
+    {
+      fprintf (stderr, "certkeeper-cli %s: %s\n", cli->command, message);
+      fprintf (stderr, _("Try 'certkeeper-cli %s --help' for more information.\n"), cli->command);
+    }
   else
-    fprintf (stderr,
-             "certkeeper-cli: %s\n"
-             "Try 'certkeeper-cli --help' for more information.\n",
-             message);
+    {
+      fprintf (stderr, "certkeeper-cli: %s\n", message);
+      fputs (_("Try 'certkeeper-cli --help' for more information.\n"), stderr);
+    }
   return CK_CLI_EXIT_USAGE;
 }
 
@@ -216,13 +215,13 @@ ck_cli_parse_options (CkCli              *cli,
   g_autofree char *pin_file = NULL;
   const GOptionEntry store_entry = {
     "store", 0, 0, G_OPTION_ARG_FILENAME, &store_dir,
-    "The store directory (default: $CERTKEEPER_STORE, else $XDG_DATA_HOME/certkeeper)",
-    "DIR"
+    N_("The store directory (default: $CERTKEEPER_STORE, else $XDG_DATA_HOME/certkeeper)"),
+    N_("DIR")
   };
   const GOptionEntry pin_entry = {
     "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file,
-    "Read a PKCS#11 token PIN from the first line of FILE (else a prompt)",
-    "FILE"
+    N_("Read a PKCS#11 token PIN from the first line of FILE (else a prompt)"),
+    N_("FILE")
   };
 
   for (guint i = 0; entries != NULL && entries[i].long_name != NULL; i++)
@@ -230,7 +229,11 @@ ck_cli_parse_options (CkCli              *cli,
   g_array_append_val (all, store_entry);
   g_array_append_val (all, pin_entry);
 
-  context = g_option_context_new (parameters);
+  /* NULL rather than "": translating "" would print the catalog header. */
+  context = g_option_context_new (parameters != NULL && *parameters != '\0' ? parameters : NULL);
+  /* Translates the summary, description, parameters and option help,
+   * which the commands mark with N_(). */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   if (description != NULL)
     g_option_context_set_description (context, description);
@@ -294,7 +297,7 @@ ck_cli_write_stdout (const void *data,
         {
           int saved_errno = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "cannot write to standard output: %s",
+                       _("cannot write to standard output: %s"),
                        g_strerror (saved_errno));
           return FALSE;
         }
@@ -320,7 +323,7 @@ parse_global_store (CkCli  *cli,
     }
   if (i + 1 >= argc)
     {
-      ck_cli_usage_error (cli, "Missing argument for --store");
+      ck_cli_usage_error (cli, _("Missing argument for --store"));
       return -1;
     }
   g_free (cli->store_dir);
@@ -360,11 +363,11 @@ run (CkCli *cli,
           i += consumed;
         }
       else
-        return ck_cli_usage_error (cli, "Unknown option %s", argv[i]);
+        return ck_cli_usage_error (cli, _("Unknown option %s"), argv[i]);
     }
 
   if (i >= argc)
-    return ck_cli_usage_error (cli, "No command given");
+    return ck_cli_usage_error (cli, _("No command given"));
 
   sub_argv = g_ptr_array_new ();
   if (g_str_equal (argv[i], "help"))
@@ -376,7 +379,7 @@ run (CkCli *cli,
         }
       command = find_command (argv[i + 1]);
       if (command == NULL)
-        return ck_cli_usage_error (cli, "Unknown command “%s”", argv[i + 1]);
+        return ck_cli_usage_error (cli, _("Unknown command “%s”"), argv[i + 1]);
       g_ptr_array_add (sub_argv, (char *) command->name);
       g_ptr_array_add (sub_argv, (char *) "--help");
     }
@@ -384,7 +387,7 @@ run (CkCli *cli,
     {
       command = find_command (argv[i]);
       if (command == NULL)
-        return ck_cli_usage_error (cli, "Unknown command “%s”", argv[i]);
+        return ck_cli_usage_error (cli, _("Unknown command “%s”"), argv[i]);
       for (int j = i; j < argc; j++)
         g_ptr_array_add (sub_argv, argv[j]);
     }
@@ -406,6 +409,9 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   ck_core_init ();
 
   ck_cli_token_install_pin_function (&cli);
@@ -416,7 +422,7 @@ main (int    argc,
   g_free (cli.pin_file);
 
   if (fflush (stdout) != 0 && status == CK_CLI_EXIT_OK)
-    status = ck_cli_error ("cannot write to standard output: %s",
+    status = ck_cli_error (_("cannot write to standard output: %s"),
                            g_strerror (errno));
   return status;
 }
