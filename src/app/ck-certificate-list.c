@@ -37,7 +37,7 @@ struct _CkCertificateList
   CkTrustColumn       *trust;
   GtkDropDown         *purpose_dropdown;
   GtkDropDown         *trust_filter_dropdown;
-  GtkWidget           *trust_spinner;
+  GtkWidget           *trust_progress;
 
   /* Which column a header click sorts by: see sorter_changed(). */
   struct ColumnSort {
@@ -506,12 +506,24 @@ trust_filter_changed_cb (CkCertificateList *self)
 }
 
 static void
+trust_progress_cb (CkCertificateList *self)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: while the Trusted/Distrusted filter checks certificates */
+  text = g_strdup_printf (_("Checking trust… %d %%"),
+                          (int) (ck_trust_column_get_progress (self->trust) * 100));
+  gtk_label_set_text (GTK_LABEL (self->trust_progress), text);
+}
+
+static void
 trust_busy_cb (CkCertificateList *self)
 {
-  /* Only the filter's scan is worth a spinner: cells say "Checking…". */
-  gtk_widget_set_visible (self->trust_spinner,
+  /* Only the filter's scan gets words here: cells say "Checking…". */
+  gtk_widget_set_visible (self->trust_progress,
                           ck_trust_column_is_busy (self->trust)
                           && ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL);
+  trust_progress_cb (self);
   update_stack (self);
 }
 
@@ -557,6 +569,7 @@ init_trust (CkCertificateList *self)
   gtk_column_view_column_set_factory (self->trust_column, ck_trust_column_get_factory (self->trust));
   g_signal_connect_swapped (self->trust, "filter-changed", G_CALLBACK (trust_filter_changed_cb), self);
   g_signal_connect_swapped (self->trust, "notify::busy", G_CALLBACK (trust_busy_cb), self);
+  g_signal_connect_swapped (self->trust, "notify::progress", G_CALLBACK (trust_progress_cb), self);
   g_signal_connect_swapped (self->trust, "notify::purpose", G_CALLBACK (purpose_changed_cb), self);
 
   for (guint i = 0; i < n_purposes; i++)
@@ -725,7 +738,7 @@ ck_certificate_list_class_init (CkCertificateListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkCertificateList, source_column);
   gtk_widget_class_bind_template_child (widget_class, CkCertificateList, purpose_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CkCertificateList, trust_filter_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, trust_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CkCertificateList, trust_progress);
   gtk_widget_class_bind_template_callback (widget_class, purpose_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, trust_filter_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);

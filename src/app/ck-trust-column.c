@@ -30,6 +30,7 @@ struct _CkTrustColumn
   guint               next_candidate;
   guint               scan_idle;
   gboolean            scanning;
+  gint64              shown_at;   /* when progress was last notified */
 };
 
 G_DEFINE_FINAL_TYPE (CkTrustColumn, ck_trust_column, G_TYPE_OBJECT)
@@ -38,6 +39,7 @@ enum {
   PROP_0,
   PROP_PURPOSE,
   PROP_BUSY,
+  PROP_PROGRESS,
   N_PROPS
 };
 
@@ -217,6 +219,16 @@ ck_trust_column_refresh (CkTrustColumn *self)
 
 /* The filter */
 
+double
+ck_trust_column_get_progress (CkTrustColumn *self)
+{
+  g_return_val_if_fail (CK_IS_TRUST_COLUMN (self), 1);
+
+  if (!self->scanning || self->candidates == NULL || self->candidates->len == 0)
+    return 1;
+  return (double) self->next_candidate / self->candidates->len;
+}
+
 gboolean
 ck_trust_column_matches (CkTrustColumn       *self,
                          CkStoredCertificate *row)
@@ -265,7 +277,17 @@ scan_idle_cb (gpointer user_data)
         }
     }
   if (self->next_candidate < self->candidates->len)
-    return G_SOURCE_CONTINUE;
+    {
+      /* Progress, a few times a second. Matches are not shown before the
+       * end: refiltering 100,000 rows each time would cost more than the
+       * scan (and move the rows under the pointer). */
+      if (g_get_monotonic_time () - self->shown_at > G_USEC_PER_SEC / 4)
+        {
+          self->shown_at = g_get_monotonic_time ();
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+        }
+      return G_SOURCE_CONTINUE;
+    }
 
   self->scan_idle = 0;
   stop_scan (self);
@@ -387,8 +409,7 @@ start_scan (CkTrustColumn *self)
   g_debug ("trust filter: %u candidates found in %.1f ms", self->candidates->len,
            (g_get_monotonic_time () - start) / 1000.0);
   self->scanning = TRUE;
-  /* Nothing is shown until the answer is complete: a filter that keeps
-   * growing would move the rows under the pointer. */
+  self->shown_at = g_get_monotonic_time ();
   g_signal_emit (self, signals[FILTER_CHANGED], 0);
   self->scan_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 10, scan_idle_cb, self, NULL);
   notify_busy (self, was_busy);
@@ -522,6 +543,9 @@ ck_trust_column_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, ck_trust_column_is_busy (self));
       break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, ck_trust_column_get_progress (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -596,6 +620,10 @@ ck_trust_column_class_init (CkTrustColumnClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* How far the filter's scan is, 0 to 1. */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0, 1, 1,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The set of rows the Trusted/Distrusted filter lets through changed. */

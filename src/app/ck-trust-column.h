@@ -51,6 +51,8 @@ CkVerification     *ck_trust_column_verify       (CkTrustColumn     *self,
                                                   CkStoredCertificate *row);
 /* Drops every verdict and checks the visible rows again. */
 void                ck_trust_column_refresh      (CkTrustColumn     *self);
+/* How far the Trusted/Distrusted filter has got, 0 to 1 ("progress"). */
+double              ck_trust_column_get_progress (CkTrustColumn     *self);
 /* TRUE while visible rows or a filter are still being checked. */
 gboolean            ck_trust_column_is_busy      (CkTrustColumn     *self);
 
