@@ -168,6 +168,13 @@ ck_token_refresh (CkToken  *self,
   rv = self->module->C_GetTokenInfo (self->slot, &info);
   if (rv != CKR_OK)
     {
+      CK_SLOT_INFO slot_info;
+
+      /* Modules answer a pulled-out token with anything from
+       * CKR_TOKEN_NOT_PRESENT to CKR_GENERAL_ERROR: the slot tells. */
+      if (self->module->C_GetSlotInfo (self->slot, &slot_info) != CKR_OK ||
+          !(slot_info.flags & CKF_TOKEN_PRESENT))
+        rv = CKR_TOKEN_NOT_PRESENT;
       set_rv_error (error, self, rv, _("cannot read the token"));
       return FALSE;
     }

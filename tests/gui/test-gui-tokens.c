@@ -23,7 +23,7 @@
 /* One token per test: what one test does, another never sees. */
 static const char * const token_labels[] = {
   "gui-wrong-pin", "gui-right-pin", "gui-locked", "gui-list", "gui-objects", "gui-import",
-  "gui-issued", NULL,
+  "gui-issued", "gui-vanish", NULL,
 };
 static gboolean have_softhsm;
 
@@ -813,6 +813,73 @@ test_issued_onto_token (void)
   ck_token_logout (token);
   temp_store_close (&temp);
 }
+
+static gboolean
+is_error_row (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return ADW_IS_ACTION_ROW (widget) && gtk_widget_has_css_class (widget, "error");
+}
+
+/* A token pulled out while it is shown: the page says so, no crash. */
+static void
+test_token_vanishes (void)
+{
+  g_autoptr(CkTokenList) list = NULL;
+  g_autofree char *tokens = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  CkToken *token;
+  GtkWidget *row, *error_row;
+  gpointer args[2];
+
+  SKIP_WITHOUT_SOFTHSM ();
+  list = new_token_list ();
+  token = listed_token (list, "gui-vanish");
+  g_assert_nonnull (token);
+
+  /* SoftHSM keeps a token as a directory: removing it is pulling it out. */
+  tokens = g_build_filename (ck_test_softhsm_dir (), "tokens", NULL);
+  dir = g_dir_open (tokens, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tokens, name, "token.object", NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      if (g_file_get_contents (path, &data, &len, NULL) && memmem (data, len, "gui-vanish", 10))
+        {
+          g_autofree char *token_dir = g_build_filename (tokens, name, NULL);
+
+          ck_test_remove_tree (token_dir);
+        }
+    }
+
+  ck_token_list_expand (list, token);
+  args[0] = list;
+  args[1] = token;
+  while (ck_token_list_is_busy (list))
+    g_main_context_iteration (NULL, TRUE);
+  row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-vanish");
+  g_assert_nonnull (row);
+  /* The state says so, and the reason is shown under the token. */
+  g_assert_nonnull (find_widget (row, is_visible_label_containing, "not available"));
+  error_row = find_widget (row, is_error_row, NULL);
+  g_assert_nonnull (error_row);
+  g_test_message ("shown: %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row)));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row)),
+                            "Token “gui-vanish”"));
+  /* SoftHSM's slot still says "present" and the token "internal error". */
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row)),
+                            "cannot read the token"));
+  (void) args;
+
+  /* Listing again drops it. */
+  ck_token_list_refresh (list);
+  spin_until (list_idle, list);
+  g_assert_null (listed_token (list, "gui-vanish"));
+  g_assert_nonnull (listed_token (list, "gui-list"));
+}
 int
 main (int   argc,
       char *argv[])
@@ -845,6 +912,7 @@ main (int   argc,
   g_test_add_func ("/gui/tokens/objects", test_token_objects);
   g_test_add_func ("/gui/tokens/import-onto-token", test_import_onto_token);
   g_test_add_func ("/gui/tokens/issued-onto-token", test_issued_onto_token);
+  g_test_add_func ("/gui/tokens/vanishes", test_token_vanishes);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();
