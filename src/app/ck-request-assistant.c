@@ -1156,8 +1156,7 @@ generate_thread (GTask        *task,
     {
       if (!ck_store_add_key (job->store, key, job->label[0] != '\0' ? job->label : NULL,
                              job->source == KEY_NEW ? job->passphrase : NULL,
-                             job->no_passphrase || job->source == KEY_TOKEN
-                             ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
+                             job->no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
                              &job->result_key_id, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
