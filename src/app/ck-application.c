@@ -299,7 +299,7 @@ ck_application_init (CkApplication *self)
     { "screenshot", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
       "Save a PNG of the window once the store is shown, then quit", "FILE" },
     { "screenshot-view", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
-      "What the screenshot shows: list, details, keys, import, requests, request, tokens, search, trust or assistant", "VIEW" },
+      "What the screenshot shows: list, details, keys, import, requests, request, tokens, pin, search, trust or assistant", "VIEW" },
     { "window-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
       "Initial window size", "WIDTHxHEIGHT" },
     { NULL }

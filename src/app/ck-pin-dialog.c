@@ -15,6 +15,7 @@ struct _CkPinDialog
   GtkLabel *warning_label;
   GtkLabel *error_label;
   AdwPreferencesGroup *pin_group;
+  GtkWidget *pin_pad_label;
   AdwPasswordEntryRow *pin_entry;
   GtkWidget *busy_box;
   GtkSpinner *spinner;
@@ -134,6 +135,7 @@ update_state (CkPinDialog *self)
   const char *pin = gtk_editable_get_text (GTK_EDITABLE (self->pin_entry));
 
   gtk_widget_set_visible (GTK_WIDGET (self->pin_group), !self->pin_pad && !self->locked);
+  gtk_widget_set_visible (self->pin_pad_label, self->pin_pad && !self->locked && !self->busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pin_entry), !self->busy);
   gtk_widget_set_sensitive (self->login_button,
                             !self->busy && self->readable && !self->locked &&
@@ -341,6 +343,7 @@ ck_pin_dialog_class_init (CkPinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkPinDialog, warning_label);
   gtk_widget_class_bind_template_child (widget_class, CkPinDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, CkPinDialog, pin_group);
+  gtk_widget_class_bind_template_child (widget_class, CkPinDialog, pin_pad_label);
   gtk_widget_class_bind_template_child (widget_class, CkPinDialog, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, CkPinDialog, busy_box);
   gtk_widget_class_bind_template_child (widget_class, CkPinDialog, spinner);

@@ -557,11 +557,16 @@ add_token_row (CkTokenList *self,
   /* Translators: accessible name of a token's Log In button */
   description = g_strdup_printf (_("Log in to %s"), ck_token_get_label (token));
   gtk_widget_set_tooltip_text (entry->login_button, description);
+  /* Several tokens: each button says which one it is for. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry->login_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
   adw_expander_row_add_action (entry->row, entry->login_button);
   entry->logout_button = token_button (token, _("Log _Out"), G_CALLBACK (logout_clicked_cb), self);
   g_free (description);
   description = g_strdup_printf (_("Log out of %s"), ck_token_get_label (token));
   gtk_widget_set_tooltip_text (entry->logout_button, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry->logout_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
   adw_expander_row_add_action (entry->row, entry->logout_button);
 
   g_object_set_data_full (G_OBJECT (row), "ck-token", g_object_ref (token), g_object_unref);

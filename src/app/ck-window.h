@@ -28,7 +28,9 @@ void      ck_window_add_toast       (CkWindow      *self,
                                      AdwToast      *toast);
 /* Saves a PNG of the window once it has drawn the store, then quits. @view:
  * "list" (default), "details", "keys", "requests" (the page, first request
- * selected), "request" (that request opened) or "import". */
+ * selected), "request" (that request opened) or "import"; "tokens" (the
+ * Tokens page once listed) or "pin" (the PIN dialog of the first token
+ * that asks for a PIN). */
 void      ck_window_take_screenshot (CkWindow      *self,
                                      const char    *path,
                                      const char    *view);

@@ -77,7 +77,7 @@ def main():
             "the Tokens page lists the token with its state")
 
         login = wait_for("the token's Log In button",
-                         lambda: find(main_window, "push button", name_re=r"Log In…",
+                         lambda: find(main_window, "push button", name_re=f"Log in to {LABEL}",
                                       predicate=clickable))
         windows_before = n_windows(app)
         do_action(login, "click")
@@ -109,7 +109,7 @@ def main():
         wait_for("the PIN dialog to close", lambda: n_windows(app) == windows_before)
         wait_for("the logged-in state",
                  lambda: find(main_window, "label", name_re=r"logged in"))
-        tap(find(main_window, "push button", name_re=r"Log _?Out") is not None,
+        tap(find(main_window, "push button", name_re=f"Log out of {LABEL}") is not None,
             "the right PIN logs in and Log Out is offered")
 
         key = wait_for("the key on the token", lambda: find(main_window, "label", "e2e-key"))
