@@ -38,6 +38,7 @@ struct _CkCertificateList
   GtkDropDown         *purpose_dropdown;
   GtkDropDown         *trust_filter_dropdown;
   GtkWidget           *trust_progress;
+  GtkWidget           *row_menu;
 
   /* Which column a header click sorts by: see sorter_changed(). */
   struct ColumnSort {
@@ -488,6 +489,79 @@ ck_certificate_list_sort_by (CkCertificateList *self,
   gtk_column_view_sort_by_column (self->column_view, target, order);
 }
 
+/* The row's menu (right click, or a long press): it selects the row,
+ * then offers what the window can do with the selection. */
+
+static GtkWidget *
+list_row_of (CkCertificateList *self,
+             GtkWidget         *picked)
+{
+  for (GtkWidget *w = picked; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (w);
+
+      if (parent != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (parent), "GtkColumnListView") == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+select_row_at (CkCertificateList *self,
+               double             x,
+               double             y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = list_row_of (self, picked);
+  GListModel *model = G_LIST_MODEL (self->selection);
+  GtkListItem *list_item;
+
+  if (row == NULL)
+    return FALSE;
+  /* The trust cell knows its list item (see ck-trust-column.c). */
+  list_item = ck_trust_column_find_list_item (self->trust, row);
+  if (list_item == NULL || gtk_list_item_get_position (list_item) >= g_list_model_get_n_items (model))
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+  return TRUE;
+}
+
+static void
+row_menu_pressed (GtkGestureClick   *gesture,
+                  int                n_press,
+                  double             x,
+                  double             y,
+                  CkCertificateList *self)
+{
+  if (!select_row_at (self, x, y))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->row_menu));
+}
+
+static void
+init_row_menu (CkCertificateList *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  g_menu_append (menu, _("_Trust Settings…"), "win.trust-settings");
+  g_menu_append (menu, _("_Copy SHA-256 Fingerprint"), "win.copy-fingerprint");
+  g_menu_append (section, _("_Delete"), "win.delete");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  self->row_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->row_menu), FALSE);
+  gtk_widget_set_halign (self->row_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->row_menu, GTK_WIDGET (self->column_view));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (row_menu_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+}
+
 /* Trust: the column, the purpose chooser and the filter. */
 
 static void
@@ -580,6 +654,7 @@ init_trust (CkCertificateList *self)
   gtk_string_list_append (filters, _("Trusted"));
   gtk_string_list_append (filters, _("Distrusted"));
   gtk_drop_down_set_model (self->trust_filter_dropdown, G_LIST_MODEL (filters));
+  init_row_menu (self);
 }
 
 void
@@ -670,11 +745,14 @@ ck_certificate_list_dispose (GObject *object)
   /* The models outlive the stack while the column view lets go of them. */
   if (self->filter_model != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->column_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
 
+  g_clear_pointer (&self->row_menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_CERTIFICATE_LIST);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -791,6 +869,8 @@ ck_certificate_list_init (CkCertificateList *self)
   g_signal_connect_swapped (self->filter_model, "items-changed",
                             G_CALLBACK (update_stack), self);
   g_signal_connect_swapped (self->filter_model, "notify::pending",
+                            G_CALLBACK (update_stack), self);
+  g_signal_connect_swapped (self->model, "notify::busy",
                             G_CALLBACK (update_stack), self);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
                             G_CALLBACK (sorter_changed), self);

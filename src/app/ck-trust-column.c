@@ -160,7 +160,31 @@ cell_setup (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
             CkTrustColumn            *self)
 {
-  gtk_list_item_set_child (list_item, ck_trust_status_box_new ());
+  GtkWidget *box = ck_trust_status_box_new ();
+
+  /* For ck_trust_column_find_list_item(): the list's row menu. */
+  g_object_set_data (G_OBJECT (box), "ck-list-item", list_item);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static GtkListItem *
+find_in (GtkWidget *widget)
+{
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (widget), "ck-list-item");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       list_item == NULL && child != NULL; child = gtk_widget_get_next_sibling (child))
+    list_item = find_in (child);
+  return list_item;
+}
+
+GtkListItem *
+ck_trust_column_find_list_item (CkTrustColumn *self,
+                                GtkWidget     *row)
+{
+  g_return_val_if_fail (CK_IS_TRUST_COLUMN (self), NULL);
+
+  return find_in (row);
 }
 
 static void

@@ -53,6 +53,10 @@ CkVerification     *ck_trust_column_verify       (CkTrustColumn     *self,
 void                ck_trust_column_refresh      (CkTrustColumn     *self);
 /* How far the Trusted/Distrusted filter has got, 0 to 1 ("progress"). */
 double              ck_trust_column_get_progress (CkTrustColumn     *self);
+/* The list item whose trust cell is inside @row (a row widget of the
+ * column view), or NULL. */
+GtkListItem        *ck_trust_column_find_list_item (CkTrustColumn *self,
+                                                    GtkWidget     *row);
 /* TRUE while visible rows or a filter are still being checked. */
 gboolean            ck_trust_column_is_busy      (CkTrustColumn     *self);
 

@@ -188,22 +188,47 @@ fixture_teardown (Fixture       *fixture,
 
 /* The texts of the labels in the list's row that shows @name: what the
  * user sees in that row, cells included. */
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget under (or at) @widget that @match accepts. */
 static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
+find_widget (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0
-      && gtk_widget_get_mapped (widget))
+  if (match (widget, data))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_label (child, text);
+      GtkWidget *found = find_widget (child, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_label (GtkWidget     *widget,
+          gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0
+         && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_column_view (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_COLUMN_VIEW (widget);
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return find_widget (widget, is_label, text);
 }
 
 static void
@@ -434,6 +459,72 @@ test_details_reason (Fixture       *fixture,
   }
 }
 
+/* A right click on a row selects it and opens the row's menu, which
+ * offers Trust Settings. */
+static void
+test_row_menu (Fixture       *fixture,
+               gconstpointer  data)
+{
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  GtkWidget *column_view;
+  GtkWidget *label;
+  GtkGesture *right_click = NULL;
+  GtkWidget *popover = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+  graphene_point_t point;
+  CkStoredCertificate *selected;
+  GMenuModel *menu;
+  gboolean offers_trust = FALSE;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  window = show_list (fixture, &list);
+  column_view = find_widget (GTK_WIDGET (list), is_column_view, NULL);
+  g_assert_nonnull (column_view);
+  controllers = gtk_widget_observe_controllers (column_view);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        right_click = GTK_GESTURE (controller);
+    }
+  g_assert_nonnull (right_click);
+
+  label = find_label (GTK_WIDGET (list), "www.example.test");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_compute_point (label, column_view, &GRAPHENE_POINT_INIT (5, 5), &point));
+  g_signal_emit_by_name (right_click, "pressed", 1, (double) point.x, (double) point.y);
+
+  selected = ck_certificate_list_get_selected (list);
+  g_assert_nonnull (selected);
+  g_assert_cmpint (ck_stored_certificate_get_id (selected), ==, fixture->leaf_id);
+  for (GtkWidget *child = gtk_widget_get_first_child (column_view); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *action = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action)
+          && g_str_equal (action, "win.trust-settings"))
+        offers_trust = TRUE;
+    }
+  g_assert_true (offers_trust);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  gtk_window_destroy (window);
+}
+
 static void
 skip_without_display (void)
 {
@@ -459,6 +550,8 @@ main (int   argc,
               fixture_setup, test_trust_through_dialog, fixture_teardown);
   g_test_add ("/gui/trust/warnings", Fixture, NULL,
               fixture_setup, test_warnings, fixture_teardown);
+  g_test_add ("/gui/trust/row-menu", Fixture, NULL,
+              fixture_setup, test_row_menu, fixture_teardown);
   g_test_add ("/gui/trust/details-reason", Fixture, NULL,
               fixture_setup, test_details_reason, fixture_teardown);
 
