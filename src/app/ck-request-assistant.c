@@ -493,9 +493,9 @@ list_existing_keys (CkRequestAssistant *self)
     }
 
   gtk_widget_set_sensitive (self->existing_key_row, n > 0);
-  if (n == 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->existing_key_row),
-                                 _("There are no keys in the store yet"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->existing_key_row),
+                               n > 0 ? _("A key already in the store, to renew or re-request")
+                                     : _("There are no keys in the store yet"));
 }
 
 static CkToken *

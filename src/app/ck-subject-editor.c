@@ -42,7 +42,10 @@ typedef struct
   GtkWidget           *row;
   GtkWidget           *error_icon;
   char                *problem;
-  guint64              seq;      /* when it was first filled in; 0 while empty */
+  /* When it was first filled in (0: never). Kept when the text is
+   * replaced, which empties the row for a moment, so an edited value keeps
+   * its place. */
+  guint64              seq;
 } Field;
 
 struct _CkSubjectEditor
@@ -153,7 +156,7 @@ write_builder (CkSubjectEditor *self)
     {
       Field *field = self->fields->pdata[i];
 
-      if (field->seq != 0)
+      if (field->seq != 0 && gtk_editable_get_text (GTK_EDITABLE (field->row))[0] != '\0')
         g_ptr_array_add (filled, field);
     }
   g_ptr_array_sort (filled, compare_seq);
@@ -205,9 +208,7 @@ field_changed (GtkEditable *editable,
   CkSubjectEditor *self = field->self;
   const char *text = gtk_editable_get_text (editable);
 
-  if (text[0] == '\0')
-    field->seq = 0;
-  else if (field->seq == 0)
+  if (text[0] != '\0' && field->seq == 0)
     field->seq = ++self->counter;
   show_problem (field);
   if (self->loading)
@@ -359,7 +360,10 @@ ck_subject_editor_set_builder (CkSubjectEditor  *self,
           g_ptr_array_remove_index (self->fields, i - 1);
         }
       else
-        gtk_editable_set_text (GTK_EDITABLE (field->row), "");
+        {
+          gtk_editable_set_text (GTK_EDITABLE (field->row), "");
+          field->seq = 0;
+        }
     }
 
   subject = ck_request_builder_get_subject (builder);

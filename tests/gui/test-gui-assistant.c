@@ -562,6 +562,102 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (fixture->store)), ==, 0);
 }
 
+/* RSA with a PSS signature, SHA-384, written as DER: the choices of the
+ * review page reach the request. */
+static void
+test_rsa_pss_der (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  const char *argv[10];
+  GBytes *der;
+
+  if (g_getenv ("CK_OPENSSL") == NULL)
+    {
+      g_test_skip ("openssl is not available");
+      return;
+    }
+
+  check_row (fixture, "Custom", TRUE);
+  next (fixture);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 0);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "no_passphrase_switch")), TRUE);
+  next (fixture);
+  type_into (fixture, "Common name (CN)", "pss.assistant.test");
+  next (fixture);
+  check_row (fixture, "Digital signature (digitalSignature)", TRUE);
+  next (fixture);
+
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (child (fixture, "pss_switch"))));
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "pss_switch")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "hash_row")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "format_row")), 1);
+  next (fixture);
+  spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "result");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "result_stack"))), ==, "der");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (fixture, "copy_button"))));
+  screenshot (fixture, "result-der");
+
+  request = ck_store_load_request (fixture->store, fixture->request_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_stored_request_get_profile (ck_store_get_request_row (fixture->store, fixture->request_id)),
+                   ==, "custom");
+  der = ck_request_get_der (request);
+  path = g_build_filename (fixture->dir, "request.der", NULL);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (der, NULL), g_bytes_get_size (der), &error));
+  argv[0] = g_getenv ("CK_OPENSSL");
+  argv[1] = "req"; argv[2] = "-inform"; argv[3] = "DER"; argv[4] = "-in"; argv[5] = path;
+  argv[6] = "-verify"; argv[7] = "-noout"; argv[8] = "-text"; argv[9] = NULL;
+  text = ck_test_run_tool (argv);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "rsassaPss"));
+  g_assert_nonnull (strstr (text, "sha384"));
+  g_assert_nonnull (strstr (text, "Public-Key: (2048 bit)"));
+  g_assert_nonnull (strstr (text, "Digital Signature"));
+}
+
+/* A template's subject shows in its order, a second OU in a row of its
+ * own and an attribute without a row of its own as OID=value; edits keep
+ * the order. */
+static void
+test_subject_editor_load (void)
+{
+  g_autoptr(CkRequestBuilder) builder = ck_request_builder_new ();
+  CkSubjectEditor *editor = ck_subject_editor_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *row;
+
+  g_object_ref_sink (editor);
+  g_assert_true (ck_request_builder_add_subject_string (builder,
+                                                        "C=CH, O=Acme, OU=One, OU=Two, CN=acme.test, 1.3.6.1.4.1.55555.7=Private Organization",
+                                                        &error));
+  g_assert_no_error (error);
+  before = ck_request_builder_get_subject_string (builder);
+  ck_subject_editor_set_builder (editor, builder);
+  g_assert_true (ck_subject_editor_is_valid (editor));
+  row = find_row (GTK_WIDGET (editor), "Any attribute by OID (OID=value)");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "1.3.6.1.4.1.55555.7=Private Organization");
+
+  /* Editing a value keeps its place; a new attribute goes last. */
+  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (editor), "Organization (O)")), "Acme AG");
+  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (editor), "Locality (L)")), "Zurich");
+  after = ck_request_builder_get_subject_string (builder);
+  g_assert_cmpstr (before, ==, "C=CH, O=Acme, OU=One, OU=Two, CN=acme.test, 1.3.6.1.4.1.55555.7=Private Organization");
+  g_assert_cmpstr (after, ==, "C=CH, O=Acme AG, OU=One, OU=Two, CN=acme.test, 1.3.6.1.4.1.55555.7=Private Organization, L=Zurich");
+
+  /* A malformed OID=value row blocks the page, and says why. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "not an oid=x");
+  g_assert_false (ck_subject_editor_is_valid (editor));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_object_unref (editor);
+}
+
 static void
 skip_without_display (void)
 {
@@ -591,6 +687,9 @@ main (int   argc,
               fixture_setup, test_existing_key, fixture_teardown);
   g_test_add ("/gui/assistant/cancel", Fixture, NULL,
               fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/gui/assistant/rsa-pss-der", Fixture, NULL,
+              fixture_setup, test_rsa_pss_der, fixture_teardown);
+  g_test_add_func ("/gui/assistant/subject-editor-load", test_subject_editor_load);
 
   return g_test_run ();
 }
