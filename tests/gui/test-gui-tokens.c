@@ -23,7 +23,7 @@
 /* One token per test: what one test does, another never sees. */
 static const char * const token_labels[] = {
   "gui-wrong-pin", "gui-right-pin", "gui-locked", "gui-list", "gui-objects", "gui-import",
-  "gui-issued", "gui-vanish", NULL,
+  "gui-issued", "gui-vanish", "gui-pin-pad", NULL,
 };
 static gboolean have_softhsm;
 
@@ -342,13 +342,15 @@ test_token_list (void)
 
 /* SoftHSM has no retry counter: it never locks a PIN by itself (its flags
  * stay at "count low", see tests/test-tokens.c). What a real token reports
- * after too many wrong PINs is put into SoftHSM's token file: the
- * CKA_OS_TOKENFLAGS attribute (0x8000534b, an 8-byte big-endian ulong)
- * gets CKF_USER_PIN_LOCKED, and the file's generation counter (its first 8
- * bytes) is raised so that the loaded module reads it again. */
+ * after too many wrong PINs (or a PIN pad reader's flag, which SoftHSM
+ * has no use for either) is put into SoftHSM's token file: @flag is set or
+ * cleared in its CKA_OS_TOKENFLAGS attribute (0x8000534b, an 8-byte
+ * big-endian ulong), and the file's generation counter (its first 8 bytes)
+ * is raised so that the loaded module reads it again. */
 static void
-set_softhsm_pin_locked (const char *label,
-                        gboolean    locked)
+set_softhsm_flag (const char *label,
+                  gulong      flag,
+                  gboolean    on)
 {
   static const guint8 flags_type[16] = { 0, 0, 0, 0, 0x80, 0, 0x53, 0x4b, 0, 0, 0, 0, 0, 0, 0, 2 };
   g_autofree char *tokens = g_build_filename (ck_test_softhsm_dir (), "tokens", NULL);
@@ -373,7 +375,7 @@ set_softhsm_pin_locked (const char *label,
       /* type (8), kind (8), then the value */
       for (guint i = 0; i < 8; i++)
         value = (value << 8) | p[16 + i];
-      value = locked ? (value | CKF_USER_PIN_LOCKED) : (value & ~(guint64) CKF_USER_PIN_LOCKED);
+      value = on ? (value | flag) : (value & ~(guint64) flag);
       for (guint i = 0; i < 8; i++)
         p[16 + 7 - i] = (value >> (8 * i)) & 0xff;
       for (int i = 7; i >= 0 && ++((guint8 *) data)[i] == 0; i--)
@@ -426,7 +428,7 @@ test_locked_pin (void)
       g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
       g_clear_error (&error);
     }
-  set_softhsm_pin_locked ("gui-locked", TRUE);
+  set_softhsm_flag ("gui-locked", CKF_USER_PIN_LOCKED, TRUE);
   g_assert_true (ck_token_refresh (token, NULL));
   g_assert_true (ck_token_get_flags (token) & CKF_USER_PIN_LOCKED);
   g_assert_false (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
@@ -457,7 +459,7 @@ test_locked_pin (void)
   /* Unlocked with the SO PIN and a new user PIN; a real token clears its
    * lock in C_InitPIN, SoftHSM (which never set it) is told to. */
   so_init_pin (token, new_pin);
-  set_softhsm_pin_locked ("gui-locked", FALSE);
+  set_softhsm_flag ("gui-locked", CKF_USER_PIN_LOCKED, FALSE);
   dialog = open_dialog (token, &again);
   type_pin_and_log_in (dialog, new_pin);
   spin_until (login_finished, &again);
@@ -880,6 +882,42 @@ test_token_vanishes (void)
   g_assert_null (listed_token (list, "gui-vanish"));
   g_assert_nonnull (listed_token (list, "gui-list"));
 }
+
+/* A PIN pad reader (CKF_PROTECTED_AUTHENTICATION_PATH): SoftHSM has none,
+ * so the flag is put into its token file as for the locked PIN. The
+ * dialog asks for no typed PIN and logs in with none; SoftHSM, having no
+ * pad, then refuses, and the dialog says so and stays. */
+static void
+test_pin_pad (void)
+{
+  g_autoptr(CkToken) token = NULL;
+  LoginResult result = { 0 };
+  GtkWidget *dialog, *entry, *login, *error_label;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  set_softhsm_flag ("gui-pin-pad", CKF_PROTECTED_AUTHENTICATION_PATH, TRUE);
+  token = lookup_token ("gui-pin-pad");
+  g_assert_true (ck_token_has_protected_path (token));
+
+  dialog = open_dialog (token, &result);
+  login = find_widget (dialog, is_button_labelled, "_Log In");
+  spin_until (widget_sensitive, login);
+  entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
+  g_assert_false (gtk_widget_is_visible (entry));
+  g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "PIN pad"));
+  g_signal_emit_by_name (login, "clicked");
+  g_assert_nonnull (find_widget (dialog, is_visible_label_containing,
+                                 "Enter the PIN on the reader’s PIN pad"));
+  error_label = find_widget (dialog, is_label_with_class, "error");
+  spin_until (widget_visible, error_label);
+  g_test_message ("SoftHSM without a pad: %s", gtk_label_get_label (GTK_LABEL (error_label)));
+  g_assert_false (result.done);
+  g_assert_false (ck_token_is_logged_in (token));
+  g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
+  spin_until (login_finished, &result);
+  g_clear_error (&result.error);
+  set_softhsm_flag ("gui-pin-pad", CKF_PROTECTED_AUTHENTICATION_PATH, FALSE);
+}
 int
 main (int   argc,
       char *argv[])
@@ -908,6 +946,7 @@ main (int   argc,
   g_test_add_func ("/gui/tokens/pin-dialog/wrong-pin", test_pin_dialog_wrong_pin);
   g_test_add_func ("/gui/tokens/pin-dialog/right-pin", test_pin_dialog_right_pin);
   g_test_add_func ("/gui/tokens/pin-dialog/locked", test_locked_pin);
+  g_test_add_func ("/gui/tokens/pin-dialog/pin-pad", test_pin_pad);
   g_test_add_func ("/gui/tokens/token-list", test_token_list);
   g_test_add_func ("/gui/tokens/objects", test_token_objects);
   g_test_add_func ("/gui/tokens/import-onto-token", test_import_onto_token);
