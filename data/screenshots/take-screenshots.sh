@@ -130,6 +130,7 @@ shoot keys.png 1280x800 keys
 shoot import-dialog.png 1280x800 import "$work/import-me.pem"
 shoot requests.png 1280x800 requests
 shoot tokens.png 1280x800 tokens
+shoot pin-dialog.png 1280x800 pin
 shoot trust-dialog.png 1280x800 trust
 shoot request-assistant.png 1280x800 assistant
 
@@ -145,6 +146,7 @@ figure import-dialog.png import-dialog.png
 figure request-assistant.png request-assistant.png
 figure trust-dialog.png trust-dialog.png
 figure tokens.png tokens.png
+figure pin-dialog.png pin-dialog.png
 
 # Translated help gets pictures in its language (help/<lang>/figures; the
 # build falls back to help/C/figures for any that are missing). The app must
@@ -163,7 +165,7 @@ for lang in $(sed -e 's/#.*//' "$root/help/LINGUAS"); do
   mkdir -p "$root/help/$lang/figures"
   for shot in "main-window.png 1280x800 details" "import-dialog.png 1280x800 import $work/import-me.pem" \
               "request-assistant.png 1280x800 assistant" "trust-dialog.png 1280x800 trust" \
-              "tokens.png 1280x800 tokens"; do
+              "tokens.png 1280x800 tokens" "pin-dialog.png 1280x800 pin"; do
     set -- $shot
     out=$1 size=$2 view=$3
     shift 3
