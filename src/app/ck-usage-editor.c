@@ -445,37 +445,25 @@ ck_usage_editor_set_builder (CkUsageEditor    *self,
   self->loading = FALSE;
 }
 
-/* A row with a check button in front, the whole row toggling it. */
-static GtkCheckButton *
-add_check_row (AdwPreferencesGroup *group,
-               const char          *title)
+/* A row that toggles @toggle (a check button in front, or a switch at the
+ * end) wherever it is clicked. */
+static gpointer
+add_toggle_row (AdwPreferencesGroup *group,
+                const char          *title,
+                GtkWidget           *toggle)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check = gtk_check_button_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  if (GTK_IS_CHECK_BUTTON (toggle))
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), toggle);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
   adw_preferences_group_add (group, row);
-  return GTK_CHECK_BUTTON (check);
-}
-
-static GtkSwitch *
-add_switch_row (AdwPreferencesGroup *group,
-                const char          *title)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *sw = gtk_switch_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
-  adw_preferences_group_add (group, row);
-  return GTK_SWITCH (sw);
+  return toggle;
 }
 
 CkUsageEditor *
@@ -547,23 +535,23 @@ ck_usage_editor_init (CkUsageEditor *self)
     {
       g_autofree char *title = g_strdup_printf ("%s (%s)", _(bits[i].display_name), bits[i].name);
 
-      self->ku_checks[i] = add_check_row (self->key_usage_group, title);
+      self->ku_checks[i] = add_toggle_row (self->key_usage_group, title, gtk_check_button_new ());
       self->ku_flags[i] = bits[i].flag;
       g_signal_connect_swapped (self->ku_checks[i], "toggled", G_CALLBACK (key_usage_changed), self);
     }
   self->n_ku = MIN (n_bits, MAX_KU_BITS);
-  self->ku_critical_switch = add_switch_row (self->key_usage_group, _("Key usage is critical"));
+  self->ku_critical_switch = add_toggle_row (self->key_usage_group, _("Key usage is critical"), gtk_switch_new ());
   g_signal_connect_swapped (self->ku_critical_switch, "notify::active",
                             G_CALLBACK (key_usage_changed), self);
 
   for (guint i = 0; i < G_N_ELEMENTS (eku_purposes); i++)
     {
-      self->eku_checks[i] = add_check_row (self->eku_group, _(eku_purposes[i].title));
+      self->eku_checks[i] = add_toggle_row (self->eku_group, _(eku_purposes[i].title), gtk_check_button_new ());
       g_object_set_data (G_OBJECT (self->eku_checks[i]), "oid",
                          (gpointer) ck_extended_key_usage_from_name (eku_purposes[i].name));
       g_signal_connect (self->eku_checks[i], "toggled", G_CALLBACK (eku_toggled), self);
     }
-  self->eku_critical_switch = add_switch_row (self->eku_group, _("Extended key usage is critical"));
+  self->eku_critical_switch = add_toggle_row (self->eku_group, _("Extended key usage is critical"), gtk_switch_new ());
   g_signal_connect_swapped (self->eku_critical_switch, "notify::active",
                             G_CALLBACK (eku_critical_changed), self);
 
