@@ -120,21 +120,21 @@ export_key (CkStore             *store,
   int status;
 
   if (row == NULL)
-    return ck_cli_error ("key %" G_GINT64_FORMAT " is not in the store", id);
+    return ck_cli_error (_("key %lld is not in the store"), (long long) id);
   if (ck_stored_key_get_pkcs11_uri (row) != NULL)
-    return ck_cli_error ("key %" G_GINT64_FORMAT " is on a PKCS#11 token (%s): its key "
-                         "material cannot be exported", id, ck_stored_key_get_pkcs11_uri (row));
+    return ck_cli_error (_("key %lld is on a PKCS#11 token (%s): its key "
+                         "material cannot be exported"), (long long) id, ck_stored_key_get_pkcs11_uri (row));
 
   /* Check every non-interactive requirement before asking for anything. */
   if (!options->no_passphrase && options->key_passphrase_file == NULL &&
       !ck_cli_can_prompt ())
-    return ck_cli_error ("exporting key %" G_GINT64_FORMAT " needs "
+    return ck_cli_error (_("exporting key %lld needs "
                          "--key-passphrase-file FILE (the passphrase of the exported "
-                         "file) or --no-passphrase (write it unencrypted)", id);
+                         "file) or --no-passphrase (write it unencrypted)"), (long long) id);
   if (ck_stored_key_get_encrypted (row) && options->password_file == NULL &&
       !ck_cli_can_prompt ())
-    return ck_cli_error ("key %" G_GINT64_FORMAT " is encrypted in the store: give its "
-                         "store passphrase with --password-file FILE", id);
+    return ck_cli_error (_("key %lld is encrypted in the store: give its "
+                         "store passphrase with --password-file FILE"), (long long) id);
 
   key = ck_cli_load_stored_key (store, id, options->password_file);
   if (key == NULL)

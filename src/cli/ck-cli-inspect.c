@@ -336,9 +336,8 @@ show_pem (CkStore      *store,
       pem = ck_request_to_pem (request);
     }
   else
-    return ck_cli_error ("%" G_GINT64_FORMAT " is a private key: 'show --pem' is for "
-                         "certificates and requests; use 'export %" G_GINT64_FORMAT
-                         " --format pkcs8' for keys", id, id);
+    return ck_cli_error (_("%lld is a private key: 'show --pem' is for "
+                         "certificates and requests; use 'export %lld --format pkcs8' for keys"), (long long) id, (long long) id);
 
   fputs (pem, stdout);
   return CK_CLI_EXIT_OK;
@@ -391,7 +390,7 @@ ck_cli_show (CkCli *cli,
 
         if (row == NULL || cert == NULL)
           return error ? ck_cli_fail (error)
-                       : ck_cli_error ("certificate %" G_GINT64_FORMAT " vanished", id);
+                       : ck_cli_error (_("certificate %lld vanished"), (long long) id);
         request_index = ck_cli_index_requests (store);
         if (json_output)
           ck_cli_certificate_to_json (json, store, request_index, row, cert);
@@ -404,7 +403,7 @@ ck_cli_show (CkCli *cli,
         CkStoredKey *row = ck_store_get_key_row (store, id);
 
         if (row == NULL)
-          return ck_cli_error ("key %" G_GINT64_FORMAT " vanished", id);
+          return ck_cli_error (_("key %lld vanished"), (long long) id);
         if (json_output)
           ck_cli_key_to_json (json, store, row);
         else
@@ -418,7 +417,7 @@ ck_cli_show (CkCli *cli,
 
         if (row == NULL || request == NULL)
           return error ? ck_cli_fail (error)
-                       : ck_cli_error ("request %" G_GINT64_FORMAT " vanished", id);
+                       : ck_cli_error (_("request %lld vanished"), (long long) id);
         if (json_output)
           ck_cli_request_to_json (json, store, row, request);
         else
@@ -427,7 +426,7 @@ ck_cli_show (CkCli *cli,
       }
     case CK_OBJECT_NONE:
     default:
-      return ck_cli_error ("%" G_GINT64_FORMAT ": unknown kind of object", id);
+      return ck_cli_error (_("%lld: unknown kind of object"), (long long) id);
     }
 
   fputs (json_output ? ck_json_writer_get_text (json) : text->str, stdout);

@@ -245,7 +245,7 @@ ck_cli_load_stored_key (CkStore    *store,
 
   if (row == NULL)
     {
-      ck_cli_error ("key %" G_GINT64_FORMAT " is not in the store", id);
+      ck_cli_error (_("key %lld is not in the store"), (long long) id);
       return NULL;
     }
   if (!ck_stored_key_get_encrypted (row) || ck_stored_key_get_pkcs11_uri (row) != NULL)
@@ -266,16 +266,16 @@ ck_cli_load_stored_key (CkStore    *store,
         }
       key = ck_store_load_private_key (store, id, password, &error);
       if (key == NULL && g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
-        ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (from %s)",
-                      id, password_file);
+        ck_cli_error (_("key %lld: wrong store passphrase (from %s)"),
+                      (long long) id, password_file);
       else if (key == NULL)
         ck_cli_fail (error);
       return key;
     }
   if (!ck_cli_can_prompt ())
     {
-      ck_cli_error ("key %" G_GINT64_FORMAT " is encrypted in the store: give its "
-                    "store passphrase with --password-file FILE", id);
+      ck_cli_error (_("key %lld is encrypted in the store: give its "
+                    "store passphrase with --password-file FILE"), (long long) id);
       return NULL;
     }
   prompt = g_strdup_printf ("Store passphrase for key %" G_GINT64_FORMAT " (%s): ",
@@ -300,6 +300,6 @@ ck_cli_load_stored_key (CkStore    *store,
       g_clear_error (&error);
       fputs (_("Wrong passphrase.\n"), stderr);
     }
-  ck_cli_error ("key %" G_GINT64_FORMAT ": wrong store passphrase (3 attempts)", id);
+  ck_cli_error (_("key %lld: wrong store passphrase (3 attempts)"), (long long) id);
   return NULL;
 }
