@@ -236,7 +236,8 @@ update_state (CkImportDialog *self)
   if (problems != NULL)
     gtk_label_set_text (self->problems_label, problems);
 
-  gtk_widget_set_visible (self->destination, self->n_new_keys > 0);
+  gtk_widget_set_visible (self->destination,
+                          self->n_new_keys > 0 && ck_token_destination_has_choice (self->destination));
   gtk_widget_set_visible (self->passphrase_box, needs_passphrase (self));
   gtk_widget_set_visible (self->passphrase_separator, needs_passphrase (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_entry), !no_passphrase);
@@ -858,5 +859,8 @@ ck_import_dialog_init (CkImportDialog *self)
                               self->destination, self->passphrase_separator);
   g_signal_connect_object (g_object_get_data (G_OBJECT (self->destination), "ck-combo"),
                            "notify::selected", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (g_object_get_data (G_OBJECT (self->destination), "ck-combo"),
+                           "notify::model", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
 }

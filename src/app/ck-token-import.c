@@ -29,11 +29,12 @@ writable_tokens_done (GObject      *source,
 {
   GtkWidget *destination = GTK_WIDGET (source);
   AdwComboRow *row = g_object_get_data (G_OBJECT (destination), "ck-combo");
-  GtkStringList *names = GTK_STRING_LIST (adw_combo_row_get_model (row));
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autoptr(GPtrArray) tokens = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  if (tokens == NULL)
+  if (tokens == NULL || tokens->len == 0)
     return;
+  gtk_string_list_append (names, _("Certificate store"));
   for (guint i = 0; i < tokens->len; i++)
     {
       /* Translators: a destination for imported keys, "Token: My Smart Card" */
@@ -43,19 +44,28 @@ writable_tokens_done (GObject      *source,
     }
   g_object_set_data_full (G_OBJECT (destination), "ck-tokens", g_ptr_array_ref (tokens),
                           (GDestroyNotify) g_ptr_array_unref);
+  /* A new model: notify::model tells the dialog there is a choice now. */
+  adw_combo_row_set_model (row, G_LIST_MODEL (names));
+}
+
+gboolean
+ck_token_destination_has_choice (GtkWidget *destination)
+{
+  GPtrArray *tokens = g_object_get_data (G_OBJECT (destination), "ck-tokens");
+
+  return tokens != NULL && tokens->len > 0;
 }
 
 GtkWidget *
 ck_token_destination_new (void)
 {
-  const char *store_only[] = { N_("Certificate store"), NULL };
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *row = adw_combo_row_new ();
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autoptr(GTask) task = NULL;
 
-  gtk_string_list_append (names, _(store_only[0]));
+  gtk_string_list_append (names, _("Certificate store"));
   adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
   gtk_widget_set_margin_top (group, 12);
   gtk_widget_set_margin_start (group, 12);

@@ -15,6 +15,9 @@ G_BEGIN_DECLS
  * tokens (listed in a worker thread). Emits notify::selected on its
  * combo row when the choice changes. */
 GtkWidget *ck_token_destination_new        (void);
+/* TRUE once writable tokens were found: else there is nothing to choose
+ * and the group need not show. Notifies "model" on its combo row. */
+gboolean   ck_token_destination_has_choice (GtkWidget *destination);
 /* The token chosen in @destination, or NULL for the store. */
 CkToken   *ck_token_destination_get_token  (GtkWidget *destination);
 

@@ -672,8 +672,9 @@ test_import_onto_token (void)
   /* The destination: the store, or a writable token. */
   combo = find_widget (GTK_WIDGET (dialog), is_type, GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW));
   g_assert_nonnull (combo);
-  g_assert_true (gtk_widget_is_visible (combo));
+  /* Shown once writable tokens were found. */
   spin_until (destinations_listed, combo);
+  spin_until (widget_visible, combo);
   names = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
   for (guint i = 0; i < g_list_model_get_n_items (names); i++)
     {
