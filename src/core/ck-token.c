@@ -1004,7 +1004,7 @@ ck_token_load_certificate (CkToken     *self,
                            const char  *object_uri,
                            GError     **error)
 {
-  gnutls_x509_crt_t crt;
+  gnutls_x509_crt_t crt = NULL;
   gnutls_datum_t der = { NULL, 0 };
   g_autoptr(GBytes) bytes = NULL;
   int ret;
@@ -1017,7 +1017,8 @@ ck_token_load_certificate (CkToken     *self,
     ret = gnutls_x509_crt_import_url (crt, object_uri, 0);
   if (ret >= 0)
     ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
-  gnutls_x509_crt_deinit (crt);
+  if (crt != NULL)
+    gnutls_x509_crt_deinit (crt);
   if (ret < 0)
     {
       ck_set_gnutls_error (error, ret, _("Token “%s”: cannot read the certificate %s"),
