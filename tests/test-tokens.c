@@ -11,7 +11,7 @@
 
 /* One fresh token per test: what one test writes, another never sees. */
 static const char * const token_labels[] = {
-  "ck-list", "ck-pin", "ck-csr", "ck-extract", "ck-cert", "ck-limits", "ck-import", NULL,
+  "ck-list", "ck-pin", "ck-csr", "ck-extract", "ck-cert", "ck-limits", "ck-import", "ck-plan", NULL,
 };
 static gboolean have_softhsm;
 static char *tmpdir;
@@ -467,6 +467,107 @@ test_import_key (void)
   g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
 }
 
+
+/* A certificate + key file imported onto a token: the key goes there with
+ * its certificate beside it, the store gets the key's URI, and the
+ * certificate can be traced back to its token. */
+static void
+test_import_plan (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkToken) found = NULL;
+  g_autoptr(CkToken) by_object = NULL;
+  g_autoptr(CkPrivateKey) soft = NULL;
+  g_autoptr(CkPrivateKey) token_key = NULL;
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(CkCertificate) read_back = NULL;
+  g_autoptr(CkImportPlan) plan = ck_import_plan_new ();
+  g_autoptr(CkImportPlan) copy = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(CkStore) store = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *store_dir = NULL;
+  CkKeySpec spec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+  CkCommitSummary summary = { 0 };
+  CkImportItem *key_item;
+  const char *cert_uri = NULL;
+  const char *key_id = NULL;
+  guint n_keys = 0, n_objects = 0;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-plan", TRUE);
+  soft = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+  pem = self_signed_pem (soft, "plan.example");
+  cert = ck_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(CkImportItem) key_in = ck_import_item_new_private_key (soft, "plan.pem", "block 2");
+    g_autoptr(CkImportItem) cert_in = ck_import_item_new_certificate (cert, "plan.pem", "block 1");
+
+    ck_import_plan_append (plan, key_in);
+    ck_import_plan_append (plan, cert_in);
+  }
+
+  copy = ck_token_import_plan (token, plan, &n_keys, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_keys, ==, 1);
+  g_assert_cmpuint (ck_import_plan_get_n_items (copy), ==, 2);
+  key_item = ck_import_plan_get_item (copy, 0);
+  g_assert_true (ck_private_key_is_on_token (ck_import_item_get_private_key (key_item)));
+  g_assert_true (ck_import_plan_get_item (copy, 1) == ck_import_plan_get_item (plan, 1));
+  /* The plan shown to the user is left as it was. */
+  g_assert_false (ck_private_key_is_on_token (ck_import_item_get_private_key (ck_import_plan_get_item (plan, 0))));
+
+  /* Key (private and public) and certificate: one label, one CKA_ID. */
+  objects = ck_token_list_objects (token, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+
+      g_test_message ("%s %s %s", object->kind, object->label, object->id_hex);
+      g_assert_cmpstr (object->label, ==, "plan.example");
+      if (key_id == NULL)
+        key_id = object->id_hex;
+      g_assert_cmpstr (object->id_hex, ==, key_id);
+      if (g_str_equal (object->kind, "certificate"))
+        cert_uri = object->uri;
+      n_objects++;
+    }
+  g_assert_cmpuint (n_objects, ==, 3);
+  g_assert_nonnull (cert_uri);
+  read_back = ck_token_load_certificate (token, cert_uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_certificate_get_sha256_fingerprint (read_back), ==,
+                   ck_certificate_get_sha256_fingerprint (cert));
+  g_assert_true (ck_token_has_certificate (token, cert));
+
+  /* Committed, the store holds the key's URI and no key material: no
+   * passphrase is asked for. */
+  store_dir = g_build_filename (tmpdir, "store-plan", NULL);
+  store = ck_store_open (store_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_commit (store, copy, NULL, CK_COMMIT_NONE, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.keys, ==, 1);
+  g_assert_cmpuint (summary.certificates, ==, 1);
+
+  /* From the certificate back to the token and key. */
+  found = ck_token_find_for_certificate (store, cert, &token_key, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (ck_token_get_label (found), ==, "ck-plan");
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (token_key), ==, ck_certificate_get_spki_sha256 (cert));
+  by_object = ck_token_lookup_for_object (ck_private_key_get_pkcs11_uri (token_key), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_token_get_label (by_object), ==, "ck-plan");
+  g_clear_object (&by_object);
+  by_object = ck_token_lookup_for_object ("not a uri", &error);
+  g_assert_null (by_object);
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+}
 int
 main (int argc, char **argv)
 {
@@ -490,6 +591,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tokens/certificate", test_certificate);
   g_test_add_func ("/tokens/limits", test_limits);
   g_test_add_func ("/tokens/import-key", test_import_key);
+  g_test_add_func ("/tokens/import-plan", test_import_plan);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();
