@@ -841,7 +841,17 @@ ck_details_pane_show_token_item (CkDetailsPane *self,
   g_return_if_fail (CK_IS_TOKEN_ITEM (item));
 
   if (certificate != NULL)
-    ck_details_pane_show_certificate (self, store, NULL, certificate);
+    {
+      ck_details_pane_show_certificate (self, store, NULL, certificate);
+      /* "In the store" or not says nothing about a key on the token. */
+      for (guint i = 0; ck_token_item_get_key_on_token (item) && i < self->values->len; i++)
+        {
+          GtkLabel *label = g_ptr_array_index (self->values, i);
+
+          if (g_strcmp0 (g_object_get_data (G_OBJECT (label), "ck-title"), _("Private key")) == 0)
+            gtk_label_set_text (label, _("On the token, beside the certificate"));
+        }
+    }
   else
     {
       clear (self);

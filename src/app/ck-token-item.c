@@ -10,6 +10,7 @@ struct _CkTokenItem
   CkToken *token;
   CkTokenObject object;
   CkCertificate *certificate;
+  gboolean key_on_token;
 };
 
 G_DEFINE_FINAL_TYPE (CkTokenItem, ck_token_item, G_TYPE_OBJECT)
@@ -106,4 +107,19 @@ ck_token_item_get_display_name (CkTokenItem *self)
   if (self->object.label != NULL && self->object.label[0] != '\0')
     return self->object.label;
   return _("Unlabelled object");
+}
+
+gboolean
+ck_token_item_get_key_on_token (CkTokenItem *self)
+{
+  g_return_val_if_fail (CK_IS_TOKEN_ITEM (self), FALSE);
+  return self->key_on_token;
+}
+
+void
+ck_token_item_set_key_on_token (CkTokenItem *self,
+                                gboolean     key_on_token)
+{
+  g_return_if_fail (CK_IS_TOKEN_ITEM (self));
+  self->key_on_token = key_on_token;
 }

@@ -23,6 +23,11 @@ const CkTokenObject *ck_token_item_get_object      (CkTokenItem *self);
 gboolean             ck_token_item_is_key          (CkTokenItem *self);
 /* The certificate read from the token; NULL for keys. */
 CkCertificate       *ck_token_item_get_certificate (CkTokenItem *self);
+/* For a certificate: whether its private key (same CKA_ID) is on the
+ * token too. Set by whoever listed the token's objects. */
+gboolean             ck_token_item_get_key_on_token (CkTokenItem *self);
+void                 ck_token_item_set_key_on_token (CkTokenItem *self,
+                                                     gboolean     key_on_token);
 /* "Token: LABEL", the source shown beside the item. */
 char                *ck_token_item_dup_source      (CkTokenItem *self);
 /* The label, or a stand-in for objects that have none. */

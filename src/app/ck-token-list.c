@@ -282,7 +282,10 @@ show_items (CkTokenList *self,
 
           if (!ck_token_item_is_key (cert) &&
               g_str_equal (ck_token_item_get_object (cert)->id_hex, object->id_hex))
-            add_item_row (self, entry, cert, TRUE);
+            {
+              ck_token_item_set_key_on_token (cert, g_str_equal (object->kind, "private-key"));
+              add_item_row (self, entry, cert, TRUE);
+            }
         }
     }
   for (guint i = 0; i < items->len; i++)

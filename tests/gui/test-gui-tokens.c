@@ -561,6 +561,8 @@ test_token_objects (void)
     g_assert_cmpstr (ck_details_pane_lookup (pane, "Source"), ==, "Token: gui-objects");
     g_assert_cmpstr (ck_details_pane_lookup (pane, "Issued to"), ==, "on-token.example");
     g_assert_cmpstr (ck_details_pane_lookup (pane, "ID"), ==, "0a0b");
+    g_assert_cmpstr (ck_details_pane_lookup (pane, "Private key"), ==,
+                     "On the token, beside the certificate");
     ck_details_pane_show_token_item (pane, store, key_item);
     g_assert_cmpstr (ck_details_pane_lookup (pane, "Label"), ==, "objects-key");
     /* Nothing was copied into the store. */
