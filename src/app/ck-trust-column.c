@@ -109,7 +109,8 @@ render (CkTrustColumn *self,
   verification = ck_trust_column_verify (self, row);
   if (verification == NULL)
     {
-      ck_trust_status_box_set_pending (box);
+      /* No store, or a certificate that cannot be read: nothing to say. */
+      ck_trust_status_box_clear (box);
       return;
     }
   reason = ck_trust_status_describe (verification, self->trust);

@@ -243,3 +243,13 @@ ck_trust_status_box_set_pending (GtkWidget *box)
 {
   box_set (box, "content-loading-symbolic", _("Checking…"), "dim-label", NULL);
 }
+
+void
+ck_trust_status_box_clear (GtkWidget *box)
+{
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+
+  gtk_image_clear (GTK_IMAGE (icon));
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (icon)), "");
+  gtk_widget_set_tooltip_text (box, NULL);
+}

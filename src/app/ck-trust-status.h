@@ -34,5 +34,7 @@ void        ck_trust_status_box_set       (GtkWidget      *box,
                                            const char     *tooltip);
 /* While the verdict is being computed. */
 void        ck_trust_status_box_set_pending (GtkWidget    *box);
+/* No verdict to show. */
+void        ck_trust_status_box_clear     (GtkWidget      *box);
 
 G_END_DECLS

@@ -410,6 +410,24 @@ test_warnings (Fixture       *fixture,
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_EMAIL, CK_TRUST_DEFAULT));
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_DEFAULT));
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A weak signature is named: the corpus's MD5-signed certificate. */
+  {
+    g_autofree char *path = ck_test_corpus_path ("data/chain-md5.pem");
+    g_autoptr(GBytes) pem = ck_test_read_bytes (path);
+    g_autoptr(GBytes) der = ck_test_pem_block (pem, "CERTIFICATE");
+    g_autoptr(CkCertificate) weak = NULL;
+    g_autofree char *weak_warnings = NULL;
+    g_autoptr(GError) error = NULL;
+
+    weak = ck_certificate_new_from_der (der, &error);
+    g_assert_no_error (error);
+    dialog = ck_trust_dialog_new (NULL, fixture->trust, fixture->verifier, weak);
+    weak_warnings = ck_trust_dialog_get_warnings (dialog);
+    g_assert_nonnull (weak_warnings);
+    g_assert_nonnull (strstr (weak_warnings, "MD5"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 }
 
 static void
