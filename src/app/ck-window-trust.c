@@ -129,6 +129,46 @@ ck_window_trust_init (CkWindow *self)
                                    G_N_ELEMENTS (trust_actions), self);
 }
 
+/* Decisions made elsewhere (certkeeper-cli trust set) do not emit
+ * CkTrust::changed here: when the window comes back to the front, the
+ * decisions are compared with what they were, and views refresh only when
+ * they differ (a filter over 100,000 rows is not redone for nothing). */
+
+static char *
+decisions_digest (CkTrust *trust)
+{
+  g_autoptr(GPtrArray) settings = ck_trust_list (trust, NULL);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (guint i = 0; i < settings->len; i++)
+    {
+      CkTrustSetting *setting = settings->pdata[i];
+      g_autofree char *line = g_strdup_printf ("%s %s %d %" G_GINT64_FORMAT "\n", setting->sha256,
+                                               setting->purpose, setting->level, setting->set_at);
+
+      g_checksum_update (checksum, (const guchar *) line, -1);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static void
+remember_decisions (CkWindow *self)
+{
+  g_object_set_data_full (G_OBJECT (self), "ck-trust-digest", decisions_digest (self->trust), g_free);
+}
+
+static void
+active_changed (CkWindow *self)
+{
+  g_autofree char *digest = NULL;
+
+  if (self->trust == NULL || !gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  digest = decisions_digest (self->trust);
+  if (g_strcmp0 (digest, g_object_get_data (G_OBJECT (self), "ck-trust-digest")) != 0)
+    g_signal_emit_by_name (self->trust, "changed");
+}
+
 /* Settings */
 
 static void
@@ -169,6 +209,10 @@ ck_window_trust_set_store (CkWindow *self)
       return;
     }
   self->verifier = ck_verifier_new (self->trust);
+  remember_decisions (self);
+  g_signal_connect_object (self->trust, "changed", G_CALLBACK (remember_decisions), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed), NULL);
 
   if (self->settings != NULL)
     {
