@@ -1304,7 +1304,10 @@ start_generating (CkRequestAssistant *self)
     case KEY_EXISTING:
       job->label = g_strdup ("");
       job->key_id = self->existing_key_id;
-      if (gtk_widget_get_visible (GTK_WIDGET (self->existing_passphrase_row)))
+      /* None typed yet (the assistant was opened for this key and went
+       * straight to the subject): the key page asks for it. */
+      if (gtk_widget_get_visible (GTK_WIDGET (self->existing_passphrase_row))
+          && gtk_editable_get_text (self->existing_passphrase_row)[0] != '\0')
         job->passphrase = g_strdup (gtk_editable_get_text (self->existing_passphrase_row));
       break;
     case KEY_TOKEN:

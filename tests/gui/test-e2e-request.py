@@ -9,7 +9,11 @@
 3. On the result page, Save As… writes the request through the save
    dialog; `openssl req -verify` accepts it, and its subject and SAN are
    the ones typed, in the order typed.
-4. Closing the assistant shows the "saved as pending" toast, and the
+4. Closing the assistant shows the "saved as pending" toast.
+5. On the Keys page, "New Request for This Key" opens the assistant on
+   the subject page for that key; Generate asks for the key's passphrase
+   on the key page, and then makes a second request for the same key.
+6. The
    store, read with certkeeper-cli ($CK_CLI), has the request as pending
    under the new key.
 
@@ -29,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ckatspi import *  # noqa: E402,F401,F403
 import ckatspi  # noqa: E402
 
-N_CHECKS = 8
+N_CHECKS = 10
 CN = "e2e-request.certkeeper.test"
 
 
@@ -42,6 +46,10 @@ def button(root, name):
     return wait_for("the %s button" % name,
                     lambda: find(root, "push button", name_re=r"(^|\s)%s$" % re.escape(name),
                                  predicate=lambda n: sensitive(n) and clickable(n)))
+
+
+def entry(root, name):
+    return wait_for("the %s entry" % name, lambda: find(root, "text", name))
 
 
 def main():
@@ -72,7 +80,7 @@ def main():
         # 2. Key: a new key, encrypted with a passphrase typed twice.
         passphrase = wait_for("the passphrase entry",
                               lambda: find(dialog, "text", "Passphrase"))
-        confirm = find(dialog, "text", "Confirm passphrase")
+        confirm = entry(dialog, "Confirm passphrase")
         next_button = find(dialog, "push button", name_re=r"(^|\s)Next$")
         tap(not sensitive(next_button), "Next waits for the passphrase")
         set_text(passphrase, "e2e passphrase")
@@ -83,8 +91,8 @@ def main():
         cn = wait_for("the common name entry",
                       lambda: find(dialog, "text", "Common name (CN)"))
         set_text(cn, CN)
-        set_text(find(dialog, "text", "Organization (O)"), "Certkeeper E2E")
-        set_text(find(dialog, "text", "Country, two letters (C)"), "CH")
+        set_text(entry(dialog, "Organization (O)"), "Certkeeper E2E")
+        set_text(entry(dialog, "Country, two letters (C)"), "CH")
         click(button(dialog, "Next"))
 
         # 4. Names and usage: one DNS name.
@@ -139,6 +147,43 @@ def main():
         toast = wait_for("the toast", lambda: find(main_window, "label",
                                                    name_re=r"saved as pending$"))
         tap(CN in toast.name, "a toast says the request is pending (%s)" % toast.name)
+
+        # A second request for the same key, from its row on the Keys page.
+        keys_page = wait_for("the Keys page switch",
+                             lambda: find(main_window, name_re=r"^_?Keys", predicate=clickable))
+        do_action(keys_page)
+        for_key = wait_for("the New Request for This Key button",
+                           lambda: find(main_window, "push button",
+                                        name_re=r"New Request for This Key",
+                                        predicate=lambda n: sensitive(n) and clickable(n)))
+        click(for_key)
+        dialog = wait_for("the assistant", lambda: window(app, "New Request"))
+        tap(wait_for("the subject step", lambda: find(dialog, "label", "Step 3 of 5: Subject"))
+            is not None, "New Request for This Key starts on the subject page")
+        set_text(wait_for("the common name entry",
+                          lambda: find(dialog, "text", "Common name (CN)")), "renewed." + CN)
+        click(button(dialog, "Next"))
+        set_text(wait_for("the new name entry", lambda: find(dialog, "text", "New name")),
+                 "renewed." + CN)
+        click(button(dialog, "Add Name"))
+        wait_for("the name in the list", lambda: find(dialog, "label", "renewed." + CN))
+        click(button(dialog, "Next"))
+        click(button(dialog, "Generate"))
+        key_passphrase = wait_for("the key's passphrase entry on the key page",
+                                  lambda: find(dialog, "label", name_re=r"type its passphrase")
+                                  and find(dialog, "text", "Passphrase of the key"))
+        tap(find(dialog, "label", "Step 2 of 5: Key") is not None,
+            "Generate for an encrypted key asks for its passphrase on the key page")
+        set_text(key_passphrase, "e2e passphrase")
+        for _ in range(3):
+            click(button(dialog, "Next"))
+        click(button(dialog, "Generate"))
+        wait_for("the second result", lambda: find(dialog, "label",
+                                                   name_re=r"^Recorded as a pending request"),
+                 timeout=60)
+        windows_before = n_windows(app)
+        click(button(dialog, "Close"))
+        wait_for("the assistant to close", lambda: n_windows(app) < windows_before)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -149,9 +194,12 @@ def main():
         listed = subprocess.run([os.environ["CK_CLI"], "--store", os.path.join(tmp, "store"),
                                  "requests", "--json"], capture_output=True, text=True, check=True)
         requests = json.loads(listed.stdout)
-        tap(len(requests) == 1 and requests[0]["status"] == "pending"
-            and requests[0]["key_id"] is not None and requests[0]["profile"] == "tls-server",
-            "the store has the request as pending under its key (%s)" % listed.stdout.strip())
+        tap(len(requests) == 2 and all(r["status"] == "pending" for r in requests)
+            and requests[0]["key_id"] is not None
+            and requests[0]["key_id"] == requests[1]["key_id"]
+            and requests[0]["profile"] == "tls-server",
+            "the store has both requests as pending under the one key (%s)"
+            % " ".join(listed.stdout.split()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
