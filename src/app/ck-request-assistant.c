@@ -379,6 +379,27 @@ profile_toggled (GtkCheckButton     *check,
   apply_preset (self);
 }
 
+gboolean
+ck_request_assistant_load_template (CkRequestAssistant *self,
+                                    const char         *path,
+                                    GError            **error)
+{
+  g_return_val_if_fail (CK_IS_REQUEST_ASSISTANT (self), FALSE);
+
+  self->subject_edited = FALSE;
+  self->usage_edited = FALSE;
+  if (!load_template (self, path, error))
+    return FALSE;
+  self->profile = ck_request_builder_get_profile (self->builder);
+  /* The template replaces the profile's presets. */
+  self->loading = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    if (profiles[i].profile == CK_REQUEST_PROFILE_CUSTOM)
+      gtk_check_button_set_active (self->profile_checks[i], TRUE);
+  self->loading = FALSE;
+  return TRUE;
+}
+
 static void
 template_chosen (GListModel *files,
                  gpointer    user_data)
@@ -395,21 +416,12 @@ template_chosen (GListModel *files,
       show_error (self, _("The template must be a local file"));
       return;
     }
-
-  self->subject_edited = FALSE;
-  self->usage_edited = FALSE;
-  if (!load_template (self, g_file_peek_path (file), &error))
+  if (!ck_request_assistant_load_template (self, g_file_peek_path (file), &error))
     {
       show_error (self, error->message);
       return;
     }
   show_error (self, NULL);
-  self->profile = ck_request_builder_get_profile (self->builder);
-  self->loading = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
-    if (profiles[i].profile == CK_REQUEST_PROFILE_CUSTOM)
-      gtk_check_button_set_active (self->profile_checks[i], TRUE);
-  self->loading = FALSE;
   toast (self, _("Template loaded"));
 }
 

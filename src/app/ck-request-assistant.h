@@ -21,5 +21,10 @@ CkRequestAssistant *ck_request_assistant_new (GtkWindow *parent,
  * "New Request for This Key" does. */
 void                ck_request_assistant_set_key (CkRequestAssistant *self,
                                                   gint64              key_id);
+/* Fills in everything from a certtool template, as "Load certtool
+ * Template…" does (for the tests, and for opening a template file). */
+gboolean            ck_request_assistant_load_template (CkRequestAssistant *self,
+                                                        const char         *path,
+                                                        GError            **error);
 
 G_END_DECLS

@@ -620,6 +620,73 @@ test_rsa_pss_der (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Digital Signature"));
 }
 
+/* A certtool template fills in the pages, and with the same RSA key the
+ * assistant's request is the very DER certtool --generate-request makes
+ * from that template (RSA signatures are deterministic). The template is
+ * loaded while an EC key is chosen, and read again for RSA. */
+static void
+test_template (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *template = ck_test_corpus_path ("templates/template-test.tmpl");
+  g_autofree char *key_path = NULL;
+  g_autofree char *der_path = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *certtool_der = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *certtool = g_getenv ("CK_CERTTOOL");
+  GBytes *der;
+  gsize len = 0;
+  gint64 key_id;
+
+  if (certtool == NULL)
+    {
+      g_test_skip ("certtool is not available");
+      return;
+    }
+
+  g_assert_true (ck_request_assistant_load_template (fixture->assistant, template, &error));
+  g_assert_no_error (error);
+  next (fixture);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 0);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "no_passphrase_switch")), TRUE);
+  next (fixture);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (fixture->assistant),
+                                                                  "Common name (CN)"))), ==, "Cindy Lauper");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (fixture->assistant),
+                                                                  "Title (title)"))), ==, "Dr.");
+  next (fixture);
+  g_assert_nonnull (find_row (GTK_WIDGET (fixture->assistant), "www.morethanone.org"));
+  next (fixture);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
+  next (fixture);
+  spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "result");
+
+  request = ck_store_load_request (fixture->store, fixture->request_id, &error);
+  g_assert_no_error (error);
+  key_id = ck_store_find_key (fixture->store, ck_request_get_spki_sha256 (request));
+  key = ck_store_load_private_key (fixture->store, key_id, NULL, &error);
+  g_assert_no_error (error);
+  pem = ck_private_key_export_pkcs8_pem (key, NULL, &error);
+  g_assert_no_error (error);
+  key_path = g_build_filename (fixture->dir, "key.pem", NULL);
+  der_path = g_build_filename (fixture->dir, "certtool.der", NULL);
+  g_assert_true (g_file_set_contents (key_path, pem, -1, &error));
+  {
+    const char *argv[] = { certtool, "--generate-request", "--load-privkey", key_path,
+                           "--template", template, "--outder", "--outfile", der_path, NULL };
+    g_autofree char *out = ck_test_run_tool (argv);
+
+    g_assert_nonnull (out);
+  }
+  g_assert_true (g_file_get_contents (der_path, &certtool_der, &len, &error));
+  der = ck_request_get_der (request);
+  g_assert_cmpmem (g_bytes_get_data (der, NULL), g_bytes_get_size (der), certtool_der, len);
+}
+
 /* A template's subject shows in its order, a second OU in a row of its
  * own and an attribute without a row of its own as OID=value; edits keep
  * the order. */
@@ -690,6 +757,8 @@ main (int   argc,
   g_test_add ("/gui/assistant/rsa-pss-der", Fixture, NULL,
               fixture_setup, test_rsa_pss_der, fixture_teardown);
   g_test_add_func ("/gui/assistant/subject-editor-load", test_subject_editor_load);
+  g_test_add ("/gui/assistant/template", Fixture, NULL,
+              fixture_setup, test_template, fixture_teardown);
 
   return g_test_run ();
 }
