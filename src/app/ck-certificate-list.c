@@ -454,6 +454,7 @@ ck_certificate_list_is_busy (CkCertificateList *self)
   /* CkCertificateModel sorts in one step; the filter is not incremental
    * either, but its pending count is the documented answer. */
   return gtk_filter_list_model_get_pending (self->filter_model) > 0
+         || ck_certificate_model_is_busy (self->model)
          || ck_trust_column_is_busy (self->trust);
 }
 

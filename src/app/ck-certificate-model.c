@@ -27,9 +27,19 @@ struct _CkCertificateModel
   CkCertificateSortKey  sort_key;
   gboolean              descending;
   guint                 serial;
+  GPtrArray            *reveal;   /* the rows still to be shown, or NULL */
+  guint                 reveal_id;
   CkCertificateModelLiveFunc live_func;
   gpointer              live_data;
 };
+
+enum {
+  PROP_0,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void ck_certificate_model_list_model_init (GListModelInterface *iface);
 
@@ -228,6 +238,41 @@ emit_change (CkCertificateModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), head + added, keep->len, 0);
 }
 
+/* A list view makes the widgets of ~200 rows at once when its model goes
+ * from empty to full, 0.5 s and more for this list's cells: the window
+ * would freeze after a large import into an empty store, or on opening a
+ * large one. Rows are shown REVEAL_STEP at a time up to REVEAL_ROWS, so
+ * that the window draws between steps, then all the others at once (those
+ * need no widgets until scrolled to). */
+#define REVEAL_STEP 25
+#define REVEAL_ROWS 200
+
+static gboolean
+reveal_step (gpointer data)
+{
+  CkCertificateModel *self = data;
+  guint from = self->visible->len;
+  guint count = self->reveal->len - from;
+
+  if (from < REVEAL_ROWS)
+    count = MIN (count, REVEAL_STEP);
+  for (guint i = 0; i < count; i++)
+    g_ptr_array_add (self->visible, self->reveal->pdata[from + i]);
+  if (self->visible->len == self->reveal->len)
+    {
+      g_ptr_array_unref (self->visible);
+      self->visible = g_steal_pointer (&self->reveal);
+      self->reveal_id = 0;
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), from, 0, count);
+  if (self->reveal == NULL)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* Replaces the visible rows by the sorted ones that match and tells the
  * views, trimmed to the part that differs so that the selection and the
  * rows on screen outside it stay. */
@@ -238,6 +283,8 @@ refilter (CkCertificateModel *self,
   g_autoptr(GPtrArray) old = self->visible;
   guint head = 0, tail = 0;
 
+  g_clear_handle_id (&self->reveal_id, g_source_remove);
+  g_clear_pointer (&self->reveal, g_ptr_array_unref);
   self->serial++;
   self->visible = g_ptr_array_sized_new (from->len);
   for (guint i = 0; i < from->len; i++)
@@ -257,6 +304,22 @@ refilter (CkCertificateModel *self,
   while (tail < old->len - head && tail < self->visible->len - head
          && old->pdata[old->len - 1 - tail] == self->visible->pdata[self->visible->len - 1 - tail])
     tail++;
+
+  /* From (nearly) nothing to many rows: show the first screenfuls a few
+   * rows per main loop iteration (see reveal_step()). */
+  if (head == old->len && tail == 0 && head < REVEAL_ROWS
+      && self->visible->len - head > REVEAL_STEP)
+    {
+      self->reveal = g_steal_pointer (&self->visible);
+      self->visible = g_ptr_array_sized_new (self->reveal->len);
+      for (guint i = 0; i < head; i++)
+        g_ptr_array_add (self->visible, self->reveal->pdata[i]);
+      /* Below GTK's redraw priority: a frame is drawn between steps. */
+      self->reveal_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, reveal_step, self, NULL);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+      reveal_step (self);
+      return;
+    }
   emit_change (self, old, head, tail);
 }
 
@@ -339,8 +402,9 @@ ck_certificate_model_set_needle (CkCertificateModel *self,
 
   old = g_steal_pointer (&self->needle);
   self->needle = g_strdup (needle);
-  /* One more character only narrows: test the rows still shown. */
-  if (old != NULL && needle != NULL && strstr (needle, old) != NULL)
+  /* One more character only narrows: test the rows still shown (all of
+   * them: not while they are still being revealed). */
+  if (old != NULL && needle != NULL && strstr (needle, old) != NULL && self->reveal == NULL)
     {
       g_autoptr(GPtrArray) shown = g_ptr_array_ref (self->visible);
 
@@ -418,6 +482,7 @@ ck_certificate_model_dispose (GObject *object)
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_func (self->source, source_items_changed, self);
   g_clear_object (&self->source);
+  g_clear_handle_id (&self->reveal_id, g_source_remove);
 
   G_OBJECT_CLASS (ck_certificate_model_parent_class)->dispose (object);
 }
@@ -428,12 +493,37 @@ ck_certificate_model_finalize (GObject *object)
   CkCertificateModel *self = CK_CERTIFICATE_MODEL (object);
 
   g_ptr_array_unref (self->visible);
+  g_clear_pointer (&self->reveal, g_ptr_array_unref);
   g_ptr_array_unref (self->sorted);
   g_ptr_array_set_free_func (self->entries, entry_free);
   g_ptr_array_unref (self->entries);
   g_free (self->needle);
 
   G_OBJECT_CLASS (ck_certificate_model_parent_class)->finalize (object);
+}
+
+gboolean
+ck_certificate_model_is_busy (CkCertificateModel *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_MODEL (self), FALSE);
+
+  return self->reveal != NULL;
+}
+
+static void
+ck_certificate_model_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, ck_certificate_model_is_busy (CK_CERTIFICATE_MODEL (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -443,6 +533,12 @@ ck_certificate_model_class_init (CkCertificateModelClass *klass)
 
   object_class->dispose = ck_certificate_model_dispose;
   object_class->finalize = ck_certificate_model_finalize;
+  object_class->get_property = ck_certificate_model_get_property;
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

@@ -40,6 +40,9 @@ void                ck_certificate_model_set_live_func (CkCertificateModel      
 void                ck_certificate_model_set_sort   (CkCertificateModel   *self,
                                                      CkCertificateSortKey  key,
                                                      gboolean              descending);
+/* TRUE while rows are still being shown a few at a time after the model
+ * went from empty to many rows ("busy" notifies). */
+gboolean            ck_certificate_model_is_busy    (CkCertificateModel   *self);
 int                 ck_certificate_model_compare    (CkCertificateSortKey  key,
                                                      CkStoredCertificate  *a,
                                                      CkStoredCertificate  *b);

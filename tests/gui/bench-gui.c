@@ -105,6 +105,117 @@ end_step (CkCertificateList *list,
   hook_t0 = 0;
 }
 
+/* The import: a commit in a worker thread, as the import dialog does it,
+ * while the list shows the store; the main loop's longest stall says
+ * whether the window froze (a 10 ms timer that should run every 10 ms). */
+static gint64 last_tick, worst_gap;
+static double last_cpu, worst_cpu_gap;
+
+/* CPU time of the calling (main) thread, in ms: on the loaded machine a
+ * wall-clock stall is mostly waiting for a CPU. */
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static gboolean
+stall_tick (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+  double cpu = thread_cpu_ms ();
+
+  if (last_tick != 0 && now - last_tick > worst_gap)
+    worst_gap = now - last_tick;
+  if (last_tick != 0 && cpu - last_cpu > worst_cpu_gap)
+    {
+      worst_cpu_gap = cpu - last_cpu;
+      if (hook_t0 != 0 && worst_cpu_gap > 50)
+        g_print ("  main thread busy %.1f ms (CPU) without a break, until +%.1f ms\n",
+                 worst_cpu_gap, (now - hook_t0) / 1000.0);
+    }
+  last_tick = now;
+  last_cpu = cpu;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  CkImporter *importer = data;
+  GError *error = NULL;
+
+  if (!ck_store_commit (source, ck_importer_get_plan (importer), NULL,
+                        CK_COMMIT_NONE, NULL, NULL, NULL, &error))
+    g_error ("commit: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+import_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+bench_import (CkCertificateList *list,
+              GtkWidget         *window,
+              CkTestCa          *ca,
+              guint              count)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ck-bench-import-XXXXXX", &error);
+  g_autoptr(CkStore) store = ck_store_open (dir, &error);
+  g_autoptr(CkImporter) importer = ck_importer_new (store);
+  g_autoptr(GString) pem = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) task = NULL;
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  gboolean done = FALSE;
+  guint timer;
+  gint64 t0;
+  double cpu0;
+
+  g_assert_no_error (error);
+  ck_test_ca_issue_many (ca, key, "imported", 1, count, pem);
+  gnutls_x509_privkey_deinit (key);
+  bytes = g_string_free_to_bytes (g_steal_pointer (&pem));
+  ck_importer_add_bytes (importer, bytes, "import.pem");
+
+  ck_certificate_list_set_store (list, store);
+  ck_gui_test_wait_for_frame (window);
+  last_tick = worst_gap = 0;
+  last_cpu = worst_cpu_gap = 0;
+  timer = g_timeout_add (10, stall_tick, NULL);
+  hook_t0 = t0 = g_get_monotonic_time ();
+  c0 = cpu0 = cpu_ms ();
+  task = g_task_new (store, NULL, import_done, &done);
+  g_task_set_task_data (task, g_object_ref (importer), g_object_unref);
+  g_task_run_in_thread (task, import_thread);
+  while (!done || g_list_model_get_n_items (ck_certificate_list_get_model (list)) < count)
+    g_main_context_iteration (NULL, TRUE);
+  ck_gui_test_wait_for_frame (window);
+  g_source_remove (timer);
+  g_print ("import of %u certificates in a thread while the list shows: %.1f s (CPU %.1f s, "
+           "both threads), rows shown; longest main loop stall %.1f ms wall, %.1f ms of "
+           "main thread CPU\n",
+           count, (g_get_monotonic_time () - t0) / 1e6, (cpu_ms () - cpu0) / 1000,
+           worst_gap / 1000.0, worst_cpu_gap);
+  hook_t0 = 0;
+  ck_certificate_list_set_store (list, NULL);
+  g_clear_object (&importer);
+  g_clear_object (&store);
+  ck_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +356,10 @@ main (int   argc,
     }
   g_print ("scrolling a quarter page at a time: %.1f ms per frame on average, %.1f ms worst (200 steps)\n",
            total / 200, worst);
+
+  /* CK_BENCH_IMPORT=N: also an import of N certificates into a new store. */
+  if (g_getenv ("CK_BENCH_IMPORT") != NULL)
+    bench_import (list, window, ca, atoi (g_getenv ("CK_BENCH_IMPORT")));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&store);
