@@ -437,6 +437,30 @@ ck_certificate_list_select_first (CkCertificateList *self)
   return TRUE;
 }
 
+gboolean
+ck_certificate_list_select_row (CkCertificateList   *self,
+                                CkStoredCertificate *row)
+{
+  GListModel *model;
+
+  g_return_val_if_fail (CK_IS_CERTIFICATE_LIST (self), FALSE);
+  g_return_val_if_fail (CK_IS_STORED_CERTIFICATE (row), FALSE);
+
+  model = G_LIST_MODEL (self->selection);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CkStoredCertificate) item = g_list_model_get_item (model, i);
+
+      if (item == row)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u", i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 void
 ck_certificate_list_activate_first (CkCertificateList *self)
 {

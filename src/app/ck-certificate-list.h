@@ -25,6 +25,9 @@ void                 ck_certificate_list_set_warning_days (CkCertificateList *se
 CkStoredCertificate *ck_certificate_list_get_selected     (CkCertificateList *self);
 /* FALSE when nothing is shown. */
 gboolean             ck_certificate_list_select_first     (CkCertificateList *self);
+/* Selects @row and scrolls to it; FALSE when it is not shown. */
+gboolean             ck_certificate_list_select_row       (CkCertificateList   *self,
+                                                           CkStoredCertificate *row);
 /* Selects the first row and emits "activate", as soon as the search or
  * sort still running has finished. */
 void                 ck_certificate_list_activate_first   (CkCertificateList *self);

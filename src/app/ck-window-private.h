@@ -72,6 +72,11 @@ void ck_window_show_details          (CkWindow      *self);
 /* Presents the import dialog, creating it when needed. */
 CkImportDialog *ck_window_get_import_dialog (CkWindow *self);
 
+/* ck-window-reload.c: reloads the store when another process changed it,
+ * when the window becomes active and every few seconds while it is. */
+void     ck_window_reload_init       (CkWindow      *self);
+gboolean ck_window_reload_if_changed (CkWindow      *self);
+
 /* ck-window-trust.c: Trust Settings, system anchors, export of trust. */
 void ck_window_trust_init            (CkWindow      *self);
 /* After the store is open: the trust module, verifier and settings. */

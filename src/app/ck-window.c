@@ -52,6 +52,7 @@ ck_window_new (CkApplication *app,
   ck_key_list_set_store (self->key_list, store);
   ck_window_trust_set_store (self);
   ck_request_list_set_store (self->request_list, store);
+  ck_window_reload_init (self);
   /* Import, paste and search depend on the store alone; the selection
    * updates below only run when the selection changes. */
   ck_window_actions_update (self);

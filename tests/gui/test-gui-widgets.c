@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ck-application.h"
 #include "ck-certificate-list.h"
 #include "ck-certificate-model.h"
 #include "ck-details-pane.h"
@@ -16,6 +17,7 @@
 #include "ck-resources.h"
 #include "ck-test-certs.h"
 #include "ck-test-tools.h"
+#include "ck-window-private.h"
 
 #define DAY (G_GINT64_CONSTANT (24) * 60 * 60)
 
@@ -403,6 +405,56 @@ test_list_search_on_screen (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+/* certkeeper-cli (here: a second CkStore) imports while the window is
+ * open: the window reloads, the new row appears and the selected
+ * certificate stays selected. */
+static void
+test_window_reload (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CkApplication) app = ck_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkStore) other = NULL;
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Elsewhere CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *pem = ck_test_ca_issue (ca, key, "from the cli.example", 77);
+  CkWindow *window;
+  GListModel *model;
+  gint64 selected_id;
+
+  populate (fixture);
+  gnutls_x509_privkey_deinit (key);
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = ck_window_new (app, fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  spin_until (list_idle, window->certificate_list);
+  model = ck_certificate_list_get_model (window->certificate_list);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 32);
+  g_assert_true (ck_certificate_list_select_first (window->certificate_list));
+  selected_id = ck_stored_certificate_get_id (ck_certificate_list_get_selected (window->certificate_list));
+
+  /* Nothing changed: nothing to do. */
+  g_assert_false (ck_store_changed_elsewhere (fixture->store));
+  g_assert_false (ck_window_reload_if_changed (window));
+
+  other = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  commit_pem (other, pem, "cli.pem");
+  g_assert_true (ck_store_changed_elsewhere (fixture->store));
+  g_assert_true (ck_window_reload_if_changed (window));
+  spin_until (list_idle, window->certificate_list);
+  g_assert_false (ck_store_changed_elsewhere (fixture->store));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 33);
+  g_assert_nonnull (ck_certificate_list_get_selected (window->certificate_list));
+  g_assert_cmpint (ck_stored_certificate_get_id (ck_certificate_list_get_selected (window->certificate_list)),
+                   ==, selected_id);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 assert_sorted (GListModel *model,
                const char *column,
@@ -786,6 +838,8 @@ main (int   argc,
               fixture_setup, test_model_changes, fixture_teardown);
   g_test_add ("/gui/certificate-list/search-on-screen", Fixture, NULL,
               fixture_setup, test_list_search_on_screen, fixture_teardown);
+  g_test_add ("/gui/window/reload", Fixture, NULL,
+              fixture_setup, test_window_reload, fixture_teardown);
   g_test_add ("/gui/certificate-list/sort", Fixture, NULL,
               fixture_setup, test_list_sort, fixture_teardown);
   g_test_add ("/gui/key-list", Fixture, NULL,
