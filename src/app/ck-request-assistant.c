@@ -98,6 +98,10 @@ struct _CkRequestAssistant
 
   gint64            existing_key_id;
   GPtrArray        *tokens;           /* writable tokens, CkToken */
+  /* The rows of the token's algorithm list: indices in token_algorithms[]
+   * of what the chosen token can generate. */
+  guint             token_algorithm_map[G_N_ELEMENTS (token_algorithms)];
+  guint             n_token_algorithms;
   gboolean          tokens_listed;
 
   /* The result. */
@@ -208,8 +212,12 @@ static const Algorithm *
 chosen_algorithm (CkRequestAssistant *self)
 {
   if (key_source (self) == KEY_TOKEN)
-    return &token_algorithms[MIN (adw_combo_row_get_selected (self->token_algorithm_row),
-                                  G_N_ELEMENTS (token_algorithms) - 1)];
+    {
+      guint row = adw_combo_row_get_selected (self->token_algorithm_row);
+
+      return &token_algorithms[row < self->n_token_algorithms
+                               ? self->token_algorithm_map[row] : 0];
+    }
   return &algorithms[MIN (adw_combo_row_get_selected (self->algorithm_row),
                           G_N_ELEMENTS (algorithms) - 1)];
 }
@@ -531,6 +539,35 @@ update_login_row (CkRequestAssistant *self)
   gtk_widget_set_visible (self->token_login_button, token != NULL && !logged_in);
 }
 
+/* Only what the token's mechanisms allow. */
+static void
+list_token_algorithms (CkRequestAssistant *self)
+{
+  CkToken *token = chosen_token (self);
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  self->n_token_algorithms = 0;
+  for (guint i = 0; token != NULL && i < G_N_ELEMENTS (token_algorithms); i++)
+    {
+      CkKeySpec spec = { token_algorithms[i].type, token_algorithms[i].bits, token_algorithms[i].curve };
+
+      if (!ck_token_can_generate (token, &spec, NULL))
+        continue;
+      if (token_algorithms[i].type == CK_KEY_TYPE_ECDSA && selected == 0 && self->n_token_algorithms > 0
+          && token_algorithms[self->token_algorithm_map[0]].type != CK_KEY_TYPE_ECDSA)
+        selected = self->n_token_algorithms;
+      self->token_algorithm_map[self->n_token_algorithms++] = i;
+      gtk_string_list_append (labels, _(token_algorithms[i].label));
+    }
+  adw_combo_row_set_model (self->token_algorithm_row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (self->token_algorithm_row, selected);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->token_algorithm_row), self->n_token_algorithms > 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->token_algorithm_row),
+                               token != NULL && self->n_token_algorithms == 0
+                               ? _("This token cannot generate RSA or ECDSA keys") : NULL);
+}
+
 static void
 list_tokens (CkRequestAssistant *self)
 {
@@ -556,6 +593,7 @@ list_tokens (CkRequestAssistant *self)
   adw_combo_row_set_model (self->token_row, G_LIST_MODEL (labels));
   g_object_unref (labels);
 
+  list_token_algorithms (self);
   gtk_widget_set_sensitive (self->token_key_row, self->tokens->len > 0);
   if (self->tokens->len == 0)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->token_key_row),
@@ -567,6 +605,7 @@ list_tokens (CkRequestAssistant *self)
 static void
 token_changed (CkRequestAssistant *self)
 {
+  list_token_algorithms (self);
   update_login_row (self);
   update_buttons (self);
 }
@@ -692,7 +731,7 @@ key_page_ready (CkRequestAssistant *self)
           gtk_widget_add_css_class (GTK_WIDGET (self->token_id_row), "error");
         else
           gtk_widget_remove_css_class (GTK_WIDGET (self->token_id_row), "error");
-        return token != NULL && id_ok
+        return token != NULL && id_ok && self->n_token_algorithms > 0
                && (ck_token_is_logged_in (token) || !ck_token_needs_login (token))
                && gtk_editable_get_text (self->token_label_row)[0] != '\0';
       }
@@ -1671,7 +1710,6 @@ static void
 ck_request_assistant_init (CkRequestAssistant *self)
 {
   g_autoptr(GListModel) model = NULL;
-  g_autoptr(GListModel) token_model = NULL;
   GtkCheckButton *group = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1679,9 +1717,6 @@ ck_request_assistant_init (CkRequestAssistant *self)
   self->loading = TRUE;
   model = algorithm_model (algorithms, G_N_ELEMENTS (algorithms));
   adw_combo_row_set_model (self->algorithm_row, model);
-  token_model = algorithm_model (token_algorithms, G_N_ELEMENTS (token_algorithms));
-  adw_combo_row_set_model (self->token_algorithm_row, token_model);
-  adw_combo_row_set_selected (self->token_algorithm_row, 3);
 
   for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
     {

@@ -1195,3 +1195,35 @@ ck_token_import_plan (CkToken       *self,
   return g_steal_pointer (&copy);
 }
 
+
+gboolean
+ck_token_can_generate (CkToken         *self,
+                       const CkKeySpec *spec,
+                       GError         **error)
+{
+  gnutls_ecc_curve_t curve;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  switch (spec->type)
+    {
+    case CK_KEY_TYPE_RSA:
+      return check_mechanism (self, CKM_RSA_PKCS_KEY_PAIR_GEN, spec->bits ? spec->bits : 3072,
+                              "RSA", error);
+    case CK_KEY_TYPE_ECDSA:
+      if (!token_curve (spec->curve, &curve))
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                       _("ECDSA keys on a token use P-256 or P-384, not %s"), spec->curve);
+          return FALSE;
+        }
+      return check_mechanism (self, CKM_EC_KEY_PAIR_GEN, gnutls_ecc_curve_get_size (curve) * 8,
+                              "ECDSA", error);
+    default:
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("Keys on a token are RSA or ECDSA; %s keys are not generated there"),
+                   ck_key_type_to_string (spec->type));
+      return FALSE;
+    }
+}

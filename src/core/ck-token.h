@@ -100,6 +100,12 @@ typedef struct {
 CkPrivateKey *ck_token_generate_key         (CkToken              *self,
                                              const CkTokenKeySpec *spec,
                                              GError              **error);
+/* Whether ck_token_generate_key() can make a key of @spec here, from the
+ * token's mechanism info (no login needed): what the request assistant
+ * offers. CK_ERROR_UNSUPPORTED or CK_ERROR_INVALID saying why when not. */
+gboolean     ck_token_can_generate          (CkToken              *self,
+                                             const CkKeySpec      *spec,
+                                             GError              **error);
 
 /* Writes @certificate onto the token beside @key (same CKA_ID and label). */
 gboolean     ck_token_import_certificate    (CkToken       *self,
