@@ -360,25 +360,6 @@ lookup_done (GObject      *source,
   issued_next (data);
 }
 
-/* A certificate that came with its key was put where the key went (store,
- * or token with the certificate beside it): only issued certificates,
- * which come alone, are written here. */
-static gboolean
-key_in_plan (CkImportPlan *plan,
-             CkImportItem *certificate)
-{
-  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
-    {
-      CkImportItem *item = ck_import_plan_get_item (plan, i);
-
-      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
-          g_strcmp0 (ck_import_item_get_spki_sha256 (item),
-                     ck_import_item_get_spki_sha256 (certificate)) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 void
 ck_token_import_write_issued (GtkWindow    *parent,
                               CkStore      *store,
@@ -402,7 +383,12 @@ ck_token_import_write_issued (GtkWindow    *parent,
       gint64 key_id;
 
       if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE ||
-          !ck_import_item_is_new (item) || key_in_plan (plan, item))
+          !ck_import_item_is_new (item))
+        continue;
+      /* A certificate that came with its key went where the key went
+       * (store, or token with the certificate beside it): only issued
+       * certificates, which come alone, are written here. */
+      if (ck_token_plan_has_key_for (plan, item))
         continue;
       key_id = ck_store_find_key (store, ck_import_item_get_spki_sha256 (item));
       row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;

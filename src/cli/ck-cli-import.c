@@ -157,8 +157,10 @@ first_new_key (CkImportPlan *plan)
     {
       CkImportItem *item = ck_import_plan_get_item (plan, i);
 
+      /* A key on a token needs no store passphrase. */
       if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
-          ck_import_item_is_new (item))
+          ck_import_item_is_new (item) &&
+          !ck_private_key_is_on_token (ck_import_item_get_private_key (item)))
         return item;
     }
   return NULL;
@@ -415,10 +417,13 @@ ck_cli_import (CkCli *cli,
   gboolean no_key_passphrase = FALSE;
   g_autofree char *to_token = NULL;
   g_autoptr (CkToken) token = NULL;
+  g_autoptr (CkImportPlan) token_plan = NULL;
+  guint n_token_keys = 0;
   const GOptionEntry entries[] = {
     { "to-token", 0, 0, G_OPTION_ARG_STRING, &to_token,
-      N_("Also write the certificates onto the PKCS#11 token URI, beside their keys "
-      "(same ID and label); PIN from --pin-file or the prompt"), N_("URI") },
+      N_("Put new keys onto the PKCS#11 token URI (sensitive, never exportable; the store "
+      "keeps their URI) and write the certificates there beside their keys (same ID and "
+      "label); PIN from --pin-file or the prompt"), N_("URI") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
       N_("Read the password of encrypted keys and PKCS#12 files from the first line of FILE"),
       N_("FILE") },
@@ -512,14 +517,18 @@ ck_cli_import (CkCli *cli,
         {
           CkImportItem *item = ck_import_plan_get_item (plan, i);
 
-          if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
-            return ck_cli_error (_("%s: keys are not written onto a token by import; "
-                                 "nothing imported"), ck_import_item_get_display_name (item));
+          /* A certificate with its key in the input goes beside that key. */
           if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE &&
+              !ck_token_plan_has_key_for (plan, item) &&
               !ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
                                                TRUE, &error))
             return ck_cli_error (_("%s; nothing imported"), error->message);
         }
+      /* New keys onto the token; the store then records their URIs. */
+      token_plan = ck_token_import_plan (token, plan, &n_token_keys, &error);
+      if (token_plan == NULL)
+        return ck_cli_error (_("%s; nothing imported into the store"), error->message);
+      plan = token_plan;
     }
 
   key_item = first_new_key (plan);
@@ -534,7 +543,8 @@ ck_cli_import (CkCli *cli,
     return ck_cli_error (_("%s; nothing imported"), error->message);
 
   print_summary (store, plan, &summary,
-                 no_key_passphrase ? "stored without a passphrase" : "stored encrypted");
+                 n_token_keys > 0 ? "on the token"
+                 : no_key_passphrase ? "stored without a passphrase" : "stored encrypted");
   print_imported (store, plan);
   if (summary.requests_issued > 0)
     print_request_differences (store, plan);
@@ -544,6 +554,12 @@ ck_cli_import (CkCli *cli,
 
       if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE)
         continue;
+      if (ck_token_plan_has_key_for (plan, item))
+        {
+          ck_cli_print_line ("Written to token “%s” with its key: %s", ck_token_get_label (token),
+                             ck_import_item_get_display_name (item));
+          continue;
+        }
       if (!ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
                                            FALSE, &error))
         return ck_cli_fail (error);

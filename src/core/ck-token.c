@@ -1227,3 +1227,22 @@ ck_token_can_generate (CkToken         *self,
       return FALSE;
     }
 }
+
+gboolean
+ck_token_plan_has_key_for (CkImportPlan *plan,
+                           CkImportItem *certificate)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_PLAN (plan), FALSE);
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (certificate), FALSE);
+
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
+          g_strcmp0 (ck_import_item_get_spki_sha256 (item),
+                     ck_import_item_get_spki_sha256 (certificate)) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}

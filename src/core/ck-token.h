@@ -144,6 +144,11 @@ CkImportPlan *ck_token_import_plan          (CkToken        *self,
                                              CkImportPlan   *plan,
                                              guint          *n_keys,
                                              GError        **error);
+/* TRUE when @plan also holds the key of @certificate (an item of @plan):
+ * the certificate then goes where the key goes, and is not an issued
+ * certificate for a key already on a token. */
+gboolean     ck_token_plan_has_key_for      (CkImportPlan   *plan,
+                                             CkImportItem   *certificate);
 /* TRUE when the token already holds @certificate (same DER). */
 gboolean     ck_token_has_certificate       (CkToken        *self,
                                              CkCertificate  *certificate);

@@ -161,6 +161,40 @@ def issued_certificate_goes_onto_the_token():
 
 
 @test
+def certificate_and_key_go_onto_the_token():
+    token = Token("ck-cli-both")
+    key = os.path.join(token.dir, "both.key")
+    cert = os.path.join(token.dir, "both.pem")
+    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+                    "-subj", "/CN=both.example.org", "-days", "2"], check=True, capture_output=True)
+    # No --key-passphrase-file: a key on the token needs none.
+    out = token.ok("import", "--to-token", token.uri, cert, key, "--pin-file", token.pin_file).stdout
+    check("on the token" in out and "with its key" in out, out)
+    keys = token.store.keys()
+    check_equal(len(keys), 1, "keys in the store")
+    objects = token.ok("tokens", "--objects", token.uri, "--json",
+                       "--pin-file", token.pin_file).json()[0]["objects"]
+    mine = sorted((o["kind"], o["label"]) for o in objects)
+    check_equal(mine, [("certificate", "both.example.org"), ("private-key", "both.example.org"),
+                       ("public-key", "both.example.org")], "objects on the token")
+    check_equal(len({o["id"] for o in objects}), 1, "one CKA_ID for key and certificate")
+    # The store has no key material to export...
+    result = token.fails(1, "export", str(keys[0]["id"]), "--out",
+                         os.path.join(token.dir, "out.p8"),
+                         "--key-passphrase-file", token.write("pass", "x\n"))
+    check("token" in result.stderr, result.stderr)
+    # ...and the token holds it sensitive, never extractable.
+    p11tool = shutil.which("p11tool")
+    if p11tool:
+        listing = subprocess.run([p11tool, "--login", "--list-all-privkeys", token.uri],
+                                 capture_output=True, text=True,
+                                 env={**os.environ, **token.env, "GNUTLS_PIN": USER_PIN})
+        check("CKA_SENSITIVE" in listing.stdout and "CKA_EXTRACTABLE" not in listing.stdout
+              and "UNWRAP" not in listing.stdout, listing.stdout + listing.stderr)
+
+
+@test
 def wrong_pin_is_reported_not_retried():
     token = Token("ck-cli-pin")
     wrong = token.write("wrong-pin", "not-the-pin\n")
