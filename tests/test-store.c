@@ -841,6 +841,69 @@ test_keys_encrypted (StoreTest     *t,
 
 }
 
+/* Undo of deleting an encrypted key: the very blob comes back, still
+ * encrypted with the same passphrase, with its label, source and import
+ * time, and its certificate has its key again. */
+static void
+test_keys_restore (StoreTest     *t,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkStoredKey) deleted = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autofree char *pem = g_strconcat (t->f.leaf_pem, t->f.key_pem, NULL);
+  CkStoredKey *row;
+  CkStoredCertificate *cert;
+  gint64 key_id, cert_id, restored;
+
+  commit_pem (t->store, pem, PASSPHRASE, 0, NULL);
+  key_id = ck_store_find_key (t->store, t->f.spki);
+  cert_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
+  g_assert_true (ck_store_set_label (t->store, key_id, "Web server key", &error));
+  g_assert_no_error (error);
+  deleted = g_object_ref (ck_store_get_key_row (t->store, key_id));
+  cert = ck_store_get_certificate_row (t->store, cert_id);
+  g_assert_true (ck_stored_certificate_get_has_key (cert));
+  blob = ck_store_get_key_pkcs8 (t->store, key_id, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (ck_store_delete (t->store, key_id, &error));
+  g_assert_no_error (error);
+  g_assert_false (ck_stored_certificate_get_has_key (cert));
+
+  restored = ck_store_restore_key (t->store, deleted, blob, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (restored, >, 0);
+  g_assert_cmpint (ck_store_find_key (t->store, t->f.spki), ==, restored);
+  g_assert_true (ck_stored_certificate_get_has_key (cert));
+  row = ck_store_get_key_row (t->store, restored);
+  g_assert_nonnull (row);
+  g_assert_true (ck_stored_key_get_encrypted (row));
+  g_assert_cmpstr (ck_stored_key_get_label (row), ==, "Web server key");
+  g_assert_cmpstr (ck_stored_key_get_source (row), ==, ck_stored_key_get_source (deleted));
+  g_assert_cmpint (ck_stored_key_get_imported_at (row), ==, ck_stored_key_get_imported_at (deleted));
+  g_assert_cmpstr (ck_stored_key_get_algorithm (row), ==, ck_stored_key_get_algorithm (deleted));
+  g_assert_cmpuint (ck_stored_key_get_bits (row), ==, ck_stored_key_get_bits (deleted));
+
+  /* Byte for byte, and still only opened by the same passphrase. */
+  again = ck_store_get_key_pkcs8 (t->store, restored, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (again, blob));
+  key = ck_store_load_private_key (t->store, restored, "wrong", &error);
+  g_assert_null (key);
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_clear_error (&error);
+  key = ck_store_load_private_key (t->store, restored, PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (key), ==, t->f.spki);
+
+  /* Twice is refused. */
+  g_assert_cmpint (ck_store_restore_key (t->store, deleted, blob, &error), ==, 0);
+  g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
+}
+
 static void
 test_keys_unencrypted_by_choice (StoreTest     *t,
                                 gconstpointer  data)
@@ -1477,6 +1540,8 @@ main (int    argc,
               test_keys_need_passphrase, store_teardown);
   g_test_add ("/store/keys/encrypted", StoreTest, "encrypted.example", store_setup,
               test_keys_encrypted, store_teardown);
+  g_test_add ("/store/keys/restore", StoreTest, "restore.example", store_setup,
+              test_keys_restore, store_teardown);
   g_test_add ("/store/keys/unencrypted-by-choice", StoreTest, "plain.example", store_setup,
               test_keys_unencrypted_by_choice, store_teardown);
   g_test_add ("/store/resolve", StoreTest, "resolve.example", store_setup,

@@ -153,9 +153,17 @@ request_assistant_closed (CkRequestAssistant *assistant,
                           CkWindow           *self)
 {
   const char *title = g_object_get_data (G_OBJECT (assistant), "ck-added-toast");
+  AdwToast *toast;
 
-  if (title != NULL)
-    ck_window_toast (self, title);
+  if (title == NULL)
+    return;
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Show"));
+  adw_toast_set_action_name (toast, "win.show-page");
+  adw_toast_set_action_target (toast, "s", "requests");
+  /* Twice the default: it has a button to use. */
+  adw_toast_set_timeout (toast, 10);
+  ck_window_add_toast (self, toast);
 }
 
 static void
@@ -651,7 +659,7 @@ typedef struct
   CkWindow    *self;
   CkObjectKind kind;
   GBytes      *data;        /* certificate DER, or the key's PKCS#8 as stored */
-  gboolean     encrypted;
+  CkStoredKey *key_row;     /* the deleted key's row: what it is put back with */
   char        *name;
   char        *label;
 } DeletedObject;
@@ -663,6 +671,7 @@ deleted_object_clear (gpointer data)
 
   g_clear_object (&deleted->self);
   g_clear_pointer (&deleted->data, g_bytes_unref);
+  g_clear_object (&deleted->key_row);
   g_free (deleted->name);
   g_free (deleted->label);
 }
@@ -704,12 +713,12 @@ undo_delete (AdwToast      *toast,
   g_autoptr(GError) error = NULL;
   CkImportPlan *plan;
 
-  /* An encrypted key needs its passphrase to be opened again: the import
-   * dialog asks for it, as for any encrypted key. */
-  if (deleted->kind == CK_OBJECT_KEY && deleted->encrypted)
+  /* A key goes back exactly as it was stored, encrypted or not, with its
+   * label: nothing is decrypted or asked for. */
+  if (deleted->kind == CK_OBJECT_KEY && deleted->key_row != NULL)
     {
-      ck_import_dialog_add_bytes (ck_window_get_import_dialog (self), deleted->data,
-                                  deleted->name);
+      if (ck_store_restore_key (self->store, deleted->key_row, deleted->data, &error) == 0)
+        ck_window_toast_error (self, _("Cannot restore"), error);
       return;
     }
 
@@ -752,6 +761,7 @@ delete_confirmed (AdwMessageDialog *dialog,
   else
     {
       id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
+      deleted->key_row = g_object_ref (CK_STORED_KEY (self->selected));
       deleted->data = ck_store_get_key_pkcs8 (self->store, id, &error);
       if (deleted->data == NULL)
         {
@@ -825,7 +835,6 @@ delete_action (GSimpleAction *action,
       deleted->kind = CK_OBJECT_KEY;
       deleted->name = g_strdup (ck_stored_key_get_display_name (key));
       deleted->label = g_strdup (ck_stored_key_get_label (key));
-      deleted->encrypted = ck_stored_key_get_encrypted (key);
       body = _("Without a copy elsewhere, the key cannot be recovered and its certificates become unusable. Its certificates stay in the store.");
     }
 

@@ -1555,6 +1555,33 @@ commit_certificate (Commit        *c,
   return TRUE;
 }
 
+/* The certificates for @spki with ids below @below have their key again:
+ * their rows say so once @change is applied. */
+static gboolean
+mark_key_present (CkStore     *self,
+                  const char  *spki,
+                  gint64       below,
+                  Change      *change,
+                  GError     **error)
+{
+  g_autoptr(GArray) certs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = get_stmt (self, STMT_CERTS_BY_SPKI, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, spki, -1, SQLITE_STATIC);
+  if (!collect_ids (self, stmt, certs, error))
+    return FALSE;
+  for (guint i = 0; i < certs->len; i++)
+    {
+      gint64 cert_id = g_array_index (certs, gint64, i);
+
+      if (cert_id < below)
+        add_id_value (change->has_key, cert_id, 1);
+    }
+  return TRUE;
+}
+
 static gboolean
 commit_key (Commit        *c,
             CkImportItem  *item,
@@ -1566,7 +1593,6 @@ commit_key (Commit        *c,
   const char *spki = ck_private_key_get_spki_sha256 (key);
   GBytes *pkcs8 = NULL;
   gboolean on_token = ck_private_key_is_on_token (key);
-  g_autoptr(GArray) certs = NULL;
   sqlite3_stmt *stmt;
   gint64 existing, id;
   gboolean ok;
@@ -1624,21 +1650,7 @@ commit_key (Commit        *c,
   c->summary->keys++;
 
   /* Certificates already in the store now have their key. */
-  certs = g_array_new (FALSE, FALSE, sizeof (gint64));
-  stmt = get_stmt (self, STMT_CERTS_BY_SPKI, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, spki, -1, SQLITE_STATIC);
-  if (!collect_ids (self, stmt, certs, error))
-    return FALSE;
-  for (guint i = 0; i < certs->len; i++)
-    {
-      gint64 cert_id = g_array_index (certs, gint64, i);
-
-      if (cert_id < c->first_id)
-        add_id_value (c->change->has_key, cert_id, 1);
-    }
-  return TRUE;
+  return mark_key_present (self, spki, c->first_id, c->change, error);
 }
 
 /* Inserts a request, issued when a certificate for its key is already in
@@ -1922,6 +1934,74 @@ ck_store_restore_request (CkStore     *self,
     id = 0;
   if (id == 0)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+  ck_store_unlock (self);
+
+  if (id != 0)
+    queue_change (self, g_steal_pointer (&change));
+  return id;
+}
+
+gint64
+ck_store_restore_key (CkStore      *self,
+                      CkStoredKey  *row,
+                      GBytes       *pkcs8,
+                      GError      **error)
+{
+  g_autoptr(Change) change = change_new ();
+  const char *spki;
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  gint64 existing;
+  gboolean ok;
+
+  g_return_val_if_fail (CK_IS_STORE (self), 0);
+  g_return_val_if_fail (CK_IS_STORED_KEY (row), 0);
+  g_return_val_if_fail (pkcs8 != NULL || ck_stored_key_get_pkcs11_uri (row) != NULL, 0);
+
+  spki = ck_stored_key_get_spki_sha256 (row);
+  ck_store_lock (self);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    goto out;
+  existing = query_id (self, STMT_KEY_BY_SPKI, spki, error);
+  if (existing > 0)
+    g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                 "This key is already in the store (id %" G_GINT64_FORMAT ")", existing);
+  if (existing != 0)
+    goto rollback;
+
+  /* The blob as it was stored: an encrypted key comes back with the same
+   * passphrase and encryption, without anyone decrypting it. */
+  id = insert_object (self, "key", error);
+  stmt = id != 0 ? get_stmt (self, STMT_INSERT_KEY, error) : NULL;
+  if (stmt == NULL)
+    goto rollback;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, spki, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ck_stored_key_get_algorithm (row), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, ck_stored_key_get_bits (row));
+  bind_text_or_null (stmt, 5, ck_stored_key_get_curve (row));
+  bind_text_or_null (stmt, 6, ck_stored_key_get_label (row));
+  bind_text_or_null (stmt, 7, ck_stored_key_get_source (row));
+  sqlite3_bind_int64 (stmt, 8, ck_stored_key_get_imported_at (row));
+  sqlite3_bind_int (stmt, 9, ck_stored_key_get_encrypted (row));
+  if (pkcs8 != NULL)
+    bind_bytes (stmt, 10, pkcs8);
+  else
+    sqlite3_bind_null (stmt, 10);
+  bind_text_or_null (stmt, 11, ck_stored_key_get_pkcs11_uri (row));
+  if (!step_done (self, stmt, "restoring a key", error))
+    goto rollback;
+
+  /* Certificates still in the store have their key again. */
+  ok = mark_key_present (self, spki, G_MAXINT64, change, error)
+       && read_rows (self, id, change, error) && exec (self, "COMMIT", error);
+  if (ok)
+    goto out;
+
+rollback:
+  id = 0;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 out:
   ck_store_unlock (self);
 

@@ -189,6 +189,17 @@ gint64        ck_store_restore_request  (CkStore      *self,
                                          gint64        certificate_id,
                                          GError      **error);
 
+/* Puts back a key that was deleted (the GUI's Undo), exactly as it was
+ * stored: @pkcs8 is the blob ck_store_get_key_pkcs8() returned before the
+ * delete (encrypted or not, never decrypted here; NULL for a token key),
+ * @row the deleted row, for its metadata (label, source, import time).
+ * Certificates still stored get their key again. Returns the new id, 0 on
+ * error; CK_ERROR_EXISTS when the key is in the store again already. */
+gint64        ck_store_restore_key      (CkStore      *self,
+                                         CkStoredKey  *row,
+                                         GBytes       *pkcs8,
+                                         GError      **error);
+
 /* Deletes one object. Deleting a key leaves its certificates; deleting a
  * certificate puts an issued request back to pending. */
 gboolean      ck_store_delete           (CkStore      *self,
