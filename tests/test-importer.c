@@ -445,6 +445,17 @@ test_pem_mix (void)
   g_assert_null (notes[1]);
   g_assert_false (ck_import_plan_has_errors (plan));
   g_assert_null (ck_import_plan_describe_problems (plan));
+
+  /* The dialog removes the certificate from the plan: the key pairs with
+   * its request instead, both ways; removing the key unpairs the
+   * request. */
+  ck_import_plan_replace (plan, cert1, NULL);
+  g_assert_true (ck_import_item_get_partner (key) == req);
+  g_assert_true (ck_import_item_get_partner (req) == key);
+  g_assert_null (ck_import_item_get_partner (cert2));
+  ck_import_plan_replace (plan, key, NULL);
+  g_assert_null (ck_import_item_get_partner (req));
+  g_assert_cmpuint (ck_import_plan_count_new (plan), ==, 2);
 }
 
 static void
