@@ -201,3 +201,35 @@ def stop_app(proc):
 
 def checks_run():
     return tests_run
+
+
+def button(root, name):
+    """Waits for a sensitive push button called @name. GTK 4.8 names a
+    button with a mnemonic "_Next Next", hence the match on the end."""
+    return wait_for("the %s button" % name,
+                    lambda: find(root, "push button", name_re=r"(^|\s)%s$" % re.escape(name),
+                                 predicate=lambda n: sensitive(n) and clickable(n)))
+
+
+def press(node):
+    """Clicks @node with the pointer: GTK 4.8 gives check buttons no AT-SPI
+    action. Without a window manager Xvfb puts windows at the origin, so
+    the window coordinates GTK reports are the screen's."""
+    x, y, width, height = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    pyatspi.Registry.generateMouseEvent(x + width // 2, y + height // 2, "b1c")
+
+
+def make_softhsm_token(tmp, label, user_pin, so_pin):
+    """A fresh SoftHSM2 token in @tmp; returns its SOFTHSM2_CONF. The
+    throwaway PINs go to softhsm2-util on its command line: it takes them
+    no other way."""
+    tokens = os.path.join(tmp, "softhsm", "tokens")
+    os.makedirs(tokens)
+    conf = os.path.join(tmp, "softhsm", "softhsm2.conf")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n"
+                "log.level = ERROR\n")
+    subprocess.run([shutil.which("softhsm2-util"), "--init-token", "--free", "--label", label,
+                    "--pin", user_pin, "--so-pin", so_pin],
+                   check=True, capture_output=True, env={**os.environ, "SOFTHSM2_CONF": conf})
+    return conf

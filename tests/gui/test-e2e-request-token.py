@@ -18,7 +18,6 @@ Prints TAP.
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -36,35 +35,6 @@ CN = "token-request.certkeeper.test"
 N_CHECKS = 5
 
 
-def make_token(tmp):
-    tokens = os.path.join(tmp, "softhsm", "tokens")
-    os.makedirs(tokens)
-    conf = os.path.join(tmp, "softhsm", "softhsm2.conf")
-    with open(conf, "w", encoding="utf-8") as f:
-        f.write(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n"
-                "log.level = ERROR\n")
-    env = {**os.environ, "SOFTHSM2_CONF": conf}
-    subprocess.run([shutil.which("softhsm2-util"), "--init-token", "--free", "--label", LABEL,
-                    "--pin", USER_PIN, "--so-pin", SO_PIN],
-                   check=True, capture_output=True, env=env)
-    return conf
-
-
-def button(root, name):
-    # GTK 4.8 names a button with a mnemonic "_Next Next".
-    return wait_for("the %s button" % name,
-                    lambda: find(root, "push button", name_re=r"(^|\s)%s$" % re.escape(name),
-                                 predicate=lambda n: sensitive(n) and clickable(n)))
-
-
-def press(node):
-    """Clicks @node with the pointer: GTK 4.8 gives check buttons no AT-SPI
-    action. Without a window manager Xvfb puts the window at the origin,
-    so the window coordinates GTK reports are the screen's."""
-    x, y, width, height = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    pyatspi.Registry.generateMouseEvent(x + width // 2, y + height // 2, "b1c")
-
-
 def main():
     for tool in ("softhsm2-util", "p11tool"):
         if shutil.which(tool) is None:
@@ -77,7 +47,7 @@ def main():
     print(f"1..{N_CHECKS}", flush=True)
     tmp = tempfile.mkdtemp(prefix="ck-e2e-request-token-")
     saved = os.path.join(tmp, "token-request.csr")
-    conf = make_token(tmp)
+    conf = make_softhsm_token(tmp, LABEL, USER_PIN, SO_PIN)
     proc = start_app(tmp, env_extra={"SOFTHSM2_CONF": conf})
     try:
         app = wait_for("the application on the accessibility bus", app_node)

@@ -41,13 +41,6 @@ def click(node):
     do_action(node, "click")
 
 
-def button(root, name):
-    # GTK 4.8 names a button with a mnemonic "_Next Next".
-    return wait_for("the %s button" % name,
-                    lambda: find(root, "push button", name_re=r"(^|\s)%s$" % re.escape(name),
-                                 predicate=lambda n: sensitive(n) and clickable(n)))
-
-
 def entry(root, name):
     return wait_for("the %s entry" % name, lambda: find(root, "text", name))
 
