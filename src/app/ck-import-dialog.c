@@ -447,8 +447,12 @@ row_unlock_cb (CkImportRow    *row,
   if (ck_import_row_get_item (row) == NULL || self->committing)
     return;
 
-  /* Unlocking replaces the item in the plan, which rebinds this row. */
+  /* Unlocking replaces the item in the plan, which rebinds this row. Its
+   * password entry must not have the focus then: GTK 4.8's
+   * GtkPasswordEntry leaves a caps-lock handler on the keyboard when it is
+   * destroyed focused, which later runs on the freed entry. */
   item = g_object_ref (ck_import_row_get_item (row));
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   if (ck_importer_unlock (self->importer, item, password, &error))
     return;
 
