@@ -938,6 +938,42 @@ test_export_chain_and_pkcs12 (Fixture       *fixture,
       g_assert_nonnull (strstr (keys, "PRIVATE KEY"));
     }
 
+  /* The key as encrypted PKCS#8, as Export Key writes it: openssl opens it
+   * with the passphrase only, and it is the same key. */
+  if (openssl != NULL)
+    {
+      g_autofree char *pkcs8 = ck_private_key_export_pkcs8_pem (private_key, "key export pw", &error);
+      g_autofree char *key_path = g_build_filename (fixture->dir, "key.p8.pem", NULL);
+      g_autofree char *pass_path = g_build_filename (fixture->dir, "key-pass.txt", NULL);
+      g_autofree char *wrong_path = g_build_filename (fixture->dir, "wrong-pass.txt", NULL);
+      g_autofree char *passin = g_strconcat ("file:", pass_path, NULL);
+      g_autofree char *wrong_passin = g_strconcat ("file:", wrong_path, NULL);
+      const char *argv_pub[] = { openssl, "pkey", "-in", key_path, "-passin", passin,
+                                 "-pubout", NULL };
+      const char *argv_wrong[] = { openssl, "pkey", "-in", key_path, "-passin", wrong_passin,
+                                   "-noout", NULL };
+      const char *argv_orig[] = { openssl, "pkey", "-in", NULL, "-pubout", NULL };
+      g_autofree char *orig_path = g_build_filename (fixture->dir, "key-plain.pem", NULL);
+      g_autofree char *pub = NULL;
+      g_autofree char *orig_pub = NULL;
+      g_autofree char *wrong_out = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (pkcs8, "-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+      g_assert_true (g_file_set_contents (key_path, pkcs8, -1, NULL));
+      g_assert_true (g_file_set_contents (pass_path, "key export pw\n", -1, NULL));
+      g_assert_true (g_file_set_contents (wrong_path, "not it\n", -1, NULL));
+      g_assert_true (g_file_set_contents (orig_path, key_pem, -1, NULL));
+      argv_orig[3] = orig_path;
+      pub = ck_test_run_tool (argv_pub);
+      orig_pub = ck_test_run_tool (argv_orig);
+      g_assert_nonnull (pub);
+      g_assert_nonnull (orig_pub);
+      g_assert_cmpstr (pub, ==, orig_pub);
+      wrong_out = ck_test_run_tool (argv_wrong);
+      g_assert_null (wrong_out);
+    }
+
   /* A key that does not belong to the certificate is refused. */
   {
     gnutls_x509_privkey_t other = ck_test_key_new ();
