@@ -97,6 +97,7 @@ struct _CkRequestAssistant
   guint             preset_bits;
 
   gint64            existing_key_id;
+  CkToken          *existing_token;   /* the token of a stored token key, logged in */
   GPtrArray        *tokens;           /* writable tokens, CkToken */
   /* The rows of the token's algorithm list: indices in token_algorithms[]
    * of what the chosen token can generate. */
@@ -451,6 +452,7 @@ existing_key_toggled (GtkCheckButton     *check,
   if (!gtk_check_button_get_active (check))
     return;
   self->existing_key_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "key-id"));
+  g_clear_object (&self->existing_token);
   row = ck_store_get_key_row (self->store, self->existing_key_id);
   gtk_widget_set_visible (GTK_WIDGET (self->existing_passphrase_row),
                           row != NULL && ck_stored_key_get_encrypted (row)
@@ -1319,13 +1321,54 @@ generate_done (GObject      *source,
 }
 
 static void
+existing_token_login_done (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->disposed)
+    return;
+  if (ck_pin_dialog_login_finish (result, &error))
+    start_generating (self);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error->message);
+}
+
+/* A stored key that lives on a token signs there: its token is logged in
+ * first, through the PIN dialog. FALSE while that is under way. */
+static gboolean
+existing_token_ready (CkRequestAssistant *self)
+{
+  CkStoredKey *row = ck_store_get_key_row (self->store, self->existing_key_id);
+  const char *uri = row != NULL ? ck_stored_key_get_pkcs11_uri (row) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (uri == NULL)
+    return TRUE;
+  if (self->existing_token == NULL)
+    self->existing_token = ck_token_lookup (uri, &error);
+  if (self->existing_token == NULL)
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
+  if (!ck_token_needs_login (self->existing_token) || ck_token_is_logged_in (self->existing_token))
+    return TRUE;
+  ck_pin_dialog_login_async (GTK_WINDOW (self), self->existing_token, NULL,
+                             existing_token_login_done, g_object_ref (self));
+  return FALSE;
+}
+
+static void
 start_generating (CkRequestAssistant *self)
 {
   g_autoptr(GTask) task = NULL;
   const Algorithm *algorithm = chosen_algorithm (self);
-  Job *job = g_new0 (Job, 1);
   g_autofree char *what = NULL;
   gboolean id_ok;
+  Job *job;
 
   show_error (self, NULL);
   signature_changed (self);
@@ -1334,7 +1377,10 @@ start_generating (CkRequestAssistant *self)
       show_findings (self);
       return;
     }
+  if (key_source (self) == KEY_EXISTING && !existing_token_ready (self))
+    return;
 
+  job = g_new0 (Job, 1);
   job->store = g_object_ref (self->store);
   job->builder = ck_request_builder_copy (self->builder);
   job->source = key_source (self);
@@ -1597,6 +1643,7 @@ ck_request_assistant_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->builder);
   g_clear_object (&self->request);
+  g_clear_object (&self->existing_token);
   g_clear_pointer (&self->tokens, g_ptr_array_unref);
   g_clear_pointer (&self->template_path, g_free);
   g_clear_object (&self->store);

@@ -259,7 +259,9 @@ ck_token_lookup (const char *uri,
   g_return_val_if_fail (uri != NULL, NULL);
 
   parsed = p11_kit_uri_new ();
-  ret = p11_kit_uri_parse (uri, P11_KIT_URI_FOR_TOKEN, parsed);
+  /* FOR_ANY: parsed for the token alone, the object attributes of a key's
+   * URI would count as unrecognised, and nothing would match. */
+  ret = p11_kit_uri_parse (uri, P11_KIT_URI_FOR_ANY, parsed);
   if (ret != P11_KIT_URI_OK)
     {
       p11_kit_uri_free (parsed);

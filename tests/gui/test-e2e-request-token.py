@@ -12,6 +12,9 @@ PKCS#11 token, through AT-SPI, against a SoftHSM2 token made fresh for it:
 3. Walks subject → names → review → Generate, and saves the request.
 4. openssl verifies the request, and its public key is the one p11tool
    reads from the token under the label typed.
+5. "New Request for This Key" on the token key's row makes a second
+   request, signed on the token (logging in through the PIN dialog when
+   the token is logged out by then).
 
 Needs an X server (xvfb-run) and a D-Bus session bus (dbus-run-session).
 Prints TAP.
@@ -32,7 +35,7 @@ KEY_LABEL = "e2e-request-key"
 USER_PIN = "e2e-user-pin-5678"
 SO_PIN = "e2e-so-pin-5678"
 CN = "token-request.certkeeper.test"
-N_CHECKS = 5
+N_CHECKS = 6
 
 
 def main():
@@ -109,6 +112,46 @@ def main():
                                         predicate=lambda n: sensitive(n) and clickable(n))),
                   "click")
         wait_for("the saved file", lambda: os.path.exists(saved) and os.path.getsize(saved) > 0)
+        wait_for("the save dialog to close", lambda: window(app, "Save Request") is None)
+        windows_before = n_windows(app)
+        do_action(button(dialog, "Close"), "click")
+        wait_for("the assistant to close", lambda: n_windows(app) < windows_before)
+
+        # A second request for the token key, from its row on the Keys page.
+        do_action(wait_for("the Keys page switch",
+                           lambda: find(main_window, name_re=r"^_?Keys", predicate=clickable)))
+        do_action(wait_for("the New Request for This Key button",
+                           lambda: find(main_window, "push button",
+                                        name_re=r"New Request for This Key",
+                                        predicate=lambda n: sensitive(n) and clickable(n))),
+                  "click")
+        dialog = wait_for("the assistant", lambda: window(app, "New Request"))
+        set_text(wait_for("the common name entry",
+                          lambda: find(dialog, "text", "Common name (CN)")), "second." + CN)
+        do_action(button(dialog, "Next"), "click")
+        set_text(wait_for("the new name entry", lambda: find(dialog, "text", "New name")),
+                 "second." + CN)
+        do_action(button(dialog, "Add Name"), "click")
+        wait_for("the name in the list", lambda: find(dialog, "label", "second." + CN))
+        do_action(button(dialog, "Next"), "click")
+        do_action(button(dialog, "Generate"), "click")
+
+        def result_or_pin():
+            return (find(dialog, "label", name_re=r"^Recorded as a pending request")
+                    or window(app, "Log In to Token"))
+        seen = wait_for("the PIN dialog or the result", result_or_pin, timeout=90)
+        if seen.getRoleName() != "label":
+            pin = wait_for("the PIN entry", lambda: find(seen, "text", "PIN", predicate=sensitive))
+            set_text(pin, USER_PIN)
+            do_action(wait_for("Log In to be enabled",
+                               lambda: find(seen, "push button", name_re=r"^_?Log In(?!…)",
+                                            predicate=sensitive)), "click")
+        recorded = wait_for("the second result",
+                            lambda: find(dialog, "label", name_re=r"^Recorded as a pending request"),
+                            timeout=90)
+        tap(KEY_LABEL in recorded.name,
+            "New Request for This Key signs a second request with the token key (%s)"
+            % recorded.name[:90])
     finally:
         stop_app(proc)
 
