@@ -635,6 +635,97 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_is_visible (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_has_selection (gpointer data)
+{
+  g_autoptr(GListModel) files = gtk_file_chooser_get_files (data);
+
+  return g_list_model_get_n_items (files) > 0;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+/* The header bar's Import button opens the file chooser (GTK 4.8:
+ * GtkFileChooserNative, a GtkFileChooserDialog without a portal); the
+ * file chosen there opens the import dialog with its items. */
+static void
+test_window_import_button (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Button CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *pem = ck_test_ca_issue (ca, key, "chosen.example", 21);
+  g_autofree char *path = g_build_filename (fixture->dir, "chosen.pem", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  CkWindow *window;
+  GtkWidget *button, *chooser;
+
+  gnutls_x509_privkey_deinit (key);
+  g_assert_true (g_file_set_contents (path, pem, -1, &error));
+  g_assert_no_error (error);
+  window = new_window (fixture);
+  /* The empty store shows its own Import button too: the header bar's is
+   * the first one in the tree. */
+  button = find_action_button (GTK_WIDGET (window), "win.import");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_widget_activate (button);
+  spin_until (file_chooser_shown, NULL);
+  chooser = find_file_chooser ();
+  g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (chooser)));
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
+  g_assert_no_error (error);
+  /* The selection is made once the folder has been read. */
+  spin_until (chooser_has_selection, chooser);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  spin_until (window_dialog_ready, window);
+  g_assert_cmpuint (plan_count (window->import_dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
+  g_assert_cmpstr (ck_import_item_get_file (ck_import_plan_get_item (ck_import_dialog_get_plan (window->import_dialog), 0)),
+                   ==, "chosen.pem");
+
+  gtk_window_destroy (GTK_WINDOW (window->import_dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 assert_sorted (GListModel *model,
                const char *column,
@@ -1058,6 +1149,8 @@ main (int   argc,
               fixture_setup, test_window_reload, fixture_teardown);
   g_test_add ("/gui/window/paste-drop-pkcs12", Fixture, NULL,
               fixture_setup, test_window_paste_drop_pkcs12, fixture_teardown);
+  g_test_add ("/gui/window/import-button", Fixture, NULL,
+              fixture_setup, test_window_import_button, fixture_teardown);
   g_test_add ("/gui/certificate-list/sort", Fixture, NULL,
               fixture_setup, test_list_sort, fixture_teardown);
   g_test_add ("/gui/key-list", Fixture, NULL,
