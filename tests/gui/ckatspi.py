@@ -65,7 +65,7 @@ def wait_for(what, func, timeout=TIMEOUT):
     bail("timed out waiting for %s%s" % (what, " (%s)" % last_error if last_error else ""))
 
 
-def walk(node, depth=0):
+def walk(node, depth=0, last_first=False):
     if node is None or depth > 60:
         return
     yield node
@@ -73,12 +73,14 @@ def walk(node, depth=0):
         children = list(node)
     except Exception:
         return
+    if last_first:
+        children.reverse()
     for child in children:
-        yield from walk(child, depth + 1)
+        yield from walk(child, depth + 1, last_first)
 
 
-def find(root, role=None, name=None, name_re=None, predicate=None):
-    for node in walk(root):
+def find(root, role=None, name=None, name_re=None, predicate=None, last_first=False):
+    for node in walk(root, last_first=last_first):
         try:
             if role is not None and node.getRoleName() != role:
                 continue
@@ -92,6 +94,13 @@ def find(root, role=None, name=None, name_re=None, predicate=None):
         except Exception:
             continue
     return None
+
+
+def find_toast(root, role="label", name=None, name_re=None, predicate=None):
+    """Finds a node of a toast. Toasts are the last children of the toast
+    overlay, so the walk goes last child first: a toast lasts seconds, and
+    a full walk of a busy window on a loaded machine can take longer."""
+    return find(root, role, name, name_re, predicate, last_first=True)
 
 
 def text_of(node):

@@ -137,7 +137,7 @@ def main():
         windows_before = n_windows(app)
         click(button(dialog, "Close"))
         wait_for("the assistant to close", lambda: n_windows(app) < windows_before)
-        toast = wait_for("the toast", lambda: find(main_window, "label",
+        toast = wait_for("the toast", lambda: find_toast(main_window, "label",
                                                    name_re=r"saved as pending$"))
         tap(CN in toast.name, "a toast says the request is pending (%s)" % toast.name)
 

@@ -167,7 +167,7 @@ def main():
         tap(row_with(rows, CN) is None, "Delete removes the request after asking")
 
         undo = wait_for("the Undo button of the toast",
-                        lambda: find(main_window, "push button", name_re=r"Undo$",
+                        lambda: find_toast(main_window, "push button", name_re=r"Undo$",
                                      predicate=clickable))
         do_action(undo, "click")
         wait_for("the row to come back", lambda: rows.childCount == 2)

@@ -136,8 +136,8 @@ def main():
         trust = wait_for("the TLS server row's Trust toggle",
                          lambda: find(settings, name="TLS server: Trust", predicate=clickable))
         do_action(trust, "click")
-        toast = wait_for("the toast", lambda: find(settings, "label", "Trusted for TLS server"))
-        tap(toast is not None and find(settings, "push button", name_re=r"Undo$") is not None,
+        toast = wait_for("the toast", lambda: find_toast(settings, "label", "Trusted for TLS server"))
+        tap(toast is not None and find_toast(settings, "push button", name_re=r"Undo$") is not None,
             "a toast says it and offers Undo")
 
         shown = wait_for("the leaf to become Trusted",

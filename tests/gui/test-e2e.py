@@ -73,7 +73,7 @@ def main():
         wait_for("the import dialog to close", lambda: n_windows(app) == windows_before - 1)
 
         main_window = wait_for("the main window", lambda: window(app, "Certkeeper"))
-        toast = wait_for("the toast", lambda: find(main_window, "label",
+        toast = wait_for("the toast", lambda: find_toast(main_window, "label",
                                                    name_re=r"^Imported "))
         tap(toast.name == "Imported 1 certificate and 1 key",
             "the toast says what was imported (%s)" % toast.name)
@@ -155,9 +155,9 @@ def main():
         wait_for("the confirmation to close", lambda: n_windows(app) < windows_before)
         wait_for("the row to go", lambda: rows.childCount == 0)
         undo = wait_for("the Undo button of the toast",
-                        lambda: find(main_window, "push button", name_re=r"Undo$",
+                        lambda: find_toast(main_window, "push button", name_re=r"Undo$",
                                      predicate=clickable))
-        tap(find(main_window, "label", name_re=r"e2e\.certkeeper\.test.* deleted") is not None,
+        tap(find_toast(main_window, "label", name_re=r"e2e\.certkeeper\.test.* deleted") is not None,
             "deleting asks first and then says so in a toast")
         do_action(undo, "click")
         wait_for("the row to come back", lambda: rows.childCount == 1)
