@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-trust-status.h"
+#include "ck-cell-tooltip.h"
 
 static const char * const purposes[] = {
   CK_PURPOSE_TLS_SERVER, CK_PURPOSE_TLS_CLIENT, CK_PURPOSE_CODE_SIGNING, CK_PURPOSE_EMAIL,
@@ -202,6 +203,9 @@ ck_trust_status_box_new (void)
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), label);
+  /* Cells are bound by the hundred on a search keystroke: the tooltip is
+   * answered on demand instead of set in bind (see ck-cell-tooltip.h). */
+  ck_cell_init_tooltip (box);
   return box;
 }
 
@@ -224,7 +228,7 @@ box_set (GtkWidget  *box,
     gtk_widget_remove_css_class (label, classes[i]);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
-  gtk_widget_set_tooltip_text (box, tooltip);
+  ck_cell_set_tooltip (box, tooltip);
 }
 
 void
@@ -251,5 +255,5 @@ ck_trust_status_box_clear (GtkWidget *box)
 
   gtk_image_clear (GTK_IMAGE (icon));
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (icon)), "");
-  gtk_widget_set_tooltip_text (box, NULL);
+  ck_cell_set_tooltip (box, NULL);
 }
