@@ -12,9 +12,7 @@ main (int   argc,
   g_autoptr(CkApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ck_core_bind_textdomain ();
 
   ck_core_init ();
 

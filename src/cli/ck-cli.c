@@ -409,9 +409,7 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ck_core_bind_textdomain ();
   ck_core_init ();
 
   ck_cli_token_install_pin_function (&cli);

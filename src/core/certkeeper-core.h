@@ -35,5 +35,8 @@ G_BEGIN_DECLS
 
 /* Initialises GnuTLS once; safe to call repeatedly. */
 void ck_core_init (void);
+/* Binds the certkeeper text domain (LOCALEDIR, or $CK_LOCALEDIR) and
+ * makes it the default: for main() of the app and the CLI. */
+void ck_core_bind_textdomain (void);
 
 G_END_DECLS

@@ -1,7 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "certkeeper-core.h"
 
+#include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
+
+void
+ck_core_bind_textdomain (void)
+{
+  /* CK_LOCALEDIR points an uninstalled build at the catalogues meson
+   * compiles under BUILDDIR/po, so that tests can run it in German. */
+  const char *dir = g_getenv ("CK_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && dir[0] != '\0' ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
 
 void
 ck_core_init (void)
