@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-import-item.h"
 
+#include <glib/gi18n-lib.h>
+
 struct _CkImportItem
 {
   GObject parent_instance;
@@ -171,7 +173,7 @@ item_new (CkImportItemKind kind,
   CkImportItem *self = g_object_new (CK_TYPE_IMPORT_ITEM, NULL);
 
   self->kind = kind;
-  self->file = g_strdup (file != NULL ? file : "input");
+  self->file = g_strdup (file != NULL ? file : _("input"));
   self->location = g_strdup (location);
   if (location != NULL)
     self->source = g_strdup_printf ("%s, %s", self->file, location);
@@ -190,11 +192,14 @@ key_display_name (CkPrivateKey *key)
   if (alg == NULL)
     alg = "Unknown";
   if (curve != NULL)
-    return g_strdup_printf ("%s %s key", alg, curve);
+    /* Translators: an algorithm and a curve: "ECDSA P-256 key" */
+    return g_strdup_printf (_("%s %s key"), alg, curve);
   /* Ed25519/Ed448 name their size already. */
   if (bits > 0 && !g_str_has_prefix (alg, "Ed"))
-    return g_strdup_printf ("%s %u-bit key", alg, bits);
-  return g_strdup_printf ("%s key", alg);
+    /* Translators: an algorithm and a size: "RSA 2048-bit key" */
+    return g_strdup_printf (_("%s %u-bit key"), alg, bits);
+  /* Translators: an algorithm: "Ed25519 key" */
+  return g_strdup_printf (_("%s key"), alg);
 }
 
 CkImportItem *
@@ -257,9 +262,9 @@ ck_import_item_new_locked (GBytes     *data,
   self->locked_data = g_bytes_ref (data);
   self->locked_format = g_strdup (format);
   if (g_str_equal (format, "pkcs12"))
-    self->display_name = g_strdup ("Password-protected PKCS#12 file");
+    self->display_name = g_strdup (_("Password-protected PKCS#12 file"));
   else
-    self->display_name = g_strdup ("Encrypted private key");
+    self->display_name = g_strdup (_("Encrypted private key"));
   return self;
 }
 

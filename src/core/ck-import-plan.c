@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-import-plan.h"
 
+#include <glib/gi18n-lib.h>
+
 struct _CkImportPlan
 {
   GObject parent_instance;
@@ -269,7 +271,8 @@ ck_import_plan_describe_problems (CkImportPlan *self)
           }
           break;
         case CK_IMPORT_ITEM_LOCKED:
-          g_string_append_printf (out, "%s: %s, password needed\n", source,
+          /* Translators: where the item is, then what it is */
+          g_string_append_printf (out, _("%s: %s, password needed\n"), source,
                                   ck_import_item_get_display_name (item));
           break;
         case CK_IMPORT_ITEM_CERTIFICATE:

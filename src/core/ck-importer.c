@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-importer.h"
 
+#include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/pkcs12.h>
 #include <gnutls/pkcs7.h>
@@ -435,6 +436,20 @@ sniff_der (const guint8 *data,
 /* ------------------------------------------------------------------ */
 /* Certificates, requests, PKCS#7                                      */
 
+/* CkCertificate and CkRequest start their parse errors with "not a valid
+ * …" already, in English or in the user's language: not said twice. */
+static gboolean
+says_not_valid (const char *message)
+{
+  return g_str_has_prefix (message, "not a valid") ||
+         /* Translators: must be how the "not a valid X.509 certificate: …"
+          * messages begin in your language. */
+         g_str_has_prefix (message, _("not a valid X.509 certificate")) ||
+         /* Translators: must be how the "not a valid certificate request: …"
+          * messages begin in your language. */
+         g_str_has_prefix (message, _("not a valid certificate request"));
+}
+
 static void
 add_certificate (Input      *in,
                  GBytes     *der,
@@ -449,8 +464,8 @@ add_certificate (Input      *in,
     {
       /* CkCertificate may say "not a valid X.509 certificate" already */
       input_add_error (in, location, error->code, "%s%s",
-                       g_str_has_prefix (error->message, "not a valid") ? "" :
-                       "not a valid certificate: ", error->message);
+                       says_not_valid (error->message) ? "" :
+                       _("not a valid certificate: "), error->message);
       return;
     }
   item = ck_import_item_new_certificate (cert, in->file, location);
@@ -470,8 +485,8 @@ add_request (Input      *in,
   if (request == NULL)
     {
       input_add_error (in, location, error->code, "%s%s",
-                       g_str_has_prefix (error->message, "not a valid") ? "" :
-                       "not a valid certificate request: ", error->message);
+                       says_not_valid (error->message) ? "" :
+                       _("not a valid certificate request: "), error->message);
       return;
     }
   g_ptr_array_add (in->items, ck_import_item_new_request (request, in->file, location));
@@ -500,8 +515,8 @@ add_trusted_certificate (Input      *in,
   add_certificate (in, cert_der, location, NULL);
   if (cert.next < data + len)
     input_add_note (in, location,
-                    "the OpenSSL trust settings that follow the certificate were "
-                    "ignored: importing never makes a certificate trusted");
+                    _("the OpenSSL trust settings that follow the certificate were "
+                    "ignored: importing never makes a certificate trusted"));
 }
 
 static void
@@ -521,7 +536,7 @@ add_pkcs7 (Input      *in,
   if (ret < 0)
     {
       input_add_error (in, location, ck_error_code_from_gnutls (ret),
-                       "not a valid PKCS#7 file: %s", gnutls_strerror (ret));
+                       _("not a valid PKCS#7 file: %s"), gnutls_strerror (ret));
       gnutls_pkcs7_deinit (p7);
       return;
     }
@@ -530,14 +545,14 @@ add_pkcs7 (Input      *in,
   for (int i = 0; i < n_certs; i++)
     {
       gnutls_datum_t raw = { NULL, 0 };
-      g_autofree char *inner = g_strdup_printf ("certificate %d", i + 1);
+      g_autofree char *inner = g_strdup_printf (_("certificate %d"), i + 1);
       g_autofree char *where = location_join (location, inner);
 
       ret = gnutls_pkcs7_get_crt_raw2 (p7, i, &raw);
       if (ret < 0)
         {
           input_add_error (in, where, ck_error_code_from_gnutls (ret),
-                           "cannot read the certificate: %s", gnutls_strerror (ret));
+                           _("cannot read the certificate: %s"), gnutls_strerror (ret));
           continue;
         }
       {
@@ -551,10 +566,12 @@ add_pkcs7 (Input      *in,
   n_crls = gnutls_pkcs7_get_crl_count (p7);
   if (n_crls > 0)
     input_add_note (in, location,
-                    "%d certificate revocation list%s skipped: Certkeeper does not keep CRLs",
-                    n_crls, n_crls == 1 ? "" : "s");
+                    ngettext ("%d certificate revocation list skipped: Certkeeper does not keep CRLs",
+                              "%d certificate revocation lists skipped: Certkeeper does not keep CRLs",
+                              n_crls),
+                    n_crls);
   if (n_certs <= 0)
-    input_add_note (in, location, "the PKCS#7 structure holds no certificates");
+    input_add_note (in, location, _("the PKCS#7 structure holds no certificates"));
   gnutls_pkcs7_deinit (p7);
 }
 
@@ -574,8 +591,8 @@ check_iterations (unsigned int iterations,
   if (iterations <= CK_MAX_KDF_ITERATIONS)
     return TRUE;
   g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-               "the password protection asks for %u key-derivation iterations, "
-               "more than the %u Certkeeper accepts", iterations, CK_MAX_KDF_ITERATIONS);
+               _("the password protection asks for %u key-derivation iterations, "
+               "more than the %u Certkeeper accepts"), iterations, CK_MAX_KDF_ITERATIONS);
   return FALSE;
 }
 
@@ -596,12 +613,12 @@ check_pkcs8_scheme (const gnutls_datum_t *datum,
     ret = 0;
   if (ret < 0 && ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
     g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                 "the key is encrypted with %s, which is not supported by "
-                 "this GnuTLS version (%s)",
-                 oid != NULL ? oid : "an unknown scheme", gnutls_version_string ());
+                 _("the key is encrypted with %s, which is not supported by "
+                 "this GnuTLS version (%s)"),
+                 oid != NULL ? oid : _("an unknown scheme"), gnutls_version_string ());
   else if (ret < 0)
     g_set_error (error, CK_ERROR, ck_error_code_from_gnutls (ret),
-                 "not a valid encrypted private key: %s", gnutls_strerror (ret));
+                 _("not a valid encrypted private key: %s"), gnutls_strerror (ret));
   gnutls_free (oid);
   return ret >= 0 && check_iterations (iter, error);
 }
@@ -657,15 +674,15 @@ set_key_error (GError    **error,
 {
   if (alg_oid != NULL && gnutls_oid_to_pk (alg_oid) == GNUTLS_PK_UNKNOWN)
     g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                 "%s keys are not supported by this GnuTLS version (%s)",
+                 _("%s keys are not supported by this GnuTLS version (%s)"),
                  pk_oid_name (alg_oid), gnutls_version_string ());
   else if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
     g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                 "%s: not supported by this GnuTLS version (%s)",
+                 _("%s: not supported by this GnuTLS version (%s)"),
                  gnutls_strerror (ret), gnutls_version_string ());
   else
     g_set_error (error, CK_ERROR, ck_error_code_from_gnutls (ret),
-                 "not a valid private key: %s", gnutls_strerror (ret));
+                 _("not a valid private key: %s"), gnutls_strerror (ret));
 }
 
 static void
@@ -735,7 +752,7 @@ open_pkcs8 (Input       *in,
       gnutls_x509_privkey_deinit (key);
       if (ret == GNUTLS_E_DECRYPTION_FAILED)
         g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
-                     "the password is wrong (or the key is damaged)");
+                     _("the password is wrong (or the key is damaged)"));
       else
         set_key_error (error, ret, NULL);
       return FALSE;
@@ -758,7 +775,7 @@ open_legacy_pem (Input       *in,
   if (password == NULL)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                   "the key is encrypted");
+                   _("the key is encrypted"));
       return FALSE;
     }
 
@@ -775,7 +792,7 @@ open_legacy_pem (Input       *in,
       if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_ASN1_DER_ERROR ||
           ret == GNUTLS_E_ASN1_TAG_ERROR || ret == GNUTLS_E_ASN1_GENERIC_ERROR)
         g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
-                     "the password is wrong (or the key is damaged)");
+                     _("the password is wrong (or the key is damaged)"));
       else
         set_key_error (error, ret, NULL);
       return FALSE;
@@ -810,12 +827,12 @@ pkcs12_check_mac_algorithm (gnutls_pkcs12_t p12,
     {
       if (oid != NULL && g_str_equal (oid, OID_PBMAC1))
         g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                     "PKCS#12 integrity protection with PBMAC1 is not supported by "
-                     "this GnuTLS version (%s)", gnutls_version_string ());
+                     _("PKCS#12 integrity protection with PBMAC1 is not supported by "
+                     "this GnuTLS version (%s)"), gnutls_version_string ());
       else
         g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                     "the PKCS#12 MAC algorithm %s is not supported by this "
-                     "GnuTLS version (%s)", oid != NULL ? oid : "(unknown)",
+                     _("the PKCS#12 MAC algorithm %s is not supported by this "
+                     "GnuTLS version (%s)"), oid != NULL ? oid : _("(unknown)"),
                      gnutls_version_string ());
       gnutls_free (oid);
       return FALSE;
@@ -842,7 +859,7 @@ pkcs12_import (GBytes           *data,
   ret = gnutls_pkcs12_import (p12, &datum, GNUTLS_X509_FMT_DER, 0);
   if (ret < 0)
     {
-      ck_set_gnutls_error (error, ret, "not a valid PKCS#12 file");
+      ck_set_gnutls_error (error, ret, _("not a valid PKCS#12 file"));
       gnutls_pkcs12_deinit (p12);
       return FALSE;
     }
@@ -888,7 +905,7 @@ pkcs12_collect_bags (gnutls_pkcs12_t p12,
         }
       if (ret < 0)
         {
-          ck_set_gnutls_error (error, ret, "cannot read PKCS#12 safe %d", i + 1);
+          ck_set_gnutls_error (error, ret, _("cannot read PKCS#12 safe %d"), i + 1);
           gnutls_pkcs12_bag_deinit (bag);
           return FALSE;
         }
@@ -917,14 +934,14 @@ pkcs12_collect_bags (gnutls_pkcs12_t p12,
                * RC2-40 has no padding check: garbage fails as ASN.1. */
               if (code == CK_ERROR_UNSUPPORTED)
                 g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                             "PKCS#12 safe %d is encrypted with an algorithm not "
-                             "supported by this GnuTLS version (%s): %s",
+                             _("PKCS#12 safe %d is encrypted with an algorithm not "
+                             "supported by this GnuTLS version (%s): %s"),
                              i + 1, gnutls_version_string (), gnutls_strerror (ret));
               else if (!has_mac || code == CK_ERROR_BAD_PASSWORD)
                 g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
-                             "the password is wrong (or the file is damaged)");
+                             _("the password is wrong (or the file is damaged)"));
               else
-                ck_set_gnutls_error (error, ret, "cannot decrypt PKCS#12 safe %d", i + 1);
+                ck_set_gnutls_error (error, ret, _("cannot decrypt PKCS#12 safe %d"), i + 1);
               gnutls_pkcs12_bag_deinit (bag);
               return FALSE;
             }
@@ -976,12 +993,12 @@ open_pkcs12 (Input       *in,
       if (ret == GNUTLS_E_MAC_VERIFY_FAILED)
         {
           g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
-                       "the password is wrong (or the file is damaged)");
+                       _("the password is wrong (or the file is damaged)"));
           goto fail;
         }
       if (ret < 0)
         {
-          ck_set_gnutls_error (error, ret, "cannot check the PKCS#12 MAC");
+          ck_set_gnutls_error (error, ret, _("cannot check the PKCS#12 MAC"));
           goto fail;
         }
     }
@@ -1000,7 +1017,7 @@ open_pkcs12 (Input       *in,
       switch (safe->type)
         {
         case GNUTLS_BAG_CERTIFICATE:
-          inner = g_strdup_printf ("bag %u (certificate)", i + 1);
+          inner = g_strdup_printf (_("bag %u (certificate)"), i + 1);
           where = location_join (location, inner);
           if (safe->der == NULL)
             break;
@@ -1009,7 +1026,7 @@ open_pkcs12 (Input       *in,
 
         case GNUTLS_BAG_PKCS8_ENCRYPTED_KEY:
         case GNUTLS_BAG_PKCS8_KEY:
-          inner = g_strdup_printf ("bag %u (private key)", i + 1);
+          inner = g_strdup_printf (_("bag %u (private key)"), i + 1);
           where = location_join (location, inner);
           if (safe->der == NULL)
             break;
@@ -1032,8 +1049,8 @@ open_pkcs12 (Input       *in,
                 {
                   g_clear_error (&local_error);
                   g_set_error (&local_error, CK_ERROR, CK_ERROR_PARSE,
-                               "the key does not decrypt with the password that "
-                               "opened the file");
+                               _("the key does not decrypt with the password that "
+                               "opened the file"));
                 }
               g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                           "%s: ", inner);
@@ -1042,9 +1059,9 @@ open_pkcs12 (Input       *in,
           break;
 
         case GNUTLS_BAG_CRL:
-          inner = g_strdup_printf ("bag %u (CRL)", i + 1);
+          inner = g_strdup_printf (_("bag %u (CRL)"), i + 1);
           where = location_join (location, inner);
-          input_add_note (in, where, "skipped: Certkeeper does not keep certificate revocation lists");
+          input_add_note (in, where, _("skipped: Certkeeper does not keep certificate revocation lists"));
           break;
 
         case GNUTLS_BAG_EMPTY:
@@ -1054,9 +1071,9 @@ open_pkcs12 (Input       *in,
         case GNUTLS_BAG_ENCRYPTED:
         case GNUTLS_BAG_UNKNOWN:
         default:
-          inner = g_strdup_printf ("bag %u", i + 1);
+          inner = g_strdup_printf (_("bag %u"), i + 1);
           where = location_join (location, inner);
-          input_add_note (in, where, "skipped: not a certificate or private key");
+          input_add_note (in, where, _("skipped: not a certificate or private key"));
           break;
         }
     }
@@ -1153,7 +1170,7 @@ open_locked (Input       *in,
         ok = open_legacy_pem (in, data, location, forms[i], &local_error);
       else
         g_set_error (&local_error, CK_ERROR, CK_ERROR_INVALID,
-                     "unknown encrypted format “%s”", format);
+                     _("unknown encrypted format “%s”"), format);
 
       if (!ok)
         {
@@ -1282,7 +1299,7 @@ add_der (CkImporter *self,
       add_request (in, der, location);
       break;
     case SNIFF_CRL:
-      input_add_note (in, location, "skipped: Certkeeper does not keep certificate revocation lists");
+      input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
       break;
     case SNIFF_PKCS8:
       add_plain_key (in, der, location, TRUE);
@@ -1302,7 +1319,7 @@ add_der (CkImporter *self,
     case SNIFF_UNKNOWN:
     default:
       input_add_error (in, location, CK_ERROR_PARSE,
-                       "not a certificate, key, request, PKCS#7 or PKCS#12 file");
+                       _("not a certificate, key, request, PKCS#7 or PKCS#12 file"));
       break;
     }
 }
@@ -1387,9 +1404,9 @@ add_pem_block (CkImporter *self,
   else if (label_is (block, "PKCS12"))
     add_pkcs12 (self, in, block->der, location);
   else if (label_is_one_of (block, ignored))
-    input_add_note (in, location, "skipped: Certkeeper does not keep this kind of object");
+    input_add_note (in, location, _("skipped: Certkeeper does not keep this kind of object"));
   else
-    input_add_note (in, location, "skipped: unknown PEM block type");
+    input_add_note (in, location, _("skipped: unknown PEM block type"));
 }
 
 static void
@@ -1402,14 +1419,15 @@ add_data (CkImporter *self,
 
   if (len == 0)
     {
-      input_add_error (in, NULL, CK_ERROR_PARSE, "the file is empty");
+      input_add_error (in, NULL, CK_ERROR_PARSE, _("the file is empty"));
       return;
     }
   if (len > MAX_INPUT_SIZE)
     {
       input_add_error (in, NULL, CK_ERROR_INVALID,
-                       "too large (%" G_GSIZE_FORMAT " MiB): certificate files are "
-                       "never bigger than %d MiB", len >> 20, MAX_INPUT_SIZE >> 20);
+                       _("too large (%lu MiB): certificate files are "
+                         "never bigger than %d MiB"),
+                       (unsigned long) (len >> 20), MAX_INPUT_SIZE >> 20);
       return;
     }
 
@@ -1423,7 +1441,9 @@ add_data (CkImporter *self,
         add_pem_block (self, in, data, g_ptr_array_index (blocks, i));
       if (n_more > 0)
         input_add_error (in, NULL, CK_ERROR_PARSE,
-                         "%u more broken PEM blocks not listed", n_more);
+                         ngettext ("%u more broken PEM block not listed",
+                                   "%u more broken PEM blocks not listed", n_more),
+                         n_more);
     }
   else
     add_der (self, in, bytes, NULL);
@@ -1435,9 +1455,9 @@ add_data (CkImporter *self,
       gsize skip = strlen (in->file) + 2;
 
       if (why != NULL && strlen (why) > skip)
-        input_add_error (in, NULL, CK_ERROR_PARSE, "nothing to import (%s)", why + skip);
+        input_add_error (in, NULL, CK_ERROR_PARSE, _("nothing to import (%s)"), why + skip);
       else
-        input_add_error (in, NULL, CK_ERROR_PARSE, "nothing to import");
+        input_add_error (in, NULL, CK_ERROR_PARSE, _("nothing to import"));
     }
 }
 
@@ -1717,16 +1737,17 @@ ck_importer_add_file (CkImporter    *self,
   if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "%s: is a folder, not a file", name);
+                   _("%s: is a folder, not a file"), name);
       return FALSE;
     }
 
   input_init (&in, name);
   if (g_file_info_get_size (info) > MAX_INPUT_SIZE)
     input_add_error (&in, NULL, CK_ERROR_INVALID,
-                     "too large (%" G_GOFFSET_FORMAT " MiB): certificate files are "
-                     "never bigger than %d MiB",
-                     g_file_info_get_size (info) >> 20, MAX_INPUT_SIZE >> 20);
+                     _("too large (%lu MiB): certificate files are "
+                       "never bigger than %d MiB"),
+                     (unsigned long) (g_file_info_get_size (info) >> 20),
+                     MAX_INPUT_SIZE >> 20);
   else
     {
       if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
@@ -1753,7 +1774,7 @@ ck_importer_add_bytes (CkImporter *self,
   g_return_if_fail (CK_IS_IMPORTER (self));
   g_return_if_fail (data != NULL);
 
-  input_init (&in, name != NULL ? name : "input");
+  input_init (&in, name != NULL ? name : _("input"));
   add_data (self, &in, data);
   commit_input (self, &in);
   input_clear (&in);
@@ -1787,7 +1808,7 @@ ck_importer_unlock (CkImporter   *self,
     {
       /* typically unlocked already: its contents replaced it */
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "%s: not a locked item of this import", ck_import_item_get_source (item));
+                   _("%s: not a locked item of this import"), ck_import_item_get_source (item));
       return FALSE;
     }
   input_init (&in, ck_import_item_get_file (item));
@@ -1820,7 +1841,7 @@ ck_importer_unlock (CkImporter   *self,
 
   if (in.items->len == 0)
     input_add_error (&in, ck_import_item_get_location (item), CK_ERROR_PARSE,
-                     "nothing to import: no certificate or private key inside");
+                     _("nothing to import: no certificate or private key inside"));
   for (guint i = 0; i < in.notes->len; i++)
     ck_import_plan_add_note (self->plan, g_ptr_array_index (in.notes, i));
   plan_replace (self, item, in.items);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-pem.h"
 
+#include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <string.h>
 
@@ -346,14 +347,14 @@ decode_body (CkPemBlock  *block,
   if ((n_chars & 3) != 0)
     {
       wiped_buffer_free (buf);
-      block_fail (block, "the base64 data is truncated (%u characters, not a multiple of 4)",
+      block_fail (block, _("the base64 data is truncated (%u characters, not a multiple of 4)"),
                   n_chars);
       return;
     }
   if (out == buf->data)
     {
       wiped_buffer_free (buf);
-      block_fail (block, "no data between the BEGIN and END lines");
+      block_fail (block, _("no data between the BEGIN and END lines"));
       return;
     }
 
@@ -368,11 +369,11 @@ bad_char:
 
     wiped_buffer_free (buf);
     if (*p == '=')
-      block_fail (block, "misplaced base64 padding '=' on line %u", line);
+      block_fail (block, _("misplaced base64 padding '=' on line %u"), line);
     else if (g_ascii_isprint (*p))
-      block_fail (block, "invalid base64 character '%c' on line %u", *p, line);
+      block_fail (block, _("invalid base64 character '%c' on line %u"), *p, line);
     else
-      block_fail (block, "invalid base64 byte 0x%02x on line %u", (guchar) *p, line);
+      block_fail (block, _("invalid base64 byte 0x%02x on line %u"), (guchar) *p, line);
   }
 }
 
@@ -440,8 +441,8 @@ ck_pem_parse (const char *data,
         {
           if (!pb.quiet)
             {
-              block->location = g_strdup_printf ("block %u", block->index);
-              block_fail (block, "malformed BEGIN line on line %u",
+              block->location = g_strdup_printf (_("block %u"), block->index);
+              block_fail (block, _("malformed BEGIN line on line %u"),
                           line_at (&lines, block->offset));
             }
           pb.failed = TRUE;
@@ -452,7 +453,7 @@ ck_pem_parse (const char *data,
       if (!pb.quiet)
         {
           block->label = g_strndup (label, label_len);
-          block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
+          block->location = g_strdup_printf (_("block %u (%s)"), block->index, block->label);
         }
       body = label_stop < end ? label_stop + 1 : end;
 
@@ -468,7 +469,7 @@ ck_pem_parse (const char *data,
         }
       if (next_end == NULL || (next_begin != NULL && next_begin < next_end))
         {
-          block_fail (block, "no END line: the block is truncated");
+          block_fail (block, _("no END line: the block is truncated"));
           block->length = (next_begin != NULL ? next_begin : end) - begin;
           p = next_begin != NULL ? next_begin : end;
           goto done;
@@ -483,13 +484,13 @@ ck_pem_parse (const char *data,
 
       if (!marker_label (end_line, end_eol, &end_label, &end_label_len))
         {
-          block_fail (block, "malformed END line on line %u",
+          block_fail (block, _("malformed END line on line %u"),
                       line_at (&lines, body_end - data));
           goto done;
         }
       if (end_label_len != label_len || memcmp (end_label, label, label_len) != 0)
         {
-          block_fail (block, "the END line on line %u says %.*s",
+          block_fail (block, _("the END line on line %u says %.*s"),
                       line_at (&lines, body_end - data), (int) end_label_len, end_label);
           goto done;
         }
@@ -511,7 +512,7 @@ ck_pem_parse (const char *data,
       if (block->label == NULL && label != NULL)
         block->label = g_strndup (label, label_len);
       if (block->location == NULL)
-        block->location = g_strdup_printf ("block %u (%s)", block->index, block->label);
+        block->location = g_strdup_printf (_("block %u (%s)"), block->index, block->label);
       g_ptr_array_add (blocks, g_memdup2 (block, sizeof *block));
     }
 

@@ -3,6 +3,8 @@
 
 #include "ck-error.h"
 
+#include <glib/gi18n-lib.h>
+
 /* Version 1. Certificates, keys and requests share one id space through
  * `objects`, so "show 42" names exactly one thing. Fingerprints are
  * lower-case hex without separators; times are seconds since the epoch.
@@ -129,7 +131,7 @@ query_int (sqlite3     *db,
 
   *value = 0;
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return ck_store_set_sqlite_error (error, db, "reading the schema version");
+    return ck_store_set_sqlite_error (error, db, _("reading the schema version"));
   if (text_arg != NULL)
     sqlite3_bind_text (stmt, 1, text_arg, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
@@ -137,7 +139,7 @@ query_int (sqlite3     *db,
     *value = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return ck_store_set_sqlite_error (error, db, "reading the schema version");
+    return ck_store_set_sqlite_error (error, db, _("reading the schema version"));
   return TRUE;
 }
 
@@ -146,7 +148,7 @@ apply_step (sqlite3                *db,
             const CkStoreMigration *m,
             GError                **error)
 {
-  if (m->sql != NULL && !exec (db, m->sql, "migrating the schema", error))
+  if (m->sql != NULL && !exec (db, m->sql, _("migrating the schema"), error))
     return FALSE;
   if (m->func != NULL && !m->func (db, error))
     return FALSE;
@@ -181,7 +183,7 @@ ck_store_schema_migrate (sqlite3     *db,
 
       /* Another process may be migrating the same file right now: read the
        * version again once we hold the write lock. */
-      if (!exec (db, "BEGIN IMMEDIATE", "migrating the schema", error))
+      if (!exec (db, "BEGIN IMMEDIATE", _("migrating the schema"), error))
         return FALSE;
       if (!query_int (db, "PRAGMA user_version", NULL, &version, error))
         {
@@ -201,11 +203,11 @@ ck_store_schema_migrate (sqlite3     *db,
 
       set_version = g_strdup_printf ("PRAGMA user_version = %d", m->version);
       if (!apply_step (db, m, error) ||
-          !exec (db, set_version, "migrating the schema", error) ||
-          !exec (db, "COMMIT", "migrating the schema", error))
+          !exec (db, set_version, _("migrating the schema"), error) ||
+          !exec (db, "COMMIT", _("migrating the schema"), error))
         {
           rollback (db);
-          g_prefix_error (error, "Cannot bring the store to version %d: ",
+          g_prefix_error (error, _("Cannot bring the store to version %d: "),
                           m->version);
           return FALSE;
         }
@@ -215,8 +217,8 @@ ck_store_schema_migrate (sqlite3     *db,
 
 too_new:
   g_set_error (error, CK_ERROR, CK_ERROR_STORE,
-               "%s was written by a newer Certkeeper (store version %d, this "
-               "one knows up to %d); update Certkeeper to open it",
+               _("%s was written by a newer Certkeeper (store version %d, this "
+                 "one knows up to %d); update Certkeeper to open it"),
                path, version, latest);
   return FALSE;
 }
@@ -258,8 +260,10 @@ migrate_module_in_transaction (CkStore  *store,
   if (version > latest)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_STORE,
-                   "%s was written by a newer Certkeeper (%s version %d, this "
-                   "one knows up to %d); update Certkeeper to open it",
+                   /* Translators: the second %s is the name of a part of the
+                    * store, such as "trust" */
+                   _("%s was written by a newer Certkeeper (%s version %d, this "
+                     "one knows up to %d); update Certkeeper to open it"),
                    ck_store_get_path (store), mm->module, version, latest);
       return FALSE;
     }
@@ -269,7 +273,8 @@ migrate_module_in_transaction (CkStore  *store,
   for (const CkStoreMigration *m = mm->migrations; m->version != 0; m++)
     if (m->version > version && !apply_step (db, m, error))
       {
-        g_prefix_error (error, "Cannot bring %s to version %d: ",
+        /* Translators: %s is the name of a part of the store, such as "trust" */
+        g_prefix_error (error, _("Cannot bring %s to version %d: "),
                         mm->module, m->version);
         return FALSE;
       }
@@ -279,13 +284,13 @@ migrate_module_in_transaction (CkStore  *store,
                           "VALUES (?, ?) ON CONFLICT (module) DO UPDATE "
                           "SET version = excluded.version",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return ck_store_set_sqlite_error (error, db, "recording a module version");
+    return ck_store_set_sqlite_error (error, db, _("recording a module version"));
   sqlite3_bind_text (stmt, 1, mm->module, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, latest);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return ck_store_set_sqlite_error (error, db, "recording a module version");
+    return ck_store_set_sqlite_error (error, db, _("recording a module version"));
   return TRUE;
 }
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -210,7 +211,7 @@ get_stmt (CkStore  *self,
       if (sqlite3_prepare_v3 (self->db, stmt_sql[id], -1,
                               SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
         {
-          ck_store_set_sqlite_error (error, self->db, "preparing a query");
+          ck_store_set_sqlite_error (error, self->db, _("preparing a query"));
           return NULL;
         }
       self->stmts[id] = stmt;
@@ -261,7 +262,7 @@ query_id (CkStore     *self,
     result = sqlite3_column_int64 (stmt, 0);
   else if (rc != SQLITE_DONE)
     {
-      ck_store_set_sqlite_error (error, self->db, "looking up a fingerprint");
+      ck_store_set_sqlite_error (error, self->db, _("looking up a fingerprint"));
       result = -1;
     }
   done_stmt (stmt);
@@ -284,7 +285,7 @@ collect_ids (CkStore       *self,
     }
   done_stmt (stmt);
   if (rc != SQLITE_DONE)
-    return ck_store_set_sqlite_error (error, self->db, "reading ids");
+    return ck_store_set_sqlite_error (error, self->db, _("reading ids"));
   return TRUE;
 }
 
@@ -519,7 +520,7 @@ read_rows (CkStore  *self,
         }
       done_stmt (stmt);
       if (rc != SQLITE_DONE)
-        return ck_store_set_sqlite_error (error, self->db, "reading the store");
+        return ck_store_set_sqlite_error (error, self->db, _("reading the store"));
     }
   return TRUE;
 }
@@ -595,11 +596,24 @@ ck_store_get_default_dir (void)
 static gboolean
 set_io_error (GError     **error,
               int          err,
-              const char  *what,
-              const char  *path)
+              const char  *format,
+              ...) G_GNUC_PRINTF (3, 4);
+
+/* @format says what could not be done to which path; the system's reason
+ * follows it. */
+static gboolean
+set_io_error (GError     **error,
+              int          err,
+              const char  *format,
+              ...)
 {
-  g_set_error (error, CK_ERROR, CK_ERROR_STORE, "Cannot %s %s: %s", what, path,
-               g_strerror (err));
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, CK_ERROR, CK_ERROR_STORE, "%s: %s", what, g_strerror (err));
   return FALSE;
 }
 
@@ -614,17 +628,17 @@ prepare_dir (const char  *dir,
   if (g_stat (dir, &st) != 0)
     {
       if (errno != ENOENT)
-        return set_io_error (error, errno, "use the store directory", dir);
+        return set_io_error (error, errno, _("Cannot use the store directory %s"), dir);
       if (g_mkdir_with_parents (dir, 0700) != 0)
-        return set_io_error (error, errno, "create the store directory", dir);
+        return set_io_error (error, errno, _("Cannot create the store directory %s"), dir);
       /* The umask may have been stricter, never looser; be exact. */
       if (g_chmod (dir, 0700) != 0 || g_stat (dir, &st) != 0)
-        return set_io_error (error, errno, "protect the store directory", dir);
+        return set_io_error (error, errno, _("Cannot protect the store directory %s"), dir);
     }
   if (!S_ISDIR (st.st_mode))
     {
       g_set_error (error, CK_ERROR, CK_ERROR_STORE,
-                   "Cannot use %s as the store: it is not a directory", dir);
+                   _("Cannot use %s as the store: it is not a directory"), dir);
       return FALSE;
     }
   if ((st.st_mode & 077) != 0)
@@ -656,15 +670,15 @@ protect_file (const char  *path,
           if (!S_ISREG (st.st_mode))
             {
               g_set_error (error, CK_ERROR, CK_ERROR_STORE,
-                           "Cannot use %s: it is not a regular file", path);
+                           _("Cannot use %s: it is not a regular file"), path);
               return FALSE;
             }
           if ((st.st_mode & 077) != 0 && g_chmod (path, 0600) != 0)
-            return set_io_error (error, errno, "protect", path);
+            return set_io_error (error, errno, _("Cannot protect %s"), path);
           return TRUE;
         }
       if (errno != ENOENT)
-        return set_io_error (error, errno, "check", path);
+        return set_io_error (error, errno, _("Cannot check %s"), path);
       if (!create)
         return TRUE;
 
@@ -677,7 +691,7 @@ protect_file (const char  *path,
         }
       /* Another process created it first: protect that one. */
       if (errno != EEXIST)
-        return set_io_error (error, errno, "create", path);
+        return set_io_error (error, errno, _("Cannot create %s"), path);
     }
 }
 
@@ -710,10 +724,10 @@ open_db (CkStore  *self,
       if (self->db == NULL)
         {
           g_set_error (error, CK_ERROR, CK_ERROR_STORE,
-                       "Cannot open %s: out of memory", self->path);
+                       _("Cannot open %s: out of memory"), self->path);
           return FALSE;
         }
-      g_set_error (error, CK_ERROR, CK_ERROR_STORE, "Cannot open %s: %s",
+      g_set_error (error, CK_ERROR, CK_ERROR_STORE, _("Cannot open %s: %s"),
                    self->path, sqlite3_errmsg (self->db));
       return FALSE;
     }
@@ -737,7 +751,7 @@ open_db (CkStore  *self,
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt,
                           NULL) != SQLITE_OK)
-    return ck_store_set_sqlite_error (error, self->db, "enabling WAL");
+    return ck_store_set_sqlite_error (error, self->db, _("enabling WAL"));
   if (sqlite3_step (stmt) == SQLITE_ROW)
     wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0),
                               "wal") == 0;
@@ -745,8 +759,8 @@ open_db (CkStore  *self,
   if (!wal)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_STORE,
-                   "Cannot open %s: %s", self->path,
-                   "the database cannot use write-ahead logging");
+                   _("Cannot open %s: %s"), self->path,
+                   _("the database cannot use write-ahead logging"));
       return FALSE;
     }
 
@@ -996,6 +1010,29 @@ ck_store_get_kind (CkStore *self,
  * store and read like an id. */
 #define MIN_PREFIX 4
 
+/* "2 certificates", for the list of what an ambiguous prefix matched. */
+static void
+append_count (GString      *s,
+              CkObjectKind  kind,
+              guint         n)
+{
+  switch (kind)
+    {
+    case CK_OBJECT_CERTIFICATE:
+      g_string_append_printf (s, ngettext ("%u certificate", "%u certificates", n), n);
+      break;
+    case CK_OBJECT_KEY:
+      g_string_append_printf (s, ngettext ("%u key", "%u keys", n), n);
+      break;
+    case CK_OBJECT_REQUEST:
+      g_string_append_printf (s, ngettext ("%u request", "%u requests", n), n);
+      break;
+    default:
+      g_string_append_printf (s, ngettext ("%u object", "%u objects", n), n);
+      break;
+    }
+}
+
 static gboolean
 is_all_digits (const char *s)
 {
@@ -1069,11 +1106,11 @@ ck_store_resolve (CkStore       *self,
       ck_store_unlock (self);
       if (hex != NULL && is_all_digits (text))
         g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                     "No object with id %s in the store", text);
+                     _("No object with id %s in the store"), text);
       else
         g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                     "“%s” is neither a store id nor a fingerprint prefix of "
-                     "at least %d hex digits", text, MIN_PREFIX);
+                     _("“%s” is neither a store id nor a fingerprint prefix of "
+                     "at least %d hex digits"), text, MIN_PREFIX);
       return FALSE;
     }
 
@@ -1086,7 +1123,7 @@ ck_store_resolve (CkStore       *self,
 
       if (sqlite3_prepare_v2 (self->db, tables[t].sql, -1, &stmt, NULL) != SQLITE_OK)
         {
-          ck_store_set_sqlite_error (error, self->db, "resolving a fingerprint");
+          ck_store_set_sqlite_error (error, self->db, _("resolving a fingerprint"));
           ck_store_unlock (self);
           return FALSE;
         }
@@ -1103,7 +1140,7 @@ ck_store_resolve (CkStore       *self,
       sqlite3_finalize (stmt);
       if (rc != SQLITE_ROW)
         {
-          ck_store_set_sqlite_error (error, self->db, "resolving a fingerprint");
+          ck_store_set_sqlite_error (error, self->db, _("resolving a fingerprint"));
           ck_store_unlock (self);
           return FALSE;
         }
@@ -1113,8 +1150,8 @@ ck_store_resolve (CkStore       *self,
   if (n_found == 0)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                   "No certificate, key or request in the store has an id or "
-                   "fingerprint starting with “%s”", text);
+                   _("No certificate, key or request in the store has an id or "
+                   "fingerprint starting with “%s”"), text);
       return FALSE;
     }
   if (n_found > 1)
@@ -1127,13 +1164,14 @@ ck_store_resolve (CkStore       *self,
             continue;
           if (what->len > 0)
             g_string_append (what, ", ");
-          g_string_append_printf (what, "%u %s%s", n_per_kind[t],
-                                  ck_object_kind_to_string (tables[t].kind),
-                                  n_per_kind[t] > 1 ? "s" : "");
+          append_count (what, tables[t].kind, n_per_kind[t]);
         }
       g_set_error (error, CK_ERROR, CK_ERROR_AMBIGUOUS,
-                   "“%s” matches %u objects (%s); give more digits of the "
-                   "fingerprint, or the id", text, n_found, what->str);
+                   ngettext ("“%s” matches %u object (%s); give more digits of the "
+                             "fingerprint, or the id",
+                             "“%s” matches %u objects (%s); give more digits of the "
+                             "fingerprint, or the id", n_found),
+                   text, n_found, what->str);
       return FALSE;
     }
 
@@ -1183,7 +1221,6 @@ static GBytes *
 load_blob (CkStore     *self,
            StmtId       stmt_id,
            gint64       id,
-           const char  *what,
            GError     **error)
 {
   sqlite3_stmt *stmt;
@@ -1204,9 +1241,11 @@ load_blob (CkStore     *self,
                          sqlite3_column_bytes (stmt, 0));
   else if (rc == SQLITE_DONE)
     g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                 "No %s with id %" G_GINT64_FORMAT " in the store", what, id);
+                 stmt_id == STMT_CERT_DER ? _("No certificate with id %lld in the store")
+                                          : _("No request with id %lld in the store"),
+                 (long long) id);
   else
-    ck_store_set_sqlite_error (error, self->db, "reading an object");
+    ck_store_set_sqlite_error (error, self->db, _("reading an object"));
   done_stmt (stmt);
   ck_store_unlock (self);
   return bytes;
@@ -1222,12 +1261,12 @@ ck_store_load_certificate (CkStore  *self,
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  der = load_blob (self, STMT_CERT_DER, id, "certificate", error);
+  der = load_blob (self, STMT_CERT_DER, id, error);
   if (der == NULL)
     return NULL;
   cert = ck_certificate_new_from_der (der, error);
   if (cert == NULL)
-    g_prefix_error (error, "Certificate %" G_GINT64_FORMAT " in the store: ", id);
+    g_prefix_error (error, _("Certificate %lld in the store: "), (long long) id);
   return cert;
 }
 
@@ -1241,12 +1280,12 @@ ck_store_load_request (CkStore  *self,
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  der = load_blob (self, STMT_REQUEST_DER, id, "request", error);
+  der = load_blob (self, STMT_REQUEST_DER, id, error);
   if (der == NULL)
     return NULL;
   request = ck_request_new_from_der (der, error);
   if (request == NULL)
-    g_prefix_error (error, "Request %" G_GINT64_FORMAT " in the store: ", id);
+    g_prefix_error (error, _("Request %lld in the store: "), (long long) id);
   return request;
 }
 
@@ -1284,9 +1323,9 @@ read_key (CkStore   *self,
         }
       else if (rc == SQLITE_DONE)
         g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                     "No key with id %" G_GINT64_FORMAT " in the store", id);
+                     _("No key with id %lld in the store"), (long long) id);
       else
-        ck_store_set_sqlite_error (error, self->db, "reading a key");
+        ck_store_set_sqlite_error (error, self->db, _("reading a key"));
       done_stmt (stmt);
     }
   ck_store_unlock (self);
@@ -1323,8 +1362,8 @@ ck_store_get_key_pkcs8 (CkStore  *self,
     return NULL;
   if (pkcs8 == NULL)
     g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                 "Key %" G_GINT64_FORMAT " is on a token (%s): its private "
-                 "part cannot be exported", id, uri);
+                 _("Key %lld is on a token (%s): its private "
+                   "part cannot be exported"), (long long) id, uri);
   return pkcs8;
 }
 
@@ -1350,7 +1389,7 @@ ck_store_load_private_key (CkStore     *self,
                                        error);
   wipe_bytes (pkcs8);
   if (key == NULL)
-    g_prefix_error (error, "Key %" G_GINT64_FORMAT " in the store: ", id);
+    g_prefix_error (error, _("Key %lld in the store: "), (long long) id);
   return key;
 }
 
@@ -1371,7 +1410,7 @@ insert_object (CkStore     *self,
   done_stmt (stmt);
   if (rc != SQLITE_DONE)
     {
-      ck_store_set_sqlite_error (error, self->db, "adding an object");
+      ck_store_set_sqlite_error (error, self->db, _("adding an object"));
       return 0;
     }
   return sqlite3_last_insert_rowid (self->db);
@@ -1459,13 +1498,13 @@ load_pending_spki (Commit  *c,
   if (sqlite3_prepare_v2 (c->store->db,
                           "SELECT DISTINCT spki_sha256 FROM requests "
                           "WHERE status = 'pending'", -1, &stmt, NULL) != SQLITE_OK)
-    return ck_store_set_sqlite_error (error, c->store->db, "reading requests");
+    return ck_store_set_sqlite_error (error, c->store->db, _("reading requests"));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_add (c->pending_spki,
                       g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return ck_store_set_sqlite_error (error, c->store->db, "reading requests");
+    return ck_store_set_sqlite_error (error, c->store->db, _("reading requests"));
   return TRUE;
 }
 
@@ -1528,7 +1567,7 @@ commit_certificate (Commit        *c,
   bind_text_or_null (stmt, 16, ck_import_item_get_label (item));
   sqlite3_bind_int64 (stmt, 17, c->now);
   bind_bytes (stmt, 18, ck_certificate_get_der (cert));
-  if (!step_done (self, stmt, "adding a certificate", error))
+  if (!step_done (self, stmt, _("adding a certificate"), error))
     return FALSE;
   c->summary->certificates++;
 
@@ -1551,7 +1590,7 @@ commit_certificate (Commit        *c,
     }
   done_stmt (stmt);
   if (rc != SQLITE_DONE)
-    return ck_store_set_sqlite_error (error, self->db, "issuing requests");
+    return ck_store_set_sqlite_error (error, self->db, _("issuing requests"));
   return TRUE;
 }
 
@@ -1612,7 +1651,7 @@ commit_key (Commit        *c,
       if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
         {
           g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                       "a passphrase is needed to protect this key");
+                       _("a passphrase is needed to protect this key"));
           return FALSE;
         }
       pkcs8 = ck_private_key_export_pkcs8 (key, c->passphrase, error);
@@ -1642,7 +1681,7 @@ commit_key (Commit        *c,
   else
     sqlite3_bind_null (stmt, 10);
   bind_text_or_null (stmt, 11, ck_private_key_get_pkcs11_uri (key));
-  ok = step_done (self, stmt, "adding a key", error);
+  ok = step_done (self, stmt, _("adding a key"), error);
   /* step_done() reset the statement: SQLite no longer points at the blob. */
   wipe_bytes (pkcs8);
   if (!ok)
@@ -1684,7 +1723,7 @@ insert_request (CkStore      *self,
   bind_text_or_null (stmt, 9, source);
   sqlite3_bind_int64 (stmt, 10, now);
   bind_bytes (stmt, 11, ck_request_get_der (request));
-  if (!step_done (self, stmt, "adding a request", error))
+  if (!step_done (self, stmt, _("adding a request"), error))
     return 0;
   return id;
 }
@@ -1800,7 +1839,7 @@ commit_items (Commit          *c,
 
 cancelled:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-               "Import cancelled: nothing was written");
+               _("Import cancelled: nothing was written"));
   return FALSE;
 }
 
@@ -1831,8 +1870,8 @@ ck_store_commit (CkStore         *self,
       g_autofree char *problems = ck_import_plan_describe_problems (plan);
 
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "The import still has unreadable or locked items; remove "
-                   "or unlock them first:\n%s", problems != NULL ? problems : "");
+                   _("The import still has unreadable or locked items; remove "
+                   "or unlock them first:\n%s"), problems != NULL ? problems : "");
       return FALSE;
     }
 
@@ -1842,8 +1881,8 @@ ck_store_commit (CkStore         *self,
       plan_needs_passphrase (plan))
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                   "The import contains private keys: choose a passphrase to "
-                   "protect them in the store (nothing was written)");
+                   _("The import contains private keys: choose a passphrase to "
+                   "protect them in the store (nothing was written)"));
       return FALSE;
     }
 
@@ -1917,8 +1956,8 @@ ck_store_restore_request (CkStore     *self,
                        ck_request_get_sha256_fingerprint (request), error);
   if (existing > 0)
     g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
-                 "This request is already in the store (id %" G_GINT64_FORMAT ")",
-                 existing);
+                 _("This request is already in the store (id %lld)"),
+                 (long long) existing);
   else if (existing == 0)
     {
       /* The certificate may have gone meanwhile: then it is pending again,
@@ -1966,7 +2005,8 @@ ck_store_restore_key (CkStore      *self,
   existing = query_id (self, STMT_KEY_BY_SPKI, spki, error);
   if (existing > 0)
     g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
-                 "This key is already in the store (id %" G_GINT64_FORMAT ")", existing);
+                 _("This key is already in the store (id %lld)"),
+                 (long long) existing);
   if (existing != 0)
     goto rollback;
 
@@ -1990,7 +2030,7 @@ ck_store_restore_key (CkStore      *self,
   else
     sqlite3_bind_null (stmt, 10);
   bind_text_or_null (stmt, 11, ck_stored_key_get_pkcs11_uri (row));
-  if (!step_done (self, stmt, "restoring a key", error))
+  if (!step_done (self, stmt, _("restoring a key"), error))
     goto rollback;
 
   /* Certificates still in the store have their key again. */
@@ -2050,8 +2090,8 @@ ck_store_add_key (CkStore       *self,
       existing = query_id (self, STMT_KEY_BY_SPKI, ck_private_key_get_spki_sha256 (key), error);
       if (existing > 0)
         g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
-                     "This key is already in the store (id %" G_GINT64_FORMAT ")",
-                     existing);
+                     _("This key is already in the store (id %lld)"),
+                     (long long) existing);
       ok = existing == 0 && commit_key (&c, item, "generated", error) &&
            read_rows (self, c.first_id, change, error) &&
            exec (self, "COMMIT", error);
@@ -2082,7 +2122,7 @@ delete_locked (CkStore  *self,
   if (kind == CK_OBJECT_NONE)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                   "No object with id %" G_GINT64_FORMAT " in the store", id);
+                   _("No object with id %lld in the store"), (long long) id);
       return FALSE;
     }
 
@@ -2104,7 +2144,7 @@ delete_locked (CkStore  *self,
 
       if (sqlite3_prepare_v2 (self->db, "SELECT spki_sha256 FROM keys WHERE id = ?",
                               -1, &s, NULL) != SQLITE_OK)
-        return ck_store_set_sqlite_error (error, self->db, "deleting a key");
+        return ck_store_set_sqlite_error (error, self->db, _("deleting a key"));
       sqlite3_bind_int64 (s, 1, id);
       if (sqlite3_step (s) == SQLITE_ROW)
         spki = g_strdup ((const char *) sqlite3_column_text (s, 0));
@@ -2124,7 +2164,7 @@ delete_locked (CkStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!step_done (self, stmt, "deleting an object", error))
+  if (!step_done (self, stmt, _("deleting an object"), error))
     return FALSE;
   g_array_append_val (change->removed, id);
   return TRUE;
@@ -2176,7 +2216,7 @@ ck_store_set_label (CkStore     *self,
       if (!g_utf8_validate (clean, -1, NULL))
         {
           g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                       "The label is not valid UTF-8");
+                       _("The label is not valid UTF-8"));
           return FALSE;
         }
       if (*clean == '\0')
@@ -2194,16 +2234,16 @@ ck_store_set_label (CkStore     *self,
         {
           bind_text_or_null (stmt, 1, clean);
           sqlite3_bind_int64 (stmt, 2, id);
-          ok = step_done (self, stmt, "setting a label", error);
+          ok = step_done (self, stmt, _("setting a label"), error);
         }
     }
   else if (kind == CK_OBJECT_REQUEST)
     g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                 "Object %" G_GINT64_FORMAT " is a request: only certificates "
-                 "and keys have labels", id);
+                 _("Object %lld is a request: only certificates "
+                   "and keys have labels"), (long long) id);
   else
     g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                 "No object with id %" G_GINT64_FORMAT " in the store", id);
+                 _("No object with id %lld in the store"), (long long) id);
   ck_store_unlock (self);
 
   if (ok)

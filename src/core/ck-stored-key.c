@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-stored-key.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ck-store-private.h"
 
 struct _CkStoredKey
@@ -149,10 +151,10 @@ update_display_name (CkStoredKey *self)
   if (self->label != NULL)
     self->display_name = g_strdup (self->label);
   else if (self->bits > 0)
-    self->display_name = g_strdup_printf ("%s %u-bit key", self->algorithm,
+    self->display_name = g_strdup_printf (_("%s %u-bit key"), self->algorithm,
                                           self->bits);
   else
-    self->display_name = g_strdup_printf ("%s key", self->algorithm);
+    self->display_name = g_strdup_printf (_("%s key"), self->algorithm);
 }
 
 CkStoredKey *

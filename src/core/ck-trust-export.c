@@ -9,6 +9,7 @@
  * wins. */
 #include "ck-trust-export.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ck-error.h"
@@ -344,7 +345,7 @@ write_p11_kit (GString    *out,
 
     bad_oid:
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "%s: a purpose of its trust settings is not a valid OID", name);
+                   _("%s: a purpose of its trust settings is not a valid OID"), name);
       return FALSE;
     }
   return TRUE;
@@ -375,7 +376,7 @@ write_openssl (GString    *out,
            !der_append_oid_sequence (body, 0xa0, entry->rejected)))
         {
           g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                       "%s: a purpose of its trust settings is not a valid OID", name);
+                       _("%s: a purpose of its trust settings is not a valid OID"), name);
           return FALSE;
         }
       der_append (body, 0x0c, (const guint8 *) name, strlen (name));
@@ -435,7 +436,7 @@ ck_trust_export (CkTrust              *trust,
       write_pem_bundle (out, entries);
       break;
     default:
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, "Unknown trust export format %d",
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("Unknown trust export format %d"),
                    (int) format);
       return NULL;
     }

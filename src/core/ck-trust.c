@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-trust.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ck-error.h"
@@ -178,7 +179,7 @@ set_in_transaction (CkStore  *store,
 
   if (sqlite3_prepare_v2 (db, "SELECT sha256, spki_sha256 FROM certificates "
                           "WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return ck_store_set_sqlite_error (error, db, "reading a certificate");
+    return ck_store_set_sqlite_error (error, db, _("reading a certificate"));
   sqlite3_bind_int64 (stmt, 1, data->certificate_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -190,12 +191,12 @@ set_in_transaction (CkStore  *store,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                   "No certificate with id %" G_GINT64_FORMAT " in the store",
-                   data->certificate_id);
+                   _("No certificate with id %lld in the store"),
+                   (long long) data->certificate_id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
-    return ck_store_set_sqlite_error (error, db, "reading a certificate");
+    return ck_store_set_sqlite_error (error, db, _("reading a certificate"));
 
   if (data->level == CK_TRUST_DEFAULT)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM trust WHERE certificate_id = ?1 "
@@ -208,7 +209,7 @@ set_in_transaction (CkStore  *store,
                              "SET level = excluded.level, set_at = excluded.set_at",
                              -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    return ck_store_set_sqlite_error (error, db, "writing a trust decision");
+    return ck_store_set_sqlite_error (error, db, _("writing a trust decision"));
   sqlite3_bind_int64 (stmt, 1, data->certificate_id);
   sqlite3_bind_text (stmt, 2, data->purpose, -1, SQLITE_STATIC);
   if (data->level != CK_TRUST_DEFAULT)
@@ -222,7 +223,7 @@ set_in_transaction (CkStore  *store,
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return ck_store_set_sqlite_error (error, db, "writing a trust decision");
+    return ck_store_set_sqlite_error (error, db, _("writing a trust decision"));
   return TRUE;
 }
 
@@ -240,22 +241,22 @@ ck_trust_set (CkTrust      *self,
   if (!purpose_is_valid (purpose))
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "“%s” is not a purpose: use a key-purpose OID such as %s, "
-                   "or “*” to distrust for every purpose",
+                   _("“%s” is not a purpose: use a key-purpose OID such as %s, "
+                     "or “*” to distrust for every purpose"),
                    purpose != NULL ? purpose : "", CK_PURPOSE_TLS_SERVER);
       return FALSE;
     }
   if (g_str_equal (purpose, CK_PURPOSE_ALL) && level == CK_TRUST_TRUSTED)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "A certificate can be distrusted for every purpose, but "
-                   "trusted only for named purposes");
+                   _("A certificate can be distrusted for every purpose, but "
+                     "trusted only for named purposes"));
       return FALSE;
     }
   if (level != CK_TRUST_DEFAULT && level != CK_TRUST_TRUSTED &&
       level != CK_TRUST_DISTRUSTED)
     {
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, "Unknown trust level %d",
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("Unknown trust level %d"),
                    (int) level);
       return FALSE;
     }
@@ -408,11 +409,11 @@ static const struct {
   const char *oid;
   const char *display_name;
 } known_purposes[] = {
-  { "tls-server", CK_PURPOSE_TLS_SERVER, "TLS server" },
-  { "tls-client", CK_PURPOSE_TLS_CLIENT, "TLS client" },
-  { "code-signing", CK_PURPOSE_CODE_SIGNING, "Code signing" },
-  { "email", CK_PURPOSE_EMAIL, "Email protection" },
-  { "all", CK_PURPOSE_ALL, "All purposes" },
+  { "tls-server", CK_PURPOSE_TLS_SERVER, N_("TLS server") },
+  { "tls-client", CK_PURPOSE_TLS_CLIENT, N_("TLS client") },
+  { "code-signing", CK_PURPOSE_CODE_SIGNING, N_("Code signing") },
+  { "email", CK_PURPOSE_EMAIL, N_("Email protection") },
+  { "all", CK_PURPOSE_ALL, N_("All purposes") },
 };
 
 const char *
@@ -424,7 +425,7 @@ ck_purpose_get_display_name (const char *purpose)
 
   for (guint i = 0; i < G_N_ELEMENTS (known_purposes); i++)
     if (g_str_equal (purpose, known_purposes[i].oid))
-      return known_purposes[i].display_name;
+      return _(known_purposes[i].display_name);
   name = ck_oid_get_display_name (purpose);
   return name != NULL ? name : purpose;
 }

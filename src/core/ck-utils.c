@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -108,7 +109,7 @@ ck_spki_sha256_from_pubkey (gnutls_pubkey_t pubkey,
   ret = gnutls_pubkey_export2 (pubkey, GNUTLS_X509_FMT_DER, &der);
   if (ret < 0)
     {
-      ck_set_gnutls_error (error, ret, "cannot export the public key");
+      ck_set_gnutls_error (error, ret, _("cannot export the public key"));
       return NULL;
     }
 

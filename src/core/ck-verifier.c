@@ -43,6 +43,7 @@
  * on failure. */
 #include "ck-verifier.h"
 
+#include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -583,7 +584,9 @@ describe (GPtrArray *chain,
 
   if (index == 0)
     return g_strdup (name);
-  return g_strdup_printf ("%s (in its chain)", name);
+  /* Translators: %s is the name of a CA certificate in the chain of the
+   * certificate being verified, as in "Not valid: %s expired on …". */
+  return g_strdup_printf (_("%s (in its chain)"), name);
 }
 
 static CkVerification *
@@ -604,17 +607,20 @@ check_distrust (CkVerifier *self,
 
       who = describe (chain, i);
       date = format_date (setting->set_at);
+      /* Translators: these go into the parentheses of "Distrusted by you
+       * on <date> (for every purpose)" or "(for TLS server)". */
       what = g_str_equal (setting->purpose, CK_PURPOSE_ALL)
-               ? g_strdup ("for every purpose")
-               : g_strdup_printf ("for %s", ck_purpose_get_display_name (setting->purpose));
+               ? g_strdup (_("for every purpose"))
+               : g_strdup_printf (_("for %s"), ck_purpose_get_display_name (setting->purpose));
       if (g_str_equal (setting->sha256, ck_certificate_get_sha256_fingerprint (cert)))
         return verdict (CK_VERIFY_DISTRUSTED, purpose, chain, chain->len, cert,
-                        g_strdup_printf ("Distrusted by you on %s (%s): %s",
+                        /* Translators: a date, "for <purpose>", a certificate name */
+                        g_strdup_printf (_("Distrusted by you on %s (%s): %s"),
                                          date, what, who));
       return verdict (CK_VERIFY_DISTRUSTED, purpose, chain, chain->len, cert,
-                      g_strdup_printf ("Distrusted by you on %s (%s): the key of %s "
+                      g_strdup_printf (_("Distrusted by you on %s (%s): the key of %s "
                                        "is distrusted through another certificate "
-                                       "with the same key",
+                                       "with the same key"),
                                        date, what, who));
     }
   return NULL;
@@ -637,13 +643,13 @@ check_time (CkVerifier *self,
         {
           g_autofree char *date = format_date (ck_certificate_get_not_after (cert));
           return verdict (CK_VERIFY_EXPIRED, purpose, chain, len, cert,
-                          g_strdup_printf ("Not valid: %s expired on %s", who, date));
+                          g_strdup_printf (_("Not valid: %s expired on %s"), who, date));
         }
       if (now < ck_certificate_get_not_before (cert))
         {
           g_autofree char *date = format_date (ck_certificate_get_not_before (cert));
           return verdict (CK_VERIFY_NOT_YET_VALID, purpose, chain, len, cert,
-                          g_strdup_printf ("Not valid yet: %s is valid from %s", who, date));
+                          g_strdup_printf (_("Not valid yet: %s is valid from %s"), who, date));
         }
     }
   return NULL;
@@ -674,15 +680,15 @@ structural_reason (CkVerifyStatus  status,
   switch (status)
     {
     case CK_VERIFY_BAD_SIGNATURE:
-      return g_strdup_printf ("Not valid: the signature on %s does not verify", who);
+      return g_strdup_printf (_("Not valid: the signature on %s does not verify"), who);
     case CK_VERIFY_INSECURE_ALGORITHM:
-      return g_strdup_printf ("Not valid: %s uses an insecure signature algorithm "
-                              "or key size", who);
+      return g_strdup_printf (_("Not valid: %s uses an insecure signature algorithm "
+                              "or key size"), who);
     case CK_VERIFY_UNKNOWN_CRITICAL_EXTENSION:
-      return g_strdup_printf ("Not valid: %s has an unknown critical extension", who);
+      return g_strdup_printf (_("Not valid: %s has an unknown critical extension"), who);
     case CK_VERIFY_PURPOSE_NOT_ALLOWED:
-      return g_strdup_printf ("Not valid for %s: the extended key usage of %s "
-                              "does not allow it",
+      return g_strdup_printf (_("Not valid for %s: the extended key usage of %s "
+                              "does not allow it"),
                               ck_purpose_get_display_name (purpose), who);
     default:
       {
@@ -691,8 +697,8 @@ structural_reason (CkVerifyStatus  status,
 
         if (gnutls_certificate_verification_status_print (bits, GNUTLS_CRT_X509,
                                                           &out, 0) < 0)
-          return g_strdup_printf ("Not valid: %s breaks its issuer's constraints", who);
-        reason = g_strdup_printf ("Not valid: %s breaks its issuer's constraints (%s)",
+          return g_strdup_printf (_("Not valid: %s breaks its issuer's constraints"), who);
+        reason = g_strdup_printf (_("Not valid: %s breaks its issuer's constraints (%s)"),
                                   who, (const char *) out.data);
         gnutls_free (out.data);
         return g_strchomp (reason);
@@ -825,7 +831,9 @@ verify_chain (CkVerifier    *self,
   if (anchored)
     {
       result = verdict (CK_VERIFY_TRUSTED, purpose, chain, len, certificate,
-                        g_strdup_printf ("Trusted for %s through %s", purpose_name,
+                        /* Translators: a purpose ("TLS server"), then the name of the
+                         * certificate trusted as the anchor */
+                        g_strdup_printf (_("Trusted for %s through %s"), purpose_name,
                                          ck_certificate_get_display_name (top)));
       ck_verification_set_anchor (result, ck_certificate_get_display_name (top), "store");
       return result;
@@ -840,7 +848,7 @@ verify_chain (CkVerifier    *self,
       g_autoptr (GPtrArray) full = g_ptr_array_new ();
 
       result = verdict (CK_VERIFY_TRUSTED, purpose, chain, len, certificate,
-                        g_strdup_printf ("Trusted for %s through %s (a system anchor)",
+                        g_strdup_printf (_("Trusted for %s through %s (a system anchor)"),
                                          purpose_name, name));
       if (anchor != NULL && !ck_certificate_equal (anchor, top))
         {
@@ -858,10 +866,10 @@ verify_chain (CkVerifier    *self,
 
   if (is_self_issued (self, top))
     return verdict (CK_VERIFY_NOT_TRUSTED, purpose, chain, len, top,
-                    g_strdup_printf ("Not trusted for %s: the root %s is not trusted",
+                    g_strdup_printf (_("Not trusted for %s: the root %s is not trusted"),
                                      purpose_name, ck_certificate_get_display_name (top)));
   return verdict (CK_VERIFY_ISSUER_UNKNOWN, purpose, chain, len, top,
-                  g_strdup_printf ("Not trusted: issued by an unknown authority (%s)",
+                  g_strdup_printf (_("Not trusted: issued by an unknown authority (%s)"),
                                    ck_certificate_get_issuer_display_name (top)));
 }
 
@@ -883,7 +891,7 @@ ck_verifier_verify (CkVerifier     *self,
       ck_purpose_from_string (purpose) == NULL)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   "“%s” is not a purpose a certificate can be verified for",
+                   _("“%s” is not a purpose a certificate can be verified for"),
                    purpose != NULL ? purpose : "");
       return NULL;
     }
