@@ -259,7 +259,7 @@ ck_cli_list (CkCli *cli,
     }
 
   if (list->len == 0)
-    ck_cli_print_line ("Nothing in the store (%s).", ck_store_get_dir (store));
+    ck_cli_print_line (_("Nothing in the store (%s)."), ck_store_get_dir (store));
   else
     print_table (store, list);
   return CK_CLI_EXIT_OK;
@@ -459,6 +459,6 @@ ck_cli_delete (CkCli *cli,
   title = ck_cli_object_title (store, kind, id);
   if (!ck_store_delete (store, id, &error))
     return ck_cli_fail (error);
-  ck_cli_print_line ("Deleted %s.", title);
+  ck_cli_print_line (_("Deleted %s."), title);
   return CK_CLI_EXIT_OK;
 }

@@ -183,8 +183,10 @@ ck_cli_keygen (CkCli *cli,
     return CK_CLI_EXIT_ERROR;
 
   what = ck_key_spec_describe (&spec);
-  ck_cli_print_line ("Generated %s key %" G_GINT64_FORMAT " (%s), SPKI SHA-256 %s",
-                     what, id, no_key_passphrase ? "stored without a passphrase" : "stored encrypted",
+  /* Translators: "Generated ECDSA P-256 key 3 (stored encrypted), SPKI SHA-256 AB:…" */
+  ck_cli_print_line (_("Generated %s key %lld (%s), SPKI SHA-256 %s"),
+                     what, (long long) id,
+                     no_key_passphrase ? _("stored without a passphrase") : _("stored encrypted"),
                      ck_private_key_get_spki_sha256 (key));
   return CK_CLI_EXIT_OK;
 }
@@ -696,7 +698,7 @@ ck_cli_request (CkCli *cli,
                                 o.no_key_passphrase, &key_id);
       if (key == NULL)
         goto out;
-      fprintf (stderr, "Generated and stored key %" G_GINT64_FORMAT "\n", key_id);
+      fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
     }
 
   request = ck_request_builder_build (builder, key, CK_BUILD_NONE, &error);
@@ -831,7 +833,7 @@ ck_cli_requests (CkCli *cli,
         return ck_cli_fail (error);
     }
   else if (n == 0)
-    ck_cli_print_line ("No requests in the store");
+    ck_cli_print_line (_("No requests in the store"));
   return CK_CLI_EXIT_OK;
 }
 
@@ -905,6 +907,6 @@ ck_cli_template (CkCli *cli,
     }
   if (!ck_file_set_contents_private (out, text, strlen (text), 0644, &error))
     return ck_cli_error (_("cannot write %s: %s"), out, error->message);
-  ck_cli_print_line ("Wrote the template to %s", out);
+  ck_cli_print_line (_("Wrote the template to %s"), out);
   return CK_CLI_EXIT_OK;
 }

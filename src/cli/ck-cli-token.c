@@ -227,7 +227,7 @@ ck_cli_tokens (CkCli *cli,
         return ck_cli_fail (error);
     }
   else if (tokens->len == 0)
-    ck_cli_print_line ("No PKCS#11 tokens");
+    ck_cli_print_line (_("No PKCS#11 tokens"));
   return CK_CLI_EXIT_OK;
 }
 
@@ -276,8 +276,8 @@ ck_cli_token_keygen (CkCli           *cli,
   /* The store keeps the URI only; the key stays on the token. */
   if (!ck_store_add_key (store, key, label, NULL, CK_COMMIT_NONE, &key_id, &error))
     return ck_cli_fail (error);
-  ck_cli_print_line ("Generated key %" G_GINT64_FORMAT " on token “%s”: %s",
-                     key_id, ck_token_get_label (token), ck_private_key_get_pkcs11_uri (key));
+  ck_cli_print_line (_("Generated key %lld on token “%s”: %s"),
+                     (long long) key_id, ck_token_get_label (token), ck_private_key_get_pkcs11_uri (key));
   ck_cli_print_line ("SPKI SHA-256: %s", ck_private_key_get_spki_sha256 (key));
   return CK_CLI_EXIT_OK;
 }

@@ -161,7 +161,7 @@ trust_list (CkCli *cli,
   if (json != NULL)
     ck_json_writer_begin_array (json);
   else if (settings->len == 0)
-    ck_cli_print_line ("No trust decisions: nothing is trusted or distrusted.");
+    ck_cli_print_line (_("No trust decisions: nothing is trusted or distrusted."));
   for (guint i = 0; i < settings->len; i++)
     {
       CkTrustSetting *s = settings->pdata[i];
@@ -249,7 +249,7 @@ trust_export (CkCli *cli,
   if (!ck_file_set_contents_private (out, g_bytes_get_data (bytes, NULL),
                                      g_bytes_get_size (bytes), 0644, &error))
     return ck_cli_error (_("cannot write %s: %s"), out, error->message);
-  ck_cli_print_line ("Wrote trust decisions (%s) to %s", format_text, out);
+  ck_cli_print_line (_("Wrote trust decisions (%s) to %s"), format_text, out);
   return CK_CLI_EXIT_OK;
 }
 
