@@ -110,10 +110,17 @@ if command -v softhsm2-util >/dev/null 2>&1 && command -v p11tool >/dev/null 2>&
     --label "vpn-gateway" --pin-file pin.txt >/dev/null 2>&1 || true
 fi
 
+# GNOME's title buttons (close only): a bare X server has no XSettings
+# daemon, and GTK would show minimise and maximise too, which a GNOME
+# session does not (and which makes the narrow window wider).
+mkdir -p "$work/config/gtk-4.0"
+printf '[Settings]\ngtk-decoration-layout=appmenu:close\n' > "$work/config/gtk-4.0/settings.ini"
+
 shoot () {
   out=$1 size=$2 view=$3
   shift 3
   xvfb-run -a -s '-screen 0 1600x1200x24' env \
+    XDG_CONFIG_HOME="$work/config" CK_LOCALEDIR="$build/po" \
     GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
     LC_ALL=${SCREENSHOT_LC_ALL:-C.UTF-8} LANGUAGE=${SCREENSHOT_LANGUAGE:-} \
     NO_AT_BRIDGE=1 GTK_A11Y=none \
@@ -149,15 +156,11 @@ figure tokens.png tokens.png
 figure pin-dialog.png pin-dialog.png
 
 # Translated help gets pictures in its language (help/<lang>/figures; the
-# build falls back to help/C/figures for any that are missing). The app must
-# find its installed translation, so this needs `meson install` (or the .mo
-# copied to the app's locale directory); without it these are skipped.
-localedir=$(meson introspect --buildoptions "$build" 2>/dev/null \
-  | /usr/bin/python3 -c 'import json, sys; o = {x["name"]: x["value"] for x in json.load(sys.stdin)}; print(o["prefix"] + "/" + o["localedir"])' \
-  2>/dev/null || true)
+# build falls back to help/C/figures for any that are missing), from the
+# catalogues meson compiled under BUILD/po (CK_LOCALEDIR, set in shoot).
 for lang in $(sed -e 's/#.*//' "$root/help/LINGUAS"); do
-  if [ -z "$localedir" ] || [ ! -f "$localedir/$lang/LC_MESSAGES/certkeeper.mo" ]; then
-    echo "take-screenshots: no installed $lang translation in ${localedir:-?}: help/$lang/figures not taken"
+  if [ ! -f "$build/po/$lang/LC_MESSAGES/certkeeper.mo" ]; then
+    echo "take-screenshots: no $build/po/$lang/LC_MESSAGES/certkeeper.mo: help/$lang/figures not taken"
     continue
   fi
   # Dates in the language too, when its UTF-8 locale exists.
