@@ -222,31 +222,6 @@ add_name_group (CkDetailsPane *self,
     add_row (self, group, _("Distinguished name"), rfc4514, NULL, ROW_PLAIN);
 }
 
-static const char *
-general_name_title (const CkGeneralName *name)
-{
-  switch (name->kind)
-    {
-    case CK_GENERAL_NAME_DNS:
-      return _("DNS name");
-    case CK_GENERAL_NAME_IP:
-      return _("IP address");
-    case CK_GENERAL_NAME_EMAIL:
-      return _("Email address");
-    case CK_GENERAL_NAME_URI:
-      return _("URI");
-    case CK_GENERAL_NAME_DN:
-      return _("Directory name");
-    case CK_GENERAL_NAME_UPN:
-      return _("User principal name");
-    case CK_GENERAL_NAME_REGISTERED_ID:
-      return _("Registered ID");
-    case CK_GENERAL_NAME_OTHER:
-    default:
-      return _("Other name");
-    }
-}
-
 static char *
 with_critical (const char *title,
                gboolean    critical)
@@ -643,7 +618,8 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
         {
           const CkGeneralName *name = g_ptr_array_index (names, i);
 
-          add_row (self, group, general_name_title (name), name->value, NULL, ROW_PLAIN);
+          add_row (self, group, ck_general_name_kind_get_display_name (name->kind),
+                   name->value, NULL, ROW_PLAIN);
         }
     }
 
