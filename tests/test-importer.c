@@ -1205,6 +1205,156 @@ test_with_store (void)
   }
 }
 
+/* What the plan says about every item at the moment it tells its viewers
+ * that it changed: the import dialog counts new items and binds rows in
+ * that very signal. */
+typedef struct {
+  guint emissions;
+  guint paired_keys;     /* keys with a certificate as partner */
+  guint new_items;
+  gboolean needs_passphrase;
+} PlanSnapshot;
+
+static void
+snapshot_items_changed_cb (GListModel   *model,
+                           guint         position,
+                           guint         removed,
+                           guint         added,
+                           PlanSnapshot *snapshot)
+{
+  CkImportPlan *plan = CK_IMPORT_PLAN (model);
+
+  snapshot->emissions++;
+  snapshot->paired_keys = 0;
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      CkImportItem *partner = ck_import_item_get_partner (item);
+
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY && partner != NULL &&
+          ck_import_item_get_kind (partner) == CK_IMPORT_ITEM_CERTIFICATE &&
+          ck_import_item_get_partner (partner) == item)
+        snapshot->paired_keys++;
+    }
+  snapshot->new_items = ck_import_plan_count_new (plan);
+  snapshot->needs_passphrase = ck_import_plan_get_key_needing_passphrase (plan) != NULL;
+}
+
+/* Unlocking a PKCS#12 re-pairs the plan and asks the store again, and the
+ * plan is already right when it emits items-changed. The unlocked item
+ * stays usable by whoever held it (the CLI names it in its messages). */
+static void
+test_unlock_recomputes (void)
+{
+  g_autofree char *dir = tmp_path ("store-unlock");
+  g_autofree char *delta_fp = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkStore) store = NULL;
+  CkCommitSummary summary = { 0 };
+  PlanSnapshot snapshot = { 0 };
+  CkImportPlan *plan;
+  CkImportItem *locked, *key, *cert;
+
+  if (!need_tools ())
+    return;
+  make_der_files ();
+  delta_fp = sha256_of_pem_cert ("delta-rsa.crt");
+  store = ck_store_open (dir, &error);
+  g_assert_no_error (error);
+
+  /* Nothing stored yet: the key pairs with the certificate of the same
+   * PKCS#12 and needs the store passphrase. */
+  {
+    g_autoptr(CkImporter) importer = ck_importer_new (store);
+
+    plan = import_tmp (importer, "delta.p12");
+    assert_counts (plan, 0, 0, 0, 1, 0);
+    locked = ck_import_plan_get_item (plan, 0);
+    g_signal_connect (plan, "items-changed", G_CALLBACK (snapshot_items_changed_cb), &snapshot);
+
+    g_assert_true (ck_importer_unlock (importer, locked, "s3cret pass", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (snapshot.emissions, ==, 1);
+    g_assert_cmpuint (snapshot.paired_keys, ==, 1);
+    g_assert_cmpuint (snapshot.new_items, ==, 3);
+    g_assert_true (snapshot.needs_passphrase);
+
+    assert_counts (plan, 2, 1, 0, 0, 0);
+    key = find_item (plan, CK_IMPORT_ITEM_PRIVATE_KEY, 0);
+    cert = ck_import_item_get_partner (key);
+    g_assert_nonnull (cert);
+    g_assert_cmpstr (ck_import_item_get_fingerprint (cert), ==, delta_fp);
+    g_assert_true (ck_import_item_get_partner (cert) == key);
+    g_assert_true (ck_import_plan_get_key_needing_passphrase (plan) == key);
+
+    /* The replaced item is alive, unchanged and no longer in the plan. */
+    g_assert_false (ck_import_plan_contains (plan, locked));
+    g_assert_cmpint (ck_import_item_get_kind (locked), ==, CK_IMPORT_ITEM_LOCKED);
+    g_assert_cmpstr (ck_import_item_get_source (locked), ==, "delta.p12");
+    g_assert_false (ck_importer_unlock (importer, locked, "s3cret pass", &error));
+    g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+    g_clear_error (&error);
+
+    g_assert_true (ck_store_commit (store, plan, "store pass", CK_COMMIT_NONE,
+                                    NULL, NULL, &summary, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (summary.certificates, ==, 2);
+    g_assert_cmpuint (summary.keys, ==, 1);
+    g_signal_handlers_disconnect_by_data (plan, &snapshot);
+  }
+
+  /* Everything stored already: once unlocked there is nothing new, so no
+   * store passphrase is needed and a commit without one writes nothing. */
+  {
+    g_autoptr(CkImporter) importer = ck_importer_new (store);
+
+    snapshot = (PlanSnapshot) { 0 };
+    plan = import_tmp (importer, "delta.p12");
+    locked = ck_import_plan_get_item (plan, 0);
+    g_signal_connect (plan, "items-changed", G_CALLBACK (snapshot_items_changed_cb), &snapshot);
+    g_assert_true (ck_importer_unlock (importer, locked, "s3cret pass", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (snapshot.emissions, ==, 1);
+    g_assert_cmpuint (snapshot.new_items, ==, 0);
+    g_assert_false (snapshot.needs_passphrase);
+    g_assert_cmpuint (snapshot.paired_keys, ==, 1);
+
+    assert_counts (plan, 2, 1, 0, 0, 0);
+    for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+      g_assert_cmpint (ck_import_item_get_existing_id (ck_import_plan_get_item (plan, i)), >, 0);
+    g_assert_null (ck_import_plan_get_key_needing_passphrase (plan));
+
+    g_assert_true (ck_store_commit (store, plan, NULL, CK_COMMIT_NONE,
+                                    NULL, NULL, &summary, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (summary.certificates + summary.keys + summary.requests, ==, 0);
+    g_signal_handlers_disconnect_by_data (plan, &snapshot);
+  }
+
+  /* An encrypted key unlocked after its certificate came in another file:
+   * the certificate, outside the replaced range, gets its partner too. */
+  {
+    g_autoptr(CkImporter) importer = ck_importer_new (NULL);
+    g_autofree char *crt = tmp_path ("delta-rsa.crt");
+    g_autofree char *p8 = tmp_path ("delta-enc.p8.der");
+
+    snapshot = (PlanSnapshot) { 0 };
+    plan = import_paths (importer, crt, p8, NULL);
+    assert_counts (plan, 1, 0, 0, 1, 0);
+    cert = ck_import_plan_get_item (plan, 0);
+    g_assert_null (ck_import_item_get_partner (cert));
+    g_signal_connect (plan, "items-changed", G_CALLBACK (snapshot_items_changed_cb), &snapshot);
+    g_assert_true (ck_importer_unlock (importer, ck_import_plan_get_item (plan, 1),
+                                       "s3cret pass", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (snapshot.paired_keys, ==, 1);
+    key = ck_import_plan_get_item (plan, 1);
+    g_assert_true (ck_import_item_get_partner (cert) == key);
+    g_assert_true (ck_import_item_get_partner (key) == cert);
+    g_signal_handlers_disconnect_by_data (plan, &snapshot);
+  }
+}
+
 static void
 test_iteration_cap (void)
 {
@@ -1345,6 +1495,7 @@ main (int   argc,
   g_test_add_func ("/importer/too-large", test_too_large);
   g_test_add_func ("/importer/plan-model", test_plan_model);
   g_test_add_func ("/importer/with-store", test_with_store);
+  g_test_add_func ("/importer/unlock-recomputes", test_unlock_recomputes);
   g_test_add_func ("/importer/iteration-cap", test_iteration_cap);
 
   ret = g_test_run ();

@@ -166,7 +166,8 @@ needs_passphrase (CkImportDialog *self)
 {
   /* A locked item may hold keys: ask now, it costs nothing. Keys that go
    * onto a token are protected by its PIN instead. */
-  return (self->n_new_keys > 0 && ck_token_destination_get_token (self->destination) == NULL)
+  return (ck_import_plan_get_key_needing_passphrase (ck_importer_get_plan (self->importer)) != NULL
+          && ck_token_destination_get_token (self->destination) == NULL)
          || self->n_locked > 0;
 }
 

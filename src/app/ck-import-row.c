@@ -199,17 +199,39 @@ update (CkImportRow *self)
   gtk_widget_set_visible (self->unlock_box, kind == CK_IMPORT_ITEM_LOCKED);
 }
 
+static void
+item_notify_cb (CkImportRow *self)
+{
+  if (self->item != NULL)
+    update (self);
+}
+
 void
 ck_import_row_set_item (CkImportRow  *self,
                         CkImportItem *item)
 {
   g_return_if_fail (CK_IS_IMPORT_ROW (self));
 
-  if (self->item != item)
-    gtk_editable_set_text (self->password_entry, "");
+  if (self->item == item)
+    {
+      if (item != NULL)
+        update (self);
+      return;
+    }
+
+  gtk_editable_set_text (self->password_entry, "");
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, item_notify_cb, self);
   g_set_object (&self->item, item);
+  /* Unlocking another item (a PKCS#12 holding this key's certificate) or
+   * dropping one changes what the plan says about this one: its partner,
+   * whether it is a duplicate, already stored. */
   if (item != NULL)
-    update (self);
+    {
+      g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+      update (self);
+    }
 }
 
 void
@@ -255,6 +277,8 @@ ck_import_row_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_IMPORT_ROW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, item_notify_cb, self);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (ck_import_row_parent_class)->dispose (object);

@@ -150,22 +150,6 @@ collect_problems (ImportRun *run,
     }
 }
 
-static CkImportItem *
-first_new_key (CkImportPlan *plan)
-{
-  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
-    {
-      CkImportItem *item = ck_import_plan_get_item (plan, i);
-
-      /* A key on a token needs no store passphrase. */
-      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
-          ck_import_item_is_new (item) &&
-          !ck_private_key_is_on_token (ck_import_item_get_private_key (item)))
-        return item;
-    }
-  return NULL;
-}
-
 /* The passphrase that protects new keys in the store. FALSE after printing
  * an error. *@passphrase stays NULL with --no-key-passphrase. */
 static gboolean
@@ -531,7 +515,7 @@ ck_cli_import (CkCli *cli,
       plan = token_plan;
     }
 
-  key_item = first_new_key (plan);
+  key_item = ck_import_plan_get_key_needing_passphrase (plan);
   if (key_item != NULL &&
       !get_key_passphrase (key_item, key_passphrase_file, no_key_passphrase,
                            &key_passphrase))

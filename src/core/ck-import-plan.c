@@ -8,6 +8,11 @@ struct _CkImportPlan
   GObject parent_instance;
 
   GPtrArray *items;   /* element-type CkImportItem, owned */
+  /* Items replaced or removed, kept until the plan goes: callers hold the
+   * pointers of ck_import_plan_get_item() across an unlock or a removal
+   * (to name the item in a message), so an item must not die while the
+   * plan lives. */
+  GPtrArray *retired;
   GPtrArray *notes;   /* NULL-terminated strings */
 };
 
@@ -62,6 +67,7 @@ ck_import_plan_finalize (GObject *object)
   CkImportPlan *self = CK_IMPORT_PLAN (object);
 
   g_ptr_array_unref (self->items);
+  g_ptr_array_unref (self->retired);
   g_ptr_array_unref (self->notes);
 
   G_OBJECT_CLASS (ck_import_plan_parent_class)->finalize (object);
@@ -103,6 +109,7 @@ static void
 ck_import_plan_init (CkImportPlan *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->retired = g_ptr_array_new_with_free_func (g_object_unref);
   self->notes = g_ptr_array_new_null_terminated (0, g_free, TRUE);
 }
 
@@ -129,6 +136,16 @@ ck_import_plan_get_item (CkImportPlan *self,
   if (position >= self->items->len)
     return NULL;
   return g_ptr_array_index (self->items, position);
+}
+
+gboolean
+ck_import_plan_contains (CkImportPlan *self,
+                         CkImportItem *item)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_PLAN (self), FALSE);
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), FALSE);
+
+  return g_ptr_array_find (self->items, item, NULL);
 }
 
 void
@@ -186,10 +203,9 @@ ck_import_plan_replace (CkImportPlan *self,
 
   n_new = replacements != NULL ? replacements->len : 0;
 
-  /* Keep @item alive until the signal is out: the caller may only hold it
-   * through the plan. */
-  g_object_ref (item);
-  g_ptr_array_remove_index (self->items, position);
+  /* @item leaves the list but not the plan: it moves to the retired items
+   * with the list's reference (see the header on ownership). */
+  g_ptr_array_add (self->retired, g_ptr_array_steal_index (self->items, position));
   for (guint i = 0; i < n_new; i++)
     {
       CkImportItem *replacement = g_ptr_array_index (replacements, i);
@@ -199,7 +215,6 @@ ck_import_plan_replace (CkImportPlan *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, n_new);
   if (n_new != 1)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-  g_object_unref (item);
 }
 
 guint
@@ -227,6 +242,24 @@ ck_import_plan_count_new (CkImportPlan *self)
     if (ck_import_item_is_new (g_ptr_array_index (self->items, i)))
       n++;
   return n;
+}
+
+CkImportItem *
+ck_import_plan_get_key_needing_passphrase (CkImportPlan *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_PLAN (self), NULL);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      CkImportItem *item = g_ptr_array_index (self->items, i);
+
+      /* A key on a token is protected by its PIN instead. */
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
+          ck_import_item_is_new (item) &&
+          !ck_private_key_is_on_token (ck_import_item_get_private_key (item)))
+        return item;
+    }
+  return NULL;
 }
 
 gboolean

@@ -1508,11 +1508,14 @@ check_store (CkImporter   *self,
     }
 }
 
-/* One pass over the plan with hash tables: linear in its size. */
+/* Duplicates, pairs and what the store has, over @items (what the plan
+ * holds or is about to hold), in one pass with hash tables: linear in its
+ * size. */
 static void
-recompute (CkImporter *self)
+recompute_items (CkImporter *self,
+                 GPtrArray  *items)
 {
-  guint n = ck_import_plan_get_n_items (self->plan);
+  guint n = items->len;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) key_by_spki = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) cert_by_spki = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1521,7 +1524,7 @@ recompute (CkImporter *self)
 
   for (guint i = 0; i < n; i++)
     {
-      CkImportItem *item = ck_import_plan_get_item (self->plan, i);
+      CkImportItem *item = g_ptr_array_index (items, i);
       CkImportItemKind kind = ck_import_item_get_kind (item);
       const char *fp = ck_import_item_get_fingerprint (item);
       const char *spki = ck_import_item_get_spki_sha256 (item);
@@ -1572,7 +1575,7 @@ recompute (CkImporter *self)
 
   for (guint i = 0; i < n; i++)
     {
-      CkImportItem *item = ck_import_plan_get_item (self->plan, i);
+      CkImportItem *item = g_ptr_array_index (items, i);
       const char *spki = ck_import_item_get_spki_sha256 (item);
       CkImportItem *partner = NULL;
 
@@ -1599,6 +1602,27 @@ recompute (CkImporter *self)
     }
 }
 
+/* The plan's items as they are now (borrowed: the plan keeps them). */
+static GPtrArray *
+plan_items (CkImporter *self,
+            guint       reserve)
+{
+  guint n = ck_import_plan_get_n_items (self->plan);
+  GPtrArray *items = g_ptr_array_sized_new (n + reserve);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, ck_import_plan_get_item (self->plan, i));
+  return items;
+}
+
+static void
+recompute (CkImporter *self)
+{
+  g_autoptr(GPtrArray) items = plan_items (self, 0);
+
+  recompute_items (self, items);
+}
+
 static void
 plan_items_changed_cb (GListModel *model,
                        guint       position,
@@ -1612,11 +1636,28 @@ plan_items_changed_cb (GListModel *model,
     recompute (self);
 }
 
+/* The importer's own changes to the plan: pairs, duplicates and store
+ * matches are worked out on the list the plan is about to have, before it
+ * changes, so that whoever sees items-changed (the import dialog counting
+ * what is new, a row being bound) already sees the final state: a key
+ * paired with the certificate that came out of the same PKCS#12, an item
+ * already in the store. */
 static void
 plan_replace (CkImporter   *self,
               CkImportItem *item,
               GPtrArray    *replacements)
 {
+  g_autoptr(GPtrArray) items = plan_items (self, replacements->len);
+  guint position;
+
+  if (g_ptr_array_find (items, item, &position))
+    {
+      g_ptr_array_remove_index (items, position);
+      for (guint i = 0; i < replacements->len; i++)
+        g_ptr_array_insert (items, position + i, g_ptr_array_index (replacements, i));
+    }
+  recompute_items (self, items);
+
   self->changing_plan = TRUE;
   ck_import_plan_replace (self->plan, item, replacements);
   self->changing_plan = FALSE;
@@ -1626,12 +1667,17 @@ static void
 commit_input (CkImporter *self,
               Input      *in)
 {
+  g_autoptr(GPtrArray) items = plan_items (self, in->items->len);
+
+  for (guint i = 0; i < in->items->len; i++)
+    g_ptr_array_add (items, g_ptr_array_index (in->items, i));
+  recompute_items (self, items);
+
   self->changing_plan = TRUE;
   ck_import_plan_append_many (self->plan, in->items);
   self->changing_plan = FALSE;
   for (guint i = 0; i < in->notes->len; i++)
     ck_import_plan_add_note (self->plan, g_ptr_array_index (in->notes, i));
-  recompute (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1780,16 +1826,6 @@ ck_importer_add_bytes (CkImporter *self,
   input_clear (&in);
 }
 
-static gboolean
-plan_contains (CkImportPlan *plan,
-               CkImportItem *item)
-{
-  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
-    if (ck_import_plan_get_item (plan, i) == item)
-      return TRUE;
-  return FALSE;
-}
-
 gboolean
 ck_importer_unlock (CkImporter   *self,
                     CkImportItem *item,
@@ -1804,7 +1840,7 @@ ck_importer_unlock (CkImporter   *self,
   g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), FALSE);
 
   if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_LOCKED ||
-      !plan_contains (self->plan, item))
+      !ck_import_plan_contains (self->plan, item))
     {
       /* typically unlocked already: its contents replaced it */
       g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
@@ -1834,7 +1870,6 @@ ck_importer_unlock (CkImporter   *self,
       g_set_error (error, CK_ERROR, local_error->code, "%s: %s",
                    source, local_error->message);
       plan_replace (self, item, in.items);
-      recompute (self);
       input_clear (&in);
       return FALSE;
     }
@@ -1845,7 +1880,6 @@ ck_importer_unlock (CkImporter   *self,
   for (guint i = 0; i < in.notes->len; i++)
     ck_import_plan_add_note (self->plan, g_ptr_array_index (in.notes, i));
   plan_replace (self, item, in.items);
-  recompute (self);
   input_clear (&in);
   return TRUE;
 }

@@ -53,7 +53,15 @@ void          ck_importer_add_bytes         (CkImporter    *self,
                                              const char    *name);
 
 /* Opens a locked item of the plan. A wrong password returns FALSE with
- * CK_ERROR_BAD_PASSWORD and leaves the item locked, so it can be retried. */
+ * CK_ERROR_BAD_PASSWORD and leaves the item locked, so it can be retried.
+ * Otherwise @item is replaced, at its position, by what it holds (or by an
+ * error item saying why what it holds cannot be used, and FALSE), with
+ * pairs, duplicates and store matches of the whole plan already updated
+ * when items-changed is emitted. @item (transfer none) itself stays valid
+ * and unchanged for as long as the plan lives (see ck-import-plan.h), so a
+ * caller may still name it in a message; it is just no longer in the list
+ * (ck_import_plan_contains()), and unlocking it again fails with
+ * CK_ERROR_INVALID. */
 gboolean      ck_importer_unlock            (CkImporter    *self,
                                              CkImportItem  *item,
                                              const char    *password,

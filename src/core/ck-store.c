@@ -1770,23 +1770,6 @@ commit_request (Commit        *c,
 }
 
 static gboolean
-plan_needs_passphrase (CkImportPlan *plan)
-{
-  guint n = ck_import_plan_get_n_items (plan);
-
-  for (guint i = 0; i < n; i++)
-    {
-      CkImportItem *item = ck_import_plan_get_item (plan, i);
-
-      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
-          ck_import_item_is_new (item) &&
-          !ck_private_key_is_on_token (ck_import_item_get_private_key (item)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
 commit_items (Commit          *c,
               CkImportPlan    *plan,
               CkProgressFunc   progress,
@@ -1878,7 +1861,7 @@ ck_store_commit (CkStore         *self,
   if (key_passphrase != NULL && *key_passphrase == '\0')
     key_passphrase = NULL;
   if (key_passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0 &&
-      plan_needs_passphrase (plan))
+      ck_import_plan_get_key_needing_passphrase (plan) != NULL)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                    _("The import contains private keys: choose a passphrase to "

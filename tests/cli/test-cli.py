@@ -125,11 +125,13 @@ class Store:
         return self.list_json("--requests")
 
 
-def run_in_pty(argv, answers, stdout_is_tty=False):
+def run_in_pty(argv, answers, stdout_is_tty=False, respond=None):
     """Runs argv with stdin and stderr on a pty, answering prompts.
 
-    answers: list of (prompt regex, text to type). Returns (exit code,
-    everything the terminal showed, stdout bytes).
+    answers: list of (prompt regex, text to type). respond, instead: a
+    function given what the terminal showed since the last answer, which
+    returns the text to type or None. Returns (exit code, everything the
+    terminal showed, stdout bytes).
     """
     master, slave = pty.openpty()
     proc = subprocess.Popen(argv, stdin=slave, stderr=slave,
@@ -151,7 +153,12 @@ def run_in_pty(argv, answers, stdout_is_tty=False):
             if not chunk:
                 break
             seen += chunk
-            if pending and re.search(pending[0][0], seen.decode(errors="replace").split(
+            if respond is not None:
+                reply = respond(seen.decode(errors="replace").split("\x00")[-1])
+                if reply is not None:
+                    os.write(master, reply.encode() + b"\n")
+                    seen += b"\x00"
+            elif pending and re.search(pending[0][0], seen.decode(errors="replace").split(
                     "\x00")[-1]):
                 # Only answer each prompt once: forget what was matched.
                 os.write(master, pending[0][1].encode() + b"\n")
