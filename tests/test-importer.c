@@ -1355,6 +1355,99 @@ test_unlock_recomputes (void)
   }
 }
 
+typedef struct {
+  guint calls;
+  guint last_done;
+  guint last_total;
+  gboolean monotonic;
+} ProgressLog;
+
+static gboolean
+log_progress (guint    done,
+              guint    total,
+              gpointer user_data)
+{
+  ProgressLog *log = user_data;
+
+  if (log->calls > 0 && done < log->last_done)
+    log->monotonic = FALSE;
+  g_assert_cmpuint (done, <=, total);
+  log->calls++;
+  log->last_done = done;
+  log->last_total = total;
+  return TRUE;
+}
+
+/* Keys are encrypted before the write transaction. When the store lost a
+ * key after the plan was made (the plan says "already there", so it was
+ * not encrypted up front), the commit still stores it, encrypted with the
+ * passphrase: the transaction is run again after encrypting it. */
+static void
+test_commit_encrypts_before_writing (void)
+{
+  g_autofree char *dir = tmp_path ("store-encrypt");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkStore) store = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(CkPrivateKey) loaded = NULL;
+  CkCommitSummary summary = { 0 };
+  ProgressLog log = { .monotonic = TRUE };
+  CkImportPlan *plan;
+  CkImportItem *key;
+  gint64 key_id;
+
+  if (!need_tools ())
+    return;
+  make_identity ("iota", FALSE);
+  make_identity ("kappa", FALSE);
+  store = ck_store_open (dir, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(CkImporter) first = ck_importer_new (store);
+
+    plan = import_tmp (first, "iota.key");
+    g_assert_true (ck_store_commit (store, plan, "store pass", CK_COMMIT_NONE,
+                                    NULL, NULL, &summary, &error));
+    g_assert_no_error (error);
+  }
+
+  importer = ck_importer_new (store);
+  import_tmp (importer, "iota.key");
+  import_tmp (importer, "kappa.key");
+  plan = import_tmp (importer, "kappa.crt");
+  key = ck_import_plan_get_item (plan, 0);
+  key_id = ck_import_item_get_existing_id (key);
+  g_assert_cmpint (key_id, >, 0);
+  g_assert_cmpuint (ck_import_plan_count_new (plan), ==, 2);
+
+  /* gone from the store behind the plan's back */
+  g_assert_true (ck_store_delete (store, key_id, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (ck_store_commit (store, plan, "store pass", CK_COMMIT_NONE,
+                                  log_progress, &log, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.keys, ==, 2);
+  g_assert_cmpuint (summary.certificates, ==, 1);
+  /* one step per key encrypted, then the items: ends at total/total */
+  g_assert_cmpuint (log.calls, >=, 2);
+  g_assert_cmpuint (log.last_done, ==, log.last_total);
+  g_assert_cmpuint (log.last_total, >=, ck_import_plan_get_n_items (plan));
+
+  /* stored encrypted under the passphrase, not in the clear */
+  key_id = ck_store_find_key (store, ck_import_item_get_spki_sha256 (key));
+  g_assert_cmpint (key_id, >, 0);
+  loaded = ck_store_load_private_key (store, key_id, "wrong pass", &error);
+  g_assert_null (loaded);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  loaded = ck_store_load_private_key (store, key_id, "store pass", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (loaded), ==,
+                   ck_import_item_get_spki_sha256 (key));
+}
+
 static void
 test_iteration_cap (void)
 {
@@ -1496,6 +1589,8 @@ main (int   argc,
   g_test_add_func ("/importer/plan-model", test_plan_model);
   g_test_add_func ("/importer/with-store", test_with_store);
   g_test_add_func ("/importer/unlock-recomputes", test_unlock_recomputes);
+  g_test_add_func ("/importer/commit-encrypts-before-writing",
+                   test_commit_encrypts_before_writing);
   g_test_add_func ("/importer/iteration-cap", test_iteration_cap);
 
   ret = g_test_run ();

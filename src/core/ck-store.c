@@ -1485,7 +1485,104 @@ typedef struct {
   /* SPKIs with pending requests: most certificates have none, and this
    * spares them an UPDATE each. */
   GHashTable *pending_spki;
+  /* SPKI → the key's PKCS#8 as it will be stored, encrypted before the
+   * write transaction begins (see encrypt_keys()). */
+  GHashTable *pkcs8;
+  /* Keys the transaction needed but found not encrypted (the plan said the
+   * store had them, and it no longer does): encrypted, then tried again. */
+  GPtrArray *unprepared;
+  /* Progress: keys encrypted before the transaction, counted in its
+   * total. */
+  guint n_encrypted;
 } Commit;
+
+static void
+commit_clear (Commit *c)
+{
+  g_clear_pointer (&c->pending_spki, g_hash_table_unref);
+  g_clear_pointer (&c->pkcs8, g_hash_table_unref);
+  g_clear_pointer (&c->unprepared, g_ptr_array_unref);
+}
+
+/* Does the slow part of storing keys, the passphrase's key derivation, for
+ * every private key of @items that the commit may write, before the write
+ * transaction: run inside it, 300 keys held the database's write lock for
+ * 23 s and other writers (a trust change in the window, another
+ * certkeeper-cli) failed with "database is locked". @only_new skips what
+ * the plan says is stored or repeated; the transaction checks anyway. */
+static gboolean
+encrypt_keys (Commit          *c,
+              GPtrArray       *items,
+              gboolean         only_new,
+              guint            total,
+              CkProgressFunc   progress,
+              gpointer         progress_data,
+              GError         **error)
+{
+  if (c->pkcs8 == NULL)
+    c->pkcs8 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) wipe_bytes);
+  /* Without a passphrase (and without leave to store keys in the clear)
+   * commit_key() refuses them: nothing to prepare. */
+  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    return TRUE;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      CkImportItem *item = g_ptr_array_index (items, i);
+      CkPrivateKey *key;
+      const char *spki;
+      GBytes *pkcs8;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_PRIVATE_KEY)
+        continue;
+      key = ck_import_item_get_private_key (item);
+      spki = ck_private_key_get_spki_sha256 (key);
+      if (ck_private_key_is_on_token (key) || g_hash_table_contains (c->pkcs8, spki) ||
+          (only_new && (ck_import_item_get_existing_id (item) > 0 ||
+                        ck_import_item_get_duplicate (item))))
+        continue;
+
+      pkcs8 = ck_private_key_export_pkcs8 (key, c->passphrase, error);
+      if (pkcs8 == NULL)
+        {
+          g_prefix_error (error, "%s: ", ck_import_item_get_source (item));
+          return FALSE;
+        }
+      g_hash_table_insert (c->pkcs8, g_strdup (spki), pkcs8);
+      c->n_encrypted++;
+      if (progress != NULL &&
+          !progress (MIN (c->n_encrypted, total), total, progress_data))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       _("Import cancelled: nothing was written"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* How many keys of @plan encrypt_keys() will encrypt, for the progress
+ * total. */
+static guint
+count_keys_to_encrypt (Commit       *c,
+                       CkImportPlan *plan)
+{
+  guint n = 0;
+
+  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    return 0;
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY &&
+          ck_import_item_is_new (item) &&
+          !ck_private_key_is_on_token (ck_import_item_get_private_key (item)))
+        n++;
+    }
+  return n;
+}
 
 static gboolean
 load_pending_spki (Commit  *c,
@@ -1654,16 +1751,26 @@ commit_key (Commit        *c,
                        _("a passphrase is needed to protect this key"));
           return FALSE;
         }
-      pkcs8 = ck_private_key_export_pkcs8 (key, c->passphrase, error);
+      /* Encrypted before the transaction: no key derivation in here. */
+      pkcs8 = c->pkcs8 != NULL ? g_hash_table_lookup (c->pkcs8, spki) : NULL;
       if (pkcs8 == NULL)
-        return FALSE;
+        {
+          if (c->unprepared == NULL)
+            c->unprepared = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (c->unprepared, g_object_ref (item));
+          g_set_error (error, CK_ERROR, CK_ERROR_FAILED,
+                       _("the store changed during the import: this key is no "
+                         "longer in it"));
+          return FALSE;
+        }
+      g_bytes_ref (pkcs8);
     }
 
   id = commit_insert_object (c, "key", error);
   stmt = id != 0 ? get_stmt (self, STMT_INSERT_KEY, error) : NULL;
   if (stmt == NULL)
     {
-      wipe_bytes (pkcs8);
+      g_clear_pointer (&pkcs8, g_bytes_unref);
       return FALSE;
     }
   sqlite3_bind_int64 (stmt, 1, id);
@@ -1682,8 +1789,10 @@ commit_key (Commit        *c,
     sqlite3_bind_null (stmt, 10);
   bind_text_or_null (stmt, 11, ck_private_key_get_pkcs11_uri (key));
   ok = step_done (self, stmt, _("adding a key"), error);
-  /* step_done() reset the statement: SQLite no longer points at the blob. */
-  wipe_bytes (pkcs8);
+  /* step_done() reset the statement: SQLite no longer points at the blob,
+   * which c->pkcs8 keeps (and wipes) in case the transaction is run
+   * again. */
+  g_clear_pointer (&pkcs8, g_bytes_unref);
   if (!ok)
     return FALSE;
   c->summary->keys++;
@@ -1787,7 +1896,7 @@ commit_items (Commit          *c,
       gboolean ok = TRUE;
 
       if (progress != NULL && i > 0 && i % PROGRESS_EVERY == 0 &&
-          !progress (i, n, progress_data))
+          !progress (c->n_encrypted + i, c->n_encrypted + n, progress_data))
         goto cancelled;
 
       /* The database, not the plan's flags, decides what is already there:
@@ -1816,7 +1925,8 @@ commit_items (Commit          *c,
         }
     }
 
-  if (progress != NULL && !progress (n, n, progress_data))
+  if (progress != NULL &&
+      !progress (c->n_encrypted + n, c->n_encrypted + n, progress_data))
     goto cancelled;
   return TRUE;
 
@@ -1869,31 +1979,65 @@ ck_store_commit (CkStore         *self,
       return FALSE;
     }
 
-  change = change_new ();
   c.store = self;
   c.passphrase = key_passphrase;
   c.flags = flags;
   c.now = g_get_real_time () / G_USEC_PER_SEC;
   c.summary = summary;
-  c.change = change;
 
-  ck_store_lock (self);
-  ok = exec (self, "BEGIN IMMEDIATE", error);
-  if (ok)
+  /* Keys first, outside the transaction (and the store's lock); then the
+   * transaction only writes. Should it meet a key that was not encrypted
+   * (deleted from the store since the plan was made), it is rolled back,
+   * that key encrypted, and the transaction run again. */
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new ();
+    guint total;
+
+    for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+      g_ptr_array_add (items, ck_import_plan_get_item (plan, i));
+    total = count_keys_to_encrypt (&c, plan) + items->len;
+    ok = encrypt_keys (&c, items, TRUE, total, progress, progress_data, error);
+  }
+
+  for (guint round = 0; ok; round++)
     {
-      ok = load_pending_spki (&c, error) &&
-           commit_items (&c, plan, progress, progress_data, error);
-      /* Read the new rows back inside the transaction, so they are exactly
-       * what was written. */
-      if (ok && c.first_id != 0)
-        ok = read_rows (self, c.first_id, change, error);
+      g_autoptr(GError) local_error = NULL;
+
+      g_clear_pointer (&change, change_free);
+      change = change_new ();
+      c.change = change;
+      c.first_id = 0;
+      memset (summary, 0, sizeof *summary);
+      g_clear_pointer (&c.pending_spki, g_hash_table_unref);
+      g_clear_pointer (&c.unprepared, g_ptr_array_unref);
+
+      ck_store_lock (self);
+      ok = exec (self, "BEGIN IMMEDIATE", &local_error);
       if (ok)
-        ok = exec (self, "COMMIT", error);
-      if (!ok)
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+        {
+          ok = load_pending_spki (&c, &local_error) &&
+               commit_items (&c, plan, progress, progress_data, &local_error);
+          /* Read the new rows back inside the transaction, so they are
+           * exactly what was written. */
+          if (ok && c.first_id != 0)
+            ok = read_rows (self, c.first_id, change, &local_error);
+          if (ok)
+            ok = exec (self, "COMMIT", &local_error);
+          if (!ok)
+            sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+      ck_store_unlock (self);
+
+      if (ok || c.unprepared == NULL || round >= 2)
+        {
+          if (!ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          break;
+        }
+      ok = encrypt_keys (&c, c.unprepared, FALSE, c.n_encrypted + c.unprepared->len +
+                         ck_import_plan_get_n_items (plan), progress, progress_data, error);
     }
-  ck_store_unlock (self);
-  g_clear_pointer (&c.pending_spki, g_hash_table_unref);
+  commit_clear (&c);
 
   if (!ok)
     {
@@ -2066,6 +2210,18 @@ ck_store_add_key (CkStore       *self,
   c.summary = &summary;
   c.change = change;
 
+  /* The key derivation before the write lock, as in ck_store_commit(). */
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new ();
+
+    g_ptr_array_add (items, item);
+    if (!encrypt_keys (&c, items, FALSE, 1, NULL, NULL, error))
+      {
+        commit_clear (&c);
+        return FALSE;
+      }
+  }
+
   ck_store_lock (self);
   ok = exec (self, "BEGIN IMMEDIATE", error);
   if (ok)
@@ -2082,6 +2238,7 @@ ck_store_add_key (CkStore       *self,
         sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
     }
   ck_store_unlock (self);
+  commit_clear (&c);
 
   if (!ok)
     return FALSE;

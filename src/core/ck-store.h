@@ -35,12 +35,14 @@ typedef struct {
   guint requests_issued; /* pending requests that a new certificate fulfilled */
 } CkCommitSummary;
 
-/* Called during a commit with the number of plan items handled so far
- * (every 64 items and once at the end, from the committing thread); return
- * FALSE to cancel: the transaction is rolled back and the commit fails with
- * G_IO_ERROR_CANCELLED. It runs with the store locked: it must not wait for
- * another thread that calls the store (post the figures, as with atomics or
- * g_main_context_invoke(), instead). */
+/* Called during a commit, from the committing thread, with the steps done
+ * of @total: first one per new private key as it is encrypted (before the
+ * write transaction), then the plan's items written (every 64 items and
+ * once at the end); @total counts both. Return FALSE to cancel: nothing is
+ * written (the transaction is rolled back) and the commit fails with
+ * G_IO_ERROR_CANCELLED. It may run with the store locked: it must not wait
+ * for another thread that calls the store (post the figures, as with
+ * atomics or g_main_context_invoke(), instead). */
 typedef gboolean (*CkProgressFunc) (guint    done,
                                     guint    total,
                                     gpointer user_data);
@@ -141,7 +143,10 @@ GBytes       *ck_store_get_key_pkcs8     (CkStore     *self,
 
 /* Writes every new item of @plan in one transaction: all or nothing. Items
  * already in the store and duplicates are skipped and counted. Keys are
- * encrypted with @key_passphrase; a plan with keys and no passphrase fails
+ * encrypted with @key_passphrase before the transaction begins (the key
+ * derivation takes time; the write lock is held only for writing, so other
+ * processes' writes wait milliseconds, not seconds); a plan with keys and
+ * no passphrase fails
  * with CK_ERROR_PASSWORD_REQUIRED unless @flags has
  * CK_COMMIT_NO_KEY_PASSPHRASE. A plan with errors or locked items is
  * refused (CK_ERROR_INVALID): the caller decides what to drop first.
