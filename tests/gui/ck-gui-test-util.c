@@ -38,3 +38,21 @@ ck_gui_test_wait_for_frame (GtkWidget *window)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handler_disconnect (clock, id);
 }
+
+GtkWidget *
+ck_gui_test_find_widget (GtkWidget      *root,
+                         CkGuiTestMatch  match,
+                         gconstpointer   data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ck_gui_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -11,4 +11,11 @@ GtkAdjustment *ck_gui_test_find_vadjustment (GtkWidget *widget);
  * has been painted: what a user would see next. */
 void           ck_gui_test_wait_for_frame   (GtkWidget *window);
 
+/* The first widget at or under @root, depth first, for which @match
+ * returns TRUE; NULL when none. */
+typedef gboolean (*CkGuiTestMatch) (GtkWidget *widget, gconstpointer data);
+GtkWidget     *ck_gui_test_find_widget      (GtkWidget      *root,
+                                             CkGuiTestMatch  match,
+                                             gconstpointer   data);
+
 G_END_DECLS

@@ -506,6 +506,119 @@ find_drop_target (GtkWidget *widget)
   return NULL;
 }
 
+static gboolean
+dialog_ready (gpointer data)
+{
+  /* Items arrive while the reader runs; pairing is final once it is done. */
+  return !ck_import_dialog_is_reading (data);
+}
+
+static gboolean
+is_import_row_of_kind (GtkWidget     *widget,
+                       gconstpointer  data)
+{
+  CkImportItem *item;
+
+  return CK_IS_IMPORT_ROW (widget) &&
+         (item = ck_import_row_get_item (CK_IMPORT_ROW (widget))) != NULL &&
+         ck_import_item_get_kind (item) == (CkImportItemKind) GPOINTER_TO_INT (data);
+}
+
+/* The import row showing an item of @kind (the first one found), or NULL:
+ * rows exist only once the dialog's list has laid them out. */
+static GtkWidget *
+find_import_row (GtkWidget        *widget,
+                 CkImportItemKind  kind)
+{
+  return ck_gui_test_find_widget (widget, is_import_row_of_kind, GINT_TO_POINTER (kind));
+}
+
+static gboolean
+is_label_reading (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The label under @widget that reads @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return ck_gui_test_find_widget (widget, is_label_reading, text);
+}
+
+static gboolean
+is_visible_passphrase_row (GtkWidget     *widget,
+                           gconstpointer  data)
+{
+  return ADW_IS_PASSWORD_ENTRY_ROW (widget) && gtk_widget_is_visible (widget);
+}
+
+/* A visible passphrase entry for the store (not a row's unlock entry). */
+static gboolean
+shows_store_passphrase (GtkWidget *widget)
+{
+  return ck_gui_test_find_widget (widget, is_visible_passphrase_row, NULL) != NULL;
+}
+
+typedef struct {
+  GtkWidget        *root;
+  CkImportItemKind  kind;
+} RowQuery;
+
+static gboolean
+import_row_shown (gpointer data)
+{
+  RowQuery *query = data;
+
+  return find_import_row (query->root, query->kind) != NULL;
+}
+
+/* A wait for the dialog to be done reading, then for a row of @kind. */
+static GtkWidget *
+wait_for_import_row (CkImportDialog   *dialog,
+                     CkImportItemKind  kind)
+{
+  RowQuery query = { GTK_WIDGET (dialog), kind };
+
+  spin_until (dialog_ready, dialog);
+  spin_until (import_row_shown, &query);
+  return find_import_row (GTK_WIDGET (dialog), kind);
+}
+
+/* @cert_pem and @key_pem in a PKCS#12 made by openssl (@openssl), under
+ * the password "p12 secret" (given to openssl in a file): returns the
+ * path of NAME.p12 in the fixture's directory. */
+static char *
+write_pkcs12 (Fixture    *fixture,
+              const char *openssl,
+              const char *name,
+              const char *cert_pem,
+              const char *key_pem)
+{
+  g_autofree char *base = g_build_filename (fixture->dir, name, NULL);
+  g_autofree char *cert_path = g_strconcat (base, "-cert.pem", NULL);
+  g_autofree char *key_path = g_strconcat (base, "-key.pem", NULL);
+  g_autofree char *pass_path = g_strconcat (base, "-pass.txt", NULL);
+  g_autofree char *passout = g_strconcat ("file:", pass_path, NULL);
+  char *p12_path = g_strconcat (base, ".p12", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (cert_path, cert_pem, -1, &error));
+  g_assert_true (g_file_set_contents (key_path, key_pem, -1, &error));
+  g_assert_true (g_file_set_contents (pass_path, "p12 secret\n", -1, &error));
+  g_assert_no_error (error);
+  {
+    const char *argv[] = { openssl, "pkcs12", "-export", "-in", cert_path, "-inkey", key_path,
+                           "-passout", passout, "-out", p12_path, NULL };
+    g_autofree char *out = ck_test_run_tool (argv);
+
+    g_assert_nonnull (out);
+  }
+  return p12_path;
+}
+
 /* The ways in that need no file chooser: Ctrl+V of PEM text and a file
  * dropped on the window, each opening the import dialog with its items
  * and writing nothing yet; then a PKCS#12 in the dialog, a wrong password
@@ -522,13 +635,9 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   g_autofree char *p12_cert = ck_test_ca_issue (ca, key, "bundle.example", 13);
   g_autofree char *key_pem = ck_test_key_to_pem (key);
   g_autofree char *drop_path = g_build_filename (fixture->dir, "dropped.pem", NULL);
-  g_autofree char *cert_path = g_build_filename (fixture->dir, "bundle-cert.pem", NULL);
-  g_autofree char *key_path = g_build_filename (fixture->dir, "bundle-key.pem", NULL);
-  g_autofree char *pass_path = g_build_filename (fixture->dir, "p12-pass.txt", NULL);
-  g_autofree char *p12_path = g_build_filename (fixture->dir, "bundle.p12", NULL);
-  g_autofree char *passout = g_strconcat ("file:", pass_path, NULL);
+  g_autofree char *p12_path = NULL;
   g_autoptr(GFile) drop_file = g_file_new_for_path (drop_path);
-  g_autoptr(GFile) p12_file = g_file_new_for_path (p12_path);
+  g_autoptr(GFile) p12_file = NULL;
   g_autoptr(GError) error = NULL;
   GValue value = G_VALUE_INIT;
   GtkDropTarget *drop;
@@ -582,17 +691,8 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
     }
 
   /* A PKCS#12 made by openssl, its password in a file. */
-  g_assert_true (g_file_set_contents (cert_path, p12_cert, -1, &error));
-  g_assert_true (g_file_set_contents (key_path, key_pem, -1, &error));
-  g_assert_true (g_file_set_contents (pass_path, "p12 secret\n", -1, &error));
-  g_assert_no_error (error);
-  {
-    const char *argv[] = { openssl, "pkcs12", "-export", "-in", cert_path, "-inkey", key_path,
-                           "-passout", passout, "-out", p12_path, NULL };
-    g_autofree char *out = ck_test_run_tool (argv);
-
-    g_assert_nonnull (out);
-  }
+  p12_path = write_pkcs12 (fixture, openssl, "bundle", p12_cert, key_pem);
+  p12_file = g_file_new_for_path (p12_path);
   dialog = ck_window_get_import_dialog (window);
   g_assert_true (ck_import_dialog_add_files (dialog, &p12_file, 1));
   spin_until (window_dialog_ready, window);
@@ -601,22 +701,8 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
 
   /* The row's "unlock" signal is what its password entry emits. */
   {
-    GtkWidget *row = NULL;
-    GtkWidget *stack[64] = { GTK_WIDGET (dialog) };
-    guint depth = 1;
+    GtkWidget *row = wait_for_import_row (dialog, CK_IMPORT_ITEM_LOCKED);
 
-    while (depth > 0 && row == NULL)
-      {
-        GtkWidget *widget = stack[--depth];
-
-        if (CK_IS_IMPORT_ROW (widget) && ck_import_row_get_item (CK_IMPORT_ROW (widget)) != NULL
-            && ck_import_item_get_kind (ck_import_row_get_item (CK_IMPORT_ROW (widget))) == CK_IMPORT_ITEM_LOCKED)
-          row = widget;
-        for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL && depth < 64;
-             child = gtk_widget_get_next_sibling (child))
-          stack[depth++] = child;
-      }
-    g_assert_nonnull (row);
     locked = ck_import_row_get_item (CK_IMPORT_ROW (row));
     g_signal_emit_by_name (row, "unlock", "not the password");
     g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_LOCKED), ==, 1);
@@ -636,22 +722,19 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
 }
 
 
+static gboolean
+is_mapped_action_button (GtkWidget     *widget,
+                         gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
 static GtkWidget *
 find_action_button (GtkWidget  *widget,
                     const char *action)
 {
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ck_gui_test_find_widget (widget, is_mapped_action_button, action);
 }
 
 static GtkWidget *
@@ -915,13 +998,6 @@ test_details_fingerprint (Fixture       *fixture,
   g_assert_nonnull (ck_details_pane_lookup (pane, "Public key SHA-256"));
 }
 
-static gboolean
-dialog_ready (gpointer data)
-{
-  /* Items arrive while the reader runs; pairing is final once it is done. */
-  return !ck_import_dialog_is_reading (data);
-}
-
 static void
 test_import_dialog_plan (Fixture       *fixture,
                          gconstpointer  data)
@@ -960,6 +1036,74 @@ test_import_dialog_plan (Fixture       *fixture,
   g_assert_cmpstr (ck_import_item_get_file (cert_item), ==, "pasted text");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* What the dialog shows once a PKCS#12 is unlocked is the plan worked out
+ * again: the key with the certificate that came out of the same file, and,
+ * when the store has both already, "already in the store" and no store
+ * passphrase asked for. The rows and the passphrase used to be decided
+ * before the plan was re-paired: "No certificate for this key yet", and a
+ * passphrase for nothing. */
+static void
+test_import_dialog_unlock_recomputed (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  const char *openssl = g_getenv ("CK_OPENSSL");
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Unlock CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *cert_pem = ck_test_ca_issue (ca, key, "unlock.example", 21);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *both = g_strconcat (cert_pem, key_pem, NULL);
+  g_autofree char *p12_path = NULL;
+  g_autoptr(GFile) p12_file = NULL;
+
+  gnutls_x509_privkey_deinit (key);
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  p12_path = write_pkcs12 (fixture, openssl, "unlock", cert_pem, key_pem);
+  p12_file = g_file_new_for_path (p12_path);
+
+  for (guint stored = 0; stored < 2; stored++)
+    {
+      CkImportDialog *dialog;
+      GtkWidget *row;
+
+      /* The second time round, the store has the certificate and key. */
+      if (stored)
+        commit_pem (fixture->store, both, "unlock.pem");
+
+      dialog = ck_import_dialog_new (NULL, fixture->store);
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_assert_true (ck_import_dialog_add_files (dialog, &p12_file, 1));
+      row = wait_for_import_row (dialog, CK_IMPORT_ITEM_LOCKED);
+      g_signal_emit_by_name (row, "unlock", "p12 secret");
+      g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_PRIVATE_KEY), ==, 1);
+
+      row = wait_for_import_row (dialog, CK_IMPORT_ITEM_PRIVATE_KEY);
+      g_assert_null (find_label (row, "No certificate for this key yet"));
+      if (!stored)
+        {
+          CkImportItem *key_item = ck_import_row_get_item (CK_IMPORT_ROW (row));
+          g_autofree char *matches = g_strdup_printf ("Matches the key “%s” in this import",
+                                                      ck_import_item_get_display_name (key_item));
+
+          g_assert_nonnull (find_label (row, "Key for “unlock.example”"));
+          row = wait_for_import_row (dialog, CK_IMPORT_ITEM_CERTIFICATE);
+          g_assert_nonnull (find_label (row, matches));
+          g_assert_true (shows_store_passphrase (GTK_WIDGET (dialog)));
+        }
+      else
+        {
+          g_assert_nonnull (find_label (row, "Already in the store: skipped"));
+          row = wait_for_import_row (dialog, CK_IMPORT_ITEM_CERTIFICATE);
+          g_assert_nonnull (find_label (row, "Already in the store: skipped"));
+          g_assert_false (shows_store_passphrase (GTK_WIDGET (dialog)));
+        }
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
 }
 
 static void
@@ -1161,6 +1305,8 @@ main (int   argc,
               fixture_setup, test_details_fingerprint, fixture_teardown);
   g_test_add ("/gui/import-dialog/plan", Fixture, NULL,
               fixture_setup, test_import_dialog_plan, fixture_teardown);
+  g_test_add ("/gui/import-dialog/unlock-recomputed", Fixture, NULL,
+              fixture_setup, test_import_dialog_unlock_recomputed, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
               fixture_setup, test_export_chain_and_pkcs12, fixture_teardown);
 
