@@ -198,12 +198,15 @@ append_count (GString    *out,
 }
 
 /* What each new key was paired with, in the words of the spec:
- * "key matches certificate 'CN'". */
+ * "key matches certificate 'CN'". Keys without a certificate are counted,
+ * not listed: a 300-key import is one short line. */
 static void
 append_pairings (GString      *out,
                  CkStore      *store,
                  CkImportPlan *plan)
 {
+  guint unpaired = 0;
+
   for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
     {
       CkImportItem *item = ck_import_plan_get_item (plan, i);
@@ -225,11 +228,15 @@ append_pairings (GString      *out,
                                   stored, row ? ck_stored_certificate_get_display_name (row) : "?");
         }
       else if (kind == CK_IMPORT_ITEM_PRIVATE_KEY)
-        g_string_append (out, "; no certificate for the key yet");
+        unpaired++;
       else if (kind == CK_IMPORT_ITEM_CERTIFICATE && partner == NULL && stored > 0)
         g_string_append_printf (out, "; certificate '%s' matches stored key %" G_GINT64_FORMAT,
                                 ck_import_item_get_display_name (item), stored);
     }
+  if (unpaired == 1)
+    g_string_append (out, "; no certificate for the key yet");
+  else if (unpaired > 1)
+    g_string_append_printf (out, "; %u keys without a certificate yet", unpaired);
 }
 
 static void
