@@ -1647,14 +1647,18 @@ plan_replace (CkImporter   *self,
               CkImportItem *item,
               GPtrArray    *replacements)
 {
-  g_autoptr(GPtrArray) items = plan_items (self, replacements->len);
-  guint position;
+  guint n = ck_import_plan_get_n_items (self->plan);
+  g_autoptr(GPtrArray) items = g_ptr_array_sized_new (n + replacements->len);
 
-  if (g_ptr_array_find (items, item, &position))
+  for (guint i = 0; i < n; i++)
     {
-      g_ptr_array_remove_index (items, position);
-      for (guint i = 0; i < replacements->len; i++)
-        g_ptr_array_insert (items, position + i, g_ptr_array_index (replacements, i));
+      CkImportItem *current = ck_import_plan_get_item (self->plan, i);
+
+      if (current != item)
+        g_ptr_array_add (items, current);
+      else
+        for (guint j = 0; j < replacements->len; j++)
+          g_ptr_array_add (items, g_ptr_array_index (replacements, j));
     }
   recompute_items (self, items);
 
