@@ -291,6 +291,49 @@ test_pkcs12_legacy_refused (void)
     }
 }
 
+/* A PKCS#7 bundle of many certificates (openssl crl2pkcs7, DER and PEM)
+ * gives every one, in file order, named by position. */
+static void
+test_pkcs7_many (void)
+{
+  const char *files[] = { "many.p7b", "many.p7.pem" };
+  g_autoptr(GPtrArray) fps = NULL;
+
+  if (!need_openssl ())
+    return;
+  fps = make_chain (2000);
+  run_openssl ("crl2pkcs7", "-nocrl", "-certfile", "leaf.crt", "-certfile", "chain.pem",
+               "-outform", "DER", "-out", "many.p7b", NULL);
+  run_openssl ("crl2pkcs7", "-nocrl", "-certfile", "leaf.crt", "-certfile", "chain.pem",
+               "-out", "many.p7.pem", NULL);
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autoptr(CkImporter) importer = ck_importer_new (NULL);
+      g_autofree char *path = tmp_path (files[f]);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *problems = NULL;
+      CkImportPlan *plan;
+
+      g_assert_true (ck_importer_add_file (importer, file, NULL, &error));
+      g_assert_no_error (error);
+      plan = ck_importer_get_plan (importer);
+      problems = ck_import_plan_describe_problems (plan);
+      g_assert_cmpstr (problems, ==, NULL);
+      g_assert_cmpuint (ck_import_plan_get_n_items (plan), ==, fps->len);
+      for (guint i = 0; i < fps->len; i++)
+        {
+          CkImportItem *item = ck_import_plan_get_item (plan, i);
+          g_autofree char *where = g_strdup_printf ("certificate %u", i + 1);
+
+          g_assert_cmpint (ck_import_item_get_kind (item), ==, CK_IMPORT_ITEM_CERTIFICATE);
+          g_assert_cmpstr (ck_import_item_get_fingerprint (item), ==, g_ptr_array_index (fps, i));
+          g_assert_true (g_str_has_suffix (ck_import_item_get_source (item), where));
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -306,6 +349,7 @@ main (int    argc,
   g_test_add_func ("/pkcs12/40-bags", test_pkcs12_40);
   g_test_add_func ("/pkcs12/1000-bags", test_pkcs12_1000);
   g_test_add_func ("/pkcs12/legacy-many-bags-refused", test_pkcs12_legacy_refused);
+  g_test_add_func ("/pkcs7/many-certificates", test_pkcs7_many);
 
   ret = g_test_run ();
   ck_test_remove_tree (tmpdir);
