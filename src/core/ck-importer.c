@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ck-error.h"
+#include "ck-oid.h"
 #include "ck-pem.h"
 #include "ck-pkcs7.h"
 #include "ck-pkcs12.h"
@@ -568,22 +569,6 @@ check_pkcs8_scheme (const gnutls_datum_t *datum,
   return ret >= 0 && ck_check_kdf_iterations (iter, error);
 }
 
-static const char *
-pk_oid_name (const char *oid)
-{
-  static const struct { const char *oid; const char *name; } names[] = {
-    { "2.16.840.1.101.3.4.3.17", "ML-DSA-44" },
-    { "2.16.840.1.101.3.4.3.18", "ML-DSA-65" },
-    { "2.16.840.1.101.3.4.3.19", "ML-DSA-87" },
-    { "1.2.643.7.1.1.1.2", "GOST R 34.10-2012 (512-bit)" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (names[i].oid, oid))
-      return names[i].name;
-  return oid;
-}
-
 /* Wraps a parsed gnutls key into an item. The consistency check `certtool
  * -k` makes (an RSA key with an even prime factor, an EC point not on the
  * curve) is ck_private_key_new_from_x509()'s: it is most of the cost of a
@@ -620,7 +605,7 @@ set_key_error (GError    **error,
   if (alg_oid != NULL && gnutls_oid_to_pk (alg_oid) == GNUTLS_PK_UNKNOWN)
     g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
                  _("%s keys are not supported by this GnuTLS version (%s)"),
-                 pk_oid_name (alg_oid), gnutls_version_string ());
+                 ck_oid_get_pk_algorithm_name (alg_oid), gnutls_version_string ());
   else if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
     g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
                  _("%s: not supported by this GnuTLS version (%s)"),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Container formats read whole: a PKCS#12 whose one SafeContents holds
- * more bags than GnuTLS keeps (OpenSSL puts a whole chain in one), and
- * PKCS#7 bundles with many certificates, in order. The files are made at
+/* Formats read whole: a PKCS#12 whose one SafeContents holds more bags
+ * than GnuTLS keeps (OpenSSL puts a whole chain in one), PKCS#7 bundles
+ * with many certificates, in order, and certificates whose key algorithm
+ * GnuTLS cannot use (ML-DSA-65, tests/data/unsupported/make-mldsa65.py). The files are made at
  * test time by `openssl pkcs12 -export` and `openssl crl2pkcs7` from
  * certificates issued in-process; passwords reach openssl through a
  * file. */
@@ -334,6 +335,122 @@ test_pkcs7_many (void)
     }
 }
 
+static CkCertificate *
+load_pem (const char *rel)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CK_TEST_DATA"), rel, NULL);
+  g_autofree char *pem = ck_test_read_text (path, NULL);
+  g_autoptr(GError) error = NULL;
+  CkCertificate *cert = ck_certificate_new_from_pem (pem, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (cert);
+  return cert;
+}
+
+/* A well-formed ML-DSA-65 certificate is kept with everything that can be
+ * read, its key named by OID, and nothing it signed verifies: not even
+ * when the user trusts it. */
+static void
+test_unsupported_key (void)
+{
+  g_autoptr(CkCertificate) ca = load_pem ("unsupported/mldsa65-ca.pem");
+  g_autoptr(CkCertificate) leaf = load_pem ("unsupported/mldsa65-leaf.pem");
+  g_autofree char *store_dir = tmp_path ("unsupported-store");
+  g_autofree char *ca_pem = ck_certificate_to_pem (ca);
+  g_autofree char *leaf_pem = ck_certificate_to_pem (leaf);
+  g_autofree char *both = g_strconcat (ca_pem, leaf_pem, NULL);
+  g_autoptr(GBytes) input = g_bytes_new (both, strlen (both));
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(CkStore) store = NULL;
+  g_autoptr(CkTrust) trust = NULL;
+  g_autoptr(CkVerifier) verifier = NULL;
+  g_autoptr(GError) error = NULL;
+  CkCommitSummary summary = { 0 };
+  CkImportPlan *plan;
+  GBytes *spki;
+  gsize der_len, spki_len;
+  const guint8 *der, *spki_data;
+  gint64 ids[2] = { 0, 0 };
+  GListModel *rows;
+
+  g_assert_false (ck_certificate_get_key_supported (ca));
+  g_assert_cmpstr (ck_certificate_get_key_algorithm (ca), ==, "ML-DSA-65");
+  g_assert_cmpstr (ck_certificate_get_key_algorithm_oid (ca), ==, "2.16.840.1.101.3.4.3.18");
+  g_assert_cmpint (ck_certificate_get_key_algorithm_id (ca), ==, GNUTLS_PK_UNKNOWN);
+  g_assert_cmpstr (ck_certificate_get_key_problem (ca), ==,
+                   "key algorithm not supported: cannot be verified");
+  g_assert_cmpstr (ck_certificate_get_subject (ca), ==, "CN=ML-DSA-65 Test CA,O=Certkeeper tests");
+  g_assert_cmpstr (ck_certificate_get_serial (ca), ==, "4d4c44534136350001");
+  g_assert_true (ck_certificate_is_ca (ca));
+  g_assert_cmpstr (ck_certificate_get_signature_algorithm (ca), ==, "2.16.840.1.101.3.4.3.18");
+  g_assert_cmpuint (strlen (ck_certificate_get_sha256_fingerprint (ca)), ==, 64);
+  /* the SPKI as it is in the certificate, 1952 bytes of key and all */
+  der = g_bytes_get_data (ck_certificate_get_der (ca), &der_len);
+  spki = ck_certificate_get_spki (ca);
+  spki_data = g_bytes_get_data (spki, &spki_len);
+  g_assert_cmpuint (spki_len, >, 1952);
+  g_assert_nonnull (memmem (der, der_len, spki_data, spki_len));
+  {
+    g_autofree char *hex = ck_sha256_hex (spki_data, spki_len);
+    g_assert_cmpstr (ck_certificate_get_spki_sha256 (ca), ==, hex);
+  }
+  g_assert_true (ck_certificate_get_key_supported (leaf));
+  g_assert_cmpstr (ck_certificate_get_key_algorithm (leaf), ==, "ECDSA");
+
+  /* imported and committed like any other */
+  ck_test_remove_tree (store_dir);
+  store = ck_store_open (store_dir, &error);
+  g_assert_no_error (error);
+  importer = ck_importer_new (store);
+  ck_importer_add_bytes (importer, input, "mldsa.pem");
+  plan = ck_importer_get_plan (importer);
+  g_assert_false (ck_import_plan_has_errors (plan));
+  g_assert_cmpuint (ck_import_plan_count (plan, CK_IMPORT_ITEM_CERTIFICATE), ==, 2);
+  g_assert_true (ck_store_commit (store, plan, NULL, CK_COMMIT_NONE, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  rows = ck_store_get_certificates (store);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (rows, i);
+      gboolean is_ca = g_str_equal (ck_stored_certificate_get_sha256 (row),
+                                    ck_certificate_get_sha256_fingerprint (ca));
+
+      ids[is_ca ? 0 : 1] = ck_stored_certificate_get_id (row);
+      if (is_ca)
+        g_assert_cmpstr (ck_stored_certificate_get_key_algorithm (row), ==, "ML-DSA-65");
+    }
+  g_assert_cmpint (ids[0], >, 0);
+  g_assert_cmpint (ids[1], >, 0);
+
+  /* verification through it says why it cannot be done */
+  trust = ck_trust_new (store, &error);
+  g_assert_no_error (error);
+  verifier = ck_verifier_new (trust);
+  for (guint trusted = 0; trusted < 2; trusted++)
+    {
+      g_autoptr(CkVerification) v = NULL;
+
+      if (trusted)
+        {
+          g_assert_true (ck_trust_set (trust, ids[0], CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED, &error));
+          g_assert_no_error (error);
+        }
+      v = ck_verifier_verify_id (verifier, ids[1], CK_PURPOSE_TLS_SERVER, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s", ck_verification_get_reason (v));
+      g_assert_cmpint (ck_verification_get_status (v), ==, CK_VERIFY_UNSUPPORTED_ALGORITHM);
+      g_assert_nonnull (strstr (ck_verification_get_reason (v),
+                                "key algorithm not supported: cannot be verified"));
+    }
+  g_clear_object (&verifier);
+  g_clear_object (&trust);
+  g_clear_object (&importer);
+  g_clear_object (&store);
+  ck_test_remove_tree (store_dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -343,13 +460,14 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   ck_core_init ();
   openssl = g_getenv ("CK_OPENSSL");
-  tmpdir = g_dir_make_tmp ("ck-containers-XXXXXX", NULL);
+  tmpdir = g_dir_make_tmp ("ck-formats-XXXXXX", NULL);
   g_assert_nonnull (tmpdir);
 
   g_test_add_func ("/pkcs12/40-bags", test_pkcs12_40);
   g_test_add_func ("/pkcs12/1000-bags", test_pkcs12_1000);
   g_test_add_func ("/pkcs12/legacy-many-bags-refused", test_pkcs12_legacy_refused);
   g_test_add_func ("/pkcs7/many-certificates", test_pkcs7_many);
+  g_test_add_func ("/certificate/unsupported-key", test_unsupported_key);
 
   ret = g_test_run ();
   ck_test_remove_tree (tmpdir);
