@@ -106,7 +106,7 @@ answer_password (CkImportItem *item,
 }
 
 /* A key, its leaf ("CN=leaf", friendly name "Leaf friendly") and @n more
- * certificates from one CA, written as leaf.key, leaf.crt, chain.pem;
+ * certificates from one CA (the first named "Chain friendly"), written as leaf.key, leaf.crt, chain.pem;
  * the fingerprints of leaf.crt then chain.pem, in order. */
 static GPtrArray *
 make_chain (guint n)
@@ -178,6 +178,10 @@ assert_imports_all (const char *name,
       g_assert_cmpstr (ck_import_item_get_fingerprint (item), ==, g_ptr_array_index (fps, next));
       if (next == 0)
         g_assert_cmpstr (ck_import_item_get_label (item), ==, "Leaf friendly");
+      else if (next == 1)
+        g_assert_cmpstr (ck_import_item_get_label (item), ==, "Chain friendly");
+      else
+        g_assert_cmpstr (ck_import_item_get_label (item), ==, NULL);
       next++;
     }
   g_assert_cmpuint (next, ==, fps->len);
@@ -218,17 +222,17 @@ test_pkcs12_40 (void)
     return;
   fps = make_chain (40);
   run_openssl ("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.crt",
-               "-certfile", "chain.pem", "-name", "Leaf friendly",
+               "-certfile", "chain.pem", "-name", "Leaf friendly", "-caname", "Chain friendly",
                "-passout", "file:p12.pw", "-out", "40.p12", NULL);
   assert_imports_all ("40.p12", fps);
 
   run_openssl ("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.crt",
-               "-certfile", "chain.pem", "-name", "Leaf friendly", "-certpbe", "NONE",
+               "-certfile", "chain.pem", "-name", "Leaf friendly", "-caname", "Chain friendly", "-certpbe", "NONE",
                "-passout", "file:p12.pw", "-out", "40-plain.p12", NULL);
   assert_imports_all ("40-plain.p12", fps);
 
   run_openssl ("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.crt",
-               "-certfile", "chain.pem", "-name", "Leaf friendly",
+               "-certfile", "chain.pem", "-name", "Leaf friendly", "-caname", "Chain friendly",
                "-certpbe", "AES-128-CBC", "-macalg", "sha512",
                "-passout", "file:p12.pw", "-out", "40-aes128.p12", NULL);
   assert_imports_all ("40-aes128.p12", fps);
@@ -243,7 +247,7 @@ test_pkcs12_1000 (void)
     return;
   fps = make_chain (1000);
   run_openssl ("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.crt",
-               "-certfile", "chain.pem", "-name", "Leaf friendly",
+               "-certfile", "chain.pem", "-name", "Leaf friendly", "-caname", "Chain friendly",
                "-passout", "file:p12.pw", "-out", "1000.p12", NULL);
   assert_imports_all ("1000.p12", fps);
 }

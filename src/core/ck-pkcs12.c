@@ -412,7 +412,7 @@ bag_friendly_name (asn1_node safe,
       g_autofree char *type_name = g_strconcat (attr, ".attrType", NULL);
       g_autofree char *value_name = g_strconcat (attr, ".attrValues.?1", NULL);
       g_autoptr(GBytes) value = NULL;
-      unsigned char *str = NULL;
+      const unsigned char *str = NULL;
       unsigned int str_len = 0;
       char oid[128];
       char *utf8;
@@ -424,12 +424,10 @@ bag_friendly_name (asn1_node safe,
         continue;
       value = asn1_get_bytes (safe, value_name);
       if (value == NULL ||
-          asn1_decode_simple_ber (ASN1_ETYPE_BMP_STRING, g_bytes_get_data (value, NULL),
-                                  g_bytes_get_size (value), &str, &str_len,
-                                  NULL) != ASN1_SUCCESS)
+          asn1_decode_simple_der (ASN1_ETYPE_BMP_STRING, g_bytes_get_data (value, NULL),
+                                  g_bytes_get_size (value), &str, &str_len) != ASN1_SUCCESS)
         return NULL;
       utf8 = g_convert ((const char *) str, str_len, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
-      free (str);
       if (utf8 != NULL && *utf8 == '\0')
         g_clear_pointer (&utf8, g_free);
       return utf8;
