@@ -455,6 +455,31 @@ test_unsupported_key (void)
   ck_test_remove_tree (store_dir);
 }
 
+/* Found by fuzz-template: "state = \"\"" (or '') gave an
+ * empty ST the template writer then wrote as dn = "ST=", which nothing
+ * reads back; certtool refuses such a request too. */
+static void
+test_template_empty_dn_value (void)
+{
+  const char *templates[] = {
+    "cn = \"\"\n",
+    "cn = \"x\"\nstate = \"\"\n",
+    "state = ''\n",
+    "dn_oid = \"2.5.4.3\" \"\"\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CkRequestBuilder) builder =
+        ck_template_parse (templates[i], -1, "empty.tmpl", GNUTLS_PK_ECDSA, NULL, &error);
+
+      g_test_message ("%s", error != NULL ? error->message : "(accepted)");
+      g_assert_null (builder);
+      g_assert_error (error, CK_ERROR, CK_ERROR_PARSE);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -472,6 +497,7 @@ main (int    argc,
   g_test_add_func ("/pkcs12/legacy-many-bags-refused", test_pkcs12_legacy_refused);
   g_test_add_func ("/pkcs7/many-certificates", test_pkcs7_many);
   g_test_add_func ("/certificate/unsupported-key", test_unsupported_key);
+  g_test_add_func ("/template/empty-dn-value", test_template_empty_dn_value);
 
   ret = g_test_run ();
   ck_test_remove_tree (tmpdir);
