@@ -4,7 +4,7 @@
 cannot use, through `certkeeper-cli import`, `list`, `show` and `verify`:
 a hand-made ML-DSA-65 CA and a leaf it signed
 (tests/data/unsupported/make-mldsa65.py), and the certtool suite's GOST
-certificates. Output is TAP, for meson. Reuses the harness of test-cli.py.
+certificates; and a PKCS#12 with more bags in one safe than GnuTLS keeps. Output is TAP, for meson. Reuses the harness of test-cli.py.
 
 Usage: test-cli-formats.py PATH/TO/certkeeper-cli
 """
@@ -15,6 +15,7 @@ import importlib.util
 import os
 import re
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("test_cli", os.path.join(HERE, "test-cli.py"))
@@ -102,6 +103,38 @@ def mldsa_verify_says_so():
 
 
 @test
+def pkcs12_with_40_certificates():
+    # OpenSSL puts a whole chain in one safe; GnuTLS keeps 32 bags of it.
+    tmp = tempfile.mkdtemp(dir=WORKDIR)
+    key = os.path.join(tmp, "key.pem")
+    chain = os.path.join(tmp, "chain.pem")
+    leaf = os.path.join(tmp, "leaf.pem")
+    pw = os.path.join(tmp, "pw")
+    with open(pw, "w") as f:
+        f.write("forty certificates\n")
+    os.chmod(pw, 0o600)
+    tc.run_tool(tc.OPENSSL, "genpkey", "-algorithm", "EC", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-out", key)
+    tc.run_tool(tc.OPENSSL, "req", "-x509", "-new", "-key", key, "-subj", "/CN=p12-leaf",
+                "-days", "30", "-out", leaf)
+    with open(chain, "wb") as f:
+        for i in range(1, 41):
+            f.write(tc.run_tool(tc.OPENSSL, "req", "-x509", "-new", "-key", key, "-subj",
+                                f"/CN=p12-chain-{i}", "-set_serial", str(i), "-days", "30"))
+    p12 = os.path.join(tmp, "40.p12")
+    tc.run_tool(tc.OPENSSL, "pkcs12", "-export", "-inkey", key, "-in", leaf, "-certfile",
+                chain, "-passout", f"file:{pw}", "-out", p12)
+
+    store = new_store()
+    out = store.ok("import", "--password-file", pw, "--no-key-passphrase", p12).stdout
+    check_equal(len(re.findall(r"certificate \d+:", out)), 41, "certificates imported")
+    names = sorted(row["display_name"] for row in store.certificates())
+    check_equal(names, sorted(["p12-leaf"] + [f"p12-chain-{i}" for i in range(1, 41)]),
+                "every certificate of the file")
+    check_equal(len(store.keys()), 1, "the key")
+
+
+@test
 def gost_certificates():
     # Debian's GnuTLS 3.7.9 is built with GOST: these import as supported
     # keys, named by GnuTLS; where GOST is compiled out they are kept as
@@ -120,7 +153,7 @@ def main():
     def prepare(workdir):
         global WORKDIR
         WORKDIR = workdir
-    return tc.tap_main("test-cli-formats.py", TESTS, {}, prepare)
+    return tc.tap_main("test-cli-formats.py", TESTS, {"openssl": tc.OPENSSL}, prepare)
 
 
 if __name__ == "__main__":
