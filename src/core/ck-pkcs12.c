@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-utils.h"
 
@@ -401,28 +402,36 @@ bag_type_from_oid (const char *oid)
   return GNUTLS_BAG_UNKNOWN;   /* safeContentsBag: GnuTLS has none either */
 }
 
-/* The friendlyName attribute of SafeBag @n (1-based), as UTF-8. */
+/* A bag's attributes read for its friendlyName: real files have one or
+ * two; the cap keeps a crafted bag from costing attributes² lookups. */
+#define MAX_BAG_ATTRIBUTES 32
+/* Bags of a SafeContents that is not DER (BER indefinite lengths), read
+ * by index: each lookup walks the list, so this many at most. */
+#define MAX_BER_BAGS 4096
+
+/* The friendlyName attribute of the SafeBag at @prefix ("" or "?3."), as
+ * UTF-8. */
 static char *
-bag_friendly_name (asn1_node safe,
-                   guint     n)
+bag_friendly_name (asn1_node   node,
+                   const char *prefix)
 {
-  for (guint a = 1; ; a++)
+  for (guint a = 1; a <= MAX_BAG_ATTRIBUTES; a++)
     {
-      g_autofree char *attr = g_strdup_printf ("?%u.bagAttributes.?%u", n, a);
-      g_autofree char *type_name = g_strconcat (attr, ".attrType", NULL);
-      g_autofree char *value_name = g_strconcat (attr, ".attrValues.?1", NULL);
+      g_autofree char *type_name = g_strdup_printf ("%sbagAttributes.?%u.attrType", prefix, a);
+      g_autofree char *value_name = g_strdup_printf ("%sbagAttributes.?%u.attrValues.?1",
+                                                     prefix, a);
       g_autoptr(GBytes) value = NULL;
       const unsigned char *str = NULL;
       unsigned int str_len = 0;
       char oid[128];
       char *utf8;
 
-      asn1_get_oid (safe, type_name, oid);
+      asn1_get_oid (node, type_name, oid);
       if (*oid == '\0')
         return NULL;
       if (!g_str_equal (oid, OID_FRIENDLY_NAME))
         continue;
-      value = asn1_get_bytes (safe, value_name);
+      value = asn1_get_bytes (node, value_name);
       if (value == NULL ||
           asn1_decode_simple_der (ASN1_ETYPE_BMP_STRING, g_bytes_get_data (value, NULL),
                                   g_bytes_get_size (value), &str, &str_len) != ASN1_SUCCESS)
@@ -432,9 +441,96 @@ bag_friendly_name (asn1_node safe,
         g_clear_pointer (&utf8, g_free);
       return utf8;
     }
+  return NULL;
 }
 
-/* Every SafeBag of the SafeContents @contents, as GnuTLS would give them. */
+/* The SafeBag at @prefix of @node, as GnuTLS would give it; NULL with
+ * @error when damaged. */
+static CkPkcs12Bag *
+read_bag (asn1_node    node,
+          const char  *prefix,
+          const char  *what,
+          guint        safe_number,
+          guint        n,
+          GError     **error)
+{
+  g_autofree char *id_name = g_strconcat (prefix, "bagId", NULL);
+  g_autofree char *value_name = g_strconcat (prefix, "bagValue", NULL);
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(CkPkcs12Bag) bag = NULL;
+  char oid[128];
+
+  asn1_get_oid (node, id_name, oid);
+  value = asn1_get_bytes (node, value_name);
+  if (value == NULL)
+    goto damaged;
+
+  bag = g_new0 (CkPkcs12Bag, 1);
+  bag->type = bag_type_from_oid (oid);
+  bag->friendly_name = bag_friendly_name (node, prefix);
+
+  if (bag->type == GNUTLS_BAG_CERTIFICATE || bag->type == GNUTLS_BAG_CRL)
+    {
+      /* CertBag and CRLBag: an id, then [0] EXPLICIT OCTET STRING */
+      g_autoptr(asn1_node_st) inner = NULL;
+      g_autoptr(GBytes) octets = NULL;
+
+      inner = asn1_decode ("CertBag", value, what, error);
+      if (inner == NULL)
+        return NULL;
+      asn1_get_oid (inner, "certId", oid);
+      octets = asn1_get_bytes (inner, "certValue");
+      if (!g_str_equal (oid, bag->type == GNUTLS_BAG_CERTIFICATE ?
+                        OID_X509_CERTIFICATE : OID_X509_CRL))
+        {
+          bag->type = GNUTLS_BAG_UNKNOWN;   /* an SDSI certificate */
+          return g_steal_pointer (&bag);
+        }
+      if (octets != NULL)
+        bag->der = octet_string_contents (octets);
+      if (bag->der == NULL)
+        goto damaged;
+    }
+  else if (g_bytes_get_size (value) > 0)
+    bag->der = g_steal_pointer (&value);
+  return g_steal_pointer (&bag);
+
+damaged:
+  g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+               _("PKCS#12 safe %u, bag %u is damaged"), safe_number, n);
+  return NULL;
+}
+
+/* The elements of the DER SEQUENCE @der, as slices of it; NULL when @der
+ * is not one definite-length SEQUENCE (BER). */
+static GPtrArray *
+split_sequence (GBytes *der)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (der, &size);
+  const guint8 *p = data, *q, *end = data + size;
+  g_autoptr(GPtrArray) elements = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  CkDerTlv outer, element;
+
+  if (!ck_der_read (&p, end, &outer) || outer.tag != 0x30 || p != end)
+    return NULL;
+  q = outer.data;
+  end = outer.data + outer.len;
+  while (q < end)
+    {
+      if (!ck_der_read (&q, end, &element))
+        return NULL;
+      g_ptr_array_add (elements, g_bytes_new_from_bytes (der, element.start - data,
+                                                         element.data + element.len -
+                                                         element.start));
+    }
+  return g_steal_pointer (&elements);
+}
+
+/* Every SafeBag of the SafeContents @contents, as GnuTLS would give them.
+ * libtasn1 checks the whole first; then each bag is decoded on its own
+ * (asking libtasn1 for "?N" walks the list from its start, N² for a
+ * safe of N bags). */
 static GPtrArray *
 read_safe_contents (GBytes  *contents,
                     guint    safe_number,
@@ -443,6 +539,7 @@ read_safe_contents (GBytes  *contents,
   g_autofree char *what = g_strdup_printf (_("PKCS#12 safe %u"), safe_number);
   g_autoptr(asn1_node_st) safe = NULL;
   g_autoptr(GPtrArray) bags = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
   int count = 0;
 
   safe = asn1_decode ("SafeContents", contents, what, error);
@@ -452,56 +549,38 @@ read_safe_contents (GBytes  *contents,
     count = 0;
 
   bags = g_ptr_array_new_full (count, (GDestroyNotify) ck_pkcs12_bag_free);
+  elements = split_sequence (contents);
+  if (elements != NULL && elements->len == (guint) count)
+    {
+      g_clear_pointer (&safe, node_free);
+      for (guint n = 0; n < elements->len; n++)
+        {
+          g_autoptr(asn1_node_st) node = NULL;
+          CkPkcs12Bag *bag;
+
+          node = asn1_decode ("SafeBag", g_ptr_array_index (elements, n), what, error);
+          if (node == NULL || (bag = read_bag (node, "", what, safe_number, n + 1, error)) == NULL)
+            return NULL;
+          g_ptr_array_add (bags, bag);
+        }
+      return g_steal_pointer (&bags);
+    }
+
+  if (count > MAX_BER_BAGS)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("PKCS#12 safe %u holds %d bags in BER form; Certkeeper reads at "
+                     "most %d of those"), safe_number, count, MAX_BER_BAGS);
+      return NULL;
+    }
   for (int n = 1; n <= count; n++)
     {
-      g_autofree char *id_name = g_strdup_printf ("?%d.bagId", n);
-      g_autofree char *value_name = g_strdup_printf ("?%d.bagValue", n);
-      g_autoptr(GBytes) value = NULL;
-      CkPkcs12Bag *bag;
-      char oid[128];
+      g_autofree char *prefix = g_strdup_printf ("?%d.", n);
+      CkPkcs12Bag *bag = read_bag (safe, prefix, what, safe_number, n, error);
 
-      asn1_get_oid (safe, id_name, oid);
-      value = asn1_get_bytes (safe, value_name);
-      if (value == NULL)
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
-                       _("PKCS#12 safe %u, bag %d is damaged"), safe_number, n);
-          return NULL;
-        }
-
-      bag = g_new0 (CkPkcs12Bag, 1);
-      bag->type = bag_type_from_oid (oid);
-      bag->friendly_name = bag_friendly_name (safe, n);
+      if (bag == NULL)
+        return NULL;
       g_ptr_array_add (bags, bag);
-
-      if (bag->type == GNUTLS_BAG_CERTIFICATE || bag->type == GNUTLS_BAG_CRL)
-        {
-          /* CertBag and CRLBag: an id, then [0] EXPLICIT OCTET STRING */
-          g_autoptr(asn1_node_st) inner = NULL;
-          g_autoptr(GBytes) octets = NULL;
-
-          inner = asn1_decode ("CertBag", value, what, error);
-          if (inner == NULL)
-            return NULL;
-          asn1_get_oid (inner, "certId", oid);
-          octets = asn1_get_bytes (inner, "certValue");
-          if (!g_str_equal (oid, bag->type == GNUTLS_BAG_CERTIFICATE ?
-                            OID_X509_CERTIFICATE : OID_X509_CRL))
-            {
-              bag->type = GNUTLS_BAG_UNKNOWN;   /* an SDSI certificate */
-              continue;
-            }
-          if (octets != NULL)
-            bag->der = octet_string_contents (octets);
-          if (bag->der == NULL)
-            {
-              g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
-                           _("PKCS#12 safe %u, bag %d is damaged"), safe_number, n);
-              return NULL;
-            }
-        }
-      else if (g_bytes_get_size (value) > 0)
-        bag->der = g_steal_pointer (&value);
     }
   return g_steal_pointer (&bags);
 }
