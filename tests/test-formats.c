@@ -339,6 +339,48 @@ test_pkcs7_many (void)
     }
 }
 
+/* A BER PKCS#7 (indefinite lengths, as openssl cms -stream writes them):
+ * not the DER the single walk reads, so the certificates come from
+ * GnuTLS index by index; still all of them. */
+static void
+test_pkcs7_ber (void)
+{
+  g_autoptr(GPtrArray) fps = NULL;
+  g_autoptr(CkImporter) importer = ck_importer_new (NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *problems = NULL;
+  CkImportPlan *plan;
+
+  if (!need_openssl ())
+    return;
+  fps = make_chain (40);
+  write_tmp ("msg.txt", "signed\n");
+  run_openssl ("cms", "-sign", "-in", "msg.txt", "-signer", "leaf.crt", "-inkey", "leaf.key",
+               "-certfile", "chain.pem", "-outform", "DER", "-stream", "-nodetach",
+               "-out", "ber.p7", NULL);
+  path = tmp_path ("ber.p7");
+  {
+    g_autoptr(GBytes) bytes = ck_test_read_bytes (path);
+    const guint8 *data = g_bytes_get_data (bytes, NULL);
+
+    g_assert_cmpuint (data[1], ==, 0x80);   /* indefinite length: BER */
+  }
+  file = g_file_new_for_path (path);
+  g_assert_true (ck_importer_add_file (importer, file, NULL, &error));
+  g_assert_no_error (error);
+  plan = ck_importer_get_plan (importer);
+  problems = ck_import_plan_describe_problems (plan);
+  g_assert_cmpstr (problems, ==, NULL);
+  g_assert_cmpuint (ck_import_plan_count (plan, CK_IMPORT_ITEM_CERTIFICATE), ==, fps->len);
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    g_hash_table_add (seen, (gpointer) ck_import_item_get_fingerprint (ck_import_plan_get_item (plan, i)));
+  for (guint i = 0; i < fps->len; i++)
+    g_assert_true (g_hash_table_contains (seen, g_ptr_array_index (fps, i)));
+}
+
 static CkCertificate *
 load_pem (const char *rel)
 {
@@ -496,6 +538,7 @@ main (int    argc,
   g_test_add_func ("/pkcs12/1000-bags", test_pkcs12_1000);
   g_test_add_func ("/pkcs12/legacy-many-bags-refused", test_pkcs12_legacy_refused);
   g_test_add_func ("/pkcs7/many-certificates", test_pkcs7_many);
+  g_test_add_func ("/pkcs7/ber", test_pkcs7_ber);
   g_test_add_func ("/certificate/unsupported-key", test_unsupported_key);
   g_test_add_func ("/template/empty-dn-value", test_template_empty_dn_value);
 
