@@ -59,6 +59,8 @@ ck_trust_status_label (CkVerifyStatus status)
       return _("Not for this purpose");
     case CK_VERIFY_CONSTRAINT_VIOLATED:
       return _("Invalid chain");
+    case CK_VERIFY_UNSUPPORTED_ALGORITHM:
+      return _("Cannot be verified");
     default:
       return _("Unknown");
     }
@@ -186,6 +188,9 @@ ck_trust_status_describe (CkVerification *verification,
     case CK_VERIFY_PURPOSE_NOT_ALLOWED:
       return g_strdup_printf (_("Not valid for %s: the extended key usage of “%s” does not allow it"),
                               purpose, subject);
+    case CK_VERIFY_UNSUPPORTED_ALGORITHM:
+      return g_strdup_printf (_("Cannot be verified: “%s” is signed with a key algorithm "
+                                "that is not supported"), subject);
     case CK_VERIFY_CONSTRAINT_VIOLATED:
     default:
       return g_strdup_printf (_("Not valid: “%s” breaks its issuer’s constraints"), subject);

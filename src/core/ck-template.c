@@ -339,6 +339,7 @@ add_subject (Template         *t,
   g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GPtrArray) dcs = NULL;
   g_autoptr(GPtrArray) oids = NULL;
+  GPtrArray *subject;
   const char *value;
 
   if ((value = get_string (t, "dn")) != NULL && !add_dn_string (t, builder, value, error))
@@ -393,6 +394,23 @@ add_subject (Template         *t,
                                             "Certkeeper encodes it as a directory string"),
                                           t->name, oid, gnutls_check_version (NULL)));
       ck_request_builder_add_attribute (builder, oid, text);
+    }
+
+  /* An attribute with an empty value is no name: certtool refuses the
+   * request ("set_dn: The request is invalid"), and so does GnuTLS's DN
+   * parser the "CN=" it would be written back as. */
+  subject = ck_request_builder_get_subject (builder);
+  for (guint i = 0; i < subject->len; i++)
+    {
+      const CkDnAttribute *attr = subject->pdata[i];
+
+      if (attr->value == NULL || *attr->value == '\0')
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                       _("%s: the subject attribute %s has an empty value"),
+                       t->name, ck_dn_attribute_get_name (attr));
+          return FALSE;
+        }
     }
   return TRUE;
 }

@@ -228,6 +228,44 @@ ck_der_oid_to_string (const guint8 *p,
   return g_string_free (out, FALSE);
 }
 
+gboolean
+ck_check_kdf_iterations (guint    iterations,
+                         GError **error)
+{
+  if (iterations <= CK_MAX_KDF_ITERATIONS)
+    return TRUE;
+  g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+               _("the password protection asks for %u key-derivation iterations, "
+               "more than the %u Certkeeper accepts"), iterations, CK_MAX_KDF_ITERATIONS);
+  return FALSE;
+}
+
+typedef struct {
+  gpointer data;
+  gsize len;
+} Secret;
+
+static void
+secret_free (gpointer user_data)
+{
+  Secret *secret = user_data;
+
+  gnutls_memset (secret->data, 0, secret->len);
+  g_free (secret->data);
+  g_free (secret);
+}
+
+GBytes *
+ck_bytes_new_secret (gpointer data,
+                     gsize    len)
+{
+  Secret *secret = g_new (Secret, 1);
+
+  secret->data = data;
+  secret->len = len;
+  return g_bytes_new_with_free_func (data, len, secret_free, secret);
+}
+
 void
 ck_datum_clear (gnutls_datum_t *datum)
 {

@@ -58,6 +58,17 @@ gssize    ck_der_enter             (const guint8 **p,
 char     *ck_der_oid_to_string     (const guint8  *p,
                                     gsize          len);
 
+/* FALSE with CK_ERROR_UNSUPPORTED when a password-protected file asks for
+ * more than CK_MAX_KDF_ITERATIONS key-derivation iterations. */
+gboolean  ck_check_kdf_iterations  (guint          iterations,
+                                    GError       **error);
+
+/* Bytes that may hold a plain private key (a file's contents, a PKCS#12
+ * key bag): takes @data (g_malloc()ed) and wipes it when the last
+ * reference goes. */
+GBytes   *ck_bytes_new_secret      (gpointer       data,
+                                    gsize          len);
+
 /* Frees a datum allocated by GnuTLS, wiping it first (it may hold a key). */
 void      ck_datum_clear           (gnutls_datum_t *datum);
 

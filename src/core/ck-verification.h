@@ -19,6 +19,9 @@ typedef enum {
   /* An issuer that is not a CA, a path length or name constraint
    * broken: the chain is malformed rather than badly signed. */
   CK_VERIFY_CONSTRAINT_VIOLATED,
+  /* A signature in the chain is made with a key (or an algorithm) this
+   * GnuTLS cannot use (ML-DSA, SLH-DSA…): it cannot be checked. */
+  CK_VERIFY_UNSUPPORTED_ALGORITHM,
 } CkVerifyStatus;
 
 #define CK_TYPE_VERIFICATION (ck_verification_get_type ())

@@ -741,6 +741,46 @@ check_structure (GPtrArray    *chain,
   return NULL;
 }
 
+/* A signature GnuTLS could not check because the key that made it, or its
+ * algorithm, is one this GnuTLS cannot use (ML-DSA, SLH-DSA, any unknown
+ * OID): said as such, not as a bad signature, and never passed over. The
+ * anchor's own signature is not checked, as GnuTLS does not. */
+static CkVerification *
+check_unsupported (GPtrArray    *chain,
+                   guint         len,
+                   const char   *purpose,
+                   unsigned int  status)
+{
+  if (status == 0)
+    return NULL;
+  for (guint i = 0; i + 1 < len; i++)
+    {
+      CkCertificate *signer = chain->pdata[i + 1];
+      g_autofree char *who = NULL;
+
+      if (ck_certificate_get_key_supported (signer) &&
+          ck_certificate_get_signature_algorithm_id (chain->pdata[i]) != GNUTLS_SIGN_UNKNOWN)
+        continue;
+      if (!ck_certificate_get_key_supported (signer))
+        {
+          who = describe (chain, i + 1);
+          return verdict (CK_VERIFY_UNSUPPORTED_ALGORITHM, purpose, chain, len, signer,
+                          /* Translators: a certificate's name, its key algorithm
+                           * ("ML-DSA-65"), then "key algorithm not supported:
+                           * cannot be verified" */
+                          g_strdup_printf (_("Cannot be verified: the key of %s is %s: %s"),
+                                           who, ck_certificate_get_key_algorithm (signer),
+                                           ck_certificate_get_key_problem (signer)));
+        }
+      who = describe (chain, i);
+      return verdict (CK_VERIFY_UNSUPPORTED_ALGORITHM, purpose, chain, len, chain->pdata[i],
+                      g_strdup_printf (_("Cannot be verified: %s is signed with an algorithm "
+                                         "this GnuTLS does not support (%s)"),
+                                       who, ck_certificate_get_signature_algorithm (chain->pdata[i])));
+    }
+  return NULL;
+}
+
 /* The anchor GnuTLS found in the system list for @top, as a certificate. */
 static CkCertificate *
 system_anchor_for (gnutls_x509_trust_list_t  list,
@@ -819,7 +859,9 @@ verify_chain (CkVerifier    *self,
   top = chain->pdata[len - 1];
 
   status = run_gnutls (NULL, chain, 0, len - 1, purpose);
-  result = check_structure (chain, len, purpose, status, 0, N_BEFORE_TIME);
+  result = check_unsupported (chain, len, purpose, status);
+  if (result == NULL)
+    result = check_structure (chain, len, purpose, status, 0, N_BEFORE_TIME);
   if (result == NULL)
     result = check_time (self, chain, len, purpose);
   if (result == NULL)
