@@ -53,7 +53,9 @@ write_file (GFile         *file,
   const char *path = g_file_peek_path (file);
 
   if (path != NULL)
-    return ck_file_set_contents_private (path, data, len, private ? 0600 : 0644, error);
+    return ck_file_write (path, data, len,
+                          /* The file chooser has asked about replacing it. */
+                          CK_WRITE_OVERWRITE | (private ? CK_WRITE_PRIVATE : 0), error);
 
   return g_file_replace_contents (file, data, len, NULL, FALSE,
                                   private ? G_FILE_CREATE_PRIVATE : G_FILE_CREATE_NONE,
@@ -285,6 +287,8 @@ typedef struct
   gboolean       key_encrypted;
   CkPrivateKey  *key;           /* decrypted, for PKCS#12 and PKCS#8 */
   char          *password;      /* what the exported file is encrypted with */
+  CkPkcs12Profile profile;      /* PKCS#12: who has to read it */
+  CkExportChain  chain;         /* PKCS#12: which issuers go with it */
   GtkEditable   *key_entry;
   GtkEditable   *password_entry;
   GtkEditable   *confirm_entry;
@@ -378,7 +382,7 @@ export_saved (GFile    *file,
         g_autoptr(GBytes) p12 = ck_export_pkcs12 (job->certificate, job->key, chain,
                                                   job->password,
                                                   ck_certificate_get_display_name (job->certificate),
-                                                  &error);
+                                                  job->profile, &error);
 
         if (p12 != NULL)
           ok = write_file (file, g_bytes_get_data (p12, NULL), g_bytes_get_size (p12),

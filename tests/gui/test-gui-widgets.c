@@ -1002,7 +1002,8 @@ test_export_chain_and_pkcs12 (Fixture       *fixture,
   key_der = ck_test_pem_block (g_bytes_new_static (key_pem, strlen (key_pem)), "PRIVATE KEY");
   private_key = ck_private_key_new_from_pkcs8 (key_der, NULL, &error);
   g_assert_no_error (error);
-  p12 = ck_export_pkcs12 (cert, private_key, chain, "p12 password", "export.example", &error);
+  p12 = ck_export_pkcs12 (cert, private_key, chain, "p12 password", "export.example",
+                          CK_PKCS12_PROFILE_MODERN, &error);
   g_assert_no_error (error);
   g_assert_nonnull (p12);
 
@@ -1078,7 +1079,8 @@ test_export_chain_and_pkcs12 (Fixture       *fixture,
     g_autoptr(GError) mismatch = NULL;
 
     gnutls_x509_privkey_deinit (other);
-    refused = ck_export_pkcs12 (cert, wrong, NULL, "pw", NULL, &mismatch);
+    refused = ck_export_pkcs12 (cert, wrong, NULL, "pw", NULL, CK_PKCS12_PROFILE_MODERN,
+                                 &mismatch);
     g_assert_null (refused);
     g_assert_error (mismatch, CK_ERROR, CK_ERROR_MISMATCH);
   }
