@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "certkeeper-core.h"
@@ -85,6 +86,8 @@ check_file_write (CkWriteFlags extra)
   g_autofree char *dir = g_dir_make_tmp ("ck-utils-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "secret.pem", NULL);
   g_autofree char *link = g_build_filename (dir, "link.pem", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *null = g_build_filename (dir, "null", NULL);
   g_autofree char *listing = NULL;
   mode_t old_umask = umask (0);
   GStatBuf st;
@@ -129,12 +132,25 @@ check_file_write (CkWriteFlags extra)
   assert_contents (path, "public");
   g_unlink (link);
 
-  /* A device is never replaced: /dev/null stays a character device. */
-  g_assert_false (ck_file_write ("/dev/null", "x", 1, CK_WRITE_OVERWRITE | extra, &error));
+  /* A device or a FIFO is never replaced (and never opened: a FIFO would
+   * block). Our own nodes, never the real /dev/null, which a regression
+   * would replace for the whole machine when run as root. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_false (ck_file_write (fifo, "x", 1, CK_WRITE_OVERWRITE | extra, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
   g_clear_error (&error);
-  g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
-  g_assert_true (S_ISCHR (st.st_mode));
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_unlink (fifo);
+  if (mknod (null, S_IFCHR | 0666, makedev (1, 3)) == 0)
+    {
+      g_assert_false (ck_file_write (null, "x", 1, CK_WRITE_OVERWRITE | extra, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+      g_clear_error (&error);
+      g_assert_cmpint (g_lstat (null, &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+      g_unlink (null);
+    }
 
   /* Nor a folder. */
   g_assert_false (ck_file_write (dir, "x", 1, CK_WRITE_OVERWRITE | extra, &error));

@@ -65,14 +65,34 @@ def cert_pem():
 
 # ---- refusals ---------------------------------------------------------------
 
+def special_files(directory):
+    """A null device and a FIFO of our own: never the real /dev/null, which a
+    regressed build (as root) would replace for the whole machine. The
+    device needs CAP_MKNOD and a file system without nodev; the FIFO
+    needs nothing."""
+    made = []
+    fifo = os.path.join(directory, "fifo")
+    os.mkfifo(fifo)
+    made.append((fifo, stat.S_ISFIFO))
+    null = os.path.join(directory, "null")
+    try:
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        made.append((null, stat.S_ISCHR))
+    except PermissionError:
+        print("# no CAP_MKNOD: the character device case is left to the FIFO")
+    return made
+
+
 @test
-def dev_null_stays_a_device():
-    for args in (["export", Ids.cert], ["export", Ids.key, "--no-passphrase"]):
-        for force in ([], ["--force"]):
-            result = STORE.fails(1, *args, "--out", "/dev/null", *force)
-            check("not a regular file" in result.stderr, repr(result))
-            check(stat.S_ISCHR(os.lstat("/dev/null").st_mode),
-                  f"/dev/null is no longer a character device after {args + force}")
+def null_device_and_fifo_stay():
+    directory = fresh_dir()
+    for path, is_kind in special_files(directory):
+        for args in (["export", Ids.cert], ["export", Ids.key, "--no-passphrase"]):
+            for force in ([], ["--force"]):
+                result = STORE.fails(1, *args, "--out", path, *force)
+                check("not a regular file" in result.stderr, repr(result))
+                check(is_kind(os.lstat(path).st_mode),
+                      f"{path} was replaced by {args + force}")
 
 
 @test
