@@ -275,6 +275,24 @@ def refusals():
 
 
 @test
+def passwords_at_the_prompt():
+    """At a terminal: the store passphrase, then the file's password twice,
+    none of them echoed; the file opens with the typed password."""
+    out = os.path.join(tempfile.mkdtemp(dir=tc.FX.workdir), "prompted.p12")
+    code, shown, _ = tc.run_in_pty(
+        [tc.CLI, "--store", STORE.dir, "export", CHAIN.leaf_id, "--format", "pkcs12",
+         "--out", out],
+        [(r"Store passphrase for key .*: $", "store passphrase"),
+         (r"Enter a password for the PKCS#12 file: $", "typed p12 pass"),
+         (r"again: $", "typed p12 pass")])
+    check_equal(code, 0, f"exit code; terminal: {shown!r}")
+    for secret in ("store passphrase", "typed p12 pass"):
+        check(secret not in shown, f"{secret!r} was echoed: {shown!r}")
+    typed = tc.FX.write("typed-p12.pw", "typed p12 pass\n")
+    tc.run_tool(tc.OPENSSL, "pkcs12", "-in", out, "-noout", "-passin", f"file:{typed}")
+
+
+@test
 def pem_chain_without_and_with_root():
     for option, names in ((["--chain"], ["leaf", "intermediate"]),
                           (["--chain-with-root"], ["leaf", "intermediate", "root"])):
