@@ -389,6 +389,7 @@ ck_file_write (const char   *path,
   g_autofree char *temp_name = NULL;
   mode_t mode = (flags & CK_WRITE_PRIVATE) ? 0600 : 0644;
   gboolean exists = FALSE;
+  gboolean linking = FALSE;  /* giving the O_TMPFILE file a name */
   int dirfd = -1;
   int fd = -1;
   int err = 0;
@@ -435,6 +436,7 @@ ck_file_write (const char   *path,
     }
 
   maybe_stop_for_test ();
+  linking = temp_name == NULL;
 
   if (temp_name == NULL && !exists)
     {
@@ -443,6 +445,7 @@ ck_file_write (const char   *path,
           err = errno;
           goto fail;
         }
+      linking = FALSE;
     }
   else if (temp_name == NULL)
     {
@@ -463,6 +466,7 @@ ck_file_write (const char   *path,
           err = errno;
           goto fail;
         }
+      linking = FALSE;
       if (renameat (dirfd, temp_name, dirfd, base) != 0)
         {
           err = errno;
@@ -511,6 +515,10 @@ fail:
     unlinkat (dirfd, temp_name, 0);
   if (dirfd >= 0)
     close (dirfd);
+  /* Without CAP_DAC_READ_SEARCH and without /proc an O_TMPFILE file cannot
+   * be named: write it again the other way. */
+  if (linking && (err == ENOENT || err == EPERM) && !(flags & CK_WRITE_NO_TMPFILE))
+    return ck_file_write (path, data, len, flags | CK_WRITE_NO_TMPFILE, error);
   if (err == EEXIST)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("%s already exists"), path);
