@@ -1490,7 +1490,8 @@ save_file (GFile       *file,
            GError     **error)
 {
   if (g_file_peek_path (file) != NULL)
-    return ck_file_set_contents_private (g_file_peek_path (file), data, len, 0644, error);
+    /* The file chooser has asked about replacing an existing file. */
+    return ck_file_write (g_file_peek_path (file), data, len, CK_WRITE_OVERWRITE, error);
   return g_file_replace_contents (file, data, len, NULL, FALSE, G_FILE_CREATE_NONE,
                                   NULL, NULL, error);
 }

@@ -53,7 +53,9 @@ write_file (GFile         *file,
   const char *path = g_file_peek_path (file);
 
   if (path != NULL)
-    return ck_file_set_contents_private (path, data, len, private ? 0600 : 0644, error);
+    return ck_file_write (path, data, len,
+                          /* The file chooser has asked about replacing it. */
+                          CK_WRITE_OVERWRITE | (private ? CK_WRITE_PRIVATE : 0), error);
 
   return g_file_replace_contents (file, data, len, NULL, FALSE,
                                   private ? G_FILE_CREATE_PRIVATE : G_FILE_CREATE_NONE,
@@ -273,6 +275,7 @@ typedef enum {
   EXPORT_CHAIN,
   EXPORT_PKCS12,
   EXPORT_KEY,
+  EXPORT_CHAIN_NO_ROOT,
 } ExportFormat;
 
 typedef struct
@@ -285,6 +288,12 @@ typedef struct
   gboolean       key_encrypted;
   CkPrivateKey  *key;           /* decrypted, for PKCS#12 and PKCS#8 */
   char          *password;      /* what the exported file is encrypted with */
+  CkPkcs12Profile profile;      /* PKCS#12: who has to read it */
+  CkExportChain  chain;         /* PKCS#12: which issuers go with it */
+  gboolean       unencrypted;   /* key: written in the clear, asked for */
+  AdwComboRow   *profile_row;
+  AdwComboRow   *chain_row;
+  GtkSwitch     *unencrypted_switch;
   GtkEditable   *key_entry;
   GtkEditable   *password_entry;
   GtkEditable   *confirm_entry;
@@ -347,10 +356,14 @@ export_saved (GFile    *file,
       break;
 
     case EXPORT_CHAIN:
+    case EXPORT_CHAIN_NO_ROOT:
       {
         gboolean complete = FALSE;
-        g_autoptr(GPtrArray) chain = ck_export_collect_chain (self->store, job->certificate,
-                                                              &complete);
+        g_autoptr(GPtrArray) chain = ck_export_select_chain (self->store, job->certificate,
+                                                             job->format == EXPORT_CHAIN
+                                                             ? CK_EXPORT_CHAIN_WITH_ROOT
+                                                             : CK_EXPORT_CHAIN_NO_ROOT,
+                                                             &complete);
         g_autofree char *pem = ck_export_chain_to_pem (chain);
 
         ok = write_file (file, pem, strlen (pem), FALSE, &error);
@@ -374,11 +387,12 @@ export_saved (GFile    *file,
 
     case EXPORT_PKCS12:
       {
-        g_autoptr(GPtrArray) chain = ck_export_collect_chain (self->store, job->certificate, NULL);
+        g_autoptr(GPtrArray) chain = ck_export_select_chain (self->store, job->certificate,
+                                                             job->chain, NULL);
         g_autoptr(GBytes) p12 = ck_export_pkcs12 (job->certificate, job->key, chain,
                                                   job->password,
                                                   ck_certificate_get_display_name (job->certificate),
-                                                  &error);
+                                                  job->profile, &error);
 
         if (p12 != NULL)
           ok = write_file (file, g_bytes_get_data (p12, NULL), g_bytes_get_size (p12),
@@ -388,7 +402,11 @@ export_saved (GFile    *file,
 
     case EXPORT_KEY:
       {
-        g_autofree char *pem = ck_private_key_export_pkcs8_pem (job->key, job->password, &error);
+        /* NULL only when the user chose an unencrypted key. */
+        g_autofree char *pem = ck_private_key_export_pkcs8_pem (job->key,
+                                                                job->unencrypted ? NULL
+                                                                                 : job->password,
+                                                                &error);
 
         if (pem != NULL)
           {
@@ -416,10 +434,12 @@ export_choose_file (ExportJob *job)
   const char *name = job->certificate != NULL
                      ? ck_certificate_get_display_name (job->certificate)
                      : job->key_name;
-  static const char *extensions[] = { ".pem", ".der", "-chain.pem", ".p12", ".key" };
+  static const char *extensions[] = { ".pem", ".der", "-chain.pem", ".p12", ".key",
+                                       "-chain.pem" };
   static const char *titles[] = {
     N_("Export Certificate"), N_("Export Certificate"), N_("Export Certificate Chain"),
     N_("Export Certificate and Key"), N_("Export Private Key"),
+    N_("Export Certificate Chain"),
   };
   g_autofree char *file_name = suggested_file_name (name, extensions[job->format]);
 
@@ -438,11 +458,31 @@ passwords_entered (AdwMessageDialog *dialog,
   g_autoptr(GError) error = NULL;
   g_autofree char *key_passphrase = NULL;
 
+  /* The rows go with the dialog (which libadwaita closes before it
+   * responds): nothing of ours may run on them from here on. */
+  {
+    gpointer rows[] = { job->key_entry, job->password_entry, job->confirm_entry,
+                        job->unencrypted_switch };
+
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      if (rows[i] != NULL)
+        g_signal_handlers_disconnect_by_data (rows[i], job);
+  }
+
   if (g_strcmp0 (response, "export") != 0)
     {
       export_job_free (job);
       return;
     }
+
+  /* The choices are kept, so a second round (wrong passphrase) shows them. */
+  if (job->profile_row != NULL)
+    job->profile = adw_combo_row_get_selected (job->profile_row) == 1
+                   ? CK_PKCS12_PROFILE_LEGACY : CK_PKCS12_PROFILE_MODERN;
+  if (job->chain_row != NULL)
+    job->chain = (CkExportChain) adw_combo_row_get_selected (job->chain_row);
+  if (job->unencrypted_switch != NULL)
+    job->unencrypted = gtk_switch_get_active (job->unencrypted_switch);
 
   if (job->key_entry != NULL)
     key_passphrase = g_strdup (gtk_editable_get_text (job->key_entry));
@@ -452,6 +492,10 @@ passwords_entered (AdwMessageDialog *dialog,
     gtk_editable_set_text (job->key_entry, "");
   gtk_editable_set_text (job->password_entry, "");
   gtk_editable_set_text (job->confirm_entry, "");
+  job->key_entry = job->password_entry = job->confirm_entry = NULL;
+  job->profile_row = job->chain_row = NULL;
+  job->unencrypted_switch = NULL;
+  job->dialog = NULL;
 
   g_clear_object (&job->key);
   job->key = ck_store_load_private_key (job->self->store, job->key_id, key_passphrase, &error);
@@ -478,11 +522,19 @@ export_passwords_changed (ExportJob *job)
 {
   const char *password = gtk_editable_get_text (job->password_entry);
   const char *confirm = gtk_editable_get_text (job->confirm_entry);
-  gboolean ok = password[0] != '\0' && g_strcmp0 (password, confirm) == 0;
+  gboolean unencrypted = job->unencrypted_switch != NULL
+                         && gtk_switch_get_active (job->unencrypted_switch);
+  gboolean ok = unencrypted || (password[0] != '\0' && g_strcmp0 (password, confirm) == 0);
 
   if (job->key_entry != NULL)
     ok = ok && gtk_editable_get_text (job->key_entry)[0] != '\0';
+  /* No passphrase rows for an unencrypted key: nothing typed there is used. */
+  gtk_widget_set_visible (GTK_WIDGET (job->password_entry), !unencrypted);
+  gtk_widget_set_visible (GTK_WIDGET (job->confirm_entry), !unencrypted);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (job->dialog), "export", ok);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (job->dialog), "export",
+                                              unencrypted ? ADW_RESPONSE_DESTRUCTIVE
+                                                          : ADW_RESPONSE_SUGGESTED);
 }
 
 static GtkEditable *
@@ -498,8 +550,89 @@ add_password_row (GtkListBox *list,
   return GTK_EDITABLE (row);
 }
 
+static void
+profile_row_changed (AdwComboRow *row)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               adw_combo_row_get_selected (row) == 1
+                               ? _("3DES, RC2-40 and SHA-1, weaker: for Windows Server 2016 "
+                                   "and older, Java 8 and old appliances")
+                               : _("AES-256 and SHA-256: for OpenSSL 3, Windows 10 and later, "
+                                   "macOS, Java 11 and later"));
+}
+
+static AdwComboRow *
+add_combo_row (GtkListBox         *list,
+               const char         *title,
+               const char * const *choices,
+               guint               selected)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  GtkWidget *row = adw_combo_row_new ();
+
+  for (guint i = 0; choices[i] != NULL; i++)
+    gtk_string_list_append (model, _(choices[i]));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  gtk_list_box_append (list, row);
+  return ADW_COMBO_ROW (row);
+}
+
+/* What a PKCS#12 holds and who reads it. */
+static void
+add_pkcs12_rows (GtkListBox *list,
+                 ExportJob  *job)
+{
+  static const char * const profiles[] = { N_("Current systems"), N_("Older systems"), NULL };
+  /* In CkExportChain order. */
+  static const char * const chains[] = {
+    N_("Certificate only"), N_("Certificate and issuers, without the root"),
+    N_("Certificate and the whole chain"), NULL,
+  };
+
+  job->profile_row = add_combo_row (list, _("Compatible with"), profiles,
+                                    job->profile == CK_PKCS12_PROFILE_LEGACY ? 1 : 0);
+  profile_row_changed (job->profile_row);
+  g_signal_connect (job->profile_row, "notify::selected", G_CALLBACK (profile_row_changed), NULL);
+  job->chain_row = add_combo_row (list, _("Include"), chains, job->chain);
+}
+
+/* The explicit choice of a key without encryption, saying what it means. */
+static void
+add_unencrypted_row (GtkListBox *list,
+                     ExportJob  *job)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Without Encryption"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("For a web server that starts unattended. Anyone who can "
+                                 "read the file has the key; it is saved readable by you only."));
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), job->unencrypted);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  gtk_list_box_append (list, row);
+  job->unencrypted_switch = GTK_SWITCH (toggle);
+  g_signal_connect_swapped (toggle, "notify::active", G_CALLBACK (export_passwords_changed), job);
+}
+
+/* libadwaita 1.2 closes a message dialog before it emits the response,
+ * and destroying it with the focus in an entry row leaves a handler on a
+ * freed row ("invalid unclassed pointer in cast to GtkEditable"): drop the
+ * focus first, whichever way the dialog closes. */
+static gboolean
+drop_focus_on_close (GtkWindow *dialog)
+{
+  gtk_window_set_focus (dialog, NULL);
+  return FALSE;
+}
+
 /* One dialog for both passwords: the key's store passphrase (when it is
- * encrypted) and the one protecting the exported file. */
+ * encrypted) and the one protecting the exported file; for PKCS#12 also
+ * the profile and the chain, for a key the choice of no encryption. */
 static void
 ask_export_passwords (ExportJob  *job,
                       const char *problem)
@@ -519,6 +652,7 @@ ask_export_passwords (ExportJob  *job,
                           problem != NULL ? problem : "");
   dialog = adw_message_dialog_new (GTK_WINDOW (job->self), heading, body);
   job->dialog = dialog;
+  g_signal_connect (dialog, "close-request", G_CALLBACK (drop_focus_on_close), NULL);
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -530,6 +664,13 @@ ask_export_passwords (ExportJob  *job,
                                           ? _("New password for the file")
                                           : _("New passphrase for the key"), job);
   job->confirm_entry = add_password_row (GTK_LIST_BOX (list), _("Confirm"), job);
+  job->profile_row = NULL;
+  job->chain_row = NULL;
+  job->unencrypted_switch = NULL;
+  if (job->format == EXPORT_PKCS12)
+    add_pkcs12_rows (GTK_LIST_BOX (list), job);
+  else
+    add_unencrypted_row (GTK_LIST_BOX (list), job);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -540,7 +681,7 @@ ask_export_passwords (ExportJob  *job,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "export", FALSE);
+  export_passwords_changed (job);
   g_signal_connect (dialog, "response", G_CALLBACK (passwords_entered), job);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (GTK_WIDGET (job->key_entry != NULL ? job->key_entry : job->password_entry));
@@ -586,6 +727,8 @@ export_activate (CkWindow     *self,
 
   job->self = g_object_ref (self);
   job->format = format;
+  /* The other side has its own roots; the whole chain is one choice away. */
+  job->chain = CK_EXPORT_CHAIN_NO_ROOT;
   if (self->selected_certificate != NULL)
     job->certificate = g_object_ref (self->selected_certificate);
 
@@ -625,6 +768,12 @@ static void
 export_chain_action (GSimpleAction *a, GVariant *p, gpointer self)
 {
   export_activate (self, EXPORT_CHAIN);
+}
+
+static void
+export_chain_no_root_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  export_activate (self, EXPORT_CHAIN_NO_ROOT);
 }
 
 static void
@@ -864,6 +1013,7 @@ static const GActionEntry win_actions[] = {
   { .name = "export-pem", .activate = export_pem_action },
   { .name = "export-der", .activate = export_der_action },
   { .name = "export-chain", .activate = export_chain_action },
+  { .name = "export-chain-no-root", .activate = export_chain_no_root_action },
   { .name = "export-pkcs12", .activate = export_pkcs12_action },
   { .name = "export-key", .activate = export_key_action },
   { .name = "export-request", .activate = export_request_action, .parameter_type = "s" },
@@ -898,6 +1048,7 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "export-pem", certificate);
   set_enabled (self, "export-der", certificate);
   set_enabled (self, "export-chain", certificate);
+  set_enabled (self, "export-chain-no-root", certificate);
   set_enabled (self, "export-pkcs12", has_key);
   set_enabled (self, "export-key", key || has_key);
   set_enabled (self, "export-request", CK_IS_STORED_REQUEST (self->selected));

@@ -224,9 +224,12 @@ ck_cli_get_new_passphrase (const char *file,
   passphrase = ck_cli_read_password_file (file, error);
   if (passphrase != NULL && passphrase[0] == '\0')
     {
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   _("%s: the passphrase is empty; use %s to go without one"),
-                   file, no_passphrase_option);
+      if (no_passphrase_option != NULL)
+        g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                     _("%s: the passphrase is empty; use %s to go without one"),
+                     file, no_passphrase_option);
+      else
+        g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("%s: the passphrase is empty"), file);
       ck_cli_password_free (passphrase);
       return NULL;
     }

@@ -305,6 +305,7 @@ typedef struct {
   gboolean pss;
   char *format;
   char *out;
+  gboolean force;
 } RequestOptions;
 
 static void
@@ -440,7 +441,8 @@ print_findings (GPtrArray *findings)
 static int
 write_request (CkRequest  *request,
                const char *format,
-               const char *out)
+               const char *out,
+               gboolean    force)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *pem = NULL;
@@ -456,16 +458,10 @@ write_request (CkRequest  *request,
   else
     data = g_bytes_get_data (ck_request_get_der (request), &len);
 
-  if (out == NULL)
-    {
-      if (pem == NULL && isatty (STDOUT_FILENO))
-        return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
-      if (!ck_cli_write_stdout (data, len, &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
-    }
-  if (!ck_file_set_contents_private (out, data, len, 0644, &error))
-    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
+  if (ck_cli_out_is_stdout (out) && pem == NULL && isatty (STDOUT_FILENO))
+    return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
+  if (!ck_cli_write_out (out, force, data, len, CK_WRITE_NONE, &error))
+    return ck_cli_fail (error);
   return CK_CLI_EXIT_OK;
 }
 
@@ -533,7 +529,8 @@ ck_cli_request (CkCli *cli,
     { "hash", 0, 0, G_OPTION_ARG_STRING, &o.hash, N_("sha256, sha384 or sha512"), N_("HASH") },
     { "pss", 0, 0, G_OPTION_ARG_NONE, &o.pss, N_("Sign with RSA-PSS"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("pem (default) or der"), N_("FORMAT") },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, N_("Write the request to FILE"), N_("FILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, N_("Write the request to FILE (- for standard output)"), N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace FILE if it exists"), NULL },
     { NULL }
   };
   g_autoptr (GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
@@ -724,7 +721,7 @@ ck_cli_request (CkCli *cli,
       status = ck_cli_fail (error);
       goto out;
     }
-  status = write_request (request, o.format, o.out);
+  status = write_request (request, o.format, o.out, o.force);
   if (status != CK_CLI_EXIT_OK)
     goto out;
   if (o.out != NULL)
@@ -846,10 +843,12 @@ ck_cli_template (CkCli *cli,
 {
   g_autofree char *profile_name = NULL;
   g_autofree char *out = NULL;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
       N_("Write the template of a profile instead of a stored request"), N_("PROFILE") },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE"), N_("FILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE (- for standard output)"), N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE if it exists"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -899,14 +898,10 @@ ck_cli_template (CkCli *cli,
   text = ck_template_from_builder (builder, &warnings);
   for (guint i = 0; i < warnings->len; i++)
     ck_cli_error (_("note: %s"), (char *) warnings->pdata[i]);
-  if (out == NULL)
-    {
-      if (!ck_cli_write_stdout (text, strlen (text), &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
-    }
-  if (!ck_file_set_contents_private (out, text, strlen (text), 0644, &error))
-    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
+  if (!ck_cli_write_out (out, force, text, strlen (text), CK_WRITE_NONE, &error))
+    return ck_cli_fail (error);
+  if (ck_cli_out_is_stdout (out))
+    return CK_CLI_EXIT_OK;
   ck_cli_print_line (_("Wrote the template to %s"), out);
   return CK_CLI_EXIT_OK;
 }

@@ -203,12 +203,14 @@ trust_export (CkCli *cli,
 {
   g_autofree char *format_text = NULL;
   g_autofree char *out = NULL;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
       N_("p11-kit (persist file), openssl (TRUSTED CERTIFICATE bundle) or pem (anchors only)"),
       N_("FORMAT") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE (default: standard output)"),
       N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE if it exists"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -239,16 +241,11 @@ trust_export (CkCli *cli,
   if (bytes == NULL)
     return ck_cli_fail (error);
 
-  if (out == NULL)
-    {
-      if (!ck_cli_write_stdout (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
-    }
-  if (!ck_file_set_contents_private (out, g_bytes_get_data (bytes, NULL),
-                                     g_bytes_get_size (bytes), 0644, &error))
-    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
+  if (!ck_cli_write_out (out, force, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                         CK_WRITE_NONE, &error))
+    return ck_cli_fail (error);
+  if (ck_cli_out_is_stdout (out))
+    return CK_CLI_EXIT_OK;
   ck_cli_print_line (_("Wrote trust decisions (%s) to %s"), format_text, out);
   return CK_CLI_EXIT_OK;
 }

@@ -307,6 +307,36 @@ ck_cli_write_stdout (const void *data,
   return TRUE;
 }
 
+gboolean
+ck_cli_out_is_stdout (const char *out)
+{
+  return out == NULL || g_str_equal (out, "-");
+}
+
+gboolean
+ck_cli_write_out (const char   *out,
+                  gboolean      force,
+                  const void   *data,
+                  gsize         len,
+                  CkWriteFlags  flags,
+                  GError      **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (ck_cli_out_is_stdout (out))
+    return ck_cli_write_stdout (data, len, error);
+
+  if (ck_file_write (out, data, len, flags | (force ? CK_WRITE_OVERWRITE : 0), &local))
+    return TRUE;
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                 _("cannot write %s: it already exists (use --force to replace it)"), out);
+  else
+    g_set_error (error, local->domain, local->code, _("cannot write %s: %s"), out,
+                 local->message);
+  return FALSE;
+}
+
 /* Reads "--store DIR" / "--store=DIR" given before the command. Returns
  * the number of arguments consumed, or -1 after a usage error. */
 static int

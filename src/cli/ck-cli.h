@@ -119,4 +119,16 @@ gboolean  ck_cli_write_stdout  (const void *data,
                                 gsize       len,
                                 GError    **error);
 
+/* --out of every command: NULL and "-" are standard output. */
+gboolean  ck_cli_out_is_stdout (const char *out);
+/* Writes @data to --out @out: standard output, or the file through
+ * ck_file_write(), replacing an existing regular file only with @force
+ * (--force). The error says "cannot write FILE: …". */
+gboolean  ck_cli_write_out     (const char   *out,
+                                gboolean      force,
+                                const void   *data,
+                                gsize         len,
+                                CkWriteFlags  flags,
+                                GError      **error);
+
 G_END_DECLS

@@ -72,12 +72,31 @@ GBytes   *ck_bytes_new_secret      (gpointer       data,
 /* Frees a datum allocated by GnuTLS, wiping it first (it may hold a key). */
 void      ck_datum_clear           (gnutls_datum_t *datum);
 
-/* Writes @data to @path atomically with the given mode (0600 for anything
- * holding a key). */
-gboolean  ck_file_set_contents_private (const char *path,
-                                        const void *data,
-                                        gsize       len,
-                                        int         mode,
-                                        GError    **error);
+typedef enum {
+  CK_WRITE_NONE      = 0,
+  /* Holds a key (even an encrypted one): 0600 from the first byte. Else
+   * 0644. */
+  CK_WRITE_PRIVATE   = 1 << 0,
+  /* Replace an existing regular file (the user said so: --force, or a
+   * file chooser that asked). */
+  CK_WRITE_OVERWRITE = 1 << 1,
+  /* For tests: skip O_TMPFILE and use the named-temporary-file fallback
+   * of file systems without it. */
+  CK_WRITE_NO_TMPFILE = 1 << 2,
+} CkWriteFlags;
+
+/* The one way Certkeeper writes a file. Refuses a @path that is a symbolic
+ * link (never followed, never replaced), a folder or anything else that is
+ * not a regular file (/dev/null stays a device), and an existing file
+ * without CK_WRITE_OVERWRITE (G_IO_ERROR_EXISTS). The data is written to
+ * an unnamed O_TMPFILE file and linked in when complete, so no named file
+ * ever holds part of it; where the file system has no O_TMPFILE, to a
+ * named temporary file removed on every failure. Atomic: @path has the
+ * old contents or the new, never a part. */
+gboolean  ck_file_write            (const char   *path,
+                                    const void   *data,
+                                    gsize         len,
+                                    CkWriteFlags  flags,
+                                    GError      **error);
 
 G_END_DECLS

@@ -1146,7 +1146,8 @@ test_export_chain_and_pkcs12 (Fixture       *fixture,
   key_der = ck_test_pem_block (g_bytes_new_static (key_pem, strlen (key_pem)), "PRIVATE KEY");
   private_key = ck_private_key_new_from_pkcs8 (key_der, NULL, &error);
   g_assert_no_error (error);
-  p12 = ck_export_pkcs12 (cert, private_key, chain, "p12 password", "export.example", &error);
+  p12 = ck_export_pkcs12 (cert, private_key, chain, "p12 password", "export.example",
+                          CK_PKCS12_PROFILE_MODERN, &error);
   g_assert_no_error (error);
   g_assert_nonnull (p12);
 
@@ -1222,12 +1223,150 @@ test_export_chain_and_pkcs12 (Fixture       *fixture,
     g_autoptr(GError) mismatch = NULL;
 
     gnutls_x509_privkey_deinit (other);
-    refused = ck_export_pkcs12 (cert, wrong, NULL, "pw", NULL, &mismatch);
+    refused = ck_export_pkcs12 (cert, wrong, NULL, "pw", NULL, CK_PKCS12_PROFILE_MODERN,
+                                 &mismatch);
     g_assert_null (refused);
     g_assert_error (mismatch, CK_ERROR, CK_ERROR_MISMATCH);
   }
 
   gnutls_x509_privkey_deinit (key);
+}
+
+/* The window's export dialog, as a user goes through it. */
+
+static GtkWidget *
+find_shown_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_shown_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, out);
+}
+
+static gboolean
+certificate_selected (gpointer data)
+{
+  CkWindow *window = data;
+
+  return window->selected_certificate != NULL;
+}
+
+/* Opens the export dialog of @action on the selected certificate. */
+static GtkWidget *
+open_export_dialog (CkWindow   *window,
+                    const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  spin_until (message_dialog_shown, NULL);
+  return find_shown_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+}
+
+/* Closes @dialog as Escape does: the close response, "cancel". */
+static void
+cancel_dialog (GtkWidget *dialog)
+{
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_null (find_shown_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+/* The choices the export dialogs offer: for PKCS#12 the profile (current
+ * systems by default) and the chain (without the root by default); for a
+ * key the explicit switch to no encryption, which hides the passphrase
+ * rows, needs no passphrase and makes Export the destructive choice. What
+ * the choices write is tested on the core and the CLI, which share it. */
+static void
+test_export_dialog_choices (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Dialog Root");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, "dialog.example", 88);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *both = g_strconcat (leaf, key_pem, NULL);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr(GPtrArray) combos = g_ptr_array_new ();
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  AdwMessageDialog *dialog;
+  CkWindow *window;
+
+  gnutls_x509_privkey_deinit (key);
+  commit_pem (fixture->store, ca_pem, "ca.pem");
+  commit_pem (fixture->store, both, "leaf.pem");
+
+  window = new_window (fixture);
+  ck_certificate_list_set_search (window->certificate_list, "dialog.example");
+  spin_until (list_idle, window->certificate_list);
+  g_assert_true (ck_certificate_list_select_first (window->certificate_list));
+  spin_until (certificate_selected, window);
+
+  dialog = ADW_MESSAGE_DIALOG (open_export_dialog (window, "win.export-pkcs12"));
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, entries);
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, combos);
+  g_assert_cmpuint (entries->len, ==, 3);   /* store passphrase, new password twice */
+  g_assert_cmpuint (combos->len, ==, 2);
+  g_assert_cmpuint (adw_combo_row_get_selected (combos->pdata[0]), ==, 0);
+  g_assert_cmpstr (adw_action_row_get_subtitle (combos->pdata[0]), ==,
+                   "AES-256 and SHA-256: for OpenSSL 3, Windows 10 and later, macOS, "
+                   "Java 11 and later");
+  adw_combo_row_set_selected (combos->pdata[0], 1);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (combos->pdata[0]),
+                                   "3DES, RC2-40 and SHA-1"));
+  g_assert_cmpuint (adw_combo_row_get_selected (combos->pdata[1]), ==, CK_EXPORT_CHAIN_NO_ROOT);
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (combos->pdata[1])), ==, 3);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_editable_set_text (entries->pdata[0], "test passphrase");
+  gtk_editable_set_text (entries->pdata[1], "p12 pw");
+  gtk_editable_set_text (entries->pdata[2], "p12 other");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_editable_set_text (entries->pdata[2], "p12 pw");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
+  cancel_dialog (GTK_WIDGET (dialog));
+
+  g_ptr_array_set_size (entries, 0);
+  dialog = ADW_MESSAGE_DIALOG (open_export_dialog (window, "win.export-key"));
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, entries);
+  collect_widgets (GTK_WIDGET (dialog), GTK_TYPE_SWITCH, switches);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_cmpuint (switches->len, ==, 1);
+  g_assert_false (gtk_switch_get_active (switches->pdata[0]));
+  gtk_editable_set_text (entries->pdata[0], "test passphrase");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "export"), ==,
+                   ADW_RESPONSE_SUGGESTED);
+  gtk_switch_set_active (switches->pdata[0], TRUE);
+  g_assert_false (gtk_widget_get_visible (entries->pdata[1]));
+  g_assert_false (gtk_widget_get_visible (entries->pdata[2]));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "export"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  cancel_dialog (GTK_WIDGET (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -1309,6 +1448,8 @@ main (int   argc,
               fixture_setup, test_import_dialog_unlock_recomputed, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
               fixture_setup, test_export_chain_and_pkcs12, fixture_teardown);
+  g_test_add ("/gui/export/dialog-choices", Fixture, NULL,
+              fixture_setup, test_export_dialog_choices, fixture_teardown);
 
   return g_test_run ();
 }
