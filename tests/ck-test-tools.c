@@ -2,7 +2,15 @@
 #include "ck-test-tools.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
+
+static int
+ck_test_compare_strings (gconstpointer a,
+                         gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
 
 char *
 ck_test_corpus_path (const char *rel)
@@ -151,4 +159,62 @@ ck_test_load_key_file (const char *path,
       return NULL;
     }
   return ck_private_key_new_from_x509 (x509, error);
+}
+
+/* One line per row, "table|col|col…" with blobs as hex, sorted. */
+char *
+ck_test_dump_store (CkStore *store)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+
+  /* A connection of its own sees exactly what was committed. */
+  g_assert_cmpint (sqlite3_open_v2 (ck_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                       "ORDER BY name", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (tables->len, >, 0);
+
+  for (guint t = 0; t < tables->len; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\"", (char *) tables->pdata[t]);
+      int rc;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          GString *line = g_string_new (tables->pdata[t]);
+
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            {
+              g_string_append_c (line, '|');
+              if (sqlite3_column_type (stmt, c) == SQLITE_BLOB)
+                {
+                  const guint8 *p = sqlite3_column_blob (stmt, c);
+
+                  for (int i = 0; i < sqlite3_column_bytes (stmt, c); i++)
+                    g_string_append_printf (line, "%02x", p[i]);
+                }
+              else if (sqlite3_column_type (stmt, c) == SQLITE_NULL)
+                g_string_append (line, "NULL");
+              else
+                g_string_append (line, (const char *) sqlite3_column_text (stmt, c));
+            }
+          g_ptr_array_add (lines, g_string_free (line, FALSE));
+        }
+      g_assert_cmpint (rc, ==, SQLITE_DONE);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+
+  g_ptr_array_sort (lines, (GCompareFunc) ck_test_compare_strings);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "%s\n", (char *) lines->pdata[i]);
+  return g_string_free (out, FALSE);
 }

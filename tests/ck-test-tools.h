@@ -36,4 +36,9 @@ CkPrivateKey *ck_test_load_key_file (const char *path,
                                      const char *password,
                                      GError    **error);
 
+/* Every row of every table of @store's database, read through a
+ * connection of its own (so what is committed), one line per row, sorted:
+ * compare two dumps to prove an action left the store as it was. */
+char         *ck_test_dump_store    (CkStore    *store);
+
 G_END_DECLS

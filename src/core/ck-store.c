@@ -1843,6 +1843,34 @@ cancelled:
   return FALSE;
 }
 
+static void
+commit_init (Commit          *c,
+             CkStore         *self,
+             const char      *passphrase,
+             CkCommitFlags    flags,
+             CkCommitSummary *summary,
+             Change          *change)
+{
+  c->store = self;
+  c->passphrase = passphrase;
+  c->flags = flags;
+  c->now = g_get_real_time () / G_USEC_PER_SEC;
+  c->summary = summary;
+  c->change = change;
+}
+
+/* The same item a commit writes, so that every path stores keys alike. */
+static CkImportItem *
+generated_key_item (CkPrivateKey *key,
+                    const char   *label)
+{
+  CkImportItem *item = ck_import_item_new_private_key (key, NULL, NULL);
+
+  if (label != NULL && *label != '\0')
+    ck_import_item_set_label (item, label);
+  return item;
+}
+
 gboolean
 ck_store_commit (CkStore         *self,
                  CkImportPlan    *plan,
@@ -1887,12 +1915,7 @@ ck_store_commit (CkStore         *self,
     }
 
   change = change_new ();
-  c.store = self;
-  c.passphrase = key_passphrase;
-  c.flags = flags;
-  c.now = g_get_real_time () / G_USEC_PER_SEC;
-  c.summary = summary;
-  c.change = change;
+  commit_init (&c, self, key_passphrase, flags, summary, change);
 
   ck_store_lock (self);
   ok = exec (self, "BEGIN IMMEDIATE", error);
@@ -2071,17 +2094,9 @@ ck_store_add_key (CkStore       *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  /* The same item a commit writes, so that both paths store keys alike. */
-  item = ck_import_item_new_private_key (key, NULL, NULL);
-  if (label != NULL && *label != '\0')
-    ck_import_item_set_label (item, label);
+  item = generated_key_item (key, label);
 
-  c.store = self;
-  c.passphrase = passphrase;
-  c.flags = flags;
-  c.now = g_get_real_time () / G_USEC_PER_SEC;
-  c.summary = &summary;
-  c.change = change;
+  commit_init (&c, self, passphrase, flags, &summary, change);
 
   ck_store_lock (self);
   ok = exec (self, "BEGIN IMMEDIATE", error);
@@ -2104,6 +2119,96 @@ ck_store_add_key (CkStore       *self,
     return FALSE;
   if (id != NULL)
     *id = c.first_id;
+  queue_change (self, g_steal_pointer (&change));
+  return TRUE;
+}
+
+gboolean
+ck_store_add_request_with_key (CkStore                *self,
+                               CkPrivateKey           *key,
+                               const char             *label,
+                               const char             *passphrase,
+                               CkCommitFlags           flags,
+                               CkRequest              *request,
+                               const char             *profile,
+                               CkStoreTransactionFunc  before_commit,
+                               gpointer                before_commit_data,
+                               gint64                 *key_id,
+                               gint64                 *request_id,
+                               gboolean               *key_added,
+                               gboolean               *request_existed,
+                               GError                **error)
+{
+  g_autoptr(CkImportItem) item = NULL;
+  g_autoptr(Change) change = change_new ();
+  CkCommitSummary summary = { 0, };
+  Commit c = { 0, };
+  gint64 kid, rid = 0;
+  gboolean existed = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
+  g_return_val_if_fail (CK_IS_REQUEST (request), FALSE);
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  commit_init (&c, self, passphrase, flags, &summary, change);
+
+  ck_store_lock (self);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    {
+      ck_store_unlock (self);
+      return FALSE;
+    }
+
+  kid = query_id (self, STMT_KEY_BY_SPKI, ck_request_get_spki_sha256 (request), error);
+  ok = kid >= 0;
+  if (ok && kid == 0 && key == NULL)
+    ok = (g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                       _("The key of this request is not in the store")), FALSE);
+  if (ok && kid == 0)
+    {
+      item = generated_key_item (key, label);
+      ok = commit_key (&c, item, "generated", error);
+      kid = c.first_id;
+    }
+  if (ok)
+    {
+      rid = query_id (self, STMT_REQUEST_BY_SHA256,
+                      ck_request_get_sha256_fingerprint (request), error);
+      ok = rid >= 0;
+      existed = rid > 0;
+    }
+  if (ok && rid == 0)
+    {
+      /* Always pending, even when the key already has a certificate: a new
+       * request for an old key is a renewal waiting for its certificate. */
+      rid = insert_request (self, request, profile, NULL, c.now, 0, error);
+      ok = rid != 0;
+      if (ok && c.first_id == 0)
+        c.first_id = rid;
+    }
+  if (ok && c.first_id != 0)
+    ok = read_rows (self, c.first_id, change, error);
+  if (ok && before_commit != NULL)
+    ok = before_commit (self, self->db, before_commit_data, error);
+  if (ok)
+    ok = exec (self, "COMMIT", error);
+  if (!ok)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  ck_store_unlock (self);
+
+  if (!ok)
+    return FALSE;
+  if (key_id != NULL)
+    *key_id = kid;
+  if (request_id != NULL)
+    *request_id = rid;
+  if (key_added != NULL)
+    *key_added = summary.keys > 0;
+  if (request_existed != NULL)
+    *request_existed = existed;
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }

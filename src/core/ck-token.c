@@ -866,6 +866,66 @@ ck_token_generate_key (CkToken              *self,
   return finish_new_key (self, spec->label, id, pk == GNUTLS_PK_RSA, spec->decrypt, error);
 }
 
+gboolean
+ck_token_delete_key (CkToken       *self,
+                     CkPrivateKey  *key,
+                     GError       **error)
+{
+  static const CK_OBJECT_CLASS classes[] = { CKO_PRIVATE_KEY, CKO_PUBLIC_KEY };
+  P11KitUri *uri;
+  CK_ATTRIBUTE *id;
+  CK_RV rv = CKR_OK;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (CK_IS_PRIVATE_KEY (key), FALSE);
+
+  uri = p11_kit_uri_new ();
+  if (ck_private_key_get_pkcs11_uri (key) == NULL ||
+      p11_kit_uri_parse (ck_private_key_get_pkcs11_uri (key), P11_KIT_URI_FOR_OBJECT, uri) != P11_KIT_URI_OK ||
+      (id = p11_kit_uri_get_attribute (uri, CKA_ID)) == NULL || id->ulValueLen == 0)
+    {
+      p11_kit_uri_free (uri);
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("Token “%s”: the key has no CKA_ID to find it by"), self->label);
+      return FALSE;
+    }
+  if (self->session == 0)
+    {
+      CK_SESSION_HANDLE session;
+
+      rv = open_session (self, &session);
+      if (rv == CKR_OK)
+        self->session = session;
+    }
+  /* Both halves: a key pair made for a request that was never recorded
+   * leaves nothing behind. */
+  for (guint i = 0; rv == CKR_OK && i < G_N_ELEMENTS (classes); i++)
+    {
+      CK_OBJECT_CLASS klass = classes[i];
+      CK_ATTRIBUTE find[2] = {
+        { CKA_CLASS, &klass, sizeof klass },
+        { CKA_ID, id->pValue, id->ulValueLen },
+      };
+      CK_OBJECT_HANDLE handles[8];
+      CK_ULONG n = 0;
+
+      rv = self->module->C_FindObjectsInit (self->session, find, G_N_ELEMENTS (find));
+      if (rv != CKR_OK)
+        break;
+      rv = self->module->C_FindObjects (self->session, handles, G_N_ELEMENTS (handles), &n);
+      self->module->C_FindObjectsFinal (self->session);
+      for (CK_ULONG j = 0; rv == CKR_OK && j < n; j++)
+        rv = self->module->C_DestroyObject (self->session, handles[j]);
+    }
+  p11_kit_uri_free (uri);
+  if (rv != CKR_OK)
+    {
+      set_rv_error (error, self, rv, _("cannot delete the key"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 CkPrivateKey *
 ck_token_import_key (CkToken       *self,
                      CkPrivateKey  *key,

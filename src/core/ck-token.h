@@ -107,6 +107,12 @@ gboolean     ck_token_can_generate          (CkToken              *self,
                                              const CkKeySpec      *spec,
                                              GError              **error);
 
+/* Deletes @key (a key of this token, by its PKCS#11 URI) and its public
+ * half from the token (logged in): what undoes ck_token_generate_key(). */
+gboolean     ck_token_delete_key            (CkToken              *self,
+                                             CkPrivateKey         *key,
+                                             GError              **error);
+
 /* Writes @certificate onto the token beside @key (same CKA_ID and label). */
 gboolean     ck_token_import_certificate    (CkToken       *self,
                                              CkCertificate *certificate,

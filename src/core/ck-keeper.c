@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* CkKeeper: the user's actions, one copy for the window and the command
+ * line. Modelled on GcrImporter (an action object with _async/_finish and
+ * a cancellable) and GNOME Text Editor's EditorDocument (the work done in a
+ * GTask thread on a snapshot of its inputs, the result applied back on the
+ * caller's context). */
+#include <glib/gi18n-lib.h>
+
+#include "ck-error.h"
+#include "ck-keeper.h"
+#include "ck-store-private.h"
+
+#include <string.h>
+
+struct _CkKeeper
+{
+  GObject     parent_instance;
+
+  CkStore    *store;
+  CkTrust    *trust;
+  CkVerifier *verifier;
+};
+
+G_DEFINE_FINAL_TYPE (CkKeeper, ck_keeper, G_TYPE_OBJECT)
+
+static void
+ck_keeper_finalize (GObject *object)
+{
+  CkKeeper *self = CK_KEEPER (object);
+
+  g_clear_object (&self->verifier);
+  g_clear_object (&self->trust);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (ck_keeper_parent_class)->finalize (object);
+}
+
+static void
+ck_keeper_class_init (CkKeeperClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ck_keeper_finalize;
+}
+
+static void
+ck_keeper_init (CkKeeper *self)
+{
+}
+
+CkKeeper *
+ck_keeper_new (CkStore *store)
+{
+  CkKeeper *self;
+
+  g_return_val_if_fail (CK_IS_STORE (store), NULL);
+  self = g_object_new (CK_TYPE_KEEPER, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+CkStore *
+ck_keeper_get_store (CkKeeper *self)
+{
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  return self->store;
+}
+
+void
+ck_keeper_set_trust (CkKeeper   *self,
+                     CkTrust    *trust,
+                     CkVerifier *verifier)
+{
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (trust == NULL || CK_IS_TRUST (trust));
+  g_return_if_fail (verifier == NULL || CK_IS_VERIFIER (verifier));
+  g_set_object (&self->trust, trust);
+  g_set_object (&self->verifier, verifier);
+}
+
+CkTrust *
+ck_keeper_get_trust (CkKeeper *self)
+{
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  return self->trust;
+}
+
+CkVerifier *
+ck_keeper_get_verifier (CkKeeper *self)
+{
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  return self->verifier;
+}
+
+/* --- Shared ------------------------------------------------------------ */
+
+static void
+wipe_string (char **str)
+{
+  if (*str != NULL)
+    {
+      explicit_bzero (*str, strlen (*str));
+      g_clear_pointer (str, g_free);
+    }
+}
+
+/* Runs @func as a GTask of @self, in a worker thread (@callback given) or
+ * in this one (the blocking forms). */
+static GTask *
+keeper_task_new (CkKeeper            *self,
+                 gpointer             source_tag,
+                 gpointer             data,
+                 GDestroyNotify       data_free,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, data_free);
+  /* The worker answers cancellation itself: it knows when the store has
+   * been written and the answer is no longer "nothing happened". */
+  g_task_set_return_on_cancel (task, FALSE);
+  return task;
+}
+
+/* --- Making a request -------------------------------------------------- */
+
+typedef struct
+{
+  CkStore             *store;
+  CkRequestBuilder    *builder;     /* the worker's own copy */
+  CkKeeperKeySource    source;
+  CkKeySpec            spec;
+  char                *curve;
+  char                *label;
+  char                *passphrase;
+  gboolean             no_passphrase;
+  gint64               key_id;
+  CkToken             *token;
+  GBytes              *token_id;
+  gboolean             extractable;
+  char                *uri;
+  CkPrivateKey        *key;
+  CkKeeperRequestSink  sink;
+  gpointer             sink_data;
+
+  /* Results */
+  CkRequest           *request;
+  CkKeeperRequestResult result;
+} RequestJob;
+
+static void
+request_job_free (RequestJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->builder);
+  g_clear_object (&job->token);
+  g_clear_pointer (&job->token_id, g_bytes_unref);
+  g_clear_object (&job->request);
+  g_clear_object (&job->key);
+  g_free (job->curve);
+  g_free (job->label);
+  g_free (job->uri);
+  wipe_string (&job->passphrase);
+  g_free (job);
+}
+
+static RequestJob *
+request_job_new (CkKeeper                *self,
+                 CkRequestBuilder        *builder,
+                 const CkKeeperKeyChoice *key,
+                 CkKeeperRequestSink      sink,
+                 gpointer                 sink_data)
+{
+  RequestJob *job = g_new0 (RequestJob, 1);
+
+  job->store = g_object_ref (self->store);
+  job->builder = ck_request_builder_copy (builder);
+  job->source = key->source;
+  job->spec = key->spec;
+  job->curve = g_strdup (key->spec.curve);
+  job->spec.curve = job->curve;
+  job->label = g_strdup (key->label != NULL && key->label[0] != '\0' ? key->label : NULL);
+  job->passphrase = g_strdup (key->passphrase != NULL && key->passphrase[0] != '\0'
+                              ? key->passphrase : NULL);
+  job->no_passphrase = key->no_passphrase;
+  job->key_id = key->key_id;
+  job->token = key->token != NULL ? g_object_ref (key->token) : NULL;
+  job->token_id = key->token_id != NULL ? g_bytes_ref (key->token_id) : NULL;
+  job->extractable = key->extractable;
+  job->uri = g_strdup (key->uri);
+  if (key->key != NULL && (key->source == CK_KEEPER_KEY_STORED || key->source == CK_KEEPER_KEY_TOKEN))
+    job->key = g_object_ref (key->key);
+  job->sink = sink;
+  job->sink_data = sink_data;
+  return job;
+}
+
+/* What can be said before a key is made, so that a doomed request costs
+ * no RSA 8192 key and no object on a token. */
+static gboolean
+request_job_check (RequestJob  *job,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) findings = ck_request_builder_check (job->builder);
+
+  if (ck_request_findings_have_errors (findings))
+    {
+      g_autofree char *errors = ck_request_findings_describe (findings, CK_FINDING_ERROR);
+
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("The request has errors; nothing was made:\n%s"), errors);
+      return FALSE;
+    }
+  switch (job->source)
+    {
+    case CK_KEEPER_KEY_NEW:
+      if (!ck_key_spec_validate (&job->spec, error))
+        return FALSE;
+      if (job->passphrase == NULL && !job->no_passphrase)
+        {
+          g_set_error_literal (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                               _("The new key needs a passphrase to be stored encrypted"));
+          return FALSE;
+        }
+      return TRUE;
+    case CK_KEEPER_KEY_STORED:
+      if (ck_store_get_kind (job->store, job->key_id) != CK_OBJECT_KEY)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                       _("There is no key %lld in the store"), (long long) job->key_id);
+          return FALSE;
+        }
+      return TRUE;
+    case CK_KEEPER_KEY_TOKEN_NEW:
+      if (job->token == NULL)
+        {
+          g_set_error_literal (error, CK_ERROR, CK_ERROR_INVALID,
+                               _("No token was chosen for the new key"));
+          return FALSE;
+        }
+      if (job->label == NULL)
+        {
+          g_set_error_literal (error, CK_ERROR, CK_ERROR_INVALID, _("A key on a token needs a label"));
+          return FALSE;
+        }
+      return TRUE;
+    case CK_KEEPER_KEY_TOKEN:
+      if (job->key != NULL && ck_private_key_is_on_token (job->key))
+        return TRUE;
+      if (job->uri == NULL || !g_str_has_prefix (job->uri, "pkcs11:"))
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                       _("“%s” is not a pkcs11: URI"), job->uri != NULL ? job->uri : "");
+          return FALSE;
+        }
+      return TRUE;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+static CkPrivateKey *
+request_job_get_key (RequestJob    *job,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  if (job->key != NULL)
+    return g_object_ref (job->key);
+  switch (job->source)
+    {
+    case CK_KEEPER_KEY_NEW:
+      return ck_key_generate (&job->spec, cancellable, error);
+    case CK_KEEPER_KEY_STORED:
+      return ck_store_load_private_key (job->store, job->key_id, job->passphrase, error);
+    case CK_KEEPER_KEY_TOKEN_NEW:
+      {
+        CkTokenKeySpec spec = {
+          .spec = job->spec, .label = job->label, .id = job->token_id,
+          .extractable = job->extractable, .decrypt = FALSE,
+        };
+
+        return ck_token_generate_key (job->token, &spec, error);
+      }
+    case CK_KEEPER_KEY_TOKEN:
+      return ck_private_key_new_from_pkcs11_uri (job->uri, error);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* The last step inside the transaction: a cancel that came in time still
+ * stops everything, then the request goes where the user wants it. */
+static gboolean
+request_before_commit (CkStore  *store,
+                       sqlite3  *db,
+                       gpointer  user_data,
+                       GError  **error)
+{
+  GTask *task = user_data;
+  RequestJob *job = g_task_get_task_data (task);
+
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (job->sink != NULL && !job->sink (job->request, job->sink_data, error))
+    return FALSE;
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static void
+create_request_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  RequestJob *job = task_data;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean stored;
+
+  if (!request_job_check (job, &error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  key = request_job_get_key (job, cancellable, &error);
+  if (key != NULL)
+    {
+      ck_request_builder_set_key_info (job->builder, ck_private_key_get_algorithm_id (key),
+                                       ck_private_key_get_bits (key));
+      job->request = ck_request_builder_build (job->builder, key, CK_BUILD_NONE, &error);
+    }
+  stored = job->request != NULL &&
+           !g_cancellable_set_error_if_cancelled (cancellable, &error) &&
+           ck_store_add_request_with_key (job->store,
+                                          job->source == CK_KEEPER_KEY_STORED ? NULL : key,
+                                          job->label, job->passphrase,
+                                          job->no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE
+                                                             : CK_COMMIT_NONE,
+                                          job->request,
+                                          ck_request_profile_to_string (ck_request_builder_get_profile (job->builder)),
+                                          request_before_commit, task,
+                                          &job->result.key_id, &job->result.request_id,
+                                          &job->result.key_added, &job->result.request_existed,
+                                          &error);
+  if (!stored)
+    {
+      /* Nothing left behind: a key made on a token for this request goes
+       * again (a key made in memory is wiped when dropped). */
+      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
+        {
+          g_autoptr(GError) delete_error = NULL;
+
+          if (!ck_token_delete_key (job->token, key, &delete_error))
+            {
+              GError *both = g_error_new (error->domain, error->code,
+                                          _("%s (and the new key could not be taken off the token again: %s)"),
+                                          error->message, delete_error->message);
+
+              g_clear_error (&error);
+              error = both;
+            }
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ck_keeper_create_request_async (CkKeeper                *self,
+                                CkRequestBuilder        *builder,
+                                const CkKeeperKeyChoice *key,
+                                CkKeeperRequestSink      sink,
+                                gpointer                 sink_data,
+                                GCancellable            *cancellable,
+                                GAsyncReadyCallback      callback,
+                                gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (CK_IS_REQUEST_BUILDER (builder));
+  g_return_if_fail (key != NULL);
+
+  task = keeper_task_new (self, ck_keeper_create_request_async,
+                          request_job_new (self, builder, key, sink, sink_data),
+                          (GDestroyNotify) request_job_free, cancellable, callback, user_data);
+  g_task_run_in_thread (task, create_request_thread);
+}
+
+CkRequest *
+ck_keeper_create_request_finish (CkKeeper               *self,
+                                 GAsyncResult           *result,
+                                 CkKeeperRequestResult  *out,
+                                 GError                **error)
+{
+  RequestJob *job;
+
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ck_keeper_create_request_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  job = g_task_get_task_data (G_TASK (result));
+  if (out != NULL)
+    *out = job->result;
+  return g_object_ref (job->request);
+}
+
+CkRequest *
+ck_keeper_create_request (CkKeeper                *self,
+                          CkRequestBuilder        *builder,
+                          const CkKeeperKeyChoice *key,
+                          CkKeeperRequestSink      sink,
+                          gpointer                 sink_data,
+                          GCancellable            *cancellable,
+                          CkKeeperRequestResult   *out,
+                          GError                 **error)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  g_return_val_if_fail (CK_IS_REQUEST_BUILDER (builder), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  task = keeper_task_new (self, ck_keeper_create_request_async,
+                          request_job_new (self, builder, key, sink, sink_data),
+                          (GDestroyNotify) request_job_free, cancellable, NULL, NULL);
+  g_task_run_in_thread_sync (task, create_request_thread);
+  return ck_keeper_create_request_finish (self, G_ASYNC_RESULT (task), out, error);
+}
