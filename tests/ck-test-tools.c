@@ -218,3 +218,26 @@ ck_test_dump_store (CkStore *store)
     g_string_append_printf (out, "%s\n", (char *) lines->pdata[i]);
   return g_string_free (out, FALSE);
 }
+
+void
+ck_test_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+ck_test_wait_for_result (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (*result == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      if (*result == NULL)
+        g_usleep (1000);
+    }
+  return *result;
+}

@@ -41,4 +41,13 @@ CkPrivateKey *ck_test_load_key_file (const char *path,
  * compare two dumps to prove an action left the store as it was. */
 char         *ck_test_dump_store    (CkStore    *store);
 
+/* For an _async call in a test: ck_test_store_result as its callback with
+ * &result (a GAsyncResult * starting NULL) as its data, then
+ * ck_test_wait_for_result (&result), which iterates the main context until
+ * the callback ran (failing after a deadline) and returns the result. */
+void          ck_test_store_result   (GObject       *source,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+GAsyncResult *ck_test_wait_for_result (GAsyncResult **result);
+
 G_END_DECLS

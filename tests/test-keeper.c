@@ -91,27 +91,6 @@ new_ecdsa_key (void)
 /* --- Success ----------------------------------------------------------- */
 
 static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return *result;
-}
-
-static void
 test_new_key (Fixture       *f,
               gconstpointer  data)
 {
@@ -125,10 +104,10 @@ test_new_key (Fixture       *f,
   CkStoredRequest *row;
   CkStoredKey *key_row;
 
-  ck_keeper_create_request_async (f->keeper, builder, &key, NULL, NULL, NULL, on_done, &result);
+  ck_keeper_create_request_async (f->keeper, builder, &key, NULL, NULL, NULL, ck_test_store_result, &result);
   /* The keeper took a copy: the caller may go on editing. */
   g_assert_true (ck_request_builder_add_subject_string (builder, "O=Later", &error));
-  request = ck_keeper_create_request_finish (f->keeper, wait_for (&result), &made, &error);
+  request = ck_keeper_create_request_finish (f->keeper, ck_test_wait_for_result (&result), &made, &error);
   g_assert_no_error (error);
   g_assert_nonnull (request);
   g_assert_cmpstr (ck_request_get_subject (request), ==, "CN=new.keeper.test");
@@ -335,9 +314,9 @@ test_cancel_generation (Fixture       *f,
   key.spec = (CkKeySpec) { CK_KEY_TYPE_RSA, 8192, NULL };
   ck_request_builder_set_key_info (builder, GNUTLS_PK_RSA, 8192);
   ck_keeper_create_request_async (f->keeper, builder, &key, NULL, NULL, cancellable,
-                                  on_done, &result);
+                                  ck_test_store_result, &result);
   g_cancellable_cancel (cancellable);
-  request = ck_keeper_create_request_finish (f->keeper, wait_for (&result), NULL, &error);
+  request = ck_keeper_create_request_finish (f->keeper, ck_test_wait_for_result (&result), NULL, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (request);
   assert_store_is (f, before);

@@ -50,9 +50,9 @@ ck_keeper_new (CkStore *store)
 {
   CkKeeper *self;
 
-  g_return_val_if_fail (CK_IS_STORE (store), NULL);
+  g_return_val_if_fail (store == NULL || CK_IS_STORE (store), NULL);
   self = g_object_new (CK_TYPE_KEEPER, NULL);
-  self->store = g_object_ref (store);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
   return self;
 }
 
@@ -383,6 +383,7 @@ ck_keeper_create_request_async (CkKeeper                *self,
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (self->store != NULL);
   g_return_if_fail (CK_IS_REQUEST_BUILDER (builder));
   g_return_if_fail (key != NULL);
 
@@ -425,6 +426,7 @@ ck_keeper_create_request (CkKeeper                *self,
   g_autoptr(GTask) task = NULL;
 
   g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  g_return_val_if_fail (self->store != NULL, NULL);
   g_return_val_if_fail (CK_IS_REQUEST_BUILDER (builder), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
@@ -433,4 +435,336 @@ ck_keeper_create_request (CkKeeper                *self,
                           (GDestroyNotify) request_job_free, cancellable, NULL, NULL);
   g_task_run_in_thread_sync (task, create_request_thread);
   return ck_keeper_create_request_finish (self, G_ASYNC_RESULT (task), out, error);
+}
+
+/* --- Tokens ------------------------------------------------------------ */
+
+typedef struct
+{
+  CkToken       *token;
+  char          *pin;
+  gboolean       login;      /* else only read the state */
+  CkCertificate *certificate;
+  char          *key_uri;
+  gboolean       written;
+} TokenJob;
+
+static void
+token_job_free (TokenJob *job)
+{
+  g_clear_object (&job->token);
+  wipe_string (&job->pin);
+  g_clear_object (&job->certificate);
+  g_free (job->key_uri);
+  g_free (job);
+}
+
+static void
+token_login_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  TokenJob *job = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!job->login)
+    ok = ck_token_refresh (job->token, &error);
+  else if (ck_token_is_logged_in (job->token))
+    ok = TRUE;
+  else
+    /* Reads the flags first: a locked PIN is refused without a try. */
+    ok = ck_token_login (job->token, job->pin, &error);
+  wipe_string (&job->pin);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Logging in (@login) or reading the state: one job, started in a worker
+ * thread (@callback given) or run in this one. */
+static GTask *
+token_login_run (CkKeeper            *self,
+                 CkToken             *token,
+                 const char          *pin,
+                 gboolean             login,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  TokenJob *job = g_new0 (TokenJob, 1);
+  GTask *task;
+
+  job->token = g_object_ref (token);
+  job->pin = g_strdup (pin);
+  job->login = login;
+  task = keeper_task_new (self, login ? (gpointer) ck_keeper_token_login_async
+                                      : (gpointer) ck_keeper_token_refresh_async,
+                          job, (GDestroyNotify) token_job_free, cancellable, callback, user_data);
+  if (callback != NULL)
+    g_task_run_in_thread (task, token_login_thread);
+  else
+    g_task_run_in_thread_sync (task, token_login_thread);
+  return task;
+}
+
+static gboolean
+token_login_finish (CkKeeper      *self,
+                    GAsyncResult  *result,
+                    gpointer       source_tag,
+                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+ck_keeper_token_login_async (CkKeeper            *self,
+                             CkToken             *token,
+                             const char          *pin,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (CK_IS_TOKEN (token));
+  g_object_unref (token_login_run (self, token, pin, TRUE, cancellable, callback, user_data));
+}
+
+gboolean
+ck_keeper_token_login_finish (CkKeeper      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return token_login_finish (self, result, ck_keeper_token_login_async, error);
+}
+
+gboolean
+ck_keeper_token_login (CkKeeper      *self,
+                       CkToken       *token,
+                       const char    *pin,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_val_if_fail (CK_IS_KEEPER (self), FALSE);
+  g_return_val_if_fail (CK_IS_TOKEN (token), FALSE);
+  task = token_login_run (self, token, pin, TRUE, cancellable, NULL, NULL);
+  return ck_keeper_token_login_finish (self, G_ASYNC_RESULT (task), error);
+}
+
+void
+ck_keeper_token_refresh_async (CkKeeper            *self,
+                               CkToken             *token,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (CK_IS_TOKEN (token));
+  g_object_unref (token_login_run (self, token, NULL, FALSE, cancellable, callback, user_data));
+}
+
+gboolean
+ck_keeper_token_refresh_finish (CkKeeper      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return token_login_finish (self, result, ck_keeper_token_refresh_async, error);
+}
+
+char *
+ck_keeper_dup_token_key_uri (CkKeeper       *self,
+                             CkCertificate  *certificate,
+                             GError        **error)
+{
+  CkStoredKey *row;
+  gint64 key_id;
+
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  g_return_val_if_fail (self->store != NULL, NULL);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), NULL);
+
+  key_id = ck_store_find_key (self->store, ck_certificate_get_spki_sha256 (certificate));
+  row = key_id > 0 ? ck_store_get_key_row (self->store, key_id) : NULL;
+  if (row == NULL || ck_stored_key_get_pkcs11_uri (row) == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_MISMATCH,
+                   _("Certificate “%s”: its key is not a key on a token in the store; "
+                   "only certificates of token keys go onto a token"),
+                   ck_certificate_get_display_name (certificate));
+      return NULL;
+    }
+  return g_strdup (ck_stored_key_get_pkcs11_uri (row));
+}
+
+/* The token of @key_uri, which must be @token when one is given. */
+static gboolean
+check_key_token (const char     *key_uri,
+                 CkCertificate  *certificate,
+                 CkToken        *token,
+                 CkToken       **key_token,
+                 GError        **error)
+{
+  g_autoptr(CkToken) found = ck_token_lookup_for_object (key_uri, error);
+
+  if (found == NULL)
+    return FALSE;
+  if (token != NULL && !g_str_equal (ck_token_get_uri (token), ck_token_get_uri (found)))
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_MISMATCH,
+                   _("Certificate “%s”: its key is on token “%s”, not on “%s”"),
+                   ck_certificate_get_display_name (certificate), ck_token_get_label (found),
+                   ck_token_get_label (token));
+      return FALSE;
+    }
+  if (key_token != NULL)
+    *key_token = g_steal_pointer (&found);
+  return TRUE;
+}
+
+gboolean
+ck_keeper_check_certificate_for_token (CkKeeper       *self,
+                                       CkCertificate  *certificate,
+                                       CkToken        *token,
+                                       GError        **error)
+{
+  g_autofree char *key_uri = ck_keeper_dup_token_key_uri (self, certificate, error);
+
+  return key_uri != NULL && check_key_token (key_uri, certificate, token, NULL, error);
+}
+
+static void
+write_certificate_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  TokenJob *job = task_data;
+  g_autoptr(CkToken) key_token = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  GError *error = NULL;
+  const char *name = ck_certificate_get_display_name (job->certificate);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!check_key_token (job->key_uri, job->certificate, job->token, &key_token, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (job->token == NULL)
+    job->token = g_steal_pointer (&key_token);
+  /* The private key is found only once logged in. */
+  if (ck_token_needs_login (job->token) && !ck_token_is_logged_in (job->token))
+    {
+      g_task_return_new_error (task, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                               _("Token “%s”: log in to write the certificate “%s”"),
+                               ck_token_get_label (job->token), name);
+      return;
+    }
+  if (ck_token_has_certificate (job->token, job->certificate))
+    {
+      job->written = FALSE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  key = ck_private_key_new_from_pkcs11_uri (job->key_uri, &error);
+  if (key == NULL || !ck_token_import_certificate (job->token, job->certificate, key, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->written = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static GTask *
+write_certificate_task (CkKeeper            *self,
+                        CkCertificate       *certificate,
+                        CkToken             *token,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GError *error = NULL;
+  TokenJob *job = g_new0 (TokenJob, 1);
+  GTask *task;
+
+  job->certificate = g_object_ref (certificate);
+  job->token = token != NULL ? g_object_ref (token) : NULL;
+  /* The store is read here, on its thread; the token in the worker. */
+  job->key_uri = ck_keeper_dup_token_key_uri (self, certificate, &error);
+  task = keeper_task_new (self, ck_keeper_write_certificate_to_token_async, job,
+                          (GDestroyNotify) token_job_free, cancellable, callback, user_data);
+  if (job->key_uri == NULL)
+    g_task_return_error (task, error);
+  return task;
+}
+
+void
+ck_keeper_write_certificate_to_token_async (CkKeeper            *self,
+                                            CkCertificate       *certificate,
+                                            CkToken             *token,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (CK_IS_CERTIFICATE (certificate));
+  g_return_if_fail (token == NULL || CK_IS_TOKEN (token));
+
+  task = write_certificate_task (self, certificate, token, cancellable, callback, user_data);
+  if (!g_task_had_error (task))
+    g_task_run_in_thread (task, write_certificate_thread);
+}
+
+gboolean
+ck_keeper_write_certificate_to_token_finish (CkKeeper      *self,
+                                             GAsyncResult  *result,
+                                             gboolean      *written,
+                                             GError       **error)
+{
+  TokenJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        ck_keeper_write_certificate_to_token_async, FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (written != NULL)
+    *written = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (written != NULL)
+    *written = job->written;
+  return TRUE;
+}
+
+gboolean
+ck_keeper_write_certificate_to_token (CkKeeper       *self,
+                                      CkCertificate  *certificate,
+                                      CkToken        *token,
+                                      GCancellable   *cancellable,
+                                      gboolean       *written,
+                                      GError        **error)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_val_if_fail (CK_IS_KEEPER (self), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+  g_return_val_if_fail (token == NULL || CK_IS_TOKEN (token), FALSE);
+
+  task = write_certificate_task (self, certificate, token, cancellable, NULL, NULL);
+  if (!g_task_had_error (task))
+    g_task_run_in_thread_sync (task, write_certificate_thread);
+  return ck_keeper_write_certificate_to_token_finish (self, G_ASYNC_RESULT (task), written, error);
 }

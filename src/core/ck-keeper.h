@@ -27,8 +27,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CkKeeper, ck_keeper, CK, KEEPER, GObject)
 
 /* Keeps a reference to @store. Trust and the verifier come later (they
- * are read from the store once it is open), for the trust actions. */
+ * are read from the store once it is open), for the trust actions.
+ * @store NULL makes a keeper for the token actions alone (logging in,
+ * reading a token's state), which need no store: `certkeeper-cli tokens`
+ * and the PIN dialog. */
 CkKeeper     *ck_keeper_new                     (CkStore     *store);
+/* (nullable) */
 CkStore      *ck_keeper_get_store               (CkKeeper    *self);
 void          ck_keeper_set_trust               (CkKeeper    *self,
                                                  CkTrust     *trust,
@@ -113,5 +117,75 @@ CkRequest    *ck_keeper_create_request          (CkKeeper                *self,
                                                  GCancellable            *cancellable,
                                                  CkKeeperRequestResult   *out,
                                                  GError                 **error);
+
+/* --- Tokens -------------------------------------------------------------- */
+
+/* Logs in to @token with @pin (NULL on a PIN pad, or for a token that
+ * needs no PIN): done at once when it is logged in already. The token's
+ * state is read first, so a locked PIN is refused without trying it
+ * (CK_ERROR_BAD_PASSWORD, with what the token says about the tries left
+ * after a wrong one, as ck_token_login() words it). Never retried. */
+void          ck_keeper_token_login_async       (CkKeeper             *self,
+                                                 CkToken              *token,
+                                                 const char           *pin,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_token_login_finish      (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      ck_keeper_token_login             (CkKeeper             *self,
+                                                 CkToken              *token,
+                                                 const char           *pin,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+/* Reads @token's state (flags, PIN flags) again, off the calling thread:
+ * what a PIN prompt shows before the user types. */
+void          ck_keeper_token_refresh_async     (CkKeeper             *self,
+                                                 CkToken              *token,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_token_refresh_finish    (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+/* The pkcs11: URI of @certificate's key when that key is a key on a token
+ * in the store; else NULL with CK_ERROR_MISMATCH saying only certificates
+ * of token keys go onto a token. Reads the store's rows: call it on the
+ * store's thread. */
+char         *ck_keeper_dup_token_key_uri       (CkKeeper             *self,
+                                                 CkCertificate        *certificate,
+                                                 GError              **error);
+/* What ck_keeper_write_certificate_to_token() checks before it writes,
+ * for checking a whole import before anything is written: its key is a
+ * token key in the store, on @token when one is given. Calls into the
+ * token modules: not on a GUI thread. */
+gboolean      ck_keeper_check_certificate_for_token (CkKeeper         *self,
+                                                     CkCertificate    *certificate,
+                                                     CkToken          *token,
+                                                     GError          **error);
+/* Writes an issued @certificate onto the token of its key, beside it (same
+ * CKA_ID and label). @token is that token when the caller has it open
+ * (logged in through ck_keeper_token_login*()), NULL to look it up; a
+ * token other than the key's is refused (CK_ERROR_MISMATCH). A token that
+ * still needs a login is CK_ERROR_PASSWORD_REQUIRED. When the token holds
+ * the certificate already nothing is written: TRUE with *@written FALSE. */
+void          ck_keeper_write_certificate_to_token_async  (CkKeeper            *self,
+                                                           CkCertificate       *certificate,
+                                                           CkToken             *token,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean      ck_keeper_write_certificate_to_token_finish (CkKeeper            *self,
+                                                           GAsyncResult        *result,
+                                                           gboolean            *written,
+                                                           GError             **error);
+gboolean      ck_keeper_write_certificate_to_token        (CkKeeper            *self,
+                                                           CkCertificate       *certificate,
+                                                           CkToken             *token,
+                                                           GCancellable        *cancellable,
+                                                           gboolean            *written,
+                                                           GError             **error);
 
 G_END_DECLS

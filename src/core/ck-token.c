@@ -376,15 +376,45 @@ ck_token_is_read_only (CkToken *self)
   return (self->flags & CKF_WRITE_PROTECTED) != 0 || ck_token_is_system_trust (self);
 }
 
+CkPinFlags
+ck_token_get_pin_flags (CkToken *self)
+{
+  CkPinFlags flags = CK_PIN_FLAGS_NONE;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), CK_PIN_FLAGS_NONE);
+  if (self->flags & CKF_USER_PIN_COUNT_LOW)
+    flags |= CK_PIN_FLAGS_COUNT_LOW;
+  if (self->flags & CKF_USER_PIN_FINAL_TRY)
+    flags |= CK_PIN_FLAGS_FINAL_TRY;
+  if (self->flags & CKF_USER_PIN_LOCKED)
+    flags |= CK_PIN_FLAGS_LOCKED;
+  return flags;
+}
+
+const char *
+ck_pin_flags_get_advice (CkPinFlags flags)
+{
+  if (flags & CK_PIN_FLAGS_LOCKED)
+    return _("Locked: the token no longer accepts the user PIN after too many wrong ones. "
+             "It must be unlocked with the security officer (SO) PIN, using the token’s own "
+             "tools or “p11tool --initialize-pin”.");
+  if (flags & CK_PIN_FLAGS_FINAL_TRY)
+    return _("Final try: a wrong PIN locks the token.");
+  if (flags & CK_PIN_FLAGS_COUNT_LOW)
+    return _("PIN count low: the token reports that a wrong PIN was entered and few tries are left.");
+  return NULL;
+}
+
 const char *
 ck_token_get_pin_warning (CkToken *self)
 {
-  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
-  if (self->flags & CKF_USER_PIN_LOCKED)
+  CkPinFlags flags = ck_token_get_pin_flags (self);
+
+  if (flags & CK_PIN_FLAGS_LOCKED)
     return _("PIN locked");
-  if (self->flags & CKF_USER_PIN_FINAL_TRY)
+  if (flags & CK_PIN_FLAGS_FINAL_TRY)
     return _("final PIN try");
-  if (self->flags & CKF_USER_PIN_COUNT_LOW)
+  if (flags & CK_PIN_FLAGS_COUNT_LOW)
     return _("PIN count low");
   return NULL;
 }
@@ -433,7 +463,7 @@ ck_token_login (CkToken    *self,
 
   if (!ck_token_refresh (self, error))
     return FALSE;
-  if (self->flags & CKF_USER_PIN_LOCKED)
+  if (ck_token_get_pin_flags (self) & CK_PIN_FLAGS_LOCKED)
     {
       set_rv_error (error, self, CKR_PIN_LOCKED, _("cannot log in"));
       return FALSE;
@@ -472,11 +502,13 @@ ck_token_login (CkToken    *self,
     {
       const char *tries;
 
-      if (self->flags & CKF_USER_PIN_LOCKED)
+      CkPinFlags pin_flags = ck_token_get_pin_flags (self);
+
+      if (pin_flags & CK_PIN_FLAGS_LOCKED)
         tries = _("the PIN is now locked; unlock it with the security officer PIN");
-      else if (self->flags & CKF_USER_PIN_FINAL_TRY)
+      else if (pin_flags & CK_PIN_FLAGS_FINAL_TRY)
         tries = _("the token says the next wrong PIN locks it");
-      else if (self->flags & CKF_USER_PIN_COUNT_LOW)
+      else if (pin_flags & CK_PIN_FLAGS_COUNT_LOW)
         tries = _("the token says few tries are left");
       else
         tries = _("the token does not say how many tries are left");

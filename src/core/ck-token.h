@@ -44,6 +44,19 @@ gboolean     ck_token_has_protected_path    (CkToken *self);
 /* Write-protected tokens and p11-kit's "System Trust". */
 gboolean     ck_token_is_read_only          (CkToken *self);
 gboolean     ck_token_is_system_trust       (CkToken *self);
+/* What the token says about its user PIN (CKF_USER_PIN_* of its flags
+ * as last read): the one reader of them for every front end. */
+typedef enum {
+  CK_PIN_FLAGS_NONE      = 0,
+  CK_PIN_FLAGS_COUNT_LOW = 1 << 0,  /* a wrong PIN was entered; few tries left */
+  CK_PIN_FLAGS_FINAL_TRY = 1 << 1,  /* the next wrong PIN locks it */
+  CK_PIN_FLAGS_LOCKED    = 1 << 2,  /* no user login until the SO unlocks it */
+} CkPinFlags;
+
+CkPinFlags   ck_token_get_pin_flags         (CkToken *self);
+/* The most severe of @flags as a sentence telling the user what it means
+ * and what to do; NULL for CK_PIN_FLAGS_NONE. */
+const char  *ck_pin_flags_get_advice        (CkPinFlags flags);
 /* NULL when the user PIN is fine, else "PIN count low", "final try" or
  * "locked", as the token reports it. */
 const char  *ck_token_get_pin_warning       (CkToken *self);
