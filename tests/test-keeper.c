@@ -6,9 +6,11 @@
 
 #include <string.h>
 
+#include <gnutls/pkcs12.h>
 #include <sqlite3.h>
 
 #include "certkeeper-core.h"
+#include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
 #define PASSPHRASE "correct horse battery staple"
@@ -369,6 +371,179 @@ test_cancel_before_commit (Fixture       *f,
   assert_store_is (f, before);
 }
 
+/* --- Keys, trust, export ------------------------------------------------ */
+
+static void
+test_generate_key (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkPrivateKey) loaded = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = ck_test_dump_store (f->store);
+  CkKeeperKeyChoice choice = new_ecdsa_key ();
+  CkKeeperKeyChoice stored = { .source = CK_KEEPER_KEY_STORED, .key_id = 1 };
+  gint64 id = 0;
+
+  /* Neither a passphrase nor the choice to go without: nothing made. */
+  choice.passphrase = NULL;
+  key = ck_keeper_generate_key (f->keeper, &choice, NULL, &id, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
+  g_assert_null (key);
+  g_clear_error (&error);
+  key = ck_keeper_generate_key (f->keeper, &stored, NULL, &id, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_store_is (f, before);
+
+  choice.passphrase = PASSPHRASE;
+  ck_keeper_generate_key_async (f->keeper, &choice, NULL, ck_test_store_result, &result);
+  key = ck_keeper_generate_key_finish (f->keeper, ck_test_wait_for_result (&result), &id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_assert_cmpint (id, ==, ck_store_find_key (f->store, ck_private_key_get_spki_sha256 (key)));
+  g_assert_cmpstr (ck_stored_key_get_label (ck_store_get_key_row (f->store, id)), ==, "new key");
+  g_assert_true (ck_stored_key_get_encrypted (ck_store_get_key_row (f->store, id)));
+  loaded = ck_store_load_private_key (f->store, id, PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (loaded), ==, ck_private_key_get_spki_sha256 (key));
+}
+
+/* A certificate and its key in the store, imported as a user would. */
+static gint64
+import_leaf_with_key (Fixture    *f,
+                      const char *cn)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Keeper Test CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, cn, 7);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+  g_autofree char *all = g_strconcat (leaf, key_pem, ca_pem, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (all, strlen (all));
+  g_autoptr(CkImporter) importer = ck_importer_new (f->store);
+  g_autoptr(GError) error = NULL;
+  CkCommitSummary summary;
+  GListModel *certificates;
+
+  gnutls_x509_privkey_deinit (key);
+  ck_importer_add_bytes (importer, bytes, "leaf.pem");
+  g_assert_true (ck_store_commit (f->store, ck_importer_get_plan (importer), PASSPHRASE,
+                                  CK_COMMIT_NONE, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.certificates, ==, 2);
+  certificates = ck_store_get_certificates (f->store);
+  for (guint i = 0; i < g_list_model_get_n_items (certificates); i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (certificates, i);
+
+      if (g_strcmp0 (ck_stored_certificate_get_subject (row), "CN=Keeper Test CA") != 0)
+        return ck_stored_certificate_get_id (row);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_set_trust (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(CkTrust) trust = NULL;
+  g_autoptr(CkVerifier) verifier = NULL;
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = import_leaf_with_key (f, "trust.keeper.test");
+  CkTrustLevel previous = CK_TRUST_TRUSTED;
+
+  /* No trust module yet: refused, not a crash. */
+  g_assert_false (ck_keeper_set_trust (f->keeper, id, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED,
+                                       NULL, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_FAILED);
+  g_clear_error (&error);
+
+  trust = ck_trust_new (f->store, &error);
+  g_assert_no_error (error);
+  verifier = ck_verifier_new (trust);
+  ck_keeper_use_trust (f->keeper, trust, verifier);
+  g_assert_true (ck_keeper_get_trust (f->keeper) == trust);
+  g_assert_true (ck_keeper_get_verifier (f->keeper) == verifier);
+  cert = ck_store_load_certificate (f->store, id, &error);
+  g_assert_no_error (error);
+
+  ck_keeper_set_trust_async (f->keeper, id, CK_PURPOSE_TLS_SERVER, CK_TRUST_DISTRUSTED, NULL,
+                             ck_test_store_result, &result);
+  g_assert_true (ck_keeper_set_trust_finish (f->keeper, ck_test_wait_for_result (&result),
+                                             &previous, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (previous, ==, CK_TRUST_DEFAULT);
+  g_assert_cmpint (ck_trust_get (trust, ck_certificate_get_sha256_fingerprint (cert),
+                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DISTRUSTED);
+
+  /* The Undo: back to what it replaced, which it reports. */
+  g_assert_true (ck_keeper_set_trust (f->keeper, id, CK_PURPOSE_TLS_SERVER, previous,
+                                      &previous, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (previous, ==, CK_TRUST_DISTRUSTED);
+  g_assert_cmpint (ck_trust_get (trust, ck_certificate_get_sha256_fingerprint (cert),
+                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+
+  /* Whatever ck_trust_set() refuses, the keeper refuses. */
+  g_assert_false (ck_keeper_set_trust (f->keeper, id, CK_PURPOSE_ALL, CK_TRUST_TRUSTED,
+                                       NULL, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+}
+
+static void
+test_export_pkcs12 (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) p12 = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = import_leaf_with_key (f, "export.keeper.test");
+  gnutls_pkcs12_t pkcs12;
+  gnutls_datum_t der;
+
+  /* The stored key's passphrase is checked. */
+  p12 = ck_keeper_export_pkcs12 (f->keeper, id, "wrong", "export pw", NULL, NULL, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_assert_null (p12);
+  g_clear_error (&error);
+
+  ck_keeper_export_pkcs12_async (f->keeper, id, PASSPHRASE, "export pw", "Export Test", NULL,
+                                 ck_test_store_result, &result);
+  p12 = ck_keeper_export_pkcs12_finish (f->keeper, ck_test_wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p12);
+
+  /* GnuTLS reads it back with the password, and only with it. */
+  der.data = (unsigned char *) g_bytes_get_data (p12, NULL);
+  der.size = g_bytes_get_size (p12);
+  g_assert_cmpint (gnutls_pkcs12_init (&pkcs12), ==, 0);
+  g_assert_cmpint (gnutls_pkcs12_import (pkcs12, &der, GNUTLS_X509_FMT_DER, 0), ==, 0);
+  g_assert_cmpint (gnutls_pkcs12_verify_mac (pkcs12, "export pw"), ==, 0);
+  g_assert_cmpint (gnutls_pkcs12_verify_mac (pkcs12, "other"), <, 0);
+  gnutls_pkcs12_deinit (pkcs12);
+
+  /* A certificate without its key: said so. */
+  g_clear_pointer (&p12, g_bytes_unref);
+  {
+    GListModel *certificates = ck_store_get_certificates (f->store);
+
+    for (guint i = 0; i < g_list_model_get_n_items (certificates); i++)
+      {
+        g_autoptr(CkStoredCertificate) row = g_list_model_get_item (certificates, i);
+
+        if (ck_stored_certificate_get_id (row) != id)
+          p12 = ck_keeper_export_pkcs12 (f->keeper, ck_stored_certificate_get_id (row), PASSPHRASE,
+                                         "export pw", NULL, NULL, &error);
+      }
+  }
+  g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
+  g_assert_null (p12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,5 +567,11 @@ main (int   argc,
               fixture_setup, test_cancel_generation, fixture_teardown);
   g_test_add ("/keeper/request/cancel-before-commit", Fixture, NULL,
               fixture_setup, test_cancel_before_commit, fixture_teardown);
+  g_test_add ("/keeper/generate-key", Fixture, NULL,
+              fixture_setup, test_generate_key, fixture_teardown);
+  g_test_add ("/keeper/set-trust", Fixture, NULL,
+              fixture_setup, test_set_trust, fixture_teardown);
+  g_test_add ("/keeper/export-pkcs12", Fixture, NULL,
+              fixture_setup, test_export_pkcs12, fixture_teardown);
   return g_test_run ();
 }

@@ -96,39 +96,6 @@ say_generating (const CkKeySpec *spec)
     fprintf (stderr, "Generating a %s key; this can take a minute…\n", what);
 }
 
-/* Generates a key and stores it, protected as the options say. Returns
- * the key and its id, or NULL after printing the error. */
-static CkPrivateKey *
-generate_and_store (CkStore         *store,
-                    const CkKeySpec *spec,
-                    const char      *label,
-                    const char      *passphrase_file,
-                    gboolean         no_passphrase,
-                    gint64          *id)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CkPassword) passphrase = NULL;
-  g_autoptr (CkPrivateKey) key = NULL;
-
-  if (!ask_new_key_passphrase (passphrase_file, no_passphrase, &passphrase))
-    return NULL;
-  say_generating (spec);
-  key = ck_key_generate (spec, NULL, &error);
-  if (key == NULL)
-    {
-      ck_cli_fail (error);
-      return NULL;
-    }
-  if (!ck_store_add_key (store, key, label, passphrase,
-                         no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
-                         id, &error))
-    {
-      ck_cli_fail (error);
-      return NULL;
-    }
-  return g_steal_pointer (&key);
-}
-
 /* --- keygen ------------------------------------------------------------ */
 
 int
@@ -167,6 +134,9 @@ ck_cli_keygen (CkCli *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
   g_autofree char *what = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkPassword) passphrase = NULL;
+  CkKeeperKeyChoice choice = { .source = CK_KEEPER_KEY_NEW };
   CkKeySpec spec = { 0, };
   CkStore *store;
   gint64 id = 0;
@@ -198,9 +168,17 @@ ck_cli_keygen (CkCli *cli,
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     return ck_cli_fail (error);
-  key = generate_and_store (store, &spec, label, key_passphrase_file, no_key_passphrase, &id);
-  if (key == NULL)
+  if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
     return CK_CLI_EXIT_ERROR;
+  say_generating (&spec);
+  choice.spec = spec;
+  choice.label = label;
+  choice.passphrase = passphrase;
+  choice.no_passphrase = no_key_passphrase;
+  keeper = ck_keeper_new (store);
+  key = ck_keeper_generate_key (keeper, &choice, NULL, &id, &error);
+  if (key == NULL)
+    return ck_cli_fail (error);
 
   what = ck_key_spec_describe (&spec);
   /* Translators: "Generated ECDSA P-256 key 3 (stored encrypted), SPKI SHA-256 AB:…" */

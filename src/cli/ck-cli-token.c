@@ -260,8 +260,11 @@ ck_cli_token_keygen (CkCli           *cli,
   g_autoptr (CkToken) token = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
   g_autoptr (GBytes) id = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   CkStore *store;
-  CkTokenKeySpec token_spec = { *spec, label, NULL, extractable, FALSE };
+  CkKeeperKeyChoice choice = {
+    .source = CK_KEEPER_KEY_TOKEN_NEW, .spec = *spec, .label = label, .extractable = extractable,
+  };
   gint64 key_id = 0;
 
   if (label == NULL)
@@ -278,7 +281,7 @@ ck_cli_token_keygen (CkCli           *cli,
       for (gsize i = 0; i < len / 2; i++)
         bytes[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
       id = g_bytes_new_take (bytes, len / 2);
-      token_spec.id = id;
+      choice.token_id = id;
     }
 
   store = ck_cli_open_store (cli, &error);
@@ -287,11 +290,12 @@ ck_cli_token_keygen (CkCli           *cli,
   token = ck_token_lookup (token_uri, &error);
   if (token == NULL || !login (cli, token, &error))
     return ck_cli_fail (error);
-  key = ck_token_generate_key (token, &token_spec, &error);
+  /* The store keeps the URI only; the key stays on the token (and goes
+   * again when it cannot be recorded). */
+  choice.token = token;
+  keeper = ck_keeper_new (store);
+  key = ck_keeper_generate_key (keeper, &choice, NULL, &key_id, &error);
   if (key == NULL)
-    return ck_cli_fail (error);
-  /* The store keeps the URI only; the key stays on the token. */
-  if (!ck_store_add_key (store, key, label, NULL, CK_COMMIT_NONE, &key_id, &error))
     return ck_cli_fail (error);
   ck_cli_print_line (_("Generated key %lld on token “%s”: %s"),
                      (long long) key_id, ck_token_get_label (token), ck_private_key_get_pkcs11_uri (key));

@@ -64,7 +64,7 @@ ck_keeper_get_store (CkKeeper *self)
 }
 
 void
-ck_keeper_set_trust (CkKeeper   *self,
+ck_keeper_use_trust (CkKeeper   *self,
                      CkTrust    *trust,
                      CkVerifier *verifier)
 {
@@ -122,6 +122,19 @@ keeper_task_new (CkKeeper            *self,
   return task;
 }
 
+/* In a worker thread (the _async forms), or in one while this thread
+ * waits (@sync: the blocking forms). */
+static void
+keeper_task_start (GTask           *task,
+                   GTaskThreadFunc  func,
+                   gboolean         sync)
+{
+  if (sync)
+    g_task_run_in_thread_sync (task, func);
+  else
+    g_task_run_in_thread (task, func);
+}
+
 /* --- Making a request -------------------------------------------------- */
 
 typedef struct
@@ -174,7 +187,7 @@ request_job_new (CkKeeper                *self,
   RequestJob *job = g_new0 (RequestJob, 1);
 
   job->store = g_object_ref (self->store);
-  job->builder = ck_request_builder_copy (builder);
+  job->builder = builder != NULL ? ck_request_builder_copy (builder) : NULL;
   job->source = key->source;
   job->spec = key->spec;
   job->curve = g_strdup (key->spec.curve);
@@ -493,6 +506,7 @@ token_login_run (CkKeeper            *self,
                  const char          *pin,
                  gboolean             login,
                  GCancellable        *cancellable,
+                 gboolean            sync,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
@@ -505,10 +519,7 @@ token_login_run (CkKeeper            *self,
   task = keeper_task_new (self, login ? (gpointer) ck_keeper_token_login_async
                                       : (gpointer) ck_keeper_token_refresh_async,
                           job, (GDestroyNotify) token_job_free, cancellable, callback, user_data);
-  if (callback != NULL)
-    g_task_run_in_thread (task, token_login_thread);
-  else
-    g_task_run_in_thread_sync (task, token_login_thread);
+  keeper_task_start (task, token_login_thread, sync);
   return task;
 }
 
@@ -533,7 +544,7 @@ ck_keeper_token_login_async (CkKeeper            *self,
 {
   g_return_if_fail (CK_IS_KEEPER (self));
   g_return_if_fail (CK_IS_TOKEN (token));
-  g_object_unref (token_login_run (self, token, pin, TRUE, cancellable, callback, user_data));
+  g_object_unref (token_login_run (self, token, pin, TRUE, cancellable, FALSE, callback, user_data));
 }
 
 gboolean
@@ -555,7 +566,7 @@ ck_keeper_token_login (CkKeeper      *self,
 
   g_return_val_if_fail (CK_IS_KEEPER (self), FALSE);
   g_return_val_if_fail (CK_IS_TOKEN (token), FALSE);
-  task = token_login_run (self, token, pin, TRUE, cancellable, NULL, NULL);
+  task = token_login_run (self, token, pin, TRUE, cancellable, TRUE, NULL, NULL);
   return ck_keeper_token_login_finish (self, G_ASYNC_RESULT (task), error);
 }
 
@@ -568,7 +579,7 @@ ck_keeper_token_refresh_async (CkKeeper            *self,
 {
   g_return_if_fail (CK_IS_KEEPER (self));
   g_return_if_fail (CK_IS_TOKEN (token));
-  g_object_unref (token_login_run (self, token, NULL, FALSE, cancellable, callback, user_data));
+  g_object_unref (token_login_run (self, token, NULL, FALSE, cancellable, FALSE, callback, user_data));
 }
 
 gboolean
@@ -767,4 +778,343 @@ ck_keeper_write_certificate_to_token (CkKeeper       *self,
   if (!g_task_had_error (task))
     g_task_run_in_thread_sync (task, write_certificate_thread);
   return ck_keeper_write_certificate_to_token_finish (self, G_ASYNC_RESULT (task), written, error);
+}
+
+/* --- Keys -------------------------------------------------------------- */
+
+static void
+generate_key_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  RequestJob *job = task_data;
+  g_autoptr(CkPrivateKey) key = NULL;
+  GError *error = NULL;
+  gboolean stored;
+
+  if (job->source != CK_KEEPER_KEY_NEW && job->source != CK_KEEPER_KEY_TOKEN_NEW)
+    {
+      g_task_return_new_error (task, CK_ERROR, CK_ERROR_INVALID,
+                               _("Only a new key can be generated"));
+      return;
+    }
+  /* The same checks as for a request's key, before any work. */
+  if (job->source == CK_KEEPER_KEY_NEW && !ck_key_spec_validate (&job->spec, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (job->source == CK_KEEPER_KEY_NEW && job->passphrase == NULL && !job->no_passphrase)
+    {
+      g_task_return_new_error (task, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                               _("The new key needs a passphrase to be stored encrypted"));
+      return;
+    }
+  if (job->source == CK_KEEPER_KEY_TOKEN_NEW && job->token == NULL)
+    {
+      g_task_return_new_error (task, CK_ERROR, CK_ERROR_INVALID,
+                               _("No token was chosen for the new key"));
+      return;
+    }
+
+  key = request_job_get_key (job, cancellable, &error);
+  stored = key != NULL &&
+           !g_cancellable_set_error_if_cancelled (cancellable, &error) &&
+           ck_store_add_key (job->store, key, job->label, job->passphrase,
+                             job->no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
+                             &job->result.key_id, &error);
+  if (!stored)
+    {
+      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
+        ck_token_delete_key (job->token, key, NULL);
+      g_task_return_error (task, error);
+      return;
+    }
+  job->result.key_added = TRUE;
+  g_task_return_pointer (task, g_steal_pointer (&key), g_object_unref);
+}
+
+static GTask *
+generate_key_run (CkKeeper                *self,
+                  const CkKeeperKeyChoice *key,
+                  GCancellable            *cancellable,
+                  gboolean                 sync,
+                  GAsyncReadyCallback      callback,
+                  gpointer                 user_data)
+{
+  GTask *task = keeper_task_new (self, ck_keeper_generate_key_async,
+                                 request_job_new (self, NULL, key, NULL, NULL),
+                                 (GDestroyNotify) request_job_free, cancellable, callback, user_data);
+
+  keeper_task_start (task, generate_key_thread, sync);
+  return task;
+}
+
+void
+ck_keeper_generate_key_async (CkKeeper                *self,
+                              const CkKeeperKeyChoice *key,
+                              GCancellable            *cancellable,
+                              GAsyncReadyCallback      callback,
+                              gpointer                 user_data)
+{
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (self->store != NULL);
+  g_return_if_fail (key != NULL);
+  g_object_unref (generate_key_run (self, key, cancellable, FALSE, callback, user_data));
+}
+
+CkPrivateKey *
+ck_keeper_generate_key_finish (CkKeeper      *self,
+                               GAsyncResult  *result,
+                               gint64        *key_id,
+                               GError       **error)
+{
+  RequestJob *job;
+  CkPrivateKey *key;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ck_keeper_generate_key_async, NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  key = g_task_propagate_pointer (G_TASK (result), error);
+  if (key_id != NULL)
+    *key_id = key != NULL ? job->result.key_id : 0;
+  return key;
+}
+
+CkPrivateKey *
+ck_keeper_generate_key (CkKeeper                *self,
+                        const CkKeeperKeyChoice *key,
+                        GCancellable            *cancellable,
+                        gint64                  *key_id,
+                        GError                 **error)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  g_return_val_if_fail (self->store != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  task = generate_key_run (self, key, cancellable, TRUE, NULL, NULL);
+  return ck_keeper_generate_key_finish (self, G_ASYNC_RESULT (task), key_id, error);
+}
+
+/* --- Trust ------------------------------------------------------------- */
+
+static gboolean
+set_trust (CkKeeper      *self,
+           gint64         certificate_id,
+           const char    *purpose,
+           CkTrustLevel   level,
+           CkTrustLevel  *previous,
+           GError       **error)
+{
+  g_autoptr(CkCertificate) certificate = NULL;
+  CkTrustLevel before;
+
+  if (self->trust == NULL)
+    {
+      g_set_error_literal (error, CK_ERROR, CK_ERROR_FAILED, _("Trust settings cannot be read"));
+      return FALSE;
+    }
+  certificate = ck_store_load_certificate (self->store, certificate_id, error);
+  if (certificate == NULL)
+    return FALSE;
+  before = purpose != NULL
+           ? ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (certificate), purpose)
+           : CK_TRUST_DEFAULT;
+  if (!ck_trust_set (self->trust, certificate_id, purpose, level, error))
+    return FALSE;
+  if (previous != NULL)
+    *previous = before;
+  return TRUE;
+}
+
+void
+ck_keeper_set_trust_async (CkKeeper            *self,
+                           gint64               certificate_id,
+                           const char          *purpose,
+                           CkTrustLevel         level,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CkTrustLevel *previous = g_new0 (CkTrustLevel, 1);
+  GError *error = NULL;
+
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (self->store != NULL);
+
+  task = keeper_task_new (self, ck_keeper_set_trust_async, previous, g_free,
+                          cancellable, callback, user_data);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (set_trust (self, certificate_id, purpose, level, previous, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+gboolean
+ck_keeper_set_trust_finish (CkKeeper      *self,
+                            GAsyncResult  *result,
+                            CkTrustLevel  *previous,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ck_keeper_set_trust_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (previous != NULL)
+    *previous = *(CkTrustLevel *) g_task_get_task_data (G_TASK (result));
+  return TRUE;
+}
+
+gboolean
+ck_keeper_set_trust (CkKeeper      *self,
+                           gint64         certificate_id,
+                           const char    *purpose,
+                           CkTrustLevel   level,
+                           CkTrustLevel  *previous,
+                           GError       **error)
+{
+  g_return_val_if_fail (CK_IS_KEEPER (self), FALSE);
+  g_return_val_if_fail (self->store != NULL, FALSE);
+  return set_trust (self, certificate_id, purpose, level, previous, error);
+}
+
+/* --- Export ------------------------------------------------------------ */
+
+typedef struct
+{
+  CkStore *store;
+  gint64   certificate_id;
+  char    *key_passphrase;
+  char    *password;
+  char    *friendly_name;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->store);
+  wipe_string (&job->key_passphrase);
+  wipe_string (&job->password);
+  g_free (job->friendly_name);
+  g_free (job);
+}
+
+static void
+export_pkcs12_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  g_autoptr(CkCertificate) certificate = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GPtrArray) chain = NULL;
+  GError *error = NULL;
+  GBytes *p12;
+  gint64 key_id;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  certificate = ck_store_load_certificate (job->store, job->certificate_id, &error);
+  if (certificate == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  key_id = ck_store_find_key (job->store, ck_certificate_get_spki_sha256 (certificate));
+  if (key_id <= 0)
+    {
+      g_task_return_new_error (task, CK_ERROR, CK_ERROR_NOT_FOUND,
+                               _("Certificate “%s”: its private key is not in the store"),
+                               ck_certificate_get_display_name (certificate));
+      return;
+    }
+  key = ck_store_load_private_key (job->store, key_id, job->key_passphrase, &error);
+  if (key == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  chain = ck_export_collect_chain (job->store, certificate, NULL);
+  p12 = ck_export_pkcs12 (certificate, key, chain, job->password, job->friendly_name, &error);
+  if (p12 == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, p12, (GDestroyNotify) g_bytes_unref);
+}
+
+static GTask *
+export_pkcs12_run (CkKeeper            *self,
+                   gint64               certificate_id,
+                   const char          *key_passphrase,
+                   const char          *password,
+                   const char          *friendly_name,
+                   GCancellable        *cancellable,
+                   gboolean            sync,
+                 GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  ExportJob *job = g_new0 (ExportJob, 1);
+  GTask *task;
+
+  job->store = g_object_ref (self->store);
+  job->certificate_id = certificate_id;
+  job->key_passphrase = g_strdup (key_passphrase);
+  job->password = g_strdup (password);
+  job->friendly_name = g_strdup (friendly_name);
+  task = keeper_task_new (self, ck_keeper_export_pkcs12_async, job,
+                          (GDestroyNotify) export_job_free, cancellable, callback, user_data);
+  keeper_task_start (task, export_pkcs12_thread, sync);
+  return task;
+}
+
+void
+ck_keeper_export_pkcs12_async (CkKeeper            *self,
+                               gint64               certificate_id,
+                               const char          *key_passphrase,
+                               const char          *password,
+                               const char          *friendly_name,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CK_IS_KEEPER (self));
+  g_return_if_fail (self->store != NULL);
+  g_object_unref (export_pkcs12_run (self, certificate_id, key_passphrase, password,
+                                     friendly_name, cancellable, FALSE, callback, user_data));
+}
+
+GBytes *
+ck_keeper_export_pkcs12_finish (CkKeeper      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ck_keeper_export_pkcs12_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+ck_keeper_export_pkcs12 (CkKeeper      *self,
+                         gint64         certificate_id,
+                         const char    *key_passphrase,
+                         const char    *password,
+                         const char    *friendly_name,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
+  g_return_val_if_fail (self->store != NULL, NULL);
+  task = export_pkcs12_run (self, certificate_id, key_passphrase, password, friendly_name,
+                            cancellable, TRUE, NULL, NULL);
+  return ck_keeper_export_pkcs12_finish (self, G_ASYNC_RESULT (task), error);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ck-export.h"
 #include "ck-key-generator.h"
 #include "ck-request-builder.h"
 #include "ck-store.h"
@@ -34,7 +35,7 @@ G_DECLARE_FINAL_TYPE (CkKeeper, ck_keeper, CK, KEEPER, GObject)
 CkKeeper     *ck_keeper_new                     (CkStore     *store);
 /* (nullable) */
 CkStore      *ck_keeper_get_store               (CkKeeper    *self);
-void          ck_keeper_set_trust               (CkKeeper    *self,
+void          ck_keeper_use_trust               (CkKeeper    *self,
                                                  CkTrust     *trust,
                                                  CkVerifier  *verifier);
 /* (nullable) */
@@ -187,5 +188,74 @@ gboolean      ck_keeper_write_certificate_to_token        (CkKeeper            *
                                                            GCancellable        *cancellable,
                                                            gboolean            *written,
                                                            GError             **error);
+
+/* --- Keys, trust, export --------------------------------------------------- */
+
+/* Generates a key as @key says (CK_KEEPER_KEY_NEW: in memory, stored
+ * encrypted unless the user chose otherwise; CK_KEEPER_KEY_TOKEN_NEW: on
+ * the token, recorded by its URI) and records it in one transaction.
+ * A token key that cannot be recorded is taken off the token again. */
+void          ck_keeper_generate_key_async      (CkKeeper                *self,
+                                                 const CkKeeperKeyChoice *key,
+                                                 GCancellable            *cancellable,
+                                                 GAsyncReadyCallback      callback,
+                                                 gpointer                 user_data);
+/* The key; *@key_id (nullable) its id in the store. */
+CkPrivateKey *ck_keeper_generate_key_finish     (CkKeeper                *self,
+                                                 GAsyncResult            *result,
+                                                 gint64                  *key_id,
+                                                 GError                 **error);
+CkPrivateKey *ck_keeper_generate_key            (CkKeeper                *self,
+                                                 const CkKeeperKeyChoice *key,
+                                                 GCancellable            *cancellable,
+                                                 gint64                  *key_id,
+                                                 GError                 **error);
+
+/* Records the user's decision through ck_trust_set() (the trust given with
+ * ck_keeper_use_trust()); *@previous (nullable) gets the decision it
+ * replaced, for an Undo. CkTrust emits "changed" for the views on the
+ * thread that writes it, so the write is made on the calling thread, not
+ * in a worker: the _async form only hands the result back through the
+ * main loop like the other actions. */
+void          ck_keeper_set_trust_async         (CkKeeper             *self,
+                                                 gint64                certificate_id,
+                                                 const char           *purpose,
+                                                 CkTrustLevel          level,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_set_trust_finish        (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 CkTrustLevel         *previous,
+                                                 GError              **error);
+gboolean      ck_keeper_set_trust               (CkKeeper             *self,
+                                                 gint64                certificate_id,
+                                                 const char           *purpose,
+                                                 CkTrustLevel          level,
+                                                 CkTrustLevel         *previous,
+                                                 GError              **error);
+
+/* A PKCS#12 file (DER) of the stored certificate @certificate_id, its
+ * stored key (unlocked with @key_passphrase when encrypted) and its chain
+ * as far as the store knows it, encrypted with @password, as
+ * ck_export_pkcs12() makes it. Writing it is the caller's. */
+void          ck_keeper_export_pkcs12_async     (CkKeeper             *self,
+                                                 gint64                certificate_id,
+                                                 const char           *key_passphrase,
+                                                 const char           *password,
+                                                 const char           *friendly_name,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GBytes       *ck_keeper_export_pkcs12_finish    (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+GBytes       *ck_keeper_export_pkcs12           (CkKeeper             *self,
+                                                 gint64                certificate_id,
+                                                 const char           *key_passphrase,
+                                                 const char           *password,
+                                                 const char           *friendly_name,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
 
 G_END_DECLS
