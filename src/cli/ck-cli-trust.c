@@ -116,7 +116,7 @@ trust_set (CkCli *cli,
   level = trusted ? CK_TRUST_TRUSTED : distrusted ? CK_TRUST_DISTRUSTED : CK_TRUST_DEFAULT;
   keeper = ck_keeper_new (cli->store);
   ck_keeper_use_trust (keeper, trust, NULL);
-  if (!ck_keeper_set_trust (keeper, id, purpose, level, NULL, &error))
+  if (!ck_keeper_set_trust (keeper, id, purpose, level, &error))
     return ck_cli_fail (error);
 
   row = ck_store_get_certificate_row (cli->store, id);

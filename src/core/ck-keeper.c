@@ -906,28 +906,14 @@ set_trust (CkKeeper      *self,
            gint64         certificate_id,
            const char    *purpose,
            CkTrustLevel   level,
-           CkTrustLevel  *previous,
            GError       **error)
 {
-  g_autoptr(CkCertificate) certificate = NULL;
-  CkTrustLevel before;
-
   if (self->trust == NULL)
     {
       g_set_error_literal (error, CK_ERROR, CK_ERROR_FAILED, _("Trust settings cannot be read"));
       return FALSE;
     }
-  certificate = ck_store_load_certificate (self->store, certificate_id, error);
-  if (certificate == NULL)
-    return FALSE;
-  before = purpose != NULL
-           ? ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (certificate), purpose)
-           : CK_TRUST_DEFAULT;
-  if (!ck_trust_set (self->trust, certificate_id, purpose, level, error))
-    return FALSE;
-  if (previous != NULL)
-    *previous = before;
-  return TRUE;
+  return ck_trust_set (self->trust, certificate_id, purpose, level, error);
 }
 
 void
@@ -940,17 +926,16 @@ ck_keeper_set_trust_async (CkKeeper            *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  CkTrustLevel *previous = g_new0 (CkTrustLevel, 1);
   GError *error = NULL;
 
   g_return_if_fail (CK_IS_KEEPER (self));
   g_return_if_fail (self->store != NULL);
 
-  task = keeper_task_new (self, ck_keeper_set_trust_async, previous, g_free,
+  task = keeper_task_new (self, ck_keeper_set_trust_async, NULL, NULL,
                           cancellable, callback, user_data);
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (set_trust (self, certificate_id, purpose, level, previous, &error))
+  if (set_trust (self, certificate_id, purpose, level, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -959,30 +944,23 @@ ck_keeper_set_trust_async (CkKeeper            *self,
 gboolean
 ck_keeper_set_trust_finish (CkKeeper      *self,
                             GAsyncResult  *result,
-                            CkTrustLevel  *previous,
                             GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ck_keeper_set_trust_async, FALSE);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-  if (previous != NULL)
-    *previous = *(CkTrustLevel *) g_task_get_task_data (G_TASK (result));
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean
 ck_keeper_set_trust (CkKeeper      *self,
-                           gint64         certificate_id,
-                           const char    *purpose,
-                           CkTrustLevel   level,
-                           CkTrustLevel  *previous,
-                           GError       **error)
+                     gint64         certificate_id,
+                     const char    *purpose,
+                     CkTrustLevel   level,
+                     GError       **error)
 {
   g_return_val_if_fail (CK_IS_KEEPER (self), FALSE);
   g_return_val_if_fail (self->store != NULL, FALSE);
-  return set_trust (self, certificate_id, purpose, level, previous, error);
+  return set_trust (self, certificate_id, purpose, level, error);
 }
 
 /* --- Export ------------------------------------------------------------ */

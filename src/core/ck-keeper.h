@@ -211,12 +211,11 @@ CkPrivateKey *ck_keeper_generate_key            (CkKeeper                *self,
                                                  gint64                  *key_id,
                                                  GError                 **error);
 
-/* Records the user's decision through ck_trust_set() (the trust given with
- * ck_keeper_use_trust()); *@previous (nullable) gets the decision it
- * replaced, for an Undo. CkTrust emits "changed" for the views on the
- * thread that writes it, so the write is made on the calling thread, not
- * in a worker: the _async form only hands the result back through the
- * main loop like the other actions. */
+/* Records the user's decision through ck_trust_set() on the trust given
+ * with ck_keeper_use_trust() (CK_ERROR_FAILED without one). CkTrust emits
+ * "changed" for the views on the thread that writes, so the write is made
+ * on the calling thread, not in a worker: the _async form only hands the
+ * result back through the main loop like the other actions. */
 void          ck_keeper_set_trust_async         (CkKeeper             *self,
                                                  gint64                certificate_id,
                                                  const char           *purpose,
@@ -226,13 +225,11 @@ void          ck_keeper_set_trust_async         (CkKeeper             *self,
                                                  gpointer              user_data);
 gboolean      ck_keeper_set_trust_finish        (CkKeeper             *self,
                                                  GAsyncResult         *result,
-                                                 CkTrustLevel         *previous,
                                                  GError              **error);
 gboolean      ck_keeper_set_trust               (CkKeeper             *self,
                                                  gint64                certificate_id,
                                                  const char           *purpose,
                                                  CkTrustLevel          level,
-                                                 CkTrustLevel         *previous,
                                                  GError              **error);
 
 /* A PKCS#12 file (DER) of the stored certificate @certificate_id, its
