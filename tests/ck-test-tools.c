@@ -5,13 +5,6 @@
 #include <sqlite3.h>
 #include <string.h>
 
-static int
-ck_test_compare_strings (gconstpointer a,
-                         gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 char *
 ck_test_corpus_path (const char *rel)
 {
@@ -44,6 +37,31 @@ ck_test_is_pem (GBytes *data)
 {
   return g_strstr_len (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                        "-----BEGIN") != NULL;
+}
+
+/* --- Waiting for an _async call ---------------------------------------- */
+
+void
+ck_test_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+ck_test_wait_for_result (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (*result == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      if (*result == NULL)
+        g_usleep (1000);
+    }
+  return *result;
 }
 
 void
@@ -161,83 +179,60 @@ ck_test_load_key_file (const char *path,
   return ck_private_key_new_from_x509 (x509, error);
 }
 
-/* One line per row, "table|col|col…" with blobs as hex, sorted. */
 char *
-ck_test_dump_store (CkStore *store)
+ck_test_dump_tables (const char *path)
 {
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   GString *out = g_string_new (NULL);
-  sqlite3_stmt *stmt = NULL;
   sqlite3 *db = NULL;
+  sqlite3_stmt *tables = NULL;
 
-  /* A connection of its own sees exactly what was committed. */
-  g_assert_cmpint (sqlite3_open_v2 (ck_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY,
+                                    NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "ORDER BY name", -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
-  g_assert_cmpuint (tables->len, >, 0);
-
-  for (guint t = 0; t < tables->len; t++)
+                                       "ORDER BY name", -1, &tables, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (tables) == SQLITE_ROW)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\"", (char *) tables->pdata[t]);
-      int rc;
+      const char *table = (const char *) sqlite3_column_text (tables, 0);
+      g_autofree char *probe = g_strdup_printf ("SELECT * FROM \"%s\"", table);
+      g_autoptr(GString) sql = g_string_new (probe);
+      sqlite3_stmt *stmt = NULL;
 
-      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      /* Rows in the order of their values, not of SQLite's internal rowid
+       * (which SELECT * does not show, and a restore need not keep). */
+      g_assert_cmpint (sqlite3_prepare_v2 (db, probe, -1, &stmt, NULL), ==, SQLITE_OK);
+      for (int c = 0; c < sqlite3_column_count (stmt); c++)
+        g_string_append_printf (sql, c == 0 ? " ORDER BY %d" : ", %d", c + 1);
+      sqlite3_finalize (stmt);
+
+      g_string_append_printf (out, "[%s]\n", table);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
         {
-          GString *line = g_string_new (tables->pdata[t]);
-
           for (int c = 0; c < sqlite3_column_count (stmt); c++)
             {
-              g_string_append_c (line, '|');
-              if (sqlite3_column_type (stmt, c) == SQLITE_BLOB)
-                {
-                  const guint8 *p = sqlite3_column_blob (stmt, c);
+              int type = sqlite3_column_type (stmt, c);
 
-                  for (int i = 0; i < sqlite3_column_bytes (stmt, c); i++)
-                    g_string_append_printf (line, "%02x", p[i]);
+              if (type == SQLITE_NULL)
+                g_string_append (out, "NULL");
+              else if (type == SQLITE_BLOB)
+                {
+                  const guchar *blob = sqlite3_column_blob (stmt, c);
+
+                  g_string_append (out, "x'");
+                  for (int b = 0; b < sqlite3_column_bytes (stmt, c); b++)
+                    g_string_append_printf (out, "%02x", blob[b]);
+                  g_string_append (out, "'");
                 }
-              else if (sqlite3_column_type (stmt, c) == SQLITE_NULL)
-                g_string_append (line, "NULL");
               else
-                g_string_append (line, (const char *) sqlite3_column_text (stmt, c));
+                g_string_append_printf (out, "%d:%s", type,
+                                        (const char *) sqlite3_column_text (stmt, c));
+              g_string_append_c (out, '|');
             }
-          g_ptr_array_add (lines, g_string_free (line, FALSE));
+          g_string_append_c (out, '\n');
         }
-      g_assert_cmpint (rc, ==, SQLITE_DONE);
       sqlite3_finalize (stmt);
     }
+  sqlite3_finalize (tables);
   sqlite3_close (db);
-
-  g_ptr_array_sort (lines, (GCompareFunc) ck_test_compare_strings);
-  for (guint i = 0; i < lines->len; i++)
-    g_string_append_printf (out, "%s\n", (char *) lines->pdata[i]);
   return g_string_free (out, FALSE);
-}
-
-void
-ck_test_store_result (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-GAsyncResult *
-ck_test_wait_for_result (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      if (*result == NULL)
-        g_usleep (1000);
-    }
-  return *result;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CkKeeper: the one path that makes a request for the window and the CLI.
  * Real stores in temporary directories; "unchanged" is checked row by row
- * over every table (ck_test_dump_store()), so that a key added and taken
+ * over every table (ck_test_dump_tables()), so that a key added and taken
  * out again, or a spent id, is caught too. */
 
 #include <string.h>
@@ -59,7 +59,7 @@ static void
 assert_store_is (Fixture    *f,
                  const char *before)
 {
-  g_autofree char *now = ck_test_dump_store (f->store);
+  g_autofree char *now = ck_test_dump_tables (ck_store_get_path (f->store));
 
   g_assert_cmpstr (now, ==, before);
 }
@@ -168,7 +168,7 @@ test_stored_key_twice (Fixture       *f,
   CkKeeperRequestResult made = { 0, };
 
   /* A wrong passphrase: nothing happens. */
-  before = ck_test_dump_store (f->store);
+  before = ck_test_dump_tables (ck_store_get_path (f->store));
   first = ck_keeper_create_request (f->keeper, builder, &key, NULL, NULL, NULL, &made, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
   g_assert_null (first);
@@ -204,7 +204,7 @@ test_findings_refused (Fixture       *f,
   g_autoptr(CkRequestBuilder) builder = make_builder ("bad.keeper.test");
   g_autoptr(CkRequest) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = ck_test_dump_store (f->store);
+  g_autofree char *before = ck_test_dump_tables (ck_store_get_path (f->store));
   CkKeeperKeyChoice key = new_ecdsa_key ();
 
   g_assert_true (ck_request_builder_add_subject_string (builder, "C=CHE", &error));
@@ -234,7 +234,7 @@ test_recording_fails (Fixture       *f,
   g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER refuse_requests BEFORE INSERT ON requests "
                                  "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
-  before = ck_test_dump_store (f->store);
+  before = ck_test_dump_tables (ck_store_get_path (f->store));
 
   request = ck_keeper_create_request (f->keeper, builder, &key, NULL, NULL, NULL, NULL, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
@@ -267,7 +267,7 @@ test_sink_fails (Fixture       *f,
   g_autoptr(CkRequestBuilder) builder = make_builder ("lost.keeper.test");
   g_autoptr(CkRequest) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = ck_test_dump_store (f->store);
+  g_autofree char *before = ck_test_dump_tables (ck_store_get_path (f->store));
   CkKeeperKeyChoice key = new_ecdsa_key ();
 
   key.passphrase = NULL;
@@ -288,7 +288,7 @@ test_passphrase_required (Fixture       *f,
   g_autoptr(CkRequestBuilder) builder = make_builder ("plain.keeper.test");
   g_autoptr(CkRequest) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = ck_test_dump_store (f->store);
+  g_autofree char *before = ck_test_dump_tables (ck_store_get_path (f->store));
   CkKeeperKeyChoice key = new_ecdsa_key ();
 
   key.passphrase = "";
@@ -310,7 +310,7 @@ test_cancel_generation (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CkRequest) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = ck_test_dump_store (f->store);
+  g_autofree char *before = ck_test_dump_tables (ck_store_get_path (f->store));
   CkKeeperKeyChoice key = new_ecdsa_key ();
 
   key.spec = (CkKeySpec) { CK_KEY_TYPE_RSA, 8192, NULL };
@@ -352,7 +352,7 @@ test_cancel_before_commit (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(CkRequest) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = ck_test_dump_store (f->store);
+  g_autofree char *before = ck_test_dump_tables (ck_store_get_path (f->store));
   CkKeeperKeyChoice key = new_ecdsa_key ();
   CancelInSink sink = { cancellable, 0 };
 
@@ -381,7 +381,7 @@ test_generate_key (Fixture       *f,
   g_autoptr(CkPrivateKey) loaded = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = ck_test_dump_store (f->store);
+  g_autofree char *before = ck_test_dump_tables (ck_store_get_path (f->store));
   CkKeeperKeyChoice choice = new_ecdsa_key ();
   CkKeeperKeyChoice stored = { .source = CK_KEEPER_KEY_STORED, .key_id = 1 };
   gint64 id = 0;
@@ -471,13 +471,13 @@ test_set_trust (Fixture       *f,
   ck_keeper_use_trust (f->keeper, trust, verifier);
   g_assert_true (ck_keeper_get_trust (f->keeper) == trust);
   g_assert_true (ck_keeper_get_verifier (f->keeper) == verifier);
-  before = ck_test_dump_store (f->store);
+  before = ck_test_dump_tables (ck_store_get_path (f->store));
 
   ck_keeper_set_trust_async (f->keeper, id, CK_PURPOSE_TLS_SERVER, CK_TRUST_DISTRUSTED, NULL,
                              ck_test_store_result, &result);
   g_assert_true (ck_keeper_set_trust_finish (f->keeper, ck_test_wait_for_result (&result), &error));
   g_assert_no_error (error);
-  distrusted = ck_test_dump_store (f->store);
+  distrusted = ck_test_dump_tables (ck_store_get_path (f->store));
   g_assert_cmpstr (distrusted, !=, before);
   g_assert_nonnull (strstr (distrusted, CK_PURPOSE_TLS_SERVER));
   g_assert_null (strstr (before, CK_PURPOSE_TLS_SERVER));

@@ -555,7 +555,7 @@ test_cancel (Fixture       *fixture,
   g_assert_true (ck_store_add_key (fixture->store, other, "kept", NULL,
                                    CK_COMMIT_NO_KEY_PASSPHRASE, NULL, &error));
   g_assert_no_error (error);
-  before = ck_test_dump_store (fixture->store);
+  before = ck_test_dump_tables (ck_store_get_path (fixture->store));
 
   next (fixture);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 3);
@@ -578,7 +578,7 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint (fixture->request_id, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (fixture->store)), ==, 0);
-  after = ck_test_dump_store (fixture->store);
+  after = ck_test_dump_tables (ck_store_get_path (fixture->store));
   g_assert_cmpstr (after, ==, before);
 }
 
