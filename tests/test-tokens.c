@@ -584,6 +584,23 @@ test_keeper_login (void)
   g_autoptr(GError) error = NULL;
   CkPinFlags flags;
 
+  /* What the assistant's ID row and 'keygen --token --id' accept. */
+  {
+    g_autoptr(GBytes) id = ck_token_id_from_hex ("c0:FF ee01", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (id, NULL), g_bytes_get_size (id),
+                     "\xc0\xff\xee\x01", 4);
+    g_assert_null (ck_token_id_from_hex ("", &error));
+    g_assert_no_error (error);
+    g_assert_null (ck_token_id_from_hex ("c0f", &error));
+    g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_null (ck_token_id_from_hex ("zz", &error));
+    g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
   SKIP_WITHOUT_SOFTHSM ();
   token = open_token ("ck-keeper-pin", FALSE);
   g_assert_cmpint (ck_token_get_pin_flags (token), ==, CK_PIN_FLAGS_NONE);

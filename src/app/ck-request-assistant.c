@@ -677,27 +677,11 @@ static GBytes *
 token_id (CkRequestAssistant *self,
           gboolean           *ok)
 {
-  const char *text = gtk_editable_get_text (self->token_id_row);
-  g_autofree char *hex = NULL;
-  GByteArray *bytes;
+  g_autoptr(GError) error = NULL;
+  GBytes *id = ck_token_id_from_hex (gtk_editable_get_text (self->token_id_row), &error);
 
-  *ok = TRUE;
-  if (text[0] == '\0')
-    return NULL;
-  hex = ck_hex_normalize (text);
-  if (hex == NULL || strlen (hex) % 2 != 0)
-    {
-      *ok = FALSE;
-      return NULL;
-    }
-  bytes = g_byte_array_new ();
-  for (gsize i = 0; hex[i] != '\0'; i += 2)
-    {
-      guint8 b = (g_ascii_xdigit_value (hex[i]) << 4) | g_ascii_xdigit_value (hex[i + 1]);
-
-      g_byte_array_append (bytes, &b, 1);
-    }
-  return g_byte_array_free_to_bytes (bytes);
+  *ok = error == NULL;
+  return id;
 }
 
 static gboolean

@@ -271,16 +271,9 @@ ck_cli_token_keygen (CkCli           *cli,
     return ck_cli_usage_error (cli, _("--token needs --label: the key's name on the token"));
   if (id_hex != NULL)
     {
-      g_autofree char *hex = ck_hex_normalize (id_hex);
-      gsize len = hex ? strlen (hex) : 0;
-      guint8 *bytes;
-
-      if (hex == NULL || len == 0 || len % 2 != 0)
+      id = ck_token_id_from_hex (id_hex, NULL);
+      if (id == NULL)
         return ck_cli_usage_error (cli, _("--id takes hex digits, not “%s”"), id_hex);
-      bytes = g_malloc (len / 2);
-      for (gsize i = 0; i < len / 2; i++)
-        bytes[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
-      id = g_bytes_new_take (bytes, len / 2);
       choice.token_id = id;
     }
 

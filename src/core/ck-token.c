@@ -898,6 +898,30 @@ ck_token_generate_key (CkToken              *self,
   return finish_new_key (self, spec->label, id, pk == GNUTLS_PK_RSA, spec->decrypt, error);
 }
 
+GBytes *
+ck_token_id_from_hex (const char  *text,
+                      GError     **error)
+{
+  g_autofree char *hex = NULL;
+  gsize len;
+  guint8 *bytes;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  hex = ck_hex_normalize (text);
+  len = hex != NULL ? strlen (hex) : 0;
+  if (len == 0 || len % 2 != 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("A token object ID is hex digits in pairs, not “%s”"), text);
+      return NULL;
+    }
+  bytes = g_malloc (len / 2);
+  for (gsize i = 0; i < len / 2; i++)
+    bytes[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
+  return g_bytes_new_take (bytes, len / 2);
+}
+
 gboolean
 ck_token_delete_key (CkToken       *self,
                      CkPrivateKey  *key,

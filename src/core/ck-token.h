@@ -120,6 +120,12 @@ gboolean     ck_token_can_generate          (CkToken              *self,
                                              const CkKeySpec      *spec,
                                              GError              **error);
 
+/* A CKA_ID as the user types it, hex digits with or without colons or
+ * spaces ("c0:ff:ee"): NULL without an error for an empty @text (the
+ * token then gets 16 random bytes), CK_ERROR_INVALID when it is not an
+ * even number of hex digits. */
+GBytes      *ck_token_id_from_hex           (const char           *text,
+                                             GError              **error);
 /* Deletes @key (a key of this token, by its PKCS#11 URI) and its public
  * half from the token (logged in): what undoes ck_token_generate_key(). */
 gboolean     ck_token_delete_key            (CkToken              *self,
