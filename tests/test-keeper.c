@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-#include <gnutls/pkcs12.h>
 #include <sqlite3.h>
 
 #include "certkeeper-core.h"
@@ -495,54 +494,48 @@ test_set_trust (Fixture       *f,
   assert_store_is (f, before);
 }
 
+/* Everything an export needs, unlocked: the key that belongs to the
+ * certificate, and the chain up to its CA. */
 static void
-test_export_pkcs12 (Fixture       *f,
-                    gconstpointer  data)
+test_prepare_export (Fixture       *f,
+                     gconstpointer  data)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) p12 = NULL;
+  g_autoptr(CkKeeperExport) export = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id = import_leaf_with_key (f, "export.keeper.test");
-  gnutls_pkcs12_t pkcs12;
-  gnutls_datum_t der;
+  GListModel *certificates = ck_store_get_certificates (f->store);
+  gint64 ca_id = 0;
 
   /* The stored key's passphrase is checked. */
-  p12 = ck_keeper_export_pkcs12 (f->keeper, id, "wrong", "export pw", NULL, NULL, &error);
+  export = ck_keeper_prepare_export (f->keeper, id, "wrong", NULL, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
-  g_assert_null (p12);
+  g_assert_null (export);
   g_clear_error (&error);
 
-  ck_keeper_export_pkcs12_async (f->keeper, id, PASSPHRASE, "export pw", "Export Test", NULL,
-                                 ck_test_store_result, &result);
-  p12 = ck_keeper_export_pkcs12_finish (f->keeper, ck_test_wait_for_result (&result), &error);
+  ck_keeper_prepare_export_async (f->keeper, id, PASSPHRASE, NULL, ck_test_store_result, &result);
+  export = ck_keeper_prepare_export_finish (f->keeper, ck_test_wait_for_result (&result), &error);
   g_assert_no_error (error);
-  g_assert_nonnull (p12);
+  g_assert_nonnull (export);
+  g_assert_cmpstr (ck_certificate_get_subject (export->certificate), ==, "CN=export.keeper.test");
+  g_assert_cmpstr (ck_private_key_get_spki_sha256 (export->key), ==,
+                   ck_certificate_get_spki_sha256 (export->certificate));
+  g_assert_cmpuint (export->chain->len, ==, 2);
+  g_assert_true (export->chain_complete);
+  g_assert_cmpstr (ck_certificate_get_subject (export->chain->pdata[1]), ==, "CN=Keeper Test CA");
 
-  /* GnuTLS reads it back with the password, and only with it. */
-  der.data = (unsigned char *) g_bytes_get_data (p12, NULL);
-  der.size = g_bytes_get_size (p12);
-  g_assert_cmpint (gnutls_pkcs12_init (&pkcs12), ==, 0);
-  g_assert_cmpint (gnutls_pkcs12_import (pkcs12, &der, GNUTLS_X509_FMT_DER, 0), ==, 0);
-  g_assert_cmpint (gnutls_pkcs12_verify_mac (pkcs12, "export pw"), ==, 0);
-  g_assert_cmpint (gnutls_pkcs12_verify_mac (pkcs12, "other"), <, 0);
-  gnutls_pkcs12_deinit (pkcs12);
+  /* The CA's certificate has no key in the store: said so. */
+  for (guint i = 0; i < g_list_model_get_n_items (certificates); i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (certificates, i);
 
-  /* A certificate without its key: said so. */
-  g_clear_pointer (&p12, g_bytes_unref);
-  {
-    GListModel *certificates = ck_store_get_certificates (f->store);
-
-    for (guint i = 0; i < g_list_model_get_n_items (certificates); i++)
-      {
-        g_autoptr(CkStoredCertificate) row = g_list_model_get_item (certificates, i);
-
-        if (ck_stored_certificate_get_id (row) != id)
-          p12 = ck_keeper_export_pkcs12 (f->keeper, ck_stored_certificate_get_id (row), PASSPHRASE,
-                                         "export pw", NULL, NULL, &error);
-      }
-  }
+      if (ck_stored_certificate_get_id (row) != id)
+        ca_id = ck_stored_certificate_get_id (row);
+    }
+  g_clear_pointer (&export, ck_keeper_export_free);
+  export = ck_keeper_prepare_export (f->keeper, ca_id, PASSPHRASE, NULL, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
-  g_assert_null (p12);
+  g_assert_null (export);
 }
 
 int
@@ -572,7 +565,7 @@ main (int   argc,
               fixture_setup, test_generate_key, fixture_teardown);
   g_test_add ("/keeper/set-trust", Fixture, NULL,
               fixture_setup, test_set_trust, fixture_teardown);
-  g_test_add ("/keeper/export-pkcs12", Fixture, NULL,
-              fixture_setup, test_export_pkcs12, fixture_teardown);
+  g_test_add ("/keeper/prepare-export", Fixture, NULL,
+              fixture_setup, test_prepare_export, fixture_teardown);
   return g_test_run ();
 }

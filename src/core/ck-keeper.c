@@ -965,13 +965,22 @@ ck_keeper_set_trust (CkKeeper      *self,
 
 /* --- Export ------------------------------------------------------------ */
 
+void
+ck_keeper_export_free (CkKeeperExport *export)
+{
+  if (export == NULL)
+    return;
+  g_clear_object (&export->certificate);
+  g_clear_object (&export->key);
+  g_clear_pointer (&export->chain, g_ptr_array_unref);
+  g_free (export);
+}
+
 typedef struct
 {
   CkStore *store;
   gint64   certificate_id;
   char    *key_passphrase;
-  char    *password;
-  char    *friendly_name;
 } ExportJob;
 
 static void
@@ -979,65 +988,55 @@ export_job_free (ExportJob *job)
 {
   g_clear_object (&job->store);
   wipe_string (&job->key_passphrase);
-  wipe_string (&job->password);
-  g_free (job->friendly_name);
   g_free (job);
 }
 
 static void
-export_pkcs12_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+prepare_export_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
 {
   ExportJob *job = task_data;
-  g_autoptr(CkCertificate) certificate = NULL;
-  g_autoptr(CkPrivateKey) key = NULL;
-  g_autoptr(GPtrArray) chain = NULL;
+  g_autoptr(CkKeeperExport) export = g_new0 (CkKeeperExport, 1);
   GError *error = NULL;
-  GBytes *p12;
   gint64 key_id;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  certificate = ck_store_load_certificate (job->store, job->certificate_id, &error);
-  if (certificate == NULL)
+  export->certificate = ck_store_load_certificate (job->store, job->certificate_id, &error);
+  if (export->certificate == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  key_id = ck_store_find_key (job->store, ck_certificate_get_spki_sha256 (certificate));
+  key_id = ck_store_find_key (job->store, ck_certificate_get_spki_sha256 (export->certificate));
   if (key_id <= 0)
     {
       g_task_return_new_error (task, CK_ERROR, CK_ERROR_NOT_FOUND,
                                _("Certificate “%s”: its private key is not in the store"),
-                               ck_certificate_get_display_name (certificate));
+                               ck_certificate_get_display_name (export->certificate));
       return;
     }
-  key = ck_store_load_private_key (job->store, key_id, job->key_passphrase, &error);
-  if (key == NULL)
+  export->key = ck_store_load_private_key (job->store, key_id, job->key_passphrase, &error);
+  if (export->key == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  chain = ck_export_collect_chain (job->store, certificate, NULL);
-  p12 = ck_export_pkcs12 (certificate, key, chain, job->password, job->friendly_name, &error);
-  if (p12 == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, p12, (GDestroyNotify) g_bytes_unref);
+  export->chain = ck_export_collect_chain (job->store, export->certificate,
+                                           &export->chain_complete);
+  g_task_return_pointer (task, g_steal_pointer (&export), (GDestroyNotify) ck_keeper_export_free);
 }
 
 static GTask *
-export_pkcs12_run (CkKeeper            *self,
-                   gint64               certificate_id,
-                   const char          *key_passphrase,
-                   const char          *password,
-                   const char          *friendly_name,
-                   GCancellable        *cancellable,
-                   gboolean            sync,
-                 GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+prepare_export_run (CkKeeper            *self,
+                    gint64               certificate_id,
+                    const char          *key_passphrase,
+                    GCancellable        *cancellable,
+                    gboolean             sync,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   ExportJob *job = g_new0 (ExportJob, 1);
   GTask *task;
@@ -1045,54 +1044,47 @@ export_pkcs12_run (CkKeeper            *self,
   job->store = g_object_ref (self->store);
   job->certificate_id = certificate_id;
   job->key_passphrase = g_strdup (key_passphrase);
-  job->password = g_strdup (password);
-  job->friendly_name = g_strdup (friendly_name);
-  task = keeper_task_new (self, ck_keeper_export_pkcs12_async, job,
+  task = keeper_task_new (self, ck_keeper_prepare_export_async, job,
                           (GDestroyNotify) export_job_free, cancellable, callback, user_data);
-  keeper_task_start (task, export_pkcs12_thread, sync);
+  keeper_task_start (task, prepare_export_thread, sync);
   return task;
 }
 
 void
-ck_keeper_export_pkcs12_async (CkKeeper            *self,
-                               gint64               certificate_id,
-                               const char          *key_passphrase,
-                               const char          *password,
-                               const char          *friendly_name,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+ck_keeper_prepare_export_async (CkKeeper            *self,
+                                gint64               certificate_id,
+                                const char          *key_passphrase,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   g_return_if_fail (CK_IS_KEEPER (self));
   g_return_if_fail (self->store != NULL);
-  g_object_unref (export_pkcs12_run (self, certificate_id, key_passphrase, password,
-                                     friendly_name, cancellable, FALSE, callback, user_data));
+  g_object_unref (prepare_export_run (self, certificate_id, key_passphrase, cancellable,
+                                      FALSE, callback, user_data));
 }
 
-GBytes *
-ck_keeper_export_pkcs12_finish (CkKeeper      *self,
-                                GAsyncResult  *result,
-                                GError       **error)
+CkKeeperExport *
+ck_keeper_prepare_export_finish (CkKeeper      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ck_keeper_export_pkcs12_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ck_keeper_prepare_export_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-GBytes *
-ck_keeper_export_pkcs12 (CkKeeper      *self,
-                         gint64         certificate_id,
-                         const char    *key_passphrase,
-                         const char    *password,
-                         const char    *friendly_name,
-                         GCancellable  *cancellable,
-                         GError       **error)
+CkKeeperExport *
+ck_keeper_prepare_export (CkKeeper      *self,
+                          gint64         certificate_id,
+                          const char    *key_passphrase,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
   g_autoptr(GTask) task = NULL;
 
   g_return_val_if_fail (CK_IS_KEEPER (self), NULL);
   g_return_val_if_fail (self->store != NULL, NULL);
-  task = export_pkcs12_run (self, certificate_id, key_passphrase, password, friendly_name,
-                            cancellable, TRUE, NULL, NULL);
-  return ck_keeper_export_pkcs12_finish (self, G_ASYNC_RESULT (task), error);
+  task = prepare_export_run (self, certificate_id, key_passphrase, cancellable, TRUE, NULL, NULL);
+  return ck_keeper_prepare_export_finish (self, G_ASYNC_RESULT (task), error);
 }

@@ -232,26 +232,34 @@ gboolean      ck_keeper_set_trust               (CkKeeper             *self,
                                                  CkTrustLevel          level,
                                                  GError              **error);
 
-/* A PKCS#12 file (DER) of the stored certificate @certificate_id, its
- * stored key (unlocked with @key_passphrase when encrypted) and its chain
- * as far as the store knows it, encrypted with @password, as
- * ck_export_pkcs12() makes it. Writing it is the caller's. */
-void          ck_keeper_export_pkcs12_async     (CkKeeper             *self,
+/* What exporting a stored certificate with its key needs, read and
+ * unlocked in a worker: the certificate @certificate_id, its stored key
+ * (unlocked with @key_passphrase when encrypted; CK_ERROR_NOT_FOUND when
+ * the store has none, CK_ERROR_BAD_PASSWORD when wrong) and its chain as
+ * ck_export_collect_chain() finds it. Encoding it (ck_export_pkcs12() with
+ * the profile the user chose) and writing it are the caller's. */
+typedef struct {
+  CkCertificate *certificate;
+  CkPrivateKey  *key;
+  GPtrArray     *chain;        /* element-type CkCertificate, @certificate first */
+  gboolean       chain_complete;
+} CkKeeperExport;
+
+void          ck_keeper_export_free             (CkKeeperExport       *export);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkKeeperExport, ck_keeper_export_free)
+
+void          ck_keeper_prepare_export_async    (CkKeeper             *self,
                                                  gint64                certificate_id,
                                                  const char           *key_passphrase,
-                                                 const char           *password,
-                                                 const char           *friendly_name,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
-GBytes       *ck_keeper_export_pkcs12_finish    (CkKeeper             *self,
+CkKeeperExport *ck_keeper_prepare_export_finish (CkKeeper             *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
-GBytes       *ck_keeper_export_pkcs12           (CkKeeper             *self,
+CkKeeperExport *ck_keeper_prepare_export        (CkKeeper             *self,
                                                  gint64                certificate_id,
                                                  const char           *key_passphrase,
-                                                 const char           *password,
-                                                 const char           *friendly_name,
                                                  GCancellable         *cancellable,
                                                  GError              **error);
 
