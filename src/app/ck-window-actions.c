@@ -174,9 +174,9 @@ open_request_assistant (CkWindow *self,
 {
   CkRequestAssistant *assistant;
 
-  if (self->store == NULL)
+  if (self->keeper == NULL)
     return;
-  assistant = ck_request_assistant_new (GTK_WINDOW (self), self->store);
+  assistant = ck_request_assistant_new (GTK_WINDOW (self), self->keeper);
   g_signal_connect_object (assistant, "request-added", G_CALLBACK (request_added), self, 0);
   g_signal_connect_object (assistant, "destroy", G_CALLBACK (request_assistant_closed), self, 0);
   if (key_id > 0)

@@ -209,6 +209,7 @@ ck_window_trust_set_store (CkWindow *self)
       return;
     }
   self->verifier = ck_verifier_new (self->trust);
+  ck_keeper_use_trust (self->keeper, self->trust, self->verifier);
   remember_decisions (self);
   g_signal_connect_object (self->trust, "changed", G_CALLBACK (remember_decisions), self,
                            G_CONNECT_SWAPPED);

@@ -512,7 +512,7 @@ ck_cli_import (CkCli *cli,
           if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE &&
               !ck_token_plan_has_key_for (plan, item) &&
               !ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
-                                               TRUE, &error))
+                                               TRUE, NULL, &error))
             return ck_cli_error (_("%s; nothing imported"), error->message);
         }
       /* New keys onto the token; the store then records their URIs. */
@@ -542,6 +542,7 @@ ck_cli_import (CkCli *cli,
   for (guint i = 0; token != NULL && i < ck_import_plan_get_n_items (plan); i++)
     {
       CkImportItem *item = ck_import_plan_get_item (plan, i);
+      gboolean written = FALSE;
 
       if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE)
         continue;
@@ -552,10 +553,10 @@ ck_cli_import (CkCli *cli,
           continue;
         }
       if (!ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
-                                           FALSE, &error))
+                                           FALSE, &written, &error))
         return ck_cli_fail (error);
-      ck_cli_print_line ("Written to token “%s”: %s", ck_token_get_label (token),
-                         ck_import_item_get_display_name (item));
+      ck_cli_print_line (written ? "Written to token “%s”: %s" : "Already on token “%s”: %s",
+                         ck_token_get_label (token), ck_import_item_get_display_name (item));
     }
   return CK_CLI_EXIT_OK;
 }

@@ -57,56 +57,43 @@ spec_algorithm (const CkKeySpec *spec)
     }
 }
 
-/* Generates a key and stores it, protected as the options say. Returns
- * the key and its id, or NULL after printing the error. */
-static CkPrivateKey *
-generate_and_store (CkStore         *store,
-                    const CkKeySpec *spec,
-                    const char      *label,
-                    const char      *passphrase_file,
-                    gboolean         no_passphrase,
-                    gint64          *id)
+/* The passphrase that will protect a new key, as the options say: *@out
+ * stays NULL with --no-key-passphrase. FALSE after printing the error. */
+static gboolean
+ask_new_key_passphrase (const char  *passphrase_file,
+                        gboolean     no_passphrase,
+                        CkPassword **out)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkPassword) passphrase = NULL;
-  g_autoptr (CkPrivateKey) key = NULL;
-  g_autofree char *what = ck_key_spec_describe (spec);
 
-  if (!no_passphrase)
+  *out = NULL;
+  if (no_passphrase)
+    return TRUE;
+  if (passphrase_file == NULL && !ck_cli_can_prompt ())
     {
-      if (passphrase_file == NULL && !ck_cli_can_prompt ())
-        {
-          ck_cli_error (_("the new key needs a passphrase to be stored encrypted: give "
-                        "--key-passphrase-file FILE, or --no-key-passphrase to store it "
-                        "without one"));
-          return NULL;
-        }
-      passphrase = ck_cli_get_new_passphrase (passphrase_file,
-                                              "a passphrase to protect the new key in the store",
-                                              "--no-key-passphrase", &error);
-      if (passphrase == NULL)
-        {
-          ck_cli_fail (error);
-          return NULL;
-        }
+      ck_cli_error (_("the new key needs a passphrase to be stored encrypted: give "
+                    "--key-passphrase-file FILE, or --no-key-passphrase to store it "
+                    "without one"));
+      return FALSE;
     }
+  *out = ck_cli_get_new_passphrase (passphrase_file,
+                                    "a passphrase to protect the new key in the store",
+                                    "--no-key-passphrase", &error);
+  if (*out == NULL)
+    {
+      ck_cli_fail (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+say_generating (const CkKeySpec *spec)
+{
+  g_autofree char *what = ck_key_spec_describe (spec);
 
   if (spec->bits >= 8192)
     fprintf (stderr, "Generating a %s key; this can take a minute…\n", what);
-  key = ck_key_generate (spec, NULL, &error);
-  if (key == NULL)
-    {
-      ck_cli_fail (error);
-      return NULL;
-    }
-  if (!ck_store_add_key (store, key, label, passphrase,
-                         no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
-                         id, &error))
-    {
-      ck_cli_fail (error);
-      return NULL;
-    }
-  return g_steal_pointer (&key);
 }
 
 /* --- keygen ------------------------------------------------------------ */
@@ -147,6 +134,9 @@ ck_cli_keygen (CkCli *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
   g_autofree char *what = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkPassword) passphrase = NULL;
+  CkKeeperKeyChoice choice = { .source = CK_KEEPER_KEY_NEW };
   CkKeySpec spec = { 0, };
   CkStore *store;
   gint64 id = 0;
@@ -178,9 +168,17 @@ ck_cli_keygen (CkCli *cli,
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     return ck_cli_fail (error);
-  key = generate_and_store (store, &spec, label, key_passphrase_file, no_key_passphrase, &id);
-  if (key == NULL)
+  if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
     return CK_CLI_EXIT_ERROR;
+  say_generating (&spec);
+  choice.spec = spec;
+  choice.label = label;
+  choice.passphrase = passphrase;
+  choice.no_passphrase = no_key_passphrase;
+  keeper = ck_keeper_new (store);
+  key = ck_keeper_generate_key (keeper, &choice, NULL, &id, &error);
+  if (key == NULL)
+    return ck_cli_fail (error);
 
   what = ck_key_spec_describe (&spec);
   /* Translators: "Generated ECDSA P-256 key 3 (stored encrypted), SPKI SHA-256 AB:…" */
@@ -438,18 +436,25 @@ print_findings (GPtrArray *findings)
     }
 }
 
-static int
+typedef struct {
+  const char *format;
+  const char *out;
+  gboolean    force;
+} RequestOutput;
+
+/* The keeper's sink: the request written inside the store transaction,
+ * so that a file that cannot be written leaves the store as it was. */
+static gboolean
 write_request (CkRequest  *request,
-               const char *format,
-               const char *out,
-               gboolean    force)
+               gpointer    user_data,
+               GError    **error)
 {
-  g_autoptr (GError) error = NULL;
+  const RequestOutput *output = user_data;
   g_autofree char *pem = NULL;
   const void *data;
   gsize len;
 
-  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
+  if (output->format == NULL || g_ascii_strcasecmp (output->format, "pem") == 0)
     {
       pem = ck_request_to_pem (request);
       data = pem;
@@ -458,11 +463,14 @@ write_request (CkRequest  *request,
   else
     data = g_bytes_get_data (ck_request_get_der (request), &len);
 
-  if (ck_cli_out_is_stdout (out) && pem == NULL && isatty (STDOUT_FILENO))
-    return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
-  if (!ck_cli_write_out (out, force, data, len, CK_WRITE_NONE, &error))
-    return ck_cli_fail (error);
-  return CK_CLI_EXIT_OK;
+  if (ck_cli_out_is_stdout (output->out) && output->format != NULL &&
+      g_ascii_strcasecmp (output->format, "der") == 0 && isatty (STDOUT_FILENO))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("refusing to write DER to a terminal: use --out FILE"));
+      return FALSE;
+    }
+  return ck_cli_write_out (output->out, output->force, data, len, CK_WRITE_NONE, error);
 }
 
 int
@@ -545,8 +553,13 @@ ck_cli_request (CkCli *cli,
   guint key_bits = 0;
   CkKeySpec spec = { 0, };
   CkObjectKind kind = CK_OBJECT_NONE;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkPassword) passphrase = NULL;
+  CkKeeperKeyChoice choice = { 0, };
+  CkKeeperRequestResult result = { 0, };
+  RequestOutput output = { 0, };
   CkStore *store;
-  gint64 key_id = 0, request_id;
+  gint64 key_id = 0;
   int status = CK_CLI_EXIT_ERROR;
 
   pending_edits = edits;
@@ -569,6 +582,9 @@ ck_cli_request (CkCli *cli,
       status = ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
       goto out;
     }
+  output.format = o.format;
+  output.out = o.out;
+  output.force = o.force;
   if ((o.key_ref == NULL) == (o.new_key == NULL))
     {
       status = ck_cli_usage_error (cli, _("Give exactly one of --key ID and --new-key ALG"));
@@ -596,6 +612,13 @@ ck_cli_request (CkCli *cli,
       goto out;
     }
 
+  if (ck_cli_out_is_stdout (o.out) && o.format != NULL && g_ascii_strcasecmp (o.format, "der") == 0 &&
+      isatty (STDOUT_FILENO))
+    {
+      status = ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
+      goto out;
+    }
+
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     {
@@ -607,15 +630,10 @@ ck_cli_request (CkCli *cli,
   if (o.key_ref != NULL && g_str_has_prefix (o.key_ref, "pkcs11:"))
     {
       /* A key on a token: recorded by its URI (once), signed there. */
+      choice.source = CK_KEEPER_KEY_TOKEN;
+      choice.uri = o.key_ref;
       key = ck_private_key_new_from_pkcs11_uri (o.key_ref, &error);
       if (key == NULL)
-        {
-          status = ck_cli_fail (error);
-          goto out;
-        }
-      key_id = ck_store_find_key (store, ck_private_key_get_spki_sha256 (key));
-      if (key_id <= 0 &&
-          !ck_store_add_key (store, key, NULL, NULL, CK_COMMIT_NONE, &key_id, &error))
         {
           status = ck_cli_fail (error);
           goto out;
@@ -635,17 +653,25 @@ ck_cli_request (CkCli *cli,
           status = ck_cli_error (_("%s is a %s, not a key"), o.key_ref, ck_object_kind_to_string (kind));
           goto out;
         }
+      /* Unlocked here, at the prompt, with its retries. */
       key = ck_cli_load_stored_key (store, key_id, o.password_file);
       if (key == NULL)
         goto out;
+      choice.source = CK_KEEPER_KEY_STORED;
+      choice.key_id = key_id;
       algo = ck_private_key_get_algorithm_id (key);
       key_bits = ck_private_key_get_bits (key);
     }
   else
     {
+      choice.source = CK_KEEPER_KEY_NEW;
+      choice.spec = spec;
+      choice.label = o.label;
+      choice.no_passphrase = o.no_key_passphrase;
       algo = spec_algorithm (&spec);
       key_bits = spec.bits != 0 ? spec.bits : (algo == GNUTLS_PK_RSA || algo == GNUTLS_PK_RSA_PSS ? 3072 : 0);
     }
+  choice.key = key;
 
   if (o.template != NULL)
     {
@@ -689,48 +715,35 @@ ck_cli_request (CkCli *cli,
       goto out;
     }
 
-  if (key == NULL)
+  if (choice.source == CK_KEEPER_KEY_NEW)
     {
-      key = generate_and_store (store, &spec, o.label, o.key_passphrase_file,
-                                o.no_key_passphrase, &key_id);
-      if (key == NULL)
+      if (!ask_new_key_passphrase (o.key_passphrase_file, o.no_key_passphrase, &passphrase))
         goto out;
-      fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
+      choice.passphrase = passphrase;
+      say_generating (&spec);
     }
 
-  request = ck_request_builder_build (builder, key, CK_BUILD_NONE, &error);
+  keeper = ck_keeper_new (store);
+  request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
+                                      NULL, &result, &error);
   if (request == NULL)
     {
       status = ck_cli_fail (error);
       goto out;
     }
-  request_id = ck_store_add_request (store, request,
-                                     ck_request_profile_to_string (ck_request_builder_get_profile (builder)),
-                                     &error);
-  if (request_id == 0 && g_error_matches (error, CK_ERROR, CK_ERROR_EXISTS))
-    {
-      /* The same key and the same choices make the same request (RSA
-       * signatures are deterministic): write it again, store it once. */
-      request_id = ck_store_find_request (store, ck_request_get_sha256_fingerprint (request));
-      fprintf (stderr, "This request is already in the store as request %" G_GINT64_FORMAT "\n",
-               request_id);
-      g_clear_error (&error);
-    }
-  if (request_id == 0)
-    {
-      status = ck_cli_fail (error);
-      goto out;
-    }
-  status = write_request (request, o.format, o.out, o.force);
-  if (status != CK_CLI_EXIT_OK)
-    goto out;
-  if (o.out != NULL)
+  status = CK_CLI_EXIT_OK;
+  if (result.key_added && choice.source == CK_KEEPER_KEY_NEW)
+    fprintf (stderr, _("Generated and stored key %lld\n"), (long long) result.key_id);
+  if (result.request_existed)
+    fprintf (stderr, "This request is already in the store as request %" G_GINT64_FORMAT "\n",
+             result.request_id);
+  if (!ck_cli_out_is_stdout (o.out))
     ck_cli_print_line ("Request %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT " (%s) written to %s; "
                        "pending until its certificate is imported",
-                       request_id, key_id, ck_request_get_subject (request), o.out);
+                       result.request_id, result.key_id, ck_request_get_subject (request), o.out);
   else
     fprintf (stderr, "Request %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT " stored as pending\n",
-             request_id, key_id);
+             result.request_id, result.key_id);
 
 out:
   pending_edits = NULL;

@@ -83,6 +83,7 @@ trust_set (CkCli *cli,
   };
   g_autoptr (GError) error = NULL;
   g_autoptr (CkTrust) trust = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   CkStoredCertificate *row;
   const char *purpose;
   CkTrustLevel level;
@@ -113,7 +114,9 @@ trust_set (CkCli *cli,
   if (trust == NULL)
     return ck_cli_fail (error);
   level = trusted ? CK_TRUST_TRUSTED : distrusted ? CK_TRUST_DISTRUSTED : CK_TRUST_DEFAULT;
-  if (!ck_trust_set (trust, id, purpose, level, &error))
+  keeper = ck_keeper_new (cli->store);
+  ck_keeper_use_trust (keeper, trust, NULL);
+  if (!ck_keeper_set_trust (keeper, id, purpose, level, &error))
     return ck_cli_fail (error);
 
   row = ck_store_get_certificate_row (cli->store, id);

@@ -49,8 +49,9 @@ int       ck_cli_token_keygen  (CkCli           *cli,
                                 const char      *id_hex,
                                 gboolean         extractable);
 /* import --to-token: the token found and logged in (--pin-file or the
- * prompt), then each certificate written beside its key on the token
- * (@check_only: only whether its key is a token key in the store). */
+ * prompt), then each certificate written beside its key on the token by
+ * the keeper (@check_only: only whether its key is a token key in the
+ * store, on this token); *@written FALSE when the token had it already. */
 CkToken  *ck_cli_token_open    (CkCli           *cli,
                                 const char      *token_uri,
                                 GError         **error);
@@ -58,6 +59,7 @@ gboolean  ck_cli_token_write_certificate (CkToken       *token,
                                           CkStore       *store,
                                           CkCertificate *certificate,
                                           gboolean       check_only,
+                                          gboolean      *written,
                                           GError       **error);
 
 /* Parses the options of the current command: @entries plus --store. On

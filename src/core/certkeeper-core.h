@@ -12,6 +12,7 @@
 #include "ck-import-item.h"
 #include "ck-import-plan.h"
 #include "ck-importer.h"
+#include "ck-keeper.h"
 #include "ck-key-generator.h"
 #include "ck-key-usage.h"
 #include "ck-oid.h"

@@ -74,6 +74,29 @@ gboolean ck_store_run_transaction       (CkStore                *self,
                                          gpointer                user_data,
                                          GError                **error);
 
+/* For CkKeeper's request creation: in one transaction, adds @key unless a
+ * key with the request's public key is stored already (@key NULL: it must
+ * be; a software key is encrypted with @passphrase as in
+ * ck_store_add_key(), a token key recorded by its URI), then @request as
+ * pending under it, unless the same request is stored (*@request_existed).
+ * @before_commit (nullable) runs last, inside the transaction with the
+ * store locked: what it writes (the request's file) is done before the
+ * commit, and when it fails nothing is stored. */
+gboolean ck_store_add_request_with_key  (CkStore                *self,
+                                         CkPrivateKey           *key,
+                                         const char             *label,
+                                         const char             *passphrase,
+                                         CkCommitFlags           flags,
+                                         CkRequest              *request,
+                                         const char             *profile,
+                                         CkStoreTransactionFunc  before_commit,
+                                         gpointer                before_commit_data,
+                                         gint64                 *key_id,
+                                         gint64                 *request_id,
+                                         gboolean               *key_added,
+                                         gboolean               *request_existed,
+                                         GError                **error);
+
 /* Sets @error (CK_ERROR_STORE) from the connection's last error:
  * "store.db: <what>: <sqlite message>". Returns FALSE for convenience. */
 gboolean ck_store_set_sqlite_error      (GError                **error,

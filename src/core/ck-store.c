@@ -2248,6 +2248,147 @@ ck_store_add_key (CkStore       *self,
   return TRUE;
 }
 
+/* A new key's row, inside the caller's transaction: @pkcs8 is what
+ * ck_private_key_export_pkcs8() made before it (NULL for a key on a token,
+ * kept by its URI). Certificates already stored get their key. */
+static gint64
+insert_new_key (CkStore       *self,
+                CkPrivateKey  *key,
+                const char    *label,
+                GBytes        *pkcs8,
+                gboolean       encrypted,
+                gint64         now,
+                Change        *change,
+                GError       **error)
+{
+  const char *spki = ck_private_key_get_spki_sha256 (key);
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  id = insert_object (self, "key", error);
+  if (id == 0 || (stmt = get_stmt (self, STMT_INSERT_KEY, error)) == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, spki, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ck_private_key_get_algorithm (key), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, ck_private_key_get_bits (key));
+  bind_text_or_null (stmt, 5, ck_private_key_get_curve (key));
+  bind_text_or_null (stmt, 6, label != NULL && *label != '\0' ? label : NULL);
+  sqlite3_bind_text (stmt, 7, "generated", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, now);
+  sqlite3_bind_int (stmt, 9, encrypted);
+  if (pkcs8 != NULL)
+    bind_bytes (stmt, 10, pkcs8);
+  else
+    sqlite3_bind_null (stmt, 10);
+  bind_text_or_null (stmt, 11, ck_private_key_get_pkcs11_uri (key));
+  if (!step_done (self, stmt, _("adding a key"), error) ||
+      !mark_key_present (self, spki, id, change, error))
+    return 0;
+  return id;
+}
+
+gboolean
+ck_store_add_request_with_key (CkStore                *self,
+                               CkPrivateKey           *key,
+                               const char             *label,
+                               const char             *passphrase,
+                               CkCommitFlags           flags,
+                               CkRequest              *request,
+                               const char             *profile,
+                               CkStoreTransactionFunc  before_commit,
+                               gpointer                before_commit_data,
+                               gint64                 *key_id,
+                               gint64                 *request_id,
+                               gboolean               *key_added,
+                               gboolean               *request_existed,
+                               GError                **error)
+{
+  g_autoptr(Change) change = change_new ();
+  g_autoptr(GBytes) pkcs8 = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 kid, rid = 0, first_id = 0;
+  gboolean existed = FALSE;
+  gboolean began, ok;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
+  g_return_val_if_fail (CK_IS_REQUEST (request), FALSE);
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  /* The key derivation before the write lock, never inside it. */
+  if (key != NULL && !ck_private_key_is_on_token (key))
+    {
+      if (passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                       _("a passphrase is needed to protect this key"));
+          return FALSE;
+        }
+      pkcs8 = ck_private_key_export_pkcs8 (key, passphrase, error);
+      if (pkcs8 == NULL)
+        return FALSE;
+    }
+
+  ck_store_lock (self);
+  began = ok = exec (self, "BEGIN IMMEDIATE", error);
+  kid = ok ? query_id (self, STMT_KEY_BY_SPKI, ck_request_get_spki_sha256 (request), error) : -1;
+  ok = kid >= 0;
+  if (ok && kid == 0 && key == NULL)
+    ok = (g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                       _("The key of this request is not in the store")), FALSE);
+  if (ok && kid == 0)
+    {
+      /* A token key counts as protected: it never leaves the token. */
+      kid = first_id = insert_new_key (self, key, label, pkcs8,
+                                       pkcs8 == NULL || passphrase != NULL, now, change, error);
+      ok = kid != 0;
+    }
+  if (ok)
+    {
+      rid = query_id (self, STMT_REQUEST_BY_SHA256,
+                      ck_request_get_sha256_fingerprint (request), error);
+      ok = rid >= 0;
+      existed = rid > 0;
+    }
+  if (ok && rid == 0)
+    {
+      /* Always pending, even when the key already has a certificate: a new
+       * request for an old key is a renewal waiting for its certificate. */
+      rid = insert_request (self, request, profile, NULL, now, 0, error);
+      ok = rid != 0;
+      if (ok && first_id == 0)
+        first_id = rid;
+    }
+  /* The new rows read back inside the transaction, as written. */
+  if (ok && first_id != 0)
+    ok = read_rows (self, first_id, change, error);
+  if (ok && before_commit != NULL)
+    ok = before_commit (self, self->db, before_commit_data, error);
+  if (ok)
+    ok = exec (self, "COMMIT", error);
+  if (!ok && began)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  ck_store_unlock (self);
+  /* SQLite no longer points at the blob: the unencrypted one is wiped. */
+  if (pkcs8 != NULL)
+    wipe_bytes (g_steal_pointer (&pkcs8));
+
+  if (!ok)
+    return FALSE;
+  if (key_id != NULL)
+    *key_id = kid;
+  if (request_id != NULL)
+    *request_id = rid;
+  if (key_added != NULL)
+    *key_added = first_id != 0 && first_id == kid;
+  if (request_existed != NULL)
+    *request_existed = existed;
+  queue_change (self, g_steal_pointer (&change));
+  return TRUE;
+}
+
 static gboolean
 delete_locked (CkStore  *self,
                gint64    id,

@@ -159,6 +159,14 @@ def issued_certificate_goes_onto_the_token():
     check_equal(mine, [("certificate", "cli-issued", "c0ffee"), ("private-key", "cli-issued", "c0ffee"),
                        ("public-key", "cli-issued", "c0ffee")], "objects on the token")
 
+    # Imported again: the keeper finds it on the token and writes no copy.
+    out = token.ok("import", "--to-token", token.uri, cert, "--pin-file", token.pin_file).stdout
+    check("Already on token" in out, out)
+    objects = token.ok("tokens", "--objects", token.uri, "--json",
+                       "--pin-file", token.pin_file).json()[0]["objects"]
+    check_equal(sorted(o["kind"] for o in objects), ["certificate", "private-key", "public-key"],
+                "objects on the token after the second import")
+
 
 @test
 def certificate_and_key_go_onto_the_token():
@@ -200,6 +208,13 @@ def wrong_pin_is_reported_not_retried():
     wrong = token.write("wrong-pin", "not-the-pin\n")
     result = token.fails(1, "tokens", "--objects", token.uri, "--pin-file", wrong)
     check("wrong PIN" in result.stderr, result.stderr)
+    # What the token now says about its PIN is said before the next try,
+    # as the PIN dialog shows it.
+    flags = token.ok("tokens", "--json").json()
+    mine = [t for t in flags if t["label"] == "ck-cli-pin"][0]
+    if mine["user_pin_count_low"]:
+        result = token.fails(1, "tokens", "--objects", token.uri, "--pin-file", wrong)
+        check("warning: token “ck-cli-pin”: PIN count low" in result.stderr, result.stderr)
     # No terminal, no --pin-file: no prompt, a clear error instead.
     result = token.fails(1, "tokens", "--objects", token.uri)
     check("--pin-file" in result.stderr, result.stderr)
