@@ -357,14 +357,14 @@ test_set_and_cascade (Fixture       *f,
   g_autofree char *sha256 = g_strdup (ck_stored_certificate_get_sha256 (row));
 
   g_assert_cmpint (ck_store_get_module_version (f->store, "trust"), ==, 1);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL), ==, CK_TRUST_DEFAULT);
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL, NULL), ==, CK_TRUST_DEFAULT);
 
   set_trust (f, id, CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED);
   set_trust (f, id, CK_PURPOSE_TLS_SERVER, CK_TRUST_DISTRUSTED);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL), ==, CK_TRUST_TRUSTED);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER), ==,
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL, NULL), ==, CK_TRUST_TRUSTED);
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER, NULL), ==,
                    CK_TRUST_DISTRUSTED);
-  list = ck_trust_list (f->trust, NULL);
+  list = ck_trust_list (f->trust, NULL, NULL);
   g_assert_cmpuint (list->len, ==, 2);
 
   /* Trusting for everything is refused; so are non-OIDs and unknown ids. */
@@ -380,10 +380,10 @@ test_set_and_cascade (Fixture       *f,
 
   /* Default removes the row. */
   set_trust (f, id, CK_PURPOSE_TLS_SERVER, CK_TRUST_DEFAULT);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER), ==,
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER, NULL), ==,
                    CK_TRUST_DEFAULT);
   g_clear_pointer (&list, g_ptr_array_unref);
-  list = ck_trust_list (f->trust, sha256);
+  list = ck_trust_list (f->trust, sha256, NULL);
   g_assert_cmpuint (list->len, ==, 1);
 
   /* Deleting the certificate takes its decisions with it, in the delete's
@@ -392,7 +392,7 @@ test_set_and_cascade (Fixture       *f,
   g_assert_no_error (error);
   dump = dump_trust (f->store);
   g_assert_cmpstr (dump, ==, "");
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL), ==, CK_TRUST_DEFAULT);
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL, NULL), ==, CK_TRUST_DEFAULT);
 }
 
 /* A deletion that fails half-way (the trust rows are gone inside the
@@ -652,7 +652,7 @@ test_distrust_intermediate_and_key (Fixture       *f,
     g_assert_true (ck_trust_is_distrusted (f->trust, "none",
                                            ck_stored_certificate_get_spki_sha256 (
                                              ck_store_get_certificate_row (f->store, ids[0])),
-                                           CK_PURPOSE_CODE_SIGNING, &setting));
+                                           CK_PURPOSE_CODE_SIGNING, &setting, NULL));
     g_assert_cmpint (setting->certificate_id, ==, ids[3]);
   }
 
@@ -1161,6 +1161,127 @@ test_export_openssl_der (Fixture       *f,
   }
 }
 
+/* Runs @sql on the store's own connection (as another program damaging
+ * store.db would). */
+static void
+damage_store (CkStore    *store,
+              const char *sql)
+{
+  char *message = NULL;
+
+  ck_store_lock (store);
+  g_assert_cmpint (sqlite3_exec (ck_store_get_db (store), sql, NULL, NULL, &message), ==,
+                   SQLITE_OK);
+  ck_store_unlock (store);
+  g_assert_null (message);
+}
+
+/* What a fresh reader (a new window, the CLI) concludes: @expected, and
+ * for CANNOT_VERIFY the reason says so. */
+static void
+assert_fresh_verdict (Fixture        *f,
+                      gint64          id,
+                      CkVerifyStatus  expected)
+{
+  g_autoptr (CkVerifier) verifier = ck_verifier_new (f->trust);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkVerification) v = ck_verifier_verify_id (verifier, id, CK_PURPOSE_EMAIL, &error);
+
+  g_assert_no_error (error);
+  g_test_message ("fresh verify: %s", ck_verification_get_reason (v));
+  assert_status (v, expected);
+  if (expected == CK_VERIFY_CANNOT_VERIFY)
+    g_assert_nonnull (strstr (ck_verification_get_reason (v), "Cannot verify"));
+}
+
+/* Decisions that cannot be read are an error, never "no decision": a
+ * distrust that cannot be read must not let the certificate pass. */
+static void
+test_unreadable_fails_closed (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = ck_test_corpus_path ("email-certs/chain.test.example.com");
+  g_autoptr (GArray) ids = import_file (f->store, path);
+  gint64 leaf = g_array_index (ids, gint64, 0), root = g_array_index (ids, gint64, 1);
+  const char *leaf_sha256 = ck_stored_certificate_get_sha256 (ck_store_get_certificate_row (f->store, leaf));
+  const char *leaf_spki = ck_stored_certificate_get_spki_sha256 (ck_store_get_certificate_row (f->store, leaf));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  CkTrustSetting *setting = NULL;
+
+  set_trust (f, root, CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED);
+  set_trust (f, leaf, CK_PURPOSE_EMAIL, CK_TRUST_DISTRUSTED);
+  assert_fresh_verdict (f, leaf, CK_VERIFY_DISTRUSTED);
+
+  /* One row no longer says what it decides (written behind the CHECK):
+   * read as "default", the leaf would come out trusted through its root. */
+  damage_store (f->store, "PRAGMA ignore_check_constraints = ON;"
+                "UPDATE trust SET level = 'distrusted-maybe' WHERE purpose = '"
+                CK_PURPOSE_EMAIL "' AND level = 'distrusted';"
+                "PRAGMA ignore_check_constraints = OFF;");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_CANNOT_VERIFY);
+  list = ck_trust_list (f->trust, NULL, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_assert_null (list);
+  g_clear_error (&error);
+  g_assert_false (ck_trust_is_distrusted (f->trust, leaf_sha256, leaf_spki, CK_PURPOSE_EMAIL,
+                                          &setting, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_assert_null (setting);
+  g_clear_error (&error);
+  g_assert_cmpint (ck_trust_get (f->trust, leaf_sha256, CK_PURPOSE_EMAIL, &error), ==,
+                   CK_TRUST_DEFAULT);
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_clear_error (&error);
+  damage_store (f->store, "PRAGMA ignore_check_constraints = ON;"
+                "UPDATE trust SET level = 'distrusted' WHERE level = 'distrusted-maybe';"
+                "PRAGMA ignore_check_constraints = OFF;");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_DISTRUSTED);
+
+  /* The table gone (renamed), then a column of it. */
+  damage_store (f->store, "ALTER TABLE trust RENAME TO trust_elsewhere");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_CANNOT_VERIFY);
+  assert_fresh_verdict (f, root, CK_VERIFY_CANNOT_VERIFY);
+  g_assert_null (ck_trust_list (f->trust, NULL, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_assert_nonnull (strstr (error->message, "trust"));
+  g_clear_error (&error);
+  damage_store (f->store, "ALTER TABLE trust_elsewhere RENAME TO trust;"
+                "ALTER TABLE trust RENAME COLUMN level TO level_elsewhere");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_CANNOT_VERIFY);
+  damage_store (f->store, "ALTER TABLE trust RENAME COLUMN level_elsewhere TO level");
+
+  /* The same verifier recovers once the store is readable again: a
+   * cannot-verify verdict is not cached. */
+  {
+    g_autoptr (CkVerification) v = NULL;
+
+    damage_store (f->store, "ALTER TABLE trust RENAME TO trust_elsewhere");
+    g_signal_emit_by_name (f->trust, "changed");
+    v = verify (f, leaf, CK_PURPOSE_EMAIL);
+    assert_status (v, CK_VERIFY_CANNOT_VERIFY);
+    g_clear_object (&v);
+    damage_store (f->store, "ALTER TABLE trust_elsewhere RENAME TO trust");
+    v = verify (f, leaf, CK_PURPOSE_EMAIL);
+    assert_status (v, CK_VERIFY_DISTRUSTED);
+  }
+
+  /* The issuers cannot be looked up: not "issuer unknown" but cannot
+   * verify (the missing issuer may be distrusted). */
+  damage_store (f->store, "DROP INDEX certificates_subject;"
+                "ALTER TABLE certificates RENAME COLUMN subject TO subject_elsewhere");
+  {
+    g_autoptr (CkVerifier) verifier = ck_verifier_new (f->trust);
+    g_autoptr (CkCertificate) cert = ck_store_load_certificate (f->store, leaf, &error);
+    g_autoptr (CkVerification) v = NULL;
+
+    g_assert_no_error (error);
+    v = ck_verifier_verify (verifier, cert, CK_PURPOSE_EMAIL, &error);
+    g_assert_no_error (error);
+    assert_status (v, CK_VERIFY_CANNOT_VERIFY);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1183,6 +1304,7 @@ main (int    argc,
   ADD ("/trust/verify/alt-chain", test_alt_chain);
   ADD ("/trust/verify/system-anchors", test_system_anchors);
   ADD ("/trust/export/openssl-der", test_export_openssl_der);
+  ADD ("/trust/unreadable-fails-closed", test_unreadable_fails_closed);
 #undef ADD
   g_test_add_func ("/trust/verify/certtool-differential", test_certtool_differential);
 

@@ -154,7 +154,9 @@ trust_list (CkCli *cli,
   trust = open_trust (cli, &error);
   if (trust == NULL)
     return ck_cli_fail (error);
-  settings = ck_trust_list (trust, NULL);
+  settings = ck_trust_list (trust, NULL, &error);
+  if (settings == NULL)
+    return ck_cli_fail (error);
 
   if (json_output)
     json = ck_json_writer_new ();
@@ -349,7 +351,8 @@ ck_cli_verify (CkCli *cli,
                              N_("The chain is built from the store's certificates and verified\n"
                              "with GnuTLS (medium profile) against the certificates you trust\n"
                              "for the purpose. Exit status: 0 trusted, 3 not trusted (any\n"
-                             "reason), 1 on an error."),
+                             "reason), 1 on an error, including when the store's trust\n"
+                             "decisions or certificates cannot be read (cannot verify)."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (purpose_text != NULL)
@@ -396,6 +399,9 @@ ck_cli_verify (CkCli *cli,
       ck_json_writer_end_object (json);
       fputs (ck_json_writer_get_text (json), stdout);
     }
+  else if (ck_verification_get_status (result) == CK_VERIFY_CANNOT_VERIFY)
+    /* Fail closed, and loudly: an error, not a verdict. */
+    return ck_cli_error ("%s", ck_verification_get_reason (result));
   else
     {
       ck_cli_print_line ("%s", ck_verification_get_reason (result));
@@ -408,6 +414,13 @@ ck_cli_verify (CkCli *cli,
                              row ? ck_stored_certificate_get_display_name (row) : "(system anchor)");
         }
     }
-  return ck_verification_get_status (result) == CK_VERIFY_TRUSTED ? CK_CLI_EXIT_OK
-                                                                   : CK_CLI_EXIT_NOT_TRUSTED;
+  switch (ck_verification_get_status (result))
+    {
+    case CK_VERIFY_TRUSTED:
+      return CK_CLI_EXIT_OK;
+    case CK_VERIFY_CANNOT_VERIFY:
+      return CK_CLI_EXIT_ERROR;
+    default:
+      return CK_CLI_EXIT_NOT_TRUSTED;
+    }
 }

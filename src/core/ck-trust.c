@@ -280,56 +280,80 @@ level_from_string (const char *text)
 static CkTrustSetting *
 setting_from_stmt (sqlite3_stmt *stmt)
 {
-  CkTrustSetting *setting = g_new0 (CkTrustSetting, 1);
+  g_autoptr (CkTrustSetting) setting = g_new0 (CkTrustSetting, 1);
+  const char *level = (const char *) sqlite3_column_text (stmt, 4);
 
   setting->sha256 = ck_row_column_strdup (stmt, 0);
   setting->spki_sha256 = ck_row_column_strdup (stmt, 1);
   setting->certificate_id = sqlite3_column_int64 (stmt, 2);
   setting->purpose = ck_row_column_strdup (stmt, 3);
-  setting->level = level_from_string ((const char *) sqlite3_column_text (stmt, 4));
+  setting->level = level_from_string (level);
   setting->set_at = sqlite3_column_int64 (stmt, 5);
-  return setting;
+  if (setting->sha256 == NULL || setting->spki_sha256 == NULL ||
+      setting->purpose == NULL || setting->level == CK_TRUST_DEFAULT)
+    return NULL;
+  return g_steal_pointer (&setting);
 }
 
 /* Runs @sql with up to three text arguments (NULL ones unbound), collecting
- * the rows as CkTrustSetting. */
+ * the rows as CkTrustSetting. NULL with @error set when the decisions
+ * cannot be read: never an empty list that would pass for "no decisions". */
 static GPtrArray *
 query_settings (CkTrust    *self,
                 const char *sql,
                 const char *arg1,
                 const char *arg2,
-                const char *arg3)
+                const char *arg3,
+                GError    **error)
 {
-  GPtrArray *settings = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_trust_setting_free);
+  g_autoptr (GPtrArray) settings = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_trust_setting_free);
   sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
   const char *args[] = { arg1, arg2, arg3 };
+  gboolean malformed = FALSE;
   int rc;
 
   ck_store_lock (self->store);
   db = ck_store_get_db (self->store);
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      g_warning ("store.db: reading trust: %s", sqlite3_errmsg (db));
+      ck_store_set_sqlite_error (error, db, _("reading the trust decisions"));
       ck_store_unlock (self->store);
-      return settings;
+      return NULL;
     }
   for (int i = 0; i < 3; i++)
     if (args[i] != NULL)
       sqlite3_bind_text (stmt, i + 1, args[i], -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (settings, setting_from_stmt (stmt));
-  if (rc != SQLITE_DONE)
-    g_warning ("store.db: reading trust: %s", sqlite3_errmsg (db));
+    {
+      CkTrustSetting *setting = setting_from_stmt (stmt);
+
+      /* A row this code did not write (a damaged or tampered store) is an
+       * error, not a decision to guess at. */
+      if (setting == NULL)
+        {
+          malformed = TRUE;
+          break;
+        }
+      g_ptr_array_add (settings, setting);
+    }
+  if (malformed)
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE,
+                 _("store.db: reading the trust decisions: a decision is malformed"));
+  else if (rc != SQLITE_DONE)
+    ck_store_set_sqlite_error (error, db, _("reading the trust decisions"));
   sqlite3_finalize (stmt);
   ck_store_unlock (self->store);
-  return settings;
+  if (malformed || rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&settings);
 }
 
 CkTrustLevel
 ck_trust_get (CkTrust    *self,
               const char *sha256,
-              const char *purpose)
+              const char *purpose,
+              GError    **error)
 {
   g_autoptr (GPtrArray) settings = NULL;
 
@@ -338,8 +362,8 @@ ck_trust_get (CkTrust    *self,
 
   settings = query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
                              "WHERE sha256 = ?1 AND purpose = ?2",
-                             sha256, purpose, NULL);
-  if (settings->len == 0)
+                             sha256, purpose, NULL, error);
+  if (settings == NULL || settings->len == 0)
     return CK_TRUST_DEFAULT;
   return ((CkTrustSetting *) settings->pdata[0])->level;
 }
@@ -349,7 +373,8 @@ ck_trust_is_distrusted (CkTrust         *self,
                         const char      *sha256,
                         const char      *spki_sha256,
                         const char      *purpose,
-                        CkTrustSetting **setting)
+                        CkTrustSetting **setting,
+                        GError         **error)
 {
   g_autoptr (GPtrArray) settings = NULL;
 
@@ -360,15 +385,17 @@ ck_trust_is_distrusted (CkTrust         *self,
   /* A decision on this very certificate comes first, then one on its
    * key; within each, the one for this purpose before "everything". */
   settings = query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
-                             "WHERE level = 'distrusted' "
+                             /* Not "= 'distrusted'": a row that says
+                              * neither fails the query, it is not skipped. */
+                             "WHERE level <> 'trusted' "
                              "AND (purpose = ?3 OR purpose = '*') "
                              "AND (sha256 = ?1 OR spki_sha256 = ?2) "
-                             "ORDER BY sha256 = ?1 DESC, purpose = '*', set_at "
-                             "LIMIT 1",
+                             "ORDER BY sha256 = ?1 DESC, purpose = '*', set_at",
                              sha256 != NULL ? sha256 : "",
                              spki_sha256 != NULL ? spki_sha256 : "",
-                             purpose != NULL ? purpose : CK_PURPOSE_ALL);
-  if (settings->len == 0)
+                             purpose != NULL ? purpose : CK_PURPOSE_ALL,
+                             error);
+  if (settings == NULL || settings->len == 0)
     return FALSE;
   if (setting != NULL)
     *setting = g_ptr_array_steal_index (settings, 0);
@@ -377,16 +404,18 @@ ck_trust_is_distrusted (CkTrust         *self,
 
 GPtrArray *
 ck_trust_list (CkTrust    *self,
-               const char *sha256)
+               const char *sha256,
+               GError    **error)
 {
   g_return_val_if_fail (CK_IS_TRUST (self), NULL);
 
   if (sha256 != NULL)
     return query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
                            "WHERE sha256 = ?1 ORDER BY certificate_id, purpose",
-                           sha256, NULL, NULL);
+                           sha256, NULL, NULL, error);
   return query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
-                         "ORDER BY certificate_id, purpose", NULL, NULL, NULL);
+                         "ORDER BY certificate_id, purpose", NULL, NULL, NULL,
+                         error);
 }
 
 const char *

@@ -59,22 +59,33 @@ gboolean      ck_trust_set          (CkTrust      *self,
                                      const char   *purpose,
                                      CkTrustLevel  level,
                                      GError      **error);
+/* Reading decisions fails closed: when the trust table cannot be read
+ * (a damaged or tampered store) the functions below set @error
+ * (CK_ERROR_STORE) rather than answer "no decision", which would let a
+ * distrusted certificate pass. A caller that cannot show the error must
+ * treat the answer as unknown, never as "default". */
+
 /* The decision recorded on this very certificate for @purpose (not what
- * follows from its key or chain: see ck_verifier_verify()). */
+ * follows from its key or chain: see ck_verifier_verify()).
+ * CK_TRUST_DEFAULT with @error set when it cannot be read. */
 CkTrustLevel  ck_trust_get          (CkTrust      *self,
                                      const char   *sha256,
-                                     const char   *purpose);
+                                     const char   *purpose,
+                                     GError      **error);
 /* Distrusted for @purpose or for everything, by fingerprint or by key.
- * Fills @setting (nullable) with the decision that applies. */
+ * Fills @setting (nullable) with the decision that applies. FALSE with
+ * @error set when the decisions cannot be read. */
 gboolean      ck_trust_is_distrusted (CkTrust        *self,
                                       const char     *sha256,
                                       const char     *spki_sha256,
                                       const char     *purpose,
-                                      CkTrustSetting **setting);
+                                      CkTrustSetting **setting,
+                                      GError         **error);
 /* element-type CkTrustSetting, ordered by certificate then purpose.
- * @sha256 NULL lists all. */
+ * @sha256 NULL lists all. NULL with @error set when they cannot be read. */
 GPtrArray    *ck_trust_list         (CkTrust      *self,
-                                     const char   *sha256);
+                                     const char   *sha256,
+                                     GError      **error);
 
 const char   *ck_trust_level_to_string   (CkTrustLevel level);
 /* "TLS server", "TLS client", "Code signing", "Email protection", the

@@ -181,6 +181,8 @@ ck_verify_status_to_string (CkVerifyStatus status)
       return "purpose-not-allowed";
     case CK_VERIFY_CONSTRAINT_VIOLATED:
       return "constraint-violated";
+    case CK_VERIFY_CANNOT_VERIFY:
+      return "cannot-verify";
     default:
       return "unknown";
     }

@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -197,6 +198,63 @@ def delete_drops_trust_and_import_never_adds_it():
     fresh = new_store()
     fresh.ok("import", bundle)
     check_equal(fresh.ok("trust", "list", "--json").json(), [], "a fresh import trusts nothing")
+
+
+def damage(store, sql):
+    """Changes store.db behind the CLI's back, as a damaged disk or another
+    program would."""
+    db = sqlite3.connect(os.path.join(store.dir, "store.db"))
+    try:
+        db.executescript(sql)
+        db.commit()
+    finally:
+        db.close()
+
+
+def check_cannot_verify(store, cert_id, what):
+    result = store.fails(1, "verify", str(cert_id), "--purpose", "email")
+    check("Cannot verify" in result.stderr, f"{what}: {result!r}")
+    check_equal(result.stdout, "", f"{what}: no verdict on stdout")
+    result = store.fails(1, "verify", str(cert_id), "--purpose", "email", "--json")
+    doc = result.json()
+    check_equal(doc["status"], "cannot-verify", f"{what}: JSON status")
+    check("Cannot verify" in doc["reason"], f"{what}: JSON reason {doc['reason']!r}")
+
+
+@test
+def unreadable_trust_fails_closed():
+    """A trust table that cannot be read is an error (exit 1), never "no
+    decisions": read as "none", the distrusted leaf would verify as trusted
+    through its trusted root."""
+    store = new_store()
+    leaf, root = import_chain(store, "email-certs/chain.test.example.com")
+    store.ok("trust", "set", str(root), "--purpose", "email", "--trusted")
+    store.ok("trust", "set", str(leaf), "--purpose", "email", "--distrusted")
+    check_equal(verify(store, leaf, "email")["status"], "distrusted", "before the damage")
+
+    # A row that says neither "trusted" nor "distrusted".
+    damage(store, "PRAGMA ignore_check_constraints = ON;"
+                  "UPDATE trust SET level = 'distrusted?' WHERE level = 'distrusted';")
+    check_cannot_verify(store, leaf, "malformed level")
+    result = store.fails(1, "trust", "list")
+    check("trust decisions" in result.stderr, result.stderr)
+    store.fails(1, "trust", "export", "--format", "p11-kit",
+                "--out", os.path.join(tempfile.mkdtemp(dir=WORKDIR), "x.p11-kit"))
+    damage(store, "PRAGMA ignore_check_constraints = ON;"
+                  "UPDATE trust SET level = 'distrusted' WHERE level = 'distrusted?';")
+    check_equal(verify(store, leaf, "email")["status"], "distrusted", "repaired")
+
+    # The table renamed away, then dropped; a column renamed.
+    damage(store, "ALTER TABLE trust RENAME TO trust_elsewhere;")
+    check_cannot_verify(store, leaf, "table renamed")
+    check_cannot_verify(store, root, "table renamed (the root)")
+    damage(store, "ALTER TABLE trust_elsewhere RENAME TO trust;"
+                  "ALTER TABLE trust RENAME COLUMN level TO level_elsewhere;")
+    check_cannot_verify(store, leaf, "column renamed")
+    damage(store, "DROP TABLE trust;")
+    check_cannot_verify(store, leaf, "table dropped")
+    store.fails(1, "trust", "list", "--json")
+
 
 
 # ---- exports, read back -----------------------------------------------------

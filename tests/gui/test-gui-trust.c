@@ -168,7 +168,7 @@ fixture_setup (Fixture       *fixture,
   g_assert_cmpint (fixture->leaf_id, >, 0);
 
   /* Importing made nothing trusted. */
-  decisions = ck_trust_list (fixture->trust, NULL);
+  decisions = ck_trust_list (fixture->trust, NULL, NULL);
   g_assert_cmpuint (decisions->len, ==, 0);
 }
 
@@ -335,7 +335,7 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_null (warnings);
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
-                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_TRUSTED);
+                                 CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_TRUSTED);
   assert_row_status (list, "www.example.test", "Trusted");
   assert_row_status (list, "Example Root CA", "Trusted");
 
@@ -356,7 +356,7 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_true (ck_trust_dialog_undo (dialog, &error));
   g_assert_no_error (error);
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
-                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+                                 CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_DEFAULT);
   g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
   spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
@@ -403,7 +403,7 @@ test_warnings (Fixture       *fixture,
   g_assert_nonnull (strstr (warnings, "not a certificate authority"));
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->leaf),
-                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+                                 CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_DEFAULT);
   /* Every purpose has its row, plus "Distrust for everything". */
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_CLIENT, CK_TRUST_DEFAULT));
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_CODE_SIGNING, CK_TRUST_DEFAULT));
