@@ -356,7 +356,7 @@ test_set_and_cascade (Fixture       *f,
   /* A copy: the row belongs to the store and goes with the delete below. */
   g_autofree char *sha256 = g_strdup (ck_stored_certificate_get_sha256 (row));
 
-  g_assert_cmpint (ck_store_get_module_version (f->store, "trust"), ==, 1);
+  g_assert_cmpint (ck_store_get_module_version (f->store, "trust"), ==, 2);
   g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL, NULL), ==, CK_TRUST_DEFAULT);
 
   set_trust (f, id, CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED);
@@ -1161,6 +1161,100 @@ test_export_openssl_der (Fixture       *f,
   }
 }
 
+/* A distrust is for the key: deleting the certificate it was made on
+ * (the re-issued root) leaves the root, which has the same key, and
+ * everything below it distrusted, for as long as a certificate with the
+ * key is in the store. */
+static void
+test_distrust_for_key_survives_delete (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr (Tool) tool = tool_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) kept = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (CkDeletion) deletion = NULL;
+  g_autofree char *spki = NULL;
+  g_autofree char *again_sha256 = NULL;
+  gint64 ids[4];
+
+  if (tool == NULL)
+    {
+      g_test_skip ("certtool not available");
+      return;
+    }
+  make_three_level_chain (f, tool, ids);
+  set_trust (f, ids[0], CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED);
+  set_trust (f, ids[3], CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED);
+  set_trust (f, ids[3], CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED);
+  spki = g_strdup (ck_stored_certificate_get_spki_sha256 (ck_store_get_certificate_row (f->store, ids[3])));
+  again_sha256 = g_strdup (ck_stored_certificate_get_sha256 (ck_store_get_certificate_row (f->store, ids[3])));
+
+  /* What the confirmation says before: the distrust stays; the root has
+   * no distrust of its own to keep. */
+  kept = ck_trust_list_kept_on_delete (f->trust, ids[3], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_assert_cmpstr (((CkTrustSetting *) kept->pdata[0])->purpose, ==, CK_PURPOSE_ALL);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+  kept = ck_trust_list_kept_on_delete (f->trust, ids[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 0);
+
+  deletion = ck_store_delete_for_undo (f->store, ids[3], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ck_deletion_get_n_decisions (deletion), ==, 2);
+  g_assert_cmpstr (ck_deletion_get_kept_distrusts (deletion)[0], ==, CK_PURPOSE_ALL);
+  g_assert_null (ck_deletion_get_kept_distrusts (deletion)[1]);
+  {
+    g_autoptr (CkVerification) leaf = verify (f, ids[2], CK_PURPOSE_TLS_SERVER);
+    g_autoptr (CkVerification) root = verify (f, ids[0], CK_PURPOSE_TLS_SERVER);
+
+    assert_status (leaf, CK_VERIFY_DISTRUSTED);
+    assert_status (root, CK_VERIFY_DISTRUSTED);
+    g_assert_nonnull (strstr (ck_verification_get_reason (root), "same key"));
+  }
+  /* Listed for the key (certificate 0), made on the deleted certificate;
+   * its trust for email went with it. */
+  list = ck_trust_list (f->trust, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpint (((CkTrustSetting *) list->pdata[0])->certificate_id, ==, 0);
+  g_assert_cmpstr (((CkTrustSetting *) list->pdata[0])->sha256, ==, again_sha256);
+  g_assert_cmpstr (((CkTrustSetting *) list->pdata[0])->spki_sha256, ==, spki);
+  g_assert_cmpint (((CkTrustSetting *) list->pdata[0])->level, ==, CK_TRUST_DISTRUSTED);
+  g_assert_true (ck_trust_is_distrusted (f->trust, "none", spki, CK_PURPOSE_CODE_SIGNING, NULL,
+                                         &error));
+  g_assert_no_error (error);
+
+  /* "Default" on a certificate with the key lifts it (nothing else can,
+   * its certificate is gone)... */
+  set_trust (f, ids[0], CK_PURPOSE_ALL, CK_TRUST_DEFAULT);
+  {
+    g_autoptr (CkVerification) leaf = verify (f, ids[2], CK_PURPOSE_TLS_SERVER);
+
+    assert_status (leaf, CK_VERIFY_TRUSTED);
+  }
+  /* ...and Undo brings the deleted certificate back with its decisions. */
+  g_assert_true (ck_store_restore (f->store, deletion, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (CkVerification) leaf = verify (f, ids[2], CK_PURPOSE_TLS_SERVER);
+
+    assert_status (leaf, CK_VERIFY_DISTRUSTED);
+  }
+
+  /* Gone with the last certificate with the key (no key stored). */
+  g_clear_object (&deletion);
+  g_assert_true (ck_store_delete (f->store, ids[3], &error));
+  g_assert_true (ck_store_delete (f->store, ids[0], &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = ck_trust_list (f->trust, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
 /* Runs @sql on the store's own connection (as another program damaging
  * store.db would). */
 static void
@@ -1305,6 +1399,7 @@ main (int    argc,
   ADD ("/trust/verify/system-anchors", test_system_anchors);
   ADD ("/trust/export/openssl-der", test_export_openssl_der);
   ADD ("/trust/unreadable-fails-closed", test_unreadable_fails_closed);
+  ADD ("/trust/distrust-for-key-survives-delete", test_distrust_for_key_survives_delete);
 #undef ADD
   g_test_add_func ("/trust/verify/certtool-differential", test_certtool_differential);
 

@@ -168,7 +168,12 @@ trust_list (CkCli *cli,
     {
       CkTrustSetting *s = settings->pdata[i];
       CkStoredCertificate *row = ck_store_get_certificate_row (cli->store, s->certificate_id);
-      const char *name = row ? ck_stored_certificate_get_display_name (row) : "?";
+      const char *name = row ? ck_stored_certificate_get_display_name (row)
+                             : s->certificate_id == 0
+                             /* Translators: a distrust whose certificate was deleted while
+                              * its key stays in the store */
+                             ? _("(certificate deleted: the distrust stays with its key)")
+                             : "?";
       g_autofree char *set_at = ck_cli_format_time (s->set_at);
 
       if (json == NULL)

@@ -79,7 +79,9 @@ collect (CkTrust  *trust,
       CkTrustSetting *s = settings->pdata[i];
       g_autoptr (GArray) same_key = NULL;
 
-      g_array_append_val (ids, s->certificate_id);
+      /* 0: a distrust kept for a key, only its certificates below. */
+      if (s->certificate_id != 0)
+        g_array_append_val (ids, s->certificate_id);
       if (s->level == CK_TRUST_DISTRUSTED)
         {
           same_key = ck_store_find_certificates_for_key (store, s->spki_sha256);

@@ -43,7 +43,12 @@ G_DECLARE_FINAL_TYPE (CkTrust, ck_trust, CK, TRUST, GObject)
 /* Trust decisions, kept in their own table of store.db and written only
  * here: import code never calls this module. A decision is keyed by the
  * certificate's SHA-256 fingerprint; deleting the certificate drops it in
- * the same transaction (ON DELETE CASCADE). Emits "changed" (no
+ * the same transaction (ON DELETE CASCADE), except a distrust while the
+ * public key stays in the store (another certificate with it, or the key
+ * itself): that one is kept for the key, and lists with certificate_id 0
+ * and the deleted certificate's sha256, until the last certificate with
+ * the key and the key are gone, or ck_trust_set() sets "default" for the
+ * purpose on a certificate with that key. Emits "changed" (no
  * arguments) after every change, so views can refresh. */
 
 /* Runs the trust module's migrations on @store. */
@@ -86,6 +91,14 @@ gboolean      ck_trust_is_distrusted (CkTrust        *self,
 GPtrArray    *ck_trust_list         (CkTrust      *self,
                                      const char   *sha256,
                                      GError      **error);
+
+/* The distrusts on @certificate_id that deleting it would not lift:
+ * another certificate with the same public key, or the key, is in the
+ * store, so they stay in force for that key (element-type CkTrustSetting).
+ * For the confirmation before a delete. */
+GPtrArray    *ck_trust_list_kept_on_delete (CkTrust  *self,
+                                            gint64    certificate_id,
+                                            GError  **error);
 
 const char   *ck_trust_level_to_string   (CkTrustLevel level);
 /* "TLS server", "TLS client", "Code signing", "Email protection", the

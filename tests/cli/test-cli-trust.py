@@ -257,6 +257,53 @@ def unreadable_trust_fails_closed():
 
 
 
+@test
+def distrust_for_key_stays_after_delete():
+    """Two self-signed certificates with one key: a distrust set on one is
+    for the key, and deleting that certificate does not lift it."""
+    store = new_store()
+    tmp = tempfile.mkdtemp(dir=WORKDIR)
+    key = os.path.join(tmp, "key.pem")
+    tc.run_tool(tc.OPENSSL, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-out", key)
+    paths = []
+    for name in ("first", "second"):
+        path = os.path.join(tmp, f"{name}.pem")
+        tc.run_tool(tc.OPENSSL, "req", "-x509", "-new", "-key", key, "-subj", f"/CN={name}.example",
+                    "-days", "30", "-addext", "extendedKeyUsage=serverAuth", "-out", path)
+        paths.append(path)
+    first = import_chain_file(store, paths[0])
+    second = import_chain_file(store, paths[1])
+    store.ok("trust", "set", str(second), "--purpose", "tls-server", "--trusted")
+    check_equal(verify(store, second, "tls-server")["status"], "trusted", "trusted first")
+    store.ok("trust", "set", str(first), "--purpose", "all", "--distrusted")
+    check_equal(verify(store, second, "tls-server")["status"], "distrusted", "by its key")
+
+    result = store.ok("delete", str(first))
+    check("Its distrust for every purpose stays in force for its public key" in result.stdout,
+          result.stdout)
+    doc = verify(store, second, "tls-server")
+    check_equal(doc["status"], "distrusted", "still distrusted after the delete")
+    check("same key" in doc["reason"], doc["reason"])
+    rows = store.ok("trust", "list", "--json").json()
+    check_equal(sorted((r["id"], r["purpose"], r["level"]) for r in rows),
+                [(0, "*", "distrusted"), (second, SERVER, "trusted")], "kept for the key")
+
+    # "Default" on a certificate with the key lifts it.
+    store.ok("trust", "set", str(second), "--purpose", "all", "--default")
+    check_equal(verify(store, second, "tls-server")["status"], "trusted", "lifted")
+
+    # A certificate without such a distrust just goes, and says nothing more.
+    result = store.ok("delete", str(second))
+    check("stays in force" not in result.stdout, result.stdout)
+    check("1 trust decision on it was removed" in result.stdout, result.stdout)
+
+
+def import_chain_file(store, path):
+    out = store.ok("import", path).stdout
+    return int(re.findall(r"certificate (\d+):", out)[0])
+
+
 # ---- exports, read back -----------------------------------------------------
 
 def exported_store():
