@@ -19,6 +19,10 @@ gboolean      ck_test_is_pem        (GBytes     *data);
 GBytes       *ck_test_pem_block     (GBytes     *pem,
                                      const char *label);
 
+/* Every row of every table of the SQLite database @path (store.db: trust
+ * tables, sqlite_sequence and all), in full, rows in the order of their
+ * values, through a connection of its own: "the store as it was". */
+char         *ck_test_dump_tables   (const char *path);
 /* Deletes @path and everything below it (a test's temporary directory). */
 void          ck_test_remove_tree   (const char *path);
 
