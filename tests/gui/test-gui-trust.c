@@ -11,6 +11,7 @@
 #include "ck-certificate-list.h"
 #include "ck-details-pane.h"
 #include "ck-resources.h"
+#include "ck-store-private.h"
 #include "ck-test-tools.h"
 #include "ck-trust-dialog.h"
 
@@ -382,6 +383,52 @@ test_trust_through_dialog (Fixture       *fixture,
   gtk_window_destroy (window);
 }
 
+
+static void
+damage_store (CkStore    *store,
+              const char *sql)
+{
+  ck_store_lock (store);
+  g_assert_cmpint (sqlite3_exec (ck_store_get_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  ck_store_unlock (store);
+}
+
+/* Decisions that cannot be read show as such in the trust column, never
+ * as "Trusted" nor as "Not trusted"; readable again, the verdicts are. */
+static void
+test_unreadable_shows_error (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  window = show_list (fixture, &list);
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  assert_row_status (list, "www.example.test", "Trusted");
+
+  /* Another program damages the table; the window notices (as when it
+   * comes back to the front) and asks again. */
+  damage_store (fixture->store, "ALTER TABLE trust RENAME TO trust_elsewhere");
+  g_signal_emit_by_name (fixture->trust, "changed");
+  assert_row_status (list, "www.example.test", "Cannot verify");
+  assert_row_status (list, "Example Root CA", "Cannot verify");
+
+  damage_store (fixture->store, "ALTER TABLE trust_elsewhere RENAME TO trust");
+  g_signal_emit_by_name (fixture->trust, "changed");
+  assert_row_status (list, "www.example.test", "Trusted");
+
+  gtk_window_destroy (window);
+}
+
 static void
 test_warnings (Fixture       *fixture,
                gconstpointer  data)
@@ -566,6 +613,8 @@ main (int   argc,
 
   g_test_add ("/gui/trust/through-dialog", Fixture, NULL,
               fixture_setup, test_trust_through_dialog, fixture_teardown);
+  g_test_add ("/gui/trust/unreadable-shows-error", Fixture, NULL,
+              fixture_setup, test_unreadable_shows_error, fixture_teardown);
   g_test_add ("/gui/trust/warnings", Fixture, NULL,
               fixture_setup, test_warnings, fixture_teardown);
   g_test_add ("/gui/trust/row-menu", Fixture, NULL,
