@@ -1125,6 +1125,7 @@ test_undo_key (StoreTest     *t,
   deletion = ck_store_delete_for_undo (t->store, key_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (ck_deletion_get_kind (deletion), ==, CK_OBJECT_KEY);
+  g_assert_cmpuint (ck_deletion_get_n_lifted_key_distrusts (deletion), ==, 0);
   g_assert_cmpstr (ck_deletion_get_display_name (deletion), ==, key_name);
   g_assert_false (ck_stored_certificate_get_has_key (ck_store_get_certificate_row (t->store, second)));
   during = dump_every_table (t->store);
@@ -1150,6 +1151,7 @@ test_undo_key (StoreTest     *t,
   g_assert_null (strstr (before, "[key_distrust]\n[keys]"));
   deletion = ck_store_delete_for_undo (t->store, key_id, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (ck_deletion_get_n_lifted_key_distrusts (deletion), ==, 1);
   g_free (during);
   during = dump_every_table (t->store);
   g_assert_nonnull (strstr (during, "[key_distrust]\n[keys]\n[objects]"));

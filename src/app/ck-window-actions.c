@@ -699,6 +699,11 @@ deleted_title (CkDeletion *deletion)
      * public key, which other certificates (or the key) in the store have */
     return g_strdup_printf (_("“%s” deleted; its distrust stays in force for its key"),
                             ck_deletion_get_display_name (deletion));
+  if (ck_deletion_get_n_lifted_key_distrusts (deletion) > 0)
+    /* Translators: the last certificate with a distrusted key, or the key,
+     * was deleted: nothing with that key is left to distrust */
+    return g_strdup_printf (_("“%s” deleted; the distrust of its key went with it"),
+                            ck_deletion_get_display_name (deletion));
   return g_strdup_printf (_("“%s” deleted"), ck_deletion_get_display_name (deletion));
 }
 

@@ -481,6 +481,9 @@ ck_cli_delete (CkCli *cli,
                        : _("Its distrust for %s stays in force for its public key: another "
                            "certificate with the same key, or the key, is still in the store."),
                        ck_purpose_get_display_name (kept[i]));
+  if (ck_deletion_get_n_lifted_key_distrusts (deletion) > 0)
+    ck_cli_print_line (_("The distrust kept for its public key is lifted: no certificate with "
+                         "that key, nor the key, is left in the store."));
   n_lifted = ck_deletion_get_n_decisions (deletion) - g_strv_length ((char **) kept);
   if (n_lifted > 0)
     ck_cli_print_line (g_dngettext (GETTEXT_PACKAGE, "%u trust decision on it was removed with it.",

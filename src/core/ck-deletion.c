@@ -18,6 +18,7 @@ struct _CkDeletion
   char *display_name;
   GBytes *changeset;
   guint n_decisions;
+  guint n_lifted_key_distrusts;
   GStrv kept_distrusts;
 };
 
@@ -48,7 +49,8 @@ ck_deletion_init (CkDeletion *self)
 
 /* Reads what the changeset says about trust: the decisions deleted with
  * the object, and the distrusts the trust module's trigger kept for its
- * key (rows inserted into key_distrust, purpose in column 1). */
+ * key (rows inserted into key_distrust, purpose in column 1), and those
+ * kept before that went with the last holder of the key. */
 static void
 describe (CkDeletion *self)
 {
@@ -69,6 +71,8 @@ describe (CkDeletion *self)
             break;
           if (op == SQLITE_DELETE && g_str_equal (table, "trust"))
             self->n_decisions++;
+          else if (op == SQLITE_DELETE && g_str_equal (table, "key_distrust"))
+            self->n_lifted_key_distrusts++;
           else if (op == SQLITE_INSERT && g_str_equal (table, "key_distrust") &&
                    n_columns > 1 && sqlite3changeset_new (iter, 1, &purpose) == SQLITE_OK &&
                    purpose != NULL && sqlite3_value_type (purpose) == SQLITE_TEXT)
@@ -128,6 +132,13 @@ ck_deletion_get_n_decisions (CkDeletion *self)
 {
   g_return_val_if_fail (CK_IS_DELETION (self), 0);
   return self->n_decisions;
+}
+
+guint
+ck_deletion_get_n_lifted_key_distrusts (CkDeletion *self)
+{
+  g_return_val_if_fail (CK_IS_DELETION (self), 0);
+  return self->n_lifted_key_distrusts;
 }
 
 const char * const *

@@ -26,5 +26,9 @@ guint               ck_deletion_get_n_decisions    (CkDeletion *self);
  * force for its public key, which is still in the store through another
  * certificate or the key itself. Empty when none. */
 const char * const *ck_deletion_get_kept_distrusts (CkDeletion *self);
+/* How many distrusts kept for its public key (their certificates deleted
+ * before) the delete lifted: it was the last certificate with the key, or
+ * the key, in the store. */
+guint               ck_deletion_get_n_lifted_key_distrusts (CkDeletion *self);
 
 G_END_DECLS

@@ -293,10 +293,16 @@ def distrust_for_key_stays_after_delete():
     store.ok("trust", "set", str(second), "--purpose", "all", "--default")
     check_equal(verify(store, second, "tls-server")["status"], "trusted", "lifted")
 
-    # A certificate without such a distrust just goes, and says nothing more.
+    # Kept again (the first imported anew, distrusted, deleted), then the
+    # last certificate with the key goes: so does the kept distrust.
+    again = import_chain_file(store, paths[0])
+    store.ok("trust", "set", str(again), "--purpose", "tls-server", "--distrusted")
+    check("stays in force" in store.ok("delete", str(again)).stdout, "kept again")
     result = store.ok("delete", str(second))
     check("stays in force" not in result.stdout, result.stdout)
+    check("The distrust kept for its public key is lifted" in result.stdout, result.stdout)
     check("1 trust decision on it was removed" in result.stdout, result.stdout)
+    check_equal(store.ok("trust", "list", "--json").json(), [], "nothing left")
 
 
 def import_chain_file(store, path):
