@@ -625,6 +625,8 @@ delete_confirmed (AdwMessageDialog *dialog,
   g_autofree char *title = NULL;
   AdwToast *toast;
 
+  /* One answer per dialog: @deleted is released below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
   if (g_strcmp0 (response, "delete") != 0)
     {
       deleted_request_free (deleted);

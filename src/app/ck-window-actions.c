@@ -718,6 +718,8 @@ delete_confirmed (AdwMessageDialog *dialog,
   gint64 id;
   AdwToast *toast;
 
+  /* One answer per dialog: @deleted is given away below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
   if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
     {
       deleted_object_free (deleted);

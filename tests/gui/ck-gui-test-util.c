@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-gui-test-util.h"
 
+#include <string.h>
+
 GtkAdjustment *
 ck_gui_test_find_vadjustment (GtkWidget *widget)
 {
@@ -57,7 +59,7 @@ ck_gui_test_find_button (GtkWidget  *widget,
 }
 
 AdwMessageDialog *
-ck_gui_test_find_message_dialog (void)
+ck_gui_test_find_message_dialog (const char *heading)
 {
   /* (transfer none) */
   GListModel *toplevels = gtk_window_get_toplevels ();
@@ -66,7 +68,9 @@ ck_gui_test_find_message_dialog (void)
     {
       g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+          (heading == NULL ||
+           strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) != NULL))
         return ADW_MESSAGE_DIALOG (w);
     }
   return NULL;

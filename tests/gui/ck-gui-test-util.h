@@ -16,8 +16,9 @@ void           ck_gui_test_wait_for_frame   (GtkWidget *window);
  * gtk_button_get_label() gives it ("_Undo"); NULL when none. */
 GtkWidget     *ck_gui_test_find_button      (GtkWidget  *widget,
                                              const char *label);
-/* A visible AdwMessageDialog among the toplevels, or NULL. */
-AdwMessageDialog *ck_gui_test_find_message_dialog (void);
+/* A visible AdwMessageDialog among the toplevels whose heading has
+ * @heading (any when NULL), or NULL. */
+AdwMessageDialog *ck_gui_test_find_message_dialog (const char *heading);
 /* Runs the main loop until @done (@data) is TRUE; fails after 30 s. */
 void           ck_gui_test_run_until        (gboolean  (*done) (gpointer),
                                              gpointer    data);

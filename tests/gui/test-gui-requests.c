@@ -475,7 +475,7 @@ on_show_certificate (CkRequestDetails *details,
 static gboolean
 confirmation_shown (gpointer data)
 {
-  return ck_gui_test_find_message_dialog () != NULL;
+  return ck_gui_test_find_message_dialog (data) != NULL;
 }
 
 static gboolean
@@ -543,8 +543,8 @@ test_delete_undo_issued (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (window));
   ck_request_details_show (details, fixture->store, row);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.delete", NULL));
-  ck_gui_test_run_until (confirmation_shown, NULL);
-  dialog = ck_gui_test_find_message_dialog ();
+  ck_gui_test_run_until (confirmation_shown, "issued.example");
+  dialog = ck_gui_test_find_message_dialog ("issued.example");
   adw_message_dialog_response (dialog, "delete");
   wait = (RowWait) { fixture->store, ck_stored_request_get_id (row) };
   g_assert_false (request_back (&wait));
@@ -846,7 +846,7 @@ test_window (Fixture       *fixture,
    * about the request, not about a certificate or key. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
   spin (50);
-  dialog = ck_gui_test_find_message_dialog ();
+  dialog = ck_gui_test_find_message_dialog (NULL);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "Request"));
   adw_message_dialog_response (dialog, "delete");

@@ -508,22 +508,15 @@ has_label_containing (GtkWidget  *widget,
 static gboolean
 message_dialog_shown (gpointer data)
 {
-  return ck_gui_test_find_message_dialog () != NULL;
+  return ck_gui_test_find_message_dialog (data) != NULL;
 }
 
 typedef struct {
-  CkWindow *window;
-  CkStore  *store;
-  gint64    id;
+  CkWindow   *window;
+  CkStore    *store;
+  gint64      id;
+  const char *title;
 } UndoWait;
-
-static gboolean
-undo_button_shown (gpointer data)
-{
-  UndoWait *wait = data;
-
-  return ck_gui_test_find_button (GTK_WIDGET (wait->window), "_Undo") != NULL;
-}
 
 static gboolean
 certificate_row_back (gpointer data)
@@ -531,6 +524,39 @@ certificate_row_back (gpointer data)
   UndoWait *wait = data;
 
   return ck_store_get_certificate_row (wait->store, wait->id) != NULL;
+}
+
+/* The Undo button of the toast whose title has @title: the deepest
+ * widget holding both (a toast still going away may be shown too). */
+static GtkWidget *
+find_toast_undo (GtkWidget  *widget,
+                 const char *title)
+{
+  GtkWidget *button;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if ((button = find_toast_undo (child, title)) != NULL)
+      return button;
+  if (!has_label_containing (widget, title))
+    return NULL;
+  return ck_gui_test_find_button (widget, "_Undo");
+}
+
+static gboolean
+toast_undo_shown (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return find_toast_undo (GTK_WIDGET (wait->window), wait->title) != NULL;
+}
+
+static gboolean
+key_row_back (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return ck_store_get_key_row (wait->store, wait->id) != NULL;
 }
 
 /* Delete in the window, then Undo in its toast: the certificate comes
@@ -549,7 +575,7 @@ test_window_delete_undo (Fixture       *fixture,
   g_autofree char *key_pem = ck_test_key_to_pem (key);
   g_autofree char *request_pem = ck_test_request_new (key, "undo.example");
   g_autofree char *pem = g_strconcat (ca_pem, key_pem, leaf, request_pem, NULL);
-  g_autofree char *before = NULL, *during = NULL, *after = NULL;
+  g_autofree char *before = NULL, *during = NULL, *after = NULL, *heading = NULL;
   g_autoptr(CkCertificate) leaf_cert = ck_certificate_new_from_pem (leaf, -1, NULL);
   g_autoptr(CkCertificate) ca_cert = ck_certificate_new_from_pem (ca_pem, -1, NULL);
   g_autoptr(GError) error = NULL;
@@ -582,8 +608,8 @@ test_window_delete_undo (Fixture       *fixture,
   g_assert_true (ck_certificate_list_select_row (window->certificate_list, row));
   g_assert_true (window->selected == G_OBJECT (row));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
-  spin_until (message_dialog_shown, NULL);
-  dialog = ck_gui_test_find_message_dialog ();
+  spin_until (message_dialog_shown, "undo.example");
+  dialog = ck_gui_test_find_message_dialog ("undo.example");
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "undo.example"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Its distrust stays in force"));
   adw_message_dialog_response (dialog, "delete");
@@ -603,9 +629,9 @@ test_window_delete_undo (Fixture       *fixture,
     g_assert_cmpint (ck_verification_get_status (v), ==, CK_VERIFY_DISTRUSTED);
   }
 
-  wait = (UndoWait) { window, fixture->store, leaf_id };
-  spin_until (undo_button_shown, &wait);
-  undo = ck_gui_test_find_button (GTK_WIDGET (window), "_Undo");
+  wait = (UndoWait) { window, fixture->store, leaf_id, "“undo.example” deleted" };
+  spin_until (toast_undo_shown, &wait);
+  undo = find_toast_undo (GTK_WIDGET (window), wait.title);
   /* The toast says what happened to the distrust. */
   g_assert_true (has_label_containing (GTK_WIDGET (window), "deleted; its distrust stays in force for its key"));
   g_signal_emit_by_name (undo, "clicked");
@@ -616,6 +642,52 @@ test_window_delete_undo (Fixture       *fixture,
   row = ck_store_get_certificate_row (fixture->store, leaf_id);
   g_assert_cmpstr (ck_stored_certificate_get_label (row), ==, "The web server");
   g_assert_cmpstr (ck_stored_certificate_get_source (row), ==, "undo.pem");
+
+  /* The key, from the Keys page: back with its blob, id and label, its
+   * certificates with their key again. */
+  {
+    GListModel *keys = ck_key_list_get_model (window->key_list);
+    gint64 key_id = 0;
+    gboolean selected = FALSE;
+    g_autofree char *title = NULL;
+
+    adw_view_stack_set_visible_child_name (window->view_stack, "keys");
+    for (guint i = 0; i < g_list_model_get_n_items (keys) && !selected; i++)
+      {
+        g_autoptr(GtkTreeListRow) tree_row = g_list_model_get_item (keys, i);
+        g_autoptr(GObject) item = gtk_tree_list_row_get_item (tree_row);
+
+        if (CK_IS_STORED_KEY (item))
+          {
+            key_id = ck_stored_key_get_id (CK_STORED_KEY (item));
+            selected = gtk_selection_model_select_item (GTK_SELECTION_MODEL (keys), i, TRUE);
+          }
+      }
+    g_assert_true (selected);
+    g_assert_true (CK_IS_STORED_KEY (window->selected));
+    title = g_strdup_printf ("“%s” deleted",
+                             ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+    g_free (heading);
+    heading = g_strdup_printf ("Delete “%s”?",
+                               ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
+    spin_until (message_dialog_shown, heading);
+    adw_message_dialog_response (ck_gui_test_find_message_dialog (heading), "delete");
+    g_assert_null (ck_store_get_key_row (fixture->store, key_id));
+    g_assert_false (ck_stored_certificate_get_has_key (row));
+    g_free (during);
+    during = ck_test_dump_tables (ck_store_get_path (fixture->store));
+    g_assert_cmpstr (during, !=, before);
+    wait.id = key_id;
+    wait.title = title;
+    spin_until (toast_undo_shown, &wait);
+    g_signal_emit_by_name (find_toast_undo (GTK_WIDGET (window), title), "clicked");
+    spin_until (key_row_back, &wait);
+    g_free (after);
+    after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+    g_assert_cmpstr (after, ==, before);
+    g_assert_true (ck_stored_certificate_get_has_key (row));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
