@@ -519,6 +519,23 @@ ck_trust_list (CkTrust    *self,
                          error);
 }
 
+gboolean
+ck_trust_is_kept_for_key (CkTrust     *self,
+                          const char  *spki_sha256,
+                          const char  *purpose,
+                          GError     **error)
+{
+  g_autoptr (GPtrArray) settings = NULL;
+
+  g_return_val_if_fail (CK_IS_TRUST (self), FALSE);
+  g_return_val_if_fail (spki_sha256 != NULL && purpose != NULL, FALSE);
+
+  settings = query_settings (self, "SELECT " KEY_DISTRUST_COLUMNS " FROM key_distrust "
+                             "WHERE spki_sha256 = ?1 AND purpose = ?2",
+                             spki_sha256, purpose, NULL, error);
+  return settings != NULL && settings->len > 0;
+}
+
 GPtrArray *
 ck_trust_list_kept_on_delete (CkTrust  *self,
                               gint64    certificate_id,

@@ -92,6 +92,15 @@ GPtrArray    *ck_trust_list         (CkTrust      *self,
                                      const char   *sha256,
                                      GError      **error);
 
+/* Whether a distrust for @purpose is kept for the key @spki_sha256 (its
+ * certificate deleted while the key stayed): in force for every
+ * certificate with that key; ck_trust_set() with CK_TRUST_DEFAULT on one
+ * of them lifts it. FALSE with @error set when it cannot be read. */
+gboolean      ck_trust_is_kept_for_key (CkTrust     *self,
+                                        const char  *spki_sha256,
+                                        const char  *purpose,
+                                        GError     **error);
+
 /* The distrusts on @certificate_id that deleting it would not lift:
  * another certificate with the same public key, or the key, is in the
  * store, so they stay in force for that key (element-type CkTrustSetting).

@@ -384,6 +384,67 @@ test_trust_through_dialog (Fixture       *fixture,
 }
 
 
+/* A distrust kept for the CA's key (set on a re-issued CA with the same
+ * key, which was then deleted) shows in the CA's Trust Settings as
+ * Distrusted; Default lifts it, Undo puts a distrust back. */
+static void
+test_kept_distrust_in_dialog (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(CkCertificate) again = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autofree char *path = NULL;
+  CkTrustDialog *dialog;
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  gint64 again_id;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+  write_file (fixture->dir, "again.tmpl",
+              "cn = \"Example Root CA (again)\"\nserial = 77\nca\ncert_signing_key\n"
+              "expiration_days = 3650\n");
+  run_certtool (fixture->dir, (const char *[]) { "--generate-self-signed", "--load-privkey",
+                                                 "ca.key", "--template", "again.tmpl",
+                                                 "--outfile", "again.crt", NULL });
+  path = g_build_filename (fixture->dir, "again.crt", NULL);
+  bytes = ck_test_read_bytes (path);
+  importer = ck_importer_new (fixture->store);
+  ck_importer_add_bytes (importer, bytes, "again.crt");
+  g_assert_true (ck_store_commit (fixture->store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  again = load (fixture->dir, "again.crt");
+  again_id = ck_store_find_certificate (fixture->store, ck_certificate_get_sha256_fingerprint (again));
+  g_assert_true (ck_trust_set (fixture->trust, again_id, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED, &error));
+  g_assert_true (ck_store_delete (fixture->store, again_id, &error));
+  g_assert_no_error (error);
+
+  window = show_list (fixture, &list);
+  assert_row_status (list, "Example Root CA", "Distrusted");
+  dialog = ck_trust_dialog_new (window, fixture->trust, fixture->verifier, fixture->ca);
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), ==, CK_TRUST_DISTRUSTED);
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_DEFAULT));
+  decisions = ck_trust_list (fixture->trust, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, ==, 0);
+  assert_row_status (list, "Example Root CA", "Not trusted");
+
+  g_assert_true (ck_trust_dialog_undo (dialog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), ==, CK_TRUST_DISTRUSTED);
+  assert_row_status (list, "Example Root CA", "Distrusted");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (window);
+}
+
 static void
 damage_store (CkStore    *store,
               const char *sql)
@@ -613,6 +674,8 @@ main (int   argc,
 
   g_test_add ("/gui/trust/through-dialog", Fixture, NULL,
               fixture_setup, test_trust_through_dialog, fixture_teardown);
+  g_test_add ("/gui/trust/kept-distrust-in-dialog", Fixture, NULL,
+              fixture_setup, test_kept_distrust_in_dialog, fixture_teardown);
   g_test_add ("/gui/trust/unreadable-shows-error", Fixture, NULL,
               fixture_setup, test_unreadable_shows_error, fixture_teardown);
   g_test_add ("/gui/trust/warnings", Fixture, NULL,
