@@ -397,9 +397,14 @@ chain_text (CkDetailsPane  *self,
 static char *
 decisions_text (CkDetailsPane *self)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) settings = ck_trust_list (self->trust,
-                                                 ck_certificate_get_sha256_fingerprint (self->certificate));
+                                                 ck_certificate_get_sha256_fingerprint (self->certificate),
+                                                 &error);
   g_autoptr(GString) text = g_string_new (NULL);
+
+  if (settings == NULL)
+    return g_strdup (error->message);
 
   for (guint i = 0; i < settings->len; i++)
     {

@@ -800,17 +800,14 @@ export_request_action (GSimpleAction *action,
                                       parameter);
 }
 
-/* Delete, with Undo: the object's bytes are kept until the toast goes, and
- * Undo imports them again (with their label). */
+/* Delete, with Undo: the core's record of what the delete took (rows with
+ * their ids, trust decisions, links) is kept until the toast goes, and
+ * Undo puts exactly that back. */
 
 typedef struct
 {
-  CkWindow    *self;
-  CkObjectKind kind;
-  GBytes      *data;        /* certificate DER, or the key's PKCS#8 as stored */
-  CkStoredKey *key_row;     /* the deleted key's row: what it is put back with */
-  char        *name;
-  char        *label;
+  CkWindow   *self;
+  CkDeletion *deletion;
 } DeletedObject;
 
 static void
@@ -819,10 +816,7 @@ deleted_object_clear (gpointer data)
   DeletedObject *deleted = data;
 
   g_clear_object (&deleted->self);
-  g_clear_pointer (&deleted->data, g_bytes_unref);
-  g_clear_object (&deleted->key_row);
-  g_free (deleted->name);
-  g_free (deleted->label);
+  g_clear_object (&deleted->deletion);
 }
 
 /* Reference-counted: the toast's Undo handler holds it for as long as the
@@ -834,54 +828,32 @@ deleted_object_free (gpointer data)
 }
 
 static void
-restore_label (CkWindow      *self,
-               CkImportPlan  *plan,
-               const char    *label)
-{
-  for (guint i = 0; label != NULL && i < ck_import_plan_get_n_items (plan); i++)
-    {
-      CkImportItem *item = ck_import_plan_get_item (plan, i);
-      const char *fingerprint = ck_import_item_get_fingerprint (item);
-      gint64 id = 0;
-
-      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE)
-        id = ck_store_find_certificate (self->store, fingerprint);
-      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
-        id = ck_store_find_key (self->store, fingerprint);
-      if (id != 0)
-        ck_store_set_label (self->store, id, label, NULL);
-    }
-}
-
-static void
 undo_delete (AdwToast      *toast,
              DeletedObject *deleted)
 {
-  CkWindow *self = deleted->self;
-  g_autoptr(CkImporter) importer = NULL;
   g_autoptr(GError) error = NULL;
-  CkImportPlan *plan;
 
-  /* A key goes back exactly as it was stored, encrypted or not, with its
-   * label: nothing is decrypted or asked for. */
-  if (deleted->kind == CK_OBJECT_KEY && deleted->key_row != NULL)
-    {
-      if (ck_store_restore_key (self->store, deleted->key_row, deleted->data, &error) == 0)
-        ck_window_toast_error (self, _("Cannot restore"), error);
-      return;
-    }
+  if (!ck_store_restore (deleted->self->store, deleted->deletion, &error))
+    ck_window_toast_error (deleted->self, _("Cannot restore"), error);
+}
 
-  importer = ck_importer_new (self->store);
-  ck_importer_add_bytes (importer, deleted->data, deleted->name);
-  plan = ck_importer_get_plan (importer);
-  if (!ck_store_commit (self->store, plan, NULL,
-                        deleted->kind == CK_OBJECT_KEY ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
-                        NULL, NULL, NULL, &error))
-    {
-      ck_window_toast_error (self, _("Cannot restore"), error);
-      return;
-    }
-  restore_label (self, plan, deleted->label);
+/* The toast after a delete: what went, and a distrust that stays. */
+static char *
+deleted_title (CkDeletion *deletion)
+{
+  const char * const *kept = ck_deletion_get_kept_distrusts (deletion);
+
+  if (kept[0] != NULL)
+    /* Translators: a certificate was deleted, but its distrust was for its
+     * public key, which other certificates (or the key) in the store have */
+    return g_strdup_printf (_("“%s” deleted; its distrust stays in force for its key"),
+                            ck_deletion_get_display_name (deletion));
+  if (ck_deletion_get_n_lifted_key_distrusts (deletion) > 0)
+    /* Translators: the last certificate with a distrusted key, or the key,
+     * was deleted: nothing with that key is left to distrust */
+    return g_strdup_printf (_("“%s” deleted; the distrust of its key went with it"),
+                            ck_deletion_get_display_name (deletion));
+  return g_strdup_printf (_("“%s” deleted"), ck_deletion_get_display_name (deletion));
 }
 
 static void
@@ -895,6 +867,8 @@ delete_confirmed (AdwMessageDialog *dialog,
   gint64 id;
   AdwToast *toast;
 
+  /* One answer per dialog: @deleted is given away below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
   if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
     {
       deleted_object_free (deleted);
@@ -902,46 +876,54 @@ delete_confirmed (AdwMessageDialog *dialog,
     }
 
   if (CK_IS_STORED_CERTIFICATE (self->selected))
-    {
-      id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
-      if (self->selected_certificate != NULL)
-        deleted->data = g_bytes_ref (ck_certificate_get_der (self->selected_certificate));
-    }
+    id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
   else
-    {
-      id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
-      deleted->key_row = g_object_ref (CK_STORED_KEY (self->selected));
-      deleted->data = ck_store_get_key_pkcs8 (self->store, id, &error);
-      if (deleted->data == NULL)
-        {
-          ck_window_toast_error (self, _("Cannot delete"), error);
-          deleted_object_free (deleted);
-          return;
-        }
-    }
+    id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
 
-  if (!ck_store_delete (self->store, id, &error))
+  deleted->deletion = ck_store_delete_for_undo (self->store, id, &error);
+  if (deleted->deletion == NULL)
     {
       ck_window_toast_error (self, _("Cannot delete"), error);
       deleted_object_free (deleted);
       return;
     }
 
-  title = g_strdup_printf (_("“%s” deleted"), deleted->name);
+  title = deleted_title (deleted->deletion);
   toast = adw_toast_new (title);
-  if (deleted->data != NULL)
-    {
-      adw_toast_set_button_label (toast, _("_Undo"));
-      /* Twice the default: a delete is destructive, and the user needs time
-       * to notice the wrong row went before the chance to undo it expires. */
-      adw_toast_set_timeout (toast, 10);
-      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
-                             g_steal_pointer (&deleted),
-                             (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
-    }
-  else
-    deleted_object_free (deleted);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* Twice the default: a delete is destructive, and the user needs time
+   * to notice the wrong row went before the chance to undo it expires. */
+  adw_toast_set_timeout (toast, 10);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
+                         g_steal_pointer (&deleted),
+                         (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
   ck_window_add_toast (self, toast);
+}
+
+/* What deleting the certificate @row does to its trust decisions, for the
+ * confirmation; NULL when it has none. */
+static char *
+certificate_trust_body (CkWindow            *self,
+                        CkStoredCertificate *row)
+{
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->trust == NULL)
+    return NULL;
+  decisions = ck_trust_list (self->trust, ck_stored_certificate_get_sha256 (row), &error);
+  if (decisions != NULL)
+    kept = ck_trust_list_kept_on_delete (self->trust, ck_stored_certificate_get_id (row), &error);
+  if (kept == NULL)
+    return g_strdup_printf (_("What is decided about its trust cannot be read: %s"),
+                            error->message);
+  if (kept->len > 0)
+    return g_strdup (_("Its distrust stays in force: other certificates with the same public "
+                       "key stay distrusted, as long as one of them or the key is in the store."));
+  if (decisions->len > 0)
+    return g_strdup (_("Its trust decisions are removed with it."));
+  return NULL;
 }
 
 static void
@@ -953,6 +935,9 @@ delete_action (GSimpleAction *action,
   DeletedObject *deleted;
   GtkWidget *dialog;
   g_autofree char *heading = NULL;
+  g_autofree char *trust_body = NULL;
+  g_autofree char *full_body = NULL;
+  const char *name;
   const char *body;
 
   if (self->selected == NULL)
@@ -970,24 +955,23 @@ delete_action (GSimpleAction *action,
     {
       CkStoredCertificate *row = CK_STORED_CERTIFICATE (self->selected);
 
-      deleted->kind = CK_OBJECT_CERTIFICATE;
-      deleted->name = g_strdup (ck_stored_certificate_get_display_name (row));
-      deleted->label = g_strdup (ck_stored_certificate_get_label (row));
+      name = ck_stored_certificate_get_display_name (row);
       body = ck_stored_certificate_get_has_key (row)
              ? _("Its private key stays in the store.")
              : _("You can import it again later.");
+      trust_body = certificate_trust_body (self, row);
+      if (trust_body != NULL)
+        body = full_body = g_strconcat (body, "\n\n", trust_body, NULL);
     }
   else
     {
       CkStoredKey *key = CK_STORED_KEY (self->selected);
 
-      deleted->kind = CK_OBJECT_KEY;
-      deleted->name = g_strdup (ck_stored_key_get_display_name (key));
-      deleted->label = g_strdup (ck_stored_key_get_label (key));
+      name = ck_stored_key_get_display_name (key);
       body = _("Without a copy elsewhere, the key cannot be recovered and its certificates become unusable. Its certificates stay in the store.");
     }
 
-  heading = g_strdup_printf (_("Delete “%s”?"), deleted->name);
+  heading = g_strdup_printf (_("Delete “%s”?"), name);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),

@@ -137,8 +137,14 @@ ck_window_trust_init (CkWindow *self)
 static char *
 decisions_digest (CkTrust *trust)
 {
-  g_autoptr(GPtrArray) settings = ck_trust_list (trust, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) settings = ck_trust_list (trust, NULL, &error);
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  /* Unreadable is a state of its own: views refresh (and show it) when
+   * the decisions become unreadable, and again when they are back. */
+  if (settings == NULL)
+    return g_strconcat ("error ", error->message, NULL);
 
   for (guint i = 0; i < settings->len; i++)
     {

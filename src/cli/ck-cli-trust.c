@@ -157,7 +157,9 @@ trust_list (CkCli *cli,
   trust = open_trust (cli, &error);
   if (trust == NULL)
     return ck_cli_fail (error);
-  settings = ck_trust_list (trust, NULL);
+  settings = ck_trust_list (trust, NULL, &error);
+  if (settings == NULL)
+    return ck_cli_fail (error);
 
   if (json_output)
     json = ck_json_writer_new ();
@@ -169,7 +171,12 @@ trust_list (CkCli *cli,
     {
       CkTrustSetting *s = settings->pdata[i];
       CkStoredCertificate *row = ck_store_get_certificate_row (cli->store, s->certificate_id);
-      const char *name = row ? ck_stored_certificate_get_display_name (row) : "?";
+      const char *name = row ? ck_stored_certificate_get_display_name (row)
+                             : s->certificate_id == 0
+                             /* Translators: a distrust whose certificate was deleted while
+                              * its key stays in the store */
+                             ? _("(certificate deleted: the distrust stays with its key)")
+                             : "?";
       g_autofree char *set_at = ck_cli_format_time (s->set_at);
 
       if (json == NULL)
@@ -349,7 +356,8 @@ ck_cli_verify (CkCli *cli,
                              N_("The chain is built from the store's certificates and verified\n"
                              "with GnuTLS (medium profile) against the certificates you trust\n"
                              "for the purpose. Exit status: 0 trusted, 3 not trusted (any\n"
-                             "reason), 1 on an error."),
+                             "reason), 1 on an error, including when the store's trust\n"
+                             "decisions or certificates cannot be read (cannot verify)."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (purpose_text != NULL)
@@ -396,6 +404,9 @@ ck_cli_verify (CkCli *cli,
       ck_json_writer_end_object (json);
       fputs (ck_json_writer_get_text (json), stdout);
     }
+  else if (ck_verification_get_status (result) == CK_VERIFY_CANNOT_VERIFY)
+    /* Fail closed, and loudly: an error, not a verdict. */
+    return ck_cli_error ("%s", ck_verification_get_reason (result));
   else
     {
       ck_cli_print_line ("%s", ck_verification_get_reason (result));
@@ -408,6 +419,13 @@ ck_cli_verify (CkCli *cli,
                              row ? ck_stored_certificate_get_display_name (row) : "(system anchor)");
         }
     }
-  return ck_verification_get_status (result) == CK_VERIFY_TRUSTED ? CK_CLI_EXIT_OK
-                                                                   : CK_CLI_EXIT_NOT_TRUSTED;
+  switch (ck_verification_get_status (result))
+    {
+    case CK_VERIFY_TRUSTED:
+      return CK_CLI_EXIT_OK;
+    case CK_VERIFY_CANNOT_VERIFY:
+      return CK_CLI_EXIT_ERROR;
+    default:
+      return CK_CLI_EXIT_NOT_TRUSTED;
+    }
 }

@@ -4,6 +4,7 @@
 /* The model layer: everything the GUI and the CLI do goes through here. */
 
 #include "ck-certificate.h"
+#include "ck-deletion.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
 #include "ck-export.h"

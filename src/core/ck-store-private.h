@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "ck-deletion.h"
 #include "ck-store.h"
 
 G_BEGIN_DECLS
@@ -145,6 +146,15 @@ ck_row_column_strdup (sqlite3_stmt *stmt,
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
+
+/* --- Deletions -------------------------------------------------------- */
+
+/* @changeset: the SQLite session changeset of the delete's transaction. */
+CkDeletion *ck_deletion_new           (CkObjectKind  kind,
+                                       gint64        id,
+                                       const char   *display_name,
+                                       GBytes       *changeset);
+GBytes     *ck_deletion_get_changeset (CkDeletion   *self);
 
 /* Setters only the store calls (it owns the truth); they notify. */
 void ck_stored_certificate_set_label (CkStoredCertificate *self,

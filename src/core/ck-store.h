@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _CkDeletion CkDeletion;
+
 typedef enum {
   CK_OBJECT_NONE,
   CK_OBJECT_CERTIFICATE,
@@ -209,6 +211,24 @@ gint64        ck_store_restore_key      (CkStore      *self,
  * certificate puts an issued request back to pending. */
 gboolean      ck_store_delete           (CkStore      *self,
                                          gint64        id,
+                                         GError      **error);
+
+/* Deletes one object as ck_store_delete() does, and returns exactly what
+ * went (see CkDeletion), for ck_store_restore(). A certificate's
+ * distrusts stay in force for its public key while another certificate
+ * with it, or the key, is stored (the trust module's tables: open it
+ * with ck_trust_new() first); the CkDeletion lists them. */
+CkDeletion   *ck_store_delete_for_undo  (CkStore      *self,
+                                         gint64        id,
+                                         GError      **error);
+/* Undoes @deletion in one transaction: the same rows come back, with the
+ * same id, source, import time, label, blob, trust decisions and links
+ * (a request it issued is issued by it again, unless it changed since;
+ * an issued request whose certificate is gone comes back pending).
+ * CK_ERROR_EXISTS, and nothing changed, when the object is in the store
+ * again already. */
+gboolean      ck_store_restore          (CkStore      *self,
+                                         CkDeletion   *deletion,
                                          GError      **error);
 
 /* Sets a certificate's or key's label. */

@@ -491,6 +491,207 @@ new_window (Fixture *fixture)
   return window;
 }
 
+
+static gboolean
+has_label_containing (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_containing (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return ck_gui_test_find_message_dialog (data) != NULL;
+}
+
+typedef struct {
+  CkWindow   *window;
+  CkStore    *store;
+  gint64      id;
+  const char *title;
+} UndoWait;
+
+static gboolean
+certificate_row_back (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return ck_store_get_certificate_row (wait->store, wait->id) != NULL;
+}
+
+/* The Undo button of the toast whose title has @title: the deepest
+ * widget holding both (a toast still going away may be shown too). */
+static GtkWidget *
+find_toast_undo (GtkWidget  *widget,
+                 const char *title)
+{
+  GtkWidget *button;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if ((button = find_toast_undo (child, title)) != NULL)
+      return button;
+  if (!has_label_containing (widget, title))
+    return NULL;
+  return ck_gui_test_find_button (widget, "_Undo");
+}
+
+static gboolean
+toast_undo_shown (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return find_toast_undo (GTK_WIDGET (wait->window), wait->title) != NULL;
+}
+
+static gboolean
+key_row_back (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return ck_store_get_key_row (wait->store, wait->id) != NULL;
+}
+
+/* Delete in the window, then Undo in its toast: the certificate comes
+ * back with the same id, label, source, import time, trust decisions and
+ * the request it issued; every table of store.db as it was. The
+ * confirmation and the toast say its distrust stays with its key. */
+static void
+test_window_delete_undo (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Undo CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, "undo.example", 500);
+  g_autofree char *other = ck_test_ca_issue (ca, key, "undo-again.example", 501);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *request_pem = ck_test_request_new (key, "undo.example");
+  g_autofree char *pem = g_strconcat (ca_pem, key_pem, leaf, request_pem, NULL);
+  g_autofree char *before = NULL, *during = NULL, *after = NULL, *heading = NULL;
+  g_autoptr(CkCertificate) leaf_cert = ck_certificate_new_from_pem (leaf, -1, NULL);
+  g_autoptr(CkCertificate) ca_cert = ck_certificate_new_from_pem (ca_pem, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  CkStoredCertificate *row;
+  AdwMessageDialog *dialog;
+  GtkWidget *undo;
+  CkWindow *window;
+  UndoWait wait;
+  gint64 leaf_id, ca_id;
+
+  gnutls_x509_privkey_deinit (key);
+  commit_pem (fixture->store, pem, "undo.pem");
+  commit_pem (fixture->store, other, "undo-again.pem");
+  leaf_id = ck_store_find_certificate (fixture->store, ck_certificate_get_sha256_fingerprint (leaf_cert));
+  ca_id = ck_store_find_certificate (fixture->store, ck_certificate_get_sha256_fingerprint (ca_cert));
+  g_assert_true (ck_store_set_label (fixture->store, leaf_id, "The web server", &error));
+  g_assert_no_error (error);
+
+  window = new_window (fixture);
+  g_assert_nonnull (window->trust);
+  g_assert_true (ck_trust_set (window->trust, ca_id, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED, &error));
+  g_assert_true (ck_trust_set (window->trust, leaf_id, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED, &error));
+  g_assert_true (ck_trust_set (window->trust, leaf_id, CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  before = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_nonnull (strstr (before, "|3:issued|"));
+
+  row = ck_store_get_certificate_row (fixture->store, leaf_id);
+  spin_until (list_idle, window->certificate_list);
+  g_assert_true (ck_certificate_list_select_row (window->certificate_list, row));
+  g_assert_true (window->selected == G_OBJECT (row));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+  spin_until (message_dialog_shown, "undo.example");
+  dialog = ck_gui_test_find_message_dialog ("undo.example");
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "undo.example"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Its distrust stays in force"));
+  adw_message_dialog_response (dialog, "delete");
+  g_assert_null (ck_store_get_certificate_row (fixture->store, leaf_id));
+  during = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (during, !=, before);
+
+  /* The other certificate with the key is still distrusted. */
+  {
+    g_autoptr(CkVerifier) verifier = ck_verifier_new (window->trust);
+    g_autoptr(CkCertificate) other_cert = ck_certificate_new_from_pem (other, -1, NULL);
+    gint64 other_id = ck_store_find_certificate (fixture->store,
+                                                 ck_certificate_get_sha256_fingerprint (other_cert));
+    g_autoptr(CkVerification) v = ck_verifier_verify_id (verifier, other_id, CK_PURPOSE_TLS_SERVER, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (ck_verification_get_status (v), ==, CK_VERIFY_DISTRUSTED);
+  }
+
+  wait = (UndoWait) { window, fixture->store, leaf_id, "“undo.example” deleted" };
+  spin_until (toast_undo_shown, &wait);
+  undo = find_toast_undo (GTK_WIDGET (window), wait.title);
+  /* The toast says what happened to the distrust. */
+  g_assert_true (has_label_containing (GTK_WIDGET (window), "deleted; its distrust stays in force for its key"));
+  g_signal_emit_by_name (undo, "clicked");
+  spin_until (certificate_row_back, &wait);
+
+  after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (after, ==, before);
+  row = ck_store_get_certificate_row (fixture->store, leaf_id);
+  g_assert_cmpstr (ck_stored_certificate_get_label (row), ==, "The web server");
+  g_assert_cmpstr (ck_stored_certificate_get_source (row), ==, "undo.pem");
+
+  /* The key, from the Keys page: back with its blob, id and label, its
+   * certificates with their key again. */
+  {
+    GListModel *keys = ck_key_list_get_model (window->key_list);
+    gint64 key_id = 0;
+    gboolean selected = FALSE;
+    g_autofree char *title = NULL;
+
+    adw_view_stack_set_visible_child_name (window->view_stack, "keys");
+    for (guint i = 0; i < g_list_model_get_n_items (keys) && !selected; i++)
+      {
+        g_autoptr(GtkTreeListRow) tree_row = g_list_model_get_item (keys, i);
+        g_autoptr(GObject) item = gtk_tree_list_row_get_item (tree_row);
+
+        if (CK_IS_STORED_KEY (item))
+          {
+            key_id = ck_stored_key_get_id (CK_STORED_KEY (item));
+            selected = gtk_selection_model_select_item (GTK_SELECTION_MODEL (keys), i, TRUE);
+          }
+      }
+    g_assert_true (selected);
+    g_assert_true (CK_IS_STORED_KEY (window->selected));
+    title = g_strdup_printf ("“%s” deleted",
+                             ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+    g_free (heading);
+    heading = g_strdup_printf ("Delete “%s”?",
+                               ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
+    spin_until (message_dialog_shown, heading);
+    adw_message_dialog_response (ck_gui_test_find_message_dialog (heading), "delete");
+    g_assert_null (ck_store_get_key_row (fixture->store, key_id));
+    g_assert_false (ck_stored_certificate_get_has_key (row));
+    g_free (during);
+    during = ck_test_dump_tables (ck_store_get_path (fixture->store));
+    g_assert_cmpstr (during, !=, before);
+    wait.id = key_id;
+    wait.title = title;
+    spin_until (toast_undo_shown, &wait);
+    g_signal_emit_by_name (find_toast_undo (GTK_WIDGET (window), title), "clicked");
+    spin_until (key_row_back, &wait);
+    g_free (after);
+    after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+    g_assert_cmpstr (after, ==, before);
+    g_assert_true (ck_stored_certificate_get_has_key (row));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static GtkDropTarget *
 find_drop_target (GtkWidget *widget)
 {
@@ -1436,6 +1637,8 @@ main (int   argc,
               fixture_setup, test_window_paste_drop_pkcs12, fixture_teardown);
   g_test_add ("/gui/window/import-button", Fixture, NULL,
               fixture_setup, test_window_import_button, fixture_teardown);
+  g_test_add ("/gui/window/delete-undo", Fixture, NULL,
+              fixture_setup, test_window_delete_undo, fixture_teardown);
   g_test_add ("/gui/certificate-list/sort", Fixture, NULL,
               fixture_setup, test_list_sort, fixture_teardown);
   g_test_add ("/gui/key-list", Fixture, NULL,
