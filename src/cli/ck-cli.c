@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-cli.h"
+#include "ck-cli-interrupt.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -169,7 +170,11 @@ ck_cli_error (const char *format,
 int
 ck_cli_fail (const GError *error)
 {
-  return ck_cli_error ("%s", error->message);
+  ck_cli_error ("%s", error->message);
+  /* Ctrl+C stopped a read (ck-cli-interrupt.h) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CK_CLI_EXIT_INTERRUPTED;
+  return CK_CLI_EXIT_ERROR;
 }
 
 int
