@@ -270,6 +270,206 @@ def fifo_with_a_writer_is_read():
     check_equal(len(store.certificates()), 1, "certificate from the FIFO")
 
 
+# ---- 2. a damaged store -----------------------------------------------------
+
+def store_with_certificates(name, n=3):
+    store = new_store(name)
+    certs = []
+    for i in range(n):
+        path = os.path.join(WORKDIR, f"{name}-{i}.pem")
+        tc.run_tool(tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", os.devnull,
+                    "-subj", f"/CN={name} {i}", "-days", "30", "-out", path)
+        certs.append(path)
+    store.ok("import", *certs)
+    # Verifying once creates the trust module's tables, as any real use does.
+    store.run("verify", "1", "--purpose", "tls-server")
+    check_equal(len(store.certificates()), n, "certificates imported")
+    return store
+
+
+def flip_bit_in_table_page(db_path, table):
+    """Flips one bit of the cell count of @table's root b-tree page: the
+    page then claims rows that are not there."""
+    import sqlite3
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                        (table,)).fetchone()[0]
+    conn.close()
+    data = bytearray(open(db_path, "rb").read())
+    page_size = int.from_bytes(data[16:18], "big") or 65536
+    header = (root - 1) * page_size + (100 if root == 1 else 0)
+    check_equal(data[header], 0x0D, "a table leaf page")
+    data[header + 4] ^= 0x04
+    with open(db_path, "wb") as f:
+        f.write(data)
+
+
+@test
+def bit_flipped_store_is_refused_with_recovery_advice():
+    store = store_with_certificates("damaged")
+    db = os.path.join(store.dir, "store.db")
+    check(not os.path.exists(db + "-wal") or os.path.getsize(db + "-wal") == 0,
+          "checkpointed on close")
+    flip_bit_in_table_page(db, "certificates")
+    damaged = open(db, "rb").read()
+    for command in (["list"], ["show", "1"], ["import", CERT]):
+        result = store.fails(1, *command)
+        check("is damaged" in result.stderr, f"{command}: {result!r}")
+        check(f"cp -a {store.dir} {store.dir}.damaged" in result.stderr, repr(result))
+        check(".recover" in result.stderr, repr(result))
+        check_equal(result.stdout, "", f"{command}: nothing listed")
+    check(open(db, "rb").read() == damaged, "the damaged file was left as it was")
+
+
+@test
+def file_that_is_not_a_database_is_refused_as_damaged():
+    store = new_store("not-a-db")
+    os.makedirs(store.dir, mode=0o700)
+    with open(os.path.join(store.dir, "store.db"), "wb") as f:
+        f.write(b"this is not SQLite" * 1000)
+    result = store.fails(1, "list")
+    check("is damaged" in result.stderr and "cp -a" in result.stderr, repr(result))
+
+
+# ---- 3. store permissions ----------------------------------------------------
+
+@test
+def world_writable_store_directory_is_refused():
+    store = store_with_certificates("loose-dir", 1)
+    os.chmod(store.dir, 0o777)
+    result = store.fails(1, "list")
+    check("other users can write" in result.stderr, repr(result))
+    check(f"chmod 700 {store.dir}" in result.stderr, repr(result))
+    os.chmod(store.dir, 0o770)
+    result = store.fails(1, "list")
+    check(f"chmod 700 {store.dir}" in result.stderr, repr(result))
+    os.chmod(store.dir, 0o755)   # readable by others: only a warning
+    check_equal(len(store.certificates()), 1, "a 0755 store still opens")
+    os.chmod(store.dir, 0o700)
+
+
+@test
+def group_writable_database_is_refused():
+    store = store_with_certificates("loose-db", 1)
+    db = os.path.join(store.dir, "store.db")
+    os.chmod(db, 0o664)
+    result = store.fails(1, "list")
+    check(f"chmod 600 {db}" in result.stderr, repr(result))
+    check_equal(stat_mode(db), 0o664, "not silently changed")
+    os.chmod(db, 0o600)
+    check_equal(len(store.certificates()), 1, "opens again once fixed")
+
+
+def stat_mode(path):
+    return os.stat(path).st_mode & 0o777
+
+
+@test
+def store_owned_by_someone_else_is_refused():
+    if os.geteuid() != 0:
+        skip("needs root to give the store to another user")
+    store = store_with_certificates("foreign", 1)
+    os.chown(store.dir, 65534, 65534)
+    result = store.fails(1, "list")
+    check("belongs to user 65534" in result.stderr and "chown" in result.stderr,
+          repr(result))
+    os.chown(store.dir, 0, 0)
+    db = os.path.join(store.dir, "store.db")
+    os.chown(db, 65534, 65534)
+    result = store.fails(1, "list")
+    check("belongs to user 65534" in result.stderr, repr(result))
+    os.chown(db, 0, 0)
+    check_equal(len(store.certificates()), 1, "opens again once fixed")
+
+
+# ---- 4. full disk, read-only store ---------------------------------------------
+
+def reading_commands_work(store):
+    listed = store.list_json()
+    check_equal(len(listed), 2, f"list: {listed!r}")
+    ident = str(listed[0]["id"])
+    check("BEGIN CERTIFICATE" in store.ok("export", ident).stdout, "export")
+    check(store.ok("show", ident).stdout.startswith("Certificate"), "show")
+    result = store.run("verify", ident, "--purpose", "tls-server")
+    check(result.code in (0, 3) and "disk" not in result.stderr
+          and "readonly" not in result.stderr, f"verify: {result!r}")
+
+
+class Mount:
+    """A mount for the length of a test, as root; None when not possible."""
+
+    def __init__(self, *args):
+        self.target = args[-1]
+        os.makedirs(self.target, exist_ok=True)
+        self.proc = subprocess.run(["mount", *args], capture_output=True)
+
+    def ok(self):
+        return self.proc.returncode == 0
+
+    def reason(self):
+        return self.proc.stderr.decode(errors="replace").strip()
+
+    def umount(self):
+        if self.ok():
+            subprocess.run(["umount", self.target], capture_output=True)
+
+
+def skip(message):
+    # TAP: a test that could not run is reported as skipped, never passed.
+    raise tc.Skip(message)
+
+
+@test
+def reading_commands_work_on_a_full_disk():
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        skip("needs root and mount(8) for a small tmpfs")
+    source = store_with_certificates("full-src", 2)
+    mnt = Mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", os.path.join(WORKDIR, "full"))
+    if not mnt.ok():
+        skip(f"cannot mount a tmpfs: {mnt.reason()}")
+    try:
+        shutil.copytree(source.dir, os.path.join(mnt.target, "store"))
+        store = Store(WORKDIR, "unused")
+        store.dir = os.path.join(mnt.target, "store")
+        with open(os.path.join(mnt.target, "fill"), "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        check(shutil.disk_usage(mnt.target).free < 4096, "the file system is full")
+        reading_commands_work(store)
+        result = store.fails(1, "import", CERT)
+        check("nothing imported" in result.stderr, repr(result))
+    finally:
+        mnt.umount()
+
+
+@test
+def reading_commands_work_on_a_read_only_store():
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        skip("needs root and mount(8) for a read-only bind mount")
+    source = store_with_certificates("ro-src", 2)
+    target = os.path.join(WORKDIR, "ro")
+    mnt = Mount("--bind", source.dir, target)
+    if not mnt.ok():
+        skip(f"cannot bind-mount: {mnt.reason()}")
+    try:
+        remount = subprocess.run(["mount", "-o", "remount,bind,ro", target],
+                                 capture_output=True)
+        if remount.returncode != 0:
+            skip(f"cannot remount read-only: {remount.stderr.decode(errors='replace')}")
+        store = Store(WORKDIR, "unused")
+        store.dir = target
+        reading_commands_work(store)
+        result = store.fails(1, "import", CERT)
+        check("nothing imported" in result.stderr, repr(result))
+    finally:
+        mnt.umount()
+
+
 def main():
     def prepare(workdir):
         global WORKDIR, CERT
