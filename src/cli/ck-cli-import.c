@@ -268,6 +268,12 @@ print_summary (CkStore               *store,
         duplicates++;
     }
 
+  /* The database decides at commit time: another import may have added
+   * the same objects since the plan was made (summary->skipped counts
+   * those, and the plan's repeats). */
+  if (summary->skipped >= duplicates)
+    existing = MAX (existing, summary->skipped - duplicates);
+
   append_count (line, summary->certificates, "certificate", "certificates");
   append_count (line, summary->keys, "key", "keys");
   append_count (line, summary->requests, "request", "requests");

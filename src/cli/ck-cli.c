@@ -113,22 +113,7 @@ single_line (const char *message)
 char *
 ck_cli_printable (const char *text)
 {
-  g_autofree char *valid = NULL;
-  GString *out = g_string_sized_new (strlen (text));
-
-  if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-        g_string_append_printf (out, "\\x%02x", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
+  return ck_text_escape_for_display (text);
 }
 
 void

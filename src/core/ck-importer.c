@@ -1281,6 +1281,21 @@ add_pkcs12 (CkImporter *self,
 /* ------------------------------------------------------------------ */
 /* Input dispatch                                                      */
 
+static gboolean
+is_crl (const guint8 *data,
+        gsize         len)
+{
+  gnutls_x509_crl_t crl = NULL;
+  gnutls_datum_t datum = { (unsigned char *) data, (unsigned int) len };
+  gboolean ok;
+
+  if (len > G_MAXUINT || gnutls_x509_crl_init (&crl) < 0)
+    return FALSE;
+  ok = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER) >= 0;
+  gnutls_x509_crl_deinit (crl);
+  return ok;
+}
+
 static void
 add_der (CkImporter *self,
          Input      *in,
@@ -1299,7 +1314,14 @@ add_der (CkImporter *self,
       add_request (in, der, location);
       break;
     case SNIFF_CRL:
-      input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
+      /* Only the outline was sniffed: nested SEQUENCEs of anything look
+       * like a v1 CRL. Only a real one is skipped as a CRL. */
+      if (is_crl (data, len))
+        input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
+      else
+        input_add_error (in, location, CK_ERROR_PARSE,
+                         _("not a certificate, key, request, CRL, PKCS#7 or PKCS#12 file: "
+                           "ASN.1 DER data (nested SEQUENCEs) of no kind Certkeeper knows"));
       break;
     case SNIFF_PKCS8:
       add_plain_key (in, der, location, TRUE);
@@ -1416,6 +1438,7 @@ add_data (CkImporter *self,
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
+  const char *problem;
 
   if (len == 0)
     {
@@ -1428,6 +1451,13 @@ add_data (CkImporter *self,
 
       input_add_error (in, NULL, CK_ERROR_INVALID, _("too large: more than the limit of %s"),
                        limit);
+      return;
+    }
+
+  problem = ck_pem_encoding_problem (data, len);
+  if (problem != NULL)
+    {
+      input_add_error_literal (in, NULL, CK_ERROR_PARSE, problem);
       return;
     }
 

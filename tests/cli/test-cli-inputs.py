@@ -470,6 +470,138 @@ def reading_commands_work_on_a_read_only_store():
         mnt.umount()
 
 
+# ---- 5. messages --------------------------------------------------------------
+
+@test
+def nested_sequence_garbage_is_not_called_a_crl():
+    store = new_store("nested")
+    garbage = os.path.join(WORKDIR, "nested.der")
+    with open(garbage, "wb") as f:
+        f.write(bytes([0x30, 0x08, 0x30, 0x06, 0x30, 0x04, 0x30, 0x02, 0x30, 0x00]))
+    result = store.fails(1, "import", garbage)
+    check("revocation list" not in result.stderr, repr(result))
+    check("nested.der" in result.stderr and "nested SEQUENCEs" in result.stderr, repr(result))
+
+    # A real CRL in DER is still recognised and skipped as one.
+    if not tc.CERTTOOL:
+        skip("certtool needed to make a CRL")
+    ca_key = os.path.join(WORKDIR, "crl-ca.key")
+    ca = os.path.join(WORKDIR, "crl-ca.pem")
+    tmpl = os.path.join(WORKDIR, "crl-ca.tmpl")
+    with open(tmpl, "w", encoding="ascii") as f:
+        f.write('cn = "CRL CA"\nca\ncert_signing_key\ncrl_signing_key\n'
+                'expiration_days = 30\ncrl_next_update = 7\ncrl_number = 1\n')
+    tc.run_tool(tc.CERTTOOL, "--generate-privkey", "--key-type", "ecdsa", "--no-text",
+                "--outfile", ca_key)
+    tc.run_tool(tc.CERTTOOL, "--generate-self-signed", "--load-privkey", ca_key,
+                "--template", tmpl, "--no-text", "--outfile", ca)
+    crl = os.path.join(WORKDIR, "list.crl")
+    tc.run_tool(tc.CERTTOOL, "--generate-crl", "--load-ca-privkey", ca_key,
+                "--load-ca-certificate", ca, "--template", tmpl, "--outder",
+                "--no-text", "--outfile", crl)
+    # (a file with nothing to import fails the import, saying why)
+    result = store.fails(1, "import", crl)
+    check("does not keep certificate revocation lists" in result.stderr
+          and "nested" not in result.stderr, repr(result))
+
+
+@test
+def utf16_and_cr_only_pem_get_an_encoding_hint():
+    store = new_store("encodings")
+    text = open(CERT, encoding="ascii").read()
+    cases = {
+        "bom.pem": text.encode("utf-16"),           # with a BOM
+        "le.pem": text.encode("utf-16-le"),         # without
+        "be.pem": text.encode("utf-16-be"),
+    }
+    for name, data in cases.items():
+        path = os.path.join(WORKDIR, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        result = store.fails(1, "import", path)
+        check(name in result.stderr and "UTF-16" in result.stderr and "iconv" in result.stderr,
+              f"{name}: {result!r}")
+    cr = os.path.join(WORKDIR, "cr.pem")
+    with open(cr, "wb") as f:
+        f.write(text.replace("\n", "\r").encode("ascii"))
+    result = store.fails(1, "import", cr)
+    check("carriage return" in result.stderr and "tr " in result.stderr, repr(result))
+    # CR LF is fine.
+    crlf = os.path.join(WORKDIR, "crlf.pem")
+    with open(crlf, "wb") as f:
+        f.write(text.replace("\n", "\r\n").encode("ascii"))
+    store.ok("import", crlf)
+
+
+@test
+def losing_a_race_says_already_in_the_store():
+    # The loser plans first, then waits for its key passphrase (a FIFO) while
+    # the winner imports the same certificate and key.
+    store = new_store("race")
+    key = os.path.join(WORKDIR, "cert.key")
+    fifo = os.path.join(WORKDIR, "race.pw")
+    os.mkfifo(fifo)
+    store.ok("list")
+    loser = subprocess.Popen([tc.CLI, "--store", store.dir, "import", "--key-passphrase-file",
+                              fifo, CERT, key], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_until_open(loser, fifo)
+        winner = store.ok("import", "--no-key-passphrase", CERT, key)
+        check("Imported 1 certificate, 1 key" in winner.stdout, repr(winner))
+        with open(fifo, "w", encoding="ascii") as f:
+            f.write("race passphrase\n")
+        out, err = loser.communicate(timeout=tc.TIMEOUT)
+    finally:
+        if loser.poll() is None:
+            loser.kill()
+            loser.wait()
+    out = out.decode()
+    check_equal(loser.returncode, 0, f"{out!r} {err!r}")
+    check("Nothing new imported; 2 already in the store" in out, repr(out))
+    check_equal(len(store.certificates()), 1, "one copy")
+
+
+@test
+def non_utf8_file_name_is_stored_as_valid_utf8():
+    import sqlite3
+    store = new_store("latin1")
+    name = os.path.join(os.fsencode(WORKDIR), b"caf\xe9.pem")
+    with open(name, "wb") as f:
+        f.write(open(CERT, "rb").read())
+    proc = subprocess.run([tc.CLI, "--store", store.dir, "import", name],
+                          capture_output=True, timeout=tc.TIMEOUT)
+    check_equal(proc.returncode, 0, repr(proc))
+    proc.stdout.decode("utf-8")   # strict: printed as valid UTF-8 too
+    conn = sqlite3.connect(f"file:{store.dir}/store.db?mode=ro", uri=True)
+    raw = conn.execute("SELECT CAST(source AS BLOB) FROM certificates").fetchone()[0]
+    conn.close()
+    try:
+        source = bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Failure(f"source stored as invalid UTF-8: {bytes(raw)!r}")
+    check(source.startswith("caf") and source.endswith(".pem"), repr(source))
+
+
+@test
+def bidi_controls_in_a_name_are_shown_escaped():
+    store = new_store("bidi")
+    cert = os.path.join(WORKDIR, "bidi.pem")
+    cn = "evil\u202egnp.exe\u2066x\u200f"
+    tc.run_tool(tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", os.devnull, "-utf8",
+                "-subj", f"/CN={cn}", "-days", "30", "-out", cert)
+    imported = store.ok("import", cert).stdout
+    listed = store.ok("list").stdout
+    shown = store.ok("show", "1").stdout
+    for what, text in (("import", imported), ("list", listed), ("show", shown)):
+        check(not any(c in text for c in "\u202e\u2066\u200f"),
+              f"{what}: a bidirectional control reaches the terminal: {text!r}")
+        check("evil\\u202egnp.exe\\u2066x\\u200f" in text, f"{what}: {text!r}")
+    # JSON carries the exact name for scripts.
+    check_equal(store.certificates()[0]["display_name"], cn, "JSON display name")
+
+
 def main():
     def prepare(workdir):
         global WORKDIR, CERT
