@@ -196,8 +196,15 @@ ck_store_set_sqlite_error (GError     **error,
   g_autofree char *base = g_path_get_basename (file != NULL && *file ? file
                                                                      : "store.db");
 
-  g_set_error (error, CK_ERROR, CK_ERROR_STORE, "%s: %s: %s", base, what,
-               sqlite3_errmsg (db));
+  /* ck_store_is_read_only(): opened from a full disk or a read-only
+   * file system. */
+  if ((sqlite3_errcode (db) & 0xff) == SQLITE_READONLY)
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE,
+                 _("%s: %s: the store can only be read now (a full disk, a read-only "
+                   "file system or a database file you cannot write)"), base, what);
+  else
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE, "%s: %s: %s", base, what,
+                 sqlite3_errmsg (db));
   return FALSE;
 }
 

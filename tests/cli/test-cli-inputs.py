@@ -442,7 +442,8 @@ def reading_commands_work_on_a_full_disk():
         check(shutil.disk_usage(mnt.target).free < 4096, "the file system is full")
         reading_commands_work(store)
         result = store.fails(1, "import", CERT)
-        check("nothing imported" in result.stderr, repr(result))
+        check("nothing imported" in result.stderr and "can only be read" in result.stderr,
+              repr(result))
     finally:
         mnt.umount()
 
@@ -465,7 +466,8 @@ def reading_commands_work_on_a_read_only_store():
         store.dir = target
         reading_commands_work(store)
         result = store.fails(1, "import", CERT)
-        check("nothing imported" in result.stderr, repr(result))
+        check("nothing imported" in result.stderr and "can only be read" in result.stderr,
+              repr(result))
     finally:
         mnt.umount()
 
