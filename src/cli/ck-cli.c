@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-cli.h"
+#include "ck-cli-interrupt.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -112,22 +113,7 @@ single_line (const char *message)
 char *
 ck_cli_printable (const char *text)
 {
-  g_autofree char *valid = NULL;
-  GString *out = g_string_sized_new (strlen (text));
-
-  if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-        g_string_append_printf (out, "\\x%02x", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
+  return ck_text_escape_for_display (text);
 }
 
 void
@@ -169,7 +155,11 @@ ck_cli_error (const char *format,
 int
 ck_cli_fail (const GError *error)
 {
-  return ck_cli_error ("%s", error->message);
+  ck_cli_error ("%s", error->message);
+  /* Ctrl+C stopped a read (ck-cli-interrupt.h) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CK_CLI_EXIT_INTERRUPTED;
+  return CK_CLI_EXIT_ERROR;
 }
 
 int

@@ -73,9 +73,10 @@ gboolean  ck_cli_parse_options (CkCli              *cli,
                                 int                *argc,
                                 char             ***argv);
 
-/* @text with control characters (C0, DEL, C1) shown as \xHH escapes and
- * invalid UTF-8 repaired: names and messages come from certificates and
- * file names, and must not drive the terminal. */
+/* @text with control characters (C0, DEL, C1) shown as \xHH escapes,
+ * bidirectional controls as \uHHHH and invalid UTF-8 repaired
+ * (ck_text_escape_for_display()): names and messages come from
+ * certificates and file names, and must not drive the terminal. */
 char     *ck_cli_printable     (const char *text);
 /* printf of one line to stdout, made printable, newline added. */
 void      ck_cli_print_line    (const char *format,

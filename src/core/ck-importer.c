@@ -8,6 +8,7 @@
 #include <gnutls/x509.h>
 #include <string.h>
 
+#include "ck-bounded-read.h"
 #include "ck-error.h"
 #include "ck-oid.h"
 #include "ck-pem.h"
@@ -20,7 +21,6 @@ void ck_core_init (void);
 
 /* Anything bigger is not a certificate file: refuse it before reading it
  * into memory. A 10,000-certificate bundle is about 20 MiB. */
-#define MAX_INPUT_SIZE (256 * 1024 * 1024)
 /* A file of junk full of "-----BEGIN " lines gets this many error items,
  * then one that counts the rest. */
 #define MAX_BLOCK_ERRORS 20
@@ -1012,6 +1012,21 @@ add_pkcs12 (CkImporter *self,
 /* ------------------------------------------------------------------ */
 /* Input dispatch                                                      */
 
+static gboolean
+is_crl (const guint8 *data,
+        gsize         len)
+{
+  gnutls_x509_crl_t crl = NULL;
+  gnutls_datum_t datum = { (unsigned char *) data, (unsigned int) len };
+  gboolean ok;
+
+  if (len > G_MAXUINT || gnutls_x509_crl_init (&crl) < 0)
+    return FALSE;
+  ok = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER) >= 0;
+  gnutls_x509_crl_deinit (crl);
+  return ok;
+}
+
 static void
 add_der (CkImporter *self,
          Input      *in,
@@ -1030,7 +1045,14 @@ add_der (CkImporter *self,
       add_request (in, der, location);
       break;
     case SNIFF_CRL:
-      input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
+      /* Only the outline was sniffed: nested SEQUENCEs of anything look
+       * like a v1 CRL. Only a real one is skipped as a CRL. */
+      if (is_crl (data, len))
+        input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
+      else
+        input_add_error (in, location, CK_ERROR_PARSE,
+                         _("not a certificate, key, request, CRL, PKCS#7 or PKCS#12 file: "
+                           "ASN.1 DER data (nested SEQUENCEs) of no kind Certkeeper knows"));
       break;
     case SNIFF_PKCS8:
       add_plain_key (in, der, location, TRUE);
@@ -1147,18 +1169,26 @@ add_data (CkImporter *self,
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
+  const char *problem;
 
   if (len == 0)
     {
       input_add_error (in, NULL, CK_ERROR_PARSE, _("the file is empty"));
       return;
     }
-  if (len > MAX_INPUT_SIZE)
+  if (len > CK_MAX_INPUT_SIZE)
     {
-      input_add_error (in, NULL, CK_ERROR_INVALID,
-                       _("too large (%lu MiB): certificate files are "
-                         "never bigger than %d MiB"),
-                       (unsigned long) (len >> 20), MAX_INPUT_SIZE >> 20);
+      g_autofree char *limit = ck_format_size_limit (CK_MAX_INPUT_SIZE);
+
+      input_add_error (in, NULL, CK_ERROR_INVALID, _("too large: more than the limit of %s"),
+                       limit);
+      return;
+    }
+
+  problem = ck_pem_encoding_problem (data, len);
+  if (problem != NULL)
+    {
+      input_add_error_literal (in, NULL, CK_ERROR_PARSE, problem);
       return;
     }
 
@@ -1495,51 +1525,47 @@ ck_importer_add_file (CkImporter    *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(GFileInfo) info = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  gsize len = 0;
+  g_autoptr(GError) local_error = NULL;
   Input in;
 
   g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
+  /* Stored as text: a file name that is not UTF-8 as GLib displays it. */
   name = g_file_get_basename (file);
-  if (name == NULL)
+  if (name != NULL)
+    {
+      char *display = g_filename_display_name (name);
+
+      g_free (name);
+      name = display;
+    }
+  else
     name = g_file_get_uri (file);
 
-  info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (info == NULL)
-    return FALSE;
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+  /* Capped while reading: devices and pipes have no size to check first. */
+  bytes = ck_read_file_bounded (file, name, CK_MAX_INPUT_SIZE, cancellable, &local_error);
+  if (bytes == NULL &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   _("%s: is a folder, not a file"), name);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
   input_init (&in, name);
-  if (g_file_info_get_size (info) > MAX_INPUT_SIZE)
-    input_add_error (&in, NULL, CK_ERROR_INVALID,
-                     _("too large (%lu MiB): certificate files are "
-                       "never bigger than %d MiB"),
-                     (unsigned long) (g_file_info_get_size (info) >> 20),
-                     MAX_INPUT_SIZE >> 20);
-  else
+  if (bytes == NULL)
     {
-      if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
-        {
-          input_clear (&in);
-          return FALSE;
-        }
-      bytes = ck_bytes_new_secret (g_steal_pointer (&contents), len);
-      add_data (self, &in, bytes);
-    }
+      /* Like any other bad input: an item of the plan; the message names
+       * the file already. */
+      g_autoptr(GError) too_large = g_error_new_literal (CK_ERROR, CK_ERROR_INVALID,
+                                                         local_error->message);
 
+      g_ptr_array_add (in.items, ck_import_item_new_error (too_large, name, NULL));
+    }
+  else
+    add_data (self, &in, bytes);
   commit_input (self, &in);
   input_clear (&in);
   return TRUE;

@@ -53,6 +53,31 @@ gboolean ck_store_migrate_module        (CkStore                *self,
 int      ck_store_get_module_version    (CkStore                *self,
                                          const char             *module);
 
+/* --- Opening checks (ck-store-check.c) --------------------------------- */
+
+struct stat;
+
+/* Refuses a store directory or file that is not the user's own or that
+ * group or others may write, naming the chown/chmod that fixes it. */
+gboolean ck_store_check_owner_and_mode  (const char             *path,
+                                         const struct stat      *st,
+                                         GError                **error);
+/* PRAGMA quick_check; a damaged database is refused with how to recover. */
+gboolean ck_store_check_integrity       (sqlite3                *db,
+                                         const char             *dir,
+                                         const char             *path,
+                                         GError                **error);
+/* The "damaged, keep a copy, recover with…" error; returns FALSE. */
+gboolean ck_store_set_damaged_error     (GError                **error,
+                                         const char             *dir,
+                                         const char             *path,
+                                         const char             *reason);
+/* TRUE when @path has no write-ahead log with content (none, or empty):
+ * the database file alone is the whole store, so it can be read as an
+ * immutable snapshot when the WAL cannot be used (a full disk, a read-only
+ * file system). */
+gboolean ck_store_wal_is_empty          (const char             *path);
+
 /* --- Access for modules ------------------------------------------------ */
 
 /* The connection. Only use it between ck_store_lock() and

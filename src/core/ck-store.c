@@ -128,6 +128,9 @@ struct _CkStore
   char *dir;
   char *path;
   int schema_version;
+  /* Opened as an immutable snapshot: the WAL could not be used (a full
+   * disk, a read-only file system). Reading works; writing fails. */
+  gboolean read_only;
 
   GRecMutex lock;
   sqlite3 *db;
@@ -196,8 +199,15 @@ ck_store_set_sqlite_error (GError     **error,
   g_autofree char *base = g_path_get_basename (file != NULL && *file ? file
                                                                      : "store.db");
 
-  g_set_error (error, CK_ERROR, CK_ERROR_STORE, "%s: %s: %s", base, what,
-               sqlite3_errmsg (db));
+  /* ck_store_is_read_only(): opened from a full disk or a read-only
+   * file system. */
+  if ((sqlite3_errcode (db) & 0xff) == SQLITE_READONLY)
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE,
+                 _("%s: %s: the store can only be read now (a full disk, a read-only "
+                   "file system or a database file you cannot write)"), base, what);
+  else
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE, "%s: %s: %s", base, what,
+                 sqlite3_errmsg (db));
   return FALSE;
 }
 
@@ -681,6 +691,8 @@ prepare_dir (const char  *dir,
                    _("Cannot use %s as the store: it is not a directory"), dir);
       return FALSE;
     }
+  if (!ck_store_check_owner_and_mode (dir, &st, error))
+    return FALSE;
   if ((st.st_mode & 077) != 0)
     g_warning ("The store directory %s can be read by other users (mode %03o); "
                "it holds private keys: consider “chmod 700 %s”",
@@ -713,6 +725,8 @@ protect_file (const char  *path,
                            _("Cannot use %s: it is not a regular file"), path);
               return FALSE;
             }
+          if (!ck_store_check_owner_and_mode (path, &st, error))
+            return FALSE;
           if ((st.st_mode & 077) != 0 && g_chmod (path, 0600) != 0)
             return set_io_error (error, errno, _("Cannot protect %s"), path);
           return TRUE;
@@ -735,30 +749,15 @@ protect_file (const char  *path,
     }
 }
 
+/* NOMUTEX: self->lock serialises every use of the connection. */
 static gboolean
-open_db (CkStore  *self,
-         GError  **error)
+open_connection (CkStore     *self,
+                 const char  *filename,
+                 int          flags,
+                 GError     **error)
 {
-  const char *suffixes[] = { "-wal", "-shm" };
-  sqlite3_stmt *stmt = NULL;
-  gboolean wal = FALSE;
-
-  /* SQLite gives the -wal and -shm files the mode of the database file, so
-   * creating it 0600 ourselves protects all three without touching the
-   * process-wide umask (the GUI has other threads). */
-  if (!protect_file (self->path, TRUE, error))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *side = g_strconcat (self->path, suffixes[i], NULL);
-      if (!protect_file (side, FALSE, error))
-        return FALSE;
-    }
-
-  /* NOMUTEX: self->lock serialises every use of the connection. */
-  if (sqlite3_open_v2 (self->path, &self->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+  if (sqlite3_open_v2 (filename, &self->db,
+                       flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
                        NULL) != SQLITE_OK)
     {
       if (self->db == NULL)
@@ -772,14 +771,20 @@ open_db (CkStore  *self,
       return FALSE;
     }
   sqlite3_extended_result_codes (self->db, 1);
-  /* Another process (the CLI while the GUI runs) may hold the write lock
-   * for the length of an import. */
-  sqlite3_busy_timeout (self->db, 10000);
+  return TRUE;
+}
 
-  /* WAL: readers never block the writer. synchronous=FULL: a commit is
-   * durable once it returns; an import is one transaction, so that is one
-   * fsync per import, not per certificate. secure_delete: a deleted key's
-   * bytes do not linger in free pages. */
+/* WAL: readers never block the writer. synchronous=FULL: a commit is
+ * durable once it returns; an import is one transaction, so that is one
+ * fsync per import, not per certificate. secure_delete: a deleted key's
+ * bytes do not linger in free pages. */
+static gboolean
+configure_db (CkStore  *self,
+              GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+
   if (!exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       !exec (self, "PRAGMA secure_delete = ON", error) ||
@@ -798,12 +803,83 @@ open_db (CkStore  *self,
   sqlite3_finalize (stmt);
   if (!wal)
     {
+      /* A statement that failed above left its code on the connection. */
+      if (sqlite3_errcode (self->db) != SQLITE_OK)
+        return ck_store_set_sqlite_error (error, self->db, _("enabling WAL"));
       g_set_error (error, CK_ERROR, CK_ERROR_STORE,
                    _("Cannot open %s: %s"), self->path,
                    _("the database cannot use write-ahead logging"));
       return FALSE;
     }
+  return TRUE;
+}
 
+/* The database file alone, read-only and without the WAL's shared memory
+ * (immutable=1): only when the WAL is empty, so the file is the whole
+ * store, and nobody can be writing (a read-only file system; on a full
+ * disk a writer would first need room for its WAL). */
+static gboolean
+open_snapshot (CkStore  *self,
+               GError  **error)
+{
+  g_autofree char *absolute = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *full = NULL;
+
+  sqlite3_close (self->db);
+  self->db = NULL;
+  absolute = g_canonicalize_filename (self->path, NULL);
+  uri = g_filename_to_uri (absolute, NULL, error);
+  if (uri == NULL)
+    return FALSE;
+  full = g_strconcat (uri, "?mode=ro&immutable=1", NULL);
+  if (!open_connection (self, full, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
+    return FALSE;
+  self->read_only = TRUE;
+  return exec (self, "PRAGMA foreign_keys = ON", error) &&
+         exec (self, "PRAGMA cache_size = -16384", error);
+}
+
+static gboolean
+open_db (CkStore  *self,
+         GError  **error)
+{
+  const char *suffixes[] = { "-wal", "-shm" };
+  g_autoptr(GError) local_error = NULL;
+
+  /* SQLite gives the -wal and -shm files the mode of the database file, so
+   * creating it 0600 ourselves protects all three without touching the
+   * process-wide umask (the GUI has other threads). */
+  if (!protect_file (self->path, TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (self->path, suffixes[i], NULL);
+      if (!protect_file (side, FALSE, error))
+        return FALSE;
+    }
+
+  if (!open_connection (self, self->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    return FALSE;
+  /* Another process (the CLI while the GUI runs) may hold the write lock
+   * for the length of an import. */
+  sqlite3_busy_timeout (self->db, 10000);
+
+  if (!configure_db (self, &local_error))
+    {
+      int code = sqlite3_errcode (self->db) & 0xff;
+
+      if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return ck_store_set_damaged_error (error, self->dir, self->path,
+                                           sqlite3_errmsg (self->db));
+      /* The WAL cannot be set up: -shm and -wal cannot be created or
+       * grown. Reading (list, show, export, verify) must still work. */
+      if ((code == SQLITE_CANTOPEN || code == SQLITE_IOERR || code == SQLITE_FULL ||
+           code == SQLITE_READONLY) && ck_store_wal_is_empty (self->path))
+        return open_snapshot (self, error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -818,7 +894,8 @@ ck_store_open (const char  *dir,
   self->dir = dir != NULL ? g_strdup (dir) : ck_store_get_default_dir ();
   self->path = g_build_filename (self->dir, "store.db", NULL);
 
-  if (!prepare_dir (self->dir, error) || !open_db (self, error))
+  if (!prepare_dir (self->dir, error) || !open_db (self, error) ||
+      !ck_store_check_integrity (self->db, self->dir, self->path, error))
     return NULL;
 
   if (!ck_store_schema_migrate (self->db, self->path, error))
@@ -837,6 +914,13 @@ ck_store_open (const char  *dir,
   apply_change (self, change);
 
   return g_steal_pointer (&self);
+}
+
+gboolean
+ck_store_is_read_only (CkStore *self)
+{
+  g_return_val_if_fail (CK_IS_STORE (self), TRUE);
+  return self->read_only;
 }
 
 const char *

@@ -82,6 +82,10 @@ CkStore      *ck_store_open             (const char   *dir,
                                          GError      **error);
 const char   *ck_store_get_dir          (CkStore      *self);
 const char   *ck_store_get_path         (CkStore      *self);
+/* TRUE when the store could only be opened for reading (a full disk, a
+ * read-only file system): listing, showing, exporting and verifying work;
+ * importing, deleting and changing trust fail. */
+gboolean      ck_store_is_read_only     (CkStore      *self);
 int           ck_store_get_schema_version (CkStore    *self);
 
 /* Live models (transfer none), updated by commits and deletes made through

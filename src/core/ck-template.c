@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-template.h"
 
+#include "ck-bounded-read.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gi18n-lib.h>
@@ -756,16 +758,19 @@ ck_template_load_file (const char           *path,
                        GPtrArray           **warnings,
                        GError              **error)
 {
-  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_filename_display_name (path);
+  g_autoptr(GBytes) bytes = NULL;
+  const char *text;
   gsize len = 0;
-  CkRequestBuilder *builder;
 
-  if (!g_file_get_contents (path, &text, &len, error))
+  /* Wiped when freed: a template may hold a challenge password. */
+  bytes = ck_read_file_bounded (file, name, CK_MAX_TEMPLATE_SIZE, NULL, error);
+  if (bytes == NULL)
     return NULL;
-  builder = ck_template_parse (text, len, base, key_algo, warnings, error);
-  gnutls_memset (text, 0, len);
-  return builder;
+  text = g_bytes_get_data (bytes, &len);
+  return ck_template_parse (text, (gssize) len, base, key_algo, warnings, error);
 }
 
 /* --- Writing ----------------------------------------------------------- */

@@ -22,6 +22,13 @@ char     *ck_hex_format_colons     (const char   *hex);
  * separators, or NULL if @text has anything but hex digits and separators. */
 char     *ck_hex_normalize         (const char   *text);
 
+/* @text as it may be shown in a terminal or a label: control characters
+ * (C0, DEL, C1) as \xHH and the invisible bidirectional controls (U+061C,
+ * U+200E/F, U+202A–U+202E, U+2066–U+2069) as \uHHHH, so that a name from a
+ * certificate or a file can neither drive the terminal nor show its text
+ * reversed ("moc.elpmaxe" as "example.com"); invalid UTF-8 is repaired. */
+char     *ck_text_escape_for_display (const char *text);
+
 char     *ck_sha256_hex            (const guint8 *data,
                                     gsize         len);
 char     *ck_sha1_hex              (const guint8 *data,

@@ -342,8 +342,11 @@ def p11_kit_env(anchors_dir):
         if not setpriv:
             return None, None
         prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        stores = os.path.join(WORKDIR, "stores")
         for path in [WORKDIR, home, anchors_dir]:
             for root, dirs, files in os.walk(path):
+                # Not the stores: a store others can write is refused.
+                dirs[:] = [d for d in dirs if os.path.join(root, d) != stores]
                 os.chmod(root, 0o777)
                 for name in files:
                     os.chmod(os.path.join(root, name), 0o644)
