@@ -92,6 +92,12 @@ ck_gui_test_find_message_dialog (const char *heading)
   return NULL;
 }
 
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 void
 ck_gui_test_run_until (gboolean (*done) (gpointer),
                        gpointer   data)
@@ -99,7 +105,7 @@ ck_gui_test_run_until (gboolean (*done) (gpointer),
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   /* Wakes the loop, so the deadline is checked even when nothing else
    * happens: a blocking iteration alone could wait for ever. */
-  guint wake = g_timeout_add (50, (GSourceFunc) gtk_true, NULL);
+  guint wake = g_timeout_add (50, wake_up, NULL);
 
   while (!done (data))
     {

@@ -1450,12 +1450,6 @@ find_shown_toplevel (GType type)
   return NULL;
 }
 
-static gboolean
-message_dialog_shown (gpointer data)
-{
-  return find_shown_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
-}
-
 static void
 collect_widgets (GtkWidget *widget,
                  GType      type,
