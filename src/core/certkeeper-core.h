@@ -3,7 +3,9 @@
 
 /* The model layer: everything the GUI and the CLI do goes through here. */
 
+#include "ck-ca.h"
 #include "ck-certificate.h"
+#include "ck-certificate-builder.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
 #include "ck-export.h"
