@@ -405,26 +405,19 @@ apply_options (CkRequestBuilder     *builder,
 
   if (o->hash != NULL)
     {
-      if (g_ascii_strcasecmp (o->hash, "sha256") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA256);
-      else if (g_ascii_strcasecmp (o->hash, "sha384") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA384);
-      else if (g_ascii_strcasecmp (o->hash, "sha512") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA512);
-      else
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                       _("Unknown hash “%s”: use sha256, sha384 or sha512"), o->hash);
-          return FALSE;
-        }
+      gnutls_digest_algorithm_t hash;
+
+      if (!ck_cli_parse_hash (o->hash, &hash, error))
+        return FALSE;
+      ck_request_builder_set_hash (builder, hash);
     }
   if (o->pss)
     ck_request_builder_set_pss (builder, TRUE);
   return TRUE;
 }
 
-static void
-print_findings (GPtrArray *findings)
+void
+ck_cli_print_findings (GPtrArray *findings)
 {
   for (guint i = 0; i < findings->len; i++)
     {
@@ -442,37 +435,26 @@ write_request (CkRequest  *request,
                const char *format,
                const char *out)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *pem = NULL;
-  const void *data;
-  gsize len;
+  g_autofree char *pem = ck_request_to_pem (request);
 
-  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
-    {
-      pem = ck_request_to_pem (request);
-      data = pem;
-      len = strlen (pem);
-    }
-  else
-    data = g_bytes_get_data (ck_request_get_der (request), &len);
-
-  if (out == NULL)
-    {
-      if (pem == NULL && isatty (STDOUT_FILENO))
-        return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
-      if (!ck_cli_write_stdout (data, len, &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
-    }
-  if (!ck_file_set_contents_private (out, data, len, 0644, &error))
-    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
-  return CK_CLI_EXIT_OK;
+  return ck_cli_write_encoded (format, pem, ck_request_get_der (request), out);
 }
 
 int
 ck_cli_request (CkCli *cli,
                 int    argc,
                 char **argv)
+{
+  return ck_cli_request_run (cli, argc, argv, NULL);
+}
+
+/* `request`, and with @mode the commands that make something else from the
+ * same choices (selfsign, in ck-cli-sign.c). */
+int
+ck_cli_request_run (CkCli                  *cli,
+                    int                     argc,
+                    char                  **argv,
+                    const CkCliRequestMode *mode)
 {
   RequestOptions o = { .path_len = -1 };
   const GOptionEntry entries[] = {
@@ -537,6 +519,7 @@ ck_cli_request (CkCli *cli,
     { NULL }
   };
   g_autoptr (GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
+  g_autofree GOptionEntry *all_entries = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CkRequestBuilder) builder = NULL;
   g_autoptr (GPtrArray) findings = NULL;
@@ -553,7 +536,29 @@ ck_cli_request (CkCli *cli,
   int status = CK_CLI_EXIT_ERROR;
 
   pending_edits = edits;
-  if (!ck_cli_parse_options (cli, "", N_("Makes a certificate signing request (PKCS#10)."),
+  if (mode != NULL)
+    {
+      gsize n = G_N_ELEMENTS (entries) - 1, m = 0, k = 0;
+
+      while (mode->entries[m].long_name != NULL)
+        m++;
+      all_entries = g_new0 (GOptionEntry, n + m + 1);
+      for (gsize i = 0; i < n; i++)
+        /* The mode writes something else: its own --format and --out. */
+        if (!g_str_equal (entries[i].long_name, "format") &&
+            !g_str_equal (entries[i].long_name, "out") &&
+            !g_str_equal (entries[i].long_name, "challenge-password-file"))
+          all_entries[k++] = entries[i];
+      for (gsize i = 0; i < m; i++)
+        all_entries[k++] = mode->entries[i];
+      if (!ck_cli_parse_options (cli, "", mode->summary, mode->description,
+                                 all_entries, &argc, &argv))
+        {
+          status = CK_CLI_EXIT_USAGE;
+          goto out;
+        }
+    }
+  else if (!ck_cli_parse_options (cli, "", N_("Makes a certificate signing request (PKCS#10)."),
                              N_("The request is for a stored key (--key ID) or a new one\n"
                              "(--new-key ALG, stored like 'keygen' stores it). The subject is\n"
                              "encoded in the order the options are given, first to last, as\n"
@@ -583,7 +588,7 @@ ck_cli_request (CkCli *cli,
       status = ck_cli_usage_error (cli, _("Unknown format “%s”: use pem or der"), o.format);
       goto out;
     }
-  if (o.profile != NULL && !ck_request_profile_from_string (o.profile, &profile))
+  if (o.profile != NULL && mode == NULL && !ck_request_profile_from_string (o.profile, &profile))
     {
       status = ck_cli_usage_error (cli, _("Unknown profile “%s”"), o.profile);
       goto out;
@@ -664,7 +669,15 @@ ck_cli_request (CkCli *cli,
   else
     builder = ck_request_builder_new ();
   ck_request_builder_set_key_info (builder, algo, key_bits);
-  if (o.profile != NULL)
+  if (o.profile != NULL && mode != NULL)
+    {
+      if (!mode->apply_profile (builder, o.profile, &error))
+        {
+          status = ck_cli_usage_error (cli, "%s", error->message);
+          goto out;
+        }
+    }
+  else if (o.profile != NULL)
     ck_request_builder_apply_profile (builder, profile);
 
   if (!apply_options (builder, &o, &error))
@@ -684,12 +697,21 @@ ck_cli_request (CkCli *cli,
       ck_request_builder_set_challenge_password (builder, challenge);
     }
 
-  findings = ck_request_builder_check (builder);
-  print_findings (findings);
-  if (ck_request_findings_have_errors (findings))
+  if (mode != NULL)
     {
-      status = ck_cli_error (_("the request has errors; nothing was made"));
-      goto out;
+      /* Judged as what it becomes, before a new key is made for it. */
+      if (!mode->check (builder, mode->data))
+        goto out;
+    }
+  else
+    {
+      findings = ck_request_builder_check (builder);
+      ck_cli_print_findings (findings);
+      if (ck_request_findings_have_errors (findings))
+        {
+          status = ck_cli_error (_("the request has errors; nothing was made"));
+          goto out;
+        }
     }
 
   if (key == NULL)
@@ -699,6 +721,12 @@ ck_cli_request (CkCli *cli,
       if (key == NULL)
         goto out;
       fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
+    }
+
+  if (mode != NULL)
+    {
+      status = mode->finish (cli, store, builder, key, key_id, mode->data);
+      goto out;
     }
 
   request = ck_request_builder_build (builder, key, CK_BUILD_NONE, &error);

@@ -337,7 +337,7 @@ insert_revocation (CkStore  *store,
   sqlite3_bind_int64 (stmt, 6, now ());
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
-  if (rc == SQLITE_CONSTRAINT)
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
                    _("The certificate with serial %s is revoked already"), r->serial);
@@ -548,8 +548,7 @@ add_entries_and_sign (GBytes                 *skeleton,
   g_autoptr (GByteArray) out_body = g_byte_array_new ();
   GByteArray *out;
   gnutls_datum_t data, sig = { NULL, 0 };
-  gboolean inserted = FALSE;
-  guint index = 0;
+  gboolean inserted = FALSE, after_time = FALSE;
   int ret;
 
   if (!ck_der_read (&pos, end, &list) || list.tag != 0x30)
@@ -566,17 +565,20 @@ add_entries_and_sign (GBytes                 *skeleton,
       if (!ck_der_read (&tpos, tend, &element))
         goto bad;
       /* version, signature, issuer, thisUpdate, nextUpdate, then the
-       * entries (absent from the skeleton), then [0] crlExtensions. */
-      if (!inserted && (element.tag == 0xa0 || index == 5))
+       * entries (GnuTLS writes an empty SEQUENCE, which RFC 5280 wants
+       * absent when nothing is revoked), then [0] crlExtensions. */
+      if (!inserted && after_time && (element.tag == 0x30 || element.tag == 0xa0))
         {
-          if (!append_revoked (body, revocations, error))
+          if (revocations->len > 0 && !append_revoked (body, revocations, error))
             return NULL;
           inserted = TRUE;
+          if (element.tag == 0x30)
+            continue;
         }
+      after_time = element.tag == 0x17 || element.tag == 0x18;
       g_byte_array_append (body, element.start, (element.data + element.len) - element.start);
-      index++;
     }
-  if (!inserted && !append_revoked (body, revocations, error))
+  if (!inserted && revocations->len > 0 && !append_revoked (body, revocations, error))
     return NULL;
   ck_der_append_tlv (new_tbs, 0x30, body->data, body->len);
 
@@ -722,10 +724,7 @@ make_crl_in_transaction (CkStore  *store,
   skeleton = ck_bytes_from_datum (&der);
   gnutls_free (der.data);
 
-  if (revocations->len == 0)
-    m->crl = g_bytes_ref (skeleton);
-  else
-    m->crl = add_entries_and_sign (skeleton, revocations, ck_private_key_get_privkey (m->key),
+  m->crl = add_entries_and_sign (skeleton, revocations, ck_private_key_get_privkey (m->key),
                                    algo, error);
   if (m->crl == NULL)
     return FALSE;
@@ -811,4 +810,22 @@ ck_ca_make_crl (CkCa                     *self,
   if (number != NULL)
     *number = m.number;
   return m.crl;
+}
+
+char *
+ck_crl_to_pem (GBytes *der)
+{
+  gnutls_datum_t in, pem = { NULL, 0 };
+  gsize size;
+  char *text;
+
+  g_return_val_if_fail (der != NULL, NULL);
+
+  in.data = (unsigned char *) g_bytes_get_data (der, &size);
+  in.size = (unsigned int) size;
+  if (gnutls_pem_base64_encode2 ("X509 CRL", &in, &pem) < 0)
+    return NULL;
+  text = g_strndup ((const char *) pem.data, pem.size);
+  gnutls_free (pem.data);
+  return text;
 }

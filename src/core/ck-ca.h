@@ -101,4 +101,7 @@ GBytes       *ck_ca_make_crl           (CkCa                     *self,
                                         guint64                  *number,
                                         GError                  **error);
 
+/* "-----BEGIN X509 CRL-----" armour around @der. */
+char         *ck_crl_to_pem            (GBytes                   *der);
+
 G_END_DECLS

@@ -182,6 +182,14 @@ ck_certificate_builder_new_for_request (CkRequest *request)
 }
 
 void
+ck_certificate_builder_set_contents (CkCertificateBuilder *self,
+                                     CkRequestBuilder     *contents)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_BUILDER (self));
+  g_set_object (&self->contents, contents);
+}
+
+void
 ck_certificate_builder_set_subject_key (CkCertificateBuilder *self,
                                         CkPrivateKey         *key)
 {
@@ -391,7 +399,7 @@ ck_certificate_builder_get_contents (CkCertificateBuilder *self)
 
   g_return_val_if_fail (CK_IS_CERTIFICATE_BUILDER (self), NULL);
 
-  if (self->contents != NULL)
+  if (self->request == NULL)
     {
       contents = ck_request_builder_copy (self->contents);
       if (self->profile_set)
@@ -404,11 +412,20 @@ ck_certificate_builder_get_contents (CkCertificateBuilder *self)
       int algo;
 
       from = ck_request_builder_new_from_request (self->request);
-      contents = ck_request_builder_new ();
+      if (self->contents != NULL)
+        {
+          /* A template's extensions instead of a profile's; the subject
+           * stays the request's. */
+          contents = ck_request_builder_copy (self->contents);
+          ck_request_builder_clear_subject (contents);
+        }
+      else
+        contents = ck_request_builder_new ();
       algo = gnutls_x509_crq_get_pk_algorithm (ck_request_get_crq (self->request), &bits);
       if (algo > 0)
         ck_request_builder_set_key_info (contents, algo, bits);
-      ck_certificate_profile_apply (self->profile, contents);
+      if (self->contents == NULL)
+        ck_certificate_profile_apply (self->profile, contents);
 
       /* The subject, for the checks: the certificate copies the DER. */
       attrs = ck_request_builder_get_subject (from);

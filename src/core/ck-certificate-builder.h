@@ -76,6 +76,11 @@ CkCertificateBuilder *ck_certificate_builder_new_self_signed (CkRequestBuilder *
  * request kept with ck_certificate_builder_set_keep_extensions(). */
 CkCertificateBuilder *ck_certificate_builder_new_for_request (CkRequest        *request);
 
+/* For a certificate for a request: the extensions of @contents (a certtool
+ * template read with CK_TEMPLATE_CERTIFICATE, say) instead of a profile's;
+ * the subject stays the request's, and kept extensions still apply. */
+void     ck_certificate_builder_set_contents         (CkCertificateBuilder *self,
+                                                      CkRequestBuilder     *contents);
 /* For contents signed by a CA (ck_certificate_builder_sign()): the key the
  * certificate is for. Only its public half goes into the certificate. */
 void     ck_certificate_builder_set_subject_key      (CkCertificateBuilder *self,
