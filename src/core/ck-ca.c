@@ -37,7 +37,8 @@ static const char ca_schema_v1[] =
   "CREATE TABLE ca_revocations ("
   "  issuer_sha256 TEXT NOT NULL,"
   "  serial TEXT NOT NULL,"
-  "  certificate_sha256 TEXT NOT NULL,"
+  /* NULL when revoked by serial alone (ck_ca_revoke_serials()). */
+  "  certificate_sha256 TEXT,"
   "  reason INTEGER NOT NULL CHECK (reason BETWEEN 0 AND 10 AND reason NOT IN (7, 8)),"
   "  revoked_at INTEGER NOT NULL,"
   "  recorded_at INTEGER NOT NULL,"
@@ -331,7 +332,10 @@ insert_revocation (CkStore  *store,
     return ck_store_set_sqlite_error (error, db, _("recording the revocation"));
   sqlite3_bind_text (stmt, 1, r->issuer_sha256, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, r->serial, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, r->certificate_sha256, -1, SQLITE_STATIC);
+  if (r->certificate_sha256 != NULL)
+    sqlite3_bind_text (stmt, 3, r->certificate_sha256, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 3);
   sqlite3_bind_int (stmt, 4, r->reason);
   sqlite3_bind_int64 (stmt, 5, r->revoked_at);
   sqlite3_bind_int64 (stmt, 6, now ());
@@ -400,6 +404,69 @@ ck_ca_revoke (CkCa              *self,
   if (issuer_id != NULL)
     *issuer_id = ca_id;
   return TRUE;
+}
+
+typedef struct {
+  const char *issuer_sha256;
+  GPtrArray *revocations;
+} RevokeMany;
+
+static gboolean
+insert_revocations (CkStore  *store,
+                    sqlite3  *db,
+                    gpointer  user_data,
+                    GError  **error)
+{
+  RevokeMany *many = user_data;
+
+  for (guint i = 0; i < many->revocations->len; i++)
+    {
+      CkRevocation *r = many->revocations->pdata[i];
+      Revoke one = { many->issuer_sha256, r->serial, r->certificate_sha256, r->reason,
+                     r->revoked_at != 0 ? r->revoked_at : now () };
+
+      if (!insert_revocation (store, db, &one, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ck_ca_revoke_serials (CkCa      *self,
+                      gint64     ca_id,
+                      GPtrArray *revocations,
+                      GError   **error)
+{
+  g_autoptr (CkCertificate) ca = NULL;
+  RevokeMany many;
+
+  g_return_val_if_fail (CK_IS_CA (self), FALSE);
+  g_return_val_if_fail (revocations != NULL, FALSE);
+
+  ca = ck_store_load_certificate (self->store, ca_id, error);
+  if (ca == NULL)
+    return FALSE;
+  for (guint i = 0; i < revocations->len; i++)
+    {
+      CkRevocation *r = revocations->pdata[i];
+      gnutls_datum_t hex = { (unsigned char *) r->serial, r->serial ? strlen (r->serial) : 0 };
+      gnutls_datum_t bin = { NULL, 0 };
+      gboolean ok = hex.size > 0 && hex.size % 2 == 0 && hex.size <= 42 &&
+                    gnutls_hex_decode2 (&hex, &bin) >= 0 && !(bin.data[0] & 0x80);
+
+      gnutls_free (bin.data);
+      if (!ok || ck_revocation_reason_to_string (r->reason) == NULL)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                       _("Revocation %u: “%s” is not the serial of a certificate (positive, "
+                         "lower-case hex, at most 21 octets) or the reason is unknown"),
+                       i + 1, r->serial != NULL ? r->serial : "");
+          return FALSE;
+        }
+    }
+  many.issuer_sha256 = ck_certificate_get_sha256_fingerprint (ca);
+  many.revocations = revocations;
+  return ck_store_run_transaction (self->store, insert_revocations, &many, error);
 }
 
 static GPtrArray *

@@ -84,6 +84,16 @@ gboolean      ck_ca_revoke             (CkCa              *self,
                                         gint64            *issuer_id,
                                         GError           **error);
 
+/* Revokes by serial certificates of CA @ca_id that the store does not hold
+ * (issued before the CA came here, or deleted), all in one transaction:
+ * all or none. Each CkRevocation needs serial (lower-case hex of the DER
+ * integer's octets), reason and revoked_at (0: now); certificate_sha256
+ * may be NULL. */
+gboolean      ck_ca_revoke_serials     (CkCa           *self,
+                                        gint64          ca_id,
+                                        GPtrArray      *revocations,
+                                        GError        **error);
+
 /* The revocations of CA @ca_id, oldest first. element-type CkRevocation */
 GPtrArray    *ck_ca_list_revocations   (CkCa           *self,
                                         gint64          ca_id,
