@@ -657,7 +657,12 @@ ck_cli_request_run (CkCli                  *cli,
 
   if (o.template != NULL)
     {
-      builder = ck_template_load_file (o.template, algo, &warnings, &error);
+      /* A mode makes a certificate: read the template as certtool
+       * --generate-certificate (--generate-self-signed) reads it. */
+      builder = ck_template_load_file_for (o.template, algo,
+                                           mode != NULL ? CK_TEMPLATE_CERTIFICATE
+                                                        : CK_TEMPLATE_REQUEST,
+                                           &warnings, &error);
       if (builder == NULL)
         {
           status = ck_cli_fail (error);

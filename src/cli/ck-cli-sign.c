@@ -10,11 +10,13 @@
 
 #include <string.h>
 
+#include "ck-json-writer.h"
 #include "ck-pem.h"
 
 /* --- Shared ------------------------------------------------------------ */
 
 typedef struct {
+  gboolean json;
   int days;
   char *not_before;
   char *not_after;
@@ -132,12 +134,77 @@ write_certificate (CkCertificate *cert,
   return ck_cli_write_encoded (format, pem, ck_certificate_get_der (cert), out);
 }
 
+/* The certificate made, as one JSON object on stdout (README.md, "JSON
+ * output"). The certificate itself then only goes to --out. */
+static int
+print_json (CkCertificate *cert,
+            gint64         id,
+            gint64         issuer_id,
+            gint64         request_id,
+            gboolean       request_issued)
+{
+  g_autoptr (CkJsonWriter) json = ck_json_writer_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *not_before = ck_cli_format_time (ck_certificate_get_not_before (cert));
+  g_autofree char *not_after = ck_cli_format_time (ck_certificate_get_not_after (cert));
+  const char *text;
+
+  ck_json_writer_begin_object (json);
+  ck_json_writer_int_member (json, "id", id);
+  ck_json_writer_string_member (json, "subject", ck_certificate_get_subject (cert));
+  ck_json_writer_string_member (json, "issuer", ck_certificate_get_issuer (cert));
+  ck_json_writer_string_member (json, "serial", ck_certificate_get_serial (cert));
+  ck_json_writer_string_member (json, "not_before", not_before);
+  ck_json_writer_string_member (json, "not_after", not_after);
+  ck_json_writer_boolean_member (json, "is_ca", ck_certificate_is_ca (cert));
+  ck_json_writer_string_member (json, "sha256", ck_certificate_get_sha256_fingerprint (cert));
+  ck_json_writer_string_member (json, "spki_sha256", ck_certificate_get_spki_sha256 (cert));
+  ck_json_writer_member (json, "issuer_id");
+  if (issuer_id > 0)
+    ck_json_writer_int (json, issuer_id);
+  else
+    ck_json_writer_null (json);
+  ck_json_writer_member (json, "request_id");
+  if (request_id > 0)
+    ck_json_writer_int (json, request_id);
+  else
+    ck_json_writer_null (json);
+  ck_json_writer_boolean_member (json, "request_issued", request_issued);
+  ck_json_writer_end_object (json);
+  text = ck_json_writer_get_text (json);
+  if (!ck_cli_write_stdout (text, strlen (text), &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
+}
+
+/* The certificate to --out (or stdout), or with --json to --out only and
+ * the JSON to stdout. */
+static int
+write_result (CkCertificate     *cert,
+              const CertOptions *o,
+              gint64             id,
+              gint64             issuer_id,
+              gint64             request_id,
+              gboolean           request_issued)
+{
+  int status = CK_CLI_EXIT_OK;
+
+  if (!o->json || o->out != NULL)
+    status = write_certificate (cert, o->format, o->out);
+  if (status == CK_CLI_EXIT_OK && o->json)
+    status = print_json (cert, id, issuer_id, request_id, request_issued);
+  return status;
+}
+
 /* Status lines go to stdout when the certificate went to a file, to
  * stderr when it went to stdout. */
 static void
 report (const char *out,
         const char *format,
         ...) G_GNUC_PRINTF (2, 3);
+
+/* With --json, stdout is the JSON: the lines go to stderr. */
+static gboolean quiet_stdout;
 
 static void
 report (const char *out,
@@ -151,7 +218,7 @@ report (const char *out,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  if (out != NULL)
+  if (out != NULL && !quiet_stdout)
     ck_cli_print_line ("%s", message);
   else
     {
@@ -258,7 +325,8 @@ selfsign_finish (CkCli            *cli,
   ca = ck_ca_new (store, &error);
   if (ca == NULL || !ck_ca_add_issued (ca, cert, 0, &id, NULL, &error))
     return ck_cli_fail (error);
-  status = write_certificate (cert, data->cert.format, data->cert.out);
+  quiet_stdout = data->cert.json;
+  status = write_result (cert, &data->cert, id, 0, 0, FALSE);
   if (status != CK_CLI_EXIT_OK)
     return status;
   until = ck_cli_format_time (ck_certificate_get_not_after (cert));
@@ -289,6 +357,8 @@ ck_cli_selfsign (CkCli *cli,
     { "cert-hash", 0, 0, G_OPTION_ARG_STRING, &data.cert.hash,
       N_("Signature hash of the certificate: sha256, sha384 or sha512"), N_("HASH") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &data.cert.format, N_("pem (default) or der"), N_("FORMAT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &data.cert.json,
+      N_("Describe the certificate made in JSON on standard output (the certificate goes to --out)"), NULL },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &data.cert.out, N_("Write the certificate to FILE"), N_("FILE") },
     { NULL }
   };
@@ -453,6 +523,8 @@ ck_cli_sign (CkCli *cli,
       N_("Where the CA certificate is published (authority information access)"), N_("URL") },
     { "crl-url", 0, 0, G_OPTION_ARG_STRING, &crl_url, N_("CRL distribution point URL"), N_("URL") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("pem (default) or der"), N_("FORMAT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json,
+      N_("Describe the certificate made in JSON on standard output (the certificate goes to --out)"), NULL },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, N_("Write the certificate to FILE"), N_("FILE") },
     { NULL }
   };
@@ -568,7 +640,8 @@ ck_cli_sign (CkCli *cli,
       status = ck_cli_fail (error);
       goto out;
     }
-  status = write_certificate (cert, o.format, o.out);
+  quiet_stdout = o.json;
+  status = write_result (cert, &o, id, ca_id, request_id, issued > 0 && request_id > 0);
   if (status != CK_CLI_EXIT_OK)
     goto out;
   until = ck_cli_format_time (ck_certificate_get_not_after (cert));

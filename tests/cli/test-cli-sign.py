@@ -320,6 +320,30 @@ def tls_server_validity_beyond_the_forum_limit_is_a_warning():
         check("serial" in result.stderr.lower(), result.stderr)
 
 
+@test
+def json_describes_what_was_made():
+    store = new_store()
+    ca_id, ca = make_root(store, "json-root")
+    request = make_request(store, "json.example", "tls-client")
+    request_id = [r for r in store.requests() if r["display_name"] == "json.example"][0]["id"]
+    out = path("json.crt")
+    result = store.ok("sign", request, "--ca", str(ca_id), "--json", "--out", out)
+    made = result.json()
+    check_equal(made["issuer_id"], ca_id, "issuer_id")
+    check_equal(made["request_id"], request_id, "request_id")
+    check_equal(made["request_issued"], True, "request_issued")
+    check_equal(made["is_ca"], False, "is_ca")
+    check_equal(made["subject"], "CN=json.example", "subject")
+    serial = tc.run_tool(tc.OPENSSL, "x509", "-in", out, "-noout", "-serial").decode()
+    check_equal(made["serial"], serial.strip().split("=")[1].lower(), "serial")
+    check_equal(made["sha256"], tc.openssl_fingerprint(out, "sha256"), "sha256")
+    check(any(c["id"] == made["id"] for c in store.certificates()), "stored")
+    made = store.ok("selfsign", "--new-key", "ed25519", "--no-key-passphrase", "--cn", "json-self",
+                    "--json").json()
+    check_equal(made["issuer_id"], None, "self-signed: no issuer")
+    check_equal(made["request_id"], None, "self-signed: no request")
+
+
 # --- Revocation and CRLs ------------------------------------------------
 
 
@@ -417,6 +441,34 @@ def a_template_certificate_equals_certtools():
             check_equal(certtool_fields(ours), certtool_fields(theirs),
                         f"certtool -i of {name} ({key_type})")
             verify_chain(ours, ca)
+
+    # Self-signed from a template: certtool --generate-self-signed.
+    template = ('cn = "Self Template CA"\norganization = "Acme"\nca\npath_len = 1\n'
+                "cert_signing_key\ncrl_signing_key\nsigning_key\n")
+    for key_type in ("rsa", "ecdsa"):
+        key = path(f"tmpl-self-{key_type}.key")
+        tc.run_tool(tc.CERTTOOL, "--generate-privkey", "--key-type", key_type,
+                    *(["--bits", "2048"] if key_type == "rsa" else []), "--outfile", key)
+        store.ok("import", "--no-key-passphrase", key)
+        key_id = [k for k in store.keys() if k["spki_sha256"] == key_spki_sha256(key)][0]["id"]
+        ours = path(f"ours-self-{key_type}.crt")
+        store.ok("selfsign", "--key", str(key_id), "--template", write("self.tmpl", template),
+                 "--days", "30", "--out", ours)
+        theirs = path(f"theirs-self-{key_type}.crt")
+        tc.run_tool(tc.CERTTOOL, "--generate-self-signed", "--load-privkey", key, "--template",
+                    write("theirs-self.tmpl", template + "expiration_days = 30\n"),
+                    "--outfile", theirs)
+        # One difference, on purpose: a self-signed CA made here also says
+        # AKI = SKI (certtool leaves the AKI out), so chains built by key
+        # identifier find it.
+        head, blocks = certtool_fields(ours)
+        aki = [b for b in blocks if b.startswith("\t\tAuthority Key Identifier")]
+        ski = [b for b in blocks if b.startswith("\t\tSubject Key Identifier")]
+        check(len(aki) == 1 and len(ski) == 1 and aki[0].split("\n")[1] == ski[0].split("\n")[1],
+              f"AKI = SKI: {blocks}")
+        blocks.remove(aki[0])
+        check_equal((head, blocks), certtool_fields(theirs), f"self-signed ({key_type})")
+        verify_chain(ours)
 
 
 def main():
