@@ -829,16 +829,8 @@ ck_cli_requests (CkCli *cli,
                                         ck_request_status_to_string (ck_stored_request_get_status (row)));
           ck_json_writer_string_member (json, "subject", ck_stored_request_get_subject (row));
           ck_json_writer_string_member (json, "display_name", ck_stored_request_get_display_name (row));
-          ck_json_writer_member (json, "key_id");
-          if (key_id > 0)
-            ck_json_writer_int (json, key_id);
-          else
-            ck_json_writer_null (json);
-          ck_json_writer_member (json, "certificate_id");
-          if (cert_id > 0)
-            ck_json_writer_int (json, cert_id);
-          else
-            ck_json_writer_null (json);
+          ck_json_writer_id_member (json, "key_id", key_id);
+          ck_json_writer_id_member (json, "certificate_id", cert_id);
           ck_json_writer_string_member (json, "profile", profile);
           ck_json_writer_string_member (json, "sha256", ck_stored_request_get_sha256 (row));
           ck_json_writer_string_member (json, "spki_sha256", ck_stored_request_get_spki_sha256 (row));

@@ -159,16 +159,8 @@ print_json (CkCertificate *cert,
   ck_json_writer_boolean_member (json, "is_ca", ck_certificate_is_ca (cert));
   ck_json_writer_string_member (json, "sha256", ck_certificate_get_sha256_fingerprint (cert));
   ck_json_writer_string_member (json, "spki_sha256", ck_certificate_get_spki_sha256 (cert));
-  ck_json_writer_member (json, "issuer_id");
-  if (issuer_id > 0)
-    ck_json_writer_int (json, issuer_id);
-  else
-    ck_json_writer_null (json);
-  ck_json_writer_member (json, "request_id");
-  if (request_id > 0)
-    ck_json_writer_int (json, request_id);
-  else
-    ck_json_writer_null (json);
+  ck_json_writer_id_member (json, "issuer_id", issuer_id);
+  ck_json_writer_id_member (json, "request_id", request_id);
   ck_json_writer_boolean_member (json, "request_issued", request_issued);
   ck_json_writer_end_object (json);
   text = ck_json_writer_get_text (json);
