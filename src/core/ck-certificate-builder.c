@@ -531,9 +531,9 @@ get_validity (CkCertificateBuilder *self,
       gboolean is_ca = FALSE;
       int path_len = -1;
 
+      /* A self-signed CA is a root: ten years; a CA signed by one, five. */
       if (ck_request_builder_get_basic_constraints (contents, &is_ca, &path_len, NULL) && is_ca)
-        days = (self->contents != NULL || self->request == NULL) && self->profile != CK_CERTIFICATE_PROFILE_SUB_CA
-               ? 3650 : 1825;
+        days = self->request == NULL ? 3650 : 1825;
       else if (contents_has_eku (contents, CK_OID_EKU_SERVER_AUTH))
         days = ck_tls_server_max_validity_days (start);
       else
