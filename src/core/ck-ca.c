@@ -193,6 +193,31 @@ insert_link (CkStore  *store,
   return TRUE;
 }
 
+/* A stored certificate with this issuer name and serial, 0 if none. */
+static gint64
+find_issued_serial (CkCa       *self,
+                    const char *issuer,
+                    const char *serial)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  ck_store_lock (self->store);
+  db = ck_store_get_db (self->store);
+  if (sqlite3_prepare_v2 (db, "SELECT id FROM certificates WHERE issuer = ? AND serial = ?",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, issuer, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  ck_store_unlock (self->store);
+  return id;
+}
+
 gboolean
 ck_ca_add_issued (CkCa          *self,
                   CkCertificate *certificate,
@@ -214,6 +239,23 @@ ck_ca_add_issued (CkCa          *self,
       g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
                    _("The issuer %" G_GINT64_FORMAT " is not a certificate in the store"), issuer_id);
       return FALSE;
+    }
+
+  /* RFC 5280 4.1.2.2: a CA gives each certificate its own serial. Only a
+   * serial chosen by hand can collide. */
+  if (issuer_id > 0)
+    {
+      gint64 other = find_issued_serial (self, ck_certificate_get_issuer (certificate),
+                                         ck_certificate_get_serial (certificate));
+
+      if (other > 0)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                       _("The CA already issued certificate %" G_GINT64_FORMAT " with serial %s: "
+                         "a CA must not use a serial twice (RFC 5280, 4.1.2.2)"),
+                       other, ck_certificate_get_serial (certificate));
+          return FALSE;
+        }
     }
 
   /* The import path: the same columns, and pending requests for this key

@@ -59,7 +59,9 @@ CkCa         *ck_ca_new                (CkStore        *store,
 /* Stores @certificate (made by CkCertificateBuilder) as one imported
  * would be, so a pending request for its key becomes issued, and records
  * that @issuer_id issued it (0 for a self-signed one). *@id gets the new
- * id, *@requests_issued (nullable) how many requests it fulfilled. */
+ * id, *@requests_issued (nullable) how many requests it fulfilled.
+ * CK_ERROR_EXISTS when the store holds another certificate of the same
+ * issuer with the same serial (a serial chosen by hand, used twice). */
 gboolean      ck_ca_add_issued         (CkCa           *self,
                                         CkCertificate  *certificate,
                                         gint64          issuer_id,

@@ -314,6 +314,13 @@ def tls_server_validity_beyond_the_forum_limit_is_a_warning():
     result = store.ok("sign", request, "--ca", str(ca_id), "--profile", "tls-server",
                       "--keep-extensions", "san", "--out", path("default.crt"))
     check("at most" not in result.stderr, result.stderr)
+    # A serial chosen by hand is used once per CA.
+    store.ok("sign", request, "--ca", str(ca_id), "--serial", "0c:a5", "--out", path("s1.crt"))
+    before = len(store.certificates())
+    result = store.fails(1, "sign", request, "--ca", str(ca_id), "--serial", "0CA5",
+                         "--out", path("s2.crt"))
+    check("serial 0ca5" in result.stderr and "twice" in result.stderr, result.stderr)
+    check_equal(len(store.certificates()), before, "nothing stored")
     # Errors block: a serial that is negative, or longer than 20 octets.
     for serial in ("80", "01" * 21):
         result = store.fails(1, "sign", request, "--ca", str(ca_id), "--serial", serial)
