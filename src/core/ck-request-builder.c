@@ -1242,14 +1242,20 @@ ck_request_builder_check_for (CkRequestBuilder *self,
     }
 
   if (self->profile == CK_REQUEST_PROFILE_TLS_SERVER && !has_address_san (self))
-    add_finding (findings, CK_FINDING_ERROR, "subjectAltName",
-                 _("A TLS server request needs at least one DNS name or IP address "
-                   "in the subject alternative names: browsers ignore the CN"));
+    add_finding (findings, CK_FINDING_ERROR, "subjectAltName", "%s",
+                 target == CK_CHECK_REQUEST
+                 ? _("A TLS server request needs at least one DNS name or IP address "
+                     "in the subject alternative names: browsers ignore the CN")
+                 : _("A TLS server certificate needs at least one DNS name or IP address "
+                     "in the subject alternative names: browsers ignore the CN"));
   else if (self->profile != CK_REQUEST_PROFILE_TLS_SERVER &&
            eku_has (self, CK_OID_EKU_SERVER_AUTH) && !has_address_san (self))
-    add_finding (findings, CK_FINDING_WARNING, "subjectAltName",
-                 _("The request asks for serverAuth but has no DNS name or IP address "
-                   "in the subject alternative names"));
+    add_finding (findings, CK_FINDING_WARNING, "subjectAltName", "%s",
+                 target == CK_CHECK_REQUEST
+                 ? _("The request asks for serverAuth but has no DNS name or IP address "
+                     "in the subject alternative names")
+                 : _("The certificate is for serverAuth but has no DNS name or IP address "
+                     "in the subject alternative names"));
 
   if (cn != NULL && self->sans->len > 0 && !cn_in_sans (self, cn))
     add_finding (findings, CK_FINDING_WARNING, "CN",
@@ -1285,8 +1291,10 @@ ck_request_builder_check_for (CkRequestBuilder *self,
     add_finding (findings, CK_FINDING_ERROR, "basicConstraints",
                  _("A path length only applies to a CA"));
   if ((self->key_usage & GNUTLS_KEY_KEY_CERT_SIGN) && !(self->bc_present && self->bc_ca))
-    add_finding (findings, CK_FINDING_WARNING, "keyUsage",
-                 _("keyCertSign is requested but the request is not for a CA"));
+    add_finding (findings, CK_FINDING_WARNING, "keyUsage", "%s",
+                 target == CK_CHECK_REQUEST
+                 ? _("keyCertSign is requested but the request is not for a CA")
+                 : _("The key usage has keyCertSign but the certificate is not a CA"));
   if (target == CK_CHECK_REQUEST && self->bc_present && self->bc_ca &&
       !(self->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
     add_finding (findings, CK_FINDING_WARNING, "keyUsage",
