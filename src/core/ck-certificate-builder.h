@@ -142,8 +142,9 @@ void     ck_certificate_builder_get_validity         (CkCertificateBuilder *self
                                                       gint64               *not_after);
 
 /* Everything the builder would refuse (errors) or warn about, errors
- * first. @issuer is the CA certificate, NULL for a self-signed one;
- * @subject_algo/@subject_bits the key (for a request, taken from it). */
+ * first (element-type CkRequestFinding). @issuer is the CA certificate,
+ * NULL for a self-signed one. The key judged is the request's, or the one
+ * given to ck_request_builder_set_key_info() on the contents. */
 GPtrArray *ck_certificate_builder_check              (CkCertificateBuilder *self,
                                                       CkCertificate        *issuer);
 
