@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "ck-json-writer.h"
-#include "ck-pem.h"
 
 /* --- Shared ------------------------------------------------------------ */
 
@@ -429,32 +428,48 @@ load_request (CkStore    *store,
   CkObjectKind kind = CK_OBJECT_NONE;
 
   *request_id = 0;
-  if (g_file_test (ref, G_FILE_TEST_IS_REGULAR))
+  if (g_file_test (ref, G_FILE_TEST_EXISTS))
     {
-      g_autofree char *contents = NULL;
-      gsize len = 0;
-      CkRequest *request;
+      /* Read as `import` reads files: any encoding, bounded, and errors
+       * naming the file and the item. */
+      g_autoptr (CkImporter) importer = ck_importer_new (NULL);
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (ref);
+      g_autofree char *problems = NULL;
+      CkImportPlan *plan;
+      CkRequest *request = NULL;
+      guint found = 0;
 
-      if (!g_file_get_contents (ref, &contents, &len, &error))
+      if (!ck_importer_add_file (importer, file, NULL, &error))
         {
           ck_cli_fail (error);
           return NULL;
         }
-      if (ck_pem_has_blocks (contents, len))
-        request = ck_request_new_from_pem (contents, len, &error);
-      else
+      plan = ck_importer_get_plan (importer);
+      problems = ck_import_plan_describe_problems (plan);
+      if (problems != NULL)
         {
-          g_autoptr (GBytes) der = g_bytes_new (contents, len);
-
-          request = ck_request_new_from_der (der, &error);
+          ck_cli_error ("%s", problems);
+          return NULL;
         }
-      if (request == NULL)
+      for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
         {
-          ck_cli_error (_("%s: not a certificate signing request: %s"), ref, error->message);
+          CkImportItem *item = ck_import_plan_get_item (plan, i);
+
+          if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_REQUEST)
+            {
+              request = ck_import_item_get_request (item);
+              found++;
+            }
+        }
+      if (found != 1)
+        {
+          ck_cli_error (found == 0 ? _("%s: no certificate signing request in the file")
+                                   : _("%s: more than one certificate signing request; give one"),
+                        ref);
           return NULL;
         }
       *request_id = ck_store_find_request (store, ck_request_get_sha256_fingerprint (request));
-      return request;
+      return g_object_ref (request);
     }
   if (!ck_store_resolve (store, ref, &kind, request_id, &error))
     {
