@@ -275,6 +275,12 @@ def a_bad_request_signature_is_refused():
     result = store.fails(1, "sign", path("badsig.der"), "--ca", str(ca_id))
     check("signature does not verify" in result.stderr, result.stderr)
     check_equal(len(store.certificates()), before, "nothing stored")
+    # Not a request at all: the file is named, nothing is made.
+    result = store.fails(1, "sign", write("junk.pem", "junk\n"), "--ca", str(ca_id))
+    check("junk.pem" in result.stderr, result.stderr)
+    result = store.fails(1, "sign", path("badsig-root.pem"), "--ca", str(ca_id))
+    check("no certificate signing request" in result.stderr, result.stderr)
+    check_equal(len(store.certificates()), before, "still nothing stored")
 
 
 @test
