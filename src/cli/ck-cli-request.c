@@ -849,14 +849,7 @@ ck_cli_requests (CkCli *cli,
         }
     }
   if (json != NULL)
-    {
-      const char *text;
-
-      ck_json_writer_end_array (json);
-      text = ck_json_writer_get_text (json);
-      if (!ck_cli_write_stdout (text, strlen (text), &error))
-        return ck_cli_fail (error);
-    }
+    return ck_cli_write_json_array (json);
   else if (n == 0)
     ck_cli_print_line (_("No requests in the store"));
   return CK_CLI_EXIT_OK;

@@ -779,3 +779,80 @@ ck_cli_crl (CkCli *cli,
           number, ca_id, ck_certificate_get_display_name (ca_cert));
   return CK_CLI_EXIT_OK;
 }
+
+/* --- revocations ------------------------------------------------------- */
+
+int
+ck_cli_revocations (CkCli *cli,
+                    int    argc,
+                    char **argv)
+{
+  gboolean json_output = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("Write a JSON array"), NULL },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkCa) ca = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (CkJsonWriter) json = NULL;
+  CkStore *store;
+  CkObjectKind kind;
+  gint64 id;
+  int status;
+
+  if (!ck_cli_parse_options (cli, N_("CA-ID"), N_("Lists the certificates a CA in the store revoked."),
+                             N_("Each revocation: serial, reason, when, and the certificate's id\n"
+                                "while the store still holds it. 'crl CA-ID' publishes them."),
+                             entries, &argc, &argv))
+    return CK_CLI_EXIT_USAGE;
+  if (!ck_cli_resolve (cli, argc, argv, &store, &kind, &id, &status))
+    return status;
+  if (kind != CK_OBJECT_CERTIFICATE)
+    return ck_cli_error (_("%s is a %s, not a CA certificate"), argv[1], ck_object_kind_to_string (kind));
+  ca = ck_ca_new (store, &error);
+  if (ca != NULL)
+    list = ck_ca_list_revocations (ca, id, &error);
+  if (list == NULL)
+    return ck_cli_fail (error);
+
+  if (json_output)
+    {
+      json = ck_json_writer_new ();
+      ck_json_writer_begin_array (json);
+    }
+  else if (list->len > 0)
+    ck_cli_print_line ("%-42s %-22s %-20s %s", "SERIAL", "REASON", "REVOKED", "CERTIFICATE");
+  for (guint i = 0; i < list->len; i++)
+    {
+      CkRevocation *r = list->pdata[i];
+      g_autofree char *when = ck_cli_format_time (r->revoked_at);
+      gint64 cert_id = r->certificate_sha256 != NULL
+                       ? ck_store_find_certificate (store, r->certificate_sha256) : 0;
+
+      if (json != NULL)
+        {
+          ck_json_writer_begin_object (json);
+          ck_json_writer_string_member (json, "serial", r->serial);
+          ck_json_writer_string_member (json, "reason", ck_revocation_reason_to_string (r->reason));
+          ck_json_writer_string_member (json, "revoked_at", when);
+          ck_json_writer_string_member (json, "certificate_sha256", r->certificate_sha256);
+          ck_json_writer_id_member (json, "certificate_id", cert_id);
+          ck_json_writer_end_object (json);
+        }
+      else
+        {
+          g_autofree char *cert_text = cert_id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, cert_id)
+                                                   : g_strdup ("-");
+
+          ck_cli_print_line ("%-42s %-22s %-20s %s", r->serial,
+                             ck_revocation_reason_to_string (r->reason), when != NULL ? when : "?",
+                             cert_text);
+        }
+    }
+  if (json != NULL)
+    return ck_cli_write_json_array (json);
+  else if (list->len == 0)
+    ck_cli_print_line (_("The CA has revoked nothing"));
+  return CK_CLI_EXIT_OK;
+}

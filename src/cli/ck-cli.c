@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-cli.h"
+#include "ck-json-writer.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -61,6 +62,9 @@ static const CkCliCommand commands[] = {
   { "revoke", "revoke ID [--reason REASON] [--at TIME]",
     N_("Revoke a certificate issued by a CA kept in the store"),
     ck_cli_revoke },
+  { "revocations", "revocations CA-ID [--json]",
+    N_("List the certificates a CA in the store revoked"),
+    ck_cli_revocations },
   { "crl", "crl CA-ID [--next-update-days N] [--format pem|der] [--out FILE]",
     N_("Write a new certificate revocation list of a CA"),
     ck_cli_crl },
@@ -336,6 +340,19 @@ ck_cli_parse_time (const char *text,
     return FALSE;
   *when = g_date_time_to_unix (time);
   return TRUE;
+}
+
+int
+ck_cli_write_json_array (CkJsonWriter *json)
+{
+  g_autoptr (GError) error = NULL;
+  const char *text;
+
+  ck_json_writer_end_array (json);
+  text = ck_json_writer_get_text (json);
+  if (!ck_cli_write_stdout (text, strlen (text), &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
 }
 
 int

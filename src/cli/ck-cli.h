@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "certkeeper-core.h"
+#include "ck-json-writer.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,7 @@ int       ck_cli_selfsign (CkCli *cli, int argc, char **argv);
 int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
 int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);
 int       ck_cli_crl      (CkCli *cli, int argc, char **argv);
+int       ck_cli_revocations (CkCli *cli, int argc, char **argv);
 
 /* A command that makes something from the choices `request` takes (the
  * key, subject, SANs, extensions, profile, template): ck-cli-request.c
@@ -151,6 +153,8 @@ gboolean  ck_cli_resolve       (CkCli        *cli,
                                 gint64       *id,
                                 int          *status);
 
+/* Ends the array @json holds and writes it to stdout. */
+int       ck_cli_write_json_array (CkJsonWriter *json);
 /* @pem when @format is NULL or "pem", else @der; as ck_cli_write_result(). */
 int       ck_cli_write_encoded  (const char *format,
                                  const char *pem,

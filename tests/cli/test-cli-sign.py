@@ -375,6 +375,10 @@ def crl_revokes_exactly_the_revoked_certificate():
     store.fails(2, "revoke", str(certs[0][0]), "--reason", "bogus")
     store.fails(1, "revoke", str(ca_id))                 # no stored CA issued the root
 
+    listed = store.ok("revocations", str(ca_id), "--json").json()
+    check_equal([(r["certificate_id"], r["reason"], r["revoked_at"]) for r in listed],
+                [(revoked_id, "key-compromise", "2026-11-01T10:00:00Z")], "revocations")
+    check(str(revoked_id) in store.ok("revocations", str(ca_id)).stdout, "table")
     crl = path("root.crl")
     result = store.ok("crl", str(ca_id), "--next-update-days", "3", "--out", crl)
     check("CRL number 1" in result.stdout, result.stdout)
