@@ -404,26 +404,19 @@ apply_options (CkRequestBuilder     *builder,
 
   if (o->hash != NULL)
     {
-      if (g_ascii_strcasecmp (o->hash, "sha256") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA256);
-      else if (g_ascii_strcasecmp (o->hash, "sha384") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA384);
-      else if (g_ascii_strcasecmp (o->hash, "sha512") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA512);
-      else
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                       _("Unknown hash “%s”: use sha256, sha384 or sha512"), o->hash);
-          return FALSE;
-        }
+      gnutls_digest_algorithm_t hash;
+
+      if (!ck_cli_parse_hash (o->hash, &hash, error))
+        return FALSE;
+      ck_request_builder_set_hash (builder, hash);
     }
   if (o->pss)
     ck_request_builder_set_pss (builder, TRUE);
   return TRUE;
 }
 
-static void
-print_findings (GPtrArray *findings)
+void
+ck_cli_print_findings (GPtrArray *findings)
 {
   for (guint i = 0; i < findings->len; i++)
     {
@@ -477,6 +470,17 @@ int
 ck_cli_request (CkCli *cli,
                 int    argc,
                 char **argv)
+{
+  return ck_cli_request_run (cli, argc, argv, NULL);
+}
+
+/* `request`, and with @mode the commands that make something else from the
+ * same choices (selfsign, in ck-cli-sign.c). */
+int
+ck_cli_request_run (CkCli                  *cli,
+                    int                     argc,
+                    char                  **argv,
+                    const CkCliRequestMode *mode)
 {
   RequestOptions o = { .path_len = -1 };
   const GOptionEntry entries[] = {
@@ -542,6 +546,7 @@ ck_cli_request (CkCli *cli,
     { NULL }
   };
   g_autoptr (GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
+  g_autofree GOptionEntry *all_entries = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CkRequestBuilder) builder = NULL;
   g_autoptr (GPtrArray) findings = NULL;
@@ -563,7 +568,30 @@ ck_cli_request (CkCli *cli,
   int status = CK_CLI_EXIT_ERROR;
 
   pending_edits = edits;
-  if (!ck_cli_parse_options (cli, "", N_("Makes a certificate signing request (PKCS#10)."),
+  if (mode != NULL)
+    {
+      gsize n = G_N_ELEMENTS (entries) - 1, m = 0, k = 0;
+
+      while (mode->entries[m].long_name != NULL)
+        m++;
+      all_entries = g_new0 (GOptionEntry, n + m + 1);
+      for (gsize i = 0; i < n; i++)
+        /* The mode writes something else: its own --format and --out. */
+        if (!g_str_equal (entries[i].long_name, "format") &&
+            !g_str_equal (entries[i].long_name, "out") &&
+            !g_str_equal (entries[i].long_name, "force") &&
+            !g_str_equal (entries[i].long_name, "challenge-password-file"))
+          all_entries[k++] = entries[i];
+      for (gsize i = 0; i < m; i++)
+        all_entries[k++] = mode->entries[i];
+      if (!ck_cli_parse_options (cli, "", mode->summary, mode->description,
+                                 all_entries, &argc, &argv))
+        {
+          status = CK_CLI_EXIT_USAGE;
+          goto out;
+        }
+    }
+  else if (!ck_cli_parse_options (cli, "", N_("Makes a certificate signing request (PKCS#10)."),
                              N_("The request is for a stored key (--key ID) or a new one\n"
                              "(--new-key ALG, stored like 'keygen' stores it). The subject is\n"
                              "encoded in the order the options are given, first to last, as\n"
@@ -596,7 +624,7 @@ ck_cli_request (CkCli *cli,
       status = ck_cli_usage_error (cli, _("Unknown format “%s”: use pem or der"), o.format);
       goto out;
     }
-  if (o.profile != NULL && !ck_request_profile_from_string (o.profile, &profile))
+  if (o.profile != NULL && mode == NULL && !ck_request_profile_from_string (o.profile, &profile))
     {
       status = ck_cli_usage_error (cli, _("Unknown profile “%s”"), o.profile);
       goto out;
@@ -675,7 +703,12 @@ ck_cli_request (CkCli *cli,
 
   if (o.template != NULL)
     {
-      builder = ck_template_load_file (o.template, algo, &warnings, &error);
+      /* A mode makes a certificate: read the template as certtool
+       * --generate-certificate (--generate-self-signed) reads it. */
+      builder = ck_template_load_file_for (o.template, algo,
+                                           mode != NULL ? CK_TEMPLATE_CERTIFICATE
+                                                        : CK_TEMPLATE_REQUEST,
+                                           &warnings, &error);
       if (builder == NULL)
         {
           status = ck_cli_fail (error);
@@ -687,7 +720,15 @@ ck_cli_request (CkCli *cli,
   else
     builder = ck_request_builder_new ();
   ck_request_builder_set_key_info (builder, algo, key_bits);
-  if (o.profile != NULL)
+  if (o.profile != NULL && mode != NULL)
+    {
+      if (!mode->apply_profile (builder, o.profile, &error))
+        {
+          status = ck_cli_usage_error (cli, "%s", error->message);
+          goto out;
+        }
+    }
+  else if (o.profile != NULL)
     ck_request_builder_apply_profile (builder, profile);
 
   if (!apply_options (builder, &o, &error))
@@ -707,12 +748,21 @@ ck_cli_request (CkCli *cli,
       ck_request_builder_set_challenge_password (builder, challenge);
     }
 
-  findings = ck_request_builder_check (builder);
-  print_findings (findings);
-  if (ck_request_findings_have_errors (findings))
+  if (mode != NULL)
     {
-      status = ck_cli_error (_("the request has errors; nothing was made"));
-      goto out;
+      /* Judged as what it becomes, before a new key is made for it. */
+      if (!mode->check (builder, mode->data))
+        goto out;
+    }
+  else
+    {
+      findings = ck_request_builder_check (builder);
+      ck_cli_print_findings (findings);
+      if (ck_request_findings_have_errors (findings))
+        {
+          status = ck_cli_error (_("the request has errors; nothing was made"));
+          goto out;
+        }
     }
 
   if (choice.source == CK_KEEPER_KEY_NEW)
@@ -724,6 +774,36 @@ ck_cli_request (CkCli *cli,
     }
 
   keeper = ck_keeper_new (store);
+  if (mode != NULL)
+    {
+      g_autoptr (CkPrivateKey) new_key = NULL;
+
+      if (choice.source == CK_KEEPER_KEY_NEW)
+        {
+          /* The certificate needs the key first; if making it fails, the
+           * key goes again, so nothing is left behind. */
+          new_key = ck_keeper_generate_key (keeper, &choice, NULL, &key_id, &error);
+          if (new_key == NULL)
+            {
+              status = ck_cli_fail (error);
+              goto out;
+            }
+          fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
+        }
+      status = mode->finish (cli, store, builder, new_key != NULL ? new_key : key, key_id,
+                             mode->data);
+      if (status != CK_CLI_EXIT_OK && new_key != NULL)
+        {
+          g_autoptr (GError) delete_error = NULL;
+
+          if (ck_store_delete (store, key_id, &delete_error))
+            fprintf (stderr, _("Removed the new key %lld again\n"), (long long) key_id);
+          else
+            ck_cli_error (_("could not remove the new key %lld: %s"), (long long) key_id,
+                          delete_error->message);
+        }
+      goto out;
+    }
   request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
                                       NULL, &result, &error);
   if (request == NULL)
@@ -806,16 +886,8 @@ ck_cli_requests (CkCli *cli,
                                         ck_request_status_to_string (ck_stored_request_get_status (row)));
           ck_json_writer_string_member (json, "subject", ck_stored_request_get_subject (row));
           ck_json_writer_string_member (json, "display_name", ck_stored_request_get_display_name (row));
-          ck_json_writer_member (json, "key_id");
-          if (key_id > 0)
-            ck_json_writer_int (json, key_id);
-          else
-            ck_json_writer_null (json);
-          ck_json_writer_member (json, "certificate_id");
-          if (cert_id > 0)
-            ck_json_writer_int (json, cert_id);
-          else
-            ck_json_writer_null (json);
+          ck_json_writer_id_member (json, "key_id", key_id);
+          ck_json_writer_id_member (json, "certificate_id", cert_id);
           ck_json_writer_string_member (json, "profile", profile);
           ck_json_writer_string_member (json, "sha256", ck_stored_request_get_sha256 (row));
           ck_json_writer_string_member (json, "spki_sha256", ck_stored_request_get_spki_sha256 (row));
@@ -834,14 +906,7 @@ ck_cli_requests (CkCli *cli,
         }
     }
   if (json != NULL)
-    {
-      const char *text;
-
-      ck_json_writer_end_array (json);
-      text = ck_json_writer_get_text (json);
-      if (!ck_cli_write_stdout (text, strlen (text), &error))
-        return ck_cli_fail (error);
-    }
+    return ck_cli_write_json_array (json);
   else if (n == 0)
     ck_cli_print_line (_("No requests in the store"));
   return CK_CLI_EXIT_OK;

@@ -235,14 +235,7 @@ ck_cli_tokens (CkCli *cli,
         print_token (tokens->pdata[i], objects);
     }
   if (json != NULL)
-    {
-      const char *text;
-
-      ck_json_writer_end_array (json);
-      text = ck_json_writer_get_text (json);
-      if (!ck_cli_write_stdout (text, strlen (text), &error))
-        return ck_cli_fail (error);
-    }
+    return ck_cli_write_json_array (json);
   else if (tokens->len == 0)
     ck_cli_print_line (_("No PKCS#11 tokens"));
   return CK_CLI_EXIT_OK;

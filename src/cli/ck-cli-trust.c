@@ -304,25 +304,6 @@ ck_cli_trust (CkCli *cli,
                              argv[1]);
 }
 
-static gboolean
-parse_time (const char *text,
-            gint64     *when)
-{
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) time = g_date_time_new_from_iso8601 (text, utc);
-
-  if (time == NULL)
-    {
-      g_autofree char *midnight = g_strconcat (text, "T00:00:00Z", NULL);
-
-      time = g_date_time_new_from_iso8601 (midnight, NULL);
-    }
-  if (time == NULL)
-    return FALSE;
-  *when = g_date_time_to_unix (time);
-  return TRUE;
-}
-
 int
 ck_cli_verify (CkCli *cli,
                int    argc,
@@ -366,7 +347,7 @@ ck_cli_verify (CkCli *cli,
       if (purpose == NULL)
         return status;
     }
-  if (at != NULL && !parse_time (at, &when))
+  if (at != NULL && !ck_cli_parse_time (at, &when))
     return ck_cli_usage_error (cli, _("Cannot read the time “%s”: use ISO 8601"), at);
   if (!resolve_certificate (cli, argc, argv, &id, &status))
     return status;

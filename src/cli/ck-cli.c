@@ -6,6 +6,7 @@
 
 #include "ck-cli.h"
 #include "ck-cli-interrupt.h"
+#include "ck-json-writer.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -53,6 +54,21 @@ static const CkCliCommand commands[] = {
   { "template", "template export ID|--profile PROFILE [--out FILE]",
     N_("Write a certtool template of a request or a profile"),
     ck_cli_template },
+  { "selfsign", "selfsign --key ID|--new-key ALG [--subject DN] [--san NAME]… [--profile P] [--days N]",
+    N_("Make a self-signed certificate, kept in the store"),
+    ck_cli_selfsign },
+  { "sign", "sign REQUEST-ID|FILE --ca ID [--profile P] [--keep-extensions LIST] [--days N]",
+    N_("Sign a request with a CA kept in the store"),
+    ck_cli_sign },
+  { "revoke", "revoke ID [--reason REASON] [--at TIME]",
+    N_("Revoke a certificate issued by a CA kept in the store"),
+    ck_cli_revoke },
+  { "revocations", "revocations CA-ID [--json]",
+    N_("List the certificates a CA in the store revoked"),
+    ck_cli_revocations },
+  { "crl", "crl CA-ID [--next-update-days N] [--format pem|der] [--out FILE]",
+    N_("Write a new certificate revocation list of a CA"),
+    ck_cli_crl },
   { "tokens", "tokens [--json] [--objects TOKEN-URI]",
     N_("List the PKCS#11 tokens (and the keys and certificates on one)"),
     ck_cli_tokens },
@@ -325,6 +341,90 @@ ck_cli_write_out (const char   *out,
     g_set_error (error, local->domain, local->code, _("cannot write %s: %s"), out,
                  local->message);
   return FALSE;
+}
+
+gboolean
+ck_cli_parse_time (const char *text,
+                   gint64     *when)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) time = g_date_time_new_from_iso8601 (text, utc);
+
+  if (time == NULL)
+    {
+      g_autofree char *midnight = g_strconcat (text, "T00:00:00Z", NULL);
+
+      time = g_date_time_new_from_iso8601 (midnight, NULL);
+    }
+  if (time == NULL)
+    return FALSE;
+  *when = g_date_time_to_unix (time);
+  return TRUE;
+}
+
+int
+ck_cli_write_json_array (CkJsonWriter *json)
+{
+  g_autoptr (GError) error = NULL;
+  const char *text;
+
+  ck_json_writer_end_array (json);
+  text = ck_json_writer_get_text (json);
+  if (!ck_cli_write_stdout (text, strlen (text), &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
+}
+
+int
+ck_cli_write_encoded (const char *format,
+                      const char *pem,
+                      GBytes     *der,
+                      const char *out,
+                      gboolean    force)
+{
+  gsize len;
+  const void *data;
+
+  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
+    return ck_cli_write_result (pem, strlen (pem), TRUE, out, force);
+  data = g_bytes_get_data (der, &len);
+  return ck_cli_write_result (data, len, FALSE, out, force);
+}
+
+gboolean
+ck_cli_parse_hash (const char                *name,
+                   gnutls_digest_algorithm_t *hash,
+                   GError                   **error)
+{
+  if (g_ascii_strcasecmp (name, "sha256") == 0)
+    *hash = GNUTLS_DIG_SHA256;
+  else if (g_ascii_strcasecmp (name, "sha384") == 0)
+    *hash = GNUTLS_DIG_SHA384;
+  else if (g_ascii_strcasecmp (name, "sha512") == 0)
+    *hash = GNUTLS_DIG_SHA512;
+  else
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("Unknown hash “%s”: use sha256, sha384 or sha512"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+ck_cli_write_result (const void *data,
+                     gsize       len,
+                     gboolean    is_text,
+                     const char *out,
+                     gboolean    force)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (ck_cli_out_is_stdout (out) && !is_text && isatty (STDOUT_FILENO))
+    return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
+  if (!ck_cli_write_out (out, force, data, len, CK_WRITE_NONE, &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
 }
 
 /* Reads "--store DIR" / "--store=DIR" given before the command. Returns

@@ -4,6 +4,8 @@
 /* The model layer: everything the GUI and the CLI do goes through here. */
 
 #include "ck-bounded-read.h"
+#include "ck-ca.h"
+#include "ck-certificate-builder.h"
 #include "ck-certificate.h"
 #include "ck-deletion.h"
 #include "ck-dn-attribute.h"

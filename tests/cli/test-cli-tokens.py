@@ -235,6 +235,35 @@ def keygen_on_token_refuses_what_it_cannot_do():
     check("no such token" in result.stderr, result.stderr)
 
 
+@test
+def a_ca_whose_key_is_on_the_token_signs_and_makes_crls():
+    token = Token("ck-cli-ca")
+    token.ok("keygen", "--token", token.uri, "--algorithm", "ecdsa", "--curve", "P-256",
+             "--label", "cli-ca", "--pin-file", token.pin_file)
+    ca_pem = os.path.join(token.dir, "ca.pem")
+    out = token.ok("selfsign", "--key", f"{token.uri};object=cli-ca;type=private",
+                   "--subject", "CN=Token CA, O=Certkeeper", "--profile", "root-ca",
+                   "--json", "--out", ca_pem, "--pin-file", token.pin_file).json()
+    ca_id = out["id"]
+    csr = os.path.join(token.dir, "leaf.csr")
+    token.ok("request", "--new-key", "ecdsa", "--no-key-passphrase", "--cn", "leaf.token.example",
+             "--san", "DNS:leaf.token.example", "--profile", "tls-server", "--out", csr)
+    leaf = os.path.join(token.dir, "leaf.pem")
+    made = token.ok("sign", csr, "--ca", str(ca_id), "--profile", "tls-server",
+                    "--keep-extensions", "san", "--json", "--out", leaf,
+                    "--pin-file", token.pin_file).json()
+    check_equal(made["issuer_id"], ca_id, "issuer")
+    result = subprocess.run([tc.OPENSSL, "verify", "-CAfile", ca_pem, leaf], capture_output=True)
+    check(result.returncode == 0, result.stdout + result.stderr)
+    token.ok("revoke", str(made["id"]), "--reason", "key-compromise")
+    crl = os.path.join(token.dir, "ca.crl")
+    token.ok("crl", str(ca_id), "--out", crl, "--pin-file", token.pin_file)
+    result = subprocess.run([tc.OPENSSL, "verify", "-crl_check", "-CAfile", ca_pem,
+                             "-CRLfile", crl, leaf], capture_output=True)
+    check(result.returncode != 0 and b"certificate revoked" in result.stdout + result.stderr,
+          result.stdout + result.stderr)
+
+
 def main():
     def prepare(workdir):
         global WORKDIR
