@@ -13,6 +13,7 @@ enum {
   CK_CLI_EXIT_ERROR = 1,
   CK_CLI_EXIT_USAGE = 2,
   CK_CLI_EXIT_NOT_TRUSTED = 3,   /* verify: anything but "trusted" */
+  CK_CLI_EXIT_DUE = 4,           /* check: a certificate expired or expires soon */
 };
 
 /* State shared by the commands of one run. */
@@ -37,6 +38,7 @@ int       ck_cli_request (CkCli *cli, int argc, char **argv);
 int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
 int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
+int       ck_cli_check    (CkCli *cli, int argc, char **argv);
 
 /* ck-cli-token.c: GnuTLS asks for token PINs through this (once per
  * request, from --pin-file or the terminal). */

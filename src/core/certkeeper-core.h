@@ -6,6 +6,7 @@
 #include "ck-certificate.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
+#include "ck-expiry-check.h"
 #include "ck-export.h"
 #include "ck-extension.h"
 #include "ck-general-name.h"
