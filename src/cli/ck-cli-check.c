@@ -101,6 +101,8 @@ print_json (GPtrArray *items,
       ck_json_writer_string_member (json, "pkcs11_uri",
                                     item->key != NULL ? ck_stored_key_get_pkcs11_uri (item->key) : NULL);
       ck_cli_json_id_member (json, "request_id", item->request != NULL ? ck_stored_request_get_id (item->request) : 0);
+      ck_cli_json_id_member (json, "renewed_by",
+                             item->renewed_by != NULL ? ck_stored_certificate_get_id (item->renewed_by) : 0);
       ck_json_writer_end_object (json);
     }
   ck_json_writer_end_array (json);
@@ -137,10 +139,16 @@ print_table (GPtrArray *items,
         ? g_strdup_printf ("%" G_GINT64_FORMAT, ck_stored_request_get_id (item->request))
         : g_strdup ("-");
 
+      g_autofree char *name = item->renewed_by == NULL
+        ? g_strdup (ck_stored_certificate_get_display_name (row))
+        /* Translators: a certificate's name, then the id of its renewal */
+        : g_strdup_printf (_("%s (renewed by certificate %" G_GINT64_FORMAT ")"),
+                           ck_stored_certificate_get_display_name (row),
+                           ck_stored_certificate_get_id (item->renewed_by));
+
       ck_cli_print_line ("%-5" G_GINT64_FORMAT " %-8s %-20s %6" G_GINT64_FORMAT " %-16s %-7s %s",
                          ck_stored_certificate_get_id (row), item_state (item),
-                         expires != NULL ? expires : "-", item->days_left, key, request,
-                         ck_stored_certificate_get_display_name (row));
+                         expires != NULL ? expires : "-", item->days_left, key, request, name);
     }
 
   count_items (items, &expired, &expiring);
@@ -275,8 +283,9 @@ ck_cli_check (CkCli *cli,
   if (!ck_cli_parse_options (cli, N_("[--set-watch on|off|default ID]"),
                              N_("Lists the certificates that have expired or expire soon."),
                              N_("By default only certificates whose private key is in the store\n"
-                                "or on a token are watched; --set-watch changes that for one\n"
-                                "certificate. Each line gives the expiry date, the days left, where\n"
+                                "or on a token are watched, and not once renewed (a newer\n"
+                                "certificate for the same subject outlasts DAYS); --set-watch\n"
+                                "changes that for one certificate. Each line gives the expiry date, the days left, where\n"
                                 "the key is (store:ID, token:LABEL or -) and the pending request\n"
                                 "already made for the same key or subject, if any.\n"
                                 "\n"

@@ -46,6 +46,7 @@ ck_expiry_item_copy (const CkExpiryItem *item)
   copy->certificate = item->certificate != NULL ? g_object_ref (item->certificate) : NULL;
   copy->key = item->key != NULL ? g_object_ref (item->key) : NULL;
   copy->request = item->request != NULL ? g_object_ref (item->request) : NULL;
+  copy->renewed_by = item->renewed_by != NULL ? g_object_ref (item->renewed_by) : NULL;
   copy->token_label = g_strdup (item->token_label);
   return copy;
 }
@@ -58,6 +59,7 @@ ck_expiry_item_free (CkExpiryItem *item)
   g_clear_object (&item->certificate);
   g_clear_object (&item->key);
   g_clear_object (&item->request);
+  g_clear_object (&item->renewed_by);
   g_free (item->token_label);
   g_free (item);
 }
@@ -247,6 +249,30 @@ find_pending_request (CkStore             *store,
   return best;
 }
 
+/* subject -> the certificate with that subject that expires last
+ * (transfer none: rows of the store's model). */
+static GHashTable *
+index_latest_by_subject (GListModel *certificates)
+{
+  GHashTable *latest = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = g_list_model_get_n_items (certificates);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CkStoredCertificate) row = g_list_model_get_item (certificates, i);
+      const char *subject = ck_stored_certificate_get_subject (row);
+      CkStoredCertificate *best;
+
+      if (subject == NULL || *subject == '\0')
+        continue;
+      best = g_hash_table_lookup (latest, subject);
+      if (best == NULL ||
+          ck_stored_certificate_get_not_after (row) > ck_stored_certificate_get_not_after (best))
+        g_hash_table_insert (latest, (gpointer) subject, row);
+    }
+  return latest;
+}
+
 static int
 compare_items (gconstpointer a,
                gconstpointer b)
@@ -272,6 +298,7 @@ ck_expiry_check_run (CkExpiryCheck       *self,
 {
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GHashTable) settings = NULL;
+  g_autoptr (GHashTable) latest = NULL;
   GListModel *certificates;
   gint64 window;
   guint n;
@@ -285,6 +312,7 @@ ck_expiry_check_run (CkExpiryCheck       *self,
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_expiry_item_free);
   window = (gint64) days * DAY;
   certificates = ck_store_get_certificates (self->store);
+  latest = index_latest_by_subject (certificates);
   n = g_list_model_get_n_items (certificates);
   for (guint i = 0; i < n; i++)
     {
@@ -296,6 +324,7 @@ ck_expiry_check_run (CkExpiryCheck       *self,
       CkExpiryItem *item;
       gint64 key_id;
       CkStoredKey *key = NULL;
+      CkStoredCertificate *newest;
 
       /* not_after - now cannot overflow for the times a certificate holds
        * (GeneralizedTime ends in 9999) and a real clock. */
@@ -313,8 +342,13 @@ ck_expiry_check_run (CkExpiryCheck       *self,
       item->seconds_left = not_after - now;
       item->days_left = item->seconds_left / DAY;
       item->watch = watch;
-      item->watched = watch == CK_EXPIRY_WATCH_ON ||
-                      (watch == CK_EXPIRY_WATCH_DEFAULT && key != NULL);
+      newest = g_hash_table_lookup (latest, ck_stored_certificate_get_subject (row));
+      if (newest != NULL && newest != row &&
+          ck_stored_certificate_get_not_after (newest) - now > window)
+        item->renewed_by = g_object_ref (newest);
+      item->watched = item->renewed_by == NULL &&
+                      (watch == CK_EXPIRY_WATCH_ON ||
+                       (watch == CK_EXPIRY_WATCH_DEFAULT && key != NULL));
       if (key != NULL)
         {
           item->key = g_object_ref (key);

@@ -45,6 +45,10 @@ typedef struct {
   /* The newest pending request for the same public key or the same subject:
    * a renewal in flight. Nullable. */
   CkStoredRequest     *request;
+  /* Already renewed: the newest certificate with the same subject, when it
+   * is not due itself (it outlasts the window). A renewed certificate is
+   * not watched (it is listed only with CK_EXPIRY_CHECK_ALL). Nullable. */
+  CkStoredCertificate *renewed_by;
 } CkExpiryItem;
 
 #define CK_TYPE_EXPIRY_ITEM (ck_expiry_item_get_type ())
@@ -60,7 +64,9 @@ G_DECLARE_FINAL_TYPE (CkExpiryCheck, ck_expiry_check, CK, EXPIRY_CHECK, GObject)
  * expire within a number of days, where their keys are and which renewal
  * request is already pending. By default only certificates whose key is in
  * the store (in software or on a token) are watched, so CA roots and other
- * people's certificates are not nagged about; a per-certificate setting
+ * people's certificates are not nagged about, and one renewed already (a
+ * newer certificate for the same subject outlasts the window) is not
+ * either; a per-certificate setting
  * (the "expiry" module of store.db, dropped with its certificate) turns
  * the watch on or off. */
 

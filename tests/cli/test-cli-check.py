@@ -264,6 +264,33 @@ def pending_request_is_shown():
 
 
 @test
+def renewed_certificate_is_not_due():
+    """Once a newer certificate for the same subject outlasts the window,
+    the old one is renewed: not due, only listed with --all."""
+    store = new_store()
+    old_key, old = self_signed("old-site", "site.example", 10)
+    old_id = import_pair(store, old_key, old)
+    expect(run_check(store, 0), 4, "due before the renewal")
+    new_key, new = self_signed("new-site", "site.example", 90)
+    new_id = import_pair(store, new_key, new)
+
+    result = expect(run_check(store, 0, "--json"), 0, "renewed")
+    check_equal(result.json()["certificates"], [], "nothing due")
+    expect(run_check(store, 0, "--nagios"), 0, "renewed, nagios")
+    items = expect(run_check(store, 0, "--all", "--json"), 4, "--all").json()["certificates"]
+    check_equal([(i["id"], i["renewed_by"], i["watched"]) for i in items],
+                [(old_id, new_id, False)], "old one, renewed")
+    human = expect(run_check(store, 0, "--all"), 4, "--all table").stdout
+    check(f"site.example (renewed by certificate {new_id})" in human, human)
+
+    # A renewal that is due itself does not count.
+    items = expect(run_check(store, 0, "--within", "100", "--json"), 4,
+                   "both within 100 days").json()["certificates"]
+    check_equal([(i["id"], i["renewed_by"]) for i in items], [(old_id, None), (new_id, None)],
+                "both due, soonest first")
+
+
+@test
 def usage_and_errors():
     store = new_store()
     store.ok("list")
