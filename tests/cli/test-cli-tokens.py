@@ -220,6 +220,39 @@ def keygen_on_token_refuses_what_it_cannot_do():
     check("no such token" in result.stderr, result.stderr)
 
 
+@test
+def check_names_the_token_of_a_key():
+    """`check` says a certificate's key is on a token, by the label in the
+    key's URI, without the token present (no SOFTHSM2_CONF for check)."""
+    token = Token("ck-cli-expiry")
+    token.ok("keygen", "--token", token.uri, "--algorithm", "ecdsa", "--curve", "P-256",
+             "--label", "cli-expiring", "--pin-file", token.pin_file)
+    csr = os.path.join(token.dir, "expiring.csr")
+    token.ok("request", "--key", f"{token.uri};object=cli-expiring;type=private",
+             "--subject", "CN=expiring.example.org", "--san", "DNS:expiring.example.org",
+             "--out", csr, "--pin-file", token.pin_file)
+    ca_key = os.path.join(token.dir, "expiry-ca.key")
+    ca_pem = os.path.join(token.dir, "expiry-ca.pem")
+    cert = os.path.join(token.dir, "expiring.pem")
+    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", ca_pem,
+                    "-subj", "/CN=Expiry Test CA", "-days", "365"], check=True, capture_output=True)
+    subprocess.run([tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
+                    "-out", cert, "-days", "10", "-set_serial", "9"], check=True, capture_output=True)
+    token.ok("import", cert)
+    key_id = token.store.keys()[0]["id"]
+
+    result = token.store.fails(4, "check", "--json")
+    items = result.json()["certificates"]
+    check_equal(len(items), 1, "one certificate due")
+    check_equal((items[0]["key_location"], items[0]["key_id"], items[0]["token"]),
+                ("token", key_id, "ck-cli-expiry"), "the key on the token")
+    check(items[0]["pkcs11_uri"].startswith("pkcs11:"), items[0]["pkcs11_uri"])
+    check_equal(items[0]["request_id"], None, "the request was issued")
+    human = token.store.fails(4, "check").stdout
+    check("token:ck-cli-expiry" in human, human)
+
+
 def main():
     def prepare(workdir):
         global WORKDIR
