@@ -69,6 +69,22 @@ class Token:
         return self.store.fails(code, *args, env=self.env)
 
 
+def issue(token, csr, name, ca_days, days, serial):
+    """A throwaway openssl CA (valid @ca_days) answers @csr with a
+    certificate valid @days. Returns (CA certificate, certificate) paths."""
+    ca_key = os.path.join(token.dir, f"{name}-ca.key")
+    ca_pem = os.path.join(token.dir, f"{name}-ca.pem")
+    cert = os.path.join(token.dir, f"{name}.pem")
+    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", ca_pem,
+                    "-subj", "/CN=Token Test CA", "-days", str(ca_days)],
+                   check=True, capture_output=True)
+    subprocess.run([tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
+                    "-out", cert, "-days", str(days), "-set_serial", str(serial)],
+                   check=True, capture_output=True)
+    return ca_pem, cert
+
+
 @test
 def tokens_lists_the_token():
     token = Token("ck-cli-list")
@@ -129,14 +145,7 @@ def issued_certificate_goes_onto_the_token():
     token.ok("request", "--key", f"{token.uri};object=cli-issued;type=private",
              "--subject", "CN=issued.example.org", "--san", "DNS:issued.example.org",
              "--out", csr, "--pin-file", token.pin_file)
-    ca_key = os.path.join(token.dir, "ca.key")
-    ca_pem = os.path.join(token.dir, "ca.pem")
-    cert = os.path.join(token.dir, "issued.pem")
-    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", ca_pem,
-                    "-subj", "/CN=Token Test CA", "-days", "2"], check=True, capture_output=True)
-    subprocess.run([tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
-                    "-out", cert, "-days", "1", "-set_serial", "7"], check=True, capture_output=True)
+    ca_pem, cert = issue(token, csr, "issued", ca_days=2, days=1, serial=7)
 
     # The CA certificate has no key on the token: refused, nothing written.
     result = token.fails(1, "import", "--to-token", token.uri, ca_pem, "--pin-file", token.pin_file)
@@ -231,14 +240,7 @@ def check_names_the_token_of_a_key():
     token.ok("request", "--key", f"{token.uri};object=cli-expiring;type=private",
              "--subject", "CN=expiring.example.org", "--san", "DNS:expiring.example.org",
              "--out", csr, "--pin-file", token.pin_file)
-    ca_key = os.path.join(token.dir, "expiry-ca.key")
-    ca_pem = os.path.join(token.dir, "expiry-ca.pem")
-    cert = os.path.join(token.dir, "expiring.pem")
-    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", ca_pem,
-                    "-subj", "/CN=Expiry Test CA", "-days", "365"], check=True, capture_output=True)
-    subprocess.run([tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
-                    "-out", cert, "-days", "10", "-set_serial", "9"], check=True, capture_output=True)
+    _, cert = issue(token, csr, "expiring", ca_days=365, days=10, serial=9)
     token.ok("import", cert)
     key_id = token.store.keys()[0]["id"]
 
