@@ -21,6 +21,7 @@ typedef struct {
   gint64         keyed_id;     /* leaf whose key is in the store */
   gint64         unkeyed_id;   /* leaf whose key is not */
   gint64         not_after;    /* of both leaves (same second or so) */
+  char          *rekey_pem;    /* a request for the keyed leaf's own key */
 } Fixture;
 
 static void
@@ -76,6 +77,7 @@ fixture_set_up (Fixture       *f,
   ca_pem = ck_test_ca_get_pem (f->ca);
   keyed_pem = ck_test_ca_issue (f->ca, keyed, "keyed.example", 1);
   key_pem = ck_test_key_to_pem (keyed);
+  f->rekey_pem = ck_test_request_new (keyed, "keyed.example");
   unkeyed_pem = ck_test_ca_issue (f->ca, unkeyed, "unkeyed.example", 2);
   import_pem (f->store, ca_pem);
   import_pem (f->store, keyed_pem);
@@ -102,6 +104,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->check);
   g_clear_object (&f->store);
   g_clear_pointer (&f->ca, ck_test_ca_free);
+  g_free (f->rekey_pem);
   ck_test_remove_tree (f->dir);
   g_free (f->dir);
 }
@@ -260,6 +263,26 @@ test_pending_request (Fixture       *f,
   g_assert_nonnull (item->request);
   g_assert_cmpint (ck_stored_request_get_id (item->request), ==, renewal_id);
   g_assert_null (find_item (after, f->unkeyed_id)->request);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  /* A later request for the certificate's own key (a renewal keeping the
+   * key, added as pending) is the newer one. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CkRequest) rekey = ck_request_new_from_pem (f->rekey_pem, -1, &error);
+    gint64 rekey_id;
+
+    g_assert_no_error (error);
+    rekey_id = ck_store_add_request (f->store, rekey, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (rekey_id, >, renewal_id);
+    g_assert_cmpint (ck_stored_request_get_status (ck_store_get_request_row (f->store, rekey_id)),
+                     ==, CK_REQUEST_STATUS_PENDING);
+    after = run (f, now, 30, CK_EXPIRY_CHECK_NONE);
+    item = find_item (after, f->keyed_id);
+    g_assert_nonnull (item->request);
+    g_assert_cmpint (ck_stored_request_get_id (item->request), ==, rekey_id);
+  }
 
   gnutls_x509_privkey_deinit (new_key);
   gnutls_x509_privkey_deinit (other_key);

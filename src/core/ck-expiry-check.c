@@ -219,34 +219,79 @@ token_label_from_uri (const char *uri)
   return NULL;
 }
 
-/* The newest pending request for @certificate's key or subject. */
-static CkStoredRequest *
-find_pending_request (CkStore             *store,
-                      CkStoredCertificate *certificate)
+/* Which pending request is newer: the later created, then the higher id. */
+static gboolean
+request_is_newer (CkStoredRequest *a,
+                  CkStoredRequest *b)
+{
+  if (b == NULL)
+    return TRUE;
+  if (ck_stored_request_get_created_at (a) != ck_stored_request_get_created_at (b))
+    return ck_stored_request_get_created_at (a) > ck_stored_request_get_created_at (b);
+  return ck_stored_request_get_id (a) > ck_stored_request_get_id (b);
+}
+
+static void
+index_newest (GHashTable      *index,
+              const char      *key,
+              CkStoredRequest *request)
+{
+  if (key != NULL && *key != '\0' &&
+      request_is_newer (request, g_hash_table_lookup (index, key)))
+    g_hash_table_insert (index, (gpointer) key, request);
+}
+
+/* The newest pending request by SPKI SHA-256 and by subject, in one pass
+ * (transfer none: rows of the store's model), so that a check of many
+ * certificates stays linear. */
+typedef struct {
+  GHashTable *by_spki;
+  GHashTable *by_subject;
+} PendingIndex;
+
+static void
+pending_index_init (PendingIndex *index,
+                    CkStore      *store)
 {
   GListModel *requests = ck_store_get_requests (store);
-  const char *spki = ck_stored_certificate_get_spki_sha256 (certificate);
-  const char *subject = ck_stored_certificate_get_subject (certificate);
-  CkStoredRequest *best = NULL;
   guint n = g_list_model_get_n_items (requests);
 
+  index->by_spki = g_hash_table_new (g_str_hash, g_str_equal);
+  index->by_subject = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CkStoredRequest) row = g_list_model_get_item (requests, i);
 
       if (ck_stored_request_get_status (row) != CK_REQUEST_STATUS_PENDING)
         continue;
-      if (g_strcmp0 (ck_stored_request_get_spki_sha256 (row), spki) != 0 &&
-          (subject == NULL || *subject == '\0' ||
-           g_strcmp0 (ck_stored_request_get_subject (row), subject) != 0))
-        continue;
-      if (best == NULL ||
-          ck_stored_request_get_created_at (row) > ck_stored_request_get_created_at (best) ||
-          (ck_stored_request_get_created_at (row) == ck_stored_request_get_created_at (best) &&
-           ck_stored_request_get_id (row) > ck_stored_request_get_id (best)))
-        g_set_object (&best, row);
+      index_newest (index->by_spki, ck_stored_request_get_spki_sha256 (row), row);
+      index_newest (index->by_subject, ck_stored_request_get_subject (row), row);
     }
-  return best;
+}
+
+static void
+pending_index_clear (PendingIndex *index)
+{
+  g_clear_pointer (&index->by_spki, g_hash_table_unref);
+  g_clear_pointer (&index->by_subject, g_hash_table_unref);
+}
+
+/* The newest pending request for @certificate's key or subject. */
+static CkStoredRequest *
+find_pending_request (PendingIndex        *index,
+                      CkStoredCertificate *certificate)
+{
+  const char *subject = ck_stored_certificate_get_subject (certificate);
+  CkStoredRequest *by_key = g_hash_table_lookup (index->by_spki,
+                                                 ck_stored_certificate_get_spki_sha256 (certificate));
+  CkStoredRequest *by_subject = subject != NULL ? g_hash_table_lookup (index->by_subject, subject)
+                                                : NULL;
+
+  if (by_key == NULL)
+    return by_subject;
+  if (by_subject == NULL || request_is_newer (by_key, by_subject))
+    return by_key;
+  return by_subject;
 }
 
 /* subject -> the certificate with that subject that expires last
@@ -299,6 +344,7 @@ ck_expiry_check_run (CkExpiryCheck       *self,
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GHashTable) settings = NULL;
   g_autoptr (GHashTable) latest = NULL;
+  PendingIndex pending;
   GListModel *certificates;
   gint64 window;
   guint n;
@@ -313,6 +359,7 @@ ck_expiry_check_run (CkExpiryCheck       *self,
   window = (gint64) days * DAY;
   certificates = ck_store_get_certificates (self->store);
   latest = index_latest_by_subject (certificates);
+  pending_index_init (&pending, self->store);
   n = g_list_model_get_n_items (certificates);
   for (guint i = 0; i < n; i++)
     {
@@ -360,7 +407,9 @@ ck_expiry_check_run (CkExpiryCheck       *self,
           else
             item->key_location = CK_KEY_LOCATION_STORE;
         }
-      item->request = find_pending_request (self->store, row);
+      item->request = find_pending_request (&pending, row);
+      if (item->request != NULL)
+        g_object_ref (item->request);
 
       if (!item->watched && !(flags & CK_EXPIRY_CHECK_ALL))
         {
@@ -370,6 +419,7 @@ ck_expiry_check_run (CkExpiryCheck       *self,
       g_ptr_array_add (items, item);
     }
 
+  pending_index_clear (&pending);
   g_ptr_array_sort (items, compare_items);
   return g_steal_pointer (&items);
 }
