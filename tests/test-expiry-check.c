@@ -371,6 +371,34 @@ test_watch_setting (Fixture       *f,
   g_assert_cmpint (ck_expiry_check_get_watch (f->check, f->unkeyed_id), ==, CK_EXPIRY_WATCH_DEFAULT);
 }
 
+/* Once migrated, a check reads only: it runs while another process holds
+ * the store's write lock (a long import in the window), without waiting. */
+static void
+test_check_while_another_writes (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkStore) second = NULL;
+  g_autoptr (CkExpiryCheck) check = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  sqlite3 *writer = NULL;
+
+  g_assert_cmpint (sqlite3_open (ck_store_get_path (f->store), &writer), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (writer, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  second = ck_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  check = ck_expiry_check_new (second, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (check);
+  items = ck_expiry_check_run (check, f->not_after - DAY, 30, CK_EXPIRY_CHECK_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+
+  sqlite3_exec (writer, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (writer);
+}
+
 static void
 test_strings (void)
 {
@@ -404,6 +432,7 @@ main (int    argc,
   ADD ("pending-request", test_pending_request);
   ADD ("token-key", test_token_key);
   ADD ("watch-setting", test_watch_setting);
+  ADD ("check-while-another-writes", test_check_while_another_writes);
 #undef ADD
   g_test_add_func ("/expiry-check/strings", test_strings);
 

@@ -93,7 +93,12 @@ ck_expiry_check_new (CkStore  *store,
 
   g_return_val_if_fail (CK_IS_STORE (store), NULL);
 
-  if (!ck_store_migrate_module (store, "expiry", expiry_migrations, error))
+  /* Only when needed: migrating takes the write lock, and a check (from
+   * cron, say) must not wait for a long import in the window. Versions
+   * are 1, 2, … in order, so the last is the number of steps. */
+  if (ck_store_get_module_version (store, "expiry") !=
+        (int) G_N_ELEMENTS (expiry_migrations) - 1 &&
+      !ck_store_migrate_module (store, "expiry", expiry_migrations, error))
     return NULL;
 
   self = g_object_new (CK_TYPE_EXPIRY_CHECK, NULL);
