@@ -7,6 +7,9 @@
  *                                            make the store `list` reads)
  *   ck-bench-store list [--runs R] STORE-DIR ck_store_open + every row of
  *                                            the certificate GListModel
+ *   ck-bench-store plan [--runs R] FILE…     CkImporter alone, no store: the
+ *                                            parse, to compare containers
+ *                                            (PKCS#7 against PEM)
  *
  * Every run happens in a forked child: a fresh process with its own peak
  * RSS, like a real certkeeper-cli or app start (minus exec and dynamic
@@ -52,6 +55,7 @@ enum {
 typedef struct {
   char       **files;
   const char  *store_dir;   /* NULL: a temporary store, removed after */
+  gboolean     plan_only;   /* no store at all: parse into a plan */
 } ImportJob;
 
 typedef struct {
@@ -66,6 +70,57 @@ fail (const char *what, const GError *error)
   return FALSE;
 }
 
+/* Reads @files into @importer's plan and counts what it found; FALSE when
+ * a file cannot be read or the plan has problems. */
+static gboolean
+fill_plan (CkImporter     *importer,
+           char          **files,
+           CkBenchFigures *figures)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problems = NULL;
+  CkImportPlan *plan;
+
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (files[i]);
+
+      if (!ck_importer_add_file (importer, file, NULL, &error))
+        return fail (files[i], error);
+    }
+  plan = ck_importer_get_plan (importer);
+  figures->values[FIG_CERTS] = ck_import_plan_count (plan, CK_IMPORT_ITEM_CERTIFICATE);
+  figures->values[FIG_KEYS] = ck_import_plan_count (plan, CK_IMPORT_ITEM_PRIVATE_KEY);
+  problems = ck_import_plan_describe_problems (plan);
+  if (problems != NULL)
+    {
+      fprintf (stderr, "ck-bench-store: the bundle has problems:\n%.2000s\n", problems);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The importer without a store: reading the files into a plan. */
+static gboolean
+plan_run (ImportJob      *job,
+          CkBenchFigures *figures)
+{
+  CkImporter *importer;
+  double t1, t2, c1, c2;
+
+  t1 = ck_bench_now_ms ();
+  c1 = ck_bench_cpu_ms ();
+  importer = ck_importer_new (NULL);
+  if (!fill_plan (importer, job->files, figures))
+    return FALSE;
+  t2 = ck_bench_now_ms ();
+  c2 = ck_bench_cpu_ms ();
+  figures->values[FIG_PARSE_MS] = t2 - t1;
+  figures->values[FIG_PARSE_CPU_MS] = c2 - c1;
+  g_object_unref (importer);
+  return TRUE;
+}
+
 static gboolean
 import_run (gpointer        data,
             CkBenchFigures *figures)
@@ -73,7 +128,6 @@ import_run (gpointer        data,
   ImportJob *job = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp_dir = NULL;
-  g_autofree char *problems = NULL;
   const char *dir = job->store_dir;
   CkStore *store;
   CkImporter *importer;
@@ -83,6 +137,8 @@ import_run (gpointer        data,
   gboolean ok;
 
   ck_core_init ();
+  if (job->plan_only)
+    return plan_run (job, figures);
   if (dir == NULL)
     {
       tmp_dir = g_dir_make_tmp ("ck-bench-store-XXXXXX", &error);
@@ -99,22 +155,9 @@ import_run (gpointer        data,
   t1 = ck_bench_now_ms ();
   c1 = ck_bench_cpu_ms ();
   importer = ck_importer_new (store);
-  for (guint i = 0; job->files[i] != NULL; i++)
-    {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (job->files[i]);
-
-      if (!ck_importer_add_file (importer, file, NULL, &error))
-        return fail (job->files[i], error);
-    }
+  if (!fill_plan (importer, job->files, figures))
+    return FALSE;
   plan = ck_importer_get_plan (importer);
-  figures->values[FIG_CERTS] = ck_import_plan_count (plan, CK_IMPORT_ITEM_CERTIFICATE);
-  figures->values[FIG_KEYS] = ck_import_plan_count (plan, CK_IMPORT_ITEM_PRIVATE_KEY);
-  problems = ck_import_plan_describe_problems (plan);
-  if (problems != NULL)
-    {
-      fprintf (stderr, "ck-bench-store: the bundle has problems:\n%.2000s\n", problems);
-      return FALSE;
-    }
 
   t2 = ck_bench_now_ms ();
   c2 = ck_bench_cpu_ms ();
@@ -385,13 +428,39 @@ report_list (GArray *runs)
   return 0;
 }
 
+static int
+report_plan (GArray     *runs,
+             const char *prefix)
+{
+  const CkBenchFigures *first = &g_array_index (runs, CkBenchFigures, 0);
+  double items = first->values[FIG_CERTS] + first->values[FIG_KEYS];
+  double parse_ms = median_of (runs, FIG_PARSE_MS);
+  double cpu_ms = median_of (runs, FIG_PARSE_CPU_MS);
+  char key[128];
+
+  printf ("%s: %.0f certificates, %.0f keys (median of %u runs)\n"
+          "  parse %.1f ms (%.4f ms/item; CPU %.1f ms, %.4f ms/item) | peak RSS %ld KiB\n",
+          prefix, first->values[FIG_CERTS], first->values[FIG_KEYS], runs->len,
+          parse_ms, parse_ms / items, cpu_ms, cpu_ms / items, max_rss (runs));
+  g_snprintf (key, sizeof key, "%s.items", prefix);
+  ck_bench_result (key, items);
+  g_snprintf (key, sizeof key, "%s.parse_ms", prefix);
+  ck_bench_result (key, parse_ms);
+  g_snprintf (key, sizeof key, "%s.parse_cpu_ms", prefix);
+  ck_bench_result (key, cpu_ms);
+  g_snprintf (key, sizeof key, "%s.rss_kb", prefix);
+  ck_bench_result (key, max_rss (runs));
+  return 0;
+}
+
 static void G_GNUC_NORETURN
 usage (void)
 {
   fprintf (stderr,
            "usage: ck-bench-store import [--runs R] [--in-process] FILE…\n"
            "       ck-bench-store build STORE-DIR FILE…\n"
-           "       ck-bench-store list [--runs R] [--in-process] STORE-DIR\n");
+           "       ck-bench-store list [--runs R] [--in-process] STORE-DIR\n"
+           "       ck-bench-store plan [--runs R] [--in-process] [--name NAME] FILE…\n");
   exit (2);
 }
 
@@ -400,10 +469,13 @@ main (int argc, char **argv)
 {
   int runs = 5;
   gboolean in_process = FALSE;
+  const char *name = "plan";
   GOptionEntry entries[] = {
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs, each in a fresh process (5)", "R" },
     { "in-process", 0, 0, G_OPTION_ARG_NONE, &in_process,
       "Do not fork for each run (for valgrind and perf)", NULL },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      "The prefix of plan's RESULT lines (plan)", "NAME" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -421,14 +493,21 @@ main (int argc, char **argv)
    * child starts with the core untouched. */
   if (g_str_equal (command, "import"))
     {
-      ImportJob job = { argv + 2, NULL };
+      ImportJob job = { argv + 2, NULL, FALSE };
 
       results = run_many (import_run, &job, runs, in_process);
       return results != NULL ? report_import (results, "import") : 1;
     }
+  else if (g_str_equal (command, "plan"))
+    {
+      ImportJob job = { argv + 2, NULL, TRUE };
+
+      results = run_many (import_run, &job, runs, in_process);
+      return results != NULL ? report_plan (results, name) : 1;
+    }
   else if (g_str_equal (command, "build"))
     {
-      ImportJob job = { argv + 3, argv[2] };
+      ImportJob job = { argv + 3, argv[2], FALSE };
 
       if (argc < 4)
         usage ();

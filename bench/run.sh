@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs Certkeeper's benchmarks and prints a summary against the targets:
 #   import ≤ 2× a bare GnuTLS parse loop over the same bundle;
-#   ck_store_open + listing 100,000 certificates < 1 s.
+#   ck_store_open + listing 100,000 certificates < 1 s;
+#   reading 100,000 certificates as PKCS#7 ≤ 2× reading them as PEM.
 # See bench/README.md for what each figure means.
 set -u
 
@@ -198,6 +199,24 @@ if [ -f "$work/store-$list_n/store.db" ]; then
   fi
 fi
 
+# PKCS#7 against PEM: the same certificates, read by the importer (no
+# store), one after the other in this run. The target: PKCS#7 ≤ 2× PEM.
+list_p7b=$data/certs-$list_n.p7b
+if [ ! -s "$list_p7b" ] && command -v openssl >/dev/null; then
+  log "converting the $list_n certificates to PKCS#7 (openssl crl2pkcs7)"
+  openssl crl2pkcs7 -nocrl -certfile "$list_certs" -outform DER -out "$list_p7b" ||
+    rm -f "$list_p7b"
+fi
+if [ -s "$list_p7b" ]; then
+  log "core: read $list_n certificates as PEM, then as PKCS#7 (CkImporter, no store)"
+  record "$store" plan --runs "$runs" --name plan.pem "$list_certs" ||
+    echo "run.sh: reading the PEM failed" >&2
+  record "$store" plan --runs "$runs" --name plan.p7b "$list_p7b" ||
+    echo "run.sh: reading the PKCS#7 failed" >&2
+else
+  echo "run.sh: no openssl: PKCS#7 against PEM skipped" >&2
+fi
+
 if [ $callgrind = 1 ]; then
   n=2000
   log "callgrind: instructions for $n certificates, bare parse vs core import"
@@ -296,6 +315,12 @@ for key, label in (("cli_table", "certkeeper-cli list"), ("cli_list", "certkeepe
     if v is not None:
         rows.append((f"{label} {list_n} (whole process)", fmt(v, " ms", 0),
                      f'CPU {fmt(get(f"{key}.cpu_ms"), " ms", 0)}'))
+pem, p7b = get("plan.pem.parse_cpu_ms"), get("plan.p7b.parse_cpu_ms")
+if pem and p7b:
+    rows.append((f"read {list_n} as PEM / as PKCS#7 (CPU)", f"{pem:.0f} / {p7b:.0f} ms",
+                 verdict(p7b / pem <= 2, "PASS (≤ 2×)", "FAIL (> 2×)") + f": {p7b / pem:.2f}×"))
+    pw, p7w = get("plan.pem.parse_ms"), get("plan.p7b.parse_ms")
+    rows.append(("  wall clock", f"{pw:.0f} / {p7w:.0f} ms", f"{p7w / pw:.2f}×"))
 rows.append((f"build store {list_n} (one commit)", fmt(get("build.total_ms"), " ms", 0),
              f'store.db {get("store.db_mb"):.0f} MB' if get("store.db_mb") else ""))
 for label, key in (("peak RSS: bare parse", "parse.bare.rss_kb"),

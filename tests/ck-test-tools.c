@@ -2,6 +2,7 @@
 #include "ck-test-tools.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 char *
@@ -36,6 +37,31 @@ ck_test_is_pem (GBytes *data)
 {
   return g_strstr_len (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                        "-----BEGIN") != NULL;
+}
+
+/* --- Waiting for an _async call ---------------------------------------- */
+
+void
+ck_test_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+ck_test_wait_for_result (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (*result == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      if (*result == NULL)
+        g_usleep (1000);
+    }
+  return *result;
 }
 
 void
@@ -151,4 +177,62 @@ ck_test_load_key_file (const char *path,
       return NULL;
     }
   return ck_private_key_new_from_x509 (x509, error);
+}
+
+char *
+ck_test_dump_tables (const char *path)
+{
+  GString *out = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *tables = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY,
+                                    NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                       "ORDER BY name", -1, &tables, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (tables) == SQLITE_ROW)
+    {
+      const char *table = (const char *) sqlite3_column_text (tables, 0);
+      g_autofree char *probe = g_strdup_printf ("SELECT * FROM \"%s\"", table);
+      g_autoptr(GString) sql = g_string_new (probe);
+      sqlite3_stmt *stmt = NULL;
+
+      /* Rows in the order of their values, not of SQLite's internal rowid
+       * (which SELECT * does not show, and a restore need not keep). */
+      g_assert_cmpint (sqlite3_prepare_v2 (db, probe, -1, &stmt, NULL), ==, SQLITE_OK);
+      for (int c = 0; c < sqlite3_column_count (stmt); c++)
+        g_string_append_printf (sql, c == 0 ? " ORDER BY %d" : ", %d", c + 1);
+      sqlite3_finalize (stmt);
+
+      g_string_append_printf (out, "[%s]\n", table);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            {
+              int type = sqlite3_column_type (stmt, c);
+
+              if (type == SQLITE_NULL)
+                g_string_append (out, "NULL");
+              else if (type == SQLITE_BLOB)
+                {
+                  const guchar *blob = sqlite3_column_blob (stmt, c);
+
+                  g_string_append (out, "x'");
+                  for (int b = 0; b < sqlite3_column_bytes (stmt, c); b++)
+                    g_string_append_printf (out, "%02x", blob[b]);
+                  g_string_append (out, "'");
+                }
+              else
+                g_string_append_printf (out, "%d:%s", type,
+                                        (const char *) sqlite3_column_text (stmt, c));
+              g_string_append_c (out, '|');
+            }
+          g_string_append_c (out, '\n');
+        }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_finalize (tables);
+  sqlite3_close (db);
+  return g_string_free (out, FALSE);
 }

@@ -19,6 +19,10 @@ gboolean      ck_test_is_pem        (GBytes     *data);
 GBytes       *ck_test_pem_block     (GBytes     *pem,
                                      const char *label);
 
+/* Every row of every table of the SQLite database @path (store.db: trust
+ * tables, sqlite_sequence and all), in full, rows in the order of their
+ * values, through a connection of its own: "the store as it was". */
+char         *ck_test_dump_tables   (const char *path);
 /* Deletes @path and everything below it (a test's temporary directory). */
 void          ck_test_remove_tree   (const char *path);
 
@@ -35,5 +39,14 @@ char         *ck_test_certtool_spki_sha256 (const char *info);
 CkPrivateKey *ck_test_load_key_file (const char *path,
                                      const char *password,
                                      GError    **error);
+
+/* For an _async call in a test: ck_test_store_result as its callback with
+ * &result (a GAsyncResult * starting NULL) as its data, then
+ * ck_test_wait_for_result (&result), which iterates the main context until
+ * the callback ran (failing after a deadline) and returns the result. */
+void          ck_test_store_result   (GObject       *source,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+GAsyncResult *ck_test_wait_for_result (GAsyncResult **result);
 
 G_END_DECLS

@@ -33,7 +33,7 @@ write_password_file (const char *password)
   g_autoptr(GError) error = NULL;
   char *path = g_build_filename (tmpdir, "password", NULL);
 
-  ck_file_set_contents_private (path, password, strlen (password), 0600, &error);
+  ck_file_write (path, password, strlen (password), CK_WRITE_PRIVATE | CK_WRITE_OVERWRITE, &error);
   g_assert_no_error (error);
   return path;
 }
@@ -553,8 +553,8 @@ test_export_roundtrip (void)
 
       /* Really PBES2 with AES-256, and OpenSSL opens it with the
        * passphrase to the same public key. */
-      ck_file_set_contents_private (out_path, g_bytes_get_data (enc, NULL),
-                                    g_bytes_get_size (enc), 0600, &error);
+      ck_file_write (out_path, g_bytes_get_data (enc, NULL), g_bytes_get_size (enc),
+                     CK_WRITE_PRIVATE | CK_WRITE_OVERWRITE, &error);
       g_assert_no_error (error);
       check_pbes2_aes256 (out_path);
       openssl_spki = openssl_spki_sha256 (out_path, TRUE, "s3cret pässword");

@@ -904,6 +904,304 @@ test_keys_restore (StoreTest     *t,
   g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
 }
 
+
+static char *
+dump_every_table (CkStore *store)
+{
+  return ck_test_dump_tables (ck_store_get_path (store));
+}
+
+/* Restores @deletion and checks that every table is @before again. */
+static void
+assert_restores (CkStore    *store,
+                 CkDeletion *deletion,
+                 const char *before)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (ck_store_restore (store, deletion, &error));
+  g_assert_no_error (error);
+  after = dump_every_table (store);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* The ids of a model, in order. */
+static char *
+model_ids (GListModel *model)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) row = g_list_model_get_item (model, i);
+      gint64 id = CK_IS_STORED_CERTIFICATE (row) ? ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (row))
+                  : CK_IS_STORED_KEY (row) ? ck_stored_key_get_id (CK_STORED_KEY (row))
+                  : ck_stored_request_get_id (CK_STORED_REQUEST (row));
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT " ", id);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* What the three lists show, has_key and request status included. */
+static char *
+dump_models (CkStore *store)
+{
+  GString *out = g_string_new (NULL);
+  GListModel *certs = ck_store_get_certificates (store);
+  GListModel *requests = ck_store_get_requests (store);
+  g_autofree char *cert_ids = model_ids (certs);
+  g_autofree char *key_ids = model_ids (ck_store_get_keys (store));
+  g_autofree char *request_ids = model_ids (requests);
+
+  g_string_append_printf (out, "certificates %s\nkeys %s\nrequests %s\n", cert_ids, key_ids,
+                          request_ids);
+  for (guint i = 0; i < g_list_model_get_n_items (certs); i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (certs, i);
+
+      g_string_append_printf (out, "cert %" G_GINT64_FORMAT " key %d label %s source %s at %"
+                              G_GINT64_FORMAT "\n", ck_stored_certificate_get_id (row),
+                              ck_stored_certificate_get_has_key (row),
+                              ck_stored_certificate_get_label (row),
+                              ck_stored_certificate_get_source (row),
+                              ck_stored_certificate_get_imported_at (row));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr(CkStoredRequest) row = g_list_model_get_item (requests, i);
+
+      g_string_append_printf (out, "request %" G_GINT64_FORMAT " status %d cert %" G_GINT64_FORMAT
+                              "\n", ck_stored_request_get_id (row),
+                              ck_stored_request_get_status (row),
+                              ck_stored_request_get_certificate_id (row));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A CA, a key with two certificates (serials 1000 and 1001) and a request
+ * issued by the first, trust decisions on the CA and the first leaf
+ * (including a distrust for everything), labels. Returns the first
+ * leaf's id; the others through the pointers. */
+static gint64
+undo_store_setup (StoreTest  *t,
+                  CkTrust    *trust,
+                  gint64     *second,
+                  gint64     *key_id,
+                  gint64     *request_id)
+{
+  g_autofree char *second_pem = ck_test_ca_issue (t->f.ca, t->f.key, "second.example", 1001);
+  g_autofree char *first_pem = g_strconcat (t->f.ca_pem, t->f.key_pem, t->f.leaf_pem,
+                                            t->f.request_pem, NULL);
+  g_autoptr(CkCertificate) second_cert = ck_certificate_new_from_pem (second_pem, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 ca_id, leaf_id;
+
+  commit_pem (t->store, first_pem, PASSPHRASE, 0, NULL);
+  commit_pem (t->store, second_pem, NULL, 0, NULL);
+  leaf_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (t->f.leaf));
+  *second = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (second_cert));
+  *key_id = ck_store_find_key (t->store, t->f.spki);
+  *request_id = first_request_id (t->store);
+  {
+    g_autoptr(CkCertificate) ca = ck_certificate_new_from_pem (t->f.ca_pem, -1, NULL);
+
+    ca_id = ck_store_find_certificate (t->store, ck_certificate_get_sha256_fingerprint (ca));
+  }
+  g_assert_cmpint (ck_store_get_kind (t->store, ca_id), ==, CK_OBJECT_CERTIFICATE);
+  g_assert_cmpint (ck_stored_request_get_certificate_id (ck_store_get_request_row (t->store,
+                                                                                   *request_id)),
+                   ==, leaf_id);
+
+  g_assert_true (ck_trust_set (trust, ca_id, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED, &error));
+  g_assert_true (ck_trust_set (trust, leaf_id, CK_PURPOSE_TLS_CLIENT, CK_TRUST_TRUSTED, &error));
+  g_assert_true (ck_trust_set (trust, leaf_id, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED, &error));
+  g_assert_true (ck_store_set_label (t->store, leaf_id, "First leaf", &error));
+  g_assert_true (ck_store_set_label (t->store, *key_id, "The key", &error));
+  g_assert_no_error (error);
+  return leaf_id;
+}
+
+static void
+on_trust_changed_count (CkTrust *trust,
+                        guint   *count)
+{
+  (*count)++;
+}
+
+/* Delete then restore a certificate with trust decisions and an issued
+ * request: the store is the same again, row by row, every table. */
+static void
+test_undo_certificate (StoreTest     *t,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkTrust) trust = ck_trust_new (t->store, &error);
+  g_autoptr(CkVerifier) verifier = ck_verifier_new (trust);
+  g_autoptr(CkDeletion) deletion = NULL;
+  g_autoptr(CkVerification) v = NULL;
+  g_autofree char *before = NULL, *models_before = NULL, *during = NULL, *after = NULL;
+  g_autofree char *models_after = NULL;
+  gint64 leaf_id, second, key_id, request_id;
+  guint trust_changed = 0;
+
+  g_assert_no_error (error);
+  leaf_id = undo_store_setup (t, trust, &second, &key_id, &request_id);
+  g_signal_connect (trust, "changed", G_CALLBACK (on_trust_changed_count), &trust_changed);
+  before = dump_every_table (t->store);
+  models_before = dump_models (t->store);
+  g_assert_nonnull (strstr (before, "[key_distrust]\n[keys]"));   /* empty so far */
+
+  deletion = ck_store_delete_for_undo (t->store, leaf_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (deletion);
+  g_assert_cmpint (ck_deletion_get_kind (deletion), ==, CK_OBJECT_CERTIFICATE);
+  g_assert_cmpint (ck_deletion_get_id (deletion), ==, leaf_id);
+  g_assert_cmpstr (ck_deletion_get_display_name (deletion), ==, "undo-cert.example");
+  g_assert_cmpuint (ck_deletion_get_n_decisions (deletion), ==, 2);
+  g_assert_cmpuint (g_strv_length ((char **) ck_deletion_get_kept_distrusts (deletion)), ==, 1);
+  g_assert_cmpstr (ck_deletion_get_kept_distrusts (deletion)[0], ==, CK_PURPOSE_ALL);
+  during = dump_every_table (t->store);
+  g_assert_cmpstr (during, !=, before);
+  g_assert_null (ck_store_get_certificate_row (t->store, leaf_id));
+  g_assert_cmpint (ck_stored_request_get_status (ck_store_get_request_row (t->store, request_id)),
+                   ==, CK_REQUEST_STATUS_PENDING);
+  /* The distrust was for the key: the other certificate with it stays
+   * distrusted. */
+  v = ck_verifier_verify_id (verifier, second, CK_PURPOSE_TLS_SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_verification_get_status (v), ==, CK_VERIFY_DISTRUSTED);
+  g_clear_object (&v);
+  g_assert_cmpuint (trust_changed, >, 0);
+  trust_changed = 0;
+
+  assert_restores (t->store, deletion, before);
+  models_after = dump_models (t->store);
+  g_assert_cmpstr (models_after, ==, models_before);
+  g_assert_cmpstr (ck_stored_certificate_get_label (ck_store_get_certificate_row (t->store, leaf_id)),
+                   ==, "First leaf");
+  /* Views hear that decisions came back, and the verifier sees them. */
+  g_assert_cmpuint (trust_changed, >, 0);
+  v = ck_verifier_verify_id (verifier, leaf_id, CK_PURPOSE_TLS_CLIENT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_verification_get_status (v), ==, CK_VERIFY_DISTRUSTED);
+
+  /* Twice is refused, and changes nothing. */
+  g_assert_false (ck_store_restore (t->store, deletion, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_free (after);
+  after = dump_every_table (t->store);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A key with its certificates and request, and a distrust kept for it
+ * (its certificate deleted before): all back as they were. */
+static void
+test_undo_key (StoreTest     *t,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkTrust) trust = ck_trust_new (t->store, &error);
+  g_autoptr(CkDeletion) first = NULL;
+  g_autoptr(CkDeletion) deletion = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autofree char *before = NULL, *models_before = NULL, *during = NULL, *after = NULL;
+  g_autofree char *models_after = NULL, *key_name = NULL;
+  gint64 leaf_id, second, key_id, request_id;
+
+  g_assert_no_error (error);
+  leaf_id = undo_store_setup (t, trust, &second, &key_id, &request_id);
+  first = ck_store_delete_for_undo (t->store, leaf_id, &error);
+  g_assert_no_error (error);
+  before = dump_every_table (t->store);
+  models_before = dump_models (t->store);
+  g_assert_null (strstr (before, "[key_distrust]\n[keys]"));   /* one kept */
+  blob = ck_store_get_key_pkcs8 (t->store, key_id, &error);
+  g_assert_no_error (error);
+
+  key_name = g_strdup (ck_stored_key_get_display_name (ck_store_get_key_row (t->store, key_id)));
+  deletion = ck_store_delete_for_undo (t->store, key_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_deletion_get_kind (deletion), ==, CK_OBJECT_KEY);
+  g_assert_cmpuint (ck_deletion_get_n_lifted_key_distrusts (deletion), ==, 0);
+  g_assert_cmpstr (ck_deletion_get_display_name (deletion), ==, key_name);
+  g_assert_false (ck_stored_certificate_get_has_key (ck_store_get_certificate_row (t->store, second)));
+  during = dump_every_table (t->store);
+  g_assert_cmpstr (during, !=, before);
+
+  assert_restores (t->store, deletion, before);
+  models_after = dump_models (t->store);
+  g_assert_cmpstr (models_after, ==, models_before);
+  g_assert_true (ck_stored_certificate_get_has_key (ck_store_get_certificate_row (t->store, second)));
+  {
+    g_autoptr(GBytes) again = ck_store_get_key_pkcs8 (t->store, key_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (again, blob));
+  }
+
+  /* With the second certificate gone too, the key alone holds the kept
+   * distrust; deleting it drops it, restoring brings it back. */
+  g_clear_object (&deletion);
+  g_assert_true (ck_store_delete (t->store, second, &error));
+  g_free (before);
+  before = dump_every_table (t->store);
+  g_assert_null (strstr (before, "[key_distrust]\n[keys]"));
+  deletion = ck_store_delete_for_undo (t->store, key_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ck_deletion_get_n_lifted_key_distrusts (deletion), ==, 1);
+  g_free (during);
+  during = dump_every_table (t->store);
+  g_assert_nonnull (strstr (during, "[key_distrust]\n[keys]\n[objects]"));
+  assert_restores (t->store, deletion, before);
+}
+
+/* An issued request: back issued by its certificate; if the certificate
+ * went meanwhile, back as pending. */
+static void
+test_undo_request (StoreTest     *t,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkTrust) trust = ck_trust_new (t->store, &error);
+  g_autoptr(CkDeletion) deletion = NULL;
+  g_autofree char *before = NULL, *models_before = NULL, *after = NULL, *models_after = NULL;
+  gint64 leaf_id, second, key_id, request_id;
+  CkStoredRequest *row;
+
+  g_assert_no_error (error);
+  leaf_id = undo_store_setup (t, trust, &second, &key_id, &request_id);
+  before = dump_every_table (t->store);
+  models_before = dump_models (t->store);
+
+  deletion = ck_store_delete_for_undo (t->store, request_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_deletion_get_kind (deletion), ==, CK_OBJECT_REQUEST);
+  g_assert_null (ck_store_get_request_row (t->store, request_id));
+  assert_restores (t->store, deletion, before);
+  models_after = dump_models (t->store);
+  g_assert_cmpstr (models_after, ==, models_before);
+
+  g_clear_object (&deletion);
+  deletion = ck_store_delete_for_undo (t->store, request_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_delete (t->store, leaf_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (ck_store_restore (t->store, deletion, &error));
+  g_assert_no_error (error);
+  row = ck_store_get_request_row (t->store, request_id);
+  g_assert_nonnull (row);
+  g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
+  g_assert_cmpint (ck_stored_request_get_certificate_id (row), ==, 0);
+  {
+    g_autofree char *check = integrity_check (ck_store_get_path (t->store));
+
+    g_assert_cmpstr (check, ==, "ok");
+  }
+}
+
 static void
 test_keys_unencrypted_by_choice (StoreTest     *t,
                                 gconstpointer  data)
@@ -1544,6 +1842,12 @@ main (int    argc,
               test_keys_restore, store_teardown);
   g_test_add ("/store/keys/unencrypted-by-choice", StoreTest, "plain.example", store_setup,
               test_keys_unencrypted_by_choice, store_teardown);
+  g_test_add ("/store/undo/certificate", StoreTest, "undo-cert.example", store_setup,
+              test_undo_certificate, store_teardown);
+  g_test_add ("/store/undo/key", StoreTest, "undo-key.example", store_setup,
+              test_undo_key, store_teardown);
+  g_test_add ("/store/undo/request", StoreTest, "undo-request.example", store_setup,
+              test_undo_request, store_teardown);
   g_test_add ("/store/resolve", StoreTest, "resolve.example", store_setup,
               test_resolve, store_teardown);
   g_test_add ("/store/delete", StoreTest, "delete.example", store_setup,

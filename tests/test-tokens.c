@@ -568,6 +568,224 @@ test_import_plan (void)
   g_assert_null (by_object);
   g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
 }
+/* --- CkKeeper's token actions: what the PIN dialog, the assistant, the
+ * import dialog and certkeeper-cli all call. Tokens of their own. */
+
+static const char * const keeper_token_labels[] = {
+  "ck-keeper-pin", "ck-keeper-req", "ck-keeper-other", NULL,
+};
+
+static void
+test_keeper_login (void)
+{
+  g_autoptr(CkKeeper) keeper = ck_keeper_new (NULL);
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CkPinFlags flags;
+
+  /* What the assistant's ID row and 'keygen --token --id' accept. */
+  {
+    g_autoptr(GBytes) id = ck_token_id_from_hex ("c0:FF ee01", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (id, NULL), g_bytes_get_size (id),
+                     "\xc0\xff\xee\x01", 4);
+    g_assert_null (ck_token_id_from_hex ("", &error));
+    g_assert_no_error (error);
+    g_assert_null (ck_token_id_from_hex ("c0f", &error));
+    g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_null (ck_token_id_from_hex ("zz", &error));
+    g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-keeper-pin", FALSE);
+  g_assert_cmpint (ck_token_get_pin_flags (token), ==, CK_PIN_FLAGS_NONE);
+  g_assert_null (ck_pin_flags_get_advice (ck_token_get_pin_flags (token)));
+
+  /* A wrong PIN, from a worker thread as the PIN dialog does it. */
+  ck_keeper_token_login_async (keeper, token, "not-the-pin", NULL, ck_test_store_result, &result);
+  g_assert_false (ck_keeper_token_login_finish (keeper, ck_test_wait_for_result (&result), &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_assert_nonnull (strstr (error->message, "few tries are left"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* One reader of the flags: the same answer as the raw CK_TOKEN_INFO
+   * flags, the listing's warning and the advice the dialog and the CLI
+   * show. */
+  ck_keeper_token_refresh_async (keeper, token, NULL, ck_test_store_result, &result);
+  g_assert_true (ck_keeper_token_refresh_finish (keeper, ck_test_wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  flags = ck_token_get_pin_flags (token);
+  g_assert_cmpint (flags & CK_PIN_FLAGS_COUNT_LOW, ==, CK_PIN_FLAGS_COUNT_LOW);
+  g_assert_cmpint ((flags & CK_PIN_FLAGS_COUNT_LOW) != 0, ==,
+                   (ck_token_get_flags (token) & CKF_USER_PIN_COUNT_LOW) != 0);
+  g_assert_cmpint ((flags & CK_PIN_FLAGS_FINAL_TRY) != 0, ==,
+                   (ck_token_get_flags (token) & CKF_USER_PIN_FINAL_TRY) != 0);
+  g_assert_cmpint ((flags & CK_PIN_FLAGS_LOCKED) != 0, ==,
+                   (ck_token_get_flags (token) & CKF_USER_PIN_LOCKED) != 0);
+  g_assert_cmpstr (ck_token_get_pin_warning (token), ==, "PIN count low");
+  g_assert_nonnull (strstr (ck_pin_flags_get_advice (flags), "few tries are left"));
+  g_assert_nonnull (strstr (ck_pin_flags_get_advice (CK_PIN_FLAGS_COUNT_LOW | CK_PIN_FLAGS_LOCKED),
+                            "SO"));
+  g_assert_nonnull (strstr (ck_pin_flags_get_advice (CK_PIN_FLAGS_FINAL_TRY), "locks"));
+
+  /* The right one, blocking, as certkeeper-cli does it; then nothing to do. */
+  g_assert_true (ck_keeper_token_login (keeper, token, CK_TEST_SOFTHSM_USER_PIN, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ck_token_is_logged_in (token));
+  g_assert_true (ck_keeper_token_login (keeper, token, "ignored, logged in", NULL, &error));
+  g_assert_no_error (error);
+  ck_token_logout (token);
+}
+
+static guint
+n_objects (CkToken    *token,
+           const char *kind)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  objects = ck_token_list_objects (token, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    if (g_str_equal (((CkTokenObject *) objects->pdata[i])->kind, kind))
+      n++;
+  return n;
+}
+
+static gboolean
+sink_fails (CkRequest  *request,
+            gpointer    user_data,
+            GError    **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "No space left on device");
+  return FALSE;
+}
+
+/* A key made on a token for a request that cannot be recorded is taken
+ * off the token again; one that is recorded gets its issued certificate
+ * written beside it once, on its own token only. */
+static void
+test_keeper_token_request_and_write (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkToken) other = NULL;
+  g_autoptr(CkToken) fresh = NULL;
+  g_autoptr(CkStore) store = NULL;
+  g_autoptr(CkKeeper) keeper = NULL;
+  g_autoptr(CkRequestBuilder) builder = ck_request_builder_new ();
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkPrivateKey) software = NULL;
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(CkCertificate) software_cert = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *dir = g_build_filename (tmpdir, "keeper-store", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *software_pem = NULL;
+  CkKeySpec ec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+  CkKeeperKeyChoice choice = {
+    .source = CK_KEEPER_KEY_TOKEN_NEW, .spec = ec, .label = "ck-keeper-key",
+  };
+  CkKeeperRequestResult made = { 0, };
+  CkStoredKey *row;
+  gboolean written = TRUE;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-keeper-req", TRUE);
+  other = open_token ("ck-keeper-other", TRUE);
+  store = ck_store_open (dir, &error);
+  g_assert_no_error (error);
+  keeper = ck_keeper_new (store);
+  choice.token = token;
+  g_assert_true (ck_request_builder_add_subject_string (builder, "CN=token.keeper.test", &error));
+  ck_request_builder_set_key_info (builder, GNUTLS_PK_ECDSA, 256);
+
+  /* Recording fails (here its output): nothing on the token, nothing in
+   * the store. */
+  before = ck_test_dump_tables (ck_store_get_path (store));
+  g_assert_cmpuint (n_objects (token, "private-key"), ==, 0);
+  request = ck_keeper_create_request (keeper, builder, &choice, sink_fails, NULL, NULL, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_null (request);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_objects (token, "private-key"), ==, 0);
+  g_assert_cmpuint (n_objects (token, "public-key"), ==, 0);
+  after = ck_test_dump_tables (ck_store_get_path (store));
+  g_assert_cmpstr (after, ==, before);
+
+  /* Recorded: the key by its URI, the request pending under it. */
+  ck_keeper_create_request_async (keeper, builder, &choice, NULL, NULL, NULL, ck_test_store_result, &result);
+  request = ck_keeper_create_request_finish (keeper, ck_test_wait_for_result (&result), &made, &error);
+  g_assert_no_error (error);
+  g_assert_true (made.key_added);
+  g_assert_cmpuint (n_objects (token, "private-key"), ==, 1);
+  row = ck_store_get_key_row (store, made.key_id);
+  g_assert_nonnull (ck_stored_key_get_pkcs11_uri (row));
+  g_assert_cmpint (ck_stored_request_get_status (ck_store_get_request_row (store, made.request_id)),
+                   ==, CK_REQUEST_STATUS_PENDING);
+
+  /* Its certificate (signed by the token key itself, standing in for the
+   * CA's) goes onto the key's token, once. */
+  key = ck_private_key_new_from_pkcs11_uri (ck_stored_key_get_pkcs11_uri (row), &error);
+  g_assert_no_error (error);
+  pem = self_signed_pem (key, "token.keeper.test");
+  cert = ck_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+
+  /* Not onto another token. */
+  g_assert_false (ck_keeper_check_certificate_for_token (keeper, cert, other, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (ck_keeper_write_certificate_to_token (keeper, cert, other, NULL, &written, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_MISMATCH);
+  g_assert_false (written);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_objects (other, "certificate"), ==, 0);
+
+  g_assert_true (ck_keeper_check_certificate_for_token (keeper, cert, token, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  ck_keeper_write_certificate_to_token_async (keeper, cert, NULL, NULL, ck_test_store_result, &result);
+  g_assert_true (ck_keeper_write_certificate_to_token_finish (keeper, ck_test_wait_for_result (&result),
+                                                              &written, &error));
+  g_assert_no_error (error);
+  g_assert_true (written);
+  g_assert_true (ck_token_has_certificate (token, cert));
+  g_assert_true (ck_keeper_write_certificate_to_token (keeper, cert, token, NULL, &written, &error));
+  g_assert_no_error (error);
+  g_assert_false (written);
+  g_assert_cmpuint (n_objects (token, "certificate"), ==, 1);
+
+  /* A certificate of a software key has no token to go to. */
+  software = ck_key_generate (&ec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (store, software, NULL, NULL, CK_COMMIT_NO_KEY_PASSPHRASE,
+                                   NULL, &error));
+  software_pem = self_signed_pem (software, "software.keeper.test");
+  software_cert = ck_certificate_new_from_pem (software_pem, -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (ck_keeper_write_certificate_to_token (keeper, software_cert, NULL, NULL,
+                                                        &written, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_MISMATCH);
+  g_clear_error (&error);
+
+  /* Logged out: the front end must log in first. */
+  ck_token_logout (token);
+  fresh = open_token ("ck-keeper-req", FALSE);
+  g_assert_false (ck_keeper_write_certificate_to_token (keeper, cert, fresh, NULL, &written, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -576,7 +794,15 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   /* Before GnuTLS loads the modules. */
-  have_softhsm = ck_test_softhsm_setup (token_labels);
+  {
+    g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
+    g_auto(GStrv) all = NULL;
+
+    g_strv_builder_addv (labels, (const char **) token_labels);
+    g_strv_builder_addv (labels, (const char **) keeper_token_labels);
+    all = g_strv_builder_end (labels);
+    have_softhsm = ck_test_softhsm_setup ((const char * const *) all);
+  }
   ck_core_init ();
   /* A PIN prompt in a test would be a bug: GnuTLS must find the sessions
    * logged in by ck_token_login(). */
@@ -592,6 +818,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tokens/limits", test_limits);
   g_test_add_func ("/tokens/import-key", test_import_key);
   g_test_add_func ("/tokens/import-plan", test_import_plan);
+  g_test_add_func ("/tokens/keeper/login", test_keeper_login);
+  g_test_add_func ("/tokens/keeper/request-and-write", test_keeper_token_request_and_write);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();

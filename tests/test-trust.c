@@ -356,15 +356,15 @@ test_set_and_cascade (Fixture       *f,
   /* A copy: the row belongs to the store and goes with the delete below. */
   g_autofree char *sha256 = g_strdup (ck_stored_certificate_get_sha256 (row));
 
-  g_assert_cmpint (ck_store_get_module_version (f->store, "trust"), ==, 1);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL), ==, CK_TRUST_DEFAULT);
+  g_assert_cmpint (ck_store_get_module_version (f->store, "trust"), ==, 2);
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL, NULL), ==, CK_TRUST_DEFAULT);
 
   set_trust (f, id, CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED);
   set_trust (f, id, CK_PURPOSE_TLS_SERVER, CK_TRUST_DISTRUSTED);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL), ==, CK_TRUST_TRUSTED);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER), ==,
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL, NULL), ==, CK_TRUST_TRUSTED);
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER, NULL), ==,
                    CK_TRUST_DISTRUSTED);
-  list = ck_trust_list (f->trust, NULL);
+  list = ck_trust_list (f->trust, NULL, NULL);
   g_assert_cmpuint (list->len, ==, 2);
 
   /* Trusting for everything is refused; so are non-OIDs and unknown ids. */
@@ -380,10 +380,10 @@ test_set_and_cascade (Fixture       *f,
 
   /* Default removes the row. */
   set_trust (f, id, CK_PURPOSE_TLS_SERVER, CK_TRUST_DEFAULT);
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER), ==,
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_TLS_SERVER, NULL), ==,
                    CK_TRUST_DEFAULT);
   g_clear_pointer (&list, g_ptr_array_unref);
-  list = ck_trust_list (f->trust, sha256);
+  list = ck_trust_list (f->trust, sha256, NULL);
   g_assert_cmpuint (list->len, ==, 1);
 
   /* Deleting the certificate takes its decisions with it, in the delete's
@@ -392,7 +392,7 @@ test_set_and_cascade (Fixture       *f,
   g_assert_no_error (error);
   dump = dump_trust (f->store);
   g_assert_cmpstr (dump, ==, "");
-  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL), ==, CK_TRUST_DEFAULT);
+  g_assert_cmpint (ck_trust_get (f->trust, sha256, CK_PURPOSE_EMAIL, NULL), ==, CK_TRUST_DEFAULT);
 }
 
 /* A deletion that fails half-way (the trust rows are gone inside the
@@ -652,7 +652,7 @@ test_distrust_intermediate_and_key (Fixture       *f,
     g_assert_true (ck_trust_is_distrusted (f->trust, "none",
                                            ck_stored_certificate_get_spki_sha256 (
                                              ck_store_get_certificate_row (f->store, ids[0])),
-                                           CK_PURPOSE_CODE_SIGNING, &setting));
+                                           CK_PURPOSE_CODE_SIGNING, &setting, NULL));
     g_assert_cmpint (setting->certificate_id, ==, ids[3]);
   }
 
@@ -1161,6 +1161,221 @@ test_export_openssl_der (Fixture       *f,
   }
 }
 
+/* A distrust is for the key: deleting the certificate it was made on
+ * (the re-issued root) leaves the root, which has the same key, and
+ * everything below it distrusted, for as long as a certificate with the
+ * key is in the store. */
+static void
+test_distrust_for_key_survives_delete (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr (Tool) tool = tool_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) kept = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (CkDeletion) deletion = NULL;
+  g_autofree char *spki = NULL;
+  g_autofree char *again_sha256 = NULL;
+  gint64 ids[4];
+
+  if (tool == NULL)
+    {
+      g_test_skip ("certtool not available");
+      return;
+    }
+  make_three_level_chain (f, tool, ids);
+  set_trust (f, ids[0], CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED);
+  set_trust (f, ids[3], CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED);
+  set_trust (f, ids[3], CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED);
+  spki = g_strdup (ck_stored_certificate_get_spki_sha256 (ck_store_get_certificate_row (f->store, ids[3])));
+  again_sha256 = g_strdup (ck_stored_certificate_get_sha256 (ck_store_get_certificate_row (f->store, ids[3])));
+
+  /* What the confirmation says before: the distrust stays; the root has
+   * no distrust of its own to keep. */
+  kept = ck_trust_list_kept_on_delete (f->trust, ids[3], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_assert_cmpstr (((CkTrustSetting *) kept->pdata[0])->purpose, ==, CK_PURPOSE_ALL);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+  kept = ck_trust_list_kept_on_delete (f->trust, ids[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 0);
+
+  deletion = ck_store_delete_for_undo (f->store, ids[3], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ck_deletion_get_n_decisions (deletion), ==, 2);
+  g_assert_cmpstr (ck_deletion_get_kept_distrusts (deletion)[0], ==, CK_PURPOSE_ALL);
+  g_assert_null (ck_deletion_get_kept_distrusts (deletion)[1]);
+  {
+    g_autoptr (CkVerification) leaf = verify (f, ids[2], CK_PURPOSE_TLS_SERVER);
+    g_autoptr (CkVerification) root = verify (f, ids[0], CK_PURPOSE_TLS_SERVER);
+
+    assert_status (leaf, CK_VERIFY_DISTRUSTED);
+    assert_status (root, CK_VERIFY_DISTRUSTED);
+    g_assert_nonnull (strstr (ck_verification_get_reason (root), "same key"));
+  }
+  /* Listed for the key (certificate 0), made on the deleted certificate;
+   * its trust for email went with it. */
+  list = ck_trust_list (f->trust, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpint (((CkTrustSetting *) list->pdata[0])->certificate_id, ==, 0);
+  g_assert_cmpstr (((CkTrustSetting *) list->pdata[0])->sha256, ==, again_sha256);
+  g_assert_cmpstr (((CkTrustSetting *) list->pdata[0])->spki_sha256, ==, spki);
+  g_assert_cmpint (((CkTrustSetting *) list->pdata[0])->level, ==, CK_TRUST_DISTRUSTED);
+  g_assert_true (ck_trust_is_distrusted (f->trust, "none", spki, CK_PURPOSE_CODE_SIGNING, NULL,
+                                         &error));
+  g_assert_no_error (error);
+
+  /* "Default" on a certificate with the key lifts it (nothing else can,
+   * its certificate is gone)... */
+  set_trust (f, ids[0], CK_PURPOSE_ALL, CK_TRUST_DEFAULT);
+  {
+    g_autoptr (CkVerification) leaf = verify (f, ids[2], CK_PURPOSE_TLS_SERVER);
+
+    assert_status (leaf, CK_VERIFY_TRUSTED);
+  }
+  /* ...and Undo brings the deleted certificate back with its decisions. */
+  g_assert_true (ck_store_restore (f->store, deletion, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (CkVerification) leaf = verify (f, ids[2], CK_PURPOSE_TLS_SERVER);
+
+    assert_status (leaf, CK_VERIFY_DISTRUSTED);
+  }
+
+  /* Gone with the last certificate with the key (no key stored). */
+  g_clear_object (&deletion);
+  g_assert_true (ck_store_delete (f->store, ids[3], &error));
+  g_assert_true (ck_store_delete (f->store, ids[0], &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = ck_trust_list (f->trust, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
+/* Runs @sql on the store's own connection (as another program damaging
+ * store.db would). */
+static void
+damage_store (CkStore    *store,
+              const char *sql)
+{
+  char *message = NULL;
+
+  ck_store_lock (store);
+  g_assert_cmpint (sqlite3_exec (ck_store_get_db (store), sql, NULL, NULL, &message), ==,
+                   SQLITE_OK);
+  ck_store_unlock (store);
+  g_assert_null (message);
+}
+
+/* What a fresh reader (a new window, the CLI) concludes: @expected, and
+ * for CANNOT_VERIFY the reason says so. */
+static void
+assert_fresh_verdict (Fixture        *f,
+                      gint64          id,
+                      CkVerifyStatus  expected)
+{
+  g_autoptr (CkVerifier) verifier = ck_verifier_new (f->trust);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkVerification) v = ck_verifier_verify_id (verifier, id, CK_PURPOSE_EMAIL, &error);
+
+  g_assert_no_error (error);
+  g_test_message ("fresh verify: %s", ck_verification_get_reason (v));
+  assert_status (v, expected);
+  if (expected == CK_VERIFY_CANNOT_VERIFY)
+    g_assert_nonnull (strstr (ck_verification_get_reason (v), "Cannot verify"));
+}
+
+/* Decisions that cannot be read are an error, never "no decision": a
+ * distrust that cannot be read must not let the certificate pass. */
+static void
+test_unreadable_fails_closed (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = ck_test_corpus_path ("email-certs/chain.test.example.com");
+  g_autoptr (GArray) ids = import_file (f->store, path);
+  gint64 leaf = g_array_index (ids, gint64, 0), root = g_array_index (ids, gint64, 1);
+  const char *leaf_sha256 = ck_stored_certificate_get_sha256 (ck_store_get_certificate_row (f->store, leaf));
+  const char *leaf_spki = ck_stored_certificate_get_spki_sha256 (ck_store_get_certificate_row (f->store, leaf));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  CkTrustSetting *setting = NULL;
+
+  set_trust (f, root, CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED);
+  set_trust (f, leaf, CK_PURPOSE_EMAIL, CK_TRUST_DISTRUSTED);
+  assert_fresh_verdict (f, leaf, CK_VERIFY_DISTRUSTED);
+
+  /* One row no longer says what it decides (written behind the CHECK):
+   * read as "default", the leaf would come out trusted through its root. */
+  damage_store (f->store, "PRAGMA ignore_check_constraints = ON;"
+                "UPDATE trust SET level = 'distrusted-maybe' WHERE purpose = '"
+                CK_PURPOSE_EMAIL "' AND level = 'distrusted';"
+                "PRAGMA ignore_check_constraints = OFF;");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_CANNOT_VERIFY);
+  list = ck_trust_list (f->trust, NULL, &error);
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_assert_null (list);
+  g_clear_error (&error);
+  g_assert_false (ck_trust_is_distrusted (f->trust, leaf_sha256, leaf_spki, CK_PURPOSE_EMAIL,
+                                          &setting, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_assert_null (setting);
+  g_clear_error (&error);
+  g_assert_cmpint (ck_trust_get (f->trust, leaf_sha256, CK_PURPOSE_EMAIL, &error), ==,
+                   CK_TRUST_DEFAULT);
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_clear_error (&error);
+  damage_store (f->store, "PRAGMA ignore_check_constraints = ON;"
+                "UPDATE trust SET level = 'distrusted' WHERE level = 'distrusted-maybe';"
+                "PRAGMA ignore_check_constraints = OFF;");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_DISTRUSTED);
+
+  /* The table gone (renamed), then a column of it. */
+  damage_store (f->store, "ALTER TABLE trust RENAME TO trust_elsewhere");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_CANNOT_VERIFY);
+  assert_fresh_verdict (f, root, CK_VERIFY_CANNOT_VERIFY);
+  g_assert_null (ck_trust_list (f->trust, NULL, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_STORE);
+  g_assert_nonnull (strstr (error->message, "trust"));
+  g_clear_error (&error);
+  damage_store (f->store, "ALTER TABLE trust_elsewhere RENAME TO trust;"
+                "ALTER TABLE trust RENAME COLUMN level TO level_elsewhere");
+  assert_fresh_verdict (f, leaf, CK_VERIFY_CANNOT_VERIFY);
+  damage_store (f->store, "ALTER TABLE trust RENAME COLUMN level_elsewhere TO level");
+
+  /* The same verifier recovers once the store is readable again: a
+   * cannot-verify verdict is not cached. */
+  {
+    g_autoptr (CkVerification) v = NULL;
+
+    damage_store (f->store, "ALTER TABLE trust RENAME TO trust_elsewhere");
+    g_signal_emit_by_name (f->trust, "changed");
+    v = verify (f, leaf, CK_PURPOSE_EMAIL);
+    assert_status (v, CK_VERIFY_CANNOT_VERIFY);
+    g_clear_object (&v);
+    damage_store (f->store, "ALTER TABLE trust_elsewhere RENAME TO trust");
+    v = verify (f, leaf, CK_PURPOSE_EMAIL);
+    assert_status (v, CK_VERIFY_DISTRUSTED);
+  }
+
+  /* The issuers cannot be looked up: not "issuer unknown" but cannot
+   * verify (the missing issuer may be distrusted). */
+  damage_store (f->store, "DROP INDEX certificates_subject;"
+                "ALTER TABLE certificates RENAME COLUMN subject TO subject_elsewhere");
+  {
+    g_autoptr (CkVerifier) verifier = ck_verifier_new (f->trust);
+    g_autoptr (CkCertificate) cert = ck_store_load_certificate (f->store, leaf, &error);
+    g_autoptr (CkVerification) v = NULL;
+
+    g_assert_no_error (error);
+    v = ck_verifier_verify (verifier, cert, CK_PURPOSE_EMAIL, &error);
+    g_assert_no_error (error);
+    assert_status (v, CK_VERIFY_CANNOT_VERIFY);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1183,6 +1398,8 @@ main (int    argc,
   ADD ("/trust/verify/alt-chain", test_alt_chain);
   ADD ("/trust/verify/system-anchors", test_system_anchors);
   ADD ("/trust/export/openssl-der", test_export_openssl_der);
+  ADD ("/trust/unreadable-fails-closed", test_unreadable_fails_closed);
+  ADD ("/trust/distrust-for-key-survives-delete", test_distrust_for_key_survives_delete);
 #undef ADD
   g_test_add_func ("/trust/verify/certtool-differential", test_certtool_differential);
 

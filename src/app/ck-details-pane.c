@@ -397,9 +397,14 @@ chain_text (CkDetailsPane  *self,
 static char *
 decisions_text (CkDetailsPane *self)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) settings = ck_trust_list (self->trust,
-                                                 ck_certificate_get_sha256_fingerprint (self->certificate));
+                                                 ck_certificate_get_sha256_fingerprint (self->certificate),
+                                                 &error);
   g_autoptr(GString) text = g_string_new (NULL);
+
+  if (settings == NULL)
+    return g_strdup (error->message);
 
   for (guint i = 0; i < settings->len; i++)
     {
@@ -627,6 +632,13 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
 
   group = add_group (self, _("Public Key"), NULL);
   add_row (self, group, _("Algorithm"), ck_certificate_get_key_algorithm (cert), NULL, ROW_PLAIN);
+  if (!ck_certificate_get_key_supported (cert))
+    {
+      add_row (self, group, _("Algorithm OID"), ck_certificate_get_key_algorithm_oid (cert),
+               NULL, ROW_MONOSPACE | ROW_COPY);
+      add_row (self, group, _("Status"), ck_certificate_get_key_problem (cert),
+               "dialog-warning-symbolic", ROW_PLAIN);
+    }
   if (ck_certificate_get_key_curve (cert) != NULL)
     add_row (self, group, _("Curve"), ck_certificate_get_key_curve (cert), NULL, ROW_PLAIN);
   else if (ck_certificate_get_key_bits (cert) > 0)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
 #include <gnutls/gnutls.h>
-#include <p11-kit/pkcs11.h>
 #include <string.h>
 
 #include "ck-pin-dialog.h"
@@ -23,6 +22,8 @@ struct _CkPinDialog
   GtkWidget *login_button;
 
   CkToken *token;
+  /* Logs in and reads the token's state: the same action the CLI uses. */
+  CkKeeper *keeper;
   /* The caller's task: completed once, by a login, a cancel or a close. */
   GTask *task;
   GCancellable *cancellable;
@@ -36,32 +37,6 @@ struct _CkPinDialog
 };
 
 G_DEFINE_FINAL_TYPE (CkPinDialog, ck_pin_dialog, ADW_TYPE_WINDOW)
-
-/* One call into the token in a worker thread. */
-typedef struct
-{
-  CkToken *token;
-  char *pin;        /* NULL on a PIN pad, or when only reading the state */
-  gboolean login;
-} LoginJob;
-
-static void
-wipe_pin (char **pin)
-{
-  if (*pin == NULL)
-    return;
-  /* The PIN must not linger in freed memory. */
-  gnutls_memset (*pin, 0, strlen (*pin));
-  g_clear_pointer (pin, g_free);
-}
-
-static void
-login_job_free (LoginJob *job)
-{
-  wipe_pin (&job->pin);
-  g_clear_object (&job->token);
-  g_free (job);
-}
 
 /* Completes the caller's task; @destroy is FALSE when the window is
  * closing anyway. */
@@ -152,8 +127,8 @@ show_token (CkPinDialog *self)
   CkToken *token = self->token;
   g_autofree char *state = ck_token_describe_state (token);
   g_autofree char *subtitle = NULL;
-  const char *warning = NULL;
-  gulong flags = ck_token_get_flags (token);
+  CkPinFlags flags = ck_token_get_pin_flags (token);
+  const char *warning = ck_pin_flags_get_advice (flags);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), ck_token_get_label (token));
   /* TRANSLATORS: manufacturer, model and serial number of a PKCS#11 token */
@@ -163,15 +138,7 @@ show_token (CkPinDialog *self)
   adw_action_row_set_subtitle (self->state_row, state);
 
   self->pin_pad = ck_token_has_protected_path (token);
-  self->locked = (flags & CKF_USER_PIN_LOCKED) != 0;
-  if (self->locked)
-    warning = _("Locked: the token no longer accepts the user PIN after too many wrong ones. "
-                "It must be unlocked with the security officer (SO) PIN, using the token’s own "
-                "tools or “p11tool --initialize-pin”.");
-  else if (flags & CKF_USER_PIN_FINAL_TRY)
-    warning = _("Final try: a wrong PIN locks the token.");
-  else if (flags & CKF_USER_PIN_COUNT_LOW)
-    warning = _("PIN count low: the token reports that a wrong PIN was entered and few tries are left.");
+  self->locked = (flags & CK_PIN_FLAGS_LOCKED) != 0;
   gtk_label_set_label (self->warning_label, warning != NULL ? warning : "");
   gtk_widget_set_visible (GTK_WIDGET (self->warning_label), warning != NULL);
   update_state (self);
@@ -185,27 +152,6 @@ show_error (CkPinDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
-static void
-login_thread (GTask        *task,
-              gpointer      source,
-              gpointer      data,
-              GCancellable *cancellable)
-{
-  LoginJob *job = data;
-  GError *error = NULL;
-  gboolean ok;
-
-  if (job->login)
-    ok = ck_token_login (job->token, job->pin, &error);
-  else
-    ok = ck_token_refresh (job->token, &error);
-  wipe_pin (&job->pin);
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void start_job (CkPinDialog *self,
                        char        *pin,
                        gboolean     login);
@@ -215,26 +161,27 @@ job_done (GObject      *source,
           GAsyncResult *result,
           gpointer      data)
 {
-  CkPinDialog *self = CK_PIN_DIALOG (source);
-  LoginJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(CkPinDialog) self = data;
+  gboolean login = g_task_get_source_tag (G_TASK (result)) == ck_keeper_token_login_async;
   g_autoptr(GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean ok = login ? ck_keeper_token_login_finish (CK_KEEPER (source), result, &error)
+                      : ck_keeper_token_refresh_finish (CK_KEEPER (source), result, &error);
 
   self->busy = FALSE;
   if (self->task == NULL)
     {
       /* Cancelled while the token was busy: the user asked not to be
        * logged in. */
-      if (ok && job->login)
+      if (ok && login)
         ck_token_logout (self->token);
       return;
     }
-  if (ok && job->login)
+  if (ok && login)
     {
       finish (self, NULL, TRUE);
       return;
     }
-  if (!job->login)
+  if (!login)
     {
       self->readable = ok;
       if (!ok)
@@ -268,14 +215,6 @@ start_job (CkPinDialog *self,
            char        *pin,
            gboolean     login)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, job_done, NULL);
-  LoginJob *job = g_new0 (LoginJob, 1);
-
-  job->token = g_object_ref (self->token);
-  job->pin = pin;
-  job->login = login;
-  g_task_set_task_data (task, job, (GDestroyNotify) login_job_free);
-  g_task_set_source_tag (task, start_job);
   self->busy = TRUE;
   if (!login)
     gtk_label_set_label (self->busy_label, _("Reading the token…"));
@@ -284,7 +223,16 @@ start_job (CkPinDialog *self,
   else
     gtk_label_set_label (self->busy_label, _("Logging in…"));
   update_state (self);
-  g_task_run_in_thread (task, login_thread);
+  /* The keeper copies the PIN (and wipes its copy); ours goes at once. */
+  if (login)
+    ck_keeper_token_login_async (self->keeper, self->token, pin, NULL, job_done, g_object_ref (self));
+  else
+    ck_keeper_token_refresh_async (self->keeper, self->token, NULL, job_done, g_object_ref (self));
+  if (pin != NULL)
+    {
+      gnutls_memset (pin, 0, strlen (pin));
+      g_free (pin);
+    }
 }
 
 static void
@@ -321,6 +269,7 @@ ck_pin_dialog_finalize (GObject *object)
   CkPinDialog *self = CK_PIN_DIALOG (object);
 
   g_clear_object (&self->token);
+  g_clear_object (&self->keeper);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (ck_pin_dialog_parent_class)->finalize (object);
 }
@@ -384,6 +333,7 @@ ck_pin_dialog_login_async (GtkWindow           *parent,
 
   self = g_object_new (CK_TYPE_PIN_DIALOG, "transient-for", parent, NULL);
   self->token = g_object_ref (token);
+  self->keeper = ck_keeper_new (NULL);
   self->task = g_steal_pointer (&task);
   if (cancellable != NULL)
     {

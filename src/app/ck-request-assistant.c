@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The New Request assistant. The pages edit one CkRequestBuilder; the key
  * is generated, the request signed and both recorded in a worker thread,
- * so that an RSA 8192 key can be cancelled while the window stays
- * responsive. A cancelled or failed run stores nothing: the key is only
- * written once the request is signed, and taken out again if recording the
- * request fails. */
+ * and CkKeeper makes the request from it in a worker thread, so that an
+ * RSA 8192 key can be cancelled while the window stays responsive. A
+ * cancelled or failed run stores nothing: the keeper records the key and
+ * the request in one transaction, or neither. */
 #include <glib/gi18n.h>
 #include <gnutls/gnutls.h>
 
@@ -78,11 +78,11 @@ struct _CkRequestAssistant
 {
   AdwWindow         parent_instance;
 
-  CkStore          *store;
+  CkKeeper         *keeper;
+  CkStore          *store;            /* the keeper's */
   CkRequestBuilder *builder;
   GCancellable     *cancellable;
   guint             pulse_id;
-  int               storing;          /* set by the worker once it writes */
   gboolean          busy;
   gboolean          disposed;
 
@@ -677,27 +677,11 @@ static GBytes *
 token_id (CkRequestAssistant *self,
           gboolean           *ok)
 {
-  const char *text = gtk_editable_get_text (self->token_id_row);
-  g_autofree char *hex = NULL;
-  GByteArray *bytes;
+  g_autoptr(GError) error = NULL;
+  GBytes *id = ck_token_id_from_hex (gtk_editable_get_text (self->token_id_row), &error);
 
-  *ok = TRUE;
-  if (text[0] == '\0')
-    return NULL;
-  hex = ck_hex_normalize (text);
-  if (hex == NULL || strlen (hex) % 2 != 0)
-    {
-      *ok = FALSE;
-      return NULL;
-    }
-  bytes = g_byte_array_new ();
-  for (gsize i = 0; hex[i] != '\0'; i += 2)
-    {
-      guint8 b = (g_ascii_xdigit_value (hex[i]) << 4) | g_ascii_xdigit_value (hex[i + 1]);
-
-      g_byte_array_append (bytes, &b, 1);
-    }
-  return g_byte_array_free_to_bytes (bytes);
+  *ok = error == NULL;
+  return id;
 }
 
 static gboolean
@@ -1111,131 +1095,7 @@ cancel_clicked (CkRequestAssistant *self)
   gtk_window_close (GTK_WINDOW (self));
 }
 
-/* --- Generating, in a worker thread */
-
-typedef struct
-{
-  CkStore          *store;
-  CkRequestBuilder *builder;      /* a copy: the worker owns it */
-  KeySource         source;
-  CkKeySpec         spec;
-  char             *curve;
-  char             *label;
-  char             *passphrase;
-  gboolean          no_passphrase;
-  gint64            key_id;       /* KEY_EXISTING */
-  CkToken          *token;
-  GBytes           *token_id;
-  gboolean          extractable;
-  int              *storing;
-  char             *profile;
-
-  /* Results */
-  CkRequest        *request;
-  gint64            request_id;
-  gint64            result_key_id;
-} Job;
-
-static void
-job_free (Job *job)
-{
-  g_clear_object (&job->store);
-  g_clear_object (&job->builder);
-  g_clear_object (&job->token);
-  g_clear_pointer (&job->token_id, g_bytes_unref);
-  g_clear_object (&job->request);
-  g_free (job->curve);
-  g_free (job->label);
-  g_free (job->profile);
-  wipe_string (&job->passphrase);
-  g_free (job);
-}
-
-static CkPrivateKey *
-job_get_key (Job           *job,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  switch (job->source)
-    {
-    case KEY_NEW:
-      return ck_key_generate (&job->spec, cancellable, error);
-    case KEY_EXISTING:
-      return ck_store_load_private_key (job->store, job->key_id, job->passphrase, error);
-    case KEY_TOKEN:
-      {
-        CkTokenKeySpec spec = {
-          .spec = job->spec, .label = job->label, .id = job->token_id,
-          .extractable = job->extractable, .decrypt = FALSE,
-        };
-
-        return ck_token_generate_key (job->token, &spec, error);
-      }
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-generate_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  Job *job = task_data;
-  g_autoptr(CkPrivateKey) key = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean new_key = job->source != KEY_EXISTING;
-
-  key = job_get_key (job, cancellable, &error);
-  if (key == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  job->request = ck_request_builder_build (job->builder, key, CK_BUILD_NONE, &error);
-  if (job->request == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* The last moment to stop: from here on the store is written. */
-  if (job->source == KEY_NEW && g_task_return_error_if_cancelled (task))
-    return;
-  g_atomic_int_set (job->storing, 1);
-
-  job->result_key_id = job->source == KEY_EXISTING ? job->key_id : 0;
-  if (new_key)
-    {
-      if (!ck_store_add_key (job->store, key, job->label[0] != '\0' ? job->label : NULL,
-                             job->source == KEY_NEW ? job->passphrase : NULL,
-                             job->no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
-                             &job->result_key_id, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-
-  job->request_id = ck_store_add_request (job->store, job->request, job->profile, &error);
-  if (job->request_id == 0 && g_error_matches (error, CK_ERROR, CK_ERROR_EXISTS))
-    {
-      /* The same key and choices make the same request (RSA signatures
-       * are deterministic): it is already recorded. */
-      job->request_id = ck_store_find_request (job->store,
-                                               ck_request_get_sha256_fingerprint (job->request));
-      g_clear_error (&error);
-    }
-  if (job->request_id == 0)
-    {
-      /* Nothing half-recorded: a key made for this request goes again. */
-      if (new_key)
-        ck_store_delete (job->store, job->result_key_id, NULL);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
+/* --- Generating: CkKeeper does it in a worker thread */
 
 static gboolean
 pulse (gpointer user_data)
@@ -1243,11 +1103,6 @@ pulse (gpointer user_data)
   CkRequestAssistant *self = user_data;
 
   gtk_progress_bar_pulse (self->progress_bar);
-  if (g_atomic_int_get (&self->storing))
-    {
-      adw_status_page_set_title (self->working_page, _("Storing…"));
-      gtk_widget_set_sensitive (self->working_cancel_button, FALSE);
-    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -1281,15 +1136,17 @@ generate_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  CkRequestAssistant *self = CK_REQUEST_ASSISTANT (source);
-  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(CkRequest) request = NULL;
   g_autoptr(GError) error = NULL;
+  CkKeeperRequestResult made = { 0, };
 
+  request = ck_keeper_create_request_finish (CK_KEEPER (source), result, &made, &error);
+  if (self->disposed)
+    return;
   stop_working (self);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (request == NULL)
     {
-      if (self->disposed)
-        return;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           go_to (self, "review");
@@ -1312,11 +1169,10 @@ generate_done (GObject      *source,
       return;
     }
 
-  g_set_object (&self->request, job->request);
-  self->request_id = job->request_id;
-  self->key_id = job->result_key_id;
-  if (!self->disposed)
-    show_result (self);
+  g_set_object (&self->request, request);
+  self->request_id = made.request_id;
+  self->key_id = made.key_id;
+  show_result (self);
   g_signal_emit (self, signals[REQUEST_ADDED], 0, self->request_id);
 }
 
@@ -1364,11 +1220,11 @@ existing_token_ready (CkRequestAssistant *self)
 static void
 start_generating (CkRequestAssistant *self)
 {
-  g_autoptr(GTask) task = NULL;
   const Algorithm *algorithm = chosen_algorithm (self);
+  g_autoptr(GBytes) id = NULL;
   g_autofree char *what = NULL;
+  CkKeeperKeyChoice key = { 0, };
   gboolean id_ok;
-  Job *job;
 
   show_error (self, NULL);
   signature_changed (self);
@@ -1380,38 +1236,33 @@ start_generating (CkRequestAssistant *self)
   if (key_source (self) == KEY_EXISTING && !existing_token_ready (self))
     return;
 
-  job = g_new0 (Job, 1);
-  job->store = g_object_ref (self->store);
-  job->builder = ck_request_builder_copy (self->builder);
-  job->source = key_source (self);
-  job->curve = g_strdup (algorithm->curve);
-  job->spec.type = algorithm->type;
-  job->spec.bits = algorithm->bits;
-  job->spec.curve = job->curve;
-  job->storing = &self->storing;
-  job->profile = g_strdup (ck_request_profile_to_string (ck_request_builder_get_profile (self->builder)));
-  switch (job->source)
+  /* What the user chose, for the keeper: it copies it all. */
+  key.spec.type = algorithm->type;
+  key.spec.bits = algorithm->bits;
+  key.spec.curve = algorithm->curve;
+  switch (key_source (self))
     {
     case KEY_NEW:
-      job->label = g_strdup (gtk_editable_get_text (self->label_row));
-      job->no_passphrase = gtk_switch_get_active (self->no_passphrase_switch);
-      if (!job->no_passphrase)
-        job->passphrase = g_strdup (gtk_editable_get_text (self->passphrase_row));
+      key.source = CK_KEEPER_KEY_NEW;
+      key.label = gtk_editable_get_text (self->label_row);
+      key.no_passphrase = gtk_switch_get_active (self->no_passphrase_switch);
+      if (!key.no_passphrase)
+        key.passphrase = gtk_editable_get_text (self->passphrase_row);
       break;
     case KEY_EXISTING:
-      job->label = g_strdup ("");
-      job->key_id = self->existing_key_id;
+      key.source = CK_KEEPER_KEY_STORED;
+      key.key_id = self->existing_key_id;
       /* None typed yet (the assistant was opened for this key and went
        * straight to the subject): the key page asks for it. */
-      if (gtk_widget_get_visible (GTK_WIDGET (self->existing_passphrase_row))
-          && gtk_editable_get_text (self->existing_passphrase_row)[0] != '\0')
-        job->passphrase = g_strdup (gtk_editable_get_text (self->existing_passphrase_row));
+      if (gtk_widget_get_visible (GTK_WIDGET (self->existing_passphrase_row)))
+        key.passphrase = gtk_editable_get_text (self->existing_passphrase_row);
       break;
     case KEY_TOKEN:
-      job->label = g_strdup (gtk_editable_get_text (self->token_label_row));
-      job->token = g_object_ref (chosen_token (self));
-      job->token_id = token_id (self, &id_ok);
-      job->extractable = gtk_switch_get_active (self->token_extractable_switch);
+      key.source = CK_KEEPER_KEY_TOKEN_NEW;
+      key.label = gtk_editable_get_text (self->token_label_row);
+      key.token = chosen_token (self);
+      key.token_id = id = token_id (self, &id_ok);
+      key.extractable = gtk_switch_get_active (self->token_extractable_switch);
       break;
     default:
       g_assert_not_reached ();
@@ -1420,34 +1271,28 @@ start_generating (CkRequestAssistant *self)
 
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_atomic_int_set (&self->storing, 0);
   self->busy = TRUE;
 
-  if (job->source == KEY_EXISTING)
+  if (key.source == CK_KEEPER_KEY_STORED)
     {
       adw_status_page_set_title (self->working_page, _("Signing the Request…"));
       adw_status_page_set_description (self->working_page, NULL);
     }
   else
     {
-      what = ck_key_spec_describe (&job->spec);
+      what = ck_key_spec_describe (&key.spec);
       adw_status_page_set_title (self->working_page, _("Generating the Key…"));
       adw_status_page_set_description (self->working_page, algorithm->bits >= 8192
                                        ? _("An RSA 8192 key can take a minute. You can cancel it.")
                                        : what);
     }
-  /* A token cannot be interrupted, and what it made stays on it. */
-  gtk_widget_set_sensitive (self->working_cancel_button, job->source == KEY_NEW);
+  /* A token cannot be interrupted. */
+  gtk_widget_set_sensitive (self->working_cancel_button, key.source == CK_KEEPER_KEY_NEW);
   go_to (self, "working");
   self->pulse_id = g_timeout_add (100, pulse, self);
 
-  task = g_task_new (self, self->cancellable, generate_done, NULL);
-  g_task_set_source_tag (task, start_generating);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  /* The worker answers at once when cancelled (ck_key_generate() leaves
-   * the key to its own thread), not after RSA 8192 is done. */
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, generate_thread);
+  ck_keeper_create_request_async (self->keeper, self->builder, &key, NULL, NULL,
+                                  self->cancellable, generate_done, g_object_ref (self));
 }
 
 static void
@@ -1490,7 +1335,8 @@ save_file (GFile       *file,
            GError     **error)
 {
   if (g_file_peek_path (file) != NULL)
-    return ck_file_set_contents_private (g_file_peek_path (file), data, len, 0644, error);
+    /* The file chooser has asked about replacing an existing file. */
+    return ck_file_write (g_file_peek_path (file), data, len, CK_WRITE_OVERWRITE, error);
   return g_file_replace_contents (file, data, len, NULL, FALSE, G_FILE_CREATE_NONE,
                                   NULL, NULL, error);
 }
@@ -1587,14 +1433,15 @@ copy_clicked (CkRequestAssistant *self)
 
 CkRequestAssistant *
 ck_request_assistant_new (GtkWindow *parent,
-                          CkStore   *store)
+                          CkKeeper  *keeper)
 {
   CkRequestAssistant *self;
 
-  g_return_val_if_fail (CK_IS_STORE (store), NULL);
+  g_return_val_if_fail (CK_IS_KEEPER (keeper), NULL);
 
   self = g_object_new (CK_TYPE_REQUEST_ASSISTANT, "transient-for", parent, NULL);
-  self->store = g_object_ref (store);
+  self->keeper = g_object_ref (keeper);
+  self->store = g_object_ref (ck_keeper_get_store (keeper));
   list_existing_keys (self);
   return self;
 }
@@ -1622,9 +1469,8 @@ ck_request_assistant_close_request (GtkWindow *window)
 {
   CkRequestAssistant *self = CK_REQUEST_ASSISTANT (window);
 
-  /* Once the store is being written, the run finishes first. */
-  if (self->busy && g_atomic_int_get (&self->storing))
-    return TRUE;
+  /* Until the store commits, cancelling leaves it as it was; after, the
+   * request is kept and the assistant just goes. */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   return GTK_WINDOW_CLASS (ck_request_assistant_parent_class)->close_request (window);
@@ -1647,6 +1493,7 @@ ck_request_assistant_dispose (GObject *object)
   g_clear_pointer (&self->tokens, g_ptr_array_unref);
   g_clear_pointer (&self->template_path, g_free);
   g_clear_object (&self->store);
+  g_clear_object (&self->keeper);
 
   G_OBJECT_CLASS (ck_request_assistant_parent_class)->dispose (object);
 }

@@ -12,11 +12,11 @@ G_DECLARE_FINAL_TYPE (CkRequestAssistant, ck_request_assistant, CK, REQUEST_ASSI
 
 /* The New Request assistant: profile, key (new in the store, existing, or
  * new on a PKCS#11 token), subject, names and usage, review, result. The
- * request is recorded in @store as pending under its key; "request-added"
- * is emitted with the new request's store id once it is. */
+ * request is made by @keeper, recorded in its store as pending under its
+ * key; "request-added" is emitted with the new request's store id once it is. */
 
 CkRequestAssistant *ck_request_assistant_new (GtkWindow *parent,
-                                              CkStore   *store);
+                                              CkKeeper  *keeper);
 /* Starts on the subject page with @key_id (a key row of @store) chosen, as
  * "New Request for This Key" does. */
 void                ck_request_assistant_set_key (CkRequestAssistant *self,

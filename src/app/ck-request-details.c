@@ -576,16 +576,17 @@ show_certificate_action (GtkWidget  *widget,
                    ck_stored_request_get_certificate_id (self->row));
 }
 
-/* Delete, with Undo: the request's DER and what the store knew about it are
- * kept until the toast goes; Undo puts it back, issued again when its
- * certificate is still there. */
+/* Delete, with Undo: the core's record of what the delete took (the row
+ * with its id, profile, source, creation time and issued link) is kept
+ * until the toast goes; Undo puts exactly that back (pending when its
+ * certificate went since). */
 
 typedef struct
 {
   CkStore         *store;
   AdwToastOverlay *overlay;
-  CkRequest       *request;
   CkStoredRequest *row;
+  CkDeletion      *deletion;
 } DeletedRequest;
 
 static void
@@ -595,8 +596,8 @@ deleted_request_clear (gpointer data)
 
   g_clear_object (&deleted->store);
   g_clear_object (&deleted->overlay);
-  g_clear_object (&deleted->request);
   g_clear_object (&deleted->row);
+  g_clear_object (&deleted->deletion);
 }
 
 static void
@@ -611,12 +612,7 @@ undo_delete (AdwToast       *toast,
 {
   g_autoptr(GError) error = NULL;
 
-  if (ck_store_restore_request (deleted->store, deleted->request,
-                                ck_stored_request_get_profile (deleted->row),
-                                ck_stored_request_get_source (deleted->row),
-                                ck_stored_request_get_created_at (deleted->row),
-                                ck_stored_request_get_certificate_id (deleted->row),
-                                &error) == 0)
+  if (!ck_store_restore (deleted->store, deleted->deletion, &error))
     toast_error (deleted->overlay, _("Cannot restore"), error);
 }
 
@@ -629,13 +625,17 @@ delete_confirmed (AdwMessageDialog *dialog,
   g_autofree char *title = NULL;
   AdwToast *toast;
 
+  /* One answer per dialog: @deleted is released below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
   if (g_strcmp0 (response, "delete") != 0)
     {
       deleted_request_free (deleted);
       return;
     }
 
-  if (!ck_store_delete (deleted->store, ck_stored_request_get_id (deleted->row), &error))
+  deleted->deletion = ck_store_delete_for_undo (deleted->store,
+                                                ck_stored_request_get_id (deleted->row), &error);
+  if (deleted->deletion == NULL)
     {
       toast_error (deleted->overlay, _("Cannot delete"), error);
       deleted_request_free (deleted);
@@ -644,15 +644,12 @@ delete_confirmed (AdwMessageDialog *dialog,
 
   title = g_strdup_printf (_("“%s” deleted"), ck_stored_request_get_display_name (deleted->row));
   toast = adw_toast_new (title);
-  if (deleted->request != NULL)
-    {
-      adw_toast_set_button_label (toast, _("_Undo"));
-      /* As long as for certificates: time to notice the wrong row went. */
-      adw_toast_set_timeout (toast, 10);
-      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
-                             g_rc_box_acquire (deleted),
-                             (GClosureNotify) (void (*) (void)) deleted_request_free, 0);
-    }
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* As long as for certificates: time to notice the wrong row went. */
+  adw_toast_set_timeout (toast, 10);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
+                         g_rc_box_acquire (deleted),
+                         (GClosureNotify) (void (*) (void)) deleted_request_free, 0);
   adw_toast_overlay_add_toast (deleted->overlay, toast);
   deleted_request_free (deleted);
 }
@@ -676,8 +673,6 @@ delete_action (GtkWidget  *widget,
   deleted->store = g_object_ref (self->store);
   deleted->overlay = g_object_ref (ADW_TOAST_OVERLAY (overlay));
   deleted->row = g_object_ref (self->row);
-  if (self->request != NULL)
-    deleted->request = g_object_ref (self->request);
 
   heading = g_strdup_printf (_("Delete Request “%s”?"),
                              ck_stored_request_get_display_name (self->row));

@@ -190,6 +190,7 @@ typedef struct
 typedef struct
 {
   GtkWindow *parent;
+  CkKeeper *keeper;    /* writes them, as certkeeper-cli import --to-token does */
   GPtrArray *writes;   /* IssuedWrite */
   guint next;
 } IssuedJob;
@@ -207,6 +208,7 @@ static void
 issued_job_free (IssuedJob *job)
 {
   g_clear_object (&job->parent);
+  g_clear_object (&job->keeper);
   g_ptr_array_unref (job->writes);
   g_free (job);
 }
@@ -224,44 +226,18 @@ toast (IssuedJob  *job,
 static void issued_next (IssuedJob *job);
 
 static void
-write_thread (GTask        *task,
-              gpointer      source,
-              gpointer      data,
-              GCancellable *cancellable)
-{
-  IssuedWrite *write = data;
-  g_autoptr(CkPrivateKey) key = NULL;
-  GError *error = NULL;
-
-  /* A private key is found only once logged in. */
-  key = ck_private_key_new_from_pkcs11_uri (write->key_uri, &error);
-  if (key == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (ck_token_has_certificate (write->token, write->certificate))
-    {
-      g_task_return_boolean (task, FALSE);
-      return;
-    }
-  if (!ck_token_import_certificate (write->token, write->certificate, key, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 write_done (GObject      *source,
             GAsyncResult *result,
             gpointer      data)
 {
   IssuedJob *job = data;
-  IssuedWrite *write = g_task_get_task_data (G_TASK (result));
+  IssuedWrite *write = job->writes->pdata[job->next - 1];
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  gboolean written = FALSE;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  /* Nothing to say when the token had it already. */
+  if (ck_keeper_write_certificate_to_token_finish (job->keeper, result, &written, &error) && written)
     /* Translators: "Certificate “host.example” written to token “HSM” beside its key" */
     message = g_strdup_printf (_("Certificate “%s” written to token “%s” beside its key"),
                                ck_certificate_get_display_name (write->certificate),
@@ -283,7 +259,6 @@ issued_login_done (GObject      *source,
   IssuedJob *job = data;
   IssuedWrite *write = job->writes->pdata[job->next - 1];
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
 
   if (!ck_pin_dialog_login_finish (result, &error))
     {
@@ -296,9 +271,8 @@ issued_login_done (GObject      *source,
       issued_next (job);
       return;
     }
-  task = g_task_new (NULL, NULL, write_done, job);
-  g_task_set_task_data (task, write, NULL);
-  g_task_run_in_thread (task, write_thread);
+  ck_keeper_write_certificate_to_token_async (job->keeper, write->certificate, write->token,
+                                              NULL, write_done, job);
 }
 
 /* One certificate after the other: at most one PIN dialog at a time. */
@@ -373,14 +347,14 @@ ck_token_import_write_issued (GtkWindow    *parent,
 
   job = g_new0 (IssuedJob, 1);
   job->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  job->keeper = ck_keeper_new (store);
   job->writes = g_ptr_array_new_with_free_func ((GDestroyNotify) issued_write_free);
   /* The store is read here, in the main thread; the tokens in a worker. */
   for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
     {
       CkImportItem *item = ck_import_plan_get_item (plan, i);
-      CkStoredKey *row;
       IssuedWrite *write;
-      gint64 key_id;
+      char *key_uri;
 
       if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE ||
           !ck_import_item_is_new (item))
@@ -390,13 +364,13 @@ ck_token_import_write_issued (GtkWindow    *parent,
        * certificates, which come alone, are written here. */
       if (ck_token_plan_has_key_for (plan, item))
         continue;
-      key_id = ck_store_find_key (store, ck_import_item_get_spki_sha256 (item));
-      row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
-      if (row == NULL || ck_stored_key_get_pkcs11_uri (row) == NULL)
+      /* Only certificates of keys on a token. */
+      key_uri = ck_keeper_dup_token_key_uri (job->keeper, ck_import_item_get_certificate (item), NULL);
+      if (key_uri == NULL)
         continue;
       write = g_new0 (IssuedWrite, 1);
       write->certificate = g_object_ref (ck_import_item_get_certificate (item));
-      write->key_uri = g_strdup (ck_stored_key_get_pkcs11_uri (row));
+      write->key_uri = key_uri;
       g_ptr_array_add (job->writes, write);
     }
   if (job->writes->len == 0)

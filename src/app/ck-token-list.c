@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
-#include <p11-kit/pkcs11.h>
 
 #include "ck-expiry.h"
 #include "ck-pin-dialog.h"
@@ -97,7 +96,7 @@ update_entry (CkTokenList *self,
   CkToken *token = entry->token;
   g_autofree char *state = ck_token_describe_state (token);
   gboolean logged_in = ck_token_is_logged_in (token);
-  gulong flags = ck_token_get_flags (token);
+  CkPinFlags flags = ck_token_get_pin_flags (token);
   GtkWidget *label = entry->state_label;
 
   gtk_widget_remove_css_class (label, "warning");
@@ -108,15 +107,15 @@ update_entry (CkTokenList *self,
       state = g_strdup (_("not available"));
       gtk_widget_add_css_class (label, "error");
     }
-  else if (flags & CKF_USER_PIN_LOCKED)
+  else if (flags & CK_PIN_FLAGS_LOCKED)
     gtk_widget_add_css_class (label, "error");
-  else if (flags & (CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW))
+  else if (flags != CK_PIN_FLAGS_NONE)
     gtk_widget_add_css_class (label, "warning");
   gtk_label_set_label (GTK_LABEL (label), state);
 
   gtk_widget_set_visible (entry->login_button,
                           entry->error == NULL && !logged_in && ck_token_needs_login (token));
-  gtk_widget_set_sensitive (entry->login_button, !(flags & CKF_USER_PIN_LOCKED));
+  gtk_widget_set_sensitive (entry->login_button, !(flags & CK_PIN_FLAGS_LOCKED));
   gtk_widget_set_visible (entry->logout_button, entry->error == NULL && logged_in &&
                                                 ck_token_needs_login (token));
 }

@@ -339,7 +339,8 @@ static GPtrArray *
 find_candidates (CkTrustColumn *self,
                  guint         *n_seeds)
 {
-  g_autoptr(GPtrArray) decisions = ck_trust_list (self->trust, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) decisions = ck_trust_list (self->trust, NULL, &error);
   g_autoptr(GHashTable) seeds = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) seed_keys = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) by_issuer = NULL;
@@ -349,6 +350,12 @@ find_candidates (CkTrustColumn *self,
 
   if (self->mode == CK_TRUST_FILTER_TRUSTED && self->use_system_anchors)
     return NULL;
+  /* Unreadable decisions: every row is verified, and says it cannot be. */
+  if (decisions == NULL)
+    {
+      g_debug ("trust column: %s", error->message);
+      return NULL;
+    }
 
   for (guint i = 0; i < decisions->len; i++)
     {

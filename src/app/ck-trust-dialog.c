@@ -48,18 +48,47 @@ purpose_row_free (PurposeRow *row)
   g_free (row);
 }
 
+/* The level a purpose's row shows: the decision on this certificate, or
+ * Distrusted when a distrust is kept for its key (the certificate it was
+ * set on deleted): choosing Default then lifts it. */
+static CkTrustLevel
+shown_level (CkTrustDialog  *self,
+             const char     *purpose,
+             GError        **error)
+{
+  GError *local_error = NULL;
+  CkTrustLevel level = ck_trust_get (self->trust,
+                                     ck_certificate_get_sha256_fingerprint (self->certificate),
+                                     purpose, &local_error);
+
+  if (local_error == NULL && level == CK_TRUST_DEFAULT &&
+      ck_trust_is_kept_for_key (self->trust, ck_certificate_get_spki_sha256 (self->certificate),
+                                purpose, &local_error))
+    level = CK_TRUST_DISTRUSTED;
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return level;
+}
+
 /* Sets every toggle and verdict from what the store says now. */
 static void
 update_rows (CkTrustDialog *self)
 {
-  const char *sha256 = ck_certificate_get_sha256_fingerprint (self->certificate);
-
   self->updating = TRUE;
   for (guint i = 0; i < self->rows->len; i++)
     {
       PurposeRow *row = self->rows->pdata[i];
-      CkTrustLevel level = ck_trust_get (self->trust, sha256, row->purpose);
+      g_autoptr(GError) error = NULL;
+      CkTrustLevel level = shown_level (self, row->purpose, &error);
 
+      /* What is decided cannot be read: show why, and offer no toggle
+       * that would pretend it is "default". */
+      gtk_widget_set_sensitive (GTK_WIDGET (row->row), error == NULL);
+      if (error != NULL)
+        {
+          adw_action_row_set_subtitle (row->row, error->message);
+          continue;
+        }
       if (row->buttons[level] != NULL)
         gtk_toggle_button_set_active (row->buttons[level], TRUE);
       if (!row->distrust_only && ck_purpose_from_string (row->purpose) != NULL)
@@ -117,15 +146,20 @@ ck_trust_dialog_apply (CkTrustDialog *self,
                        CkTrustLevel   level,
                        GError       **error)
 {
-  const char *sha256;
   CkTrustLevel previous;
+  g_autoptr(GError) read_error = NULL;
   g_autofree char *title = NULL;
   AdwToast *toast;
 
   g_return_val_if_fail (CK_IS_TRUST_DIALOG (self), FALSE);
 
-  sha256 = ck_certificate_get_sha256_fingerprint (self->certificate);
-  previous = ck_trust_get (self->trust, sha256, purpose);
+  previous = shown_level (self, purpose, &read_error);
+  if (read_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      update_rows (self);
+      return FALSE;
+    }
   if (!ck_trust_set (self->trust, self->id, purpose, level, error))
     {
       update_rows (self);
@@ -257,8 +291,7 @@ choice_toggled (GtkToggleButton *button,
   g_autoptr(GError) error = NULL;
 
   if (self->updating || !gtk_toggle_button_get_active (button)
-      || level == ck_trust_get (self->trust, ck_certificate_get_sha256_fingerprint (self->certificate),
-                                row->purpose))
+      || level == shown_level (self, row->purpose, NULL))
     return;
 
   if (level == CK_TRUST_TRUSTED && (warnings = ck_trust_dialog_get_warnings (self)) != NULL)
@@ -417,8 +450,10 @@ build (CkTrustDialog *self)
                      ck_trust_status_purpose_name (purposes[i]), NULL);
 
   /* Purposes decided elsewhere (the CLI takes any OID) get a row too. */
-  settings = ck_trust_list (self->trust, ck_certificate_get_sha256_fingerprint (self->certificate));
-  for (guint i = 0; i < settings->len; i++)
+  settings = ck_trust_list (self->trust, ck_certificate_get_sha256_fingerprint (self->certificate),
+                            NULL);
+  /* Unreadable: update_rows() shows why on every row. */
+  for (guint i = 0; settings != NULL && i < settings->len; i++)
     {
       CkTrustSetting *setting = settings->pdata[i];
 

@@ -59,6 +59,10 @@ ck_trust_status_label (CkVerifyStatus status)
       return _("Not for this purpose");
     case CK_VERIFY_CONSTRAINT_VIOLATED:
       return _("Invalid chain");
+    case CK_VERIFY_UNSUPPORTED_ALGORITHM:
+      return _("Cannot be verified");
+    case CK_VERIFY_CANNOT_VERIFY:
+      return _("Cannot verify");
     default:
       return _("Unknown");
     }
@@ -158,7 +162,8 @@ ck_trust_status_describe (CkVerification *verification,
         if (trust == NULL || row == NULL
             || !ck_trust_is_distrusted (trust, subject_sha256,
                                         ck_stored_certificate_get_spki_sha256 (row),
-                                        ck_verification_get_purpose (verification), &setting))
+                                        ck_verification_get_purpose (verification), &setting,
+                                        NULL))
           return g_strdup_printf (_("Distrusted: “%s” is distrusted"), subject);
         day = format_day (setting->set_at);
         if (g_strcmp0 (setting->sha256, subject_sha256) != 0)
@@ -186,6 +191,12 @@ ck_trust_status_describe (CkVerification *verification,
     case CK_VERIFY_PURPOSE_NOT_ALLOWED:
       return g_strdup_printf (_("Not valid for %s: the extended key usage of “%s” does not allow it"),
                               purpose, subject);
+    case CK_VERIFY_UNSUPPORTED_ALGORITHM:
+      return g_strdup_printf (_("Cannot be verified: “%s” is signed with a key algorithm "
+                                "that is not supported"), subject);
+    case CK_VERIFY_CANNOT_VERIFY:
+      /* The core's reason names what could not be read, and why. */
+      return g_strdup (ck_verification_get_reason (verification));
     case CK_VERIFY_CONSTRAINT_VIOLATED:
     default:
       return g_strdup_printf (_("Not valid: “%s” breaks its issuer’s constraints"), subject);

@@ -53,7 +53,9 @@ write_file (GFile         *file,
   const char *path = g_file_peek_path (file);
 
   if (path != NULL)
-    return ck_file_set_contents_private (path, data, len, private ? 0600 : 0644, error);
+    return ck_file_write (path, data, len,
+                          /* The file chooser has asked about replacing it. */
+                          CK_WRITE_OVERWRITE | (private ? CK_WRITE_PRIVATE : 0), error);
 
   return g_file_replace_contents (file, data, len, NULL, FALSE,
                                   private ? G_FILE_CREATE_PRIVATE : G_FILE_CREATE_NONE,
@@ -172,9 +174,9 @@ open_request_assistant (CkWindow *self,
 {
   CkRequestAssistant *assistant;
 
-  if (self->store == NULL)
+  if (self->keeper == NULL)
     return;
-  assistant = ck_request_assistant_new (GTK_WINDOW (self), self->store);
+  assistant = ck_request_assistant_new (GTK_WINDOW (self), self->keeper);
   g_signal_connect_object (assistant, "request-added", G_CALLBACK (request_added), self, 0);
   g_signal_connect_object (assistant, "destroy", G_CALLBACK (request_assistant_closed), self, 0);
   if (key_id > 0)
@@ -273,6 +275,7 @@ typedef enum {
   EXPORT_CHAIN,
   EXPORT_PKCS12,
   EXPORT_KEY,
+  EXPORT_CHAIN_NO_ROOT,
 } ExportFormat;
 
 typedef struct
@@ -285,6 +288,12 @@ typedef struct
   gboolean       key_encrypted;
   CkPrivateKey  *key;           /* decrypted, for PKCS#12 and PKCS#8 */
   char          *password;      /* what the exported file is encrypted with */
+  CkPkcs12Profile profile;      /* PKCS#12: who has to read it */
+  CkExportChain  chain;         /* PKCS#12: which issuers go with it */
+  gboolean       unencrypted;   /* key: written in the clear, asked for */
+  AdwComboRow   *profile_row;
+  AdwComboRow   *chain_row;
+  GtkSwitch     *unencrypted_switch;
   GtkEditable   *key_entry;
   GtkEditable   *password_entry;
   GtkEditable   *confirm_entry;
@@ -347,10 +356,14 @@ export_saved (GFile    *file,
       break;
 
     case EXPORT_CHAIN:
+    case EXPORT_CHAIN_NO_ROOT:
       {
         gboolean complete = FALSE;
-        g_autoptr(GPtrArray) chain = ck_export_collect_chain (self->store, job->certificate,
-                                                              &complete);
+        g_autoptr(GPtrArray) chain = ck_export_select_chain (self->store, job->certificate,
+                                                             job->format == EXPORT_CHAIN
+                                                             ? CK_EXPORT_CHAIN_WITH_ROOT
+                                                             : CK_EXPORT_CHAIN_NO_ROOT,
+                                                             &complete);
         g_autofree char *pem = ck_export_chain_to_pem (chain);
 
         ok = write_file (file, pem, strlen (pem), FALSE, &error);
@@ -374,11 +387,12 @@ export_saved (GFile    *file,
 
     case EXPORT_PKCS12:
       {
-        g_autoptr(GPtrArray) chain = ck_export_collect_chain (self->store, job->certificate, NULL);
+        g_autoptr(GPtrArray) chain = ck_export_select_chain (self->store, job->certificate,
+                                                             job->chain, NULL);
         g_autoptr(GBytes) p12 = ck_export_pkcs12 (job->certificate, job->key, chain,
                                                   job->password,
                                                   ck_certificate_get_display_name (job->certificate),
-                                                  &error);
+                                                  job->profile, &error);
 
         if (p12 != NULL)
           ok = write_file (file, g_bytes_get_data (p12, NULL), g_bytes_get_size (p12),
@@ -388,7 +402,11 @@ export_saved (GFile    *file,
 
     case EXPORT_KEY:
       {
-        g_autofree char *pem = ck_private_key_export_pkcs8_pem (job->key, job->password, &error);
+        /* NULL only when the user chose an unencrypted key. */
+        g_autofree char *pem = ck_private_key_export_pkcs8_pem (job->key,
+                                                                job->unencrypted ? NULL
+                                                                                 : job->password,
+                                                                &error);
 
         if (pem != NULL)
           {
@@ -416,10 +434,12 @@ export_choose_file (ExportJob *job)
   const char *name = job->certificate != NULL
                      ? ck_certificate_get_display_name (job->certificate)
                      : job->key_name;
-  static const char *extensions[] = { ".pem", ".der", "-chain.pem", ".p12", ".key" };
+  static const char *extensions[] = { ".pem", ".der", "-chain.pem", ".p12", ".key",
+                                       "-chain.pem" };
   static const char *titles[] = {
     N_("Export Certificate"), N_("Export Certificate"), N_("Export Certificate Chain"),
     N_("Export Certificate and Key"), N_("Export Private Key"),
+    N_("Export Certificate Chain"),
   };
   g_autofree char *file_name = suggested_file_name (name, extensions[job->format]);
 
@@ -438,11 +458,31 @@ passwords_entered (AdwMessageDialog *dialog,
   g_autoptr(GError) error = NULL;
   g_autofree char *key_passphrase = NULL;
 
+  /* The rows go with the dialog (which libadwaita closes before it
+   * responds): nothing of ours may run on them from here on. */
+  {
+    gpointer rows[] = { job->key_entry, job->password_entry, job->confirm_entry,
+                        job->unencrypted_switch };
+
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      if (rows[i] != NULL)
+        g_signal_handlers_disconnect_by_data (rows[i], job);
+  }
+
   if (g_strcmp0 (response, "export") != 0)
     {
       export_job_free (job);
       return;
     }
+
+  /* The choices are kept, so a second round (wrong passphrase) shows them. */
+  if (job->profile_row != NULL)
+    job->profile = adw_combo_row_get_selected (job->profile_row) == 1
+                   ? CK_PKCS12_PROFILE_LEGACY : CK_PKCS12_PROFILE_MODERN;
+  if (job->chain_row != NULL)
+    job->chain = (CkExportChain) adw_combo_row_get_selected (job->chain_row);
+  if (job->unencrypted_switch != NULL)
+    job->unencrypted = gtk_switch_get_active (job->unencrypted_switch);
 
   if (job->key_entry != NULL)
     key_passphrase = g_strdup (gtk_editable_get_text (job->key_entry));
@@ -452,6 +492,10 @@ passwords_entered (AdwMessageDialog *dialog,
     gtk_editable_set_text (job->key_entry, "");
   gtk_editable_set_text (job->password_entry, "");
   gtk_editable_set_text (job->confirm_entry, "");
+  job->key_entry = job->password_entry = job->confirm_entry = NULL;
+  job->profile_row = job->chain_row = NULL;
+  job->unencrypted_switch = NULL;
+  job->dialog = NULL;
 
   g_clear_object (&job->key);
   job->key = ck_store_load_private_key (job->self->store, job->key_id, key_passphrase, &error);
@@ -478,11 +522,19 @@ export_passwords_changed (ExportJob *job)
 {
   const char *password = gtk_editable_get_text (job->password_entry);
   const char *confirm = gtk_editable_get_text (job->confirm_entry);
-  gboolean ok = password[0] != '\0' && g_strcmp0 (password, confirm) == 0;
+  gboolean unencrypted = job->unencrypted_switch != NULL
+                         && gtk_switch_get_active (job->unencrypted_switch);
+  gboolean ok = unencrypted || (password[0] != '\0' && g_strcmp0 (password, confirm) == 0);
 
   if (job->key_entry != NULL)
     ok = ok && gtk_editable_get_text (job->key_entry)[0] != '\0';
+  /* No passphrase rows for an unencrypted key: nothing typed there is used. */
+  gtk_widget_set_visible (GTK_WIDGET (job->password_entry), !unencrypted);
+  gtk_widget_set_visible (GTK_WIDGET (job->confirm_entry), !unencrypted);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (job->dialog), "export", ok);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (job->dialog), "export",
+                                              unencrypted ? ADW_RESPONSE_DESTRUCTIVE
+                                                          : ADW_RESPONSE_SUGGESTED);
 }
 
 static GtkEditable *
@@ -498,8 +550,89 @@ add_password_row (GtkListBox *list,
   return GTK_EDITABLE (row);
 }
 
+static void
+profile_row_changed (AdwComboRow *row)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               adw_combo_row_get_selected (row) == 1
+                               ? _("3DES, RC2-40 and SHA-1, weaker: for Windows Server 2016 "
+                                   "and older, Java 8 and old appliances")
+                               : _("AES-256 and SHA-256: for OpenSSL 3, Windows 10 and later, "
+                                   "macOS, Java 11 and later"));
+}
+
+static AdwComboRow *
+add_combo_row (GtkListBox         *list,
+               const char         *title,
+               const char * const *choices,
+               guint               selected)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  GtkWidget *row = adw_combo_row_new ();
+
+  for (guint i = 0; choices[i] != NULL; i++)
+    gtk_string_list_append (model, _(choices[i]));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  gtk_list_box_append (list, row);
+  return ADW_COMBO_ROW (row);
+}
+
+/* What a PKCS#12 holds and who reads it. */
+static void
+add_pkcs12_rows (GtkListBox *list,
+                 ExportJob  *job)
+{
+  static const char * const profiles[] = { N_("Current systems"), N_("Older systems"), NULL };
+  /* In CkExportChain order. */
+  static const char * const chains[] = {
+    N_("Certificate only"), N_("Certificate and issuers, without the root"),
+    N_("Certificate and the whole chain"), NULL,
+  };
+
+  job->profile_row = add_combo_row (list, _("Compatible with"), profiles,
+                                    job->profile == CK_PKCS12_PROFILE_LEGACY ? 1 : 0);
+  profile_row_changed (job->profile_row);
+  g_signal_connect (job->profile_row, "notify::selected", G_CALLBACK (profile_row_changed), NULL);
+  job->chain_row = add_combo_row (list, _("Include"), chains, job->chain);
+}
+
+/* The explicit choice of a key without encryption, saying what it means. */
+static void
+add_unencrypted_row (GtkListBox *list,
+                     ExportJob  *job)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Without Encryption"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("For a web server that starts unattended. Anyone who can "
+                                 "read the file has the key; it is saved readable by you only."));
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), job->unencrypted);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  gtk_list_box_append (list, row);
+  job->unencrypted_switch = GTK_SWITCH (toggle);
+  g_signal_connect_swapped (toggle, "notify::active", G_CALLBACK (export_passwords_changed), job);
+}
+
+/* libadwaita 1.2 closes a message dialog before it emits the response,
+ * and destroying it with the focus in an entry row leaves a handler on a
+ * freed row ("invalid unclassed pointer in cast to GtkEditable"): drop the
+ * focus first, whichever way the dialog closes. */
+static gboolean
+drop_focus_on_close (GtkWindow *dialog)
+{
+  gtk_window_set_focus (dialog, NULL);
+  return FALSE;
+}
+
 /* One dialog for both passwords: the key's store passphrase (when it is
- * encrypted) and the one protecting the exported file. */
+ * encrypted) and the one protecting the exported file; for PKCS#12 also
+ * the profile and the chain, for a key the choice of no encryption. */
 static void
 ask_export_passwords (ExportJob  *job,
                       const char *problem)
@@ -519,6 +652,7 @@ ask_export_passwords (ExportJob  *job,
                           problem != NULL ? problem : "");
   dialog = adw_message_dialog_new (GTK_WINDOW (job->self), heading, body);
   job->dialog = dialog;
+  g_signal_connect (dialog, "close-request", G_CALLBACK (drop_focus_on_close), NULL);
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -530,6 +664,13 @@ ask_export_passwords (ExportJob  *job,
                                           ? _("New password for the file")
                                           : _("New passphrase for the key"), job);
   job->confirm_entry = add_password_row (GTK_LIST_BOX (list), _("Confirm"), job);
+  job->profile_row = NULL;
+  job->chain_row = NULL;
+  job->unencrypted_switch = NULL;
+  if (job->format == EXPORT_PKCS12)
+    add_pkcs12_rows (GTK_LIST_BOX (list), job);
+  else
+    add_unencrypted_row (GTK_LIST_BOX (list), job);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -540,7 +681,7 @@ ask_export_passwords (ExportJob  *job,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "export", FALSE);
+  export_passwords_changed (job);
   g_signal_connect (dialog, "response", G_CALLBACK (passwords_entered), job);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (GTK_WIDGET (job->key_entry != NULL ? job->key_entry : job->password_entry));
@@ -586,6 +727,8 @@ export_activate (CkWindow     *self,
 
   job->self = g_object_ref (self);
   job->format = format;
+  /* The other side has its own roots; the whole chain is one choice away. */
+  job->chain = CK_EXPORT_CHAIN_NO_ROOT;
   if (self->selected_certificate != NULL)
     job->certificate = g_object_ref (self->selected_certificate);
 
@@ -628,6 +771,12 @@ export_chain_action (GSimpleAction *a, GVariant *p, gpointer self)
 }
 
 static void
+export_chain_no_root_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  export_activate (self, EXPORT_CHAIN_NO_ROOT);
+}
+
+static void
 export_pkcs12_action (GSimpleAction *a, GVariant *p, gpointer self)
 {
   export_activate (self, EXPORT_PKCS12);
@@ -651,17 +800,14 @@ export_request_action (GSimpleAction *action,
                                       parameter);
 }
 
-/* Delete, with Undo: the object's bytes are kept until the toast goes, and
- * Undo imports them again (with their label). */
+/* Delete, with Undo: the core's record of what the delete took (rows with
+ * their ids, trust decisions, links) is kept until the toast goes, and
+ * Undo puts exactly that back. */
 
 typedef struct
 {
-  CkWindow    *self;
-  CkObjectKind kind;
-  GBytes      *data;        /* certificate DER, or the key's PKCS#8 as stored */
-  CkStoredKey *key_row;     /* the deleted key's row: what it is put back with */
-  char        *name;
-  char        *label;
+  CkWindow   *self;
+  CkDeletion *deletion;
 } DeletedObject;
 
 static void
@@ -670,10 +816,7 @@ deleted_object_clear (gpointer data)
   DeletedObject *deleted = data;
 
   g_clear_object (&deleted->self);
-  g_clear_pointer (&deleted->data, g_bytes_unref);
-  g_clear_object (&deleted->key_row);
-  g_free (deleted->name);
-  g_free (deleted->label);
+  g_clear_object (&deleted->deletion);
 }
 
 /* Reference-counted: the toast's Undo handler holds it for as long as the
@@ -685,54 +828,32 @@ deleted_object_free (gpointer data)
 }
 
 static void
-restore_label (CkWindow      *self,
-               CkImportPlan  *plan,
-               const char    *label)
-{
-  for (guint i = 0; label != NULL && i < ck_import_plan_get_n_items (plan); i++)
-    {
-      CkImportItem *item = ck_import_plan_get_item (plan, i);
-      const char *fingerprint = ck_import_item_get_fingerprint (item);
-      gint64 id = 0;
-
-      if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE)
-        id = ck_store_find_certificate (self->store, fingerprint);
-      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
-        id = ck_store_find_key (self->store, fingerprint);
-      if (id != 0)
-        ck_store_set_label (self->store, id, label, NULL);
-    }
-}
-
-static void
 undo_delete (AdwToast      *toast,
              DeletedObject *deleted)
 {
-  CkWindow *self = deleted->self;
-  g_autoptr(CkImporter) importer = NULL;
   g_autoptr(GError) error = NULL;
-  CkImportPlan *plan;
 
-  /* A key goes back exactly as it was stored, encrypted or not, with its
-   * label: nothing is decrypted or asked for. */
-  if (deleted->kind == CK_OBJECT_KEY && deleted->key_row != NULL)
-    {
-      if (ck_store_restore_key (self->store, deleted->key_row, deleted->data, &error) == 0)
-        ck_window_toast_error (self, _("Cannot restore"), error);
-      return;
-    }
+  if (!ck_store_restore (deleted->self->store, deleted->deletion, &error))
+    ck_window_toast_error (deleted->self, _("Cannot restore"), error);
+}
 
-  importer = ck_importer_new (self->store);
-  ck_importer_add_bytes (importer, deleted->data, deleted->name);
-  plan = ck_importer_get_plan (importer);
-  if (!ck_store_commit (self->store, plan, NULL,
-                        deleted->kind == CK_OBJECT_KEY ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
-                        NULL, NULL, NULL, &error))
-    {
-      ck_window_toast_error (self, _("Cannot restore"), error);
-      return;
-    }
-  restore_label (self, plan, deleted->label);
+/* The toast after a delete: what went, and a distrust that stays. */
+static char *
+deleted_title (CkDeletion *deletion)
+{
+  const char * const *kept = ck_deletion_get_kept_distrusts (deletion);
+
+  if (kept[0] != NULL)
+    /* Translators: a certificate was deleted, but its distrust was for its
+     * public key, which other certificates (or the key) in the store have */
+    return g_strdup_printf (_("“%s” deleted; its distrust stays in force for its key"),
+                            ck_deletion_get_display_name (deletion));
+  if (ck_deletion_get_n_lifted_key_distrusts (deletion) > 0)
+    /* Translators: the last certificate with a distrusted key, or the key,
+     * was deleted: nothing with that key is left to distrust */
+    return g_strdup_printf (_("“%s” deleted; the distrust of its key went with it"),
+                            ck_deletion_get_display_name (deletion));
+  return g_strdup_printf (_("“%s” deleted"), ck_deletion_get_display_name (deletion));
 }
 
 static void
@@ -746,6 +867,8 @@ delete_confirmed (AdwMessageDialog *dialog,
   gint64 id;
   AdwToast *toast;
 
+  /* One answer per dialog: @deleted is given away below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
   if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
     {
       deleted_object_free (deleted);
@@ -753,46 +876,54 @@ delete_confirmed (AdwMessageDialog *dialog,
     }
 
   if (CK_IS_STORED_CERTIFICATE (self->selected))
-    {
-      id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
-      if (self->selected_certificate != NULL)
-        deleted->data = g_bytes_ref (ck_certificate_get_der (self->selected_certificate));
-    }
+    id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
   else
-    {
-      id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
-      deleted->key_row = g_object_ref (CK_STORED_KEY (self->selected));
-      deleted->data = ck_store_get_key_pkcs8 (self->store, id, &error);
-      if (deleted->data == NULL)
-        {
-          ck_window_toast_error (self, _("Cannot delete"), error);
-          deleted_object_free (deleted);
-          return;
-        }
-    }
+    id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
 
-  if (!ck_store_delete (self->store, id, &error))
+  deleted->deletion = ck_store_delete_for_undo (self->store, id, &error);
+  if (deleted->deletion == NULL)
     {
       ck_window_toast_error (self, _("Cannot delete"), error);
       deleted_object_free (deleted);
       return;
     }
 
-  title = g_strdup_printf (_("“%s” deleted"), deleted->name);
+  title = deleted_title (deleted->deletion);
   toast = adw_toast_new (title);
-  if (deleted->data != NULL)
-    {
-      adw_toast_set_button_label (toast, _("_Undo"));
-      /* Twice the default: a delete is destructive, and the user needs time
-       * to notice the wrong row went before the chance to undo it expires. */
-      adw_toast_set_timeout (toast, 10);
-      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
-                             g_steal_pointer (&deleted),
-                             (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
-    }
-  else
-    deleted_object_free (deleted);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* Twice the default: a delete is destructive, and the user needs time
+   * to notice the wrong row went before the chance to undo it expires. */
+  adw_toast_set_timeout (toast, 10);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete),
+                         g_steal_pointer (&deleted),
+                         (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
   ck_window_add_toast (self, toast);
+}
+
+/* What deleting the certificate @row does to its trust decisions, for the
+ * confirmation; NULL when it has none. */
+static char *
+certificate_trust_body (CkWindow            *self,
+                        CkStoredCertificate *row)
+{
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->trust == NULL)
+    return NULL;
+  decisions = ck_trust_list (self->trust, ck_stored_certificate_get_sha256 (row), &error);
+  if (decisions != NULL)
+    kept = ck_trust_list_kept_on_delete (self->trust, ck_stored_certificate_get_id (row), &error);
+  if (kept == NULL)
+    return g_strdup_printf (_("What is decided about its trust cannot be read: %s"),
+                            error->message);
+  if (kept->len > 0)
+    return g_strdup (_("Its distrust stays in force: other certificates with the same public "
+                       "key stay distrusted, as long as one of them or the key is in the store."));
+  if (decisions->len > 0)
+    return g_strdup (_("Its trust decisions are removed with it."));
+  return NULL;
 }
 
 static void
@@ -804,6 +935,9 @@ delete_action (GSimpleAction *action,
   DeletedObject *deleted;
   GtkWidget *dialog;
   g_autofree char *heading = NULL;
+  g_autofree char *trust_body = NULL;
+  g_autofree char *full_body = NULL;
+  const char *name;
   const char *body;
 
   if (self->selected == NULL)
@@ -821,24 +955,23 @@ delete_action (GSimpleAction *action,
     {
       CkStoredCertificate *row = CK_STORED_CERTIFICATE (self->selected);
 
-      deleted->kind = CK_OBJECT_CERTIFICATE;
-      deleted->name = g_strdup (ck_stored_certificate_get_display_name (row));
-      deleted->label = g_strdup (ck_stored_certificate_get_label (row));
+      name = ck_stored_certificate_get_display_name (row);
       body = ck_stored_certificate_get_has_key (row)
              ? _("Its private key stays in the store.")
              : _("You can import it again later.");
+      trust_body = certificate_trust_body (self, row);
+      if (trust_body != NULL)
+        body = full_body = g_strconcat (body, "\n\n", trust_body, NULL);
     }
   else
     {
       CkStoredKey *key = CK_STORED_KEY (self->selected);
 
-      deleted->kind = CK_OBJECT_KEY;
-      deleted->name = g_strdup (ck_stored_key_get_display_name (key));
-      deleted->label = g_strdup (ck_stored_key_get_label (key));
+      name = ck_stored_key_get_display_name (key);
       body = _("Without a copy elsewhere, the key cannot be recovered and its certificates become unusable. Its certificates stay in the store.");
     }
 
-  heading = g_strdup_printf (_("Delete “%s”?"), deleted->name);
+  heading = g_strdup_printf (_("Delete “%s”?"), name);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -864,6 +997,7 @@ static const GActionEntry win_actions[] = {
   { .name = "export-pem", .activate = export_pem_action },
   { .name = "export-der", .activate = export_der_action },
   { .name = "export-chain", .activate = export_chain_action },
+  { .name = "export-chain-no-root", .activate = export_chain_no_root_action },
   { .name = "export-pkcs12", .activate = export_pkcs12_action },
   { .name = "export-key", .activate = export_key_action },
   { .name = "export-request", .activate = export_request_action, .parameter_type = "s" },
@@ -898,6 +1032,7 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "export-pem", certificate);
   set_enabled (self, "export-der", certificate);
   set_enabled (self, "export-chain", certificate);
+  set_enabled (self, "export-chain-no-root", certificate);
   set_enabled (self, "export-pkcs12", has_key);
   set_enabled (self, "export-key", key || has_key);
   set_enabled (self, "export-request", CK_IS_STORED_REQUEST (self->selected));

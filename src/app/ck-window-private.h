@@ -20,6 +20,8 @@ struct _CkWindow
   AdwApplicationWindow  parent_instance;
 
   CkStore              *store;
+  /* The user's actions on the store (request creation, token writes…). */
+  CkKeeper             *keeper;
   GSettings            *settings;
 
   /* What the details pane shows: a CkStoredCertificate or CkStoredKey;

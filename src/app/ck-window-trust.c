@@ -137,8 +137,14 @@ ck_window_trust_init (CkWindow *self)
 static char *
 decisions_digest (CkTrust *trust)
 {
-  g_autoptr(GPtrArray) settings = ck_trust_list (trust, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) settings = ck_trust_list (trust, NULL, &error);
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  /* Unreadable is a state of its own: views refresh (and show it) when
+   * the decisions become unreadable, and again when they are back. */
+  if (settings == NULL)
+    return g_strconcat ("error ", error->message, NULL);
 
   for (guint i = 0; i < settings->len; i++)
     {
@@ -209,6 +215,7 @@ ck_window_trust_set_store (CkWindow *self)
       return;
     }
   self->verifier = ck_verifier_new (self->trust);
+  ck_keeper_use_trust (self->keeper, self->trust, self->verifier);
   remember_decisions (self);
   g_signal_connect_object (self->trust, "changed", G_CALLBACK (remember_decisions), self,
                            G_CONNECT_SWAPPED);

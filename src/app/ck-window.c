@@ -48,6 +48,7 @@ ck_window_new (CkApplication *app,
     }
 
   self->store = g_object_ref (store);
+  self->keeper = ck_keeper_new (store);
   ck_certificate_list_set_store (self->certificate_list, store);
   ck_key_list_set_store (self->key_list, store);
   ck_window_trust_set_store (self);
@@ -625,6 +626,7 @@ ck_window_finalize (GObject *object)
 {
   CkWindow *self = CK_WINDOW (object);
 
+  g_clear_object (&self->keeper);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_free (self->screenshot_path);

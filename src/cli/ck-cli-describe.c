@@ -222,6 +222,9 @@ ck_cli_certificate_to_json (CkJsonWriter        *json,
   ck_json_writer_string_member (json, "signature_algorithm",
                                 ck_certificate_get_signature_algorithm (cert));
   ck_json_writer_string_member (json, "key_algorithm", ck_certificate_get_key_algorithm (cert));
+  ck_json_writer_string_member (json, "key_algorithm_oid",
+                                ck_certificate_get_key_algorithm_oid (cert));
+  ck_json_writer_boolean_member (json, "key_supported", ck_certificate_get_key_supported (cert));
   ck_json_writer_int_member (json, "key_bits", ck_certificate_get_key_bits (cert));
   ck_json_writer_string_member (json, "key_curve", ck_certificate_get_key_curve (cert));
   ck_json_writer_boolean_member (json, "is_ca", ck_certificate_is_ca (cert));
@@ -569,7 +572,11 @@ ck_cli_describe_certificate (GString             *out,
   key_text = ck_cli_key_summary (ck_certificate_get_key_algorithm (cert),
                                  ck_certificate_get_key_bits (cert),
                                  ck_certificate_get_key_curve (cert));
-  fieldf (out, "Public key", "%s (%u bits)", key_text, ck_certificate_get_key_bits (cert));
+  if (!ck_certificate_get_key_supported (cert))
+    fieldf (out, "Public key", "%s (%s): %s", ck_certificate_get_key_algorithm (cert),
+            ck_certificate_get_key_algorithm_oid (cert), ck_certificate_get_key_problem (cert));
+  else
+    fieldf (out, "Public key", "%s (%u bits)", key_text, ck_certificate_get_key_bits (cert));
   fingerprint_field (out, "SHA-256 fingerprint", ck_certificate_get_sha256_fingerprint (cert));
   fingerprint_field (out, "SHA-1 fingerprint", ck_certificate_get_sha1_fingerprint (cert));
   fingerprint_field (out, "SPKI SHA-256", ck_certificate_get_spki_sha256 (cert));

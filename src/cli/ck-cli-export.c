@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `export`: certificates and requests as PEM or DER; keys as PKCS#8.
+/* `export`: certificates and requests as PEM or DER; keys as PKCS#8; a
+ * certificate with its key (and chain) as PKCS#12.
  *
  * The key flow: the stored key is decrypted with its store passphrase
  * (--password-file or a prompt) and written re-encrypted under an export
@@ -21,14 +22,19 @@ typedef enum {
   FORMAT_PEM,
   FORMAT_DER,
   FORMAT_PKCS8,      /* PEM-armoured PKCS#8 */
+  FORMAT_PKCS12,
 } ExportFormat;
 
 typedef struct {
-  const char *format;
-  const char *out;
-  const char *password_file;
-  const char *key_passphrase_file;
-  gboolean    no_passphrase;
+  const char     *format;
+  const char     *out;
+  gboolean        force;
+  const char     *password_file;
+  const char     *key_passphrase_file;
+  gboolean        no_passphrase;
+  CkExportChain   chain;
+  CkPkcs12Profile profile;
+  const char     *friendly_name;
 } ExportOptions;
 
 static gboolean
@@ -41,6 +47,8 @@ parse_format (const char   *text,
     *format = FORMAT_DER;
   else if (g_ascii_strcasecmp (text, "pkcs8") == 0)
     *format = FORMAT_PKCS8;
+  else if (g_ascii_strcasecmp (text, "pkcs12") == 0 || g_ascii_strcasecmp (text, "p12") == 0)
+    *format = FORMAT_PKCS12;
   else
     return FALSE;
   return TRUE;
@@ -50,21 +58,15 @@ static int
 write_output (const ExportOptions *options,
               const void          *data,
               gsize                len,
-              int                  mode,
+              CkWriteFlags         flags,
               const char          *what)
 {
   g_autoptr (GError) error = NULL;
 
-  if (options->out == NULL)
-    {
-      if (!ck_cli_write_stdout (data, len, &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
-    }
-
-  if (!ck_file_set_contents_private (options->out, data, len, mode, &error))
-    return ck_cli_error (_("cannot write %s: %s"), options->out, error->message);
-  ck_cli_print_line ("Wrote %s to %s", what, options->out);
+  if (!ck_cli_write_out (options->out, options->force, data, len, flags, &error))
+    return ck_cli_fail (error);
+  if (!ck_cli_out_is_stdout (options->out))
+    ck_cli_print_line ("Wrote %s to %s", what, options->out);
   return CK_CLI_EXIT_OK;
 }
 
@@ -87,7 +89,15 @@ export_public (CkStore             *store,
       cert = ck_store_load_certificate (store, id, &error);
       if (cert == NULL)
         return ck_cli_fail (error);
-      pem = format == FORMAT_PEM ? ck_certificate_to_pem (cert) : NULL;
+      if (format == FORMAT_PEM && options->chain != CK_EXPORT_CHAIN_NONE)
+        {
+          g_autoptr (GPtrArray) chain = ck_export_select_chain (store, cert, options->chain,
+                                                                NULL);
+
+          pem = ck_export_chain_to_pem (chain);
+        }
+      else if (format == FORMAT_PEM)
+        pem = ck_certificate_to_pem (cert);
       der = ck_certificate_get_der (cert);
     }
   else
@@ -101,9 +111,39 @@ export_public (CkStore             *store,
 
   what = g_strdup_printf ("%s %" G_GINT64_FORMAT, ck_object_kind_to_string (kind), id);
   if (pem != NULL)
-    return write_output (options, pem, strlen (pem), 0644, what);
+    return write_output (options, pem, strlen (pem), CK_WRITE_NONE, what);
   return write_output (options, g_bytes_get_data (der, NULL), g_bytes_get_size (der),
-                       0644, what);
+                       CK_WRITE_NONE, what);
+}
+
+/* Stored key @id, decrypted for export, once every requirement that
+ * needs no prompt is met, so nothing is asked for in vain: not on a
+ * token; a password for the new file when @prompts_for_new (else the
+ * error @missing_new); the store passphrase. Prints the
+ * error and returns NULL otherwise. */
+static CkPrivateKey *
+load_key_for_export (CkStore             *store,
+                     gint64               id,
+                     const ExportOptions *options,
+                     gboolean             prompts_for_new,
+                     const char          *missing_new)
+{
+  CkStoredKey *row = ck_store_get_key_row (store, id);
+
+  if (row == NULL)
+    return ck_cli_error (_("key %lld is not in the store"), (long long) id), NULL;
+  if (ck_stored_key_get_pkcs11_uri (row) != NULL)
+    return ck_cli_error (_("key %lld is on a PKCS#11 token (%s): its key "
+                           "material cannot be exported"), (long long) id,
+                         ck_stored_key_get_pkcs11_uri (row)), NULL;
+  if (prompts_for_new && !ck_cli_can_prompt ())
+    return ck_cli_error ("%s", missing_new), NULL;
+  if (ck_stored_key_get_encrypted (row) && options->password_file == NULL &&
+      !ck_cli_can_prompt ())
+    return ck_cli_error (_("key %lld is encrypted in the store: give its "
+                           "store passphrase with --password-file FILE"), (long long) id), NULL;
+
+  return ck_cli_load_stored_key (store, id, options->password_file);
 }
 
 static int
@@ -113,30 +153,18 @@ export_key (CkStore             *store,
             const ExportOptions *options)
 {
   g_autoptr (GError) error = NULL;
-  CkStoredKey *row = ck_store_get_key_row (store, id);
   g_autoptr (CkPrivateKey) key = NULL;
   g_autoptr (CkPassword) passphrase = NULL;
   g_autofree char *what = NULL;
+  g_autofree char *missing = NULL;
   int status;
 
-  if (row == NULL)
-    return ck_cli_error (_("key %lld is not in the store"), (long long) id);
-  if (ck_stored_key_get_pkcs11_uri (row) != NULL)
-    return ck_cli_error (_("key %lld is on a PKCS#11 token (%s): its key "
-                         "material cannot be exported"), (long long) id, ck_stored_key_get_pkcs11_uri (row));
-
-  /* Check every non-interactive requirement before asking for anything. */
-  if (!options->no_passphrase && options->key_passphrase_file == NULL &&
-      !ck_cli_can_prompt ())
-    return ck_cli_error (_("exporting key %lld needs "
-                         "--key-passphrase-file FILE (the passphrase of the exported "
-                         "file) or --no-passphrase (write it unencrypted)"), (long long) id);
-  if (ck_stored_key_get_encrypted (row) && options->password_file == NULL &&
-      !ck_cli_can_prompt ())
-    return ck_cli_error (_("key %lld is encrypted in the store: give its "
-                         "store passphrase with --password-file FILE"), (long long) id);
-
-  key = ck_cli_load_stored_key (store, id, options->password_file);
+  missing = g_strdup_printf (_("exporting key %lld needs "
+                               "--key-passphrase-file FILE (the passphrase of the exported "
+                               "file) or --no-passphrase (write it unencrypted)"), (long long) id);
+  key = load_key_for_export (store, id, options,
+                             !options->no_passphrase && options->key_passphrase_file == NULL,
+                             missing);
   if (key == NULL)
     return CK_CLI_EXIT_ERROR;
 
@@ -160,7 +188,7 @@ export_key (CkStore             *store,
       if (der == NULL)
         return ck_cli_fail (error);
       data = g_bytes_unref_to_data (der, &len);
-      status = write_output (options, data, len, 0600, what);
+      status = write_output (options, data, len, CK_WRITE_PRIVATE, what);
       /* Unencrypted DER is the key itself. */
       gnutls_memset (data, 0, len);
       g_free (data);
@@ -171,11 +199,124 @@ export_key (CkStore             *store,
 
       if (pem == NULL)
         return ck_cli_fail (error);
-      status = write_output (options, pem, strlen (pem), 0600, what);
+      status = write_output (options, pem, strlen (pem), CK_WRITE_PRIVATE, what);
       /* An unencrypted PEM is the key itself. */
       ck_cli_password_free (pem);
     }
   return status;
+}
+
+/* The certificate and the key of a PKCS#12 file from the ID given: a
+ * certificate whose key is stored, or a key with exactly one stored
+ * certificate. */
+static gboolean
+resolve_pkcs12_pair (CkStore        *store,
+                     CkObjectKind    kind,
+                     gint64          id,
+                     CkCertificate **cert_out,
+                     gint64         *key_id_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkCertificate) cert = NULL;
+
+  if (kind == CK_OBJECT_CERTIFICATE)
+    {
+      cert = ck_store_load_certificate (store, id, &error);
+      if (cert == NULL)
+        return ck_cli_fail (error), FALSE;
+      *key_id_out = ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert));
+      if (*key_id_out == 0)
+        {
+          ck_cli_error (_("certificate %lld has no private key in the store: a PKCS#12 "
+                          "file needs both"), (long long) id);
+          return FALSE;
+        }
+    }
+  else if (kind == CK_OBJECT_KEY)
+    {
+      CkStoredKey *row = ck_store_get_key_row (store, id);
+      g_autoptr (GArray) certs = NULL;
+
+      if (row == NULL)
+        {
+          ck_cli_error (_("key %lld is not in the store"), (long long) id);
+          return FALSE;
+        }
+      certs = ck_store_find_certificates_for_key (store, ck_stored_key_get_spki_sha256 (row));
+      if (certs->len != 1)
+        {
+          ck_cli_error (certs->len == 0
+                        ? _("key %lld has no certificate in the store: a PKCS#12 file "
+                            "needs both")
+                        : _("key %lld has several certificates: give the ID of the one "
+                            "to export"), (long long) id);
+          return FALSE;
+        }
+      cert = ck_store_load_certificate (store, g_array_index (certs, gint64, 0), &error);
+      if (cert == NULL)
+        return ck_cli_fail (error), FALSE;
+      *key_id_out = id;
+    }
+  else
+    {
+      ck_cli_error (_("%lld is a %s: PKCS#12 holds a certificate and its key"),
+                    (long long) id, ck_object_kind_to_string (kind));
+      return FALSE;
+    }
+
+  *cert_out = g_steal_pointer (&cert);
+  return TRUE;
+}
+
+static int
+export_pkcs12 (CkStore             *store,
+               CkObjectKind         kind,
+               gint64               id,
+               const ExportOptions *options)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkCertificate) cert = NULL;
+  g_autoptr (CkPrivateKey) key = NULL;
+  g_autoptr (CkPassword) password = NULL;
+  g_autoptr (GPtrArray) chain = NULL;
+  g_autoptr (GBytes) p12 = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *missing = NULL;
+  gint64 key_id = 0;
+  gboolean complete = FALSE;
+
+  if (!resolve_pkcs12_pair (store, kind, id, &cert, &key_id))
+    return CK_CLI_EXIT_ERROR;
+  missing = g_strdup_printf (_("a PKCS#12 file needs a password: give it with "
+                               "--key-passphrase-file FILE"));
+  key = load_key_for_export (store, key_id, options, options->key_passphrase_file == NULL,
+                             missing);
+  if (key == NULL)
+    return CK_CLI_EXIT_ERROR;
+
+  password = ck_cli_get_new_passphrase (options->key_passphrase_file,
+                                        "a password for the PKCS#12 file", NULL, &error);
+  if (password == NULL)
+    return ck_cli_fail (error);
+
+  chain = ck_export_select_chain (store, cert, options->chain, &complete);
+  p12 = ck_export_pkcs12 (cert, key, chain, password,
+                          options->friendly_name != NULL
+                          ? options->friendly_name
+                          : ck_certificate_get_display_name (cert),
+                          options->profile, &error);
+  if (p12 == NULL)
+    return ck_cli_fail (error);
+  if (options->chain != CK_EXPORT_CHAIN_NONE && !complete)
+    ck_cli_error (_("note: the issuer of “%s” is not in the store; the chain ends there"),
+                  ck_certificate_get_display_name (g_ptr_array_index (chain, chain->len - 1)));
+
+  what = g_strdup_printf ("“%s”, key %lld and %u more certificate(s) (PKCS#12, %s)",
+                          ck_certificate_get_display_name (cert), (long long) key_id,
+                          chain->len - 1,
+                          options->profile == CK_PKCS12_PROFILE_LEGACY ? "legacy" : "modern");
+  return write_output (options, g_bytes_get_data (p12, NULL), g_bytes_get_size (p12),
+                       CK_WRITE_PRIVATE, what);
 }
 
 int
@@ -187,20 +328,40 @@ ck_cli_export (CkCli *cli,
   g_autofree char *out = NULL;
   g_autofree char *password_file = NULL;
   g_autofree char *key_passphrase_file = NULL;
+  g_autofree char *profile_text = NULL;
+  g_autofree char *friendly_name = NULL;
   gboolean no_passphrase = FALSE;
+  gboolean force = FALSE;
+  gboolean with_chain = FALSE;
+  gboolean with_root = FALSE;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
       N_("pem or der for certificates and requests (default pem); pkcs8 (PEM) or der "
-      "(PKCS#8 DER) for keys (default pkcs8)"), N_("FORMAT") },
+      "(PKCS#8 DER) for keys (default pkcs8); pkcs12 for a certificate with its key"),
+      N_("FORMAT") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
-      N_("Write to FILE instead of standard output (0600 for keys)"), N_("FILE") },
+      N_("Write to FILE instead of standard output (0600 for keys; - is standard output)"),
+      N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace FILE if it exists (never a link, device or folder)"), NULL },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
       N_("Keys: the store passphrase, first line of FILE"), N_("FILE") },
     { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &key_passphrase_file,
-      N_("Keys: encrypt the exported key with the passphrase in the first line of FILE"),
+      N_("Keys and PKCS#12: encrypt the exported file with the passphrase in the first "
+         "line of FILE"),
       N_("FILE") },
     { "no-passphrase", 0, 0, G_OPTION_ARG_NONE, &no_passphrase,
       N_("Keys: write the key unencrypted"), NULL },
+    { "pkcs12-profile", 0, 0, G_OPTION_ARG_STRING, &profile_text,
+      N_("PKCS#12: modern (AES-256, SHA-256 MAC; the default) or legacy (3DES, RC2-40, "
+         "SHA-1 MAC)"), N_("PROFILE") },
+    { "chain", 0, 0, G_OPTION_ARG_NONE, &with_chain,
+      N_("Certificates and PKCS#12: add the issuers the store has, less the root"), NULL },
+    { "chain-with-root", 0, 0, G_OPTION_ARG_NONE, &with_root,
+      N_("Certificates and PKCS#12: add the issuers the store has, root included"), NULL },
+    { "friendly-name", 0, 0, G_OPTION_ARG_STRING, &friendly_name,
+      N_("PKCS#12: the name shown for the key and certificate (default: the "
+         "certificate’s name)"), N_("NAME") },
     { NULL }
   };
   ExportOptions options = { 0 };
@@ -222,23 +383,52 @@ ck_cli_export (CkCli *cli,
                              "Key files are created with mode 0600. Keys on a PKCS#11 token\n"
                              "cannot be exported.\n"
                              "\n"
-                             "DER is never written to a terminal: use --out."),
+                             "--format pkcs12 writes a certificate (or a key's certificate)\n"
+                             "with its key, protected with the password of\n"
+                             "--key-passphrase-file or the prompt. --pkcs12-profile modern\n"
+                             "(the default: AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC) is\n"
+                             "for OpenSSL 3, Windows 10 1709+, macOS and Java 11+; legacy\n"
+                             "(3DES key, RC2-40 certificates, SHA-1 MAC) for Windows Server\n"
+                             "2016 and older, Java 8 and old appliances. --chain adds the\n"
+                             "issuers without the root, --chain-with-root with it.\n"
+                             "\n"
+                             "An existing file is replaced only with --force; a symbolic\n"
+                             "link, a device or a folder never. --out - is standard output.\n"
+                             "Binary output is never written to a terminal: use --out."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
 
   if (format_text != NULL && !parse_format (format_text, &format))
-    return ck_cli_usage_error (cli, _("Unknown format “%s” (use pem, der or pkcs8)"),
+    return ck_cli_usage_error (cli, _("Unknown format “%s” (use pem, der, pkcs8 or pkcs12)"),
                                format_text);
   if (key_passphrase_file != NULL && no_passphrase)
     return ck_cli_usage_error (cli, _("--key-passphrase-file and --no-passphrase "
                                     "cannot be used together"));
+  if (with_chain && with_root)
+    return ck_cli_usage_error (cli, _("--chain and --chain-with-root cannot be used together"));
+  if (profile_text != NULL && !ck_pkcs12_profile_from_string (profile_text, &options.profile))
+    return ck_cli_usage_error (cli, _("Unknown PKCS#12 profile “%s” (use modern or legacy)"),
+                               profile_text);
+  if (format != FORMAT_PKCS12 && (profile_text != NULL || friendly_name != NULL))
+    return ck_cli_usage_error (cli, _("--pkcs12-profile and --friendly-name are for "
+                                      "--format pkcs12"));
+  if (format == FORMAT_PKCS12 && no_passphrase)
+    return ck_cli_usage_error (cli, _("a PKCS#12 file always has a password: "
+                                      "--no-passphrase is for --format pkcs8"));
   if (!ck_cli_resolve (cli, argc, argv, &store, &kind, &id, &status))
     return status;
 
   if (format_text == NULL)
     format = kind == CK_OBJECT_KEY ? FORMAT_PKCS8 : FORMAT_PEM;
 
-  if (kind != CK_OBJECT_KEY)
+  if ((with_chain || with_root) && format != FORMAT_PKCS12
+      && !(kind == CK_OBJECT_CERTIFICATE && format == FORMAT_PEM))
+    return ck_cli_usage_error (cli, _("--chain and --chain-with-root are for certificates "
+                                      "as PEM and for --format pkcs12"));
+
+  if (format == FORMAT_PKCS12)
+    ;
+  else if (kind != CK_OBJECT_KEY)
     {
       if (format == FORMAT_PKCS8)
         return ck_cli_usage_error (cli, "--format pkcs8 is for private keys; "
@@ -253,15 +443,22 @@ ck_cli_export (CkCli *cli,
   else if (format == FORMAT_PEM)
     format = FORMAT_PKCS8;
 
-  if (out == NULL && format == FORMAT_DER && isatty (STDOUT_FILENO))
+  if (ck_cli_out_is_stdout (out) && (format == FORMAT_DER || format == FORMAT_PKCS12)
+      && isatty (STDOUT_FILENO))
     return ck_cli_error (_("binary output; use --out FILE"));
 
   options.format = format_text;
   options.out = out;
+  options.force = force;
+  options.chain = with_root ? CK_EXPORT_CHAIN_WITH_ROOT
+                  : with_chain ? CK_EXPORT_CHAIN_NO_ROOT : CK_EXPORT_CHAIN_NONE;
+  options.friendly_name = friendly_name;
   options.password_file = password_file;
   options.key_passphrase_file = key_passphrase_file;
   options.no_passphrase = no_passphrase;
 
+  if (format == FORMAT_PKCS12)
+    return export_pkcs12 (store, kind, id, &options);
   if (kind == CK_OBJECT_KEY)
     return export_key (store, id, format, &options);
   return export_public (store, kind, id, format, &options);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck-cli-interrupt.h"
 #include "ck-cli-password.h"
 
 typedef struct {
@@ -258,6 +259,12 @@ print_summary (CkStore               *store,
         duplicates++;
     }
 
+  /* The database decides at commit time: another import may have added
+   * the same objects since the plan was made (summary->skipped counts
+   * those, and the plan's repeats). */
+  if (summary->skipped >= duplicates)
+    existing = MAX (existing, summary->skipped - duplicates);
+
   append_count (line, summary->certificates, "certificate", "certificates");
   append_count (line, summary->keys, "key", "keys");
   append_count (line, summary->requests, "request", "requests");
@@ -348,54 +355,46 @@ print_request_differences (CkStore      *store,
     }
 }
 
+/* Reads one FILE argument ('-': standard input) through the core's capped,
+ * cancellable reader and adds it to the import. FALSE when it could not be
+ * read (the problem is added) or Ctrl+C stopped the read (*@interrupted). */
 static gboolean
-add_input (CkImporter *importer,
-           const char *arg,
-           GPtrArray  *problems)
+add_input (CkImporter   *importer,
+           const char   *arg,
+           GCancellable *cancellable,
+           GPtrArray    *problems,
+           gboolean     *interrupted)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) data = NULL;
+  g_autofree char *name = NULL;
 
   if (g_str_equal (arg, "-"))
     {
-      g_autoptr (GByteArray) buffer = g_byte_array_new ();
-      g_autoptr (GBytes) data = NULL;
-      guint8 chunk[16384];
-
-      for (;;)
-        {
-          ssize_t n = read (STDIN_FILENO, chunk, sizeof chunk);
-
-          if (n < 0 && errno == EINTR)
-            continue;
-          if (n < 0)
-            {
-              int saved_errno = errno;
-
-              g_ptr_array_add (problems, g_strdup_printf ("standard input: %s",
-                                                          g_strerror (saved_errno)));
-              return FALSE;
-            }
-          if (n == 0)
-            break;
-          g_byte_array_append (buffer, chunk, (guint) n);
-        }
-      data = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
-      ck_importer_add_bytes (importer, data, "standard input");
-      return TRUE;
+      name = g_strdup (_("standard input"));
+      data = ck_read_fd_bounded (STDIN_FILENO, name, CK_MAX_INPUT_SIZE, cancellable, &error);
     }
   else
     {
       g_autoptr (GFile) file = g_file_new_for_commandline_arg (arg);
+      g_autofree char *display = g_filename_display_name (arg);
+      g_autofree char *base = g_path_get_basename (arg);
 
-      if (!ck_importer_add_file (importer, file, NULL, &error))
-        {
-          g_ptr_array_add (problems,
-                           strstr (error->message, arg) ? g_strdup (error->message)
-                           : g_strdup_printf ("%s: %s", arg, error->message));
-          return FALSE;
-        }
-      return TRUE;
+      /* The store keeps the name as text: a file name that is not UTF-8
+       * is stored as GLib displays it. */
+      name = g_filename_display_name (base);
+      data = ck_read_file_bounded (file, display, CK_MAX_INPUT_SIZE, cancellable, &error);
     }
+  if (data == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        *interrupted = TRUE;
+      else
+        g_ptr_array_add (problems, g_strdup (error->message));
+      return FALSE;
+    }
+  ck_importer_add_bytes (importer, data, name);
+  return TRUE;
 }
 
 int
@@ -474,8 +473,21 @@ ck_cli_import (CkCli *cli,
     }
 
   importer = ck_importer_new (store);
-  for (int i = 1; i < argc; i++)
-    add_input (importer, argv[i], problems);
+  {
+    /* Ctrl+C while a FIFO, a terminal or a slow pipe is read stops the
+     * read: nothing has been written yet. */
+    g_autoptr (CkCliInterrupt) interrupt = ck_cli_interrupt_begin ();
+    gboolean interrupted = FALSE;
+
+    for (int i = 1; i < argc && !interrupted; i++)
+      add_input (importer, argv[i], ck_cli_interrupt_get_cancellable (interrupt), problems,
+                 &interrupted);
+    if (interrupted)
+      {
+        ck_cli_error (_("interrupted while reading the input; nothing imported"));
+        return CK_CLI_EXIT_INTERRUPTED;
+      }
+  }
   plan = ck_importer_get_plan (importer);
 
   failures = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
@@ -512,7 +524,7 @@ ck_cli_import (CkCli *cli,
           if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE &&
               !ck_token_plan_has_key_for (plan, item) &&
               !ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
-                                               TRUE, &error))
+                                               TRUE, NULL, &error))
             return ck_cli_error (_("%s; nothing imported"), error->message);
         }
       /* New keys onto the token; the store then records their URIs. */
@@ -542,6 +554,7 @@ ck_cli_import (CkCli *cli,
   for (guint i = 0; token != NULL && i < ck_import_plan_get_n_items (plan); i++)
     {
       CkImportItem *item = ck_import_plan_get_item (plan, i);
+      gboolean written = FALSE;
 
       if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE)
         continue;
@@ -552,10 +565,10 @@ ck_cli_import (CkCli *cli,
           continue;
         }
       if (!ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
-                                           FALSE, &error))
+                                           FALSE, &written, &error))
         return ck_cli_fail (error);
-      ck_cli_print_line ("Written to token “%s”: %s", ck_token_get_label (token),
-                         ck_import_item_get_display_name (item));
+      ck_cli_print_line (written ? "Written to token “%s”: %s" : "Already on token “%s”: %s",
+                         ck_token_get_label (token), ck_import_item_get_display_name (item));
     }
   return CK_CLI_EXIT_OK;
 }

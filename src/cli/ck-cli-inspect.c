@@ -440,25 +440,54 @@ ck_cli_delete (CkCli *cli,
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *title = NULL;
+  g_autoptr (CkTrust) trust = NULL;
+  g_autoptr (CkDeletion) deletion = NULL;
+  const char * const *kept;
   CkStore *store = NULL;
   CkObjectKind kind = CK_OBJECT_NONE;
   gint64 id = 0;
+  guint n_lifted;
   int status = CK_CLI_EXIT_OK;
 
   if (!ck_cli_parse_options (cli, N_("ID"),
                              N_("Deletes one certificate, key or request from the store."),
                              N_("ID is a store id or a unique fingerprint prefix (see 'show').\n"
                              "Deleting a key leaves its certificates; deleting a certificate\n"
-                             "puts a request it fulfilled back to pending. There is no undo:\n"
+                             "puts a request it fulfilled back to pending, and removes its\n"
+                             "trust decisions, except a distrust while another certificate\n"
+                             "with the same key, or the key, stays: that one stays in force\n"
+                             "for the key. There is no undo:\n"
                              "export a key first if you may need it again."),
                              NULL, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (!ck_cli_resolve (cli, argc, argv, &store, &kind, &id, &status))
     return status;
 
+  /* The trust module keeps a distrust for its key when its certificate
+   * goes (its triggers must be in the store before the delete). */
+  trust = ck_trust_new (store, &error);
+  if (trust == NULL)
+    return ck_cli_fail (error);
   title = ck_cli_object_title (store, kind, id);
-  if (!ck_store_delete (store, id, &error))
+  deletion = ck_store_delete_for_undo (store, id, &error);
+  if (deletion == NULL)
     return ck_cli_fail (error);
   ck_cli_print_line (_("Deleted %s."), title);
+  kept = ck_deletion_get_kept_distrusts (deletion);
+  for (guint i = 0; kept[i] != NULL; i++)
+    ck_cli_print_line (g_str_equal (kept[i], CK_PURPOSE_ALL)
+                       ? _("Its distrust for every purpose stays in force for its public key: "
+                           "another certificate with the same key, or the key, is still in the store.")
+                       : _("Its distrust for %s stays in force for its public key: another "
+                           "certificate with the same key, or the key, is still in the store."),
+                       ck_purpose_get_display_name (kept[i]));
+  if (ck_deletion_get_n_lifted_key_distrusts (deletion) > 0)
+    ck_cli_print_line (_("The distrust kept for its public key is lifted: no certificate with "
+                         "that key, nor the key, is left in the store."));
+  n_lifted = ck_deletion_get_n_decisions (deletion) - g_strv_length ((char **) kept);
+  if (n_lifted > 0)
+    ck_cli_print_line (g_dngettext (GETTEXT_PACKAGE, "%u trust decision on it was removed with it.",
+                                    "%u trust decisions on it were removed with it.", n_lifted),
+                       n_lifted);
   return CK_CLI_EXIT_OK;
 }

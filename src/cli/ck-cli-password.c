@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-cli.h"
+#include "ck-cli-interrupt.h"
 #include "ck-error.h"
 
 /* Longer input is refused rather than silently cut. */
@@ -31,30 +32,54 @@ char *
 ck_cli_read_password_file (const char *path,
                            GError    **error)
 {
+  g_autoptr (CkCliInterrupt) interrupt = ck_cli_interrupt_begin ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *name = g_filename_display_name (path);
   g_autoptr (GError) local_error = NULL;
-  char *contents = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  const char *contents;
+  const char *end;
   gsize len = 0;
   gsize line_len;
-  char *password;
 
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
+  /* A FIFO (a password manager piping the secret) may take its time:
+   * Ctrl+C stops the wait. A secret file over the cap is a wrong file. */
+  bytes = ck_read_file_bounded (file, name, CK_MAX_SECRET_FILE_SIZE,
+                                ck_cli_interrupt_get_cancellable (interrupt), &local_error);
+  if (bytes == NULL)
     {
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   _("cannot read password file %s: %s"),
-                   path, local_error->message);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                     _("interrupted while reading the password file %s"), name);
+      else
+        {
+          /* The reader's message names the file already. */
+          const char *reason = local_error->message;
+          gsize name_len = strlen (name);
+
+          if (strncmp (reason, name, name_len) == 0 && strncmp (reason + name_len, ": ", 2) == 0)
+            reason += name_len + 2;
+          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                       _("cannot read password file %s: %s"), name, reason);
+        }
       return NULL;
     }
 
   /* First line only, so "echo secret > f" and editors' final newline both
    * work; a CR of a CRLF file goes too. */
-  line_len = strcspn (contents, "\n");
+  contents = g_bytes_get_data (bytes, &len);
+  end = len > 0 ? memchr (contents, '\n', len) : NULL;
+  line_len = end != NULL ? (gsize) (end - contents) : len;
   if (line_len > 0 && contents[line_len - 1] == '\r')
     line_len--;
-  password = g_strndup (contents, line_len);
-
-  gnutls_memset (contents, 0, len);
-  g_free (contents);
-  return password;
+  if (line_len > MAX_PASSWORD)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("%s: the password is longer than %d bytes"), name, MAX_PASSWORD);
+      return NULL;
+    }
+  /* Wiped with the GBytes; the copy is the caller's to wipe. */
+  return g_strndup (contents, line_len);
 }
 
 gboolean
@@ -224,9 +249,12 @@ ck_cli_get_new_passphrase (const char *file,
   passphrase = ck_cli_read_password_file (file, error);
   if (passphrase != NULL && passphrase[0] == '\0')
     {
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   _("%s: the passphrase is empty; use %s to go without one"),
-                   file, no_passphrase_option);
+      if (no_passphrase_option != NULL)
+        g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                     _("%s: the passphrase is empty; use %s to go without one"),
+                     file, no_passphrase_option);
+      else
+        g_set_error (error, CK_ERROR, CK_ERROR_INVALID, _("%s: the passphrase is empty"), file);
       ck_cli_password_free (passphrase);
       return NULL;
     }

@@ -32,7 +32,8 @@ char     *ck_cli_prompt_new_passphrase (const char *what,
 
 /* A passphrase that will protect a key: the first line of @file when
  * given, else asked twice at the prompt. Refuses an empty one, pointing to
- * @no_passphrase_option, the explicit way to go without. */
+ * @no_passphrase_option, the explicit way to go without (NULL: there is
+ * none). */
 char     *ck_cli_get_new_passphrase    (const char *file,
                                         const char *what,
                                         const char *no_passphrase_option,

@@ -57,56 +57,43 @@ spec_algorithm (const CkKeySpec *spec)
     }
 }
 
-/* Generates a key and stores it, protected as the options say. Returns
- * the key and its id, or NULL after printing the error. */
-static CkPrivateKey *
-generate_and_store (CkStore         *store,
-                    const CkKeySpec *spec,
-                    const char      *label,
-                    const char      *passphrase_file,
-                    gboolean         no_passphrase,
-                    gint64          *id)
+/* The passphrase that will protect a new key, as the options say: *@out
+ * stays NULL with --no-key-passphrase. FALSE after printing the error. */
+static gboolean
+ask_new_key_passphrase (const char  *passphrase_file,
+                        gboolean     no_passphrase,
+                        CkPassword **out)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkPassword) passphrase = NULL;
-  g_autoptr (CkPrivateKey) key = NULL;
-  g_autofree char *what = ck_key_spec_describe (spec);
 
-  if (!no_passphrase)
+  *out = NULL;
+  if (no_passphrase)
+    return TRUE;
+  if (passphrase_file == NULL && !ck_cli_can_prompt ())
     {
-      if (passphrase_file == NULL && !ck_cli_can_prompt ())
-        {
-          ck_cli_error (_("the new key needs a passphrase to be stored encrypted: give "
-                        "--key-passphrase-file FILE, or --no-key-passphrase to store it "
-                        "without one"));
-          return NULL;
-        }
-      passphrase = ck_cli_get_new_passphrase (passphrase_file,
-                                              "a passphrase to protect the new key in the store",
-                                              "--no-key-passphrase", &error);
-      if (passphrase == NULL)
-        {
-          ck_cli_fail (error);
-          return NULL;
-        }
+      ck_cli_error (_("the new key needs a passphrase to be stored encrypted: give "
+                    "--key-passphrase-file FILE, or --no-key-passphrase to store it "
+                    "without one"));
+      return FALSE;
     }
+  *out = ck_cli_get_new_passphrase (passphrase_file,
+                                    "a passphrase to protect the new key in the store",
+                                    "--no-key-passphrase", &error);
+  if (*out == NULL)
+    {
+      ck_cli_fail (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+say_generating (const CkKeySpec *spec)
+{
+  g_autofree char *what = ck_key_spec_describe (spec);
 
   if (spec->bits >= 8192)
     fprintf (stderr, "Generating a %s key; this can take a minute…\n", what);
-  key = ck_key_generate (spec, NULL, &error);
-  if (key == NULL)
-    {
-      ck_cli_fail (error);
-      return NULL;
-    }
-  if (!ck_store_add_key (store, key, label, passphrase,
-                         no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
-                         id, &error))
-    {
-      ck_cli_fail (error);
-      return NULL;
-    }
-  return g_steal_pointer (&key);
 }
 
 /* --- keygen ------------------------------------------------------------ */
@@ -147,6 +134,9 @@ ck_cli_keygen (CkCli *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
   g_autofree char *what = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkPassword) passphrase = NULL;
+  CkKeeperKeyChoice choice = { .source = CK_KEEPER_KEY_NEW };
   CkKeySpec spec = { 0, };
   CkStore *store;
   gint64 id = 0;
@@ -178,9 +168,17 @@ ck_cli_keygen (CkCli *cli,
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     return ck_cli_fail (error);
-  key = generate_and_store (store, &spec, label, key_passphrase_file, no_key_passphrase, &id);
-  if (key == NULL)
+  if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
     return CK_CLI_EXIT_ERROR;
+  say_generating (&spec);
+  choice.spec = spec;
+  choice.label = label;
+  choice.passphrase = passphrase;
+  choice.no_passphrase = no_key_passphrase;
+  keeper = ck_keeper_new (store);
+  key = ck_keeper_generate_key (keeper, &choice, NULL, &id, &error);
+  if (key == NULL)
+    return ck_cli_fail (error);
 
   what = ck_key_spec_describe (&spec);
   /* Translators: "Generated ECDSA P-256 key 3 (stored encrypted), SPKI SHA-256 AB:…" */
@@ -305,6 +303,7 @@ typedef struct {
   gboolean pss;
   char *format;
   char *out;
+  gboolean force;
 } RequestOptions;
 
 static void
@@ -405,26 +404,19 @@ apply_options (CkRequestBuilder     *builder,
 
   if (o->hash != NULL)
     {
-      if (g_ascii_strcasecmp (o->hash, "sha256") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA256);
-      else if (g_ascii_strcasecmp (o->hash, "sha384") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA384);
-      else if (g_ascii_strcasecmp (o->hash, "sha512") == 0)
-        ck_request_builder_set_hash (builder, GNUTLS_DIG_SHA512);
-      else
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                       _("Unknown hash “%s”: use sha256, sha384 or sha512"), o->hash);
-          return FALSE;
-        }
+      gnutls_digest_algorithm_t hash;
+
+      if (!ck_cli_parse_hash (o->hash, &hash, error))
+        return FALSE;
+      ck_request_builder_set_hash (builder, hash);
     }
   if (o->pss)
     ck_request_builder_set_pss (builder, TRUE);
   return TRUE;
 }
 
-static void
-print_findings (GPtrArray *findings)
+void
+ck_cli_print_findings (GPtrArray *findings)
 {
   for (guint i = 0; i < findings->len; i++)
     {
@@ -437,17 +429,25 @@ print_findings (GPtrArray *findings)
     }
 }
 
-static int
+typedef struct {
+  const char *format;
+  const char *out;
+  gboolean    force;
+} RequestOutput;
+
+/* The keeper's sink: the request written inside the store transaction,
+ * so that a file that cannot be written leaves the store as it was. */
+static gboolean
 write_request (CkRequest  *request,
-               const char *format,
-               const char *out)
+               gpointer    user_data,
+               GError    **error)
 {
-  g_autoptr (GError) error = NULL;
+  const RequestOutput *output = user_data;
   g_autofree char *pem = NULL;
   const void *data;
   gsize len;
 
-  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
+  if (output->format == NULL || g_ascii_strcasecmp (output->format, "pem") == 0)
     {
       pem = ck_request_to_pem (request);
       data = pem;
@@ -456,23 +456,31 @@ write_request (CkRequest  *request,
   else
     data = g_bytes_get_data (ck_request_get_der (request), &len);
 
-  if (out == NULL)
+  if (ck_cli_out_is_stdout (output->out) && output->format != NULL &&
+      g_ascii_strcasecmp (output->format, "der") == 0 && isatty (STDOUT_FILENO))
     {
-      if (pem == NULL && isatty (STDOUT_FILENO))
-        return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
-      if (!ck_cli_write_stdout (data, len, &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("refusing to write DER to a terminal: use --out FILE"));
+      return FALSE;
     }
-  if (!ck_file_set_contents_private (out, data, len, 0644, &error))
-    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
-  return CK_CLI_EXIT_OK;
+  return ck_cli_write_out (output->out, output->force, data, len, CK_WRITE_NONE, error);
 }
 
 int
 ck_cli_request (CkCli *cli,
                 int    argc,
                 char **argv)
+{
+  return ck_cli_request_run (cli, argc, argv, NULL);
+}
+
+/* `request`, and with @mode the commands that make something else from the
+ * same choices (selfsign, in ck-cli-sign.c). */
+int
+ck_cli_request_run (CkCli                  *cli,
+                    int                     argc,
+                    char                  **argv,
+                    const CkCliRequestMode *mode)
 {
   RequestOptions o = { .path_len = -1 };
   const GOptionEntry entries[] = {
@@ -533,10 +541,12 @@ ck_cli_request (CkCli *cli,
     { "hash", 0, 0, G_OPTION_ARG_STRING, &o.hash, N_("sha256, sha384 or sha512"), N_("HASH") },
     { "pss", 0, 0, G_OPTION_ARG_NONE, &o.pss, N_("Sign with RSA-PSS"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("pem (default) or der"), N_("FORMAT") },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, N_("Write the request to FILE"), N_("FILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out, N_("Write the request to FILE (- for standard output)"), N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force, N_("Replace FILE if it exists"), NULL },
     { NULL }
   };
   g_autoptr (GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
+  g_autofree GOptionEntry *all_entries = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CkRequestBuilder) builder = NULL;
   g_autoptr (GPtrArray) findings = NULL;
@@ -548,12 +558,40 @@ ck_cli_request (CkCli *cli,
   guint key_bits = 0;
   CkKeySpec spec = { 0, };
   CkObjectKind kind = CK_OBJECT_NONE;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkPassword) passphrase = NULL;
+  CkKeeperKeyChoice choice = { 0, };
+  CkKeeperRequestResult result = { 0, };
+  RequestOutput output = { 0, };
   CkStore *store;
-  gint64 key_id = 0, request_id;
+  gint64 key_id = 0;
   int status = CK_CLI_EXIT_ERROR;
 
   pending_edits = edits;
-  if (!ck_cli_parse_options (cli, "", N_("Makes a certificate signing request (PKCS#10)."),
+  if (mode != NULL)
+    {
+      gsize n = G_N_ELEMENTS (entries) - 1, m = 0, k = 0;
+
+      while (mode->entries[m].long_name != NULL)
+        m++;
+      all_entries = g_new0 (GOptionEntry, n + m + 1);
+      for (gsize i = 0; i < n; i++)
+        /* The mode writes something else: its own --format and --out. */
+        if (!g_str_equal (entries[i].long_name, "format") &&
+            !g_str_equal (entries[i].long_name, "out") &&
+            !g_str_equal (entries[i].long_name, "force") &&
+            !g_str_equal (entries[i].long_name, "challenge-password-file"))
+          all_entries[k++] = entries[i];
+      for (gsize i = 0; i < m; i++)
+        all_entries[k++] = mode->entries[i];
+      if (!ck_cli_parse_options (cli, "", mode->summary, mode->description,
+                                 all_entries, &argc, &argv))
+        {
+          status = CK_CLI_EXIT_USAGE;
+          goto out;
+        }
+    }
+  else if (!ck_cli_parse_options (cli, "", N_("Makes a certificate signing request (PKCS#10)."),
                              N_("The request is for a stored key (--key ID) or a new one\n"
                              "(--new-key ALG, stored like 'keygen' stores it). The subject is\n"
                              "encoded in the order the options are given, first to last, as\n"
@@ -572,6 +610,9 @@ ck_cli_request (CkCli *cli,
       status = ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
       goto out;
     }
+  output.format = o.format;
+  output.out = o.out;
+  output.force = o.force;
   if ((o.key_ref == NULL) == (o.new_key == NULL))
     {
       status = ck_cli_usage_error (cli, _("Give exactly one of --key ID and --new-key ALG"));
@@ -583,7 +624,7 @@ ck_cli_request (CkCli *cli,
       status = ck_cli_usage_error (cli, _("Unknown format “%s”: use pem or der"), o.format);
       goto out;
     }
-  if (o.profile != NULL && !ck_request_profile_from_string (o.profile, &profile))
+  if (o.profile != NULL && mode == NULL && !ck_request_profile_from_string (o.profile, &profile))
     {
       status = ck_cli_usage_error (cli, _("Unknown profile “%s”"), o.profile);
       goto out;
@@ -599,6 +640,13 @@ ck_cli_request (CkCli *cli,
       goto out;
     }
 
+  if (ck_cli_out_is_stdout (o.out) && o.format != NULL && g_ascii_strcasecmp (o.format, "der") == 0 &&
+      isatty (STDOUT_FILENO))
+    {
+      status = ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
+      goto out;
+    }
+
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     {
@@ -610,15 +658,10 @@ ck_cli_request (CkCli *cli,
   if (o.key_ref != NULL && g_str_has_prefix (o.key_ref, "pkcs11:"))
     {
       /* A key on a token: recorded by its URI (once), signed there. */
+      choice.source = CK_KEEPER_KEY_TOKEN;
+      choice.uri = o.key_ref;
       key = ck_private_key_new_from_pkcs11_uri (o.key_ref, &error);
       if (key == NULL)
-        {
-          status = ck_cli_fail (error);
-          goto out;
-        }
-      key_id = ck_store_find_key (store, ck_private_key_get_spki_sha256 (key));
-      if (key_id <= 0 &&
-          !ck_store_add_key (store, key, NULL, NULL, CK_COMMIT_NONE, &key_id, &error))
         {
           status = ck_cli_fail (error);
           goto out;
@@ -638,21 +681,34 @@ ck_cli_request (CkCli *cli,
           status = ck_cli_error (_("%s is a %s, not a key"), o.key_ref, ck_object_kind_to_string (kind));
           goto out;
         }
+      /* Unlocked here, at the prompt, with its retries. */
       key = ck_cli_load_stored_key (store, key_id, o.password_file);
       if (key == NULL)
         goto out;
+      choice.source = CK_KEEPER_KEY_STORED;
+      choice.key_id = key_id;
       algo = ck_private_key_get_algorithm_id (key);
       key_bits = ck_private_key_get_bits (key);
     }
   else
     {
+      choice.source = CK_KEEPER_KEY_NEW;
+      choice.spec = spec;
+      choice.label = o.label;
+      choice.no_passphrase = o.no_key_passphrase;
       algo = spec_algorithm (&spec);
       key_bits = spec.bits != 0 ? spec.bits : (algo == GNUTLS_PK_RSA || algo == GNUTLS_PK_RSA_PSS ? 3072 : 0);
     }
+  choice.key = key;
 
   if (o.template != NULL)
     {
-      builder = ck_template_load_file (o.template, algo, &warnings, &error);
+      /* A mode makes a certificate: read the template as certtool
+       * --generate-certificate (--generate-self-signed) reads it. */
+      builder = ck_template_load_file_for (o.template, algo,
+                                           mode != NULL ? CK_TEMPLATE_CERTIFICATE
+                                                        : CK_TEMPLATE_REQUEST,
+                                           &warnings, &error);
       if (builder == NULL)
         {
           status = ck_cli_fail (error);
@@ -664,7 +720,15 @@ ck_cli_request (CkCli *cli,
   else
     builder = ck_request_builder_new ();
   ck_request_builder_set_key_info (builder, algo, key_bits);
-  if (o.profile != NULL)
+  if (o.profile != NULL && mode != NULL)
+    {
+      if (!mode->apply_profile (builder, o.profile, &error))
+        {
+          status = ck_cli_usage_error (cli, "%s", error->message);
+          goto out;
+        }
+    }
+  else if (o.profile != NULL)
     ck_request_builder_apply_profile (builder, profile);
 
   if (!apply_options (builder, &o, &error))
@@ -684,56 +748,82 @@ ck_cli_request (CkCli *cli,
       ck_request_builder_set_challenge_password (builder, challenge);
     }
 
-  findings = ck_request_builder_check (builder);
-  print_findings (findings);
-  if (ck_request_findings_have_errors (findings))
+  if (mode != NULL)
     {
-      status = ck_cli_error (_("the request has errors; nothing was made"));
+      /* Judged as what it becomes, before a new key is made for it. */
+      if (!mode->check (builder, mode->data))
+        goto out;
+    }
+  else
+    {
+      findings = ck_request_builder_check (builder);
+      ck_cli_print_findings (findings);
+      if (ck_request_findings_have_errors (findings))
+        {
+          status = ck_cli_error (_("the request has errors; nothing was made"));
+          goto out;
+        }
+    }
+
+  if (choice.source == CK_KEEPER_KEY_NEW)
+    {
+      if (!ask_new_key_passphrase (o.key_passphrase_file, o.no_key_passphrase, &passphrase))
+        goto out;
+      choice.passphrase = passphrase;
+      say_generating (&spec);
+    }
+
+  keeper = ck_keeper_new (store);
+  if (mode != NULL)
+    {
+      g_autoptr (CkPrivateKey) new_key = NULL;
+
+      if (choice.source == CK_KEEPER_KEY_NEW)
+        {
+          /* The certificate needs the key first; if making it fails, the
+           * key goes again, so nothing is left behind. */
+          new_key = ck_keeper_generate_key (keeper, &choice, NULL, &key_id, &error);
+          if (new_key == NULL)
+            {
+              status = ck_cli_fail (error);
+              goto out;
+            }
+          fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
+        }
+      status = mode->finish (cli, store, builder, new_key != NULL ? new_key : key, key_id,
+                             mode->data);
+      if (status != CK_CLI_EXIT_OK && new_key != NULL)
+        {
+          g_autoptr (GError) delete_error = NULL;
+
+          if (ck_store_delete (store, key_id, &delete_error))
+            fprintf (stderr, _("Removed the new key %lld again\n"), (long long) key_id);
+          else
+            ck_cli_error (_("could not remove the new key %lld: %s"), (long long) key_id,
+                          delete_error->message);
+        }
       goto out;
     }
-
-  if (key == NULL)
-    {
-      key = generate_and_store (store, &spec, o.label, o.key_passphrase_file,
-                                o.no_key_passphrase, &key_id);
-      if (key == NULL)
-        goto out;
-      fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
-    }
-
-  request = ck_request_builder_build (builder, key, CK_BUILD_NONE, &error);
+  request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
+                                      NULL, &result, &error);
   if (request == NULL)
     {
       status = ck_cli_fail (error);
       goto out;
     }
-  request_id = ck_store_add_request (store, request,
-                                     ck_request_profile_to_string (ck_request_builder_get_profile (builder)),
-                                     &error);
-  if (request_id == 0 && g_error_matches (error, CK_ERROR, CK_ERROR_EXISTS))
-    {
-      /* The same key and the same choices make the same request (RSA
-       * signatures are deterministic): write it again, store it once. */
-      request_id = ck_store_find_request (store, ck_request_get_sha256_fingerprint (request));
-      fprintf (stderr, "This request is already in the store as request %" G_GINT64_FORMAT "\n",
-               request_id);
-      g_clear_error (&error);
-    }
-  if (request_id == 0)
-    {
-      status = ck_cli_fail (error);
-      goto out;
-    }
-  status = write_request (request, o.format, o.out);
-  if (status != CK_CLI_EXIT_OK)
-    goto out;
-  if (o.out != NULL)
+  status = CK_CLI_EXIT_OK;
+  if (result.key_added && choice.source == CK_KEEPER_KEY_NEW)
+    fprintf (stderr, _("Generated and stored key %lld\n"), (long long) result.key_id);
+  if (result.request_existed)
+    fprintf (stderr, "This request is already in the store as request %" G_GINT64_FORMAT "\n",
+             result.request_id);
+  if (!ck_cli_out_is_stdout (o.out))
     ck_cli_print_line ("Request %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT " (%s) written to %s; "
                        "pending until its certificate is imported",
-                       request_id, key_id, ck_request_get_subject (request), o.out);
+                       result.request_id, result.key_id, ck_request_get_subject (request), o.out);
   else
     fprintf (stderr, "Request %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT " stored as pending\n",
-             request_id, key_id);
+             result.request_id, result.key_id);
 
 out:
   pending_edits = NULL;
@@ -796,16 +886,8 @@ ck_cli_requests (CkCli *cli,
                                         ck_request_status_to_string (ck_stored_request_get_status (row)));
           ck_json_writer_string_member (json, "subject", ck_stored_request_get_subject (row));
           ck_json_writer_string_member (json, "display_name", ck_stored_request_get_display_name (row));
-          ck_json_writer_member (json, "key_id");
-          if (key_id > 0)
-            ck_json_writer_int (json, key_id);
-          else
-            ck_json_writer_null (json);
-          ck_json_writer_member (json, "certificate_id");
-          if (cert_id > 0)
-            ck_json_writer_int (json, cert_id);
-          else
-            ck_json_writer_null (json);
+          ck_json_writer_id_member (json, "key_id", key_id);
+          ck_json_writer_id_member (json, "certificate_id", cert_id);
           ck_json_writer_string_member (json, "profile", profile);
           ck_json_writer_string_member (json, "sha256", ck_stored_request_get_sha256 (row));
           ck_json_writer_string_member (json, "spki_sha256", ck_stored_request_get_spki_sha256 (row));
@@ -824,14 +906,7 @@ ck_cli_requests (CkCli *cli,
         }
     }
   if (json != NULL)
-    {
-      const char *text;
-
-      ck_json_writer_end_array (json);
-      text = ck_json_writer_get_text (json);
-      if (!ck_cli_write_stdout (text, strlen (text), &error))
-        return ck_cli_fail (error);
-    }
+    return ck_cli_write_json_array (json);
   else if (n == 0)
     ck_cli_print_line (_("No requests in the store"));
   return CK_CLI_EXIT_OK;
@@ -846,10 +921,12 @@ ck_cli_template (CkCli *cli,
 {
   g_autofree char *profile_name = NULL;
   g_autofree char *out = NULL;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
       N_("Write the template of a profile instead of a stored request"), N_("PROFILE") },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE"), N_("FILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE (- for standard output)"), N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE if it exists"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -899,14 +976,10 @@ ck_cli_template (CkCli *cli,
   text = ck_template_from_builder (builder, &warnings);
   for (guint i = 0; i < warnings->len; i++)
     ck_cli_error (_("note: %s"), (char *) warnings->pdata[i]);
-  if (out == NULL)
-    {
-      if (!ck_cli_write_stdout (text, strlen (text), &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
-    }
-  if (!ck_file_set_contents_private (out, text, strlen (text), 0644, &error))
-    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
+  if (!ck_cli_write_out (out, force, text, strlen (text), CK_WRITE_NONE, &error))
+    return ck_cli_fail (error);
+  if (ck_cli_out_is_stdout (out))
+    return CK_CLI_EXIT_OK;
   ck_cli_print_line (_("Wrote the template to %s"), out);
   return CK_CLI_EXIT_OK;
 }

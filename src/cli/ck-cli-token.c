@@ -2,7 +2,6 @@
 /* `tokens`, `keygen --token` and the PIN handling for PKCS#11 tokens. */
 #include <gnutls/gnutls.h>
 #include <gnutls/pkcs11.h>
-#include <p11-kit/pkcs11.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -68,15 +67,32 @@ ck_cli_token_install_pin_function (CkCli *cli)
   gnutls_pkcs11_set_pin_function (pin_function, cli);
 }
 
+/* As the PIN dialog does it: the token's state read first, a locked PIN
+ * refused without asking, a PIN count low or final try said before the
+ * prompt, then one try through the keeper. */
 static gboolean
 login (CkCli    *cli,
        CkToken  *token,
        GError  **error)
 {
+  g_autoptr (CkKeeper) keeper = NULL;
   g_autoptr (CkPassword) pin = NULL;
+  CkPinFlags flags;
 
   if (!ck_token_needs_login (token) || ck_token_is_logged_in (token))
     return TRUE;
+  if (!ck_token_refresh (token, error))
+    return FALSE;
+  flags = ck_token_get_pin_flags (token);
+  if (flags & CK_PIN_FLAGS_LOCKED)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD, _("Token “%s”: %s"),
+                   ck_token_get_label (token), ck_pin_flags_get_advice (flags));
+      return FALSE;
+    }
+  if (flags != CK_PIN_FLAGS_NONE)
+    ck_cli_error (_("warning: token “%s”: %s"), ck_token_get_label (token),
+                  ck_pin_flags_get_advice (flags));
   if (!ck_token_has_protected_path (token))
     {
       pin = get_pin (cli, ck_token_get_label (token), error);
@@ -85,7 +101,8 @@ login (CkCli    *cli,
     }
   else
     fprintf (stderr, "Enter the PIN on the device of token “%s”\n", ck_token_get_label (token));
-  return ck_token_login (token, pin, error);
+  keeper = ck_keeper_new (NULL);
+  return ck_keeper_token_login (keeper, token, pin, NULL, error);
 }
 
 static void
@@ -106,11 +123,11 @@ write_token_json (CkJsonWriter *json,
   ck_json_writer_boolean_member (json, "read_only", ck_token_is_read_only (token));
   ck_json_writer_boolean_member (json, "system_trust", ck_token_is_system_trust (token));
   ck_json_writer_boolean_member (json, "user_pin_count_low",
-                                 (ck_token_get_flags (token) & CKF_USER_PIN_COUNT_LOW) != 0);
+                                 (ck_token_get_pin_flags (token) & CK_PIN_FLAGS_COUNT_LOW) != 0);
   ck_json_writer_boolean_member (json, "user_pin_final_try",
-                                 (ck_token_get_flags (token) & CKF_USER_PIN_FINAL_TRY) != 0);
+                                 (ck_token_get_pin_flags (token) & CK_PIN_FLAGS_FINAL_TRY) != 0);
   ck_json_writer_boolean_member (json, "user_pin_locked",
-                                 (ck_token_get_flags (token) & CKF_USER_PIN_LOCKED) != 0);
+                                 (ck_token_get_pin_flags (token) & CK_PIN_FLAGS_LOCKED) != 0);
   if (objects != NULL)
     {
       ck_json_writer_member (json, "objects");
@@ -218,14 +235,7 @@ ck_cli_tokens (CkCli *cli,
         print_token (tokens->pdata[i], objects);
     }
   if (json != NULL)
-    {
-      const char *text;
-
-      ck_json_writer_end_array (json);
-      text = ck_json_writer_get_text (json);
-      if (!ck_cli_write_stdout (text, strlen (text), &error))
-        return ck_cli_fail (error);
-    }
+    return ck_cli_write_json_array (json);
   else if (tokens->len == 0)
     ck_cli_print_line (_("No PKCS#11 tokens"));
   return CK_CLI_EXIT_OK;
@@ -243,25 +253,21 @@ ck_cli_token_keygen (CkCli           *cli,
   g_autoptr (CkToken) token = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
   g_autoptr (GBytes) id = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   CkStore *store;
-  CkTokenKeySpec token_spec = { *spec, label, NULL, extractable, FALSE };
+  CkKeeperKeyChoice choice = {
+    .source = CK_KEEPER_KEY_TOKEN_NEW, .spec = *spec, .label = label, .extractable = extractable,
+  };
   gint64 key_id = 0;
 
   if (label == NULL)
     return ck_cli_usage_error (cli, _("--token needs --label: the key's name on the token"));
   if (id_hex != NULL)
     {
-      g_autofree char *hex = ck_hex_normalize (id_hex);
-      gsize len = hex ? strlen (hex) : 0;
-      guint8 *bytes;
-
-      if (hex == NULL || len == 0 || len % 2 != 0)
+      id = ck_token_id_from_hex (id_hex, NULL);
+      if (id == NULL)
         return ck_cli_usage_error (cli, _("--id takes hex digits, not “%s”"), id_hex);
-      bytes = g_malloc (len / 2);
-      for (gsize i = 0; i < len / 2; i++)
-        bytes[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
-      id = g_bytes_new_take (bytes, len / 2);
-      token_spec.id = id;
+      choice.token_id = id;
     }
 
   store = ck_cli_open_store (cli, &error);
@@ -270,11 +276,12 @@ ck_cli_token_keygen (CkCli           *cli,
   token = ck_token_lookup (token_uri, &error);
   if (token == NULL || !login (cli, token, &error))
     return ck_cli_fail (error);
-  key = ck_token_generate_key (token, &token_spec, &error);
+  /* The store keeps the URI only; the key stays on the token (and goes
+   * again when it cannot be recorded). */
+  choice.token = token;
+  keeper = ck_keeper_new (store);
+  key = ck_keeper_generate_key (keeper, &choice, NULL, &key_id, &error);
   if (key == NULL)
-    return ck_cli_fail (error);
-  /* The store keeps the URI only; the key stays on the token. */
-  if (!ck_store_add_key (store, key, label, NULL, CK_COMMIT_NONE, &key_id, &error))
     return ck_cli_fail (error);
   ck_cli_print_line (_("Generated key %lld on token “%s”: %s"),
                      (long long) key_id, ck_token_get_label (token), ck_private_key_get_pkcs11_uri (key));
@@ -299,28 +306,12 @@ ck_cli_token_write_certificate (CkToken        *token,
                                 CkStore        *store,
                                 CkCertificate  *certificate,
                                 gboolean        check_only,
+                                gboolean       *written,
                                 GError        **error)
 {
-  g_autoptr (CkPrivateKey) key = NULL;
-  CkStoredKey *row;
-  const char *uri;
-  gint64 key_id;
+  g_autoptr (CkKeeper) keeper = ck_keeper_new (store);
 
-  key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (certificate));
-  row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
-  uri = row != NULL ? ck_stored_key_get_pkcs11_uri (row) : NULL;
-  if (uri == NULL)
-    {
-      g_set_error (error, CK_ERROR, CK_ERROR_MISMATCH,
-                   _("Certificate “%s”: its key is not a key on a token in the store; "
-                   "only certificates of token keys go onto a token"),
-                   ck_certificate_get_display_name (certificate));
-      return FALSE;
-    }
   if (check_only)
-    return TRUE;
-  key = ck_private_key_new_from_pkcs11_uri (uri, error);
-  if (key == NULL)
-    return FALSE;
-  return ck_token_import_certificate (token, certificate, key, error);
+    return ck_keeper_check_certificate_for_token (keeper, certificate, token, error);
+  return ck_keeper_write_certificate_to_token (keeper, certificate, token, NULL, written, error);
 }

@@ -83,6 +83,7 @@ trust_set (CkCli *cli,
   };
   g_autoptr (GError) error = NULL;
   g_autoptr (CkTrust) trust = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   CkStoredCertificate *row;
   const char *purpose;
   CkTrustLevel level;
@@ -113,7 +114,9 @@ trust_set (CkCli *cli,
   if (trust == NULL)
     return ck_cli_fail (error);
   level = trusted ? CK_TRUST_TRUSTED : distrusted ? CK_TRUST_DISTRUSTED : CK_TRUST_DEFAULT;
-  if (!ck_trust_set (trust, id, purpose, level, &error))
+  keeper = ck_keeper_new (cli->store);
+  ck_keeper_use_trust (keeper, trust, NULL);
+  if (!ck_keeper_set_trust (keeper, id, purpose, level, &error))
     return ck_cli_fail (error);
 
   row = ck_store_get_certificate_row (cli->store, id);
@@ -154,7 +157,9 @@ trust_list (CkCli *cli,
   trust = open_trust (cli, &error);
   if (trust == NULL)
     return ck_cli_fail (error);
-  settings = ck_trust_list (trust, NULL);
+  settings = ck_trust_list (trust, NULL, &error);
+  if (settings == NULL)
+    return ck_cli_fail (error);
 
   if (json_output)
     json = ck_json_writer_new ();
@@ -166,7 +171,12 @@ trust_list (CkCli *cli,
     {
       CkTrustSetting *s = settings->pdata[i];
       CkStoredCertificate *row = ck_store_get_certificate_row (cli->store, s->certificate_id);
-      const char *name = row ? ck_stored_certificate_get_display_name (row) : "?";
+      const char *name = row ? ck_stored_certificate_get_display_name (row)
+                             : s->certificate_id == 0
+                             /* Translators: a distrust whose certificate was deleted while
+                              * its key stays in the store */
+                             ? _("(certificate deleted: the distrust stays with its key)")
+                             : "?";
       g_autofree char *set_at = ck_cli_format_time (s->set_at);
 
       if (json == NULL)
@@ -203,12 +213,14 @@ trust_export (CkCli *cli,
 {
   g_autofree char *format_text = NULL;
   g_autofree char *out = NULL;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
       N_("p11-kit (persist file), openssl (TRUSTED CERTIFICATE bundle) or pem (anchors only)"),
       N_("FORMAT") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE (default: standard output)"),
       N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE if it exists"), NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -239,16 +251,11 @@ trust_export (CkCli *cli,
   if (bytes == NULL)
     return ck_cli_fail (error);
 
-  if (out == NULL)
-    {
-      if (!ck_cli_write_stdout (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                &error))
-        return ck_cli_fail (error);
-      return CK_CLI_EXIT_OK;
-    }
-  if (!ck_file_set_contents_private (out, g_bytes_get_data (bytes, NULL),
-                                     g_bytes_get_size (bytes), 0644, &error))
-    return ck_cli_error (_("cannot write %s: %s"), out, error->message);
+  if (!ck_cli_write_out (out, force, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                         CK_WRITE_NONE, &error))
+    return ck_cli_fail (error);
+  if (ck_cli_out_is_stdout (out))
+    return CK_CLI_EXIT_OK;
   ck_cli_print_line (_("Wrote trust decisions (%s) to %s"), format_text, out);
   return CK_CLI_EXIT_OK;
 }
@@ -297,25 +304,6 @@ ck_cli_trust (CkCli *cli,
                              argv[1]);
 }
 
-static gboolean
-parse_time (const char *text,
-            gint64     *when)
-{
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) time = g_date_time_new_from_iso8601 (text, utc);
-
-  if (time == NULL)
-    {
-      g_autofree char *midnight = g_strconcat (text, "T00:00:00Z", NULL);
-
-      time = g_date_time_new_from_iso8601 (midnight, NULL);
-    }
-  if (time == NULL)
-    return FALSE;
-  *when = g_date_time_to_unix (time);
-  return TRUE;
-}
-
 int
 ck_cli_verify (CkCli *cli,
                int    argc,
@@ -349,7 +337,8 @@ ck_cli_verify (CkCli *cli,
                              N_("The chain is built from the store's certificates and verified\n"
                              "with GnuTLS (medium profile) against the certificates you trust\n"
                              "for the purpose. Exit status: 0 trusted, 3 not trusted (any\n"
-                             "reason), 1 on an error."),
+                             "reason), 1 on an error, including when the store's trust\n"
+                             "decisions or certificates cannot be read (cannot verify)."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (purpose_text != NULL)
@@ -358,7 +347,7 @@ ck_cli_verify (CkCli *cli,
       if (purpose == NULL)
         return status;
     }
-  if (at != NULL && !parse_time (at, &when))
+  if (at != NULL && !ck_cli_parse_time (at, &when))
     return ck_cli_usage_error (cli, _("Cannot read the time “%s”: use ISO 8601"), at);
   if (!resolve_certificate (cli, argc, argv, &id, &status))
     return status;
@@ -396,6 +385,9 @@ ck_cli_verify (CkCli *cli,
       ck_json_writer_end_object (json);
       fputs (ck_json_writer_get_text (json), stdout);
     }
+  else if (ck_verification_get_status (result) == CK_VERIFY_CANNOT_VERIFY)
+    /* Fail closed, and loudly: an error, not a verdict. */
+    return ck_cli_error ("%s", ck_verification_get_reason (result));
   else
     {
       ck_cli_print_line ("%s", ck_verification_get_reason (result));
@@ -408,6 +400,13 @@ ck_cli_verify (CkCli *cli,
                              row ? ck_stored_certificate_get_display_name (row) : "(system anchor)");
         }
     }
-  return ck_verification_get_status (result) == CK_VERIFY_TRUSTED ? CK_CLI_EXIT_OK
-                                                                   : CK_CLI_EXIT_NOT_TRUSTED;
+  switch (ck_verification_get_status (result))
+    {
+    case CK_VERIFY_TRUSTED:
+      return CK_CLI_EXIT_OK;
+    case CK_VERIFY_CANNOT_VERIFY:
+      return CK_CLI_EXIT_ERROR;
+    default:
+      return CK_CLI_EXIT_NOT_TRUSTED;
+    }
 }

@@ -5,6 +5,8 @@
 #include <glib/gi18n.h>
 
 #include "ck-cli.h"
+#include "ck-cli-interrupt.h"
+#include "ck-json-writer.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -52,6 +54,21 @@ static const CkCliCommand commands[] = {
   { "template", "template export ID|--profile PROFILE [--out FILE]",
     N_("Write a certtool template of a request or a profile"),
     ck_cli_template },
+  { "selfsign", "selfsign --key ID|--new-key ALG [--subject DN] [--san NAME]… [--profile P] [--days N]",
+    N_("Make a self-signed certificate, kept in the store"),
+    ck_cli_selfsign },
+  { "sign", "sign REQUEST-ID|FILE --ca ID [--profile P] [--keep-extensions LIST] [--days N]",
+    N_("Sign a request with a CA kept in the store"),
+    ck_cli_sign },
+  { "revoke", "revoke ID [--reason REASON] [--at TIME]",
+    N_("Revoke a certificate issued by a CA kept in the store"),
+    ck_cli_revoke },
+  { "revocations", "revocations CA-ID [--json]",
+    N_("List the certificates a CA in the store revoked"),
+    ck_cli_revocations },
+  { "crl", "crl CA-ID [--next-update-days N] [--format pem|der] [--out FILE]",
+    N_("Write a new certificate revocation list of a CA"),
+    ck_cli_crl },
   { "tokens", "tokens [--json] [--objects TOKEN-URI]",
     N_("List the PKCS#11 tokens (and the keys and certificates on one)"),
     ck_cli_tokens },
@@ -116,22 +133,7 @@ single_line (const char *message)
 char *
 ck_cli_printable (const char *text)
 {
-  g_autofree char *valid = NULL;
-  GString *out = g_string_sized_new (strlen (text));
-
-  if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-        g_string_append_printf (out, "\\x%02x", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
+  return ck_text_escape_for_display (text);
 }
 
 void
@@ -173,7 +175,11 @@ ck_cli_error (const char *format,
 int
 ck_cli_fail (const GError *error)
 {
-  return ck_cli_error ("%s", error->message);
+  ck_cli_error ("%s", error->message);
+  /* Ctrl+C stopped a read (ck-cli-interrupt.h) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CK_CLI_EXIT_INTERRUPTED;
+  return CK_CLI_EXIT_ERROR;
 }
 
 int
@@ -309,6 +315,120 @@ ck_cli_write_stdout (const void *data,
       len -= (gsize) n;
     }
   return TRUE;
+}
+
+gboolean
+ck_cli_out_is_stdout (const char *out)
+{
+  return out == NULL || g_str_equal (out, "-");
+}
+
+gboolean
+ck_cli_write_out (const char   *out,
+                  gboolean      force,
+                  const void   *data,
+                  gsize         len,
+                  CkWriteFlags  flags,
+                  GError      **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (ck_cli_out_is_stdout (out))
+    return ck_cli_write_stdout (data, len, error);
+
+  if (ck_file_write (out, data, len, flags | (force ? CK_WRITE_OVERWRITE : 0), &local))
+    return TRUE;
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                 _("cannot write %s: it already exists (use --force to replace it)"), out);
+  else
+    g_set_error (error, local->domain, local->code, _("cannot write %s: %s"), out,
+                 local->message);
+  return FALSE;
+}
+
+gboolean
+ck_cli_parse_time (const char *text,
+                   gint64     *when)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) time = g_date_time_new_from_iso8601 (text, utc);
+
+  if (time == NULL)
+    {
+      g_autofree char *midnight = g_strconcat (text, "T00:00:00Z", NULL);
+
+      time = g_date_time_new_from_iso8601 (midnight, NULL);
+    }
+  if (time == NULL)
+    return FALSE;
+  *when = g_date_time_to_unix (time);
+  return TRUE;
+}
+
+int
+ck_cli_write_json_array (CkJsonWriter *json)
+{
+  g_autoptr (GError) error = NULL;
+  const char *text;
+
+  ck_json_writer_end_array (json);
+  text = ck_json_writer_get_text (json);
+  if (!ck_cli_write_stdout (text, strlen (text), &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
+}
+
+int
+ck_cli_write_encoded (const char *format,
+                      const char *pem,
+                      GBytes     *der,
+                      const char *out,
+                      gboolean    force)
+{
+  gsize len;
+  const void *data;
+
+  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
+    return ck_cli_write_result (pem, strlen (pem), TRUE, out, force);
+  data = g_bytes_get_data (der, &len);
+  return ck_cli_write_result (data, len, FALSE, out, force);
+}
+
+gboolean
+ck_cli_parse_hash (const char                *name,
+                   gnutls_digest_algorithm_t *hash,
+                   GError                   **error)
+{
+  if (g_ascii_strcasecmp (name, "sha256") == 0)
+    *hash = GNUTLS_DIG_SHA256;
+  else if (g_ascii_strcasecmp (name, "sha384") == 0)
+    *hash = GNUTLS_DIG_SHA384;
+  else if (g_ascii_strcasecmp (name, "sha512") == 0)
+    *hash = GNUTLS_DIG_SHA512;
+  else
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("Unknown hash “%s”: use sha256, sha384 or sha512"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+ck_cli_write_result (const void *data,
+                     gsize       len,
+                     gboolean    is_text,
+                     const char *out,
+                     gboolean    force)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (ck_cli_out_is_stdout (out) && !is_text && isatty (STDOUT_FILENO))
+    return ck_cli_error (_("refusing to write DER to a terminal: use --out FILE"));
+  if (!ck_cli_write_out (out, force, data, len, CK_WRITE_NONE, &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
 }
 
 /* Reads "--store DIR" / "--store=DIR" given before the command. Returns

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "certkeeper-core.h"
+#include "ck-json-writer.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,48 @@ int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
 int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
 int       ck_cli_check    (CkCli *cli, int argc, char **argv);
+int       ck_cli_selfsign (CkCli *cli, int argc, char **argv);
+int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
+int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);
+int       ck_cli_crl      (CkCli *cli, int argc, char **argv);
+int       ck_cli_revocations (CkCli *cli, int argc, char **argv);
+
+/* A command that makes something from the choices `request` takes (the
+ * key, subject, SANs, extensions, profile, template): ck-cli-request.c
+ * parses them with @entries added, then @check judges the builder (before
+ * any new key is made; FALSE after printing why) and @finish makes the
+ * thing with the key. @apply_profile reads --profile. */
+typedef struct {
+  const char         *summary;
+  const char         *description;
+  const GOptionEntry *entries;
+  gboolean          (*apply_profile) (CkRequestBuilder *builder,
+                                      const char       *name,
+                                      GError          **error);
+  gboolean          (*check)         (CkRequestBuilder *builder,
+                                      gpointer          data);
+  int               (*finish)        (CkCli            *cli,
+                                      CkStore          *store,
+                                      CkRequestBuilder *builder,
+                                      CkPrivateKey     *key,
+                                      gint64            key_id,
+                                      gpointer          data);
+  gpointer            data;
+} CkCliRequestMode;
+
+int       ck_cli_request_run (CkCli                  *cli,
+                              int                     argc,
+                              char                  **argv,
+                              const CkCliRequestMode *mode);
+/* "error: …" and "warning: …" lines on stderr, one per finding. */
+void      ck_cli_print_findings (GPtrArray *findings);
+/* @data to the file @out (0644), or to stdout when @out is NULL; binary
+ * data is refused on a terminal. */
+int       ck_cli_write_result   (const void *data,
+                                 gsize       len,
+                                 gboolean    is_text,
+                                 const char *out,
+                                 gboolean    force);
 
 /* ck-cli-token.c: GnuTLS asks for token PINs through this (once per
  * request, from --pin-file or the terminal). */
@@ -51,8 +94,9 @@ int       ck_cli_token_keygen  (CkCli           *cli,
                                 const char      *id_hex,
                                 gboolean         extractable);
 /* import --to-token: the token found and logged in (--pin-file or the
- * prompt), then each certificate written beside its key on the token
- * (@check_only: only whether its key is a token key in the store). */
+ * prompt), then each certificate written beside its key on the token by
+ * the keeper (@check_only: only whether its key is a token key in the
+ * store, on this token); *@written FALSE when the token had it already. */
 CkToken  *ck_cli_token_open    (CkCli           *cli,
                                 const char      *token_uri,
                                 GError         **error);
@@ -60,6 +104,7 @@ gboolean  ck_cli_token_write_certificate (CkToken       *token,
                                           CkStore       *store,
                                           CkCertificate *certificate,
                                           gboolean       check_only,
+                                          gboolean      *written,
                                           GError       **error);
 
 /* Parses the options of the current command: @entries plus --store. On
@@ -73,9 +118,10 @@ gboolean  ck_cli_parse_options (CkCli              *cli,
                                 int                *argc,
                                 char             ***argv);
 
-/* @text with control characters (C0, DEL, C1) shown as \xHH escapes and
- * invalid UTF-8 repaired: names and messages come from certificates and
- * file names, and must not drive the terminal. */
+/* @text with control characters (C0, DEL, C1) shown as \xHH escapes,
+ * bidirectional controls as \uHHHH and invalid UTF-8 repaired
+ * (ck_text_escape_for_display()): names and messages come from
+ * certificates and file names, and must not drive the terminal. */
 char     *ck_cli_printable     (const char *text);
 /* printf of one line to stdout, made printable, newline added. */
 void      ck_cli_print_line    (const char *format,
@@ -113,6 +159,22 @@ gboolean  ck_cli_resolve       (CkCli        *cli,
                                 gint64       *id,
                                 int          *status);
 
+/* Ends the array @json holds and writes it to stdout. */
+int       ck_cli_write_json_array (CkJsonWriter *json);
+/* @pem when @format is NULL or "pem", else @der; as ck_cli_write_result(). */
+int       ck_cli_write_encoded  (const char *format,
+                                 const char *pem,
+                                 GBytes     *der,
+                                 const char *out,
+                                 gboolean    force);
+/* "sha256", "sha384" or "sha512"; CK_ERROR_INVALID otherwise. */
+gboolean  ck_cli_parse_hash     (const char                *name,
+                                 gnutls_digest_algorithm_t *hash,
+                                 GError                   **error);
+/* ISO 8601 ("2031-05-01T12:00:00Z", a time zone or UTC) or a date
+ * ("2031-05-01", midnight UTC). */
+gboolean  ck_cli_parse_time    (const char *text,
+                                gint64     *when);
 /* "2031-05-01T12:00:00Z", or NULL when the time cannot be represented. */
 char     *ck_cli_format_time   (gint64 unix_time);
 
@@ -120,5 +182,17 @@ char     *ck_cli_format_time   (gint64 unix_time);
 gboolean  ck_cli_write_stdout  (const void *data,
                                 gsize       len,
                                 GError    **error);
+
+/* --out of every command: NULL and "-" are standard output. */
+gboolean  ck_cli_out_is_stdout (const char *out);
+/* Writes @data to --out @out: standard output, or the file through
+ * ck_file_write(), replacing an existing regular file only with @force
+ * (--force). The error says "cannot write FILE: …". */
+gboolean  ck_cli_write_out     (const char   *out,
+                                gboolean      force,
+                                const void   *data,
+                                gsize         len,
+                                CkWriteFlags  flags,
+                                GError      **error);
 
 G_END_DECLS

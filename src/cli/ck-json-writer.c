@@ -275,6 +275,18 @@ ck_json_writer_int_member (CkJsonWriter *self,
 }
 
 void
+ck_json_writer_id_member (CkJsonWriter *self,
+                          const char   *name,
+                          gint64        id)
+{
+  ck_json_writer_member (self, name);
+  if (id > 0)
+    ck_json_writer_int (self, id);
+  else
+    ck_json_writer_null (self);
+}
+
+void
 ck_json_writer_boolean_member (CkJsonWriter *self,
                                const char   *name,
                                gboolean      value)

@@ -41,6 +41,10 @@ void          ck_json_writer_string_member  (CkJsonWriter *self,
 void          ck_json_writer_int_member     (CkJsonWriter *self,
                                              const char   *name,
                                              gint64        value);
+/* A store id, null when @id is 0 (none). */
+void          ck_json_writer_id_member      (CkJsonWriter *self,
+                                             const char   *name,
+                                             gint64        id);
 void          ck_json_writer_boolean_member (CkJsonWriter *self,
                                              const char   *name,
                                              gboolean      value);

@@ -3,7 +3,11 @@
 
 /* The model layer: everything the GUI and the CLI do goes through here. */
 
+#include "ck-bounded-read.h"
+#include "ck-ca.h"
+#include "ck-certificate-builder.h"
 #include "ck-certificate.h"
+#include "ck-deletion.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
 #include "ck-expiry-check.h"
@@ -13,6 +17,7 @@
 #include "ck-import-item.h"
 #include "ck-import-plan.h"
 #include "ck-importer.h"
+#include "ck-keeper.h"
 #include "ck-key-generator.h"
 #include "ck-key-usage.h"
 #include "ck-oid.h"

@@ -29,6 +29,7 @@ typedef struct {
   guint                 bits;
   const char           *curve;
   GBytes               *spki;  /* as GnuTLS encodes it, which is what we hash */
+  char                 *unsupported_oid;  /* the algorithm, when GnuTLS has none */
 } KeyInfo;
 
 /* Where the parts of the TBSCertificate are in the DER (views into it). */
@@ -96,6 +97,7 @@ key_info_free (KeyInfo *info)
   if (info == NULL)
     return;
   g_clear_pointer (&info->spki, g_bytes_unref);
+  g_free (info->unsupported_oid);
   g_free (info);
 }
 
@@ -687,6 +689,30 @@ key_info_fast (const CkDerTlv *spki)
   return info;
 }
 
+/* The key of an SPKI whose algorithm this GnuTLS cannot use (ML-DSA,
+ * SLH-DSA, GOST where GnuTLS is built without it, any other OID): kept as
+ * it is, hashed as it is, its algorithm known by OID. */
+static KeyInfo *
+key_info_unsupported (const CkDerTlv *spki)
+{
+  const guint8 *pos = spki->data, *end = spki->data + spki->len;
+  CkDerTlv alg, oid;
+  KeyInfo *info;
+
+  if (!ck_der_read (&pos, end, &alg) || alg.tag != 0x30)
+    return NULL;
+  pos = alg.data;
+  end = alg.data + alg.len;
+  if (!ck_der_read (&pos, end, &oid) || oid.tag != 0x06 || oid.len == 0)
+    return NULL;
+
+  info = g_new0 (KeyInfo, 1);
+  info->algo = GNUTLS_PK_UNKNOWN;
+  info->unsupported_oid = ck_der_oid_to_string (oid.data, oid.len);
+  info->spki = g_bytes_new (spki->start, spki->data + spki->len - spki->start);
+  return info;
+}
+
 static char *
 spki_sha256_slow (CkCertificate  *self,
                   GError        **error)
@@ -849,9 +875,25 @@ ck_certificate_load (CkCertificate  *self,
     }
   else
     {
-      self->spki_sha256 = spki_sha256_slow (self, error);
+      g_autoptr(GError) local_error = NULL;
+
+      self->spki_sha256 = spki_sha256_slow (self, &local_error);
+      /* A well-formed certificate with a key GnuTLS cannot use is kept
+       * and shown; it only cannot verify anything. */
+      if (self->spki_sha256 == NULL &&
+          g_error_matches (local_error, CK_ERROR, CK_ERROR_UNSUPPORTED) &&
+          (self->key_info = key_info_unsupported (&view.spki)) != NULL)
+        {
+          gsize spki_size;
+          gconstpointer spki = g_bytes_get_data (self->key_info->spki, &spki_size);
+
+          self->spki_sha256 = digest_hex (GNUTLS_DIG_SHA256, spki, spki_size);
+        }
       if (self->spki_sha256 == NULL)
-        return FALSE;
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
     }
 
   ret = gnutls_x509_crt_get_serial (self->crt, serial, &serial_size);
@@ -1324,8 +1366,41 @@ ck_certificate_get_signature_algorithm_id (CkCertificate *self)
 const char *
 ck_certificate_get_key_algorithm (CkCertificate *self)
 {
+  KeyInfo *info;
+
   g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
-  return ck_pk_algorithm_name (get_key_info (self)->algo);
+  info = get_key_info (self);
+  if (info->unsupported_oid != NULL)
+    return ck_oid_get_pk_algorithm_name (info->unsupported_oid);
+  return ck_pk_algorithm_name (info->algo);
+}
+
+const char *
+ck_certificate_get_key_algorithm_oid (CkCertificate *self)
+{
+  KeyInfo *info;
+
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  info = get_key_info (self);
+  if (info->unsupported_oid != NULL)
+    return info->unsupported_oid;
+  return gnutls_pk_get_oid (info->algo);
+}
+
+gboolean
+ck_certificate_get_key_supported (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), FALSE);
+  return get_key_info (self)->unsupported_oid == NULL;
+}
+
+const char *
+ck_certificate_get_key_problem (CkCertificate *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (self), NULL);
+  if (ck_certificate_get_key_supported (self))
+    return NULL;
+  return _("key algorithm not supported: cannot be verified");
 }
 
 gnutls_pk_algorithm_t

@@ -61,6 +61,18 @@ gnutls_sign_algorithm_t ck_certificate_get_signature_algorithm_id (CkCertificate
 /* "RSA", "RSA-PSS", "ECDSA", "Ed25519", "Ed448", "DSA", … */
 const char    *ck_certificate_get_key_algorithm (CkCertificate *self);
 gnutls_pk_algorithm_t ck_certificate_get_key_algorithm_id (CkCertificate *self);
+/* The key algorithm's OID ("1.2.840.10045.2.1"); NULL if GnuTLS knows the
+ * algorithm but not its OID. */
+const char    *ck_certificate_get_key_algorithm_oid (CkCertificate *self);
+/* FALSE for a key whose algorithm this GnuTLS cannot use (ML-DSA, SLH-DSA,
+ * any unknown OID): the certificate is kept and shown, its algorithm
+ * named from the OID (ck_certificate_get_key_algorithm() gives "ML-DSA-65"
+ * or the OID), get_key_algorithm_id() is GNUTLS_PK_UNKNOWN, and nothing it
+ * signed can be verified. */
+gboolean       ck_certificate_get_key_supported (CkCertificate *self);
+/* "key algorithm not supported: cannot be verified" (translated) for such
+ * a key, else NULL. */
+const char    *ck_certificate_get_key_problem (CkCertificate *self);
 guint          ck_certificate_get_key_bits   (CkCertificate *self);
 /* "SECP256R1" for EC keys, else NULL */
 const char    *ck_certificate_get_key_curve  (CkCertificate *self);

@@ -54,6 +54,41 @@ ck_der_read (const guint8 **pos,
   return TRUE;
 }
 
+/* Appends DER length octets for @len. */
+static inline void
+ck_der_append_length (GByteArray *out,
+                      gsize       len)
+{
+  guint8 buf[9];
+  int n = 0;
+
+  if (len < 0x80)
+    {
+      buf[0] = (guint8) len;
+      g_byte_array_append (out, buf, 1);
+      return;
+    }
+  for (gsize l = len; l > 0; l >>= 8)
+    n++;
+  buf[0] = 0x80 | n;
+  for (int i = 0; i < n; i++)
+    buf[n - i] = (guint8) (len >> (8 * i));
+  g_byte_array_append (out, buf, n + 1);
+}
+
+/* Appends a whole element: @tag, length, @len octets of @data. */
+static inline void
+ck_der_append_tlv (GByteArray   *out,
+                   guint8        tag,
+                   const guint8 *data,
+                   gsize         len)
+{
+  g_byte_array_append (out, &tag, 1);
+  ck_der_append_length (out, len);
+  if (len > 0)
+    g_byte_array_append (out, data, len);
+}
+
 /* TRUE when the OBJECT IDENTIFIER contents @data equal the DER of @der_oid
  * (the contents octets, as a string literal). */
 #define CK_DER_OID_IS(data, len, der_oid) \

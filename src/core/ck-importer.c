@@ -8,8 +8,12 @@
 #include <gnutls/x509.h>
 #include <string.h>
 
+#include "ck-bounded-read.h"
 #include "ck-error.h"
+#include "ck-oid.h"
 #include "ck-pem.h"
+#include "ck-pkcs7.h"
+#include "ck-pkcs12.h"
 #include "ck-store.h"
 #include "ck-utils.h"
 
@@ -17,14 +21,12 @@ void ck_core_init (void);
 
 /* Anything bigger is not a certificate file: refuse it before reading it
  * into memory. A 10,000-certificate bundle is about 20 MiB. */
-#define MAX_INPUT_SIZE (256 * 1024 * 1024)
 /* A file of junk full of "-----BEGIN " lines gets this many error items,
  * then one that counts the rest. */
 #define MAX_BLOCK_ERRORS 20
 
 #define OID_PKCS7_DATA "1.2.840.113549.1.7.1"
 #define OID_PKCS7_SIGNED "1.2.840.113549.1.7.2"
-#define OID_PBMAC1 "1.2.840.113549.1.5.14"
 
 struct _CkImporter
 {
@@ -156,34 +158,6 @@ location_join (const char *outer,
   if (outer == NULL)
     return g_strdup (inner);
   return g_strdup_printf ("%s, %s", outer, inner);
-}
-
-/* Bytes that may hold a plain private key (a file's contents, a PKCS#12
- * key bag): wiped when the last reference goes. */
-typedef struct {
-  gpointer data;
-  gsize len;
-} Secret;
-
-static void
-secret_free (gpointer user_data)
-{
-  Secret *secret = user_data;
-
-  gnutls_memset (secret->data, 0, secret->len);
-  g_free (secret->data);
-  g_free (secret);
-}
-
-static GBytes *
-secret_bytes_take (gpointer data,
-                   gsize    len)
-{
-  Secret *secret = g_new (Secret, 1);
-
-  secret->data = data;
-  secret->len = len;
-  return g_bytes_new_with_free_func (data, len, secret_free, secret);
 }
 
 static void
@@ -524,55 +498,39 @@ add_pkcs7 (Input      *in,
            GBytes     *der,
            const char *location)
 {
-  gnutls_pkcs7_t p7 = NULL;
-  gnutls_datum_t datum;
-  int ret, n_certs, n_crls;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) certs = NULL;
+  guint n_crls = 0;
 
-  datum.data = (guchar *) g_bytes_get_data (der, NULL);
-  datum.size = g_bytes_get_size (der);
-
-  gnutls_pkcs7_init (&p7);
-  ret = gnutls_pkcs7_import (p7, &datum, GNUTLS_X509_FMT_DER);
-  if (ret < 0)
+  certs = ck_pkcs7_read_certificates (der, &n_crls, &error);
+  if (certs == NULL)
     {
-      input_add_error (in, location, ck_error_code_from_gnutls (ret),
-                       _("not a valid PKCS#7 file: %s"), gnutls_strerror (ret));
-      gnutls_pkcs7_deinit (p7);
+      input_add_gerror (in, location, error);
       return;
     }
 
-  n_certs = gnutls_pkcs7_get_crt_count (p7);
-  for (int i = 0; i < n_certs; i++)
+  for (guint i = 0; i < certs->len; i++)
     {
-      gnutls_datum_t raw = { NULL, 0 };
-      g_autofree char *inner = g_strdup_printf (_("certificate %d"), i + 1);
+      GBytes *cert_der = g_ptr_array_index (certs, i);
+      g_autofree char *inner = g_strdup_printf (_("certificate %d"), (int) i + 1);
       g_autofree char *where = location_join (location, inner);
 
-      ret = gnutls_pkcs7_get_crt_raw2 (p7, i, &raw);
-      if (ret < 0)
-        {
-          input_add_error (in, where, ck_error_code_from_gnutls (ret),
-                           _("cannot read the certificate: %s"), gnutls_strerror (ret));
-          continue;
-        }
-      {
-        g_autoptr(GBytes) cert_der = ck_bytes_from_datum (&raw);
-
-        gnutls_free (raw.data);
+      if (cert_der == NULL)
+        input_add_error_literal (in, where, CK_ERROR_PARSE,
+                                 _("cannot read the certificate: not an X.509 "
+                                   "certificate (an attribute certificate?)"));
+      else
         add_certificate (in, cert_der, where, NULL);
-      }
     }
 
-  n_crls = gnutls_pkcs7_get_crl_count (p7);
   if (n_crls > 0)
     input_add_note (in, location,
                     ngettext ("%d certificate revocation list skipped: Certkeeper does not keep CRLs",
                               "%d certificate revocation lists skipped: Certkeeper does not keep CRLs",
                               n_crls),
-                    n_crls);
-  if (n_certs <= 0)
+                    (int) n_crls);
+  if (certs->len == 0)
     input_add_note (in, location, _("the PKCS#7 structure holds no certificates"));
-  gnutls_pkcs7_deinit (p7);
 }
 
 /* ------------------------------------------------------------------ */
@@ -582,18 +540,6 @@ static const char *
 gnutls_version_string (void)
 {
   return gnutls_check_version (NULL);
-}
-
-static gboolean
-check_iterations (unsigned int iterations,
-                  GError     **error)
-{
-  if (iterations <= CK_MAX_KDF_ITERATIONS)
-    return TRUE;
-  g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-               _("the password protection asks for %u key-derivation iterations, "
-               "more than the %u Certkeeper accepts"), iterations, CK_MAX_KDF_ITERATIONS);
-  return FALSE;
 }
 
 /* The encryption parameters of an EncryptedPrivateKeyInfo, checked before
@@ -620,23 +566,7 @@ check_pkcs8_scheme (const gnutls_datum_t *datum,
     g_set_error (error, CK_ERROR, ck_error_code_from_gnutls (ret),
                  _("not a valid encrypted private key: %s"), gnutls_strerror (ret));
   gnutls_free (oid);
-  return ret >= 0 && check_iterations (iter, error);
-}
-
-static const char *
-pk_oid_name (const char *oid)
-{
-  static const struct { const char *oid; const char *name; } names[] = {
-    { "2.16.840.1.101.3.4.3.17", "ML-DSA-44" },
-    { "2.16.840.1.101.3.4.3.18", "ML-DSA-65" },
-    { "2.16.840.1.101.3.4.3.19", "ML-DSA-87" },
-    { "1.2.643.7.1.1.1.2", "GOST R 34.10-2012 (512-bit)" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (names[i].oid, oid))
-      return names[i].name;
-  return oid;
+  return ret >= 0 && ck_check_kdf_iterations (iter, error);
 }
 
 /* Wraps a parsed gnutls key into an item. The consistency check `certtool
@@ -675,7 +605,7 @@ set_key_error (GError    **error,
   if (alg_oid != NULL && gnutls_oid_to_pk (alg_oid) == GNUTLS_PK_UNKNOWN)
     g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
                  _("%s keys are not supported by this GnuTLS version (%s)"),
-                 pk_oid_name (alg_oid), gnutls_version_string ());
+                 ck_oid_get_pk_algorithm_name (alg_oid), gnutls_version_string ());
   else if (ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
     g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
                  _("%s: not supported by this GnuTLS version (%s)"),
@@ -800,172 +730,6 @@ open_legacy_pem (Input       *in,
   return make_key_item (key, in, location, NULL, error);
 }
 
-/* The MAC algorithm of a PKCS#12 file: FALSE with CK_ERROR_UNSUPPORTED
- * when this GnuTLS cannot check it (PBMAC1 before 3.8.6); *@has_mac is
- * FALSE for files without integrity protection. */
-static gboolean
-pkcs12_check_mac_algorithm (gnutls_pkcs12_t p12,
-                            gboolean       *has_mac,
-                            GError        **error)
-{
-  unsigned int mac = 0, iter = 0, salt_size = 0;
-  char *oid = NULL;
-  int ret;
-
-  ret = gnutls_pkcs12_mac_info (p12, &mac, NULL, &salt_size, &iter, &oid);
-  if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER)
-    ret = 0;   /* only the salt did not fit: we did not want it */
-  if (ret >= 0)
-    {
-      *has_mac = TRUE;
-      gnutls_free (oid);
-      return check_iterations (iter, error);
-    }
-
-  if (ret == GNUTLS_E_UNKNOWN_HASH_ALGORITHM ||
-      ck_error_code_from_gnutls (ret) == CK_ERROR_UNSUPPORTED)
-    {
-      if (oid != NULL && g_str_equal (oid, OID_PBMAC1))
-        g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                     _("PKCS#12 integrity protection with PBMAC1 is not supported by "
-                     "this GnuTLS version (%s)"), gnutls_version_string ());
-      else
-        g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                     _("the PKCS#12 MAC algorithm %s is not supported by this "
-                     "GnuTLS version (%s)"), oid != NULL ? oid : _("(unknown)"),
-                     gnutls_version_string ());
-      gnutls_free (oid);
-      return FALSE;
-    }
-
-  gnutls_free (oid);
-  *has_mac = FALSE;
-  return TRUE;
-}
-
-static gboolean
-pkcs12_import (GBytes           *data,
-               gnutls_pkcs12_t  *p12_out,
-               GError          **error)
-{
-  gnutls_pkcs12_t p12 = NULL;
-  gnutls_datum_t datum;
-  int ret;
-
-  datum.data = (guchar *) g_bytes_get_data (data, NULL);
-  datum.size = g_bytes_get_size (data);
-
-  gnutls_pkcs12_init (&p12);
-  ret = gnutls_pkcs12_import (p12, &datum, GNUTLS_X509_FMT_DER, 0);
-  if (ret < 0)
-    {
-      ck_set_gnutls_error (error, ret, _("not a valid PKCS#12 file"));
-      gnutls_pkcs12_deinit (p12);
-      return FALSE;
-    }
-  *p12_out = p12;
-  return TRUE;
-}
-
-typedef struct {
-  char *friendly_name;
-  gnutls_pkcs12_bag_type_t type;
-  GBytes *der;
-} SafeBag;
-
-static void
-safe_bag_free (gpointer data)
-{
-  SafeBag *bag = data;
-
-  g_free (bag->friendly_name);
-  g_clear_pointer (&bag->der, g_bytes_unref);
-  g_free (bag);
-}
-
-/* Decrypts and flattens the bags: every SafeBag in order. */
-static gboolean
-pkcs12_collect_bags (gnutls_pkcs12_t p12,
-                     const char     *password,
-                     gboolean        has_mac,
-                     GPtrArray      *bags,
-                     GError        **error)
-{
-  for (int i = 0; ; i++)
-    {
-      gnutls_pkcs12_bag_t bag = NULL;
-      int ret, count;
-
-      gnutls_pkcs12_bag_init (&bag);
-      ret = gnutls_pkcs12_get_bag (p12, i, bag);
-      if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-        {
-          gnutls_pkcs12_bag_deinit (bag);
-          return TRUE;
-        }
-      if (ret < 0)
-        {
-          ck_set_gnutls_error (error, ret, _("cannot read PKCS#12 safe %d"), i + 1);
-          gnutls_pkcs12_bag_deinit (bag);
-          return FALSE;
-        }
-
-      if (gnutls_pkcs12_bag_get_type (bag, 0) == GNUTLS_BAG_ENCRYPTED)
-        {
-          unsigned int schema = 0, cipher = 0, salt_size = 0, iter = 0;
-          char *oid = NULL;
-
-          if (gnutls_pkcs12_bag_enc_info (bag, &schema, &cipher, NULL, &salt_size,
-                                          &iter, &oid) != GNUTLS_E_UNKNOWN_CIPHER_TYPE &&
-              !check_iterations (iter, error))
-            {
-              gnutls_free (oid);
-              gnutls_pkcs12_bag_deinit (bag);
-              return FALSE;
-            }
-          gnutls_free (oid);
-
-          ret = gnutls_pkcs12_bag_decrypt (bag, password);
-          if (ret < 0)
-            {
-              CkError code = ck_error_code_from_gnutls (ret);
-
-              /* Without a MAC a wrong password is only noticed here, and
-               * RC2-40 has no padding check: garbage fails as ASN.1. */
-              if (code == CK_ERROR_UNSUPPORTED)
-                g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
-                             _("PKCS#12 safe %d is encrypted with an algorithm not "
-                             "supported by this GnuTLS version (%s): %s"),
-                             i + 1, gnutls_version_string (), gnutls_strerror (ret));
-              else if (!has_mac || code == CK_ERROR_BAD_PASSWORD)
-                g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
-                             _("the password is wrong (or the file is damaged)"));
-              else
-                ck_set_gnutls_error (error, ret, _("cannot decrypt PKCS#12 safe %d"), i + 1);
-              gnutls_pkcs12_bag_deinit (bag);
-              return FALSE;
-            }
-        }
-
-      count = gnutls_pkcs12_bag_get_count (bag);
-      for (int j = 0; j < count; j++)
-        {
-          SafeBag *safe = g_new0 (SafeBag, 1);
-          gnutls_datum_t datum = { NULL, 0 };
-          char *name = NULL;
-
-          safe->type = gnutls_pkcs12_bag_get_type (bag, j);
-          if (gnutls_pkcs12_bag_get_data (bag, j, &datum) >= 0 && datum.size > 0)
-            safe->der = secret_bytes_take (g_memdup2 (datum.data, datum.size), datum.size);
-          if (gnutls_pkcs12_bag_get_friendly_name (bag, j, &name) >= 0 &&
-              name != NULL && *name != '\0' && g_utf8_validate (name, -1, NULL))
-            safe->friendly_name = g_strdup (name);
-          g_ptr_array_add (bags, safe);
-        }
-      gnutls_pkcs12_bag_deinit (bag);
-    }
-}
-
 static gboolean
 open_pkcs12 (Input       *in,
              GBytes      *data,
@@ -973,43 +737,18 @@ open_pkcs12 (Input       *in,
              const char  *password,
              GError     **error)
 {
-  gnutls_pkcs12_t p12 = NULL;
   g_autoptr(GPtrArray) bags = NULL;
   gboolean has_mac = FALSE;
   guint first_item = in->items->len;
   guint first_note = in->notes->len;
-  int ret;
 
-  /* A fresh structure every time: a failed bag decryption leaves the bag
-   * half-decrypted. */
-  if (!pkcs12_import (data, &p12, error))
+  bags = ck_pkcs12_read_bags (data, password, &has_mac, error);
+  if (bags == NULL)
     return FALSE;
-  if (!pkcs12_check_mac_algorithm (p12, &has_mac, error))
-    goto fail;
-
-  if (has_mac)
-    {
-      ret = gnutls_pkcs12_verify_mac (p12, password);
-      if (ret == GNUTLS_E_MAC_VERIFY_FAILED)
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
-                       _("the password is wrong (or the file is damaged)"));
-          goto fail;
-        }
-      if (ret < 0)
-        {
-          ck_set_gnutls_error (error, ret, _("cannot check the PKCS#12 MAC"));
-          goto fail;
-        }
-    }
-
-  bags = g_ptr_array_new_with_free_func (safe_bag_free);
-  if (!pkcs12_collect_bags (p12, password, has_mac, bags, error))
-    goto fail;
 
   for (guint i = 0; i < bags->len; i++)
     {
-      SafeBag *safe = g_ptr_array_index (bags, i);
+      CkPkcs12Bag *safe = g_ptr_array_index (bags, i);
       g_autofree char *inner = NULL;
       g_autofree char *where = NULL;
       g_autoptr(GError) local_error = NULL;
@@ -1097,14 +836,12 @@ open_pkcs12 (Input       *in,
         }
     }
 
-  gnutls_pkcs12_deinit (p12);
   return TRUE;
 
 fail:
   /* nothing of a PKCS#12 that failed stays behind */
   g_ptr_array_remove_range (in->items, first_item, in->items->len - first_item);
   g_ptr_array_remove_range (in->notes, first_note, in->notes->len - first_note);
-  gnutls_pkcs12_deinit (p12);
   return FALSE;
 }
 
@@ -1262,24 +999,33 @@ add_pkcs12 (CkImporter *self,
             const char *location)
 {
   g_autoptr(GError) error = NULL;
-  gnutls_pkcs12_t p12 = NULL;
-  gboolean has_mac;
 
-  if (!pkcs12_import (der, &p12, &error) ||
-      !pkcs12_check_mac_algorithm (p12, &has_mac, &error))
+  if (!ck_pkcs12_check (der, &error))
     {
-      if (p12 != NULL)
-        gnutls_pkcs12_deinit (p12);
       input_add_gerror (in, location, error);
       return;
     }
-  gnutls_pkcs12_deinit (p12);
 
   add_lockable (self, in, der, "pkcs12", location);
 }
 
 /* ------------------------------------------------------------------ */
 /* Input dispatch                                                      */
+
+static gboolean
+is_crl (const guint8 *data,
+        gsize         len)
+{
+  gnutls_x509_crl_t crl = NULL;
+  gnutls_datum_t datum = { (unsigned char *) data, (unsigned int) len };
+  gboolean ok;
+
+  if (len > G_MAXUINT || gnutls_x509_crl_init (&crl) < 0)
+    return FALSE;
+  ok = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER) >= 0;
+  gnutls_x509_crl_deinit (crl);
+  return ok;
+}
 
 static void
 add_der (CkImporter *self,
@@ -1299,7 +1045,14 @@ add_der (CkImporter *self,
       add_request (in, der, location);
       break;
     case SNIFF_CRL:
-      input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
+      /* Only the outline was sniffed: nested SEQUENCEs of anything look
+       * like a v1 CRL. Only a real one is skipped as a CRL. */
+      if (is_crl (data, len))
+        input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
+      else
+        input_add_error (in, location, CK_ERROR_PARSE,
+                         _("not a certificate, key, request, CRL, PKCS#7 or PKCS#12 file: "
+                           "ASN.1 DER data (nested SEQUENCEs) of no kind Certkeeper knows"));
       break;
     case SNIFF_PKCS8:
       add_plain_key (in, der, location, TRUE);
@@ -1416,18 +1169,26 @@ add_data (CkImporter *self,
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
+  const char *problem;
 
   if (len == 0)
     {
       input_add_error (in, NULL, CK_ERROR_PARSE, _("the file is empty"));
       return;
     }
-  if (len > MAX_INPUT_SIZE)
+  if (len > CK_MAX_INPUT_SIZE)
     {
-      input_add_error (in, NULL, CK_ERROR_INVALID,
-                       _("too large (%lu MiB): certificate files are "
-                         "never bigger than %d MiB"),
-                       (unsigned long) (len >> 20), MAX_INPUT_SIZE >> 20);
+      g_autofree char *limit = ck_format_size_limit (CK_MAX_INPUT_SIZE);
+
+      input_add_error (in, NULL, CK_ERROR_INVALID, _("too large: more than the limit of %s"),
+                       limit);
+      return;
+    }
+
+  problem = ck_pem_encoding_problem (data, len);
+  if (problem != NULL)
+    {
+      input_add_error_literal (in, NULL, CK_ERROR_PARSE, problem);
       return;
     }
 
@@ -1764,51 +1525,47 @@ ck_importer_add_file (CkImporter    *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(GFileInfo) info = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  gsize len = 0;
+  g_autoptr(GError) local_error = NULL;
   Input in;
 
   g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
+  /* Stored as text: a file name that is not UTF-8 as GLib displays it. */
   name = g_file_get_basename (file);
-  if (name == NULL)
+  if (name != NULL)
+    {
+      char *display = g_filename_display_name (name);
+
+      g_free (name);
+      name = display;
+    }
+  else
     name = g_file_get_uri (file);
 
-  info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (info == NULL)
-    return FALSE;
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+  /* Capped while reading: devices and pipes have no size to check first. */
+  bytes = ck_read_file_bounded (file, name, CK_MAX_INPUT_SIZE, cancellable, &local_error);
+  if (bytes == NULL &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   _("%s: is a folder, not a file"), name);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
   input_init (&in, name);
-  if (g_file_info_get_size (info) > MAX_INPUT_SIZE)
-    input_add_error (&in, NULL, CK_ERROR_INVALID,
-                     _("too large (%lu MiB): certificate files are "
-                       "never bigger than %d MiB"),
-                     (unsigned long) (g_file_info_get_size (info) >> 20),
-                     MAX_INPUT_SIZE >> 20);
-  else
+  if (bytes == NULL)
     {
-      if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
-        {
-          input_clear (&in);
-          return FALSE;
-        }
-      bytes = secret_bytes_take (g_steal_pointer (&contents), len);
-      add_data (self, &in, bytes);
-    }
+      /* Like any other bad input: an item of the plan; the message names
+       * the file already. */
+      g_autoptr(GError) too_large = g_error_new_literal (CK_ERROR, CK_ERROR_INVALID,
+                                                         local_error->message);
 
+      g_ptr_array_add (in.items, ck_import_item_new_error (too_large, name, NULL));
+    }
+  else
+    add_data (self, &in, bytes);
   commit_input (self, &in);
   input_clear (&in);
   return TRUE;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-oid.h"
 
+#include <gnutls/gnutls.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -194,6 +196,48 @@ ck_oid_from_short_name (const char *name)
       return oid_table[i].oid;
 
   return NULL;
+}
+
+const char *
+ck_oid_get_pk_algorithm_name (const char *oid)
+{
+  /* What GnuTLS 3.7 does not know: post-quantum signatures (FIPS 204 and
+   * 205, RFC 9881 and 9909), ML-KEM (FIPS 203) and GOST R 34.10, for a
+   * GnuTLS built without GOST. */
+  static const struct { const char *oid; const char *name; } names[] = {
+    { "2.16.840.1.101.3.4.3.17", "ML-DSA-44" },
+    { "2.16.840.1.101.3.4.3.18", "ML-DSA-65" },
+    { "2.16.840.1.101.3.4.3.19", "ML-DSA-87" },
+    { "2.16.840.1.101.3.4.3.20", "SLH-DSA-SHA2-128s" },
+    { "2.16.840.1.101.3.4.3.21", "SLH-DSA-SHA2-128f" },
+    { "2.16.840.1.101.3.4.3.22", "SLH-DSA-SHA2-192s" },
+    { "2.16.840.1.101.3.4.3.23", "SLH-DSA-SHA2-192f" },
+    { "2.16.840.1.101.3.4.3.24", "SLH-DSA-SHA2-256s" },
+    { "2.16.840.1.101.3.4.3.25", "SLH-DSA-SHA2-256f" },
+    { "2.16.840.1.101.3.4.3.26", "SLH-DSA-SHAKE-128s" },
+    { "2.16.840.1.101.3.4.3.27", "SLH-DSA-SHAKE-128f" },
+    { "2.16.840.1.101.3.4.3.28", "SLH-DSA-SHAKE-192s" },
+    { "2.16.840.1.101.3.4.3.29", "SLH-DSA-SHAKE-192f" },
+    { "2.16.840.1.101.3.4.3.30", "SLH-DSA-SHAKE-256s" },
+    { "2.16.840.1.101.3.4.3.31", "SLH-DSA-SHAKE-256f" },
+    { "2.16.840.1.101.3.4.4.1", "ML-KEM-512" },
+    { "2.16.840.1.101.3.4.4.2", "ML-KEM-768" },
+    { "2.16.840.1.101.3.4.4.3", "ML-KEM-1024" },
+    { "1.2.643.2.2.19", "GOST R 34.10-2001" },
+    { "1.2.643.7.1.1.1.1", "GOST R 34.10-2012 (256-bit)" },
+    { "1.2.643.7.1.1.1.2", "GOST R 34.10-2012 (512-bit)" },
+  };
+  gnutls_pk_algorithm_t algo;
+
+  g_return_val_if_fail (oid != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i].oid, oid))
+      return names[i].name;
+  algo = gnutls_oid_to_pk (oid);
+  if (algo != GNUTLS_PK_UNKNOWN && gnutls_pk_get_name (algo) != NULL)
+    return gnutls_pk_get_name (algo);
+  return oid;
 }
 
 gboolean

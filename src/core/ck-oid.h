@@ -59,6 +59,11 @@ const char *ck_oid_get_display_name (const char *oid);
  * long forms certtool and OpenSSL use ("emailAddress", "organizationName"). */
 const char *ck_oid_from_short_name  (const char *name);
 
+/* The name of a public-key algorithm by OID, for the ones GnuTLS cannot
+ * use too ("ML-DSA-65", "SLH-DSA-SHA2-128s", "GOST R 34.10-2001"); else
+ * GnuTLS's name; else @oid itself. */
+const char *ck_oid_get_pk_algorithm_name (const char *oid);
+
 gboolean    ck_oid_is_valid         (const char *oid);
 
 G_END_DECLS

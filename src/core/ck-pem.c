@@ -136,6 +136,48 @@ ck_pem_block_get_header (const CkPemBlock *block,
   return NULL;
 }
 
+/* "-----BEGIN" with a NUL after (little-endian) or before (big-endian)
+ * every character. */
+static gboolean
+has_utf16_begin (const char *data,
+                 gsize       len)
+{
+  static const char begin[] = BEGIN_MARK;
+  const gsize n = sizeof begin - 1;
+
+  for (int order = 0; order < 2; order++)
+    for (gsize i = 0; i + 2 * n <= len; i++)
+      {
+        gsize k = 0;
+
+        while (k < n && data[i + 2 * k + order] == begin[k] &&
+               data[i + 2 * k + 1 - order] == '\0')
+          k++;
+        if (k == n)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+ck_pem_encoding_problem (const char *data,
+                         gsize       len)
+{
+  const guint8 *u = (const guint8 *) data;
+  /* The encoding shows in the first lines; do not scan a whole bundle. */
+  gsize head = MIN (len, 4096);
+
+  if ((len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) ||
+      has_utf16_begin (data, head))
+    return _("the file is UTF-16 text (as some Windows editors save it); certificates "
+             "in PEM must be ASCII: convert it with “iconv -f UTF-16 -t UTF-8”");
+  if (ck_pem_has_blocks (data, len) && memchr (data, '\r', head) != NULL &&
+      memchr (data, '\n', len) == NULL)
+    return _("its lines end in a carriage return alone (classic Mac OS); PEM needs LF "
+             "or CR LF line ends: convert it with “tr '\\r' '\\n'”");
+  return NULL;
+}
+
 gboolean
 ck_pem_has_blocks (const char *data,
                    gsize       len)

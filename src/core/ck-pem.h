@@ -25,6 +25,13 @@ void        ck_pem_block_free       (CkPemBlock *block);
 const char *ck_pem_block_get_header (const CkPemBlock *block,
                                      const char       *name);
 
+/* Why text that should be PEM cannot be read as such, when it is how it
+ * was saved: UTF-16 (a BOM, or "-\0-\0-\0…BEGIN" in either byte order),
+ * or lines that end in CR alone (classic Mac OS). A translated sentence
+ * that says what it is and how to convert it, or NULL. */
+const char *ck_pem_encoding_problem (const char *data,
+                                     gsize       len);
+
 /* TRUE when @data holds at least one BEGIN line. */
 gboolean    ck_pem_has_blocks       (const char *data,
                                      gsize       len);

@@ -8,6 +8,7 @@
 #include <gnutls/x509-ext.h>
 #include <string.h>
 
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-key-usage.h"
 #include "ck-oid.h"
@@ -1231,6 +1232,13 @@ compare_findings (gconstpointer a,
 GPtrArray *
 ck_request_builder_check (CkRequestBuilder *self)
 {
+  return ck_request_builder_check_for (self, CK_CHECK_REQUEST);
+}
+
+GPtrArray *
+ck_request_builder_check_for (CkRequestBuilder *self,
+                              CkCheckTarget     target)
+{
   GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_request_finding_free);
   gboolean is_rsa = self->key_algo == GNUTLS_PK_RSA || self->key_algo == GNUTLS_PK_RSA_PSS;
   gboolean is_ec = self->key_algo == GNUTLS_PK_ECDSA;
@@ -1240,9 +1248,17 @@ ck_request_builder_check (CkRequestBuilder *self)
 
   g_return_val_if_fail (CK_IS_REQUEST_BUILDER (self), findings);
 
-  if (self->subject->len == 0)
+  if (self->subject->len == 0 && target == CK_CHECK_REQUEST)
     add_finding (findings, CK_FINDING_ERROR, "subject",
                  _("The subject is empty: give at least a common name (CN) or an organization (O)"));
+  else if (self->subject->len == 0 && self->sans->len == 0)
+    add_finding (findings, CK_FINDING_ERROR, "subject",
+                 _("The subject is empty and there are no subject alternative names: "
+                   "the certificate would name nobody (RFC 5280, 4.1.2.6)"));
+  else if (self->subject->len == 0 && !self->san_critical)
+    add_finding (findings, CK_FINDING_ERROR, "subjectAltName",
+                 _("The subject is empty, so the subject alternative names must be "
+                   "critical (RFC 5280, 4.2.1.6)"));
 
   for (guint i = 0; i < self->subject->len; i++)
     {
@@ -1280,14 +1296,20 @@ ck_request_builder_check (CkRequestBuilder *self)
     }
 
   if (self->profile == CK_REQUEST_PROFILE_TLS_SERVER && !has_address_san (self))
-    add_finding (findings, CK_FINDING_ERROR, "subjectAltName",
-                 _("A TLS server request needs at least one DNS name or IP address "
-                   "in the subject alternative names: browsers ignore the CN"));
+    add_finding (findings, CK_FINDING_ERROR, "subjectAltName", "%s",
+                 target == CK_CHECK_REQUEST
+                 ? _("A TLS server request needs at least one DNS name or IP address "
+                     "in the subject alternative names: browsers ignore the CN")
+                 : _("A TLS server certificate needs at least one DNS name or IP address "
+                     "in the subject alternative names: browsers ignore the CN"));
   else if (self->profile != CK_REQUEST_PROFILE_TLS_SERVER &&
            eku_has (self, CK_OID_EKU_SERVER_AUTH) && !has_address_san (self))
-    add_finding (findings, CK_FINDING_WARNING, "subjectAltName",
-                 _("The request asks for serverAuth but has no DNS name or IP address "
-                   "in the subject alternative names"));
+    add_finding (findings, CK_FINDING_WARNING, "subjectAltName", "%s",
+                 target == CK_CHECK_REQUEST
+                 ? _("The request asks for serverAuth but has no DNS name or IP address "
+                     "in the subject alternative names")
+                 : _("The certificate is for serverAuth but has no DNS name or IP address "
+                     "in the subject alternative names"));
 
   if (cn != NULL && self->sans->len > 0 && !cn_in_sans (self, cn))
     add_finding (findings, CK_FINDING_WARNING, "CN",
@@ -1323,11 +1345,26 @@ ck_request_builder_check (CkRequestBuilder *self)
     add_finding (findings, CK_FINDING_ERROR, "basicConstraints",
                  _("A path length only applies to a CA"));
   if ((self->key_usage & GNUTLS_KEY_KEY_CERT_SIGN) && !(self->bc_present && self->bc_ca))
-    add_finding (findings, CK_FINDING_WARNING, "keyUsage",
-                 _("keyCertSign is requested but the request is not for a CA"));
-  if (self->bc_present && self->bc_ca && !(self->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
+    add_finding (findings, CK_FINDING_WARNING, "keyUsage", "%s",
+                 target == CK_CHECK_REQUEST
+                 ? _("keyCertSign is requested but the request is not for a CA")
+                 : _("The key usage has keyCertSign but the certificate is not a CA"));
+  if (target == CK_CHECK_REQUEST && self->bc_present && self->bc_ca &&
+      !(self->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
     add_finding (findings, CK_FINDING_WARNING, "keyUsage",
                  _("The request is for a CA but its key usage lacks keyCertSign"));
+
+  if (self->eku_critical && eku_has (self, CK_OID_EKU_ANY))
+    add_finding (findings, CK_FINDING_ERROR, "extendedKeyUsage",
+                 _("anyExtendedKeyUsage must not be in a critical extended key usage "
+                   "(RFC 5280, 4.2.1.12)"));
+  if (target == CK_CHECK_CERTIFICATE && self->bc_present && self->bc_ca && !self->bc_critical)
+    add_finding (findings, CK_FINDING_ERROR, "basicConstraints",
+                 _("The basic constraints of a CA certificate must be critical (RFC 5280, 4.2.1.9)"));
+  if (target == CK_CHECK_CERTIFICATE && self->bc_present && self->bc_ca &&
+      !(self->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
+    add_finding (findings, CK_FINDING_ERROR, "keyUsage",
+                 _("A CA certificate needs keyCertSign in its key usage (RFC 5280, 4.2.1.3)"));
 
   for (guint i = 0; i < self->extensions->len; i++)
     {
@@ -1372,28 +1409,6 @@ ck_request_findings_describe (GPtrArray        *findings,
 
 /* --- Building ---------------------------------------------------------- */
 
-/* DER length octets. */
-static void
-append_der_length (GByteArray *out,
-                   gsize       len)
-{
-  guint8 buf[5];
-  int n = 0;
-
-  if (len < 0x80)
-    {
-      buf[0] = (guint8) len;
-      g_byte_array_append (out, buf, 1);
-      return;
-    }
-  for (gsize l = len; l > 0; l >>= 8)
-    n++;
-  buf[0] = 0x80 | n;
-  for (int i = 0; i < n; i++)
-    buf[n - i] = (guint8) (len >> (8 * i));
-  g_byte_array_append (out, buf, n + 1);
-}
-
 static GBytes *
 der_string (guint8      tag,
             const char *value,
@@ -1401,9 +1416,7 @@ der_string (guint8      tag,
 {
   GByteArray *out = g_byte_array_new ();
 
-  g_byte_array_append (out, &tag, 1);
-  append_der_length (out, len);
-  g_byte_array_append (out, (const guint8 *) value, len);
+  ck_der_append_tlv (out, tag, (const guint8 *) value, len);
   return g_byte_array_free_to_bytes (out);
 }
 
@@ -1536,15 +1549,30 @@ san_to_gnutls (gnutls_subject_alt_names_t sans,
   return TRUE;
 }
 
+/* Where the encoded extensions go: straight into a request, or into a
+ * list for a certificate (ck_request_builder_encode_extensions()). */
+typedef struct {
+  gnutls_x509_crq_t crq;
+  GPtrArray *list;   /* CkExtension */
+} ExtensionSink;
+
 static gboolean
-set_extension (gnutls_x509_crq_t crq,
+set_extension (ExtensionSink    *sink,
                const char       *oid,
                gnutls_datum_t   *der,
                gboolean          critical,
                GError          **error)
 {
-  int ret = gnutls_x509_crq_set_extension_by_oid (crq, oid, der->data, der->size, critical);
+  int ret = 0;
 
+  if (sink->crq != NULL)
+    ret = gnutls_x509_crq_set_extension_by_oid (sink->crq, oid, der->data, der->size, critical);
+  else
+    {
+      g_autoptr (GBytes) value = ck_bytes_from_datum (der);
+
+      g_ptr_array_add (sink->list, ck_extension_new (oid, critical, value));
+    }
   gnutls_free (der->data);
   der->data = NULL;
   if (ret < 0)
@@ -1557,7 +1585,7 @@ set_extension (gnutls_x509_crq_t crq,
 
 static gboolean
 set_sans (CkRequestBuilder  *self,
-          gnutls_x509_crq_t  crq,
+          ExtensionSink     *crq,
           GError           **error)
 {
   gnutls_subject_alt_names_t sans = NULL;
@@ -1585,7 +1613,7 @@ set_sans (CkRequestBuilder  *self,
 
 static gboolean
 set_key_usage (CkRequestBuilder  *self,
-               gnutls_x509_crq_t  crq,
+               ExtensionSink     *crq,
                GError           **error)
 {
   gnutls_datum_t der = { NULL, 0 };
@@ -1604,7 +1632,7 @@ set_key_usage (CkRequestBuilder  *self,
 
 static gboolean
 set_eku (CkRequestBuilder  *self,
-         gnutls_x509_crq_t  crq,
+         ExtensionSink     *crq,
          GError           **error)
 {
   gnutls_x509_key_purposes_t purposes = NULL;
@@ -1631,7 +1659,7 @@ set_eku (CkRequestBuilder  *self,
 
 static gboolean
 set_basic_constraints (CkRequestBuilder  *self,
-                       gnutls_x509_crq_t  crq,
+                       ExtensionSink     *crq,
                        GError           **error)
 {
   gnutls_datum_t der = { NULL, 0 };
@@ -1650,7 +1678,7 @@ set_basic_constraints (CkRequestBuilder  *self,
 
 static gboolean
 set_tls_features (CkRequestBuilder  *self,
-                  gnutls_x509_crq_t  crq,
+                  ExtensionSink     *crq,
                   GError           **error)
 {
   gnutls_x509_tlsfeatures_t features = NULL;
@@ -1673,6 +1701,49 @@ set_tls_features (CkRequestBuilder  *self,
   return set_extension (crq, CK_OID_EXT_TLS_FEATURE, &der, FALSE, error);
 }
 
+/* The extensions after the challenge password, in certtool's order:
+ * basic constraints, key usage and EKU (EKU first when asked), TLS
+ * features. */
+static gboolean
+emit_constraints (CkRequestBuilder  *self,
+                  ExtensionSink     *sink,
+                  GError           **error)
+{
+  if (!set_basic_constraints (self, sink, error))
+    return FALSE;
+  if (self->eku_first)
+    {
+      if (!set_eku (self, sink, error) || !set_key_usage (self, sink, error))
+        return FALSE;
+    }
+  else if (!set_key_usage (self, sink, error) || !set_eku (self, sink, error))
+    return FALSE;
+  return set_tls_features (self, sink, error);
+}
+
+/* The extensions given by OID, as given. */
+static gboolean
+emit_other_extensions (CkRequestBuilder  *self,
+                       ExtensionSink     *sink,
+                       GError           **error)
+{
+  for (guint i = 0; i < self->extensions->len; i++)
+    {
+      CkExtension *ext = self->extensions->pdata[i];
+      gnutls_datum_t der;
+      gsize len;
+      const guint8 *data = g_bytes_get_data (ext->value, &len);
+
+      der.data = gnutls_malloc (MAX (len, 1));
+      der.size = len;
+      if (len > 0)
+        memcpy (der.data, data, len);
+      if (!set_extension (sink, ext->oid, &der, ext->critical, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The order certtool writes them in, so that a request made from a
  * template is byte for byte the one certtool makes: subject, SANs, the
  * extensions given by OID, the challenge password, then basic
@@ -1682,28 +1753,15 @@ fill_crq (CkRequestBuilder  *self,
           gnutls_x509_crq_t  crq,
           GError           **error)
 {
+  ExtensionSink sink = { crq, NULL };
   int ret;
 
   for (guint i = 0; i < self->subject->len; i++)
     if (!set_attribute (crq, self->subject->pdata[i], error))
       return FALSE;
 
-  if (!set_sans (self, crq, error))
+  if (!set_sans (self, &sink, error) || !emit_other_extensions (self, &sink, error))
     return FALSE;
-
-  for (guint i = 0; i < self->extensions->len; i++)
-    {
-      CkExtension *ext = self->extensions->pdata[i];
-      gsize len;
-      const guint8 *data = g_bytes_get_data (ext->value, &len);
-
-      ret = gnutls_x509_crq_set_extension_by_oid (crq, ext->oid, data, len, ext->critical);
-      if (ret < 0)
-        {
-          ck_set_gnutls_error (error, ret, _("extension %s"), ext->oid);
-          return FALSE;
-        }
-    }
 
   if (self->challenge != NULL && *self->challenge != '\0')
     {
@@ -1715,16 +1773,22 @@ fill_crq (CkRequestBuilder  *self,
         }
     }
 
-  if (!set_basic_constraints (self, crq, error))
-    return FALSE;
-  if (self->eku_first)
-    {
-      if (!set_eku (self, crq, error) || !set_key_usage (self, crq, error))
-        return FALSE;
-    }
-  else if (!set_key_usage (self, crq, error) || !set_eku (self, crq, error))
-    return FALSE;
-  return set_tls_features (self, crq, error);
+  return emit_constraints (self, &sink, error);
+}
+
+GPtrArray *
+ck_request_builder_encode_extensions (CkRequestBuilder  *self,
+                                      GError           **error)
+{
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_extension_free);
+  ExtensionSink sink = { NULL, list };
+
+  g_return_val_if_fail (CK_IS_REQUEST_BUILDER (self), NULL);
+
+  if (!set_sans (self, &sink, error) || !emit_other_extensions (self, &sink, error) ||
+      !emit_constraints (self, &sink, error))
+    return NULL;
+  return g_steal_pointer (&list);
 }
 
 CkRequest *

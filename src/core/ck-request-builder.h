@@ -211,6 +211,18 @@ gboolean          ck_request_builder_get_pss        (CkRequestBuilder *self);
 /* --- Checks and building. */
 /* element-type CkRequestFinding, errors first; empty when all is well. */
 GPtrArray        *ck_request_builder_check          (CkRequestBuilder *self);
+
+/* What the checks judge: a request, or the certificate made from the
+ * builder's contents (CkCertificateBuilder), where RFC 5280 asks more: an
+ * empty subject only with critical subject alternative names, a CA's
+ * basic constraints critical and its key usage with keyCertSign. */
+typedef enum {
+  CK_CHECK_REQUEST,
+  CK_CHECK_CERTIFICATE,
+} CkCheckTarget;
+
+GPtrArray        *ck_request_builder_check_for      (CkRequestBuilder *self,
+                                                     CkCheckTarget     target);
 gboolean          ck_request_findings_have_errors   (GPtrArray        *findings);
 /* The errors, one per line, for a GError or a terminal. */
 char             *ck_request_findings_describe      (GPtrArray        *findings,
@@ -222,6 +234,12 @@ CkRequest        *ck_request_builder_build          (CkRequestBuilder *self,
                                                      CkPrivateKey     *key,
                                                      CkBuildFlags      flags,
                                                      GError          **error);
+/* The extensions a certificate with these contents carries, encoded, in
+ * the order a request has them (SANs, the extensions given by OID, basic
+ * constraints, key usage and EKU, TLS features). element-type
+ * CkExtension. */
+GPtrArray        *ck_request_builder_encode_extensions (CkRequestBuilder *self,
+                                                        GError          **error);
 /* For the assistant: generates a key (cancellable, see ck_key_generate())
  * and then the request, in a worker thread, on a copy of @self. */
 void              ck_request_builder_generate_async (CkRequestBuilder    *self,

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "ck-deletion.h"
 #include "ck-store.h"
 
 G_BEGIN_DECLS
@@ -52,6 +53,31 @@ gboolean ck_store_migrate_module        (CkStore                *self,
 int      ck_store_get_module_version    (CkStore                *self,
                                          const char             *module);
 
+/* --- Opening checks (ck-store-check.c) --------------------------------- */
+
+struct stat;
+
+/* Refuses a store directory or file that is not the user's own or that
+ * group or others may write, naming the chown/chmod that fixes it. */
+gboolean ck_store_check_owner_and_mode  (const char             *path,
+                                         const struct stat      *st,
+                                         GError                **error);
+/* PRAGMA quick_check; a damaged database is refused with how to recover. */
+gboolean ck_store_check_integrity       (sqlite3                *db,
+                                         const char             *dir,
+                                         const char             *path,
+                                         GError                **error);
+/* The "damaged, keep a copy, recover with…" error; returns FALSE. */
+gboolean ck_store_set_damaged_error     (GError                **error,
+                                         const char             *dir,
+                                         const char             *path,
+                                         const char             *reason);
+/* TRUE when @path has no write-ahead log with content (none, or empty):
+ * the database file alone is the whole store, so it can be read as an
+ * immutable snapshot when the WAL cannot be used (a full disk, a read-only
+ * file system). */
+gboolean ck_store_wal_is_empty          (const char             *path);
+
 /* --- Access for modules ------------------------------------------------ */
 
 /* The connection. Only use it between ck_store_lock() and
@@ -72,6 +98,29 @@ typedef gboolean (*CkStoreTransactionFunc) (CkStore  *store,
 gboolean ck_store_run_transaction       (CkStore                *self,
                                          CkStoreTransactionFunc  func,
                                          gpointer                user_data,
+                                         GError                **error);
+
+/* For CkKeeper's request creation: in one transaction, adds @key unless a
+ * key with the request's public key is stored already (@key NULL: it must
+ * be; a software key is encrypted with @passphrase as in
+ * ck_store_add_key(), a token key recorded by its URI), then @request as
+ * pending under it, unless the same request is stored (*@request_existed).
+ * @before_commit (nullable) runs last, inside the transaction with the
+ * store locked: what it writes (the request's file) is done before the
+ * commit, and when it fails nothing is stored. */
+gboolean ck_store_add_request_with_key  (CkStore                *self,
+                                         CkPrivateKey           *key,
+                                         const char             *label,
+                                         const char             *passphrase,
+                                         CkCommitFlags           flags,
+                                         CkRequest              *request,
+                                         const char             *profile,
+                                         CkStoreTransactionFunc  before_commit,
+                                         gpointer                before_commit_data,
+                                         gint64                 *key_id,
+                                         gint64                 *request_id,
+                                         gboolean               *key_added,
+                                         gboolean               *request_existed,
                                          GError                **error);
 
 /* Sets @error (CK_ERROR_STORE) from the connection's last error:
@@ -122,6 +171,15 @@ ck_row_column_strdup (sqlite3_stmt *stmt,
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
+
+/* --- Deletions -------------------------------------------------------- */
+
+/* @changeset: the SQLite session changeset of the delete's transaction. */
+CkDeletion *ck_deletion_new           (CkObjectKind  kind,
+                                       gint64        id,
+                                       const char   *display_name,
+                                       GBytes       *changeset);
+GBytes     *ck_deletion_get_changeset (CkDeletion   *self);
 
 /* Setters only the store calls (it owns the truth); they notify. */
 void ck_stored_certificate_set_label (CkStoredCertificate *self,

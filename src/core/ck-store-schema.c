@@ -305,6 +305,18 @@ ck_store_migrate_module (CkStore                *self,
   g_return_val_if_fail (CK_IS_STORE (self), FALSE);
   g_return_val_if_fail (module != NULL && migrations != NULL, FALSE);
 
+  /* A read-only snapshot (full disk, read-only file system) takes no
+   * write lock: an up-to-date module needs none, an old one fails on its
+   * first write. */
+  if (ck_store_is_read_only (self))
+    {
+      gboolean ok;
+
+      ck_store_lock (self);
+      ok = migrate_module_in_transaction (self, ck_store_get_db (self), &mm, error);
+      ck_store_unlock (self);
+      return ok;
+    }
   return ck_store_run_transaction (self, migrate_module_in_transaction, &mm,
                                    error);
 }

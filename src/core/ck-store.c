@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #undef G_LOG_DOMAIN
 #define G_LOG_DOMAIN "certkeeper-store"
+/* The session extension records what a delete changed, for its undo. */
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 
 #include "ck-store.h"
 
@@ -125,6 +128,9 @@ struct _CkStore
   char *dir;
   char *path;
   int schema_version;
+  /* Opened as an immutable snapshot: the WAL could not be used (a full
+   * disk, a read-only file system). Reading works; writing fails. */
+  gboolean read_only;
 
   GRecMutex lock;
   sqlite3 *db;
@@ -193,8 +199,15 @@ ck_store_set_sqlite_error (GError     **error,
   g_autofree char *base = g_path_get_basename (file != NULL && *file ? file
                                                                      : "store.db");
 
-  g_set_error (error, CK_ERROR, CK_ERROR_STORE, "%s: %s: %s", base, what,
-               sqlite3_errmsg (db));
+  /* ck_store_is_read_only(): opened from a full disk or a read-only
+   * file system. */
+  if ((sqlite3_errcode (db) & 0xff) == SQLITE_READONLY)
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE,
+                 _("%s: %s: the store can only be read now (a full disk, a read-only "
+                   "file system or a database file you cannot write)"), base, what);
+  else
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE, "%s: %s: %s", base, what,
+                 sqlite3_errmsg (db));
   return FALSE;
 }
 
@@ -375,6 +388,27 @@ find_row (GListStore *store,
   return NULL;
 }
 
+/* Where a row with @id goes to keep @store in id order. */
+static guint
+lower_bound (GListStore *store,
+             gint64      id)
+{
+  guint lo = 0;
+  guint hi = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(GObject) row = g_list_model_get_item (G_LIST_MODEL (store), mid);
+
+      if (row_id (row) < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 static void
 append_rows (GListStore *store,
              GPtrArray  *rows,
@@ -384,6 +418,15 @@ append_rows (GListStore *store,
 
   if (!reset && rows->len == 0)
     return;
+  /* Rows put back by ck_store_restore() keep their old ids: they go back
+   * where they were, not at the end. */
+  if (!reset && n > 0 && lower_bound (store, row_id (rows->pdata[0])) < n)
+    {
+      for (guint i = 0; i < rows->len; i++)
+        g_list_store_insert (store, lower_bound (store, row_id (rows->pdata[i])),
+                             rows->pdata[i]);
+      return;
+    }
   /* One splice: one items-changed, however many rows. */
   g_list_store_splice (store, reset ? 0 : n, reset ? n : 0, rows->pdata,
                        rows->len);
@@ -485,6 +528,27 @@ queue_change (CkStore *self,
                               g_object_ref (self), g_object_unref);
 }
 
+/* Adds the current row of @stmt, one of the STMT_SELECT_*, to @change. */
+static void
+add_row_from_stmt (Change       *change,
+                   StmtId        stmt_id,
+                   sqlite3_stmt *stmt)
+{
+  switch (stmt_id)
+    {
+    case STMT_SELECT_CERTS:
+      g_ptr_array_add (change->certificates,
+                       ck_stored_certificate_new_from_stmt (stmt, sqlite3_column_int (stmt, 17)));
+      break;
+    case STMT_SELECT_KEYS:
+      g_ptr_array_add (change->keys, ck_stored_key_new_from_stmt (stmt));
+      break;
+    default:
+      g_ptr_array_add (change->requests, ck_stored_request_new_from_stmt (stmt));
+      break;
+    }
+}
+
 /* Reads the rows with ids >= @from_id into @change. Called with the lock. */
 static gboolean
 read_rows (CkStore  *self,
@@ -503,21 +567,7 @@ read_rows (CkStore  *self,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, from_id);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          switch (ids[i])
-            {
-            case STMT_SELECT_CERTS:
-              g_ptr_array_add (change->certificates,
-                               ck_stored_certificate_new_from_stmt (stmt, sqlite3_column_int (stmt, 17)));
-              break;
-            case STMT_SELECT_KEYS:
-              g_ptr_array_add (change->keys, ck_stored_key_new_from_stmt (stmt));
-              break;
-            default:
-              g_ptr_array_add (change->requests, ck_stored_request_new_from_stmt (stmt));
-              break;
-            }
-        }
+        add_row_from_stmt (change, ids[i], stmt);
       done_stmt (stmt);
       if (rc != SQLITE_DONE)
         return ck_store_set_sqlite_error (error, self->db, _("reading the store"));
@@ -641,6 +691,8 @@ prepare_dir (const char  *dir,
                    _("Cannot use %s as the store: it is not a directory"), dir);
       return FALSE;
     }
+  if (!ck_store_check_owner_and_mode (dir, &st, error))
+    return FALSE;
   if ((st.st_mode & 077) != 0)
     g_warning ("The store directory %s can be read by other users (mode %03o); "
                "it holds private keys: consider “chmod 700 %s”",
@@ -673,6 +725,8 @@ protect_file (const char  *path,
                            _("Cannot use %s: it is not a regular file"), path);
               return FALSE;
             }
+          if (!ck_store_check_owner_and_mode (path, &st, error))
+            return FALSE;
           if ((st.st_mode & 077) != 0 && g_chmod (path, 0600) != 0)
             return set_io_error (error, errno, _("Cannot protect %s"), path);
           return TRUE;
@@ -695,30 +749,15 @@ protect_file (const char  *path,
     }
 }
 
+/* NOMUTEX: self->lock serialises every use of the connection. */
 static gboolean
-open_db (CkStore  *self,
-         GError  **error)
+open_connection (CkStore     *self,
+                 const char  *filename,
+                 int          flags,
+                 GError     **error)
 {
-  const char *suffixes[] = { "-wal", "-shm" };
-  sqlite3_stmt *stmt = NULL;
-  gboolean wal = FALSE;
-
-  /* SQLite gives the -wal and -shm files the mode of the database file, so
-   * creating it 0600 ourselves protects all three without touching the
-   * process-wide umask (the GUI has other threads). */
-  if (!protect_file (self->path, TRUE, error))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *side = g_strconcat (self->path, suffixes[i], NULL);
-      if (!protect_file (side, FALSE, error))
-        return FALSE;
-    }
-
-  /* NOMUTEX: self->lock serialises every use of the connection. */
-  if (sqlite3_open_v2 (self->path, &self->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+  if (sqlite3_open_v2 (filename, &self->db,
+                       flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
                        NULL) != SQLITE_OK)
     {
       if (self->db == NULL)
@@ -732,14 +771,20 @@ open_db (CkStore  *self,
       return FALSE;
     }
   sqlite3_extended_result_codes (self->db, 1);
-  /* Another process (the CLI while the GUI runs) may hold the write lock
-   * for the length of an import. */
-  sqlite3_busy_timeout (self->db, 10000);
+  return TRUE;
+}
 
-  /* WAL: readers never block the writer. synchronous=FULL: a commit is
-   * durable once it returns; an import is one transaction, so that is one
-   * fsync per import, not per certificate. secure_delete: a deleted key's
-   * bytes do not linger in free pages. */
+/* WAL: readers never block the writer. synchronous=FULL: a commit is
+ * durable once it returns; an import is one transaction, so that is one
+ * fsync per import, not per certificate. secure_delete: a deleted key's
+ * bytes do not linger in free pages. */
+static gboolean
+configure_db (CkStore  *self,
+              GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+
   if (!exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       !exec (self, "PRAGMA secure_delete = ON", error) ||
@@ -758,12 +803,83 @@ open_db (CkStore  *self,
   sqlite3_finalize (stmt);
   if (!wal)
     {
+      /* A statement that failed above left its code on the connection. */
+      if (sqlite3_errcode (self->db) != SQLITE_OK)
+        return ck_store_set_sqlite_error (error, self->db, _("enabling WAL"));
       g_set_error (error, CK_ERROR, CK_ERROR_STORE,
                    _("Cannot open %s: %s"), self->path,
                    _("the database cannot use write-ahead logging"));
       return FALSE;
     }
+  return TRUE;
+}
 
+/* The database file alone, read-only and without the WAL's shared memory
+ * (immutable=1): only when the WAL is empty, so the file is the whole
+ * store, and nobody can be writing (a read-only file system; on a full
+ * disk a writer would first need room for its WAL). */
+static gboolean
+open_snapshot (CkStore  *self,
+               GError  **error)
+{
+  g_autofree char *absolute = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *full = NULL;
+
+  sqlite3_close (self->db);
+  self->db = NULL;
+  absolute = g_canonicalize_filename (self->path, NULL);
+  uri = g_filename_to_uri (absolute, NULL, error);
+  if (uri == NULL)
+    return FALSE;
+  full = g_strconcat (uri, "?mode=ro&immutable=1", NULL);
+  if (!open_connection (self, full, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
+    return FALSE;
+  self->read_only = TRUE;
+  return exec (self, "PRAGMA foreign_keys = ON", error) &&
+         exec (self, "PRAGMA cache_size = -16384", error);
+}
+
+static gboolean
+open_db (CkStore  *self,
+         GError  **error)
+{
+  const char *suffixes[] = { "-wal", "-shm" };
+  g_autoptr(GError) local_error = NULL;
+
+  /* SQLite gives the -wal and -shm files the mode of the database file, so
+   * creating it 0600 ourselves protects all three without touching the
+   * process-wide umask (the GUI has other threads). */
+  if (!protect_file (self->path, TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (self->path, suffixes[i], NULL);
+      if (!protect_file (side, FALSE, error))
+        return FALSE;
+    }
+
+  if (!open_connection (self, self->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    return FALSE;
+  /* Another process (the CLI while the GUI runs) may hold the write lock
+   * for the length of an import. */
+  sqlite3_busy_timeout (self->db, 10000);
+
+  if (!configure_db (self, &local_error))
+    {
+      int code = sqlite3_errcode (self->db) & 0xff;
+
+      if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return ck_store_set_damaged_error (error, self->dir, self->path,
+                                           sqlite3_errmsg (self->db));
+      /* The WAL cannot be set up: -shm and -wal cannot be created or
+       * grown. Reading (list, show, export, verify) must still work. */
+      if ((code == SQLITE_CANTOPEN || code == SQLITE_IOERR || code == SQLITE_FULL ||
+           code == SQLITE_READONLY) && ck_store_wal_is_empty (self->path))
+        return open_snapshot (self, error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -778,7 +894,8 @@ ck_store_open (const char  *dir,
   self->dir = dir != NULL ? g_strdup (dir) : ck_store_get_default_dir ();
   self->path = g_build_filename (self->dir, "store.db", NULL);
 
-  if (!prepare_dir (self->dir, error) || !open_db (self, error))
+  if (!prepare_dir (self->dir, error) || !open_db (self, error) ||
+      !ck_store_check_integrity (self->db, self->dir, self->path, error))
     return NULL;
 
   if (!ck_store_schema_migrate (self->db, self->path, error))
@@ -797,6 +914,13 @@ ck_store_open (const char  *dir,
   apply_change (self, change);
 
   return g_steal_pointer (&self);
+}
+
+gboolean
+ck_store_is_read_only (CkStore *self)
+{
+  g_return_val_if_fail (CK_IS_STORE (self), TRUE);
+  return self->read_only;
 }
 
 const char *
@@ -2248,6 +2372,147 @@ ck_store_add_key (CkStore       *self,
   return TRUE;
 }
 
+/* A new key's row, inside the caller's transaction: @pkcs8 is what
+ * ck_private_key_export_pkcs8() made before it (NULL for a key on a token,
+ * kept by its URI). Certificates already stored get their key. */
+static gint64
+insert_new_key (CkStore       *self,
+                CkPrivateKey  *key,
+                const char    *label,
+                GBytes        *pkcs8,
+                gboolean       encrypted,
+                gint64         now,
+                Change        *change,
+                GError       **error)
+{
+  const char *spki = ck_private_key_get_spki_sha256 (key);
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  id = insert_object (self, "key", error);
+  if (id == 0 || (stmt = get_stmt (self, STMT_INSERT_KEY, error)) == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, spki, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ck_private_key_get_algorithm (key), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, ck_private_key_get_bits (key));
+  bind_text_or_null (stmt, 5, ck_private_key_get_curve (key));
+  bind_text_or_null (stmt, 6, label != NULL && *label != '\0' ? label : NULL);
+  sqlite3_bind_text (stmt, 7, "generated", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, now);
+  sqlite3_bind_int (stmt, 9, encrypted);
+  if (pkcs8 != NULL)
+    bind_bytes (stmt, 10, pkcs8);
+  else
+    sqlite3_bind_null (stmt, 10);
+  bind_text_or_null (stmt, 11, ck_private_key_get_pkcs11_uri (key));
+  if (!step_done (self, stmt, _("adding a key"), error) ||
+      !mark_key_present (self, spki, id, change, error))
+    return 0;
+  return id;
+}
+
+gboolean
+ck_store_add_request_with_key (CkStore                *self,
+                               CkPrivateKey           *key,
+                               const char             *label,
+                               const char             *passphrase,
+                               CkCommitFlags           flags,
+                               CkRequest              *request,
+                               const char             *profile,
+                               CkStoreTransactionFunc  before_commit,
+                               gpointer                before_commit_data,
+                               gint64                 *key_id,
+                               gint64                 *request_id,
+                               gboolean               *key_added,
+                               gboolean               *request_existed,
+                               GError                **error)
+{
+  g_autoptr(Change) change = change_new ();
+  g_autoptr(GBytes) pkcs8 = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 kid, rid = 0, first_id = 0;
+  gboolean existed = FALSE;
+  gboolean began, ok;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
+  g_return_val_if_fail (CK_IS_REQUEST (request), FALSE);
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  /* The key derivation before the write lock, never inside it. */
+  if (key != NULL && !ck_private_key_is_on_token (key))
+    {
+      if (passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                       _("a passphrase is needed to protect this key"));
+          return FALSE;
+        }
+      pkcs8 = ck_private_key_export_pkcs8 (key, passphrase, error);
+      if (pkcs8 == NULL)
+        return FALSE;
+    }
+
+  ck_store_lock (self);
+  began = ok = exec (self, "BEGIN IMMEDIATE", error);
+  kid = ok ? query_id (self, STMT_KEY_BY_SPKI, ck_request_get_spki_sha256 (request), error) : -1;
+  ok = kid >= 0;
+  if (ok && kid == 0 && key == NULL)
+    ok = (g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                       _("The key of this request is not in the store")), FALSE);
+  if (ok && kid == 0)
+    {
+      /* A token key counts as protected: it never leaves the token. */
+      kid = first_id = insert_new_key (self, key, label, pkcs8,
+                                       pkcs8 == NULL || passphrase != NULL, now, change, error);
+      ok = kid != 0;
+    }
+  if (ok)
+    {
+      rid = query_id (self, STMT_REQUEST_BY_SHA256,
+                      ck_request_get_sha256_fingerprint (request), error);
+      ok = rid >= 0;
+      existed = rid > 0;
+    }
+  if (ok && rid == 0)
+    {
+      /* Always pending, even when the key already has a certificate: a new
+       * request for an old key is a renewal waiting for its certificate. */
+      rid = insert_request (self, request, profile, NULL, now, 0, error);
+      ok = rid != 0;
+      if (ok && first_id == 0)
+        first_id = rid;
+    }
+  /* The new rows read back inside the transaction, as written. */
+  if (ok && first_id != 0)
+    ok = read_rows (self, first_id, change, error);
+  if (ok && before_commit != NULL)
+    ok = before_commit (self, self->db, before_commit_data, error);
+  if (ok)
+    ok = exec (self, "COMMIT", error);
+  if (!ok && began)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  ck_store_unlock (self);
+  /* SQLite no longer points at the blob: the unencrypted one is wiped. */
+  if (pkcs8 != NULL)
+    wipe_bytes (g_steal_pointer (&pkcs8));
+
+  if (!ok)
+    return FALSE;
+  if (key_id != NULL)
+    *key_id = kid;
+  if (request_id != NULL)
+    *request_id = rid;
+  if (key_added != NULL)
+    *key_added = first_id != 0 && first_id == kid;
+  if (request_existed != NULL)
+    *request_existed = existed;
+  queue_change (self, g_steal_pointer (&change));
+  return TRUE;
+}
+
 static gboolean
 delete_locked (CkStore  *self,
                gint64    id,
@@ -2330,6 +2595,354 @@ ck_store_delete (CkStore  *self,
         sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
     }
   ck_store_unlock (self);
+
+  if (ok)
+    queue_change (self, g_steal_pointer (&change));
+  return ok;
+}
+
+/* --- Delete with undo -------------------------------------------------- */
+
+/* Reads the row of @id (a certificate, key or request) into @change, as
+ * the models show it. Called with the lock. */
+static gboolean
+read_row_by_id (CkStore      *self,
+                CkObjectKind  kind,
+                gint64        id,
+                Change       *change,
+                GError      **error)
+{
+  StmtId stmt_id = kind == CK_OBJECT_CERTIFICATE ? STMT_SELECT_CERTS
+                   : kind == CK_OBJECT_KEY ? STMT_SELECT_KEYS : STMT_SELECT_REQUESTS;
+  sqlite3_stmt *stmt = get_stmt (self, stmt_id, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) == id)
+    add_row_from_stmt (change, stmt_id, stmt);
+  done_stmt (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return ck_store_set_sqlite_error (error, self->db, _("reading the store"));
+  return TRUE;
+}
+
+/* The name the lists show for @id. Called with the lock. */
+static char *
+display_name_locked (CkStore      *self,
+                     CkObjectKind  kind,
+                     gint64        id)
+{
+  g_autoptr(Change) rows = change_new ();
+
+  if (!read_row_by_id (self, kind, id, rows, NULL))
+    return NULL;
+  if (rows->certificates->len > 0)
+    return g_strdup (ck_stored_certificate_get_display_name (rows->certificates->pdata[0]));
+  if (rows->keys->len > 0)
+    return g_strdup (ck_stored_key_get_display_name (rows->keys->pdata[0]));
+  if (rows->requests->len > 0)
+    return g_strdup (ck_stored_request_get_display_name (rows->requests->pdata[0]));
+  return NULL;
+}
+
+CkDeletion *
+ck_store_delete_for_undo (CkStore  *self,
+                          gint64    id,
+                          GError  **error)
+{
+  g_autoptr(Change) change = change_new ();
+  g_autoptr(GBytes) changeset = NULL;
+  g_autofree char *name = NULL;
+  sqlite3_session *session = NULL;
+  CkObjectKind kind = CK_OBJECT_NONE;
+  void *data = NULL;
+  int size = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (CK_IS_STORE (self), NULL);
+
+  ck_store_lock (self);
+  ok = exec (self, "BEGIN IMMEDIATE", error);
+  if (!ok)
+    goto out;
+  kind = get_kind_locked (self, id);
+  name = display_name_locked (self, kind, id);
+  /* Every table, so that what triggers and cascades change (trust rows,
+   * request links, a distrust kept for the key) is recorded too. */
+  if (sqlite3session_create (self->db, "main", &session) != SQLITE_OK ||
+      sqlite3session_attach (session, NULL) != SQLITE_OK)
+    ok = ck_store_set_sqlite_error (error, self->db, _("deleting an object"));
+  ok = ok && delete_locked (self, id, change, error);
+  if (ok && sqlite3session_changeset (session, &size, &data) != SQLITE_OK)
+    ok = ck_store_set_sqlite_error (error, self->db, _("deleting an object"));
+  if (session != NULL)
+    sqlite3session_delete (session);
+  ok = ok && exec (self, "COMMIT", error);
+  if (!ok)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+  ck_store_unlock (self);
+
+  changeset = g_bytes_new (data, size);
+  sqlite3_free (data);
+  if (!ok)
+    return NULL;
+  queue_change (self, g_steal_pointer (&change));
+  return ck_deletion_new (kind, id, name, changeset);
+}
+
+typedef struct {
+  gboolean exists;
+  gboolean foreign_key;
+} RestoreConflicts;
+
+static int
+restore_conflict (void                   *data,
+                  int                     conflict,
+                  sqlite3_changeset_iter *iter)
+{
+  RestoreConflicts *conflicts = data;
+
+  switch (conflict)
+    {
+    case SQLITE_CHANGESET_DATA:
+    case SQLITE_CHANGESET_NOTFOUND:
+      /* A row the delete changed has changed or gone since (a request
+       * issued by another certificate, a kept distrust lifted): it stays
+       * as it is now. */
+      return SQLITE_CHANGESET_OMIT;
+    case SQLITE_CHANGESET_FOREIGN_KEY:
+      conflicts->foreign_key = TRUE;
+      return SQLITE_CHANGESET_ABORT;
+    case SQLITE_CHANGESET_CONFLICT:
+    case SQLITE_CHANGESET_CONSTRAINT:
+    default:
+      conflicts->exists = TRUE;
+      return SQLITE_CHANGESET_ABORT;
+    }
+}
+
+static int
+all_but_requests (void       *data,
+                  const char *table)
+{
+  return !g_str_equal (table, "requests");
+}
+
+/* An iterator over @changeset, NULL with @error set. */
+static sqlite3_changeset_iter *
+start_changeset (CkStore     *self,
+                 GBytes      *changeset,
+                 const char  *what,
+                 GError     **error)
+{
+  sqlite3_changeset_iter *iter = NULL;
+  gsize size;
+  gconstpointer data = g_bytes_get_data (changeset, &size);
+
+  if (sqlite3changeset_start (&iter, (int) size, (void *) data) != SQLITE_OK)
+    {
+      ck_store_set_sqlite_error (error, self->db, what);
+      return NULL;
+    }
+  return iter;
+}
+
+/* Puts back the deleted requests row of @changeset as pending: the
+ * certificate it was issued with is gone (as deleting that certificate
+ * would have made it). Called with the lock, in the transaction. */
+static gboolean
+insert_request_pending (CkStore  *self,
+                        GBytes   *changeset,
+                        GError  **error)
+{
+  sqlite3_changeset_iter *iter = start_changeset (self, changeset, _("restoring a request"),
+                                                  error);
+  gboolean ok = TRUE;
+
+  if (iter == NULL)
+    return FALSE;
+  while (ok && sqlite3changeset_next (iter) == SQLITE_ROW)
+    {
+      g_autoptr(GString) sql = g_string_new ("INSERT INTO requests VALUES (");
+      const char *table = NULL;
+      int n_columns = 0, op = 0;
+      sqlite3_stmt *stmt = NULL;
+      sqlite3_stmt *info = NULL;
+      int status_column = -1, certificate_column = -1;
+
+      sqlite3changeset_op (iter, &table, &n_columns, &op, NULL);
+      if (op != SQLITE_DELETE || !g_str_equal (table, "requests"))
+        continue;
+      /* The changeset's columns are the table's, in order. */
+      if (sqlite3_prepare_v2 (self->db, "SELECT cid, name FROM pragma_table_info ('requests')",
+                              -1, &info, NULL) == SQLITE_OK)
+        while (sqlite3_step (info) == SQLITE_ROW)
+          {
+            const char *column = (const char *) sqlite3_column_text (info, 1);
+
+            if (g_strcmp0 (column, "status") == 0)
+              status_column = sqlite3_column_int (info, 0);
+            else if (g_strcmp0 (column, "certificate_id") == 0)
+              certificate_column = sqlite3_column_int (info, 0);
+          }
+      sqlite3_finalize (info);
+      for (int i = 0; i < n_columns; i++)
+        g_string_append (sql, i == 0 ? "?" : ", ?");
+      g_string_append (sql, ")");
+      if (status_column < 0 || certificate_column < 0 ||
+          sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+        {
+          ok = ck_store_set_sqlite_error (error, self->db, _("restoring a request"));
+          break;
+        }
+      for (int i = 0; i < n_columns; i++)
+        {
+          sqlite3_value *value = NULL;
+
+          if (i == status_column)
+            sqlite3_bind_text (stmt, i + 1, "pending", -1, SQLITE_STATIC);
+          else if (i == certificate_column)
+            sqlite3_bind_null (stmt, i + 1);
+          else if (sqlite3changeset_old (iter, i, &value) == SQLITE_OK && value != NULL)
+            sqlite3_bind_value (stmt, i + 1, value);
+        }
+      ok = step_done (self, stmt, _("restoring a request"), error);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3changeset_finalize (iter);
+  return ok;
+}
+
+/* The model updates for what @changeset (a delete's) put back: its
+ * objects' rows, has_key of a restored key's certificates, the status of
+ * requests it had changed. Called with the lock, after the restore. */
+static gboolean
+read_restored (CkStore  *self,
+               GBytes   *changeset,
+               Change   *change,
+               GError  **error)
+{
+  sqlite3_changeset_iter *iter = start_changeset (self, changeset, _("reading the store"), error);
+  gboolean ok = TRUE;
+
+  if (iter == NULL)
+    return FALSE;
+  while (ok && sqlite3changeset_next (iter) == SQLITE_ROW)
+    {
+      const char *table = NULL;
+      int n_columns = 0, op = 0;
+      sqlite3_value *value = NULL;
+      CkObjectKind kind;
+      gint64 id;
+
+      sqlite3changeset_op (iter, &table, &n_columns, &op, NULL);
+      if (g_str_equal (table, "certificates"))
+        kind = CK_OBJECT_CERTIFICATE;
+      else if (g_str_equal (table, "keys"))
+        kind = CK_OBJECT_KEY;
+      else if (g_str_equal (table, "requests"))
+        kind = CK_OBJECT_REQUEST;
+      else
+        continue;
+      if (sqlite3changeset_old (iter, 0, &value) != SQLITE_OK || value == NULL)
+        continue;
+      id = sqlite3_value_int64 (value);
+
+      if (op == SQLITE_UPDATE)
+        {
+          /* A request the certificate had issued: issued again, or not. */
+          g_autoptr(Change) rows = change_new ();
+
+          ok = read_row_by_id (self, kind, id, rows, error);
+          if (ok && rows->requests->len > 0)
+            add_id_value (change->request_status, id,
+                          ck_stored_request_get_certificate_id (rows->requests->pdata[0]));
+          continue;
+        }
+      if (op != SQLITE_DELETE)
+        continue;
+      ok = read_row_by_id (self, kind, id, change, error);
+      if (ok && kind == CK_OBJECT_KEY && change->keys->len > 0)
+        ok = mark_key_present (self,
+                               ck_stored_key_get_spki_sha256 (g_ptr_array_index (change->keys,
+                                                                                 change->keys->len - 1)),
+                               G_MAXINT64, change, error);
+    }
+  sqlite3changeset_finalize (iter);
+  return ok;
+}
+
+gboolean
+ck_store_restore (CkStore     *self,
+                  CkDeletion  *deletion,
+                  GError     **error)
+{
+  g_autoptr(Change) change = change_new ();
+  GBytes *changeset;
+  RestoreConflicts conflicts = { FALSE, FALSE };
+  void *inverse = NULL;
+  int n_inverse = 0;
+  gconstpointer data;
+  gsize size;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CK_IS_DELETION (deletion), FALSE);
+
+  changeset = ck_deletion_get_changeset (deletion);
+  data = g_bytes_get_data (changeset, &size);
+  ck_store_lock (self);
+  ok = exec (self, "BEGIN IMMEDIATE", error);
+  if (!ok)
+    goto out;
+  if (sqlite3changeset_invert ((int) size, data, &n_inverse, &inverse) != SQLITE_OK)
+    {
+      ok = ck_store_set_sqlite_error (error, self->db, _("restoring an object"));
+      goto rollback;
+    }
+  rc = sqlite3changeset_apply (self->db, n_inverse, inverse, NULL, restore_conflict, &conflicts);
+  if (rc != SQLITE_OK && conflicts.foreign_key &&
+      ck_deletion_get_kind (deletion) == CK_OBJECT_REQUEST)
+    {
+      /* An issued request whose certificate went since: back as pending. */
+      conflicts.foreign_key = FALSE;
+      rc = sqlite3changeset_apply (self->db, n_inverse, inverse, all_but_requests,
+                                   restore_conflict, &conflicts);
+      if (rc == SQLITE_OK && !insert_request_pending (self, changeset, error))
+        {
+          ok = FALSE;
+          goto rollback;
+        }
+    }
+  if (rc != SQLITE_OK)
+    {
+      if (conflicts.exists)
+        g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                     _("Cannot restore “%s”: it is in the store again already"),
+                     ck_deletion_get_display_name (deletion));
+      else if (conflicts.foreign_key)
+        g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                     _("Cannot restore “%s”: what it belonged to is no longer in the store"),
+                     ck_deletion_get_display_name (deletion));
+      else
+        ck_store_set_sqlite_error (error, self->db, _("restoring an object"));
+      ok = FALSE;
+      goto rollback;
+    }
+  ok = read_restored (self, changeset, change, error) && exec (self, "COMMIT", error);
+  if (ok)
+    goto out;
+
+rollback:
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+  ck_store_unlock (self);
+  sqlite3_free (inverse);
 
   if (ok)
     queue_change (self, g_steal_pointer (&change));

@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _CkDeletion CkDeletion;
+
 typedef enum {
   CK_OBJECT_NONE,
   CK_OBJECT_CERTIFICATE,
@@ -80,6 +82,10 @@ CkStore      *ck_store_open             (const char   *dir,
                                          GError      **error);
 const char   *ck_store_get_dir          (CkStore      *self);
 const char   *ck_store_get_path         (CkStore      *self);
+/* TRUE when the store could only be opened for reading (a full disk, a
+ * read-only file system): listing, showing, exporting and verifying work;
+ * importing, deleting and changing trust fail. */
+gboolean      ck_store_is_read_only     (CkStore      *self);
 int           ck_store_get_schema_version (CkStore    *self);
 
 /* Live models (transfer none), updated by commits and deletes made through
@@ -209,6 +215,24 @@ gint64        ck_store_restore_key      (CkStore      *self,
  * certificate puts an issued request back to pending. */
 gboolean      ck_store_delete           (CkStore      *self,
                                          gint64        id,
+                                         GError      **error);
+
+/* Deletes one object as ck_store_delete() does, and returns exactly what
+ * went (see CkDeletion), for ck_store_restore(). A certificate's
+ * distrusts stay in force for its public key while another certificate
+ * with it, or the key, is stored (the trust module's tables: open it
+ * with ck_trust_new() first); the CkDeletion lists them. */
+CkDeletion   *ck_store_delete_for_undo  (CkStore      *self,
+                                         gint64        id,
+                                         GError      **error);
+/* Undoes @deletion in one transaction: the same rows come back, with the
+ * same id, source, import time, label, blob, trust decisions and links
+ * (a request it issued is issued by it again, unless it changed since;
+ * an issued request whose certificate is gone comes back pending).
+ * CK_ERROR_EXISTS, and nothing changed, when the object is in the store
+ * again already. */
+gboolean      ck_store_restore          (CkStore      *self,
+                                         CkDeletion   *deletion,
                                          GError      **error);
 
 /* Sets a certificate's or key's label. */

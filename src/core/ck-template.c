@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-template.h"
 
+#include "ck-bounded-read.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gi18n-lib.h>
@@ -339,6 +341,7 @@ add_subject (Template         *t,
   g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GPtrArray) dcs = NULL;
   g_autoptr(GPtrArray) oids = NULL;
+  GPtrArray *subject;
   const char *value;
 
   if ((value = get_string (t, "dn")) != NULL && !add_dn_string (t, builder, value, error))
@@ -393,6 +396,23 @@ add_subject (Template         *t,
                                             "Certkeeper encodes it as a directory string"),
                                           t->name, oid, gnutls_check_version (NULL)));
       ck_request_builder_add_attribute (builder, oid, text);
+    }
+
+  /* An attribute with an empty value is no name: certtool refuses the
+   * request ("set_dn: The request is invalid"), and so does GnuTLS's DN
+   * parser the "CN=" it would be written back as. */
+  subject = ck_request_builder_get_subject (builder);
+  for (guint i = 0; i < subject->len; i++)
+    {
+      const CkDnAttribute *attr = subject->pdata[i];
+
+      if (attr->value == NULL || *attr->value == '\0')
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                       _("%s: the subject attribute %s has an empty value"),
+                       t->name, ck_dn_attribute_get_name (attr));
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -601,22 +621,41 @@ add_extensions (Template         *t,
   return TRUE;
 }
 
+/* Basic constraints (critical), as certtool always writes them. */
+static void
+add_basic_constraints (Template         *t,
+                       CkRequestBuilder *builder,
+                       gboolean          ca)
+{
+  int path_len = -1;
+
+  if (ca && get_string (t, "path_len") != NULL)
+    path_len = (int) strtol (get_string (t, "path_len"), NULL, 10);
+  ck_request_builder_set_basic_constraints (builder, TRUE, ca, path_len, TRUE);
+}
+
+static void
+add_tls_features (Template         *t,
+                  CkRequestBuilder *builder)
+{
+  g_autoptr(GPtrArray) features = get_all (t, "tls_feature", MAX_ENTRIES);
+
+  for (guint i = 0; i < features->len; i++)
+    ck_request_builder_add_tls_feature (builder, (guint) strtoul (features->pdata[i], NULL, 10));
+}
+
 static void
 add_usage (Template             *t,
            CkRequestBuilder     *builder,
            gnutls_pk_algorithm_t key_algo)
 {
   gboolean ca = get_bool (t, "ca");
-  int path_len = -1;
   guint usage = 0;
   g_autoptr(GPtrArray) eku = g_ptr_array_new ();
   g_autoptr(GPtrArray) oids = NULL;
-  g_autoptr(GPtrArray) features = NULL;
   gboolean eku_first;
 
-  if (ca && get_string (t, "path_len") != NULL)
-    path_len = (int) strtol (get_string (t, "path_len"), NULL, 10);
-  ck_request_builder_set_basic_constraints (builder, TRUE, ca, path_len, TRUE);
+  add_basic_constraints (t, builder, ca);
 
   if (key_algo == GNUTLS_PK_RSA)
     {
@@ -664,9 +703,79 @@ add_usage (Template             *t,
   ck_request_builder_set_extended_key_usage (builder, (const char * const *) eku->pdata, TRUE);
   ck_request_builder_set_eku_first (builder, eku_first);
 
-  features = get_all (t, "tls_feature", MAX_ENTRIES);
-  for (guint i = 0; i < features->len; i++)
-    ck_request_builder_add_tls_feature (builder, (guint) strtoul (features->pdata[i], NULL, 10));
+  add_tls_features (t, builder);
+}
+
+/* What certtool --generate-certificate (3.7.9, batch mode) makes of the
+ * usage keys, which is not what --generate-request makes of them: the
+ * key usage only has digitalSignature for an RSA key with signing_key (for
+ * any key of a CA without tls_www_server), and keyEncipherment with
+ * encryption_key; key_agreement, data_encipherment and non_repudiation
+ * count; no key usage at all when nothing is set; the extended key usage
+ * is not critical, its purposes in certtool's order. */
+static void
+add_certificate_usage (Template             *t,
+                       CkRequestBuilder     *builder,
+                       gnutls_pk_algorithm_t key_algo)
+{
+  gboolean ca = get_bool (t, "ca");
+  gboolean server = get_bool (t, "tls_www_server");
+  guint usage = 0;
+  g_autoptr(GPtrArray) eku = g_ptr_array_new ();
+  g_autoptr(GPtrArray) oids = NULL;
+
+  add_basic_constraints (t, builder, ca);
+
+  oids = get_all (t, "key_purpose_oid", MAX_ENTRIES);
+  for (guint i = 0; i < oids->len; i++)
+    g_ptr_array_add (eku, oids->pdata[i]);
+  if (get_bool (t, "tls_www_client"))
+    g_ptr_array_add (eku, CK_OID_EKU_CLIENT_AUTH);
+  if (server)
+    g_ptr_array_add (eku, CK_OID_EKU_SERVER_AUTH);
+  if (!ca || server)
+    {
+      if (key_algo == GNUTLS_PK_RSA)
+        {
+          if (get_bool (t, "signing_key"))
+            usage |= GNUTLS_KEY_DIGITAL_SIGNATURE;
+          if (get_bool (t, "encryption_key"))
+            usage |= GNUTLS_KEY_KEY_ENCIPHERMENT;
+        }
+      else
+        usage |= GNUTLS_KEY_DIGITAL_SIGNATURE;
+      if (get_bool (t, "ipsec_ike_key"))
+        g_ptr_array_add (eku, OID_IPSEC_IKE);
+    }
+  else if (get_bool (t, "signing_key"))
+    usage |= GNUTLS_KEY_DIGITAL_SIGNATURE;
+  if (get_bool (t, "key_agreement"))
+    usage |= GNUTLS_KEY_KEY_AGREEMENT;
+  if (get_bool (t, "data_encipherment"))
+    usage |= GNUTLS_KEY_DATA_ENCIPHERMENT;
+  if (get_bool (t, "non_repudiation"))
+    usage |= GNUTLS_KEY_NON_REPUDIATION;
+  if (get_bool (t, "ocsp_signing_key"))
+    g_ptr_array_add (eku, CK_OID_EKU_OCSP_SIGNING);
+  if (get_bool (t, "code_signing_key"))
+    g_ptr_array_add (eku, CK_OID_EKU_CODE_SIGNING);
+  if (get_bool (t, "time_stamping_key"))
+    g_ptr_array_add (eku, CK_OID_EKU_TIME_STAMPING);
+  if (get_bool (t, "email_protection_key"))
+    g_ptr_array_add (eku, CK_OID_EKU_EMAIL_PROTECTION);
+  if (ca && get_bool (t, "cert_signing_key"))
+    usage |= GNUTLS_KEY_KEY_CERT_SIGN;
+  if (ca && get_bool (t, "crl_signing_key"))
+    usage |= GNUTLS_KEY_CRL_SIGN;
+  /* RFC 4945 5.1.3.2, as certtool: an IKE certificate with a key usage
+   * has digitalSignature or nonRepudiation. */
+  if (usage != 0 && get_bool (t, "ipsec_ike_key") && !get_bool (t, "signing_key"))
+    usage |= GNUTLS_KEY_NON_REPUDIATION;
+  ck_request_builder_set_key_usage (builder, usage, TRUE);
+  g_ptr_array_add (eku, NULL);
+  ck_request_builder_set_extended_key_usage (builder, (const char * const *) eku->pdata, FALSE);
+
+  add_tls_features (t, builder);
 }
 
 CkRequestBuilder *
@@ -676,6 +785,18 @@ ck_template_parse (const char           *text,
                    gnutls_pk_algorithm_t key_algo,
                    GPtrArray           **warnings,
                    GError              **error)
+{
+  return ck_template_parse_for (text, len, name, key_algo, CK_TEMPLATE_REQUEST, warnings, error);
+}
+
+CkRequestBuilder *
+ck_template_parse_for (const char           *text,
+                       gssize                len,
+                       const char           *name,
+                       gnutls_pk_algorithm_t key_algo,
+                       CkTemplateTarget      target,
+                       GPtrArray           **warnings,
+                       GError              **error)
 {
   g_autoptr(CkRequestBuilder) builder = ck_request_builder_new ();
   g_autoptr(GPtrArray) entries = NULL;
@@ -724,7 +845,10 @@ ck_template_parse (const char           *text,
   if (challenge != NULL && *challenge != '\0')
     ck_request_builder_set_challenge_password (builder, challenge);
 
-  add_usage (&t, builder, key_algo);
+  if (target == CK_TEMPLATE_CERTIFICATE)
+    add_certificate_usage (&t, builder, key_algo);
+  else
+    add_usage (&t, builder, key_algo);
   ck_request_builder_set_key_info (builder, key_algo, 0);
 
   if (warnings != NULL)
@@ -738,16 +862,29 @@ ck_template_load_file (const char           *path,
                        GPtrArray           **warnings,
                        GError              **error)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  gsize len = 0;
-  CkRequestBuilder *builder;
+  return ck_template_load_file_for (path, key_algo, CK_TEMPLATE_REQUEST, warnings, error);
+}
 
-  if (!g_file_get_contents (path, &text, &len, error))
+CkRequestBuilder *
+ck_template_load_file_for (const char           *path,
+                           gnutls_pk_algorithm_t key_algo,
+                           CkTemplateTarget      target,
+                           GPtrArray           **warnings,
+                           GError              **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_filename_display_name (path);
+  g_autoptr(GBytes) bytes = NULL;
+  const char *text;
+  gsize len = 0;
+
+  /* Wiped when freed: a template may hold a challenge password. */
+  bytes = ck_read_file_bounded (file, name, CK_MAX_TEMPLATE_SIZE, NULL, error);
+  if (bytes == NULL)
     return NULL;
-  builder = ck_template_parse (text, len, base, key_algo, warnings, error);
-  gnutls_memset (text, 0, len);
-  return builder;
+  text = g_bytes_get_data (bytes, &len);
+  return ck_template_parse_for (text, (gssize) len, base, key_algo, target, warnings, error);
 }
 
 /* --- Writing ----------------------------------------------------------- */

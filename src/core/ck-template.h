@@ -47,6 +47,27 @@ CkRequestBuilder *ck_template_load_file (const char           *path,
                                          GPtrArray           **warnings,
                                          GError              **error);
 
+/* What the template is read for: a request (as above), or a certificate
+ * (as certtool --generate-certificate reads it: the usage keys differ,
+ * see add_certificate_usage() in ck-template.c). */
+typedef enum {
+  CK_TEMPLATE_REQUEST,
+  CK_TEMPLATE_CERTIFICATE,
+} CkTemplateTarget;
+
+CkRequestBuilder *ck_template_parse_for     (const char           *text,
+                                             gssize                len,
+                                             const char           *name,
+                                             gnutls_pk_algorithm_t key_algo,
+                                             CkTemplateTarget      target,
+                                             GPtrArray           **warnings,
+                                             GError              **error);
+CkRequestBuilder *ck_template_load_file_for (const char           *path,
+                                             gnutls_pk_algorithm_t key_algo,
+                                             CkTemplateTarget      target,
+                                             GPtrArray           **warnings,
+                                             GError              **error);
+
 /* A certtool template for the builder's request. What certtool cannot
  * express for a request (key usage bits other than those above, critical
  * flags other than its own, TLS features it would add anyway…) is said in

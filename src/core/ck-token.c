@@ -376,15 +376,45 @@ ck_token_is_read_only (CkToken *self)
   return (self->flags & CKF_WRITE_PROTECTED) != 0 || ck_token_is_system_trust (self);
 }
 
+CkPinFlags
+ck_token_get_pin_flags (CkToken *self)
+{
+  CkPinFlags flags = CK_PIN_FLAGS_NONE;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), CK_PIN_FLAGS_NONE);
+  if (self->flags & CKF_USER_PIN_COUNT_LOW)
+    flags |= CK_PIN_FLAGS_COUNT_LOW;
+  if (self->flags & CKF_USER_PIN_FINAL_TRY)
+    flags |= CK_PIN_FLAGS_FINAL_TRY;
+  if (self->flags & CKF_USER_PIN_LOCKED)
+    flags |= CK_PIN_FLAGS_LOCKED;
+  return flags;
+}
+
+const char *
+ck_pin_flags_get_advice (CkPinFlags flags)
+{
+  if (flags & CK_PIN_FLAGS_LOCKED)
+    return _("Locked: the token no longer accepts the user PIN after too many wrong ones. "
+             "It must be unlocked with the security officer (SO) PIN, using the token’s own "
+             "tools or “p11tool --initialize-pin”.");
+  if (flags & CK_PIN_FLAGS_FINAL_TRY)
+    return _("Final try: a wrong PIN locks the token.");
+  if (flags & CK_PIN_FLAGS_COUNT_LOW)
+    return _("PIN count low: the token reports that a wrong PIN was entered and few tries are left.");
+  return NULL;
+}
+
 const char *
 ck_token_get_pin_warning (CkToken *self)
 {
-  g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
-  if (self->flags & CKF_USER_PIN_LOCKED)
+  CkPinFlags flags = ck_token_get_pin_flags (self);
+
+  if (flags & CK_PIN_FLAGS_LOCKED)
     return _("PIN locked");
-  if (self->flags & CKF_USER_PIN_FINAL_TRY)
+  if (flags & CK_PIN_FLAGS_FINAL_TRY)
     return _("final PIN try");
-  if (self->flags & CKF_USER_PIN_COUNT_LOW)
+  if (flags & CK_PIN_FLAGS_COUNT_LOW)
     return _("PIN count low");
   return NULL;
 }
@@ -433,7 +463,7 @@ ck_token_login (CkToken    *self,
 
   if (!ck_token_refresh (self, error))
     return FALSE;
-  if (self->flags & CKF_USER_PIN_LOCKED)
+  if (ck_token_get_pin_flags (self) & CK_PIN_FLAGS_LOCKED)
     {
       set_rv_error (error, self, CKR_PIN_LOCKED, _("cannot log in"));
       return FALSE;
@@ -472,11 +502,13 @@ ck_token_login (CkToken    *self,
     {
       const char *tries;
 
-      if (self->flags & CKF_USER_PIN_LOCKED)
+      CkPinFlags pin_flags = ck_token_get_pin_flags (self);
+
+      if (pin_flags & CK_PIN_FLAGS_LOCKED)
         tries = _("the PIN is now locked; unlock it with the security officer PIN");
-      else if (self->flags & CKF_USER_PIN_FINAL_TRY)
+      else if (pin_flags & CK_PIN_FLAGS_FINAL_TRY)
         tries = _("the token says the next wrong PIN locks it");
-      else if (self->flags & CKF_USER_PIN_COUNT_LOW)
+      else if (pin_flags & CK_PIN_FLAGS_COUNT_LOW)
         tries = _("the token says few tries are left");
       else
         tries = _("the token does not say how many tries are left");
@@ -864,6 +896,90 @@ ck_token_generate_key (CkToken              *self,
     }
 
   return finish_new_key (self, spec->label, id, pk == GNUTLS_PK_RSA, spec->decrypt, error);
+}
+
+GBytes *
+ck_token_id_from_hex (const char  *text,
+                      GError     **error)
+{
+  g_autofree char *hex = NULL;
+  gsize len;
+  guint8 *bytes;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  hex = ck_hex_normalize (text);
+  len = hex != NULL ? strlen (hex) : 0;
+  if (len == 0 || len % 2 != 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("A token object ID is hex digits in pairs, not “%s”"), text);
+      return NULL;
+    }
+  bytes = g_malloc (len / 2);
+  for (gsize i = 0; i < len / 2; i++)
+    bytes[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
+  return g_bytes_new_take (bytes, len / 2);
+}
+
+gboolean
+ck_token_delete_key (CkToken       *self,
+                     CkPrivateKey  *key,
+                     GError       **error)
+{
+  static const CK_OBJECT_CLASS classes[] = { CKO_PRIVATE_KEY, CKO_PUBLIC_KEY };
+  P11KitUri *uri;
+  CK_ATTRIBUTE *id;
+  CK_RV rv = CKR_OK;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (CK_IS_PRIVATE_KEY (key), FALSE);
+
+  uri = p11_kit_uri_new ();
+  if (ck_private_key_get_pkcs11_uri (key) == NULL ||
+      p11_kit_uri_parse (ck_private_key_get_pkcs11_uri (key), P11_KIT_URI_FOR_OBJECT, uri) != P11_KIT_URI_OK ||
+      (id = p11_kit_uri_get_attribute (uri, CKA_ID)) == NULL || id->ulValueLen == 0)
+    {
+      p11_kit_uri_free (uri);
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("Token “%s”: the key has no CKA_ID to find it by"), self->label);
+      return FALSE;
+    }
+  if (self->session == 0)
+    {
+      CK_SESSION_HANDLE session;
+
+      rv = open_session (self, &session);
+      if (rv == CKR_OK)
+        self->session = session;
+    }
+  /* Both halves: a key pair made for a request that was never recorded
+   * leaves nothing behind. */
+  for (guint i = 0; rv == CKR_OK && i < G_N_ELEMENTS (classes); i++)
+    {
+      CK_OBJECT_CLASS klass = classes[i];
+      CK_ATTRIBUTE find[2] = {
+        { CKA_CLASS, &klass, sizeof klass },
+        { CKA_ID, id->pValue, id->ulValueLen },
+      };
+      CK_OBJECT_HANDLE handles[8];
+      CK_ULONG n = 0;
+
+      rv = self->module->C_FindObjectsInit (self->session, find, G_N_ELEMENTS (find));
+      if (rv != CKR_OK)
+        break;
+      rv = self->module->C_FindObjects (self->session, handles, G_N_ELEMENTS (handles), &n);
+      self->module->C_FindObjectsFinal (self->session);
+      for (CK_ULONG j = 0; rv == CKR_OK && j < n; j++)
+        rv = self->module->C_DestroyObject (self->session, handles[j]);
+    }
+  p11_kit_uri_free (uri);
+  if (rv != CKR_OK)
+    {
+      set_rv_error (error, self, rv, _("cannot delete the key"));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 CkPrivateKey *

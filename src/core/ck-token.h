@@ -44,6 +44,19 @@ gboolean     ck_token_has_protected_path    (CkToken *self);
 /* Write-protected tokens and p11-kit's "System Trust". */
 gboolean     ck_token_is_read_only          (CkToken *self);
 gboolean     ck_token_is_system_trust       (CkToken *self);
+/* What the token says about its user PIN (CKF_USER_PIN_* of its flags
+ * as last read): the one reader of them for every front end. */
+typedef enum {
+  CK_PIN_FLAGS_NONE      = 0,
+  CK_PIN_FLAGS_COUNT_LOW = 1 << 0,  /* a wrong PIN was entered; few tries left */
+  CK_PIN_FLAGS_FINAL_TRY = 1 << 1,  /* the next wrong PIN locks it */
+  CK_PIN_FLAGS_LOCKED    = 1 << 2,  /* no user login until the SO unlocks it */
+} CkPinFlags;
+
+CkPinFlags   ck_token_get_pin_flags         (CkToken *self);
+/* The most severe of @flags as a sentence telling the user what it means
+ * and what to do; NULL for CK_PIN_FLAGS_NONE. */
+const char  *ck_pin_flags_get_advice        (CkPinFlags flags);
 /* NULL when the user PIN is fine, else "PIN count low", "final try" or
  * "locked", as the token reports it. */
 const char  *ck_token_get_pin_warning       (CkToken *self);
@@ -105,6 +118,18 @@ CkPrivateKey *ck_token_generate_key         (CkToken              *self,
  * offers. CK_ERROR_UNSUPPORTED or CK_ERROR_INVALID saying why when not. */
 gboolean     ck_token_can_generate          (CkToken              *self,
                                              const CkKeySpec      *spec,
+                                             GError              **error);
+
+/* A CKA_ID as the user types it, hex digits with or without colons or
+ * spaces ("c0:ff:ee"): NULL without an error for an empty @text (the
+ * token then gets 16 random bytes), CK_ERROR_INVALID when it is not an
+ * even number of hex digits. */
+GBytes      *ck_token_id_from_hex           (const char           *text,
+                                             GError              **error);
+/* Deletes @key (a key of this token, by its PKCS#11 URI) and its public
+ * half from the token (logged in): what undoes ck_token_generate_key(). */
+gboolean     ck_token_delete_key            (CkToken              *self,
+                                             CkPrivateKey         *key,
                                              GError              **error);
 
 /* Writes @certificate onto the token beside @key (same CKA_ID and label). */

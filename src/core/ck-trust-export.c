@@ -65,17 +65,23 @@ collect (CkTrust  *trust,
          GError  **error)
 {
   CkStore *store = ck_trust_get_store (trust);
-  g_autoptr (GPtrArray) settings = ck_trust_list (trust, NULL);
+  g_autoptr (GPtrArray) settings = ck_trust_list (trust, NULL, error);
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  /* Never an export with the distrusts missing. */
+  if (settings == NULL)
+    return NULL;
 
   for (guint i = 0; i < settings->len; i++)
     {
       CkTrustSetting *s = settings->pdata[i];
       g_autoptr (GArray) same_key = NULL;
 
-      g_array_append_val (ids, s->certificate_id);
+      /* 0: a distrust kept for a key, only its certificates below. */
+      if (s->certificate_id != 0)
+        g_array_append_val (ids, s->certificate_id);
       if (s->level == CK_TRUST_DISTRUSTED)
         {
           same_key = ck_store_find_certificates_for_key (store, s->spki_sha256);

@@ -31,13 +31,58 @@ static const char trust_v1[] =
    * chain scans the whole certificates table once per link. */
   "CREATE INDEX IF NOT EXISTS certificates_subject ON certificates (subject);";
 
+/* Whether the public key of the certificate @id (whose SPKI hash is @spki)
+ * is still in the store through something else: another certificate, or
+ * the key itself. SQL, for the trigger below and for
+ * ck_trust_list_kept_on_delete(). */
+#define KEY_STAYS(spki, id) \
+  "(EXISTS (SELECT 1 FROM certificates AS other WHERE other.spki_sha256 = " spki \
+  "         AND other.id <> " id ")" \
+  " OR EXISTS (SELECT 1 FROM keys WHERE keys.spki_sha256 = " spki "))"
+
+/* A distrust is for the key ("never accept it, nor anything with the same
+ * key"): deleting the certificate it was made on must not lift it while
+ * the key is still in the store. Its decision moves to key_distrust, kept
+ * for as long as a certificate with that key, or the key, is stored; the
+ * triggers do it for whoever deletes (the store, the CLI, a cleanup).
+ * The columns are those of the trust row it was. */
+static const char trust_v2[] =
+  "CREATE TABLE key_distrust ("
+  "  spki_sha256 TEXT NOT NULL,"
+  "  purpose TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL,"          /* the deleted certificate it was made on */
+  "  set_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (spki_sha256, purpose)"
+  ");"
+  "CREATE TRIGGER trust_keep_key_distrust BEFORE DELETE ON certificates "
+  "WHEN " KEY_STAYS ("old.spki_sha256", "old.id") " "
+  "BEGIN"
+  "  INSERT OR IGNORE INTO key_distrust (spki_sha256, purpose, sha256, set_at)"
+  "    SELECT spki_sha256, purpose, sha256, set_at FROM trust"
+  "    WHERE certificate_id = old.id AND level = 'distrusted';"
+  "END;"
+  "CREATE TRIGGER trust_key_distrust_certificate_gone AFTER DELETE ON certificates "
+  "BEGIN"
+  "  DELETE FROM key_distrust WHERE spki_sha256 = old.spki_sha256"
+  "    AND NOT EXISTS (SELECT 1 FROM certificates WHERE spki_sha256 = old.spki_sha256)"
+  "    AND NOT EXISTS (SELECT 1 FROM keys WHERE spki_sha256 = old.spki_sha256);"
+  "END;"
+  "CREATE TRIGGER trust_key_distrust_key_gone AFTER DELETE ON keys "
+  "BEGIN"
+  "  DELETE FROM key_distrust WHERE spki_sha256 = old.spki_sha256"
+  "    AND NOT EXISTS (SELECT 1 FROM certificates WHERE spki_sha256 = old.spki_sha256);"
+  "END;";
+
 static const CkStoreMigration trust_migrations[] = {
   { 1, trust_v1, NULL },
+  { 2, trust_v2, NULL },
   /* Append new versions here; never edit a released one. */
   { 0, NULL, NULL },
 };
 
 #define TRUST_COLUMNS "sha256, spki_sha256, certificate_id, purpose, level, set_at"
+/* The decisions kept for a key, as trust rows: certificate 0. */
+#define KEY_DISTRUST_COLUMNS "sha256, spki_sha256, 0, purpose, 'distrusted', set_at"
 
 struct _CkTrust
 {
@@ -112,8 +157,35 @@ ck_trust_init (CkTrust *self)
 {
 }
 
-/* A deleted certificate took its decisions with it (ON DELETE CASCADE):
- * tell views that show trust. */
+/* Whether a certificate with an id in [@first, @last] has a decision:
+ * certificates put back by ck_store_restore() come with theirs. New
+ * imports never do (ids are never reused), so this is one index probe. */
+static gboolean
+added_have_decisions (CkTrust *self,
+                      gint64   first,
+                      gint64   last)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = TRUE;   /* unreadable: let views ask, and show the error */
+
+  ck_store_lock (self->store);
+  db = ck_store_get_db (self->store);
+  if (sqlite3_prepare_v2 (db, "SELECT EXISTS (SELECT 1 FROM trust WHERE certificate_id "
+                          "BETWEEN ?1 AND ?2)", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, first);
+      sqlite3_bind_int64 (stmt, 2, last);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        found = sqlite3_column_int (stmt, 0) != 0;
+    }
+  sqlite3_finalize (stmt);
+  ck_store_unlock (self->store);
+  return found;
+}
+
+/* A deleted certificate took its decisions with it (ON DELETE CASCADE),
+ * a restored one brought them back: tell views that show trust. */
 static void
 on_certificates_changed (GListModel *model,
                          guint       position,
@@ -121,8 +193,18 @@ on_certificates_changed (GListModel *model,
                          guint       added,
                          CkTrust    *self)
 {
-  if (removed > 0)
-    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  if (added > 0 && removed == 0)
+    {
+      g_autoptr (CkStoredCertificate) first = g_list_model_get_item (model, position);
+      g_autoptr (CkStoredCertificate) last = g_list_model_get_item (model, position + added - 1);
+
+      if (!added_have_decisions (self, ck_stored_certificate_get_id (first),
+                                 ck_stored_certificate_get_id (last)))
+        return;
+    }
+  else if (removed == 0)
+    return;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
 CkTrust *
@@ -224,6 +306,21 @@ set_in_transaction (CkStore  *store,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return ck_store_set_sqlite_error (error, db, _("writing a trust decision"));
+
+  /* "No decision" for this certificate also lifts a distrust kept for its
+   * key after the certificate it was made on was deleted: that one can be
+   * lifted nowhere else. */
+  if (data->level != CK_TRUST_DEFAULT)
+    return TRUE;
+  if (sqlite3_prepare_v2 (db, "DELETE FROM key_distrust WHERE spki_sha256 = ?1 "
+                          "AND purpose = ?2", -1, &stmt, NULL) != SQLITE_OK)
+    return ck_store_set_sqlite_error (error, db, _("writing a trust decision"));
+  sqlite3_bind_text (stmt, 1, spki_sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, data->purpose, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return ck_store_set_sqlite_error (error, db, _("writing a trust decision"));
   return TRUE;
 }
 
@@ -280,56 +377,80 @@ level_from_string (const char *text)
 static CkTrustSetting *
 setting_from_stmt (sqlite3_stmt *stmt)
 {
-  CkTrustSetting *setting = g_new0 (CkTrustSetting, 1);
+  g_autoptr (CkTrustSetting) setting = g_new0 (CkTrustSetting, 1);
+  const char *level = (const char *) sqlite3_column_text (stmt, 4);
 
   setting->sha256 = ck_row_column_strdup (stmt, 0);
   setting->spki_sha256 = ck_row_column_strdup (stmt, 1);
   setting->certificate_id = sqlite3_column_int64 (stmt, 2);
   setting->purpose = ck_row_column_strdup (stmt, 3);
-  setting->level = level_from_string ((const char *) sqlite3_column_text (stmt, 4));
+  setting->level = level_from_string (level);
   setting->set_at = sqlite3_column_int64 (stmt, 5);
-  return setting;
+  if (setting->sha256 == NULL || setting->spki_sha256 == NULL ||
+      setting->purpose == NULL || setting->level == CK_TRUST_DEFAULT)
+    return NULL;
+  return g_steal_pointer (&setting);
 }
 
 /* Runs @sql with up to three text arguments (NULL ones unbound), collecting
- * the rows as CkTrustSetting. */
+ * the rows as CkTrustSetting. NULL with @error set when the decisions
+ * cannot be read: never an empty list that would pass for "no decisions". */
 static GPtrArray *
 query_settings (CkTrust    *self,
                 const char *sql,
                 const char *arg1,
                 const char *arg2,
-                const char *arg3)
+                const char *arg3,
+                GError    **error)
 {
-  GPtrArray *settings = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_trust_setting_free);
+  g_autoptr (GPtrArray) settings = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_trust_setting_free);
   sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
   const char *args[] = { arg1, arg2, arg3 };
+  gboolean malformed = FALSE;
   int rc;
 
   ck_store_lock (self->store);
   db = ck_store_get_db (self->store);
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      g_warning ("store.db: reading trust: %s", sqlite3_errmsg (db));
+      ck_store_set_sqlite_error (error, db, _("reading the trust decisions"));
       ck_store_unlock (self->store);
-      return settings;
+      return NULL;
     }
   for (int i = 0; i < 3; i++)
     if (args[i] != NULL)
       sqlite3_bind_text (stmt, i + 1, args[i], -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (settings, setting_from_stmt (stmt));
-  if (rc != SQLITE_DONE)
-    g_warning ("store.db: reading trust: %s", sqlite3_errmsg (db));
+    {
+      CkTrustSetting *setting = setting_from_stmt (stmt);
+
+      /* A row this code did not write (a damaged or tampered store) is an
+       * error, not a decision to guess at. */
+      if (setting == NULL)
+        {
+          malformed = TRUE;
+          break;
+        }
+      g_ptr_array_add (settings, setting);
+    }
+  if (malformed)
+    g_set_error (error, CK_ERROR, CK_ERROR_STORE,
+                 _("store.db: reading the trust decisions: a decision is malformed"));
+  else if (rc != SQLITE_DONE)
+    ck_store_set_sqlite_error (error, db, _("reading the trust decisions"));
   sqlite3_finalize (stmt);
   ck_store_unlock (self->store);
-  return settings;
+  if (malformed || rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&settings);
 }
 
 CkTrustLevel
 ck_trust_get (CkTrust    *self,
               const char *sha256,
-              const char *purpose)
+              const char *purpose,
+              GError    **error)
 {
   g_autoptr (GPtrArray) settings = NULL;
 
@@ -338,8 +459,8 @@ ck_trust_get (CkTrust    *self,
 
   settings = query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
                              "WHERE sha256 = ?1 AND purpose = ?2",
-                             sha256, purpose, NULL);
-  if (settings->len == 0)
+                             sha256, purpose, NULL, error);
+  if (settings == NULL || settings->len == 0)
     return CK_TRUST_DEFAULT;
   return ((CkTrustSetting *) settings->pdata[0])->level;
 }
@@ -349,7 +470,8 @@ ck_trust_is_distrusted (CkTrust         *self,
                         const char      *sha256,
                         const char      *spki_sha256,
                         const char      *purpose,
-                        CkTrustSetting **setting)
+                        CkTrustSetting **setting,
+                        GError         **error)
 {
   g_autoptr (GPtrArray) settings = NULL;
 
@@ -359,16 +481,21 @@ ck_trust_is_distrusted (CkTrust         *self,
     *setting = NULL;
   /* A decision on this very certificate comes first, then one on its
    * key; within each, the one for this purpose before "everything". */
-  settings = query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
-                             "WHERE level = 'distrusted' "
+  settings = query_settings (self, "SELECT * FROM ("
+                             "SELECT " TRUST_COLUMNS " FROM trust "
+                             /* Not "= 'distrusted'": a row that says
+                              * neither fails the query, it is not skipped. */
+                             "WHERE level <> 'trusted' "
                              "AND (purpose = ?3 OR purpose = '*') "
                              "AND (sha256 = ?1 OR spki_sha256 = ?2) "
-                             "ORDER BY sha256 = ?1 DESC, purpose = '*', set_at "
-                             "LIMIT 1",
+                             "UNION ALL SELECT " KEY_DISTRUST_COLUMNS " FROM key_distrust "
+                             "WHERE (purpose = ?3 OR purpose = '*') AND spki_sha256 = ?2) "
+                             "ORDER BY sha256 = ?1 DESC, purpose = '*', set_at",
                              sha256 != NULL ? sha256 : "",
                              spki_sha256 != NULL ? spki_sha256 : "",
-                             purpose != NULL ? purpose : CK_PURPOSE_ALL);
-  if (settings->len == 0)
+                             purpose != NULL ? purpose : CK_PURPOSE_ALL,
+                             error);
+  if (settings == NULL || settings->len == 0)
     return FALSE;
   if (setting != NULL)
     *setting = g_ptr_array_steal_index (settings, 0);
@@ -377,16 +504,53 @@ ck_trust_is_distrusted (CkTrust         *self,
 
 GPtrArray *
 ck_trust_list (CkTrust    *self,
-               const char *sha256)
+               const char *sha256,
+               GError    **error)
 {
   g_return_val_if_fail (CK_IS_TRUST (self), NULL);
 
   if (sha256 != NULL)
     return query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
                            "WHERE sha256 = ?1 ORDER BY certificate_id, purpose",
-                           sha256, NULL, NULL);
+                           sha256, NULL, NULL, error);
   return query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
-                         "ORDER BY certificate_id, purpose", NULL, NULL, NULL);
+                         "UNION ALL SELECT " KEY_DISTRUST_COLUMNS " FROM key_distrust "
+                         "ORDER BY certificate_id, purpose", NULL, NULL, NULL,
+                         error);
+}
+
+gboolean
+ck_trust_is_kept_for_key (CkTrust     *self,
+                          const char  *spki_sha256,
+                          const char  *purpose,
+                          GError     **error)
+{
+  g_autoptr (GPtrArray) settings = NULL;
+
+  g_return_val_if_fail (CK_IS_TRUST (self), FALSE);
+  g_return_val_if_fail (spki_sha256 != NULL && purpose != NULL, FALSE);
+
+  settings = query_settings (self, "SELECT " KEY_DISTRUST_COLUMNS " FROM key_distrust "
+                             "WHERE spki_sha256 = ?1 AND purpose = ?2",
+                             spki_sha256, purpose, NULL, error);
+  return settings != NULL && settings->len > 0;
+}
+
+GPtrArray *
+ck_trust_list_kept_on_delete (CkTrust  *self,
+                              gint64    certificate_id,
+                              GError  **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, certificate_id);
+
+  g_return_val_if_fail (CK_IS_TRUST (self), NULL);
+
+  /* The condition of the trust_keep_key_distrust trigger. */
+  return query_settings (self, "SELECT " TRUST_COLUMNS " FROM trust "
+                         "WHERE certificate_id = ?1 AND level = 'distrusted' AND "
+                         "EXISTS (SELECT 1 FROM certificates AS c WHERE c.id = ?1 AND "
+                         KEY_STAYS ("c.spki_sha256", "c.id") ") ORDER BY purpose",
+                         id, NULL, NULL, error);
 }
 
 const char *

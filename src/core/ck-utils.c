@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char *
@@ -59,6 +61,38 @@ ck_hex_normalize (const char *text)
           g_string_free (out, TRUE);
           return NULL;
         }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_bidi_control (gunichar c)
+{
+  return c == 0x061c || c == 0x200e || c == 0x200f ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+char *
+ck_text_escape_for_display (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (is_bidi_control (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
 }
@@ -228,6 +262,44 @@ ck_der_oid_to_string (const guint8 *p,
   return g_string_free (out, FALSE);
 }
 
+gboolean
+ck_check_kdf_iterations (guint    iterations,
+                         GError **error)
+{
+  if (iterations <= CK_MAX_KDF_ITERATIONS)
+    return TRUE;
+  g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+               _("the password protection asks for %u key-derivation iterations, "
+               "more than the %u Certkeeper accepts"), iterations, CK_MAX_KDF_ITERATIONS);
+  return FALSE;
+}
+
+typedef struct {
+  gpointer data;
+  gsize len;
+} Secret;
+
+static void
+secret_free (gpointer user_data)
+{
+  Secret *secret = user_data;
+
+  gnutls_memset (secret->data, 0, secret->len);
+  g_free (secret->data);
+  g_free (secret);
+}
+
+GBytes *
+ck_bytes_new_secret (gpointer data,
+                     gsize    len)
+{
+  Secret *secret = g_new (Secret, 1);
+
+  secret->data = data;
+  secret->len = len;
+  return g_bytes_new_with_free_func (data, len, secret_free, secret);
+}
+
 void
 ck_datum_clear (gnutls_datum_t *datum)
 {
@@ -240,65 +312,287 @@ ck_datum_clear (gnutls_datum_t *datum)
   datum->size = 0;
 }
 
-gboolean
-ck_file_set_contents_private (const char *path,
-                              const void *data,
-                              gsize       len,
-                              int         mode,
-                              GError    **error)
+static gboolean
+write_error (GError    **error,
+             const char *path,
+             int         err)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+               "%s: %s", path, g_strerror (err));
+  return FALSE;
+}
+
+static gboolean
+write_all (int         fd,
+           const void *data,
+           gsize       len)
+{
   const guint8 *p = data;
-  gsize left = len;
-  int fd;
 
-  /* mkstemp creates the file 0600, so a key is never readable by others,
-   * not even for a moment. */
-  fd = g_mkstemp_full (tmpl, O_WRONLY, 0600);
-  if (fd < 0)
+  while (len > 0)
     {
-      int err = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
-                   "%s: %s", path, g_strerror (err));
-      return FALSE;
-    }
+      ssize_t n = write (fd, p, len);
 
-  while (left > 0)
-    {
-      ssize_t n = write (fd, p, left);
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n < 0)
-        {
-          int err = errno;
-          if (err == EINTR)
-            continue;
-          close (fd);
-          g_unlink (tmpl);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
-                       "%s: %s", path, g_strerror (err));
-          return FALSE;
-        }
+        return FALSE;
       p += n;
-      left -= n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* What may be at @path before the write: nothing, or (with
+ * CK_WRITE_OVERWRITE) a regular file. lstat(), so a symbolic link is seen
+ * as one and never followed. *@exists tells which. */
+static gboolean
+check_target (const char   *path,
+              CkWriteFlags  flags,
+              gboolean     *exists,
+              GError      **error)
+{
+  struct stat st;
+
+  *exists = FALSE;
+  if (lstat (path, &st) != 0)
+    {
+      if (errno == ENOENT)
+        return TRUE;
+      return write_error (error, path, errno);
     }
 
-  if (fchmod (fd, mode) != 0 || fsync (fd) != 0 || close (fd) != 0)
+  *exists = TRUE;
+  if (S_ISLNK (st.st_mode))
     {
-      int err = errno;
-      g_unlink (tmpl);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
-                   "%s: %s", path, g_strerror (err));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("%s is a symbolic link; Certkeeper neither follows nor replaces one: "
+                     "name the file it points to"), path);
       return FALSE;
     }
-
-  if (g_rename (tmpl, path) != 0)
+  if (S_ISDIR (st.st_mode))
     {
-      int err = errno;
-      g_unlink (tmpl);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
-                   "%s: %s", path, g_strerror (err));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("%s is a folder"), path);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("%s is not a regular file (a device, a pipe or a socket); "
+                     "it is left as it is"), path);
+      return FALSE;
+    }
+  if (!(flags & CK_WRITE_OVERWRITE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("%s already exists"), path);
       return FALSE;
     }
   return TRUE;
+}
+
+/* The test hook of the kill -9 test: stop right after the data is written
+ * and before it gets a name, so a test can look at the directory and kill
+ * the process at that exact point. */
+static void
+maybe_stop_for_test (void)
+{
+  if (g_strcmp0 (g_getenv ("CK_TEST_STOP_BEFORE_LINK"), "1") == 0)
+    raise (SIGSTOP);
+}
+
+/* Gives the anonymous O_TMPFILE @fd the name @base in @dirfd, failing with
+ * EEXIST when something has that name: linkat() never replaces. */
+static int
+link_anonymous (int         fd,
+                int         dirfd,
+                const char *base)
+{
+  char proc_path[64];
+
+  /* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc/self/fd works for
+   * everyone else, as open(2) describes. */
+  if (linkat (fd, "", dirfd, base, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno != ENOENT && errno != EPERM)
+    return -1;
+  g_snprintf (proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
+  return linkat (AT_FDCWD, proc_path, dirfd, base, AT_SYMLINK_FOLLOW);
+}
+
+/* Creates a temporary name beside @base, O_EXCL, mode @mode from the start.
+ * Returns the fd and sets *@name, or -1. */
+static int
+open_named_temp (int          dirfd,
+                 const char  *base,
+                 int          open_flags,
+                 mode_t       mode,
+                 char       **name)
+{
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *candidate = g_strdup_printf (".%s.%08x", base, g_random_int ());
+      int fd = openat (dirfd, candidate, open_flags | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+
+      if (fd >= 0)
+        {
+          *name = g_steal_pointer (&candidate);
+          return fd;
+        }
+      if (errno != EEXIST)
+        return -1;
+    }
+  errno = EEXIST;
+  return -1;
+}
+
+gboolean
+ck_file_write (const char   *path,
+               const void   *data,
+               gsize         len,
+               CkWriteFlags  flags,
+               GError      **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *temp_name = NULL;
+  mode_t mode = (flags & CK_WRITE_PRIVATE) ? 0600 : 0644;
+  gboolean exists = FALSE;
+  gboolean linking = FALSE;  /* giving the O_TMPFILE file a name */
+  int dirfd = -1;
+  int fd = -1;
+  int err = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_target (path, flags, &exists, error))
+    return FALSE;
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return write_error (error, path, errno);
+
+  /* An O_TMPFILE file has no name until linkat() gives it one, after the
+   * last byte: a crash or kill -9 before that leaves nothing behind. */
+  if (!(flags & CK_WRITE_NO_TMPFILE))
+    fd = openat (dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  if (fd < 0)
+    {
+      if (!(flags & CK_WRITE_NO_TMPFILE)
+          && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        {
+          err = errno;
+          goto fail;
+        }
+      /* No O_TMPFILE on this file system: a named temporary file, 0600 or
+       * 0644 from its creation, removed on every failure. */
+      fd = open_named_temp (dirfd, base, O_WRONLY | O_CLOEXEC, mode, &temp_name);
+      if (fd < 0)
+        {
+          err = errno;
+          goto fail;
+        }
+    }
+
+  /* The umask may have taken bits from a public file; never adds any to a
+   * private one. */
+  if (!write_all (fd, data, len) || fchmod (fd, mode) != 0 || fsync (fd) != 0)
+    {
+      err = errno;
+      goto fail;
+    }
+
+  maybe_stop_for_test ();
+  linking = temp_name == NULL;
+
+  if (temp_name == NULL && !exists)
+    {
+      if (link_anonymous (fd, dirfd, base) != 0)
+        {
+          err = errno;
+          goto fail;
+        }
+      linking = FALSE;
+    }
+  else if (temp_name == NULL)
+    {
+      /* Replacing a file: linkat() cannot, so the finished file gets a
+       * temporary name first and is renamed over the old one. Only this
+       * moment, between two system calls, has a named copy. */
+      for (guint attempt = 0; attempt < 100 && temp_name == NULL; attempt++)
+        {
+          g_autofree char *candidate = g_strdup_printf (".%s.%08x", base, g_random_int ());
+
+          if (link_anonymous (fd, dirfd, candidate) == 0)
+            temp_name = g_steal_pointer (&candidate);
+          else if (errno != EEXIST)
+            break;
+        }
+      if (temp_name == NULL)
+        {
+          err = errno;
+          goto fail;
+        }
+      linking = FALSE;
+      if (renameat (dirfd, temp_name, dirfd, base) != 0)
+        {
+          err = errno;
+          goto fail;
+        }
+      g_clear_pointer (&temp_name, g_free);
+    }
+  else if (!exists)
+    {
+      /* link() rather than rename(): it fails when the name appeared in
+       * the meantime instead of replacing what appeared. */
+      if (linkat (dirfd, temp_name, dirfd, base, 0) != 0)
+        {
+          err = errno;
+          goto fail;
+        }
+      unlinkat (dirfd, temp_name, 0);
+      g_clear_pointer (&temp_name, g_free);
+    }
+  else
+    {
+      if (renameat (dirfd, temp_name, dirfd, base) != 0)
+        {
+          err = errno;
+          goto fail;
+        }
+      g_clear_pointer (&temp_name, g_free);
+    }
+
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      err = errno;
+      goto fail;
+    }
+  fd = -1;
+  /* The new name itself reaches the disk. */
+  fsync (dirfd);
+  close (dirfd);
+  return TRUE;
+
+fail:
+  if (fd >= 0)
+    close (fd);
+  if (temp_name != NULL)
+    unlinkat (dirfd, temp_name, 0);
+  if (dirfd >= 0)
+    close (dirfd);
+  /* Without CAP_DAC_READ_SEARCH and without /proc an O_TMPFILE file cannot
+   * be named: write it again the other way. */
+  if (linking && (err == ENOENT || err == EPERM) && !(flags & CK_WRITE_NO_TMPFILE))
+    return ck_file_write (path, data, len, flags | CK_WRITE_NO_TMPFILE, error);
+  if (err == EEXIST)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("%s already exists"), path);
+      return FALSE;
+    }
+  return write_error (error, path, err);
 }

@@ -181,6 +181,10 @@ ck_verify_status_to_string (CkVerifyStatus status)
       return "purpose-not-allowed";
     case CK_VERIFY_CONSTRAINT_VIOLATED:
       return "constraint-violated";
+    case CK_VERIFY_UNSUPPORTED_ALGORITHM:
+      return "unsupported-algorithm";
+    case CK_VERIFY_CANNOT_VERIFY:
+      return "cannot-verify";
     default:
       return "unknown";
     }

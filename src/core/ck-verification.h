@@ -19,6 +19,13 @@ typedef enum {
   /* An issuer that is not a CA, a path length or name constraint
    * broken: the chain is malformed rather than badly signed. */
   CK_VERIFY_CONSTRAINT_VIOLATED,
+  /* A signature in the chain is made with a key (or an algorithm) this
+   * GnuTLS cannot use (ML-DSA, SLH-DSA…): it cannot be checked. */
+  CK_VERIFY_UNSUPPORTED_ALGORITHM,
+  /* What the verdict rests on (the trust decisions, the issuers in the
+   * store) could not be read: nothing can be said, and in particular the
+   * certificate is not trusted. The reason says what failed. */
+  CK_VERIFY_CANNOT_VERIFY,
 } CkVerifyStatus;
 
 #define CK_TYPE_VERIFICATION (ck_verification_get_type ())
@@ -58,7 +65,7 @@ void            ck_verification_set_anchor        (CkVerification *self,
 /* "trusted", "not-trusted", "distrusted", "issuer-unknown", "expired",
  * "not-yet-valid", "bad-signature", "insecure-algorithm",
  * "unknown-critical-extension", "purpose-not-allowed",
- * "constraint-violated": the CLI's JSON. */
+ * "constraint-violated", "cannot-verify": the CLI's JSON. */
 const char     *ck_verify_status_to_string  (CkVerifyStatus status);
 
 G_END_DECLS

@@ -25,6 +25,10 @@
  *     judges the purpose before algorithms): following its order, the
  *     verdict names a failure that certtool --verify-chain also prints
  *     (checked by the differential test in tests/test-trust.c).
+ *  0. CANNOT_VERIFY, before all: when the decisions or the issuers in
+ *     the store cannot be read, nothing is concluded (fail closed: a
+ *     distrust that cannot be read must not let a certificate pass).
+ *     Such a verdict is never cached, so the next call tries again.
  *  5. Anchor status: TRUSTED when the chain reaches a certificate the user
  *     trusts for the purpose (or a system anchor, when enabled, verified by
  *     GnuTLS against the system list); otherwise NOT_TRUSTED when the chain
@@ -213,19 +217,23 @@ index_add (GHashTable     *index,
   g_ptr_array_add (list, setting);
 }
 
-static void
-refresh_decisions (CkVerifier *self)
+static gboolean
+refresh_decisions (CkVerifier  *self,
+                   GError     **error)
 {
   if (!self->decisions_stale)
-    return;
-  self->decisions_stale = FALSE;
+    return TRUE;
   g_hash_table_remove_all (self->verdicts);
   g_clear_pointer (&self->by_sha256, g_hash_table_unref);
   g_clear_pointer (&self->distrust_by_spki, g_hash_table_unref);
   g_clear_pointer (&self->decisions, g_ptr_array_unref);
 
-  /* Keys point into the settings, which the array owns. */
-  self->decisions = ck_trust_list (self->trust, NULL);
+  /* Keys point into the settings, which the array owns. Stays stale on
+   * error: the next verify reads them again. */
+  self->decisions = ck_trust_list (self->trust, NULL, error);
+  if (self->decisions == NULL)
+    return FALSE;
+  self->decisions_stale = FALSE;
   self->by_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_ptr_array_unref);
   self->distrust_by_spki = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -238,6 +246,7 @@ refresh_decisions (CkVerifier *self)
       if (setting->level == CK_TRUST_DISTRUSTED)
         index_add (self->distrust_by_spki, setting->spki_sha256, setting);
     }
+  return TRUE;
 }
 
 static gboolean
@@ -293,34 +302,35 @@ find_distrust (CkVerifier    *self,
 /* --- Chain building ---------------------------------------------------- */
 
 static CkCertificate *
-load_cached (CkVerifier *self,
-             gint64      id)
+load_cached (CkVerifier  *self,
+             gint64       id,
+             GError     **error)
 {
   CkCertificate *cert = g_hash_table_lookup (self->cache, &id);
-  g_autoptr (GError) error = NULL;
 
   if (cert != NULL)
     return g_object_ref (cert);
-  cert = ck_store_load_certificate (ck_trust_get_store (self->trust), id, &error);
+  cert = ck_store_load_certificate (ck_trust_get_store (self->trust), id, error);
   if (cert == NULL)
-    {
-      g_debug ("verifier: %s", error->message);
-      return NULL;
-    }
+    return NULL;
   if (g_hash_table_size (self->cache) >= MAX_CACHE)
     g_hash_table_remove_all (self->cache);
   g_hash_table_insert (self->cache, g_memdup2 (&id, sizeof id), g_object_ref (cert));
   return cert;
 }
 
-/* Store ids of the certificates whose subject is @issuer. */
+/* Store ids of the certificates whose subject is @issuer; NULL with
+ * @error set when they cannot be read (an issuer that cannot be seen may
+ * be one the user distrusts). */
 static GArray *
-find_by_subject (CkVerifier *self,
-                 const char *issuer)
+find_by_subject (CkVerifier  *self,
+                 const char  *issuer,
+                 GError     **error)
 {
   CkStore *store = ck_trust_get_store (self->trust);
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3 *db;
+  int rc;
 
   ck_store_lock (store);
   db = ck_store_get_db (store);
@@ -329,20 +339,24 @@ find_by_subject (CkVerifier *self,
                           "ORDER BY id LIMIT 64", -1, SQLITE_PREPARE_PERSISTENT,
                           &self->by_subject, NULL) != SQLITE_OK)
     {
-      g_warning ("store.db: finding issuers: %s", sqlite3_errmsg (db));
+      ck_store_set_sqlite_error (error, db, _("finding issuers"));
       ck_store_unlock (store);
-      return ids;
+      return NULL;
     }
   sqlite3_bind_text (self->by_subject, 1, issuer, -1, SQLITE_STATIC);
-  while (sqlite3_step (self->by_subject) == SQLITE_ROW)
+  while ((rc = sqlite3_step (self->by_subject)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (self->by_subject, 0);
       g_array_append_val (ids, id);
     }
+  if (rc != SQLITE_DONE)
+    ck_store_set_sqlite_error (error, db, _("finding issuers"));
   sqlite3_reset (self->by_subject);
   sqlite3_clear_bindings (self->by_subject);
   ck_store_unlock (store);
-  return ids;
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&ids);
 }
 
 /* Whether @candidate's name matches @cert's issuer and its key verifies
@@ -428,13 +442,15 @@ score_issuer (CkVerifier    *self,
 }
 
 /* element-type CkCertificate, leaf first, ending at a self-issued
- * certificate or at one whose issuer the store does not hold. */
+ * certificate or at one whose issuer the store does not hold. NULL with
+ * @error set when the store cannot be read. */
 static GPtrArray *
-build_chain (CkVerifier    *self,
-             CkCertificate *leaf,
-             const char    *purpose)
+build_chain (CkVerifier     *self,
+             CkCertificate  *leaf,
+             const char     *purpose,
+             GError        **error)
 {
-  GPtrArray *chain = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
   CkCertificate *current = leaf;
 
   g_ptr_array_add (chain, g_object_ref (leaf));
@@ -446,12 +462,24 @@ build_chain (CkVerifier    *self,
 
       if (is_self_issued (self, current))
         break;
-      ids = find_by_subject (self, ck_certificate_get_issuer (current));
+      ids = find_by_subject (self, ck_certificate_get_issuer (current), error);
+      if (ids == NULL)
+        return NULL;
       for (guint i = 0; i < ids->len; i++)
         {
-          g_autoptr (CkCertificate) candidate = load_cached (self, g_array_index (ids, gint64, i));
+          g_autoptr (GError) local_error = NULL;
+          g_autoptr (CkCertificate) candidate = load_cached (self, g_array_index (ids, gint64, i),
+                                                             &local_error);
           int score;
 
+          /* Gone since the query (deleted by another process): not an
+           * issuer any more. Anything else fails the verdict. */
+          if (candidate == NULL &&
+              !g_error_matches (local_error, CK_ERROR, CK_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
           if (candidate == NULL || in_chain (chain, candidate))
             continue;
           score = score_issuer (self, current, candidate, purpose);
@@ -466,7 +494,7 @@ build_chain (CkVerifier    *self,
       current = best;
       g_ptr_array_add (chain, g_steal_pointer (&best));
     }
-  return chain;
+  return g_steal_pointer (&chain);
 }
 
 /* --- GnuTLS ------------------------------------------------------------ */
@@ -741,6 +769,46 @@ check_structure (GPtrArray    *chain,
   return NULL;
 }
 
+/* A signature GnuTLS could not check because the key that made it, or its
+ * algorithm, is one this GnuTLS cannot use (ML-DSA, SLH-DSA, any unknown
+ * OID): said as such, not as a bad signature, and never passed over. The
+ * anchor's own signature is not checked, as GnuTLS does not. */
+static CkVerification *
+check_unsupported (GPtrArray    *chain,
+                   guint         len,
+                   const char   *purpose,
+                   unsigned int  status)
+{
+  if (status == 0)
+    return NULL;
+  for (guint i = 0; i + 1 < len; i++)
+    {
+      CkCertificate *signer = chain->pdata[i + 1];
+      g_autofree char *who = NULL;
+
+      if (ck_certificate_get_key_supported (signer) &&
+          ck_certificate_get_signature_algorithm_id (chain->pdata[i]) != GNUTLS_SIGN_UNKNOWN)
+        continue;
+      if (!ck_certificate_get_key_supported (signer))
+        {
+          who = describe (chain, i + 1);
+          return verdict (CK_VERIFY_UNSUPPORTED_ALGORITHM, purpose, chain, len, signer,
+                          /* Translators: a certificate's name, its key algorithm
+                           * ("ML-DSA-65"), then "key algorithm not supported:
+                           * cannot be verified" */
+                          g_strdup_printf (_("Cannot be verified: the key of %s is %s: %s"),
+                                           who, ck_certificate_get_key_algorithm (signer),
+                                           ck_certificate_get_key_problem (signer)));
+        }
+      who = describe (chain, i);
+      return verdict (CK_VERIFY_UNSUPPORTED_ALGORITHM, purpose, chain, len, chain->pdata[i],
+                      g_strdup_printf (_("Cannot be verified: %s is signed with an algorithm "
+                                         "this GnuTLS does not support (%s)"),
+                                       who, ck_certificate_get_signature_algorithm (chain->pdata[i])));
+    }
+  return NULL;
+}
+
 /* The anchor GnuTLS found in the system list for @top, as a certificate. */
 static CkCertificate *
 system_anchor_for (gnutls_x509_trust_list_t  list,
@@ -819,7 +887,9 @@ verify_chain (CkVerifier    *self,
   top = chain->pdata[len - 1];
 
   status = run_gnutls (NULL, chain, 0, len - 1, purpose);
-  result = check_structure (chain, len, purpose, status, 0, N_BEFORE_TIME);
+  result = check_unsupported (chain, len, purpose, status);
+  if (result == NULL)
+    result = check_structure (chain, len, purpose, status, 0, N_BEFORE_TIME);
   if (result == NULL)
     result = check_time (self, chain, len, purpose);
   if (result == NULL)
@@ -873,6 +943,25 @@ verify_chain (CkVerifier    *self,
                                    ck_certificate_get_issuer_display_name (top)));
 }
 
+/* The verdict when what it rests on could not be read: never cached. */
+static CkVerification *
+cannot_verify (CkCertificate *certificate,
+               const char    *purpose,
+               const char    *what,
+               const GError  *error)
+{
+  const char * const chain[] = { ck_certificate_get_sha256_fingerprint (certificate), NULL };
+  CkVerification *v = ck_verification_new (CK_VERIFY_CANNOT_VERIFY, purpose);
+  /* Translators: the first %s says what could not be read ("the trust
+   * decisions could not be read"), the second is the store's error. */
+  g_autofree char *reason = g_strdup_printf (_("Cannot verify: %s (%s)"), what, error->message);
+
+  ck_verification_set_chain (v, (GStrv) chain);
+  ck_verification_set_subject (v, chain[0], ck_certificate_get_display_name (certificate));
+  ck_verification_set_reason (v, reason);
+  return v;
+}
+
 CkVerification *
 ck_verifier_verify (CkVerifier     *self,
                     CkCertificate  *certificate,
@@ -880,6 +969,7 @@ ck_verifier_verify (CkVerifier     *self,
                     GError        **error)
 {
   g_autoptr (GPtrArray) chain = NULL;
+  g_autoptr (GError) read_error = NULL;
   g_autofree char *key = NULL;
   CachedVerdict *cached;
   gint64 now;
@@ -897,7 +987,9 @@ ck_verifier_verify (CkVerifier     *self,
     }
   purpose = ck_purpose_from_string (purpose);
 
-  refresh_decisions (self);
+  if (!refresh_decisions (self, &read_error))
+    return cannot_verify (certificate, purpose,
+                          _("the trust decisions could not be read"), read_error);
   now = verify_time (self);
   key = g_strdup_printf ("%s %s %d", ck_certificate_get_sha256_fingerprint (certificate),
                          purpose, self->use_system_anchors);
@@ -905,7 +997,10 @@ ck_verifier_verify (CkVerifier     *self,
   if (cached != NULL && cached->from <= now && now <= cached->until)
     return g_object_ref (cached->verification);
 
-  chain = build_chain (self, certificate, purpose);
+  chain = build_chain (self, certificate, purpose, &read_error);
+  if (chain == NULL)
+    return cannot_verify (certificate, purpose,
+                          _("its issuers could not be read from the store"), read_error);
   cached = g_new0 (CachedVerdict, 1);
   cached->verification = verify_chain (self, certificate, chain, purpose);
   stable_window (chain, now, &cached->from, &cached->until);
@@ -925,13 +1020,8 @@ ck_verifier_verify_id (CkVerifier  *self,
 
   g_return_val_if_fail (CK_IS_VERIFIER (self), NULL);
 
-  cert = load_cached (self, certificate_id);
+  cert = load_cached (self, certificate_id, error);
   if (cert == NULL)
-    {
-      cert = ck_store_load_certificate (ck_trust_get_store (self->trust),
-                                        certificate_id, error);
-      if (cert == NULL)
-        return NULL;
-    }
+    return NULL;
   return ck_verifier_verify (self, cert, purpose, error);
 }

@@ -28,7 +28,12 @@ void            ck_verifier_set_time      (CkVerifier    *self,
 
 /* Verdicts are cached (until a decision or the store's certificates
  * change): the result may be shared with later calls, so treat it as
- * read-only. A verifier is used from one thread. */
+ * read-only. A verifier is used from one thread. Fails closed: when the
+ * trust decisions or the issuers in the store cannot be read, the verdict
+ * is CK_VERIFY_CANNOT_VERIFY with the store's error in its reason (never
+ * cached, so a later call reads again). NULL with @error only for a
+ * purpose that cannot be verified, or (verify_id) a certificate that
+ * cannot be loaded. */
 CkVerification *ck_verifier_verify        (CkVerifier    *self,
                                            CkCertificate *certificate,
                                            const char    *purpose,

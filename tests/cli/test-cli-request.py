@@ -13,6 +13,8 @@ Usage: test-cli-request.py PATH/TO/certkeeper-cli
 import importlib.util
 import os
 import re
+import sqlite3
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -183,6 +185,46 @@ def errors_stop_before_a_key_is_made():
     store.fails(2, "request", "--new-key", "ed25519", "--no-key-passphrase", "--profile", "nope",
                 "--cn", "x")
     store.fails(2, "request", "--cn", "x")
+
+
+def dump_store(store):
+    """Every row of every table of store.db, for comparing before/after."""
+    db = sqlite3.connect(f"file:{os.path.join(store.dir, 'store.db')}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted(map(repr, db.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+    finally:
+        db.close()
+
+
+@test
+def unwritable_output_leaves_the_store_as_it_was():
+    # The request is written inside the store transaction: when --out
+    # cannot be written, neither the new key nor the request is kept.
+    store = new_store()
+    keygen(store, "--algorithm", "ecdsa")
+    before = dump_store(store)
+    check("keys" in before and "requests" in before, sorted(before))
+    result = store.fails(1, "request", "--new-key", "ecdsa", "--no-key-passphrase",
+                         "--cn", "lost.example", "--out", "/nonexistent/dir/req.csr")
+    check("/nonexistent/dir/req.csr" in result.stderr, result.stderr)
+    check_equal(dump_store(store), before, "store after a failed --out")
+    # The same for standard output that cannot take it (a full disk).
+    proc = subprocess.run([tc.CLI, "--store", store.dir, "request", "--new-key", "ecdsa",
+                           "--no-key-passphrase", "--cn", "full.example"],
+                          stdin=subprocess.DEVNULL, stdout=open("/dev/full", "wb"),
+                          stderr=subprocess.PIPE, timeout=tc.TIMEOUT)
+    check_equal(proc.returncode, 1, proc.stderr.decode())
+    check("standard output" in proc.stderr.decode(), proc.stderr.decode())
+    check_equal(dump_store(store), before, "store after a failed write to stdout")
+    # And the same command with a writable --out keeps both.
+    out = path("kept.csr")
+    store.ok("request", "--new-key", "ecdsa", "--no-key-passphrase", "--cn", "kept.example",
+             "--out", out)
+    verify_csr(out)
+    check_equal(len(store.keys()), 2, "the new key is kept")
+    check_equal(len(requests(store)), 1, "the request is kept")
 
 
 @test

@@ -168,6 +168,14 @@ def issued_certificate_goes_onto_the_token():
     check_equal(mine, [("certificate", "cli-issued", "c0ffee"), ("private-key", "cli-issued", "c0ffee"),
                        ("public-key", "cli-issued", "c0ffee")], "objects on the token")
 
+    # Imported again: the keeper finds it on the token and writes no copy.
+    out = token.ok("import", "--to-token", token.uri, cert, "--pin-file", token.pin_file).stdout
+    check("Already on token" in out, out)
+    objects = token.ok("tokens", "--objects", token.uri, "--json",
+                       "--pin-file", token.pin_file).json()[0]["objects"]
+    check_equal(sorted(o["kind"] for o in objects), ["certificate", "private-key", "public-key"],
+                "objects on the token after the second import")
+
 
 @test
 def certificate_and_key_go_onto_the_token():
@@ -209,6 +217,13 @@ def wrong_pin_is_reported_not_retried():
     wrong = token.write("wrong-pin", "not-the-pin\n")
     result = token.fails(1, "tokens", "--objects", token.uri, "--pin-file", wrong)
     check("wrong PIN" in result.stderr, result.stderr)
+    # What the token now says about its PIN is said before the next try,
+    # as the PIN dialog shows it.
+    flags = token.ok("tokens", "--json").json()
+    mine = [t for t in flags if t["label"] == "ck-cli-pin"][0]
+    if mine["user_pin_count_low"]:
+        result = token.fails(1, "tokens", "--objects", token.uri, "--pin-file", wrong)
+        check("warning: token “ck-cli-pin”: PIN count low" in result.stderr, result.stderr)
     # No terminal, no --pin-file: no prompt, a clear error instead.
     result = token.fails(1, "tokens", "--objects", token.uri)
     check("--pin-file" in result.stderr, result.stderr)
@@ -253,6 +268,35 @@ def check_names_the_token_of_a_key():
     check_equal(items[0]["request_id"], None, "the request was issued")
     human = token.store.fails(4, "check").stdout
     check("token:ck-cli-expiry" in human, human)
+
+
+@test
+def a_ca_whose_key_is_on_the_token_signs_and_makes_crls():
+    token = Token("ck-cli-ca")
+    token.ok("keygen", "--token", token.uri, "--algorithm", "ecdsa", "--curve", "P-256",
+             "--label", "cli-ca", "--pin-file", token.pin_file)
+    ca_pem = os.path.join(token.dir, "ca.pem")
+    out = token.ok("selfsign", "--key", f"{token.uri};object=cli-ca;type=private",
+                   "--subject", "CN=Token CA, O=Certkeeper", "--profile", "root-ca",
+                   "--json", "--out", ca_pem, "--pin-file", token.pin_file).json()
+    ca_id = out["id"]
+    csr = os.path.join(token.dir, "leaf.csr")
+    token.ok("request", "--new-key", "ecdsa", "--no-key-passphrase", "--cn", "leaf.token.example",
+             "--san", "DNS:leaf.token.example", "--profile", "tls-server", "--out", csr)
+    leaf = os.path.join(token.dir, "leaf.pem")
+    made = token.ok("sign", csr, "--ca", str(ca_id), "--profile", "tls-server",
+                    "--keep-extensions", "san", "--json", "--out", leaf,
+                    "--pin-file", token.pin_file).json()
+    check_equal(made["issuer_id"], ca_id, "issuer")
+    result = subprocess.run([tc.OPENSSL, "verify", "-CAfile", ca_pem, leaf], capture_output=True)
+    check(result.returncode == 0, result.stdout + result.stderr)
+    token.ok("revoke", str(made["id"]), "--reason", "key-compromise")
+    crl = os.path.join(token.dir, "ca.crl")
+    token.ok("crl", str(ca_id), "--out", crl, "--pin-file", token.pin_file)
+    result = subprocess.run([tc.OPENSSL, "verify", "-crl_check", "-CAfile", ca_pem,
+                             "-CRLfile", crl, leaf], capture_output=True)
+    check(result.returncode != 0 and b"certificate revoked" in result.stdout + result.stderr,
+          result.stdout + result.stderr)
 
 
 def main():

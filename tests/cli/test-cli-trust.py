@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -199,6 +200,116 @@ def delete_drops_trust_and_import_never_adds_it():
     check_equal(fresh.ok("trust", "list", "--json").json(), [], "a fresh import trusts nothing")
 
 
+def damage(store, sql):
+    """Changes store.db behind the CLI's back, as a damaged disk or another
+    program would."""
+    db = sqlite3.connect(os.path.join(store.dir, "store.db"))
+    try:
+        db.executescript(sql)
+        db.commit()
+    finally:
+        db.close()
+
+
+def check_cannot_verify(store, cert_id, what):
+    result = store.fails(1, "verify", str(cert_id), "--purpose", "email")
+    check("Cannot verify" in result.stderr, f"{what}: {result!r}")
+    check_equal(result.stdout, "", f"{what}: no verdict on stdout")
+    result = store.fails(1, "verify", str(cert_id), "--purpose", "email", "--json")
+    doc = result.json()
+    check_equal(doc["status"], "cannot-verify", f"{what}: JSON status")
+    check("Cannot verify" in doc["reason"], f"{what}: JSON reason {doc['reason']!r}")
+
+
+@test
+def unreadable_trust_fails_closed():
+    """A trust table that cannot be read is an error (exit 1), never "no
+    decisions": read as "none", the distrusted leaf would verify as trusted
+    through its trusted root."""
+    store = new_store()
+    leaf, root = import_chain(store, "email-certs/chain.test.example.com")
+    store.ok("trust", "set", str(root), "--purpose", "email", "--trusted")
+    store.ok("trust", "set", str(leaf), "--purpose", "email", "--distrusted")
+    check_equal(verify(store, leaf, "email")["status"], "distrusted", "before the damage")
+
+    # A row that says neither "trusted" nor "distrusted".
+    damage(store, "PRAGMA ignore_check_constraints = ON;"
+                  "UPDATE trust SET level = 'distrusted?' WHERE level = 'distrusted';")
+    check_cannot_verify(store, leaf, "malformed level")
+    result = store.fails(1, "trust", "list")
+    check("trust decisions" in result.stderr, result.stderr)
+    store.fails(1, "trust", "export", "--format", "p11-kit",
+                "--out", os.path.join(tempfile.mkdtemp(dir=WORKDIR), "x.p11-kit"))
+    damage(store, "PRAGMA ignore_check_constraints = ON;"
+                  "UPDATE trust SET level = 'distrusted' WHERE level = 'distrusted?';")
+    check_equal(verify(store, leaf, "email")["status"], "distrusted", "repaired")
+
+    # The table renamed away, then dropped; a column renamed.
+    damage(store, "ALTER TABLE trust RENAME TO trust_elsewhere;")
+    check_cannot_verify(store, leaf, "table renamed")
+    check_cannot_verify(store, root, "table renamed (the root)")
+    damage(store, "ALTER TABLE trust_elsewhere RENAME TO trust;"
+                  "ALTER TABLE trust RENAME COLUMN level TO level_elsewhere;")
+    check_cannot_verify(store, leaf, "column renamed")
+    damage(store, "DROP TABLE trust;")
+    check_cannot_verify(store, leaf, "table dropped")
+    store.fails(1, "trust", "list", "--json")
+
+
+
+@test
+def distrust_for_key_stays_after_delete():
+    """Two self-signed certificates with one key: a distrust set on one is
+    for the key, and deleting that certificate does not lift it."""
+    store = new_store()
+    tmp = tempfile.mkdtemp(dir=WORKDIR)
+    key = os.path.join(tmp, "key.pem")
+    tc.run_tool(tc.OPENSSL, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-out", key)
+    paths = []
+    for name in ("first", "second"):
+        path = os.path.join(tmp, f"{name}.pem")
+        tc.run_tool(tc.OPENSSL, "req", "-x509", "-new", "-key", key, "-subj", f"/CN={name}.example",
+                    "-days", "30", "-addext", "extendedKeyUsage=serverAuth", "-out", path)
+        paths.append(path)
+    first = import_chain_file(store, paths[0])
+    second = import_chain_file(store, paths[1])
+    store.ok("trust", "set", str(second), "--purpose", "tls-server", "--trusted")
+    check_equal(verify(store, second, "tls-server")["status"], "trusted", "trusted first")
+    store.ok("trust", "set", str(first), "--purpose", "all", "--distrusted")
+    check_equal(verify(store, second, "tls-server")["status"], "distrusted", "by its key")
+
+    result = store.ok("delete", str(first))
+    check("Its distrust for every purpose stays in force for its public key" in result.stdout,
+          result.stdout)
+    doc = verify(store, second, "tls-server")
+    check_equal(doc["status"], "distrusted", "still distrusted after the delete")
+    check("same key" in doc["reason"], doc["reason"])
+    rows = store.ok("trust", "list", "--json").json()
+    check_equal(sorted((r["id"], r["purpose"], r["level"]) for r in rows),
+                [(0, "*", "distrusted"), (second, SERVER, "trusted")], "kept for the key")
+
+    # "Default" on a certificate with the key lifts it.
+    store.ok("trust", "set", str(second), "--purpose", "all", "--default")
+    check_equal(verify(store, second, "tls-server")["status"], "trusted", "lifted")
+
+    # Kept again (the first imported anew, distrusted, deleted), then the
+    # last certificate with the key goes: so does the kept distrust.
+    again = import_chain_file(store, paths[0])
+    store.ok("trust", "set", str(again), "--purpose", "tls-server", "--distrusted")
+    check("stays in force" in store.ok("delete", str(again)).stdout, "kept again")
+    result = store.ok("delete", str(second))
+    check("stays in force" not in result.stdout, result.stdout)
+    check("The distrust kept for its public key is lifted" in result.stdout, result.stdout)
+    check("1 trust decision on it was removed" in result.stdout, result.stdout)
+    check_equal(store.ok("trust", "list", "--json").json(), [], "nothing left")
+
+
+def import_chain_file(store, path):
+    out = store.ok("import", path).stdout
+    return int(re.findall(r"certificate (\d+):", out)[0])
+
+
 # ---- exports, read back -----------------------------------------------------
 
 def exported_store():
@@ -231,8 +342,11 @@ def p11_kit_env(anchors_dir):
         if not setpriv:
             return None, None
         prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        stores = os.path.join(WORKDIR, "stores")
         for path in [WORKDIR, home, anchors_dir]:
             for root, dirs, files in os.walk(path):
+                # Not the stores: a store others can write is refused.
+                dirs[:] = [d for d in dirs if os.path.join(root, d) != stores]
                 os.chmod(root, 0o777)
                 for name in files:
                     os.chmod(os.path.join(root, name), 0o644)

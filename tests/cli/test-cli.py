@@ -41,6 +41,10 @@ class Failure(Exception):
     pass
 
 
+class Skip(Exception):
+    """A test that cannot run here (not root, no mount): TAP "# SKIP"."""
+
+
 def check(condition, message):
     if not condition:
         raise Failure(message)
@@ -1015,6 +1019,8 @@ def tap_main(script, tests, needs, prepare):
             try:
                 func()
                 print(f"ok {number} - {name}")
+            except Skip as exc:
+                print(f"ok {number} - {name} # SKIP {exc}")
             except Exception as exc:  # a crash is a failure too, with its trace
                 failed += 1
                 print(f"not ok {number} - {name}")

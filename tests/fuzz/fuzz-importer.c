@@ -2,11 +2,11 @@
 /* libFuzzer target: whatever bytes come in, the importer must give items
  * or error items, never crash, leak or read out of bounds. A password
  * callback answers once with a fixed password so the PKCS#12, PKCS#8 and
- * legacy-PEM decryption paths run too. */
-#include <stdint.h>
+ * legacy-PEM decryption paths run too (run-fuzzer.sh seeds the corpus
+ * with such files under that password). */
 #include <string.h>
 
-#include "certkeeper-core.h"
+#include "fuzz-common.h"
 
 #define FUZZ_PASSWORD "1234"
 
@@ -17,28 +17,6 @@ fuzz_password (CkImportItem *item,
 {
   /* once: a wrong answer must not loop */
   return attempt == 0 ? g_strdup (FUZZ_PASSWORD) : NULL;
-}
-
-static void
-quiet_log (const char     *domain,
-           GLogLevelFlags  level,
-           const char     *message,
-           gpointer        user_data)
-{
-}
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  ck_core_init ();
-  /* criticals are bugs: make them crashes the fuzzer reports */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_DEBUG, quiet_log, NULL);
-  return 0;
 }
 
 int

@@ -162,7 +162,7 @@ main (int   argc,
   g_assert_no_error (error);
   /* A reused store starts without the decisions of the last run. */
   {
-    g_autoptr(GPtrArray) decisions = ck_trust_list (trust, NULL);
+    g_autoptr(GPtrArray) decisions = ck_trust_list (trust, NULL, NULL);
 
     for (guint i = 0; i < decisions->len; i++)
       {

@@ -20,6 +20,7 @@ typedef struct
 {
   char               *dir;
   CkStore            *store;
+  CkKeeper           *keeper;
   CkRequestAssistant *assistant;
   gint64              request_id;
 } Fixture;
@@ -55,7 +56,8 @@ fixture_setup (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->store = ck_store_open (fixture->dir, &error);
   g_assert_no_error (error);
-  fixture->assistant = ck_request_assistant_new (NULL, fixture->store);
+  fixture->keeper = ck_keeper_new (fixture->store);
+  fixture->assistant = ck_request_assistant_new (NULL, fixture->keeper);
   g_signal_connect (fixture->assistant, "request-added", G_CALLBACK (request_added), fixture);
   gtk_window_set_default_size (GTK_WINDOW (fixture->assistant), 800, 600);
   gtk_window_present (GTK_WINDOW (fixture->assistant));
@@ -66,6 +68,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->assistant));
+  g_clear_object (&fixture->keeper);
   g_clear_object (&fixture->store);
   ck_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -532,12 +535,27 @@ test_existing_key (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 1);
 }
 
-/* RSA 8192 takes long: Cancel returns at once and stores nothing. */
+/* RSA 8192 takes long: Cancel returns at once and stores nothing: every
+ * row of every table is as it was. */
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
+  g_autoptr(CkPrivateKey) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  CkKeySpec spec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
   gint64 started;
+
+  /* A store with something in it, so that "unchanged" says more than
+   * "still empty". */
+  other = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (fixture->store, other, "kept", NULL,
+                                   CK_COMMIT_NO_KEY_PASSPHRASE, NULL, &error));
+  g_assert_no_error (error);
+  before = ck_test_dump_tables (ck_store_get_path (fixture->store));
 
   next (fixture);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 3);
@@ -558,8 +576,10 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpstr (page (fixture), ==, "review");
   g_assert_cmpint (fixture->request_id, ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (fixture->store)), ==, 0);
+  after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (after, ==, before);
 }
 
 /* RSA with a PSS signature, SHA-384, written as DER: the choices of the

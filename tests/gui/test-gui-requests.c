@@ -8,11 +8,13 @@
 #include <glib/gstdio.h>
 
 #include "ck-application.h"
+#include "ck-gui-test-util.h"
 #include "ck-key-list.h"
 #include "ck-request-details.h"
 #include "ck-request-list.h"
 #include "ck-window-private.h"
 #include "ck-resources.h"
+#include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
 typedef struct
@@ -470,6 +472,94 @@ on_show_certificate (CkRequestDetails *details,
   *shown = id;
 }
 
+static gboolean
+confirmation_shown (gpointer data)
+{
+  return ck_gui_test_find_message_dialog (data) != NULL;
+}
+
+static gboolean
+undo_shown (gpointer data)
+{
+  return ck_gui_test_find_button (data, "_Undo") != NULL;
+}
+
+typedef struct {
+  CkStore *store;
+  gint64   id;
+} RowWait;
+
+static gboolean
+request_back (gpointer data)
+{
+  RowWait *wait = data;
+
+  return ck_store_get_request_row (wait->store, wait->id) != NULL;
+}
+
+/* An issued request deleted in its details, then Undo in the toast: back
+ * with the same id, issued by the same certificate; every table of
+ * store.db as it was. */
+static void
+test_delete_undo_issued (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Requests CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *cert_pem = ck_test_ca_issue (ca, key, "issued.example", 7);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *request_pem = ck_test_request_new (key, "issued.example");
+  g_autofree char *pem = g_strconcat (key_pem, cert_pem, request_pem, NULL);
+  g_autoptr(CkImporter) importer = ck_importer_new (fixture->store);
+  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  GListModel *requests = ck_store_get_requests (fixture->store);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  CkRequestDetails *details = g_object_new (CK_TYPE_REQUEST_DETAILS, NULL);
+  AdwMessageDialog *dialog = NULL;
+  CkStoredRequest *row = NULL;
+  RowWait wait;
+
+  gnutls_x509_privkey_deinit (key);
+  ck_importer_add_bytes (importer, bytes, "issued.pem");
+  g_assert_true (ck_store_commit (fixture->store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NO_KEY_PASSPHRASE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr(CkStoredRequest) r = g_list_model_get_item (requests, i);
+
+      if (ck_stored_request_get_status (r) == CK_REQUEST_STATUS_ISSUED)
+        row = r;
+    }
+  g_assert_nonnull (row);
+  g_object_ref (row);
+  before = ck_test_dump_tables (ck_store_get_path (fixture->store));
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (details));
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+  ck_request_details_show (details, fixture->store, row);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.delete", NULL));
+  ck_gui_test_run_until (confirmation_shown, "issued.example");
+  dialog = ck_gui_test_find_message_dialog ("issued.example");
+  adw_message_dialog_response (dialog, "delete");
+  wait = (RowWait) { fixture->store, ck_stored_request_get_id (row) };
+  g_assert_false (request_back (&wait));
+  ck_gui_test_run_until (undo_shown, overlay);
+  g_signal_emit_by_name (ck_gui_test_find_button (overlay, "_Undo"), "clicked");
+  ck_gui_test_run_until (request_back, &wait);
+
+  after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (ck_stored_request_get_certificate_id (ck_store_get_request_row (fixture->store, wait.id)),
+                   ==, ck_stored_request_get_certificate_id (row));
+  g_object_unref (row);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Delete asks first, and Undo in the toast puts the request back with
  * what the store knew about it (profile, creation time, issued link). */
 static void
@@ -561,24 +651,7 @@ test_delete_undo (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (list)), ==, 0);
 
   /* The toast's Undo button. */
-  for (GtkWidget *w = gtk_widget_get_first_child (overlay); w != NULL && undo == NULL;
-       w = gtk_widget_get_next_sibling (w))
-    {
-      GtkWidget *stack[64];
-      guint n = 0;
-
-      stack[n++] = w;
-      while (n > 0 && undo == NULL)
-        {
-          GtkWidget *cur = stack[--n];
-
-          if (GTK_IS_BUTTON (cur) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (cur)), "_Undo") == 0)
-            undo = cur;
-          for (GtkWidget *c = gtk_widget_get_first_child (cur); c != NULL && n < G_N_ELEMENTS (stack);
-               c = gtk_widget_get_next_sibling (c))
-            stack[n++] = c;
-        }
-    }
+  undo = ck_gui_test_find_button (overlay, "_Undo");
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");
   spin (100);
@@ -677,22 +750,6 @@ test_sort_search (Fixture       *fixture,
   g_assert_cmpint (ck_stored_request_get_id (ck_request_list_get_selected (list)), ==, id1);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  /* (transfer none) */
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
 /* The whole window: the Requests page, the details beside it, the link to
  * the certificate, Delete and the search, as a user reaches them. */
 static void
@@ -789,7 +846,7 @@ test_window (Fixture       *fixture,
    * about the request, not about a certificate or key. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
   spin (50);
-  dialog = find_message_dialog ();
+  dialog = ck_gui_test_find_message_dialog (NULL);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "Request"));
   adw_message_dialog_response (dialog, "delete");
@@ -841,6 +898,8 @@ main (int   argc,
   g_test_add ("/requests/lifecycle", Fixture, NULL, fixture_setup, test_lifecycle, fixture_teardown);
   g_test_add ("/requests/restore", Fixture, NULL, fixture_setup, test_restore, fixture_teardown);
   g_test_add ("/requests/delete-undo", Fixture, NULL, fixture_setup, test_delete_undo, fixture_teardown);
+  g_test_add ("/requests/delete-undo-issued", Fixture, NULL, fixture_setup, test_delete_undo_issued,
+              fixture_teardown);
   g_test_add ("/requests/sort-search", Fixture, NULL, fixture_setup, test_sort_search, fixture_teardown);
   g_test_add ("/requests/window", Fixture, NULL, fixture_setup, test_window, fixture_teardown);
 

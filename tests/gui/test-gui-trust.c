@@ -11,6 +11,7 @@
 #include "ck-certificate-list.h"
 #include "ck-details-pane.h"
 #include "ck-resources.h"
+#include "ck-store-private.h"
 #include "ck-test-tools.h"
 #include "ck-trust-dialog.h"
 
@@ -168,7 +169,7 @@ fixture_setup (Fixture       *fixture,
   g_assert_cmpint (fixture->leaf_id, >, 0);
 
   /* Importing made nothing trusted. */
-  decisions = ck_trust_list (fixture->trust, NULL);
+  decisions = ck_trust_list (fixture->trust, NULL, NULL);
   g_assert_cmpuint (decisions->len, ==, 0);
 }
 
@@ -335,7 +336,7 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_null (warnings);
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
-                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_TRUSTED);
+                                 CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_TRUSTED);
   assert_row_status (list, "www.example.test", "Trusted");
   assert_row_status (list, "Example Root CA", "Trusted");
 
@@ -356,7 +357,7 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_true (ck_trust_dialog_undo (dialog, &error));
   g_assert_no_error (error);
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
-                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+                                 CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_DEFAULT);
   g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
   spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
@@ -382,6 +383,113 @@ test_trust_through_dialog (Fixture       *fixture,
   gtk_window_destroy (window);
 }
 
+
+/* A distrust kept for the CA's key (set on a re-issued CA with the same
+ * key, which was then deleted) shows in the CA's Trust Settings as
+ * Distrusted; Default lifts it, Undo puts a distrust back. */
+static void
+test_kept_distrust_in_dialog (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(CkCertificate) again = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autofree char *path = NULL;
+  CkTrustDialog *dialog;
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  gint64 again_id;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+  write_file (fixture->dir, "again.tmpl",
+              "cn = \"Example Root CA (again)\"\nserial = 77\nca\ncert_signing_key\n"
+              "expiration_days = 3650\n");
+  run_certtool (fixture->dir, (const char *[]) { "--generate-self-signed", "--load-privkey",
+                                                 "ca.key", "--template", "again.tmpl",
+                                                 "--outfile", "again.crt", NULL });
+  path = g_build_filename (fixture->dir, "again.crt", NULL);
+  bytes = ck_test_read_bytes (path);
+  importer = ck_importer_new (fixture->store);
+  ck_importer_add_bytes (importer, bytes, "again.crt");
+  g_assert_true (ck_store_commit (fixture->store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  again = load (fixture->dir, "again.crt");
+  again_id = ck_store_find_certificate (fixture->store, ck_certificate_get_sha256_fingerprint (again));
+  g_assert_true (ck_trust_set (fixture->trust, again_id, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED, &error));
+  g_assert_true (ck_store_delete (fixture->store, again_id, &error));
+  g_assert_no_error (error);
+
+  window = show_list (fixture, &list);
+  assert_row_status (list, "Example Root CA", "Distrusted");
+  dialog = ck_trust_dialog_new (window, fixture->trust, fixture->verifier, fixture->ca);
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), ==, CK_TRUST_DISTRUSTED);
+  g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_DEFAULT));
+  decisions = ck_trust_list (fixture->trust, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, ==, 0);
+  assert_row_status (list, "Example Root CA", "Not trusted");
+
+  g_assert_true (ck_trust_dialog_undo (dialog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), ==, CK_TRUST_DISTRUSTED);
+  assert_row_status (list, "Example Root CA", "Distrusted");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (window);
+}
+
+static void
+damage_store (CkStore    *store,
+              const char *sql)
+{
+  ck_store_lock (store);
+  g_assert_cmpint (sqlite3_exec (ck_store_get_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  ck_store_unlock (store);
+}
+
+/* Decisions that cannot be read show as such in the trust column, never
+ * as "Trusted" nor as "Not trusted"; readable again, the verdicts are. */
+static void
+test_unreadable_shows_error (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  window = show_list (fixture, &list);
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  assert_row_status (list, "www.example.test", "Trusted");
+
+  /* Another program damages the table; the window notices (as when it
+   * comes back to the front) and asks again. */
+  damage_store (fixture->store, "ALTER TABLE trust RENAME TO trust_elsewhere");
+  g_signal_emit_by_name (fixture->trust, "changed");
+  assert_row_status (list, "www.example.test", "Cannot verify");
+  assert_row_status (list, "Example Root CA", "Cannot verify");
+
+  damage_store (fixture->store, "ALTER TABLE trust_elsewhere RENAME TO trust");
+  g_signal_emit_by_name (fixture->trust, "changed");
+  assert_row_status (list, "www.example.test", "Trusted");
+
+  gtk_window_destroy (window);
+}
+
 static void
 test_warnings (Fixture       *fixture,
                gconstpointer  data)
@@ -403,7 +511,7 @@ test_warnings (Fixture       *fixture,
   g_assert_nonnull (strstr (warnings, "not a certificate authority"));
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->leaf),
-                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+                                 CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_DEFAULT);
   /* Every purpose has its row, plus "Distrust for everything". */
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_CLIENT, CK_TRUST_DEFAULT));
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_CODE_SIGNING, CK_TRUST_DEFAULT));
@@ -566,6 +674,10 @@ main (int   argc,
 
   g_test_add ("/gui/trust/through-dialog", Fixture, NULL,
               fixture_setup, test_trust_through_dialog, fixture_teardown);
+  g_test_add ("/gui/trust/kept-distrust-in-dialog", Fixture, NULL,
+              fixture_setup, test_kept_distrust_in_dialog, fixture_teardown);
+  g_test_add ("/gui/trust/unreadable-shows-error", Fixture, NULL,
+              fixture_setup, test_unreadable_shows_error, fixture_teardown);
   g_test_add ("/gui/trust/warnings", Fixture, NULL,
               fixture_setup, test_warnings, fixture_teardown);
   g_test_add ("/gui/trust/row-menu", Fixture, NULL,

@@ -491,6 +491,207 @@ new_window (Fixture *fixture)
   return window;
 }
 
+
+static gboolean
+has_label_containing (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_containing (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return ck_gui_test_find_message_dialog (data) != NULL;
+}
+
+typedef struct {
+  CkWindow   *window;
+  CkStore    *store;
+  gint64      id;
+  const char *title;
+} UndoWait;
+
+static gboolean
+certificate_row_back (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return ck_store_get_certificate_row (wait->store, wait->id) != NULL;
+}
+
+/* The Undo button of the toast whose title has @title: the deepest
+ * widget holding both (a toast still going away may be shown too). */
+static GtkWidget *
+find_toast_undo (GtkWidget  *widget,
+                 const char *title)
+{
+  GtkWidget *button;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if ((button = find_toast_undo (child, title)) != NULL)
+      return button;
+  if (!has_label_containing (widget, title))
+    return NULL;
+  return ck_gui_test_find_button (widget, "_Undo");
+}
+
+static gboolean
+toast_undo_shown (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return find_toast_undo (GTK_WIDGET (wait->window), wait->title) != NULL;
+}
+
+static gboolean
+key_row_back (gpointer data)
+{
+  UndoWait *wait = data;
+
+  return ck_store_get_key_row (wait->store, wait->id) != NULL;
+}
+
+/* Delete in the window, then Undo in its toast: the certificate comes
+ * back with the same id, label, source, import time, trust decisions and
+ * the request it issued; every table of store.db as it was. The
+ * confirmation and the toast say its distrust stays with its key. */
+static void
+test_window_delete_undo (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Undo CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, "undo.example", 500);
+  g_autofree char *other = ck_test_ca_issue (ca, key, "undo-again.example", 501);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *request_pem = ck_test_request_new (key, "undo.example");
+  g_autofree char *pem = g_strconcat (ca_pem, key_pem, leaf, request_pem, NULL);
+  g_autofree char *before = NULL, *during = NULL, *after = NULL, *heading = NULL;
+  g_autoptr(CkCertificate) leaf_cert = ck_certificate_new_from_pem (leaf, -1, NULL);
+  g_autoptr(CkCertificate) ca_cert = ck_certificate_new_from_pem (ca_pem, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  CkStoredCertificate *row;
+  AdwMessageDialog *dialog;
+  GtkWidget *undo;
+  CkWindow *window;
+  UndoWait wait;
+  gint64 leaf_id, ca_id;
+
+  gnutls_x509_privkey_deinit (key);
+  commit_pem (fixture->store, pem, "undo.pem");
+  commit_pem (fixture->store, other, "undo-again.pem");
+  leaf_id = ck_store_find_certificate (fixture->store, ck_certificate_get_sha256_fingerprint (leaf_cert));
+  ca_id = ck_store_find_certificate (fixture->store, ck_certificate_get_sha256_fingerprint (ca_cert));
+  g_assert_true (ck_store_set_label (fixture->store, leaf_id, "The web server", &error));
+  g_assert_no_error (error);
+
+  window = new_window (fixture);
+  g_assert_nonnull (window->trust);
+  g_assert_true (ck_trust_set (window->trust, ca_id, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED, &error));
+  g_assert_true (ck_trust_set (window->trust, leaf_id, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED, &error));
+  g_assert_true (ck_trust_set (window->trust, leaf_id, CK_PURPOSE_EMAIL, CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  before = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_nonnull (strstr (before, "|3:issued|"));
+
+  row = ck_store_get_certificate_row (fixture->store, leaf_id);
+  spin_until (list_idle, window->certificate_list);
+  g_assert_true (ck_certificate_list_select_row (window->certificate_list, row));
+  g_assert_true (window->selected == G_OBJECT (row));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+  spin_until (message_dialog_shown, "undo.example");
+  dialog = ck_gui_test_find_message_dialog ("undo.example");
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "undo.example"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Its distrust stays in force"));
+  adw_message_dialog_response (dialog, "delete");
+  g_assert_null (ck_store_get_certificate_row (fixture->store, leaf_id));
+  during = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (during, !=, before);
+
+  /* The other certificate with the key is still distrusted. */
+  {
+    g_autoptr(CkVerifier) verifier = ck_verifier_new (window->trust);
+    g_autoptr(CkCertificate) other_cert = ck_certificate_new_from_pem (other, -1, NULL);
+    gint64 other_id = ck_store_find_certificate (fixture->store,
+                                                 ck_certificate_get_sha256_fingerprint (other_cert));
+    g_autoptr(CkVerification) v = ck_verifier_verify_id (verifier, other_id, CK_PURPOSE_TLS_SERVER, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (ck_verification_get_status (v), ==, CK_VERIFY_DISTRUSTED);
+  }
+
+  wait = (UndoWait) { window, fixture->store, leaf_id, "“undo.example” deleted" };
+  spin_until (toast_undo_shown, &wait);
+  undo = find_toast_undo (GTK_WIDGET (window), wait.title);
+  /* The toast says what happened to the distrust. */
+  g_assert_true (has_label_containing (GTK_WIDGET (window), "deleted; its distrust stays in force for its key"));
+  g_signal_emit_by_name (undo, "clicked");
+  spin_until (certificate_row_back, &wait);
+
+  after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (after, ==, before);
+  row = ck_store_get_certificate_row (fixture->store, leaf_id);
+  g_assert_cmpstr (ck_stored_certificate_get_label (row), ==, "The web server");
+  g_assert_cmpstr (ck_stored_certificate_get_source (row), ==, "undo.pem");
+
+  /* The key, from the Keys page: back with its blob, id and label, its
+   * certificates with their key again. */
+  {
+    GListModel *keys = ck_key_list_get_model (window->key_list);
+    gint64 key_id = 0;
+    gboolean selected = FALSE;
+    g_autofree char *title = NULL;
+
+    adw_view_stack_set_visible_child_name (window->view_stack, "keys");
+    for (guint i = 0; i < g_list_model_get_n_items (keys) && !selected; i++)
+      {
+        g_autoptr(GtkTreeListRow) tree_row = g_list_model_get_item (keys, i);
+        g_autoptr(GObject) item = gtk_tree_list_row_get_item (tree_row);
+
+        if (CK_IS_STORED_KEY (item))
+          {
+            key_id = ck_stored_key_get_id (CK_STORED_KEY (item));
+            selected = gtk_selection_model_select_item (GTK_SELECTION_MODEL (keys), i, TRUE);
+          }
+      }
+    g_assert_true (selected);
+    g_assert_true (CK_IS_STORED_KEY (window->selected));
+    title = g_strdup_printf ("“%s” deleted",
+                             ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+    g_free (heading);
+    heading = g_strdup_printf ("Delete “%s”?",
+                               ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
+    spin_until (message_dialog_shown, heading);
+    adw_message_dialog_response (ck_gui_test_find_message_dialog (heading), "delete");
+    g_assert_null (ck_store_get_key_row (fixture->store, key_id));
+    g_assert_false (ck_stored_certificate_get_has_key (row));
+    g_free (during);
+    during = ck_test_dump_tables (ck_store_get_path (fixture->store));
+    g_assert_cmpstr (during, !=, before);
+    wait.id = key_id;
+    wait.title = title;
+    spin_until (toast_undo_shown, &wait);
+    g_signal_emit_by_name (find_toast_undo (GTK_WIDGET (window), title), "clicked");
+    spin_until (key_row_back, &wait);
+    g_free (after);
+    after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+    g_assert_cmpstr (after, ==, before);
+    g_assert_true (ck_stored_certificate_get_has_key (row));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static GtkDropTarget *
 find_drop_target (GtkWidget *widget)
 {
@@ -1146,7 +1347,8 @@ test_export_chain_and_pkcs12 (Fixture       *fixture,
   key_der = ck_test_pem_block (g_bytes_new_static (key_pem, strlen (key_pem)), "PRIVATE KEY");
   private_key = ck_private_key_new_from_pkcs8 (key_der, NULL, &error);
   g_assert_no_error (error);
-  p12 = ck_export_pkcs12 (cert, private_key, chain, "p12 password", "export.example", &error);
+  p12 = ck_export_pkcs12 (cert, private_key, chain, "p12 password", "export.example",
+                          CK_PKCS12_PROFILE_MODERN, &error);
   g_assert_no_error (error);
   g_assert_nonnull (p12);
 
@@ -1222,12 +1424,144 @@ test_export_chain_and_pkcs12 (Fixture       *fixture,
     g_autoptr(GError) mismatch = NULL;
 
     gnutls_x509_privkey_deinit (other);
-    refused = ck_export_pkcs12 (cert, wrong, NULL, "pw", NULL, &mismatch);
+    refused = ck_export_pkcs12 (cert, wrong, NULL, "pw", NULL, CK_PKCS12_PROFILE_MODERN,
+                                 &mismatch);
     g_assert_null (refused);
     g_assert_error (mismatch, CK_ERROR, CK_ERROR_MISMATCH);
   }
 
   gnutls_x509_privkey_deinit (key);
+}
+
+/* The window's export dialog, as a user goes through it. */
+
+static GtkWidget *
+find_shown_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, out);
+}
+
+static gboolean
+certificate_selected (gpointer data)
+{
+  CkWindow *window = data;
+
+  return window->selected_certificate != NULL;
+}
+
+/* Opens the export dialog of @action on the selected certificate. */
+static GtkWidget *
+open_export_dialog (CkWindow   *window,
+                    const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  spin_until (message_dialog_shown, NULL);
+  return find_shown_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+}
+
+/* Closes @dialog as Escape does: the close response, "cancel". */
+static void
+cancel_dialog (GtkWidget *dialog)
+{
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_null (find_shown_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+/* The choices the export dialogs offer: for PKCS#12 the profile (current
+ * systems by default) and the chain (without the root by default); for a
+ * key the explicit switch to no encryption, which hides the passphrase
+ * rows, needs no passphrase and makes Export the destructive choice. What
+ * the choices write is tested on the core and the CLI, which share it. */
+static void
+test_export_dialog_choices (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Dialog Root");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, "dialog.example", 88);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *both = g_strconcat (leaf, key_pem, NULL);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr(GPtrArray) combos = g_ptr_array_new ();
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  AdwMessageDialog *dialog;
+  CkWindow *window;
+
+  gnutls_x509_privkey_deinit (key);
+  commit_pem (fixture->store, ca_pem, "ca.pem");
+  commit_pem (fixture->store, both, "leaf.pem");
+
+  window = new_window (fixture);
+  ck_certificate_list_set_search (window->certificate_list, "dialog.example");
+  spin_until (list_idle, window->certificate_list);
+  g_assert_true (ck_certificate_list_select_first (window->certificate_list));
+  spin_until (certificate_selected, window);
+
+  dialog = ADW_MESSAGE_DIALOG (open_export_dialog (window, "win.export-pkcs12"));
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, entries);
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, combos);
+  g_assert_cmpuint (entries->len, ==, 3);   /* store passphrase, new password twice */
+  g_assert_cmpuint (combos->len, ==, 2);
+  g_assert_cmpuint (adw_combo_row_get_selected (combos->pdata[0]), ==, 0);
+  g_assert_cmpstr (adw_action_row_get_subtitle (combos->pdata[0]), ==,
+                   "AES-256 and SHA-256: for OpenSSL 3, Windows 10 and later, macOS, "
+                   "Java 11 and later");
+  adw_combo_row_set_selected (combos->pdata[0], 1);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (combos->pdata[0]),
+                                   "3DES, RC2-40 and SHA-1"));
+  g_assert_cmpuint (adw_combo_row_get_selected (combos->pdata[1]), ==, CK_EXPORT_CHAIN_NO_ROOT);
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (combos->pdata[1])), ==, 3);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_editable_set_text (entries->pdata[0], "test passphrase");
+  gtk_editable_set_text (entries->pdata[1], "p12 pw");
+  gtk_editable_set_text (entries->pdata[2], "p12 other");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  gtk_editable_set_text (entries->pdata[2], "p12 pw");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
+  cancel_dialog (GTK_WIDGET (dialog));
+
+  g_ptr_array_set_size (entries, 0);
+  dialog = ADW_MESSAGE_DIALOG (open_export_dialog (window, "win.export-key"));
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, entries);
+  collect_widgets (GTK_WIDGET (dialog), GTK_TYPE_SWITCH, switches);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_cmpuint (switches->len, ==, 1);
+  g_assert_false (gtk_switch_get_active (switches->pdata[0]));
+  gtk_editable_set_text (entries->pdata[0], "test passphrase");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "export"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "export"), ==,
+                   ADW_RESPONSE_SUGGESTED);
+  gtk_switch_set_active (switches->pdata[0], TRUE);
+  g_assert_false (gtk_widget_get_visible (entries->pdata[1]));
+  g_assert_false (gtk_widget_get_visible (entries->pdata[2]));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "export"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  cancel_dialog (GTK_WIDGET (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -1297,6 +1631,8 @@ main (int   argc,
               fixture_setup, test_window_paste_drop_pkcs12, fixture_teardown);
   g_test_add ("/gui/window/import-button", Fixture, NULL,
               fixture_setup, test_window_import_button, fixture_teardown);
+  g_test_add ("/gui/window/delete-undo", Fixture, NULL,
+              fixture_setup, test_window_delete_undo, fixture_teardown);
   g_test_add ("/gui/certificate-list/sort", Fixture, NULL,
               fixture_setup, test_list_sort, fixture_teardown);
   g_test_add ("/gui/key-list", Fixture, NULL,
@@ -1309,6 +1645,8 @@ main (int   argc,
               fixture_setup, test_import_dialog_unlock_recomputed, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
               fixture_setup, test_export_chain_and_pkcs12, fixture_teardown);
+  g_test_add ("/gui/export/dialog-choices", Fixture, NULL,
+              fixture_setup, test_export_dialog_choices, fixture_teardown);
 
   return g_test_run ();
 }
