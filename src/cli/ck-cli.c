@@ -75,6 +75,9 @@ static const CkCliCommand commands[] = {
   { "check", "check [--within DAYS] [--all] [--json|--nagios]",
     N_("List the certificates that have expired or expire soon (exit status 4)"),
     ck_cli_check },
+  { "renew", "renew ID [--reuse-key] [--out FILE]",
+    N_("Make the request that renews a certificate (same subject, SANs, usages), kept as pending"),
+    ck_cli_renew },
 };
 
 static void

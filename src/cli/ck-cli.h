@@ -40,6 +40,7 @@ int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
 int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
 int       ck_cli_check    (CkCli *cli, int argc, char **argv);
+int       ck_cli_renew    (CkCli *cli, int argc, char **argv);
 int       ck_cli_selfsign (CkCli *cli, int argc, char **argv);
 int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
 int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);

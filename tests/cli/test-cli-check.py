@@ -290,6 +290,57 @@ def renewed_certificate_is_not_due():
                 "both due, soonest first")
 
 
+def openssl_req_text(csr):
+    return tc.run_tool(tc.OPENSSL, "req", "-noout", "-text", "-in", csr).decode()
+
+
+def public_key(args):
+    return tc.run_tool(tc.OPENSSL, *args, "-noout", "-pubkey").decode()
+
+
+@test
+def renew_asks_for_the_same_again():
+    store = new_store()
+    key, cert = path("renew-rsa.key"), path("renew-rsa.pem")
+    tc.run_tool(tc.OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                "-out", cert, "-days", "10", "-subj", "/CN=r.example/O=Acme/C=US",
+                "-addext", "subjectAltName=DNS:r.example,DNS:www.r.example,IP:192.0.2.9",
+                "-addext", "keyUsage=critical,digitalSignature,keyEncipherment",
+                "-addext", "extendedKeyUsage=serverAuth,clientAuth")
+    cert_id = import_pair(store, key, cert)
+
+    # A new key of the same kind: RSA 2048, stored; the request is pending.
+    csr = path("renew-new.csr")
+    result = store.ok("renew", str(cert_id), "--out", csr, "--no-key-passphrase")
+    check("stored as pending" in result.stderr, result.stderr)
+    text = openssl_req_text(csr)
+    tc.run_tool(tc.OPENSSL, "req", "-verify", "-noout", "-in", csr)
+    check(re.search(r"Subject: CN ?= ?r\.example, O ?= ?Acme, C ?= ?US", text), text)
+    check("DNS:r.example, DNS:www.r.example, IP Address:192.0.2.9" in text, text)
+    check(re.search(r"X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment", text), text)
+    check(re.search(r"TLS Web Server Authentication, TLS Web Client Authentication", text), text)
+    check("Public-Key: (2048 bit)" in text, text)
+    check("Authority Key Identifier" not in text and "Subject Key Identifier" not in text, text)
+    check(public_key(["req", "-in", csr]) != public_key(["x509", "-in", cert]), "a new key")
+    pending = [r for r in store.ok("requests", "--json").json() if r["status"] == "pending"]
+    check_equal(len(pending), 1, "one pending request")
+    item = expect(run_check(store, 0, "--json"), 4, "due").json()["certificates"][0]
+    check_equal(item["request_id"], pending[0]["id"], "check shows the renewal in flight")
+
+    # The same key.
+    reuse = path("renew-reuse.csr")
+    store.ok("renew", str(cert_id), "--reuse-key", "--out", reuse)
+    check_equal(public_key(["req", "-in", reuse]), public_key(["x509", "-in", cert]), "same key")
+    check("DNS:www.r.example" in openssl_req_text(reuse), "SANs again")
+
+    store.fails(2, "renew")
+    store.fails(2, "renew", str(cert_id), "--reuse-key", "--no-key-passphrase")
+    store.fails(1, "renew", "4242")
+    key_id = item["key_id"]
+    result = store.fails(1, "renew", str(key_id))
+    check("not a certificate" in result.stderr, result.stderr)
+
+
 @test
 def usage_and_errors():
     store = new_store()
