@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
 static char *tmpdir;
@@ -299,6 +300,16 @@ test_from_certificate (void)
   builder = ck_request_builder_new_from_certificate (cert);
   findings = ck_request_builder_check (builder);
   g_assert_cmpuint (findings->len, ==, 0);
+  /* The new key is like the old one. */
+  {
+    CkKeySpec spec = { 0, };
+
+    g_assert_true (ck_key_spec_from_certificate (cert, &spec, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (spec.type, ==, CK_KEY_TYPE_RSA);
+    g_assert_cmpuint (spec.bits, ==, 2048);
+    g_assert_null (spec.curve);
+  }
   key = generate (CK_KEY_TYPE_RSA, 2048, NULL);
   request = build (builder, key, CK_BUILD_NONE);
 
@@ -339,6 +350,29 @@ test_from_certificate (void)
     g_assert_cmpuint (features->len, ==, 1);
     g_assert_cmpuint (g_array_index (features, guint, 0), ==, 5);
   }
+}
+
+/* A renewal key like an EC certificate's: the same curve. */
+static void
+test_key_spec_from_ec_certificate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkPrivateKey) again = NULL;
+  CkKeySpec spec = { 0, };
+  CkTestCa *ca = ck_test_ca_new ("Spec CA");
+  g_autofree char *pem = ck_test_ca_get_pem (ca);
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_pem (pem, -1, &error);
+
+  g_assert_no_error (error);
+  /* The test CA's key is P-256. */
+  g_assert_true (ck_key_spec_from_certificate (cert, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (spec.type, ==, CK_KEY_TYPE_ECDSA);
+  g_assert_cmpstr (spec.curve, ==, "SECP256R1");
+  again = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_private_key_get_curve (again), ==, "SECP256R1");
+  ck_test_ca_free (ca);
 }
 
 static void
@@ -1032,6 +1066,7 @@ main (int    argc,
   g_test_add_func ("/builder/round-trip", test_round_trip);
   g_test_add_func ("/builder/securosys", test_securosys);
   g_test_add_func ("/builder/from-certificate", test_from_certificate);
+  g_test_add_func ("/builder/key-spec-from-ec-certificate", test_key_spec_from_ec_certificate);
   g_test_add_func ("/builder/api-gateway", test_api_gateway);
   g_test_add_func ("/builder/xroad", test_xroad);
   g_test_add_func ("/builder/findings", test_findings);
