@@ -269,6 +269,22 @@ def check_names_the_token_of_a_key():
     human = token.store.fails(4, "check").stdout
     check("token:ck-cli-expiry" in human, human)
 
+    # Renewed with the same key: signed on the token, kept as pending.
+    renewal = os.path.join(token.dir, "renewal.csr")
+    token.ok("renew", str(items[0]["id"]), "--reuse-key", "--out", renewal,
+             "--pin-file", token.pin_file)
+    verify = subprocess.run([tc.OPENSSL, "req", "-in", renewal, "-noout", "-verify"],
+                            capture_output=True, text=True)
+    check_equal(verify.returncode, 0, f"openssl req -verify: {verify.stderr}")
+    pubkeys = [subprocess.run([tc.OPENSSL, *args, "-noout", "-pubkey"], capture_output=True,
+                              text=True, check=True).stdout
+               for args in (["req", "-in", renewal], ["x509", "-in", cert])]
+    check_equal(pubkeys[0], pubkeys[1], "the token key again")
+    items = token.store.fails(4, "check", "--json").json()["certificates"]
+    pending = [r for r in token.ok("requests", "--json").json() if r["status"] == "pending"]
+    check_equal([r["key_id"] for r in pending], [key_id], "one pending request for the token key")
+    check_equal(items[0]["request_id"], pending[0]["id"], "check shows the renewal in flight")
+
 
 @test
 def a_ca_whose_key_is_on_the_token_signs_and_makes_crls():
