@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
 static char *tmpdir;
@@ -227,6 +228,151 @@ test_round_trip (void)
     g_assert_cmpstr (ck_request_get_subject (second), ==, ck_request_get_subject (request));
     g_assert_cmpuint (ck_request_get_extensions (second)->len, ==, extensions->len);
   }
+}
+
+/* Everything a renewal asks for again, from a certificate certtool made
+ * with CA-added extensions too: subject, SANs, key usage, EKU, basic
+ * constraints and must-staple come back; key ids, CRL and OCSP locations
+ * and policies (the CA's) do not. */
+static void
+test_from_certificate (void)
+{
+  const char *tool = g_getenv ("CK_CERTTOOL");
+  g_autofree char *key_path = NULL;
+  g_autofree char *template_path = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *pem = NULL;
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(CkRequestBuilder) builder = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GError) error = NULL;
+  const char template[] =
+    "cn = \"renew.example\"\norganization = \"Acme\"\ncountry = \"US\"\n"
+    "dns_name = \"renew.example\"\ndns_name = \"www.renew.example\"\n"
+    "ip_address = \"192.0.2.7\"\ntls_www_server\ntls_www_client\n"
+    "signing_key\nencryption_key\ntls_feature = 5\n"
+    "crl_dist_points = \"http://crl.example/ca.crl\"\nocsp_uri = \"http://ocsp.example/\"\n"
+    "policy1 = 2.23.140.1.2.2\nexpiration_days = 30\n";
+  GPtrArray *cert_sans, *request_sans, *extensions;
+  guint cert_usage = 0, request_usage = 0;
+  gboolean cert_critical = FALSE, request_critical = TRUE;
+
+  if (tool == NULL)
+    {
+      g_test_skip ("certtool not found");
+      return;
+    }
+  key_path = g_build_filename (tmpdir, "renew.key", NULL);
+  cert_path = g_build_filename (tmpdir, "renew.pem", NULL);
+  template_path = write_temp ("renew.tmpl", template, strlen (template));
+  {
+    const char *genkey[] = { tool, "--generate-privkey", "--key-type", "rsa", "--bits", "2048",
+                             "--outfile", key_path, NULL };
+    const char *self_sign[] = { tool, "--generate-self-signed", "--load-privkey", key_path,
+                                "--template", template_path, "--outfile", cert_path, NULL };
+    g_autofree char *out1 = ck_test_run_tool (genkey);
+    g_autofree char *out2 = NULL;
+
+    g_assert_nonnull (out1);
+    out2 = ck_test_run_tool (self_sign);
+    g_assert_nonnull (out2);
+  }
+  g_assert_true (g_file_get_contents (cert_path, &pem, NULL, NULL));
+  cert = ck_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+
+  /* The CA's extensions are there to be left out. */
+  {
+    GPtrArray *cert_extensions = ck_certificate_get_extensions (cert);
+    const char * const cas[] = { CK_OID_EXT_SUBJECT_KEY_ID, CK_OID_EXT_CRL_DIST_POINTS,
+                                 CK_OID_EXT_AUTHORITY_INFO, CK_OID_EXT_CERT_POLICIES };
+    guint found = 0;
+
+    for (guint i = 0; i < cert_extensions->len; i++)
+      for (guint j = 0; j < G_N_ELEMENTS (cas); j++)
+        if (g_str_equal (((CkExtension *) cert_extensions->pdata[i])->oid, cas[j]))
+          found++;
+    g_assert_cmpuint (found, ==, G_N_ELEMENTS (cas));
+  }
+
+  builder = ck_request_builder_new_from_certificate (cert);
+  findings = ck_request_builder_check (builder);
+  g_assert_cmpuint (findings->len, ==, 0);
+  /* The new key is like the old one. */
+  {
+    CkKeySpec spec = { 0, };
+
+    g_assert_true (ck_key_spec_from_certificate (cert, &spec, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (spec.type, ==, CK_KEY_TYPE_RSA);
+    g_assert_cmpuint (spec.bits, ==, 2048);
+    g_assert_null (spec.curve);
+  }
+  key = generate (CK_KEY_TYPE_RSA, 2048, NULL);
+  request = build (builder, key, CK_BUILD_NONE);
+
+  g_assert_cmpstr (ck_request_get_subject (request), ==, ck_certificate_get_subject (cert));
+  g_assert_cmpuint (ck_request_get_key_bits (request), ==, ck_certificate_get_key_bits (cert));
+  cert_sans = ck_certificate_get_subject_alt_names (cert);
+  request_sans = ck_request_get_subject_alt_names (request);
+  g_assert_cmpuint (cert_sans->len, ==, 3);
+  g_assert_cmpuint (request_sans->len, ==, cert_sans->len);
+  for (guint i = 0; i < cert_sans->len; i++)
+    {
+      g_autofree char *a = ck_general_name_to_string (cert_sans->pdata[i]);
+      g_autofree char *b = ck_general_name_to_string (request_sans->pdata[i]);
+
+      g_assert_cmpstr (a, ==, b);
+    }
+  g_assert_true (ck_certificate_get_key_usage (cert, &cert_usage, &cert_critical));
+  g_assert_true (ck_request_get_key_usage (request, &request_usage, &request_critical));
+  g_assert_cmpuint (request_usage, ==, cert_usage);
+  g_assert_cmpint (request_critical, ==, cert_critical);
+  g_assert_cmpstrv (ck_request_get_extended_key_usage (request, NULL),
+                    ck_certificate_get_extended_key_usage (cert, NULL));
+
+  extensions = ck_request_get_extensions (request);
+  for (guint i = 0; i < extensions->len; i++)
+    {
+      CkExtension *ext = extensions->pdata[i];
+
+      g_assert_true (g_str_equal (ext->oid, CK_OID_EXT_SUBJECT_ALT_NAME) ||
+                     g_str_equal (ext->oid, CK_OID_EXT_KEY_USAGE) ||
+                     g_str_equal (ext->oid, CK_OID_EXT_EXT_KEY_USAGE) ||
+                     g_str_equal (ext->oid, CK_OID_EXT_BASIC_CONSTRAINTS) ||
+                     g_str_equal (ext->oid, CK_OID_EXT_TLS_FEATURE));
+    }
+  {
+    GArray *features = ck_request_builder_get_tls_features (builder);
+
+    g_assert_cmpuint (features->len, ==, 1);
+    g_assert_cmpuint (g_array_index (features, guint, 0), ==, 5);
+  }
+}
+
+/* A renewal key like an EC certificate's: the same curve. */
+static void
+test_key_spec_from_ec_certificate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkPrivateKey) again = NULL;
+  CkKeySpec spec = { 0, };
+  CkTestCa *ca = ck_test_ca_new ("Spec CA");
+  g_autofree char *pem = ck_test_ca_get_pem (ca);
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_pem (pem, -1, &error);
+
+  g_assert_no_error (error);
+  /* The test CA's key is P-256. */
+  g_assert_true (ck_key_spec_from_certificate (cert, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (spec.type, ==, CK_KEY_TYPE_ECDSA);
+  g_assert_cmpstr (spec.curve, ==, "SECP256R1");
+  again = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_private_key_get_curve (again), ==, "SECP256R1");
+  ck_test_ca_free (ca);
 }
 
 static void
@@ -919,6 +1065,8 @@ main (int    argc,
 
   g_test_add_func ("/builder/round-trip", test_round_trip);
   g_test_add_func ("/builder/securosys", test_securosys);
+  g_test_add_func ("/builder/from-certificate", test_from_certificate);
+  g_test_add_func ("/builder/key-spec-from-ec-certificate", test_key_spec_from_ec_certificate);
   g_test_add_func ("/builder/api-gateway", test_api_gateway);
   g_test_add_func ("/builder/xroad", test_xroad);
   g_test_add_func ("/builder/findings", test_findings);

@@ -86,21 +86,20 @@ general_names_to_strv (GPtrArray *names)
   return g_strv_builder_end (builder);
 }
 
-static void
-json_time_member (CkJsonWriter *json,
-                  const char   *name,
-                  gint64        unix_time)
+void
+ck_cli_json_time_member (CkJsonWriter *json,
+                         const char   *name,
+                         gint64        unix_time)
 {
   g_autofree char *text = ck_cli_format_time (unix_time);
 
   ck_json_writer_string_member (json, name, text);
 }
 
-/* 0 means "none" for every id the store hands out. */
-static void
-json_id_member (CkJsonWriter *json,
-                const char   *name,
-                gint64        id)
+void
+ck_cli_json_id_member (CkJsonWriter *json,
+                       const char   *name,
+                       gint64        id)
 {
   ck_json_writer_member (json, name);
   if (id > 0)
@@ -215,8 +214,8 @@ ck_cli_certificate_to_json (CkJsonWriter        *json,
                                 ck_certificate_get_issuer_display_name (cert));
   ck_json_writer_string_member (json, "serial", ck_certificate_get_serial (cert));
   ck_json_writer_int_member (json, "version", ck_certificate_get_version (cert));
-  json_time_member (json, "not_before", ck_certificate_get_not_before (cert));
-  json_time_member (json, "not_after", ck_certificate_get_not_after (cert));
+  ck_cli_json_time_member (json, "not_before", ck_certificate_get_not_before (cert));
+  ck_cli_json_time_member (json, "not_after", ck_certificate_get_not_after (cert));
   ck_json_writer_string_member (json, "sha256", ck_certificate_get_sha256_fingerprint (cert));
   ck_json_writer_string_member (json, "sha1", ck_certificate_get_sha1_fingerprint (cert));
   ck_json_writer_string_member (json, "spki_sha256", ck_certificate_get_spki_sha256 (cert));
@@ -236,7 +235,7 @@ ck_cli_certificate_to_json (CkJsonWriter        *json,
     ck_json_writer_null (json);
   ck_json_writer_boolean_member (json, "self_signed", ck_certificate_is_self_signed (cert));
   ck_json_writer_boolean_member (json, "has_key", key_id > 0);
-  json_id_member (json, "key_id", key_id);
+  ck_cli_json_id_member (json, "key_id", key_id);
   ck_json_writer_strv_member (json, "san", (const char * const *) san);
   json_key_usage_member (json, has_ku, usage);
   ck_json_writer_strv_member (json, "extended_key_usage", eku);
@@ -247,7 +246,7 @@ ck_cli_certificate_to_json (CkJsonWriter        *json,
   json_id_array_member (json, "requests",
                         requests ? g_hash_table_lookup (requests, &id) : NULL);
   ck_json_writer_string_member (json, "source", ck_stored_certificate_get_source (row));
-  json_time_member (json, "imported_at", ck_stored_certificate_get_imported_at (row));
+  ck_cli_json_time_member (json, "imported_at", ck_stored_certificate_get_imported_at (row));
   ck_json_writer_end_object (json);
 }
 
@@ -279,7 +278,7 @@ ck_cli_key_to_json (CkJsonWriter *json,
   json_id_array_member (json, "certificates", certificates);
   json_id_array_member (json, "requests", requests);
   ck_json_writer_string_member (json, "source", ck_stored_key_get_source (row));
-  json_time_member (json, "imported_at", ck_stored_key_get_imported_at (row));
+  ck_cli_json_time_member (json, "imported_at", ck_stored_key_get_imported_at (row));
   ck_json_writer_end_object (json);
 }
 
@@ -299,10 +298,10 @@ ck_cli_request_to_json (CkJsonWriter    *json,
   ck_json_writer_string_member (json, "sha256", ck_stored_request_get_sha256 (row));
   ck_json_writer_string_member (json, "spki_sha256", ck_stored_request_get_spki_sha256 (row));
   ck_json_writer_string_member (json, "status", ck_request_status_to_string (status));
-  json_id_member (json, "certificate_id",
+  ck_cli_json_id_member (json, "certificate_id",
                   status == CK_REQUEST_STATUS_ISSUED ?
                   ck_stored_request_get_certificate_id (row) : 0);
-  json_id_member (json, "key_id",
+  ck_cli_json_id_member (json, "key_id",
                   ck_store_find_key (store, ck_stored_request_get_spki_sha256 (row)));
   if (request != NULL)
     {
@@ -323,7 +322,7 @@ ck_cli_request_to_json (CkJsonWriter    *json,
     }
   ck_json_writer_string_member (json, "profile", ck_stored_request_get_profile (row));
   ck_json_writer_string_member (json, "source", ck_stored_request_get_source (row));
-  json_time_member (json, "created_at", ck_stored_request_get_created_at (row));
+  ck_cli_json_time_member (json, "created_at", ck_stored_request_get_created_at (row));
   ck_json_writer_end_object (json);
 }
 

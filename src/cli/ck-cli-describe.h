@@ -11,6 +11,15 @@ G_BEGIN_DECLS
  * ("Command line"); keep the two in step. `list --json` writes the same
  * objects as `show --json`, so a script can use either. */
 
+/* A time as ISO 8601 UTC, null when it cannot be represented. */
+void        ck_cli_json_time_member        (CkJsonWriter *json,
+                                            const char   *name,
+                                            gint64        unix_time);
+/* An id, null for 0 ("none" for every id the store hands out). */
+void        ck_cli_json_id_member          (CkJsonWriter *json,
+                                            const char   *name,
+                                            gint64        id);
+
 /* Certificate id → GArray of request ids issued for it (gint64). Built once
  * per run so a list of many certificates stays linear. */
 GHashTable *ck_cli_index_requests          (CkStore *store);

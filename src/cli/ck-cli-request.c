@@ -831,6 +831,185 @@ out:
   return status;
 }
 
+/* --- renew ------------------------------------------------------------- */
+
+/* The key a renewal of @cert is signed with: its own (--reuse-key), in
+ * the store or on a token, or a new one like it. FALSE after printing the
+ * error. */
+static gboolean
+choose_renewal_key (CkStore           *store,
+                    CkCertificate     *cert,
+                    gboolean           reuse_key,
+                    const char        *password_file,
+                    const char        *label,
+                    CkKeeperKeyChoice *choice,
+                    CkKeySpec         *spec,
+                    CkPrivateKey     **key)
+{
+  g_autoptr (GError) error = NULL;
+  CkStoredKey *row;
+  gint64 key_id;
+
+  if (!reuse_key)
+    {
+      if (!ck_key_spec_from_certificate (cert, spec, &error))
+        {
+          ck_cli_fail (error);
+          return FALSE;
+        }
+      choice->source = CK_KEEPER_KEY_NEW;
+      choice->spec = *spec;
+      choice->label = label;
+      return TRUE;
+    }
+
+  key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert));
+  row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
+  if (row == NULL)
+    {
+      ck_cli_error (_("the key of “%s” is not in the store: renew it without --reuse-key"),
+                    ck_certificate_get_display_name (cert));
+      return FALSE;
+    }
+  if (ck_stored_key_get_pkcs11_uri (row) != NULL)
+    {
+      choice->source = CK_KEEPER_KEY_TOKEN;
+      choice->uri = ck_stored_key_get_pkcs11_uri (row);
+      *key = ck_private_key_new_from_pkcs11_uri (choice->uri, &error);
+      if (*key == NULL)
+        {
+          ck_cli_fail (error);
+          return FALSE;
+        }
+    }
+  else
+    {
+      /* Unlocked here, at the prompt, with its retries. */
+      *key = ck_cli_load_stored_key (store, key_id, password_file);
+      if (*key == NULL)
+        return FALSE;
+      choice->source = CK_KEEPER_KEY_STORED;
+      choice->key_id = key_id;
+    }
+  choice->key = *key;
+  return TRUE;
+}
+
+int
+ck_cli_renew (CkCli *cli,
+              int    argc,
+              char **argv)
+{
+  gboolean reuse_key = FALSE;
+  gboolean force = FALSE;
+  gboolean no_key_passphrase = FALSE;
+  g_autofree char *out = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *key_passphrase_file = NULL;
+  const GOptionEntry entries[] = {
+    { "reuse-key", 0, 0, G_OPTION_ARG_NONE, &reuse_key,
+      N_("Sign with the certificate's own key (in the store or on its token) instead of a new one"),
+      NULL },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write the request to FILE"), N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE when it exists"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("pem (default) or der"), N_("FORMAT") },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("Label of the new key"), N_("LABEL") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("With --reuse-key: the store passphrase of the key, from the first line of FILE"),
+      N_("FILE") },
+    { "key-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &key_passphrase_file,
+      N_("Protect the new key with the first line of FILE"), N_("FILE") },
+    { "no-key-passphrase", 0, 0, G_OPTION_ARG_NONE, &no_key_passphrase,
+      N_("Store the new key without a passphrase"), NULL },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkCertificate) cert = NULL;
+  g_autoptr (CkRequestBuilder) builder = NULL;
+  g_autoptr (CkPrivateKey) key = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkRequest) request = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+  g_autoptr (CkPassword) passphrase = NULL;
+  CkKeeperKeyChoice choice = { 0, };
+  CkKeeperRequestResult result = { 0, };
+  RequestOutput output = { 0, };
+  CkKeySpec spec = { 0, };
+  CkObjectKind kind;
+  CkStore *store;
+  gint64 id;
+
+  if (!ck_cli_parse_options (cli, N_("ID"),
+                             N_("Makes the request that renews a certificate."),
+                             N_("The request asks for the certificate's subject, SANs, key usage,\n"
+                                "extended key usage, basic constraints and TLS features again, for\n"
+                                "a new key of the same type and size (stored as by 'keygen') or,\n"
+                                "with --reuse-key, for the same key. What its CA added (key ids,\n"
+                                "CRL and OCSP locations, policies) is not asked for. The request\n"
+                                "is written to standard output or --out and kept as pending."),
+                             entries, &argc, &argv))
+    return CK_CLI_EXIT_USAGE;
+  if (argc < 2)
+    return ck_cli_usage_error (cli, _("Missing certificate ID"));
+  if (argc > 2)
+    return ck_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[2]);
+  if (format != NULL && g_ascii_strcasecmp (format, "pem") != 0 &&
+      g_ascii_strcasecmp (format, "der") != 0)
+    return ck_cli_usage_error (cli, _("Unknown format “%s”: use pem or der"), format);
+  if (reuse_key && (key_passphrase_file != NULL || no_key_passphrase || label != NULL))
+    return ck_cli_usage_error (cli, _("--reuse-key makes no new key: --key-passphrase-file, "
+                                      "--no-key-passphrase and --label do not apply"));
+  if (key_passphrase_file != NULL && no_key_passphrase)
+    return ck_cli_usage_error (cli, _("--key-passphrase-file and --no-key-passphrase cannot "
+                                      "be used together"));
+
+  store = ck_cli_open_store (cli, &error);
+  if (store == NULL || !ck_store_resolve (store, argv[1], &kind, &id, &error))
+    return ck_cli_fail (error);
+  if (kind != CK_OBJECT_CERTIFICATE)
+    return ck_cli_error (_("%s is a %s, not a certificate"), argv[1], ck_object_kind_to_string (kind));
+  cert = ck_store_load_certificate (store, id, &error);
+  if (cert == NULL)
+    return ck_cli_fail (error);
+
+  builder = ck_request_builder_new_from_certificate (cert);
+  if (!choose_renewal_key (store, cert, reuse_key, password_file, label, &choice, &spec, &key))
+    return CK_CLI_EXIT_ERROR;
+  if (key != NULL)
+    ck_request_builder_set_key_info (builder, ck_private_key_get_algorithm_id (key),
+                                     ck_private_key_get_bits (key));
+
+  findings = ck_request_builder_check (builder);
+  ck_cli_print_findings (findings);
+  if (ck_request_findings_have_errors (findings))
+    return ck_cli_error (_("the request has errors; nothing was made"));
+
+  if (choice.source == CK_KEEPER_KEY_NEW)
+    {
+      if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
+        return CK_CLI_EXIT_ERROR;
+      choice.passphrase = passphrase;
+      choice.no_passphrase = no_key_passphrase;
+      say_generating (&spec);
+    }
+
+  output.format = format;
+  output.out = out;
+  output.force = force;
+  keeper = ck_keeper_new (store);
+  request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
+                                      NULL, &result, &error);
+  if (request == NULL)
+    return ck_cli_fail (error);
+  if (result.key_added)
+    fprintf (stderr, _("Generated and stored key %lld\n"), (long long) result.key_id);
+  fprintf (stderr, _("Request %lld renewing certificate %lld, for key %lld, stored as pending\n"),
+           (long long) result.request_id, (long long) id, (long long) result.key_id);
+  return CK_CLI_EXIT_OK;
+}
+
 /* --- requests ---------------------------------------------------------- */
 
 int

@@ -72,6 +72,12 @@ static const CkCliCommand commands[] = {
   { "tokens", "tokens [--json] [--objects TOKEN-URI]",
     N_("List the PKCS#11 tokens (and the keys and certificates on one)"),
     ck_cli_tokens },
+  { "check", "check [--within DAYS] [--all] [--json|--nagios]",
+    N_("List the certificates that have expired or expire soon (exit status 4)"),
+    ck_cli_check },
+  { "renew", "renew ID [--reuse-key] [--out FILE]",
+    N_("Make the request that renews a certificate (same subject, SANs, usages), kept as pending"),
+    ck_cli_renew },
 };
 
 static void
@@ -102,7 +108,8 @@ print_main_help (FILE *out)
            "--password-file FILE (first line of FILE) or answer the prompt.\n"
            "\n"
            "Exit status: 0 on success, 1 on an error, 2 on a usage error;\n"
-           "'verify' exits 3 when the certificate is not trusted.\n"
+           "'verify' exits 3 when the certificate is not trusted, 'check' 4\n"
+           "when a certificate has expired or expires soon.\n"
            "Run 'certkeeper-cli COMMAND --help' for a command's options.\n"), out);
 }
 

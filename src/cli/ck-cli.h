@@ -14,6 +14,7 @@ enum {
   CK_CLI_EXIT_ERROR = 1,
   CK_CLI_EXIT_USAGE = 2,
   CK_CLI_EXIT_NOT_TRUSTED = 3,   /* verify: anything but "trusted" */
+  CK_CLI_EXIT_DUE = 4,           /* check: a certificate expired or expires soon */
 };
 
 /* State shared by the commands of one run. */
@@ -38,6 +39,8 @@ int       ck_cli_request (CkCli *cli, int argc, char **argv);
 int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
 int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
+int       ck_cli_check    (CkCli *cli, int argc, char **argv);
+int       ck_cli_renew    (CkCli *cli, int argc, char **argv);
 int       ck_cli_selfsign (CkCli *cli, int argc, char **argv);
 int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
 int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);

@@ -382,3 +382,42 @@ ck_key_generate_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+gboolean
+ck_key_spec_from_certificate (CkCertificate  *certificate,
+                              CkKeySpec      *spec,
+                              GError        **error)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+
+  spec->bits = 0;
+  spec->curve = NULL;
+  switch ((int) ck_certificate_get_key_algorithm_id (certificate))
+    {
+    case GNUTLS_PK_RSA:
+      spec->type = CK_KEY_TYPE_RSA;
+      spec->bits = ck_certificate_get_key_bits (certificate);
+      break;
+    case GNUTLS_PK_RSA_PSS:
+      spec->type = CK_KEY_TYPE_RSA_PSS;
+      spec->bits = ck_certificate_get_key_bits (certificate);
+      break;
+    case GNUTLS_PK_ECDSA:
+      spec->type = CK_KEY_TYPE_ECDSA;
+      spec->curve = ck_certificate_get_key_curve (certificate);
+      break;
+    case GNUTLS_PK_EDDSA_ED25519:
+      spec->type = CK_KEY_TYPE_ED25519;
+      break;
+    case GNUTLS_PK_EDDSA_ED448:
+      spec->type = CK_KEY_TYPE_ED448;
+      break;
+    default:
+      g_set_error (error, CK_ERROR, CK_ERROR_UNSUPPORTED,
+                   _("Certkeeper cannot generate a %s key like the one of “%s”"),
+                   ck_certificate_get_key_algorithm (certificate),
+                   ck_certificate_get_display_name (certificate));
+      return FALSE;
+    }
+  return ck_key_spec_validate (spec, error);
+}

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ck-certificate.h"
 #include "ck-private-key.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,12 @@ typedef struct {
  * message saying what is allowed. */
 gboolean     ck_key_spec_validate       (const CkKeySpec *spec,
                                          GError         **error);
+/* A new key like @certificate's: the same type and RSA size or curve, for
+ * a renewal. CK_ERROR_UNSUPPORTED when Certkeeper cannot generate that
+ * kind of key (DSA, GOST…). @spec->curve points into @certificate. */
+gboolean     ck_key_spec_from_certificate (CkCertificate *certificate,
+                                           CkKeySpec     *spec,
+                                           GError       **error);
 /* "RSA 4096", "ECDSA P-384", "Ed25519" */
 char        *ck_key_spec_describe       (const CkKeySpec *spec);
 

@@ -491,53 +491,62 @@ read_tls_features (CkRequestBuilder *self,
   return ok;
 }
 
-CkRequestBuilder *
-ck_request_builder_new_from_request (CkRequest *request)
+/* What a request or a certificate says about its subject, as the two
+ * constructors below read it. */
+typedef struct {
+  GPtrArray          *subject;       /* CkDnAttribute */
+  GPtrArray          *sans;          /* CkGeneralName */
+  gboolean            has_key_usage;
+  guint               key_usage;
+  gboolean            key_usage_critical;
+  const char * const *eku;           /* NULL when absent */
+  gboolean            eku_critical;
+  gboolean            has_bc;
+  gboolean            is_ca;
+  int                 path_len;
+  gboolean            bc_critical;
+  GPtrArray          *extensions;    /* CkExtension, in order */
+  /* A request's other extensions were asked for; a certificate's are the
+   * CA's (key ids, CRL and OCSP locations, policies, SCTs): not kept. */
+  gboolean            keep_other_extensions;
+  int                 key_algo;      /* <= 0 when unknown */
+  guint               key_bits;
+} BuilderSource;
+
+static CkRequestBuilder *
+builder_new_from_source (const BuilderSource *src)
 {
-  CkRequestBuilder *self;
-  GPtrArray *attrs, *sans, *extensions;
-  const char * const *eku;
-  gboolean critical = FALSE, is_ca = FALSE;
-  int path_len = -1, ku_index = -1, eku_index = -1;
-  guint usage = 0;
-  unsigned int bits = 0;
-  int algo;
+  CkRequestBuilder *self = ck_request_builder_new ();
+  int ku_index = -1, eku_index = -1;
 
-  g_return_val_if_fail (CK_IS_REQUEST (request), NULL);
-
-  self = ck_request_builder_new ();
-  attrs = ck_request_get_subject_attributes (request);
-  for (guint i = 0; attrs != NULL && i < attrs->len; i++)
+  for (guint i = 0; src->subject != NULL && i < src->subject->len; i++)
     {
-      CkDnAttribute *attr = attrs->pdata[i];
+      CkDnAttribute *attr = src->subject->pdata[i];
 
       g_ptr_array_add (self->subject, ck_dn_attribute_new (attr->oid, attr->value,
                                                            self->subject->len));
     }
-  sans = ck_request_get_subject_alt_names (request);
-  for (guint i = 0; sans != NULL && i < sans->len; i++)
-    g_ptr_array_add (self->sans, ck_general_name_copy (sans->pdata[i]));
+  for (guint i = 0; src->sans != NULL && i < src->sans->len; i++)
+    g_ptr_array_add (self->sans, ck_general_name_copy (src->sans->pdata[i]));
 
-  if (ck_request_get_key_usage (request, &usage, &critical))
+  if (src->has_key_usage)
     {
-      self->key_usage = usage;
-      self->key_usage_critical = critical;
+      self->key_usage = src->key_usage;
+      self->key_usage_critical = src->key_usage_critical;
     }
-  eku = ck_request_get_extended_key_usage (request, &critical);
-  if (eku != NULL)
-    ck_request_builder_set_extended_key_usage (self, eku, critical);
-  if (ck_request_get_basic_constraints (request, &is_ca, &path_len, &critical))
+  if (src->eku != NULL)
+    ck_request_builder_set_extended_key_usage (self, src->eku, src->eku_critical);
+  if (src->has_bc)
     {
       self->bc_present = TRUE;
-      self->bc_ca = is_ca;
-      self->bc_path_len = path_len;
-      self->bc_critical = critical;
+      self->bc_ca = src->is_ca;
+      self->bc_path_len = src->path_len;
+      self->bc_critical = src->bc_critical;
     }
 
-  extensions = ck_request_get_extensions (request);
-  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
+  for (guint i = 0; src->extensions != NULL && i < src->extensions->len; i++)
     {
-      CkExtension *ext = extensions->pdata[i];
+      CkExtension *ext = src->extensions->pdata[i];
 
       if (g_str_equal (ext->oid, CK_OID_EXT_SUBJECT_ALT_NAME))
         self->san_critical = ext->critical;
@@ -548,18 +557,63 @@ ck_request_builder_new_from_request (CkRequest *request)
       else if (g_str_equal (ext->oid, CK_OID_EXT_TLS_FEATURE) && !ext->critical &&
                read_tls_features (self, ext->value))
         continue;
-      else if (!g_str_equal (ext->oid, CK_OID_EXT_BASIC_CONSTRAINTS))
+      else if (src->keep_other_extensions &&
+               !g_str_equal (ext->oid, CK_OID_EXT_BASIC_CONSTRAINTS))
         g_ptr_array_add (self->extensions, ck_extension_copy (ext));
     }
   self->eku_first = eku_index >= 0 && ku_index >= 0 && eku_index < ku_index;
 
-  algo = gnutls_x509_crq_get_pk_algorithm (ck_request_get_crq (request), &bits);
-  if (algo > 0)
+  if (src->key_algo > 0)
     {
-      self->key_algo = algo;
-      self->key_bits = bits;
+      self->key_algo = src->key_algo;
+      self->key_bits = src->key_bits;
     }
   return self;
+}
+
+CkRequestBuilder *
+ck_request_builder_new_from_request (CkRequest *request)
+{
+  BuilderSource src = { 0 };
+  unsigned int bits = 0;
+
+  g_return_val_if_fail (CK_IS_REQUEST (request), NULL);
+
+  src.subject = ck_request_get_subject_attributes (request);
+  src.sans = ck_request_get_subject_alt_names (request);
+  src.has_key_usage = ck_request_get_key_usage (request, &src.key_usage,
+                                                &src.key_usage_critical);
+  src.eku = ck_request_get_extended_key_usage (request, &src.eku_critical);
+  src.path_len = -1;
+  src.has_bc = ck_request_get_basic_constraints (request, &src.is_ca, &src.path_len,
+                                                 &src.bc_critical);
+  src.extensions = ck_request_get_extensions (request);
+  src.keep_other_extensions = TRUE;
+  src.key_algo = gnutls_x509_crq_get_pk_algorithm (ck_request_get_crq (request), &bits);
+  src.key_bits = bits;
+  return builder_new_from_source (&src);
+}
+
+CkRequestBuilder *
+ck_request_builder_new_from_certificate (CkCertificate *certificate)
+{
+  BuilderSource src = { 0 };
+
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), NULL);
+
+  src.subject = ck_certificate_get_subject_attributes (certificate);
+  src.sans = ck_certificate_get_subject_alt_names (certificate);
+  src.has_key_usage = ck_certificate_get_key_usage (certificate, &src.key_usage,
+                                                    &src.key_usage_critical);
+  src.eku = ck_certificate_get_extended_key_usage (certificate, &src.eku_critical);
+  src.path_len = -1;
+  src.has_bc = ck_certificate_get_basic_constraints (certificate, &src.is_ca, &src.path_len,
+                                                     &src.bc_critical);
+  src.extensions = ck_certificate_get_extensions (certificate);
+  src.keep_other_extensions = FALSE;
+  src.key_algo = ck_certificate_get_key_algorithm_id (certificate);
+  src.key_bits = ck_certificate_get_key_bits (certificate);
+  return builder_new_from_source (&src);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <gnutls/gnutls.h>
 
+#include "ck-certificate.h"
 #include "ck-dn-attribute.h"
 #include "ck-extension.h"
 #include "ck-general-name.h"
@@ -82,6 +83,12 @@ CkRequestBuilder *ck_request_builder_copy           (CkRequestBuilder *self);
  * challenge password is not kept: requests only carry it in the clear for
  * the CA, and it is not copied forward. */
 CkRequestBuilder *ck_request_builder_new_from_request (CkRequest *request);
+/* What a renewal of @certificate asks for: its subject, SANs, key usage,
+ * extended key usage, basic constraints and TLS features, with their
+ * critical flags and order, and the key type and size it has now (for a new
+ * key of the same kind). The extensions its CA added (key identifiers, CRL
+ * and OCSP locations, policies, SCTs) are not asked for again. */
+CkRequestBuilder *ck_request_builder_new_from_certificate (CkCertificate *certificate);
 
 /* Resets the extensions (key usage, EKU, basic constraints, their critical
  * flags) to what @profile asks for; the subject and SANs stay. Uses the

@@ -69,6 +69,22 @@ class Token:
         return self.store.fails(code, *args, env=self.env)
 
 
+def issue(token, csr, name, ca_days, days, serial):
+    """A throwaway openssl CA (valid @ca_days) answers @csr with a
+    certificate valid @days. Returns (CA certificate, certificate) paths."""
+    ca_key = os.path.join(token.dir, f"{name}-ca.key")
+    ca_pem = os.path.join(token.dir, f"{name}-ca.pem")
+    cert = os.path.join(token.dir, f"{name}.pem")
+    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", ca_pem,
+                    "-subj", "/CN=Token Test CA", "-days", str(ca_days)],
+                   check=True, capture_output=True)
+    subprocess.run([tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
+                    "-out", cert, "-days", str(days), "-set_serial", str(serial)],
+                   check=True, capture_output=True)
+    return ca_pem, cert
+
+
 @test
 def tokens_lists_the_token():
     token = Token("ck-cli-list")
@@ -129,14 +145,7 @@ def issued_certificate_goes_onto_the_token():
     token.ok("request", "--key", f"{token.uri};object=cli-issued;type=private",
              "--subject", "CN=issued.example.org", "--san", "DNS:issued.example.org",
              "--out", csr, "--pin-file", token.pin_file)
-    ca_key = os.path.join(token.dir, "ca.key")
-    ca_pem = os.path.join(token.dir, "ca.pem")
-    cert = os.path.join(token.dir, "issued.pem")
-    subprocess.run([tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", ca_pem,
-                    "-subj", "/CN=Token Test CA", "-days", "2"], check=True, capture_output=True)
-    subprocess.run([tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
-                    "-out", cert, "-days", "1", "-set_serial", "7"], check=True, capture_output=True)
+    ca_pem, cert = issue(token, csr, "issued", ca_days=2, days=1, serial=7)
 
     # The CA certificate has no key on the token: refused, nothing written.
     result = token.fails(1, "import", "--to-token", token.uri, ca_pem, "--pin-file", token.pin_file)
@@ -233,6 +242,48 @@ def keygen_on_token_refuses_what_it_cannot_do():
     result = token.fails(1, "keygen", "--token", "pkcs11:token=ck-no-such-token",
                          "--algorithm", "ecdsa", "--label", "k", "--pin-file", token.pin_file)
     check("no such token" in result.stderr, result.stderr)
+
+
+@test
+def check_names_the_token_of_a_key():
+    """`check` says a certificate's key is on a token, by the label in the
+    key's URI, without the token present (no SOFTHSM2_CONF for check)."""
+    token = Token("ck-cli-expiry")
+    token.ok("keygen", "--token", token.uri, "--algorithm", "ecdsa", "--curve", "P-256",
+             "--label", "cli-expiring", "--pin-file", token.pin_file)
+    csr = os.path.join(token.dir, "expiring.csr")
+    token.ok("request", "--key", f"{token.uri};object=cli-expiring;type=private",
+             "--subject", "CN=expiring.example.org", "--san", "DNS:expiring.example.org",
+             "--out", csr, "--pin-file", token.pin_file)
+    _, cert = issue(token, csr, "expiring", ca_days=365, days=10, serial=9)
+    token.ok("import", cert)
+    key_id = token.store.keys()[0]["id"]
+
+    result = token.store.fails(4, "check", "--json")
+    items = result.json()["certificates"]
+    check_equal(len(items), 1, "one certificate due")
+    check_equal((items[0]["key_location"], items[0]["key_id"], items[0]["token"]),
+                ("token", key_id, "ck-cli-expiry"), "the key on the token")
+    check(items[0]["pkcs11_uri"].startswith("pkcs11:"), items[0]["pkcs11_uri"])
+    check_equal(items[0]["request_id"], None, "the request was issued")
+    human = token.store.fails(4, "check").stdout
+    check("token:ck-cli-expiry" in human, human)
+
+    # Renewed with the same key: signed on the token, kept as pending.
+    renewal = os.path.join(token.dir, "renewal.csr")
+    token.ok("renew", str(items[0]["id"]), "--reuse-key", "--out", renewal,
+             "--pin-file", token.pin_file)
+    verify = subprocess.run([tc.OPENSSL, "req", "-in", renewal, "-noout", "-verify"],
+                            capture_output=True, text=True)
+    check_equal(verify.returncode, 0, f"openssl req -verify: {verify.stderr}")
+    pubkeys = [subprocess.run([tc.OPENSSL, *args, "-noout", "-pubkey"], capture_output=True,
+                              text=True, check=True).stdout
+               for args in (["req", "-in", renewal], ["x509", "-in", cert])]
+    check_equal(pubkeys[0], pubkeys[1], "the token key again")
+    items = token.store.fails(4, "check", "--json").json()["certificates"]
+    pending = [r for r in token.ok("requests", "--json").json() if r["status"] == "pending"]
+    check_equal([r["key_id"] for r in pending], [key_id], "one pending request for the token key")
+    check_equal(items[0]["request_id"], pending[0]["id"], "check shows the renewal in flight")
 
 
 @test
