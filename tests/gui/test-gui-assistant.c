@@ -13,6 +13,7 @@
 #include "ck-request-assistant.h"
 #include "ck-resources.h"
 #include "ck-subject-editor.h"
+#include "ck-gui-test-util.h"
 #include "ck-test-tools.h"
 #include "ck-usage-editor.h"
 
@@ -23,19 +24,6 @@ typedef struct
   CkRequestAssistant *assistant;
   gint64              request_id;
 } Fixture;
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 request_added (CkRequestAssistant *assistant,
@@ -163,9 +151,9 @@ page (Fixture *fixture)
 }
 
 static gboolean
-settled (gpointer data)
+stack_settled (gpointer data)
 {
-  return !g_main_context_pending (NULL);
+  return !gtk_stack_get_transition_running (GTK_STACK (child (data, "stack")));
 }
 
 static void
@@ -183,12 +171,9 @@ screenshot (Fixture    *fixture,
 
   if (dir == NULL)
     return;
-  /* Let the page slide in and lay out. */
-  for (int i = 0; i < 50; i++)
-    {
-      spin_until (settled, NULL);
-      g_usleep (10000);
-    }
+  /* The page has slid in; then one frame lays it out as shown. */
+  ck_gui_test_spin_until (stack_settled, fixture);
+  ck_gui_test_wait_for_frame (widget);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
@@ -364,7 +349,7 @@ test_new_key (Fixture       *fixture,
   screenshot (fixture, "review");
   next (fixture);
 
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (fixture, "error_label"))), ==, "");
   g_assert_cmpstr (page (fixture), ==, "result");
   screenshot (fixture, "result");
@@ -460,7 +445,7 @@ test_blocking_finding (Fixture       *fixture,
 
   /* Even when asked directly, nothing is generated. */
   g_signal_emit_by_name (child (fixture, "next_button"), "clicked");
-  spin_until (settled, NULL);
+  ck_gui_test_drain ();
   g_assert_cmpstr (page (fixture), ==, "review");
   g_assert_cmpint (fixture->request_id, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 0);
@@ -475,7 +460,7 @@ test_blocking_finding (Fixture       *fixture,
   next (fixture);
   next (fixture);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
   g_assert_cmpint (fixture->request_id, >, 0);
 }
@@ -506,7 +491,7 @@ test_existing_key (Fixture       *fixture,
   next (fixture);
 
   /* The key is encrypted: its passphrase is asked for on the key page. */
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "key");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (fixture, "existing_key_check"))));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (fixture, "error_revealer"))));
@@ -515,7 +500,7 @@ test_existing_key (Fixture       *fixture,
   next (fixture);
   next (fixture);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "key");
   g_assert_cmpint (fixture->request_id, ==, 0);
 
@@ -524,7 +509,7 @@ test_existing_key (Fixture       *fixture,
   next (fixture);
   next (fixture);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
   row = ck_store_get_request_row (fixture->store, fixture->request_id);
   g_assert_nonnull (row);
@@ -554,7 +539,7 @@ test_cancel (Fixture       *fixture,
 
   started = g_get_monotonic_time ();
   click (GTK_WIDGET (child (fixture, "working_cancel_button")));
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpstr (page (fixture), ==, "review");
   g_assert_cmpint (fixture->request_id, ==, 0);
@@ -596,7 +581,7 @@ test_rsa_pss_der (Fixture       *fixture,
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "hash_row")), 1);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "format_row")), 1);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "result_stack"))), ==, "der");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (fixture, "copy_button"))));
@@ -662,7 +647,7 @@ test_template (Fixture       *fixture,
   next (fixture);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
 
   request = ck_store_load_request (fixture->store, fixture->request_id, &error);

@@ -17,6 +17,7 @@
 #include "ck-resources.h"
 #include "ck-test-certs.h"
 #include "ck-test-softhsm.h"
+#include "ck-gui-test-util.h"
 #include "ck-test-tools.h"
 #include "ck-token-list.h"
 
@@ -29,18 +30,6 @@ static gboolean have_softhsm;
 
 #define SKIP_WITHOUT_SOFTHSM() \
   G_STMT_START { if (!have_softhsm) { g_test_skip ("SoftHSM2 is not installed"); return; } } G_STMT_END
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
 
 static CkToken *
 lookup_token (const char *label)
@@ -168,7 +157,7 @@ open_dialog (CkToken     *token,
   GtkWidget *dialog;
 
   ck_pin_dialog_login_async (NULL, token, NULL, login_done, result);
-  spin_until (dialog_shown, NULL);
+  ck_gui_test_spin_until (dialog_shown, NULL);
   dialog = pin_dialog ();
   g_assert_nonnull (dialog);
   return dialog;
@@ -184,8 +173,8 @@ type_pin_and_log_in (GtkWidget  *dialog,
   g_assert_nonnull (entry);
   g_assert_nonnull (login);
   /* Once the dialog has read the token again. */
-  spin_until (widget_visible, entry);
-  spin_until (widget_sensitive, entry);
+  ck_gui_test_spin_until (widget_visible, entry);
+  ck_gui_test_spin_until (widget_sensitive, entry);
   /* Nothing typed yet: nothing to log in with. */
   g_assert_false (gtk_widget_is_sensitive (login));
   gtk_editable_set_text (GTK_EDITABLE (entry), pin);
@@ -209,7 +198,7 @@ test_pin_dialog_wrong_pin (void)
 
   error_label = find_widget (dialog, is_label_with_class, "error");
   g_assert_nonnull (error_label);
-  spin_until (widget_visible, error_label);
+  ck_gui_test_spin_until (widget_visible, error_label);
   g_test_message ("dialog says: %s", gtk_label_get_label (GTK_LABEL (error_label)));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error_label)), "wrong PIN"));
   /* What the token now reports: SoftHSM raises "count low". */
@@ -223,7 +212,7 @@ test_pin_dialog_wrong_pin (void)
 
   /* Cancel: the caller hears so, and nothing is logged in. */
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_assert_false (result.ok);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&result.error);
@@ -246,10 +235,10 @@ test_pin_dialog_right_pin (void)
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "gui-right-pin"));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "SoftHSM project"));
   type_pin_and_log_in (dialog, "wrong-first");
-  spin_until (widget_visible, find_widget (dialog, is_label_with_class, "error"));
+  ck_gui_test_spin_until (widget_visible, find_widget (dialog, is_label_with_class, "error"));
   g_assert_false (result.done);
   type_pin_and_log_in (dialog, CK_TEST_SOFTHSM_USER_PIN);
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_assert_no_error (result.error);
   g_assert_true (result.ok);
   g_assert_true (ck_token_is_logged_in (token));
@@ -258,7 +247,7 @@ test_pin_dialog_right_pin (void)
   /* Already logged in: done at once, no dialog. */
   ck_pin_dialog_login_async (NULL, token, NULL, login_done, &again);
   g_assert_null (pin_dialog ());
-  spin_until (login_finished, &again);
+  ck_gui_test_spin_until (login_finished, &again);
   g_assert_true (again.ok);
   ck_token_logout (token);
 }
@@ -278,7 +267,7 @@ new_token_list (void)
   CkTokenList *list = g_object_ref_sink (g_object_new (CK_TYPE_TOKEN_LIST, NULL));
 
   ck_token_list_refresh (list);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   return list;
 }
 
@@ -332,7 +321,7 @@ test_token_list (void)
   /* Logged in (as the PIN dialog does it), the state says so and Log Out shows. */
   g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, NULL));
   ck_token_list_refresh (list);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-list");
   g_assert_nonnull (find_widget (row, is_visible_label_containing, "logged in"));
   g_assert_true (gtk_widget_get_visible (find_widget (row, is_button_labelled, "Log _Out")));
@@ -445,14 +434,14 @@ test_locked_pin (void)
 
   /* The PIN dialog explains the SO unlock and takes no PIN. */
   dialog = open_dialog (token, &result);
-  spin_until (widget_visible, find_widget (dialog, is_label_with_class, "warning"));
+  ck_gui_test_spin_until (widget_visible, find_widget (dialog, is_label_with_class, "warning"));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "Locked"));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "security officer"));
   entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
   g_assert_false (gtk_widget_is_visible (entry));
   g_assert_false (gtk_widget_is_sensitive (find_widget (dialog, is_button_labelled, "_Log In")));
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&result.error);
 
@@ -462,7 +451,7 @@ test_locked_pin (void)
   set_softhsm_flag ("gui-locked", CKF_USER_PIN_LOCKED, FALSE);
   dialog = open_dialog (token, &again);
   type_pin_and_log_in (dialog, new_pin);
-  spin_until (login_finished, &again);
+  ck_gui_test_spin_until (login_finished, &again);
   g_assert_no_error (again.error);
   g_assert_true (ck_token_is_logged_in (token));
   ck_token_logout (token);
@@ -520,7 +509,7 @@ test_token_objects (void)
   ck_token_list_expand (list, token);
   args[0] = list;
   args[1] = token;
-  spin_until (items_loaded, args);
+  ck_gui_test_spin_until (items_loaded, args);
   items = ck_token_list_get_items (list, token);
   for (guint i = 0; i < items->len; i++)
     {
@@ -669,14 +658,14 @@ test_import_onto_token (void)
   dialog = ck_import_dialog_new (NULL, temp.store);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "cert-and-key.pem"));
-  spin_until (dialog_read, dialog);
+  ck_gui_test_spin_until (dialog_read, dialog);
 
   /* The destination: the store, or a writable token. */
   combo = find_widget (GTK_WIDGET (dialog), is_type, GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW));
   g_assert_nonnull (combo);
   /* Shown once writable tokens were found. */
-  spin_until (destinations_listed, combo);
-  spin_until (widget_visible, combo);
+  ck_gui_test_spin_until (destinations_listed, combo);
+  ck_gui_test_spin_until (widget_visible, combo);
   names = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
   for (guint i = 0; i < g_list_model_get_n_items (names); i++)
     {
@@ -696,9 +685,9 @@ test_import_onto_token (void)
   g_signal_emit_by_name (import, "clicked");
 
   /* The token asks for its PIN. */
-  spin_until (dialog_shown, NULL);
+  ck_gui_test_spin_until (dialog_shown, NULL);
   type_pin_and_log_in (pin_dialog (), CK_TEST_SOFTHSM_USER_PIN);
-  spin_until (has_n_keys, temp.store);
+  ck_gui_test_spin_until (has_n_keys, temp.store);
   (void) unused;
 
   /* The store has the key by its URI, never its material. */
@@ -793,13 +782,13 @@ test_issued_onto_token (void)
   /* The CA's answer is imported as any certificate... */
   dialog = ck_import_dialog_new (NULL, temp.store);
   g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "issued.pem"));
-  spin_until (dialog_read, dialog);
+  ck_gui_test_spin_until (dialog_read, dialog);
   g_signal_emit_by_name (find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import"), "clicked");
 
   /* ...and goes onto the token beside its key. */
   args[0] = token;
   args[1] = cert;
-  spin_until (token_has_certificate, args);
+  ck_gui_test_spin_until (token_has_certificate, args);
   objects = ck_token_list_objects (token, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < objects->len; i++)
@@ -863,8 +852,7 @@ test_token_vanishes (void)
   ck_token_list_expand (list, token);
   args[0] = list;
   args[1] = token;
-  while (ck_token_list_is_busy (list))
-    g_main_context_iteration (NULL, TRUE);
+  ck_gui_test_spin_until (list_idle, list);
   row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-vanish");
   g_assert_nonnull (row);
   /* The state says so, and the reason is shown under the token. */
@@ -881,7 +869,7 @@ test_token_vanishes (void)
 
   /* Listing again drops it. */
   ck_token_list_refresh (list);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_null (listed_token (list, "gui-vanish"));
   g_assert_nonnull (listed_token (list, "gui-list"));
 }
@@ -904,7 +892,7 @@ test_pin_pad (void)
 
   dialog = open_dialog (token, &result);
   login = find_widget (dialog, is_button_labelled, "_Log In");
-  spin_until (widget_sensitive, login);
+  ck_gui_test_spin_until (widget_sensitive, login);
   entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
   g_assert_false (gtk_widget_is_visible (entry));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "PIN pad"));
@@ -912,12 +900,12 @@ test_pin_pad (void)
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing,
                                  "Enter the PIN on the reader’s PIN pad"));
   error_label = find_widget (dialog, is_label_with_class, "error");
-  spin_until (widget_visible, error_label);
+  ck_gui_test_spin_until (widget_visible, error_label);
   g_test_message ("SoftHSM without a pad: %s", gtk_label_get_label (GTK_LABEL (error_label)));
   g_assert_false (result.done);
   g_assert_false (ck_token_is_logged_in (token));
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_clear_error (&result.error);
   set_softhsm_flag ("gui-pin-pad", CKF_PROTECTED_AUTHENTICATION_PATH, FALSE);
 }

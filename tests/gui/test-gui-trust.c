@@ -11,6 +11,7 @@
 #include "ck-certificate-list.h"
 #include "ck-details-pane.h"
 #include "ck-resources.h"
+#include "ck-gui-test-util.h"
 #include "ck-test-tools.h"
 #include "ck-trust-dialog.h"
 
@@ -26,30 +27,11 @@ typedef struct
   gint64         leaf_id;
 } Fixture;
 
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-/* A few more turns, so that the idle that renders cells runs. */
-static void
-spin_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static gboolean
 list_idle (gpointer data)
 {
-  spin_idle ();
+  /* The idle that renders cells runs too. */
+  ck_gui_test_drain ();
   return !ck_certificate_list_is_busy (data);
 }
 
@@ -268,7 +250,7 @@ assert_row_status (CkCertificateList *list,
   g_autofree char *wanted = g_strdup_printf ("[%s]", status);
   g_autofree char *text = NULL;
 
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   text = row_text (list, name);
   if (strstr (text, wanted) == NULL)
     g_error ("row “%s” shows %s, not %s", name, text, wanted);
@@ -286,7 +268,7 @@ show_list (Fixture            *fixture,
   ck_certificate_list_set_store (list, fixture->store);
   ck_certificate_list_set_verifier (list, fixture->trust, fixture->verifier);
   gtk_window_present (window);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   *out = list;
   return window;
 }
@@ -349,7 +331,7 @@ test_trust_through_dialog (Fixture       *fixture,
 
   /* The Trusted filter: the CA and its leaf. */
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_TRUSTED);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 2);
 
   /* Undo puts the previous level back. */
@@ -358,7 +340,7 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
                                  CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
   g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_ALL);
   assert_row_status (list, "www.example.test", "Not trusted");
@@ -371,11 +353,11 @@ test_trust_through_dialog (Fixture       *fixture,
   assert_row_status (list, "Example Root CA", "Distrusted");
   assert_row_status (list, "www.example.test", "Distrusted");
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 2);
   g_assert_true (model_has (ck_certificate_list_get_model (list), fixture->leaf_id));
   g_assert_true (ck_trust_dialog_undo (dialog, &error));
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (dialog));

@@ -28,18 +28,6 @@ typedef struct
   CkStore *store;
 } Fixture;
 
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
 static gboolean
 list_idle (gpointer data)
 {
@@ -111,7 +99,7 @@ new_list (Fixture *fixture)
   CkCertificateList *list = g_object_ref_sink (g_object_new (CK_TYPE_CERTIFICATE_LIST, NULL));
 
   ck_certificate_list_set_store (list, fixture->store);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   return list;
 }
 
@@ -131,7 +119,7 @@ test_list_search (Fixture       *fixture,
 
   /* Names, case-insensitively. */
   ck_certificate_list_set_search (list, "HOST 1");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   /* host 1, host 10 … host 19 */
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 11);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -143,17 +131,17 @@ test_list_search (Fixture       *fixture,
 
   /* Typing more narrows; deleting widens again. */
   ck_certificate_list_set_search (list, "host 12");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   ck_certificate_list_set_search (list, "");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 32);
 
   /* A fingerprint as people copy it: upper case with colons. */
   some = g_list_model_get_item (model, 7);
   colons = ck_hex_format_colons (ck_stored_certificate_get_sha256 (some));
   ck_certificate_list_set_search (list, colons);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   {
     g_autoptr(CkStoredCertificate) found = g_list_model_get_item (model, 0);
@@ -164,11 +152,11 @@ test_list_search (Fixture       *fixture,
 
   /* Issuer. */
   ck_certificate_list_set_search (list, "widget test ca");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 32);
 
   ck_certificate_list_set_search (list, "no such thing anywhere");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 }
 
@@ -253,7 +241,7 @@ test_model_changes (Fixture       *fixture,
   /* Shown a few rows at a time at first: every step keeps the mirror. */
   g_assert_true (ck_certificate_model_is_busy (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), <, 32);
-  spin_until (model_idle, model);
+  ck_gui_test_spin_until (model_idle, model);
   assert_mirror (&mirror, G_LIST_MODEL (model));
   n_all = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n_all, ==, 32);
@@ -264,7 +252,7 @@ test_model_changes (Fixture       *fixture,
       guint expected = 0;
 
       ck_certificate_model_set_needle (model, needle);
-      spin_until (model_idle, model);
+      ck_gui_test_spin_until (model_idle, model);
       assert_mirror (&mirror, G_LIST_MODEL (model));
       for (guint j = 0; j < n_all; j++)
         {
@@ -326,7 +314,7 @@ test_list_search_on_screen (Fixture       *fixture,
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (list));
   gtk_window_present (GTK_WINDOW (window));
   ck_certificate_list_set_store (list, fixture->store);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   ck_gui_test_wait_for_frame (window);
   model = ck_certificate_list_get_model (list);
   vadj = ck_gui_test_find_vadjustment (GTK_WIDGET (list));
@@ -442,7 +430,7 @@ test_window_reload (Fixture       *fixture,
   commit_pem (other, pem, "cli.pem");
   g_assert_true (ck_store_changed_elsewhere (fixture->store));
   g_assert_true (ck_window_reload_if_changed (window));
-  spin_until (list_idle, window->certificate_list);
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
   g_assert_false (ck_store_changed_elsewhere (fixture->store));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 33);
   g_assert_nonnull (ck_certificate_list_get_selected (window->certificate_list));
@@ -487,7 +475,7 @@ new_window (Fixture *fixture)
     }
   window = ck_window_new (app, fixture->store, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  spin_until (list_idle, window->certificate_list);
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
   return window;
 }
 
@@ -543,7 +531,7 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   /* Paste: the window reads the clipboard as text. */
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), pasted);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL));
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   dialog = window->import_dialog;
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
   g_assert_cmpstr (ck_import_item_get_file (ck_import_plan_get_item (ck_import_dialog_get_plan (dialog), 0)),
@@ -567,7 +555,7 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &handled);
   g_value_unset (&value);
   g_assert_true (handled);
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   dialog = window->import_dialog;
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
   g_assert_cmpstr (ck_import_item_get_file (ck_import_plan_get_item (ck_import_dialog_get_plan (dialog), 0)),
@@ -595,7 +583,7 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   }
   dialog = ck_window_get_import_dialog (window);
   g_assert_true (ck_import_dialog_add_files (dialog, &p12_file, 1));
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_LOCKED), ==, 1);
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 0);
 
@@ -711,15 +699,15 @@ test_window_import_button (Fixture       *fixture,
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   gtk_widget_activate (button);
-  spin_until (file_chooser_shown, NULL);
+  ck_gui_test_spin_until (file_chooser_shown, NULL);
   chooser = find_file_chooser ();
   g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (chooser)));
   g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
   g_assert_no_error (error);
   /* The selection is made once the folder has been read. */
-  spin_until (chooser_has_selection, chooser);
+  ck_gui_test_spin_until (chooser_has_selection, chooser);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   g_assert_cmpuint (plan_count (window->import_dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
   g_assert_cmpstr (ck_import_item_get_file (ck_import_plan_get_item (ck_import_dialog_get_plan (window->import_dialog), 0)),
                    ==, "chosen.pem");
@@ -778,18 +766,18 @@ test_list_sort (Fixture       *fixture,
   /* Name ascending is the default. */
   assert_sorted (model, "name", FALSE);
   ck_certificate_list_sort_by (list, "name", GTK_SORT_DESCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "name", TRUE);
   ck_certificate_list_sort_by (list, "expires", GTK_SORT_ASCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "expires", FALSE);
   ck_certificate_list_sort_by (list, "expires", GTK_SORT_DESCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "expires", TRUE);
 
   /* The other columns sort without losing rows. */
   ck_certificate_list_sort_by (list, "issuer", GTK_SORT_ASCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 37);
   {
     g_autoptr(CkStoredCertificate) first = g_list_model_get_item (model, 0);
@@ -798,10 +786,10 @@ test_list_sort (Fixture       *fixture,
     g_assert_cmpstr (ck_stored_certificate_get_issuer_name (first), ==, "Sort CA");
   }
   ck_certificate_list_sort_by (list, "trust", GTK_SORT_ASCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "name", FALSE);
   ck_certificate_list_sort_by (list, "source", GTK_SORT_DESCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   {
     g_autoptr(CkStoredCertificate) first = g_list_model_get_item (model, 0);
 
@@ -939,7 +927,7 @@ test_import_dialog_plan (Fixture       *fixture,
 
   gnutls_x509_privkey_deinit (key);
   g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "pasted text"));
-  spin_until (dialog_ready, dialog);
+  ck_gui_test_spin_until (dialog_ready, dialog);
 
   /* Nothing is written before the user presses Import. */
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (fixture->store)), ==, 0);
