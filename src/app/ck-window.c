@@ -161,6 +161,10 @@ ck_window_show_details (CkWindow *self)
       /* Read from the token, shown with the token as its source. */
       CkTokenItem *item = CK_TOKEN_ITEM (selected);
 
+      /* A certificate on a token exports (PEM, DER, chain) and takes
+       * trust like one in the store; its key never leaves the token. */
+      if (ck_token_item_get_certificate (item) != NULL)
+        self->selected_certificate = g_object_ref (ck_token_item_get_certificate (item));
       ck_details_pane_show_token_item (self->details_pane, self->store, item);
       adw_window_title_set_title (self->details_title, ck_token_item_get_display_name (item));
       adw_window_title_set_subtitle (self->details_title,
@@ -672,6 +676,7 @@ ck_window_class_init (CkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_pane);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_title);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, request_button);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, empty_request_button);
   gtk_widget_class_bind_template_callback (widget_class, certificate_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_selected_cb);

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ck-application.h"
 #include "ck-details-pane.h"
 #include "ck-import-dialog.h"
 #include "ck-pin-dialog.h"
@@ -20,11 +21,12 @@
 #include "ck-gui-test-util.h"
 #include "ck-test-tools.h"
 #include "ck-token-list.h"
+#include "ck-window-private.h"
 
 /* One token per test: what one test does, another never sees. */
 static const char * const token_labels[] = {
   "gui-wrong-pin", "gui-right-pin", "gui-locked", "gui-list", "gui-objects", "gui-import",
-  "gui-issued", "gui-vanish", "gui-pin-pad", NULL,
+  "gui-issued", "gui-vanish", "gui-pin-pad", "gui-delete", "gui-keyed", NULL,
 };
 static gboolean have_softhsm;
 
@@ -909,6 +911,268 @@ test_pin_pad (void)
   g_clear_error (&result.error);
   set_softhsm_flag ("gui-pin-pad", CKF_PROTECTED_AUTHENTICATION_PATH, FALSE);
 }
+/* Delete and Export on the Tokens page of the window */
+
+/* One application for the window tests: GApplication registers once. */
+static CkApplication *
+shared_app (void)
+{
+  static CkApplication *app;
+  g_autoptr(GError) error = NULL;
+
+  if (app == NULL)
+    {
+      app = ck_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  return app;
+}
+
+/* The message dialog shown whose heading names @name. */
+static AdwMessageDialog *
+message_dialog (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
+          strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), name) != NULL)
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer name)
+{
+  return message_dialog (name) != NULL;
+}
+
+static gboolean
+token_listed (gpointer data)
+{
+  gpointer *args = data;
+
+  return !ck_token_list_is_busy (args[0]) && listed_token (args[0], args[1]) != NULL;
+}
+
+/* The objects of kind args[2] and CKA_ID args[3] on token args[1] are gone
+ * and the list (args[0]) shows what is on the token again. */
+static gboolean
+objects_gone (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(GPtrArray) objects = NULL;
+  GPtrArray *items;
+
+  if (ck_token_list_is_busy (args[0]) ||
+      (items = ck_token_list_get_items (args[0], args[1])) == NULL)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const CkTokenObject *object = ck_token_item_get_object (items->pdata[i]);
+
+      if (g_str_has_prefix (object->kind, args[2]) && g_str_equal (object->id_hex, args[3]))
+        return FALSE;
+    }
+  objects = ck_token_list_objects (args[1], NULL);
+  for (guint i = 0; objects != NULL && i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+
+      if (g_str_has_prefix (object->kind, args[2]) && g_str_equal (object->id_hex, args[3]))
+        return FALSE;
+    }
+  return objects != NULL;
+}
+
+static gboolean
+action_enabled (CkWindow   *window,
+                const char *name)
+{
+  return g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (window), name));
+}
+
+/* Delete and Export with an object on a token selected: the dialog names
+ * it and says there is no undo; the certificate goes, then the key with
+ * its public half. A certificate on a token exports; a key on a token
+ * offers no export at all (no empty menu). Before, Delete cast the item
+ * to a stored key ("Delete “(null)”?", "No key with id 0"). */
+static void
+test_delete_from_window (void)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Token Delete CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "delete-me.example", 5);
+  g_autoptr(CkPrivateKey) soft = software_key (x509);
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_pem (leaf, -1, NULL);
+  g_autoptr(GBytes) id = g_bytes_new_static ("\x0d\x0e", 2);
+  g_autoptr(CkToken) setup_token = NULL;
+  g_autoptr(GError) error = NULL;
+  TempStore temp = { 0 };
+  AdwMessageDialog *dialog;
+  CkWindow *window;
+  CkToken *token;
+  GtkWidget *row;
+  gpointer args[4];
+
+  SKIP_WITHOUT_SOFTHSM ();
+  setup_token = lookup_token ("gui-delete");
+  g_assert_true (ck_token_login (setup_token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  key = ck_token_import_key (setup_token, soft, "delete-key", id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_token_import_certificate (setup_token, cert, key, &error));
+  g_assert_no_error (error);
+  ck_token_logout (setup_token);
+
+  temp_store_open (&temp);
+  window = ck_window_new (shared_app (), temp.store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "tokens"));
+  ck_token_list_refresh (window->token_list);
+  args[0] = window->token_list;
+  args[1] = (gpointer) "gui-delete";
+  ck_gui_test_spin_until (token_listed, args);
+  token = listed_token (window->token_list, "gui-delete");
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  g_assert_no_error (error);
+  ck_token_list_expand (window->token_list, token);
+  args[1] = token;
+  ck_gui_test_spin_until (items_loaded, args);
+
+  /* The certificate: exported like one in the store, but no PKCS#12 or
+   * key export, whose key stays on the token. */
+  row = find_widget (GTK_WIDGET (window->token_list), is_row_titled, "delete-me.example");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  g_assert_true (CK_IS_TOKEN_ITEM (window->selected));
+  g_assert_nonnull (window->selected_certificate);
+  g_assert_cmpstr (ck_certificate_get_sha256_fingerprint (window->selected_certificate), ==,
+                   ck_certificate_get_sha256_fingerprint (cert));
+  g_assert_true (gtk_widget_get_sensitive (window->export_button));
+  g_assert_true (action_enabled (window, "export-pem"));
+  g_assert_true (action_enabled (window, "export-der"));
+  g_assert_false (action_enabled (window, "export-pkcs12"));
+  g_assert_false (action_enabled (window, "export-key"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+  ck_gui_test_spin_until (message_dialog_shown, "delete-me.example");
+  dialog = message_dialog ("delete-me.example");
+  g_test_message ("%s — %s", adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Delete “delete-me.example” from token “gui-delete”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cannot be undone"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  adw_message_dialog_response (dialog, "delete");
+  args[2] = (gpointer) "certificate";
+  args[3] = (gpointer) "0d0e";
+  ck_gui_test_spin_until (objects_gone, args);
+  g_assert_false (ck_token_has_certificate (token, cert));
+  g_assert_null (ck_token_list_get_selected (window->token_list));
+  g_assert_null (window->selected_certificate);
+
+  /* The key: nothing to export; deleted with its public key. */
+  row = find_widget (GTK_WIDGET (window->token_list), is_row_titled, "delete-key");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  g_assert_true (CK_IS_TOKEN_ITEM (window->selected));
+  g_assert_false (gtk_widget_get_sensitive (window->export_button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+  ck_gui_test_spin_until (message_dialog_shown, "delete-key");
+  dialog = message_dialog ("delete-key");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Delete “delete-key” from token “gui-delete”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cannot be undone"));
+  adw_message_dialog_response (dialog, "delete");
+  args[2] = (gpointer) "";   /* private and public */
+  ck_gui_test_spin_until (objects_gone, args);
+  g_assert_null (find_widget (GTK_WIDGET (window->token_list), is_row_titled, "delete-key"));
+  /* The store was never involved. */
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (temp.store)), ==, 0);
+
+  ck_token_logout (token);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ck_gui_test_drain ();
+  temp_store_close (&temp);
+}
+
+static gboolean
+certificate_list_idle (gpointer data)
+{
+  ck_gui_test_drain ();
+  return !ck_certificate_list_is_busy (data);
+}
+
+/* A certificate in the store whose key is on a token: the details say on
+ * which token, and neither PKCS#12 nor PKCS#8 export is offered, which
+ * would ask for a passphrase the key does not have and fail. Before, it
+ * said "In the store" and offered both. */
+static void
+test_certificate_with_key_on_token (void)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Token Keyed CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "keyed.example", 5);
+  g_autoptr(GBytes) bytes = g_bytes_new (leaf, strlen (leaf));
+  g_autoptr(CkPrivateKey) soft = software_key (x509);
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GBytes) id = g_bytes_new_static ("\x4b\x45", 2);
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+  CkCommitSummary summary = { 0 };
+  TempStore temp = { 0 };
+  CkWindow *window;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  temp_store_open (&temp);
+  token = lookup_token ("gui-keyed");
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  key = ck_token_import_key (token, soft, "keyed-key", id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (temp.store, key, "keyed key", NULL, CK_COMMIT_NONE, NULL, &error));
+  g_assert_no_error (error);
+  importer = ck_importer_new (temp.store);
+  ck_importer_add_bytes (importer, bytes, "keyed.pem");
+  g_assert_true (ck_store_commit (temp.store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NONE, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+
+  window = ck_window_new (shared_app (), temp.store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ck_gui_test_spin_until (certificate_list_idle, window->certificate_list);
+  g_assert_true (ck_certificate_list_select_first (window->certificate_list));
+  ck_gui_test_spin_until (certificate_list_idle, window->certificate_list);
+
+  g_assert_true (CK_IS_STORED_CERTIFICATE (window->selected));
+  g_assert_true (ck_stored_certificate_get_has_key (CK_STORED_CERTIFICATE (window->selected)));
+  g_assert_cmpstr (ck_details_pane_lookup (window->details_pane, "Private key"), ==,
+                   "On token “gui-keyed”");
+  g_assert_true (action_enabled (window, "export-pem"));
+  g_assert_true (action_enabled (window, "export-chain"));
+  g_assert_false (action_enabled (window, "export-pkcs12"));
+  g_assert_false (action_enabled (window, "export-key"));
+  g_assert_true (gtk_widget_get_sensitive (window->export_button));
+
+  /* The key itself, on the Keys page: nothing to export either. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "keys"));
+  ck_gui_test_drain ();
+  g_assert_false (action_enabled (window, "export-key"));
+
+  ck_token_logout (token);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ck_gui_test_drain ();
+  temp_store_close (&temp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -943,6 +1207,8 @@ main (int   argc,
   g_test_add_func ("/gui/tokens/import-onto-token", test_import_onto_token);
   g_test_add_func ("/gui/tokens/issued-onto-token", test_issued_onto_token);
   g_test_add_func ("/gui/tokens/vanishes", test_token_vanishes);
+  g_test_add_func ("/gui/tokens/delete-from-window", test_delete_from_window);
+  g_test_add_func ("/gui/tokens/certificate-with-key-on-token", test_certificate_with_key_on_token);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();
