@@ -1275,6 +1275,20 @@ ck_request_builder_check (CkRequestBuilder *self)
     add_finding (findings, CK_FINDING_WARNING, "keyUsage",
                  _("The request is for a CA but its key usage lacks keyCertSign"));
 
+  /* RFC 5280 4.2.1.12: anyExtendedKeyUsage says "no restriction", and
+   * "applications that require the presence of a particular purpose MAY
+   * reject certificates that include the anyExtendedKeyUsage OID but not
+   * the particular OID"; it SHOULD NOT be in a critical extension. */
+  if (self->eku_critical)
+    for (guint i = 0; i + 1 < self->eku->len; i++)
+      if (g_str_equal (self->eku->pdata[i], CK_OID_EKU_ANY))
+        {
+          add_finding (findings, CK_FINDING_WARNING, "extendedKeyUsage",
+                       _("anyExtendedKeyUsage is in a critical extended key usage: "
+                         "RFC 5280 (4.2.1.12) says that extension should not be critical then"));
+          break;
+        }
+
   for (guint i = 0; i < self->extensions->len; i++)
     {
       CkExtension *ext = self->extensions->pdata[i];
