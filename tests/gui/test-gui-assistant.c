@@ -150,6 +150,22 @@ page (Fixture *fixture)
   return gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "stack")));
 }
 
+/* Suggested-action buttons that are shown: a page has one at most. */
+static guint
+count_suggested (GtkWidget *root)
+{
+  guint n = 0;
+
+  /* Hidden, or on a stack page not shown. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return 0;
+  if (GTK_IS_BUTTON (root) && gtk_widget_has_css_class (root, "suggested-action"))
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_suggested (c);
+  return n;
+}
+
 static gboolean
 stack_settled (gpointer data)
 {
@@ -352,6 +368,10 @@ test_new_key (Fixture       *fixture,
   ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (fixture, "error_label"))), ==, "");
   g_assert_cmpstr (page (fixture), ==, "result");
+  /* One suggested (blue) button on the page shown: Save As…, not Close. */
+  g_assert_cmpuint (count_suggested (GTK_WIDGET (fixture->assistant)), ==, 1);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (child (fixture, "next_button")),
+                                            "suggested-action"));
   screenshot (fixture, "result");
 
   /* Recorded as pending, under the new key, which is stored encrypted. */
