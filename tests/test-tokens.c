@@ -77,7 +77,7 @@ test_list (void)
   g_assert_false (ck_token_is_system_trust (mine));
   g_assert_null (ck_token_get_pin_warning (mine));
   state = ck_token_describe_state (mine);
-  g_assert_cmpstr (state, ==, "initialised, login required");
+  g_assert_cmpstr (state, ==, "initialized, login required");
 
   missing = ck_token_lookup ("pkcs11:token=ck-no-such-token", &error);
   g_assert_null (missing);

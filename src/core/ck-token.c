@@ -73,7 +73,7 @@ ck_token_rv_message (gulong rv)
     case CKR_SESSION_CLOSED:
       return _("the token was removed");
     case CKR_TOKEN_NOT_RECOGNIZED:
-      return _("the token is not recognised by its module");
+      return _("the token is not recognized by its module");
     case CKR_DEVICE_ERROR:
     case CKR_DEVICE_MEMORY:
       return _("the token reported a device error");
@@ -395,7 +395,7 @@ ck_token_describe_state (CkToken *self)
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
 
   g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
-  g_ptr_array_add (parts, ck_token_is_initialized (self) ? _("initialised") : _("not initialised"));
+  g_ptr_array_add (parts, ck_token_is_initialized (self) ? _("initialized") : _("not initialized"));
   if (ck_token_needs_login (self))
     g_ptr_array_add (parts, _("login required"));
   if (ck_token_has_protected_path (self))

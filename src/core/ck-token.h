@@ -47,7 +47,7 @@ gboolean     ck_token_is_system_trust       (CkToken *self);
 /* NULL when the user PIN is fine, else "PIN count low", "final try" or
  * "locked", as the token reports it. */
 const char  *ck_token_get_pin_warning       (CkToken *self);
-/* "initialised, login required, final try", for listings. */
+/* "initialized, login required, final try", for listings. */
 char        *ck_token_describe_state        (CkToken *self);
 
 /* Logs in as the user with @pin (NULL on a protected authentication path

@@ -312,7 +312,7 @@ test_token_list (void)
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "SoftHSM v2"));
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ck_token_get_serial (token)));
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "softhsm2"));
-  g_assert_nonnull (find_widget (row, is_visible_label_containing, "initialised, login required"));
+  g_assert_nonnull (find_widget (row, is_visible_label_containing, "initialized, login required"));
   g_assert_nonnull (find_widget (row, is_button_labelled, "_Log In…"));
 
   /* p11-kit's trust module, when registered, is read-only and has no login. */
