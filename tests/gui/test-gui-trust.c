@@ -350,6 +350,13 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_false (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_TRUSTED));
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED));
   g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), ==, CK_TRUST_DISTRUSTED);
+  /* Every purpose row shows the truth: Distrust (before, "Default" beside
+   * "Distrusted by you"), and cannot be changed while it holds. */
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DISTRUSTED);
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_EMAIL), ==, CK_TRUST_DISTRUSTED);
+  g_assert_false (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
+  g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
+                                 CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
   assert_row_status (list, "Example Root CA", "Distrusted");
   assert_row_status (list, "www.example.test", "Distrusted");
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
@@ -359,6 +366,12 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_true (ck_trust_dialog_undo (dialog, &error));
   ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
+  /* Lifted: each row shows its own setting again. */
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_template_child (GTK_WIDGET (dialog), CK_TYPE_TRUST_DIALOG,
+                                                    "purposes_group"))),
+                   ==, "Trust as an Authority For");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (window);
@@ -380,6 +393,11 @@ test_warnings (Fixture       *fixture,
   /* A leaf is no authority: trusting it asks first, and the choice is
    * not applied until the user confirms. */
   dialog = ck_trust_dialog_new (NULL, fixture->trust, fixture->verifier, fixture->leaf);
+  /* Nor is its section headed as one. */
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_template_child (GTK_WIDGET (dialog), CK_TYPE_TRUST_DIALOG,
+                                                    "purposes_group"))),
+                   ==, "Trust This Certificate For");
   warnings = ck_trust_dialog_get_warnings (dialog);
   g_assert_nonnull (warnings);
   g_assert_nonnull (strstr (warnings, "not a certificate authority"));
