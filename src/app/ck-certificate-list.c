@@ -289,6 +289,25 @@ column_compare (gconstpointer a,
   return ck_certificate_model_compare (sort->key, (gpointer) a, (gpointer) b);
 }
 
+/* A new order or a new search starts at its top: the rows that were on
+ * screen mean nothing in it. */
+static void
+scroll_to_top (CkCertificateList *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+    return;
+  /* Through the column view's list (CSS node "listview"), which anchors
+   * the view on the first row: a bare adjustment value would be undone
+   * when the view follows its old anchor row to where it went. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "listview") == 0)
+      {
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
+        return;
+      }
+}
+
 static void
 sorter_changed (CkCertificateList *self)
 {
@@ -302,6 +321,7 @@ sorter_changed (CkCertificateList *self)
   order = gtk_sorter_compare (sorter, self, self->model);
   self->probing = FALSE;
   ck_certificate_model_set_sort (self->model, self->probed, order == GTK_ORDERING_LARGER);
+  scroll_to_top (self);
 }
 
 static void
@@ -355,10 +375,15 @@ update_stack (CkCertificateList *self)
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0
                    && gtk_filter_list_model_get_pending (self->filter_model) == 0;
 
+  /* Not while rows are still being revealed: no flash of "empty". */
+  gboolean settled = !ck_certificate_model_is_busy (self->model);
+  gboolean narrowed = self->needle != NULL
+                      || ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL;
+
+  /* Empty: no certificates at all (the store may have keys or requests),
+   * or none left by the search or the trust filter. */
   gtk_stack_set_visible_child_name (self->stack,
-                                    empty && (self->needle != NULL
-                                              || ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL)
-                                    ? "no-results" : "list");
+                                    !empty || !settled ? "list" : narrowed ? "no-results" : "empty");
 
   if (self->activate_first && !ck_certificate_list_is_busy (self))
     {
@@ -387,6 +412,7 @@ ck_certificate_list_set_search (CkCertificateList *self,
   g_free (self->needle);
   self->needle = g_steal_pointer (&needle);
   ck_certificate_model_set_needle (self->model, self->needle);
+  scroll_to_top (self);
   update_stack (self);
 }
 
@@ -401,6 +427,8 @@ ck_certificate_list_set_store (CkCertificateList *self,
   ck_certificate_model_set_source (self->model,
                                    store != NULL ? ck_store_get_certificates (store) : NULL);
   ck_trust_column_set_rows (self->trust, store != NULL ? ck_store_get_certificates (store) : NULL);
+  /* A store without certificates changes no items: say so now. */
+  update_stack (self);
 }
 
 void

@@ -290,6 +290,29 @@ test_model_changes (Fixture       *fixture,
 /* The list on screen with more rows than GTK keeps widgets for (~200):
  * searching by SAN, serial and SHA-1 shows the right rows, from the top,
  * and the selection follows its row while it still matches. */
+static gboolean
+scrolled_down (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 0;
+}
+
+/* The column view's list (CSS node "listview"), which has the
+ * list.scroll-to-item action; not a drop-down popover's. */
+static GtkWidget *
+find_listview (GtkWidget *widget)
+{
+  if (g_strcmp0 (gtk_widget_get_css_name (widget), "listview") == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_listview (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_list_search_on_screen (Fixture       *fixture,
                             gconstpointer  data)
@@ -317,7 +340,10 @@ test_list_search_on_screen (Fixture       *fixture,
   ck_gui_test_spin_until (list_idle, list);
   ck_gui_test_wait_for_frame (window);
   model = ck_certificate_list_get_model (list);
-  vadj = ck_gui_test_find_vadjustment (GTK_WIDGET (list));
+  /* The list's own: the first scrolled window below the list is a
+   * drop-down's popover. */
+  vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (
+    gtk_widget_get_template_child (GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST, "column_view")));
   g_assert_nonnull (vadj);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 400);
 
@@ -335,6 +361,20 @@ test_list_search_on_screen (Fixture       *fixture,
   ck_gui_test_wait_for_frame (window);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 400);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+
+  /* Scrolled down, a new sort order starts at its top too. */
+  g_assert_true (gtk_widget_activate_action (find_listview (GTK_WIDGET (gtk_widget_get_template_child (
+                                               GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST, "column_view"))),
+                                             "list.scroll-to-item",
+                                             "u", g_list_model_get_n_items (model) - 1));
+  ck_gui_test_spin_until (scrolled_down, vadj);
+  ck_certificate_list_sort_by (list, "name", GTK_SORT_DESCENDING);
+  ck_gui_test_spin_until (list_idle, list);
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+  ck_certificate_list_sort_by (list, "name", GTK_SORT_ASCENDING);
+  ck_gui_test_spin_until (list_idle, list);
+  ck_gui_test_wait_for_frame (window);
 
   /* Scrolled down, a search starts from the top of the results. */
   gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj) / 2);
@@ -477,6 +517,47 @@ new_window (Fixture *fixture)
   gtk_window_present (GTK_WINDOW (window));
   ck_gui_test_spin_until (list_idle, window->certificate_list);
   return window;
+}
+
+static const char *
+list_page (CkCertificateList *list)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (
+    gtk_widget_get_template_child (GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST, "stack")));
+}
+
+/* A store with a key and no certificates: the Certificates page says so
+ * and offers Import (before, bare column headers); a search that finds
+ * nothing still says "No Results Found". */
+static void
+test_window_only_keys (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  gnutls_datum_t pem = { NULL, 0 };
+  g_autofree char *text = NULL;
+  CkWindow *window;
+
+  g_assert_cmpint (gnutls_x509_privkey_export2 (x509, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  text = g_strndup ((const char *) pem.data, pem.size);
+  gnutls_free (pem.data);
+  gnutls_x509_privkey_deinit (x509);
+  commit_pem (fixture->store, text, "lonely.key");
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 1);
+  window = new_window (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "certificates"));
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
+  /* The store is not empty (a key), so the window shows the store... */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "store");
+  /* ...and its Certificates page its own empty state. */
+  g_assert_cmpstr (list_page (window->certificate_list), ==, "empty");
+  ck_certificate_list_set_search (window->certificate_list, "nothing like this");
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
+  g_assert_cmpstr (list_page (window->certificate_list), ==, "no-results");
+  ck_certificate_list_set_search (window->certificate_list, "");
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
+  g_assert_cmpstr (list_page (window->certificate_list), ==, "empty");
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static GtkDropTarget *
@@ -1141,6 +1222,8 @@ main (int   argc,
               fixture_setup, test_window_paste_drop_pkcs12, fixture_teardown);
   g_test_add ("/gui/window/import-button", Fixture, NULL,
               fixture_setup, test_window_import_button, fixture_teardown);
+  g_test_add ("/gui/window/only-keys", Fixture, NULL,
+              fixture_setup, test_window_only_keys, fixture_teardown);
   g_test_add ("/gui/certificate-list/sort", Fixture, NULL,
               fixture_setup, test_list_sort, fixture_teardown);
   g_test_add ("/gui/key-list", Fixture, NULL,
