@@ -102,6 +102,45 @@ name_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, box);
 }
 
+/* The row widget around a cell (CSS node "row") gets the certificate's
+ * name and expiry as its accessible name: GTK 4.8 names a column view row
+ * after its type ("GtkListItemWidget") otherwise. */
+static void
+name_row (GtkWidget           *cell_child,
+          CkStoredCertificate *row)
+{
+  GtkWidget *widget = cell_child;
+  g_autofree char *expiry = NULL;
+  g_autofree char *name = NULL;
+
+  while (widget != NULL && g_strcmp0 (gtk_widget_get_css_name (widget), "row") != 0)
+    widget = gtk_widget_get_parent (widget);
+  if (widget == NULL)
+    return;
+  expiry = ck_expiry_format_cell (ck_stored_certificate_get_not_after (row),
+                                  g_get_real_time () / G_USEC_PER_SEC);
+  /* Translators: a certificate row as a screen reader says it:
+   * "www.example.com, expires 4 Dec 2026" */
+  name = g_strdup_printf (_("%s, expires %s"), ck_stored_certificate_get_display_name (row), expiry);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* A GtkDropDown is read out through its button, which GTK 4.8 leaves
+ * named "GtkToggleButton": it gets the drop-down's name. (The drop-down
+ * itself is named by its mnemonic label.) */
+static void
+name_dropdown_button (GtkDropDown *dropdown,
+                      const char  *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      {
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+        return;
+      }
+}
+
 static void
 has_key_changed (CkStoredCertificate *row,
                  GParamSpec          *pspec,
@@ -126,6 +165,7 @@ name_bind (GtkSignalListItemFactory *factory,
   ck_cell_set_icon (icon, is_ca ? "security-high-symbolic" : "application-certificate-symbolic",
                  is_ca ? _("Certificate authority") : _("Certificate"));
   gtk_label_set_text (GTK_LABEL (label), ck_stored_certificate_get_display_name (row));
+  name_row (gtk_list_item_get_child (list_item), row);
   has_key_changed (row, NULL, badge);
   g_signal_connect_object (row, "notify::has-key", G_CALLBACK (has_key_changed), badge, 0);
 }
@@ -881,6 +921,8 @@ ck_certificate_list_init (CkCertificateList *self)
   self->warning_days = DEFAULT_WARNING_DAYS;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_dropdown_button (self->purpose_dropdown, _("Trust for"));
+  name_dropdown_button (self->trust_filter_dropdown, _("Show"));
 
   set_factory (self->name_column, G_CALLBACK (name_setup), G_CALLBACK (name_bind),
                G_CALLBACK (name_unbind), self);

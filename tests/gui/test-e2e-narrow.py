@@ -15,6 +15,7 @@ Prints TAP.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ import ckatspi  # noqa: E402
 
 CN = "narrow.certkeeper.test"
 SIZES = ["960x640", "360x640"]
-N_CHECKS = 2 * len(SIZES)
+N_CHECKS = 2 * len(SIZES) + 2
 
 
 def accessible_at(root, x, y):
@@ -81,6 +82,17 @@ def main():
                                  lambda: accessible_at(main_window, *point))
                 tap(under.name == CN and find(main_window, "label", "Issued to") is None,
                     "at %s the list has the window and nothing is selected" % size)
+                if size == SIZES[0]:
+                    # What a screen reader says: the drop-downs by their
+                    # labels (GTK 4.8 named their buttons "GtkToggleButton")
+                    # and a row by its certificate, not "GtkListItemWidget".
+                    tap(all(find(main_window, role, name) is not None
+                            for role in ("combo box", "push button")
+                            for name in ("Trust for", "Show")),
+                        "the Trust for and Show drop-downs and their buttons have names")
+                    row = find(rows, "table row", name_re=r"^%s, expires " % re.escape(CN))
+                    tap(row is not None, "the row is named by its certificate and expiry (%s)"
+                        % (row.name if row else None))
                 press(cell)
                 tap(wait_for("the details after one click",
                              lambda: details_shown(main_window)),
