@@ -1487,6 +1487,18 @@ typedef struct {
   GHashTable *pending_spki;
 } Commit;
 
+/* An item that is already there: in the store before this commit, or
+ * written by it from an earlier copy in the same plan. */
+static void
+count_skipped (Commit *c,
+               gint64  existing)
+{
+  if (c->first_id != 0 && existing >= c->first_id)
+    c->summary->duplicates++;
+  else
+    c->summary->skipped++;
+}
+
 static gboolean
 load_pending_spki (Commit  *c,
                    GError **error)
@@ -1540,7 +1552,7 @@ commit_certificate (Commit        *c,
     return FALSE;
   if (existing > 0)
     {
-      c->summary->skipped++;
+      count_skipped (c, existing);
       return TRUE;
     }
 
@@ -1641,7 +1653,7 @@ commit_key (Commit        *c,
     return FALSE;
   if (existing > 0)
     {
-      c->summary->skipped++;
+      count_skipped (c, existing);
       return TRUE;
     }
 
@@ -1744,7 +1756,7 @@ commit_request (Commit        *c,
     return FALSE;
   if (existing > 0)
     {
-      c->summary->skipped++;
+      count_skipped (c, existing);
       return TRUE;
     }
 

@@ -296,21 +296,44 @@ scrolled_down (gpointer data)
   return gtk_adjustment_get_value (data) > 0;
 }
 
-/* The column view's list (CSS node "listview"), which has the
- * list.scroll-to-item action; not a drop-down popover's. */
+/* The first widget under @root (itself included) that @match accepts. */
 static GtkWidget *
-find_listview (GtkWidget *widget)
+find_widget (GtkWidget  *root,
+             gboolean  (*match) (GtkWidget *widget, const char *data),
+             const char *data)
 {
-  if (g_strcmp0 (gtk_widget_get_css_name (widget), "listview") == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+  if (match (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *found = find_listview (c);
+      GtkWidget *found = find_widget (c, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+has_css_name (GtkWidget  *widget,
+              const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), name) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* The column view's list (CSS node "listview"), which has the
+ * list.scroll-to-item action; not a drop-down popover's. */
+static GtkWidget *
+find_listview (GtkWidget *column_view)
+{
+  return find_widget (column_view, has_css_name, "listview");
 }
 
 static void
@@ -1032,6 +1055,50 @@ test_import_dialog_plan (Fixture       *fixture,
 }
 
 static void
+on_imported (CkImportDialog *dialog,
+             const char     *message,
+             char          **out)
+{
+  *out = g_strdup (message);
+}
+
+static gboolean
+text_is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The same certificate twice in one import, into an empty store: one is
+ * written, and the toast does not claim the other was "already in the
+ * store" (it was not, before this import). */
+static void
+test_import_dialog_duplicate (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Twice CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, "twice.example", 8);
+  g_autofree char *twice = g_strconcat (leaf, leaf, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (twice, strlen (twice));
+  CkImportDialog *dialog = ck_import_dialog_new (NULL, fixture->store);
+  g_autofree char *message = NULL;
+  GtkWidget *import;
+
+  gnutls_x509_privkey_deinit (key);
+  g_signal_connect (dialog, "imported", G_CALLBACK (on_imported), &message);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "twice.pem"));
+  ck_gui_test_spin_until (dialog_ready, dialog);
+  import = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import");
+  g_assert_nonnull (import);
+  g_assert_true (gtk_widget_is_sensitive (import));
+  g_signal_emit_by_name (import, "clicked");
+  ck_gui_test_spin_until (text_is_set, &message);
+  g_assert_cmpstr (message, ==, "Imported 1 certificate");
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (fixture->store)), ==, 1);
+}
+
+static void
 test_export_chain_and_pkcs12 (Fixture       *fixture,
                               gconstpointer  data)
 {
@@ -1232,6 +1299,8 @@ main (int   argc,
               fixture_setup, test_details_fingerprint, fixture_teardown);
   g_test_add ("/gui/import-dialog/plan", Fixture, NULL,
               fixture_setup, test_import_dialog_plan, fixture_teardown);
+  g_test_add ("/gui/import-dialog/duplicate", Fixture, NULL,
+              fixture_setup, test_import_dialog_duplicate, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
               fixture_setup, test_export_chain_and_pkcs12, fixture_teardown);
 
