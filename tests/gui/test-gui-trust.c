@@ -12,6 +12,7 @@
 #include "ck-details-pane.h"
 #include "ck-resources.h"
 #include "ck-gui-test-util.h"
+#include "ck-trust-status.h"
 #include "ck-test-tools.h"
 #include "ck-trust-dialog.h"
 
@@ -549,6 +550,41 @@ skip_without_display (void)
   g_test_skip ("no display");
 }
 
+/* Every verdict's icon is in the icon theme (with the app's resource
+ * icons, which GtkApplication adds from its resource base path), and
+ * "issuer unknown" is no longer Adwaita's dialog-question, a question
+ * mark in a diamond that reads as the "�" replacement character. */
+static void
+test_status_icons (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  CkVerifyStatus statuses[] = {
+    CK_VERIFY_TRUSTED, CK_VERIFY_NOT_TRUSTED, CK_VERIFY_DISTRUSTED, CK_VERIFY_ISSUER_UNKNOWN,
+    CK_VERIFY_EXPIRED, CK_VERIFY_NOT_YET_VALID,
+  };
+
+  gtk_icon_theme_add_resource_path (theme, "/io/github/certkeeper/Certkeeper/icons");
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      const char *name = ck_trust_status_icon (statuses[i]);
+
+      g_test_message ("status %d: %s", statuses[i], name);
+      g_assert_true (gtk_icon_theme_has_icon (theme, name));
+    }
+  g_assert_cmpstr (ck_trust_status_icon (CK_VERIFY_ISSUER_UNKNOWN), !=, "dialog-question-symbolic");
+
+  /* A verdict wraps to two lines before it is cut ("Issuer unkno…" at
+   * the default window size). */
+  {
+    GtkWidget *box = g_object_ref_sink (ck_trust_status_box_new ());
+    GtkLabel *label = GTK_LABEL (gtk_widget_get_next_sibling (gtk_widget_get_first_child (box)));
+
+    g_assert_true (gtk_label_get_wrap (label));
+    g_assert_cmpint (gtk_label_get_lines (label), ==, 2);
+    g_object_unref (box);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -564,6 +600,7 @@ main (int   argc,
   adw_init ();
   (void) ck_get_resource ();
 
+  g_test_add_func ("/gui/trust/status-icons", test_status_icons);
   g_test_add ("/gui/trust/through-dialog", Fixture, NULL,
               fixture_setup, test_trust_through_dialog, fixture_teardown);
   g_test_add ("/gui/trust/warnings", Fixture, NULL,
