@@ -131,7 +131,11 @@ ci_preflight () {
 # are available (the GUI tests need both), else directly.
 with_display () {
   if command -v xvfb-run >/dev/null && command -v dbus-run-session >/dev/null; then
-    xvfb-run -a -s '-screen 0 1280x1024x24' \
+    # -noreset: Xvfb otherwise resets when its last client goes (the
+    # AT-SPI bus launcher's first look, an application quitting), and an
+    # application connecting during the reset fails with "cannot open
+    # display".
+    xvfb-run -a -s '-screen 0 1280x1024x24 -noreset' \
       dbus-run-session -- "$root/tests/run-all.sh" --in-session "$@"
   elif command -v dbus-run-session >/dev/null; then
     echo "run-all: xvfb-run not found: GUI tests will skip or fail" >&2

@@ -50,24 +50,6 @@ if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
     skip_all("no D-Bus session bus (run under dbus-run-session)")
 
 
-def x_server_ready():
-    """True once the X server of $DISPLAY accepts connections on its local
-    socket. xvfb-run can hand over before Xvfb listens on a loaded machine
-    ("cannot open display" from the first application started)."""
-    import socket
-    m = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", os.environ.get("DISPLAY", ""))
-    if m is None:
-        return True  # a remote or unusual display: nothing to check here
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.connect("/tmp/.X11-unix/X" + m.group(1))
-        return True
-    except OSError:
-        return False
-    finally:
-        sock.close()
-
-
 def wait_for(what, func, timeout=TIMEOUT):
     """Polls func() until it returns something true; never a fixed sleep."""
     deadline = time.monotonic() + timeout
@@ -209,7 +191,6 @@ def start_app(tmp, *args, size="1260x900", env_extra=None):
     certkeeper = os.environ.get("CK_CERTKEEPER")
     if not certkeeper or not os.path.exists(certkeeper):
         bail("CK_CERTKEEPER does not name the certkeeper binary")
-    wait_for("the X server of DISPLAY=%s" % os.environ.get("DISPLAY"), x_server_ready)
     home = os.path.join(tmp, "home")
     os.makedirs(home, exist_ok=True)
     env = app_env(home)
