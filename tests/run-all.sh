@@ -1,7 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds Certkeeper three ways and runs every test, then prints one closing
-# line "N passed, N failed, N skipped" and exits non-zero if anything failed.
+# line "N passed, N failed, N skipped, N subtests skipped" and exits non-zero
+# if anything failed. "skipped" counts whole test programs; "subtests
+# skipped" the GTest subtests (TAP "ok N /path # SKIP why") and script checks
+# ("# SKIP why") left out inside programs that otherwise passed, which meson
+# itself records as OK. Every skip is listed with its reason.
+#
+# With CI=true the machine is expected to have every oracle: a missing tool
+# (certtool, openssl, softhsm2-util, p11tool, faketime, xvfb-run,
+# dbus-run-session, the AT-SPI bus, pyatspi, clang) is one failure each, and
+# a test or subtest skipped for a missing tool or display counts as failed.
 #
 #  1. default    _build/default   gcc, every meson test suite, under Xvfb with
 #                                 a private D-Bus session and accessibility bus
@@ -67,7 +76,9 @@ python=/usr/bin/python3
 passed=0
 failed=0
 skipped=0
+skipped_subtests=0
 failures=()
+skips=()
 summary=()
 start_all=$SECONDS
 
@@ -90,11 +101,41 @@ fail_stage () {
   summary+=("$(printf '%-10s %s' "$2" "$3")")
 }
 
+# CI=true: every tool the tests use as an oracle or a display must be there.
+ci_preflight () {
+  case ${CI:-} in
+    true|1|yes) ;;
+    *) return 0 ;;
+  esac
+  local tool missing=()
+  for tool in certtool openssl softhsm2-util p11tool faketime sqlite3 xvfb-run \
+              dbus-run-session clang; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if [ ! -x /usr/libexec/at-spi-bus-launcher ] && [ ! -x /usr/lib/at-spi2-core/at-spi-bus-launcher ]; then
+    missing+=(at-spi-bus-launcher)
+  fi
+  if ! "$python" -c 'import gi; gi.require_version("Atspi", "2.0"); import pyatspi' 2>/dev/null; then
+    missing+=(pyatspi)
+  fi
+  if [ ! -e /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so ] && [ ! -e /usr/lib/softhsm/libsofthsm2.so ]; then
+    missing+=(libsofthsm2.so)
+  fi
+  for tool in "${missing[@]}"; do
+    fail_stage "CI: $tool is missing (see .ci/debian-packages.txt): its tests cannot run" \
+      ci "$tool missing"
+  done
+}
+
 # Runs the command after "--" under Xvfb and a private session bus when they
 # are available (the GUI tests need both), else directly.
 with_display () {
   if command -v xvfb-run >/dev/null && command -v dbus-run-session >/dev/null; then
-    xvfb-run -a -s '-screen 0 1280x1024x24' \
+    # -noreset: Xvfb otherwise resets when its last client goes (the
+    # AT-SPI bus launcher's first look, an application quitting), and an
+    # application connecting during the reset fails with "cannot open
+    # display".
+    xvfb-run -a -s '-screen 0 1280x1024x24 -noreset' \
       dbus-run-session -- "$root/tests/run-all.sh" --in-session "$@"
   elif command -v dbus-run-session >/dev/null; then
     echo "run-all: xvfb-run not found: GUI tests will skip or fail" >&2
@@ -144,11 +185,24 @@ count_results () {
     return 0
   fi
   local out
-  out=$("$python" - "$json" "$name" <<'PY'
-import json, sys
+  out=$(CK_CI="${CI:-}" "$python" - "$json" "$name" <<'PY'
+import json, os, re, sys
 path, name = sys.argv[1], sys.argv[2]
-p = f = s = 0
+# CI=true: a test skipped because an oracle or the display is missing
+# (certtool, openssl, softhsm2-util, xvfb...) is a failure: the CI machine
+# is meant to have all of them, so a skip there hides a test that never ran.
+ci = os.environ.get("CK_CI", "").lower() in ("true", "1", "yes")
+missing = re.compile(r"not installed|not available|not found|not set|not registered|"
+                     r"\bneeded\b|\bmissing\b|no (x )?display|xvfb|no d-bus|"
+                     r"no system ca bundle", re.I)
+# TAP skips: "1..0 # SKIP why" (the whole program), "ok 3 /x # SKIP why"
+# (GTest's g_test_skip() under --tap), and the "# SKIP why" comment the
+# Python scripts print for a check they leave out.
+plan_skip = re.compile(r"^1\.\.0\s*#\s*skip\b\s*(.*)$", re.I)
+sub_skip = re.compile(r"^(?:ok\s+\d+[^#]*)?#\s*skip\b\s*(.*)$", re.I)
+p = f = s = sub = 0
 bad = []
+skips = []
 with open(path, encoding="utf-8") as fh:
     for line in fh:
         line = line.strip()
@@ -156,32 +210,59 @@ with open(path, encoding="utf-8") as fh:
             continue
         r = json.loads(line)
         res = r.get("result")
+        test = r.get("name")
+        reasons = []
+        whole = None
+        for out_line in (r.get("stdout") or "").splitlines():
+            out_line = out_line.strip()
+            m = plan_skip.match(out_line)
+            if m:
+                whole = m.group(1) or "skipped"
+                continue
+            m = sub_skip.match(out_line)
+            if m:
+                reasons.append(m.group(1) or "skipped")
+        if res == "SKIP" and whole is None:
+            whole = reasons[0] if reasons else "skipped (exit code 77)"
+            reasons = []
+        ci_missing = [why for why in ([whole] if whole else []) + reasons
+                      if ci and missing.search(why)]
+        if res in ("OK", "EXPECTEDFAIL", "SKIP") and ci_missing:
+            f += 1
+            bad.append("%s: %s skipped in CI: %s" % (name, test, ci_missing[0]))
+            continue
         if res in ("OK", "EXPECTEDFAIL"):
             p += 1
+            sub += len(reasons)
+            skips.extend("%s: %s: subtest skipped: %s" % (name, test, why) for why in reasons)
         elif res == "SKIP":
             s += 1
+            skips.append("%s: %s skipped: %s" % (name, test, whole))
         else:
             f += 1
-            bad.append("%s: %s %s" % (name, r.get("name"), res))
-print(p, f, s)
+            bad.append("%s: %s %s" % (name, test, res))
+print(p, f, s, sub)
 for b in bad:
-    print(b)
+    print("F " + b)
+for k in skips:
+    print("S " + k)
 PY
 )
-  if [ -z "$out" ]; then
-    fail_stage "$name: could not read $json" "$name" "unreadable results"
-    return 0
-  fi
-  local counts p f s
+  local counts p f s sub
   counts=$(head -n 1 <<<"$out")
-  read -r p f s <<<"$counts"
+  read -r p f s sub <<<"$counts"
   passed=$((passed + p))
   failed=$((failed + f))
   skipped=$((skipped + s))
+  skipped_subtests=$((skipped_subtests + sub))
   while IFS= read -r line; do
-    [ -n "$line" ] && failures+=("$line")
+    case $line in
+      "F "*) failures+=("${line#F }") ;;
+      "S "*) skips+=("${line#S }") ;;
+    esac
   done < <(tail -n +2 <<<"$out")
-  summary+=("$(printf '%-10s %d passed, %d failed, %d skipped' "$name" "$p" "$f" "$s")")
+  summary+=("$(printf '%-10s %d passed, %d failed, %d skipped, %d subtests skipped' \
+    "$name" "$p" "$f" "$s" "$sub")")
 }
 
 # run_tests NAME DIR LOGBASE [meson test options...]
@@ -309,6 +390,8 @@ stage_fuzz () {
   fi
 }
 
+ci_preflight
+
 for stage in $stages; do
   case $stage in
     default|asan|fuzz) "stage_$stage" ;;
@@ -320,13 +403,21 @@ log "summary ($((SECONDS - start_all)) s)"
 for line in "${summary[@]}"; do
   echo "  $line"
 done
+if [ ${#skips[@]} -gt 0 ]; then
+  echo "Skipped:"
+  for line in "${skips[@]}"; do
+    echo "  $line"
+  done
+fi
 if [ ${#failures[@]} -gt 0 ]; then
   echo "Failures:"
   for line in "${failures[@]}"; do
     echo "  $line"
   done
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+# A program that passed with some of its subtests skipped counts as passed;
+# those subtests are counted on their own, so a skip never hides as a pass.
+echo "$passed passed, $failed failed, $skipped skipped, $skipped_subtests subtests skipped"
 if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
 fi

@@ -583,6 +583,23 @@ test_findings (void)
   g_assert_true (has_finding (f, CK_FINDING_ERROR, "keyUsage", "EdDSA"));
   g_clear_pointer (&f, g_ptr_array_unref);
 
+  /* anyExtendedKeyUsage in a critical extension: a warning (RFC 5280
+   * 4.2.1.12), not an error; the same extension not critical is fine. */
+  for (guint critical = 0; critical < 2; critical++)
+    {
+      g_autoptr(CkRequestBuilder) builder = ck_request_builder_new ();
+      const char * const any[] = { CK_OID_EKU_ANY, NULL };
+
+      g_assert_true (ck_request_builder_add_subject_string (builder, "CN=any.example", NULL));
+      ck_request_builder_set_key_info (builder, GNUTLS_PK_ECDSA, 256);
+      ck_request_builder_apply_profile (builder, CK_REQUEST_PROFILE_CUSTOM);
+      ck_request_builder_set_extended_key_usage (builder, any, critical);
+      f = ck_request_builder_check (builder);
+      g_assert_cmpint (has_finding (f, CK_FINDING_WARNING, "extendedKeyUsage", "RFC 5280"), ==, critical);
+      g_assert_false (ck_request_findings_have_errors (f));
+      g_clear_pointer (&f, g_ptr_array_unref);
+    }
+
   /* A clean one, and the build refuses the bad ones with every error. */
   f = check_subject ("CN=www.example.com, O=Example, C=CH", www, CK_REQUEST_PROFILE_TLS_SERVER,
                      GNUTLS_PK_ECDSA, 256, 0);

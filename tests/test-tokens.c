@@ -11,7 +11,7 @@
 
 /* One fresh token per test: what one test writes, another never sees. */
 static const char * const token_labels[] = {
-  "ck-list", "ck-pin", "ck-csr", "ck-extract", "ck-cert", "ck-limits", "ck-import", "ck-plan", NULL,
+  "ck-list", "ck-pin", "ck-csr", "ck-extract", "ck-cert", "ck-limits", "ck-import", "ck-plan", "ck-delete", NULL,
 };
 static gboolean have_softhsm;
 static char *tmpdir;
@@ -77,7 +77,7 @@ test_list (void)
   g_assert_false (ck_token_is_system_trust (mine));
   g_assert_null (ck_token_get_pin_warning (mine));
   state = ck_token_describe_state (mine);
-  g_assert_cmpstr (state, ==, "initialised, login required");
+  g_assert_cmpstr (state, ==, "initialized, login required");
 
   missing = ck_token_lookup ("pkcs11:token=ck-no-such-token", &error);
   g_assert_null (missing);
@@ -409,6 +409,113 @@ test_certificate (void)
   g_test_message ("%s", listing);
   g_assert_nonnull (strstr (listing, "Label: ck-with-cert"));
   g_assert_nonnull (strstr (listing, "ID: c0:ff:ee:01"));
+}
+
+static CkTokenObject *
+find_object (CkToken    *token,
+             const char *kind,
+             const char *id_hex)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) objects = ck_token_list_objects (token, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+
+      if (g_str_equal (object->kind, kind) && g_str_equal (object->id_hex, id_hex))
+        return g_ptr_array_steal_index (objects, i);
+    }
+  return NULL;
+}
+
+static gboolean
+has_object (CkToken    *token,
+            const char *kind,
+            const char *id_hex)
+{
+  g_autoptr(CkTokenObject) object = find_object (token, kind, id_hex);
+
+  return object != NULL;
+}
+
+/* Deleting from the Tokens page: the certificate alone, then the key with
+ * its public half; the other key stays, and a second delete says the
+ * object is gone. p11tool, another process on the same token, agrees. */
+static void
+test_delete (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkPrivateKey) other = NULL;
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(CkTokenObject) cert_object = NULL;
+  g_autoptr(CkTokenObject) key_object = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *p11tool = NULL;
+  guint8 id[] = { 0xde, 0x1e, 0x7e, 0x01 };
+  guint8 other_id[] = { 0x07, 0x7e, 0x72 };
+  g_autoptr(GBytes) id_bytes = g_bytes_new (id, sizeof id);
+  g_autoptr(GBytes) other_bytes = g_bytes_new (other_id, sizeof other_id);
+  CkTokenKeySpec spec = { { CK_KEY_TYPE_ECDSA, 0, "P-256" }, "ck-doomed", id_bytes, FALSE, FALSE };
+  CkTokenKeySpec other_spec = { { CK_KEY_TYPE_ECDSA, 0, "P-256" }, "ck-kept", other_bytes, FALSE, FALSE };
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-delete", TRUE);
+  key = ck_token_generate_key (token, &spec, &error);
+  g_assert_no_error (error);
+  other = ck_token_generate_key (token, &other_spec, &error);
+  g_assert_no_error (error);
+  pem = self_signed_pem (key, "doomed.example");
+  cert = ck_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_token_import_certificate (token, cert, key, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_object (token, "certificate", "de1e7e01"));
+  g_assert_true (has_object (token, "public-key", "de1e7e01"));
+
+  /* The certificate alone. */
+  cert_object = find_object (token, "certificate", "de1e7e01");
+  g_assert_nonnull (cert_object);
+  g_assert_true (ck_token_delete_object (token, cert_object, &error));
+  g_assert_no_error (error);
+  g_assert_false (has_object (token, "certificate", "de1e7e01"));
+  g_assert_true (has_object (token, "private-key", "de1e7e01"));
+
+  /* The key takes its public half along, and nothing else. */
+  key_object = find_object (token, "private-key", "de1e7e01");
+  g_assert_nonnull (key_object);
+  g_assert_true (ck_token_delete_object (token, key_object, &error));
+  g_assert_no_error (error);
+  g_assert_false (has_object (token, "private-key", "de1e7e01"));
+  g_assert_false (has_object (token, "public-key", "de1e7e01"));
+  g_assert_true (has_object (token, "private-key", "077e72"));
+  g_assert_true (has_object (token, "public-key", "077e72"));
+
+  /* Gone is gone. */
+  g_assert_false (ck_token_delete_object (token, cert_object, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  p11tool = g_find_program_in_path ("p11tool");
+  if (p11tool == NULL)
+    {
+      g_test_skip ("p11tool is not installed");
+      return;
+    }
+  {
+    g_autofree char *token_uri = ck_test_softhsm_token_uri ("ck-delete");
+    g_autofree char *listing = ck_test_run_tool ((const char * const[]) {
+      p11tool, "--list-all", token_uri, NULL });
+
+    g_assert_nonnull (listing);
+    g_test_message ("%s", listing);
+    g_assert_null (strstr (listing, "ck-doomed"));
+    g_assert_nonnull (strstr (listing, "ck-kept"));
+  }
 }
 
 static void
@@ -815,6 +922,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tokens/csr", test_csr);
   g_test_add_func ("/tokens/not-extractable", test_not_extractable);
   g_test_add_func ("/tokens/certificate", test_certificate);
+  g_test_add_func ("/tokens/delete", test_delete);
   g_test_add_func ("/tokens/limits", test_limits);
   g_test_add_func ("/tokens/import-key", test_import_key);
   g_test_add_func ("/tokens/import-plan", test_import_plan);

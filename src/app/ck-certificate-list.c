@@ -102,6 +102,45 @@ name_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, box);
 }
 
+/* The row widget around a cell (CSS node "row") gets the certificate's
+ * name and expiry as its accessible name: GTK 4.8 names a column view row
+ * after its type ("GtkListItemWidget") otherwise. */
+static void
+name_row (GtkWidget           *cell_child,
+          CkStoredCertificate *row)
+{
+  GtkWidget *widget = cell_child;
+  g_autofree char *expiry = NULL;
+  g_autofree char *name = NULL;
+
+  while (widget != NULL && g_strcmp0 (gtk_widget_get_css_name (widget), "row") != 0)
+    widget = gtk_widget_get_parent (widget);
+  if (widget == NULL)
+    return;
+  expiry = ck_expiry_format_cell (ck_stored_certificate_get_not_after (row),
+                                  g_get_real_time () / G_USEC_PER_SEC);
+  /* Translators: a certificate row as a screen reader says it:
+   * "www.example.com, expires 4 Dec 2026" */
+  name = g_strdup_printf (_("%s, expires %s"), ck_stored_certificate_get_display_name (row), expiry);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* A GtkDropDown is read out through its button, which GTK 4.8 leaves
+ * named "GtkToggleButton": it gets the drop-down's name. (The drop-down
+ * itself is named by its mnemonic label.) */
+static void
+name_dropdown_button (GtkDropDown *dropdown,
+                      const char  *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      {
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+        return;
+      }
+}
+
 static void
 has_key_changed (CkStoredCertificate *row,
                  GParamSpec          *pspec,
@@ -126,6 +165,7 @@ name_bind (GtkSignalListItemFactory *factory,
   ck_cell_set_icon (icon, is_ca ? "security-high-symbolic" : "application-certificate-symbolic",
                  is_ca ? _("Certificate authority") : _("Certificate"));
   gtk_label_set_text (GTK_LABEL (label), ck_stored_certificate_get_display_name (row));
+  name_row (gtk_list_item_get_child (list_item), row);
   has_key_changed (row, NULL, badge);
   g_signal_connect_object (row, "notify::has-key", G_CALLBACK (has_key_changed), badge, 0);
 }
@@ -289,6 +329,25 @@ column_compare (gconstpointer a,
   return ck_certificate_model_compare (sort->key, (gpointer) a, (gpointer) b);
 }
 
+/* A new order or a new search starts at its top: the rows that were on
+ * screen mean nothing in it. */
+static void
+scroll_to_top (CkCertificateList *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+    return;
+  /* Through the column view's list (CSS node "listview"), which anchors
+   * the view on the first row: a bare adjustment value would be undone
+   * when the view follows its old anchor row to where it went. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "listview") == 0)
+      {
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
+        return;
+      }
+}
+
 static void
 sorter_changed (CkCertificateList *self)
 {
@@ -302,6 +361,7 @@ sorter_changed (CkCertificateList *self)
   order = gtk_sorter_compare (sorter, self, self->model);
   self->probing = FALSE;
   ck_certificate_model_set_sort (self->model, self->probed, order == GTK_ORDERING_LARGER);
+  scroll_to_top (self);
 }
 
 static void
@@ -355,10 +415,15 @@ update_stack (CkCertificateList *self)
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0
                    && gtk_filter_list_model_get_pending (self->filter_model) == 0;
 
+  /* Not while rows are still being revealed: no flash of "empty". */
+  gboolean settled = !ck_certificate_model_is_busy (self->model);
+  gboolean narrowed = self->needle != NULL
+                      || ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL;
+
+  /* Empty: no certificates at all (the store may have keys or requests),
+   * or none left by the search or the trust filter. */
   gtk_stack_set_visible_child_name (self->stack,
-                                    empty && (self->needle != NULL
-                                              || ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL)
-                                    ? "no-results" : "list");
+                                    !empty || !settled ? "list" : narrowed ? "no-results" : "empty");
 
   if (self->activate_first && !ck_certificate_list_is_busy (self))
     {
@@ -387,6 +452,7 @@ ck_certificate_list_set_search (CkCertificateList *self,
   g_free (self->needle);
   self->needle = g_steal_pointer (&needle);
   ck_certificate_model_set_needle (self->model, self->needle);
+  scroll_to_top (self);
   update_stack (self);
 }
 
@@ -401,6 +467,8 @@ ck_certificate_list_set_store (CkCertificateList *self,
   ck_certificate_model_set_source (self->model,
                                    store != NULL ? ck_store_get_certificates (store) : NULL);
   ck_trust_column_set_rows (self->trust, store != NULL ? ck_store_get_certificates (store) : NULL);
+  /* A store without certificates changes no items: say so now. */
+  update_stack (self);
 }
 
 void
@@ -853,6 +921,8 @@ ck_certificate_list_init (CkCertificateList *self)
   self->warning_days = DEFAULT_WARNING_DAYS;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_dropdown_button (self->purpose_dropdown, _("Trust for"));
+  name_dropdown_button (self->trust_filter_dropdown, _("Show"));
 
   set_factory (self->name_column, G_CALLBACK (name_setup), G_CALLBACK (name_bind),
                G_CALLBACK (name_unbind), self);

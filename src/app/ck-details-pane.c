@@ -546,6 +546,30 @@ ck_details_pane_set_purpose (CkDetailsPane *self,
   update_trust (self);
 }
 
+/* Where the certificate's key is: in the store, on a token (the store
+ * keeps only its URI), or nowhere Certkeeper knows of. */
+static char *
+key_location (CkStore       *store,
+              CkCertificate *cert,
+              gboolean       has_key)
+{
+  gint64 key_id = has_key && store != NULL
+                  ? ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert)) : 0;
+  CkStoredKey *key = key_id != 0 ? ck_store_get_key_row (store, key_id) : NULL;
+
+  if (!has_key)
+    return g_strdup (_("Not in the store"));
+  if (key != NULL && ck_stored_key_get_pkcs11_uri (key) != NULL)
+    {
+      g_autofree char *label = ck_token_label_from_uri (ck_stored_key_get_pkcs11_uri (key));
+
+      /* Translators: where a certificate's private key is: "On token “HSM 1”" */
+      return label != NULL ? g_strdup_printf (_("On token “%s”"), label)
+                           : g_strdup (_("On a security token"));
+    }
+  return g_strdup (_("In the store"));
+}
+
 void
 ck_details_pane_show_certificate (CkDetailsPane       *self,
                                   CkStore             *store,
@@ -602,8 +626,11 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
   self->trust_icon = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (trust_row)));
   gtk_widget_set_visible (self->trust_icon, FALSE);
   self->trust_value = g_ptr_array_index (self->values, self->values->len - 1);
-  add_row (self, group, _("Private key"),
-           has_key ? _("In the store") : _("Not in the store"), NULL, ROW_PLAIN);
+  {
+    g_autofree char *where = key_location (store, cert, has_key);
+
+    add_row (self, group, _("Private key"), where, NULL, ROW_PLAIN);
+  }
   if (row != NULL && ck_stored_certificate_get_source (row) != NULL)
     add_row (self, group, _("Imported from"), ck_stored_certificate_get_source (row), NULL,
              ROW_PLAIN);

@@ -1015,6 +1015,12 @@ update_buttons (CkRequestAssistant *self)
   gtk_button_set_label (GTK_BUTTON (self->next_button),
                         g_str_equal (page, "review") ? _("_Generate")
                         : g_str_equal (page, "result") ? _("_Close") : _("_Next"));
+  /* One suggested action per page: on the result page it is Save As…
+   * (the request still has to reach the CA); Close just ends. */
+  if (g_str_equal (page, "result"))
+    gtk_widget_remove_css_class (self->next_button, "suggested-action");
+  else
+    gtk_widget_add_css_class (self->next_button, "suggested-action");
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include "ck-expiry.h"
 #include "ck-file-chooser.h"
+#include "ck-delete-dialog.h"
 #include "ck-request-details.h"
 #include "ck-request-list.h"
 
@@ -676,18 +677,10 @@ delete_action (GtkWidget  *widget,
 
   heading = g_strdup_printf (_("Delete Request “%s”?"),
                              ck_stored_request_get_display_name (self->row));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   ck_stored_request_get_status (self->row) == CK_REQUEST_STATUS_ISSUED
-                                   ? _("Its certificate and key stay in the store.")
-                                   : _("Its key stays in the store, and a certificate the CA sends for that key can still be imported."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = GTK_WIDGET (ck_delete_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                            ck_stored_request_get_status (self->row) == CK_REQUEST_STATUS_ISSUED
+                                            ? _("Its certificate and key stay in the store.")
+                                            : _("Its key stays in the store, and a certificate the CA sends for that key can still be imported.")));
   g_signal_connect (dialog, "response", G_CALLBACK (delete_confirmed), deleted);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -725,6 +725,23 @@ ck_token_list_get_items (CkTokenList *self,
 }
 
 void
+ck_token_list_reload (CkTokenList *self,
+                      CkToken     *token)
+{
+  TokenEntry *entry;
+
+  g_return_if_fail (CK_IS_TOKEN_LIST (self));
+  if (self->selected != NULL && ck_token_item_get_token (self->selected) == token)
+    {
+      g_clear_object (&self->selected);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+    }
+  entry = find_entry (self, token);
+  if (entry != NULL && adw_expander_row_get_expanded (entry->row))
+    load_objects (self, entry);
+}
+
+void
 ck_token_list_expand (CkTokenList *self,
                       CkToken     *token)
 {

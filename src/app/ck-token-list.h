@@ -29,6 +29,10 @@ CkTokenItem *ck_token_list_get_selected (CkTokenList *self);
 /* The items listed under @token once expanded (tests). */
 GPtrArray   *ck_token_list_get_items    (CkTokenList *self,
                                          CkToken     *token);
+/* Reads the objects of @token again (one was deleted or written); the
+ * selection goes when it was an object of @token. */
+void         ck_token_list_reload       (CkTokenList *self,
+                                         CkToken     *token);
 /* Expands the row of @token, reading its objects. */
 void         ck_token_list_expand       (CkTokenList *self,
                                          CkToken     *token);

@@ -74,12 +74,16 @@ shown_level (CkTrustDialog  *self,
 static void
 update_rows (CkTrustDialog *self)
 {
+  gboolean all_distrusted = shown_level (self, CK_PURPOSE_ALL, NULL) == CK_TRUST_DISTRUSTED;
+
   self->updating = TRUE;
   for (guint i = 0; i < self->rows->len; i++)
     {
       PurposeRow *row = self->rows->pdata[i];
       g_autoptr(GError) error = NULL;
       CkTrustLevel level = shown_level (self, row->purpose, &error);
+      GtkWidget *choices = gtk_widget_get_parent (GTK_WIDGET (row->buttons[CK_TRUST_DEFAULT]));
+      gboolean overridden = all_distrusted && !row->distrust_only;
 
       /* What is decided cannot be read: show why, and offer no toggle
        * that would pretend it is "default". */
@@ -89,8 +93,18 @@ update_rows (CkTrustDialog *self)
           adw_action_row_set_subtitle (row->row, error->message);
           continue;
         }
+
+      /* Distrust for everything wins over every purpose: the row shows
+       * that (Distrust, not its own setting underneath) and cannot be
+       * changed until it is lifted. */
+      if (overridden)
+        level = CK_TRUST_DISTRUSTED;
       if (row->buttons[level] != NULL)
         gtk_toggle_button_set_active (row->buttons[level], TRUE);
+      gtk_widget_set_sensitive (choices, !overridden);
+      gtk_widget_set_tooltip_text (choices, overridden
+                                   ? _("Distrusted for everything: set “Distrust for everything” back to Default to choose here")
+                                   : NULL);
       if (!row->distrust_only && ck_purpose_from_string (row->purpose) != NULL)
         {
           g_autoptr(CkVerification) verification = NULL;
@@ -386,6 +400,9 @@ ck_trust_dialog_choose (CkTrustDialog *self,
 
       if (g_strcmp0 (row->purpose, purpose) == 0 && row->buttons[level] != NULL)
         {
+          /* A click on an insensitive choice does nothing. */
+          if (!gtk_widget_is_sensitive (GTK_WIDGET (row->buttons[level])))
+            return FALSE;
           /* What a click does, without gtk_widget_activate()'s delay. */
           g_signal_emit_by_name (row->buttons[level], "clicked");
           return TRUE;
@@ -445,6 +462,12 @@ build (CkTrustDialog *self)
   fingerprint = ck_hex_format_colons (ck_certificate_get_sha256_fingerprint (self->certificate));
   gtk_label_set_text (self->fingerprint_label, fingerprint);
 
+  /* A CA vouches for what it issues; any other certificate only for
+   * itself. */
+  adw_preferences_group_set_title (self->purposes_group,
+                                   ck_certificate_is_ca (self->certificate)
+                                   ? _("Trust as an Authority For")
+                                   : _("Trust This Certificate For"));
   for (guint i = 0; i < n_purposes; i++)
     add_purpose_row (self, self->purposes_group, purposes[i],
                      ck_trust_status_purpose_name (purposes[i]), NULL);

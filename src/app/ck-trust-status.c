@@ -80,7 +80,8 @@ ck_trust_status_icon (CkVerifyStatus status)
     case CK_VERIFY_DISTRUSTED:
       return "process-stop-symbolic";
     case CK_VERIFY_ISSUER_UNKNOWN:
-      return "dialog-question-symbolic";
+      /* The app's own (a broken chain link), from its resources. */
+      return "ck-issuer-unknown-symbolic";
     case CK_VERIFY_EXPIRED:
     case CK_VERIFY_NOT_YET_VALID:
       return "dialog-warning-symbolic";
@@ -211,6 +212,11 @@ ck_trust_status_box_new (void)
 
   gtk_box_append (GTK_BOX (box), gtk_image_new ());
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* A verdict wraps onto a second line ("Issuer / unknown") before it is
+   * cut short: the rows have two lines anyway (the expiry cell). */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (label), 2);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), label);

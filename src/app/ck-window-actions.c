@@ -948,6 +948,12 @@ delete_action (GSimpleAction *action,
       gtk_widget_activate_action (GTK_WIDGET (self->request_details), "request.delete", NULL);
       return;
     }
+  /* Objects on a token are deleted there, without Undo (ck-window-token.c). */
+  if (CK_IS_TOKEN_ITEM (self->selected))
+    {
+      ck_window_delete_token_item (self, CK_TOKEN_ITEM (self->selected));
+      return;
+    }
 
   deleted = g_rc_box_new0 (DeletedObject);
   deleted->self = g_object_ref (self);
@@ -1014,14 +1020,35 @@ set_enabled (CkWindow   *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* The stored key of the selection (a key, or a certificate's key), when
+ * its bytes are in the store: a key on a token has only its URI there and
+ * can go into no PKCS#12 or PKCS#8 file. */
+static gboolean
+selection_has_software_key (CkWindow *self)
+{
+  CkStoredKey *key = NULL;
+
+  if (CK_IS_STORED_KEY (self->selected))
+    key = CK_STORED_KEY (self->selected);
+  else if (CK_IS_STORED_CERTIFICATE (self->selected) && self->selected_certificate != NULL
+           && ck_stored_certificate_get_has_key (CK_STORED_CERTIFICATE (self->selected)))
+    {
+      gint64 id = ck_store_find_key (self->store,
+                                     ck_certificate_get_spki_sha256 (self->selected_certificate));
+
+      key = id != 0 ? ck_store_get_key_row (self->store, id) : NULL;
+    }
+  return key != NULL && ck_stored_key_get_pkcs11_uri (key) == NULL;
+}
+
 void
 ck_window_actions_update (CkWindow *self)
 {
   gboolean have_store = self->store != NULL;
   gboolean certificate = self->selected_certificate != NULL;
   gboolean key = CK_IS_STORED_KEY (self->selected);
-  gboolean has_key = certificate && CK_IS_STORED_CERTIFICATE (self->selected)
-                     && ck_stored_certificate_get_has_key (CK_STORED_CERTIFICATE (self->selected));
+  gboolean software_key = have_store && selection_has_software_key (self);
+  gboolean has_key = certificate && CK_IS_STORED_CERTIFICATE (self->selected) && software_key;
 
   set_enabled (self, "import", have_store);
   set_enabled (self, "paste", have_store);
@@ -1034,9 +1061,11 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "export-chain", certificate);
   set_enabled (self, "export-chain-no-root", certificate);
   set_enabled (self, "export-pkcs12", has_key);
-  set_enabled (self, "export-key", key || has_key);
+  set_enabled (self, "export-key", software_key);
   set_enabled (self, "export-request", CK_IS_STORED_REQUEST (self->selected));
   set_enabled (self, "delete", self->selected != NULL);
+  gtk_widget_set_sensitive (self->export_button,
+                            certificate || software_key || CK_IS_STORED_REQUEST (self->selected));
   ck_window_trust_update (self);
 }
 

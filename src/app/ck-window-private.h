@@ -60,6 +60,8 @@ struct _CkWindow
   CkDetailsPane        *details_pane;
   AdwWindowTitle       *details_title;
   GtkWidget            *request_button;
+  /* Insensitive when none of its items applies: never an empty menu. */
+  GtkWidget            *export_button;
   GtkWidget            *empty_request_button;
 };
 
@@ -86,5 +88,9 @@ void ck_window_trust_set_store       (CkWindow      *self);
 void ck_window_trust_update          (CkWindow      *self);
 /* Opens Trust Settings on the selected certificate; NULL when none. */
 GtkWidget *ck_window_trust_settings  (CkWindow      *self);
+/* ck-window-token.c: asks whether to delete @item from its token, then
+ * deletes it there; returns the confirmation dialog. */
+GtkWidget *ck_window_delete_token_item (CkWindow    *self,
+                                        CkTokenItem *item);
 
 G_END_DECLS

@@ -162,6 +162,10 @@ ck_window_show_details (CkWindow *self)
       /* Read from the token, shown with the token as its source. */
       CkTokenItem *item = CK_TOKEN_ITEM (selected);
 
+      /* A certificate on a token exports (PEM, DER, chain) and takes
+       * trust like one in the store; its key never leaves the token. */
+      if (ck_token_item_get_certificate (item) != NULL)
+        self->selected_certificate = g_object_ref (ck_token_item_get_certificate (item));
       ck_details_pane_show_token_item (self->details_pane, self->store, item);
       adw_window_title_set_title (self->details_title, ck_token_item_get_display_name (item));
       adw_window_title_set_subtitle (self->details_title,
@@ -241,6 +245,55 @@ row_activated_cb (CkWindow *self)
   ck_window_show_details (self);
   if (self->selected != NULL)
     adw_leaflet_set_visible_child (self->leaflet, self->details_scroller);
+}
+
+/* A click on a row shows its details at every width. Side by side the
+ * selection does that; folded to one pane (the default 960 px already
+ * folds), a click that only selected would show nothing, so it opens the
+ * details as Enter does. The press is seen in the capture phase, before
+ * the list's own gesture selects the row; once that press has been
+ * handled (the idle), the row is the selection. */
+static gboolean
+open_clicked_row (gpointer data)
+{
+  CkWindow *self = data;
+
+  if (gtk_widget_get_realized (GTK_WIDGET (self)) && adw_leaflet_get_folded (self->leaflet))
+    row_activated_cb (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+list_pressed_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 CkWindow        *self)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *picked = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
+
+  if (n_press != 1 || !adw_leaflet_get_folded (self->leaflet))
+    return;
+  /* Rows only (their CSS node is "row"), not headers or scroll bars. */
+  for (; picked != NULL && picked != list; picked = gtk_widget_get_parent (picked))
+    if (g_strcmp0 (gtk_widget_get_css_name (picked), "row") == 0)
+      {
+        g_idle_add_full (G_PRIORITY_DEFAULT, open_clicked_row, g_object_ref (self), g_object_unref);
+        return;
+      }
+}
+
+static void
+open_rows_on_click (CkWindow  *self,
+                    GtkWidget *list)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (list_pressed_cb), self);
+  gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (click));
 }
 
 static gboolean
@@ -674,6 +727,7 @@ ck_window_class_init (CkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_pane);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_title);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, request_button);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, empty_request_button);
   gtk_widget_class_bind_template_callback (widget_class, certificate_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_selected_cb);
@@ -705,6 +759,11 @@ ck_window_init (CkWindow *self)
   gtk_drop_target_set_gtypes (drop, drop_types, G_N_ELEMENTS (drop_types));
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  /* The Tokens page's rows open on a click already (list box rows). */
+  open_rows_on_click (self, GTK_WIDGET (self->certificate_list));
+  open_rows_on_click (self, GTK_WIDGET (self->key_list));
+  open_rows_on_click (self, GTK_WIDGET (self->request_list));
 
   ck_window_actions_init (self);
 }

@@ -845,7 +845,7 @@ ck_certificate_load (CkCertificate  *self,
   ret = gnutls_x509_crt_init (&self->crt);
   if (ret < 0)
     {
-      ck_set_gnutls_error (error, ret, _("Cannot initialise a certificate"));
+      ck_set_gnutls_error (error, ret, _("Cannot initialize a certificate"));
       return FALSE;
     }
 

@@ -1354,10 +1354,23 @@ ck_request_builder_check_for (CkRequestBuilder *self,
     add_finding (findings, CK_FINDING_WARNING, "keyUsage",
                  _("The request is for a CA but its key usage lacks keyCertSign"));
 
+  /* RFC 5280 4.2.1.12: anyExtendedKeyUsage says "no restriction", and
+   * "applications that require the presence of a particular purpose MAY
+   * reject certificates that include the anyExtendedKeyUsage OID but not
+   * the particular OID"; it SHOULD NOT be in a critical extension. A
+   * request gets a warning (the CA decides); a certificate made here is
+   * refused, since this is where that choice is made. */
   if (self->eku_critical && eku_has (self, CK_OID_EKU_ANY))
-    add_finding (findings, CK_FINDING_ERROR, "extendedKeyUsage",
-                 _("anyExtendedKeyUsage must not be in a critical extended key usage "
-                   "(RFC 5280, 4.2.1.12)"));
+    {
+      if (target == CK_CHECK_CERTIFICATE)
+        add_finding (findings, CK_FINDING_ERROR, "extendedKeyUsage",
+                     _("anyExtendedKeyUsage must not be in a critical extended key usage "
+                       "(RFC 5280, 4.2.1.12)"));
+      else
+        add_finding (findings, CK_FINDING_WARNING, "extendedKeyUsage",
+                     _("anyExtendedKeyUsage is in a critical extended key usage: "
+                       "RFC 5280 (4.2.1.12) says that extension should not be critical then"));
+    }
   if (target == CK_CHECK_CERTIFICATE && self->bc_present && self->bc_ca && !self->bc_critical)
     add_finding (findings, CK_FINDING_ERROR, "basicConstraints",
                  _("The basic constraints of a CA certificate must be critical (RFC 5280, 4.2.1.9)"));

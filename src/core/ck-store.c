@@ -1708,6 +1708,18 @@ count_keys_to_encrypt (Commit       *c,
   return n;
 }
 
+/* An item that is already there: in the store before this commit, or
+ * written by it from an earlier copy in the same plan. */
+static void
+count_skipped (Commit *c,
+               gint64  existing)
+{
+  if (c->first_id != 0 && existing >= c->first_id)
+    c->summary->duplicates++;
+  else
+    c->summary->skipped++;
+}
+
 static gboolean
 load_pending_spki (Commit  *c,
                    GError **error)
@@ -1761,7 +1773,7 @@ commit_certificate (Commit        *c,
     return FALSE;
   if (existing > 0)
     {
-      c->summary->skipped++;
+      count_skipped (c, existing);
       return TRUE;
     }
 
@@ -1862,7 +1874,7 @@ commit_key (Commit        *c,
     return FALSE;
   if (existing > 0)
     {
-      c->summary->skipped++;
+      count_skipped (c, existing);
       return TRUE;
     }
 
@@ -1977,7 +1989,7 @@ commit_request (Commit        *c,
     return FALSE;
   if (existing > 0)
     {
-      c->summary->skipped++;
+      count_skipped (c, existing);
       return TRUE;
     }
 

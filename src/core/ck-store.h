@@ -33,7 +33,8 @@ typedef struct {
   guint certificates;   /* written */
   guint keys;
   guint requests;
-  guint skipped;        /* already in the store, or duplicates in the plan */
+  guint skipped;        /* already in the store before this commit */
+  guint duplicates;     /* repeated in the plan: written once, from the first copy */
   guint requests_issued; /* pending requests that a new certificate fulfilled */
 } CkCommitSummary;
 

@@ -73,7 +73,7 @@ ck_token_rv_message (gulong rv)
     case CKR_SESSION_CLOSED:
       return _("the token was removed");
     case CKR_TOKEN_NOT_RECOGNIZED:
-      return _("the token is not recognised by its module");
+      return _("the token is not recognized by its module");
     case CKR_DEVICE_ERROR:
     case CKR_DEVICE_MEMORY:
       return _("the token reported a device error");
@@ -425,7 +425,7 @@ ck_token_describe_state (CkToken *self)
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
 
   g_return_val_if_fail (CK_IS_TOKEN (self), NULL);
-  g_ptr_array_add (parts, ck_token_is_initialized (self) ? _("initialised") : _("not initialised"));
+  g_ptr_array_add (parts, ck_token_is_initialized (self) ? _("initialized") : _("not initialized"));
   if (ck_token_needs_login (self))
     g_ptr_array_add (parts, _("login required"));
   if (ck_token_has_protected_path (self))
@@ -633,6 +633,74 @@ ck_token_list_objects (CkToken  *self,
     }
   gnutls_free (list);
   return g_steal_pointer (&objects);
+}
+
+static gboolean
+delete_url (CkToken     *self,
+            const char  *uri,
+            const char  *label,
+            GError     **error)
+{
+  int ret = gnutls_pkcs11_delete_url (uri, GNUTLS_PKCS11_OBJ_FLAG_LOGIN);
+
+  if (ret == 0 || ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                   _("Token “%s”: “%s” is no longer on the token"), self->label, label);
+      return FALSE;
+    }
+  if (ret < 0)
+    {
+      ck_set_gnutls_error (error, ret, _("Token “%s”: cannot delete “%s”"), self->label, label);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ck_token_delete_object (CkToken             *self,
+                        const CkTokenObject *object,
+                        GError             **error)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+  const char *label;
+
+  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (object != NULL, FALSE);
+
+  label = object->label != NULL && object->label[0] != '\0' ? object->label : object->id_hex;
+  if (object->uri == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("Token “%s”: “%s” has no PKCS#11 URI to delete it by"), self->label, label);
+      return FALSE;
+    }
+  if (!ck_token_refresh (self, error))
+    return FALSE;
+  if (ck_token_is_read_only (self))
+    {
+      set_rv_error (error, self, CKR_TOKEN_WRITE_PROTECTED, _("cannot delete"));
+      return FALSE;
+    }
+
+  /* The public half, found before the private one goes. */
+  if (g_strcmp0 (object->kind, "private-key") == 0 && object->id_hex[0] != '\0')
+    objects = ck_token_list_objects (self, error);
+  if (g_strcmp0 (object->kind, "private-key") == 0 && object->id_hex[0] != '\0' && objects == NULL)
+    return FALSE;
+
+  if (!delete_url (self, object->uri, label, error))
+    return FALSE;
+  for (guint i = 0; objects != NULL && i < objects->len; i++)
+    {
+      CkTokenObject *other = objects->pdata[i];
+
+      if (g_str_equal (other->kind, "public-key") && other->uri != NULL &&
+          g_str_equal (other->id_hex, object->id_hex) &&
+          !delete_url (self, other->uri, label, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* P-256 and P-384: what every token that does ECDSA supports. */
@@ -1146,6 +1214,27 @@ ck_token_load_certificate (CkToken     *self,
   bytes = g_bytes_new (der.data, der.size);
   gnutls_free (der.data);
   return ck_certificate_new_from_der (bytes, error);
+}
+
+char *
+ck_token_label_from_uri (const char *uri)
+{
+  P11KitUri *parsed;
+  CK_TOKEN_INFO *info;
+  char *label = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  parsed = p11_kit_uri_new ();
+  if (p11_kit_uri_parse (uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, parsed) == P11_KIT_URI_OK &&
+      (info = p11_kit_uri_get_token_info (parsed)) != NULL)
+    {
+      label = padded_string (info->label, sizeof info->label);
+      if (label[0] == '\0')
+        g_clear_pointer (&label, g_free);
+    }
+  p11_kit_uri_free (parsed);
+  return label;
 }
 
 CkToken *

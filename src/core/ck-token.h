@@ -60,7 +60,7 @@ const char  *ck_pin_flags_get_advice        (CkPinFlags flags);
 /* NULL when the user PIN is fine, else "PIN count low", "final try" or
  * "locked", as the token reports it. */
 const char  *ck_token_get_pin_warning       (CkToken *self);
-/* "initialised, login required, final try", for listings. */
+/* "initialized, login required, final try", for listings. */
 char        *ck_token_describe_state        (CkToken *self);
 
 /* Logs in as the user with @pin (NULL on a protected authentication path
@@ -96,6 +96,15 @@ GPtrArray   *ck_token_list_objects          (CkToken  *self,
 CkCertificate *ck_token_load_certificate    (CkToken     *self,
                                              const char  *object_uri,
                                              GError     **error);
+
+/* Deletes @object (one of ck_token_list_objects(); log in first for a
+ * private one) from the token. A private key takes its public key (same
+ * CKA_ID) with it, so that no half of the pair is left behind; its
+ * certificates stay. There is no undo: the token keeps no copy.
+ * CK_ERROR_NOT_FOUND when the object is no longer there. */
+gboolean     ck_token_delete_object         (CkToken             *self,
+                                             const CkTokenObject *object,
+                                             GError             **error);
 
 /* How a key is made on a token. */
 typedef struct {
@@ -148,6 +157,9 @@ CkPrivateKey *ck_token_import_key           (CkToken       *self,
                                              GBytes        *id,
                                              GError       **error);
 
+/* The token label in @uri ("pkcs11:token=HSM%201;object=…" → "HSM 1"),
+ * read from the URI alone (no token is asked); NULL when it names none. */
+char        *ck_token_label_from_uri        (const char     *uri);
 /* The token holding the object @object_uri ("pkcs11:token=…;object=…"). */
 CkToken     *ck_token_lookup_for_object     (const char     *object_uri,
                                              GError        **error);

@@ -90,7 +90,7 @@ def empty_file_is_german():
 def unknown_id_is_german():
     result = new_store().run("show", "42")
     check(result.code != 0, f"show 42 on an empty store succeeded: {result!r}")
-    check_equal(result.stderr.strip(), "certkeeper-cli: Kein Objekt mit der ID 42 im Speicher",
+    check_equal(result.stderr.strip(), "certkeeper-cli: Kein Objekt mit der ID 42 im Zertifikatsspeicher",
                 "show 42")
 
 

@@ -103,7 +103,7 @@ def tokens_lists_the_token():
         if other["module"] == "p11-kit-trust":
             check(other["read_only"] and other["system_trust"], other)
     human = token.ok("tokens").stdout
-    check("ck-cli-list" in human and "initialised, login required" in human, human)
+    check("ck-cli-list" in human and "initialized, login required" in human, human)
 
 
 @test

@@ -3,6 +3,63 @@
 
 #include <string.h>
 
+guint
+ck_gui_test_timeout (void)
+{
+  const char *env = g_getenv ("CK_GUI_TEST_TIMEOUT");
+  guint64 seconds;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 3600, &seconds, NULL))
+    return (guint) seconds;
+  return 60;
+}
+
+static gboolean
+deadline_reached (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+ck_gui_test_spin_until_full (const char    *what,
+                             CkGuiTestDone  done,
+                             gpointer       data)
+{
+  gboolean expired = FALSE;
+  guint timeout = ck_gui_test_timeout ();
+  GSource *source;
+
+  if (done (data))
+    return;
+  source = g_timeout_source_new_seconds (timeout);
+  g_source_set_callback (source, deadline_reached, &expired, NULL);
+  g_source_set_name (source, "ck_gui_test_spin_until deadline");
+  g_source_attach (source, NULL);
+  while (!done (data))
+    {
+      if (expired)
+        {
+          g_autofree char *message = g_strdup_printf ("timed out after %u s waiting for %s",
+                                                      timeout, what);
+
+          g_source_unref (source);
+          g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+          return;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+void
+ck_gui_test_drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 GtkAdjustment *
 ck_gui_test_find_vadjustment (GtkWidget *widget)
 {
@@ -26,6 +83,12 @@ after_paint (GdkFrameClock *clock,
   *painted = TRUE;
 }
 
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 void
 ck_gui_test_wait_for_frame (GtkWidget *window)
 {
@@ -36,8 +99,7 @@ ck_gui_test_wait_for_frame (GtkWidget *window)
   g_return_if_fail (clock != NULL);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
   gtk_widget_queue_draw (window);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
+  ck_gui_test_spin_until_full ("a frame to be painted", is_true, &painted);
   g_signal_handler_disconnect (clock, id);
 }
 
@@ -90,27 +152,4 @@ ck_gui_test_find_message_dialog (const char *heading)
         return ADW_MESSAGE_DIALOG (w);
     }
   return NULL;
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-void
-ck_gui_test_run_until (gboolean (*done) (gpointer),
-                       gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  /* Wakes the loop, so the deadline is checked even when nothing else
-   * happens: a blocking iteration alone could wait for ever. */
-  guint wake = g_timeout_add (50, wake_up, NULL);
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
 }

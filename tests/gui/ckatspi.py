@@ -220,6 +220,28 @@ def button(root, name):
                                  predicate=lambda n: sensitive(n) and clickable(n)))
 
 
+ASSISTANT_STEPS = ["Profile", "Key", "Subject", "Names and Usage", "Review"]
+
+
+def step_label(step):
+    """The assistant's subtitle on step @step (1-based): "Step 3 of 5: Subject"."""
+    return "Step %d of %d: %s" % (step, len(ASSISTANT_STEPS), ASSISTANT_STEPS[step - 1])
+
+
+def on_step(dialog, step):
+    """Waits until the assistant shows step @step."""
+    return wait_for("step %d of the assistant (%s)" % (step, step_label(step)),
+                    lambda: find(dialog, "label", step_label(step)))
+
+
+def next_step(dialog, step):
+    """Clicks Next once it is sensitive and waits until the assistant shows
+    step @step: the next click never lands on the page being left, nor on
+    one still validating what was typed."""
+    do_action(button(dialog, "Next"), "click")
+    return on_step(dialog, step)
+
+
 def press(node):
     """Clicks @node with the pointer: GTK 4.8 gives check buttons no AT-SPI
     action. Without a window manager Xvfb puts windows at the origin, so

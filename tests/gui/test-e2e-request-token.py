@@ -60,7 +60,7 @@ def main():
                                             predicate=lambda n: sensitive(n) and clickable(n)))
         do_action(new_request, "click")
         dialog = wait_for("the assistant", lambda: window(app, "New Request"))
-        do_action(button(dialog, "Next"), "click")
+        next_step(dialog, 2)
 
         # The key: on the token, after logging in through the PIN dialog.
         on_token = wait_for("the token choice",
@@ -83,17 +83,18 @@ def main():
         wait_for("the PIN dialog to close", lambda: n_windows(app) == windows_before)
         tap(wait_for("the logged-in state", lambda: find(dialog, "label", "Logged in")) is not None,
             "the assistant logs in to the token through the PIN dialog")
-        set_text(find(dialog, "text", "Label on the token"), KEY_LABEL)
-        do_action(button(dialog, "Next"), "click")
+        set_text(wait_for("the label entry", lambda: find(dialog, "text", "Label on the token")),
+                 KEY_LABEL)
+        next_step(dialog, 3)
 
         cn = wait_for("the common name entry", lambda: find(dialog, "text", "Common name (CN)"))
         set_text(cn, CN)
-        do_action(button(dialog, "Next"), "click")
+        next_step(dialog, 4)
         name_entry = wait_for("the new name entry", lambda: find(dialog, "text", "New name"))
         set_text(name_entry, CN)
         do_action(button(dialog, "Add Name"), "click")
         wait_for("the name in the list", lambda: find(dialog, "label", CN))
-        do_action(button(dialog, "Next"), "click")
+        next_step(dialog, 5)
         do_action(button(dialog, "Generate"), "click")
 
         recorded = wait_for("the result page",
@@ -126,14 +127,15 @@ def main():
                                         predicate=lambda n: sensitive(n) and clickable(n))),
                   "click")
         dialog = wait_for("the assistant", lambda: window(app, "New Request"))
+        on_step(dialog, 3)
         set_text(wait_for("the common name entry",
                           lambda: find(dialog, "text", "Common name (CN)")), "second." + CN)
-        do_action(button(dialog, "Next"), "click")
+        next_step(dialog, 4)
         set_text(wait_for("the new name entry", lambda: find(dialog, "text", "New name")),
                  "second." + CN)
         do_action(button(dialog, "Add Name"), "click")
         wait_for("the name in the list", lambda: find(dialog, "label", "second." + CN))
-        do_action(button(dialog, "Next"), "click")
+        next_step(dialog, 5)
         do_action(button(dialog, "Generate"), "click")
 
         def result_or_pin():

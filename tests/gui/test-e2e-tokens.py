@@ -73,7 +73,7 @@ def main():
                                               predicate=clickable))
         do_action(tokens_button, "click")
         wait_for("the token on the Tokens page", lambda: find(main_window, "label", LABEL))
-        tap(find(main_window, "label", name_re=r"initialised, login required") is not None,
+        tap(find(main_window, "label", name_re=r"initialized, login required") is not None,
             "the Tokens page lists the token with its state")
 
         login = wait_for("the token's Log In button",
@@ -84,7 +84,7 @@ def main():
         dialog = wait_for("the PIN dialog", lambda: window(app, "Log In to Token"))
         pin = wait_for("the PIN entry", lambda: find(dialog, "text", "PIN",
                                                      predicate=sensitive))
-        tap(find(dialog, "label", name_re=r"initialised, login required") is not None
+        tap(find(dialog, "label", name_re=r"initialized, login required") is not None
             and find(dialog, "label", LABEL) is not None,
             "the PIN dialog shows the token and its state before the PIN is typed")
 

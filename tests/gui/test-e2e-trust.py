@@ -147,7 +147,8 @@ def main():
         tap(trust_shown(rows, "E2E Root CA") == "Trusted", "the CA is Trusted for TLS server")
 
         # Export the anchors: main menu → Export Trust Settings → PEM.
-        close = find(settings, "push button", "Close", predicate=clickable)
+        close = wait_for("the Close button of the dialog",
+                         lambda: find(settings, "push button", "Close", predicate=clickable))
         windows_before = n_windows(app)
         do_action(close, "click")
         wait_for("the Trust Settings dialog to close", lambda: n_windows(app) < windows_before)

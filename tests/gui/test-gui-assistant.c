@@ -13,6 +13,7 @@
 #include "ck-request-assistant.h"
 #include "ck-resources.h"
 #include "ck-subject-editor.h"
+#include "ck-gui-test-util.h"
 #include "ck-test-tools.h"
 #include "ck-usage-editor.h"
 
@@ -24,19 +25,6 @@ typedef struct
   CkRequestAssistant *assistant;
   gint64              request_id;
 } Fixture;
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 request_added (CkRequestAssistant *assistant,
@@ -165,10 +153,26 @@ page (Fixture *fixture)
   return gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "stack")));
 }
 
-static gboolean
-settled (gpointer data)
+/* Suggested-action buttons that are shown: a page has one at most. */
+static guint
+count_suggested (GtkWidget *root)
 {
-  return !g_main_context_pending (NULL);
+  guint n = 0;
+
+  /* Hidden, or on a stack page not shown. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return 0;
+  if (GTK_IS_BUTTON (root) && gtk_widget_has_css_class (root, "suggested-action"))
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_suggested (c);
+  return n;
+}
+
+static gboolean
+stack_settled (gpointer data)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (child (data, "stack")));
 }
 
 static void
@@ -186,12 +190,9 @@ screenshot (Fixture    *fixture,
 
   if (dir == NULL)
     return;
-  /* Let the page slide in and lay out. */
-  for (int i = 0; i < 50; i++)
-    {
-      spin_until (settled, NULL);
-      g_usleep (10000);
-    }
+  /* The page has slid in; then one frame lays it out as shown. */
+  ck_gui_test_spin_until (stack_settled, fixture);
+  ck_gui_test_wait_for_frame (widget);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
@@ -367,9 +368,13 @@ test_new_key (Fixture       *fixture,
   screenshot (fixture, "review");
   next (fixture);
 
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (fixture, "error_label"))), ==, "");
   g_assert_cmpstr (page (fixture), ==, "result");
+  /* One suggested (blue) button on the page shown: Save As…, not Close. */
+  g_assert_cmpuint (count_suggested (GTK_WIDGET (fixture->assistant)), ==, 1);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (child (fixture, "next_button")),
+                                            "suggested-action"));
   screenshot (fixture, "result");
 
   /* Recorded as pending, under the new key, which is stored encrypted. */
@@ -463,7 +468,7 @@ test_blocking_finding (Fixture       *fixture,
 
   /* Even when asked directly, nothing is generated. */
   g_signal_emit_by_name (child (fixture, "next_button"), "clicked");
-  spin_until (settled, NULL);
+  ck_gui_test_drain ();
   g_assert_cmpstr (page (fixture), ==, "review");
   g_assert_cmpint (fixture->request_id, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 0);
@@ -478,7 +483,7 @@ test_blocking_finding (Fixture       *fixture,
   next (fixture);
   next (fixture);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
   g_assert_cmpint (fixture->request_id, >, 0);
 }
@@ -509,7 +514,7 @@ test_existing_key (Fixture       *fixture,
   next (fixture);
 
   /* The key is encrypted: its passphrase is asked for on the key page. */
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "key");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (fixture, "existing_key_check"))));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (fixture, "error_revealer"))));
@@ -518,7 +523,7 @@ test_existing_key (Fixture       *fixture,
   next (fixture);
   next (fixture);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "key");
   g_assert_cmpint (fixture->request_id, ==, 0);
 
@@ -527,7 +532,7 @@ test_existing_key (Fixture       *fixture,
   next (fixture);
   next (fixture);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
   row = ck_store_get_request_row (fixture->store, fixture->request_id);
   g_assert_nonnull (row);
@@ -572,7 +577,7 @@ test_cancel (Fixture       *fixture,
 
   started = g_get_monotonic_time ();
   click (GTK_WIDGET (child (fixture, "working_cancel_button")));
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpstr (page (fixture), ==, "review");
   g_assert_cmpint (fixture->request_id, ==, 0);
@@ -616,7 +621,7 @@ test_rsa_pss_der (Fixture       *fixture,
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "hash_row")), 1);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "format_row")), 1);
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (fixture, "result_stack"))), ==, "der");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (fixture, "copy_button"))));
@@ -682,7 +687,7 @@ test_template (Fixture       *fixture,
   next (fixture);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
   next (fixture);
-  spin_until (not_working, fixture);
+  ck_gui_test_spin_until (not_working, fixture);
   g_assert_cmpstr (page (fixture), ==, "result");
 
   request = ck_store_load_request (fixture->store, fixture->request_id, &error);

@@ -14,6 +14,7 @@
 #include "ck-request-list.h"
 #include "ck-window-private.h"
 #include "ck-resources.h"
+#include "ck-gui-test-util.h"
 #include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
@@ -25,14 +26,39 @@ typedef struct
   gint64        key_id;
 } Fixture;
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
+/* The lists rebuild and refilter at idle: that has run once nothing is
+ * ready any more. */
+#define settle() ck_gui_test_drain ()
 
-  /* Idle rebuilds and refilters run here. */
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+/* The window has also finished its certificate search and trust verdicts. */
+static gboolean
+window_idle (gpointer data)
+{
+  CkWindow *window = data;
+
+  ck_gui_test_drain ();
+  return !ck_certificate_list_is_busy (window->certificate_list);
+}
+
+static gboolean
+shows_no_details (gpointer data)
+{
+  CkWindow *window = data;
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window->details_stack), "none") == 0;
+}
+
+static void
+on_search_changed (GtkSearchEntry *entry,
+                   gboolean       *changed)
+{
+  *changed = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
 }
 
 static void
@@ -301,7 +327,7 @@ test_lifecycle (Fixture       *fixture,
   request = make_request (fixture, "CN=a.example, O=Acme, C=US", "tls-server", &request_id);
   list = new_request_list (fixture);
   keys = new_key_list (fixture);
-  spin (50);
+  settle ();
 
   /* The Requests page: one row, pending, with its key and profile. */
   model = ck_request_list_get_model (list);
@@ -340,7 +366,7 @@ test_lifecycle (Fixture       *fixture,
 
   /* The certificate comes back without alt.a.example. */
   cert_id = issue_dropping_a_name (fixture, request, "a.example");
-  spin (100);
+  settle ();
   cert_row = ck_store_get_certificate_row (fixture->store, cert_id);
   g_assert_nonnull (cert_row);
 
@@ -384,7 +410,7 @@ test_lifecycle (Fixture       *fixture,
 
     g_assert_true (ck_store_delete (fixture->store, cert_id, &error));
     g_assert_no_error (error);
-    spin (100);
+    settle ();
     g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_PENDING);
     g_assert_null (ck_request_details_get_differences (details));
   }
@@ -462,6 +488,12 @@ text_read (GObject      *clipboard,
   *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, NULL);
   if (*text == NULL)
     *text = g_strdup ("");
+}
+
+static gboolean
+text_is_read (gpointer data)
+{
+  return *(char **) data != NULL;
 }
 
 static void
@@ -543,14 +575,14 @@ test_delete_undo_issued (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (window));
   ck_request_details_show (details, fixture->store, row);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.delete", NULL));
-  ck_gui_test_run_until (confirmation_shown, "issued.example");
+  ck_gui_test_spin_until (confirmation_shown, "issued.example");
   dialog = ck_gui_test_find_message_dialog ("issued.example");
   adw_message_dialog_response (dialog, "delete");
   wait = (RowWait) { fixture->store, ck_stored_request_get_id (row) };
   g_assert_false (request_back (&wait));
-  ck_gui_test_run_until (undo_shown, overlay);
+  ck_gui_test_spin_until (undo_shown, overlay);
   g_signal_emit_by_name (ck_gui_test_find_button (overlay, "_Undo"), "clicked");
-  ck_gui_test_run_until (request_back, &wait);
+  ck_gui_test_spin_until (request_back, &wait);
 
   after = ck_test_dump_tables (ck_store_get_path (fixture->store));
   g_assert_cmpstr (after, ==, before);
@@ -605,8 +637,7 @@ test_delete_undo (Fixture       *fixture,
     g_assert_cmpstr (copied, ==, "PEM");
     gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (details)), NULL,
                                    text_read, &text);
-    while (text == NULL)
-      g_main_context_iteration (NULL, TRUE);
+    ck_gui_test_spin_until (text_is_read, &text);
     g_assert_cmpstr (text, ==, pem);
   }
 
@@ -632,7 +663,7 @@ test_delete_undo (Fixture       *fixture,
     }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "request.delete", NULL));
-  spin (50);
+  settle ();
   toplevels = gtk_window_get_toplevels ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
@@ -646,7 +677,7 @@ test_delete_undo (Fixture       *fixture,
   /* Still there until confirmed. */
   g_assert_nonnull (ck_store_get_request_row (fixture->store, request_id));
   adw_message_dialog_response (dialog, "delete");
-  spin (100);
+  settle ();
   g_assert_null (ck_store_get_request_row (fixture->store, request_id));
   g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (list)), ==, 0);
 
@@ -654,7 +685,7 @@ test_delete_undo (Fixture       *fixture,
   undo = ck_gui_test_find_button (overlay, "_Undo");
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");
-  spin (100);
+  settle ();
 
   g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (list)), ==, 1);
   {
@@ -777,12 +808,12 @@ test_window (Fixture       *fixture,
   window = ck_window_new (app, fixture->store, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
   gtk_window_present (GTK_WINDOW (window));
-  spin (100);
+  ck_gui_test_spin_until (window_idle, window);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "requests"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "requests");
   g_assert_true (ck_request_list_select_first (window->request_list));
-  spin (50);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "request");
   g_assert_true (ck_request_details_get_request (window->request_details)
                  == ck_store_get_request_row (fixture->store, request_id));
@@ -791,7 +822,7 @@ test_window (Fixture       *fixture,
   /* Issued while shown: the details follow, and their link opens the
    * certificate on the Certificates page. */
   cert_id = issue_dropping_a_name (fixture, request, "c.example");
-  spin (200);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "request");
   g_assert_nonnull (ck_request_details_get_differences (window->request_details));
   g_assert_cmpuint (ck_request_details_get_differences (window->request_details)->len, ==, 1);
@@ -799,13 +830,7 @@ test_window (Fixture       *fixture,
                                              "request.show-certificate", NULL));
   /* The certificate list selects once its search (and its trust
    * verdicts) are done. */
-  for (gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-       ck_certificate_list_is_busy (window->certificate_list); )
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  spin (100);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "certificates");
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (window->certificate_list)), ==, 1);
   selected_cert = ck_certificate_list_get_selected (window->certificate_list);
@@ -819,25 +844,33 @@ test_window (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "requests"));
   gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "no such request");
   g_signal_emit_by_name (window->search_entry, "activate");
-  spin (50);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "requests");
   g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (window->request_list)), ==, 0);
   gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "c.example");
   g_signal_emit_by_name (window->search_entry, "activate");
-  spin (50);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_cmpuint (g_list_model_get_n_items (ck_request_list_get_model (window->request_list)), ==, 1);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "request");
 
   /* On the Keys page, the request under its key opens the same details.
    * (The entry's delayed search-changed must not come after the switch:
    * text typed on the Keys page shows certificates.) */
-  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "");
-  spin (400);
+  {
+    gboolean changed = FALSE;
+    gulong id = g_signal_connect (window->search_entry, "search-changed",
+                                  G_CALLBACK (on_search_changed), &changed);
+
+    gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "");
+    ck_gui_test_spin_until (is_true, &changed);
+    g_signal_handler_disconnect (window->search_entry, id);
+  }
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "keys"));
-  spin (50);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "none");
   select_in_key_list (window->key_list, G_OBJECT (ck_store_get_request_row (fixture->store, request_id)));
-  spin (50);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->details_stack), ==, "request");
   g_assert_true (ck_request_details_get_request (window->request_details)
                  == ck_store_get_request_row (fixture->store, request_id));
@@ -845,27 +878,19 @@ test_window (Fixture       *fixture,
   /* The window's Delete (the Delete key, the header's trash button) asks
    * about the request, not about a certificate or key. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
-  spin (50);
+  ck_gui_test_spin_until (window_idle, window);
   dialog = ck_gui_test_find_message_dialog (NULL);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "Request"));
   adw_message_dialog_response (dialog, "delete");
-  spin (100);
+  ck_gui_test_spin_until (window_idle, window);
   g_assert_null (ck_store_get_request_row (fixture->store, request_id));
   g_assert_nonnull (ck_store_get_certificate_row (fixture->store, cert_id));
   /* The Keys page drops the row when it rebuilds, at idle priority. */
-  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-       g_strcmp0 (gtk_stack_get_visible_child_name (window->details_stack), "none") != 0; )
-    {
-      if (g_get_monotonic_time () > end)
-        g_test_message ("key list selects %s", ck_key_list_get_selected (window->key_list) != NULL
-                        ? G_OBJECT_TYPE_NAME (ck_key_list_get_selected (window->key_list)) : "nothing");
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  ck_gui_test_spin_until (shows_no_details, window);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  settle ();
 }
 
 static void

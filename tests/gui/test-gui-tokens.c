@@ -11,36 +11,27 @@
 
 #include <glib/gstdio.h>
 
+#include "ck-application.h"
 #include "ck-details-pane.h"
 #include "ck-import-dialog.h"
 #include "ck-pin-dialog.h"
 #include "ck-resources.h"
 #include "ck-test-certs.h"
 #include "ck-test-softhsm.h"
+#include "ck-gui-test-util.h"
 #include "ck-test-tools.h"
 #include "ck-token-list.h"
+#include "ck-window-private.h"
 
 /* One token per test: what one test does, another never sees. */
 static const char * const token_labels[] = {
   "gui-wrong-pin", "gui-right-pin", "gui-locked", "gui-list", "gui-objects", "gui-import",
-  "gui-issued", "gui-vanish", "gui-pin-pad", NULL,
+  "gui-issued", "gui-vanish", "gui-pin-pad", "gui-delete", "gui-keyed", NULL,
 };
 static gboolean have_softhsm;
 
 #define SKIP_WITHOUT_SOFTHSM() \
   G_STMT_START { if (!have_softhsm) { g_test_skip ("SoftHSM2 is not installed"); return; } } G_STMT_END
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
 
 static CkToken *
 lookup_token (const char *label)
@@ -168,7 +159,7 @@ open_dialog (CkToken     *token,
   GtkWidget *dialog;
 
   ck_pin_dialog_login_async (NULL, token, NULL, login_done, result);
-  spin_until (dialog_shown, NULL);
+  ck_gui_test_spin_until (dialog_shown, NULL);
   dialog = pin_dialog ();
   g_assert_nonnull (dialog);
   return dialog;
@@ -184,8 +175,8 @@ type_pin_and_log_in (GtkWidget  *dialog,
   g_assert_nonnull (entry);
   g_assert_nonnull (login);
   /* Once the dialog has read the token again. */
-  spin_until (widget_visible, entry);
-  spin_until (widget_sensitive, entry);
+  ck_gui_test_spin_until (widget_visible, entry);
+  ck_gui_test_spin_until (widget_sensitive, entry);
   /* Nothing typed yet: nothing to log in with. */
   g_assert_false (gtk_widget_is_sensitive (login));
   gtk_editable_set_text (GTK_EDITABLE (entry), pin);
@@ -209,7 +200,7 @@ test_pin_dialog_wrong_pin (void)
 
   error_label = find_widget (dialog, is_label_with_class, "error");
   g_assert_nonnull (error_label);
-  spin_until (widget_visible, error_label);
+  ck_gui_test_spin_until (widget_visible, error_label);
   g_test_message ("dialog says: %s", gtk_label_get_label (GTK_LABEL (error_label)));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error_label)), "wrong PIN"));
   /* What the token now reports: SoftHSM raises "count low". */
@@ -223,7 +214,7 @@ test_pin_dialog_wrong_pin (void)
 
   /* Cancel: the caller hears so, and nothing is logged in. */
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_assert_false (result.ok);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&result.error);
@@ -246,10 +237,10 @@ test_pin_dialog_right_pin (void)
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "gui-right-pin"));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "SoftHSM project"));
   type_pin_and_log_in (dialog, "wrong-first");
-  spin_until (widget_visible, find_widget (dialog, is_label_with_class, "error"));
+  ck_gui_test_spin_until (widget_visible, find_widget (dialog, is_label_with_class, "error"));
   g_assert_false (result.done);
   type_pin_and_log_in (dialog, CK_TEST_SOFTHSM_USER_PIN);
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_assert_no_error (result.error);
   g_assert_true (result.ok);
   g_assert_true (ck_token_is_logged_in (token));
@@ -258,7 +249,7 @@ test_pin_dialog_right_pin (void)
   /* Already logged in: done at once, no dialog. */
   ck_pin_dialog_login_async (NULL, token, NULL, login_done, &again);
   g_assert_null (pin_dialog ());
-  spin_until (login_finished, &again);
+  ck_gui_test_spin_until (login_finished, &again);
   g_assert_true (again.ok);
   ck_token_logout (token);
 }
@@ -278,7 +269,7 @@ new_token_list (void)
   CkTokenList *list = g_object_ref_sink (g_object_new (CK_TYPE_TOKEN_LIST, NULL));
 
   ck_token_list_refresh (list);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   return list;
 }
 
@@ -321,7 +312,7 @@ test_token_list (void)
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "SoftHSM v2"));
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ck_token_get_serial (token)));
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "softhsm2"));
-  g_assert_nonnull (find_widget (row, is_visible_label_containing, "initialised, login required"));
+  g_assert_nonnull (find_widget (row, is_visible_label_containing, "initialized, login required"));
   g_assert_nonnull (find_widget (row, is_button_labelled, "_Log In…"));
 
   /* p11-kit's trust module, when registered, is read-only and has no login. */
@@ -332,7 +323,7 @@ test_token_list (void)
   /* Logged in (as the PIN dialog does it), the state says so and Log Out shows. */
   g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, NULL));
   ck_token_list_refresh (list);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-list");
   g_assert_nonnull (find_widget (row, is_visible_label_containing, "logged in"));
   g_assert_true (gtk_widget_get_visible (find_widget (row, is_button_labelled, "Log _Out")));
@@ -445,14 +436,14 @@ test_locked_pin (void)
 
   /* The PIN dialog explains the SO unlock and takes no PIN. */
   dialog = open_dialog (token, &result);
-  spin_until (widget_visible, find_widget (dialog, is_label_with_class, "warning"));
+  ck_gui_test_spin_until (widget_visible, find_widget (dialog, is_label_with_class, "warning"));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "Locked"));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "security officer"));
   entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
   g_assert_false (gtk_widget_is_visible (entry));
   g_assert_false (gtk_widget_is_sensitive (find_widget (dialog, is_button_labelled, "_Log In")));
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&result.error);
 
@@ -462,7 +453,7 @@ test_locked_pin (void)
   set_softhsm_flag ("gui-locked", CKF_USER_PIN_LOCKED, FALSE);
   dialog = open_dialog (token, &again);
   type_pin_and_log_in (dialog, new_pin);
-  spin_until (login_finished, &again);
+  ck_gui_test_spin_until (login_finished, &again);
   g_assert_no_error (again.error);
   g_assert_true (ck_token_is_logged_in (token));
   ck_token_logout (token);
@@ -520,7 +511,7 @@ test_token_objects (void)
   ck_token_list_expand (list, token);
   args[0] = list;
   args[1] = token;
-  spin_until (items_loaded, args);
+  ck_gui_test_spin_until (items_loaded, args);
   items = ck_token_list_get_items (list, token);
   for (guint i = 0; i < items->len; i++)
     {
@@ -669,14 +660,14 @@ test_import_onto_token (void)
   dialog = ck_import_dialog_new (NULL, temp.store);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "cert-and-key.pem"));
-  spin_until (dialog_read, dialog);
+  ck_gui_test_spin_until (dialog_read, dialog);
 
   /* The destination: the store, or a writable token. */
   combo = find_widget (GTK_WIDGET (dialog), is_type, GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW));
   g_assert_nonnull (combo);
   /* Shown once writable tokens were found. */
-  spin_until (destinations_listed, combo);
-  spin_until (widget_visible, combo);
+  ck_gui_test_spin_until (destinations_listed, combo);
+  ck_gui_test_spin_until (widget_visible, combo);
   names = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
   for (guint i = 0; i < g_list_model_get_n_items (names); i++)
     {
@@ -696,9 +687,9 @@ test_import_onto_token (void)
   g_signal_emit_by_name (import, "clicked");
 
   /* The token asks for its PIN. */
-  spin_until (dialog_shown, NULL);
+  ck_gui_test_spin_until (dialog_shown, NULL);
   type_pin_and_log_in (pin_dialog (), CK_TEST_SOFTHSM_USER_PIN);
-  spin_until (has_n_keys, temp.store);
+  ck_gui_test_spin_until (has_n_keys, temp.store);
   (void) unused;
 
   /* The store has the key by its URI, never its material. */
@@ -793,13 +784,13 @@ test_issued_onto_token (void)
   /* The CA's answer is imported as any certificate... */
   dialog = ck_import_dialog_new (NULL, temp.store);
   g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "issued.pem"));
-  spin_until (dialog_read, dialog);
+  ck_gui_test_spin_until (dialog_read, dialog);
   g_signal_emit_by_name (find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import"), "clicked");
 
   /* ...and goes onto the token beside its key. */
   args[0] = token;
   args[1] = cert;
-  spin_until (token_has_certificate, args);
+  ck_gui_test_spin_until (token_has_certificate, args);
   objects = ck_token_list_objects (token, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < objects->len; i++)
@@ -863,8 +854,7 @@ test_token_vanishes (void)
   ck_token_list_expand (list, token);
   args[0] = list;
   args[1] = token;
-  while (ck_token_list_is_busy (list))
-    g_main_context_iteration (NULL, TRUE);
+  ck_gui_test_spin_until (list_idle, list);
   row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-vanish");
   g_assert_nonnull (row);
   /* The state says so, and the reason is shown under the token. */
@@ -881,7 +871,7 @@ test_token_vanishes (void)
 
   /* Listing again drops it. */
   ck_token_list_refresh (list);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_null (listed_token (list, "gui-vanish"));
   g_assert_nonnull (listed_token (list, "gui-list"));
 }
@@ -904,7 +894,7 @@ test_pin_pad (void)
 
   dialog = open_dialog (token, &result);
   login = find_widget (dialog, is_button_labelled, "_Log In");
-  spin_until (widget_sensitive, login);
+  ck_gui_test_spin_until (widget_sensitive, login);
   entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
   g_assert_false (gtk_widget_is_visible (entry));
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing, "PIN pad"));
@@ -912,15 +902,277 @@ test_pin_pad (void)
   g_assert_nonnull (find_widget (dialog, is_visible_label_containing,
                                  "Enter the PIN on the reader’s PIN pad"));
   error_label = find_widget (dialog, is_label_with_class, "error");
-  spin_until (widget_visible, error_label);
+  ck_gui_test_spin_until (widget_visible, error_label);
   g_test_message ("SoftHSM without a pad: %s", gtk_label_get_label (GTK_LABEL (error_label)));
   g_assert_false (result.done);
   g_assert_false (ck_token_is_logged_in (token));
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
-  spin_until (login_finished, &result);
+  ck_gui_test_spin_until (login_finished, &result);
   g_clear_error (&result.error);
   set_softhsm_flag ("gui-pin-pad", CKF_PROTECTED_AUTHENTICATION_PATH, FALSE);
 }
+/* Delete and Export on the Tokens page of the window */
+
+/* One application for the window tests: GApplication registers once. */
+static CkApplication *
+shared_app (void)
+{
+  static CkApplication *app;
+  g_autoptr(GError) error = NULL;
+
+  if (app == NULL)
+    {
+      app = ck_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  return app;
+}
+
+/* The message dialog shown whose heading names @name. */
+static AdwMessageDialog *
+message_dialog (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
+          strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), name) != NULL)
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer name)
+{
+  return message_dialog (name) != NULL;
+}
+
+static gboolean
+token_listed (gpointer data)
+{
+  gpointer *args = data;
+
+  return !ck_token_list_is_busy (args[0]) && listed_token (args[0], args[1]) != NULL;
+}
+
+/* The objects of kind args[2] and CKA_ID args[3] on token args[1] are gone
+ * and the list (args[0]) shows what is on the token again. */
+static gboolean
+objects_gone (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(GPtrArray) objects = NULL;
+  GPtrArray *items;
+
+  if (ck_token_list_is_busy (args[0]) ||
+      (items = ck_token_list_get_items (args[0], args[1])) == NULL)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const CkTokenObject *object = ck_token_item_get_object (items->pdata[i]);
+
+      if (g_str_has_prefix (object->kind, args[2]) && g_str_equal (object->id_hex, args[3]))
+        return FALSE;
+    }
+  objects = ck_token_list_objects (args[1], NULL);
+  for (guint i = 0; objects != NULL && i < objects->len; i++)
+    {
+      CkTokenObject *object = objects->pdata[i];
+
+      if (g_str_has_prefix (object->kind, args[2]) && g_str_equal (object->id_hex, args[3]))
+        return FALSE;
+    }
+  return objects != NULL;
+}
+
+static gboolean
+action_enabled (CkWindow   *window,
+                const char *name)
+{
+  return g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (window), name));
+}
+
+/* Delete and Export with an object on a token selected: the dialog names
+ * it and says there is no undo; the certificate goes, then the key with
+ * its public half. A certificate on a token exports; a key on a token
+ * offers no export at all (no empty menu). Before, Delete cast the item
+ * to a stored key ("Delete “(null)”?", "No key with id 0"). */
+static void
+test_delete_from_window (void)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Token Delete CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "delete-me.example", 5);
+  g_autoptr(CkPrivateKey) soft = software_key (x509);
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(CkCertificate) cert = ck_certificate_new_from_pem (leaf, -1, NULL);
+  g_autoptr(GBytes) id = g_bytes_new_static ("\x0d\x0e", 2);
+  g_autoptr(CkToken) setup_token = NULL;
+  g_autoptr(GError) error = NULL;
+  TempStore temp = { 0 };
+  AdwMessageDialog *dialog;
+  CkWindow *window;
+  CkToken *token;
+  GtkWidget *row;
+  gpointer args[4];
+
+  SKIP_WITHOUT_SOFTHSM ();
+  setup_token = lookup_token ("gui-delete");
+  g_assert_true (ck_token_login (setup_token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  key = ck_token_import_key (setup_token, soft, "delete-key", id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_token_import_certificate (setup_token, cert, key, &error));
+  g_assert_no_error (error);
+  ck_token_logout (setup_token);
+
+  temp_store_open (&temp);
+  window = ck_window_new (shared_app (), temp.store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "tokens"));
+  ck_token_list_refresh (window->token_list);
+  args[0] = window->token_list;
+  args[1] = (gpointer) "gui-delete";
+  ck_gui_test_spin_until (token_listed, args);
+  token = listed_token (window->token_list, "gui-delete");
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  g_assert_no_error (error);
+  ck_token_list_expand (window->token_list, token);
+  args[1] = token;
+  ck_gui_test_spin_until (items_loaded, args);
+
+  /* The certificate: exported like one in the store, but no PKCS#12 or
+   * key export, whose key stays on the token. */
+  row = find_widget (GTK_WIDGET (window->token_list), is_row_titled, "delete-me.example");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  g_assert_true (CK_IS_TOKEN_ITEM (window->selected));
+  g_assert_nonnull (window->selected_certificate);
+  g_assert_cmpstr (ck_certificate_get_sha256_fingerprint (window->selected_certificate), ==,
+                   ck_certificate_get_sha256_fingerprint (cert));
+  g_assert_true (gtk_widget_get_sensitive (window->export_button));
+  g_assert_true (action_enabled (window, "export-pem"));
+  g_assert_true (action_enabled (window, "export-der"));
+  g_assert_false (action_enabled (window, "export-pkcs12"));
+  g_assert_false (action_enabled (window, "export-key"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+  ck_gui_test_spin_until (message_dialog_shown, "delete-me.example");
+  dialog = message_dialog ("delete-me.example");
+  g_test_message ("%s — %s", adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Delete “delete-me.example” from token “gui-delete”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cannot be undone"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  adw_message_dialog_response (dialog, "delete");
+  args[2] = (gpointer) "certificate";
+  args[3] = (gpointer) "0d0e";
+  ck_gui_test_spin_until (objects_gone, args);
+  g_assert_false (ck_token_has_certificate (token, cert));
+  g_assert_null (ck_token_list_get_selected (window->token_list));
+  g_assert_null (window->selected_certificate);
+
+  /* The key: nothing to export; deleted with its public key. */
+  row = find_widget (GTK_WIDGET (window->token_list), is_row_titled, "delete-key");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  g_assert_true (CK_IS_TOKEN_ITEM (window->selected));
+  g_assert_false (gtk_widget_get_sensitive (window->export_button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
+  ck_gui_test_spin_until (message_dialog_shown, "delete-key");
+  dialog = message_dialog ("delete-key");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Delete “delete-key” from token “gui-delete”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cannot be undone"));
+  adw_message_dialog_response (dialog, "delete");
+  args[2] = (gpointer) "";   /* private and public */
+  ck_gui_test_spin_until (objects_gone, args);
+  g_assert_null (find_widget (GTK_WIDGET (window->token_list), is_row_titled, "delete-key"));
+  /* The store was never involved. */
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (temp.store)), ==, 0);
+
+  ck_token_logout (token);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ck_gui_test_drain ();
+  temp_store_close (&temp);
+}
+
+static gboolean
+certificate_list_idle (gpointer data)
+{
+  ck_gui_test_drain ();
+  return !ck_certificate_list_is_busy (data);
+}
+
+/* A certificate in the store whose key is on a token: the details say on
+ * which token, and neither PKCS#12 nor PKCS#8 export is offered, which
+ * would ask for a passphrase the key does not have and fail. Before, it
+ * said "In the store" and offered both. */
+static void
+test_certificate_with_key_on_token (void)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Token Keyed CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "keyed.example", 5);
+  g_autoptr(GBytes) bytes = g_bytes_new (leaf, strlen (leaf));
+  g_autoptr(CkPrivateKey) soft = software_key (x509);
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GBytes) id = g_bytes_new_static ("\x4b\x45", 2);
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+  CkCommitSummary summary = { 0 };
+  TempStore temp = { 0 };
+  CkWindow *window;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  temp_store_open (&temp);
+  token = lookup_token ("gui-keyed");
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  key = ck_token_import_key (token, soft, "keyed-key", id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (temp.store, key, "keyed key", NULL, CK_COMMIT_NONE, NULL, &error));
+  g_assert_no_error (error);
+  importer = ck_importer_new (temp.store);
+  ck_importer_add_bytes (importer, bytes, "keyed.pem");
+  g_assert_true (ck_store_commit (temp.store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NONE, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+
+  window = ck_window_new (shared_app (), temp.store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ck_gui_test_spin_until (certificate_list_idle, window->certificate_list);
+  g_assert_true (ck_certificate_list_select_first (window->certificate_list));
+  ck_gui_test_spin_until (certificate_list_idle, window->certificate_list);
+
+  g_assert_true (CK_IS_STORED_CERTIFICATE (window->selected));
+  g_assert_true (ck_stored_certificate_get_has_key (CK_STORED_CERTIFICATE (window->selected)));
+  g_assert_cmpstr (ck_details_pane_lookup (window->details_pane, "Private key"), ==,
+                   "On token “gui-keyed”");
+  g_assert_true (action_enabled (window, "export-pem"));
+  g_assert_true (action_enabled (window, "export-chain"));
+  g_assert_false (action_enabled (window, "export-pkcs12"));
+  g_assert_false (action_enabled (window, "export-key"));
+  g_assert_true (gtk_widget_get_sensitive (window->export_button));
+
+  /* The key itself, on the Keys page: nothing to export either. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "keys"));
+  ck_gui_test_drain ();
+  g_assert_false (action_enabled (window, "export-key"));
+
+  ck_token_logout (token);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ck_gui_test_drain ();
+  temp_store_close (&temp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -955,6 +1207,8 @@ main (int   argc,
   g_test_add_func ("/gui/tokens/import-onto-token", test_import_onto_token);
   g_test_add_func ("/gui/tokens/issued-onto-token", test_issued_onto_token);
   g_test_add_func ("/gui/tokens/vanishes", test_token_vanishes);
+  g_test_add_func ("/gui/tokens/delete-from-window", test_delete_from_window);
+  g_test_add_func ("/gui/tokens/certificate-with-key-on-token", test_certificate_with_key_on_token);
 
   ret = g_test_run ();
   ck_test_softhsm_teardown ();

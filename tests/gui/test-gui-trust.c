@@ -11,7 +11,9 @@
 #include "ck-certificate-list.h"
 #include "ck-details-pane.h"
 #include "ck-resources.h"
+#include "ck-gui-test-util.h"
 #include "ck-store-private.h"
+#include "ck-trust-status.h"
 #include "ck-test-tools.h"
 #include "ck-trust-dialog.h"
 
@@ -27,30 +29,11 @@ typedef struct
   gint64         leaf_id;
 } Fixture;
 
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-/* A few more turns, so that the idle that renders cells runs. */
-static void
-spin_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static gboolean
 list_idle (gpointer data)
 {
-  spin_idle ();
+  /* The idle that renders cells runs too. */
+  ck_gui_test_drain ();
   return !ck_certificate_list_is_busy (data);
 }
 
@@ -269,7 +252,7 @@ assert_row_status (CkCertificateList *list,
   g_autofree char *wanted = g_strdup_printf ("[%s]", status);
   g_autofree char *text = NULL;
 
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   text = row_text (list, name);
   if (strstr (text, wanted) == NULL)
     g_error ("row “%s” shows %s, not %s", name, text, wanted);
@@ -287,7 +270,7 @@ show_list (Fixture            *fixture,
   ck_certificate_list_set_store (list, fixture->store);
   ck_certificate_list_set_verifier (list, fixture->trust, fixture->verifier);
   gtk_window_present (window);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   *out = list;
   return window;
 }
@@ -350,7 +333,7 @@ test_trust_through_dialog (Fixture       *fixture,
 
   /* The Trusted filter: the CA and its leaf. */
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_TRUSTED);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 2);
 
   /* Undo puts the previous level back. */
@@ -359,7 +342,7 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
                                  CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_DEFAULT);
   g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_ALL);
   assert_row_status (list, "www.example.test", "Not trusted");
@@ -369,15 +352,28 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_false (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_TRUSTED));
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED));
   g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_ALL), ==, CK_TRUST_DISTRUSTED);
+  /* Every purpose row shows the truth: Distrust (before, "Default" beside
+   * "Distrusted by you"), and cannot be changed while it holds. */
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DISTRUSTED);
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_EMAIL), ==, CK_TRUST_DISTRUSTED);
+  g_assert_false (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
+  g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
+                                 CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_DEFAULT);
   assert_row_status (list, "Example Root CA", "Distrusted");
   assert_row_status (list, "www.example.test", "Distrusted");
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 2);
   g_assert_true (model_has (ck_certificate_list_get_model (list), fixture->leaf_id));
   g_assert_true (ck_trust_dialog_undo (dialog, &error));
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (ck_certificate_list_get_model (list)), ==, 0);
+  /* Lifted: each row shows its own setting again. */
+  g_assert_cmpint (ck_trust_dialog_get_choice (dialog, CK_PURPOSE_TLS_SERVER), ==, CK_TRUST_DEFAULT);
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_template_child (GTK_WIDGET (dialog), CK_TYPE_TRUST_DIALOG,
+                                                    "purposes_group"))),
+                   ==, "Trust as an Authority For");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (window);
@@ -506,6 +502,11 @@ test_warnings (Fixture       *fixture,
   /* A leaf is no authority: trusting it asks first, and the choice is
    * not applied until the user confirms. */
   dialog = ck_trust_dialog_new (NULL, fixture->trust, fixture->verifier, fixture->leaf);
+  /* Nor is its section headed as one. */
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_template_child (GTK_WIDGET (dialog), CK_TYPE_TRUST_DIALOG,
+                                                    "purposes_group"))),
+                   ==, "Trust This Certificate For");
   warnings = ck_trust_dialog_get_warnings (dialog);
   g_assert_nonnull (warnings);
   g_assert_nonnull (strstr (warnings, "not a certificate authority"));
@@ -657,6 +658,41 @@ skip_without_display (void)
   g_test_skip ("no display");
 }
 
+/* Every verdict's icon is in the icon theme (with the app's resource
+ * icons, which GtkApplication adds from its resource base path), and
+ * "issuer unknown" is no longer Adwaita's dialog-question, a question
+ * mark in a diamond that reads as the "�" replacement character. */
+static void
+test_status_icons (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  CkVerifyStatus statuses[] = {
+    CK_VERIFY_TRUSTED, CK_VERIFY_NOT_TRUSTED, CK_VERIFY_DISTRUSTED, CK_VERIFY_ISSUER_UNKNOWN,
+    CK_VERIFY_EXPIRED, CK_VERIFY_NOT_YET_VALID,
+  };
+
+  gtk_icon_theme_add_resource_path (theme, "/io/github/certkeeper/Certkeeper/icons");
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      const char *name = ck_trust_status_icon (statuses[i]);
+
+      g_test_message ("status %d: %s", statuses[i], name);
+      g_assert_true (gtk_icon_theme_has_icon (theme, name));
+    }
+  g_assert_cmpstr (ck_trust_status_icon (CK_VERIFY_ISSUER_UNKNOWN), !=, "dialog-question-symbolic");
+
+  /* A verdict wraps to two lines before it is cut ("Issuer unkno…" at
+   * the default window size). */
+  {
+    GtkWidget *box = g_object_ref_sink (ck_trust_status_box_new ());
+    GtkLabel *label = GTK_LABEL (gtk_widget_get_next_sibling (gtk_widget_get_first_child (box)));
+
+    g_assert_true (gtk_label_get_wrap (label));
+    g_assert_cmpint (gtk_label_get_lines (label), ==, 2);
+    g_object_unref (box);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -672,6 +708,7 @@ main (int   argc,
   adw_init ();
   (void) ck_get_resource ();
 
+  g_test_add_func ("/gui/trust/status-icons", test_status_icons);
   g_test_add ("/gui/trust/through-dialog", Fixture, NULL,
               fixture_setup, test_trust_through_dialog, fixture_teardown);
   g_test_add ("/gui/trust/kept-distrust-in-dialog", Fixture, NULL,

@@ -28,18 +28,6 @@ typedef struct
   CkStore *store;
 } Fixture;
 
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
 static gboolean
 list_idle (gpointer data)
 {
@@ -111,7 +99,7 @@ new_list (Fixture *fixture)
   CkCertificateList *list = g_object_ref_sink (g_object_new (CK_TYPE_CERTIFICATE_LIST, NULL));
 
   ck_certificate_list_set_store (list, fixture->store);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   return list;
 }
 
@@ -131,7 +119,7 @@ test_list_search (Fixture       *fixture,
 
   /* Names, case-insensitively. */
   ck_certificate_list_set_search (list, "HOST 1");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   /* host 1, host 10 … host 19 */
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 11);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -143,17 +131,17 @@ test_list_search (Fixture       *fixture,
 
   /* Typing more narrows; deleting widens again. */
   ck_certificate_list_set_search (list, "host 12");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   ck_certificate_list_set_search (list, "");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 32);
 
   /* A fingerprint as people copy it: upper case with colons. */
   some = g_list_model_get_item (model, 7);
   colons = ck_hex_format_colons (ck_stored_certificate_get_sha256 (some));
   ck_certificate_list_set_search (list, colons);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   {
     g_autoptr(CkStoredCertificate) found = g_list_model_get_item (model, 0);
@@ -164,11 +152,11 @@ test_list_search (Fixture       *fixture,
 
   /* Issuer. */
   ck_certificate_list_set_search (list, "widget test ca");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 32);
 
   ck_certificate_list_set_search (list, "no such thing anywhere");
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 }
 
@@ -253,7 +241,7 @@ test_model_changes (Fixture       *fixture,
   /* Shown a few rows at a time at first: every step keeps the mirror. */
   g_assert_true (ck_certificate_model_is_busy (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), <, 32);
-  spin_until (model_idle, model);
+  ck_gui_test_spin_until (model_idle, model);
   assert_mirror (&mirror, G_LIST_MODEL (model));
   n_all = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n_all, ==, 32);
@@ -264,7 +252,7 @@ test_model_changes (Fixture       *fixture,
       guint expected = 0;
 
       ck_certificate_model_set_needle (model, needle);
-      spin_until (model_idle, model);
+      ck_gui_test_spin_until (model_idle, model);
       assert_mirror (&mirror, G_LIST_MODEL (model));
       for (guint j = 0; j < n_all; j++)
         {
@@ -302,6 +290,52 @@ test_model_changes (Fixture       *fixture,
 /* The list on screen with more rows than GTK keeps widgets for (~200):
  * searching by SAN, serial and SHA-1 shows the right rows, from the top,
  * and the selection follows its row while it still matches. */
+static gboolean
+scrolled_down (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 0;
+}
+
+/* The first widget under @root (itself included) that @match accepts. */
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             gboolean  (*match) (GtkWidget *widget, const char *data),
+             const char *data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_css_name (GtkWidget  *widget,
+              const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), name) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* The column view's list (CSS node "listview"), which has the
+ * list.scroll-to-item action; not a drop-down popover's. */
+static GtkWidget *
+find_listview (GtkWidget *column_view)
+{
+  return find_widget (column_view, has_css_name, "listview");
+}
+
 static void
 test_list_search_on_screen (Fixture       *fixture,
                             gconstpointer  data)
@@ -326,10 +360,13 @@ test_list_search_on_screen (Fixture       *fixture,
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (list));
   gtk_window_present (GTK_WINDOW (window));
   ck_certificate_list_set_store (list, fixture->store);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   ck_gui_test_wait_for_frame (window);
   model = ck_certificate_list_get_model (list);
-  vadj = ck_gui_test_find_vadjustment (GTK_WIDGET (list));
+  /* The list's own: the first scrolled window below the list is a
+   * drop-down's popover. */
+  vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (
+    gtk_widget_get_template_child (GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST, "column_view")));
   g_assert_nonnull (vadj);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 400);
 
@@ -347,6 +384,20 @@ test_list_search_on_screen (Fixture       *fixture,
   ck_gui_test_wait_for_frame (window);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 400);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+
+  /* Scrolled down, a new sort order starts at its top too. */
+  g_assert_true (gtk_widget_activate_action (find_listview (GTK_WIDGET (gtk_widget_get_template_child (
+                                               GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST, "column_view"))),
+                                             "list.scroll-to-item",
+                                             "u", g_list_model_get_n_items (model) - 1));
+  ck_gui_test_spin_until (scrolled_down, vadj);
+  ck_certificate_list_sort_by (list, "name", GTK_SORT_DESCENDING);
+  ck_gui_test_spin_until (list_idle, list);
+  ck_gui_test_wait_for_frame (window);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+  ck_certificate_list_sort_by (list, "name", GTK_SORT_ASCENDING);
+  ck_gui_test_spin_until (list_idle, list);
+  ck_gui_test_wait_for_frame (window);
 
   /* Scrolled down, a search starts from the top of the results. */
   gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj) / 2);
@@ -442,7 +493,7 @@ test_window_reload (Fixture       *fixture,
   commit_pem (other, pem, "cli.pem");
   g_assert_true (ck_store_changed_elsewhere (fixture->store));
   g_assert_true (ck_window_reload_if_changed (window));
-  spin_until (list_idle, window->certificate_list);
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
   g_assert_false (ck_store_changed_elsewhere (fixture->store));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 33);
   g_assert_nonnull (ck_certificate_list_get_selected (window->certificate_list));
@@ -487,7 +538,7 @@ new_window (Fixture *fixture)
     }
   window = ck_window_new (app, fixture->store, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  spin_until (list_idle, window->certificate_list);
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
   return window;
 }
 
@@ -604,11 +655,11 @@ test_window_delete_undo (Fixture       *fixture,
   g_assert_nonnull (strstr (before, "|3:issued|"));
 
   row = ck_store_get_certificate_row (fixture->store, leaf_id);
-  spin_until (list_idle, window->certificate_list);
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
   g_assert_true (ck_certificate_list_select_row (window->certificate_list, row));
   g_assert_true (window->selected == G_OBJECT (row));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
-  spin_until (message_dialog_shown, "undo.example");
+  ck_gui_test_spin_until (message_dialog_shown, "undo.example");
   dialog = ck_gui_test_find_message_dialog ("undo.example");
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "undo.example"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Its distrust stays in force"));
@@ -630,12 +681,12 @@ test_window_delete_undo (Fixture       *fixture,
   }
 
   wait = (UndoWait) { window, fixture->store, leaf_id, "“undo.example” deleted" };
-  spin_until (toast_undo_shown, &wait);
+  ck_gui_test_spin_until (toast_undo_shown, &wait);
   undo = find_toast_undo (GTK_WIDGET (window), wait.title);
   /* The toast says what happened to the distrust. */
   g_assert_true (has_label_containing (GTK_WIDGET (window), "deleted; its distrust stays in force for its key"));
   g_signal_emit_by_name (undo, "clicked");
-  spin_until (certificate_row_back, &wait);
+  ck_gui_test_spin_until (certificate_row_back, &wait);
 
   after = ck_test_dump_tables (ck_store_get_path (fixture->store));
   g_assert_cmpstr (after, ==, before);
@@ -671,7 +722,7 @@ test_window_delete_undo (Fixture       *fixture,
     g_free (heading);
     heading = g_strdup_printf ("Delete “%s”?",
                                ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
-    spin_until (message_dialog_shown, heading);
+    ck_gui_test_spin_until (message_dialog_shown, heading);
     adw_message_dialog_response (ck_gui_test_find_message_dialog (heading), "delete");
     g_assert_null (ck_store_get_key_row (fixture->store, key_id));
     g_assert_false (ck_stored_certificate_get_has_key (row));
@@ -680,15 +731,55 @@ test_window_delete_undo (Fixture       *fixture,
     g_assert_cmpstr (during, !=, before);
     wait.id = key_id;
     wait.title = title;
-    spin_until (toast_undo_shown, &wait);
+    ck_gui_test_spin_until (toast_undo_shown, &wait);
     g_signal_emit_by_name (find_toast_undo (GTK_WIDGET (window), title), "clicked");
-    spin_until (key_row_back, &wait);
+    ck_gui_test_spin_until (key_row_back, &wait);
     g_free (after);
     after = ck_test_dump_tables (ck_store_get_path (fixture->store));
     g_assert_cmpstr (after, ==, before);
     g_assert_true (ck_stored_certificate_get_has_key (row));
   }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
 
+static const char *
+list_page (CkCertificateList *list)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (
+    gtk_widget_get_template_child (GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST, "stack")));
+}
+
+/* A store with a key and no certificates: the Certificates page says so
+ * and offers Import (before, bare column headers); a search that finds
+ * nothing still says "No Results Found". */
+static void
+test_window_only_keys (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  gnutls_datum_t pem = { NULL, 0 };
+  g_autofree char *text = NULL;
+  CkWindow *window;
+
+  g_assert_cmpint (gnutls_x509_privkey_export2 (x509, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  text = g_strndup ((const char *) pem.data, pem.size);
+  gnutls_free (pem.data);
+  gnutls_x509_privkey_deinit (x509);
+  commit_pem (fixture->store, text, "lonely.key");
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (fixture->store)), ==, 1);
+  window = new_window (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "certificates"));
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
+  /* The store is not empty (a key), so the window shows the store... */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "store");
+  /* ...and its Certificates page its own empty state. */
+  g_assert_cmpstr (list_page (window->certificate_list), ==, "empty");
+  ck_certificate_list_set_search (window->certificate_list, "nothing like this");
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
+  g_assert_cmpstr (list_page (window->certificate_list), ==, "no-results");
+  ck_certificate_list_set_search (window->certificate_list, "");
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
+  g_assert_cmpstr (list_page (window->certificate_list), ==, "empty");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -783,8 +874,8 @@ wait_for_import_row (CkImportDialog   *dialog,
 {
   RowQuery query = { GTK_WIDGET (dialog), kind };
 
-  spin_until (dialog_ready, dialog);
-  spin_until (import_row_shown, &query);
+  ck_gui_test_spin_until (dialog_ready, dialog);
+  ck_gui_test_spin_until (import_row_shown, &query);
   return find_import_row (GTK_WIDGET (dialog), kind);
 }
 
@@ -853,7 +944,7 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   /* Paste: the window reads the clipboard as text. */
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), pasted);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL));
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   dialog = window->import_dialog;
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
   g_assert_cmpstr (ck_import_item_get_file (ck_import_plan_get_item (ck_import_dialog_get_plan (dialog), 0)),
@@ -877,7 +968,7 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &handled);
   g_value_unset (&value);
   g_assert_true (handled);
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   dialog = window->import_dialog;
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
   g_assert_cmpstr (ck_import_item_get_file (ck_import_plan_get_item (ck_import_dialog_get_plan (dialog), 0)),
@@ -896,7 +987,7 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
   p12_file = g_file_new_for_path (p12_path);
   dialog = ck_window_get_import_dialog (window);
   g_assert_true (ck_import_dialog_add_files (dialog, &p12_file, 1));
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_LOCKED), ==, 1);
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 0);
 
@@ -995,15 +1086,15 @@ test_window_import_button (Fixture       *fixture,
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   gtk_widget_activate (button);
-  spin_until (file_chooser_shown, NULL);
+  ck_gui_test_spin_until (file_chooser_shown, NULL);
   chooser = find_file_chooser ();
   g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (chooser)));
   g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
   g_assert_no_error (error);
   /* The selection is made once the folder has been read. */
-  spin_until (chooser_has_selection, chooser);
+  ck_gui_test_spin_until (chooser_has_selection, chooser);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  spin_until (window_dialog_ready, window);
+  ck_gui_test_spin_until (window_dialog_ready, window);
   g_assert_cmpuint (plan_count (window->import_dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
   g_assert_cmpstr (ck_import_item_get_file (ck_import_plan_get_item (ck_import_dialog_get_plan (window->import_dialog), 0)),
                    ==, "chosen.pem");
@@ -1062,18 +1153,18 @@ test_list_sort (Fixture       *fixture,
   /* Name ascending is the default. */
   assert_sorted (model, "name", FALSE);
   ck_certificate_list_sort_by (list, "name", GTK_SORT_DESCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "name", TRUE);
   ck_certificate_list_sort_by (list, "expires", GTK_SORT_ASCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "expires", FALSE);
   ck_certificate_list_sort_by (list, "expires", GTK_SORT_DESCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "expires", TRUE);
 
   /* The other columns sort without losing rows. */
   ck_certificate_list_sort_by (list, "issuer", GTK_SORT_ASCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 37);
   {
     g_autoptr(CkStoredCertificate) first = g_list_model_get_item (model, 0);
@@ -1082,10 +1173,10 @@ test_list_sort (Fixture       *fixture,
     g_assert_cmpstr (ck_stored_certificate_get_issuer_name (first), ==, "Sort CA");
   }
   ck_certificate_list_sort_by (list, "trust", GTK_SORT_ASCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   assert_sorted (model, "name", FALSE);
   ck_certificate_list_sort_by (list, "source", GTK_SORT_DESCENDING);
-  spin_until (list_idle, list);
+  ck_gui_test_spin_until (list_idle, list);
   {
     g_autoptr(CkStoredCertificate) first = g_list_model_get_item (model, 0);
 
@@ -1216,7 +1307,7 @@ test_import_dialog_plan (Fixture       *fixture,
 
   gnutls_x509_privkey_deinit (key);
   g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "pasted text"));
-  spin_until (dialog_ready, dialog);
+  ck_gui_test_spin_until (dialog_ready, dialog);
 
   /* Nothing is written before the user presses Import. */
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (fixture->store)), ==, 0);
@@ -1305,6 +1396,50 @@ test_import_dialog_unlock_recomputed (Fixture       *fixture,
         }
       gtk_window_destroy (GTK_WINDOW (dialog));
     }
+}
+
+static void
+on_imported (CkImportDialog *dialog,
+             const char     *message,
+             char          **out)
+{
+  *out = g_strdup (message);
+}
+
+static gboolean
+text_is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The same certificate twice in one import, into an empty store: one is
+ * written, and the toast does not claim the other was "already in the
+ * store" (it was not, before this import). */
+static void
+test_import_dialog_duplicate (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Twice CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, "twice.example", 8);
+  g_autofree char *twice = g_strconcat (leaf, leaf, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (twice, strlen (twice));
+  CkImportDialog *dialog = ck_import_dialog_new (NULL, fixture->store);
+  g_autofree char *message = NULL;
+  GtkWidget *import;
+
+  gnutls_x509_privkey_deinit (key);
+  g_signal_connect (dialog, "imported", G_CALLBACK (on_imported), &message);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "twice.pem"));
+  ck_gui_test_spin_until (dialog_ready, dialog);
+  import = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import");
+  g_assert_nonnull (import);
+  g_assert_true (gtk_widget_is_sensitive (import));
+  g_signal_emit_by_name (import, "clicked");
+  ck_gui_test_spin_until (text_is_set, &message);
+  g_assert_cmpstr (message, ==, "Imported 1 certificate");
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (fixture->store)), ==, 1);
 }
 
 static void
@@ -1476,7 +1611,7 @@ open_export_dialog (CkWindow   *window,
                     const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
-  spin_until (message_dialog_shown, NULL);
+  ck_gui_test_spin_until (message_dialog_shown, NULL);
   return find_shown_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 }
 
@@ -1515,9 +1650,9 @@ test_export_dialog_choices (Fixture       *fixture,
 
   window = new_window (fixture);
   ck_certificate_list_set_search (window->certificate_list, "dialog.example");
-  spin_until (list_idle, window->certificate_list);
+  ck_gui_test_spin_until (list_idle, window->certificate_list);
   g_assert_true (ck_certificate_list_select_first (window->certificate_list));
-  spin_until (certificate_selected, window);
+  ck_gui_test_spin_until (certificate_selected, window);
 
   dialog = ADW_MESSAGE_DIALOG (open_export_dialog (window, "win.export-pkcs12"));
   collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, entries);
@@ -1633,6 +1768,8 @@ main (int   argc,
               fixture_setup, test_window_import_button, fixture_teardown);
   g_test_add ("/gui/window/delete-undo", Fixture, NULL,
               fixture_setup, test_window_delete_undo, fixture_teardown);
+  g_test_add ("/gui/window/only-keys", Fixture, NULL,
+              fixture_setup, test_window_only_keys, fixture_teardown);
   g_test_add ("/gui/certificate-list/sort", Fixture, NULL,
               fixture_setup, test_list_sort, fixture_teardown);
   g_test_add ("/gui/key-list", Fixture, NULL,
@@ -1643,6 +1780,8 @@ main (int   argc,
               fixture_setup, test_import_dialog_plan, fixture_teardown);
   g_test_add ("/gui/import-dialog/unlock-recomputed", Fixture, NULL,
               fixture_setup, test_import_dialog_unlock_recomputed, fixture_teardown);
+  g_test_add ("/gui/import-dialog/duplicate", Fixture, NULL,
+              fixture_setup, test_import_dialog_duplicate, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
               fixture_setup, test_export_chain_and_pkcs12, fixture_teardown);
   g_test_add ("/gui/export/dialog-choices", Fixture, NULL,

@@ -59,7 +59,8 @@ def main():
                  lambda: find(app, name="Help Is Not Available") is None)
 
         # The About window, through the main menu as a user opens it.
-        menu = find(window(app, "Certkeeper"), name="Main Menu", predicate=clickable)
+        menu = wait_for("the main menu button",
+                        lambda: find(window(app, "Certkeeper"), name="Main Menu", predicate=clickable))
         do_action(menu)
         item = wait_for("the About item", lambda: find(app, name_re="About Certkeeper",
                                                        predicate=clickable))
