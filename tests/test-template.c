@@ -363,6 +363,35 @@ test_write_escapes (void)
     }
 }
 
+/* Found by fuzz-template: an attribute GnuTLS does not know whose text
+ * starts with "#" ("dn_oid = 2.5 # …") was written back as if it were
+ * "#" + DER hex, and the template written could not be read again. */
+static void
+test_write_hash_text (void)
+{
+  static const char text[] = "dn_oid = 2.5 # not hex\n"
+                             "cn = \"Nik\"\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkRequestBuilder) builder = NULL;
+  g_autoptr(CkRequestBuilder) again = NULL;
+  g_autoptr(CkRequest) first = NULL;
+  g_autoptr(CkRequest) second = NULL;
+  g_autofree char *written = NULL;
+
+  builder = ck_template_parse (text, -1, "hash.tmpl", GNUTLS_PK_RSA, NULL, &error);
+  g_assert_no_error (error);
+  written = ck_template_from_builder (builder, NULL);
+  again = ck_template_parse (written, -1, "written.tmpl", GNUTLS_PK_RSA, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (again);
+  /* The same subject: the text stays text. */
+  first = ck_request_builder_build (builder, key, CK_BUILD_IGNORE_FINDINGS, &error);
+  g_assert_no_error (error);
+  second = ck_request_builder_build (again, key, CK_BUILD_IGNORE_FINDINGS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_request_get_subject (first), ==, ck_request_get_subject (second));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -385,6 +414,7 @@ main (int    argc,
   g_test_add_func ("/template/unknown-keys", test_unknown_keys);
   g_test_add_func ("/template/write-back", test_write_back);
   g_test_add_func ("/template/write-escapes", test_write_escapes);
+  g_test_add_func ("/template/write-hash-text", test_write_hash_text);
 
   ret = g_test_run ();
 

@@ -961,6 +961,22 @@ printable (const char *value)
   return TRUE;
 }
 
+/* "#" + hex digits, as the request builder reads a value given as its
+ * DER (set_attribute() in ck-request-builder.c); any other value starting
+ * with "#" is text. */
+static gboolean
+is_der_hex (const char *value)
+{
+  gsize len = strlen (value);
+
+  if (len < 3 || value[0] != '#' || len % 2 != 1)
+    return FALSE;
+  for (gsize i = 1; i < len; i++)
+    if (!g_ascii_isxdigit (value[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 needs_escape (const char *value)
 {
@@ -1004,7 +1020,7 @@ dn_string (GPtrArray *subject)
       if (out->len > 0)
         g_string_append_c (out, ',');
       g_string_append_printf (out, "%s=", dn_key (attr->oid));
-      if (!gnutls_x509_dn_oid_known (attr->oid) && *value != '#')
+      if (!gnutls_x509_dn_oid_known (attr->oid) && !is_der_hex (value))
         {
           /* GnuTLS only takes unknown attributes as "#" + DER hex. */
           g_autoptr(GBytes) der = der_wrap (printable (value) ? 0x13 : 0x0c,

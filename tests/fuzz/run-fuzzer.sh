@@ -7,7 +7,8 @@
 #                  legacy encrypted PEM made here with openssl under the
 #                  password the target answers (1234)
 #   fuzz-pkcs7     the PKCS#7 files of tests/data, plus a 40-certificate one
-#   fuzz-template  the certtool templates of tests/data
+#   fuzz-template  the certtool templates of tests/data, and tests/fuzz/seeds/template
+#                  (inputs that once crashed it)
 #   fuzz-subject   tests/fuzz/seeds/subject (--subject strings)
 #   fuzz-san       tests/fuzz/seeds/san (--san strings)
 #
@@ -102,6 +103,7 @@ make_encrypted_seeds "$importer_corpus"
 seed_from "$pkcs7_corpus" "$srcdata" \( -name '*.p7b' -o -name '*.p7' \)
 [ ! -f "$work/40-certs.p7b" ] || cp "$work/40-certs.p7b" "$pkcs7_corpus/"
 seed_from "$work/fuzz-template" "$srcdata" -name '*.tmpl'
+seed_from "$work/fuzz-template" "$here/seeds/template"
 seed_from "$work/fuzz-subject" "$here/seeds/subject"
 seed_from "$work/fuzz-san" "$here/seeds/san"
 
