@@ -392,6 +392,47 @@ test_write_hash_text (void)
   g_assert_cmpstr (ck_request_get_subject (first), ==, ck_request_get_subject (second));
 }
 
+/* More finds of fuzz-template: a NUL byte cut a value short without a
+ * word, an extension value of "0x" alone read as no bytes, and a value of
+ * control characters was written back where GnuTLS's DN parser trims it
+ * away. The first two are refused; the third reads back the same. */
+static void
+test_odd_values (void)
+{
+  static const char with_nul[] = "organization = \"A\0B\"\ncn = \"x\"\n";
+  static const char empty_ext[] = "cn = \"x\"\nadd_extension = \"1.6.7.8 0x\"\n";
+  static const char control[] = "organization = \"\\vx\"\ncn = \"x\"\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkRequestBuilder) builder = NULL;
+  g_autoptr(CkRequestBuilder) again = NULL;
+  g_autoptr(CkRequest) first = NULL;
+  g_autoptr(CkRequest) second = NULL;
+  g_autofree char *written = NULL;
+
+  builder = ck_template_parse (with_nul, sizeof with_nul - 1, "nul.tmpl", GNUTLS_PK_RSA, NULL, &error);
+  g_assert_null (builder);
+  g_assert_error (error, CK_ERROR, CK_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "NUL"));
+  g_clear_error (&error);
+
+  builder = ck_template_parse (empty_ext, -1, "ext.tmpl", GNUTLS_PK_RSA, NULL, &error);
+  g_assert_null (builder);
+  g_assert_error (error, CK_ERROR, CK_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "has no value"));
+  g_clear_error (&error);
+
+  builder = ck_template_parse (control, -1, "control.tmpl", GNUTLS_PK_RSA, NULL, &error);
+  g_assert_no_error (error);
+  written = ck_template_from_builder (builder, NULL);
+  again = ck_template_parse (written, -1, "written.tmpl", GNUTLS_PK_RSA, NULL, &error);
+  g_assert_no_error (error);
+  first = ck_request_builder_build (builder, key, CK_BUILD_IGNORE_FINDINGS, &error);
+  g_assert_no_error (error);
+  second = ck_request_builder_build (again, key, CK_BUILD_IGNORE_FINDINGS, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (ck_request_get_der (first), ck_request_get_der (second)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -415,6 +456,7 @@ main (int    argc,
   g_test_add_func ("/template/write-back", test_write_back);
   g_test_add_func ("/template/write-escapes", test_write_escapes);
   g_test_add_func ("/template/write-hash-text", test_write_hash_text);
+  g_test_add_func ("/template/odd-values", test_odd_values);
 
   ret = g_test_run ();
 

@@ -252,6 +252,15 @@ hex_decode (Template    *t,
       ck_set_gnutls_error (error, ret, _("%s: %s: bad hex “%s”"), t->name, key, hex);
       return NULL;
     }
+  if (out.size == 0)
+    {
+      /* Nothing that could be written back: "0x" alone, or text GnuTLS
+       * stops reading at once. */
+      gnutls_free (out.data);
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("%s: %s: “%s” has no value"), t->name, key, hex);
+      return NULL;
+    }
   bytes = g_bytes_new (out.data, out.size);
   gnutls_free (out.data);
   return bytes;
@@ -323,13 +332,39 @@ add_dn_string (Template         *t,
   return TRUE;
 }
 
-static void
-add_values (CkRequestBuilder *builder,
+/* A subject attribute from a keyword. An empty value is refused, as an
+ * empty one in "dn" is: it cannot be written back, and certtool refuses
+ * it too. */
+static gboolean
+add_value (Template         *t,
+           CkRequestBuilder *builder,
+           const char       *key,
+           const char       *oid,
+           const char       *value,
+           GError          **error)
+{
+  if (value[0] == '\0')
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("%s: %s: the value is empty"), t->name, key);
+      return FALSE;
+    }
+  ck_request_builder_add_attribute (builder, oid, value);
+  return TRUE;
+}
+
+static gboolean
+add_values (Template         *t,
+            CkRequestBuilder *builder,
+            const char       *key,
             const char       *oid,
-            GPtrArray        *values)
+            GPtrArray        *values,
+            GError          **error)
 {
   for (guint i = 0; i < values->len; i++)
-    ck_request_builder_add_attribute (builder, oid, values->pdata[i]);
+    if (!add_value (t, builder, key, oid, values->pdata[i], error))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -347,12 +382,15 @@ add_subject (Template         *t,
   if ((value = get_string (t, "dn")) != NULL && !add_dn_string (t, builder, value, error))
     return FALSE;
 
-  if ((value = get_string (t, "country")) != NULL)
-    ck_request_builder_add_attribute (builder, CK_OID_C, value);
-  if ((value = get_string (t, "state")) != NULL)
-    ck_request_builder_add_attribute (builder, CK_OID_ST, value);
-  if ((value = get_string (t, "locality")) != NULL)
-    ck_request_builder_add_attribute (builder, CK_OID_L, value);
+  if ((value = get_string (t, "country")) != NULL &&
+      !add_value (t, builder, "country", CK_OID_C, value, error))
+    return FALSE;
+  if ((value = get_string (t, "state")) != NULL &&
+      !add_value (t, builder, "state", CK_OID_ST, value, error))
+    return FALSE;
+  if ((value = get_string (t, "locality")) != NULL &&
+      !add_value (t, builder, "locality", CK_OID_L, value, error))
+    return FALSE;
 
   orgs = get_all (t, "organization", MAX_ENTRIES);
   if (orgs->len == 0)
@@ -360,21 +398,26 @@ add_subject (Template         *t,
       g_ptr_array_unref (orgs);
       orgs = get_all (t, "o", MAX_ENTRIES);
     }
-  add_values (builder, CK_OID_O, orgs);
+  if (!add_values (t, builder, "organization", CK_OID_O, orgs, error))
+    return FALSE;
   units = get_all (t, "unit", MAX_ENTRIES);
   if (units->len == 0)
     {
       g_ptr_array_unref (units);
       units = get_all (t, "ou", MAX_ENTRIES);
     }
-  add_values (builder, CK_OID_OU, units);
+  if (!add_values (t, builder, "unit", CK_OID_OU, units, error))
+    return FALSE;
 
-  if ((value = get_string (t, "cn")) != NULL)
-    ck_request_builder_add_attribute (builder, CK_OID_CN, value);
-  if ((value = get_string (t, "uid")) != NULL)
-    ck_request_builder_add_attribute (builder, CK_OID_UID, value);
+  if ((value = get_string (t, "cn")) != NULL &&
+      !add_value (t, builder, "cn", CK_OID_CN, value, error))
+    return FALSE;
+  if ((value = get_string (t, "uid")) != NULL &&
+      !add_value (t, builder, "uid", CK_OID_UID, value, error))
+    return FALSE;
   dcs = get_all (t, "dc", MAX_ENTRIES);
-  add_values (builder, CK_OID_DC, dcs);
+  if (!add_values (t, builder, "dc", CK_OID_DC, dcs, error))
+    return FALSE;
 
   oids = get_all (t, "dn_oid", MAX_ENTRIES / 2);
   for (guint i = 0; i < oids->len; i++)
@@ -811,6 +854,13 @@ ck_template_parse_for (const char           *text,
     len = strlen (text);
   if (name == NULL)
     name = "template";
+  /* A template is text: a NUL would cut a value short without a word. */
+  if (memchr (text, '\0', len) != NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PARSE,
+                   _("%s: not a text file (it holds a NUL byte)"), name);
+      return NULL;
+    }
   entries = parse_entries (text, len);
   t.name = name;
   t.entries = entries;
@@ -982,8 +1032,14 @@ needs_escape (const char *value)
 {
   gsize len = strlen (value);
 
-  if (len == 0 || value[0] == '#' || value[0] == ' ' || value[len - 1] == ' ')
+  if (len == 0 || value[0] == '#' || g_ascii_isspace (value[0]) ||
+      g_ascii_isspace (value[len - 1]))
     return TRUE;
+  /* GnuTLS's DN parser trims white space and knows no escapes for
+   * control characters: such a value goes as its DER. */
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) value[i] < 0x20 || value[i] == 0x7f)
+      return TRUE;
   return strpbrk (value, ",+\"\\<>;=") != NULL;
 }
 
