@@ -19,6 +19,13 @@
 # -Dfuzzing=true (see tests/fuzz/meson.build). Exits non-zero when a
 # target finds a crash; the reproducer is kept in tests/fuzz/crashes/,
 # named after the target.
+#
+# CK_FUZZ_SEED fixes libFuzzer's random seed. With CI=true it defaults to
+# 1, so that the CI stage is repeatable: the same inputs, mutated in the
+# same order, and a failure there is a failure here too (a slower machine
+# runs a prefix of the same sequence). Otherwise each run draws its own
+# seed and explores further; what it finds goes into tests/fuzz/seeds and
+# a unit test once fixed.
 set -eu
 
 if [ $# -lt 2 ]; then
@@ -33,6 +40,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdata=$here/../data
 crashes=$here/crashes
 password=1234
+if [ -n "${CK_FUZZ_SEED:-}" ]; then
+  seed=$CK_FUZZ_SEED
+elif [ "${CI:-}" = true ]; then
+  seed=1
+else
+  seed=0   # libFuzzer draws one
+fi
 
 # shellcheck disable=SC2086
 meson compile -C "$build_dir" $targets
@@ -114,7 +128,7 @@ for target in $targets; do
     *) share=$((seconds / 6)) ;;
   esac
   [ "$share" -ge 5 ] || share=5
-  echo "== $target: $(ls "$work/$target" | wc -l) seeds, $share s"
+  echo "== $target: $(ls "$work/$target" | wc -l) seeds, $share s, random seed $seed"
   # -rss_limit_mb: the importer caps inputs, a blow-up is a bug.
   if ! "$build_dir/tests/fuzz/$target" "$work/$target" \
       -max_total_time="$share" \
@@ -122,6 +136,7 @@ for target in $targets; do
       -timeout=20 \
       -rss_limit_mb=2048 \
       -print_final_stats=1 \
+      -seed="$seed" \
       -artifact_prefix="$crashes/$target-"; then
     echo "$target: found a crash (reproducer in $crashes/)" >&2
     status=1
