@@ -1061,7 +1061,8 @@ test_undo_certificate (StoreTest     *t,
   g_assert_nonnull (deletion);
   g_assert_cmpint (ck_deletion_get_kind (deletion), ==, CK_OBJECT_CERTIFICATE);
   g_assert_cmpint (ck_deletion_get_id (deletion), ==, leaf_id);
-  g_assert_cmpstr (ck_deletion_get_display_name (deletion), ==, "undo-cert.example");
+  /* Named by its label, as everywhere. */
+  g_assert_cmpstr (ck_deletion_get_display_name (deletion), ==, "First leaf");
   g_assert_cmpuint (ck_deletion_get_n_decisions (deletion), ==, 2);
   g_assert_cmpuint (g_strv_length ((char **) ck_deletion_get_kept_distrusts (deletion)), ==, 1);
   g_assert_cmpstr (ck_deletion_get_kept_distrusts (deletion)[0], ==, CK_PURPOSE_ALL);
@@ -1440,12 +1441,15 @@ test_labels (StoreTest     *t,
   g_assert_null (ck_stored_certificate_get_label (cert_row));
   g_signal_connect (cert_row, "notify::label", G_CALLBACK (count_notify), &notified);
   g_signal_connect (key_row, "notify::display-name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (cert_row, "notify::display-name", G_CALLBACK (count_notify), &notified);
 
   g_assert_true (ck_store_set_label (t->store, cert_id, "  Production web  ", &error));
   g_assert_true (ck_store_set_label (t->store, key_id, "Web key", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpuint (notified, ==, 3);
   g_assert_cmpstr (ck_stored_certificate_get_label (cert_row), ==, "Production web");
+  /* The label is the name shown everywhere, for certificates as for keys. */
+  g_assert_cmpstr (ck_stored_certificate_get_display_name (cert_row), ==, "Production web");
   g_assert_cmpstr (ck_stored_key_get_display_name (key_row), ==, "Web key");
 
   needle = ck_stored_certificate_prepare_needle ("PRODUCTION");
@@ -1464,6 +1468,8 @@ test_labels (StoreTest     *t,
   /* Clearing it. */
   g_assert_true (ck_store_set_label (t->store, cert_id, "", &error));
   g_assert_null (ck_stored_certificate_get_label (ck_store_get_certificate_row (t->store, cert_id)));
+  g_assert_cmpstr (ck_stored_certificate_get_display_name (ck_store_get_certificate_row (t->store, cert_id)),
+                   !=, "Production web");
 
 }
 

@@ -1067,6 +1067,7 @@ ck_window_actions_update (CkWindow *self)
   gtk_widget_set_sensitive (self->export_button,
                             certificate || software_key || CK_IS_STORED_REQUEST (self->selected));
   ck_window_trust_update (self);
+  ck_window_rename_update (self);
 }
 
 void
@@ -1106,6 +1107,7 @@ ck_window_actions_class_init (CkWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
                                        "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.delete", NULL);
 }
 
@@ -1115,6 +1117,7 @@ ck_window_actions_init (CkWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   ck_window_trust_init (self);
+  ck_window_rename_init (self);
   gtk_widget_set_visible (self->request_button, HAVE_REQUEST_ASSISTANT);
   gtk_widget_set_visible (self->empty_request_button, HAVE_REQUEST_ASSISTANT);
   ck_window_actions_update (self);

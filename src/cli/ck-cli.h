@@ -32,6 +32,7 @@ int       ck_cli_list    (CkCli *cli, int argc, char **argv);
 int       ck_cli_show    (CkCli *cli, int argc, char **argv);
 int       ck_cli_export  (CkCli *cli, int argc, char **argv);
 int       ck_cli_delete  (CkCli *cli, int argc, char **argv);
+int       ck_cli_label   (CkCli *cli, int argc, char **argv);
 int       ck_cli_trust   (CkCli *cli, int argc, char **argv);
 int       ck_cli_verify  (CkCli *cli, int argc, char **argv);
 int       ck_cli_keygen  (CkCli *cli, int argc, char **argv);

@@ -263,4 +263,28 @@ CkKeeperExport *ck_keeper_prepare_export        (CkKeeper             *self,
                                                  GCancellable         *cancellable,
                                                  GError              **error);
 
+/* --- Names (ck-keeper-label.c) --------------------------------------- */
+
+/* Sets the label of certificate or key @id, its name wherever it is shown;
+ * NULL or blank puts back the name made from its contents. One line of at
+ * most 1,024 bytes of UTF-8 without control characters, else
+ * CK_ERROR_INVALID (ck_keeper_check_label() says the same beforehand, for
+ * a dialog to say it as the user types). A request has no label:
+ * CK_ERROR_INVALID. */
+gboolean      ck_keeper_check_label             (const char           *label,
+                                                 GError              **error);
+void          ck_keeper_set_label_async         (CkKeeper             *self,
+                                                 gint64                id,
+                                                 const char           *label,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_set_label_finish        (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      ck_keeper_set_label               (CkKeeper             *self,
+                                                 gint64                id,
+                                                 const char           *label,
+                                                 GError              **error);
+
 G_END_DECLS

@@ -482,14 +482,20 @@ apply_change (CkStore *self,
 
   if (change->label_id != 0)
     {
-      g_autoptr(GObject) row = find_row (self->certificates, change->label_id, NULL);
+      GListStore *model = self->certificates;
+      guint position = 0;
+      g_autoptr(GObject) row = find_row (model, change->label_id, &position);
 
       if (row == NULL)
-        row = find_row (self->keys, change->label_id, NULL);
+        row = find_row (model = self->keys, change->label_id, &position);
       if (CK_IS_STORED_CERTIFICATE (row))
         ck_stored_certificate_set_label (CK_STORED_CERTIFICATE (row), change->label);
       else if (CK_IS_STORED_KEY (row))
         ck_stored_key_set_label (CK_STORED_KEY (row), change->label);
+      /* The label is the row's name: lists rebind it, sorted and filtered
+       * views place it again, the details show it. */
+      if (row != NULL)
+        g_list_model_items_changed (G_LIST_MODEL (model), position, 1, 1);
     }
 }
 
