@@ -8,6 +8,7 @@
 #include "ck-certificate-builder.h"
 #include "ck-certificate.h"
 #include "ck-deletion.h"
+#include "ck-description.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
 #include "ck-expiry-check.h"
