@@ -221,25 +221,27 @@ def button(root, name):
 
 
 ASSISTANT_STEPS = ["Profile", "Key", "Subject", "Names and Usage", "Review"]
+# New Self-Signed Certificate: the same pages and a validity page.
+SELF_SIGNED_STEPS = ["Profile", "Key", "Subject", "Names and Usage", "Validity", "Review"]
 
 
-def step_label(step):
+def step_label(step, steps=ASSISTANT_STEPS):
     """The assistant's subtitle on step @step (1-based): "Step 3 of 5: Subject"."""
-    return "Step %d of %d: %s" % (step, len(ASSISTANT_STEPS), ASSISTANT_STEPS[step - 1])
+    return "Step %d of %d: %s" % (step, len(steps), steps[step - 1])
 
 
-def on_step(dialog, step):
+def on_step(dialog, step, steps=ASSISTANT_STEPS):
     """Waits until the assistant shows step @step."""
-    return wait_for("step %d of the assistant (%s)" % (step, step_label(step)),
-                    lambda: find(dialog, "label", step_label(step)))
+    return wait_for("step %d of the assistant (%s)" % (step, step_label(step, steps)),
+                    lambda: find(dialog, "label", step_label(step, steps)))
 
 
-def next_step(dialog, step):
+def next_step(dialog, step, steps=ASSISTANT_STEPS):
     """Clicks Next once it is sensitive and waits until the assistant shows
     step @step: the next click never lands on the page being left, nor on
     one still validating what was typed."""
     do_action(button(dialog, "Next"), "click")
-    return on_step(dialog, step)
+    return on_step(dialog, step, steps)
 
 
 def press(node):
