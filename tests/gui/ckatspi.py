@@ -220,6 +220,25 @@ def button(root, name):
                                  predicate=lambda n: sensitive(n) and clickable(n)))
 
 
+def save_as(app, dialog, chooser_title, path):
+    """Clicks Save As… in @dialog, types @path into the save dialog titled
+    @chooser_title, saves, and waits until the file is there and the
+    dialog gone."""
+    windows_before = n_windows(app)
+    do_action(button(dialog, "Save As…"), "click")
+    chooser = wait_for("the save dialog", lambda: window(app, chooser_title))
+    file_entry = wait_for("the file name entry",
+                          lambda: find(chooser, "text", predicate=lambda n:
+                                       "EditableText" in pyatspi.listInterfaces(n)))
+    set_text(file_entry, path)
+    save = wait_for("the save button of the dialog",
+                    lambda: find(chooser, "push button", name_re=r"Export$",
+                                 predicate=lambda n: sensitive(n) and clickable(n)))
+    do_action(save, "click")
+    wait_for("the saved file", lambda: os.path.exists(path) and os.path.getsize(path) > 0)
+    wait_for("the save dialog to close", lambda: n_windows(app) < windows_before + 1)
+
+
 ASSISTANT_STEPS = ["Profile", "Key", "Subject", "Names and Usage", "Review"]
 # New Self-Signed Certificate: the same pages and a validity page.
 SELF_SIGNED_STEPS = ["Profile", "Key", "Subject", "Names and Usage", "Validity", "Review"]

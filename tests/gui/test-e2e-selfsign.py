@@ -105,19 +105,7 @@ def main():
             or not showing(find(dialog, "label", name_re=r"not trusted for anything")),
             "no trust note for a leaf (%s)" % stored.name[:60])
 
-        windows_before = n_windows(app)
-        click(button(dialog, "Save As…"))
-        chooser = wait_for("the save dialog", lambda: window(app, "Save Certificate"))
-        file_entry = wait_for("the file name entry",
-                              lambda: find(chooser, "text", predicate=lambda n:
-                                           "EditableText" in pyatspi.listInterfaces(n)))
-        set_text(file_entry, saved)
-        save = wait_for("the save button of the dialog",
-                        lambda: find(chooser, "push button", name_re=r"Export$",
-                                     predicate=lambda n: sensitive(n) and clickable(n)))
-        click(save)
-        wait_for("the saved file", lambda: os.path.exists(saved) and os.path.getsize(saved) > 0)
-        wait_for("the save dialog to close", lambda: n_windows(app) < windows_before + 1)
+        save_as(app, dialog, "Save Certificate", saved)
 
         # openssl takes a self-signed leaf as its own anchor; GnuTLS rightly
         # refuses a CA:FALSE certificate as an anchor, so certtool judges
