@@ -20,6 +20,7 @@ struct _CkWindow
   AdwApplicationWindow  parent_instance;
 
   CkStore              *store;
+  char                 *store_dir;
   /* The user's actions on the store (request creation, token writes…). */
   CkKeeper             *keeper;
   GSettings            *settings;

@@ -147,8 +147,13 @@ def app_node():
 
 
 def window(app, title):
+    """The top-level window called @title. The main window on a store other
+    than the usual one is titled "Certkeeper — DIRECTORY": "Certkeeper"
+    finds it too (the first, if there are several)."""
     for child in app:
-        if child is not None and child.name == title:
+        if child is not None and (child.name == title or
+                                  (title == "Certkeeper" and
+                                   child.name.startswith("Certkeeper — "))):
             return child
     return None
 
