@@ -875,7 +875,11 @@ test_self_signed_tls_server (Fixture       *fixture,
   g_assert_cmpint (days, >=, 89);
   g_assert_cmpint (days, <=, 90);
   pem = result_text (fixture);
-  g_assert_cmpstr (pem, ==, ck_certificate_to_pem (cert));
+  {
+    g_autofree char *stored_pem = ck_certificate_to_pem (cert);
+
+    g_assert_cmpstr (pem, ==, stored_pem);
+  }
   assert_verifies_on_itself (fixture, pem);
 }
 
