@@ -385,6 +385,34 @@ ck_cli_write_json_array (CkJsonWriter *json)
   return CK_CLI_EXIT_OK;
 }
 
+gboolean
+ck_cli_output_sink (GBytes      *der,
+                    const char  *pem,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  const CkCliOutput *output = user_data;
+  const void *data;
+  gsize len;
+
+  if (output->format == NULL || g_ascii_strcasecmp (output->format, "pem") == 0)
+    {
+      data = pem;
+      len = strlen (pem);
+    }
+  else
+    {
+      if (ck_cli_out_is_stdout (output->out) && isatty (STDOUT_FILENO))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("refusing to write DER to a terminal: use --out FILE"));
+          return FALSE;
+        }
+      data = g_bytes_get_data (der, &len);
+    }
+  return ck_cli_write_out (output->out, output->force, data, len, CK_WRITE_NONE, error);
+}
+
 int
 ck_cli_write_encoded (const char *format,
                       const char *pem,
@@ -392,13 +420,12 @@ ck_cli_write_encoded (const char *format,
                       const char *out,
                       gboolean    force)
 {
-  gsize len;
-  const void *data;
+  CkCliOutput output = { format, out, force };
+  g_autoptr (GError) error = NULL;
 
-  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
-    return ck_cli_write_result (pem, strlen (pem), TRUE, out, force);
-  data = g_bytes_get_data (der, &len);
-  return ck_cli_write_result (data, len, FALSE, out, force);
+  if (!ck_cli_output_sink (der, pem, &output, &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
 }
 
 gboolean

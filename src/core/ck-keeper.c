@@ -8,6 +8,7 @@
 
 #include "ck-error.h"
 #include "ck-keeper.h"
+#include "ck-keeper-private.h"
 #include "ck-store-private.h"
 
 #include <string.h>
@@ -137,10 +138,10 @@ keeper_task_start (GTask           *task,
 
 /* --- Making a request -------------------------------------------------- */
 
-typedef struct
+struct _CkKeeperKeyJob
 {
   CkStore             *store;
-  CkRequestBuilder    *builder;     /* the worker's own copy */
+  CkRequestBuilder    *builder;     /* the worker's own copy; NULL for a key alone */
   CkKeeperKeySource    source;
   CkKeySpec            spec;
   char                *curve;
@@ -159,7 +160,8 @@ typedef struct
   /* Results */
   CkRequest           *request;
   CkKeeperRequestResult result;
-} RequestJob;
+};
+typedef CkKeeperKeyJob RequestJob;
 
 static void
 request_job_free (RequestJob *job)
@@ -214,9 +216,10 @@ static gboolean
 request_job_check (RequestJob  *job,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) findings = ck_request_builder_check (job->builder);
+  g_autoptr(GPtrArray) findings = job->builder != NULL ? ck_request_builder_check (job->builder)
+                                                       : NULL;
 
-  if (ck_request_findings_have_errors (findings))
+  if (findings != NULL && ck_request_findings_have_errors (findings))
     {
       g_autofree char *errors = ck_request_findings_describe (findings, CK_FINDING_ERROR);
 
@@ -363,24 +366,105 @@ create_request_thread (GTask        *task,
     {
       /* Nothing left behind: a key made on a token for this request goes
        * again (a key made in memory is wiped when dropped). */
-      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
-        {
-          g_autoptr(GError) delete_error = NULL;
-
-          if (!ck_token_delete_key (job->token, key, &delete_error))
-            {
-              GError *both = g_error_new (error->domain, error->code,
-                                          _("%s (and the new key could not be taken off the token again: %s)"),
-                                          error->message, delete_error->message);
-
-              g_clear_error (&error);
-              error = both;
-            }
-        }
+      ck_keeper_key_job_discard (job, key, &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+/* For the other action files (ck-keeper-private.h). */
+GTask *
+ck_keeper_task_new (CkKeeper            *self,
+                    gpointer             source_tag,
+                    gpointer             data,
+                    GDestroyNotify       data_free,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  return keeper_task_new (self, source_tag, data, data_free, cancellable, callback, user_data);
+}
+
+void
+ck_keeper_task_start (GTask           *task,
+                      GTaskThreadFunc  func,
+                      gboolean         sync)
+{
+  keeper_task_start (task, func, sync);
+}
+
+void
+ck_keeper_wipe_string (char **str)
+{
+  wipe_string (str);
+}
+
+CkKeeperKeyJob *
+ck_keeper_key_job_new (CkKeeper                *self,
+                       const CkKeeperKeyChoice *key)
+{
+  return request_job_new (self, NULL, key, NULL, NULL);
+}
+
+void
+ck_keeper_key_job_free (CkKeeperKeyJob *job)
+{
+  request_job_free (job);
+}
+
+gboolean
+ck_keeper_key_job_check (CkKeeperKeyJob  *job,
+                         GError         **error)
+{
+  return request_job_check (job, error);
+}
+
+CkPrivateKey *
+ck_keeper_key_job_open (CkKeeperKeyJob  *job,
+                        GCancellable    *cancellable,
+                        GError         **error)
+{
+  return request_job_get_key (job, cancellable, error);
+}
+
+gboolean
+ck_keeper_key_job_is_new (CkKeeperKeyJob *job)
+{
+  return job->source == CK_KEEPER_KEY_NEW || job->source == CK_KEEPER_KEY_TOKEN_NEW;
+}
+
+void
+ck_keeper_key_job_get_storage (CkKeeperKeyJob  *job,
+                               const char     **label,
+                               const char     **passphrase,
+                               CkCommitFlags   *flags)
+{
+  *label = job->label;
+  *passphrase = job->passphrase;
+  *flags = job->no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE;
+}
+
+void
+ck_keeper_key_job_discard (CkKeeperKeyJob  *job,
+                           CkPrivateKey    *key,
+                           GError         **error)
+{
+  g_autoptr(GError) delete_error = NULL;
+
+  /* A key made in memory is wiped when dropped; one made on a token goes
+   * again. */
+  if (key == NULL || job->source != CK_KEEPER_KEY_TOKEN_NEW)
+    return;
+  if (!ck_token_delete_key (job->token, key, &delete_error) && error != NULL && *error != NULL)
+    {
+      GError *both = g_error_new ((*error)->domain, (*error)->code,
+                                  _("%s (and the new key could not be taken off the token again: %s)"),
+                                  (*error)->message, delete_error->message);
+
+      g_clear_error (error);
+      *error = both;
+    }
 }
 
 void
@@ -826,8 +910,7 @@ generate_key_thread (GTask        *task,
                              &job->result.key_id, &error);
   if (!stored)
     {
-      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
-        ck_token_delete_key (job->token, key, NULL);
+      ck_keeper_key_job_discard (job, key, &error);
       g_task_return_error (task, error);
       return;
     }

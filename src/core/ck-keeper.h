@@ -3,12 +3,15 @@
 
 #include <gio/gio.h>
 
+#include "ck-ca.h"
+#include "ck-certificate-builder.h"
 #include "ck-export.h"
 #include "ck-key-generator.h"
 #include "ck-request-builder.h"
 #include "ck-store.h"
 #include "ck-token.h"
 #include "ck-trust.h"
+#include "ck-utils.h"
 #include "ck-verifier.h"
 
 G_BEGIN_DECLS
@@ -118,6 +121,195 @@ CkRequest    *ck_keeper_create_request          (CkKeeper                *self,
                                                  GCancellable            *cancellable,
                                                  CkKeeperRequestResult   *out,
                                                  GError                 **error);
+
+/* --- Issuing certificates and CRLs (ck-keeper-issue.c) -------------------- */
+
+/* Writes what an issuing action made (a certificate, a CRL) where the user
+ * asked: @der and @pem are the same object in both encodings, the sink
+ * picks one. Called in the worker thread, inside the action's one store
+ * transaction, as its last step before the commit, after the last check
+ * for cancellation: when it fails nothing is stored (no key, no
+ * certificate, no CRL number); once it has written, the action is no
+ * longer cancelled. It must not touch widgets. */
+typedef gboolean (*CkKeeperIssueSink) (GBytes      *der,
+                                       const char  *pem,
+                                       gpointer     user_data,
+                                       GError     **error);
+
+/* A ready-made sink for the window: @user_data is a CkKeeperFileOutput;
+ * the file is written with ck_file_write() (atomic, never a symbolic
+ * link; CK_WRITE_OVERWRITE in @flags when the user agreed to replace it). */
+typedef struct {
+  const char   *path;
+  gboolean      der;       /* else PEM */
+  CkWriteFlags  flags;
+} CkKeeperFileOutput;
+
+gboolean      ck_keeper_file_sink               (GBytes      *der,
+                                                 const char  *pem,
+                                                 gpointer     user_data,
+                                                 GError     **error);
+
+/* The CA that signs (a request, a CRL): its certificate in the store and
+ * its key, the stored key of that certificate (unlocked with @passphrase
+ * when encrypted: CK_ERROR_PASSWORD_REQUIRED / CK_ERROR_BAD_PASSWORD) or
+ * a key on a token recorded in the store (log in first:
+ * ck_keeper_token_login*(); it signs on the token). @key, when the
+ * caller has the key open already (unlocked at its prompt), is used as it
+ * is and must be the CA's. */
+typedef struct {
+  gint64        ca_id;
+  const char   *passphrase;
+  CkPrivateKey *key;
+} CkKeeperSigner;
+
+/* What an issuing action did, for the front ends to show. */
+typedef struct {
+  CkCertificate *certificate;
+  gint64         certificate_id;   /* in the store */
+  gint64         issuer_id;        /* the CA that signed it; 0 for self-signed */
+  gint64         key_id;           /* its key in the store; 0 when the store has none
+                                    * (a request signed for someone else) */
+  gboolean       key_added;        /* this action made the key and stored it */
+  gint64         request_id;       /* sign: the request signed, when it is in the store */
+  GArray        *issued_requests;  /* (element-type gint64) this store's pending
+                                    * requests for the key that are now issued by
+                                    * the certificate (the signed one among them) */
+  GPtrArray     *differences;      /* (element-type utf8) one line for each of them
+                                    * that the certificate does not match ("certificate
+                                    * for request 4 differs: SAN DNS:b.example dropped"),
+                                    * as import reports it */
+  GPtrArray     *findings;         /* (element-type CkRequestFinding) the issuance
+                                    * checks' warnings (RFC 5280, the CA/Browser
+                                    * Forum validity limit naming it): errors block */
+} CkKeeperIssued;
+
+void          ck_keeper_issued_free             (CkKeeperIssued *issued);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkKeeperIssued, ck_keeper_issued_free)
+
+/* The order of every issuing action, so that a failure or a cancel at any
+ * step leaves the store as it was:
+ *   1. the builder's checks (ck_certificate_builder_check(): errors are
+ *      CK_ERROR_INVALID listing them, before any key is made or unlocked);
+ *   2. the key: generated (in memory, or on a token), or unlocked / opened
+ *      (the passphrase's KDF), the CA's key likewise;
+ *   3. the signature (on the token for a token key), and the PKCS#8
+ *      encryption of a new key: all before the write transaction;
+ *   4. one transaction: the key, the certificate (pending requests for its
+ *      key become issued), its link to its CA; the sink; COMMIT.
+ * A failure in 1-4 rolls everything back, and a key generated on a token
+ * for this action is taken off it again (one made in memory is wiped). A
+ * cancel is honoured up to the sink. Should COMMIT itself fail after the
+ * sink wrote (a full disk), the file is complete but the store unchanged.
+ * The certificate is copied from @builder (copied: edit it on). */
+
+/* A self-signed certificate for @key (any source of CkKeeperKeyChoice: a
+ * new key in the store or on a token, a stored key, a key on a token).
+ * @builder comes from ck_certificate_builder_new_self_signed() with the
+ * contents the user chose (the profile applied with
+ * ck_certificate_profile_apply(), or a certtool template read with
+ * ck_template_load_file_for (…, CK_TEMPLATE_CERTIFICATE, …)), and the
+ * validity, serial and hash. A CA made here is trusted for nothing. */
+void            ck_keeper_self_sign_async       (CkKeeper                *self,
+                                                 CkCertificateBuilder    *builder,
+                                                 const CkKeeperKeyChoice *key,
+                                                 CkKeeperIssueSink        sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 GAsyncReadyCallback      callback,
+                                                 gpointer                 user_data);
+CkKeeperIssued *ck_keeper_self_sign_finish      (CkKeeper                *self,
+                                                 GAsyncResult            *result,
+                                                 GError                 **error);
+CkKeeperIssued *ck_keeper_self_sign             (CkKeeper                *self,
+                                                 CkCertificateBuilder    *builder,
+                                                 const CkKeeperKeyChoice *key,
+                                                 CkKeeperIssueSink        sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 GError                 **error);
+
+/* Signs the request of @builder (ck_certificate_builder_new_for_request()
+ * with a request loaded from the store or read from a file) as the CA of
+ * @signer, with what the user chose on @builder: profile or template
+ * contents, the extensions kept (CA:TRUE only when named), validity,
+ * serial, hash, AIA and CRL distribution point URLs, path length.
+ * Refused (CK_ERROR_INVALID) when the request's signature does not
+ * verify, when the CA is not allowed to sign certificates (CA:TRUE and
+ * keyCertSign) and for every other error of the checks. The certificate
+ * is stored linked to its CA; CK_ERROR_EXISTS when the CA already issued
+ * the same serial. */
+void            ck_keeper_sign_request_async    (CkKeeper                *self,
+                                                 CkCertificateBuilder    *builder,
+                                                 const CkKeeperSigner    *signer,
+                                                 CkKeeperIssueSink        sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 GAsyncReadyCallback      callback,
+                                                 gpointer                 user_data);
+CkKeeperIssued *ck_keeper_sign_request_finish   (CkKeeper                *self,
+                                                 GAsyncResult            *result,
+                                                 GError                 **error);
+CkKeeperIssued *ck_keeper_sign_request          (CkKeeper                *self,
+                                                 CkCertificateBuilder    *builder,
+                                                 const CkKeeperSigner    *signer,
+                                                 CkKeeperIssueSink        sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 GError                 **error);
+
+/* Revokes certificate @certificate_id, issued by a CA in the store, for
+ * @reason at @revoked_at (0: now), in one transaction (ck_ca_revoke()).
+ * *@issuer_id (nullable) gets the CA: its next CRL lists it. */
+void            ck_keeper_revoke_async          (CkKeeper            *self,
+                                                 gint64               certificate_id,
+                                                 CkRevocationReason   reason,
+                                                 gint64               revoked_at,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean        ck_keeper_revoke_finish         (CkKeeper            *self,
+                                                 GAsyncResult        *result,
+                                                 gint64              *issuer_id,
+                                                 GError             **error);
+gboolean        ck_keeper_revoke                (CkKeeper            *self,
+                                                 gint64               certificate_id,
+                                                 CkRevocationReason   reason,
+                                                 gint64               revoked_at,
+                                                 GCancellable        *cancellable,
+                                                 gint64              *issuer_id,
+                                                 GError             **error);
+
+/* A new CRL of the CA of @signer (every revocation, thisUpdate now,
+ * nextUpdate @next_update seconds later, the CA's key identifier, a CRL
+ * number one higher than the last one), hash @hash (GNUTLS_DIG_UNKNOWN:
+ * the key's preferred one). Signed before the write transaction; in it
+ * the number is checked to be still the next one (signed again if
+ * another process made a CRL meanwhile), @sink writes the CRL, and the
+ * number is recorded: a CRL that could not be written uses no number.
+ * Returns the CRL (DER); *@number (nullable) its number. */
+void            ck_keeper_write_crl_async       (CkKeeper                 *self,
+                                                 const CkKeeperSigner     *signer,
+                                                 gint64                    next_update,
+                                                 gnutls_digest_algorithm_t hash,
+                                                 CkKeeperIssueSink         sink,
+                                                 gpointer                  sink_data,
+                                                 GCancellable             *cancellable,
+                                                 GAsyncReadyCallback       callback,
+                                                 gpointer                  user_data);
+GBytes         *ck_keeper_write_crl_finish      (CkKeeper                 *self,
+                                                 GAsyncResult             *result,
+                                                 guint64                  *number,
+                                                 GError                  **error);
+GBytes         *ck_keeper_write_crl             (CkKeeper                 *self,
+                                                 const CkKeeperSigner     *signer,
+                                                 gint64                    next_update,
+                                                 gnutls_digest_algorithm_t hash,
+                                                 CkKeeperIssueSink         sink,
+                                                 gpointer                  sink_data,
+                                                 GCancellable             *cancellable,
+                                                 guint64                  *number,
+                                                 GError                  **error);
 
 /* --- Tokens -------------------------------------------------------------- */
 

@@ -49,6 +49,13 @@ gboolean ck_store_migrate_module        (CkStore                *self,
                                          const char             *module,
                                          const CkStoreMigration *migrations,
                                          GError                **error);
+/* ck_store_migrate_module() inside the caller's transaction (in a
+ * ck_store_run_transaction() function), so that a module's first tables
+ * come with the first rows written to them, or not at all. */
+gboolean ck_store_migrate_module_in_transaction (CkStore                *self,
+                                                 const char             *module,
+                                                 const CkStoreMigration *migrations,
+                                                 GError                **error);
 /* The version of @module in the database, 0 when it has none. */
 int      ck_store_get_module_version    (CkStore                *self,
                                          const char             *module);
@@ -122,6 +129,30 @@ gboolean ck_store_add_request_with_key  (CkStore                *self,
                                          gboolean               *key_added,
                                          gboolean               *request_existed,
                                          GError                **error);
+
+/* For CkKeeper's issuing actions: in one transaction, adds @key (NULL:
+ * none) unless a key with @certificate's public key is stored already
+ * (encrypted with @passphrase as in ck_store_add_key(), a token key
+ * recorded by its URI), then @certificate as a commit adds one: pending
+ * requests for its key become issued (their ids appended to
+ * @issued_requests, nullable, element-type gint64). *@certificate_id is
+ * set before @before_commit (nullable) runs, last, inside the transaction
+ * with the store locked: it links rows to the certificate and writes the
+ * output; when it fails nothing is stored. CK_ERROR_EXISTS when the
+ * certificate is in the store already. */
+gboolean ck_store_add_certificate_with_key (CkStore                *self,
+                                            CkPrivateKey           *key,
+                                            const char             *label,
+                                            const char             *passphrase,
+                                            CkCommitFlags           flags,
+                                            CkCertificate          *certificate,
+                                            CkStoreTransactionFunc  before_commit,
+                                            gpointer                before_commit_data,
+                                            gint64                 *key_id,
+                                            gboolean               *key_added,
+                                            gint64                 *certificate_id,
+                                            GArray                 *issued_requests,
+                                            GError                **error);
 
 /* Sets @error (CK_ERROR_STORE) from the connection's last error:
  * "store.db: <what>: <sqlite message>". Returns FALSE for convenience. */

@@ -2430,6 +2430,29 @@ insert_new_key (CkStore       *self,
   return id;
 }
 
+/* The key derivation before the write lock, never inside it: a new
+ * software key's PKCS#8 as it will be stored (*@pkcs8 NULL for no key or
+ * a token key, kept by its URI). */
+static gboolean
+prepare_new_key (CkPrivateKey   *key,
+                 const char     *passphrase,
+                 CkCommitFlags   flags,
+                 GBytes        **pkcs8,
+                 GError        **error)
+{
+  *pkcs8 = NULL;
+  if (key == NULL || ck_private_key_is_on_token (key))
+    return TRUE;
+  if (passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                   _("a passphrase is needed to protect this key"));
+      return FALSE;
+    }
+  *pkcs8 = ck_private_key_export_pkcs8 (key, passphrase, error);
+  return *pkcs8 != NULL;
+}
+
 gboolean
 ck_store_add_request_with_key (CkStore                *self,
                                CkPrivateKey           *key,
@@ -2459,19 +2482,8 @@ ck_store_add_request_with_key (CkStore                *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  /* The key derivation before the write lock, never inside it. */
-  if (key != NULL && !ck_private_key_is_on_token (key))
-    {
-      if (passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                       _("a passphrase is needed to protect this key"));
-          return FALSE;
-        }
-      pkcs8 = ck_private_key_export_pkcs8 (key, passphrase, error);
-      if (pkcs8 == NULL)
-        return FALSE;
-    }
+  if (!prepare_new_key (key, passphrase, flags, &pkcs8, error))
+    return FALSE;
 
   ck_store_lock (self);
   began = ok = exec (self, "BEGIN IMMEDIATE", error);
@@ -2527,6 +2539,119 @@ ck_store_add_request_with_key (CkStore                *self,
     *key_added = first_id != 0 && first_id == kid;
   if (request_existed != NULL)
     *request_existed = existed;
+  queue_change (self, g_steal_pointer (&change));
+  return TRUE;
+}
+
+gboolean
+ck_store_add_certificate_with_key (CkStore                *self,
+                                   CkPrivateKey           *key,
+                                   const char             *label,
+                                   const char             *passphrase,
+                                   CkCommitFlags           flags,
+                                   CkCertificate          *certificate,
+                                   CkStoreTransactionFunc  before_commit,
+                                   gpointer                before_commit_data,
+                                   gint64                 *key_id,
+                                   gboolean               *key_added,
+                                   gint64                 *certificate_id,
+                                   GArray                 *issued_requests,
+                                   GError                **error)
+{
+  g_autoptr(Change) change = change_new ();
+  g_autoptr(GBytes) pkcs8 = NULL;
+  g_autoptr(CkImportItem) item = NULL;
+  CkCommitSummary summary = { 0, };
+  Commit c = { 0, };
+  gint64 kid = 0, cid = 0, new_kid = 0;
+  gboolean began, ok;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  if (!prepare_new_key (key, passphrase, flags, &pkcs8, error))
+    return FALSE;
+
+  item = ck_import_item_new_certificate (certificate, NULL, NULL);
+  c.store = self;
+  c.now = g_get_real_time () / G_USEC_PER_SEC;
+  c.summary = &summary;
+  c.change = change;
+
+  ck_store_lock (self);
+  began = ok = exec (self, "BEGIN IMMEDIATE", error);
+  if (ok)
+    {
+      cid = query_id (self, STMT_CERT_BY_SHA256, ck_certificate_get_sha256_fingerprint (certificate),
+                      error);
+      ok = cid == 0;
+      if (cid > 0)
+        g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                     _("This certificate is already in the store (id %lld)"), (long long) cid);
+    }
+  if (ok)
+    {
+      kid = query_id (self, STMT_KEY_BY_SPKI, ck_certificate_get_spki_sha256 (certificate), error);
+      ok = kid >= 0;
+    }
+  if (ok && kid == 0 && key != NULL)
+    {
+      /* A token key counts as protected: it never leaves the token. */
+      kid = new_kid = insert_new_key (self, key, label, pkcs8,
+                                      pkcs8 == NULL || passphrase != NULL, c.now, change, error);
+      ok = kid != 0;
+      c.first_id = new_kid;
+    }
+  ok = ok && load_pending_spki (&c, error) &&
+       commit_certificate (&c, item, "generated", error);
+  if (ok)
+    {
+      cid = query_id (self, STMT_CERT_BY_SHA256, ck_certificate_get_sha256_fingerprint (certificate),
+                      error);
+      ok = cid > 0;
+    }
+  if (ok && issued_requests != NULL)
+    {
+      sqlite3_stmt *stmt = get_stmt (self, STMT_REQUESTS_BY_CERT, error);
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, cid);
+          ok = collect_ids (self, stmt, issued_requests, error);
+        }
+    }
+  /* The new rows read back inside the transaction, as written. */
+  if (ok)
+    ok = read_rows (self, c.first_id, change, error);
+  if (ok && certificate_id != NULL)
+    *certificate_id = cid;
+  if (ok && before_commit != NULL)
+    ok = before_commit (self, self->db, before_commit_data, error);
+  if (ok)
+    ok = exec (self, "COMMIT", error);
+  if (!ok && began)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  ck_store_unlock (self);
+  commit_clear (&c);
+  if (pkcs8 != NULL)
+    wipe_bytes (g_steal_pointer (&pkcs8));
+
+  if (!ok)
+    {
+      if (certificate_id != NULL)
+        *certificate_id = 0;
+      if (issued_requests != NULL)
+        g_array_set_size (issued_requests, 0);
+      return FALSE;
+    }
+  if (key_id != NULL)
+    *key_id = kid;
+  if (key_added != NULL)
+    *key_added = new_kid != 0;
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }
