@@ -828,13 +828,23 @@ deleted_object_free (gpointer data)
 }
 
 static void
+undo_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ck_keeper_undo_delete_finish (CK_KEEPER (source), result, &error))
+    ck_window_toast_error (self, _("Cannot restore"), error);
+}
+
+static void
 undo_delete (AdwToast      *toast,
              DeletedObject *deleted)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!ck_store_restore (deleted->self->store, deleted->deletion, &error))
-    ck_window_toast_error (deleted->self, _("Cannot restore"), error);
+  ck_keeper_undo_delete_async (deleted->self->keeper, deleted->deletion, NULL, undo_done,
+                               g_object_ref (deleted->self));
 }
 
 /* The toast after a delete: what went, and a distrust that stays. */
@@ -857,30 +867,17 @@ deleted_title (CkDeletion *deletion)
 }
 
 static void
-delete_confirmed (AdwMessageDialog *dialog,
-                  const char       *response,
-                  DeletedObject    *deleted)
+delete_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
+  DeletedObject *deleted = user_data;
   CkWindow *self = deleted->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
-  gint64 id;
   AdwToast *toast;
 
-  /* One answer per dialog: @deleted is given away below. */
-  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
-  if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
-    {
-      deleted_object_free (deleted);
-      return;
-    }
-
-  if (CK_IS_STORED_CERTIFICATE (self->selected))
-    id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
-  else
-    id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
-
-  deleted->deletion = ck_store_delete_for_undo (self->store, id, &error);
+  deleted->deletion = ck_keeper_delete_finish (CK_KEEPER (source), result, &error);
   if (deleted->deletion == NULL)
     {
       ck_window_toast_error (self, _("Cannot delete"), error);
@@ -898,6 +895,30 @@ delete_confirmed (AdwMessageDialog *dialog,
                          g_steal_pointer (&deleted),
                          (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
   ck_window_add_toast (self, toast);
+}
+
+static void
+delete_confirmed (AdwMessageDialog *dialog,
+                  const char       *response,
+                  DeletedObject    *deleted)
+{
+  CkWindow *self = deleted->self;
+  gint64 id;
+
+  /* One answer per dialog: @deleted is given away below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
+  if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
+    {
+      deleted_object_free (deleted);
+      return;
+    }
+
+  if (CK_IS_STORED_CERTIFICATE (self->selected))
+    id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
+  else
+    id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
+
+  ck_keeper_delete_async (self->keeper, id, NULL, delete_done, deleted);
 }
 
 /* What deleting the certificate @row does to its trust decisions, for the

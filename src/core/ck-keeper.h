@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ck-deletion.h"
 #include "ck-export.h"
 #include "ck-key-generator.h"
 #include "ck-request-builder.h"
@@ -262,5 +263,53 @@ CkKeeperExport *ck_keeper_prepare_export        (CkKeeper             *self,
                                                  const char           *key_passphrase,
                                                  GCancellable         *cancellable,
                                                  GError              **error);
+
+/* --- Deleting, and undoing it (ck-keeper-delete.c) ----------------------- */
+
+/* Deletes the certificate, key or request @id from the store, in one
+ * transaction, and returns exactly what went (CkDeletion: rows with their
+ * ids, trust decisions, request links, distrusts kept for its key), for
+ * ck_keeper_undo_delete*(). The trust module's tables are opened first
+ * (the trust given with ck_keeper_use_trust(), else the keeper opens
+ * it), so that a distrust made "for this key" stays in force. */
+void          ck_keeper_delete_async            (CkKeeper             *self,
+                                                 gint64                id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+CkDeletion   *ck_keeper_delete_finish           (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+CkDeletion   *ck_keeper_delete                  (CkKeeper             *self,
+                                                 gint64                id,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+/* Puts back what @deletion took, as it was (same id, source, import time,
+ * label, blob, trust decisions and links), in one transaction;
+ * CK_ERROR_EXISTS, and nothing changed, when the object is back already. */
+void          ck_keeper_undo_delete_async       (CkKeeper             *self,
+                                                 CkDeletion           *deletion,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_undo_delete_finish      (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      ck_keeper_undo_delete             (CkKeeper             *self,
+                                                 CkDeletion           *deletion,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+/* Deletes @object (copied) from @token (logged in for a private one), as
+ * ck_token_delete_object() does: a private key takes its public half with
+ * it. There is no undo. Needs no store. */
+void          ck_keeper_delete_token_object_async  (CkKeeper            *self,
+                                                    CkToken             *token,
+                                                    const CkTokenObject *object,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean      ck_keeper_delete_token_object_finish (CkKeeper            *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 
 G_END_DECLS

@@ -664,6 +664,9 @@ test_window_delete_undo (Fixture       *fixture,
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "undo.example"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Its distrust stays in force"));
   adw_message_dialog_response (dialog, "delete");
+  /* The keeper deletes in a worker: its toast says when it is done. */
+  wait = (UndoWait) { window, fixture->store, leaf_id, "“undo.example” deleted" };
+  ck_gui_test_spin_until (toast_undo_shown, &wait);
   g_assert_null (ck_store_get_certificate_row (fixture->store, leaf_id));
   during = ck_test_dump_tables (ck_store_get_path (fixture->store));
   g_assert_cmpstr (during, !=, before);
@@ -680,8 +683,6 @@ test_window_delete_undo (Fixture       *fixture,
     g_assert_cmpint (ck_verification_get_status (v), ==, CK_VERIFY_DISTRUSTED);
   }
 
-  wait = (UndoWait) { window, fixture->store, leaf_id, "“undo.example” deleted" };
-  ck_gui_test_spin_until (toast_undo_shown, &wait);
   undo = find_toast_undo (GTK_WIDGET (window), wait.title);
   /* The toast says what happened to the distrust. */
   g_assert_true (has_label_containing (GTK_WIDGET (window), "deleted; its distrust stays in force for its key"));
@@ -724,14 +725,14 @@ test_window_delete_undo (Fixture       *fixture,
                                ck_stored_key_get_display_name (CK_STORED_KEY (window->selected)));
     ck_gui_test_spin_until (message_dialog_shown, heading);
     adw_message_dialog_response (ck_gui_test_find_message_dialog (heading), "delete");
+    wait.id = key_id;
+    wait.title = title;
+    ck_gui_test_spin_until (toast_undo_shown, &wait);
     g_assert_null (ck_store_get_key_row (fixture->store, key_id));
     g_assert_false (ck_stored_certificate_get_has_key (row));
     g_free (during);
     during = ck_test_dump_tables (ck_store_get_path (fixture->store));
     g_assert_cmpstr (during, !=, before);
-    wait.id = key_id;
-    wait.title = title;
-    ck_gui_test_spin_until (toast_undo_shown, &wait);
     g_signal_emit_by_name (find_toast_undo (GTK_WIDGET (window), title), "clicked");
     ck_gui_test_spin_until (key_row_back, &wait);
     g_free (after);
