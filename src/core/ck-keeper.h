@@ -5,6 +5,7 @@
 
 #include "ck-deletion.h"
 #include "ck-export.h"
+#include "ck-importer.h"
 #include "ck-key-generator.h"
 #include "ck-request-builder.h"
 #include "ck-store.h"
@@ -263,6 +264,114 @@ CkKeeperExport *ck_keeper_prepare_export        (CkKeeper             *self,
                                                  const char           *key_passphrase,
                                                  GCancellable         *cancellable,
                                                  GError              **error);
+
+/* --- Importing (ck-keeper-import.c) ------------------------------------- */
+
+/* One input of an import: a file, or bytes named by @name in messages
+ * ("pasted text", "standard input"). */
+typedef struct {
+  GFile      *file;
+  GBytes     *bytes;
+  const char *name;
+} CkKeeperImportInput;
+
+/* Reads @inputs (copied) into @importer (NULL: a new one over the
+ * keeper's store) in a worker: its plan gets every item found, with
+ * pairing, repeats and store matches. A file that cannot be read becomes
+ * an error item naming it. Nothing is written. The plan's signals are
+ * emitted in the worker: bind it to a view only once it is read. FALSE
+ * (G_IO_ERROR_CANCELLED) only when cancelled. */
+void          ck_keeper_import_read_async       (CkKeeper                  *self,
+                                                 CkImporter                *importer,
+                                                 const CkKeeperImportInput *inputs,
+                                                 guint                      n_inputs,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
+/* (transfer full): the importer read into. */
+CkImporter   *ck_keeper_import_read_finish      (CkKeeper                  *self,
+                                                 GAsyncResult              *result,
+                                                 GError                   **error);
+CkImporter   *ck_keeper_import_read             (CkKeeper                  *self,
+                                                 CkImporter                *importer,
+                                                 const CkKeeperImportInput *inputs,
+                                                 guint                      n_inputs,
+                                                 GCancellable              *cancellable,
+                                                 GError                   **error);
+
+/* Opens the locked @item of @importer's plan with @password (copied, and
+ * wiped): the key derivation runs in a worker; the plan is changed on the
+ * caller's thread, before the callback, with pairing and "already in the
+ * store" recomputed for the whole plan. CK_ERROR_BAD_PASSWORD leaves the
+ * item locked for another try; another error means an error item took
+ * its place, saying why. @item stays valid (see ck-import-plan.h). */
+void          ck_keeper_import_unlock_async     (CkKeeper             *self,
+                                                 CkImporter           *importer,
+                                                 CkImportItem         *item,
+                                                 const char           *password,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_import_unlock_finish    (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      ck_keeper_import_unlock           (CkKeeper             *self,
+                                                 CkImporter           *importer,
+                                                 CkImportItem         *item,
+                                                 const char           *password,
+                                                 GError              **error);
+
+typedef struct {
+  const char     *key_passphrase;  /* protects new keys in the store (copied, wiped) */
+  CkCommitFlags   flags;           /* CK_COMMIT_NO_KEY_PASSPHRASE: as the user chose */
+  /* Logged in (ck_keeper_token_login*() or the PIN dialog): new keys go
+   * onto it (sensitive, not extractable) with their certificates beside
+   * them, and the plan's other certificates beside their keys there. */
+  CkToken        *token;
+  /* Called in the worker; see CkProgressFunc. */
+  CkProgressFunc  progress;
+  gpointer        progress_data;
+} CkKeeperCommitOptions;
+
+/* A certificate the commit wrote onto the token, or found there. */
+typedef struct {
+  CkImportItem *item;
+  gboolean      with_key;   /* written with its key from the same import */
+  gboolean      written;    /* FALSE: the token had it already */
+} CkKeeperTokenWrite;
+
+typedef struct {
+  CkCommitSummary summary;
+  CkImportPlan   *committed;      /* the plan as committed (token keys by URI) */
+  guint           n_token_keys;   /* new keys written onto the token */
+  GPtrArray      *token_writes;   /* element-type CkKeeperTokenWrite */
+} CkKeeperCommit;
+
+void          ck_keeper_commit_free             (CkKeeperCommit *commit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkKeeperCommit, ck_keeper_commit_free)
+
+/* Commits @plan: everything checked first (errors, locked items, a
+ * passphrase, with a token whether each certificate can go there), new
+ * keys encrypted before the store's write transaction begins (through
+ * ck_store_commit()), then every new item written in that one
+ * transaction, all or nothing; pending requests a new certificate
+ * fulfils become issued. With a token, the keys go there first and are
+ * recorded by URI. Cancelling (or the progress function returning FALSE)
+ * before the transaction commits writes nothing to the store. */
+void          ck_keeper_import_commit_async     (CkKeeper                    *self,
+                                                 CkImportPlan                *plan,
+                                                 const CkKeeperCommitOptions *options,
+                                                 GCancellable                *cancellable,
+                                                 GAsyncReadyCallback          callback,
+                                                 gpointer                     user_data);
+CkKeeperCommit *ck_keeper_import_commit_finish  (CkKeeper                    *self,
+                                                 GAsyncResult                *result,
+                                                 GError                     **error);
+CkKeeperCommit *ck_keeper_import_commit         (CkKeeper                    *self,
+                                                 CkImportPlan                *plan,
+                                                 const CkKeeperCommitOptions *options,
+                                                 GCancellable                *cancellable,
+                                                 GError                     **error);
 
 /* --- Deleting, and undoing it (ck-keeper-delete.c) ----------------------- */
 
