@@ -546,6 +546,7 @@ ck_cli_import (CkCli *cli,
   commit_options.key_passphrase = key_passphrase;
   commit_options.flags = no_key_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE;
   commit_options.token = token;
+  commit_options.all_certificates_to_token = TRUE;
   commit = ck_keeper_import_commit (keeper, plan, &commit_options, NULL, &error);
   if (commit == NULL)
     return ck_cli_error (_("%s; nothing imported"), error->message);

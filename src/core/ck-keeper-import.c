@@ -303,6 +303,7 @@ typedef struct
   char           *passphrase;
   CkCommitFlags   flags;
   CkToken        *token;
+  gboolean        all_certificates;
   CkProgressFunc  progress;
   gpointer        progress_data;
   GCancellable   *cancellable;
@@ -368,7 +369,7 @@ commit_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (job->token != NULL)
+  if (job->token != NULL && job->all_certificates)
     {
       /* Everything checked before anything is written, store or token:
        * a certificate with its key in the input goes beside that key,
@@ -386,6 +387,9 @@ commit_thread (GTask        *task,
               return;
             }
         }
+    }
+  if (job->token != NULL)
+    {
       commit->committed = ck_token_import_plan (job->token, job->plan, &commit->n_token_keys,
                                                 &error);
       if (commit->committed == NULL)
@@ -414,7 +418,8 @@ commit_thread (GTask        *task,
       CkImportItem *item = ck_import_plan_get_item (commit->committed, i);
       CkKeeperTokenWrite *write;
 
-      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE)
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE ||
+          (!job->all_certificates && !ck_token_plan_has_key_for (commit->committed, item)))
         continue;
       write = g_new0 (CkKeeperTokenWrite, 1);
       write->item = g_object_ref (item);
@@ -455,6 +460,7 @@ commit_run (CkKeeper                    *self,
                                   ? options->key_passphrase : NULL);
       job->flags = options->flags;
       job->token = options->token != NULL ? g_object_ref (options->token) : NULL;
+      job->all_certificates = options->all_certificates_to_token;
       job->progress = options->progress;
       job->progress_data = options->progress_data;
     }

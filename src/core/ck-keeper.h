@@ -328,6 +328,11 @@ typedef struct {
    * onto it (sensitive, not extractable) with their certificates beside
    * them, and the plan's other certificates beside their keys there. */
   CkToken        *token;
+  /* With @token: every certificate of the plan goes onto it too, beside
+   * its key there (certkeeper-cli import --to-token), and the commit is
+   * refused up front when one cannot. Otherwise only the certificates of
+   * the new keys go there with them. */
+  gboolean        all_certificates_to_token;
   /* Called in the worker; see CkProgressFunc. */
   CkProgressFunc  progress;
   gpointer        progress_data;

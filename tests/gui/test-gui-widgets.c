@@ -868,6 +868,36 @@ import_row_shown (gpointer data)
   return find_import_row (query->root, query->kind) != NULL;
 }
 
+/* Unlocking runs in the keeper's worker: the plan changes, or the row
+ * says why not, when it is done. */
+typedef struct {
+  CkImportDialog   *dialog;
+  CkImportItemKind  kind;
+  guint             n;
+} PlanCount;
+
+static gboolean
+plan_count_is (PlanCount *wait)
+{
+  return plan_count (wait->dialog, wait->kind) == wait->n;
+}
+
+static void
+wait_for_plan_count (CkImportDialog   *dialog,
+                     CkImportItemKind  kind,
+                     guint             n)
+{
+  PlanCount wait = { dialog, kind, n };
+
+  ck_gui_test_spin_until (plan_count_is, &wait);
+}
+
+static gboolean
+shows_wrong_password (GtkWidget *row)
+{
+  return find_label (row, "Wrong password. Try again.") != NULL;
+}
+
 /* A wait for the dialog to be done reading, then for a row of @kind. */
 static GtkWidget *
 wait_for_import_row (CkImportDialog   *dialog,
@@ -998,12 +1028,13 @@ test_window_paste_drop_pkcs12 (Fixture       *fixture,
 
     locked = ck_import_row_get_item (CK_IMPORT_ROW (row));
     g_signal_emit_by_name (row, "unlock", "not the password");
+    ck_gui_test_spin_until (shows_wrong_password, row);
     g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_LOCKED), ==, 1);
     g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 0);
     g_assert_true (ck_import_item_get_kind (locked) == CK_IMPORT_ITEM_LOCKED);
     g_signal_emit_by_name (row, "unlock", "p12 secret");
   }
-  g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_LOCKED), ==, 0);
+  wait_for_plan_count (dialog, CK_IMPORT_ITEM_LOCKED, 0);
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_CERTIFICATE), ==, 1);
   g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_PRIVATE_KEY), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (fixture->store)), ==, 0);
@@ -1373,7 +1404,7 @@ test_import_dialog_unlock_recomputed (Fixture       *fixture,
       g_assert_true (ck_import_dialog_add_files (dialog, &p12_file, 1));
       row = wait_for_import_row (dialog, CK_IMPORT_ITEM_LOCKED);
       g_signal_emit_by_name (row, "unlock", "p12 secret");
-      g_assert_cmpuint (plan_count (dialog, CK_IMPORT_ITEM_PRIVATE_KEY), ==, 1);
+      wait_for_plan_count (dialog, CK_IMPORT_ITEM_PRIVATE_KEY, 1);
 
       row = wait_for_import_row (dialog, CK_IMPORT_ITEM_PRIVATE_KEY);
       g_assert_null (find_label (row, "No certificate for this key yet"));
