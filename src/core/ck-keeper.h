@@ -11,6 +11,7 @@
 #include "ck-store.h"
 #include "ck-token.h"
 #include "ck-trust.h"
+#include "ck-utils.h"
 #include "ck-verifier.h"
 
 G_BEGIN_DECLS
@@ -375,6 +376,61 @@ CkKeeperCommit *ck_keeper_import_commit_finish  (CkKeeper                    *se
 CkKeeperCommit *ck_keeper_import_commit         (CkKeeper                    *self,
                                                  CkImportPlan                *plan,
                                                  const CkKeeperCommitOptions *options,
+                                                 GCancellable                *cancellable,
+                                                 GError                     **error);
+
+/* --- Exporting (ck-keeper-export.c) ------------------------------------- */
+
+typedef enum {
+  CK_KEEPER_EXPORT_PEM,        /* a certificate (with @chain) or a request */
+  CK_KEEPER_EXPORT_DER,        /* a certificate or a request */
+  CK_KEEPER_EXPORT_PKCS8_PEM,  /* a private key, encrypted with @password unless NULL */
+  CK_KEEPER_EXPORT_PKCS8_DER,
+  CK_KEEPER_EXPORT_PKCS12,     /* a certificate with its key (and @chain), under @password */
+} CkKeeperExportFormat;
+
+/* What to write where. Only what the format needs is read; the keeper
+ * copies it (and wipes its copies of the passwords). */
+typedef struct {
+  CkKeeperExportFormat format;
+  gint64           id;               /* the certificate, request or key in the store */
+  CkCertificate   *certificate;      /* instead of @id: a certificate shown from a token */
+  CkPrivateKey    *key;              /* PKCS#8, PKCS#12: the key, unlocked already; else
+                                      * the stored one, unlocked with @store_passphrase */
+  const char      *store_passphrase;
+  const char      *password;         /* protects the file written */
+  CkExportChain    chain;            /* PEM of a certificate, PKCS#12 */
+  CkPkcs12Profile  profile;
+  const char      *friendly_name;    /* PKCS#12; NULL: the certificate's name */
+  const char      *path;             /* written through ck_file_write() (0600 when
+                                      * it holds a key); NULL: returned as bytes */
+  CkWriteFlags     write_flags;      /* CK_WRITE_OVERWRITE when the user agreed */
+} CkKeeperExportRequest;
+
+typedef struct {
+  GBytes   *data;             /* when no @path was given; wiped when freed */
+  guint     n_certificates;   /* in the file */
+  gboolean  chain_complete;   /* with a chain: every issuer up to a root was there */
+  char     *last_name;        /* the last certificate of the chain written */
+  gboolean  holds_key;
+} CkKeeperExported;
+
+void          ck_keeper_exported_free           (CkKeeperExported *exported);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkKeeperExported, ck_keeper_exported_free)
+
+/* Encodes what @request asks for, in a worker, and writes it to its path
+ * (or hands it back): one encoder of every export format for the window
+ * and certkeeper-cli export. Errors name the object and the file. */
+void          ck_keeper_export_async            (CkKeeper                    *self,
+                                                 const CkKeeperExportRequest *request,
+                                                 GCancellable                *cancellable,
+                                                 GAsyncReadyCallback          callback,
+                                                 gpointer                     user_data);
+CkKeeperExported *ck_keeper_export_finish       (CkKeeper                    *self,
+                                                 GAsyncResult                *result,
+                                                 GError                     **error);
+CkKeeperExported *ck_keeper_export              (CkKeeper                    *self,
+                                                 const CkKeeperExportRequest *request,
                                                  GCancellable                *cancellable,
                                                  GError                     **error);
 
