@@ -1206,6 +1206,79 @@ test_undo_request (StoreTest     *t,
   }
 }
 
+/* The same three deletes through the keeper's actions, as the window
+ * (Delete, then the toast's Undo) and certkeeper-cli delete make them: a
+ * certificate with trust decisions and the request it issued, the key
+ * with its certificates and requests, the issued request. Each time the
+ * store afterwards equals the store before, every table row by row,
+ * trust included; the keeper opens the trust module itself. */
+static void
+test_undo_through_keeper (StoreTest     *t,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkTrust) trust = ck_trust_new (t->store, &error);
+  g_autoptr(CkKeeper) keeper = ck_keeper_new (t->store);
+  g_autofree char *before = NULL;
+  gint64 leaf_id, second, key_id, request_id;
+
+  g_assert_no_error (error);
+  leaf_id = undo_store_setup (t, trust, &second, &key_id, &request_id);
+  before = dump_every_table (t->store);
+  g_assert_null (ck_keeper_get_trust (keeper));
+
+  {
+    const gint64 ids[] = { leaf_id, key_id, request_id };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      {
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(CkDeletion) deletion = NULL;
+        g_autofree char *during = NULL, *after = NULL;
+
+        ck_keeper_delete_async (keeper, ids[i], NULL, ck_test_store_result, &result);
+        deletion = ck_keeper_delete_finish (keeper, ck_test_wait_for_result (&result), &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (ck_deletion_get_id (deletion), ==, ids[i]);
+        g_assert_cmpint (ck_store_get_kind (t->store, ids[i]), ==, CK_OBJECT_NONE);
+        during = dump_every_table (t->store);
+        g_assert_cmpstr (during, !=, before);
+        if (ids[i] == leaf_id)
+          {
+            /* The distrust was for the key: kept for it. */
+            g_assert_nonnull (ck_keeper_get_trust (keeper));
+            g_assert_cmpstr (ck_deletion_get_kept_distrusts (deletion)[0], ==, CK_PURPOSE_ALL);
+          }
+
+        g_clear_object (&result);
+        ck_keeper_undo_delete_async (keeper, deletion, NULL, ck_test_store_result, &result);
+        g_assert_true (ck_keeper_undo_delete_finish (keeper, ck_test_wait_for_result (&result),
+                                                     &error));
+        g_assert_no_error (error);
+        after = dump_every_table (t->store);
+        g_assert_cmpstr (after, ==, before);
+
+        /* Twice is refused and changes nothing, in the blocking form too. */
+        g_assert_false (ck_keeper_undo_delete (keeper, deletion, NULL, &error));
+        g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
+        g_clear_error (&error);
+      }
+  }
+
+  /* A cancelled delete deletes nothing. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autofree char *after = NULL;
+
+    g_cancellable_cancel (cancellable);
+    g_assert_null (ck_keeper_delete (keeper, leaf_id, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    after = dump_every_table (t->store);
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
 static void
 test_keys_unencrypted_by_choice (StoreTest     *t,
                                 gconstpointer  data)
@@ -1855,6 +1928,8 @@ main (int    argc,
               test_undo_certificate, store_teardown);
   g_test_add ("/store/undo/key", StoreTest, "undo-key.example", store_setup,
               test_undo_key, store_teardown);
+  g_test_add ("/store/undo/keeper", StoreTest, "undo-keeper.example", store_setup,
+              test_undo_through_keeper, store_teardown);
   g_test_add ("/store/undo/request", StoreTest, "undo-request.example", store_setup,
               test_undo_request, store_teardown);
   g_test_add ("/store/resolve", StoreTest, "resolve.example", store_setup,
