@@ -169,6 +169,20 @@ read_reasons (GBytes     *der,
     }
 }
 
+char *
+ck_crl_normalize_serial (const char *hex)
+{
+  gsize len = strlen (hex);
+
+  /* "00" followed by an octet below 0x80 is one zero too many. */
+  while (len >= 4 && hex[0] == '0' && hex[1] == '0' && g_ascii_xdigit_value (hex[2]) < 8)
+    {
+      hex += 2;
+      len -= 2;
+    }
+  return g_ascii_strdown (hex, len);
+}
+
 CkCrl *
 ck_crl_new_from_der (GBytes  *der,
                      GError **error)
@@ -255,9 +269,13 @@ ck_crl_new_from_der (GBytes  *der,
       serial.data = serial_buf;
       serial.size = serial_size;
       entry = g_new0 (CkCrlEntry, 1);
-      entry->serial = ck_hex_encode (serial.data, serial.size);
+      {
+        g_autofree char *raw = ck_hex_encode (serial.data, serial.size);
+
+        reason = g_hash_table_lookup (reasons, raw);
+        entry->serial = ck_crl_normalize_serial (raw);
+      }
       entry->revoked_at = when;
-      reason = g_hash_table_lookup (reasons, entry->serial);
       entry->reason = reason != NULL ? GPOINTER_TO_INT (reason) - 1 : -1;
       g_ptr_array_add (self->entries, entry);
       g_hash_table_insert (self->by_serial, entry->serial, entry);
@@ -340,8 +358,14 @@ const CkCrlEntry *
 ck_crl_find_entry (CkCrl      *self,
                    const char *serial)
 {
+  g_autofree char *normal = NULL;
+
   g_return_val_if_fail (CK_IS_CRL (self), NULL);
-  return serial != NULL ? g_hash_table_lookup (self->by_serial, serial) : NULL;
+
+  if (serial == NULL)
+    return NULL;
+  normal = ck_crl_normalize_serial (serial);
+  return g_hash_table_lookup (self->by_serial, normal);
 }
 
 gboolean
@@ -374,6 +398,9 @@ ck_crl_verify (CkCrl         *self,
   /* The dates say how fresh the list is, not whether it is genuine. */
   status &= ~(GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED |
               GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE);
+  /* GnuTLS adds INVALID to any reason, the dates included. */
+  if ((status & ~GNUTLS_CERT_INVALID) == 0)
+    status = 0;
   if (status != 0)
     {
       gnutls_datum_t out = { NULL, 0 };
@@ -475,8 +502,10 @@ ck_aia_urls_of_certificate (CkCertificate *cert,
                                                        &method, &critical);
       if (ret < 0)
         break;
-      if (method.size == strlen (method_oid) &&
-          memcmp (method.data, method_oid, method.size) == 0 &&
+      /* GnuTLS may count a terminating NUL in the OID's size. */
+      if (method.size >= strlen (method_oid) &&
+          memcmp (method.data, method_oid, strlen (method_oid)) == 0 &&
+          (method.size == strlen (method_oid) || method.data[strlen (method_oid)] == '\0') &&
           gnutls_x509_crt_get_authority_info_access (ck_certificate_get_crt (cert), seq,
                                                      GNUTLS_IA_URI, &location,
                                                      &critical) >= 0)

@@ -45,6 +45,10 @@ gint64        ck_crl_get_next_update      (CkCrl         *self);
 /* The CRL number, lower-case hex of its octets without leading zeros
  * ("0" for zero); NULL when the CRL has none. */
 const char   *ck_crl_get_number           (CkCrl         *self);
+/* @hex (a serial's octets) without the zero octets a lax encoder put in
+ * front of it beyond the one DER needs: how entries and certificates are
+ * matched. */
+char         *ck_crl_normalize_serial     (const char    *hex);
 /* element-type CkCrlEntry, in the CRL's order. */
 GPtrArray    *ck_crl_get_entries          (CkCrl         *self);
 /* The entry for @serial (hex as above), NULL when it is not listed. */

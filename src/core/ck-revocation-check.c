@@ -145,6 +145,12 @@ ck_revocation_fetch (CkRevocationStore    *store,
                      _("%s names no OCSP responder"), ck_certificate_get_display_name (cert));
       else
         status = ck_ocsp_check (cert, issuer, url, &response, cancellable, &local_error);
+      if (status != NULL && status->state == CK_REVOCATION_STATE_UNKNOWN)
+        {
+          /* An answer, but not one to rely on: said, and the CRL asked. */
+          g_set_error_literal (&local_error, CK_ERROR, CK_ERROR_NOT_FOUND, status->detail);
+          g_clear_pointer (&status, ck_revocation_status_free);
+        }
       if (status != NULL &&
           ck_revocation_store_put_ocsp (store, cert, issuer, status, url, response, &local_error))
         {

@@ -515,6 +515,7 @@ lookup_crl (sqlite3       *db,
   sqlite3_stmt *stmt = NULL;
   CkRevocationStatus *status = NULL;
   g_autofree char *display_name = NULL;
+  g_autofree char *serial = ck_crl_normalize_serial (ck_certificate_get_serial (cert));
   gint64 crl_id, this_update, next_update;
   int rc;
 
@@ -548,7 +549,7 @@ lookup_crl (sqlite3       *db,
       return NULL;
     }
   sqlite3_bind_int64 (stmt, 1, crl_id);
-  sqlite3_bind_text (stmt, 2, ck_certificate_get_serial (cert), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW && !(sqlite3_column_type (stmt, 1) != SQLITE_NULL &&
                             sqlite3_column_int (stmt, 1) == 8 /* removeFromCRL */))

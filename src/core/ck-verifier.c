@@ -928,17 +928,16 @@ check_revocation (CkVerifier *self,
   CkRevocationStatus *worst = NULL;
   gint64 now = verify_time (self);
 
-  for (guint i = 0; i + 1 < chain->len && i + 1 <= len; i++)
+  /* Each certificate below the top (the anchor, a self-signed root or
+   * the last one found) with the issuer above it: nothing in the chain
+   * could revoke the top. */
+  for (guint i = 0; i + 1 < len; i++)
     {
       CkCertificate *cert = chain->pdata[i];
       CkCertificate *issuer = chain->pdata[i + 1];
       g_autoptr (GError) fetch_error = NULL;
       CkRevocationStatus *status;
 
-      /* A self-signed top and an anchor are not checked: nothing above
-       * them could revoke them. */
-      if (i + 1 >= len && i + 1 == chain->len)
-        break;
       if (self->network != CK_REVOCATION_NETWORK_NONE)
         ck_revocation_fetch (self->revocations, cert, issuer, self->network,
                              self->cancellable, &fetch_error);
