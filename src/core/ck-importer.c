@@ -542,12 +542,18 @@ add_pkcs7 (Input      *in,
     }
 
   if (n_crls > 0)
-    input_add_note (in, location,
-                    ngettext ("%d certificate revocation list skipped: Certkeeper does not keep CRLs",
-                              "%d certificate revocation lists skipped: Certkeeper does not keep CRLs",
-                              n_crls),
-                    (int) n_crls);
-  if (certs->len == 0)
+    {
+      g_autoptr(GPtrArray) crls = ck_pkcs7_read_crls (der, NULL);
+
+      for (guint i = 0; crls != NULL && i < crls->len; i++)
+        {
+          g_autofree char *inner = g_strdup_printf (_("CRL %d"), (int) i + 1);
+          g_autofree char *where = location_join (location, inner);
+
+          add_crl (in, g_ptr_array_index (crls, i), where);
+        }
+    }
+  if (certs->len == 0 && n_crls == 0)
     input_add_note (in, location, _("the PKCS#7 structure holds no certificates"));
 }
 
@@ -818,7 +824,8 @@ open_pkcs12 (Input       *in,
         case GNUTLS_BAG_CRL:
           inner = g_strdup_printf (_("bag %u (CRL)"), i + 1);
           where = location_join (location, inner);
-          input_add_note (in, where, _("skipped: Certkeeper does not keep certificate revocation lists"));
+          if (safe->der != NULL)
+            add_crl (in, safe->der, where);
           break;
 
         case GNUTLS_BAG_EMPTY:

@@ -115,3 +115,39 @@ ck_pkcs7_read_certificates (GBytes  *der,
   gnutls_pkcs7_deinit (p7);
   return certs;
 }
+
+GPtrArray *
+ck_pkcs7_read_crls (GBytes  *der,
+                    GError **error)
+{
+  gnutls_pkcs7_t p7 = NULL;
+  gnutls_datum_t datum;
+  GPtrArray *crls;
+  int ret, n;
+
+  g_return_val_if_fail (der != NULL, NULL);
+
+  datum.data = (guchar *) g_bytes_get_data (der, NULL);
+  datum.size = g_bytes_get_size (der);
+  gnutls_pkcs7_init (&p7);
+  ret = gnutls_pkcs7_import (p7, &datum, GNUTLS_X509_FMT_DER);
+  if (ret < 0)
+    {
+      g_set_error (error, CK_ERROR, ck_error_code_from_gnutls (ret),
+                   _("not a valid PKCS#7 file: %s"), gnutls_strerror (ret));
+      gnutls_pkcs7_deinit (p7);
+      return NULL;
+    }
+  crls = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  n = gnutls_pkcs7_get_crl_count (p7);
+  for (int i = 0; i < n; i++)
+    {
+      gnutls_datum_t raw = { NULL, 0 };
+
+      if (gnutls_pkcs7_get_crl_raw2 (p7, i, &raw) >= 0)
+        g_ptr_array_add (crls, ck_bytes_from_datum (&raw));
+      gnutls_free (raw.data);
+    }
+  gnutls_pkcs7_deinit (p7);
+  return crls;
+}

@@ -256,6 +256,14 @@ def test_crl_import_and_verdicts():
     check(text.code == 3 and "Revoked:" in text.stdout and "key compromise" in text.stdout,
           repr(text))
 
+    # In a PKCS#7 bundle (openssl crl2pkcs7) with its CA, into a fresh store.
+    p7 = path("bundle.p7b")
+    tc.run_tool(tc.OPENSSL, "crl2pkcs7", "-in", crl, "-certfile", CTX["ca_pem"], "-out", p7)
+    _counter[0] += 1
+    fresh = Store(WORKDIR, f"revocation-p7-{_counter[0]}")
+    result = fresh.ok("import", p7)
+    check("1 certificate" in result.stdout and "1 CRL" in result.stdout, repr(result))
+
     # DER works as PEM does, and the same CRL again is nothing new.
     der = path("first.crl.der")
     tc.run_tool(tc.OPENSSL, "crl", "-in", crl, "-outform", "DER", "-out", der)
@@ -384,6 +392,47 @@ def test_ocsp_good_revoked_unknown():
     # Kept until nextUpdate: the answer decides with the responder gone.
     v = verify_json(store, bad_id, code=3)
     check_equal(v["revocation"]["source"], "ocsp", "kept answer")
+
+
+@test
+def test_ocsp_delegated_responder():
+    """A responder certificate the CA issued for OCSP signing answers; one
+    the CA issued without that purpose does not count."""
+    store, ca_id = new_store()
+    leaf_id, leaf = make_leaf(store, ca_id, "delegated.example")
+    index = write("delegated-index.txt", ocsp_index([("R", leaf, "superseded")]))
+    for name, eku in (("ocsp-signer", "OCSPSigning"), ("not-a-signer", "serverAuth")):
+        key, csr, cert = path(f"{name}.key"), path(f"{name}.csr"), path(f"{name}.pem")
+        tc.run_tool(tc.OPENSSL, "req", "-new", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr,
+                    "-subj", f"/CN={name}")
+        ext = write(f"{name}.ext", f"extendedKeyUsage=critical,{eku}\nkeyUsage=critical,digitalSignature\n")
+        tc.run_tool(tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", CTX["ca_pem"], "-CAkey",
+                    CTX["ca_key"], "-CAcreateserial", "-days", "30", "-extfile", ext, "-out", cert)
+    responder = Responder(index, path("ocsp-signer.pem"), path("ocsp-signer.key"), CTX["ca_pem"],
+                          ("-nmin", "60"))
+    try:
+        store.ok("ocsp-responder", str(ca_id), responder.url)
+        good = verify_json(store, leaf_id, "--revocation", "ocsp", code=3)
+    finally:
+        responder.stop()
+    check_equal((good["status"], good["revocation"]["source"], good["revocation"]["reason"]),
+                ("revoked", "ocsp", "superseded"), "the delegated responder's answer")
+    # That answer is kept: a fresh store asks the undelegated one.
+    other_store, other_ca = new_store()
+    other_id, other_leaf = make_leaf(other_store, other_ca, "undelegated.example")
+    index = write("undelegated-index.txt", ocsp_index([("R", other_leaf, "superseded")]))
+    responder = Responder(index, path("not-a-signer.pem"), path("not-a-signer.key"),
+                          CTX["ca_pem"], ("-nmin", "60"))
+    try:
+        other_store.ok("ocsp-responder", str(other_ca), responder.url)
+        v = verify_json(other_store, other_id, "--revocation", "ocsp", code=0)
+    finally:
+        responder.stop()
+    check_equal(v["revocation"]["status"], "unknown", "an undelegated responder")
+    check("may not sign OCSP" in v["revocation"]["detail"] or
+          "not delegated" in v["revocation"]["detail"] or
+          "not signed by the issuer" in v["revocation"]["detail"], v["revocation"])
 
 
 @test
