@@ -5,6 +5,7 @@
  * http.server and a socket that never answers, both on 127.0.0.1 and
  * started here (the server prints its port once it listens: no sleeping,
  * no polling). */
+#include <gnutls/ocsp.h>
 #include <string.h>
 
 #include "certkeeper-core.h"
@@ -479,6 +480,137 @@ test_http_silent (void)
   g_object_unref (result);
 }
 
+/* --- OCSP answers, offline ------------------------------------------- */
+
+static char *
+tmp_file (const char *dir,
+          const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static GBytes *
+read_all (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  return g_bytes_new_take (data, len);
+}
+
+static CkCertificate *
+load_pem_file (const char *path)
+{
+  g_autoptr (GBytes) bytes = read_all (path);
+  g_autoptr (GError) error = NULL;
+  CkCertificate *cert = ck_certificate_new_from_pem (g_bytes_get_data (bytes, NULL),
+                                                     g_bytes_get_size (bytes), &error);
+
+  g_assert_no_error (error);
+  return cert;
+}
+
+#define RUN(...) G_STMT_START {                                              \
+    g_autofree char *out_ = ck_test_run_tool ((const char * const[]) { __VA_ARGS__, NULL }); \
+    g_assert_nonnull (out_);                                                 \
+  } G_STMT_END
+
+/* An answer made by openssl for a request made by openssl: accepted with
+ * its own nonce, refused with another one, when stale, and when checked
+ * against another issuer. */
+static void
+test_ocsp_response (void)
+{
+  const char *openssl = g_getenv ("CK_OPENSSL");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *ca_key = NULL, *ca = NULL, *leaf_key = NULL, *csr = NULL, *leaf = NULL;
+  g_autofree char *index = NULL, *req = NULL, *resp = NULL, *other_key = NULL, *other = NULL;
+  g_autoptr (CkCertificate) ca_cert = NULL, leaf_cert = NULL, other_cert = NULL;
+  g_autoptr (GBytes) req_der = NULL, resp_der = NULL, nonce = NULL, wrong = NULL;
+  g_autoptr (CkRevocationStatus) status = NULL;
+  gnutls_ocsp_req_t ocsp_req;
+  gnutls_datum_t datum, n = { NULL, 0 };
+  unsigned int critical;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed");
+      return;
+    }
+  dir = g_dir_make_tmp ("ck-ocsp-XXXXXX", &error);
+  g_assert_no_error (error);
+  ca_key = tmp_file (dir, "ca.key");
+  ca = tmp_file (dir, "ca.pem");
+  leaf_key = tmp_file (dir, "leaf.key");
+  csr = tmp_file (dir, "leaf.csr");
+  leaf = tmp_file (dir, "leaf.pem");
+  index = tmp_file (dir, "index.txt");
+  req = tmp_file (dir, "req.der");
+  resp = tmp_file (dir, "resp.der");
+  other_key = tmp_file (dir, "other.key");
+  other = tmp_file (dir, "other.pem");
+
+  RUN (openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+       "-keyout", ca_key, "-out", ca, "-subj", "/CN=OCSP Test CA", "-days", "30");
+  RUN (openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+       "-keyout", other_key, "-out", other, "-subj", "/CN=OCSP Test CA", "-days", "30");
+  RUN (openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+       "-keyout", leaf_key, "-out", csr, "-subj", "/CN=ocsp-leaf.example");
+  RUN (openssl, "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-set_serial", "0x1f",
+       "-days", "30", "-out", leaf);
+  g_assert_true (g_file_set_contents (index, "V\t301231235959Z\t\t1F\tunknown\t/CN=x\n", -1, NULL));
+  RUN (openssl, "ocsp", "-issuer", ca, "-cert", leaf, "-reqout", req);
+  RUN (openssl, "ocsp", "-index", index, "-rsigner", ca, "-rkey", ca_key, "-CA", ca, "-reqin", req,
+       "-respout", resp, "-nmin", "10");
+
+  ca_cert = load_pem_file (ca);
+  leaf_cert = load_pem_file (leaf);
+  other_cert = load_pem_file (other);
+  req_der = read_all (req);
+  resp_der = read_all (resp);
+  datum.data = (unsigned char *) g_bytes_get_data (req_der, NULL);
+  datum.size = g_bytes_get_size (req_der);
+  g_assert_cmpint (gnutls_ocsp_req_init (&ocsp_req), >=, 0);
+  g_assert_cmpint (gnutls_ocsp_req_import (ocsp_req, &datum), >=, 0);
+  g_assert_cmpint (gnutls_ocsp_req_get_nonce (ocsp_req, &critical, &n), >=, 0);
+  gnutls_ocsp_req_deinit (ocsp_req);
+  nonce = g_bytes_new (n.data, n.size);
+  gnutls_free (n.data);
+  wrong = g_bytes_new ("0123456789abcdef", 16);
+
+  status = ck_ocsp_read_response (leaf_cert, ca_cert, resp_der, nonce, "test", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status->state, ==, CK_REVOCATION_STATE_GOOD);
+  g_assert_cmpstr (status->source, ==, "ocsp");
+  g_assert_cmpint (status->next_update, >, now);
+  g_assert_cmpint (status->next_update, <=, now + 11 * 60 + 60);
+
+  g_assert_null (ck_ocsp_read_response (leaf_cert, ca_cert, resp_der, wrong, "test", 0, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nonce"));
+  g_clear_error (&error);
+
+  g_assert_null (ck_ocsp_read_response (leaf_cert, ca_cert, resp_der, nonce, "test",
+                                        now + 3600, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "stale"));
+  g_clear_error (&error);
+
+  g_assert_null (ck_ocsp_read_response (leaf_cert, other_cert, resp_der, nonce, "test", 0, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Not an OCSP response at all. */
+  g_assert_null (ck_ocsp_read_response (leaf_cert, ca_cert, req_der, nonce, "test", 0, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_PARSE);
+  g_clear_error (&error);
+  ck_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -496,5 +628,6 @@ main (int    argc,
               fixture_tear_down);
   g_test_add_func ("/revocation/http", test_http);
   g_test_add_func ("/revocation/http-silent", test_http_silent);
+  g_test_add_func ("/revocation/ocsp-response", test_ocsp_response);
   return g_test_run ();
 }
