@@ -63,6 +63,10 @@ ck_trust_status_label (CkVerifyStatus status)
       return _("Cannot be verified");
     case CK_VERIFY_CANNOT_VERIFY:
       return _("Cannot verify");
+    case CK_VERIFY_REVOKED:
+      return _("Revoked");
+    case CK_VERIFY_REVOCATION_UNKNOWN:
+      return _("Revocation unknown");
     default:
       return _("Unknown");
     }
@@ -78,6 +82,7 @@ ck_trust_status_icon (CkVerifyStatus status)
     case CK_VERIFY_NOT_TRUSTED:
       return "action-unavailable-symbolic";
     case CK_VERIFY_DISTRUSTED:
+    case CK_VERIFY_REVOKED:
       return "process-stop-symbolic";
     case CK_VERIFY_ISSUER_UNKNOWN:
       /* The app's own (a broken chain link), from its resources. */
@@ -196,7 +201,10 @@ ck_trust_status_describe (CkVerification *verification,
       return g_strdup_printf (_("Cannot be verified: “%s” is signed with a key algorithm "
                                 "that is not supported"), subject);
     case CK_VERIFY_CANNOT_VERIFY:
-      /* The core's reason names what could not be read, and why. */
+    case CK_VERIFY_REVOKED:
+    case CK_VERIFY_REVOCATION_UNKNOWN:
+      /* The core's reason names what could not be read, and why; or
+       * which certificate is revoked, when and why. */
       return g_strdup (ck_verification_get_reason (verification));
     case CK_VERIFY_CONSTRAINT_VIOLATED:
     default:

@@ -269,6 +269,7 @@ print_summary (CkStore               *store,
   append_count (line, summary->certificates, "certificate", "certificates");
   append_count (line, summary->keys, "key", "keys");
   append_count (line, summary->requests, "request", "requests");
+  append_count (line, summary->crls, "CRL", "CRLs");
   if (line->len > 0)
     g_string_prepend (line, "Imported ");
   else
@@ -315,6 +316,9 @@ print_imported (CkStore      *store,
           id = ck_store_find_request (store, fingerprint);
           kind_name = "request";
           break;
+        case CK_IMPORT_ITEM_CRL:
+          ck_cli_print_line ("  crl: %s", ck_import_item_get_display_name (item));
+          continue;
         case CK_IMPORT_ITEM_LOCKED:
         case CK_IMPORT_ITEM_ERROR:
         default:

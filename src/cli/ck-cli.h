@@ -47,6 +47,16 @@ int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
 int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);
 int       ck_cli_crl      (CkCli *cli, int argc, char **argv);
 int       ck_cli_revocations (CkCli *cli, int argc, char **argv);
+int       ck_cli_fetch_crl    (CkCli *cli, int argc, char **argv);
+int       ck_cli_fetch_issuer (CkCli *cli, int argc, char **argv);
+int       ck_cli_ocsp_responder (CkCli *cli, int argc, char **argv);
+
+/* ck-cli-revocation.c: the "revocation" JSON member (null for none) and
+ * the lines `verify` prints about revocation and a fetched issuer. */
+void      ck_cli_revocation_to_json (CkJsonWriter             *json,
+                                     const CkRevocationStatus *status);
+void      ck_cli_print_revocation   (CkVerification *verification,
+                                     gint64          id);
 
 /* A command that makes something from the choices `request` takes (the
  * key, subject, SANs, extensions, profile, template): ck-cli-request.c

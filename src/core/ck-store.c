@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ck-error.h"
+#include "ck-revocation-private.h"
 #include "ck-store-private.h"
 #include "ck-utils.h"
 
@@ -2020,6 +2021,42 @@ commit_request (Commit        *c,
   return TRUE;
 }
 
+/* CRLs last: each is verified with its issuer, which may be a
+ * certificate of this very plan. One that does not verify fails the
+ * commit (nothing is written), naming it and why. */
+static gboolean
+commit_crls (Commit        *c,
+             CkImportPlan  *plan,
+             GError       **error)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      g_autoptr(GError) local_error = NULL;
+      CkCrlAddResult result;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CRL)
+        continue;
+      if (ck_import_item_get_duplicate (item))
+        {
+          c->summary->duplicates++;
+          continue;
+        }
+      if (!ck_revocation_store_write_crl (c->store->db, ck_import_item_get_crl (item),
+                                          ck_import_item_get_file (item), &result, &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code, "%s: %s",
+                       ck_import_item_get_source (item), local_error->message);
+          return FALSE;
+        }
+      if (result == CK_CRL_ADDED || result == CK_CRL_REPLACED)
+        c->summary->crls++;
+      else
+        c->summary->skipped++;
+    }
+  return TRUE;
+}
+
 static gboolean
 commit_items (Commit          *c,
               CkImportPlan    *plan,
@@ -2054,6 +2091,8 @@ commit_items (Commit          *c,
         case CK_IMPORT_ITEM_REQUEST:
           ok = commit_request (c, item, source, &local_error);
           break;
+        case CK_IMPORT_ITEM_CRL:
+          continue;                     /* after the certificates, below */
         case CK_IMPORT_ITEM_LOCKED:
         case CK_IMPORT_ITEM_ERROR:
         default:
@@ -2066,6 +2105,9 @@ commit_items (Commit          *c,
           return FALSE;
         }
     }
+
+  if (!commit_crls (c, plan, error))
+    return FALSE;
 
   if (progress != NULL &&
       !progress (c->n_encrypted + n, c->n_encrypted + n, progress_data))
@@ -2120,6 +2162,10 @@ ck_store_commit (CkStore         *self,
                    "protect them in the store (nothing was written)"));
       return FALSE;
     }
+
+  if (ck_import_plan_count (plan, CK_IMPORT_ITEM_CRL) > 0 &&
+      !ck_revocation_store_migrate (self, error))
+    return FALSE;
 
   c.store = self;
   c.passphrase = key_passphrase;
@@ -2187,6 +2233,8 @@ ck_store_commit (CkStore         *self,
       return FALSE;
     }
 
+  if (summary->crls > 0)
+    ck_revocation_store_bump_generation ();
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }
