@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
 
+#include "certkeeper-core.h"
 #include "ck-expiry.h"
 
 #define DAY (G_GINT64_CONSTANT (24) * 60 * 60)
@@ -15,7 +16,9 @@ ck_expiry_get_state (gint64 not_before,
     return CK_EXPIRY_EXPIRED;
   if (not_before > now)
     return CK_EXPIRY_NOT_YET_VALID;
-  if (not_after - now <= (gint64) warning_days * DAY)
+  /* The core's rule, as `certkeeper-cli check` and the notifications
+   * apply it. */
+  if (ck_expiry_is_due (not_after, now, warning_days))
     return CK_EXPIRY_SOON;
   return CK_EXPIRY_VALID;
 }

@@ -342,6 +342,37 @@ def renew_asks_for_the_same_again():
 
 
 @test
+def renewal_linked_to_its_certificate():
+    """The certificate that comes back for `renew` renews the old one even
+    when it is due itself, which the same-subject rule does not count."""
+    store = new_store()
+    ca_key, ca_cert = self_signed("link-ca", "Link CA", 365, ca=True)
+    key, cert = path("link.key"), path("link.pem")
+    tc.run_tool(tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+                "-days", "10", "-subj", "/CN=link.example",
+                "-addext", "subjectAltName=DNS:link.example")
+    old_id = import_pair(store, key, cert)
+    csr = path("link-renewal.csr")
+    store.ok("renew", str(old_id), "--out", csr, "--no-key-passphrase")
+    # The CA answers with a certificate that is itself due within 30 days.
+    new_cert = path("link-new.pem")
+    tc.run_tool(tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
+                "-days", "20", "-copy_extensions", "copy", "-out", new_cert)
+    new_id = import_cert(store, new_cert)
+    requests = store.ok("requests", "--json").json()
+    check_equal([r["status"] for r in requests], ["issued"], "the renewal came back")
+    report = expect(run_check(store, 0, "--json", "--all"), 4, "the new one is due").json()
+    items = {i["id"]: i for i in report["certificates"]}
+    check_equal((items[old_id]["renewed_by"], items[old_id]["watched"]), (new_id, False),
+                "the old one is renewed and no longer watched")
+    check_equal((items[new_id]["renewed_by"], items[new_id]["watched"]), (None, True),
+                "the new one is watched")
+    watched = expect(run_check(store, 0, "--json"), 4, "watched only").json()
+    check_equal([i["id"] for i in watched["certificates"]], [new_id], "only the new one is due")
+
+
+@test
 def usage_and_errors():
     store = new_store()
     store.ok("list")
