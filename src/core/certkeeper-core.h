@@ -11,6 +11,7 @@
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
 #include "ck-expiry-check.h"
+#include "ck-expiry-message.h"
 #include "ck-export.h"
 #include "ck-extension.h"
 #include "ck-general-name.h"
