@@ -142,10 +142,14 @@ def wait_for_name(connection, name, timeout_s, present=True):
 
 
 class PrivateBus:
-    """A dbus-daemon for one test, with the fake notification server."""
+    """A dbus-daemon for one test, with the fake notification server; or,
+    with @own_daemon False, the server alone on the session bus the test
+    runs on already (dbus-run-session: the GUI tests, whose accessibility
+    bus is found through it)."""
 
-    def __init__(self, timeout_s=60):
+    def __init__(self, timeout_s=60, own_daemon=True):
         self.timeout_s = timeout_s
+        self.own_daemon = own_daemon
         self.dir = tempfile.mkdtemp(prefix="ck-fake-bus-")
         self.log = os.path.join(self.dir, "notifications.jsonl")
         self.daemon = None
@@ -158,19 +162,29 @@ class PrivateBus:
         return shutil.which("dbus-daemon") is not None
 
     def __enter__(self):
-        self.daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--nopidfile",
-                                        "--print-address=1"],
-                                       stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        # The daemon writes its address once it listens: a state, read
-        # with the test's deadline around it.
-        self.address = self.daemon.stdout.readline().decode().strip()
-        if not self.address:
-            raise RuntimeError("dbus-daemon gave no address")
+        if self.own_daemon:
+            self.daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--nopidfile",
+                                            "--print-address=1"],
+                                           stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            # The daemon writes its address once it listens: a state.
+            self.address = self.daemon.stdout.readline().decode().strip()
+            if not self.address:
+                raise RuntimeError("dbus-daemon gave no address")
+        else:
+            self.address = os.environ["DBUS_SESSION_BUS_ADDRESS"]
         self.env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address)
         self.connection = Gio.DBusConnection.new_for_address_sync(
             self.address,
             Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
             Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        if not self.own_daemon:
+            owner = self.connection.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                              "org.freedesktop.DBus", "NameHasOwner",
+                                              GLib.Variant("(s)", (NAME,)), None,
+                                              Gio.DBusCallFlags.NONE, -1, None)
+            if owner.unpack()[0]:
+                raise RuntimeError(f"{NAME} is owned already on this bus: a real "
+                                   "notification server would show the test's notifications")
         self.server = subprocess.Popen([sys.executable, os.path.abspath(__file__), self.log],
                                        env=self.env, stdin=subprocess.DEVNULL)
         wait_for_name(self.connection, NAME, self.timeout_s)

@@ -3,6 +3,7 @@
 
 #include "certkeeper-core.h"
 #include "ck-application.h"
+#include "ck-expiry-notifier.h"
 #include "ck-resources.h"
 #include "ck-window.h"
 
@@ -12,6 +13,8 @@ struct _CkApplication
 
   GSettings *settings;
   char      *store_dir;
+  /* Desktop notifications of what expires (ck-expiry-notifier.c). */
+  CkExpiryNotifier *expiry_notifier;
   /* Test and documentation hooks (hidden options). */
   char      *screenshot;
   char      *screenshot_view;
@@ -66,6 +69,9 @@ ck_application_get_main_window (CkApplication *self)
   if (self->screenshot != NULL)
     ck_window_take_screenshot (CK_WINDOW (window), self->screenshot,
                                self->screenshot_view);
+  else if (store != NULL)
+    /* At start (the first window opens the store): what is due now. */
+    ck_expiry_notifier_set_store (self->expiry_notifier, store);
 
   return CK_WINDOW (window);
 }
@@ -133,6 +139,7 @@ ck_application_startup (GApplication *app)
     self->settings = g_settings_new (APP_ID);
   else
     g_debug ("GSettings schema %s not installed: using defaults", APP_ID);
+  self->expiry_notifier = ck_expiry_notifier_new (app, self->settings);
 
   gtk_css_provider_load_from_resource (css, "/io/github/certkeeper/Certkeeper/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -148,6 +155,7 @@ ck_application_finalize (GObject *object)
 {
   CkApplication *self = CK_APPLICATION (object);
 
+  g_clear_object (&self->expiry_notifier);
   g_clear_object (&self->settings);
   g_free (self->store_dir);
   g_free (self->screenshot);
@@ -281,7 +289,35 @@ ck_application_about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* A notification's action (the app may have no window yet): the window
+ * with that certificate shown. */
+static void
+ck_application_show_certificate_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  CkApplication *self = user_data;
+  CkWindow *window = ck_application_get_main_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ck_window_show_certificate (window, g_variant_get_int64 (parameter));
+}
+
+/* What the daily timer does, on demand (tests, `gapplication action`). */
+static void
+ck_application_check_expiry_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  CkApplication *self = user_data;
+
+  ck_expiry_notifier_check (self->expiry_notifier);
+}
+
 static const GActionEntry app_actions[] = {
+  { .name = "show-certificate", .activate = ck_application_show_certificate_action,
+    .parameter_type = "x" },
+  { .name = "check-expiry", .activate = ck_application_check_expiry_action },
   { .name = "quit", .activate = ck_application_quit_action },
   { .name = "help", .activate = ck_application_help_action },
   { .name = "about", .activate = ck_application_about_action },
