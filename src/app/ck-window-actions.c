@@ -1076,6 +1076,14 @@ set_enabled (CkWindow   *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+void
+ck_window_set_action_enabled (CkWindow   *self,
+                              const char *name,
+                              gboolean    enabled)
+{
+  set_enabled (self, name, enabled);
+}
+
 /* The stored key of the selection (a key, or a certificate's key), when
  * its bytes are in the store: a key on a token has only its URI there and
  * can go into no PKCS#12 or PKCS#8 file. */

@@ -37,6 +37,9 @@ struct _CkWindow
   CkVerifier           *verifier;
   GtkWidget            *trust_dialog;
 
+  /* The expiry watch (ck-window-expiry.c). */
+  CkExpiryCheck        *expiry_check;
+
   char                 *screenshot_path;
   char                 *screenshot_view;
   guint                 screenshot_frames;
@@ -73,6 +76,10 @@ void ck_window_actions_set_accels    (GtkApplication *app);
 void ck_window_actions_class_init    (CkWindowClass *klass);
 /* Enables the actions that need a selection, a key, a certificate. */
 void ck_window_actions_update        (CkWindow      *self);
+/* Enables or disables the win.@name action. */
+void ck_window_set_action_enabled    (CkWindow      *self,
+                                      const char    *name,
+                                      gboolean       enabled);
 void ck_window_show_details          (CkWindow      *self);
 /* Presents the import dialog, creating it when needed. */
 CkImportDialog *ck_window_get_import_dialog (CkWindow *self);
@@ -81,6 +88,13 @@ CkImportDialog *ck_window_get_import_dialog (CkWindow *self);
  * when the window becomes active and every few seconds while it is. */
 void     ck_window_reload_init       (CkWindow      *self);
 gboolean ck_window_reload_if_changed (CkWindow      *self);
+
+/* ck-window-expiry.c: Renew…, "Warn before it expires", the Renewal
+ * group of the details pane, ck_window_show_certificate(). */
+void ck_window_expiry_init           (CkWindow      *self);
+void ck_window_expiry_set_store      (CkWindow      *self);
+/* The shown certificate's Renewal group and the actions' states. */
+void ck_window_expiry_update         (CkWindow      *self);
 
 /* ck-window-trust.c: Trust Settings, system anchors, export of trust. */
 void ck_window_trust_init            (CkWindow      *self);

@@ -41,6 +41,11 @@ int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
 int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
 int       ck_cli_check    (CkCli *cli, int argc, char **argv);
+/* ck-cli-notify.c: check --notify's desktop notification, over D-Bus;
+ * *@id (nullable) gets the server's id for it. */
+gboolean  ck_cli_notify_send (const CkExpiryMessage  *message,
+                              guint32                *id,
+                              GError                **error);
 int       ck_cli_renew    (CkCli *cli, int argc, char **argv);
 int       ck_cli_selfsign (CkCli *cli, int argc, char **argv);
 int       ck_cli_sign     (CkCli *cli, int argc, char **argv);

@@ -13,6 +13,7 @@
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
 #include "ck-expiry-check.h"
+#include "ck-expiry-message.h"
 #include "ck-export.h"
 #include "ck-extension.h"
 #include "ck-general-name.h"

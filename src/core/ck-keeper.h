@@ -313,6 +313,78 @@ GBytes         *ck_keeper_write_crl             (CkKeeper                 *self,
                                                  guint64                  *number,
                                                  GError                  **error);
 
+/* --- Renewing a certificate (ck-keeper-renew.c) ------------------------- */
+
+/* What a renewal of one stored certificate asks for and where its key
+ * is: the window shows it before the user decides, the CLI goes on at
+ * once. */
+typedef struct _CkRenewal CkRenewal;
+#define CK_TYPE_RENEWAL (ck_renewal_get_type ())
+GType         ck_renewal_get_type               (void) G_GNUC_CONST;
+CkRenewal    *ck_renewal_ref                    (CkRenewal *self);
+void          ck_renewal_unref                  (CkRenewal *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkRenewal, ck_renewal_unref)
+
+/* The certificate's subject, SANs, key usage, EKU, basic constraints and
+ * TLS features, and the profile of the request it was issued for (when
+ * made here). Migrates the expiry module where needed. CK_ERROR_NOT_FOUND
+ * when @certificate_id is not a stored certificate. */
+CkRenewal    *ck_keeper_plan_renewal            (CkKeeper   *self,
+                                                 gint64      certificate_id,
+                                                 GError    **error);
+gint64        ck_renewal_get_certificate_id     (CkRenewal  *self);
+CkCertificate *ck_renewal_get_certificate       (CkRenewal  *self);
+/* (transfer none): edit it before renewing, as the user asks. */
+CkRequestBuilder *ck_renewal_get_builder        (CkRenewal  *self);
+/* Whether the old key is in the store (in software or as a token key). */
+gboolean      ck_renewal_can_reuse_key          (CkRenewal  *self);
+/* The old key is in the store and encrypted: reusing it needs its
+ * passphrase. */
+gboolean      ck_renewal_key_is_encrypted       (CkRenewal  *self);
+/* The old key's pkcs11: URI when it lives on a token (a new key is made
+ * on that token), else NULL. */
+const char   *ck_renewal_get_token_key_uri      (CkRenewal  *self);
+/* FALSE (with why, transfer none) when no new key like the old can be
+ * made (DSA, GOST…): only reusing the key is left. */
+gboolean      ck_renewal_can_make_new_key       (CkRenewal  *self,
+                                                 const char **problem);
+/* The new key's type and size (the old one's); NULL when none. */
+const CkKeySpec *ck_renewal_get_key_spec        (CkRenewal  *self);
+/* Fills @choice: the old key (@reuse_key), or a new key like it in the
+ * same place: the store, or @token (the old key's token, opened and
+ * logged in by the caller; CK_ERROR_PASSWORD_REQUIRED when NULL then).
+ * The caller adds the passphrases. @choice points into @self and @token. */
+gboolean      ck_renewal_choose_key             (CkRenewal         *self,
+                                                 gboolean           reuse_key,
+                                                 CkToken           *token,
+                                                 CkKeeperKeyChoice *choice,
+                                                 GError           **error);
+/* Makes the renewal request with ck_keeper_create_request_async() and
+ * records, in the same transaction, which certificate it renews
+ * (ck_expiry_check_get_renewed_certificate()). It stays pending until the
+ * CA's certificate for it is imported; from then on the old certificate
+ * is renewed by that one. */
+void          ck_keeper_renew_async             (CkKeeper                *self,
+                                                 CkRenewal               *renewal,
+                                                 const CkKeeperKeyChoice *key,
+                                                 CkKeeperRequestSink      sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 GAsyncReadyCallback      callback,
+                                                 gpointer                 user_data);
+CkRequest    *ck_keeper_renew_finish            (CkKeeper                *self,
+                                                 GAsyncResult            *result,
+                                                 CkKeeperRequestResult   *out,
+                                                 GError                 **error);
+CkRequest    *ck_keeper_renew                   (CkKeeper                *self,
+                                                 CkRenewal               *renewal,
+                                                 const CkKeeperKeyChoice *key,
+                                                 CkKeeperRequestSink      sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 CkKeeperRequestResult   *out,
+                                                 GError                 **error);
+
 /* --- Tokens -------------------------------------------------------------- */
 
 /* Logs in to @token with @pin (NULL on a PIN pad, or for a token that
