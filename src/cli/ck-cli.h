@@ -46,6 +46,7 @@ int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
 int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);
 int       ck_cli_crl      (CkCli *cli, int argc, char **argv);
 int       ck_cli_revocations (CkCli *cli, int argc, char **argv);
+int       ck_cli_passphrase (CkCli *cli, int argc, char **argv);
 
 /* A command that makes something from the choices `request` takes (the
  * key, subject, SANs, extensions, profile, template): ck-cli-request.c
