@@ -60,7 +60,8 @@ spec_algorithm (const CkKeySpec *spec)
 /* The passphrase that will protect a new key, as the options say: *@out
  * stays NULL with --no-key-passphrase. FALSE after printing the error. */
 static gboolean
-ask_new_key_passphrase (const char  *passphrase_file,
+ask_new_key_passphrase (CkStore     *store,
+                        const char  *passphrase_file,
                         gboolean     no_passphrase,
                         CkPassword **out)
 {
@@ -76,9 +77,7 @@ ask_new_key_passphrase (const char  *passphrase_file,
                     "without one"));
       return FALSE;
     }
-  *out = ck_cli_get_new_passphrase (passphrase_file,
-                                    "a passphrase to protect the new key in the store",
-                                    "--no-key-passphrase", &error);
+  *out = ck_cli_get_store_passphrase (store, passphrase_file, "--no-key-passphrase", &error);
   if (*out == NULL)
     {
       ck_cli_fail (error);
@@ -143,7 +142,7 @@ ck_cli_keygen (CkCli *cli,
 
   if (!ck_cli_parse_options (cli, "", N_("Generates a private key and keeps it in the store."),
                              N_("The key is stored encrypted with the passphrase from\n"
-                             "--key-passphrase-file or one typed twice at the prompt; without\n"
+                             "--key-passphrase-file or the prompt (the store passphrase); without\n"
                              "a terminal one of --key-passphrase-file or --no-key-passphrase\n"
                              "is required. Use 'request --key ID' to make a request for it."),
                              entries, &argc, &argv))
@@ -168,7 +167,7 @@ ck_cli_keygen (CkCli *cli,
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     return ck_cli_fail (error);
-  if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
+  if (!ask_new_key_passphrase (store, key_passphrase_file, no_key_passphrase, &passphrase))
     return CK_CLI_EXIT_ERROR;
   say_generating (&spec);
   choice.spec = spec;
@@ -742,7 +741,7 @@ ck_cli_request_run (CkCli                  *cli,
 
   if (choice.source == CK_KEEPER_KEY_NEW)
     {
-      if (!ask_new_key_passphrase (o.key_passphrase_file, o.no_key_passphrase, &passphrase))
+      if (!ask_new_key_passphrase (store, o.key_passphrase_file, o.no_key_passphrase, &passphrase))
         goto out;
       choice.passphrase = passphrase;
       say_generating (&spec);
@@ -925,7 +924,7 @@ ck_cli_renew (CkCli *cli,
 
   if (choice.source == CK_KEEPER_KEY_NEW)
     {
-      if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
+      if (!ask_new_key_passphrase (store, key_passphrase_file, no_key_passphrase, &passphrase))
         return CK_CLI_EXIT_ERROR;
       choice.passphrase = passphrase;
       choice.no_passphrase = no_key_passphrase;

@@ -90,6 +90,9 @@ static const CkCliCommand commands[] = {
   { "renew", "renew ID [--reuse-key] [--out FILE]",
     N_("Make the request that renews a certificate (same subject, SANs, usages), kept as pending"),
     ck_cli_renew },
+  { "passphrase", "passphrase [--old-passphrase-file F] [--new-passphrase-file F]",
+    N_("Change the store passphrase (every stored key re-sealed, in one step)"),
+    ck_cli_passphrase },
 };
 
 static void

@@ -62,6 +62,7 @@ void      ck_cli_revocation_to_json (CkJsonWriter             *json,
                                      const CkRevocationStatus *status);
 void      ck_cli_print_revocation   (CkVerification *verification,
                                      gint64          id);
+int       ck_cli_passphrase (CkCli *cli, int argc, char **argv);
 
 /* A command that makes something from the choices `request` takes (the
  * key, subject, SANs, extensions, profile, template): ck-cli-request.c

@@ -23,6 +23,7 @@
 #include "ck-importer.h"
 #include "ck-keeper.h"
 #include "ck-key-generator.h"
+#include "ck-key-vault.h"
 #include "ck-key-usage.h"
 #include "ck-ocsp.h"
 #include "ck-oid.h"

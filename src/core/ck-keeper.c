@@ -9,6 +9,7 @@
 #include "ck-error.h"
 #include "ck-keeper.h"
 #include "ck-keeper-private.h"
+#include "ck-key-vault.h"
 #include "ck-store-private.h"
 
 #include <string.h>
@@ -235,7 +236,9 @@ request_job_check (RequestJob  *job,
     case CK_KEEPER_KEY_NEW:
       if (!ck_key_spec_validate (&job->spec, error))
         return FALSE;
-      if (job->passphrase == NULL && !job->no_passphrase)
+      /* An unlocked store vault protects it without a passphrase. */
+      if (job->passphrase == NULL && !job->no_passphrase &&
+          !ck_key_vault_is_unlocked (ck_key_vault_get (job->store)))
         {
           g_set_error_literal (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                                _("The new key needs a passphrase to be stored encrypted"));
@@ -892,7 +895,8 @@ generate_key_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  if (job->source == CK_KEEPER_KEY_NEW && job->passphrase == NULL && !job->no_passphrase)
+  if (job->source == CK_KEEPER_KEY_NEW && job->passphrase == NULL && !job->no_passphrase &&
+      !ck_key_vault_is_unlocked (ck_key_vault_get (job->store)))
     {
       g_task_return_new_error (task, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                                _("The new key needs a passphrase to be stored encrypted"));

@@ -17,6 +17,7 @@
 
 #include "ck-error.h"
 #include "ck-revocation-private.h"
+#include "ck-key-vault.h"
 #include "ck-store-private.h"
 #include "ck-utils.h"
 
@@ -87,7 +88,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_CERT_DER] = "SELECT der FROM certificates WHERE id = ?",
   [STMT_REQUEST_DER] = "SELECT der FROM requests WHERE id = ?",
   [STMT_KEY_PKCS8] =
-    "SELECT pkcs8, pkcs11_uri, encrypted FROM keys WHERE id = ?",
+    "SELECT pkcs8, pkcs11_uri, encrypted, spki_sha256 FROM keys WHERE id = ?",
   [STMT_SET_CERT_LABEL] = "UPDATE certificates SET label = ? WHERE id = ?",
   [STMT_SET_KEY_LABEL] = "UPDATE keys SET label = ? WHERE id = ?",
   /* has_key is derived, never stored: it cannot go stale. */
@@ -1420,13 +1421,15 @@ ck_store_load_request (CkStore  *self,
   return request;
 }
 
-/* The stored key: PKCS#8 (and whether it is encrypted) or a token URI. */
+/* The stored key: its blob (and whether it is encrypted) or a token URI;
+ * @spki (nullable) its SPKI SHA-256. */
 static gboolean
 read_key (CkStore   *self,
           gint64     id,
           GBytes   **pkcs8,
           char     **uri,
           gboolean  *encrypted,
+          char     **spki,
           GError   **error)
 {
   sqlite3_stmt *stmt;
@@ -1450,6 +1453,8 @@ read_key (CkStore   *self,
                                   sqlite3_column_bytes (stmt, 0));
           *uri = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
           *encrypted = sqlite3_column_int (stmt, 2) != 0;
+          if (spki != NULL)
+            *spki = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
           ok = TRUE;
         }
       else if (rc == SQLITE_DONE)
@@ -1489,7 +1494,7 @@ ck_store_get_key_pkcs8 (CkStore  *self,
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  if (!read_key (self, id, &pkcs8, &uri, &encrypted, error))
+  if (!read_key (self, id, &pkcs8, &uri, &encrypted, NULL, error))
     return NULL;
   if (pkcs8 == NULL)
     g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
@@ -1506,18 +1511,27 @@ ck_store_load_private_key (CkStore     *self,
 {
   GBytes *pkcs8;
   g_autofree char *uri = NULL;
+  g_autofree char *spki = NULL;
   gboolean encrypted;
   CkPrivateKey *key;
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  if (!read_key (self, id, &pkcs8, &uri, &encrypted, error))
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  if (!read_key (self, id, &pkcs8, &uri, &encrypted, &spki, error))
     return NULL;
   if (pkcs8 == NULL)
     return ck_private_key_new_from_pkcs11_uri (uri, error);
 
-  key = ck_private_key_new_from_pkcs8 (pkcs8, encrypted ? passphrase : NULL,
-                                       error);
+  /* Sealed under the store key, or PBES2 from before the vault (the
+   * vault re-seals it). Not with the store locked: the vault takes the
+   * lock itself, after its own. */
+  if (encrypted)
+    key = ck_key_vault_open_key (ck_key_vault_get (self), id, spki, pkcs8,
+                                 passphrase, error);
+  else
+    key = ck_private_key_new_from_pkcs8 (pkcs8, NULL, error);
   wipe_bytes (pkcs8);
   if (key == NULL)
     g_prefix_error (error, _("Key %lld in the store: "), (long long) id);
@@ -1607,6 +1621,10 @@ format_san (CkCertificate *cert)
 typedef struct {
   CkStore *store;
   const char *passphrase;
+  /* New software keys are sealed under the store's key vault (unlocked
+   * with the passphrase, once, or already unlocked); else they are stored
+   * in the clear, which only CK_COMMIT_NO_KEY_PASSPHRASE allows. */
+  gboolean protect;
   CkCommitFlags flags;
   gint64 now;
   /* Ids from here on were created by this commit. */
@@ -1635,6 +1653,47 @@ commit_clear (Commit *c)
   g_clear_pointer (&c->unprepared, g_ptr_array_unref);
 }
 
+/* Decides how new software keys are stored, once per operation: sealed
+ * under the key vault when a passphrase is given (it unlocks the vault:
+ * the one key derivation of the operation) or the vault is unlocked
+ * already, and the user did not choose to store them in the clear; in the
+ * clear with CK_COMMIT_NO_KEY_PASSPHRASE. *@protect is FALSE when neither
+ * applies (the caller refuses the keys). Before any transaction: the
+ * vault takes the store's lock after its own. */
+static gboolean
+decide_protection (CkStore        *self,
+                   const char     *passphrase,
+                   CkCommitFlags   flags,
+                   gboolean       *protect,
+                   GError        **error)
+{
+  CkKeyVault *vault = ck_key_vault_get (self);
+
+  *protect = FALSE;
+  if (passphrase != NULL)
+    {
+      if (!ck_key_vault_unlock (vault, passphrase, error))
+        return FALSE;
+      *protect = TRUE;
+    }
+  else if ((flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    *protect = ck_key_vault_is_unlocked (vault);
+  return TRUE;
+}
+
+/* The blob a new key is stored as: sealed under the vault, or plain
+ * PKCS#8. */
+static GBytes *
+protect_key (CkStore       *self,
+             CkPrivateKey  *key,
+             gboolean       protect,
+             GError       **error)
+{
+  if (protect)
+    return ck_key_vault_wrap (ck_key_vault_get (self), key, error);
+  return ck_private_key_export_pkcs8 (key, NULL, error);
+}
+
 /* Does the slow part of storing keys, the passphrase's key derivation, for
  * every private key of @items that the commit may write, before the write
  * transaction: run inside it, 300 keys held the database's write lock for
@@ -1655,7 +1714,7 @@ encrypt_keys (Commit          *c,
                                       (GDestroyNotify) wipe_bytes);
   /* Without a passphrase (and without leave to store keys in the clear)
    * commit_key() refuses them: nothing to prepare. */
-  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     return TRUE;
 
   for (guint i = 0; i < items->len; i++)
@@ -1674,7 +1733,7 @@ encrypt_keys (Commit          *c,
                         ck_import_item_get_duplicate (item))))
         continue;
 
-      pkcs8 = ck_private_key_export_pkcs8 (key, c->passphrase, error);
+      pkcs8 = protect_key (c->store, key, c->protect, error);
       if (pkcs8 == NULL)
         {
           g_prefix_error (error, "%s: ", ck_import_item_get_source (item));
@@ -1701,7 +1760,7 @@ count_keys_to_encrypt (Commit       *c,
 {
   guint n = 0;
 
-  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     return 0;
   for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
     {
@@ -1888,7 +1947,7 @@ commit_key (Commit        *c,
   if (!on_token)
     {
       /* The up-front check trusts the plan's flags; this one does not. */
-      if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+      if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
         {
           g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                        _("a passphrase is needed to protect this key"));
@@ -1925,7 +1984,7 @@ commit_key (Commit        *c,
   bind_text_or_null (stmt, 7, source);
   sqlite3_bind_int64 (stmt, 8, c->now);
   /* A token key never leaves the token: it counts as protected. */
-  sqlite3_bind_int (stmt, 9, on_token || c->passphrase != NULL);
+  sqlite3_bind_int (stmt, 9, on_token || c->protect);
   if (pkcs8 != NULL)
     bind_bytes (stmt, 10, pkcs8);
   else
@@ -2154,7 +2213,11 @@ ck_store_commit (CkStore         *self,
 
   if (key_passphrase != NULL && *key_passphrase == '\0')
     key_passphrase = NULL;
-  if (key_passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0 &&
+  /* The vault is unlocked only for an import that stores a key. */
+  if (ck_import_plan_get_key_needing_passphrase (plan) != NULL &&
+      !decide_protection (self, key_passphrase, flags, &c.protect, error))
+    return FALSE;
+  if (!c.protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0 &&
       ck_import_plan_get_key_needing_passphrase (plan) != NULL)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
@@ -2222,7 +2285,8 @@ ck_store_commit (CkStore         *self,
             g_propagate_error (error, g_steal_pointer (&local_error));
           break;
         }
-      ok = encrypt_keys (&c, c.unprepared, FALSE, c.n_encrypted + c.unprepared->len +
+      ok = (c.protect || decide_protection (self, key_passphrase, flags, &c.protect, error)) &&
+           encrypt_keys (&c, c.unprepared, FALSE, c.n_encrypted + c.unprepared->len +
                          ck_import_plan_get_n_items (plan), progress, progress_data, error);
     }
   commit_clear (&c);
@@ -2399,6 +2463,9 @@ ck_store_add_key (CkStore       *self,
   c.now = g_get_real_time () / G_USEC_PER_SEC;
   c.summary = &summary;
   c.change = change;
+  if (!ck_private_key_is_on_token (key) &&
+      !decide_protection (self, passphrase, flags, &c.protect, error))
+    return FALSE;
 
   /* The key derivation before the write lock, as in ck_store_commit(). */
   {
@@ -2482,22 +2549,28 @@ insert_new_key (CkStore       *self,
  * software key's PKCS#8 as it will be stored (*@pkcs8 NULL for no key or
  * a token key, kept by its URI). */
 static gboolean
-prepare_new_key (CkPrivateKey   *key,
+prepare_new_key (CkStore        *self,
+                 CkPrivateKey   *key,
                  const char     *passphrase,
                  CkCommitFlags   flags,
                  GBytes        **pkcs8,
+                 gboolean       *protect,
                  GError        **error)
 {
   *pkcs8 = NULL;
+  *protect = FALSE;
   if (key == NULL || ck_private_key_is_on_token (key))
     return TRUE;
-  if (passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  /* The key derivation before the write lock, never inside it. */
+  if (!decide_protection (self, passphrase, flags, protect, error))
+    return FALSE;
+  if (!*protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                    _("a passphrase is needed to protect this key"));
       return FALSE;
     }
-  *pkcs8 = ck_private_key_export_pkcs8 (key, passphrase, error);
+  *pkcs8 = protect_key (self, key, *protect, error);
   return *pkcs8 != NULL;
 }
 
@@ -2522,6 +2595,7 @@ ck_store_add_request_with_key (CkStore                *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 kid, rid = 0, first_id = 0;
   gboolean existed = FALSE;
+  gboolean protect = FALSE;
   gboolean began, ok;
 
   g_return_val_if_fail (CK_IS_STORE (self), FALSE);
@@ -2530,7 +2604,7 @@ ck_store_add_request_with_key (CkStore                *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  if (!prepare_new_key (key, passphrase, flags, &pkcs8, error))
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
     return FALSE;
 
   ck_store_lock (self);
@@ -2544,7 +2618,7 @@ ck_store_add_request_with_key (CkStore                *self,
     {
       /* A token key counts as protected: it never leaves the token. */
       kid = first_id = insert_new_key (self, key, label, pkcs8,
-                                       pkcs8 == NULL || passphrase != NULL, now, change, error);
+                                       pkcs8 == NULL || protect, now, change, error);
       ok = kid != 0;
     }
   if (ok)
@@ -2613,6 +2687,7 @@ ck_store_add_certificate_with_key (CkStore                *self,
   Commit c = { 0, };
   gint64 kid = 0, cid = 0, new_kid = 0;
   gboolean began, ok;
+  gboolean protect = FALSE;
 
   g_return_val_if_fail (CK_IS_STORE (self), FALSE);
   g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
@@ -2620,7 +2695,7 @@ ck_store_add_certificate_with_key (CkStore                *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  if (!prepare_new_key (key, passphrase, flags, &pkcs8, error))
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
     return FALSE;
 
   item = ck_import_item_new_certificate (certificate, NULL, NULL);
@@ -2649,7 +2724,7 @@ ck_store_add_certificate_with_key (CkStore                *self,
     {
       /* A token key counts as protected: it never leaves the token. */
       kid = new_kid = insert_new_key (self, key, label, pkcs8,
-                                      pkcs8 == NULL || passphrase != NULL, c.now, change, error);
+                                      pkcs8 == NULL || protect, c.now, change, error);
       ok = kid != 0;
       c.first_id = new_kid;
     }
