@@ -48,5 +48,10 @@ void          ck_test_store_result   (GObject       *source,
                                       GAsyncResult  *result,
                                       gpointer       user_data);
 GAsyncResult *ck_test_wait_for_result (GAsyncResult **result);
+/* Iterates the main context until @done (@data) returns TRUE, failing
+ * after a deadline: for state that arrives through the main context (a
+ * worker thread's results). Never waits for a time. */
+void          ck_test_wait_until      (gboolean     (*done) (gpointer data),
+                                       gpointer       data);
 
 G_END_DECLS
