@@ -89,6 +89,20 @@ ck_test_wait_for_result (GAsyncResult **result)
 }
 
 void
+ck_test_import_pem (CkStore    *store,
+                    const char *pem)
+{
+  g_autoptr(CkImporter) importer = ck_importer_new (store);
+  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+  g_autoptr(GError) error = NULL;
+
+  ck_importer_add_bytes (importer, bytes, "test.pem");
+  g_assert_true (ck_store_commit (store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NO_KEY_PASSPHRASE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+void
 ck_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);

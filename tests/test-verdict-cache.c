@@ -23,22 +23,6 @@ typedef struct {
 } Fixture;
 
 static gint64
-import_pem (CkStore    *store,
-            const char *pem,
-            const char *name)
-{
-  g_autoptr(CkImporter) importer = ck_importer_new (store);
-  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
-  g_autoptr(GError) error = NULL;
-
-  ck_importer_add_bytes (importer, bytes, name);
-  g_assert_true (ck_store_commit (store, ck_importer_get_plan (importer), NULL, CK_COMMIT_NONE,
-                                  NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  return g_list_model_get_n_items (ck_store_get_certificates (store));
-}
-
-static gint64
 find_id (CkStore    *store,
          const char *pem)
 {
@@ -83,7 +67,7 @@ fixture_set_up (Fixture       *f,
   key = ck_test_key_new ();
   ck_test_ca_issue_many (f->ca, key, "leaf", 1, N_LEAVES, pem);
   gnutls_x509_privkey_deinit (key);
-  import_pem (f->store, pem->str, "bundle.pem");
+  ck_test_import_pem (f->store, pem->str);
   f->ca_id = find_id (f->store, ca_pem);
   g_assert_cmpint (f->ca_id, >, 0);
 
@@ -212,7 +196,7 @@ test_import_and_delete (Fixture       *f,
 
   /* The leaf alone: its issuer is unknown. */
   generation = ck_verdict_cache_get_generation (f->cache);
-  import_pem (f->store, leaf_pem, "orphan.pem");
+  ck_test_import_pem (f->store, leaf_pem);
   g_assert_cmpuint (ck_verdict_cache_get_generation (f->cache), >, generation);
   leaf_id = find_id (f->store, leaf_pem);
   assert_equals_verifier (f, CK_PURPOSE_TLS_SERVER);
@@ -220,7 +204,7 @@ test_import_and_delete (Fixture       *f,
 
   /* Its CA arrives: the chain ends at a root nobody trusts. */
   generation = ck_verdict_cache_get_generation (f->cache);
-  import_pem (f->store, other_pem, "other.pem");
+  ck_test_import_pem (f->store, other_pem);
   g_assert_cmpuint (ck_verdict_cache_get_generation (f->cache), >, generation);
   other_id = find_id (f->store, other_pem);
   assert_equals_verifier (f, CK_PURPOSE_TLS_SERVER);
