@@ -82,8 +82,8 @@ gboolean ck_store_wal_is_empty          (const char             *path);
 
 /* Another read-only connection to the store in @dir, already opened (and
  * migrated) by ck_store_open(): for a worker thread that reads while the
- * GUI's connection writes. Its models belong to the calling thread's
- * thread-default main context, and see only what it read on opening. */
+ * GUI's connection writes. Its models stay empty: read objects by id
+ * (ck_store_load_certificate(), queries on the connection). */
 CkStore *ck_store_open_read_only        (const char             *dir,
                                          GError                **error);
 

@@ -2,14 +2,17 @@
 /* The verdict cache: see ck-verdict-cache.h.
  *
  * Threads. The cache object, its tables and its signals belong to the
- * main context it was made on. The worker owns its CkStore (a read-only
+ * main context it was made on. Verdicts are computed by one worker per
+ * processor (a verdict is mostly one ECDSA or RSA signature check, so
+ * they scale with cores); each owns its CkStore (a read-only
  * connection), the CkTrust on it and the CkVerifier of the generation it
- * works on; it shares with the main thread only the Job below, under
+ * works on. They share with the main thread only the Job below, under
  * job_lock: what to compute (generation, purpose, system anchors), the
- * ids to do first, and whether to quit. Results travel the other way as
- * Batch structures through g_main_context_invoke_full(), at idle
- * priority so that drawing and input go first; a batch of an older
- * generation or purpose is dropped on arrival.
+ * ids to do first, whether to quit, and the ids of the store and which of
+ * them a worker has taken, so that each certificate is verified once.
+ * Results travel the other way as Batch structures, idle sources on the
+ * main context, at idle priority so that drawing and input go first; a
+ * batch of an older generation or purpose is dropped on arrival.
  *
  * Batches: the worker sends what it has when BATCH_USEC have passed since
  * the last one (or BATCH_MAX verdicts, or a preferred row is done, or the
@@ -24,6 +27,9 @@
 #include "ck-verifier.h"
 
 #define BATCH_USEC (100 * 1000)
+#define MAX_WORKERS 4
+/* Ids a worker takes from the shared list at once. */
+#define CLAIM 32
 #define BATCH_MAX 4096
 #define PROGRESS_USEC (G_USEC_PER_SEC / 4)
 
@@ -35,6 +41,13 @@ typedef struct
   gboolean   use_system_anchors;
   GArray    *preferred;          /* gint64, newest last */
   gboolean   quit;
+  /* The store's ids for this generation and purpose, listed by the first
+   * worker that starts on it; NULL before. */
+  GArray    *ids;
+  guint      next;               /* ids[0, next) are taken */
+  GHashTable *taken;             /* gint64 * into ids: preferred ones taken early */
+  GHashTable *in_store;          /* gint64 * into ids */
+  char      *error;              /* listing them failed */
 } Job;
 
 struct _CkVerdictCache
@@ -58,7 +71,7 @@ struct _CkVerdictCache
   GMutex        job_lock;
   GCond         job_cond;
   Job           job;
-  GThread      *thread;
+  GPtrArray    *threads;
 };
 
 /* The verdicts of one purpose and generation. */
@@ -80,7 +93,6 @@ typedef struct
   GArray    *ids;                /* gint64 */
   GPtrArray *verdicts;           /* CkVerification, same order */
   guint      total;
-  gboolean   complete;
   char      *error;              /* nothing could be verified, and why */
 } Batch;
 
@@ -135,7 +147,7 @@ current_table (CkVerdictCache *self)
   return NULL;
 }
 
-/* --- The worker -------------------------------------------------------- */
+/* --- The workers ------------------------------------------------------- */
 
 typedef struct
 {
@@ -148,13 +160,15 @@ typedef struct
 static Batch *
 batch_new (Worker     *worker,
            guint64     generation,
-           const char *purpose)
+           const char *purpose,
+           guint       total)
 {
   Batch *batch = g_new0 (Batch, 1);
 
   batch->cache = g_atomic_rc_box_acquire (worker->cache_ref);
   batch->generation = generation;
   batch->purpose = g_strdup (purpose);
+  batch->total = total;
   batch->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   batch->verdicts = g_ptr_array_new_with_free_func (g_object_unref);
   return batch;
@@ -177,7 +191,7 @@ send_batch (Worker  *worker,
   g_source_unref (source);
 }
 
-/* The store's certificate ids, as the worker's connection sees them now. */
+/* The store's certificate ids, as this connection sees them now. */
 static GArray *
 list_ids (CkStore  *store,
           GError  **error)
@@ -216,8 +230,71 @@ cannot_verify (const char *purpose,
   return verification;
 }
 
-/* Verifies every certificate for one generation and purpose, until done
- * or until the job changes. */
+/* Forgets the ids of the last job. With job_lock. */
+static void
+job_clear_ids (Job *job)
+{
+  g_clear_pointer (&job->taken, g_hash_table_unref);
+  g_clear_pointer (&job->in_store, g_hash_table_unref);
+  g_clear_pointer (&job->ids, g_array_unref);
+  g_clear_pointer (&job->error, g_free);
+  job->next = 0;
+}
+
+/* With job_lock: the ids of the job, listed through @store if no worker
+ * has yet. FALSE when they cannot be listed (job->error says why). */
+static gboolean
+job_list_ids (Job     *job,
+              CkStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (job->ids != NULL || job->error != NULL)
+    return job->ids != NULL;
+  job->ids = list_ids (store, &error);
+  if (job->ids == NULL)
+    {
+      job->error = g_strdup (error->message);
+      return FALSE;
+    }
+  job->taken = g_hash_table_new (g_int64_hash, g_int64_equal);
+  job->in_store = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < job->ids->len; i++)
+    g_hash_table_add (job->in_store, &g_array_index (job->ids, gint64, i));
+  return TRUE;
+}
+
+/* With job_lock: up to CLAIM ids nobody has taken, the preferred ones
+ * first (*@preferred then). */
+static void
+job_take (Job      *job,
+          GArray   *out,
+          gboolean *preferred)
+{
+  *preferred = FALSE;
+  while (out->len == 0 && job->preferred->len > 0)
+    {
+      gint64 wanted = g_array_index (job->preferred, gint64, job->preferred->len - 1);
+      gint64 *in_store = g_hash_table_lookup (job->in_store, &wanted);
+
+      g_array_set_size (job->preferred, job->preferred->len - 1);
+      if (in_store != NULL && g_hash_table_add (job->taken, in_store))
+        {
+          g_array_append_val (out, wanted);
+          *preferred = TRUE;
+        }
+    }
+  while (out->len < CLAIM && job->next < job->ids->len)
+    {
+      gint64 *id = &g_array_index (job->ids, gint64, job->next++);
+
+      if (g_hash_table_add (job->taken, id))
+        g_array_append_val (out, *id);
+    }
+}
+
+/* Verifies certificates of one generation and purpose with the others,
+ * until none is left or the job changes. */
 static void
 run_job (Worker     *worker,
          CkTrust    *trust,
@@ -227,35 +304,34 @@ run_job (Worker     *worker,
 {
   CkVerdictCache *self = worker->self;
   g_autoptr(CkVerifier) verifier = ck_verifier_new (trust);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) ids = list_ids (ck_trust_get_store (trust), &error);
-  g_autoptr(GHashTable) done = NULL;
-  g_autoptr(GHashTable) in_store = NULL;
-  Batch *batch = batch_new (worker, generation, purpose);
+  g_autoptr(GArray) claimed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Batch *batch = NULL;
   gint64 sent_at = g_get_monotonic_time ();
-  guint next = 0;
+  guint total;
 
   ck_verifier_set_use_system_anchors (verifier, use_system_anchors);
-  if (ids == NULL)
+  g_mutex_lock (&self->job_lock);
+  if (self->job.generation != generation || g_strcmp0 (self->job.purpose, purpose) != 0)
+    {
+      g_mutex_unlock (&self->job_lock);
+      return;
+    }
+  if (!job_list_ids (&self->job, ck_trust_get_store (trust)))
     {
       /* Nothing can be said about any row: every lookup says why. */
-      batch->error = g_strdup (error->message);
-      batch->complete = TRUE;
+      batch = batch_new (worker, generation, purpose, 0);
+      batch->error = g_strdup (self->job.error);
+      g_mutex_unlock (&self->job_lock);
       send_batch (worker, batch);
       return;
     }
-  batch->total = ids->len;
-  done = g_hash_table_new (g_int64_hash, g_int64_equal);
-  in_store = g_hash_table_new (g_int64_hash, g_int64_equal);
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_add (in_store, &g_array_index (ids, gint64, i));
+  total = self->job.ids->len;
+  g_mutex_unlock (&self->job_lock);
+  batch = batch_new (worker, generation, purpose, total);
 
   for (;;)
     {
-      gint64 id = 0;
-      gboolean preferred = FALSE;
-      CkVerification *verification;
-      g_autoptr(GError) local_error = NULL;
+      gboolean preferred;
 
       g_mutex_lock (&self->job_lock);
       if (self->job.quit || self->job.generation != generation
@@ -265,54 +341,36 @@ run_job (Worker     *worker,
           batch_free (batch);
           return;
         }
-      while (id == 0 && self->job.preferred->len > 0)
-        {
-          gint64 *wanted = &g_array_index (self->job.preferred, gint64,
-                                           self->job.preferred->len - 1);
-
-          if (!g_hash_table_contains (done, wanted))
-            {
-              gpointer stored = g_hash_table_lookup (in_store, wanted);
-
-              if (stored != NULL)
-                {
-                  id = *wanted;
-                  preferred = TRUE;
-                }
-            }
-          g_array_set_size (self->job.preferred, self->job.preferred->len - 1);
-        }
+      g_array_set_size (claimed, 0);
+      job_take (&self->job, claimed, &preferred);
       g_mutex_unlock (&self->job_lock);
-
-      while (id == 0 && next < ids->len)
-        {
-          gint64 *candidate = &g_array_index (ids, gint64, next++);
-
-          if (!g_hash_table_contains (done, candidate))
-            id = *candidate;
-        }
-      if (id == 0)
+      if (claimed->len == 0)
         break;
 
-      verification = ck_verifier_verify_id (verifier, id, purpose, &local_error);
-      if (verification == NULL)
-        verification = cannot_verify (purpose, local_error->message);
-      else
-        g_object_ref (verification);
-      g_hash_table_add (done, g_hash_table_lookup (in_store, &id));
-      g_array_append_val (batch->ids, id);
-      g_ptr_array_add (batch->verdicts, verification);
+      for (guint i = 0; i < claimed->len; i++)
+        {
+          gint64 id = g_array_index (claimed, gint64, i);
+          g_autoptr(GError) error = NULL;
+          CkVerification *verification = ck_verifier_verify_id (verifier, id, purpose, &error);
+
+          /* A certificate deleted since the list was made: the delete
+           * starts a new generation, this verdict is never seen. */
+          if (verification == NULL)
+            verification = cannot_verify (purpose, error->message);
+          else
+            g_object_ref (verification);
+          g_array_append_val (batch->ids, id);
+          g_ptr_array_add (batch->verdicts, verification);
+        }
 
       if (preferred || batch->ids->len >= BATCH_MAX
           || g_get_monotonic_time () - sent_at >= BATCH_USEC)
         {
           send_batch (worker, batch);
-          batch = batch_new (worker, generation, purpose);
-          batch->total = ids->len;
+          batch = batch_new (worker, generation, purpose, total);
           sent_at = g_get_monotonic_time ();
         }
     }
-  batch->complete = TRUE;
   send_batch (worker, batch);
 }
 
@@ -327,7 +385,7 @@ worker_main (gpointer data)
   guint64 done_generation = 0;
   g_autofree char *done_purpose = NULL;
 
-  /* The worker's store's models and signals are its own. */
+  /* The signals of the worker's store and trust are its own. */
   g_main_context_push_thread_default (context);
 
   for (;;)
@@ -360,21 +418,16 @@ worker_main (gpointer data)
             trust = ck_trust_new (store, &error);
           if (trust == NULL)
             {
-              Batch *batch = batch_new (worker, generation, purpose);
+              Batch *batch = batch_new (worker, generation, purpose, 0);
 
               /* Tried again at the next generation; until then every
                * lookup says why. */
               batch->error = g_strdup (error->message);
-              batch->complete = TRUE;
               send_batch (worker, batch);
-              done_generation = generation;
-              g_free (done_purpose);
-              done_purpose = g_steal_pointer (&purpose);
-              continue;
             }
         }
-
-      run_job (worker, trust, generation, purpose, use_system_anchors);
+      if (trust != NULL)
+        run_job (worker, trust, generation, purpose, use_system_anchors);
       /* Whether finished or overtaken: the next round looks at the job. */
       done_generation = generation;
       g_free (done_purpose);
@@ -428,15 +481,18 @@ deliver (gpointer data)
                          g_memdup2 (&g_array_index (batch->ids, gint64, i), sizeof (gint64)),
                          g_object_ref (batch->verdicts->pdata[i]));
   table->total = batch->total;
-  table->complete = batch->complete;
+  /* The workers' batches arrive in any order: done when all are in. */
+  table->complete = g_hash_table_size (table->verdicts) >= table->total;
   if (batch->error != NULL && table->failed == NULL)
     table->failed = cannot_verify (batch->purpose, batch->error);
+  if (table->failed != NULL)
+    table->complete = TRUE;
 
   if (g_strcmp0 (batch->purpose, self->purpose) != 0)
     return G_SOURCE_REMOVE;
   if (batch->ids->len > 0)
     g_signal_emit (self, signals[VERDICTS_ADDED], 0, batch->ids);
-  notify_progress (self, batch->complete);
+  notify_progress (self, table->complete);
   if (was_busy != ck_verdict_cache_is_busy (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   return G_SOURCE_REMOVE;
@@ -458,23 +514,34 @@ post_job (CkVerdictCache *self)
     }
 
   g_mutex_lock (&self->job_lock);
-  self->job.generation = self->generation;
-  g_free (self->job.purpose);
-  self->job.purpose = g_strdup (self->purpose);
-  self->job.use_system_anchors = self->use_system_anchors;
-  g_array_set_size (self->job.preferred, 0);
-  g_cond_signal (&self->job_cond);
+  /* Unless the workers are at it already (back to a purpose whose
+   * verdicts are still coming). */
+  if (self->job.generation != self->generation || g_strcmp0 (self->job.purpose, self->purpose) != 0)
+    {
+      self->job.generation = self->generation;
+      g_free (self->job.purpose);
+      self->job.purpose = g_strdup (self->purpose);
+      self->job.use_system_anchors = self->use_system_anchors;
+      g_array_set_size (self->job.preferred, 0);
+      job_clear_ids (&self->job);
+      g_cond_broadcast (&self->job_cond);
+    }
   g_mutex_unlock (&self->job_lock);
 
-  if (self->thread == NULL)
+  if (self->threads->len == 0)
     {
-      Worker *worker = g_new0 (Worker, 1);
+      guint n = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
 
-      worker->self = self;
-      worker->dir = g_strdup (self->dir);
-      worker->main_context = g_main_context_ref (self->context);
-      worker->cache_ref = self->self_ref;
-      self->thread = g_thread_new ("ck-verdicts", worker_main, worker);
+      for (guint i = 0; i < n; i++)
+        {
+          Worker *worker = g_new0 (Worker, 1);
+
+          worker->self = self;
+          worker->dir = g_strdup (self->dir);
+          worker->main_context = g_main_context_ref (self->context);
+          worker->cache_ref = self->self_ref;
+          g_ptr_array_add (self->threads, g_thread_new ("ck-verdicts", worker_main, worker));
+        }
     }
 }
 
@@ -668,15 +735,17 @@ ck_verdict_cache_dispose (GObject *object)
 {
   CkVerdictCache *self = CK_VERDICT_CACHE (object);
 
-  if (self->thread != NULL)
+  if (self->threads->len > 0)
     {
-      /* At most one verification (or the worker's store opening) to wait
-       * for: the worker checks the job between certificates. */
+      /* At most CLAIM verifications (or a store opening) to wait for:
+       * the workers look at the job between claims. */
       g_mutex_lock (&self->job_lock);
       self->job.quit = TRUE;
-      g_cond_signal (&self->job_cond);
+      g_cond_broadcast (&self->job_cond);
       g_mutex_unlock (&self->job_lock);
-      g_thread_join (g_steal_pointer (&self->thread));
+      for (guint i = 0; i < self->threads->len; i++)
+        g_thread_join (self->threads->pdata[i]);
+      g_ptr_array_set_size (self->threads, 0);
     }
   if (self->trust != NULL)
     g_signal_handlers_disconnect_by_data (self->trust, self);
@@ -701,6 +770,8 @@ ck_verdict_cache_finalize (GObject *object)
   g_free (self->dir);
   g_free (self->job.purpose);
   g_array_unref (self->job.preferred);
+  job_clear_ids (&self->job);
+  g_ptr_array_unref (self->threads);
   g_mutex_clear (&self->job_lock);
   g_cond_clear (&self->job_cond);
   g_main_context_unref (self->context);
@@ -747,6 +818,7 @@ ck_verdict_cache_init (CkVerdictCache *self)
   g_mutex_init (&self->job_lock);
   g_cond_init (&self->job_cond);
   self->job.preferred = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->threads = g_ptr_array_new ();
 }
 
 CkVerdictCache *
