@@ -45,6 +45,7 @@
 #include "ck-utils.h"
 #include "ck-verification.h"
 #include "ck-verifier.h"
+#include "ck-verdict-cache.h"
 
 G_BEGIN_DECLS
 

@@ -891,12 +891,27 @@ open_db (CkStore  *self,
   return TRUE;
 }
 
+/* Reads every row into the models of a store just opened: nobody can be
+ * watching them yet, so they are filled directly. */
+static gboolean
+fill_models (CkStore  *self,
+             GError  **error)
+{
+  g_autoptr(Change) change = change_new ();
+
+  self->data_version = get_data_version (self);
+  if (!read_rows (self, 0, change, error))
+    return FALSE;
+  change->reset = TRUE;
+  apply_change (self, change);
+  return TRUE;
+}
+
 CkStore *
 ck_store_open (const char  *dir,
                GError     **error)
 {
   g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
-  g_autoptr(Change) change = change_new ();
   sqlite3_stmt *stmt = NULL;
 
   self->dir = dir != NULL ? g_strdup (dir) : ck_store_get_default_dir ();
@@ -914,13 +929,37 @@ ck_store_open (const char  *dir,
     self->schema_version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
 
-  /* Nobody can be watching the models yet: fill them directly. */
-  self->data_version = get_data_version (self);
-  if (!read_rows (self, 0, change, error))
+  if (!fill_models (self, error))
     return NULL;
-  change->reset = TRUE;
-  apply_change (self, change);
+  return g_steal_pointer (&self);
+}
 
+/* A second connection to a store this process has open already, for a
+ * worker thread (the verdict cache): read-only, so it never takes the
+ * write lock nor migrates, and it reads the WAL the writer keeps (no
+ * immutable snapshot: it sees later commits). The integrity check and
+ * the migrations were done by the first ck_store_open(). Its models stay
+ * empty (reading 100,000 rows into them would cost the worker half a
+ * second and as much memory as the GUI's): it reads objects by id. */
+CkStore *
+ck_store_open_read_only (const char  *dir,
+                         GError     **error)
+{
+  g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  self->dir = g_strdup (dir);
+  self->path = g_build_filename (self->dir, "store.db", NULL);
+  self->read_only = TRUE;
+  if (!open_connection (self, self->path, SQLITE_OPEN_READONLY, error))
+    return NULL;
+  sqlite3_busy_timeout (self->db, 10000);
+  if (!exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec (self, "PRAGMA cache_size = -16384", error))
+    return NULL;
+  self->schema_version = ck_store_schema_latest_version ();
+  self->data_version = get_data_version (self);
   return g_steal_pointer (&self);
 }
 
