@@ -379,33 +379,6 @@ create_request_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* For the other action files (ck-keeper-private.h). */
-GTask *
-ck_keeper_task_new (CkKeeper            *self,
-                    gpointer             source_tag,
-                    gpointer             data,
-                    GDestroyNotify       data_free,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
-{
-  return keeper_task_new (self, source_tag, data, data_free, cancellable, callback, user_data);
-}
-
-void
-ck_keeper_task_start (GTask           *task,
-                      GTaskThreadFunc  func,
-                      gboolean         sync)
-{
-  keeper_task_start (task, func, sync);
-}
-
-void
-ck_keeper_wipe_string (char **str)
-{
-  wipe_string (str);
-}
-
 CkKeeperKeyJob *
 ck_keeper_key_job_new (CkKeeper                *self,
                        const CkKeeperKeyChoice *key)

@@ -547,7 +547,11 @@ void          ck_keeper_set_label_async         (CkKeeper             *self,
                                                  gpointer              user_data);
 gboolean      ck_keeper_set_label_finish        (CkKeeper             *self,
                                                  GAsyncResult         *result,
+                                                 GError              **error);
 gboolean      ck_keeper_set_label               (CkKeeper             *self,
+                                                 gint64                id,
+                                                 const char           *label,
+                                                 GError              **error);
 
 /* --- Importing (ck-keeper-import.c) ------------------------------------- */
 
@@ -577,6 +581,11 @@ CkImporter   *ck_keeper_import_read_finish      (CkKeeper                  *self
                                                  GAsyncResult              *result,
                                                  GError                   **error);
 CkImporter   *ck_keeper_import_read             (CkKeeper                  *self,
+                                                 CkImporter                *importer,
+                                                 const CkKeeperImportInput *inputs,
+                                                 guint                      n_inputs,
+                                                 GCancellable              *cancellable,
+                                                 GError                   **error);
 
 /* Opens the locked @item of @importer's plan with @password (copied, and
  * wiped): the key derivation runs in a worker; the plan is changed on the
@@ -588,9 +597,19 @@ void          ck_keeper_import_unlock_async     (CkKeeper             *self,
                                                  CkImporter           *importer,
                                                  CkImportItem         *item,
                                                  const char           *password,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
 gboolean      ck_keeper_import_unlock_finish    (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
 gboolean      ck_keeper_import_unlock           (CkKeeper             *self,
+                                                 CkImporter           *importer,
+                                                 CkImportItem         *item,
+                                                 const char           *password,
+                                                 GError              **error);
 
+typedef struct {
   const char     *key_passphrase;  /* protects new keys in the store (copied, wiped) */
   CkCommitFlags   flags;           /* CK_COMMIT_NO_KEY_PASSPHRASE: as the user chose */
   /* Logged in (ck_keeper_token_login*() or the PIN dialog): new keys go
@@ -608,11 +627,13 @@ gboolean      ck_keeper_import_unlock           (CkKeeper             *self,
 } CkKeeperCommitOptions;
 
 /* A certificate the commit wrote onto the token, or found there. */
+typedef struct {
   CkImportItem *item;
   gboolean      with_key;   /* written with its key from the same import */
   gboolean      written;    /* FALSE: the token had it already */
 } CkKeeperTokenWrite;
 
+typedef struct {
   CkCommitSummary summary;
   CkImportPlan   *committed;      /* the plan as committed (token keys by URI) */
   guint           n_token_keys;   /* new keys written onto the token */
@@ -640,6 +661,10 @@ CkKeeperCommit *ck_keeper_import_commit_finish  (CkKeeper                    *se
                                                  GAsyncResult                *result,
                                                  GError                     **error);
 CkKeeperCommit *ck_keeper_import_commit         (CkKeeper                    *self,
+                                                 CkImportPlan                *plan,
+                                                 const CkKeeperCommitOptions *options,
+                                                 GCancellable                *cancellable,
+                                                 GError                     **error);
 
 /* --- Exporting (ck-keeper-export.c) ------------------------------------- */
 
@@ -653,6 +678,7 @@ typedef enum {
 
 /* What to write where. Only what the format needs is read; the keeper
  * copies it (and wipes its copies of the passwords). */
+typedef struct {
   CkKeeperExportFormat format;
   gint64           id;               /* the certificate, request or key in the store */
   CkCertificate   *certificate;      /* instead of @id: a certificate shown from a token */
@@ -668,6 +694,7 @@ typedef enum {
   CkWriteFlags     write_flags;      /* CK_WRITE_OVERWRITE when the user agreed */
 } CkKeeperExportRequest;
 
+typedef struct {
   GBytes   *data;             /* when no @path was given; wiped when freed */
   guint     n_certificates;   /* in the file */
   gboolean  chain_complete;   /* with a chain: every issuer up to a root was there */
@@ -683,8 +710,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkKeeperExported, ck_keeper_exported_free)
  * and certkeeper-cli export. Errors name the object and the file. */
 void          ck_keeper_export_async            (CkKeeper                    *self,
                                                  const CkKeeperExportRequest *request,
+                                                 GCancellable                *cancellable,
+                                                 GAsyncReadyCallback          callback,
+                                                 gpointer                     user_data);
 CkKeeperExported *ck_keeper_export_finish       (CkKeeper                    *self,
+                                                 GAsyncResult                *result,
+                                                 GError                     **error);
 CkKeeperExported *ck_keeper_export              (CkKeeper                    *self,
+                                                 const CkKeeperExportRequest *request,
+                                                 GCancellable                *cancellable,
+                                                 GError                     **error);
 
 /* --- Deleting, and undoing it (ck-keeper-delete.c) ----------------------- */
 
@@ -695,15 +730,32 @@ CkKeeperExported *ck_keeper_export              (CkKeeper                    *se
  * (the trust given with ck_keeper_use_trust(), else the keeper opens
  * it), so that a distrust made "for this key" stays in force. */
 void          ck_keeper_delete_async            (CkKeeper             *self,
+                                                 gint64                id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
 CkDeletion   *ck_keeper_delete_finish           (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
 CkDeletion   *ck_keeper_delete                  (CkKeeper             *self,
+                                                 gint64                id,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
 /* Puts back what @deletion took, as it was (same id, source, import time,
  * label, blob, trust decisions and links), in one transaction;
  * CK_ERROR_EXISTS, and nothing changed, when the object is back already. */
 void          ck_keeper_undo_delete_async       (CkKeeper             *self,
                                                  CkDeletion           *deletion,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
 gboolean      ck_keeper_undo_delete_finish      (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
 gboolean      ck_keeper_undo_delete             (CkKeeper             *self,
+                                                 CkDeletion           *deletion,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
 /* Deletes @object (copied) from @token (logged in for a private one), as
  * ck_token_delete_object() does: a private key takes its public half with
  * it. There is no undo. Needs no store. */
