@@ -40,6 +40,7 @@ struct _CkImportDialog
   GtkSpinner     *loading_spinner;
   GtkRevealer    *problems_revealer;
   GtkLabel       *problems_label;
+  GtkButton      *remove_problems_button;
   GtkListView    *plan_view;
   GtkWidget      *passphrase_separator;
   GtkWidget      *passphrase_box;
@@ -238,6 +239,10 @@ update_state (CkImportDialog *self)
   gtk_revealer_set_reveal_child (self->problems_revealer, problems != NULL);
   if (problems != NULL)
     gtk_label_set_text (self->problems_label, problems);
+  /* One item is "it", as the sentence beside the button says. */
+  gtk_button_set_label (self->remove_problems_button,
+                        self->n_errors + self->n_locked == 1 ? _("_Leave It Out")
+                                                             : _("_Leave Them Out"));
 
   gtk_widget_set_visible (self->destination,
                           self->n_new_keys > 0 && ck_token_destination_has_choice (self->destination));
@@ -797,6 +802,7 @@ ck_import_dialog_class_init (CkImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, problems_revealer);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, remove_problems_button);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, plan_view);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_separator);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_box);

@@ -1278,17 +1278,29 @@ check_store (CkImporter   *self,
   switch (ck_import_item_get_kind (item))
     {
     case CK_IMPORT_ITEM_CERTIFICATE:
-      ck_import_item_set_existing_id (item, ck_store_find_certificate (self->store, fp));
-      ck_import_item_set_store_partner_id (item, ck_store_find_key (self->store, spki));
+      {
+        gint64 key_id = ck_store_find_key (self->store, spki);
+        CkStoredKey *key = key_id != 0 ? ck_store_get_key_row (self->store, key_id) : NULL;
+
+        ck_import_item_set_existing_id (item, ck_store_find_certificate (self->store, fp));
+        ck_import_item_set_store_partner_id (item, key_id);
+        ck_import_item_set_store_partner_name (item, key != NULL ? ck_stored_key_get_display_name (key)
+                                                                 : NULL, 1);
+      }
       break;
     case CK_IMPORT_ITEM_PRIVATE_KEY:
       {
         g_autoptr(GArray) certs = ck_store_find_certificates_for_key (self->store, spki);
+        gint64 cert_id = certs != NULL && certs->len > 0 ? g_array_index (certs, gint64, 0) : 0;
+        CkStoredCertificate *cert = cert_id != 0 ? ck_store_get_certificate_row (self->store, cert_id)
+                                                 : NULL;
 
         ck_import_item_set_existing_id (item, ck_store_find_key (self->store, spki));
-        ck_import_item_set_store_partner_id (item,
-                                             certs != NULL && certs->len > 0 ?
-                                             g_array_index (certs, gint64, 0) : 0);
+        ck_import_item_set_store_partner_id (item, cert_id);
+        ck_import_item_set_store_partner_name (item,
+                                               cert != NULL ? ck_stored_certificate_get_display_name (cert)
+                                                            : NULL,
+                                               certs != NULL ? certs->len : 0);
       }
       break;
     case CK_IMPORT_ITEM_REQUEST:

@@ -1359,7 +1359,37 @@ test_import_dialog_plan (Fixture       *fixture,
   g_assert_nonnull (key_item);
   g_assert_true (ck_import_item_get_partner (cert_item) == key_item);
   g_assert_cmpstr (ck_import_item_get_file (cert_item), ==, "pasted text");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
 
+/* A key whose certificate is already in the store: its row names that
+ * certificate (it said "Key for a certificate already in the store"). */
+static void
+test_import_dialog_names_stored_partner (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Partner CA");
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, key, "partner.example", 9);
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *input = g_strconcat (key_pem, "-----BEGIN CERTIFICATE-----\nAAAA\n"
+                                        "-----END CERTIFICATE-----\n", NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (input, strlen (input));
+  CkImportDialog *dialog;
+
+  gnutls_x509_privkey_deinit (key);
+  commit_pem (fixture->store, leaf, "leaf.pem");
+  dialog = ck_import_dialog_new (NULL, fixture->store);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "partner.key"));
+  ck_gui_test_spin_until (dialog_ready, dialog);
+  g_assert_true (has_label_containing (GTK_WIDGET (dialog),
+                                       "Key for “partner.example”, already in the store"));
+  /* One unreadable item (the broken block): "it", as the sentence beside
+   * the button says. */
+  g_assert_true (has_label_containing (GTK_WIDGET (dialog), "1 item cannot be imported"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Leave It Out"));
+  g_assert_null (find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Leave Them Out"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -1813,6 +1843,8 @@ main (int   argc,
               fixture_setup, test_import_dialog_plan, fixture_teardown);
   g_test_add ("/gui/import-dialog/unlock-recomputed", Fixture, NULL,
               fixture_setup, test_import_dialog_unlock_recomputed, fixture_teardown);
+  g_test_add ("/gui/import-dialog/names-stored-partner", Fixture, NULL,
+              fixture_setup, test_import_dialog_names_stored_partner, fixture_teardown);
   g_test_add ("/gui/import-dialog/duplicate", Fixture, NULL,
               fixture_setup, test_import_dialog_duplicate, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
