@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "certkeeper-core.h"
+#include "ck-key-vault.h"
 #include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
@@ -31,6 +32,11 @@ fixture_setup (Fixture       *f,
   f->dir = g_dir_make_tmp ("ck-test-keeper-issue-XXXXXX", &error);
   g_assert_no_error (error);
   f->store = ck_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  /* A store with its passphrase chosen, as after the first key: what a
+   * failed action must leave exactly as it was. (Choosing the passphrase
+   * itself, the key vault, is kept once the user has typed it.) */
+  g_assert_true (ck_key_vault_unlock (ck_key_vault_get (f->store), PASSPHRASE, &error));
   g_assert_no_error (error);
   f->keeper = ck_keeper_new (f->store);
 }
@@ -348,8 +354,10 @@ test_self_sign_failures (Fixture       *f,
     ck_certificate_builder_set_serial (builder, NULL);
   }
 
-  /* No passphrase and no choice to go without one. */
+  /* No passphrase, the store locked, and no choice to go without one.
+   * (Unlocked, the store's passphrase of this session protects it.) */
   key.passphrase = NULL;
+  ck_key_vault_lock (ck_key_vault_get (f->store));
   issued = ck_keeper_self_sign (f->keeper, builder, &key, NULL, NULL, NULL, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
   assert_store_is (f, before);
