@@ -158,6 +158,12 @@ def window(app, title):
     return None
 
 
+def is_main_window(node):
+    """The main window: "Certkeeper", or "Certkeeper — DIRECTORY" on a store
+    other than the usual one."""
+    return node is not None and (node.name == "Certkeeper" or node.name.startswith("Certkeeper — "))
+
+
 def n_windows(app):
     # Only the count: GTK 4.8 can crash answering for a window that is
     # being destroyed, so a closing window is waited for by count.

@@ -154,7 +154,7 @@ def main():
 
         def confirmation():
             for w in app:
-                if w is None or w.name == "Certkeeper":
+                if w is None or is_main_window(w):
                     continue
                 if find(w, "label", name_re=r"^Delete Request") is not None:
                     return find(w, "push button", name_re=r"Delete$", predicate=clickable)

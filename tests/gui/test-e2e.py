@@ -146,7 +146,7 @@ def main():
                                   lambda: next((find(w, "push button", name_re=r"Delete$",
                                                      predicate=clickable)
                                                 for w in app if w is not None
-                                                and w.name != "Certkeeper"
+                                                and not is_main_window(w)
                                                 and find(w, "push button", name_re=r"Delete$",
                                                          predicate=clickable)),
                                                None))

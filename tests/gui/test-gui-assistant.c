@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ck-key-vault.h"
 #include "ck-request-assistant.h"
 #include "ck-resources.h"
 #include "ck-subject-editor.h"
@@ -531,6 +532,9 @@ test_existing_key (Fixture       *fixture,
   g_assert_true (ck_store_add_key (fixture->store, key, "existing key", "open sesame",
                                    CK_COMMIT_NONE, &key_id, &error));
   g_assert_no_error (error);
+  /* As in a new session: the store is locked until its passphrase is
+   * typed. */
+  ck_key_vault_lock (ck_key_vault_get (fixture->store));
 
   /* "New Request for This Key" starts on the subject page. */
   ck_request_assistant_set_key (fixture->assistant, key_id);
