@@ -4,6 +4,7 @@
 #include "certkeeper-core.h"
 #include "ck-application.h"
 #include "ck-file-chooser.h"
+#include "ck-expiry-notifier.h"
 #include "ck-resources.h"
 #include "ck-window.h"
 
@@ -13,6 +14,8 @@ struct _CkApplication
 
   GSettings *settings;
   char      *store_dir;
+  /* Desktop notifications of what expires (ck-expiry-notifier.c). */
+  CkExpiryNotifier *expiry_notifier;
   /* Test and documentation hooks (hidden options). */
   char      *screenshot;
   char      *screenshot_view;
@@ -89,6 +92,10 @@ ck_application_get_window_for_store (CkApplication *self,
   if (self->screenshot != NULL)
     ck_window_take_screenshot (CK_WINDOW (window), self->screenshot,
                                self->screenshot_view);
+  else if (store != NULL && g_strcmp0 (canonical, self->store_dir) == 0)
+    /* At start (the window on the store this instance was started on):
+     * what is due now. Other stores' windows are not watched. */
+    ck_expiry_notifier_set_store (self->expiry_notifier, store);
 
   return CK_WINDOW (window);
 }
@@ -194,6 +201,7 @@ ck_application_startup (GApplication *app)
     self->settings = g_settings_new (APP_ID);
   else
     g_debug ("GSettings schema %s not installed: using defaults", APP_ID);
+  self->expiry_notifier = ck_expiry_notifier_new (app, self->settings);
 
   gtk_css_provider_load_from_resource (css, "/io/github/certkeeper/Certkeeper/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -209,6 +217,7 @@ ck_application_finalize (GObject *object)
 {
   CkApplication *self = CK_APPLICATION (object);
 
+  g_clear_object (&self->expiry_notifier);
   g_clear_object (&self->settings);
   g_free (self->store_dir);
   g_free (self->screenshot);
@@ -383,8 +392,37 @@ ck_application_open_store_action (GSimpleAction *action,
                                  open_store_chosen, g_object_ref (self));
 }
 
+/* A notification's action (the app may have no window yet): the window
+ * with that certificate shown. */
+static void
+ck_application_show_certificate_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  CkApplication *self = user_data;
+  /* Notifications are about the store this instance was started on. */
+  CkWindow *window = ck_application_get_window_for_store (self, self->store_dir);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ck_window_show_certificate (window, g_variant_get_int64 (parameter));
+}
+
+/* What the daily timer does, on demand (tests, `gapplication action`). */
+static void
+ck_application_check_expiry_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  CkApplication *self = user_data;
+
+  ck_expiry_notifier_check (self->expiry_notifier);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "open-store", .activate = ck_application_open_store_action },
+  { .name = "show-certificate", .activate = ck_application_show_certificate_action,
+    .parameter_type = "x" },
+  { .name = "check-expiry", .activate = ck_application_check_expiry_action },
   { .name = "quit", .activate = ck_application_quit_action },
   { .name = "help", .activate = ck_application_help_action },
   { .name = "about", .activate = ck_application_about_action },

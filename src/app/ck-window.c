@@ -54,6 +54,7 @@ ck_window_new (CkApplication *app,
   ck_certificate_list_set_store (self->certificate_list, store);
   ck_key_list_set_store (self->key_list, store);
   ck_window_trust_set_store (self);
+  ck_window_expiry_set_store (self);
   ck_request_list_set_store (self->request_list, store);
   ck_window_reload_init (self);
   /* Import, paste and search depend on the store alone; the selection
@@ -224,6 +225,7 @@ ck_window_show_details (CkWindow *self)
       else
         ck_details_pane_show_certificate (self->details_pane, self->store, row,
                                           self->selected_certificate);
+      ck_window_expiry_update (self);
       adw_window_title_set_title (self->details_title,
                                   ck_stored_certificate_get_display_name (row));
       adw_window_title_set_subtitle (self->details_title, _("Certificate"));
@@ -848,4 +850,5 @@ ck_window_init (CkWindow *self)
   open_rows_on_click (self, GTK_WIDGET (self->request_list));
 
   ck_window_actions_init (self);
+  ck_window_expiry_init (self);
 }

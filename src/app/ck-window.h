@@ -33,6 +33,10 @@ void      ck_window_import_text     (CkWindow      *self,
                                      const char    *name);
 void      ck_window_add_toast       (CkWindow      *self,
                                      AdwToast      *toast);
+/* Shows certificate @id of the store in the list and the details pane
+ * (ck-window-expiry.c); FALSE when the store has no such certificate. */
+gboolean  ck_window_show_certificate (CkWindow     *self,
+                                      gint64        id);
 /* Saves a PNG of the window once it has drawn the store, then quits. @view:
  * "list" (default), "details", "keys", "requests" (the page, first request
  * selected), "request" (that request opened) or "import"; "tokens" (the
