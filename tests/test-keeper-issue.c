@@ -33,6 +33,19 @@ fixture_setup (Fixture       *f,
   f->store = ck_store_open (f->dir, &error);
   g_assert_no_error (error);
   f->keeper = ck_keeper_new (f->store);
+
+  /* A key stored with the passphrase first, as a user's store has: the
+   * store's key vault for it is set up then, not by the action tested. */
+  {
+    g_autoptr(CkPrivateKey) key = NULL;
+    CkKeySpec spec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+
+    key = ck_key_generate (&spec, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (ck_store_add_key (f->store, key, "old key", PASSPHRASE, CK_COMMIT_NONE, NULL,
+                                     &error));
+    g_assert_no_error (error);
+  }
 }
 
 static void
@@ -348,8 +361,10 @@ test_self_sign_failures (Fixture       *f,
     ck_certificate_builder_set_serial (builder, NULL);
   }
 
-  /* No passphrase and no choice to go without one. */
+  /* No passphrase, the store's key vault locked, and no choice to go
+   * without one. */
   key.passphrase = NULL;
+  ck_key_vault_lock (ck_key_vault_get (f->store));
   issued = ck_keeper_self_sign (f->keeper, builder, &key, NULL, NULL, NULL, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
   assert_store_is (f, before);
