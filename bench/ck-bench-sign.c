@@ -3,8 +3,11 @@
  *
  *   ck-bench-sign sign --dir DIR [-n 1000]
  *     makes a P-256 CA and N P-256 requests (untimed), then times signing
- *     all N with CkCertificateBuilder, and the same plus storing each
- *     (ck_ca_add_issued()); writes DIR/ca.pem, DIR/ca.key and
+ *     all N with CkCertificateBuilder, the same plus storing each
+ *     (ck_ca_add_issued()), and the whole action as the window and the
+ *     CLI run it (ck_keeper_sign_request(): checks, signature, and
+ *     certificate and issuer link in one transaction, in a GTask worker,
+ *     in a fresh store); writes DIR/ca.pem, DIR/ca.key and
  *     DIR/req-NNNNN.pem for certtool to sign the same (bench/sign.sh).
  *
  *   ck-bench-sign crl --dir DIR [-n 100000]
@@ -111,11 +114,12 @@ write_ca (const char    *dir,
 
 static CkStore *
 open_store (const char    *dir,
+            const char    *name,
             CkCertificate *ca,
             CkCa         **ca_out,
             gint64        *ca_id)
 {
-  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *store_dir = g_build_filename (dir, name, NULL);
   GError *error = NULL;
   CkStore *store;
 
@@ -183,12 +187,34 @@ bench_sign (const char *dir,
     }
   report ("sign (builder)", c, n);
 
-  store = open_store (dir, ca, &store_ca, &ca_id);
+  store = open_store (dir, "store", ca, &store_ca, &ca_id);
   c = start ();
   for (guint i = 0; i < n; i++)
     if (!ck_ca_add_issued (store_ca, certs->pdata[i], ca_id, NULL, NULL, &error))
       die (error);
   report ("store (ck_ca_add_issued)", c, n);
+
+  {
+    g_autoptr (CkCa) keeper_ca = NULL;
+    g_autoptr (CkStore) keeper_store = open_store (dir, "store-keeper", ca, &keeper_ca, &ca_id);
+    g_autoptr (CkKeeper) keeper = ck_keeper_new (keeper_store);
+    CkKeeperSigner signer = { ca_id, NULL, ca_key };
+
+    c = start ();
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr (CkCertificateBuilder) builder = ck_certificate_builder_new_for_request (requests->pdata[i]);
+        g_autoptr (CkKeeperIssued) issued = NULL;
+
+        ck_certificate_builder_set_profile (builder, CK_CERTIFICATE_PROFILE_TLS_SERVER);
+        ck_certificate_builder_set_keep_extensions (builder, "subjectAltName", NULL);
+        ck_certificate_builder_set_days (builder, 90);
+        issued = ck_keeper_sign_request (keeper, builder, &signer, NULL, NULL, NULL, &error);
+        if (issued == NULL)
+          die (error);
+      }
+    report ("sign and store (ck_keeper_sign_request)", c, n);
+  }
   return 0;
 }
 
@@ -284,7 +310,7 @@ bench_crl (const char *dir,
   fclose (out);
   gnutls_pubkey_deinit (pub);
 
-  store = open_store (dir, ca, &store_ca, &ca_id);
+  store = open_store (dir, "store", ca, &store_ca, &ca_id);
   c = start ();
   if (!ck_ca_revoke_serials (store_ca, ca_id, revocations, &error))
     die (error);

@@ -11,7 +11,6 @@
 #include <glib/gstdio.h>
 
 #include "certkeeper-core.h"
-#include "ck-key-vault.h"
 #include "ck-test-certs.h"
 #include "ck-test-tools.h"
 
@@ -33,12 +32,20 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   f->store = ck_store_open (f->dir, &error);
   g_assert_no_error (error);
-  /* A store with its passphrase chosen, as after the first key: what a
-   * failed action must leave exactly as it was. (Choosing the passphrase
-   * itself, the key vault, is kept once the user has typed it.) */
-  g_assert_true (ck_key_vault_unlock (ck_key_vault_get (f->store), PASSPHRASE, &error));
-  g_assert_no_error (error);
   f->keeper = ck_keeper_new (f->store);
+
+  /* A key stored with the passphrase first, as a user's store has: the
+   * store's key vault for it is set up then, not by the action tested. */
+  {
+    g_autoptr(CkPrivateKey) key = NULL;
+    CkKeySpec spec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+
+    key = ck_key_generate (&spec, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (ck_store_add_key (f->store, key, "old key", PASSPHRASE, CK_COMMIT_NONE, NULL,
+                                     &error));
+    g_assert_no_error (error);
+  }
 }
 
 static void
@@ -354,8 +361,8 @@ test_self_sign_failures (Fixture       *f,
     ck_certificate_builder_set_serial (builder, NULL);
   }
 
-  /* No passphrase, the store locked, and no choice to go without one.
-   * (Unlocked, the store's passphrase of this session protects it.) */
+  /* No passphrase, the store's key vault locked, and no choice to go
+   * without one. */
   key.passphrase = NULL;
   ck_key_vault_lock (ck_key_vault_get (f->store));
   issued = ck_keeper_self_sign (f->keeper, builder, &key, NULL, NULL, NULL, &error);
