@@ -123,7 +123,7 @@ count_items (CkImportDialog *self)
         self->n_new_certificates++;
       else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
         self->n_new_keys++;
-      else
+      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_REQUEST)
         self->n_new_requests++;
     }
 }

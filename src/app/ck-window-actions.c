@@ -135,14 +135,16 @@ request_assistant_closed (CkRequestAssistant *assistant,
                           CkWindow           *self)
 {
   const char *title = g_object_get_data (G_OBJECT (assistant), "ck-added-toast");
+  const char *page = g_object_get_data (G_OBJECT (assistant), "ck-added-page");
   AdwToast *toast;
 
-  if (title == NULL)
+  /* Gone to the trust settings of what it made: no toast needed. */
+  if (title == NULL || g_object_get_data (G_OBJECT (assistant), "ck-trust-opened") != NULL)
     return;
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Show"));
   adw_toast_set_action_name (toast, "win.show-page");
-  adw_toast_set_action_target (toast, "s", "requests");
+  adw_toast_set_action_target (toast, "s", page != NULL ? page : "requests");
   /* Twice the default: it has a button to use. */
   adw_toast_set_timeout (toast, 10);
   ck_window_add_toast (self, toast);
@@ -161,6 +163,58 @@ open_request_assistant (CkWindow *self,
   g_signal_connect_object (assistant, "destroy", G_CALLBACK (request_assistant_closed), self, 0);
   if (key_id > 0)
     ck_request_assistant_set_key (assistant, key_id);
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
+/* --- New Self-Signed Certificate (the request assistant's pages) */
+
+static void
+certificate_added (CkRequestAssistant *assistant,
+                   gint64              id,
+                   CkWindow           *self)
+{
+  CkStoredCertificate *row = ck_store_get_certificate_row (self->store, id);
+  g_autofree char *title = NULL;
+
+  /* Translators: %s is the certificate's name, usually its common name. */
+  title = g_strdup_printf (_("Self-signed certificate “%s” created"),
+                           row != NULL ? ck_stored_certificate_get_display_name (row) : "");
+  g_object_set_data_full (G_OBJECT (assistant), "ck-added-toast", g_steal_pointer (&title), g_free);
+  g_object_set_data (G_OBJECT (assistant), "ck-added-page", (gpointer) "certificates");
+}
+
+/* "Trust Settings…" after making a CA: the assistant goes, the new
+ * certificate is selected and its trust dialog opens. */
+static void
+self_signed_trust_requested (CkRequestAssistant *assistant,
+                             gint64              id,
+                             CkWindow           *self)
+{
+  CkStoredCertificate *row = ck_store_get_certificate_row (self->store, id);
+
+  g_object_set_data (G_OBJECT (assistant), "ck-trust-opened", GINT_TO_POINTER (1));
+  gtk_window_close (GTK_WINDOW (assistant));
+  adw_view_stack_set_visible_child_name (self->view_stack, "certificates");
+  if (row == NULL || !ck_certificate_list_select_row (self->certificate_list, row)
+      || ck_window_trust_settings (self) == NULL)
+    ck_window_add_toast (self, adw_toast_new (_("Select the new certificate and open its Trust Settings")));
+}
+
+static void
+new_self_signed_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  CkWindow *self = user_data;
+  CkRequestAssistant *assistant;
+
+  if (self->keeper == NULL)
+    return;
+  assistant = ck_request_assistant_new_self_signed (GTK_WINDOW (self), self->keeper);
+  g_signal_connect_object (assistant, "certificate-added", G_CALLBACK (certificate_added), self, 0);
+  g_signal_connect_object (assistant, "trust-requested", G_CALLBACK (self_signed_trust_requested),
+                           self, 0);
+  g_signal_connect_object (assistant, "destroy", G_CALLBACK (request_assistant_closed), self, 0);
   gtk_window_present (GTK_WINDOW (assistant));
 }
 
@@ -997,6 +1051,7 @@ static const GActionEntry win_actions[] = {
   { .name = "paste", .activate = paste_action },
   { .name = "new-request", .activate = new_request_action },
   { .name = "new-request-for-key", .activate = new_request_for_key_action, .parameter_type = "x" },
+  { .name = "new-self-signed", .activate = new_self_signed_action },
   { .name = "search", .activate = search_action },
   { .name = "show-page", .activate = show_page_action, .parameter_type = "s" },
   { .name = "back", .activate = back_action },
@@ -1019,6 +1074,14 @@ set_enabled (CkWindow   *self,
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+ck_window_set_action_enabled (CkWindow   *self,
+                              const char *name,
+                              gboolean    enabled)
+{
+  set_enabled (self, name, enabled);
 }
 
 /* The stored key of the selection (a key, or a certificate's key), when
@@ -1055,6 +1118,7 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "paste", have_store);
   set_enabled (self, "new-request", have_store && HAVE_REQUEST_ASSISTANT);
   set_enabled (self, "new-request-for-key", have_store && HAVE_REQUEST_ASSISTANT);
+  set_enabled (self, "new-self-signed", have_store && HAVE_REQUEST_ASSISTANT);
   set_enabled (self, "search", have_store);
   set_enabled (self, "copy-fingerprint", certificate || key || CK_IS_STORED_REQUEST (self->selected));
   set_enabled (self, "export-pem", certificate);
@@ -1068,6 +1132,7 @@ ck_window_actions_update (CkWindow *self)
   gtk_widget_set_sensitive (self->export_button,
                             certificate || software_key || CK_IS_STORED_REQUEST (self->selected));
   ck_window_trust_update (self);
+  ck_window_rename_update (self);
 }
 
 void
@@ -1107,6 +1172,7 @@ ck_window_actions_class_init (CkWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
                                        "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.delete", NULL);
 }
 
@@ -1116,6 +1182,7 @@ ck_window_actions_init (CkWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   ck_window_trust_init (self);
+  ck_window_rename_init (self);
   gtk_widget_set_visible (self->request_button, HAVE_REQUEST_ASSISTANT);
   gtk_widget_set_visible (self->empty_request_button, HAVE_REQUEST_ASSISTANT);
   ck_window_actions_update (self);

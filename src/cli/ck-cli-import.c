@@ -155,7 +155,8 @@ collect_problems (ImportRun *run,
 /* The passphrase that protects new keys in the store. FALSE after printing
  * an error. *@passphrase stays NULL with --no-key-passphrase. */
 static gboolean
-get_key_passphrase (CkImportItem  *key_item,
+get_key_passphrase (CkStore       *store,
+                    CkImportItem  *key_item,
                     const char    *passphrase_file,
                     gboolean       no_passphrase,
                     char         **passphrase)
@@ -167,10 +168,8 @@ get_key_passphrase (CkImportItem  *key_item,
 
   if (passphrase_file != NULL || ck_cli_can_prompt ())
     {
-      *passphrase = ck_cli_get_new_passphrase (passphrase_file,
-                                               "a passphrase to protect the "
-                                               "private key in the store",
-                                               "--no-key-passphrase", &error);
+      *passphrase = ck_cli_get_store_passphrase (store, passphrase_file,
+                                                 "--no-key-passphrase", &error);
       if (*passphrase == NULL)
         {
           ck_cli_error (_("%s; nothing imported"), error->message);
@@ -269,6 +268,7 @@ print_summary (CkStore               *store,
   append_count (line, summary->certificates, "certificate", "certificates");
   append_count (line, summary->keys, "key", "keys");
   append_count (line, summary->requests, "request", "requests");
+  append_count (line, summary->crls, "CRL", "CRLs");
   if (line->len > 0)
     g_string_prepend (line, "Imported ");
   else
@@ -315,6 +315,9 @@ print_imported (CkStore      *store,
           id = ck_store_find_request (store, fingerprint);
           kind_name = "request";
           break;
+        case CK_IMPORT_ITEM_CRL:
+          ck_cli_print_line ("  crl: %s", ck_import_item_get_display_name (item));
+          continue;
         case CK_IMPORT_ITEM_LOCKED:
         case CK_IMPORT_ITEM_ERROR:
         default:
@@ -458,8 +461,9 @@ ck_cli_import (CkCli *cli,
                              "--password-file; without it, and when standard input is a\n"
                              "terminal, you are asked for each one (3 attempts).\n"
                              "\n"
-                             "New private keys are stored encrypted with the passphrase from\n"
-                             "--key-passphrase-file or one you type twice at the prompt, or\n"
+                             "New private keys are stored encrypted under the store passphrase,\n"
+                             "from --key-passphrase-file or the prompt (typed twice when the\n"
+                             "store has none yet), or\n"
                              "unencrypted only with --no-key-passphrase. Without a terminal,\n"
                              "one of the two options is required when the input holds a key.\n"
                              "\n"
@@ -537,7 +541,7 @@ ck_cli_import (CkCli *cli,
 
   key_item = token == NULL ? ck_import_plan_get_key_needing_passphrase (plan) : NULL;
   if (key_item != NULL &&
-      !get_key_passphrase (key_item, key_passphrase_file, no_key_passphrase,
+      !get_key_passphrase (store, key_item, key_passphrase_file, no_key_passphrase,
                            &key_passphrase))
     return CK_CLI_EXIT_ERROR;
 

@@ -5,6 +5,8 @@
  * ck-keeper-delete.c, ck-keeper-export.c, ck-keeper-issue.c…) share: one
  * way to make and run an action's GTask, so that every action answers
  * cancellation, threads and errors alike. Never used outside the core. */
+/* And the key a CkKeeperKeyChoice names, checked, opened or made, and
+ * taken off its token again when the action fails. */
 
 #include "ck-keeper.h"
 
@@ -43,5 +45,31 @@ gint64   ck_keeper_find_certificate_key (CkStore       *store,
 gboolean ck_keeper_delete_token_key (CkToken           *token,
                                      CkPrivateKey      *key,
                                      GError           **error);
+
+typedef struct _CkKeeperKeyJob CkKeeperKeyJob;
+
+/* A copy of @key (its passphrase wiped when freed). */
+CkKeeperKeyJob *ck_keeper_key_job_new         (CkKeeper                *self,
+                                               const CkKeeperKeyChoice *key);
+void            ck_keeper_key_job_free        (CkKeeperKeyJob          *job);
+/* What can be said before a key is made or opened. */
+gboolean        ck_keeper_key_job_check       (CkKeeperKeyJob          *job,
+                                               GError                 **error);
+/* Generates, unlocks or opens the key (cancellable while generating). */
+CkPrivateKey   *ck_keeper_key_job_open        (CkKeeperKeyJob          *job,
+                                               GCancellable            *cancellable,
+                                               GError                 **error);
+/* CK_KEEPER_KEY_NEW or CK_KEEPER_KEY_TOKEN_NEW: the action stores it. */
+gboolean        ck_keeper_key_job_is_new      (CkKeeperKeyJob          *job);
+/* How a new key is stored (transfer none). */
+void            ck_keeper_key_job_get_storage (CkKeeperKeyJob          *job,
+                                               const char             **label,
+                                               const char             **passphrase,
+                                               CkCommitFlags           *flags);
+/* After a failure (*@error set): a key generated on a token for the job
+ * is taken off it again; if that fails too, *@error says so as well. */
+void            ck_keeper_key_job_discard     (CkKeeperKeyJob          *job,
+                                               CkPrivateKey            *key,
+                                               GError                 **error);
 
 G_END_DECLS

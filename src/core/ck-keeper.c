@@ -7,7 +7,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "ck-error.h"
+#include "ck-keeper.h"
 #include "ck-keeper-private.h"
+#include "ck-key-vault.h"
 #include "ck-store-private.h"
 
 #include <string.h>
@@ -154,10 +156,10 @@ ck_keeper_find_certificate_key (CkStore        *store,
 
 /* --- Making a request -------------------------------------------------- */
 
-typedef struct
+struct _CkKeeperKeyJob
 {
   CkStore             *store;
-  CkRequestBuilder    *builder;     /* the worker's own copy */
+  CkRequestBuilder    *builder;     /* the worker's own copy; NULL for a key alone */
   CkKeeperKeySource    source;
   CkKeySpec            spec;
   char                *curve;
@@ -176,7 +178,8 @@ typedef struct
   /* Results */
   CkRequest           *request;
   CkKeeperRequestResult result;
-} RequestJob;
+};
+typedef CkKeeperKeyJob RequestJob;
 
 static void
 request_job_free (RequestJob *job)
@@ -231,9 +234,10 @@ static gboolean
 request_job_check (RequestJob  *job,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) findings = ck_request_builder_check (job->builder);
+  g_autoptr(GPtrArray) findings = job->builder != NULL ? ck_request_builder_check (job->builder)
+                                                       : NULL;
 
-  if (ck_request_findings_have_errors (findings))
+  if (findings != NULL && ck_request_findings_have_errors (findings))
     {
       g_autofree char *errors = ck_request_findings_describe (findings, CK_FINDING_ERROR);
 
@@ -246,7 +250,9 @@ request_job_check (RequestJob  *job,
     case CK_KEEPER_KEY_NEW:
       if (!ck_key_spec_validate (&job->spec, error))
         return FALSE;
-      if (job->passphrase == NULL && !job->no_passphrase)
+      /* An unlocked store vault protects it without a passphrase. */
+      if (job->passphrase == NULL && !job->no_passphrase &&
+          !ck_key_vault_is_unlocked (ck_key_vault_get (job->store)))
         {
           g_set_error_literal (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                                _("The new key needs a passphrase to be stored encrypted"));
@@ -380,24 +386,78 @@ create_request_thread (GTask        *task,
     {
       /* Nothing left behind: a key made on a token for this request goes
        * again (a key made in memory is wiped when dropped). */
-      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
-        {
-          g_autoptr(GError) delete_error = NULL;
-
-          if (!ck_keeper_delete_token_key (job->token, key, &delete_error))
-            {
-              GError *both = g_error_new (error->domain, error->code,
-                                          _("%s (and the new key could not be taken off the token again: %s)"),
-                                          error->message, delete_error->message);
-
-              g_clear_error (&error);
-              error = both;
-            }
-        }
+      ck_keeper_key_job_discard (job, key, &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+CkKeeperKeyJob *
+ck_keeper_key_job_new (CkKeeper                *self,
+                       const CkKeeperKeyChoice *key)
+{
+  return request_job_new (self, NULL, key, NULL, NULL);
+}
+
+void
+ck_keeper_key_job_free (CkKeeperKeyJob *job)
+{
+  request_job_free (job);
+}
+
+gboolean
+ck_keeper_key_job_check (CkKeeperKeyJob  *job,
+                         GError         **error)
+{
+  return request_job_check (job, error);
+}
+
+CkPrivateKey *
+ck_keeper_key_job_open (CkKeeperKeyJob  *job,
+                        GCancellable    *cancellable,
+                        GError         **error)
+{
+  return request_job_get_key (job, cancellable, error);
+}
+
+gboolean
+ck_keeper_key_job_is_new (CkKeeperKeyJob *job)
+{
+  return job->source == CK_KEEPER_KEY_NEW || job->source == CK_KEEPER_KEY_TOKEN_NEW;
+}
+
+void
+ck_keeper_key_job_get_storage (CkKeeperKeyJob  *job,
+                               const char     **label,
+                               const char     **passphrase,
+                               CkCommitFlags   *flags)
+{
+  *label = job->label;
+  *passphrase = job->passphrase;
+  *flags = job->no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE;
+}
+
+void
+ck_keeper_key_job_discard (CkKeeperKeyJob  *job,
+                           CkPrivateKey    *key,
+                           GError         **error)
+{
+  g_autoptr(GError) delete_error = NULL;
+
+  /* A key made in memory is wiped when dropped; one made on a token goes
+   * again. */
+  if (key == NULL || job->source != CK_KEEPER_KEY_TOKEN_NEW)
+    return;
+  if (!ck_keeper_delete_token_key (job->token, key, &delete_error) && error != NULL && *error != NULL)
+    {
+      GError *both = g_error_new ((*error)->domain, (*error)->code,
+                                  _("%s (and the new key could not be taken off the token again: %s)"),
+                                  (*error)->message, delete_error->message);
+
+      g_clear_error (error);
+      *error = both;
+    }
 }
 
 void
@@ -822,7 +882,8 @@ generate_key_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  if (job->source == CK_KEEPER_KEY_NEW && job->passphrase == NULL && !job->no_passphrase)
+  if (job->source == CK_KEEPER_KEY_NEW && job->passphrase == NULL && !job->no_passphrase &&
+      !ck_key_vault_is_unlocked (ck_key_vault_get (job->store)))
     {
       g_task_return_new_error (task, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                                _("The new key needs a passphrase to be stored encrypted"));
@@ -843,8 +904,7 @@ generate_key_thread (GTask        *task,
                              &job->result.key_id, &error);
   if (!stored)
     {
-      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
-        ck_keeper_delete_token_key (job->token, key, NULL);
+      ck_keeper_key_job_discard (job, key, &error);
       g_task_return_error (task, error);
       return;
     }

@@ -659,13 +659,14 @@ test_window_delete_undo (Fixture       *fixture,
   g_assert_true (ck_certificate_list_select_row (window->certificate_list, row));
   g_assert_true (window->selected == G_OBJECT (row));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL));
-  ck_gui_test_spin_until (message_dialog_shown, "undo.example");
-  dialog = ck_gui_test_find_message_dialog ("undo.example");
-  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "undo.example"));
+  /* Named by its label. */
+  ck_gui_test_spin_until (message_dialog_shown, "The web server");
+  dialog = ck_gui_test_find_message_dialog ("The web server");
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "The web server"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Its distrust stays in force"));
   adw_message_dialog_response (dialog, "delete");
   /* The keeper deletes in a worker: its toast says when it is done. */
-  wait = (UndoWait) { window, fixture->store, leaf_id, "“undo.example” deleted" };
+  wait = (UndoWait) { window, fixture->store, leaf_id, "“The web server” deleted" };
   ck_gui_test_spin_until (toast_undo_shown, &wait);
   g_assert_null (ck_store_get_certificate_row (fixture->store, leaf_id));
   during = ck_test_dump_tables (ck_store_get_path (fixture->store));
