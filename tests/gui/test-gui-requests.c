@@ -584,6 +584,9 @@ test_delete_undo_issued (Fixture       *fixture,
   g_assert_nonnull (strstr (before, "[trust]"));
 
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (details));
+  /* Room for the toast: at the window's natural size its label can be
+   * given a negative height (a GTK warning, fatal here). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   gtk_window_set_child (GTK_WINDOW (window), overlay);
   gtk_window_present (GTK_WINDOW (window));
   ck_request_details_show (details, fixture->store, row);
