@@ -541,6 +541,162 @@ test_prepare_export (Fixture       *f,
   g_assert_null (export);
 }
 
+static gboolean
+refuse_progress (guint    done,
+                 guint    total,
+                 gpointer user_data)
+{
+  return FALSE;
+}
+
+/* Import through the keeper, as the window and certkeeper-cli do: read a
+ * certificate and its key encrypted (PKCS#8), unlock it (a wrong
+ * password leaves it locked; the right one pairs key and certificate in
+ * the recomputed plan), cancel the commit or stop it from its progress
+ * (nothing written), commit; then
+ * export both as PKCS#12 through the keeper and read that back: after
+ * unlocking it the preview shows the pair already in the store and asks
+ * for no store passphrase. */
+static void
+test_import_read_unlock_commit (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("Keeper Import CA");
+  gnutls_x509_privkey_t x509 = ck_test_key_new ();
+  g_autofree char *leaf = ck_test_ca_issue (ca, x509, "import.example", 9);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkPrivateKey) key = ck_private_key_new_from_x509 (x509, &error);
+  g_autofree char *encrypted = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *before = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CkKeeperCommit) commit = NULL;
+  g_autoptr(CkKeeperExported) exported = NULL;
+  CkKeeperImportInput input = { NULL, NULL, "pair.pem" };
+  CkKeeperCommitOptions options = { 0 };
+  CkImportPlan *plan;
+  CkImportItem *locked = NULL;
+  CkImportItem *key_item = NULL;
+
+  g_assert_no_error (error);
+  encrypted = ck_private_key_export_pkcs8_pem (key, "file secret", &error);
+  g_assert_no_error (error);
+  all = g_strconcat (leaf, encrypted, NULL);
+  bytes = g_bytes_new (all, strlen (all));
+  input.bytes = bytes;
+  before = ck_test_dump_tables (ck_store_get_path (f->store));
+
+  ck_keeper_import_read_async (f->keeper, NULL, &input, 1, NULL, ck_test_store_result, &result);
+  importer = ck_keeper_import_read_finish (f->keeper, ck_test_wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  plan = ck_importer_get_plan (importer);
+  g_assert_cmpuint (ck_import_plan_count (plan, CK_IMPORT_ITEM_LOCKED), ==, 1);
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    if (ck_import_item_get_kind (ck_import_plan_get_item (plan, i)) == CK_IMPORT_ITEM_LOCKED)
+      locked = ck_import_plan_get_item (plan, i);
+
+  g_clear_object (&result);
+  ck_keeper_import_unlock_async (f->keeper, importer, locked, "wrong", NULL,
+                                 ck_test_store_result, &result);
+  g_assert_false (ck_keeper_import_unlock_finish (f->keeper, ck_test_wait_for_result (&result),
+                                                  &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_clear_error (&error);
+  g_assert_true (ck_import_plan_contains (plan, locked));
+
+  g_clear_object (&result);
+  ck_keeper_import_unlock_async (f->keeper, importer, locked, "file secret", NULL,
+                                 ck_test_store_result, &result);
+  g_assert_true (ck_keeper_import_unlock_finish (f->keeper, ck_test_wait_for_result (&result),
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_false (ck_import_plan_contains (plan, locked));
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    if (ck_import_item_get_kind (ck_import_plan_get_item (plan, i)) == CK_IMPORT_ITEM_PRIVATE_KEY)
+      key_item = ck_import_plan_get_item (plan, i);
+  g_assert_nonnull (key_item);
+  g_assert_nonnull (ck_import_item_get_partner (key_item));
+  g_assert_true (ck_import_plan_get_key_needing_passphrase (plan) == key_item);
+
+  /* Cancelled, or stopped by its progress: nothing written. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    options.key_passphrase = PASSPHRASE;
+    g_cancellable_cancel (cancellable);
+    g_assert_null (ck_keeper_import_commit (f->keeper, plan, &options, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    options.progress = refuse_progress;
+    g_assert_null (ck_keeper_import_commit (f->keeper, plan, &options, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    options.progress = NULL;
+    assert_store_is (f, before);
+  }
+
+  options.key_passphrase = PASSPHRASE;
+  g_clear_object (&result);
+  ck_keeper_import_commit_async (f->keeper, plan, &options, NULL, ck_test_store_result, &result);
+  commit = ck_keeper_import_commit_finish (f->keeper, ck_test_wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (commit->summary.certificates, ==, 1);
+  g_assert_cmpuint (commit->summary.keys, ==, 1);
+  g_assert_cmpuint (commit->token_writes->len, ==, 0);
+
+  /* Out as PKCS#12, through the keeper, with the stored key. */
+  {
+    g_autoptr(CkCertificate) cert = ck_certificate_new_from_pem (leaf, -1, NULL);
+    CkKeeperExportRequest request = { 0 };
+
+    request.format = CK_KEEPER_EXPORT_PKCS12;
+    request.id = ck_store_find_certificate (f->store, ck_certificate_get_sha256_fingerprint (cert));
+    request.store_passphrase = "not it";
+    request.password = "p12 secret";
+    g_assert_null (ck_keeper_export (f->keeper, &request, NULL, &error));
+    g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+    g_clear_error (&error);
+    request.store_passphrase = PASSPHRASE;
+    g_clear_object (&result);
+    ck_keeper_export_async (f->keeper, &request, NULL, ck_test_store_result, &result);
+    exported = ck_keeper_export_finish (f->keeper, ck_test_wait_for_result (&result), &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (exported->data);
+    g_assert_true (exported->holds_key);
+    g_assert_cmpuint (exported->n_certificates, ==, 1);
+  }
+
+  /* Read back: after the unlock, paired and already stored. */
+  {
+    g_autoptr(CkImporter) again = NULL;
+    CkKeeperImportInput p12 = { NULL, exported->data, "pair.p12" };
+    CkImportPlan *plan2;
+    guint n_locked_left;
+
+    again = ck_keeper_import_read (f->keeper, NULL, &p12, 1, NULL, &error);
+    g_assert_no_error (error);
+    plan2 = ck_importer_get_plan (again);
+    g_assert_cmpuint (ck_import_plan_count (plan2, CK_IMPORT_ITEM_LOCKED), ==, 1);
+    g_assert_true (ck_keeper_import_unlock (f->keeper, again, ck_import_plan_get_item (plan2, 0),
+                                            "p12 secret", &error));
+    g_assert_no_error (error);
+    n_locked_left = ck_import_plan_count (plan2, CK_IMPORT_ITEM_LOCKED);
+    g_assert_cmpuint (n_locked_left, ==, 0);
+    g_assert_cmpuint (ck_import_plan_count_new (plan2), ==, 0);
+    g_assert_null (ck_import_plan_get_key_needing_passphrase (plan2));
+    for (guint i = 0; i < ck_import_plan_get_n_items (plan2); i++)
+      {
+        CkImportItem *item = ck_import_plan_get_item (plan2, i);
+
+        g_assert_cmpint (ck_import_item_get_existing_id (item), >, 0);
+        if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
+          g_assert_nonnull (ck_import_item_get_partner (item));
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -570,5 +726,7 @@ main (int   argc,
               fixture_setup, test_set_trust, fixture_teardown);
   g_test_add ("/keeper/prepare-export", Fixture, NULL,
               fixture_setup, test_prepare_export, fixture_teardown);
+  g_test_add ("/keeper/import/read-unlock-commit", Fixture, NULL,
+              fixture_setup, test_import_read_unlock_commit, fixture_teardown);
   return g_test_run ();
 }

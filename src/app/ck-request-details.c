@@ -478,7 +478,7 @@ show_certificate_action (GtkWidget  *widget,
 
 typedef struct
 {
-  CkStore         *store;
+  CkKeeper        *keeper;   /* deletes and undoes, as for certificates */
   AdwToastOverlay *overlay;
   CkStoredRequest *row;
   CkDeletion      *deletion;
@@ -489,7 +489,7 @@ deleted_request_clear (gpointer data)
 {
   DeletedRequest *deleted = data;
 
-  g_clear_object (&deleted->store);
+  g_clear_object (&deleted->keeper);
   g_clear_object (&deleted->overlay);
   g_clear_object (&deleted->row);
   g_clear_object (&deleted->deletion);
@@ -502,34 +502,37 @@ deleted_request_free (gpointer data)
 }
 
 static void
-undo_delete (AdwToast       *toast,
-             DeletedRequest *deleted)
+undo_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
+  DeletedRequest *deleted = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!ck_store_restore (deleted->store, deleted->deletion, &error))
+  if (!ck_keeper_undo_delete_finish (CK_KEEPER (source), result, &error))
     toast_error (deleted->overlay, _("Cannot restore"), error);
+  deleted_request_free (deleted);
 }
 
 static void
-delete_confirmed (AdwMessageDialog *dialog,
-                  const char       *response,
-                  DeletedRequest   *deleted)
+undo_delete (AdwToast       *toast,
+             DeletedRequest *deleted)
 {
+  ck_keeper_undo_delete_async (deleted->keeper, deleted->deletion, NULL, undo_done,
+                               g_rc_box_acquire (deleted));
+}
+
+static void
+delete_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DeletedRequest *deleted = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   AdwToast *toast;
 
-  /* One answer per dialog: @deleted is released below. */
-  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
-  if (g_strcmp0 (response, "delete") != 0)
-    {
-      deleted_request_free (deleted);
-      return;
-    }
-
-  deleted->deletion = ck_store_delete_for_undo (deleted->store,
-                                                ck_stored_request_get_id (deleted->row), &error);
+  deleted->deletion = ck_keeper_delete_finish (CK_KEEPER (source), result, &error);
   if (deleted->deletion == NULL)
     {
       toast_error (deleted->overlay, _("Cannot delete"), error);
@@ -550,6 +553,23 @@ delete_confirmed (AdwMessageDialog *dialog,
 }
 
 static void
+delete_confirmed (AdwMessageDialog *dialog,
+                  const char       *response,
+                  DeletedRequest   *deleted)
+{
+  /* One answer per dialog: @deleted is given away below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
+  if (g_strcmp0 (response, "delete") != 0)
+    {
+      deleted_request_free (deleted);
+      return;
+    }
+
+  ck_keeper_delete_async (deleted->keeper, ck_stored_request_get_id (deleted->row), NULL,
+                          delete_done, deleted);
+}
+
+static void
 delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -565,7 +585,7 @@ delete_action (GtkWidget  *widget,
     return;
 
   deleted = g_rc_box_new0 (DeletedRequest);
-  deleted->store = g_object_ref (self->store);
+  deleted->keeper = ck_keeper_new (self->store);
   deleted->overlay = g_object_ref (ADW_TOAST_OVERLAY (overlay));
   deleted->row = g_object_ref (self->row);
 

@@ -300,18 +300,3 @@ ck_cli_token_open (CkCli       *cli,
     return NULL;
   return g_steal_pointer (&token);
 }
-
-gboolean
-ck_cli_token_write_certificate (CkToken        *token,
-                                CkStore        *store,
-                                CkCertificate  *certificate,
-                                gboolean        check_only,
-                                gboolean       *written,
-                                GError        **error)
-{
-  g_autoptr (CkKeeper) keeper = ck_keeper_new (store);
-
-  if (check_only)
-    return ck_keeper_check_certificate_for_token (keeper, certificate, token, error);
-  return ck_keeper_write_certificate_to_token (keeper, certificate, token, NULL, written, error);
-}

@@ -113,18 +113,10 @@ int       ck_cli_token_keygen  (CkCli           *cli,
                                 const char      *id_hex,
                                 gboolean         extractable);
 /* import --to-token: the token found and logged in (--pin-file or the
- * prompt), then each certificate written beside its key on the token by
- * the keeper (@check_only: only whether its key is a token key in the
- * store, on this token); *@written FALSE when the token had it already. */
+ * prompt); the keeper's commit then writes onto it. */
 CkToken  *ck_cli_token_open    (CkCli           *cli,
                                 const char      *token_uri,
                                 GError         **error);
-gboolean  ck_cli_token_write_certificate (CkToken       *token,
-                                          CkStore       *store,
-                                          CkCertificate *certificate,
-                                          gboolean       check_only,
-                                          gboolean      *written,
-                                          GError       **error);
 
 /* Parses the options of the current command: @entries plus --store. On
  * --help GOption prints the help and exits 0. FALSE after printing a usage

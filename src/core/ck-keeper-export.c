@@ -181,14 +181,9 @@ encode (ExportWriteJob    *job,
           return NULL;
         if (request->key == NULL)
           {
-            key_id = ck_store_find_key (job->store, ck_certificate_get_spki_sha256 (cert));
+            key_id = ck_keeper_find_certificate_key (job->store, cert, error);
             if (key_id <= 0)
-              {
-                g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                             _("Certificate “%s”: its private key is not in the store"),
-                             ck_certificate_get_display_name (cert));
-                return NULL;
-              }
+              return NULL;
           }
         key = export_key (job, key_id, error);
         if (key == NULL)

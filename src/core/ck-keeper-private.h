@@ -35,6 +35,11 @@ gboolean ck_keeper_task_is    (CkKeeper            *self,
 /* Wipes a password or passphrase and frees it; *@str becomes NULL. */
 void     ck_keeper_wipe_string (char              **str);
 
+/* The id of @certificate's key in @store; 0 with CK_ERROR_NOT_FOUND
+ * naming the certificate when the store has none. */
+gint64   ck_keeper_find_certificate_key (CkStore       *store,
+                                         CkCertificate *certificate,
+                                         GError       **error);
 /* Takes @key, made on @token, off the token again with its public half
  * (ck-keeper-delete.c): what a failed action that made it leaves. */
 gboolean ck_keeper_delete_token_key (CkToken           *token,

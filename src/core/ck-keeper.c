@@ -140,6 +140,20 @@ ck_keeper_task_is (CkKeeper     *self,
          g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
+gint64
+ck_keeper_find_certificate_key (CkStore        *store,
+                                CkCertificate  *certificate,
+                                GError        **error)
+{
+  gint64 key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (certificate));
+
+  if (key_id <= 0)
+    g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                 _("Certificate “%s”: its private key is not in the store"),
+                 ck_certificate_get_display_name (certificate));
+  return key_id;
+}
+
 /* --- Making a request -------------------------------------------------- */
 
 struct _CkKeeperKeyJob
@@ -1073,12 +1087,10 @@ prepare_export_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  key_id = ck_store_find_key (job->store, ck_certificate_get_spki_sha256 (export->certificate));
+  key_id = ck_keeper_find_certificate_key (job->store, export->certificate, &error);
   if (key_id <= 0)
     {
-      g_task_return_new_error (task, CK_ERROR, CK_ERROR_NOT_FOUND,
-                               _("Certificate “%s”: its private key is not in the store"),
-                               ck_certificate_get_display_name (export->certificate));
+      g_task_return_error (task, error);
       return;
     }
   export->key = ck_store_load_private_key (job->store, key_id, job->key_passphrase, &error);

@@ -11,11 +11,13 @@ transaction, which only writes.
 
 While a 300-key import runs, this test keeps writing to the same store:
 `trust set`, a second import of one more key, and a plain SQLite write
-transaction opened with a 5 s busy timeout. Every one of them must succeed,
+transaction opened with a 1 s busy timeout. Every one of them must succeed,
 and at least one round must have finished while the big import was still
 running (else the test proved nothing, and says so). The pass criterion is
-state (success, overlap), not a tight timing; each command's wall time is
-reported, and only bounded by the lock timeouts themselves.
+state (success, overlap); the one bound is the issue's: no writer waits
+more than a second for the lock, which the SQLite probe checks with its
+1 s busy timeout (every round, while the big import and the other
+commands hold it in turn). Each command's wall time is reported.
 
 Usage: test-cli-import-lock.py PATH/TO/certkeeper-cli
 """
@@ -38,7 +40,7 @@ N_EXTRA = 60
 # The big import may take minutes on a loaded machine: a deadline only
 # against hanging.
 BIG_DEADLINE = 900
-PROBE_TIMEOUT = 5.0
+PROBE_TIMEOUT = 1.0
 
 WORKDIR = None
 INPUTS = None
