@@ -23,6 +23,9 @@ struct _CkDetailsPane
   GtkLabel          *trust_value;
   GtkWidget         *trust_group;
   GtkWidget         *description_group;  /* while the description is laid out */
+  /* The Renewal group goes after this one (ck_details_pane_set_expiry). */
+  GtkWidget         *summary_group;
+  GtkWidget         *expiry_group;
 
   GtkScrolledWindow *scrolled_window;
   GtkBox            *content;
@@ -163,6 +166,8 @@ clear (CkDetailsPane *self)
   self->trust_icon = NULL;
   self->trust_value = NULL;
   self->trust_group = NULL;
+  self->summary_group = NULL;
+  self->expiry_group = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
     gtk_box_remove (self->content, child);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
@@ -477,10 +482,13 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
 
   add_header (self,
               ck_certificate_is_ca (cert) ? "security-high-symbolic" : "application-certificate-symbolic",
-              ck_certificate_get_display_name (cert),
+              /* Its name in the store (the user's label) where it has one. */
+              row != NULL ? ck_stored_certificate_get_display_name (row)
+                          : ck_certificate_get_display_name (cert),
               ck_certificate_is_ca (cert) ? _("Certificate authority") : _("Certificate"));
 
   group = add_group (self, _("Summary"), NULL);
+  self->summary_group = group;
   add_row (self, group, _("Issued to"), ck_certificate_get_display_name (cert), NULL, ROW_PLAIN);
   add_row (self, group, _("Issued by"), ck_certificate_get_issuer_display_name (cert), NULL,
            ROW_PLAIN);
@@ -604,6 +612,79 @@ ck_details_pane_set_warning_days (CkDetailsPane *self,
   g_return_if_fail (CK_IS_DETAILS_PANE (self));
 
   self->warning_days = days;
+}
+
+void
+ck_details_pane_set_expiry (CkDetailsPane      *self,
+                            const CkExpiryItem *item)
+{
+  GtkWidget *group, *row, *toggle, *button;
+  const char *why;
+
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+
+  if (self->expiry_group != NULL)
+    {
+      gtk_box_remove (self->content, self->expiry_group);
+      self->expiry_group = NULL;
+    }
+  if (item == NULL || self->summary_group == NULL)
+    return;
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Renewal"));
+  gtk_box_insert_child_after (self->content, group, self->summary_group);
+  self->expiry_group = group;
+
+  button = gtk_button_new_with_mnemonic (_("_Renew…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.renew");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Make the request that renews this certificate"));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+
+  if (item->renewed_by != NULL)
+    {
+      g_autofree char *until = ck_expiry_format_date (ck_stored_certificate_get_not_after (item->renewed_by));
+      /* Translators: "Renewed by": the new certificate's name, then its expiry date */
+      g_autofree char *text = g_strdup_printf (_("%s, valid until %s"),
+                                               ck_stored_certificate_get_display_name (item->renewed_by),
+                                               until);
+
+      add_row (self, group, _("Renewed by"), text, "emblem-ok-symbolic", ROW_PLAIN);
+    }
+  else if (item->request != NULL)
+    {
+      g_autofree char *since = ck_expiry_format_date (ck_stored_request_get_created_at (item->request));
+      /* Translators: a pending renewal request: its name, then the day it was made */
+      g_autofree char *text = g_strdup_printf (_("%s, pending since %s"),
+                                               ck_stored_request_get_display_name (item->request),
+                                               since);
+
+      add_row (self, group, _("Renewal request"), text, NULL, ROW_PLAIN);
+    }
+
+  if (item->renewed_by != NULL)
+    why = _("Renewed: no longer warned about");
+  else if (item->watch == CK_EXPIRY_WATCH_OFF)
+    why = _("You chose not to be warned about this certificate");
+  else if (item->watch == CK_EXPIRY_WATCH_ON)
+    why = _("Watched because you asked");
+  else if (item->key != NULL)
+    why = _("Watched because its private key is kept here");
+  else
+    why = _("Not watched: its private key is not kept here");
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Warn before it expires"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), why);
+  toggle = gtk_switch_new ();
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.warn-about-certificate");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Warn before it expires"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
 const char *

@@ -301,7 +301,7 @@ ck_cli_certificate_to_json (CkJsonWriter        *json,
   ck_json_writer_begin_object (json);
   ck_json_writer_int_member (json, "id", id);
   ck_json_writer_string_member (json, "kind", "certificate");
-  ck_json_writer_string_member (json, "display_name", ck_certificate_get_display_name (cert));
+  ck_json_writer_string_member (json, "display_name", ck_stored_certificate_get_display_name (row));
   ck_json_writer_string_member (json, "label", ck_stored_certificate_get_label (row));
   ck_json_writer_string_member (json, "subject", ck_certificate_get_subject (cert));
   ck_json_writer_string_member (json, "issuer", ck_certificate_get_issuer (cert));

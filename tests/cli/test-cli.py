@@ -129,6 +129,18 @@ class Store:
         return self.list_json("--requests")
 
 
+def dump_store(store):
+    """Every row of every table of store.db, for comparing before/after."""
+    import sqlite3
+    db = sqlite3.connect(f"file:{os.path.join(store.dir, 'store.db')}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted(map(repr, db.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+    finally:
+        db.close()
+
+
 def run_in_pty(argv, answers, stdout_is_tty=False, respond=None):
     """Runs argv with stdin and stderr on a pty, answering prompts.
 
