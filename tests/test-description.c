@@ -293,6 +293,22 @@ test_damaged_and_unknown (void)
   s = ck_description_add_extension (description, "2.16.840.1.113730.1.13", FALSE, ber);
   g_assert_false (s->decoded);
 
+  /* Truncated values that GnuTLS's importers read as empty lists (found
+   * by fuzz-description): not decoded, shown as hex. */
+  {
+    static const guint8 san[] = { 0x30, 0xcc };
+    static const guint8 nc[] = { 0x30, 0xab };
+    g_autoptr(GBytes) san_bytes = g_bytes_new_static (san, sizeof san);
+    g_autoptr(GBytes) nc_bytes = g_bytes_new_static (nc, sizeof nc);
+
+    s = ck_description_add_extension (description, CK_OID_EXT_SUBJECT_ALT_NAME, FALSE, san_bytes);
+    g_assert_false (s->decoded);
+    assert_values (s, "value", "30cc");
+    s = ck_description_add_extension (description, CK_OID_EXT_NAME_CONSTRAINTS, FALSE, nc_bytes);
+    g_assert_false (s->decoded);
+    assert_values (s, "value", "30ab");
+  }
+
   s = ck_description_add_extension (description, "1.2.3.4.5", FALSE, unknown);
   g_assert_cmpstr (s->key, ==, "extension");
   g_assert_cmpstr (s->title, ==, "1.2.3.4.5");
@@ -301,6 +317,47 @@ test_damaged_and_unknown (void)
     g_autofree char *shown = ck_description_field_to_display (s->fields->pdata[0]);
 
     g_assert_cmpstr (shown, ==, "04:01:FF");
+  }
+}
+
+/* Empty strings where a value is due: a template name, a directory
+ * attribute and a notice organization of no characters are shown as
+ * empty, not passed on as NULL (found by fuzz-description). */
+static void
+test_empty_strings (void)
+{
+  g_autoptr(CkDescription) description = ck_description_new ();
+  static const guint8 empty_utf8[] = { 0x0c, 0x00 };
+  static const guint8 empty_bmp[] = { 0x1e, 0x00 };
+  /* SEQUENCE { Attribute { placeOfBirth, SET { UTF8String "" } } } */
+  static const guint8 empty_attribute[] = {
+    0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x09, 0x02,
+    0x31, 0x00,
+  };
+  static const guint8 empty_attribute_value[] = {
+    0x30, 0x10, 0x30, 0x0e, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x09, 0x02,
+    0x31, 0x02, 0x0c, 0x00,
+  };
+  const struct { const char *oid; const guint8 *der; gsize len; const char *key; } cases[] = {
+    { "1.3.6.1.4.1.311.20.2", empty_utf8, sizeof empty_utf8, "name" },
+    { "1.3.6.1.4.1.311.20.2", empty_bmp, sizeof empty_bmp, "name" },
+    { "2.5.29.9", empty_attribute_value, sizeof empty_attribute_value, "placeOfBirth" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) value = g_bytes_new_static (cases[i].der, cases[i].len);
+      CkDescriptionSection *s = ck_description_add_extension (description, cases[i].oid, FALSE,
+                                                              value);
+
+      g_assert_true (s->decoded);
+      assert_values (s, cases[i].key, "");
+    }
+  {
+    /* An attribute without values says nothing: not decoded. */
+    g_autoptr(GBytes) value = g_bytes_new_static (empty_attribute, sizeof empty_attribute);
+
+    g_assert_nonnull (ck_description_add_extension (description, "2.5.29.9", FALSE, value));
   }
 }
 
@@ -383,6 +440,7 @@ main (int    argc,
   g_test_add_func ("/description/certificate", test_certificate_sections);
   g_test_add_func ("/description/request", test_request_sections);
   g_test_add_func ("/description/damaged-and-unknown", test_damaged_and_unknown);
+  g_test_add_func ("/description/empty-strings", test_empty_strings);
   g_test_add_func ("/description/added-section", test_added_section);
   g_test_add_func ("/description/corpus", test_corpus);
   return g_test_run ();

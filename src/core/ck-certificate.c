@@ -574,14 +574,6 @@ get_key_info (CkCertificate *self)
   return self->key_info;
 }
 
-/* A positive INTEGER in minimal DER: what GnuTLS writes back. */
-static gboolean
-der_is_minimal_positive_integer (const CkDerTlv *tlv)
-{
-  if (tlv->tag != 0x02 || tlv->len == 0 || (tlv->data[0] & 0x80) != 0)
-    return FALSE;
-  return tlv->len == 1 || tlv->data[0] != 0 || (tlv->data[1] & 0x80) != 0;
-}
 
 /* The key of an SPKI whose bytes GnuTLS's encoder is known to give back
  * unchanged: RSA with NULL parameters and minimal integers, ECDSA on a named
@@ -633,8 +625,8 @@ key_info_fast (const CkDerTlv *spki)
         {
           p = seq.data;
           e = seq.data + seq.len;
-          if (ck_der_read (&p, e, &n) && der_is_minimal_positive_integer (&n) &&
-              ck_der_read (&p, e, &exp) && der_is_minimal_positive_integer (&exp) && p == e)
+          if (ck_der_read (&p, e, &n) && ck_der_is_minimal_positive_integer (&n) &&
+              ck_der_read (&p, e, &exp) && ck_der_is_minimal_positive_integer (&exp) && p == e)
             {
               const guint8 *m = n.data;
               gsize m_len = n.len;
@@ -698,6 +690,7 @@ key_info_unsupported (const CkDerTlv *spki)
   const guint8 *pos = spki->data, *end = spki->data + spki->len;
   CkDerTlv alg, oid;
   KeyInfo *info;
+  g_autofree char *unsupported_oid = NULL;
 
   if (!ck_der_read (&pos, end, &alg) || alg.tag != 0x30)
     return NULL;
@@ -706,9 +699,12 @@ key_info_unsupported (const CkDerTlv *spki)
   if (!ck_der_read (&pos, end, &oid) || oid.tag != 0x06 || oid.len == 0)
     return NULL;
 
+  unsupported_oid = ck_der_oid_to_string (oid.data, oid.len);
+  if (unsupported_oid == NULL)
+    return NULL;
   info = g_new0 (KeyInfo, 1);
   info->algo = GNUTLS_PK_UNKNOWN;
-  info->unsupported_oid = ck_der_oid_to_string (oid.data, oid.len);
+  info->unsupported_oid = g_steal_pointer (&unsupported_oid);
   info->spki = g_bytes_new (spki->start, spki->data + spki->len - spki->start);
   return info;
 }
@@ -974,34 +970,6 @@ ck_certificate_new_from_der_light (GBytes  *der,
   return self;
 }
 
-/* Length of the DER element at the start of @data, or 0 if it is not a
- * well-formed definite-length element that fits. */
-static gsize
-der_element_length (const guint8 *data,
-                    gsize         len)
-{
-  gsize header = 2, content = 0;
-
-  if (len < 2 || (data[0] & 0x1f) == 0x1f)
-    return 0;
-
-  if (data[1] < 0x80)
-    content = data[1];
-  else
-    {
-      guint n = data[1] & 0x7f;
-
-      if (n == 0 || n > 4 || len < 2 + n)
-        return 0;
-      for (guint i = 0; i < n; i++)
-        content = (content << 8) | data[2 + i];
-      header += n;
-    }
-
-  if (content > len - header)
-    return 0;
-  return header + content;
-}
 
 static const char * const cert_pem_labels[] = {
   "CERTIFICATE",
@@ -1114,7 +1082,7 @@ ck_certificate_new_from_pem (const char *pem,
 
   /* OpenSSL's TRUSTED CERTIFICATE appends its trust settings after the
    * certificate; they are not ours to import (trust is decided by the user). */
-  element_len = der_element_length (der, der_len);
+  element_len = ck_der_element_length (der, der_len);
   if (element_len == 0)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PARSE,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ck-asn1-private.h"
+#include "ck-der-private.h"
 #include "ck-key-usage.h"
 #include "ck-oid.h"
 #include "ck-utils.h"
@@ -124,6 +125,9 @@ static char *
 valid_text (const char *text,
             gssize      len)
 {
+  /* An empty value (libtasn1 and GnuTLS give NULL for one) is "". */
+  if (text == NULL || len == 0)
+    return g_strdup ("");
   return g_utf8_make_valid (text, len);
 }
 
@@ -459,6 +463,8 @@ static char *
 bmp_to_utf8 (const guint8 *data,
              gsize         len)
 {
+  if (data == NULL || len == 0)
+    return g_strdup ("");
   return g_convert ((const char *) data, len, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
 }
 
@@ -1232,7 +1238,12 @@ ck_description_add_extension (CkDescription *self,
                                             name != NULL ? name : oid);
       section->oid = g_strdup (oid);
       section->critical = critical;
-      section->decoded = data != NULL && extension_decoders[i].decode (section, &der);
+      /* One whole DER element, first: some of GnuTLS's importers take a
+       * truncated value for an empty one. A decoder that found nothing
+       * to say has not decoded it either. */
+      section->decoded = data != NULL && ck_der_check (data, len) &&
+                         extension_decoders[i].decode (section, &der) &&
+                         section->fields->len > 0;
       if (section->decoded)
         return section;
       /* Known but malformed: what was read goes, the bytes stay. */

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-oid.h"
 #include "ck-utils.h"
@@ -81,31 +82,10 @@ value_to_hex (const gnutls_x509_ava_st *ava)
   GByteArray *der = g_byte_array_sized_new (ava->value.size + 8);
   guint8 ident = (guint8) (ava->value_tag & 0x1f);
   g_autofree char *hex = NULL;
-  guint8 len_bytes[5];
-  guint n_len = 0;
-  gsize size = ava->value.size;
 
   if (ava->value_tag == TAG_SEQUENCE || ava->value_tag == TAG_SET)
     ident |= 0x20;
-  g_byte_array_append (der, &ident, 1);
-
-  if (size < 0x80)
-    {
-      guint8 b = (guint8) size;
-      g_byte_array_append (der, &b, 1);
-    }
-  else
-    {
-      guint8 first;
-
-      for (gsize s = size; s > 0 && n_len < 4; s >>= 8)
-        len_bytes[4 - n_len++] = (guint8) (s & 0xff);
-      first = 0x80 | (guint8) n_len;
-      g_byte_array_append (der, &first, 1);
-      g_byte_array_append (der, &len_bytes[5 - n_len], n_len);
-    }
-  if (size > 0)
-    g_byte_array_append (der, ava->value.data, size);
+  ck_der_append_tlv (der, ident, ava->value.data, ava->value.size);
 
   hex = ck_hex_encode (der->data, der->len);
   g_byte_array_unref (der);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ck-bounded-read.h"
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-oid.h"
 #include "ck-pem.h"
@@ -191,33 +192,14 @@ tlv_read (const guint8 *p,
           const guint8 *end,
           Tlv          *t)
 {
-  gsize len;
-  guint8 first;
+  CkDerTlv tlv;
 
-  if (p >= end || end - p < 2)
+  if (!ck_der_read_partial (&p, end, &tlv, &t->avail))
     return FALSE;
-  t->tag = *p++;
-  if ((t->tag & 0x1f) == 0x1f)
-    return FALSE;   /* multi-byte tags appear in nothing we read */
-  first = *p++;
-  if (first < 0x80)
-    len = first;
-  else if (first == 0x80)
-    len = end - p;  /* BER indefinite length (old PKCS#12 writers) */
-  else
-    {
-      guint n = first & 0x7f;
-
-      if (n > 4 || (gsize) (end - p) < n)
-        return FALSE;
-      len = 0;
-      for (guint i = 0; i < n; i++)
-        len = len << 8 | *p++;
-    }
-  t->value = p;
-  t->len = len;
-  t->avail = MIN (len, (gsize) (end - p));
-  t->next = p + t->avail;
+  t->tag = tlv.tag;
+  t->value = tlv.data;
+  t->len = tlv.len;
+  t->next = p;
   return TRUE;
 }
 
@@ -259,43 +241,17 @@ tlv_count_children (const Tlv *outer)
 static gint64
 tlv_small_int (const Tlv *t)
 {
-  gint64 v = 0;
-
-  if (t->tag != 0x02 || t->avail == 0 || t->avail > 4 || (t->value[0] & 0x80))
+  if (t->tag != 0x02 || t->avail != t->len)
     return -1;
-  for (gsize i = 0; i < t->avail; i++)
-    v = v << 8 | t->value[i];
-  return v;
+  return ck_der_small_uint (t->value, t->avail);
 }
 
 static char *
 tlv_oid (const Tlv *t)
 {
-  GString *s;
-  guint64 v = 0;
-  gboolean first = TRUE;
-
-  if (t->tag != 0x06 || t->avail == 0 || t->avail != t->len || t->avail > 64)
+  if (t->tag != 0x06 || t->avail != t->len)
     return NULL;
-  s = g_string_new (NULL);
-  for (gsize i = 0; i < t->avail; i++)
-    {
-      v = v << 7 | (t->value[i] & 0x7f);
-      if (v > G_MAXUINT32)
-        break;
-      if (t->value[i] & 0x80)
-        continue;
-      if (first)
-        {
-          guint arc1 = v < 40 ? 0 : v < 80 ? 1 : 2;
-          g_string_append_printf (s, "%u.%" G_GUINT64_FORMAT, arc1, v - 40 * arc1);
-          first = FALSE;
-        }
-      else
-        g_string_append_printf (s, ".%" G_GUINT64_FORMAT, v);
-      v = 0;
-    }
-  return g_string_free (s, FALSE);
+  return ck_der_oid_to_string (t->value, t->avail);
 }
 
 typedef enum {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ck-private-key.h"
 
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-utils.h"
 
@@ -161,6 +162,8 @@ pkcs8_algorithm_oids (GBytes *der,
   if ((len = ck_der_enter (&p, end, 0x06)) <= 0)
     return FALSE;
   *algorithm = ck_der_oid_to_string (p, len);
+  if (*algorithm == NULL)
+    return FALSE;
   p += len;
 
   /* EC: the curve OID itself; GOST: a SEQUENCE that starts with it. */

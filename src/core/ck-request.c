@@ -5,6 +5,7 @@
 #include <gnutls/abstract.h>
 #include <string.h>
 
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-oid.h"
 #include "ck-utils.h"

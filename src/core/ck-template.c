@@ -9,6 +9,7 @@
 #include <gnutls/x509.h>
 #include <string.h>
 
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-key-usage.h"
 #include "ck-oid.h"
@@ -272,22 +273,8 @@ der_wrap (guint8        tag,
           gsize         len)
 {
   GByteArray *out = g_byte_array_new ();
-  guint8 head[6];
-  gsize n = 0;
 
-  head[n++] = tag;
-  if (len < 0x80)
-    head[n++] = (guint8) len;
-  else
-    {
-      guint bytes = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
-
-      head[n++] = 0x80 | bytes;
-      for (guint i = bytes; i > 0; i--)
-        head[n++] = (guint8) (len >> (8 * (i - 1)));
-    }
-  g_byte_array_append (out, head, n);
-  g_byte_array_append (out, data, len);
+  ck_der_append_tlv (out, tag, data, len);
   return g_byte_array_free_to_bytes (out);
 }
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-utils.h"
 
@@ -148,87 +149,6 @@ collect (CkTrust  *trust,
   return g_steal_pointer (&entries);
 }
 
-/* --- Minimal DER writer ------------------------------------------------ */
-
-static void
-der_append_header (GByteArray *out,
-                   guint8      tag,
-                   gsize       len)
-{
-  guint8 header[6];
-  guint n = 0;
-
-  header[n++] = tag;
-  if (len < 0x80)
-    header[n++] = (guint8) len;
-  else
-    {
-      guint bytes = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
-
-      header[n++] = 0x80 | bytes;
-      for (guint i = bytes; i-- > 0;)
-        header[n++] = (guint8) (len >> (8 * i));
-    }
-  g_byte_array_append (out, header, n);
-}
-
-static void
-der_append (GByteArray   *out,
-            guint8        tag,
-            const guint8 *content,
-            gsize         len)
-{
-  der_append_header (out, tag, len);
-  g_byte_array_append (out, content, len);
-}
-
-/* Appends the OBJECT IDENTIFIER for dotted @oid; FALSE when it is not a
- * well-formed OID. */
-static gboolean
-der_append_oid (GByteArray *out,
-                const char *oid)
-{
-  g_auto (GStrv) arcs = g_strsplit (oid, ".", -1);
-  g_autoptr (GByteArray) body = g_byte_array_new ();
-  guint n = g_strv_length (arcs);
-
-  if (n < 2)
-    return FALSE;
-  for (guint i = 1; i < n; i++)
-    {
-      guint64 value;
-      guint8 buf[10];
-      guint len = 0;
-
-      if (!g_ascii_string_to_unsigned (arcs[i], 10, 0, G_MAXUINT64 / 2, &value, NULL))
-        return FALSE;
-      if (i == 1)
-        {
-          guint64 first;
-
-          if (!g_ascii_string_to_unsigned (arcs[0], 10, 0, 2, &first, NULL) ||
-              (first < 2 && value >= 40))
-            return FALSE;
-          value += 40 * first;
-        }
-      do
-        {
-          buf[len++] = value & 0x7f;
-          value >>= 7;
-        }
-      while (value != 0);
-      /* Base 128, most significant group first, continuation bit on all
-       * groups but the last. */
-      for (guint j = len; j-- > 0;)
-        {
-          guint8 b = buf[j] | (j > 0 ? 0x80 : 0);
-          g_byte_array_append (body, &b, 1);
-        }
-    }
-  der_append (out, 0x06, body->data, body->len);
-  return TRUE;
-}
-
 /* SEQUENCE OF OBJECT IDENTIFIER, with @tag (0x30, or 0xa0 for OpenSSL's
  * IMPLICIT [0]). */
 static gboolean
@@ -239,9 +159,9 @@ der_append_oid_sequence (GByteArray *out,
   g_autoptr (GByteArray) body = g_byte_array_new ();
 
   for (guint i = 0; i < oids->len; i++)
-    if (!der_append_oid (body, oids->pdata[i]))
+    if (!ck_der_append_oid (body, oids->pdata[i]))
       return FALSE;
-  der_append (out, tag, body->data, body->len);
+  ck_der_append_tlv (out, tag, body->data, body->len);
   return TRUE;
 }
 
@@ -304,10 +224,10 @@ append_p11_stapled (GString       *out,
   GBytes *spki = ck_certificate_get_spki (cert);
 
   if (!der_append_oid_sequence (syntax, 0x30, oids) ||
-      !der_append_oid (body, extension_oid))
+      !ck_der_append_oid (body, extension_oid))
     return FALSE;
-  der_append (body, 0x04, syntax->data, syntax->len);
-  der_append (extension, 0x30, body->data, body->len);
+  ck_der_append_tlv (body, 0x04, syntax->data, syntax->len);
+  ck_der_append_tlv (extension, 0x30, body->data, body->len);
 
   g_string_append (out, "[p11-kit-object-v1]\nclass: x-certificate-extension\nlabel: ");
   append_p11_string (out, (const guint8 *) name, strlen (name), FALSE);
@@ -385,10 +305,10 @@ write_openssl (GString    *out,
                        _("%s: a purpose of its trust settings is not a valid OID"), name);
           return FALSE;
         }
-      der_append (body, 0x0c, (const guint8 *) name, strlen (name));
+      ck_der_append_tlv (body, 0x0c, (const guint8 *) name, strlen (name));
 
       g_byte_array_append (block, g_bytes_get_data (der, NULL), g_bytes_get_size (der));
-      der_append (block, 0x30, body->data, body->len);
+      ck_der_append_tlv (block, 0x30, body->data, body->len);
       g_string_append_printf (out, "# %s\n", name);
       append_pem (out, "TRUSTED CERTIFICATE", block->data, block->len);
     }

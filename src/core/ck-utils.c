@@ -208,60 +208,6 @@ ck_pubkey_describe (gnutls_pubkey_t        pubkey,
     *curve = ecc != GNUTLS_ECC_CURVE_INVALID ? gnutls_ecc_curve_get_name (ecc) : NULL;
 }
 
-gssize
-ck_der_enter (const guint8 **p,
-              const guint8  *end,
-              guint8         tag)
-{
-  gsize len;
-
-  if (end - *p < 2 || (*p)[0] != tag)
-    return -1;
-  len = (*p)[1];
-  *p += 2;
-  if (len & 0x80)
-    {
-      guint n = len & 0x7f;
-
-      /* Up to 16 MiB: nothing we read is larger. */
-      if (n == 0 || n > 3 || (gsize) (end - *p) < n)
-        return -1;
-      len = 0;
-      for (guint i = 0; i < n; i++)
-        len = (len << 8) | *(*p)++;
-    }
-  if (len > (gsize) (end - *p))
-    return -1;
-  return len;
-}
-
-char *
-ck_der_oid_to_string (const guint8 *p,
-                      gsize         len)
-{
-  GString *out = g_string_new (NULL);
-  guint64 value = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (value > (G_MAXUINT64 >> 7))
-        break;
-      value = (value << 7) | (p[i] & 0x7f);
-      if (p[i] & 0x80)
-        continue;
-      if (out->len == 0)
-        {
-          guint first = value < 80 ? value / 40 : 2;
-          g_string_append_printf (out, "%u.%" G_GUINT64_FORMAT, first,
-                                  value - first * 40);
-        }
-      else
-        g_string_append_printf (out, ".%" G_GUINT64_FORMAT, value);
-      value = 0;
-    }
-  return g_string_free (out, FALSE);
-}
-
 gboolean
 ck_check_kdf_iterations (guint    iterations,
                          GError **error)

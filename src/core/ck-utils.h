@@ -54,17 +54,6 @@ void      ck_pubkey_describe       (gnutls_pubkey_t        pubkey,
                                     guint                 *bits,
                                     const char           **curve);
 
-/* A minimal DER reader, for the few fields GnuTLS has no getter for (a
- * CSR's raw subject, the algorithm of a PKCS#8 key GnuTLS refuses). If the
- * element at *@p has tag @tag, moves *@p to its content and returns the
- * content length; else (or when the length overruns @end) returns -1. */
-gssize    ck_der_enter             (const guint8 **p,
-                                    const guint8  *end,
-                                    guint8         tag);
-/* Dotted form of the content of an OBJECT IDENTIFIER. */
-char     *ck_der_oid_to_string     (const guint8  *p,
-                                    gsize          len);
-
 /* FALSE with CK_ERROR_UNSUPPORTED when a password-protected file asks for
  * more than CK_MAX_KDF_ITERATIONS key-derivation iterations. */
 gboolean  ck_check_kdf_iterations  (guint          iterations,

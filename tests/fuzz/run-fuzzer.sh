@@ -11,10 +11,13 @@
 #                  (inputs that once crashed it)
 #   fuzz-subject   tests/fuzz/seeds/subject (--subject strings)
 #   fuzz-san       tests/fuzz/seeds/san (--san strings)
+#   fuzz-description tests/fuzz/seeds/description (the extensions of
+#                  tests/data/extensions/all-extensions.pem, each after
+#                  the octet that picks its decoder)
 #
 #   tests/fuzz/run-fuzzer.sh BUILD_DIR SECONDS [TARGET…]
 #
-# SECONDS is the total: the importer gets 2/6 of it, the others 1/6 each
+# SECONDS is the total: the importer gets 2/7 of it, the others 1/7 each
 # (at least 5 s). BUILD_DIR must be configured with CC=clang
 # -Dfuzzing=true (see tests/fuzz/meson.build). Exits non-zero when a
 # target finds a crash; the reproducer is kept in tests/fuzz/crashes/,
@@ -35,7 +38,7 @@ fi
 build_dir=$1
 seconds=$2
 shift 2
-targets=${*:-fuzz-importer fuzz-pkcs7 fuzz-template fuzz-subject fuzz-san}
+targets=${*:-fuzz-importer fuzz-pkcs7 fuzz-template fuzz-subject fuzz-san fuzz-description}
 here=$(cd "$(dirname "$0")" && pwd)
 srcdata=$here/../data
 crashes=$here/crashes
@@ -109,7 +112,7 @@ make_encrypted_seeds () {
 importer_corpus=$work/fuzz-importer
 pkcs7_corpus=$work/fuzz-pkcs7
 mkdir -p "$importer_corpus" "$pkcs7_corpus" "$work/fuzz-template" "$work/fuzz-subject" \
-  "$work/fuzz-san" "$crashes"
+  "$work/fuzz-san" "$work/fuzz-description" "$crashes"
 seed_from "$importer_corpus" "$srcdata" \( -name '*.pem' -o -name '*.der' -o -name '*.crt' \
     -o -name '*.key' -o -name '*.p12' -o -name '*.pfx' -o -name '*.p7b' \
     -o -name '*.p7' -o -name '*.p8' -o -name '*.csr' -o -name '*.crq' -o -name '*.crl' \)
@@ -120,12 +123,13 @@ seed_from "$work/fuzz-template" "$srcdata" -name '*.tmpl'
 seed_from "$work/fuzz-template" "$here/seeds/template"
 seed_from "$work/fuzz-subject" "$here/seeds/subject"
 seed_from "$work/fuzz-san" "$here/seeds/san"
+seed_from "$work/fuzz-description" "$here/seeds/description"
 
 status=0
 for target in $targets; do
   case $target in
-    fuzz-importer) share=$((seconds * 2 / 6)) ;;
-    *) share=$((seconds / 6)) ;;
+    fuzz-importer) share=$((seconds * 2 / 7)) ;;
+    *) share=$((seconds / 7)) ;;
   esac
   [ "$share" -ge 5 ] || share=5
   echo "== $target: $(ls "$work/$target" | wc -l) seeds, $share s, random seed $seed"
