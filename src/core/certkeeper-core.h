@@ -10,6 +10,7 @@
 #include "ck-deletion.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
+#include "ck-expiry-agent.h"
 #include "ck-expiry-check.h"
 #include "ck-expiry-message.h"
 #include "ck-export.h"
