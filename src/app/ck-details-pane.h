@@ -51,4 +51,8 @@ void ck_details_pane_set_expiry       (CkDetailsPane       *self,
 const char *ck_details_pane_lookup    (CkDetailsPane       *self,
                                        const char          *title);
 
+/* How the window shows one field of a CkDescription: as
+ * ck_description_field_to_display(), with dates in local time. */
+char *ck_details_pane_field_text (const CkDescriptionField *field);
+
 G_END_DECLS

@@ -20,6 +20,7 @@ struct _CkWindow
   AdwApplicationWindow  parent_instance;
 
   CkStore              *store;
+  char                 *store_dir;
   /* The user's actions on the store (request creation, token writes…). */
   CkKeeper             *keeper;
   GSettings            *settings;
@@ -102,6 +103,9 @@ void ck_window_trust_set_store       (CkWindow      *self);
 void ck_window_trust_update          (CkWindow      *self);
 /* Opens Trust Settings on the selected certificate; NULL when none. */
 GtkWidget *ck_window_trust_settings  (CkWindow      *self);
+/* ck-window-rename.c: Rename (F2) of the selected certificate or key. */
+void ck_window_rename_init           (CkWindow      *self);
+void ck_window_rename_update         (CkWindow      *self);
 /* ck-window-token.c: asks whether to delete @item from its token, then
  * deletes it there; returns the confirmation dialog. */
 GtkWidget *ck_window_delete_token_item (CkWindow    *self,

@@ -16,6 +16,13 @@ CkWindow *ck_window_new             (CkApplication *app,
                                      CkStore       *store,
                                      const GError  *store_error);
 CkStore  *ck_window_get_store       (CkWindow      *self);
+/* The directory of the store this window is on (set even when it could
+ * not be opened); shown as the window's subtitle. */
+void        ck_window_set_store_dir (CkWindow      *self,
+                                     const char    *dir);
+const char *ck_window_get_store_dir (CkWindow      *self);
+/* (transfer full) @dir as the window shows it: "~/…" under the home. */
+char       *ck_window_format_store_dir (const char *dir);
 /* Opens the import dialog on these files (drag and drop, the command line,
  * the file manager, the Import action). */
 void      ck_window_import_files    (CkWindow      *self,

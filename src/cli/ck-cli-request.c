@@ -60,7 +60,8 @@ spec_algorithm (const CkKeySpec *spec)
 /* The passphrase that will protect a new key, as the options say: *@out
  * stays NULL with --no-key-passphrase. FALSE after printing the error. */
 static gboolean
-ask_new_key_passphrase (const char  *passphrase_file,
+ask_new_key_passphrase (CkStore     *store,
+                        const char  *passphrase_file,
                         gboolean     no_passphrase,
                         CkPassword **out)
 {
@@ -76,9 +77,7 @@ ask_new_key_passphrase (const char  *passphrase_file,
                     "without one"));
       return FALSE;
     }
-  *out = ck_cli_get_new_passphrase (passphrase_file,
-                                    "a passphrase to protect the new key in the store",
-                                    "--no-key-passphrase", &error);
+  *out = ck_cli_get_store_passphrase (store, passphrase_file, "--no-key-passphrase", &error);
   if (*out == NULL)
     {
       ck_cli_fail (error);
@@ -143,7 +142,7 @@ ck_cli_keygen (CkCli *cli,
 
   if (!ck_cli_parse_options (cli, "", N_("Generates a private key and keeps it in the store."),
                              N_("The key is stored encrypted with the passphrase from\n"
-                             "--key-passphrase-file or one typed twice at the prompt; without\n"
+                             "--key-passphrase-file or the prompt (the store passphrase); without\n"
                              "a terminal one of --key-passphrase-file or --no-key-passphrase\n"
                              "is required. Use 'request --key ID' to make a request for it."),
                              entries, &argc, &argv))
@@ -168,7 +167,7 @@ ck_cli_keygen (CkCli *cli,
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     return ck_cli_fail (error);
-  if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
+  if (!ask_new_key_passphrase (store, key_passphrase_file, no_key_passphrase, &passphrase))
     return CK_CLI_EXIT_ERROR;
   say_generating (&spec);
   choice.spec = spec;
@@ -429,12 +428,6 @@ ck_cli_print_findings (GPtrArray *findings)
     }
 }
 
-typedef struct {
-  const char *format;
-  const char *out;
-  gboolean    force;
-} RequestOutput;
-
 /* The keeper's sink: the request written inside the store transaction,
  * so that a file that cannot be written leaves the store as it was. */
 static gboolean
@@ -442,28 +435,9 @@ write_request (CkRequest  *request,
                gpointer    user_data,
                GError    **error)
 {
-  const RequestOutput *output = user_data;
-  g_autofree char *pem = NULL;
-  const void *data;
-  gsize len;
+  g_autofree char *pem = ck_request_to_pem (request);
 
-  if (output->format == NULL || g_ascii_strcasecmp (output->format, "pem") == 0)
-    {
-      pem = ck_request_to_pem (request);
-      data = pem;
-      len = strlen (pem);
-    }
-  else
-    data = g_bytes_get_data (ck_request_get_der (request), &len);
-
-  if (ck_cli_out_is_stdout (output->out) && output->format != NULL &&
-      g_ascii_strcasecmp (output->format, "der") == 0 && isatty (STDOUT_FILENO))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("refusing to write DER to a terminal: use --out FILE"));
-      return FALSE;
-    }
-  return ck_cli_write_out (output->out, output->force, data, len, CK_WRITE_NONE, error);
+  return ck_cli_output_sink (ck_request_get_der (request), pem, user_data, error);
 }
 
 int
@@ -562,7 +536,7 @@ ck_cli_request_run (CkCli                  *cli,
   g_autoptr (CkPassword) passphrase = NULL;
   CkKeeperKeyChoice choice = { 0, };
   CkKeeperRequestResult result = { 0, };
-  RequestOutput output = { 0, };
+  CkCliOutput output = { 0, };
   CkStore *store;
   gint64 key_id = 0;
   int status = CK_CLI_EXIT_ERROR;
@@ -751,7 +725,7 @@ ck_cli_request_run (CkCli                  *cli,
   if (mode != NULL)
     {
       /* Judged as what it becomes, before a new key is made for it. */
-      if (!mode->check (builder, mode->data))
+      if (mode->check != NULL && !mode->check (builder, mode->data))
         goto out;
     }
   else
@@ -767,7 +741,7 @@ ck_cli_request_run (CkCli                  *cli,
 
   if (choice.source == CK_KEEPER_KEY_NEW)
     {
-      if (!ask_new_key_passphrase (o.key_passphrase_file, o.no_key_passphrase, &passphrase))
+      if (!ask_new_key_passphrase (store, o.key_passphrase_file, o.no_key_passphrase, &passphrase))
         goto out;
       choice.passphrase = passphrase;
       say_generating (&spec);
@@ -776,32 +750,7 @@ ck_cli_request_run (CkCli                  *cli,
   keeper = ck_keeper_new (store);
   if (mode != NULL)
     {
-      g_autoptr (CkPrivateKey) new_key = NULL;
-
-      if (choice.source == CK_KEEPER_KEY_NEW)
-        {
-          /* The certificate needs the key first; if making it fails, the
-           * key goes again, so nothing is left behind. */
-          new_key = ck_keeper_generate_key (keeper, &choice, NULL, &key_id, &error);
-          if (new_key == NULL)
-            {
-              status = ck_cli_fail (error);
-              goto out;
-            }
-          fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
-        }
-      status = mode->finish (cli, store, builder, new_key != NULL ? new_key : key, key_id,
-                             mode->data);
-      if (status != CK_CLI_EXIT_OK && new_key != NULL)
-        {
-          g_autoptr (GError) delete_error = NULL;
-
-          if (ck_store_delete (store, key_id, &delete_error))
-            fprintf (stderr, _("Removed the new key %lld again\n"), (long long) key_id);
-          else
-            ck_cli_error (_("could not remove the new key %lld: %s"), (long long) key_id,
-                          delete_error->message);
-        }
+      status = mode->finish (cli, keeper, builder, &choice, mode->data);
       goto out;
     }
   request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
@@ -919,7 +868,7 @@ ck_cli_renew (CkCli *cli,
   g_autoptr (CkPassword) passphrase = NULL;
   CkKeeperKeyChoice choice = { 0, };
   CkKeeperRequestResult result = { 0, };
-  RequestOutput output = { 0, };
+  CkCliOutput output = { 0, };
   CkObjectKind kind;
   CkStore *store;
   gint64 id;
@@ -975,7 +924,7 @@ ck_cli_renew (CkCli *cli,
 
   if (choice.source == CK_KEEPER_KEY_NEW)
     {
-      if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
+      if (!ask_new_key_passphrase (store, key_passphrase_file, no_key_passphrase, &passphrase))
         return CK_CLI_EXIT_ERROR;
       choice.passphrase = passphrase;
       choice.no_passphrase = no_key_passphrase;
