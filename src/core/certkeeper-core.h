@@ -9,9 +9,11 @@
 #include "ck-certificate.h"
 #include "ck-crl.h"
 #include "ck-deletion.h"
+#include "ck-description.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
 #include "ck-expiry-check.h"
+#include "ck-expiry-message.h"
 #include "ck-export.h"
 #include "ck-extension.h"
 #include "ck-general-name.h"
@@ -21,6 +23,7 @@
 #include "ck-importer.h"
 #include "ck-keeper.h"
 #include "ck-key-generator.h"
+#include "ck-key-vault.h"
 #include "ck-key-usage.h"
 #include "ck-ocsp.h"
 #include "ck-oid.h"
@@ -42,6 +45,7 @@
 #include "ck-utils.h"
 #include "ck-verification.h"
 #include "ck-verifier.h"
+#include "ck-verdict-cache.h"
 
 G_BEGIN_DECLS
 

@@ -26,6 +26,8 @@ struct _CkImportItem
    * plan owns both items. */
   GWeakRef partner;
   gint64 store_partner_id;
+  char *store_partner_name;
+  guint n_store_partners;
   gint64 existing_id;
   gboolean duplicate;
 };
@@ -57,6 +59,7 @@ ck_import_item_finalize (GObject *object)
   g_free (self->source);
   g_free (self->display_name);
   g_free (self->label);
+  g_free (self->store_partner_name);
   g_clear_object (&self->cert);
   g_clear_object (&self->key);
   g_clear_object (&self->request);
@@ -491,6 +494,32 @@ ck_import_item_set_store_partner_id (CkImportItem *self,
     return;
   self->store_partner_id = id;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_PARTNER_ID]);
+}
+
+const char *
+ck_import_item_get_store_partner_name (CkImportItem *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (self), NULL);
+  return self->store_partner_name;
+}
+
+guint
+ck_import_item_get_n_store_partners (CkImportItem *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (self), 0);
+  return self->n_store_partners;
+}
+
+void
+ck_import_item_set_store_partner_name (CkImportItem *self,
+                                       const char   *name,
+                                       guint         n_partners)
+{
+  g_return_if_fail (CK_IS_IMPORT_ITEM (self));
+
+  g_free (self->store_partner_name);
+  self->store_partner_name = g_strdup (name);
+  self->n_store_partners = name != NULL ? MAX (n_partners, 1) : 0;
 }
 
 gint64

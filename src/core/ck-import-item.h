@@ -94,6 +94,14 @@ void           ck_import_item_set_partner     (CkImportItem *self,
 gint64         ck_import_item_get_store_partner_id (CkImportItem *self);
 void           ck_import_item_set_store_partner_id (CkImportItem *self,
                                                     gint64        id);
+/* What the store calls that partner ("www.example.com", "RSA 2048-bit
+ * key"), for the preview to name it; NULL when there is none. When a key
+ * has several certificates in the store: the first, and their count. */
+const char    *ck_import_item_get_store_partner_name (CkImportItem *self);
+guint          ck_import_item_get_n_store_partners   (CkImportItem *self);
+void           ck_import_item_set_store_partner_name (CkImportItem *self,
+                                                      const char   *name,
+                                                      guint         n_partners);
 /* Store id of this very item when it is already there; 0 otherwise. */
 gint64         ck_import_item_get_existing_id (CkImportItem *self);
 void           ck_import_item_set_existing_id (CkImportItem *self,

@@ -1278,17 +1278,29 @@ check_store (CkImporter   *self,
   switch (ck_import_item_get_kind (item))
     {
     case CK_IMPORT_ITEM_CERTIFICATE:
-      ck_import_item_set_existing_id (item, ck_store_find_certificate (self->store, fp));
-      ck_import_item_set_store_partner_id (item, ck_store_find_key (self->store, spki));
+      {
+        gint64 key_id = ck_store_find_key (self->store, spki);
+        CkStoredKey *key = key_id != 0 ? ck_store_get_key_row (self->store, key_id) : NULL;
+
+        ck_import_item_set_existing_id (item, ck_store_find_certificate (self->store, fp));
+        ck_import_item_set_store_partner_id (item, key_id);
+        ck_import_item_set_store_partner_name (item, key != NULL ? ck_stored_key_get_display_name (key)
+                                                                 : NULL, 1);
+      }
       break;
     case CK_IMPORT_ITEM_PRIVATE_KEY:
       {
         g_autoptr(GArray) certs = ck_store_find_certificates_for_key (self->store, spki);
+        gint64 cert_id = certs != NULL && certs->len > 0 ? g_array_index (certs, gint64, 0) : 0;
+        CkStoredCertificate *cert = cert_id != 0 ? ck_store_get_certificate_row (self->store, cert_id)
+                                                 : NULL;
 
         ck_import_item_set_existing_id (item, ck_store_find_key (self->store, spki));
-        ck_import_item_set_store_partner_id (item,
-                                             certs != NULL && certs->len > 0 ?
-                                             g_array_index (certs, gint64, 0) : 0);
+        ck_import_item_set_store_partner_id (item, cert_id);
+        ck_import_item_set_store_partner_name (item,
+                                               cert != NULL ? ck_stored_certificate_get_display_name (cert)
+                                                            : NULL,
+                                               certs != NULL ? certs->len : 0);
       }
       break;
     case CK_IMPORT_ITEM_REQUEST:
@@ -1716,15 +1728,113 @@ ck_importer_add_bytes (CkImporter *self,
   input_clear (&in);
 }
 
+struct _CkImportUnlock
+{
+  CkImportItem *item;
+  GPtrArray    *items;    /* what it holds, or the error item saying why it cannot be used */
+  GPtrArray    *notes;
+  GError       *error;    /* opened, but unusable */
+};
+
+void
+ck_import_unlock_free (CkImportUnlock *unlock)
+{
+  if (unlock == NULL)
+    return;
+  g_clear_object (&unlock->item);
+  g_clear_pointer (&unlock->items, g_ptr_array_unref);
+  g_clear_pointer (&unlock->notes, g_ptr_array_unref);
+  g_clear_error (&unlock->error);
+  g_free (unlock);
+}
+
+CkImportUnlock *
+ck_importer_open_locked (CkImportItem  *item,
+                         const char    *password,
+                         GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  CkImportUnlock *unlock;
+  Input in;
+
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), NULL);
+
+  if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_LOCKED)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("%s: not a locked item of this import"), ck_import_item_get_source (item));
+      return NULL;
+    }
+  input_init (&in, ck_import_item_get_file (item));
+  unlock = g_new0 (CkImportUnlock, 1);
+  unlock->item = g_object_ref (item);
+  if (!open_locked (&in, ck_import_item_get_locked_data (item),
+                    ck_import_item_get_locked_format (item),
+                    ck_import_item_get_location (item), password, &local_error))
+    {
+      const char *source = ck_import_item_get_source (item);
+
+      if (local_error->code == CK_ERROR_BAD_PASSWORD ||
+          local_error->code == CK_ERROR_PASSWORD_REQUIRED)
+        {
+          /* stays locked: the user may try again */
+          g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD, "%s: %s",
+                       source, local_error->message);
+          input_clear (&in);
+          ck_import_unlock_free (unlock);
+          return NULL;
+        }
+
+      /* The password opened it, but what is inside cannot be used: the
+       * item becomes an error so the plan says why. */
+      g_ptr_array_set_size (in.items, 0);
+      input_add_gerror (&in, ck_import_item_get_location (item), local_error);
+      unlock->error = g_error_new (CK_ERROR, local_error->code, "%s: %s",
+                                   source, local_error->message);
+    }
+  else if (in.items->len == 0)
+    input_add_error (&in, ck_import_item_get_location (item), CK_ERROR_PARSE,
+                     _("nothing to import: no certificate or private key inside"));
+  unlock->items = g_steal_pointer (&in.items);
+  unlock->notes = g_steal_pointer (&in.notes);
+  input_clear (&in);
+  return unlock;
+}
+
+gboolean
+ck_importer_apply_unlocked (CkImporter      *self,
+                            CkImportUnlock  *unlock,
+                            GError         **error)
+{
+  g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (unlock != NULL, FALSE);
+
+  if (!ck_import_plan_contains (self->plan, unlock->item))
+    {
+      /* typically unlocked already: its contents replaced it */
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("%s: not a locked item of this import"),
+                   ck_import_item_get_source (unlock->item));
+      return FALSE;
+    }
+  for (guint i = 0; i < unlock->notes->len; i++)
+    ck_import_plan_add_note (self->plan, g_ptr_array_index (unlock->notes, i));
+  plan_replace (self, unlock->item, unlock->items);
+  if (unlock->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (unlock->error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ck_importer_unlock (CkImporter   *self,
                     CkImportItem *item,
                     const char   *password,
                     GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *source = NULL;
-  Input in;
+  g_autoptr(CkImportUnlock) unlock = NULL;
 
   g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
   g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), FALSE);
@@ -1737,39 +1847,6 @@ ck_importer_unlock (CkImporter   *self,
                    _("%s: not a locked item of this import"), ck_import_item_get_source (item));
       return FALSE;
     }
-  input_init (&in, ck_import_item_get_file (item));
-  if (!open_locked (&in, ck_import_item_get_locked_data (item),
-                    ck_import_item_get_locked_format (item),
-                    ck_import_item_get_location (item), password, &local_error))
-    {
-      source = g_strdup (ck_import_item_get_source (item));
-      if (local_error->code == CK_ERROR_BAD_PASSWORD ||
-          local_error->code == CK_ERROR_PASSWORD_REQUIRED)
-        {
-          /* stays locked: the user may try again */
-          g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD, "%s: %s",
-                       source, local_error->message);
-          input_clear (&in);
-          return FALSE;
-        }
-
-      /* The password opened it, but what is inside cannot be used: the
-       * item becomes an error so the plan says why. */
-      g_ptr_array_set_size (in.items, 0);
-      input_add_gerror (&in, ck_import_item_get_location (item), local_error);
-      g_set_error (error, CK_ERROR, local_error->code, "%s: %s",
-                   source, local_error->message);
-      plan_replace (self, item, in.items);
-      input_clear (&in);
-      return FALSE;
-    }
-
-  if (in.items->len == 0)
-    input_add_error (&in, ck_import_item_get_location (item), CK_ERROR_PARSE,
-                     _("nothing to import: no certificate or private key inside"));
-  for (guint i = 0; i < in.notes->len; i++)
-    ck_import_plan_add_note (self->plan, g_ptr_array_index (in.notes, i));
-  plan_replace (self, item, in.items);
-  input_clear (&in);
-  return TRUE;
+  unlock = ck_importer_open_locked (item, password, error);
+  return unlock != NULL && ck_importer_apply_unlocked (self, unlock, error);
 }

@@ -17,6 +17,7 @@
 
 #include "ck-error.h"
 #include "ck-revocation-private.h"
+#include "ck-key-vault.h"
 #include "ck-store-private.h"
 #include "ck-utils.h"
 
@@ -87,7 +88,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_CERT_DER] = "SELECT der FROM certificates WHERE id = ?",
   [STMT_REQUEST_DER] = "SELECT der FROM requests WHERE id = ?",
   [STMT_KEY_PKCS8] =
-    "SELECT pkcs8, pkcs11_uri, encrypted FROM keys WHERE id = ?",
+    "SELECT pkcs8, pkcs11_uri, encrypted, spki_sha256 FROM keys WHERE id = ?",
   [STMT_SET_CERT_LABEL] = "UPDATE certificates SET label = ? WHERE id = ?",
   [STMT_SET_KEY_LABEL] = "UPDATE keys SET label = ? WHERE id = ?",
   /* has_key is derived, never stored: it cannot go stale. */
@@ -483,14 +484,20 @@ apply_change (CkStore *self,
 
   if (change->label_id != 0)
     {
-      g_autoptr(GObject) row = find_row (self->certificates, change->label_id, NULL);
+      GListStore *model = self->certificates;
+      guint position = 0;
+      g_autoptr(GObject) row = find_row (model, change->label_id, &position);
 
       if (row == NULL)
-        row = find_row (self->keys, change->label_id, NULL);
+        row = find_row (model = self->keys, change->label_id, &position);
       if (CK_IS_STORED_CERTIFICATE (row))
         ck_stored_certificate_set_label (CK_STORED_CERTIFICATE (row), change->label);
       else if (CK_IS_STORED_KEY (row))
         ck_stored_key_set_label (CK_STORED_KEY (row), change->label);
+      /* The label is the row's name: lists rebind it, sorted and filtered
+       * views place it again, the details show it. */
+      if (row != NULL)
+        g_list_model_items_changed (G_LIST_MODEL (model), position, 1, 1);
     }
 }
 
@@ -884,12 +891,27 @@ open_db (CkStore  *self,
   return TRUE;
 }
 
+/* Reads every row into the models of a store just opened: nobody can be
+ * watching them yet, so they are filled directly. */
+static gboolean
+fill_models (CkStore  *self,
+             GError  **error)
+{
+  g_autoptr(Change) change = change_new ();
+
+  self->data_version = get_data_version (self);
+  if (!read_rows (self, 0, change, error))
+    return FALSE;
+  change->reset = TRUE;
+  apply_change (self, change);
+  return TRUE;
+}
+
 CkStore *
 ck_store_open (const char  *dir,
                GError     **error)
 {
   g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
-  g_autoptr(Change) change = change_new ();
   sqlite3_stmt *stmt = NULL;
 
   self->dir = dir != NULL ? g_strdup (dir) : ck_store_get_default_dir ();
@@ -907,13 +929,37 @@ ck_store_open (const char  *dir,
     self->schema_version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
 
-  /* Nobody can be watching the models yet: fill them directly. */
-  self->data_version = get_data_version (self);
-  if (!read_rows (self, 0, change, error))
+  if (!fill_models (self, error))
     return NULL;
-  change->reset = TRUE;
-  apply_change (self, change);
+  return g_steal_pointer (&self);
+}
 
+/* A second connection to a store this process has open already, for a
+ * worker thread (the verdict cache): read-only, so it never takes the
+ * write lock nor migrates, and it reads the WAL the writer keeps (no
+ * immutable snapshot: it sees later commits). The integrity check and
+ * the migrations were done by the first ck_store_open(). Its models stay
+ * empty (reading 100,000 rows into them would cost the worker half a
+ * second and as much memory as the GUI's): it reads objects by id. */
+CkStore *
+ck_store_open_read_only (const char  *dir,
+                         GError     **error)
+{
+  g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  self->dir = g_strdup (dir);
+  self->path = g_build_filename (self->dir, "store.db", NULL);
+  self->read_only = TRUE;
+  if (!open_connection (self, self->path, SQLITE_OPEN_READONLY, error))
+    return NULL;
+  sqlite3_busy_timeout (self->db, 10000);
+  if (!exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec (self, "PRAGMA cache_size = -16384", error))
+    return NULL;
+  self->schema_version = ck_store_schema_latest_version ();
+  self->data_version = get_data_version (self);
   return g_steal_pointer (&self);
 }
 
@@ -1414,13 +1460,15 @@ ck_store_load_request (CkStore  *self,
   return request;
 }
 
-/* The stored key: PKCS#8 (and whether it is encrypted) or a token URI. */
+/* The stored key: its blob (and whether it is encrypted) or a token URI;
+ * @spki (nullable) its SPKI SHA-256. */
 static gboolean
 read_key (CkStore   *self,
           gint64     id,
           GBytes   **pkcs8,
           char     **uri,
           gboolean  *encrypted,
+          char     **spki,
           GError   **error)
 {
   sqlite3_stmt *stmt;
@@ -1444,6 +1492,8 @@ read_key (CkStore   *self,
                                   sqlite3_column_bytes (stmt, 0));
           *uri = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
           *encrypted = sqlite3_column_int (stmt, 2) != 0;
+          if (spki != NULL)
+            *spki = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
           ok = TRUE;
         }
       else if (rc == SQLITE_DONE)
@@ -1483,7 +1533,7 @@ ck_store_get_key_pkcs8 (CkStore  *self,
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  if (!read_key (self, id, &pkcs8, &uri, &encrypted, error))
+  if (!read_key (self, id, &pkcs8, &uri, &encrypted, NULL, error))
     return NULL;
   if (pkcs8 == NULL)
     g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
@@ -1500,18 +1550,27 @@ ck_store_load_private_key (CkStore     *self,
 {
   GBytes *pkcs8;
   g_autofree char *uri = NULL;
+  g_autofree char *spki = NULL;
   gboolean encrypted;
   CkPrivateKey *key;
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  if (!read_key (self, id, &pkcs8, &uri, &encrypted, error))
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  if (!read_key (self, id, &pkcs8, &uri, &encrypted, &spki, error))
     return NULL;
   if (pkcs8 == NULL)
     return ck_private_key_new_from_pkcs11_uri (uri, error);
 
-  key = ck_private_key_new_from_pkcs8 (pkcs8, encrypted ? passphrase : NULL,
-                                       error);
+  /* Sealed under the store key, or PBES2 from before the vault (the
+   * vault re-seals it). Not with the store locked: the vault takes the
+   * lock itself, after its own. */
+  if (encrypted)
+    key = ck_key_vault_open_key (ck_key_vault_get (self), id, spki, pkcs8,
+                                 passphrase, error);
+  else
+    key = ck_private_key_new_from_pkcs8 (pkcs8, NULL, error);
   wipe_bytes (pkcs8);
   if (key == NULL)
     g_prefix_error (error, _("Key %lld in the store: "), (long long) id);
@@ -1601,6 +1660,10 @@ format_san (CkCertificate *cert)
 typedef struct {
   CkStore *store;
   const char *passphrase;
+  /* New software keys are sealed under the store's key vault (unlocked
+   * with the passphrase, once, or already unlocked); else they are stored
+   * in the clear, which only CK_COMMIT_NO_KEY_PASSPHRASE allows. */
+  gboolean protect;
   CkCommitFlags flags;
   gint64 now;
   /* Ids from here on were created by this commit. */
@@ -1629,6 +1692,47 @@ commit_clear (Commit *c)
   g_clear_pointer (&c->unprepared, g_ptr_array_unref);
 }
 
+/* Decides how new software keys are stored, once per operation: sealed
+ * under the key vault when a passphrase is given (it unlocks the vault:
+ * the one key derivation of the operation) or the vault is unlocked
+ * already, and the user did not choose to store them in the clear; in the
+ * clear with CK_COMMIT_NO_KEY_PASSPHRASE. *@protect is FALSE when neither
+ * applies (the caller refuses the keys). Before any transaction: the
+ * vault takes the store's lock after its own. */
+static gboolean
+decide_protection (CkStore        *self,
+                   const char     *passphrase,
+                   CkCommitFlags   flags,
+                   gboolean       *protect,
+                   GError        **error)
+{
+  CkKeyVault *vault = ck_key_vault_get (self);
+
+  *protect = FALSE;
+  if (passphrase != NULL)
+    {
+      if (!ck_key_vault_unlock (vault, passphrase, error))
+        return FALSE;
+      *protect = TRUE;
+    }
+  else if ((flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    *protect = ck_key_vault_is_unlocked (vault);
+  return TRUE;
+}
+
+/* The blob a new key is stored as: sealed under the vault, or plain
+ * PKCS#8. */
+static GBytes *
+protect_key (CkStore       *self,
+             CkPrivateKey  *key,
+             gboolean       protect,
+             GError       **error)
+{
+  if (protect)
+    return ck_key_vault_wrap (ck_key_vault_get (self), key, error);
+  return ck_private_key_export_pkcs8 (key, NULL, error);
+}
+
 /* Does the slow part of storing keys, the passphrase's key derivation, for
  * every private key of @items that the commit may write, before the write
  * transaction: run inside it, 300 keys held the database's write lock for
@@ -1649,7 +1753,7 @@ encrypt_keys (Commit          *c,
                                       (GDestroyNotify) wipe_bytes);
   /* Without a passphrase (and without leave to store keys in the clear)
    * commit_key() refuses them: nothing to prepare. */
-  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     return TRUE;
 
   for (guint i = 0; i < items->len; i++)
@@ -1668,7 +1772,7 @@ encrypt_keys (Commit          *c,
                         ck_import_item_get_duplicate (item))))
         continue;
 
-      pkcs8 = ck_private_key_export_pkcs8 (key, c->passphrase, error);
+      pkcs8 = protect_key (c->store, key, c->protect, error);
       if (pkcs8 == NULL)
         {
           g_prefix_error (error, "%s: ", ck_import_item_get_source (item));
@@ -1695,7 +1799,7 @@ count_keys_to_encrypt (Commit       *c,
 {
   guint n = 0;
 
-  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     return 0;
   for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
     {
@@ -1882,7 +1986,7 @@ commit_key (Commit        *c,
   if (!on_token)
     {
       /* The up-front check trusts the plan's flags; this one does not. */
-      if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+      if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
         {
           g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                        _("a passphrase is needed to protect this key"));
@@ -1919,7 +2023,7 @@ commit_key (Commit        *c,
   bind_text_or_null (stmt, 7, source);
   sqlite3_bind_int64 (stmt, 8, c->now);
   /* A token key never leaves the token: it counts as protected. */
-  sqlite3_bind_int (stmt, 9, on_token || c->passphrase != NULL);
+  sqlite3_bind_int (stmt, 9, on_token || c->protect);
   if (pkcs8 != NULL)
     bind_bytes (stmt, 10, pkcs8);
   else
@@ -2148,7 +2252,11 @@ ck_store_commit (CkStore         *self,
 
   if (key_passphrase != NULL && *key_passphrase == '\0')
     key_passphrase = NULL;
-  if (key_passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0 &&
+  /* The vault is unlocked only for an import that stores a key. */
+  if (ck_import_plan_get_key_needing_passphrase (plan) != NULL &&
+      !decide_protection (self, key_passphrase, flags, &c.protect, error))
+    return FALSE;
+  if (!c.protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0 &&
       ck_import_plan_get_key_needing_passphrase (plan) != NULL)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
@@ -2216,7 +2324,8 @@ ck_store_commit (CkStore         *self,
             g_propagate_error (error, g_steal_pointer (&local_error));
           break;
         }
-      ok = encrypt_keys (&c, c.unprepared, FALSE, c.n_encrypted + c.unprepared->len +
+      ok = (c.protect || decide_protection (self, key_passphrase, flags, &c.protect, error)) &&
+           encrypt_keys (&c, c.unprepared, FALSE, c.n_encrypted + c.unprepared->len +
                          ck_import_plan_get_n_items (plan), progress, progress_data, error);
     }
   commit_clear (&c);
@@ -2393,6 +2502,9 @@ ck_store_add_key (CkStore       *self,
   c.now = g_get_real_time () / G_USEC_PER_SEC;
   c.summary = &summary;
   c.change = change;
+  if (!ck_private_key_is_on_token (key) &&
+      !decide_protection (self, passphrase, flags, &c.protect, error))
+    return FALSE;
 
   /* The key derivation before the write lock, as in ck_store_commit(). */
   {
@@ -2472,6 +2584,35 @@ insert_new_key (CkStore       *self,
   return id;
 }
 
+/* The key derivation before the write lock, never inside it: a new
+ * software key's PKCS#8 as it will be stored (*@pkcs8 NULL for no key or
+ * a token key, kept by its URI). */
+static gboolean
+prepare_new_key (CkStore        *self,
+                 CkPrivateKey   *key,
+                 const char     *passphrase,
+                 CkCommitFlags   flags,
+                 GBytes        **pkcs8,
+                 gboolean       *protect,
+                 GError        **error)
+{
+  *pkcs8 = NULL;
+  *protect = FALSE;
+  if (key == NULL || ck_private_key_is_on_token (key))
+    return TRUE;
+  /* The key derivation before the write lock, never inside it. */
+  if (!decide_protection (self, passphrase, flags, protect, error))
+    return FALSE;
+  if (!*protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                   _("a passphrase is needed to protect this key"));
+      return FALSE;
+    }
+  *pkcs8 = protect_key (self, key, *protect, error);
+  return *pkcs8 != NULL;
+}
+
 gboolean
 ck_store_add_request_with_key (CkStore                *self,
                                CkPrivateKey           *key,
@@ -2493,6 +2634,7 @@ ck_store_add_request_with_key (CkStore                *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 kid, rid = 0, first_id = 0;
   gboolean existed = FALSE;
+  gboolean protect = FALSE;
   gboolean began, ok;
 
   g_return_val_if_fail (CK_IS_STORE (self), FALSE);
@@ -2501,19 +2643,8 @@ ck_store_add_request_with_key (CkStore                *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  /* The key derivation before the write lock, never inside it. */
-  if (key != NULL && !ck_private_key_is_on_token (key))
-    {
-      if (passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                       _("a passphrase is needed to protect this key"));
-          return FALSE;
-        }
-      pkcs8 = ck_private_key_export_pkcs8 (key, passphrase, error);
-      if (pkcs8 == NULL)
-        return FALSE;
-    }
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
+    return FALSE;
 
   ck_store_lock (self);
   began = ok = exec (self, "BEGIN IMMEDIATE", error);
@@ -2526,7 +2657,7 @@ ck_store_add_request_with_key (CkStore                *self,
     {
       /* A token key counts as protected: it never leaves the token. */
       kid = first_id = insert_new_key (self, key, label, pkcs8,
-                                       pkcs8 == NULL || passphrase != NULL, now, change, error);
+                                       pkcs8 == NULL || protect, now, change, error);
       ok = kid != 0;
     }
   if (ok)
@@ -2569,6 +2700,120 @@ ck_store_add_request_with_key (CkStore                *self,
     *key_added = first_id != 0 && first_id == kid;
   if (request_existed != NULL)
     *request_existed = existed;
+  queue_change (self, g_steal_pointer (&change));
+  return TRUE;
+}
+
+gboolean
+ck_store_add_certificate_with_key (CkStore                *self,
+                                   CkPrivateKey           *key,
+                                   const char             *label,
+                                   const char             *passphrase,
+                                   CkCommitFlags           flags,
+                                   CkCertificate          *certificate,
+                                   CkStoreTransactionFunc  before_commit,
+                                   gpointer                before_commit_data,
+                                   gint64                 *key_id,
+                                   gboolean               *key_added,
+                                   gint64                 *certificate_id,
+                                   GArray                 *issued_requests,
+                                   GError                **error)
+{
+  g_autoptr(Change) change = change_new ();
+  g_autoptr(GBytes) pkcs8 = NULL;
+  g_autoptr(CkImportItem) item = NULL;
+  CkCommitSummary summary = { 0, };
+  Commit c = { 0, };
+  gint64 kid = 0, cid = 0, new_kid = 0;
+  gboolean began, ok;
+  gboolean protect = FALSE;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
+    return FALSE;
+
+  item = ck_import_item_new_certificate (certificate, NULL, NULL);
+  c.store = self;
+  c.now = g_get_real_time () / G_USEC_PER_SEC;
+  c.summary = &summary;
+  c.change = change;
+
+  ck_store_lock (self);
+  began = ok = exec (self, "BEGIN IMMEDIATE", error);
+  if (ok)
+    {
+      cid = query_id (self, STMT_CERT_BY_SHA256, ck_certificate_get_sha256_fingerprint (certificate),
+                      error);
+      ok = cid == 0;
+      if (cid > 0)
+        g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                     _("This certificate is already in the store (id %lld)"), (long long) cid);
+    }
+  if (ok)
+    {
+      kid = query_id (self, STMT_KEY_BY_SPKI, ck_certificate_get_spki_sha256 (certificate), error);
+      ok = kid >= 0;
+    }
+  if (ok && kid == 0 && key != NULL)
+    {
+      /* A token key counts as protected: it never leaves the token. */
+      kid = new_kid = insert_new_key (self, key, label, pkcs8,
+                                      pkcs8 == NULL || protect, c.now, change, error);
+      ok = kid != 0;
+      c.first_id = new_kid;
+    }
+  ok = ok && load_pending_spki (&c, error) &&
+       commit_certificate (&c, item, "generated", error);
+  if (ok)
+    {
+      cid = query_id (self, STMT_CERT_BY_SHA256, ck_certificate_get_sha256_fingerprint (certificate),
+                      error);
+      ok = cid > 0;
+    }
+  if (ok && issued_requests != NULL)
+    {
+      sqlite3_stmt *stmt = get_stmt (self, STMT_REQUESTS_BY_CERT, error);
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, cid);
+          ok = collect_ids (self, stmt, issued_requests, error);
+        }
+    }
+  /* The new rows read back inside the transaction, as written. */
+  if (ok)
+    ok = read_rows (self, c.first_id, change, error);
+  if (ok && certificate_id != NULL)
+    *certificate_id = cid;
+  if (ok && before_commit != NULL)
+    ok = before_commit (self, self->db, before_commit_data, error);
+  if (ok)
+    ok = exec (self, "COMMIT", error);
+  if (!ok && began)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  ck_store_unlock (self);
+  commit_clear (&c);
+  if (pkcs8 != NULL)
+    wipe_bytes (g_steal_pointer (&pkcs8));
+
+  if (!ok)
+    {
+      if (certificate_id != NULL)
+        *certificate_id = 0;
+      if (issued_requests != NULL)
+        g_array_set_size (issued_requests, 0);
+      return FALSE;
+    }
+  if (key_id != NULL)
+    *key_id = kid;
+  if (key_added != NULL)
+    *key_added = new_kid != 0;
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }

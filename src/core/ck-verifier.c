@@ -121,6 +121,7 @@ typedef enum {
   ISSUER_CHECKED = 1 << 0,
   ISSUER_NAME_MATCHES = 1 << 1,
   ISSUER_SIGNATURE_VERIFIES = 1 << 2,
+  ISSUER_SIGNATURE_CHECKED = 1 << 3,
 } IssuerCheck;
 
 G_DEFINE_FINAL_TYPE (CkVerifier, ck_verifier, G_TYPE_OBJECT)
@@ -392,24 +393,33 @@ find_by_subject (CkVerifier  *self,
   return g_steal_pointer (&ids);
 }
 
-/* Whether @candidate's name matches @cert's issuer and its key verifies
- * @cert's signature; remembered, since certificates never change. */
+/* Whether @candidate's name matches @cert's issuer and (@signature)
+ * whether its key verifies @cert's signature; remembered, since
+ * certificates never change. The signature is checked only when asked
+ * for: it only ranks candidates, and GnuTLS checks the chain's again. */
 static IssuerCheck
 check_issuer (CkVerifier    *self,
               CkCertificate *cert,
-              CkCertificate *candidate)
+              CkCertificate *candidate,
+              gboolean       signature)
 {
   g_autofree char *key = g_strconcat (ck_certificate_get_sha256_fingerprint (cert), ":",
                                       ck_certificate_get_sha256_fingerprint (candidate), NULL);
   IssuerCheck check = GPOINTER_TO_UINT (g_hash_table_lookup (self->issued, key));
 
-  if (check != 0)
+  if (check != 0 && (!signature || !(check & ISSUER_NAME_MATCHES)
+                     || (check & ISSUER_SIGNATURE_CHECKED)))
     return check;
-  check = ISSUER_CHECKED;
-  if (gnutls_x509_crt_check_issuer (ck_certificate_get_crt (cert),
-                                    ck_certificate_get_crt (candidate)))
+  if (check == 0)
     {
-      check |= ISSUER_NAME_MATCHES;
+      check = ISSUER_CHECKED;
+      if (gnutls_x509_crt_check_issuer (ck_certificate_get_crt (cert),
+                                        ck_certificate_get_crt (candidate)))
+        check |= ISSUER_NAME_MATCHES;
+    }
+  if (signature && (check & ISSUER_NAME_MATCHES))
+    {
+      check |= ISSUER_SIGNATURE_CHECKED;
       if (cert == candidate ? ck_certificate_is_self_signed (cert)
                             : ck_certificate_is_issued_by (cert, candidate))
         check |= ISSUER_SIGNATURE_VERIFIES;
@@ -424,7 +434,7 @@ static gboolean
 is_self_issued (CkVerifier    *self,
                 CkCertificate *cert)
 {
-  return (check_issuer (self, cert, cert) & ISSUER_NAME_MATCHES) != 0;
+  return (check_issuer (self, cert, cert, FALSE) & ISSUER_NAME_MATCHES) != 0;
 }
 
 static gboolean
@@ -447,17 +457,22 @@ verify_time (CkVerifier *self)
 /* How good an issuer candidate is: a verifying signature first (else a
  * name match only, so that a bad signature is reported rather than an
  * unknown issuer), then the AKI naming its SKI, then being valid now,
- * then being an anchor for the purpose. */
+ * then being an anchor for the purpose. The signature is only checked
+ * when there are others to rank it against (!@alone): a lone candidate
+ * whose name matches is the issuer either way, and GnuTLS then checks its
+ * signature (a bad one is BAD_SIGNATURE all the same), so a verdict costs
+ * one signature check per link, not two. */
 static int
 score_issuer (CkVerifier    *self,
               CkCertificate *cert,
               CkCertificate *candidate,
-              const char    *purpose)
+              const char    *purpose,
+              gboolean       alone)
 {
   const char *aki = ck_certificate_get_authority_key_id (cert);
   const char *ski = ck_certificate_get_subject_key_id (candidate);
   gint64 now = verify_time (self);
-  IssuerCheck check = check_issuer (self, cert, candidate);
+  IssuerCheck check = check_issuer (self, cert, candidate, !alone);
   int score = 0;
 
   if (!(check & ISSUER_NAME_MATCHES))
@@ -515,7 +530,7 @@ build_chain (CkVerifier     *self,
             }
           if (candidate == NULL || in_chain (chain, candidate))
             continue;
-          score = score_issuer (self, current, candidate, purpose);
+          score = score_issuer (self, current, candidate, purpose, ids->len == 1);
           if (score > best_score)
             {
               best_score = score;
