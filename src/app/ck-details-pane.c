@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-details-pane.h"
+#include "ck-revocation-row.h"
 #include "ck-expiry.h"
 #include "ck-trust-status.h"
 
@@ -389,6 +390,16 @@ update_trust (CkDetailsPane *self)
   add_row (self, group, _("Chain"), chain, NULL, ROW_PLAIN);
   decisions = decisions_text (self);
   add_row (self, group, _("Your decisions"), decisions, NULL, ROW_PLAIN);
+  {
+    GtkWidget *revocation = ck_revocation_row_new (ck_trust_get_store (self->trust),
+                                                   self->certificate, self->purpose,
+                                                   verification);
+
+    /* What a check stored (a CRL, an OCSP answer) may change the verdict. */
+    g_signal_connect_object (revocation, "checked", G_CALLBACK (update_trust), self,
+                             G_CONNECT_SWAPPED);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), revocation);
+  }
 }
 
 static void

@@ -23,6 +23,7 @@ struct _CkImportDialog
   guint           n_new_certificates;
   guint           n_new_keys;
   guint           n_new_requests;
+  guint           n_new_crls;
   guint           n_skipped;
   guint           n_errors;
   guint           n_locked;
@@ -97,6 +98,7 @@ count_items (CkImportDialog *self)
   guint n = ck_import_plan_get_n_items (plan);
 
   self->n_new_certificates = self->n_new_keys = self->n_new_requests = 0;
+  self->n_new_crls = 0;
   self->n_skipped = self->n_errors = self->n_locked = 0;
 
   for (guint i = 0; i < n; i++)
@@ -126,6 +128,8 @@ count_items (CkImportDialog *self)
         self->n_new_keys++;
       else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_REQUEST)
         self->n_new_requests++;
+      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CRL)
+        self->n_new_crls++;
     }
 }
 
@@ -133,7 +137,8 @@ count_items (CkImportDialog *self)
 static char *
 describe_counts (guint certificates,
                  guint keys,
-                 guint requests)
+                 guint requests,
+                 guint crls)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
@@ -145,6 +150,20 @@ describe_counts (guint certificates,
   if (requests > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u request", "%u requests", requests),
                                              requests));
+
+  if (crls > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u revocation list",
+                                                       "%u revocation lists", crls), crls));
+  while (parts->len > 3)
+    {
+      /* Translators: the first items of a longer list: "3 certificates, 1 key" */
+      char *joined = g_strdup_printf (_("%s, %s"), (char *) g_ptr_array_index (parts, 0),
+                                      (char *) g_ptr_array_index (parts, 1));
+
+      g_ptr_array_remove_index (parts, 0);
+      g_free (g_ptr_array_index (parts, 0));
+      g_ptr_array_index (parts, 0) = joined;
+    }
 
   switch (parts->len)
     {
@@ -190,7 +209,8 @@ can_import (CkImportDialog *self)
 {
   return !self->reading && !self->committing
          && self->n_errors == 0 && self->n_locked == 0
-         && self->n_new_certificates + self->n_new_keys + self->n_new_requests > 0
+         && self->n_new_certificates + self->n_new_keys + self->n_new_requests +
+            self->n_new_crls > 0
          && passphrase_ok (self);
 }
 
@@ -198,7 +218,7 @@ static void
 update_state (CkImportDialog *self)
 {
   g_autofree char *counts = describe_counts (self->n_new_certificates, self->n_new_keys,
-                                             self->n_new_requests);
+                                             self->n_new_requests, self->n_new_crls);
   g_autofree char *subtitle = NULL;
   g_autofree char *problems = NULL;
   gboolean no_passphrase = gtk_switch_get_active (self->no_passphrase_switch);
@@ -570,7 +590,7 @@ static char *
 imported_message (const CkCommitSummary *summary)
 {
   g_autofree char *counts = describe_counts (summary->certificates, summary->keys,
-                                             summary->requests);
+                                             summary->requests, summary->crls);
   g_autofree char *message = NULL;
 
   if (counts == NULL)

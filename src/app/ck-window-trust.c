@@ -228,6 +228,13 @@ ck_window_trust_set_store (CkWindow *self)
       g_autofree char *purpose = g_settings_get_string (self->settings, "trust-purpose");
 
       g_action_map_add_action (G_ACTION_MAP (self), anchors);
+      {
+        /* Off by default: nothing leaves the machine unless asked. */
+        g_autoptr(GAction) network = g_settings_create_action (self->settings,
+                                                               "revocation-network-checks");
+
+        g_action_map_add_action (G_ACTION_MAP (self), network);
+      }
       ck_verifier_set_use_system_anchors (self->verifier,
                                           g_settings_get_boolean (self->settings,
                                                                   "trust-use-system-anchors"));

@@ -1505,6 +1505,38 @@ test_import_dialog_duplicate (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (fixture->store)), ==, 1);
 }
 
+/* A file holding only a CRL of a CA in the store can be imported: the
+ * Import button is offered, and the toast counts the list. */
+static void
+test_import_dialog_crl (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("CRL Dialog CA");
+  g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const guint64 serials[] = { 5 };
+  g_autoptr(GBytes) der = ck_test_ca_crl (ca, serials, 1, now, now + 86400, 1);
+  g_autofree char *pem = ck_crl_to_pem (der);
+  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+  CkImportDialog *dialog = ck_import_dialog_new (NULL, fixture->store);
+  g_autofree char *message = NULL;
+  GtkWidget *import;
+
+  commit_pem (fixture->store, ca_pem, "ca.pem");
+  g_signal_connect (dialog, "imported", G_CALLBACK (on_imported), &message);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "ca.crl"));
+  ck_gui_test_spin_until (dialog_ready, dialog);
+  g_assert_cmpuint (ck_import_plan_count (ck_import_dialog_get_plan (dialog), CK_IMPORT_ITEM_CRL),
+                    ==, 1);
+  import = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import");
+  g_assert_nonnull (import);
+  g_assert_true (gtk_widget_is_sensitive (import));
+  g_signal_emit_by_name (import, "clicked");
+  ck_gui_test_spin_until (text_is_set, &message);
+  g_assert_cmpstr (message, ==, "Imported 1 revocation list");
+}
+
 static void
 test_export_chain_and_pkcs12 (Fixture       *fixture,
                               gconstpointer  data)
@@ -1847,6 +1879,8 @@ main (int   argc,
               fixture_setup, test_import_dialog_names_stored_partner, fixture_teardown);
   g_test_add ("/gui/import-dialog/duplicate", Fixture, NULL,
               fixture_setup, test_import_dialog_duplicate, fixture_teardown);
+  g_test_add ("/gui/import-dialog/crl", Fixture, NULL,
+              fixture_setup, test_import_dialog_crl, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
               fixture_setup, test_export_chain_and_pkcs12, fixture_teardown);
   g_test_add ("/gui/export/dialog-choices", Fixture, NULL,
