@@ -503,6 +503,8 @@ test_existing_key (Fixture       *fixture,
   g_assert_true (ck_store_add_key (fixture->store, key, "existing key", "open sesame",
                                    CK_COMMIT_NONE, &key_id, &error));
   g_assert_no_error (error);
+  /* Stored in an earlier session: the store is locked. */
+  ck_key_vault_lock (ck_key_vault_get (fixture->store));
 
   /* "New Request for This Key" starts on the subject page. */
   ck_request_assistant_set_key (fixture->assistant, key_id);

@@ -48,6 +48,9 @@ commit_pem (CkStore    *store,
   g_assert_true (ck_store_commit (store, ck_importer_get_plan (importer), "test passphrase",
                                   CK_COMMIT_NONE, NULL, NULL, &summary, &error));
   g_assert_no_error (error);
+  /* As if stored in an earlier session: the dialogs under test find the
+   * store locked and ask for its passphrase. */
+  ck_key_vault_lock (ck_key_vault_get (store));
 }
 
 static void
@@ -841,6 +844,14 @@ find_label (GtkWidget  *widget,
 }
 
 static gboolean
+is_row_titled_visible (GtkWidget     *widget,
+                       gconstpointer  data)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_is_visible (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
+}
+
+static gboolean
 is_visible_passphrase_row (GtkWidget     *widget,
                            gconstpointer  data)
 {
@@ -1330,6 +1341,80 @@ test_import_dialog_plan (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The store passphrase, once per session: a window whose store is
+ * unlocked does not ask for it on import; Lock Store and the idle timeout
+ * (decided against a given clock, never by waiting) wipe the key, and the
+ * import asks again, once (not twice: the store has its passphrase). */
+static gboolean
+import_dialog_shows_store_passphrase (CkWindow   *window,
+                                      const char *pem)
+{
+  CkImportDialog *dialog = ck_import_dialog_new (GTK_WINDOW (window), window->store);
+  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+  gboolean shown, confirm = FALSE;
+  GtkWidget *row;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "new.pem"));
+  row = wait_for_import_row (dialog, CK_IMPORT_ITEM_PRIVATE_KEY);
+  g_assert_nonnull (row);
+  shown = shows_store_passphrase (GTK_WIDGET (dialog));
+  if (shown)
+    confirm = ck_gui_test_find_widget (GTK_WIDGET (dialog), is_row_titled_visible,
+                                       "Confirm passphrase") != NULL;
+  g_assert_false (confirm);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return shown;
+}
+
+static void
+test_window_passphrase_once (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  gnutls_x509_privkey_t other = ck_test_key_new ();
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *other_pem = ck_test_key_to_pem (other);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.certkeeper.Certkeeper");
+  CkKeyVault *vault = ck_key_vault_get (fixture->store);
+  g_autoptr(GError) error = NULL;
+  CkWindow *window;
+  gint64 now;
+
+  gnutls_x509_privkey_deinit (key);
+  gnutls_x509_privkey_deinit (other);
+  commit_pem (fixture->store, key_pem, "key.pem");   /* leaves it locked */
+  g_assert_true (ck_key_vault_unlock (vault, "test passphrase", &error));
+  g_assert_no_error (error);
+  window = new_window (fixture);
+
+  /* Unlocked this session: nothing to type. */
+  g_assert_false (import_dialog_shows_store_passphrase (window, other_pem));
+
+  /* Lock Store wipes the key: asked again, once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock-store", NULL));
+  g_assert_false (ck_key_vault_is_unlocked (vault));
+  g_assert_true (import_dialog_shows_store_passphrase (window, other_pem));
+
+  /* The idle timeout from Preferences: not before it, then locked; never
+   * with 0. */
+  g_assert_true (ck_key_vault_unlock (vault, "test passphrase", &error));
+  g_assert_no_error (error);
+  g_settings_set_uint (settings, "lock-store-idle-minutes", 5);
+  window->last_activity = now = g_get_monotonic_time ();
+  g_assert_false (ck_window_vault_lock_if_idle (window, now + (gint64) 4 * 60 * G_USEC_PER_SEC));
+  g_assert_true (ck_key_vault_is_unlocked (vault));
+  g_settings_set_uint (settings, "lock-store-idle-minutes", 0);
+  g_assert_false (ck_window_vault_lock_if_idle (window, now + (gint64) 600 * 60 * G_USEC_PER_SEC));
+  g_assert_true (ck_key_vault_is_unlocked (vault));
+  g_settings_set_uint (settings, "lock-store-idle-minutes", 5);
+  g_assert_true (ck_window_vault_lock_if_idle (window, now + (gint64) 5 * 60 * G_USEC_PER_SEC));
+  g_assert_false (ck_key_vault_is_unlocked (vault));
+  g_settings_reset (settings, "lock-store-idle-minutes");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* What the dialog shows once a PKCS#12 is unlocked is the plan worked out
  * again: the key with the certificate that came out of the same file, and,
  * when the store has both already, "already in the store" and no store
@@ -1760,6 +1845,8 @@ main (int   argc,
               fixture_setup, test_model_changes, fixture_teardown);
   g_test_add ("/gui/certificate-list/search-on-screen", Fixture, NULL,
               fixture_setup, test_list_search_on_screen, fixture_teardown);
+  g_test_add ("/gui/window/store-passphrase-once", Fixture, NULL,
+              fixture_setup, test_window_passphrase_once, fixture_teardown);
   g_test_add ("/gui/window/reload", Fixture, NULL,
               fixture_setup, test_window_reload, fixture_teardown);
   g_test_add ("/gui/window/paste-drop-pkcs12", Fixture, NULL,
