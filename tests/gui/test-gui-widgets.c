@@ -1784,6 +1784,91 @@ test_export_dialog_choices (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Change Store Passphrase…: a wrong current passphrase asks again and
+ * changes nothing; the right one re-seals the keys, which then open with
+ * the new passphrase only (checked on a second connection, as another
+ * process would see the store). */
+static gboolean
+change_dialog_says_wrong (gpointer data)
+{
+  AdwMessageDialog *dialog = ck_gui_test_find_message_dialog ("Change Store Passphrase");
+
+  return dialog != NULL && strstr (adw_message_dialog_get_body (dialog), "wrong") != NULL;
+}
+
+static gboolean
+window_says_changed (gpointer data)
+{
+  return has_label_containing (data, "Store passphrase changed");
+}
+
+static void
+fill_change_dialog (const char *old,
+                    const char *new)
+{
+  AdwMessageDialog *dialog = ck_gui_test_find_message_dialog ("Change Store Passphrase");
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+
+  g_assert_nonnull (dialog);
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, entries);
+  g_assert_cmpuint (entries->len, ==, 3);   /* current, new, confirm */
+  gtk_editable_set_text (entries->pdata[0], old);
+  gtk_editable_set_text (entries->pdata[1], new);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "change"));
+  gtk_editable_set_text (entries->pdata[2], new);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "change"));
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  adw_message_dialog_response (dialog, "change");
+  /* As its button does: the dialog goes (a response alone leaves it). */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_window_change_passphrase (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autoptr(CkStore) other = NULL;
+  g_autoptr(CkPrivateKey) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  CkWindow *window;
+  gint64 key_id;
+
+  gnutls_x509_privkey_deinit (key);
+  commit_pem (fixture->store, key_pem, "key.pem");
+  {
+    g_autoptr(CkStoredKey) row = g_list_model_get_item (ck_store_get_keys (fixture->store), 0);
+
+    key_id = ck_stored_key_get_id (row);
+  }
+  window = new_window (fixture);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.change-store-passphrase", NULL));
+  ck_gui_test_spin_until (message_dialog_shown, NULL);
+  fill_change_dialog ("not it", "brand new passphrase");
+  ck_gui_test_spin_until (change_dialog_says_wrong, NULL);
+  other = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  opened = ck_store_load_private_key (other, key_id, "test passphrase", &error);
+  g_assert_no_error (error);
+  g_clear_object (&opened);
+  g_clear_object (&other);
+
+  fill_change_dialog ("test passphrase", "brand new passphrase");
+  ck_gui_test_spin_until (window_says_changed, window);
+  other = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  g_assert_null (ck_store_load_private_key (other, key_id, "test passphrase", &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_clear_error (&error);
+  opened = ck_store_load_private_key (other, key_id, "brand new passphrase", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (opened);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_key_list (Fixture       *fixture,
                gconstpointer  data)
@@ -1847,6 +1932,8 @@ main (int   argc,
               fixture_setup, test_list_search_on_screen, fixture_teardown);
   g_test_add ("/gui/window/store-passphrase-once", Fixture, NULL,
               fixture_setup, test_window_passphrase_once, fixture_teardown);
+  g_test_add ("/gui/window/change-store-passphrase", Fixture, NULL,
+              fixture_setup, test_window_change_passphrase, fixture_teardown);
   g_test_add ("/gui/window/reload", Fixture, NULL,
               fixture_setup, test_window_reload, fixture_teardown);
   g_test_add ("/gui/window/paste-drop-pkcs12", Fixture, NULL,
