@@ -58,6 +58,8 @@ kind_icon (CkImportItemKind kind)
       return "dialog-password-symbolic";
     case CK_IMPORT_ITEM_REQUEST:
       return "document-edit-symbolic";
+    case CK_IMPORT_ITEM_CRL:
+      return "action-unavailable-symbolic";
     case CK_IMPORT_ITEM_LOCKED:
       return "channel-secure-symbolic";
     case CK_IMPORT_ITEM_ERROR:
@@ -77,6 +79,8 @@ kind_name (CkImportItemKind kind)
       return _("Private key");
     case CK_IMPORT_ITEM_REQUEST:
       return _("Certificate request");
+    case CK_IMPORT_ITEM_CRL:
+      return _("Revocation list");
     case CK_IMPORT_ITEM_LOCKED:
       return _("Encrypted item");
     case CK_IMPORT_ITEM_ERROR:
@@ -157,6 +161,9 @@ describe_item (CkImportItem  *item,
         return g_strdup_printf (_("Request for the key “%s”"),
                                 ck_import_item_get_display_name (partner));
       return g_strdup (_("Will be kept as a pending request"));
+
+    case CK_IMPORT_ITEM_CRL:
+      return g_strdup (_("Will be kept to check revocation, once its signature verifies"));
 
     case CK_IMPORT_ITEM_LOCKED:
     case CK_IMPORT_ITEM_ERROR:

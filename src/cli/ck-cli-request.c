@@ -428,12 +428,6 @@ ck_cli_print_findings (GPtrArray *findings)
     }
 }
 
-typedef struct {
-  const char *format;
-  const char *out;
-  gboolean    force;
-} RequestOutput;
-
 /* The keeper's sink: the request written inside the store transaction,
  * so that a file that cannot be written leaves the store as it was. */
 static gboolean
@@ -441,28 +435,9 @@ write_request (CkRequest  *request,
                gpointer    user_data,
                GError    **error)
 {
-  const RequestOutput *output = user_data;
-  g_autofree char *pem = NULL;
-  const void *data;
-  gsize len;
+  g_autofree char *pem = ck_request_to_pem (request);
 
-  if (output->format == NULL || g_ascii_strcasecmp (output->format, "pem") == 0)
-    {
-      pem = ck_request_to_pem (request);
-      data = pem;
-      len = strlen (pem);
-    }
-  else
-    data = g_bytes_get_data (ck_request_get_der (request), &len);
-
-  if (ck_cli_out_is_stdout (output->out) && output->format != NULL &&
-      g_ascii_strcasecmp (output->format, "der") == 0 && isatty (STDOUT_FILENO))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("refusing to write DER to a terminal: use --out FILE"));
-      return FALSE;
-    }
-  return ck_cli_write_out (output->out, output->force, data, len, CK_WRITE_NONE, error);
+  return ck_cli_output_sink (ck_request_get_der (request), pem, user_data, error);
 }
 
 int
@@ -561,7 +536,7 @@ ck_cli_request_run (CkCli                  *cli,
   g_autoptr (CkPassword) passphrase = NULL;
   CkKeeperKeyChoice choice = { 0, };
   CkKeeperRequestResult result = { 0, };
-  RequestOutput output = { 0, };
+  CkCliOutput output = { 0, };
   CkStore *store;
   gint64 key_id = 0;
   int status = CK_CLI_EXIT_ERROR;
@@ -750,7 +725,7 @@ ck_cli_request_run (CkCli                  *cli,
   if (mode != NULL)
     {
       /* Judged as what it becomes, before a new key is made for it. */
-      if (!mode->check (builder, mode->data))
+      if (mode->check != NULL && !mode->check (builder, mode->data))
         goto out;
     }
   else
@@ -775,32 +750,7 @@ ck_cli_request_run (CkCli                  *cli,
   keeper = ck_keeper_new (store);
   if (mode != NULL)
     {
-      g_autoptr (CkPrivateKey) new_key = NULL;
-
-      if (choice.source == CK_KEEPER_KEY_NEW)
-        {
-          /* The certificate needs the key first; if making it fails, the
-           * key goes again, so nothing is left behind. */
-          new_key = ck_keeper_generate_key (keeper, &choice, NULL, &key_id, &error);
-          if (new_key == NULL)
-            {
-              status = ck_cli_fail (error);
-              goto out;
-            }
-          fprintf (stderr, _("Generated and stored key %lld\n"), (long long) key_id);
-        }
-      status = mode->finish (cli, store, builder, new_key != NULL ? new_key : key, key_id,
-                             mode->data);
-      if (status != CK_CLI_EXIT_OK && new_key != NULL)
-        {
-          g_autoptr (GError) delete_error = NULL;
-
-          if (ck_store_delete (store, key_id, &delete_error))
-            fprintf (stderr, _("Removed the new key %lld again\n"), (long long) key_id);
-          else
-            ck_cli_error (_("could not remove the new key %lld: %s"), (long long) key_id,
-                          delete_error->message);
-        }
+      status = mode->finish (cli, keeper, builder, &choice, mode->data);
       goto out;
     }
   request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
@@ -832,65 +782,49 @@ out:
 
 /* --- renew ------------------------------------------------------------- */
 
-/* The key a renewal of @cert is signed with: its own (--reuse-key), in
- * the store or on a token, or a new one like it. FALSE after printing the
- * error. */
+/* The key a renewal is signed with, as the keeper chooses it: its own
+ * (--reuse-key; an encrypted stored key unlocked here, at the prompt, with
+ * its retries), or a new one like it in the same place (the store, or the
+ * old key's token, logged in here). FALSE after printing the error. */
 static gboolean
-choose_renewal_key (CkStore           *store,
-                    CkCertificate     *cert,
+choose_renewal_key (CkCli             *cli,
+                    CkStore           *store,
+                    CkRenewal         *renewal,
                     gboolean           reuse_key,
                     const char        *password_file,
                     const char        *label,
                     CkKeeperKeyChoice *choice,
-                    CkKeySpec         *spec,
+                    CkToken          **token,
                     CkPrivateKey     **key)
 {
   g_autoptr (GError) error = NULL;
-  CkStoredKey *row;
-  gint64 key_id;
+  const char *token_key_uri = ck_renewal_get_token_key_uri (renewal);
 
-  if (!reuse_key)
+  if (!reuse_key && token_key_uri != NULL)
     {
-      if (!ck_key_spec_from_certificate (cert, spec, &error))
+      g_autoptr (CkToken) found = ck_token_lookup_for_object (token_key_uri, &error);
+
+      if (found == NULL ||
+          (*token = ck_cli_token_open (cli, ck_token_get_uri (found), &error)) == NULL)
         {
           ck_cli_fail (error);
           return FALSE;
         }
-      choice->source = CK_KEEPER_KEY_NEW;
-      choice->spec = *spec;
-      choice->label = label;
-      return TRUE;
     }
-
-  key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert));
-  row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
-  if (row == NULL)
+  if (!ck_renewal_choose_key (renewal, reuse_key, *token, choice, &error))
     {
-      ck_cli_error (_("the key of “%s” is not in the store: renew it without --reuse-key"),
-                    ck_certificate_get_display_name (cert));
+      ck_cli_fail (error);
       return FALSE;
     }
-  if (ck_stored_key_get_pkcs11_uri (row) != NULL)
+  if (choice->source == CK_KEEPER_KEY_STORED && ck_renewal_key_is_encrypted (renewal))
     {
-      choice->source = CK_KEEPER_KEY_TOKEN;
-      choice->uri = ck_stored_key_get_pkcs11_uri (row);
-      *key = ck_private_key_new_from_pkcs11_uri (choice->uri, &error);
-      if (*key == NULL)
-        {
-          ck_cli_fail (error);
-          return FALSE;
-        }
-    }
-  else
-    {
-      /* Unlocked here, at the prompt, with its retries. */
-      *key = ck_cli_load_stored_key (store, key_id, password_file);
+      *key = ck_cli_load_stored_key (store, choice->key_id, password_file);
       if (*key == NULL)
         return FALSE;
-      choice->source = CK_KEEPER_KEY_STORED;
-      choice->key_id = key_id;
+      choice->key = *key;
     }
-  choice->key = *key;
+  if (label != NULL)
+    choice->label = label;
   return TRUE;
 }
 
@@ -925,17 +859,16 @@ ck_cli_renew (CkCli *cli,
     { NULL }
   };
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkCertificate) cert = NULL;
-  g_autoptr (CkRequestBuilder) builder = NULL;
+  g_autoptr (CkRenewal) renewal = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
+  g_autoptr (CkToken) token = NULL;
   g_autoptr (CkKeeper) keeper = NULL;
   g_autoptr (CkRequest) request = NULL;
   g_autoptr (GPtrArray) findings = NULL;
   g_autoptr (CkPassword) passphrase = NULL;
   CkKeeperKeyChoice choice = { 0, };
   CkKeeperRequestResult result = { 0, };
-  RequestOutput output = { 0, };
-  CkKeySpec spec = { 0, };
+  CkCliOutput output = { 0, };
   CkObjectKind kind;
   CkStore *store;
   gint64 id;
@@ -944,10 +877,13 @@ ck_cli_renew (CkCli *cli,
                              N_("Makes the request that renews a certificate."),
                              N_("The request asks for the certificate's subject, SANs, key usage,\n"
                                 "extended key usage, basic constraints and TLS features again, for\n"
-                                "a new key of the same type and size (stored as by 'keygen') or,\n"
-                                "with --reuse-key, for the same key. What its CA added (key ids,\n"
+                                "a new key of the same type and size, in the same place (the store,\n"
+                                "as by 'keygen', or the token of the old key, --pin-file or the\n"
+                                "prompt) or, with --reuse-key, for the same key. What its CA added (key ids,\n"
                                 "CRL and OCSP locations, policies) is not asked for. The request\n"
-                                "is written to standard output or --out and kept as pending."),
+                                "is written to standard output or --out and kept as pending, linked\n"
+                                "to the certificate it renews: once its certificate is imported,\n"
+                                "'check' counts the old one as renewed and no longer warns about it."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc < 2)
@@ -969,18 +905,19 @@ ck_cli_renew (CkCli *cli,
     return ck_cli_fail (error);
   if (kind != CK_OBJECT_CERTIFICATE)
     return ck_cli_error (_("%s is a %s, not a certificate"), argv[1], ck_object_kind_to_string (kind));
-  cert = ck_store_load_certificate (store, id, &error);
-  if (cert == NULL)
+  keeper = ck_keeper_new (store);
+  renewal = ck_keeper_plan_renewal (keeper, id, &error);
+  if (renewal == NULL)
     return ck_cli_fail (error);
-
-  builder = ck_request_builder_new_from_certificate (cert);
-  if (!choose_renewal_key (store, cert, reuse_key, password_file, label, &choice, &spec, &key))
+  if (!choose_renewal_key (cli, store, renewal, reuse_key, password_file, label, &choice,
+                           &token, &key))
     return CK_CLI_EXIT_ERROR;
   if (key != NULL)
-    ck_request_builder_set_key_info (builder, ck_private_key_get_algorithm_id (key),
+    ck_request_builder_set_key_info (ck_renewal_get_builder (renewal),
+                                     ck_private_key_get_algorithm_id (key),
                                      ck_private_key_get_bits (key));
 
-  findings = ck_request_builder_check (builder);
+  findings = ck_request_builder_check (ck_renewal_get_builder (renewal));
   ck_cli_print_findings (findings);
   if (ck_request_findings_have_errors (findings))
     return ck_cli_error (_("the request has errors; nothing was made"));
@@ -991,15 +928,15 @@ ck_cli_renew (CkCli *cli,
         return CK_CLI_EXIT_ERROR;
       choice.passphrase = passphrase;
       choice.no_passphrase = no_key_passphrase;
-      say_generating (&spec);
     }
+  if (choice.source == CK_KEEPER_KEY_NEW || choice.source == CK_KEEPER_KEY_TOKEN_NEW)
+    say_generating (ck_renewal_get_key_spec (renewal));
 
   output.format = format;
   output.out = out;
   output.force = force;
-  keeper = ck_keeper_new (store);
-  request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
-                                      NULL, &result, &error);
+  request = ck_keeper_renew (keeper, renewal, &choice, write_request, &output,
+                             NULL, &result, &error);
   if (request == NULL)
     return ck_cli_fail (error);
   if (result.key_added)

@@ -124,17 +124,6 @@ apply_cert_options (CkCertificateBuilder *builder,
   return TRUE;
 }
 
-static int
-write_certificate (CkCertificate *cert,
-                   const char    *format,
-                   const char    *out,
-                   gboolean       force)
-{
-  g_autofree char *pem = ck_certificate_to_pem (cert);
-
-  return ck_cli_write_encoded (format, pem, ck_certificate_get_der (cert), out, force);
-}
-
 /* The certificate made, as one JSON object on stdout (README.md, "JSON
  * output"). The certificate itself then only goes to --out. */
 static int
@@ -170,23 +159,26 @@ print_json (CkCertificate *cert,
   return CK_CLI_EXIT_OK;
 }
 
-/* The certificate to --out (or stdout), or with --json to --out only and
- * the JSON to stdout. */
-static int
-write_result (CkCertificate     *cert,
-              const CertOptions *o,
-              gint64             id,
-              gint64             issuer_id,
-              gint64             request_id,
-              gboolean           request_issued)
+/* Where the keeper's sink writes the certificate: --out (or stdout), or
+ * with --json to --out only (NULL: nowhere), the JSON going to stdout. */
+static gboolean
+cert_output (const CertOptions *o,
+             CkCliOutput       *output)
 {
-  int status = CK_CLI_EXIT_OK;
+  output->format = o->format;
+  output->out = o->out;
+  output->force = o->force;
+  return !o->json || o->out != NULL;
+}
 
-  if (!o->json || o->out != NULL)
-    status = write_certificate (cert, o->format, o->out, o->force);
-  if (status == CK_CLI_EXIT_OK && o->json)
-    status = print_json (cert, id, issuer_id, request_id, request_issued);
-  return status;
+/* What the keeper reports besides the certificate: the checks' warnings
+ * and the requests it issued that it does not match. */
+static void
+report_issued (const CkKeeperIssued *issued)
+{
+  ck_cli_print_findings (issued->findings);
+  for (guint i = 0; i < issued->differences->len; i++)
+    ck_cli_error (_("warning: %s"), (char *) issued->differences->pdata[i]);
 }
 
 /* Status lines go to stdout when the certificate went to a file, to
@@ -258,77 +250,50 @@ selfsign_apply_profile (CkRequestBuilder *builder,
   return TRUE;
 }
 
-static CkCertificateBuilder *
-selfsign_builder (CkRequestBuilder *contents,
-                  SelfSignData     *data,
-                  GError          **error)
-{
-  g_autoptr (CkCertificateBuilder) builder = ck_certificate_builder_new_self_signed (contents);
-
-  if (!apply_cert_options (builder, &data->cert, error))
-    return NULL;
-  return g_steal_pointer (&builder);
-}
-
-static gboolean
-selfsign_check (CkRequestBuilder *contents,
-                gpointer          user_data)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CkCertificateBuilder) builder = selfsign_builder (contents, user_data, &error);
-  g_autoptr (GPtrArray) findings = NULL;
-
-  if (builder == NULL)
-    {
-      ck_cli_fail (error);
-      return FALSE;
-    }
-  findings = ck_certificate_builder_check (builder, NULL);
-  ck_cli_print_findings (findings);
-  if (ck_request_findings_have_errors (findings))
-    {
-      ck_cli_error (_("the certificate has errors; nothing was made"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static int
-selfsign_finish (CkCli            *cli,
-                 CkStore          *store,
-                 CkRequestBuilder *contents,
-                 CkPrivateKey     *key,
-                 gint64            key_id,
-                 gpointer          user_data)
+selfsign_finish (CkCli                   *cli,
+                 CkKeeper                *keeper,
+                 CkRequestBuilder        *contents,
+                 const CkKeeperKeyChoice *key,
+                 gpointer                 user_data)
 {
   SelfSignData *data = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkCertificateBuilder) builder = selfsign_builder (contents, data, &error);
-  g_autoptr (CkCertificate) cert = NULL;
-  g_autoptr (CkCa) ca = NULL;
+  g_autoptr (CkCertificateBuilder) builder = ck_certificate_builder_new_self_signed (contents);
+  g_autoptr (CkKeeperIssued) issued = NULL;
   g_autofree char *until = NULL;
-  gint64 id = 0;
+  CkCliOutput output;
+  gboolean write = cert_output (&data->cert, &output);
   int status;
 
-  if (builder == NULL)
+  if (!apply_cert_options (builder, &data->cert, &error))
     return ck_cli_fail (error);
-  cert = ck_certificate_builder_self_sign (builder, key, CK_BUILD_NONE, &error);
-  if (cert == NULL)
+  /* Checks, key, signature, then the key, the certificate and --out in
+   * one store transaction: a failure anywhere leaves the store as it was. */
+  issued = ck_keeper_self_sign (keeper, builder, key, write ? ck_cli_output_sink : NULL, &output,
+                                NULL, &error);
+  if (issued == NULL)
     return ck_cli_fail (error);
-  ca = ck_ca_new (store, &error);
-  if (ca == NULL || !ck_ca_add_issued (ca, cert, 0, &id, NULL, &error))
-    return ck_cli_fail (error);
+  report_issued (issued);
+  if (issued->key_added && key->source == CK_KEEPER_KEY_NEW)
+    fprintf (stderr, _("Generated and stored key %lld\n"), (long long) issued->key_id);
   quiet_stdout = data->cert.json;
-  status = write_result (cert, &data->cert, id, 0, 0, FALSE);
-  if (status != CK_CLI_EXIT_OK)
-    return status;
-  until = ck_cli_format_time (ck_certificate_get_not_after (cert));
+  if (data->cert.json)
+    {
+      status = print_json (issued->certificate, issued->certificate_id, 0, 0, FALSE);
+      if (status != CK_CLI_EXIT_OK)
+        return status;
+    }
+  until = ck_cli_format_time (ck_certificate_get_not_after (issued->certificate));
   report (data->cert.out,
           _("Self-signed certificate %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT
             " (%s), serial %s, valid until %s, stored"),
-          id, key_id, ck_certificate_get_subject (cert), ck_certificate_get_serial (cert),
-          until != NULL ? until : "?");
-  report_ca_untrusted (data->cert.out, cert, id);
+          issued->certificate_id, issued->key_id, ck_certificate_get_subject (issued->certificate),
+          ck_certificate_get_serial (issued->certificate), until != NULL ? until : "?");
+  for (guint i = 0; i < issued->issued_requests->len; i++)
+    report (data->cert.out, _("Request %" G_GINT64_FORMAT " is now issued"),
+            g_array_index (issued->issued_requests, gint64, i));
+  report_ca_untrusted (data->cert.out, issued->certificate, issued->certificate_id);
   return CK_CLI_EXIT_OK;
 }
 
@@ -368,7 +333,7 @@ ck_cli_selfsign (CkCli *cli,
        "here is trusted for nothing until you say so with 'trust set'."),
     entries,
     selfsign_apply_profile,
-    selfsign_check,
+    NULL,
     selfsign_finish,
     &data,
   };
@@ -544,13 +509,14 @@ ck_cli_sign (CkCli *cli,
   g_autoptr (CkCertificate) ca_cert = NULL;
   g_autoptr (CkPrivateKey) ca_key = NULL;
   g_autoptr (CkCertificateBuilder) builder = NULL;
-  g_autoptr (GPtrArray) findings = NULL;
-  g_autoptr (CkCertificate) cert = NULL;
-  g_autoptr (CkCa) ca = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkKeeperIssued) issued = NULL;
   g_autofree char *until = NULL;
   CkCertificateProfile profile = CK_CERTIFICATE_PROFILE_NONE;
-  gint64 request_id = 0, ca_id = 0, id = 0;
-  guint issued = 0;
+  CkKeeperSigner signer = { 0, };
+  CkCliOutput output;
+  gboolean write, request_issued = FALSE;
+  gint64 request_id = 0, ca_id = 0;
   CkStore *store;
   int status;
 
@@ -628,41 +594,43 @@ ck_cli_sign (CkCli *cli,
   ck_certificate_builder_set_ca_issuers_url (builder, ca_issuers_url);
   ck_certificate_builder_set_crl_url (builder, crl_url);
 
+  /* Unlocked here, at the prompt, with its retries; the keeper signs. */
   ca_key = load_ca (store, ca_ref, password_file, &ca_id, &ca_cert);
   if (ca_key == NULL)
     goto out;
-
-  findings = ck_certificate_builder_check (builder, ca_cert);
-  ck_cli_print_findings (findings);
-  if (ck_request_findings_have_errors (findings))
-    {
-      status = ck_cli_error (_("the certificate has errors; nothing was made"));
-      goto out;
-    }
-  cert = ck_certificate_builder_sign (builder, ca_cert, ca_key, CK_BUILD_NONE, &error);
-  if (cert == NULL)
+  signer.ca_id = ca_id;
+  signer.key = ca_key;
+  keeper = ck_keeper_new (store);
+  write = cert_output (&o, &output);
+  issued = ck_keeper_sign_request (keeper, builder, &signer, write ? ck_cli_output_sink : NULL,
+                                   &output, NULL, &error);
+  if (issued == NULL)
     {
       status = ck_cli_fail (error);
       goto out;
     }
-  ca = ck_ca_new (store, &error);
-  if (ca == NULL || !ck_ca_add_issued (ca, cert, ca_id, &id, &issued, &error))
-    {
-      status = ck_cli_fail (error);
-      goto out;
-    }
+  report_issued (issued);
+  for (guint i = 0; i < issued->issued_requests->len; i++)
+    if (issued->request_id > 0 && g_array_index (issued->issued_requests, gint64, i) == issued->request_id)
+      request_issued = TRUE;
   quiet_stdout = o.json;
-  status = write_result (cert, &o, id, ca_id, request_id, issued > 0 && request_id > 0);
-  if (status != CK_CLI_EXIT_OK)
-    goto out;
-  until = ck_cli_format_time (ck_certificate_get_not_after (cert));
+  status = CK_CLI_EXIT_OK;
+  if (o.json)
+    {
+      status = print_json (issued->certificate, issued->certificate_id, ca_id, issued->request_id,
+                           request_issued);
+      if (status != CK_CLI_EXIT_OK)
+        goto out;
+    }
+  until = ck_cli_format_time (ck_certificate_get_not_after (issued->certificate));
   report (o.out, _("Certificate %" G_GINT64_FORMAT " (%s), serial %s, valid until %s, "
                    "signed by CA %" G_GINT64_FORMAT " and stored"),
-          id, ck_certificate_get_subject (cert), ck_certificate_get_serial (cert),
-          until != NULL ? until : "?", ca_id);
-  if (issued > 0 && request_id > 0)
-    report (o.out, _("Request %" G_GINT64_FORMAT " is now issued"), request_id);
-  report_ca_untrusted (o.out, cert, id);
+          issued->certificate_id, ck_certificate_get_subject (issued->certificate),
+          ck_certificate_get_serial (issued->certificate), until != NULL ? until : "?", ca_id);
+  for (guint i = 0; i < issued->issued_requests->len; i++)
+    report (o.out, _("Request %" G_GINT64_FORMAT " is now issued"),
+            g_array_index (issued->issued_requests, gint64, i));
+  report_ca_untrusted (o.out, issued->certificate, issued->certificate_id);
 
 out:
   cert_options_clear (&o);
@@ -686,7 +654,7 @@ ck_cli_revoke (CkCli *cli,
     { NULL }
   };
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkCa) ca = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   CkRevocationReason reason = CK_REVOCATION_UNSPECIFIED;
   CkStore *store;
   CkObjectKind kind;
@@ -706,8 +674,8 @@ ck_cli_revoke (CkCli *cli,
     return status;
   if (kind != CK_OBJECT_CERTIFICATE)
     return ck_cli_error (_("%s is a %s, not a certificate"), argv[1], ck_object_kind_to_string (kind));
-  ca = ck_ca_new (store, &error);
-  if (ca == NULL || !ck_ca_revoke (ca, id, reason, when, &ca_id, &error))
+  keeper = ck_keeper_new (store);
+  if (!ck_keeper_revoke (keeper, id, reason, when, NULL, &ca_id, &error))
     return ck_cli_fail (error);
   ck_cli_print_line (_("Revoked certificate %" G_GINT64_FORMAT " (%s) of CA %" G_GINT64_FORMAT
                        "; run 'certkeeper-cli crl %" G_GINT64_FORMAT "' to publish it"),
@@ -740,16 +708,16 @@ ck_cli_crl (CkCli *cli,
     { NULL }
   };
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkCa) ca = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   g_autoptr (CkCertificate) ca_cert = NULL;
   g_autoptr (CkPrivateKey) ca_key = NULL;
   g_autoptr (GBytes) crl = NULL;
-  g_autofree char *pem = NULL;
+  CkKeeperSigner signer = { 0, };
+  CkCliOutput output = { 0, };
   gnutls_digest_algorithm_t hash = GNUTLS_DIG_UNKNOWN;
   guint64 number = 0;
   gint64 ca_id = 0;
   CkStore *store;
-  int status;
 
   if (!ck_cli_parse_options (cli, N_("CA-ID"), N_("Writes a new certificate revocation list of a CA."),
                              N_("The CRL lists every certificate revoked with 'revoke', signed by\n"
@@ -771,16 +739,18 @@ ck_cli_crl (CkCli *cli,
   ca_key = load_ca (store, argv[1], password_file, &ca_id, &ca_cert);
   if (ca_key == NULL)
     return CK_CLI_EXIT_ERROR;
-  ca = ck_ca_new (store, &error);
-  if (ca == NULL)
-    return ck_cli_fail (error);
-  crl = ck_ca_make_crl (ca, ca_id, ca_key, (gint64) days * 24 * 60 * 60, hash, &number, &error);
+  signer.ca_id = ca_id;
+  signer.key = ca_key;
+  output.format = format;
+  output.out = out;
+  output.force = force;
+  keeper = ck_keeper_new (store);
+  /* Signed, then written and its number recorded in one transaction: a
+   * CRL that cannot be written spends no number. */
+  crl = ck_keeper_write_crl (keeper, &signer, (gint64) days * 24 * 60 * 60, hash,
+                             ck_cli_output_sink, &output, NULL, &number, &error);
   if (crl == NULL)
     return ck_cli_fail (error);
-  pem = ck_crl_to_pem (crl);
-  status = ck_cli_write_encoded (format, pem, crl, out, force);
-  if (status != CK_CLI_EXIT_OK)
-    return status;
   report (out, _("CRL number %" G_GUINT64_FORMAT " of CA %" G_GINT64_FORMAT " (%s)"),
           number, ca_id, ck_certificate_get_display_name (ca_cert));
   return CK_CLI_EXIT_OK;

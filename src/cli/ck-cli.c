@@ -36,6 +36,9 @@ static const CkCliCommand commands[] = {
   { "delete", "delete ID",
     N_("Delete one object from the store"),
     ck_cli_delete },
+  { "label", "label ID LABEL|--clear",
+    N_("Name a certificate or key (its label, shown wherever its name is)"),
+    ck_cli_label },
   { "trust", "trust set|list|export …",
     N_("Trust or distrust a certificate for a purpose; list or export decisions"),
     ck_cli_trust },
@@ -69,6 +72,15 @@ static const CkCliCommand commands[] = {
   { "crl", "crl CA-ID [--next-update-days N] [--format pem|der] [--out FILE]",
     N_("Write a new certificate revocation list of a CA"),
     ck_cli_crl },
+  { "fetch-crl", "fetch-crl ID",
+    N_("Fetch and store the CRL of a certificate's CRL distribution point"),
+    ck_cli_fetch_crl },
+  { "fetch-issuer", "fetch-issuer ID [--out FILE]",
+    N_("Fetch a certificate's issuer from its AIA caIssuers URL (not stored, not trusted)"),
+    ck_cli_fetch_issuer },
+  { "ocsp-responder", "ocsp-responder CA-ID [URL | --clear]",
+    N_("Show or choose the OCSP responder for a CA's certificates"),
+    ck_cli_ocsp_responder },
   { "tokens", "tokens [--json] [--objects TOKEN-URI]",
     N_("List the PKCS#11 tokens (and the keys and certificates on one)"),
     ck_cli_tokens },
@@ -385,6 +397,34 @@ ck_cli_write_json_array (CkJsonWriter *json)
   return CK_CLI_EXIT_OK;
 }
 
+gboolean
+ck_cli_output_sink (GBytes      *der,
+                    const char  *pem,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  const CkCliOutput *output = user_data;
+  const void *data;
+  gsize len;
+
+  if (output->format == NULL || g_ascii_strcasecmp (output->format, "pem") == 0)
+    {
+      data = pem;
+      len = strlen (pem);
+    }
+  else
+    {
+      if (ck_cli_out_is_stdout (output->out) && isatty (STDOUT_FILENO))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("refusing to write DER to a terminal: use --out FILE"));
+          return FALSE;
+        }
+      data = g_bytes_get_data (der, &len);
+    }
+  return ck_cli_write_out (output->out, output->force, data, len, CK_WRITE_NONE, error);
+}
+
 int
 ck_cli_write_encoded (const char *format,
                       const char *pem,
@@ -392,13 +432,12 @@ ck_cli_write_encoded (const char *format,
                       const char *out,
                       gboolean    force)
 {
-  gsize len;
-  const void *data;
+  CkCliOutput output = { format, out, force };
+  g_autoptr (GError) error = NULL;
 
-  if (format == NULL || g_ascii_strcasecmp (format, "pem") == 0)
-    return ck_cli_write_result (pem, strlen (pem), TRUE, out, force);
-  data = g_bytes_get_data (der, &len);
-  return ck_cli_write_result (data, len, FALSE, out, force);
+  if (!ck_cli_output_sink (der, pem, &output, &error))
+    return ck_cli_fail (error);
+  return CK_CLI_EXIT_OK;
 }
 
 gboolean

@@ -32,6 +32,7 @@ int       ck_cli_list    (CkCli *cli, int argc, char **argv);
 int       ck_cli_show    (CkCli *cli, int argc, char **argv);
 int       ck_cli_export  (CkCli *cli, int argc, char **argv);
 int       ck_cli_delete  (CkCli *cli, int argc, char **argv);
+int       ck_cli_label   (CkCli *cli, int argc, char **argv);
 int       ck_cli_trust   (CkCli *cli, int argc, char **argv);
 int       ck_cli_verify  (CkCli *cli, int argc, char **argv);
 int       ck_cli_keygen  (CkCli *cli, int argc, char **argv);
@@ -40,34 +41,50 @@ int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
 int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
 int       ck_cli_check    (CkCli *cli, int argc, char **argv);
+/* ck-cli-notify.c: check --notify's desktop notification, over D-Bus;
+ * *@id (nullable) gets the server's id for it. */
+gboolean  ck_cli_notify_send (const CkExpiryMessage  *message,
+                              guint32                *id,
+                              GError                **error);
 int       ck_cli_renew    (CkCli *cli, int argc, char **argv);
 int       ck_cli_selfsign (CkCli *cli, int argc, char **argv);
 int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
 int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);
 int       ck_cli_crl      (CkCli *cli, int argc, char **argv);
 int       ck_cli_revocations (CkCli *cli, int argc, char **argv);
+int       ck_cli_fetch_crl    (CkCli *cli, int argc, char **argv);
+int       ck_cli_fetch_issuer (CkCli *cli, int argc, char **argv);
+int       ck_cli_ocsp_responder (CkCli *cli, int argc, char **argv);
+
+/* ck-cli-revocation.c: the "revocation" JSON member (null for none) and
+ * the lines `verify` prints about revocation and a fetched issuer. */
+void      ck_cli_revocation_to_json (CkJsonWriter             *json,
+                                     const CkRevocationStatus *status);
+void      ck_cli_print_revocation   (CkVerification *verification,
+                                     gint64          id);
 int       ck_cli_passphrase (CkCli *cli, int argc, char **argv);
 
 /* A command that makes something from the choices `request` takes (the
  * key, subject, SANs, extensions, profile, template): ck-cli-request.c
- * parses them with @entries added, then @check judges the builder (before
- * any new key is made; FALSE after printing why) and @finish makes the
- * thing with the key. @apply_profile reads --profile. */
+ * parses them with @entries added, asks for the passphrase of a new key,
+ * and @finish makes the thing through @keeper with the key the options
+ * chose (a new one is made by the keeper's action, so nothing is left
+ * behind when it fails). @check (nullable) judges the builder first;
+ * @apply_profile reads --profile. */
 typedef struct {
   const char         *summary;
   const char         *description;
   const GOptionEntry *entries;
-  gboolean          (*apply_profile) (CkRequestBuilder *builder,
-                                      const char       *name,
-                                      GError          **error);
-  gboolean          (*check)         (CkRequestBuilder *builder,
-                                      gpointer          data);
-  int               (*finish)        (CkCli            *cli,
-                                      CkStore          *store,
-                                      CkRequestBuilder *builder,
-                                      CkPrivateKey     *key,
-                                      gint64            key_id,
-                                      gpointer          data);
+  gboolean          (*apply_profile) (CkRequestBuilder        *builder,
+                                      const char              *name,
+                                      GError                 **error);
+  gboolean          (*check)         (CkRequestBuilder        *builder,
+                                      gpointer                 data);
+  int               (*finish)        (CkCli                   *cli,
+                                      CkKeeper                *keeper,
+                                      CkRequestBuilder        *builder,
+                                      const CkKeeperKeyChoice *key,
+                                      gpointer                 data);
   gpointer            data;
 } CkCliRequestMode;
 
@@ -163,6 +180,21 @@ gboolean  ck_cli_resolve       (CkCli        *cli,
 
 /* Ends the array @json holds and writes it to stdout. */
 int       ck_cli_write_json_array (CkJsonWriter *json);
+/* Where a command writes what it made: --format, --out, --force. */
+typedef struct {
+  const char *format;   /* NULL or "pem", or "der" */
+  const char *out;      /* NULL or "-": standard output */
+  gboolean    force;
+} CkCliOutput;
+
+/* A CkKeeperIssueSink (and the one writer of encoded output): @pem or @der
+ * as the CkCliOutput @user_data says, to --out or standard output; DER is
+ * refused on a terminal. Run by the keeper inside its transaction, so a
+ * file that cannot be written leaves the store as it was. */
+gboolean  ck_cli_output_sink    (GBytes      *der,
+                                 const char  *pem,
+                                 gpointer     user_data,
+                                 GError     **error);
 /* @pem when @format is NULL or "pem", else @der; as ck_cli_write_result(). */
 int       ck_cli_write_encoded  (const char *format,
                                  const char *pem,

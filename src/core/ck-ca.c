@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "ck-der-private.h"
+#include "ck-ca-private.h"
 #include "ck-error.h"
-#include "ck-import-plan.h"
 #include "ck-store-private.h"
 #include "ck-utils.h"
 
@@ -140,6 +140,18 @@ ck_ca_new (CkStore  *store,
   return self;
 }
 
+CkCa *
+ck_ca_new_deferred (CkStore *store)
+{
+  CkCa *self;
+
+  g_return_val_if_fail (CK_IS_STORE (store), NULL);
+
+  self = g_object_new (CK_TYPE_CA, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
 static gint64
 now (void)
 {
@@ -165,57 +177,100 @@ serial_hex (CkCertificate *cert)
 /* --- Issued certificates ----------------------------------------------- */
 
 typedef struct {
-  gint64 certificate_id;
-  gint64 issuer_id;
+  CkCertificate *certificate;
+  gint64         issuer_id;
+  gint64         certificate_id;  /* set by the store before the hook runs */
+  CkCaIssue     *issue;
 } Link;
 
+/* Inside the store's transaction, once the certificate is written: its
+ * serial unused by its CA, the link to the CA, then the output. */
 static gboolean
-insert_link (CkStore  *store,
+link_issued (CkStore  *store,
              sqlite3  *db,
              gpointer  user_data,
              GError  **error)
 {
   Link *link = user_data;
   sqlite3_stmt *stmt = NULL;
+  gint64 other = 0;
   int rc;
 
-  if (sqlite3_prepare_v2 (db,
-                          "INSERT OR REPLACE INTO ca_issued (certificate_id, issuer_id, issued_at) "
-                          "VALUES (?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
-    return ck_store_set_sqlite_error (error, db, _("recording the issuer"));
-  sqlite3_bind_int64 (stmt, 1, link->certificate_id);
-  sqlite3_bind_int64 (stmt, 2, link->issuer_id);
-  sqlite3_bind_int64 (stmt, 3, now ());
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return ck_store_set_sqlite_error (error, db, _("recording the issuer"));
+  if (!ck_store_migrate_module_in_transaction (store, "ca", ca_migrations, error))
+    return FALSE;
+  if (link->issuer_id > 0)
+    {
+      /* RFC 5280 4.1.2.2: a CA gives each certificate its own serial.
+       * Only a serial chosen by hand can collide. */
+      if (sqlite3_prepare_v2 (db, "SELECT id FROM certificates WHERE issuer = ? AND serial = ? "
+                              "AND id != ?", -1, &stmt, NULL) != SQLITE_OK)
+        return ck_store_set_sqlite_error (error, db, _("reading the serials"));
+      sqlite3_bind_text (stmt, 1, ck_certificate_get_issuer (link->certificate), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, ck_certificate_get_serial (link->certificate), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, link->certificate_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        other = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return ck_store_set_sqlite_error (error, db, _("reading the serials"));
+      if (other > 0)
+        {
+          g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                       _("The CA already issued certificate %" G_GINT64_FORMAT " with serial %s: "
+                         "a CA must not use a serial twice (RFC 5280, 4.1.2.2)"),
+                       other, ck_certificate_get_serial (link->certificate));
+          return FALSE;
+        }
+
+      if (sqlite3_prepare_v2 (db,
+                              "INSERT OR REPLACE INTO ca_issued (certificate_id, issuer_id, issued_at) "
+                              "VALUES (?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+        return ck_store_set_sqlite_error (error, db, _("recording the issuer"));
+      sqlite3_bind_int64 (stmt, 1, link->certificate_id);
+      sqlite3_bind_int64 (stmt, 2, link->issuer_id);
+      sqlite3_bind_int64 (stmt, 3, now ());
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return ck_store_set_sqlite_error (error, db, _("recording the issuer"));
+    }
+  if (link->issue->output != NULL &&
+      !link->issue->output (ck_certificate_get_der (link->certificate), link->issue->output_data,
+                            error))
+    return FALSE;
   return TRUE;
 }
 
-/* A stored certificate with this issuer name and serial, 0 if none. */
-static gint64
-find_issued_serial (CkCa       *self,
-                    const char *issuer,
-                    const char *serial)
+gboolean
+ck_ca_add_issued_full (CkCa          *self,
+                       CkCertificate *certificate,
+                       gint64         issuer_id,
+                       CkCaIssue     *issue,
+                       GError       **error)
 {
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
-  gint64 id = 0;
+  Link link = { certificate, issuer_id, 0, issue };
 
-  ck_store_lock (self->store);
-  db = ck_store_get_db (self->store);
-  if (sqlite3_prepare_v2 (db, "SELECT id FROM certificates WHERE issuer = ? AND serial = ?",
-                          -1, &stmt, NULL) == SQLITE_OK)
+  g_return_val_if_fail (CK_IS_CA (self), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+  g_return_val_if_fail (issue != NULL, FALSE);
+
+  if (issuer_id > 0 && ck_store_get_kind (self->store, issuer_id) != CK_OBJECT_CERTIFICATE)
     {
-      sqlite3_bind_text (stmt, 1, issuer, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        id = sqlite3_column_int64 (stmt, 0);
+      g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                   _("The issuer %" G_GINT64_FORMAT " is not a certificate in the store"), issuer_id);
+      return FALSE;
     }
-  sqlite3_finalize (stmt);
-  ck_store_unlock (self->store);
-  return id;
+  /* The import path's columns, and pending requests for this key become
+   * issued, as when the CA's answer is imported; the link and the output
+   * in the same transaction: all or nothing. */
+  if (!ck_store_add_certificate_with_key (self->store, issue->key, issue->label, issue->passphrase,
+                                          issue->flags, certificate, link_issued, &link,
+                                          &issue->key_id, &issue->key_added, &link.certificate_id,
+                                          issue->issued_requests, error))
+    return FALSE;
+  issue->id = link.certificate_id;
+  return TRUE;
 }
 
 gboolean
@@ -226,62 +281,15 @@ ck_ca_add_issued (CkCa          *self,
                   guint         *requests_issued,
                   GError       **error)
 {
-  g_autoptr (CkImportPlan) plan = ck_import_plan_new ();
-  g_autoptr (CkImportItem) item = NULL;
-  CkCommitSummary summary = { 0, };
-  Link link = { 0, issuer_id };
+  g_autoptr (GArray) issued = g_array_new (FALSE, FALSE, sizeof (gint64));
+  CkCaIssue issue = { .issued_requests = issued };
 
-  g_return_val_if_fail (CK_IS_CA (self), FALSE);
-  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
-
-  if (issuer_id > 0 && ck_store_get_kind (self->store, issuer_id) != CK_OBJECT_CERTIFICATE)
-    {
-      g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                   _("The issuer %" G_GINT64_FORMAT " is not a certificate in the store"), issuer_id);
-      return FALSE;
-    }
-
-  /* RFC 5280 4.1.2.2: a CA gives each certificate its own serial. Only a
-   * serial chosen by hand can collide. */
-  if (issuer_id > 0)
-    {
-      gint64 other = find_issued_serial (self, ck_certificate_get_issuer (certificate),
-                                         ck_certificate_get_serial (certificate));
-
-      if (other > 0)
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
-                       _("The CA already issued certificate %" G_GINT64_FORMAT " with serial %s: "
-                         "a CA must not use a serial twice (RFC 5280, 4.1.2.2)"),
-                       other, ck_certificate_get_serial (certificate));
-          return FALSE;
-        }
-    }
-
-  /* The import path: the same columns, and pending requests for this key
-   * become issued, as when the CA's answer is imported. */
-  item = ck_import_item_new_certificate (certificate, NULL, NULL);
-  ck_import_plan_append (plan, item);
-  if (!ck_store_commit (self->store, plan, NULL, CK_COMMIT_NONE, NULL, NULL, &summary, error))
+  if (!ck_ca_add_issued_full (self, certificate, issuer_id, &issue, error))
     return FALSE;
-  link.certificate_id = ck_store_find_certificate (self->store,
-                                                   ck_certificate_get_sha256_fingerprint (certificate));
-  if (link.certificate_id <= 0)
-    {
-      g_set_error (error, CK_ERROR, CK_ERROR_STORE, _("The new certificate was not stored"));
-      return FALSE;
-    }
-  if (issuer_id > 0 && !ck_store_run_transaction (self->store, insert_link, &link, error))
-    {
-      /* All or nothing: no certificate without its issuer link. */
-      if (summary.certificates > 0)
-        ck_store_delete (self->store, link.certificate_id, NULL);
-      return FALSE;
-    }
   if (id != NULL)
-    *id = link.certificate_id;
+    *id = issue.id;
   if (requests_issued != NULL)
-    *requests_issued = summary.requests_issued;
+    *requests_issued = issued->len;
   return TRUE;
 }
 
@@ -724,8 +732,15 @@ typedef struct {
   CkPrivateKey *key;
   gint64 next_update;
   gnutls_digest_algorithm_t hash;
+  CkCaOutputFunc output;
+  gpointer output_data;
+  /* What the CRL was made from, read before signing; the transaction
+   * checks that it still holds. */
   guint64 number;
+  gint64 this_update;
+  GPtrArray *revocations;
   GBytes *crl;
+  gboolean stale;   /* another writer made a CRL or revoked meanwhile */
 } MakeCrl;
 
 static gboolean
@@ -756,15 +771,46 @@ read_last_number (sqlite3     *db,
   return TRUE;
 }
 
+/* The number, thisUpdate and revocations a new CRL has, as the store
+ * says now. */
 static gboolean
-make_crl_in_transaction (CkStore  *store,
-                         sqlite3  *db,
-                         gpointer  user_data,
-                         GError  **error)
+read_crl_state (CkStore     *store,
+                MakeCrl     *m,
+                GError     **error)
 {
-  MakeCrl *m = user_data;
   const char *issuer_sha256 = ck_certificate_get_sha256_fingerprint (m->ca);
-  g_autoptr (GPtrArray) revocations = NULL;
+  sqlite3 *db;
+  gint64 last_this_update = 0;
+  gboolean ok;
+
+  g_clear_pointer (&m->revocations, g_ptr_array_unref);
+  ck_store_lock (store);
+  db = ck_store_get_db (store);
+  /* One read snapshot for both. */
+  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+  if (!ok)
+    ck_store_set_sqlite_error (error, db, _("reading the CRL number"));
+  ok = ok && read_last_number (db, issuer_sha256, &m->number, &last_this_update, error);
+  if (ok)
+    {
+      m->revocations = read_revocations (db, issuer_sha256, error);
+      ok = m->revocations != NULL;
+    }
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  ck_store_unlock (store);
+  if (!ok)
+    return FALSE;
+  m->number++;
+  /* thisUpdate never goes backwards, even with the clock. */
+  m->this_update = MAX (now (), last_this_update);
+  return TRUE;
+}
+
+/* Signs the CRL of @m: no store access, so a token may take its time. */
+static gboolean
+sign_crl (MakeCrl  *m,
+          GError  **error)
+{
   g_autoptr (GBytes) skeleton = NULL;
   gnutls_x509_crl_t crl = NULL;
   gnutls_pubkey_t pub = NULL;
@@ -773,18 +819,7 @@ make_crl_in_transaction (CkStore  *store,
   guint8 number_octets[9];
   guint8 id[64];
   size_t id_size = sizeof id;
-  gint64 this_update = now (), last_this_update = 0;
-  sqlite3_stmt *stmt = NULL;
-  int ret, rc;
-
-  if (!read_last_number (db, issuer_sha256, &m->number, &last_this_update, error))
-    return FALSE;
-  m->number++;
-  /* thisUpdate never goes backwards, even with the clock. */
-  this_update = MAX (this_update, last_this_update);
-  revocations = read_revocations (db, issuer_sha256, error);
-  if (revocations == NULL)
-    return FALSE;
+  int ret;
 
   if (m->hash == GNUTLS_DIG_UNKNOWN)
     {
@@ -805,8 +840,8 @@ make_crl_in_transaction (CkStore  *store,
 
   gnutls_x509_crl_init (&crl);
   if ((ret = gnutls_x509_crl_set_version (crl, 2)) < 0 ||
-      (ret = gnutls_x509_crl_set_this_update (crl, (time_t) this_update)) < 0 ||
-      (ret = gnutls_x509_crl_set_next_update (crl, (time_t) (this_update + m->next_update))) < 0 ||
+      (ret = gnutls_x509_crl_set_this_update (crl, (time_t) m->this_update)) < 0 ||
+      (ret = gnutls_x509_crl_set_next_update (crl, (time_t) (m->this_update + m->next_update))) < 0 ||
       (ret = gnutls_x509_crl_set_number (crl, number_octets, sizeof number_octets)) < 0)
     goto gnutls_failed;
   ret = gnutls_x509_crt_get_subject_key_id (ck_certificate_get_crt (m->ca), id, &id_size, NULL);
@@ -833,9 +868,63 @@ make_crl_in_transaction (CkStore  *store,
   skeleton = ck_bytes_from_datum (&der);
   gnutls_free (der.data);
 
-  m->crl = add_entries_and_sign (skeleton, revocations, ck_private_key_get_privkey (m->key),
-                                   algo, error);
-  if (m->crl == NULL)
+  g_clear_pointer (&m->crl, g_bytes_unref);
+  m->crl = add_entries_and_sign (skeleton, m->revocations, ck_private_key_get_privkey (m->key),
+                                 algo, error);
+  return m->crl != NULL;
+
+gnutls_failed:
+  gnutls_x509_crl_deinit (crl);
+  ck_set_gnutls_error (error, ret, _("cannot make the CRL"));
+  return FALSE;
+}
+
+static gboolean
+same_revocations (GPtrArray *a,
+                  GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      CkRevocation *x = a->pdata[i], *y = b->pdata[i];
+
+      if (g_strcmp0 (x->serial, y->serial) != 0 || x->reason != y->reason ||
+          x->revoked_at != y->revoked_at)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The CRL signed from what the store said still matches it: then it is
+ * written (@output) and its number recorded, in this one transaction. */
+static gboolean
+record_crl (CkStore  *store,
+            sqlite3  *db,
+            gpointer  user_data,
+            GError  **error)
+{
+  MakeCrl *m = user_data;
+  const char *issuer_sha256 = ck_certificate_get_sha256_fingerprint (m->ca);
+  g_autoptr (GPtrArray) revocations = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint64 last = 0;
+  gint64 last_this_update = 0;
+  int rc;
+
+  if (!read_last_number (db, issuer_sha256, &last, &last_this_update, error))
+    return FALSE;
+  revocations = read_revocations (db, issuer_sha256, error);
+  if (revocations == NULL)
+    return FALSE;
+  if (last + 1 != m->number || !same_revocations (revocations, m->revocations))
+    {
+      m->stale = TRUE;
+      g_set_error_literal (error, CK_ERROR, CK_ERROR_STORE,
+                           _("The CA’s revocations changed while its CRL was being signed"));
+      return FALSE;
+    }
+  if (m->output != NULL && !m->output (m->crl, m->output_data, error))
     return FALSE;
 
   if (sqlite3_prepare_v2 (db,
@@ -847,31 +936,29 @@ make_crl_in_transaction (CkStore  *store,
     return ck_store_set_sqlite_error (error, db, _("recording the CRL number"));
   sqlite3_bind_text (stmt, 1, issuer_sha256, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, (gint64) m->number);
-  sqlite3_bind_int64 (stmt, 3, this_update);
+  sqlite3_bind_int64 (stmt, 3, m->this_update);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return ck_store_set_sqlite_error (error, db, _("recording the CRL number"));
   return TRUE;
-
-gnutls_failed:
-  gnutls_x509_crl_deinit (crl);
-  ck_set_gnutls_error (error, ret, _("cannot make the CRL"));
-  return FALSE;
 }
 
 GBytes *
-ck_ca_make_crl (CkCa                     *self,
-                gint64                    ca_id,
-                CkPrivateKey             *ca_key,
-                gint64                    next_update,
-                gnutls_digest_algorithm_t hash,
-                guint64                  *number,
-                GError                  **error)
+ck_ca_make_crl_full (CkCa                     *self,
+                     gint64                    ca_id,
+                     CkPrivateKey             *ca_key,
+                     gint64                    next_update,
+                     gnutls_digest_algorithm_t hash,
+                     CkCaOutputFunc            output,
+                     gpointer                  output_data,
+                     GCancellable             *cancellable,
+                     guint64                  *number,
+                     GError                  **error)
 {
   g_autoptr (CkCertificate) ca = NULL;
   MakeCrl m = { 0, };
-  gboolean is_ca = FALSE;
+  gboolean is_ca = FALSE, ok = FALSE;
   guint usage = 0;
 
   g_return_val_if_fail (CK_IS_CA (self), NULL);
@@ -911,7 +998,30 @@ ck_ca_make_crl (CkCa                     *self,
   m.key = ca_key;
   m.next_update = next_update;
   m.hash = hash;
-  if (!ck_store_run_transaction (self->store, make_crl_in_transaction, &m, error))
+  m.output = output;
+  m.output_data = output_data;
+  /* Read, sign without the store's lock (a token may be slow), then
+   * record only if nobody made a CRL or revoked meanwhile; else again. */
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      m.stale = FALSE;
+      ok = read_crl_state (self->store, &m, &local_error) &&
+           sign_crl (&m, &local_error) &&
+           !g_cancellable_set_error_if_cancelled (cancellable, &local_error) &&
+           ck_store_run_transaction (self->store, record_crl, &m, &local_error);
+      if (ok || !m.stale)
+        {
+          if (!ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          break;
+        }
+      if (round == 2)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  g_clear_pointer (&m.revocations, g_ptr_array_unref);
+  if (!ok)
     {
       g_clear_pointer (&m.crl, g_bytes_unref);
       return NULL;
@@ -919,6 +1029,19 @@ ck_ca_make_crl (CkCa                     *self,
   if (number != NULL)
     *number = m.number;
   return m.crl;
+}
+
+GBytes *
+ck_ca_make_crl (CkCa                     *self,
+                gint64                    ca_id,
+                CkPrivateKey             *ca_key,
+                gint64                    next_update,
+                gnutls_digest_algorithm_t hash,
+                guint64                  *number,
+                GError                  **error)
+{
+  return ck_ca_make_crl_full (self, ca_id, ca_key, next_update, hash, NULL, NULL, NULL,
+                              number, error);
 }
 
 char *

@@ -181,6 +181,50 @@ ck_certificate_builder_new_for_request (CkRequest *request)
   return self;
 }
 
+CkCertificateBuilder *
+ck_certificate_builder_copy (CkCertificateBuilder *self)
+{
+  CkCertificateBuilder *copy;
+
+  g_return_val_if_fail (CK_IS_CERTIFICATE_BUILDER (self), NULL);
+
+  copy = g_object_new (CK_TYPE_CERTIFICATE_BUILDER, NULL);
+  copy->contents = self->contents != NULL ? ck_request_builder_copy (self->contents) : NULL;
+  /* Requests, keys and serials do not change once made. */
+  copy->request = self->request != NULL ? g_object_ref (self->request) : NULL;
+  copy->subject_key = self->subject_key != NULL ? g_object_ref (self->subject_key) : NULL;
+  copy->profile = self->profile;
+  copy->profile_set = self->profile_set;
+  copy->keep = self->keep;
+  for (guint i = 0; i < self->keep_oids->len; i++)
+    g_ptr_array_add (copy->keep_oids, g_strdup (self->keep_oids->pdata[i]));
+  copy->keep_all = self->keep_all;
+  copy->not_before = self->not_before;
+  copy->not_after = self->not_after;
+  copy->days = self->days;
+  copy->serial = self->serial != NULL ? g_bytes_ref (self->serial) : NULL;
+  copy->hash = self->hash;
+  copy->ocsp_url = g_strdup (self->ocsp_url);
+  copy->ca_issuers_url = g_strdup (self->ca_issuers_url);
+  copy->crl_url = g_strdup (self->crl_url);
+  copy->path_len = self->path_len;
+  return copy;
+}
+
+CkRequest *
+ck_certificate_builder_get_request (CkCertificateBuilder *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_BUILDER (self), NULL);
+  return self->request;
+}
+
+gboolean
+ck_certificate_builder_is_self_signed (CkCertificateBuilder *self)
+{
+  g_return_val_if_fail (CK_IS_CERTIFICATE_BUILDER (self), FALSE);
+  return self->request == NULL && self->subject_key == NULL && self->contents != NULL;
+}
+
 void
 ck_certificate_builder_set_contents (CkCertificateBuilder *self,
                                      CkRequestBuilder     *contents)

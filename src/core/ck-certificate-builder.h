@@ -76,6 +76,14 @@ CkCertificateBuilder *ck_certificate_builder_new_self_signed (CkRequestBuilder *
  * request kept with ck_certificate_builder_set_keep_extensions(). */
 CkCertificateBuilder *ck_certificate_builder_new_for_request (CkRequest        *request);
 
+/* A deep copy (contents included), for a worker thread: edit @self on. */
+CkCertificateBuilder *ck_certificate_builder_copy            (CkCertificateBuilder *self);
+/* The request of a builder made with ck_certificate_builder_new_for_request(),
+ * NULL for self-signed contents. (transfer none) */
+CkRequest            *ck_certificate_builder_get_request     (CkCertificateBuilder *self);
+/* TRUE for a builder made with ck_certificate_builder_new_self_signed(). */
+gboolean              ck_certificate_builder_is_self_signed  (CkCertificateBuilder *self);
+
 /* For a certificate for a request: the extensions of @contents (a certtool
  * template read with CK_TEMPLATE_CERTIFICATE, say) instead of a profile's;
  * the subject stays the request's, and kept extensions still apply. */

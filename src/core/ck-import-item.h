@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ck-certificate.h"
+#include "ck-crl.h"
 #include "ck-private-key.h"
 #include "ck-request.h"
 
@@ -18,6 +19,9 @@ typedef enum {
   CK_IMPORT_ITEM_LOCKED,
   /* Could not be read: see ck_import_item_get_error(). */
   CK_IMPORT_ITEM_ERROR,
+  /* A certificate revocation list, kept with its issuer's other CRLs
+   * (ck-revocation-store.h). */
+  CK_IMPORT_ITEM_CRL,
 } CkImportItemKind;
 
 #define CK_TYPE_IMPORT_ITEM (ck_import_item_get_type ())
@@ -32,6 +36,9 @@ CkImportItem *ck_import_item_new_private_key (CkPrivateKey  *key,
                                               const char    *file,
                                               const char    *location);
 CkImportItem *ck_import_item_new_request     (CkRequest     *request,
+                                              const char    *file,
+                                              const char    *location);
+CkImportItem *ck_import_item_new_crl         (CkCrl         *crl,
                                               const char    *file,
                                               const char    *location);
 /* @data is the encrypted blob; @format says how to open it: "pkcs8"
@@ -61,13 +68,15 @@ const char   *ck_import_item_get_display_name (CkImportItem *self);
 CkCertificate *ck_import_item_get_certificate (CkImportItem *self);
 CkPrivateKey  *ck_import_item_get_private_key (CkImportItem *self);
 CkRequest     *ck_import_item_get_request     (CkImportItem *self);
+CkCrl         *ck_import_item_get_crl         (CkImportItem *self);
 GBytes        *ck_import_item_get_locked_data (CkImportItem *self);
 const char    *ck_import_item_get_locked_format (CkImportItem *self);
 const GError  *ck_import_item_get_error       (CkImportItem *self);
 
 /* SPKI SHA-256 of a certificate, key or request; NULL otherwise. */
 const char    *ck_import_item_get_spki_sha256 (CkImportItem *self);
-/* SHA-256 identity: certificate or request fingerprint, a key's SPKI. */
+/* SHA-256 identity: certificate, request or CRL fingerprint, a key's
+ * SPKI. */
 const char    *ck_import_item_get_fingerprint (CkImportItem *self);
 
 /* A friendly name carried by the file (PKCS#12 friendlyName). */

@@ -8,6 +8,7 @@
 
 #include "ck-error.h"
 #include "ck-keeper.h"
+#include "ck-keeper-private.h"
 #include "ck-key-vault.h"
 #include "ck-store-private.h"
 
@@ -92,8 +93,8 @@ ck_keeper_get_verifier (CkKeeper *self)
 
 /* --- Shared ------------------------------------------------------------ */
 
-static void
-wipe_string (char **str)
+void
+ck_keeper_wipe_string (char **str)
 {
   if (*str != NULL)
     {
@@ -102,33 +103,27 @@ wipe_string (char **str)
     }
 }
 
-/* Runs @func as a GTask of @self, in a worker thread (@callback given) or
- * in this one (the blocking forms). */
-static GTask *
-keeper_task_new (CkKeeper            *self,
-                 gpointer             source_tag,
-                 gpointer             data,
-                 GDestroyNotify       data_free,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
+GTask *
+ck_keeper_task_new (CkKeeper            *self,
+                    gpointer             source_tag,
+                    gpointer             data,
+                    GDestroyNotify       data_free,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, data_free);
-  /* The worker answers cancellation itself: it knows when the store has
-   * been written and the answer is no longer "nothing happened". */
   g_task_set_return_on_cancel (task, FALSE);
   return task;
 }
 
-/* In a worker thread (the _async forms), or in one while this thread
- * waits (@sync: the blocking forms). */
-static void
-keeper_task_start (GTask           *task,
-                   GTaskThreadFunc  func,
-                   gboolean         sync)
+void
+ck_keeper_task_start (GTask           *task,
+                      GTaskThreadFunc  func,
+                      gboolean         sync)
 {
   if (sync)
     g_task_run_in_thread_sync (task, func);
@@ -136,12 +131,21 @@ keeper_task_start (GTask           *task,
     g_task_run_in_thread (task, func);
 }
 
+gboolean
+ck_keeper_task_is (CkKeeper     *self,
+                   GAsyncResult *result,
+                   gpointer      source_tag)
+{
+  return g_task_is_valid (result, self) &&
+         g_task_get_source_tag (G_TASK (result)) == source_tag;
+}
+
 /* --- Making a request -------------------------------------------------- */
 
-typedef struct
+struct _CkKeeperKeyJob
 {
   CkStore             *store;
-  CkRequestBuilder    *builder;     /* the worker's own copy */
+  CkRequestBuilder    *builder;     /* the worker's own copy; NULL for a key alone */
   CkKeeperKeySource    source;
   CkKeySpec            spec;
   char                *curve;
@@ -160,7 +164,8 @@ typedef struct
   /* Results */
   CkRequest           *request;
   CkKeeperRequestResult result;
-} RequestJob;
+};
+typedef CkKeeperKeyJob RequestJob;
 
 static void
 request_job_free (RequestJob *job)
@@ -174,7 +179,7 @@ request_job_free (RequestJob *job)
   g_free (job->curve);
   g_free (job->label);
   g_free (job->uri);
-  wipe_string (&job->passphrase);
+  ck_keeper_wipe_string (&job->passphrase);
   g_free (job);
 }
 
@@ -215,9 +220,10 @@ static gboolean
 request_job_check (RequestJob  *job,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) findings = ck_request_builder_check (job->builder);
+  g_autoptr(GPtrArray) findings = job->builder != NULL ? ck_request_builder_check (job->builder)
+                                                       : NULL;
 
-  if (ck_request_findings_have_errors (findings))
+  if (findings != NULL && ck_request_findings_have_errors (findings))
     {
       g_autofree char *errors = ck_request_findings_describe (findings, CK_FINDING_ERROR);
 
@@ -366,24 +372,78 @@ create_request_thread (GTask        *task,
     {
       /* Nothing left behind: a key made on a token for this request goes
        * again (a key made in memory is wiped when dropped). */
-      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
-        {
-          g_autoptr(GError) delete_error = NULL;
-
-          if (!ck_token_delete_key (job->token, key, &delete_error))
-            {
-              GError *both = g_error_new (error->domain, error->code,
-                                          _("%s (and the new key could not be taken off the token again: %s)"),
-                                          error->message, delete_error->message);
-
-              g_clear_error (&error);
-              error = both;
-            }
-        }
+      ck_keeper_key_job_discard (job, key, &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+CkKeeperKeyJob *
+ck_keeper_key_job_new (CkKeeper                *self,
+                       const CkKeeperKeyChoice *key)
+{
+  return request_job_new (self, NULL, key, NULL, NULL);
+}
+
+void
+ck_keeper_key_job_free (CkKeeperKeyJob *job)
+{
+  request_job_free (job);
+}
+
+gboolean
+ck_keeper_key_job_check (CkKeeperKeyJob  *job,
+                         GError         **error)
+{
+  return request_job_check (job, error);
+}
+
+CkPrivateKey *
+ck_keeper_key_job_open (CkKeeperKeyJob  *job,
+                        GCancellable    *cancellable,
+                        GError         **error)
+{
+  return request_job_get_key (job, cancellable, error);
+}
+
+gboolean
+ck_keeper_key_job_is_new (CkKeeperKeyJob *job)
+{
+  return job->source == CK_KEEPER_KEY_NEW || job->source == CK_KEEPER_KEY_TOKEN_NEW;
+}
+
+void
+ck_keeper_key_job_get_storage (CkKeeperKeyJob  *job,
+                               const char     **label,
+                               const char     **passphrase,
+                               CkCommitFlags   *flags)
+{
+  *label = job->label;
+  *passphrase = job->passphrase;
+  *flags = job->no_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE;
+}
+
+void
+ck_keeper_key_job_discard (CkKeeperKeyJob  *job,
+                           CkPrivateKey    *key,
+                           GError         **error)
+{
+  g_autoptr(GError) delete_error = NULL;
+
+  /* A key made in memory is wiped when dropped; one made on a token goes
+   * again. */
+  if (key == NULL || job->source != CK_KEEPER_KEY_TOKEN_NEW)
+    return;
+  if (!ck_keeper_delete_token_key (job->token, key, &delete_error) && error != NULL && *error != NULL)
+    {
+      GError *both = g_error_new ((*error)->domain, (*error)->code,
+                                  _("%s (and the new key could not be taken off the token again: %s)"),
+                                  (*error)->message, delete_error->message);
+
+      g_clear_error (error);
+      *error = both;
+    }
 }
 
 void
@@ -403,7 +463,7 @@ ck_keeper_create_request_async (CkKeeper                *self,
   g_return_if_fail (CK_IS_REQUEST_BUILDER (builder));
   g_return_if_fail (key != NULL);
 
-  task = keeper_task_new (self, ck_keeper_create_request_async,
+  task = ck_keeper_task_new (self, ck_keeper_create_request_async,
                           request_job_new (self, builder, key, sink, sink_data),
                           (GDestroyNotify) request_job_free, cancellable, callback, user_data);
   g_task_run_in_thread (task, create_request_thread);
@@ -446,7 +506,7 @@ ck_keeper_create_request (CkKeeper                *self,
   g_return_val_if_fail (CK_IS_REQUEST_BUILDER (builder), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  task = keeper_task_new (self, ck_keeper_create_request_async,
+  task = ck_keeper_task_new (self, ck_keeper_create_request_async,
                           request_job_new (self, builder, key, sink, sink_data),
                           (GDestroyNotify) request_job_free, cancellable, NULL, NULL);
   g_task_run_in_thread_sync (task, create_request_thread);
@@ -469,7 +529,7 @@ static void
 token_job_free (TokenJob *job)
 {
   g_clear_object (&job->token);
-  wipe_string (&job->pin);
+  ck_keeper_wipe_string (&job->pin);
   g_clear_object (&job->certificate);
   g_free (job->key_uri);
   g_free (job);
@@ -494,7 +554,7 @@ token_login_thread (GTask        *task,
   else
     /* Reads the flags first: a locked PIN is refused without a try. */
     ok = ck_token_login (job->token, job->pin, &error);
-  wipe_string (&job->pin);
+  ck_keeper_wipe_string (&job->pin);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -519,10 +579,10 @@ token_login_run (CkKeeper            *self,
   job->token = g_object_ref (token);
   job->pin = g_strdup (pin);
   job->login = login;
-  task = keeper_task_new (self, login ? (gpointer) ck_keeper_token_login_async
+  task = ck_keeper_task_new (self, login ? (gpointer) ck_keeper_token_login_async
                                       : (gpointer) ck_keeper_token_refresh_async,
                           job, (GDestroyNotify) token_job_free, cancellable, callback, user_data);
-  keeper_task_start (task, token_login_thread, sync);
+  ck_keeper_task_start (task, token_login_thread, sync);
   return task;
 }
 
@@ -715,7 +775,7 @@ write_certificate_task (CkKeeper            *self,
   job->token = token != NULL ? g_object_ref (token) : NULL;
   /* The store is read here, on its thread; the token in the worker. */
   job->key_uri = ck_keeper_dup_token_key_uri (self, certificate, &error);
-  task = keeper_task_new (self, ck_keeper_write_certificate_to_token_async, job,
+  task = ck_keeper_task_new (self, ck_keeper_write_certificate_to_token_async, job,
                           (GDestroyNotify) token_job_free, cancellable, callback, user_data);
   if (job->key_uri == NULL)
     g_task_return_error (task, error);
@@ -830,8 +890,7 @@ generate_key_thread (GTask        *task,
                              &job->result.key_id, &error);
   if (!stored)
     {
-      if (key != NULL && job->source == CK_KEEPER_KEY_TOKEN_NEW)
-        ck_token_delete_key (job->token, key, NULL);
+      ck_keeper_key_job_discard (job, key, &error);
       g_task_return_error (task, error);
       return;
     }
@@ -847,11 +906,11 @@ generate_key_run (CkKeeper                *self,
                   GAsyncReadyCallback      callback,
                   gpointer                 user_data)
 {
-  GTask *task = keeper_task_new (self, ck_keeper_generate_key_async,
+  GTask *task = ck_keeper_task_new (self, ck_keeper_generate_key_async,
                                  request_job_new (self, NULL, key, NULL, NULL),
                                  (GDestroyNotify) request_job_free, cancellable, callback, user_data);
 
-  keeper_task_start (task, generate_key_thread, sync);
+  ck_keeper_task_start (task, generate_key_thread, sync);
   return task;
 }
 
@@ -935,7 +994,7 @@ ck_keeper_set_trust_async (CkKeeper            *self,
   g_return_if_fail (CK_IS_KEEPER (self));
   g_return_if_fail (self->store != NULL);
 
-  task = keeper_task_new (self, ck_keeper_set_trust_async, NULL, NULL,
+  task = ck_keeper_task_new (self, ck_keeper_set_trust_async, NULL, NULL,
                           cancellable, callback, user_data);
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -991,7 +1050,7 @@ static void
 export_job_free (ExportJob *job)
 {
   g_clear_object (&job->store);
-  wipe_string (&job->key_passphrase);
+  ck_keeper_wipe_string (&job->key_passphrase);
   g_free (job);
 }
 
@@ -1048,9 +1107,9 @@ prepare_export_run (CkKeeper            *self,
   job->store = g_object_ref (self->store);
   job->certificate_id = certificate_id;
   job->key_passphrase = g_strdup (key_passphrase);
-  task = keeper_task_new (self, ck_keeper_prepare_export_async, job,
+  task = ck_keeper_task_new (self, ck_keeper_prepare_export_async, job,
                           (GDestroyNotify) export_job_free, cancellable, callback, user_data);
-  keeper_task_start (task, prepare_export_thread, sync);
+  ck_keeper_task_start (task, prepare_export_thread, sync);
   return task;
 }
 

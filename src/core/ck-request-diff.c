@@ -237,8 +237,7 @@ ck_request_diff_issued (CkStore  *store,
     {
       g_autoptr(CkStoredRequest) row = g_list_model_get_item (requests, i);
       g_autoptr(CkRequest) request = NULL;
-      g_autoptr(GPtrArray) diffs = NULL;
-      g_autoptr(GString) line = NULL;
+      g_autofree char *line = NULL;
 
       if (ck_stored_request_get_status (row) != CK_REQUEST_STATUS_ISSUED ||
           ck_stored_request_get_certificate_id (row) != certificate_id)
@@ -249,16 +248,27 @@ ck_request_diff_issued (CkStore  *store,
           g_clear_pointer (&out, g_ptr_array_unref);
           return NULL;
         }
-      diffs = ck_request_compare_certificate (request, cert);
-      if (diffs->len == 0)
-        continue;
-      line = g_string_new (NULL);
-      /* %lld, not G_GINT64_FORMAT: xgettext cannot see through the macro. */
-      g_string_printf (line, _("certificate for request %lld differs: "),
-                       (long long) ck_stored_request_get_id (row));
-      for (guint j = 0; j < diffs->len; j++)
-        g_string_append_printf (line, "%s%s", j > 0 ? "; " : "", (char *) diffs->pdata[j]);
-      g_ptr_array_add (out, g_string_free (g_steal_pointer (&line), FALSE));
+      line = ck_request_diff_line (ck_stored_request_get_id (row), request, cert);
+      if (line != NULL)
+        g_ptr_array_add (out, g_steal_pointer (&line));
     }
   return out;
+}
+
+char *
+ck_request_diff_line (gint64         request_id,
+                      CkRequest     *request,
+                      CkCertificate *certificate)
+{
+  g_autoptr(GPtrArray) diffs = ck_request_compare_certificate (request, certificate);
+  GString *line;
+
+  if (diffs->len == 0)
+    return NULL;
+  line = g_string_new (NULL);
+  /* %lld, not G_GINT64_FORMAT: xgettext cannot see through the macro. */
+  g_string_printf (line, _("certificate for request %lld differs: "), (long long) request_id);
+  for (guint j = 0; j < diffs->len; j++)
+    g_string_append_printf (line, "%s%s", j > 0 ? "; " : "", (char *) diffs->pdata[j]);
+  return g_string_free (line, FALSE);
 }

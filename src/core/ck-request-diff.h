@@ -26,4 +26,11 @@ GPtrArray *ck_request_diff_issued         (CkStore       *store,
                                            gint64         certificate_id,
                                            GError       **error);
 
+/* The line ck_request_diff_issued() gives for request @request_id
+ * answered by @certificate, NULL when the certificate matches it. Reads
+ * no store: any thread. */
+char      *ck_request_diff_line           (gint64         request_id,
+                                           CkRequest     *request,
+                                           CkCertificate *certificate);
+
 G_END_DECLS

@@ -49,6 +49,13 @@ gboolean ck_store_migrate_module        (CkStore                *self,
                                          const char             *module,
                                          const CkStoreMigration *migrations,
                                          GError                **error);
+/* ck_store_migrate_module() inside the caller's transaction (in a
+ * ck_store_run_transaction() function), so that a module's first tables
+ * come with the first rows written to them, or not at all. */
+gboolean ck_store_migrate_module_in_transaction (CkStore                *self,
+                                                 const char             *module,
+                                                 const CkStoreMigration *migrations,
+                                                 GError                **error);
 /* The version of @module in the database, 0 when it has none. */
 int      ck_store_get_module_version    (CkStore                *self,
                                          const char             *module);
@@ -79,6 +86,13 @@ gboolean ck_store_set_damaged_error     (GError                **error,
 gboolean ck_store_wal_is_empty          (const char             *path);
 
 /* --- Access for modules ------------------------------------------------ */
+
+/* Another read-only connection to the store in @dir, already opened (and
+ * migrated) by ck_store_open(): for a worker thread that reads while the
+ * GUI's connection writes. Its models stay empty: read objects by id
+ * (ck_store_load_certificate(), queries on the connection). */
+CkStore *ck_store_open_read_only        (const char             *dir,
+                                         GError                **error);
 
 /* The connection. Only use it between ck_store_lock() and
  * ck_store_unlock() (or inside ck_store_run_transaction()): the store may
@@ -122,6 +136,30 @@ gboolean ck_store_add_request_with_key  (CkStore                *self,
                                          gboolean               *key_added,
                                          gboolean               *request_existed,
                                          GError                **error);
+
+/* For CkKeeper's issuing actions: in one transaction, adds @key (NULL:
+ * none) unless a key with @certificate's public key is stored already
+ * (encrypted with @passphrase as in ck_store_add_key(), a token key
+ * recorded by its URI), then @certificate as a commit adds one: pending
+ * requests for its key become issued (their ids appended to
+ * @issued_requests, nullable, element-type gint64). *@certificate_id is
+ * set before @before_commit (nullable) runs, last, inside the transaction
+ * with the store locked: it links rows to the certificate and writes the
+ * output; when it fails nothing is stored. CK_ERROR_EXISTS when the
+ * certificate is in the store already. */
+gboolean ck_store_add_certificate_with_key (CkStore                *self,
+                                            CkPrivateKey           *key,
+                                            const char             *label,
+                                            const char             *passphrase,
+                                            CkCommitFlags           flags,
+                                            CkCertificate          *certificate,
+                                            CkStoreTransactionFunc  before_commit,
+                                            gpointer                before_commit_data,
+                                            gint64                 *key_id,
+                                            gboolean               *key_added,
+                                            gint64                 *certificate_id,
+                                            GArray                 *issued_requests,
+                                            GError                **error);
 
 /* Sets @error (CK_ERROR_STORE) from the connection's last error:
  * "store.db: <what>: <sqlite message>". Returns FALSE for convenience. */

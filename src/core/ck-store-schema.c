@@ -320,3 +320,15 @@ ck_store_migrate_module (CkStore                *self,
   return ck_store_run_transaction (self, migrate_module_in_transaction, &mm,
                                    error);
 }
+
+gboolean
+ck_store_migrate_module_in_transaction (CkStore                *self,
+                                        const char             *module,
+                                        const CkStoreMigration *migrations,
+                                        GError                **error)
+{
+  ModuleMigration mm = { module, migrations };
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  return migrate_module_in_transaction (self, ck_store_get_db (self), &mm, error);
+}

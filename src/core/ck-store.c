@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ck-error.h"
+#include "ck-revocation-private.h"
 #include "ck-key-vault.h"
 #include "ck-store-private.h"
 #include "ck-utils.h"
@@ -483,14 +484,20 @@ apply_change (CkStore *self,
 
   if (change->label_id != 0)
     {
-      g_autoptr(GObject) row = find_row (self->certificates, change->label_id, NULL);
+      GListStore *model = self->certificates;
+      guint position = 0;
+      g_autoptr(GObject) row = find_row (model, change->label_id, &position);
 
       if (row == NULL)
-        row = find_row (self->keys, change->label_id, NULL);
+        row = find_row (model = self->keys, change->label_id, &position);
       if (CK_IS_STORED_CERTIFICATE (row))
         ck_stored_certificate_set_label (CK_STORED_CERTIFICATE (row), change->label);
       else if (CK_IS_STORED_KEY (row))
         ck_stored_key_set_label (CK_STORED_KEY (row), change->label);
+      /* The label is the row's name: lists rebind it, sorted and filtered
+       * views place it again, the details show it. */
+      if (row != NULL)
+        g_list_model_items_changed (G_LIST_MODEL (model), position, 1, 1);
     }
 }
 
@@ -884,12 +891,27 @@ open_db (CkStore  *self,
   return TRUE;
 }
 
+/* Reads every row into the models of a store just opened: nobody can be
+ * watching them yet, so they are filled directly. */
+static gboolean
+fill_models (CkStore  *self,
+             GError  **error)
+{
+  g_autoptr(Change) change = change_new ();
+
+  self->data_version = get_data_version (self);
+  if (!read_rows (self, 0, change, error))
+    return FALSE;
+  change->reset = TRUE;
+  apply_change (self, change);
+  return TRUE;
+}
+
 CkStore *
 ck_store_open (const char  *dir,
                GError     **error)
 {
   g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
-  g_autoptr(Change) change = change_new ();
   sqlite3_stmt *stmt = NULL;
 
   self->dir = dir != NULL ? g_strdup (dir) : ck_store_get_default_dir ();
@@ -907,13 +929,37 @@ ck_store_open (const char  *dir,
     self->schema_version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
 
-  /* Nobody can be watching the models yet: fill them directly. */
-  self->data_version = get_data_version (self);
-  if (!read_rows (self, 0, change, error))
+  if (!fill_models (self, error))
     return NULL;
-  change->reset = TRUE;
-  apply_change (self, change);
+  return g_steal_pointer (&self);
+}
 
+/* A second connection to a store this process has open already, for a
+ * worker thread (the verdict cache): read-only, so it never takes the
+ * write lock nor migrates, and it reads the WAL the writer keeps (no
+ * immutable snapshot: it sees later commits). The integrity check and
+ * the migrations were done by the first ck_store_open(). Its models stay
+ * empty (reading 100,000 rows into them would cost the worker half a
+ * second and as much memory as the GUI's): it reads objects by id. */
+CkStore *
+ck_store_open_read_only (const char  *dir,
+                         GError     **error)
+{
+  g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  self->dir = g_strdup (dir);
+  self->path = g_build_filename (self->dir, "store.db", NULL);
+  self->read_only = TRUE;
+  if (!open_connection (self, self->path, SQLITE_OPEN_READONLY, error))
+    return NULL;
+  sqlite3_busy_timeout (self->db, 10000);
+  if (!exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec (self, "PRAGMA cache_size = -16384", error))
+    return NULL;
+  self->schema_version = ck_store_schema_latest_version ();
+  self->data_version = get_data_version (self);
   return g_steal_pointer (&self);
 }
 
@@ -2073,6 +2119,42 @@ commit_request (Commit        *c,
   return TRUE;
 }
 
+/* CRLs last: each is verified with its issuer, which may be a
+ * certificate of this very plan. One that does not verify fails the
+ * commit (nothing is written), naming it and why. */
+static gboolean
+commit_crls (Commit        *c,
+             CkImportPlan  *plan,
+             GError       **error)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      g_autoptr(GError) local_error = NULL;
+      CkCrlAddResult result;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CRL)
+        continue;
+      if (ck_import_item_get_duplicate (item))
+        {
+          c->summary->duplicates++;
+          continue;
+        }
+      if (!ck_revocation_store_write_crl (c->store->db, ck_import_item_get_crl (item),
+                                          ck_import_item_get_file (item), &result, &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code, "%s: %s",
+                       ck_import_item_get_source (item), local_error->message);
+          return FALSE;
+        }
+      if (result == CK_CRL_ADDED || result == CK_CRL_REPLACED)
+        c->summary->crls++;
+      else
+        c->summary->skipped++;
+    }
+  return TRUE;
+}
+
 static gboolean
 commit_items (Commit          *c,
               CkImportPlan    *plan,
@@ -2107,6 +2189,8 @@ commit_items (Commit          *c,
         case CK_IMPORT_ITEM_REQUEST:
           ok = commit_request (c, item, source, &local_error);
           break;
+        case CK_IMPORT_ITEM_CRL:
+          continue;                     /* after the certificates, below */
         case CK_IMPORT_ITEM_LOCKED:
         case CK_IMPORT_ITEM_ERROR:
         default:
@@ -2119,6 +2203,9 @@ commit_items (Commit          *c,
           return FALSE;
         }
     }
+
+  if (!commit_crls (c, plan, error))
+    return FALSE;
 
   if (progress != NULL &&
       !progress (c->n_encrypted + n, c->n_encrypted + n, progress_data))
@@ -2177,6 +2264,10 @@ ck_store_commit (CkStore         *self,
                    "protect them in the store (nothing was written)"));
       return FALSE;
     }
+
+  if (ck_import_plan_count (plan, CK_IMPORT_ITEM_CRL) > 0 &&
+      !ck_revocation_store_migrate (self, error))
+    return FALSE;
 
   c.store = self;
   c.passphrase = key_passphrase;
@@ -2245,6 +2336,8 @@ ck_store_commit (CkStore         *self,
       return FALSE;
     }
 
+  if (summary->crls > 0)
+    ck_revocation_store_bump_generation ();
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }
@@ -2491,6 +2584,35 @@ insert_new_key (CkStore       *self,
   return id;
 }
 
+/* The key derivation before the write lock, never inside it: a new
+ * software key's PKCS#8 as it will be stored (*@pkcs8 NULL for no key or
+ * a token key, kept by its URI). */
+static gboolean
+prepare_new_key (CkStore        *self,
+                 CkPrivateKey   *key,
+                 const char     *passphrase,
+                 CkCommitFlags   flags,
+                 GBytes        **pkcs8,
+                 gboolean       *protect,
+                 GError        **error)
+{
+  *pkcs8 = NULL;
+  *protect = FALSE;
+  if (key == NULL || ck_private_key_is_on_token (key))
+    return TRUE;
+  /* The key derivation before the write lock, never inside it. */
+  if (!decide_protection (self, passphrase, flags, protect, error))
+    return FALSE;
+  if (!*protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
+                   _("a passphrase is needed to protect this key"));
+      return FALSE;
+    }
+  *pkcs8 = protect_key (self, key, *protect, error);
+  return *pkcs8 != NULL;
+}
+
 gboolean
 ck_store_add_request_with_key (CkStore                *self,
                                CkPrivateKey           *key,
@@ -2521,21 +2643,8 @@ ck_store_add_request_with_key (CkStore                *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  /* The key derivation before the write lock, never inside it. */
-  if (key != NULL && !ck_private_key_is_on_token (key))
-    {
-      if (!decide_protection (self, passphrase, flags, &protect, error))
-        return FALSE;
-      if (!protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
-        {
-          g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
-                       _("a passphrase is needed to protect this key"));
-          return FALSE;
-        }
-      pkcs8 = protect_key (self, key, protect, error);
-      if (pkcs8 == NULL)
-        return FALSE;
-    }
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
+    return FALSE;
 
   ck_store_lock (self);
   began = ok = exec (self, "BEGIN IMMEDIATE", error);
@@ -2591,6 +2700,120 @@ ck_store_add_request_with_key (CkStore                *self,
     *key_added = first_id != 0 && first_id == kid;
   if (request_existed != NULL)
     *request_existed = existed;
+  queue_change (self, g_steal_pointer (&change));
+  return TRUE;
+}
+
+gboolean
+ck_store_add_certificate_with_key (CkStore                *self,
+                                   CkPrivateKey           *key,
+                                   const char             *label,
+                                   const char             *passphrase,
+                                   CkCommitFlags           flags,
+                                   CkCertificate          *certificate,
+                                   CkStoreTransactionFunc  before_commit,
+                                   gpointer                before_commit_data,
+                                   gint64                 *key_id,
+                                   gboolean               *key_added,
+                                   gint64                 *certificate_id,
+                                   GArray                 *issued_requests,
+                                   GError                **error)
+{
+  g_autoptr(Change) change = change_new ();
+  g_autoptr(GBytes) pkcs8 = NULL;
+  g_autoptr(CkImportItem) item = NULL;
+  CkCommitSummary summary = { 0, };
+  Commit c = { 0, };
+  gint64 kid = 0, cid = 0, new_kid = 0;
+  gboolean began, ok;
+  gboolean protect = FALSE;
+
+  g_return_val_if_fail (CK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
+  g_return_val_if_fail (CK_IS_CERTIFICATE (certificate), FALSE);
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
+    return FALSE;
+
+  item = ck_import_item_new_certificate (certificate, NULL, NULL);
+  c.store = self;
+  c.now = g_get_real_time () / G_USEC_PER_SEC;
+  c.summary = &summary;
+  c.change = change;
+
+  ck_store_lock (self);
+  began = ok = exec (self, "BEGIN IMMEDIATE", error);
+  if (ok)
+    {
+      cid = query_id (self, STMT_CERT_BY_SHA256, ck_certificate_get_sha256_fingerprint (certificate),
+                      error);
+      ok = cid == 0;
+      if (cid > 0)
+        g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
+                     _("This certificate is already in the store (id %lld)"), (long long) cid);
+    }
+  if (ok)
+    {
+      kid = query_id (self, STMT_KEY_BY_SPKI, ck_certificate_get_spki_sha256 (certificate), error);
+      ok = kid >= 0;
+    }
+  if (ok && kid == 0 && key != NULL)
+    {
+      /* A token key counts as protected: it never leaves the token. */
+      kid = new_kid = insert_new_key (self, key, label, pkcs8,
+                                      pkcs8 == NULL || protect, c.now, change, error);
+      ok = kid != 0;
+      c.first_id = new_kid;
+    }
+  ok = ok && load_pending_spki (&c, error) &&
+       commit_certificate (&c, item, "generated", error);
+  if (ok)
+    {
+      cid = query_id (self, STMT_CERT_BY_SHA256, ck_certificate_get_sha256_fingerprint (certificate),
+                      error);
+      ok = cid > 0;
+    }
+  if (ok && issued_requests != NULL)
+    {
+      sqlite3_stmt *stmt = get_stmt (self, STMT_REQUESTS_BY_CERT, error);
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, cid);
+          ok = collect_ids (self, stmt, issued_requests, error);
+        }
+    }
+  /* The new rows read back inside the transaction, as written. */
+  if (ok)
+    ok = read_rows (self, c.first_id, change, error);
+  if (ok && certificate_id != NULL)
+    *certificate_id = cid;
+  if (ok && before_commit != NULL)
+    ok = before_commit (self, self->db, before_commit_data, error);
+  if (ok)
+    ok = exec (self, "COMMIT", error);
+  if (!ok && began)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  ck_store_unlock (self);
+  commit_clear (&c);
+  if (pkcs8 != NULL)
+    wipe_bytes (g_steal_pointer (&pkcs8));
+
+  if (!ok)
+    {
+      if (certificate_id != NULL)
+        *certificate_id = 0;
+      if (issued_requests != NULL)
+        g_array_set_size (issued_requests, 0);
+      return FALSE;
+    }
+  if (key_id != NULL)
+    *key_id = kid;
+  if (key_added != NULL)
+    *key_added = new_kid != 0;
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }

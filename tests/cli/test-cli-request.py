@@ -13,7 +13,6 @@ Usage: test-cli-request.py PATH/TO/certkeeper-cli
 import importlib.util
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 
@@ -187,15 +186,7 @@ def errors_stop_before_a_key_is_made():
     store.fails(2, "request", "--cn", "x")
 
 
-def dump_store(store):
-    """Every row of every table of store.db, for comparing before/after."""
-    db = sqlite3.connect(f"file:{os.path.join(store.dir, 'store.db')}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(map(repr, db.execute(f'SELECT * FROM "{t}"'))) for t in tables}
-    finally:
-        db.close()
+dump_store = tc.dump_store
 
 
 @test

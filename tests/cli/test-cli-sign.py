@@ -305,6 +305,58 @@ def a_ca_without_key_cert_sign_is_refused():
 
 
 @test
+def a_failure_leaves_the_store_as_it_was():
+    # Issuing is one store transaction that ends with writing --out: when
+    # the file cannot be written, or the checks refuse, nothing is kept,
+    # not the new key, not the CA tables of a store that had none.
+    store = new_store()
+    store.ok("list")
+    before = tc.dump_store(store)
+    result = store.fails(1, "selfsign", "--new-key", "ecdsa", "--no-key-passphrase",
+                         "--cn", "lost.example", "--san", "DNS:lost.example",
+                         "--profile", "tls-server", "--out", "/nonexistent/dir/x.pem")
+    check("/nonexistent/dir/x.pem" in result.stderr, result.stderr)
+    check_equal(tc.dump_store(store), before, "store after a failed selfsign --out")
+    # Refused by the checks (a TLS server without a SAN) before a key is made.
+    result = store.fails(1, "selfsign", "--new-key", "rsa", "--bits", "2048",
+                         "--no-key-passphrase", "--cn", "nosan.example", "--profile", "tls-server",
+                         "--out", path("nosan.pem"))
+    check("subject alternative names" in result.stderr, result.stderr)
+    check(not os.path.exists(path("nosan.pem")), "no file written")
+    check_equal(tc.dump_store(store), before, "store after refused checks")
+    # Standard output that cannot take it (a full disk).
+    with open("/dev/full", "wb") as full:
+        proc = tc.subprocess.run([tc.CLI, "--store", store.dir, "selfsign", "--new-key", "ecdsa",
+                                  "--no-key-passphrase", "--cn", "full.example",
+                                  "--profile", "root-ca"],
+                                 stdin=tc.subprocess.DEVNULL, stdout=full,
+                                 stderr=tc.subprocess.PIPE, timeout=tc.TIMEOUT)
+    check_equal(proc.returncode, 1, proc.stderr.decode())
+    check_equal(tc.dump_store(store), before, "store after a failed write to stdout")
+
+    # Signing: the request stays pending, the CA's serials unspent.
+    ca_id, ca = make_root(store, "fail-root")
+    request = make_request(store, "fail.example", "tls-client")
+    before = tc.dump_store(store)
+    result = store.fails(1, "sign", request, "--ca", str(ca_id), "--out", "/nonexistent/dir/y.crt")
+    check("/nonexistent/dir/y.crt" in result.stderr, result.stderr)
+    check_equal(tc.dump_store(store), before, "store after a failed sign --out")
+    check_equal([r["status"] for r in store.requests()], ["pending"], "still pending")
+
+    # A CRL that cannot be written spends no CRL number.
+    leaf_id, leaf = sign(store, request, ca_id)
+    store.ok("revoke", str(leaf_id), "--reason", "superseded")
+    before = tc.dump_store(store)
+    store.fails(1, "crl", str(ca_id), "--out", "/nonexistent/dir/z.crl")
+    check_equal(tc.dump_store(store), before, "store after a failed crl --out")
+    result = store.ok("crl", str(ca_id), "--out", path("fail-root.crl"))
+    check("CRL number 1 " in result.stdout, result.stdout)
+    text = tc.run_tool(tc.OPENSSL, "crl", "-in", path("fail-root.crl"), "-noout", "-text",
+                       "-CAfile", ca).decode()
+    check("Superseded" in text, text)
+
+
+@test
 def tls_server_validity_beyond_the_forum_limit_is_a_warning():
     store = new_store()
     ca_id, _ = make_root(store, "limit-root")
