@@ -45,6 +45,11 @@ struct _CkImportDialog
   GtkListView    *plan_view;
   GtkWidget      *passphrase_separator;
   GtkWidget      *passphrase_box;
+  AdwPreferencesGroup *passphrase_group;
+  /* The store's key vault when the dialog last looked: unlocked for the
+   * session, locked (asked once, checked by the commit) or new (the
+   * passphrase is chosen, typed twice). */
+  CkKeyVaultState vault_state;
   GtkEditable    *passphrase_entry;
   GtkEditable    *confirm_entry;
   GtkSwitch      *no_passphrase_switch;
@@ -184,13 +189,21 @@ describe_counts (guint certificates,
 }
 
 static gboolean
-needs_passphrase (CkImportDialog *self)
+keys_to_store (CkImportDialog *self)
 {
   /* A locked item may hold keys: ask now, it costs nothing. Keys that go
    * onto a token are protected by its PIN instead. */
   return (ck_import_plan_get_key_needing_passphrase (ck_importer_get_plan (self->importer)) != NULL
           && ck_token_destination_get_token (self->destination) == NULL)
          || self->n_locked > 0;
+}
+
+/* The store passphrase is asked for once per session: not when the
+ * store is unlocked. */
+static gboolean
+needs_passphrase (CkImportDialog *self)
+{
+  return keys_to_store (self) && self->vault_state != CK_KEY_VAULT_UNLOCKED;
 }
 
 static gboolean
@@ -201,6 +214,8 @@ passphrase_ok (CkImportDialog *self)
 
   if (!needs_passphrase (self) || gtk_switch_get_active (self->no_passphrase_switch))
     return TRUE;
+  if (self->vault_state == CK_KEY_VAULT_LOCKED)
+    return passphrase[0] != '\0';
   return passphrase[0] != '\0' && strcmp (passphrase, confirm) == 0;
 }
 
@@ -266,10 +281,22 @@ update_state (CkImportDialog *self)
 
   gtk_widget_set_visible (self->destination,
                           self->n_new_keys > 0 && ck_token_destination_has_choice (self->destination));
-  gtk_widget_set_visible (self->passphrase_box, needs_passphrase (self));
-  gtk_widget_set_visible (self->passphrase_separator, needs_passphrase (self));
+  gtk_widget_set_visible (self->passphrase_box, keys_to_store (self));
+  gtk_widget_set_visible (self->passphrase_separator, keys_to_store (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->passphrase_entry), needs_passphrase (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->confirm_entry),
+                          needs_passphrase (self) && self->vault_state == CK_KEY_VAULT_NEW);
   gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_entry), !no_passphrase);
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_entry), !no_passphrase);
+  adw_preferences_group_set_description (self->passphrase_group,
+    self->vault_state == CK_KEY_VAULT_UNLOCKED
+    ? _("Keys are stored encrypted under the store passphrase. The store is unlocked: "
+        "it is not asked for again until the store is locked.")
+    : self->vault_state == CK_KEY_VAULT_LOCKED
+    ? _("Keys are stored encrypted under the store passphrase. It is asked for once, "
+        "then the store stays unlocked until you lock it.")
+    : _("Choose the store passphrase: every key in the store is kept encrypted under it. "
+        "It is asked for once per session."));
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "dim-label");
@@ -281,7 +308,9 @@ update_state (CkImportDialog *self)
     hint = _("Everything here is already in the store.");
   else if (needs_passphrase (self) && !no_passphrase)
     {
-      if (passphrase[0] == '\0')
+      if (passphrase[0] == '\0' && self->vault_state == CK_KEY_VAULT_LOCKED)
+        hint = _("Enter the store passphrase, or store the keys without one.");
+      else if (passphrase[0] == '\0')
         hint = _("Choose a passphrase for the keys, or store them without one.");
       else if (confirm[0] != '\0' && strcmp (passphrase, confirm) != 0)
         {
@@ -300,6 +329,7 @@ update_state (CkImportDialog *self)
 static void
 plan_changed (CkImportDialog *self)
 {
+  self->vault_state = ck_key_vault_get_state (ck_key_vault_get (self->store));
   count_items (self);
   update_state (self);
 }
@@ -775,6 +805,7 @@ ck_import_dialog_new (GtkWindow *parent,
 
   self = g_object_new (CK_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
+  self->vault_state = ck_key_vault_get_state (ck_key_vault_get (store));
   self->keeper = ck_keeper_new (store);
   self->importer = ck_importer_new (store);
   g_signal_connect_object (self->selection, "items-changed",
@@ -826,6 +857,7 @@ ck_import_dialog_class_init (CkImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, plan_view);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_separator);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_box);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_group);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_entry);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, confirm_entry);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, no_passphrase_switch);

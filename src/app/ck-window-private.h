@@ -67,6 +67,11 @@ struct _CkWindow
   /* Insensitive when none of its items applies: never an empty menu. */
   GtkWidget            *export_button;
   GtkWidget            *empty_request_button;
+
+  /* ck-window-vault.c: the last input the window saw (monotonic µs) and
+   * the source that locks the store after the idle timeout. */
+  gint64                last_activity;
+  guint                 idle_check_id;
 };
 
 void ck_window_actions_init          (CkWindow      *self);
@@ -110,5 +115,17 @@ void ck_window_rename_update         (CkWindow      *self);
  * deletes it there; returns the confirmation dialog. */
 GtkWidget *ck_window_delete_token_item (CkWindow    *self,
                                         CkTokenItem *item);
+
+/* ck-window-vault.c: Lock Store, the idle timeout, Change Store
+ * Passphrase…, Preferences. */
+void ck_window_vault_init            (CkWindow      *self);
+void ck_window_vault_dispose         (CkWindow      *self);
+/* Wipes the store key from memory and says so with @why as a toast. */
+void ck_window_vault_lock            (CkWindow      *self,
+                                      const char    *why);
+/* Locks the store when the window has seen no input for the idle time of
+ * Preferences by @now (monotonic µs); TRUE when it did. A timer calls it. */
+gboolean ck_window_vault_lock_if_idle (CkWindow     *self,
+                                       gint64        now);
 
 G_END_DECLS

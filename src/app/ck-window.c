@@ -57,6 +57,7 @@ ck_window_new (CkApplication *app,
   ck_window_expiry_set_store (self);
   ck_request_list_set_store (self->request_list, store);
   ck_window_reload_init (self);
+  ck_window_vault_init (self);
   /* Import, paste and search depend on the store alone; the selection
    * updates below only run when the selection changes. */
   ck_window_actions_update (self);
@@ -748,6 +749,7 @@ ck_window_dispose (GObject *object)
 {
   CkWindow *self = CK_WINDOW (object);
 
+  ck_window_vault_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_WINDOW);
   g_clear_object (&self->selected);
   g_clear_object (&self->selected_certificate);

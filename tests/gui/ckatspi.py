@@ -219,6 +219,20 @@ def stop_app(proc):
         proc.kill()
 
 
+def main_menu_button(main_window):
+    """The main window's Main Menu button. The empty page has one too,
+    earlier in the tree; GTK 4.8 does not say which is showing: the store
+    page's is the last."""
+    found = None
+    for node in walk(main_window):
+        try:
+            if node.name == "Main Menu" and clickable(node):
+                found = node
+        except Exception:
+            continue
+    return found
+
+
 def checks_run():
     return tests_run
 
