@@ -41,6 +41,11 @@ void ck_details_pane_set_trust        (CkDetailsPane       *self,
                                        CkVerifier          *verifier);
 void ck_details_pane_set_purpose      (CkDetailsPane       *self,
                                        const char          *purpose);
+/* What the store's CA records say about the certificate shown ("Revoked
+ * on … (key compromise) by …", "Not revoked by …"); NULL removes it. */
+void ck_details_pane_set_revocation   (CkDetailsPane       *self,
+                                       const char          *text,
+                                       gboolean             revoked);
 /* The value shown under @title ("SHA-256 fingerprint"), or NULL (tests). */
 const char *ck_details_pane_lookup    (CkDetailsPane       *self,
                                        const char          *title);

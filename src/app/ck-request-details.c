@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-expiry.h"
+#include "ck-extension-text.h"
 #include "ck-file-chooser.h"
 #include "ck-delete-dialog.h"
 #include "ck-request-details.h"
@@ -191,42 +192,23 @@ add_extensions_group (CkRequestDetails *self)
 
   if (ck_request_get_key_usage (self->request, &usage, &critical))
     {
-      g_autoptr(GString) text = g_string_new (NULL);
-      guint n_bits = 0;
-      const CkKeyUsageBit *bits = ck_key_usage_bits (&n_bits);
+      g_autofree char *text = ck_key_usage_text (usage);
 
-      for (guint i = 0; i < n_bits; i++)
-        if (usage & bits[i].flag)
-          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", _(bits[i].display_name));
-      add_row_critical (group, _("Key usage"), critical, text->str);
+      add_row_critical (group, _("Key usage"), critical, text);
     }
 
   eku = ck_request_get_extended_key_usage (self->request, &critical);
   if (eku != NULL)
     {
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *text = ck_extended_key_usage_text (eku);
 
-      for (guint i = 0; eku[i] != NULL; i++)
-        {
-          const char *name = ck_oid_get_display_name (eku[i]);
-
-          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", name != NULL ? name : eku[i]);
-        }
-      add_row_critical (group, _("Extended key usage"), critical, text->str);
+      add_row_critical (group, _("Extended key usage"), critical, text);
     }
 
   if (ck_request_get_basic_constraints (self->request, &is_ca, &path_len, &critical))
     {
-      g_autofree char *text = NULL;
+      g_autofree char *text = ck_basic_constraints_text (is_ca, path_len);
 
-      if (!is_ca)
-        text = g_strdup (_("Not a certificate authority"));
-      else if (path_len < 0)
-        text = g_strdup (_("A certificate authority, with no path length limit"));
-      else
-        text = g_strdup_printf (ngettext ("A certificate authority, with at most %d intermediate below it",
-                                          "A certificate authority, with at most %d intermediates below it",
-                                          path_len), path_len);
       add_row_critical (group, _("Basic constraints"), critical, text);
     }
 

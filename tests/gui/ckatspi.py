@@ -250,6 +250,41 @@ def press(node):
     pyatspi.Registry.generateMouseEvent(x + width // 2, y + height // 2, "b1c")
 
 
+def labels_in(node):
+    """Every label's name and text under @node."""
+    found = set()
+    for n in walk(node):
+        try:
+            if n.getRoleName() == "label":
+                found.add(n.name or "")
+                found.add(text_of(n))
+        except Exception:
+            continue
+    return found
+
+
+def row_with(rows, text):
+    """The index of the first row of @rows with a label @text, or None."""
+    for i in range(rows.childCount):
+        if text in labels_in(rows.getChildAtIndex(i)):
+            return i
+    return None
+
+
+def save_as(app, title, path):
+    """Types @path into the save dialog called @title and saves."""
+    chooser = wait_for("the save dialog %s" % title, lambda: window(app, title))
+    entry = wait_for("the file name entry",
+                     lambda: find(chooser, "text", predicate=lambda n:
+                                  "EditableText" in pyatspi.listInterfaces(n)))
+    set_text(entry, path)
+    save = wait_for("the save button", lambda: find(chooser, "push button",
+                                                    name_re=r"(Export|Save)$",
+                                                    predicate=lambda n: sensitive(n)
+                                                    and clickable(n)))
+    do_action(save, "click")
+
+
 def make_softhsm_token(tmp, label, user_pin, so_pin):
     """A fresh SoftHSM2 token in @tmp; returns its SOFTHSM2_CONF. The
     throwaway PINs go to softhsm2-util on its command line: it takes them
