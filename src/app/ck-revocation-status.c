@@ -47,7 +47,8 @@ ck_revocation_status_lookup (CkCa    *ca,
                              gint64  *issuer_id)
 {
   CkStoredCertificate *row = ck_store_get_certificate_row (store, certificate_id);
-  g_autoptr(GPtrArray) revocations = NULL;
+  g_autoptr(GError) error = NULL;
+  CkRevocation *revocation = NULL;
 
   *issuer_id = 0;
   if (row == NULL)
@@ -58,18 +59,10 @@ ck_revocation_status_lookup (CkCa    *ca,
       *issuer_id = 0;
       return NULL;
     }
-  revocations = ck_ca_list_revocations (ca, *issuer_id, NULL);
-  for (guint i = 0; revocations != NULL && i < revocations->len; i++)
-    {
-      CkRevocation *r = revocations->pdata[i];
-
-      /* By fingerprint; by serial for one revoked before it came back. */
-      if (g_strcmp0 (r->certificate_sha256, ck_stored_certificate_get_sha256 (row)) == 0
-          || (r->certificate_sha256 == NULL
-              && g_ascii_strcasecmp (r->serial, ck_stored_certificate_get_serial (row)) == 0))
-        return g_ptr_array_steal_index (revocations, i);
-    }
-  return NULL;
+  if (!ck_ca_lookup_revocation (ca, *issuer_id, ck_stored_certificate_get_serial (row),
+                                &revocation, &error))
+    g_warning ("Cannot read the revocations: %s", error->message);
+  return revocation;
 }
 
 char *

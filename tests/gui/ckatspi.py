@@ -273,10 +273,17 @@ def row_with(rows, text):
 
 def save_as(app, title, path):
     """Types @path into the save dialog called @title and saves."""
-    chooser = wait_for("the save dialog %s" % title, lambda: window(app, title))
-    entry = wait_for("the file name entry",
-                     lambda: find(chooser, "text", predicate=lambda n:
-                                  "EditableText" in pyatspi.listInterfaces(n)))
+    def chooser_entry():
+        # A dialog that led here may still be closing under the same
+        # title: the chooser is the window with a file name entry.
+        for w in app:
+            if w is not None and w.name == title:
+                entry = find(w, "text", predicate=lambda n:
+                             "EditableText" in pyatspi.listInterfaces(n))
+                if entry is not None:
+                    return w, entry
+        return None
+    chooser, entry = wait_for("the save dialog %s with its file name entry" % title, chooser_entry)
     set_text(entry, path)
     save = wait_for("the save button", lambda: find(chooser, "push button",
                                                     name_re=r"(Export|Save)$",

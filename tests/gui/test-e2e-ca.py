@@ -80,14 +80,21 @@ def show_page(main_window, name):
 
 def clear_search(main_window):
     """After Sign the window finds the new certificate by its fingerprint
-    in the search, which filters every page: a user clears it."""
-    for n in walk(main_window):
-        try:
-            if "EditableText" in pyatspi.listInterfaces(n) and re.fullmatch(r"[0-9a-f]{64}",
-                                                                           text_of(n)):
-                set_text(n, "")
-        except Exception:
-            continue
+    in the search, which filters every page: a user clears it. Waits for
+    the fingerprint to be there first (the accessible text follows the
+    entry a moment later)."""
+    def search_entry():
+        for n in walk(main_window):
+            try:
+                if "EditableText" in pyatspi.listInterfaces(n) and re.fullmatch(r"[0-9a-f]{64}",
+                                                                               text_of(n)):
+                    return n
+            except Exception:
+                continue
+        return None
+    entry = wait_for("the new certificate's fingerprint in the search", search_entry)
+    set_text(entry, "")
+    wait_for("the search to be empty", lambda: text_of(entry) == "")
 
 
 def requests_list(main_window, text):
@@ -223,6 +230,9 @@ def main():
         requests = requests_list(main_window, PENDING)
         requests.querySelection().selectChild(row_with(requests, PENDING))
         sign_selected_request(app, main_window, check_leaf=False)
+        wait_for("the toast", lambda: find_toast(main_window, "label",
+                                                 name_re=r"^Certificate for “%s” issued"
+                                                 % re.escape(PENDING)))
         clear_search(main_window)
         show_page(main_window, "Requests")
         issued = requests_list(main_window, "Issued · " + PENDING) is not None

@@ -9,6 +9,7 @@
  * gives the interval and encoding the keeper writes with. */
 
 #include <glib/gstdio.h>
+#include <gnutls/pkcs11.h>
 
 #include "ck-crl-dialog.h"
 #include "ck-gui-test-util.h"
@@ -16,7 +17,11 @@
 #include "ck-revocation-status.h"
 #include "ck-revoke-dialog.h"
 #include "ck-sign-dialog.h"
+#include "ck-pin-dialog.h"
+#include "ck-test-softhsm.h"
 #include "ck-test-tools.h"
+
+static gboolean have_softhsm;
 
 typedef struct
 {
@@ -352,6 +357,107 @@ test_crl_dialog (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static GtkWidget *
+shown_pin_dialog (void)
+{
+  return ck_gui_test_find_toplevel (CK_TYPE_PIN_DIALOG);
+}
+
+static gboolean
+pin_dialog_or_issued (gpointer data)
+{
+  return shown_pin_dialog () != NULL || ((Issued *) data)->done;
+}
+
+static gboolean
+is_password_row (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return ADW_IS_PASSWORD_ENTRY_ROW (widget);
+}
+
+static gboolean
+widget_ready (gpointer data)
+{
+  return gtk_widget_is_visible (data) && gtk_widget_is_sensitive (data);
+}
+
+/* A CA whose key is on a SoftHSM token: offered, said to be on the token,
+ * and signing asks for the token's PIN in the PIN dialog, then signs on
+ * the token. */
+static void
+test_token_ca (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkRequestBuilder) contents = ck_request_builder_new ();
+  g_autoptr(CkCertificateBuilder) builder = NULL;
+  g_autoptr(CkKeeperIssued) root = NULL;
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autofree char *uri = NULL;
+  CkKeeperKeyChoice key = { 0, };
+  CkSignDialog *dialog;
+  GtkWidget *sign_button, *pin, *entry, *login;
+  Issued issued = { 0, };
+
+  if (!have_softhsm)
+    {
+      g_test_skip ("SoftHSM2 is not installed");
+      return;
+    }
+  uri = ck_test_softhsm_token_uri ("gui-ca");
+  token = ck_token_lookup (uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_token_login (token, CK_TEST_SOFTHSM_USER_PIN, &error));
+  g_assert_no_error (error);
+  g_assert_true (ck_request_builder_add_subject_string (contents, "CN=Token Root CA", &error));
+  ck_certificate_profile_apply (CK_CERTIFICATE_PROFILE_ROOT_CA, contents);
+  builder = ck_certificate_builder_new_self_signed (contents);
+  key.source = CK_KEEPER_KEY_TOKEN_NEW;
+  key.spec.type = CK_KEY_TYPE_ECDSA;
+  key.spec.curve = "P-256";
+  key.label = "Token Root CA";
+  key.token = token;
+  root = ck_keeper_self_sign (fixture->keeper, builder, &key, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The window comes to a token that is not logged in. */
+  ck_token_logout (token);
+
+  dialog = ck_sign_dialog_new (NULL, fixture->keeper, NULL, fixture->request_id);
+  g_signal_connect (dialog, "issued", G_CALLBACK (issued_cb), &issued);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_sign_dialog_select_ca (dialog, root->certificate_id));
+  g_assert_true (ck_sign_dialog_can_sign (dialog));
+  sign_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), CK_TYPE_SIGN_DIALOG,
+                                                           "sign_button"));
+  g_signal_emit_by_name (sign_button, "clicked");
+
+  /* The PIN, typed in the PIN dialog (never asked when still logged in). */
+  ck_gui_test_spin_until (pin_dialog_or_issued, &issued);
+  pin = shown_pin_dialog ();
+  if (pin != NULL)
+    {
+      entry = ck_gui_test_find_widget (pin, is_password_row, NULL);
+      login = ck_gui_test_find_button (pin, "_Log In");
+      g_assert_nonnull (entry);
+      g_assert_nonnull (login);
+      ck_gui_test_spin_until (widget_ready, entry);
+      gtk_editable_set_text (GTK_EDITABLE (entry), CK_TEST_SOFTHSM_USER_PIN);
+      g_signal_emit_by_name (login, "clicked");
+    }
+  else
+    g_test_message ("the token stayed logged in: no PIN dialog");
+  ck_gui_test_spin_until (issued_done, &issued);
+
+  cert = ck_store_load_certificate (fixture->store, issued.certificate_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ck_certificate_get_issuer (cert), ==, "CN=Token Root CA");
+  g_assert_cmpint (ck_ca_find_issuer (fixture->ca, issued.certificate_id, NULL), ==,
+                   root->certificate_id);
+  g_assert_true (issued.request_issued);
+}
+
 static void
 skip_without_display (void)
 {
@@ -362,13 +468,22 @@ int
 main (int   argc,
       char *argv[])
 {
+  static const char *token_labels[] = { "gui-ca", NULL };
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
+  /* Before GnuTLS loads the modules. */
+  have_softhsm = ck_test_softhsm_setup (token_labels);
   ck_core_init ();
+  /* A GnuTLS PIN prompt would be a bug: logins go through the dialog. */
+  gnutls_pkcs11_set_pin_function (NULL, NULL);
 
   if (!gtk_init_check ())
     {
       g_test_add_func ("/ca/need-a-display", skip_without_display);
-      return g_test_run ();
+      ret = g_test_run ();
+      ck_test_softhsm_teardown ();
+      return ret;
     }
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
@@ -380,6 +495,9 @@ main (int   argc,
   g_test_add ("/ca/checks", Fixture, NULL, fixture_setup, test_checks, fixture_teardown);
   g_test_add ("/ca/sign-revoke", Fixture, NULL, fixture_setup, test_sign_revoke, fixture_teardown);
   g_test_add ("/ca/crl-dialog", Fixture, NULL, fixture_setup, test_crl_dialog, fixture_teardown);
+  g_test_add ("/ca/token-ca", Fixture, NULL, fixture_setup, test_token_ca, fixture_teardown);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  ck_test_softhsm_teardown ();
+  return ret;
 }
