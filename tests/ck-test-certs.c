@@ -180,3 +180,52 @@ ck_test_request_new (gnutls_x509_privkey_t  key,
   gnutls_x509_crq_deinit (crq);
   return pem;
 }
+
+GBytes *
+ck_test_ca_crl (CkTestCa      *ca,
+                const guint64 *serials,
+                guint          n_serials,
+                gint64         this_update,
+                gint64         next_update,
+                guint          number)
+{
+  gnutls_x509_crl_t crl;
+  gnutls_datum_t der = { NULL, 0 };
+  guint8 id[64];
+  size_t id_size = sizeof id;
+  GBytes *out;
+
+  CHECK (gnutls_x509_crl_init (&crl));
+  CHECK (gnutls_x509_crl_set_version (crl, 2));
+  CHECK (gnutls_x509_crl_set_this_update (crl, (time_t) this_update));
+  if (next_update != 0)
+    CHECK (gnutls_x509_crl_set_next_update (crl, (time_t) next_update));
+  for (guint i = 0; i < n_serials; i++)
+    {
+      guint8 octets[9];
+
+      /* As set_serial() writes the certificates' */
+      octets[0] = 0;
+      for (int k = 0; k < 8; k++)
+        octets[8 - k] = (serials[i] >> (8 * k)) & 0xff;
+      CHECK (gnutls_x509_crl_set_crt_serial (crl, octets, sizeof octets,
+                                             (time_t) (this_update - 86400)));
+    }
+  if (number != 0)
+    {
+      guint8 n[4] = { number >> 24, number >> 16, number >> 8, number };
+      int first = 0;
+
+      while (first < 3 && n[first] == 0 && !(n[first + 1] & 0x80))
+        first++;
+      CHECK (gnutls_x509_crl_set_number (crl, n + first, 4 - first));
+    }
+  if (gnutls_x509_crt_get_subject_key_id (ca->crt, id, &id_size, NULL) >= 0)
+    CHECK (gnutls_x509_crl_set_authority_key_id (crl, id, id_size));
+  CHECK (gnutls_x509_crl_sign2 (crl, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0));
+  CHECK (gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_DER, &der));
+  gnutls_x509_crl_deinit (crl);
+  out = g_bytes_new (der.data, der.size);
+  gnutls_free (der.data);
+  return out;
+}

@@ -42,6 +42,16 @@ void       ck_test_ca_issue_many (CkTestCa              *ca,
                                   guint                  n,
                                   GString               *pem);
 
+/* A v2 CRL of @ca (DER) listing @serials (revoked a day ago), with
+ * thisUpdate @this_update, nextUpdate @next_update (0: none), CRL number
+ * @number (0: none) and the CA's key identifier. */
+GBytes    *ck_test_ca_crl        (CkTestCa              *ca,
+                                  const guint64         *serials,
+                                  guint                  n_serials,
+                                  gint64                 this_update,
+                                  gint64                 next_update,
+                                  guint                  number);
+
 /* A PKCS#10 request for @key, subject "CN=@cn". PEM. */
 char      *ck_test_request_new   (gnutls_x509_privkey_t  key,
                                   const char            *cn);

@@ -56,22 +56,50 @@ flag_expired (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-GAsyncResult *
-ck_test_wait_for_result (GAsyncResult **result)
+void
+ck_test_wait_until (gboolean (*done) (gpointer data),
+                    gpointer   data)
 {
   gboolean expired = FALSE;
-  /* The result arrives through the main context, which wakes the blocking
-   * iteration; the deadline is a source of its own, so it fires too. */
+  /* What is waited for arrives through the main context, which wakes the
+   * blocking iteration; the deadline is a source of its own, so it fires
+   * too. */
   guint deadline = g_timeout_add_seconds (120, flag_expired, &expired);
 
-  while (*result == NULL)
+  while (!done (data))
     {
       g_assert_false (expired);
       g_main_context_iteration (NULL, TRUE);
     }
   if (!expired)
     g_source_remove (deadline);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+GAsyncResult *
+ck_test_wait_for_result (GAsyncResult **result)
+{
+  ck_test_wait_until (has_result, result);
   return *result;
+}
+
+void
+ck_test_import_pem (CkStore    *store,
+                    const char *pem)
+{
+  g_autoptr(CkImporter) importer = ck_importer_new (store);
+  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+  g_autoptr(GError) error = NULL;
+
+  ck_importer_add_bytes (importer, bytes, "test.pem");
+  g_assert_true (ck_store_commit (store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NO_KEY_PASSPHRASE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
 }
 
 void

@@ -48,5 +48,14 @@ void          ck_test_store_result   (GObject       *source,
                                       GAsyncResult  *result,
                                       gpointer       user_data);
 GAsyncResult *ck_test_wait_for_result (GAsyncResult **result);
+/* Imports @pem (certificates, keys: keys stored unencrypted) into @store
+ * as a user's import would, asserting that it worked. */
+void          ck_test_import_pem      (CkStore       *store,
+                                       const char    *pem);
+/* Iterates the main context until @done (@data) returns TRUE, failing
+ * after a deadline: for state that arrives through the main context (a
+ * worker thread's results). Never waits for a time. */
+void          ck_test_wait_until      (gboolean     (*done) (gpointer data),
+                                       gpointer       data);
 
 G_END_DECLS

@@ -24,20 +24,6 @@ typedef struct {
   char          *rekey_pem;    /* a request for the keyed leaf's own key */
 } Fixture;
 
-static void
-import_pem (CkStore    *store,
-            const char *pem)
-{
-  g_autoptr (CkImporter) importer = ck_importer_new (store);
-  g_autoptr (GBytes) bytes = g_bytes_new (pem, strlen (pem));
-  g_autoptr (GError) error = NULL;
-
-  ck_importer_add_bytes (importer, bytes, "test.pem");
-  g_assert_true (ck_store_commit (store, ck_importer_get_plan (importer), NULL,
-                                  CK_COMMIT_NO_KEY_PASSPHRASE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
 static gint64
 find_by_cn (CkStore    *store,
             const char *cn)
@@ -79,10 +65,10 @@ fixture_set_up (Fixture       *f,
   key_pem = ck_test_key_to_pem (keyed);
   f->rekey_pem = ck_test_request_new (keyed, "keyed.example");
   unkeyed_pem = ck_test_ca_issue (f->ca, unkeyed, "unkeyed.example", 2);
-  import_pem (f->store, ca_pem);
-  import_pem (f->store, keyed_pem);
-  import_pem (f->store, key_pem);
-  import_pem (f->store, unkeyed_pem);
+  ck_test_import_pem (f->store, ca_pem);
+  ck_test_import_pem (f->store, keyed_pem);
+  ck_test_import_pem (f->store, key_pem);
+  ck_test_import_pem (f->store, unkeyed_pem);
   gnutls_x509_privkey_deinit (keyed);
   gnutls_x509_privkey_deinit (unkeyed);
 
@@ -244,8 +230,8 @@ test_pending_request (Fixture       *f,
 
   g_assert_null (find_item (before, f->keyed_id)->request);
 
-  import_pem (f->store, unrelated);
-  import_pem (f->store, renewal);
+  ck_test_import_pem (f->store, unrelated);
+  ck_test_import_pem (f->store, renewal);
   requests = ck_store_get_requests (f->store);
   g_assert_cmpuint (g_list_model_get_n_items (requests), ==, 2);
   for (guint i = 0; i < 2; i++)

@@ -1190,6 +1190,10 @@ test_with_store (void)
     key = ck_import_plan_get_item (plan, 1);
     g_assert_cmpint (ck_import_item_get_existing_id (key), ==, 0);
     g_assert_cmpint (ck_import_item_get_store_partner_id (key), ==, cert_id);
+    /* named, so that the preview can say which certificate it is for */
+    g_assert_cmpstr (ck_import_item_get_store_partner_name (key), ==,
+                     ck_stored_certificate_get_display_name (ck_store_get_certificate_row (store, cert_id)));
+    g_assert_cmpuint (ck_import_item_get_n_store_partners (key), ==, 1);
     /* the plan pairs too: the stored certificate was added again */
     g_assert_true (ck_import_item_get_partner (key) == cert);
     g_assert_true (ck_import_item_is_new (key));
@@ -1197,6 +1201,8 @@ test_with_store (void)
     cert = ck_import_plan_get_item (plan, 2);
     g_assert_cmpint (ck_import_item_get_existing_id (cert), ==, 0);
     g_assert_cmpint (ck_import_item_get_store_partner_id (cert), ==, key_id);
+    g_assert_cmpstr (ck_import_item_get_store_partner_name (cert), ==,
+                     ck_stored_key_get_display_name (ck_store_get_key_row (store, key_id)));
     g_assert_null (ck_import_item_get_partner (cert));
 
     req = ck_import_plan_get_item (plan, 3);

@@ -485,8 +485,11 @@ test_sign_pending_request (Fixture       *f,
   g_assert_false (issued->key_added);
   g_assert_cmpint (issued->key_id, ==, ck_store_find_key (f->store, ck_request_get_spki_sha256 (request)));
   g_assert_false (ck_certificate_is_ca (issued->certificate));
-  g_assert_true (ck_certificate_is_issued_by (issued->certificate,
-                                              ck_store_load_certificate (f->store, root_id, NULL)));
+  {
+    g_autoptr(CkCertificate) root = ck_store_load_certificate (f->store, root_id, NULL);
+
+    g_assert_true (ck_certificate_is_issued_by (issued->certificate, root));
+  }
 
   row = ck_store_get_request_row (f->store, request_id);
   g_assert_cmpint (ck_stored_request_get_status (row), ==, CK_REQUEST_STATUS_ISSUED);

@@ -291,6 +291,7 @@ test_passphrase_required (Fixture       *f,
   CkKeeperKeyChoice key = new_ecdsa_key ();
 
   key.passphrase = "";
+  ck_key_vault_lock (ck_key_vault_get (f->store));
   request = ck_keeper_create_request (f->keeper, builder, &key, NULL, NULL, NULL, NULL, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
   assert_store_is (f, before);
@@ -385,7 +386,9 @@ test_generate_key (Fixture       *f,
   CkKeeperKeyChoice stored = { .source = CK_KEEPER_KEY_STORED, .key_id = 1 };
   gint64 id = 0;
 
-  /* Neither a passphrase nor the choice to go without: nothing made. */
+  /* Neither a passphrase (nor an unlocked store) nor the choice to go
+   * without: nothing made. */
+  ck_key_vault_lock (ck_key_vault_get (f->store));
   choice.passphrase = NULL;
   key = ck_keeper_generate_key (f->keeper, &choice, NULL, &id, &error);
   g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);

@@ -909,11 +909,13 @@ test_store_keys (void)
   g_assert_cmpstr (ck_stored_key_get_label (row), ==, "my key");
   g_assert_cmpstr (ck_stored_key_get_source (row), ==, "generated");
 
-  /* Encrypted at rest: the blob is an encrypted PKCS#8. */
+  /* Encrypted at rest: sealed under the store's key vault, not a PKCS#8
+   * anyone can read. */
   pkcs8 = ck_store_get_key_pkcs8 (store, id, &error);
   g_assert_no_error (error);
+  g_assert_true (ck_key_vault_is_wrapped (pkcs8));
   g_assert_null (ck_private_key_new_from_pkcs8 (pkcs8, NULL, &error));
-  g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
+  g_assert_error (error, CK_ERROR, CK_ERROR_PARSE);
   g_clear_error (&error);
 
   g_assert_null (ck_store_load_private_key (store, id, "wrong", &error));
@@ -923,7 +925,11 @@ test_store_keys (void)
   g_assert_no_error (error);
   g_assert_cmpstr (ck_private_key_get_spki_sha256 (loaded), ==, ck_private_key_get_spki_sha256 (key));
 
+  /* Another passphrase is not the store's: refused before anything. */
   g_assert_false (ck_store_add_key (store, key, NULL, "x", CK_COMMIT_NONE, &id2, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_clear_error (&error);
+  g_assert_false (ck_store_add_key (store, key, NULL, "s3cret pass", CK_COMMIT_NONE, &id2, &error));
   g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
 }
 

@@ -826,14 +826,22 @@ test_keys_encrypted (StoreTest     *t,
 
   blob = ck_store_get_key_pkcs8 (t->store, key_id, &error);
   g_assert_no_error (error);
-  /* Not readable as a plain key; readable with the passphrase (GnuTLS
-   * itself as the oracle, then through CkPrivateKey). */
+  /* Sealed under the store's key vault: not PKCS#8 at all, plain or
+   * encrypted (GnuTLS itself as the oracle), readable only through the
+   * vault with the passphrase. */
+  g_assert_true (ck_key_vault_is_wrapped (blob));
   g_assert_cmpint (gnutls_pkcs8_import (blob, NULL), <, 0);
-  g_assert_cmpint (gnutls_pkcs8_import (blob, "wrong"), <, 0);
-  g_assert_cmpint (gnutls_pkcs8_import (blob, PASSPHRASE), ==, 0);
+  g_assert_cmpint (gnutls_pkcs8_import (blob, PASSPHRASE), <, 0);
   g_assert_null (memmem (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob),
                          "PRIVATE KEY", 11));
 
+  /* Locked again (as a new process would find it): a wrong passphrase is
+   * refused, the right one opens the key. */
+  ck_key_vault_lock (ck_key_vault_get (t->store));
+  key = ck_store_load_private_key (t->store, key_id, NULL, &error);
+  g_assert_null (key);
+  g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
+  g_clear_error (&error);
   key = ck_store_load_private_key (t->store, key_id, "wrong", &error);
   g_assert_null (key);
   g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
@@ -912,6 +920,19 @@ static char *
 dump_every_table (CkStore *store)
 {
   return ck_test_dump_tables (ck_store_get_path (store));
+}
+
+/* Does @table have no rows in @dump (as dump_every_table() writes it)? */
+static gboolean
+table_is_empty (const char *dump,
+                const char *table)
+{
+  g_autofree char *heading = g_strdup_printf ("[%s]\n", table);
+  const char *p = strstr (dump, heading);
+
+  g_assert_nonnull (p);
+  p += strlen (heading);
+  return *p == '\0' || *p == '[';
 }
 
 /* Restores @deletion and checks that every table is @before again. */
@@ -1054,14 +1075,15 @@ test_undo_certificate (StoreTest     *t,
   g_signal_connect (trust, "changed", G_CALLBACK (on_trust_changed_count), &trust_changed);
   before = dump_every_table (t->store);
   models_before = dump_models (t->store);
-  g_assert_nonnull (strstr (before, "[key_distrust]\n[keys]"));   /* empty so far */
+  g_assert_true (table_is_empty (before, "key_distrust"));   /* empty so far */
 
   deletion = ck_store_delete_for_undo (t->store, leaf_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (deletion);
   g_assert_cmpint (ck_deletion_get_kind (deletion), ==, CK_OBJECT_CERTIFICATE);
   g_assert_cmpint (ck_deletion_get_id (deletion), ==, leaf_id);
-  g_assert_cmpstr (ck_deletion_get_display_name (deletion), ==, "undo-cert.example");
+  /* Named by its label, as everywhere. */
+  g_assert_cmpstr (ck_deletion_get_display_name (deletion), ==, "First leaf");
   g_assert_cmpuint (ck_deletion_get_n_decisions (deletion), ==, 2);
   g_assert_cmpuint (g_strv_length ((char **) ck_deletion_get_kept_distrusts (deletion)), ==, 1);
   g_assert_cmpstr (ck_deletion_get_kept_distrusts (deletion)[0], ==, CK_PURPOSE_ALL);
@@ -1120,7 +1142,7 @@ test_undo_key (StoreTest     *t,
   g_assert_no_error (error);
   before = dump_every_table (t->store);
   models_before = dump_models (t->store);
-  g_assert_null (strstr (before, "[key_distrust]\n[keys]"));   /* one kept */
+  g_assert_false (table_is_empty (before, "key_distrust"));   /* one kept */
   blob = ck_store_get_key_pkcs8 (t->store, key_id, &error);
   g_assert_no_error (error);
 
@@ -1151,13 +1173,13 @@ test_undo_key (StoreTest     *t,
   g_assert_true (ck_store_delete (t->store, second, &error));
   g_free (before);
   before = dump_every_table (t->store);
-  g_assert_null (strstr (before, "[key_distrust]\n[keys]"));
+  g_assert_false (table_is_empty (before, "key_distrust"));
   deletion = ck_store_delete_for_undo (t->store, key_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ck_deletion_get_n_lifted_key_distrusts (deletion), ==, 1);
   g_free (during);
   during = dump_every_table (t->store);
-  g_assert_nonnull (strstr (during, "[key_distrust]\n[keys]\n[objects]"));
+  g_assert_true (table_is_empty (during, "key_distrust") && table_is_empty (during, "keys"));
   assert_restores (t->store, deletion, before);
 }
 
@@ -1202,6 +1224,79 @@ test_undo_request (StoreTest     *t,
     g_autofree char *check = integrity_check (ck_store_get_path (t->store));
 
     g_assert_cmpstr (check, ==, "ok");
+  }
+}
+
+/* The same three deletes through the keeper's actions, as the window
+ * (Delete, then the toast's Undo) and certkeeper-cli delete make them: a
+ * certificate with trust decisions and the request it issued, the key
+ * with its certificates and requests, the issued request. Each time the
+ * store afterwards equals the store before, every table row by row,
+ * trust included; the keeper opens the trust module itself. */
+static void
+test_undo_through_keeper (StoreTest     *t,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkTrust) trust = ck_trust_new (t->store, &error);
+  g_autoptr(CkKeeper) keeper = ck_keeper_new (t->store);
+  g_autofree char *before = NULL;
+  gint64 leaf_id, second, key_id, request_id;
+
+  g_assert_no_error (error);
+  leaf_id = undo_store_setup (t, trust, &second, &key_id, &request_id);
+  before = dump_every_table (t->store);
+  g_assert_null (ck_keeper_get_trust (keeper));
+
+  {
+    const gint64 ids[] = { leaf_id, key_id, request_id };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      {
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(CkDeletion) deletion = NULL;
+        g_autofree char *during = NULL, *after = NULL;
+
+        ck_keeper_delete_async (keeper, ids[i], NULL, ck_test_store_result, &result);
+        deletion = ck_keeper_delete_finish (keeper, ck_test_wait_for_result (&result), &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (ck_deletion_get_id (deletion), ==, ids[i]);
+        g_assert_cmpint (ck_store_get_kind (t->store, ids[i]), ==, CK_OBJECT_NONE);
+        during = dump_every_table (t->store);
+        g_assert_cmpstr (during, !=, before);
+        if (ids[i] == leaf_id)
+          {
+            /* The distrust was for the key: kept for it. */
+            g_assert_nonnull (ck_keeper_get_trust (keeper));
+            g_assert_cmpstr (ck_deletion_get_kept_distrusts (deletion)[0], ==, CK_PURPOSE_ALL);
+          }
+
+        g_clear_object (&result);
+        ck_keeper_undo_delete_async (keeper, deletion, NULL, ck_test_store_result, &result);
+        g_assert_true (ck_keeper_undo_delete_finish (keeper, ck_test_wait_for_result (&result),
+                                                     &error));
+        g_assert_no_error (error);
+        after = dump_every_table (t->store);
+        g_assert_cmpstr (after, ==, before);
+
+        /* Twice is refused and changes nothing, in the blocking form too. */
+        g_assert_false (ck_keeper_undo_delete (keeper, deletion, NULL, &error));
+        g_assert_error (error, CK_ERROR, CK_ERROR_EXISTS);
+        g_clear_error (&error);
+      }
+  }
+
+  /* A cancelled delete deletes nothing. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autofree char *after = NULL;
+
+    g_cancellable_cancel (cancellable);
+    g_assert_null (ck_keeper_delete (keeper, leaf_id, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    after = dump_every_table (t->store);
+    g_assert_cmpstr (after, ==, before);
   }
 }
 
@@ -1440,12 +1535,15 @@ test_labels (StoreTest     *t,
   g_assert_null (ck_stored_certificate_get_label (cert_row));
   g_signal_connect (cert_row, "notify::label", G_CALLBACK (count_notify), &notified);
   g_signal_connect (key_row, "notify::display-name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (cert_row, "notify::display-name", G_CALLBACK (count_notify), &notified);
 
   g_assert_true (ck_store_set_label (t->store, cert_id, "  Production web  ", &error));
   g_assert_true (ck_store_set_label (t->store, key_id, "Web key", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpuint (notified, ==, 3);
   g_assert_cmpstr (ck_stored_certificate_get_label (cert_row), ==, "Production web");
+  /* The label is the name shown everywhere, for certificates as for keys. */
+  g_assert_cmpstr (ck_stored_certificate_get_display_name (cert_row), ==, "Production web");
   g_assert_cmpstr (ck_stored_key_get_display_name (key_row), ==, "Web key");
 
   needle = ck_stored_certificate_prepare_needle ("PRODUCTION");
@@ -1464,6 +1562,8 @@ test_labels (StoreTest     *t,
   /* Clearing it. */
   g_assert_true (ck_store_set_label (t->store, cert_id, "", &error));
   g_assert_null (ck_stored_certificate_get_label (ck_store_get_certificate_row (t->store, cert_id)));
+  g_assert_cmpstr (ck_stored_certificate_get_display_name (ck_store_get_certificate_row (t->store, cert_id)),
+                   !=, "Production web");
 
 }
 
@@ -1481,8 +1581,6 @@ test_search (StoreTest     *t,
             gconstpointer  data)
 {
   g_autofree char *pem = NULL;
-  g_autofree char *sha256_colons = NULL;
-  g_autofree char *sha1_mid = NULL;
   g_autofree char *unicode_pem = NULL;
   CkStoredCertificate *row, *unicode_row;
 
@@ -1495,6 +1593,16 @@ test_search (StoreTest     *t,
   unicode_row = g_list_model_get_item (ck_store_get_certificates (t->store), 1);
   g_object_unref (unicode_row);
 
+  /* The same answers searched in place and through the prepared search
+   * key (ck_stored_certificate_prepare_search(), which the window makes
+   * in a thread). */
+  for (guint pass = 0; pass < 2; pass++)
+  {
+  if (pass == 1)
+    {
+      ck_stored_certificate_prepare_search (row);
+      ck_stored_certificate_prepare_search (unicode_row);
+    }
   g_assert_true (row_matches (row, ""));
   g_assert_true (row_matches (row, "SEARCH.EXAMPLE"));
   g_assert_true (row_matches (row, "  search  "));
@@ -1504,6 +1612,9 @@ test_search (StoreTest     *t,
   g_assert_false (row_matches (row, "CN=search.example,")); /* no spanning */
 
   /* Fingerprints and serial, with or without colons, any case. */
+  g_autofree char *sha256_colons = NULL;
+  g_autofree char *sha1_mid = NULL;
+
   sha256_colons = colon_prefix (ck_stored_certificate_get_sha256 (row) + 10, 12);
   g_assert_true (row_matches (row, sha256_colons));
   g_assert_true (row_matches (row, ck_stored_certificate_get_sha256 (row)));
@@ -1522,6 +1633,7 @@ test_search (StoreTest     *t,
   g_assert_true (row_matches (unicode_row, "strasse"));
   g_assert_false (row_matches (row, "müller"));
   g_assert_false (row_matches (unicode_row, "search.example"));
+  }
 
 }
 
@@ -1849,6 +1961,8 @@ main (int    argc,
               test_undo_certificate, store_teardown);
   g_test_add ("/store/undo/key", StoreTest, "undo-key.example", store_setup,
               test_undo_key, store_teardown);
+  g_test_add ("/store/undo/keeper", StoreTest, "undo-keeper.example", store_setup,
+              test_undo_through_keeper, store_teardown);
   g_test_add ("/store/undo/request", StoreTest, "undo-request.example", store_setup,
               test_undo_request, store_teardown);
   g_test_add ("/store/resolve", StoreTest, "resolve.example", store_setup,

@@ -679,7 +679,7 @@ test_import_plan (void)
  * import dialog and certkeeper-cli all call. Tokens of their own. */
 
 static const char * const keeper_token_labels[] = {
-  "ck-keeper-pin", "ck-keeper-req", "ck-keeper-other", NULL,
+  "ck-keeper-pin", "ck-keeper-req", "ck-keeper-other", "ck-issue-ca", NULL,
 };
 
 static void
@@ -893,6 +893,133 @@ test_keeper_token_request_and_write (void)
   g_assert_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED);
 }
 
+static gboolean
+issue_sink_fails (GBytes      *der,
+                  const char  *pem,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "No space left on device");
+  return FALSE;
+}
+
+static char *
+write_tmp (const char *name,
+           const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* A root CA whose key is made on the token by the keeper's self-sign:
+ * when its output fails, the new key is taken off the token again and
+ * the store is as it was; then it signs a request and a CRL on the
+ * token, and openssl accepts both. */
+static void
+test_keeper_token_ca (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkToken) token = NULL;
+  g_autoptr(CkStore) store = NULL;
+  g_autoptr(CkKeeper) keeper = NULL;
+  g_autoptr(CkRequestBuilder) contents = ck_request_builder_new ();
+  g_autoptr(CkCertificateBuilder) root_builder = NULL;
+  g_autoptr(CkKeeperIssued) root = NULL;
+  g_autoptr(CkKeeperIssued) leaf = NULL;
+  g_autoptr(CkRequestBuilder) request_builder = ck_request_builder_new ();
+  g_autoptr(CkCertificateBuilder) leaf_builder = NULL;
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GBytes) crl = NULL;
+  g_autofree char *dir = g_build_filename (tmpdir, "issue-store", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  CkKeySpec ec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+  CkKeeperKeyChoice choice = {
+    .source = CK_KEEPER_KEY_TOKEN_NEW, .spec = ec, .label = "ck-issue-ca-key",
+  };
+  CkKeeperKeyChoice leaf_key = {
+    .source = CK_KEEPER_KEY_NEW, .spec = ec, .no_passphrase = TRUE,
+  };
+  CkKeeperSigner signer = { 0, };
+  guint64 number = 0;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  token = open_token ("ck-issue-ca", TRUE);
+  store = ck_store_open (dir, &error);
+  g_assert_no_error (error);
+  keeper = ck_keeper_new (store);
+  choice.token = token;
+  g_assert_true (ck_request_builder_add_subject_string (contents, "CN=Token Issue Root", &error));
+  ck_request_builder_set_key_info (contents, GNUTLS_PK_ECDSA, 256);
+  ck_certificate_profile_apply (CK_CERTIFICATE_PROFILE_ROOT_CA, contents);
+  root_builder = ck_certificate_builder_new_self_signed (contents);
+
+  before = ck_test_dump_tables (ck_store_get_path (store));
+  root = ck_keeper_self_sign (keeper, root_builder, &choice, issue_sink_fails, NULL, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_null (root);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_objects (token, "private-key"), ==, 0);
+  g_assert_cmpuint (n_objects (token, "public-key"), ==, 0);
+  after = ck_test_dump_tables (ck_store_get_path (store));
+  g_assert_cmpstr (after, ==, before);
+
+  root = ck_keeper_self_sign (keeper, root_builder, &choice, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (root->key_added);
+  g_assert_cmpuint (n_objects (token, "private-key"), ==, 1);
+  g_assert_nonnull (ck_stored_key_get_pkcs11_uri (ck_store_get_key_row (store, root->key_id)));
+  g_assert_true (ck_certificate_is_ca (root->certificate));
+
+  /* A request signed by the CA's key on the token, found through the
+   * store's record of it. */
+  g_assert_true (ck_request_builder_add_subject_string (request_builder, "CN=leaf.token.test", &error));
+  g_assert_true (ck_request_builder_add_san_string (request_builder, "DNS:leaf.token.test", &error));
+  ck_request_builder_set_key_info (request_builder, GNUTLS_PK_ECDSA, 256);
+  request = ck_keeper_create_request (keeper, request_builder, &leaf_key, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  leaf_builder = ck_certificate_builder_new_for_request (request);
+  ck_certificate_builder_set_profile (leaf_builder, CK_CERTIFICATE_PROFILE_TLS_SERVER);
+  g_assert_true (ck_certificate_builder_set_keep_extensions (leaf_builder, "san", &error));
+  ck_certificate_builder_set_days (leaf_builder, 30);
+  signer.ca_id = root->certificate_id;
+  leaf = ck_keeper_sign_request (keeper, leaf_builder, &signer, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (leaf->issuer_id, ==, root->certificate_id);
+  g_assert_cmpuint (leaf->issued_requests->len, ==, 1);
+
+  crl = ck_keeper_write_crl (keeper, &signer, 86400, GNUTLS_DIG_UNKNOWN, NULL, NULL, NULL,
+                             &number, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (number, ==, 1);
+
+  if (g_getenv ("CK_OPENSSL") != NULL)
+    {
+      g_autofree char *root_pem = ck_certificate_to_pem (root->certificate);
+      g_autofree char *leaf_pem = ck_certificate_to_pem (leaf->certificate);
+      g_autofree char *crl_pem = ck_crl_to_pem (crl);
+      g_autofree char *root_path = write_tmp ("issue-root.pem", root_pem);
+      g_autofree char *leaf_path = write_tmp ("issue-leaf.pem", leaf_pem);
+      g_autofree char *crl_path = write_tmp ("issue.crl", crl_pem);
+      const char *verify[] = { g_getenv ("CK_OPENSSL"), "verify", "-CAfile", root_path,
+                               "-crl_check", "-CRLfile", crl_path, leaf_path, NULL };
+      const char *crl_verify[] = { g_getenv ("CK_OPENSSL"), "crl", "-verify", "-in", crl_path, "-noout",
+                                   "-CAfile", root_path, NULL };
+      g_autofree char *out = ck_test_run_tool (verify);
+      g_autofree char *crl_out = ck_test_run_tool (crl_verify);
+
+      g_assert_nonnull (out);
+      g_assert_nonnull (strstr (out, ": OK"));
+      g_assert_nonnull (crl_out);
+    }
+  else
+    g_test_skip ("openssl is not installed: the certificates were not verified");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -918,6 +1045,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/tokens/list", test_list);
+  g_test_add_func ("/tokens/keeper-ca", test_keeper_token_ca);
   g_test_add_func ("/tokens/pin", test_pin);
   g_test_add_func ("/tokens/csr", test_csr);
   g_test_add_func ("/tokens/not-extractable", test_not_extractable);

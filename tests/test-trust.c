@@ -1255,6 +1255,33 @@ test_distrust_for_key_survives_delete (Fixture       *f,
   g_assert_cmpuint (list->len, ==, 0);
 }
 
+/* Opening the trust of a store that needs no migration writes nothing:
+ * while another process (a long import) holds the write lock, a CLI
+ * command or a new window gets its trust at once instead of waiting for
+ * the lock, or failing with "database is locked". */
+static void
+test_new_takes_no_write_lock (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkTrust) again = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  sqlite3 *other = NULL;
+
+  g_assert_cmpint (sqlite3_open (ck_store_get_path (f->store), &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  again = ck_trust_new (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (again);
+  list = ck_trust_list (again, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+}
+
 /* Runs @sql on the store's own connection (as another program damaging
  * store.db would). */
 static void
@@ -1400,6 +1427,7 @@ main (int    argc,
   ADD ("/trust/export/openssl-der", test_export_openssl_der);
   ADD ("/trust/unreadable-fails-closed", test_unreadable_fails_closed);
   ADD ("/trust/distrust-for-key-survives-delete", test_distrust_for_key_survives_delete);
+  ADD ("/trust/new-takes-no-write-lock", test_new_takes_no_write_lock);
 #undef ADD
   g_test_add_func ("/trust/verify/certtool-differential", test_certtool_differential);
 

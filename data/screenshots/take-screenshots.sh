@@ -72,7 +72,9 @@ cert legacy "Legacy Intranet Root" "Example Corp IT" -4000 -200 "" ca
 cert wiki "wiki.intranet.example" "Example Corp IT" -2000 -250 legacy server "wiki.intranet.example"
 cert git "git.example.com" "Example Corp" -5 360 issuing server "git.example.com"
 
-store=$work/store
+# The usual store of a home whose data directory is $work/data: the window
+# then shows no store directory in its title, as on a user's desktop.
+store=$work/data/certkeeper
 printf 'screenshot passphrase\n' > pass.txt
 "$cli" --store "$store" import issuing.pem mail.pem vpn.pem api.pem grafana.pem \
   legacy.pem wiki.pem git.pem >/dev/null
@@ -123,11 +125,11 @@ shoot () {
   out=$1 size=$2 view=$3
   shift 3
   xvfb-run -a -s '-screen 0 1600x1200x24' env \
-    XDG_CONFIG_HOME="$work/config" CK_LOCALEDIR="$build/po" \
+    XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" CK_LOCALEDIR="$build/po" \
     GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
     LC_ALL=${SCREENSHOT_LC_ALL:-C.UTF-8} LANGUAGE=${SCREENSHOT_LANGUAGE:-} \
     NO_AT_BRIDGE=1 GTK_A11Y=none \
-    "$app" --store "$store" --window-size "$size" --screenshot-view "$view" \
+    "$app" --window-size "$size" --screenshot-view "$view" \
     --screenshot "${SHOT_DIR:-$here}/$out" "$@" >/dev/null
   echo "wrote ${SHOT_DIR:-$here}/$out"
 }

@@ -3,6 +3,8 @@
 
 #include "certkeeper-core.h"
 #include "ck-application.h"
+#include "ck-file-chooser.h"
+#include "ck-expiry-notifier.h"
 #include "ck-resources.h"
 #include "ck-window.h"
 
@@ -12,6 +14,8 @@ struct _CkApplication
 
   GSettings *settings;
   char      *store_dir;
+  /* Desktop notifications of what expires (ck-expiry-notifier.c). */
+  CkExpiryNotifier *expiry_notifier;
   /* Test and documentation hooks (hidden options). */
   char      *screenshot;
   char      *screenshot_view;
@@ -25,7 +29,7 @@ ck_application_new (void)
 {
   return g_object_new (CK_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/io/github/certkeeper/Certkeeper",
                        NULL);
 }
@@ -38,21 +42,43 @@ ck_application_get_settings (CkApplication *self)
   return self->settings;
 }
 
-static CkWindow *
-ck_application_get_main_window (CkApplication *self)
+/* The store directory as windows compare it: absolute, with "." and ".."
+ * resolved (symbolic links are not: the user named this path). */
+static char *
+canonical_store_dir (const char *dir,
+                     const char *cwd)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *fallback = NULL;
+
+  if (dir == NULL || *dir == '\0')
+    dir = fallback = ck_store_get_default_dir ();
+  return g_canonicalize_filename (dir, cwd);
+}
+
+/* The window on @dir, opened when there is none: one window per store, so
+ * that a launch for another store never lands in this one (issue 13). */
+CkWindow *
+ck_application_get_window_for_store (CkApplication *self,
+                                     const char    *dir)
+{
+  g_autofree char *canonical = canonical_store_dir (dir, NULL);
   g_autoptr(CkStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWindow *window;
 
-  if (CK_IS_WINDOW (window))
-    return CK_WINDOW (window);
+  g_return_val_if_fail (CK_IS_APPLICATION (self), NULL);
 
-  store = ck_store_open (self->store_dir, &error);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CK_IS_WINDOW (l->data) &&
+        g_strcmp0 (ck_window_get_store_dir (l->data), canonical) == 0)
+      return l->data;
+
+  store = ck_store_open (canonical, &error);
   if (store == NULL)
     g_warning ("Cannot open the certificate store: %s", error->message);
 
   window = GTK_WINDOW (ck_window_new (self, store, error));
+  ck_window_set_store_dir (CK_WINDOW (window), canonical);
 
   if (self->window_size != NULL)
     {
@@ -66,6 +92,10 @@ ck_application_get_main_window (CkApplication *self)
   if (self->screenshot != NULL)
     ck_window_take_screenshot (CK_WINDOW (window), self->screenshot,
                                self->screenshot_view);
+  else if (store != NULL && g_strcmp0 (canonical, self->store_dir) == 0)
+    /* At start (the window on the store this instance was started on):
+     * what is due now. Other stores' windows are not watched. */
+    ck_expiry_notifier_set_store (self->expiry_notifier, store);
 
   return CK_WINDOW (window);
 }
@@ -73,21 +103,47 @@ ck_application_get_main_window (CkApplication *self)
 static void
 ck_application_activate (GApplication *app)
 {
-  CkWindow *window = ck_application_get_main_window (CK_APPLICATION (app));
+  CkApplication *self = CK_APPLICATION (app);
+  CkWindow *window = ck_application_get_window_for_store (self, self->store_dir);
 
   gtk_window_present (GTK_WINDOW (window));
 }
 
-static void
-ck_application_open (GApplication  *app,
-                     GFile        **files,
-                     int            n_files,
-                     const char    *hint)
+/* In the primary instance, for every launch (this process's own or a
+ * later one's): the launch says which store it is for ("store", resolved
+ * in the launching process against its own environment and directory),
+ * and its files are read relative to its directory. */
+static int
+ck_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *command_line)
 {
-  CkWindow *window = ck_application_get_main_window (CK_APPLICATION (app));
+  CkApplication *self = CK_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autofree char *dir = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  CkWindow *window;
+  int argc = 0;
 
+  if (!g_variant_dict_lookup (options, "store", "^ay", &dir) || *dir == '\0')
+    {
+      g_clear_pointer (&dir, g_free);
+      dir = canonical_store_dir (g_application_command_line_getenv (command_line,
+                                                                     "CERTKEEPER_STORE"),
+                                 g_application_command_line_get_cwd (command_line));
+    }
+
+  argv = g_application_command_line_get_arguments (command_line, &argc);
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line,
+                                                                             argv[i]));
+
+  window = ck_application_get_window_for_store (self, dir);
   gtk_window_present (GTK_WINDOW (window));
-  ck_window_import_files (window, files, (guint) n_files);
+  if (files->len > 0)
+    ck_window_import_files (window, (GFile **) files->pdata, files->len);
+
+  return 0;
 }
 
 static int
@@ -107,9 +163,21 @@ ck_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "screenshot-view", "s", &self->screenshot_view);
   g_variant_dict_lookup (options, "window-size", "s", &self->window_size);
 
-  /* Another store, or a one-shot screenshot, must not be handed to an
-   * instance that is already running on the default store. */
-  if (self->store_dir != NULL || self->screenshot != NULL)
+  /* The store this launch is for, resolved here, against this process's
+   * $CERTKEEPER_STORE and directory: the options go to the instance that
+   * is already running, if there is one, and it opens a window on this
+   * store rather than showing its own. */
+  {
+    g_autofree char *cwd = g_get_current_dir ();
+    char *dir = canonical_store_dir (self->store_dir, cwd);
+
+    g_free (self->store_dir);
+    self->store_dir = dir;
+    g_variant_dict_insert (options, "store", "^ay", dir);
+  }
+
+  /* A one-shot screenshot must not be handed to a running instance. */
+  if (self->screenshot != NULL)
     g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
   return -1;
@@ -133,6 +201,7 @@ ck_application_startup (GApplication *app)
     self->settings = g_settings_new (APP_ID);
   else
     g_debug ("GSettings schema %s not installed: using defaults", APP_ID);
+  self->expiry_notifier = ck_expiry_notifier_new (app, self->settings);
 
   gtk_css_provider_load_from_resource (css, "/io/github/certkeeper/Certkeeper/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -148,6 +217,7 @@ ck_application_finalize (GObject *object)
 {
   CkApplication *self = CK_APPLICATION (object);
 
+  g_clear_object (&self->expiry_notifier);
   g_clear_object (&self->settings);
   g_free (self->store_dir);
   g_free (self->screenshot);
@@ -165,7 +235,7 @@ ck_application_class_init (CkApplicationClass *klass)
 
   object_class->finalize = ck_application_finalize;
   app_class->activate = ck_application_activate;
-  app_class->open = ck_application_open;
+  app_class->command_line = ck_application_command_line;
   app_class->startup = ck_application_startup;
   app_class->handle_local_options = ck_application_handle_local_options;
 
@@ -262,15 +332,28 @@ ck_application_about_action (GSimpleAction *action,
   CkApplication *self = user_data;
   static const char *developers[] = { "The Certkeeper developers", NULL };
   static const char *documenters[] = { "The Certkeeper developers", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *comments = NULL;
 
-  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+  if (CK_IS_WINDOW (parent) && ck_window_get_store_dir (CK_WINDOW (parent)) != NULL)
+    {
+      g_autofree char *shown = ck_window_format_store_dir (ck_window_get_store_dir (CK_WINDOW (parent)));
+
+      /* Translators: %s is the directory of the store the window shows */
+      comments = g_strdup_printf (_("Keep certificates, private keys and requests, and decide trust explicitly\n\nThis window shows the store in %s"),
+                                  shown);
+    }
+  else
+    comments = g_strdup (_("Keep certificates, private keys and requests, and decide trust explicitly"));
+
+  adw_show_about_window (parent,
                          "application-name", _("Certkeeper"),
                          "application-icon", APP_ID,
                          "developer-name", _("The Certkeeper developers"),
                          "version", PACKAGE_VERSION,
                          "website", "https://github.com/certkeeper/certkeeper",
                          "issue-url", "https://github.com/certkeeper/certkeeper/issues",
-                         "comments", _("Keep certificates, private keys and requests, and decide trust explicitly"),
+                         "comments", comments,
                          "developers", developers,
                          "documenters", documenters,
                          "support-url", "https://github.com/certkeeper/certkeeper/tree/main/help/C",
@@ -281,7 +364,65 @@ ck_application_about_action (GSimpleAction *action,
                          NULL);
 }
 
+static void
+open_store_chosen (GFile    *folder,
+                   gpointer  user_data)
+{
+  g_autoptr(CkApplication) self = user_data;
+  g_autofree char *dir = NULL;
+
+  if (folder == NULL)
+    return;
+  dir = g_file_get_path (folder);
+  if (dir == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (ck_application_get_window_for_store (self, dir)));
+}
+
+static void
+ck_application_open_store_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  CkApplication *self = user_data;
+
+  /* A folder that holds no store yet gets a new, empty one. */
+  ck_file_chooser_select_folder (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                 _("Open a Certificate Store"), _("_Open"),
+                                 open_store_chosen, g_object_ref (self));
+}
+
+/* A notification's action (the app may have no window yet): the window
+ * with that certificate shown. */
+static void
+ck_application_show_certificate_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  CkApplication *self = user_data;
+  /* Notifications are about the store this instance was started on. */
+  CkWindow *window = ck_application_get_window_for_store (self, self->store_dir);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ck_window_show_certificate (window, g_variant_get_int64 (parameter));
+}
+
+/* What the daily timer does, on demand (tests, `gapplication action`). */
+static void
+ck_application_check_expiry_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  CkApplication *self = user_data;
+
+  ck_expiry_notifier_check (self->expiry_notifier);
+}
+
 static const GActionEntry app_actions[] = {
+  { .name = "open-store", .activate = ck_application_open_store_action },
+  { .name = "show-certificate", .activate = ck_application_show_certificate_action,
+    .parameter_type = "x" },
+  { .name = "check-expiry", .activate = ck_application_check_expiry_action },
   { .name = "quit", .activate = ck_application_quit_action },
   { .name = "help", .activate = ck_application_help_action },
   { .name = "about", .activate = ck_application_about_action },

@@ -13,4 +13,11 @@ CkApplication *ck_application_new          (void);
  * GSETTINGS_SCHEMA_DIR): callers then use the defaults. */
 GSettings     *ck_application_get_settings (CkApplication *self);
 
+typedef struct _CkWindow CkWindow;
+
+/* (transfer none) The window on the store in @dir (NULL: the default
+ * store), opened if there is none yet. */
+CkWindow      *ck_application_get_window_for_store (CkApplication *self,
+                                                    const char    *dir);
+
 G_END_DECLS

@@ -16,8 +16,6 @@ struct _CkCertificateList
 
   CkStore             *store;
   CkCertificateModel  *model;
-  GtkFilterListModel  *filter_model;
-  GtkCustomFilter     *filter;
   GtkSingleSelection  *selection;
   char                *needle;       /* prepared; NULL matches everything */
   GHashTable          *live;         /* rows bound to a widget: see CkCertificateModelLiveFunc */
@@ -32,8 +30,8 @@ struct _CkCertificateList
   GtkColumnViewColumn *trust_column;
   GtkColumnViewColumn *source_column;
 
-  /* Trust: the column's verdicts, the purpose and the Trusted/Distrusted
-   * filter (see ck-trust-column.c). */
+  /* Trust: the column's verdicts, the purpose and the trust filter (see
+   * ck-trust-column.c). */
   CkTrustColumn       *trust;
   GtkDropDown         *purpose_dropdown;
   GtkDropDown         *trust_filter_dropdown;
@@ -334,7 +332,7 @@ column_compare (gconstpointer a,
 static void
 scroll_to_top (CkCertificateList *self)
 {
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0)
     return;
   /* Through the column view's list (CSS node "listview"), which anchors
    * the view on the first row: a bare adjustment value would be undone
@@ -400,20 +398,27 @@ row_is_live (CkStoredCertificate *row,
 gboolean ck_certificate_list_is_busy (CkCertificateList *self);
 
 static gboolean
-filter_func (gpointer item,
-             gpointer user_data)
+trust_matches (CkStoredCertificate *row,
+               gpointer             user_data)
 {
-  CkCertificateList *self = user_data;
+  return ck_trust_column_matches (CK_CERTIFICATE_LIST (user_data)->trust, row);
+}
 
-  /* The search is CkCertificateModel's (see ck_certificate_list_init()). */
-  return ck_trust_column_matches (self->trust, item);
+static int
+trust_rank (CkStoredCertificate *row,
+            gpointer             user_data)
+{
+  return ck_trust_column_rank (CK_CERTIFICATE_LIST (user_data)->trust, row);
 }
 
 static void
 update_stack (CkCertificateList *self)
 {
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0
-                   && gtk_filter_list_model_get_pending (self->filter_model) == 0;
+  /* Under a trust filter, rows whose verdict is still coming are not
+   * "no results" yet. */
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0
+                   && (ck_trust_column_get_filter_mode (self->trust) == CK_TRUST_FILTER_ALL
+                       || !ck_trust_column_is_busy (self->trust));
 
   /* Not while rows are still being revealed: no flash of "empty". */
   gboolean settled = !ck_certificate_model_is_busy (self->model);
@@ -466,7 +471,6 @@ ck_certificate_list_set_store (CkCertificateList *self,
     return;
   ck_certificate_model_set_source (self->model,
                                    store != NULL ? ck_store_get_certificates (store) : NULL);
-  ck_trust_column_set_rows (self->trust, store != NULL ? ck_store_get_certificates (store) : NULL);
   /* A store without certificates changes no items: say so now. */
   update_stack (self);
 }
@@ -543,10 +547,7 @@ ck_certificate_list_is_busy (CkCertificateList *self)
 {
   g_return_val_if_fail (CK_IS_CERTIFICATE_LIST (self), FALSE);
 
-  /* CkCertificateModel sorts in one step; the filter is not incremental
-   * either, but its pending count is the documented answer. */
-  return gtk_filter_list_model_get_pending (self->filter_model) > 0
-         || ck_certificate_model_is_busy (self->model)
+  return ck_certificate_model_is_busy (self->model)
          || ck_trust_column_is_busy (self->trust);
 }
 
@@ -657,18 +658,33 @@ init_row_menu (CkCertificateList *self)
 
 /* Trust: the column, the purpose chooser and the filter. */
 
+/* The drop-down's order, by CkTrustFilterMode. */
+static const CkTrustFilterMode filter_modes[] = {
+  CK_TRUST_FILTER_ALL, CK_TRUST_FILTER_TRUSTED, CK_TRUST_FILTER_NOT_TRUSTED,
+  CK_TRUST_FILTER_DISTRUSTED,
+};
+
 static void
 trust_filter_changed_cb (CkCertificateList *self)
 {
-  /* Without a trust filter the filter model has no filter and passes rows
-   * through: GtkFilterListModel's row lookups cost O(position) in GTK 4.8
-   * (gtk_bitset_get_nth), which made each search keystroke quadratic. */
+  /* The model filters over the rows its search found; "All" has no
+   * filter to call. */
   if (ck_trust_column_get_filter_mode (self->trust) == CK_TRUST_FILTER_ALL)
-    gtk_filter_list_model_set_filter (self->filter_model, NULL);
-  else if (gtk_filter_list_model_get_filter (self->filter_model) == NULL)
-    gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+    ck_certificate_model_set_filter_func (self->model, NULL, NULL);
   else
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    {
+      ck_certificate_model_set_filter_func (self->model, trust_matches, self);
+      ck_certificate_model_rows_changed (self->model);
+    }
+  scroll_to_top (self);
+  update_stack (self);
+}
+
+/* A batch of verdicts: the filter and the order by trust grow with it. */
+static void
+trust_verdicts_changed_cb (CkCertificateList *self)
+{
+  ck_certificate_model_rows_changed (self->model);
   update_stack (self);
 }
 
@@ -676,20 +692,20 @@ static void
 trust_progress_cb (CkCertificateList *self)
 {
   g_autofree char *text = NULL;
+  guint done, total;
 
-  /* Translators: while the Trusted/Distrusted filter checks certificates */
-  text = g_strdup_printf (_("Checking trust… %d %%"),
-                          (int) (ck_trust_column_get_progress (self->trust) * 100));
+  ck_trust_column_get_counts (self->trust, &done, &total);
+  /* Translators: while trust verdicts are computed: "Checking trust…
+   * 12,345 of 100,000" */
+  text = g_strdup_printf (_("Checking trust… %'u of %'u"), done, total);
   gtk_label_set_text (GTK_LABEL (self->trust_progress), text);
 }
 
 static void
 trust_busy_cb (CkCertificateList *self)
 {
-  /* Only the filter's scan gets words here: cells say "Checking…". */
-  gtk_widget_set_visible (self->trust_progress,
-                          ck_trust_column_is_busy (self->trust)
-                          && ck_trust_column_get_filter_mode (self->trust) != CK_TRUST_FILTER_ALL);
+  /* Cells say "Checking…"; this says how far the whole store is. */
+  gtk_widget_set_visible (self->trust_progress, ck_trust_column_is_busy (self->trust));
   trust_progress_cb (self);
   update_stack (self);
 }
@@ -708,9 +724,10 @@ purpose_selected_cb (CkCertificateList *self)
 static void
 trust_filter_selected_cb (CkCertificateList *self)
 {
-  if (self->trust != NULL)
-    ck_trust_column_set_filter_mode (self->trust,
-                                     gtk_drop_down_get_selected (self->trust_filter_dropdown));
+  guint selected = gtk_drop_down_get_selected (self->trust_filter_dropdown);
+
+  if (self->trust != NULL && selected < G_N_ELEMENTS (filter_modes))
+    ck_trust_column_set_filter_mode (self->trust, filter_modes[selected]);
 }
 
 static void
@@ -735,6 +752,8 @@ init_trust (CkCertificateList *self)
   self->trust = ck_trust_column_new ();
   gtk_column_view_column_set_factory (self->trust_column, ck_trust_column_get_factory (self->trust));
   g_signal_connect_swapped (self->trust, "filter-changed", G_CALLBACK (trust_filter_changed_cb), self);
+  g_signal_connect_swapped (self->trust, "verdicts-changed", G_CALLBACK (trust_verdicts_changed_cb),
+                            self);
   g_signal_connect_swapped (self->trust, "notify::busy", G_CALLBACK (trust_busy_cb), self);
   g_signal_connect_swapped (self->trust, "notify::progress", G_CALLBACK (trust_progress_cb), self);
   g_signal_connect_swapped (self->trust, "notify::purpose", G_CALLBACK (purpose_changed_cb), self);
@@ -742,9 +761,10 @@ init_trust (CkCertificateList *self)
   for (guint i = 0; i < n_purposes; i++)
     gtk_string_list_append (purposes, ck_trust_status_purpose_name (oids[i]));
   gtk_drop_down_set_model (self->purpose_dropdown, G_LIST_MODEL (purposes));
-  /* In CkTrustFilterMode's order. */
+  /* In filter_modes' order. */
   gtk_string_list_append (filters, _("All"));
   gtk_string_list_append (filters, _("Trusted"));
+  gtk_string_list_append (filters, _("Not trusted"));
   gtk_string_list_append (filters, _("Distrusted"));
   gtk_drop_down_set_model (self->trust_filter_dropdown, G_LIST_MODEL (filters));
   init_row_menu (self);
@@ -774,7 +794,9 @@ ck_certificate_list_set_trust_filter (CkCertificateList *self,
 {
   g_return_if_fail (CK_IS_CERTIFICATE_LIST (self));
 
-  gtk_drop_down_set_selected (self->trust_filter_dropdown, mode);
+  for (guint i = 0; i < G_N_ELEMENTS (filter_modes); i++)
+    if (filter_modes[i] == mode)
+      gtk_drop_down_set_selected (self->trust_filter_dropdown, i);
 }
 
 static void
@@ -836,8 +858,6 @@ ck_certificate_list_dispose (GObject *object)
   GtkWidget *child;
 
   /* The models outlive the stack while the column view lets go of them. */
-  if (self->filter_model != NULL)
-    g_signal_handlers_disconnect_by_data (self->filter_model, self);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->column_view != NULL)
@@ -850,8 +870,6 @@ ck_certificate_list_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
-  g_clear_object (&self->filter_model);
-  g_clear_object (&self->filter);
   if (self->model != NULL)
     ck_certificate_model_set_live_func (self->model, NULL, NULL);
   g_clear_object (&self->model);
@@ -941,29 +959,27 @@ ck_certificate_list_init (CkCertificateList *self)
   gtk_column_view_column_set_fixed_width (self->source_column, 100);
   set_sorters (self);
 
-  /* store → CkCertificateModel (sorts and searches) → filter (trust only)
-   * → selection. Measured with tests/gui/bench-gui.c at 100,000 rows on
+  /* store → CkCertificateModel (sorts, searches and filters by trust) →
+   * selection. Measured with tests/gui/bench-gui.c at 100,000 rows on
    * GTK 4.8 (bench/README.md): GtkSortListModel took 1.1-1.3 s per header
    * click; the search as a GtkFilterListModel cost 0.3-0.5 s a keystroke,
    * nearly all of it in the views asking it for rows (each lookup walks
    * its bitset) and in cell tooltips, not in matching (25-35 ms). The
-   * filter model only filters when a trust filter is chosen. */
+   * trust filter is the model's too: it runs again on every batch of
+   * verdicts, over the rows the search found, without searching again. */
   self->model = ck_certificate_model_new ();
   /* Not owning: the model owns the rows, and unbind removes them. */
   self->live = g_hash_table_new (NULL, NULL);
   ck_certificate_model_set_live_func (self->model, row_is_live, self);
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), NULL);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  ck_certificate_model_set_rank_func (self->model, trust_rank, self);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_swapped (self->selection, "notify::selected-item",
                             G_CALLBACK (selection_changed_cb), self);
-  g_signal_connect_swapped (self->filter_model, "items-changed",
-                            G_CALLBACK (update_stack), self);
-  g_signal_connect_swapped (self->filter_model, "notify::pending",
+  g_signal_connect_swapped (self->model, "items-changed",
                             G_CALLBACK (update_stack), self);
   g_signal_connect_swapped (self->model, "notify::busy",
                             G_CALLBACK (update_stack), self);

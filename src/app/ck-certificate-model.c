@@ -12,6 +12,8 @@ typedef struct
   CkStoredCertificate *row;
   guint                pos;  /* in the source: equal rows keep store order */
   guint                shown; /* == the model's serial: in the new visible rows */
+  guint                matched; /* == needle_serial: matches the needle */
+  int                  rank;  /* from rank_func, for sorting by trust */
   char                *keys[N_KEYS];
 } Entry;
 
@@ -22,8 +24,11 @@ struct _CkCertificateModel
   GListModel           *source;
   GPtrArray            *entries;  /* Entry *, source order, owns them */
   GPtrArray            *sorted;   /* Entry *, sort order */
-  GPtrArray            *visible;  /* Entry *, the sorted ones that match */
+  GPtrArray            *matching; /* Entry *, the sorted ones that match the needle */
+  GPtrArray            *visible;  /* Entry *, the matching ones filter_func lets through */
+  GPtrArray            *by_name;  /* Entry *, by name: sorting by rank starts here */
   char                 *needle;
+  guint                 needle_serial;
   CkCertificateSortKey  sort_key;
   gboolean              descending;
   guint                 serial;
@@ -31,6 +36,11 @@ struct _CkCertificateModel
   guint                 reveal_id;
   CkCertificateModelLiveFunc live_func;
   gpointer              live_data;
+  CkCertificateModelFilterFunc filter_func;
+  gpointer              filter_data;
+  CkCertificateModelRankFunc rank_func;
+  gpointer              rank_data;
+  GCancellable         *preparing; /* the search keys' thread */
 };
 
 enum {
@@ -91,13 +101,6 @@ entry_key (Entry *entry,
 }
 
 static int
-trust_level (CkStoredCertificate *row)
-{
-  /* Every certificate is "Not trusted" until trust decisions exist. */
-  return 0;
-}
-
-static int
 compare_by (CkCertificateSortKey  sort_key,
             Entry                *x,
             Entry                *y)
@@ -115,7 +118,7 @@ compare_by (CkCertificateSortKey  sort_key,
       cmp = (u > v) - (u < v);
       break;
     case CK_CERTIFICATE_SORT_TRUST:
-      cmp = trust_level (x->row) - trust_level (y->row);
+      cmp = x->rank - y->rank;
       /* Equal trust: by name, so that the order stays useful. */
       if (cmp == 0)
         cmp = strcmp (entry_key (x, KEY_NAME), entry_key (y, KEY_NAME));
@@ -286,12 +289,33 @@ refilter (CkCertificateModel *self,
   g_clear_handle_id (&self->reveal_id, g_source_remove);
   g_clear_pointer (&self->reveal, g_ptr_array_unref);
   self->serial++;
-  self->visible = g_ptr_array_sized_new (from->len);
-  for (guint i = 0; i < from->len; i++)
+  /* The search: @from is every sorted row, or (a longer needle) the rows
+   * that matched the shorter one, in sorted order either way. */
+  if (from != NULL)
     {
-      Entry *entry = from->pdata[i];
+      g_autoptr(GPtrArray) matching = g_ptr_array_sized_new (from->len);
 
-      if (self->needle == NULL || ck_stored_certificate_matches (entry->row, self->needle))
+      self->needle_serial++;
+      for (guint i = 0; i < from->len; i++)
+        {
+          Entry *entry = from->pdata[i];
+
+          if (self->needle == NULL || ck_stored_certificate_matches (entry->row, self->needle))
+            {
+              entry->matched = self->needle_serial;
+              g_ptr_array_add (matching, entry);
+            }
+        }
+      g_ptr_array_unref (self->matching);
+      self->matching = g_steal_pointer (&matching);
+    }
+  /* The filter (trust) over what the search found. */
+  self->visible = g_ptr_array_sized_new (self->matching->len);
+  for (guint i = 0; i < self->matching->len; i++)
+    {
+      Entry *entry = self->matching->pdata[i];
+
+      if (self->filter_func == NULL || self->filter_func (entry->row, self->filter_data))
         {
           entry->shown = self->serial;
           g_ptr_array_add (self->visible, entry);
@@ -323,14 +347,134 @@ refilter (CkCertificateModel *self,
   emit_change (self, old, head, tail);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  Entry *x = *(Entry **) a;
+  Entry *y = *(Entry **) b;
+  int cmp = compare_by (CK_CERTIFICATE_SORT_NAME, x, y);
+
+  return cmp != 0 ? cmp : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* By rank, then name: a stable bucket pass over the rows sorted by name
+ * (kept from one call to the next), so that each batch of new verdicts
+ * costs one pass over the rows, not a sort. Descending reverses both. */
+static void
+sort_by_rank (CkCertificateModel *self)
+{
+  int low = G_MAXINT, high = G_MININT;
+  g_autofree guint *start = NULL;
+  guint n = self->entries->len;
+
+  if (self->by_name == NULL)
+    {
+      self->by_name = g_ptr_array_sized_new (n);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (self->by_name, self->entries->pdata[i]);
+      g_qsort_with_data (self->by_name->pdata, n, sizeof (gpointer), compare_names, self);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+
+      entry->rank = self->rank_func != NULL ? self->rank_func (entry->row, self->rank_data) : 0;
+      low = MIN (low, entry->rank);
+      high = MAX (high, entry->rank);
+    }
+  g_ptr_array_set_size (self->sorted, n);
+  if (n == 0)
+    return;
+  /* Ranks are a handful of small numbers: one counter each. */
+  start = g_new0 (guint, (gsize) (high - low) + 2);
+  for (guint i = 0; i < n; i++)
+    {
+      Entry *entry = self->by_name->pdata[i];
+      int bucket = self->descending ? high - entry->rank : entry->rank - low;
+
+      start[bucket + 1]++;
+    }
+  for (int b = 1; b <= high - low + 1; b++)
+    start[b] += start[b - 1];
+  for (guint i = 0; i < n; i++)
+    {
+      Entry *entry = self->by_name->pdata[self->descending ? n - 1 - i : i];
+      int bucket = self->descending ? high - entry->rank : entry->rank - low;
+
+      self->sorted->pdata[start[bucket]++] = entry;
+    }
+}
+
 static void
 resort (CkCertificateModel *self)
 {
+  if (self->sort_key == CK_CERTIFICATE_SORT_TRUST)
+    {
+      sort_by_rank (self);
+      return;
+    }
   g_ptr_array_set_size (self->sorted, 0);
   for (guint i = 0; i < self->entries->len; i++)
     g_ptr_array_add (self->sorted, self->entries->pdata[i]);
   g_qsort_with_data (self->sorted->pdata, self->sorted->len, sizeof (gpointer),
                      compare_entries, self);
+}
+
+/* The rows that match the needle, in the new sorted order: the search is
+ * not run again (Entry.matched remembers it). */
+static void
+rematch (CkCertificateModel *self)
+{
+  g_ptr_array_set_size (self->matching, 0);
+  for (guint i = 0; i < self->sorted->len; i++)
+    {
+      Entry *entry = self->sorted->pdata[i];
+
+      if (self->needle == NULL || entry->matched == self->needle_serial)
+        g_ptr_array_add (self->matching, entry);
+    }
+}
+
+/* The search keys of new rows, made in a thread: a keystroke is then one
+ * strstr() per row (measured in bench/README.md, "Search"). */
+static void
+prepare_search_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GPtrArray *rows = task_data;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      if (i % 1024 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
+      ck_stored_certificate_prepare_search (rows->pdata[i]);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+prepare_search (CkCertificateModel *self,
+                guint               position,
+                guint               added)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *rows;
+
+  if (added == 0)
+    return;
+  rows = g_ptr_array_new_full (added, g_object_unref);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_add (rows, g_object_ref (((Entry *) self->entries->pdata[position + i])->row));
+  if (self->preparing == NULL)
+    self->preparing = g_cancellable_new ();
+  task = g_task_new (NULL, self->preparing, NULL, NULL);
+  g_task_set_name (task, "ck-certificate-model search keys");
+  g_task_set_task_data (task, rows, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, prepare_search_thread);
 }
 
 static void
@@ -355,6 +499,8 @@ source_items_changed (GListModel         *source,
     }
   for (guint i = position; i < self->entries->len; i++)
     ((Entry *) self->entries->pdata[i])->pos = i;
+  g_clear_pointer (&self->by_name, g_ptr_array_unref);
+  prepare_search (self, position, added);
 
   resort (self);
   refilter (self, self->sorted);
@@ -404,11 +550,11 @@ ck_certificate_model_set_needle (CkCertificateModel *self,
   self->needle = g_strdup (needle);
   /* One more character only narrows: test the rows still shown (all of
    * them: not while they are still being revealed). */
-  if (old != NULL && needle != NULL && strstr (needle, old) != NULL && self->reveal == NULL)
+  if (old != NULL && needle != NULL && strstr (needle, old) != NULL)
     {
-      g_autoptr(GPtrArray) shown = g_ptr_array_ref (self->visible);
+      g_autoptr(GPtrArray) matched = g_ptr_array_ref (self->matching);
 
-      refilter (self, shown);
+      refilter (self, matched);
     }
   else
     refilter (self, self->sorted);
@@ -440,7 +586,49 @@ ck_certificate_model_set_sort (CkCertificateModel   *self,
   self->sort_key = key;
   self->descending = descending;
   resort (self);
-  refilter (self, self->sorted);
+  rematch (self);
+  refilter (self, NULL);
+}
+
+void
+ck_certificate_model_set_filter_func (CkCertificateModel           *self,
+                                      CkCertificateModelFilterFunc  func,
+                                      gpointer                      user_data)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_MODEL (self));
+
+  if (self->filter_func == func && self->filter_data == user_data)
+    return;
+  self->filter_func = func;
+  self->filter_data = user_data;
+  refilter (self, NULL);
+}
+
+void
+ck_certificate_model_set_rank_func (CkCertificateModel         *self,
+                                    CkCertificateModelRankFunc  func,
+                                    gpointer                    user_data)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_MODEL (self));
+
+  self->rank_func = func;
+  self->rank_data = user_data;
+  ck_certificate_model_rows_changed (self);
+}
+
+void
+ck_certificate_model_rows_changed (CkCertificateModel *self)
+{
+  g_return_if_fail (CK_IS_CERTIFICATE_MODEL (self));
+
+  if (self->sort_key == CK_CERTIFICATE_SORT_TRUST)
+    {
+      sort_by_rank (self);
+      rematch (self);
+    }
+  else if (self->filter_func == NULL)
+    return;
+  refilter (self, NULL);
 }
 
 static GType
@@ -483,6 +671,9 @@ ck_certificate_model_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->source, source_items_changed, self);
   g_clear_object (&self->source);
   g_clear_handle_id (&self->reveal_id, g_source_remove);
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing);
+  g_clear_object (&self->preparing);
 
   G_OBJECT_CLASS (ck_certificate_model_parent_class)->dispose (object);
 }
@@ -493,6 +684,8 @@ ck_certificate_model_finalize (GObject *object)
   CkCertificateModel *self = CK_CERTIFICATE_MODEL (object);
 
   g_ptr_array_unref (self->visible);
+  g_ptr_array_unref (self->matching);
+  g_clear_pointer (&self->by_name, g_ptr_array_unref);
   g_clear_pointer (&self->reveal, g_ptr_array_unref);
   g_ptr_array_unref (self->sorted);
   g_ptr_array_set_free_func (self->entries, entry_free);
@@ -547,6 +740,7 @@ ck_certificate_model_init (CkCertificateModel *self)
   /* Not freeing: source_items_changed() moves removed entries out. */
   self->entries = g_ptr_array_new ();
   self->sorted = g_ptr_array_new ();
+  self->matching = g_ptr_array_new ();
   self->visible = g_ptr_array_new ();
 }
 

@@ -37,6 +37,25 @@ typedef gboolean (*CkCertificateModelLiveFunc) (CkStoredCertificate *row,
 void                ck_certificate_model_set_live_func (CkCertificateModel         *self,
                                                         CkCertificateModelLiveFunc  func,
                                                         gpointer                    user_data);
+/* A filter over the rows the needle lets through (the Trust filter):
+ * TRUE shows @row. Run again by ck_certificate_model_rows_changed(), over
+ * the rows the search found, without searching again. */
+typedef gboolean (*CkCertificateModelFilterFunc) (CkStoredCertificate *row,
+                                                  gpointer             user_data);
+void                ck_certificate_model_set_filter_func (CkCertificateModel          *self,
+                                                          CkCertificateModelFilterFunc func,
+                                                          gpointer                     user_data);
+/* CK_CERTIFICATE_SORT_TRUST sorts by this (lower first), then by name. */
+typedef int (*CkCertificateModelRankFunc) (CkStoredCertificate *row,
+                                           gpointer             user_data);
+void                ck_certificate_model_set_rank_func (CkCertificateModel         *self,
+                                                        CkCertificateModelRankFunc  func,
+                                                        gpointer                    user_data);
+/* What the filter or rank functions say about rows changed (a batch of
+ * verdicts arrived): sorted again by rank when sorting by trust (one pass
+ * over the rows sorted by name, no comparison sort) and filtered again,
+ * with one items-changed trimmed to what differs. */
+void                ck_certificate_model_rows_changed (CkCertificateModel *self);
 void                ck_certificate_model_set_sort   (CkCertificateModel   *self,
                                                      CkCertificateSortKey  key,
                                                      gboolean              descending);

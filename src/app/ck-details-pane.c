@@ -24,6 +24,10 @@ struct _CkDetailsPane
   GtkWidget         *trust_group;
   /* What the store's CA records say: revoked or not (ck-window-ca.c). */
   GtkWidget         *revocation_group;
+  GtkWidget         *description_group;  /* while the description is laid out */
+  /* The Renewal group goes after this one (ck_details_pane_set_expiry). */
+  GtkWidget         *summary_group;
+  GtkWidget         *expiry_group;
 
   GtkScrolledWindow *scrolled_window;
   GtkBox            *content;
@@ -165,6 +169,8 @@ clear (CkDetailsPane *self)
   self->trust_value = NULL;
   self->trust_group = NULL;
   self->revocation_group = NULL;
+  self->summary_group = NULL;
+  self->expiry_group = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
     gtk_box_remove (self->content, child);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
@@ -199,168 +205,45 @@ add_header (CkDetailsPane *self,
   gtk_box_append (self->content, box);
 }
 
-static const char *
-attribute_title (const CkDnAttribute *attr)
+char *
+ck_details_pane_field_text (const CkDescriptionField *field)
 {
-  const char *name = ck_oid_get_display_name (attr->oid);
-
-  return name != NULL ? name : attr->oid;
+  /* Dates in local time, as the rest of the window shows them. */
+  if (field->type == CK_DESCRIPTION_DATE)
+    return ck_expiry_format_datetime (field->time);
+  return ck_description_field_to_display (field);
 }
 
+/* The description's sections, one group each: the same model `show` and
+ * `show --json` render. Each value label carries its section and field
+ * keys ("ck-section", "ck-field"), so that a test can walk the pane and
+ * compare it with the JSON. */
 static void
-add_name_group (CkDetailsPane *self,
-                const char    *title,
-                GPtrArray     *attributes,
-                const char    *rfc4514)
+add_description_item (const CkDescriptionSection *section,
+                      const CkDescriptionField   *field,
+                      gpointer                    user_data)
 {
-  GtkWidget *group = add_group (self, title, NULL);
+  CkDetailsPane *self = user_data;
+  g_autofree char *value = NULL;
+  RowFlags flags = ROW_PLAIN;
+  GtkLabel *label;
 
-  for (guint i = 0; attributes != NULL && i < attributes->len; i++)
+  if (field == NULL)
     {
-      const CkDnAttribute *attr = g_ptr_array_index (attributes, i);
+      g_autofree char *subtitle = ck_description_section_to_subtitle (section);
 
-      add_row (self, group, attribute_title (attr), attr->value, NULL, ROW_PLAIN);
+      self->description_group = add_group (self, section->title, subtitle);
+      return;
     }
-  if (attributes == NULL || attributes->len == 0)
-    add_row (self, group, _("Distinguished name"), rfc4514, NULL, ROW_PLAIN);
-}
-
-static char *
-with_critical (const char *title,
-               gboolean    critical)
-{
-  /* Translators: a row title for an extension marked critical */
-  return critical ? g_strdup_printf (_("%s (critical)"), title) : g_strdup (title);
-}
-
-static void
-add_usage_group (CkDetailsPane *self,
-                 CkCertificate *cert)
-{
-  GtkWidget *group = add_group (self, _("Usage"), NULL);
-  guint usage = 0;
-  gboolean critical = FALSE;
-  gboolean is_ca = FALSE;
-  int path_len = -1;
-  const char * const *eku;
-
-  if (ck_certificate_get_key_usage (cert, &usage, &critical))
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-      g_autofree char *title = with_critical (_("Key usage"), critical);
-      const CkKeyUsageBit *bits;
-      guint n_bits = 0;
-
-      bits = ck_key_usage_bits (&n_bits);
-      for (guint i = 0; i < n_bits; i++)
-        if (usage & bits[i].flag)
-          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "",
-                                  _(bits[i].display_name));
-      add_row (self, group, title, text->str, NULL, ROW_PLAIN);
-    }
-
-  eku = ck_certificate_get_extended_key_usage (cert, &critical);
-  if (eku != NULL)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-      g_autofree char *title = with_critical (_("Extended key usage"), critical);
-
-      for (guint i = 0; eku[i] != NULL; i++)
-        {
-          const char *name = ck_oid_get_display_name (eku[i]);
-
-          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "",
-                                  name != NULL ? name : eku[i]);
-        }
-      add_row (self, group, title, text->str, NULL, ROW_PLAIN);
-    }
-
-  if (ck_certificate_get_basic_constraints (cert, &is_ca, &path_len, &critical))
-    {
-      g_autofree char *title = with_critical (_("Basic constraints"), critical);
-      g_autofree char *value = NULL;
-
-      if (!is_ca)
-        value = g_strdup (_("Not a certificate authority"));
-      else if (path_len < 0)
-        value = g_strdup (_("Certificate authority, no limit on the path length"));
-      else
-        value = g_strdup_printf (ngettext ("Certificate authority, at most %d intermediate below it",
-                                           "Certificate authority, at most %d intermediates below it",
-                                           path_len), path_len);
-      add_row (self, group, title, value, NULL, ROW_PLAIN);
-    }
-  else
-    {
-      add_row (self, group, _("Basic constraints"),
-               _("Absent: not a certificate authority"), NULL, ROW_PLAIN);
-    }
-}
-
-static char *
-hex_of_bytes (GBytes *bytes)
-{
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  g_autofree char *hex = ck_hex_encode (data, len);
-
-  return ck_hex_format_colons (hex);
-}
-
-static gboolean
-extension_shown_elsewhere (const char *oid)
-{
-  static const char *decoded[] = {
-    CK_OID_EXT_KEY_USAGE, CK_OID_EXT_EXT_KEY_USAGE, CK_OID_EXT_BASIC_CONSTRAINTS,
-    CK_OID_EXT_SUBJECT_ALT_NAME,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (decoded); i++)
-    if (g_strcmp0 (oid, decoded[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-add_extensions_group (CkDetailsPane *self,
-                      CkCertificate *cert)
-{
-  GPtrArray *extensions = ck_certificate_get_extensions (cert);
-  GtkWidget *group = NULL;
-
-  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
-    {
-      const CkExtension *ext = g_ptr_array_index (extensions, i);
-      const char *name = ck_oid_get_display_name (ext->oid);
-      g_autofree char *title = NULL;
-      g_autofree char *value = NULL;
-
-      if (extension_shown_elsewhere (ext->oid))
-        continue;
-      if (group == NULL)
-        group = add_group (self, _("Other Extensions"), NULL);
-
-      /* Translators: an extension's name and its OID */
-      title = name != NULL ? g_strdup_printf (_("%s (%s)"), name, ext->oid) : g_strdup (ext->oid);
-      if (ext->critical)
-        {
-          char *critical = with_critical (title, TRUE);
-
-          g_free (title);
-          title = critical;
-        }
-
-      if (g_strcmp0 (ext->oid, CK_OID_EXT_SUBJECT_KEY_ID) == 0
-          && ck_certificate_get_subject_key_id (cert) != NULL)
-        value = ck_hex_format_colons (ck_certificate_get_subject_key_id (cert));
-      else if (g_strcmp0 (ext->oid, CK_OID_EXT_AUTHORITY_KEY_ID) == 0
-               && ck_certificate_get_authority_key_id (cert) != NULL)
-        value = ck_hex_format_colons (ck_certificate_get_authority_key_id (cert));
-      else
-        value = hex_of_bytes (ext->value);
-
-      add_row (self, group, title, value, NULL, ROW_MONOSPACE);
-    }
+  value = ck_details_pane_field_text (field);
+  if (field->type == CK_DESCRIPTION_HEX)
+    flags = ROW_MONOSPACE | ROW_COPY;
+  else if (field->type == CK_DESCRIPTION_URI)
+    flags = ROW_COPY;
+  add_row (self, self->description_group, field->label, value, NULL, flags);
+  label = g_ptr_array_index (self->values, self->values->len - 1);
+  g_object_set_data_full (G_OBJECT (label), "ck-section", g_strdup (section->key), g_free);
+  g_object_set_data_full (G_OBJECT (label), "ck-field", g_strdup (field->key), g_free);
 }
 
 /* Trust */
@@ -608,7 +491,6 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
                                   CkCertificate       *cert)
 {
   GtkWidget *group;
-  GPtrArray *names;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 not_after = ck_certificate_get_not_after (cert);
   CkExpiryState state = ck_expiry_get_state (ck_certificate_get_not_before (cert), not_after,
@@ -617,12 +499,6 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
   g_autofree char *valid_until = ck_expiry_format_datetime (not_after);
   g_autofree char *relative = ck_expiry_format_relative (not_after, now);
   g_autofree char *until_text = NULL;
-  g_autofree char *sha256 = ck_hex_format_colons (ck_certificate_get_sha256_fingerprint (cert));
-  g_autofree char *sha1 = ck_hex_format_colons (ck_certificate_get_sha1_fingerprint (cert));
-  g_autofree char *spki = ck_hex_format_colons (ck_certificate_get_spki_sha256 (cert));
-  g_autofree char *serial = ck_hex_format_colons (ck_certificate_get_serial (cert));
-  g_autofree char *version = g_strdup_printf ("%u", ck_certificate_get_version (cert));
-  g_autofree char *key_size = NULL;
   g_autofree char *pem = ck_certificate_to_pem (cert);
   gboolean has_key;
   GtkWidget *trust_row;
@@ -637,10 +513,13 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
 
   add_header (self,
               ck_certificate_is_ca (cert) ? "security-high-symbolic" : "application-certificate-symbolic",
-              ck_certificate_get_display_name (cert),
+              /* Its name in the store (the user's label) where it has one. */
+              row != NULL ? ck_stored_certificate_get_display_name (row)
+                          : ck_certificate_get_display_name (cert),
               ck_certificate_is_ca (cert) ? _("Certificate authority") : _("Certificate"));
 
   group = add_group (self, _("Summary"), NULL);
+  self->summary_group = group;
   add_row (self, group, _("Issued to"), ck_certificate_get_display_name (cert), NULL, ROW_PLAIN);
   add_row (self, group, _("Issued by"), ck_certificate_get_issuer_display_name (cert), NULL,
            ROW_PLAIN);
@@ -668,54 +547,12 @@ ck_details_pane_show_certificate (CkDetailsPane       *self,
 
   update_trust (self);
 
-  add_name_group (self, _("Subject"), ck_certificate_get_subject_attributes (cert),
-                  ck_certificate_get_subject (cert));
-  add_name_group (self, _("Issuer"), ck_certificate_get_issuer_attributes (cert),
-                  ck_certificate_get_issuer (cert));
+  {
+    g_autoptr(CkDescription) description = ck_description_new_for_certificate (cert);
 
-  names = ck_certificate_get_subject_alt_names (cert);
-  if (names != NULL && names->len > 0)
-    {
-      group = add_group (self, _("Subject Alternative Names"), NULL);
-      for (guint i = 0; i < names->len; i++)
-        {
-          const CkGeneralName *name = g_ptr_array_index (names, i);
-
-          add_row (self, group, ck_general_name_kind_get_display_name (name->kind),
-                   name->value, NULL, ROW_PLAIN);
-        }
-    }
-
-  add_usage_group (self, cert);
-
-  group = add_group (self, _("Public Key"), NULL);
-  add_row (self, group, _("Algorithm"), ck_certificate_get_key_algorithm (cert), NULL, ROW_PLAIN);
-  if (!ck_certificate_get_key_supported (cert))
-    {
-      add_row (self, group, _("Algorithm OID"), ck_certificate_get_key_algorithm_oid (cert),
-               NULL, ROW_MONOSPACE | ROW_COPY);
-      add_row (self, group, _("Status"), ck_certificate_get_key_problem (cert),
-               "dialog-warning-symbolic", ROW_PLAIN);
-    }
-  if (ck_certificate_get_key_curve (cert) != NULL)
-    add_row (self, group, _("Curve"), ck_certificate_get_key_curve (cert), NULL, ROW_PLAIN);
-  else if (ck_certificate_get_key_bits (cert) > 0)
-    {
-      key_size = g_strdup_printf (ngettext ("%u bit", "%u bits", ck_certificate_get_key_bits (cert)),
-                                  ck_certificate_get_key_bits (cert));
-      add_row (self, group, _("Key size"), key_size, NULL, ROW_PLAIN);
-    }
-  add_row (self, group, _("Public key SHA-256"), spki, NULL, ROW_MONOSPACE | ROW_COPY);
-
-  group = add_group (self, _("Fingerprints"), NULL);
-  add_row (self, group, _("SHA-256 fingerprint"), sha256, NULL, ROW_MONOSPACE | ROW_COPY);
-  add_row (self, group, _("SHA-1 fingerprint"), sha1, NULL, ROW_MONOSPACE | ROW_COPY);
-  add_row (self, group, _("Serial number"), serial, NULL, ROW_MONOSPACE | ROW_COPY);
-  add_row (self, group, _("Signature algorithm"), ck_certificate_get_signature_algorithm (cert),
-           NULL, ROW_PLAIN);
-  add_row (self, group, _("Version"), version, NULL, ROW_PLAIN);
-
-  add_extensions_group (self, cert);
+    ck_description_foreach (description, add_description_item, self);
+    self->description_group = NULL;
+  }
 
   group = add_group (self, _("PEM"), NULL);
   g_strchomp (pem);
@@ -806,6 +643,79 @@ ck_details_pane_set_warning_days (CkDetailsPane *self,
   g_return_if_fail (CK_IS_DETAILS_PANE (self));
 
   self->warning_days = days;
+}
+
+void
+ck_details_pane_set_expiry (CkDetailsPane      *self,
+                            const CkExpiryItem *item)
+{
+  GtkWidget *group, *row, *toggle, *button;
+  const char *why;
+
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+
+  if (self->expiry_group != NULL)
+    {
+      gtk_box_remove (self->content, self->expiry_group);
+      self->expiry_group = NULL;
+    }
+  if (item == NULL || self->summary_group == NULL)
+    return;
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Renewal"));
+  gtk_box_insert_child_after (self->content, group, self->summary_group);
+  self->expiry_group = group;
+
+  button = gtk_button_new_with_mnemonic (_("_Renew…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.renew");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Make the request that renews this certificate"));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+
+  if (item->renewed_by != NULL)
+    {
+      g_autofree char *until = ck_expiry_format_date (ck_stored_certificate_get_not_after (item->renewed_by));
+      /* Translators: "Renewed by": the new certificate's name, then its expiry date */
+      g_autofree char *text = g_strdup_printf (_("%s, valid until %s"),
+                                               ck_stored_certificate_get_display_name (item->renewed_by),
+                                               until);
+
+      add_row (self, group, _("Renewed by"), text, "emblem-ok-symbolic", ROW_PLAIN);
+    }
+  else if (item->request != NULL)
+    {
+      g_autofree char *since = ck_expiry_format_date (ck_stored_request_get_created_at (item->request));
+      /* Translators: a pending renewal request: its name, then the day it was made */
+      g_autofree char *text = g_strdup_printf (_("%s, pending since %s"),
+                                               ck_stored_request_get_display_name (item->request),
+                                               since);
+
+      add_row (self, group, _("Renewal request"), text, NULL, ROW_PLAIN);
+    }
+
+  if (item->renewed_by != NULL)
+    why = _("Renewed: no longer warned about");
+  else if (item->watch == CK_EXPIRY_WATCH_OFF)
+    why = _("You chose not to be warned about this certificate");
+  else if (item->watch == CK_EXPIRY_WATCH_ON)
+    why = _("Watched because you asked");
+  else if (item->key != NULL)
+    why = _("Watched because its private key is kept here");
+  else
+    why = _("Not watched: its private key is not kept here");
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Warn before it expires"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), why);
+  toggle = gtk_switch_new ();
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.warn-about-certificate");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Warn before it expires"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
 const char *

@@ -46,8 +46,18 @@ void ck_details_pane_set_purpose      (CkDetailsPane       *self,
 void ck_details_pane_set_revocation   (CkDetailsPane       *self,
                                        const char          *text,
                                        gboolean             revoked);
+/* After ck_details_pane_show_certificate(): a Renewal group below the
+ * summary with "Renewed by" or the renewal in flight, the "Warn before it
+ * expires" switch (win.warn-about-certificate) and "Renew…" (win.renew);
+ * NULL removes it. */
+void ck_details_pane_set_expiry       (CkDetailsPane       *self,
+                                       const CkExpiryItem  *item);
 /* The value shown under @title ("SHA-256 fingerprint"), or NULL (tests). */
 const char *ck_details_pane_lookup    (CkDetailsPane       *self,
                                        const char          *title);
+
+/* How the window shows one field of a CkDescription: as
+ * ck_description_field_to_display(), with dates in local time. */
+char *ck_details_pane_field_text (const CkDescriptionField *field);
 
 G_END_DECLS

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
 
+#include "certkeeper-core.h"
 #include "ck-expiry.h"
 
-#define DAY (G_GINT64_CONSTANT (24) * 60 * 60)
 
 CkExpiryState
 ck_expiry_get_state (gint64 not_before,
@@ -15,43 +15,11 @@ ck_expiry_get_state (gint64 not_before,
     return CK_EXPIRY_EXPIRED;
   if (not_before > now)
     return CK_EXPIRY_NOT_YET_VALID;
-  if (not_after - now <= (gint64) warning_days * DAY)
+  /* The core's rule, as `certkeeper-cli check` and the notifications
+   * apply it. */
+  if (ck_expiry_is_due (not_after, now, warning_days))
     return CK_EXPIRY_SOON;
   return CK_EXPIRY_VALID;
-}
-
-char *
-ck_expiry_format_relative (gint64 not_after,
-                           gint64 now)
-{
-  gint64 delta = not_after - now;
-  /* Whole days, rounded towards "now": 36 hours left is "in 1 day". */
-  gint64 days = (delta >= 0 ? delta : -delta) / DAY;
-  guint n;
-
-  if (days == 0)
-    return g_strdup (delta >= 0 ? _("expires today") : _("expired today"));
-
-  if (days < 60)
-    {
-      n = (guint) days;
-      if (delta >= 0)
-        return g_strdup_printf (ngettext ("in %u day", "in %u days", n), n);
-      return g_strdup_printf (ngettext ("expired %u day ago", "expired %u days ago", n), n);
-    }
-
-  if (days < 730)
-    {
-      n = (guint) (days / 30);
-      if (delta >= 0)
-        return g_strdup_printf (ngettext ("in %u month", "in %u months", n), n);
-      return g_strdup_printf (ngettext ("expired %u month ago", "expired %u months ago", n), n);
-    }
-
-  n = (guint) MIN (days / 365, G_MAXUINT);
-  if (delta >= 0)
-    return g_strdup_printf (ngettext ("in %u year", "in %u years", n), n);
-  return g_strdup_printf (ngettext ("expired %u year ago", "expired %u years ago", n), n);
 }
 
 static char *

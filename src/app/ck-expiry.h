@@ -20,9 +20,8 @@ CkExpiryState ck_expiry_get_state     (gint64 not_before,
                                        gint64 not_after,
                                        gint64 now,
                                        guint  warning_days);
-/* "in 12 days", "expires today", "expired 3 days ago", "in 2 years" */
-char         *ck_expiry_format_relative (gint64 not_after,
-                                         gint64 now);
+/* ck_expiry_format_relative() ("in 12 days") is the core's
+ * (ck-expiry-message.h): the notifications say it too. */
 /* The date in the user's locale, UTC: "4 Dec 2026" */
 char         *ck_expiry_format_date   (gint64 timestamp);
 /* Date and time with seconds, UTC, for the details pane. */

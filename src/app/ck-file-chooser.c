@@ -91,6 +91,36 @@ ck_file_chooser_open_files (GtkWindow       *parent,
   gtk_file_dialog_open_multiple (dialog, parent, NULL, open_done, data);
 }
 
+static void
+folder_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ChooserData *data = user_data;
+  g_autoptr(GFile) folder = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (source),
+                                                                  result, NULL);
+
+  data->save_callback (folder, data->user_data);
+  g_free (data);
+}
+
+void
+ck_file_chooser_select_folder (GtkWindow      *parent,
+                               const char     *title,
+                               const char     *accept_label,
+                               CkSaveFileFunc  callback,
+                               gpointer        user_data)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  ChooserData *data = g_new0 (ChooserData, 1);
+
+  data->save_callback = callback;
+  data->user_data = user_data;
+  gtk_file_dialog_set_title (dialog, title);
+  gtk_file_dialog_set_accept_label (dialog, accept_label);
+  gtk_file_dialog_select_folder (dialog, parent, NULL, folder_done, data);
+}
+
 void
 ck_file_chooser_save_file (GtkWindow      *parent,
                            const char     *title,
@@ -165,6 +195,26 @@ ck_file_chooser_open_files (GtkWindow       *parent,
 
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
     }
+  g_signal_connect (native, "response", G_CALLBACK (native_response), data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+void
+ck_file_chooser_select_folder (GtkWindow      *parent,
+                               const char     *title,
+                               const char     *accept_label,
+                               CkSaveFileFunc  callback,
+                               gpointer        user_data)
+{
+  GtkFileChooserNative *native;
+  ChooserData *data = g_new0 (ChooserData, 1);
+
+  /* native_response() hands the folder to the save callback. */
+  data->save_callback = callback;
+  data->user_data = user_data;
+  native = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect (native, "response", G_CALLBACK (native_response), data);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }

@@ -20,6 +20,12 @@ void ck_file_chooser_open_files (GtkWindow       *parent,
                                  const char      *title,
                                  CkOpenFilesFunc  callback,
                                  gpointer         user_data);
+/* @folder is NULL when the user cancelled. */
+void ck_file_chooser_select_folder (GtkWindow      *parent,
+                                    const char     *title,
+                                    const char     *accept_label,
+                                    CkSaveFileFunc  callback,
+                                    gpointer        user_data);
 void ck_file_chooser_save_file  (GtkWindow       *parent,
                                  const char      *title,
                                  const char      *suggested_name,

@@ -3,6 +3,7 @@
 
 #include "ck-import-dialog.h"
 #include "ck-import-row.h"
+#include "ck-pin-dialog.h"
 #include "ck-token-import.h"
 
 struct _CkImportDialog
@@ -10,6 +11,7 @@ struct _CkImportDialog
   AdwWindow       parent_instance;
 
   CkStore        *store;
+  CkKeeper       *keeper;        /* reads, unlocks and commits */
   CkImporter     *importer;
   GtkNoSelection *selection;     /* the plan, when it is not being read */
   GPtrArray      *pending;       /* Input, waiting for the reader */
@@ -38,6 +40,7 @@ struct _CkImportDialog
   GtkSpinner     *loading_spinner;
   GtkRevealer    *problems_revealer;
   GtkLabel       *problems_label;
+  GtkButton      *remove_problems_button;
   GtkListView    *plan_view;
   GtkWidget      *passphrase_separator;
   GtkWidget      *passphrase_box;
@@ -121,7 +124,7 @@ count_items (CkImportDialog *self)
         self->n_new_certificates++;
       else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_PRIVATE_KEY)
         self->n_new_keys++;
-      else
+      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_REQUEST)
         self->n_new_requests++;
     }
 }
@@ -236,6 +239,10 @@ update_state (CkImportDialog *self)
   gtk_revealer_set_reveal_child (self->problems_revealer, problems != NULL);
   if (problems != NULL)
     gtk_label_set_text (self->problems_label, problems);
+  /* One item is "it", as the sentence beside the button says. */
+  gtk_button_set_label (self->remove_problems_button,
+                        self->n_errors + self->n_locked == 1 ? _("_Leave It Out")
+                                                             : _("_Leave Them Out"));
 
   gtk_widget_set_visible (self->destination,
                           self->n_new_keys > 0 && ck_token_destination_has_choice (self->destination));
@@ -284,49 +291,14 @@ plan_changed (CkImportDialog *self)
 static void start_reading (CkImportDialog *self);
 
 static void
-read_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  CkImportDialog *self = source_object;
-  GPtrArray *inputs = task_data;
-
-  for (guint i = 0; i < inputs->len && !g_cancellable_is_cancelled (cancellable); i++)
-    {
-      Input *input = g_ptr_array_index (inputs, i);
-      g_autoptr(GError) error = NULL;
-
-      if (input->bytes != NULL)
-        {
-          ck_importer_add_bytes (self->importer, input->bytes, input->name);
-          continue;
-        }
-
-      if (!ck_importer_add_file (self->importer, input->file, cancellable, &error))
-        {
-          g_autofree char *name = g_file_get_basename (input->file);
-          g_autoptr(CkImportItem) item = NULL;
-
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            break;
-          item = ck_import_item_new_error (error, name, NULL);
-          ck_import_plan_append (ck_importer_get_plan (self->importer), item);
-        }
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 read_done (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  CkImportDialog *self = CK_IMPORT_DIALOG (source);
+  g_autoptr(CkImportDialog) self = user_data;
   gboolean first = gtk_no_selection_get_model (self->selection) == NULL;
+  g_autoptr(CkImporter) importer = ck_keeper_import_read_finish (CK_KEEPER (source), result, NULL);
 
-  g_task_propagate_boolean (G_TASK (result), NULL);
   self->reading = FALSE;
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -352,8 +324,8 @@ read_done (GObject      *source,
 static void
 start_reading (CkImportDialog *self)
 {
-  g_autoptr(GTask) task = NULL;
-  GPtrArray *inputs = self->pending;
+  g_autoptr(GPtrArray) inputs = self->pending;
+  g_autoptr(GArray) array = NULL;
 
   self->pending = g_ptr_array_new_with_free_func (input_free);
   self->reading = TRUE;
@@ -362,9 +334,20 @@ start_reading (CkImportDialog *self)
   gtk_spinner_start (self->loading_spinner);
   update_state (self);
 
-  task = g_task_new (self, self->cancellable, read_done, NULL);
-  g_task_set_task_data (task, inputs, (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, read_thread);
+  array = g_array_sized_new (FALSE, TRUE, sizeof (CkKeeperImportInput), inputs->len);
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (inputs, i);
+      CkKeeperImportInput one = { input->file, input->bytes, input->name };
+
+      g_array_append_val (array, one);
+    }
+  /* The keeper copies the inputs; the plan is detached from the list
+   * meanwhile (above), so that its signals, emitted in the worker, reach
+   * no widget. */
+  ck_keeper_import_read_async (self->keeper, self->importer,
+                               (CkKeeperImportInput *) (void *) array->data, array->len,
+                               self->cancellable, read_done, g_object_ref (self));
 }
 
 static gboolean
@@ -437,13 +420,43 @@ row_remove_cb (CkImportRow    *row,
     ck_import_plan_replace (ck_importer_get_plan (self->importer), item, NULL);
 }
 
+typedef struct
+{
+  CkImportDialog *self;
+  CkImportRow    *row;
+  CkImportItem   *item;
+} Unlock;
+
+static void
+unlock_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Unlock *unlock = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ck_keeper_import_unlock_finish (CK_KEEPER (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      ck_import_row_get_item (unlock->row) == unlock->item)
+    {
+      /* Still locked, and the row still shows it: say why there. */
+      if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        ck_import_row_set_unlock_error (unlock->row, _("Wrong password. Try again."));
+      else
+        ck_import_row_set_unlock_error (unlock->row, error->message);
+    }
+  g_object_unref (unlock->self);
+  g_object_unref (unlock->row);
+  g_object_unref (unlock->item);
+  g_free (unlock);
+}
+
 static void
 row_unlock_cb (CkImportRow    *row,
                const char     *password,
                CkImportDialog *self)
 {
-  g_autoptr(CkImportItem) item = NULL;
-  g_autoptr(GError) error = NULL;
+  Unlock *unlock;
 
   if (ck_import_row_get_item (row) == NULL || self->committing)
     return;
@@ -452,15 +465,14 @@ row_unlock_cb (CkImportRow    *row,
    * password entry must not have the focus then: GTK 4.8's
    * GtkPasswordEntry leaves a caps-lock handler on the keyboard when it is
    * destroyed focused, which later runs on the freed entry. */
-  item = g_object_ref (ck_import_row_get_item (row));
   gtk_window_set_focus (GTK_WINDOW (self), NULL);
-  if (ck_importer_unlock (self->importer, item, password, &error))
-    return;
-
-  if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
-    ck_import_row_set_unlock_error (row, _("Wrong password. Try again."));
-  else
-    ck_import_row_set_unlock_error (row, error->message);
+  unlock = g_new0 (Unlock, 1);
+  unlock->self = g_object_ref (self);
+  unlock->row = g_object_ref (row);
+  unlock->item = g_object_ref (ck_import_row_get_item (row));
+  /* The keeper opens it in a worker and changes the plan here. */
+  ck_keeper_import_unlock_async (self->keeper, self->importer, unlock->item, password,
+                                 self->cancellable, unlock_done, unlock);
 }
 
 static void
@@ -521,28 +533,6 @@ item_unbind (GtkSignalListItemFactory *factory,
  * The dialog is modal, so the main window does not call the store
  * meanwhile. */
 
-typedef struct
-{
-  CkImportPlan   *plan;
-  char           *passphrase;
-  CkCommitFlags   flags;
-  CkCommitSummary summary;
-} CommitData;
-
-static void
-commit_data_free (gpointer data)
-{
-  CommitData *commit = data;
-
-  g_clear_object (&commit->plan);
-  if (commit->passphrase != NULL)
-    {
-      memset (commit->passphrase, 0, strlen (commit->passphrase));
-      g_free (commit->passphrase);
-    }
-  g_free (commit);
-}
-
 static gboolean
 commit_progress (guint    done,
                  guint    total,
@@ -553,23 +543,6 @@ commit_progress (guint    done,
   g_atomic_int_set (&self->progress_done, (int) done);
   g_atomic_int_set (&self->progress_total, (int) total);
   return !g_atomic_int_get (&self->cancel_requested);
-}
-
-static void
-commit_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  CkImportDialog *self = source_object;
-  CommitData *commit = task_data;
-  GError *error = NULL;
-
-  if (ck_store_commit (self->store, commit->plan, commit->passphrase, commit->flags,
-                       commit_progress, self, &commit->summary, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 static gboolean
@@ -615,34 +588,9 @@ imported_message (const CkCommitSummary *summary)
 }
 
 static void
-commit_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+show_commit_error (CkImportDialog *self,
+                   const GError   *error)
 {
-  CkImportDialog *self = CK_IMPORT_DIALOG (source);
-  CommitData *commit = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  g_clear_handle_id (&self->progress_id, g_source_remove);
-  self->committing = FALSE;
-
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = imported_message (&commit->summary);
-
-      gtk_editable_set_text (self->passphrase_entry, "");
-      gtk_editable_set_text (self->confirm_entry, "");
-      g_signal_emit (self, signals[IMPORTED], 0, message);
-      /* Issued certificates of keys on a token go onto that token too. */
-      ck_token_import_write_issued (gtk_window_get_transient_for (GTK_WINDOW (self)), self->store,
-                                    commit->plan);
-      gtk_window_destroy (GTK_WINDOW (self));
-      return;
-    }
-
-  gtk_widget_set_sensitive (self->cancel_button, TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "plan");
-  update_state (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       gtk_label_set_text (self->hint_label, _("Import cancelled: nothing was written."));
@@ -657,18 +605,52 @@ commit_done (GObject      *source,
 }
 
 static void
-start_commit (CkImportDialog *self,
-              CkImportPlan   *plan)
+commit_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  CommitData *commit;
+  g_autoptr(CkImportDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkKeeperCommit) commit = ck_keeper_import_commit_finish (CK_KEEPER (source), result,
+                                                                     &error);
 
-  commit = g_new0 (CommitData, 1);
-  commit->plan = g_object_ref (plan);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  self->committing = FALSE;
+
+  if (commit != NULL)
+    {
+      g_autofree char *message = imported_message (&commit->summary);
+
+      gtk_editable_set_text (self->passphrase_entry, "");
+      gtk_editable_set_text (self->confirm_entry, "");
+      g_signal_emit (self, signals[IMPORTED], 0, message);
+      /* Issued certificates of keys on a token go onto that token too. */
+      ck_token_import_write_issued (gtk_window_get_transient_for (GTK_WINDOW (self)), self->store,
+                                    commit->committed);
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  gtk_widget_set_sensitive (self->cancel_button, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "plan");
+  update_state (self);
+  show_commit_error (self, error);
+}
+
+static void
+start_commit (CkImportDialog *self,
+              CkToken        *token)
+{
+  g_autofree char *passphrase = NULL;
+  CkKeeperCommitOptions options = { 0 };
+
+  options.progress = commit_progress;
+  options.progress_data = self;
+  options.token = token;
   if (gtk_switch_get_active (self->no_passphrase_switch))
-    commit->flags = CK_COMMIT_NO_KEY_PASSPHRASE;
+    options.flags = CK_COMMIT_NO_KEY_PASSPHRASE;
   else if (needs_passphrase (self))
-    commit->passphrase = g_strdup (gtk_editable_get_text (self->passphrase_entry));
+    options.key_passphrase = passphrase = g_strdup (gtk_editable_get_text (self->passphrase_entry));
 
   self->committing = TRUE;
   g_atomic_int_set (&self->cancel_requested, 0);
@@ -680,35 +662,31 @@ start_commit (CkImportDialog *self,
   gtk_widget_set_sensitive (self->import_button, FALSE);
   self->progress_id = g_timeout_add (100, update_progress, self);
 
-  task = g_task_new (self, NULL, commit_done, NULL);
-  g_task_set_task_data (task, commit, commit_data_free);
-  g_task_run_in_thread (task, commit_thread);
+  /* The keeper copies the passphrase (and wipes its copy); ours goes. */
+  ck_keeper_import_commit_async (self->keeper, ck_importer_get_plan (self->importer), &options,
+                                 NULL, commit_done, g_object_ref (self));
+  if (passphrase != NULL)
+    explicit_bzero (passphrase, strlen (passphrase));
 }
 
-/* The keys are on the token: the store records them by URI. */
+/* Logged in: the keeper puts the keys onto the token and commits. */
 static void
-token_keys_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+token_login_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(CkImportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CkImportPlan) plan = ck_token_import_keys_finish (result, NULL, &error);
 
   self->committing = FALSE;
-  if (plan != NULL)
+  if (ck_pin_dialog_login_finish (result, &error))
     {
-      start_commit (self, plan);
+      start_commit (self, ck_token_destination_get_token (self->destination));
       return;
     }
   update_state (self);
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      gtk_label_set_text (self->hint_label, error->message);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "error");
-      gtk_widget_set_visible (GTK_WIDGET (self->hint_label), TRUE);
-    }
+    show_commit_error (self, error);
 }
 
 static void
@@ -723,11 +701,11 @@ import_clicked_cb (CkImportDialog *self)
       /* Nothing else may change the plan while the token is written. */
       self->committing = TRUE;
       gtk_widget_set_sensitive (self->import_button, FALSE);
-      ck_token_import_keys_async (GTK_WINDOW (self), token, ck_importer_get_plan (self->importer),
-                                  token_keys_done, g_object_ref (self));
+      ck_pin_dialog_login_async (GTK_WINDOW (self), token, NULL, token_login_done,
+                                 g_object_ref (self));
       return;
     }
-  start_commit (self, ck_importer_get_plan (self->importer));
+  start_commit (self, NULL);
 }
 
 static void
@@ -777,6 +755,7 @@ ck_import_dialog_new (GtkWindow *parent,
 
   self = g_object_new (CK_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
+  self->keeper = ck_keeper_new (store);
   self->importer = ck_importer_new (store);
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (plan_changed), self, G_CONNECT_SWAPPED);
@@ -793,6 +772,7 @@ ck_import_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_IMPORT_DIALOG);
   g_clear_object (&self->selection);
   g_clear_object (&self->importer);
+  g_clear_object (&self->keeper);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
@@ -822,6 +802,7 @@ ck_import_dialog_class_init (CkImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, problems_revealer);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, remove_problems_button);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, plan_view);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_separator);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_box);

@@ -58,6 +58,8 @@ kind_icon (CkImportItemKind kind)
       return "dialog-password-symbolic";
     case CK_IMPORT_ITEM_REQUEST:
       return "document-edit-symbolic";
+    case CK_IMPORT_ITEM_CRL:
+      return "action-unavailable-symbolic";
     case CK_IMPORT_ITEM_LOCKED:
       return "channel-secure-symbolic";
     case CK_IMPORT_ITEM_ERROR:
@@ -77,6 +79,8 @@ kind_name (CkImportItemKind kind)
       return _("Private key");
     case CK_IMPORT_ITEM_REQUEST:
       return _("Certificate request");
+    case CK_IMPORT_ITEM_CRL:
+      return _("Revocation list");
     case CK_IMPORT_ITEM_LOCKED:
       return _("Encrypted item");
     case CK_IMPORT_ITEM_ERROR:
@@ -142,14 +146,32 @@ describe_item (CkImportItem  *item,
         return g_strdup_printf (_("Matches the key “%s” in this import"),
                                 ck_import_item_get_display_name (partner));
       if (ck_import_item_get_store_partner_id (item) != 0)
-        return g_strdup (_("Matches a private key already in the store"));
+        {
+          if (ck_import_item_get_store_partner_name (item) != NULL)
+            return g_strdup_printf (_("Matches the key “%s” already in the store"),
+                                    ck_import_item_get_store_partner_name (item));
+          return g_strdup (_("Matches a private key already in the store"));
+        }
       return g_strdup (_("Will be imported, not trusted"));
 
     case CK_IMPORT_ITEM_PRIVATE_KEY:
       if (partner != NULL)
         return g_strdup_printf (_("Key for “%s”"), ck_import_item_get_display_name (partner));
       if (ck_import_item_get_store_partner_id (item) != 0)
-        return g_strdup (_("Key for a certificate already in the store"));
+        {
+          const char *name = ck_import_item_get_store_partner_name (item);
+          guint n = ck_import_item_get_n_store_partners (item);
+
+          if (name != NULL && n > 1)
+            /* Translators: %s is a certificate's name, %u how many more there are */
+            return g_strdup_printf (ngettext ("Key for “%s” and %u other certificate already in the store",
+                                              "Key for “%s” and %u other certificates already in the store",
+                                              n - 1),
+                                    name, n - 1);
+          if (name != NULL)
+            return g_strdup_printf (_("Key for “%s”, already in the store"), name);
+          return g_strdup (_("Key for a certificate already in the store"));
+        }
       return g_strdup (_("No certificate for this key yet"));
 
     case CK_IMPORT_ITEM_REQUEST:
@@ -157,6 +179,9 @@ describe_item (CkImportItem  *item,
         return g_strdup_printf (_("Request for the key “%s”"),
                                 ck_import_item_get_display_name (partner));
       return g_strdup (_("Will be kept as a pending request"));
+
+    case CK_IMPORT_ITEM_CRL:
+      return g_strdup (_("Will be kept to check revocation, once its signature verifies"));
 
     case CK_IMPORT_ITEM_LOCKED:
     case CK_IMPORT_ITEM_ERROR:

@@ -13,6 +13,7 @@
 #include "ck-request-assistant.h"
 #include "ck-subject-editor.h"
 #include "ck-usage-editor.h"
+#include "ck-validity-editor.h"
 
 typedef enum {
   KEY_NEW,
@@ -69,9 +70,30 @@ static const struct {
   { CK_REQUEST_PROFILE_CUSTOM, N_("Start from nothing and choose every extension yourself"), ALG_RSA_3072 },
 };
 
-static const char *steps[] = { "profile", "key", "subject", "names", "review" };
-static const char *step_titles[] = {
+/* A self-signed certificate: what it is for, as certkeeper-cli selfsign
+ * --profile names it. */
+static const struct {
+  CkCertificateProfile profile;
+  const char          *title;
+  const char          *explanation;
+  guint                algorithm;
+} certificate_profiles[] = {
+  { CK_CERTIFICATE_PROFILE_TLS_SERVER, N_("TLS Server"), N_("A test or lab web, mail or API server; needs its DNS names or IP addresses"), ALG_P256 },
+  { CK_CERTIFICATE_PROFILE_TLS_CLIENT, N_("TLS Client"), N_("A person or machine logging in to a TLS server"), ALG_P256 },
+  { CK_CERTIFICATE_PROFILE_CODE_SIGNING, N_("Code Signing"), N_("Signing programs and packages for your own machines"), ALG_RSA_3072 },
+  { CK_CERTIFICATE_PROFILE_EMAIL, N_("Email (S/MIME)"), N_("Signing and encrypting email"), ALG_RSA_3072 },
+  { CK_CERTIFICATE_PROFILE_ROOT_CA, N_("Root Certificate Authority"), N_("The root of a small internal CA, for VPN, Wi-Fi and intranet services"), ALG_P256 },
+  { CK_CERTIFICATE_PROFILE_NONE, N_("Custom"), N_("Start from nothing and choose every extension yourself"), ALG_RSA_3072 },
+};
+
+static const char * const request_steps[] = { "profile", "key", "subject", "names", "review" };
+static const char * const request_step_titles[] = {
   N_("Profile"), N_("Key"), N_("Subject"), N_("Names and Usage"), N_("Review"),
+};
+/* A self-signed certificate has a validity too. */
+static const char * const certificate_steps[] = { "profile", "key", "subject", "names", "validity", "review" };
+static const char * const certificate_step_titles[] = {
+  N_("Profile"), N_("Key"), N_("Subject"), N_("Names and Usage"), N_("Validity"), N_("Review"),
 };
 
 struct _CkRequestAssistant
@@ -87,7 +109,13 @@ struct _CkRequestAssistant
   gboolean          disposed;
 
   CkRequestProfile  profile;
-  GtkCheckButton   *profile_checks[G_N_ELEMENTS (profiles)];
+  GtkCheckButton   *profile_checks[MAX (G_N_ELEMENTS (profiles), G_N_ELEMENTS (certificate_profiles))];
+  /* New Self-Signed Certificate rather than New Request. */
+  gboolean          self_signed;
+  CkCertificateProfile certificate_profile;
+  const char * const *steps;
+  const char * const *step_titles;
+  guint             n_steps;
   gboolean          loading;          /* set while the code changes the widgets */
   gboolean          algorithm_chosen; /* the user picked one: profiles leave it */
   gboolean          subject_edited;
@@ -106,6 +134,8 @@ struct _CkRequestAssistant
   gboolean          tokens_listed;
 
   /* The result. */
+  CkCertificate    *certificate;
+  gint64            certificate_id;
   CkRequest        *request;
   gint64            request_id;
   gint64            key_id;
@@ -146,6 +176,8 @@ struct _CkRequestAssistant
   GtkSwitch        *token_extractable_switch;
   CkSubjectEditor  *subject_editor;
   CkUsageEditor    *usage_editor;
+  CkValidityEditor *validity_editor;
+  AdwPreferencesGroup *review_group;
   GtkListBox       *findings_list;
   GtkLabel         *review_label;
   AdwComboRow      *hash_row;
@@ -158,13 +190,19 @@ struct _CkRequestAssistant
   GtkLabel         *recorded_label;
   GtkStack         *result_stack;
   GtkTextView      *result_view;
+  AdwStatusPage    *der_page;
+  GtkWidget        *trust_note;
+  GtkWidget        *trust_button;
   GtkWidget        *copy_button;
+  GtkWidget        *save_button;
 };
 
 G_DEFINE_FINAL_TYPE (CkRequestAssistant, ck_request_assistant, ADW_TYPE_WINDOW)
 
 enum {
   REQUEST_ADDED,
+  CERTIFICATE_ADDED,
+  TRUST_REQUESTED,
   N_SIGNALS
 };
 
@@ -301,7 +339,10 @@ load_template (CkRequestAssistant *self,
   guint bits;
 
   chosen_key_info (self, &algo, &bits);
-  builder = ck_template_load_file (path, algo, &warnings, error);
+  builder = ck_template_load_file_for (path, algo,
+                                       self->self_signed ? CK_TEMPLATE_CERTIFICATE
+                                                         : CK_TEMPLATE_REQUEST,
+                                       &warnings, error);
   if (builder == NULL)
     return FALSE;
   ck_request_builder_set_key_info (builder, algo, bits);
@@ -360,7 +401,10 @@ apply_preset (CkRequestAssistant *self)
 
   chosen_key_info (self, &algo, &bits);
   ck_request_builder_set_key_info (self->builder, algo, bits);
-  ck_request_builder_apply_profile (self->builder, self->profile);
+  if (self->self_signed)
+    ck_certificate_profile_apply (self->certificate_profile, self->builder);
+  else
+    ck_request_builder_apply_profile (self->builder, self->profile);
   self->preset_algo = algo;
   self->preset_bits = bits;
   ck_usage_editor_set_builder (self->usage_editor, self->builder);
@@ -375,14 +419,19 @@ profile_toggled (GtkCheckButton     *check,
   if (!gtk_check_button_get_active (check) || self->loading)
     return;
 
-  self->profile = profiles[index].profile;
+  if (self->self_signed)
+    self->certificate_profile = certificate_profiles[index].profile;
+  else
+    self->profile = profiles[index].profile;
   g_clear_pointer (&self->template_path, g_free);
   adw_action_row_set_subtitle (self->template_row, _("Fill in everything from a template file"));
   self->usage_edited = FALSE;
   if (!self->algorithm_chosen)
     {
       self->loading = TRUE;
-      adw_combo_row_set_selected (self->algorithm_row, profiles[index].algorithm);
+      adw_combo_row_set_selected (self->algorithm_row,
+                                  self->self_signed ? certificate_profiles[index].algorithm
+                                                    : profiles[index].algorithm);
       self->loading = FALSE;
     }
   apply_preset (self);
@@ -400,11 +449,15 @@ ck_request_assistant_load_template (CkRequestAssistant *self,
   if (!load_template (self, path, error))
     return FALSE;
   self->profile = ck_request_builder_get_profile (self->builder);
+  self->certificate_profile = CK_CERTIFICATE_PROFILE_NONE;
   /* The template replaces the profile's presets. */
   self->loading = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
-    if (profiles[i].profile == CK_REQUEST_PROFILE_CUSTOM)
-      gtk_check_button_set_active (self->profile_checks[i], TRUE);
+  if (self->self_signed)
+    gtk_check_button_set_active (self->profile_checks[G_N_ELEMENTS (certificate_profiles) - 1], TRUE);
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+      if (profiles[i].profile == CK_REQUEST_PROFILE_CUSTOM)
+        gtk_check_button_set_active (self->profile_checks[i], TRUE);
   self->loading = FALSE;
   return TRUE;
 }
@@ -749,10 +802,36 @@ add_finding_row (CkRequestAssistant *self,
   gtk_list_box_append (self->findings_list, row);
 }
 
+/* The self-signed certificate the pages describe (the builder's contents
+ * by reference, the validity page's choice). */
+static CkCertificateBuilder *
+certificate_builder (CkRequestAssistant *self)
+{
+  CkCertificateBuilder *builder = ck_certificate_builder_new_self_signed (self->builder);
+
+  ck_validity_editor_apply (self->validity_editor, builder);
+  ck_certificate_builder_set_hash (builder, ck_request_builder_get_hash (self->builder));
+  return builder;
+}
+
+/* The core's checks of what will be made: the request's, or for a
+ * certificate those of issuance too (validity, the CA/Browser Forum
+ * limit for a TLS server). */
+static GPtrArray *
+check_contents (CkRequestAssistant *self)
+{
+  g_autoptr(CkCertificateBuilder) builder = NULL;
+
+  if (!self->self_signed)
+    return ck_request_builder_check (self->builder);
+  builder = certificate_builder (self);
+  return ck_certificate_builder_check (builder, NULL);
+}
+
 static gboolean
 has_blocking_findings (CkRequestAssistant *self)
 {
-  g_autoptr(GPtrArray) findings = ck_request_builder_check (self->builder);
+  g_autoptr(GPtrArray) findings = check_contents (self);
 
   return ck_request_findings_have_errors (findings);
 }
@@ -760,7 +839,7 @@ has_blocking_findings (CkRequestAssistant *self)
 static void
 show_findings (CkRequestAssistant *self)
 {
-  g_autoptr(GPtrArray) findings = ck_request_builder_check (self->builder);
+  g_autoptr(GPtrArray) findings = check_contents (self);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->findings_list))) != NULL)
@@ -844,6 +923,26 @@ describe_request (CkRequestAssistant *self)
   g_string_append_printf (text, _("Subject: %s"), subject[0] != '\0' ? subject : _("(empty)"));
   g_string_append_c (text, '\n');
   g_string_append_printf (text, _("Key: %s"), key);
+  if (self->self_signed)
+    {
+      g_autoptr(CkCertificateBuilder) builder = certificate_builder (self);
+      g_autoptr(GDateTime) from = NULL;
+      g_autoptr(GDateTime) until = NULL;
+      g_autofree char *from_text = NULL;
+      g_autofree char *until_text = NULL;
+      gint64 not_before, not_after;
+
+      ck_certificate_builder_get_validity (builder, &not_before, &not_after);
+      from = g_date_time_new_from_unix_utc (not_before);
+      until = g_date_time_new_from_unix_utc (not_after);
+      from_text = g_date_time_format (from, "%Y-%m-%d %H:%M UTC");
+      until_text = g_date_time_format (until, "%Y-%m-%d %H:%M UTC");
+      g_string_append_c (text, '\n');
+      /* Translators: the validity of a certificate, two dates */
+      g_string_append_printf (text, _("Valid: from %s until %s"), from_text, until_text);
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Issuer: the same (self-signed)"));
+    }
 
   if (sans->len > 0)
     {
@@ -971,8 +1070,8 @@ current_step (CkRequestAssistant *self)
 {
   const char *name = gtk_stack_get_visible_child_name (self->stack);
 
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (g_strcmp0 (name, steps[i]) == 0)
+  for (guint i = 0; i < self->n_steps; i++)
+    if (g_strcmp0 (name, self->steps[i]) == 0)
       return i;
   return -1;
 }
@@ -991,7 +1090,7 @@ update_buttons (CkRequestAssistant *self)
     {
       /* Translators: "Step 2 of 5: Key" */
       g_autofree char *subtitle = g_strdup_printf (_("Step %d of %d: %s"), step + 1,
-                                                   (int) G_N_ELEMENTS (steps), _(step_titles[step]));
+                                                   (int) self->n_steps, _(self->step_titles[step]));
 
       adw_window_title_set_subtitle (self->window_title, subtitle);
     }
@@ -1003,6 +1102,8 @@ update_buttons (CkRequestAssistant *self)
     ready = key_page_ready (self);
   else if (g_str_equal (page, "subject"))
     ready = ck_subject_editor_is_valid (self->subject_editor);
+  else if (g_str_equal (page, "validity"))
+    ready = ck_validity_editor_is_valid (self->validity_editor);
   else if (g_str_equal (page, "review"))
     ready = !has_blocking_findings (self);
   else if (g_str_equal (page, "working"))
@@ -1013,7 +1114,7 @@ update_buttons (CkRequestAssistant *self)
   gtk_widget_set_visible (self->cancel_button, !g_str_equal (page, "result"));
   gtk_widget_set_sensitive (self->cancel_button, !self->busy);
   gtk_button_set_label (GTK_BUTTON (self->next_button),
-                        g_str_equal (page, "review") ? _("_Generate")
+                        g_str_equal (page, "review") ? (self->self_signed ? _("_Create") : _("_Generate"))
                         : g_str_equal (page, "result") ? _("_Close") : _("_Next"));
   /* One suggested action per page: on the result page it is Save As…
    * (the request still has to reach the CA); Close just ends. */
@@ -1023,12 +1124,34 @@ update_buttons (CkRequestAssistant *self)
     gtk_widget_add_css_class (self->next_button, "suggested-action");
 }
 
+/* What "the profile's default" is for these contents, as the core
+ * decides it. */
+static void
+show_validity_default (CkRequestAssistant *self)
+{
+  g_autoptr(CkCertificateBuilder) builder = ck_certificate_builder_new_self_signed (self->builder);
+  const char * const *ekus = ck_request_builder_get_extended_key_usage (self->builder, NULL);
+  gboolean tls_server = FALSE;
+  gint64 not_before, not_after;
+
+  for (guint i = 0; ekus != NULL && ekus[i] != NULL; i++)
+    if (g_str_equal (ekus[i], CK_OID_EKU_SERVER_AUTH))
+      tls_server = TRUE;
+  ck_certificate_builder_get_validity (builder, &not_before, &not_after);
+  ck_validity_editor_set_default (self->validity_editor,
+                                  (guint) ((not_after - not_before + 86399) / 86400),
+                                  tls_server ? _("the longest the CA/Browser Forum allows a TLS server certificate")
+                                             : NULL);
+}
+
 static void
 go_to (CkRequestAssistant *self,
        const char         *page)
 {
   if (g_str_equal (page, "key") && self->store != NULL)
     list_existing_keys (self);
+  if (g_str_equal (page, "validity"))
+    show_validity_default (self);
   if (g_str_equal (page, "review"))
     show_review (self);
   gtk_stack_set_visible_child_name (self->stack, page);
@@ -1055,7 +1178,7 @@ back_clicked (CkRequestAssistant *self)
 
   show_error (self, NULL);
   if (step > 0)
-    go_to (self, steps[step - 1]);
+    go_to (self, self->steps[step - 1]);
 }
 
 static void start_generating (CkRequestAssistant *self);
@@ -1091,8 +1214,8 @@ next_clicked (CkRequestAssistant *self)
       if ((algo != self->preset_algo || bits != self->preset_bits) && !self->usage_edited)
         apply_preset (self);
     }
-  if (step >= 0 && step + 1 < (int) G_N_ELEMENTS (steps))
-    go_to (self, steps[step + 1]);
+  if (step >= 0 && step + 1 < (int) self->n_steps)
+    go_to (self, self->steps[step + 1]);
 }
 
 static void
@@ -1137,22 +1260,12 @@ show_result (CkRequestAssistant *self)
   go_to (self, "result");
 }
 
+/* A failed or cancelled run: back to where it can be put right, the
+ * error shown in place. */
 static void
-generate_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+show_failure (CkRequestAssistant *self,
+              const GError       *error)
 {
-  g_autoptr(CkRequestAssistant) self = user_data;
-  g_autoptr(CkRequest) request = NULL;
-  g_autoptr(GError) error = NULL;
-  CkKeeperRequestResult made = { 0, };
-
-  request = ck_keeper_create_request_finish (CK_KEEPER (source), result, &made, &error);
-  if (self->disposed)
-    return;
-  stop_working (self);
-  if (request == NULL)
-    {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           go_to (self, "review");
@@ -1172,6 +1285,94 @@ generate_done (GObject      *source,
           go_to (self, "review");
           show_error (self, error->message);
         }
+}
+
+static void
+show_certificate_result (CkRequestAssistant   *self,
+                         const CkKeeperIssued *issued)
+{
+  CkStoredKey *row = ck_store_get_key_row (self->store, issued->key_id);
+  g_autofree char *recorded = NULL;
+  g_autofree char *pem = ck_certificate_to_pem (issued->certificate);
+  GString *text = g_string_new (NULL);
+
+  /* Translators: the first number is the certificate's id in the store,
+   * %s its key's name. */
+  g_string_printf (text, _("Stored as certificate %lld, with its key “%s”."),
+                   (long long) issued->certificate_id,
+                   row != NULL ? ck_stored_key_get_display_name (row) : "?");
+  for (guint i = 0; i < issued->findings->len; i++)
+    {
+      CkRequestFinding *finding = issued->findings->pdata[i];
+
+      g_string_append_c (text, '\n');
+      /* Translators: a warning of the checks, shown after making the certificate */
+      g_string_append_printf (text, _("Warning: %s"), finding->message);
+    }
+  for (guint i = 0; i < issued->differences->len; i++)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Issued a pending request: %s"),
+                              (char *) issued->differences->pdata[i]);
+    }
+  recorded = g_string_free (text, FALSE);
+  gtk_label_set_text (self->recorded_label, recorded);
+  gtk_widget_set_visible (self->trust_note, ck_certificate_is_ca (issued->certificate));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->result_view), pem, -1);
+  gtk_stack_set_visible_child_name (self->result_stack, self->der ? "der" : "pem");
+  gtk_widget_set_visible (self->copy_button, !self->der);
+  go_to (self, "result");
+}
+
+static void
+self_sign_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(CkKeeperIssued) issued = NULL;
+  g_autoptr(GError) error = NULL;
+
+  issued = ck_keeper_self_sign_finish (CK_KEEPER (source), result, &error);
+  if (self->disposed)
+    return;
+  stop_working (self);
+  if (issued == NULL)
+    {
+      show_failure (self, error);
+      return;
+    }
+  g_set_object (&self->certificate, issued->certificate);
+  self->certificate_id = issued->certificate_id;
+  self->key_id = issued->key_id;
+  show_certificate_result (self, issued);
+  g_signal_emit (self, signals[CERTIFICATE_ADDED], 0, self->certificate_id);
+}
+
+static void
+trust_clicked (CkRequestAssistant *self)
+{
+  if (self->certificate_id > 0)
+    g_signal_emit (self, signals[TRUST_REQUESTED], 0, self->certificate_id);
+}
+
+static void
+generate_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CkRequestAssistant) self = user_data;
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  CkKeeperRequestResult made = { 0, };
+
+  request = ck_keeper_create_request_finish (CK_KEEPER (source), result, &made, &error);
+  if (self->disposed)
+    return;
+  stop_working (self);
+  if (request == NULL)
+    {
+      show_failure (self, error);
       return;
     }
 
@@ -1281,7 +1482,9 @@ start_generating (CkRequestAssistant *self)
 
   if (key.source == CK_KEEPER_KEY_STORED)
     {
-      adw_status_page_set_title (self->working_page, _("Signing the Request…"));
+      adw_status_page_set_title (self->working_page, self->self_signed
+                                                     ? _("Signing the Certificate…")
+                                                     : _("Signing the Request…"));
       adw_status_page_set_description (self->working_page, NULL);
     }
   else
@@ -1297,6 +1500,16 @@ start_generating (CkRequestAssistant *self)
   go_to (self, "working");
   self->pulse_id = g_timeout_add (100, pulse, self);
 
+  if (self->self_signed)
+    {
+      g_autoptr(CkCertificateBuilder) builder = certificate_builder (self);
+
+      /* The keeper copies it: checks, key, signature and the store's one
+       * transaction, in a worker thread. */
+      ck_keeper_self_sign_async (self->keeper, builder, &key, NULL, NULL, self->cancellable,
+                                 self_sign_done, g_object_ref (self));
+      return;
+    }
   ck_keeper_create_request_async (self->keeper, self->builder, &key, NULL, NULL,
                                   self->cancellable, generate_done, g_object_ref (self));
 }
@@ -1347,6 +1560,15 @@ save_file (GFile       *file,
                                   NULL, NULL, error);
 }
 
+/* What was made, as PEM. */
+static char *
+result_pem (CkRequestAssistant *self)
+{
+  if (self->certificate != NULL)
+    return ck_certificate_to_pem (self->certificate);
+  return ck_request_to_pem (self->request);
+}
+
 static void
 request_file_chosen (GFile    *file,
                      gpointer  user_data)
@@ -1355,17 +1577,18 @@ request_file_chosen (GFile    *file,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (file == NULL || self->disposed || self->request == NULL)
+  if (file == NULL || self->disposed || (self->request == NULL && self->certificate == NULL))
     return;
   if (self->der)
     {
-      GBytes *der = ck_request_get_der (self->request);
+      GBytes *der = self->certificate != NULL ? ck_certificate_get_der (self->certificate)
+                                              : ck_request_get_der (self->request);
 
       ok = save_file (file, g_bytes_get_data (der, NULL), g_bytes_get_size (der), &error);
     }
   else
     {
-      g_autofree char *pem = ck_request_to_pem (self->request);
+      g_autofree char *pem = result_pem (self);
 
       ok = save_file (file, pem, strlen (pem), &error);
     }
@@ -1378,10 +1601,12 @@ request_file_chosen (GFile    *file,
 static void
 save_clicked (CkRequestAssistant *self)
 {
-  g_autofree char *name = suggested_name (self, self->der ? ".der" : ".csr");
+  g_autofree char *name = suggested_name (self, self->der ? ".der"
+                                                : self->self_signed ? ".crt" : ".csr");
 
-  ck_file_chooser_save_file (GTK_WINDOW (self), _("Save Request"), name,
-                             request_file_chosen, g_object_ref (self));
+  ck_file_chooser_save_file (GTK_WINDOW (self),
+                             self->self_signed ? _("Save Certificate") : _("Save Request"),
+                             name, request_file_chosen, g_object_ref (self));
 }
 
 static void
@@ -1428,28 +1653,74 @@ copy_clicked (CkRequestAssistant *self)
 {
   g_autofree char *pem = NULL;
 
-  if (self->request == NULL)
+  if (self->request == NULL && self->certificate == NULL)
     return;
-  pem = ck_request_to_pem (self->request);
+  pem = result_pem (self);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), pem);
-  toast (self, _("Request copied"));
+  toast (self, self->certificate != NULL ? _("Certificate copied") : _("Request copied"));
 }
 
 /* --- Public API */
+
+static void add_profile_rows (CkRequestAssistant *self);
+
+static CkRequestAssistant *
+assistant_new (GtkWindow *parent,
+               CkKeeper  *keeper,
+               gboolean   self_signed)
+{
+  CkRequestAssistant *self;
+
+  self = g_object_new (CK_TYPE_REQUEST_ASSISTANT, "transient-for", parent, NULL);
+  self->keeper = g_object_ref (keeper);
+  self->store = g_object_ref (ck_keeper_get_store (keeper));
+  self->self_signed = self_signed;
+  self->steps = self_signed ? certificate_steps : request_steps;
+  self->step_titles = self_signed ? certificate_step_titles : request_step_titles;
+  self->n_steps = self_signed ? G_N_ELEMENTS (certificate_steps) : G_N_ELEMENTS (request_steps);
+  if (self_signed)
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("New Self-Signed Certificate"));
+      adw_window_title_set_title (self->window_title, _("New Self-Signed Certificate"));
+      gtk_widget_set_tooltip_text (self->cancel_button, _("Close without making a certificate"));
+      adw_preferences_group_set_title (self->review_group, _("The Certificate"));
+      adw_status_page_set_title (self->der_page, _("The Certificate Is in DER"));
+      adw_status_page_set_description (self->der_page,
+                                       _("DER is a binary format and cannot be shown or copied as text. Save it to a file."));
+      gtk_widget_set_tooltip_text (self->copy_button, _("Copy the certificate to the clipboard"));
+      gtk_widget_set_tooltip_text (self->save_button, _("Save the certificate to a file"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->result_view),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Certificate"), -1);
+      /* A certificate's signature follows its key: no RSA-PSS choice. */
+      gtk_widget_set_visible (self->pss_row, FALSE);
+    }
+  add_profile_rows (self);
+  list_existing_keys (self);
+  return self;
+}
 
 CkRequestAssistant *
 ck_request_assistant_new (GtkWindow *parent,
                           CkKeeper  *keeper)
 {
-  CkRequestAssistant *self;
-
   g_return_val_if_fail (CK_IS_KEEPER (keeper), NULL);
+  return assistant_new (parent, keeper, FALSE);
+}
 
-  self = g_object_new (CK_TYPE_REQUEST_ASSISTANT, "transient-for", parent, NULL);
-  self->keeper = g_object_ref (keeper);
-  self->store = g_object_ref (ck_keeper_get_store (keeper));
-  list_existing_keys (self);
-  return self;
+CkRequestAssistant *
+ck_request_assistant_new_self_signed (GtkWindow *parent,
+                                      CkKeeper  *keeper)
+{
+  g_return_val_if_fail (CK_IS_KEEPER (keeper), NULL);
+  return assistant_new (parent, keeper, TRUE);
+}
+
+void
+ck_request_assistant_set_days (CkRequestAssistant *self,
+                               guint               days)
+{
+  g_return_if_fail (CK_IS_REQUEST_ASSISTANT (self));
+  ck_validity_editor_set_days (self->validity_editor, days);
 }
 
 void
@@ -1495,6 +1766,7 @@ ck_request_assistant_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->builder);
   g_clear_object (&self->request);
+  g_clear_object (&self->certificate);
   g_clear_object (&self->existing_token);
   g_clear_pointer (&self->tokens, g_ptr_array_unref);
   g_clear_pointer (&self->template_path, g_free);
@@ -1522,8 +1794,24 @@ ck_request_assistant_class_init (CkRequestAssistantClass *klass)
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 1, G_TYPE_INT64);
 
+  /**
+   * CkRequestAssistant::certificate-added:
+   * @id: the store id of the new self-signed certificate
+   */
+  signals[CERTIFICATE_ADDED] = g_signal_new ("certificate-added", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * CkRequestAssistant::trust-requested:
+   * @id: the store id of the CA certificate made, to open its trust settings
+   */
+  signals[TRUST_REQUESTED] = g_signal_new ("trust-requested", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_INT64);
+
   g_type_ensure (CK_TYPE_SUBJECT_EDITOR);
   g_type_ensure (CK_TYPE_USAGE_EDITOR);
+  g_type_ensure (CK_TYPE_VALIDITY_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certkeeper/Certkeeper/ck-request-assistant.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CkRequestAssistant, name)
@@ -1561,6 +1849,8 @@ ck_request_assistant_class_init (CkRequestAssistantClass *klass)
   BIND (token_extractable_switch);
   BIND (subject_editor);
   BIND (usage_editor);
+  BIND (validity_editor);
+  BIND (review_group);
   BIND (findings_list);
   BIND (review_label);
   BIND (hash_row);
@@ -1573,7 +1863,11 @@ ck_request_assistant_class_init (CkRequestAssistantClass *klass)
   BIND (recorded_label);
   BIND (result_stack);
   BIND (result_view);
+  BIND (der_page);
+  BIND (trust_note);
+  BIND (trust_button);
   BIND (copy_button);
+  BIND (save_button);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked);
@@ -1591,6 +1885,7 @@ ck_request_assistant_class_init (CkRequestAssistantClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, save_template_clicked);
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, trust_clicked);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -1610,7 +1905,6 @@ static void
 ck_request_assistant_init (CkRequestAssistant *self)
 {
   g_autoptr(GListModel) model = NULL;
-  GtkCheckButton *group = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1618,14 +1912,36 @@ ck_request_assistant_init (CkRequestAssistant *self)
   model = algorithm_model (algorithms, G_N_ELEMENTS (algorithms));
   adw_combo_row_set_model (self->algorithm_row, model);
 
-  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+  self->loading = FALSE;
+
+  self->builder = ck_request_builder_new ();
+  g_signal_connect_swapped (self->subject_editor, "changed", G_CALLBACK (subject_changed), self);
+  ck_subject_editor_set_builder (self->subject_editor, self->builder);
+  self->steps = request_steps;
+  self->step_titles = request_step_titles;
+  self->n_steps = G_N_ELEMENTS (request_steps);
+}
+
+/* The profiles of a request or of a self-signed certificate, once the
+ * constructor has said which. */
+static void
+add_profile_rows (CkRequestAssistant *self)
+{
+  GtkCheckButton *group = NULL;
+  guint n = self->self_signed ? G_N_ELEMENTS (certificate_profiles) : G_N_ELEMENTS (profiles);
+
+  self->loading = TRUE;
+  for (guint i = 0; i < n; i++)
     {
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
-      const char *name = ck_request_profile_get_display_name (profiles[i].profile);
+      const char *name = self->self_signed ? _(certificate_profiles[i].title)
+                                           : ck_request_profile_get_display_name (profiles[i].profile);
+      const char *explanation = self->self_signed ? certificate_profiles[i].explanation
+                                                  : profiles[i].explanation;
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(profiles[i].explanation));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(explanation));
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       if (group != NULL)
@@ -1640,11 +1956,7 @@ ck_request_assistant_init (CkRequestAssistant *self)
       self->profile_checks[i] = GTK_CHECK_BUTTON (check);
     }
   self->loading = FALSE;
-
-  self->builder = ck_request_builder_new ();
-  g_signal_connect_swapped (self->subject_editor, "changed", G_CALLBACK (subject_changed), self);
-  ck_subject_editor_set_builder (self->subject_editor, self->builder);
-  /* TLS server is what most requests are for. */
+  /* TLS server is what most requests and test certificates are for. */
   gtk_check_button_set_active (self->profile_checks[0], TRUE);
   key_source_toggled (self);
   go_to (self, "profile");

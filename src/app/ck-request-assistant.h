@@ -17,6 +17,18 @@ G_DECLARE_FINAL_TYPE (CkRequestAssistant, ck_request_assistant, CK, REQUEST_ASSI
 
 CkRequestAssistant *ck_request_assistant_new (GtkWindow *parent,
                                               CkKeeper  *keeper);
+/* The same pages for "New Self-Signed Certificate…", with the certificate
+ * profiles (certkeeper-cli selfsign --profile), a validity page, and
+ * certificate templates: the certificate is made by @keeper
+ * (ck_keeper_self_sign_async()) and stored with its key;
+ * "certificate-added" is emitted with its id. After a CA is made, the
+ * result says it is trusted for nothing yet, with a button that emits
+ * "trust-requested" with its id. */
+CkRequestAssistant *ck_request_assistant_new_self_signed (GtkWindow *parent,
+                                                          CkKeeper  *keeper);
+/* Chooses @days days on the validity page (0: the profile's default). */
+void                ck_request_assistant_set_days (CkRequestAssistant *self,
+                                                   guint               days);
 /* Starts on the subject page with @key_id (a key row of @store) chosen, as
  * "New Request for This Key" does. */
 void                ck_request_assistant_set_key (CkRequestAssistant *self,

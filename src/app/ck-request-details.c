@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
 
+#include "ck-details-pane.h"
 #include "ck-expiry.h"
-#include "ck-extension-text.h"
 #include "ck-file-chooser.h"
 #include "ck-delete-dialog.h"
 #include "ck-request-details.h"
@@ -17,6 +17,7 @@ struct _CkRequestDetails
   CkRequest         *request;      /* NULL when it could not be read */
   CkCertificate     *certificate;  /* the one that answered it, if any */
   GPtrArray         *differences;
+  GtkWidget         *description_group;  /* while the description is laid out */
 
   GtkScrolledWindow *scrolled_window;
   GtkLabel          *title_label;
@@ -68,19 +69,6 @@ add_row (GtkWidget  *group,
 #endif
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   return row;
-}
-
-static void
-add_row_critical (GtkWidget  *group,
-                  const char *title,
-                  gboolean    critical,
-                  const char *value)
-{
-  /* Translators: a requested extension the CA must understand or reject */
-  g_autofree char *text = critical ? g_strdup_printf (_("%s (critical)"), title)
-                                   : g_strdup (title);
-
-  add_row (group, text, value);
 }
 
 static void
@@ -144,103 +132,25 @@ add_status_group (CkRequestDetails *self)
     }
 }
 
+/* The description's sections, one group each: the model the certificate
+ * details and `show` render too. */
 static void
-add_subject_group (CkRequestDetails *self)
+add_description_item (const CkDescriptionSection *section,
+                      const CkDescriptionField   *field,
+                      gpointer                    user_data)
 {
-  GtkWidget *group = add_group (self, _("Subject"), NULL);
-  GPtrArray *attributes = ck_request_get_subject_attributes (self->request);
+  CkRequestDetails *self = user_data;
+  g_autofree char *value = NULL;
 
-  for (guint i = 0; attributes != NULL && i < attributes->len; i++)
+  if (field == NULL)
     {
-      const CkDnAttribute *attr = g_ptr_array_index (attributes, i);
-      const char *name = ck_oid_get_display_name (attr->oid);
+      g_autofree char *subtitle = ck_description_section_to_subtitle (section);
 
-      add_row (group, name != NULL ? name : attr->oid, attr->value);
+      self->description_group = add_group (self, section->title, subtitle);
+      return;
     }
-  if (attributes == NULL || attributes->len == 0)
-    add_row (group, _("Subject"), _("Empty"));
-}
-
-static gboolean
-extension_is_decoded (const char *oid)
-{
-  return g_strcmp0 (oid, CK_OID_EXT_KEY_USAGE) == 0
-         || g_strcmp0 (oid, CK_OID_EXT_EXT_KEY_USAGE) == 0
-         || g_strcmp0 (oid, CK_OID_EXT_BASIC_CONSTRAINTS) == 0
-         || g_strcmp0 (oid, CK_OID_EXT_SUBJECT_ALT_NAME) == 0;
-}
-
-static void
-add_extensions_group (CkRequestDetails *self)
-{
-  GtkWidget *group = add_group (self, _("Requested Extensions"), NULL);
-  GPtrArray *sans = ck_request_get_subject_alt_names (self->request);
-  GPtrArray *extensions = ck_request_get_extensions (self->request);
-  const char * const *eku;
-  guint usage = 0;
-  gboolean critical = FALSE, is_ca = FALSE;
-  int path_len = -1;
-
-  for (guint i = 0; sans != NULL && i < sans->len; i++)
-    {
-      const CkGeneralName *name = g_ptr_array_index (sans, i);
-
-      add_row (group, ck_general_name_kind_get_display_name (name->kind), name->value);
-    }
-  if (sans == NULL || sans->len == 0)
-    add_row (group, _("Subject alternative names"), _("None"));
-
-  if (ck_request_get_key_usage (self->request, &usage, &critical))
-    {
-      g_autofree char *text = ck_key_usage_text (usage);
-
-      add_row_critical (group, _("Key usage"), critical, text);
-    }
-
-  eku = ck_request_get_extended_key_usage (self->request, &critical);
-  if (eku != NULL)
-    {
-      g_autofree char *text = ck_extended_key_usage_text (eku);
-
-      add_row_critical (group, _("Extended key usage"), critical, text);
-    }
-
-  if (ck_request_get_basic_constraints (self->request, &is_ca, &path_len, &critical))
-    {
-      g_autofree char *text = ck_basic_constraints_text (is_ca, path_len);
-
-      add_row_critical (group, _("Basic constraints"), critical, text);
-    }
-
-  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
-    {
-      const CkExtension *ext = g_ptr_array_index (extensions, i);
-      const char *name = ck_oid_get_display_name (ext->oid);
-      gsize len = 0;
-      const guint8 *data = g_bytes_get_data (ext->value, &len);
-      g_autofree char *hex = ck_hex_encode (data, len);
-      g_autofree char *colons = ck_hex_format_colons (hex);
-
-      if (!extension_is_decoded (ext->oid))
-        add_row_critical (group, name != NULL ? name : ext->oid, ext->critical, colons);
-    }
-
-  add_row (group, _("Challenge password"),
-           ck_request_has_challenge_password (self->request)
-           ? _("Present (not shown)") : _("None"));
-}
-
-static char *
-public_key_text (CkRequest *request)
-{
-  const char *algorithm = ck_request_get_key_algorithm (request);
-  const char *curve = ck_request_get_key_curve (request);
-
-  if (curve != NULL)
-    return g_strdup_printf ("%s %s", algorithm, curve);
-  /* Translators: "RSA, 2048 bits" */
-  return g_strdup_printf (ngettext ("%s, %u bit", "%s, %u bits", ck_request_get_key_bits (request)),
-                          algorithm, ck_request_get_key_bits (request));
+  value = ck_details_pane_field_text (field);
+  add_row (self->description_group, field->label, value);
 }
 
 static void
@@ -260,11 +170,6 @@ add_request_group (CkRequestDetails *self)
            key != NULL ? ck_stored_key_get_display_name (key) : _("Not in the store"));
   if (self->request != NULL)
     {
-      g_autofree char *public_key = public_key_text (self->request);
-
-      add_row (group, _("Public key"), public_key);
-      add_row (group, _("Signature algorithm"),
-               ck_request_get_signature_algorithm (self->request));
       add_row (group, _("Signature"),
                ck_request_verify_signature (self->request, &error)
                ? _("Valid: made with the private key of this request") : error->message);
@@ -274,8 +179,13 @@ add_request_group (CkRequestDetails *self)
   if (ck_stored_request_get_source (self->row) != NULL)
     add_row (group, _("Source"), ck_stored_request_get_source (self->row));
   add_row (group, _("Created"), created);
-  add_row (group, _("SHA-256 fingerprint"), sha256);
-  add_row (group, _("Public key SHA-256"), spki_colons);
+  /* The parsed request's own sections say these; one that does not parse
+   * still has what the store knows. */
+  if (self->request == NULL)
+    {
+      add_row (group, _("SHA-256 fingerprint"), sha256);
+      add_row (group, _("Public key SHA-256"), spki_colons);
+    }
 }
 
 static void
@@ -347,8 +257,10 @@ rebuild (CkRequestDetails *self)
   add_status_group (self);
   if (self->request != NULL)
     {
-      add_subject_group (self);
-      add_extensions_group (self);
+      g_autoptr(CkDescription) description = ck_description_new_for_request (self->request);
+
+      ck_description_foreach (description, add_description_item, self);
+      self->description_group = NULL;
     }
   add_request_group (self);
   if (self->request != NULL)

@@ -21,18 +21,6 @@ gboolean   ck_token_destination_has_choice (GtkWidget *destination);
 /* The token chosen in @destination, or NULL for the store. */
 CkToken   *ck_token_destination_get_token  (GtkWidget *destination);
 
-/* Logs in to @token (PIN dialog) and writes @plan's new keys onto it, with
- * their certificates beside them; completes with the plan to commit to
- * the store (ck_token_import_plan()). */
-void          ck_token_import_keys_async  (GtkWindow           *parent,
-                                           CkToken             *token,
-                                           CkImportPlan        *plan,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-CkImportPlan *ck_token_import_keys_finish (GAsyncResult        *result,
-                                           guint               *n_keys,
-                                           GError             **error);
-
 /* After a commit: each new certificate of @plan whose key in @store lives
  * on a token is written onto that token beside the key (same CKA_ID and
  * label), logging in through the PIN dialog when needed. What happened is

@@ -4,33 +4,22 @@
 #include "ck-trust-column.h"
 #include "ck-trust-status.h"
 
-/* Per idle slice: short enough that scrolling stays at 60 fps. */
-#define SLICE_USEC 6000
-
 struct _CkTrustColumn
 {
   GObject             parent_instance;
 
   CkTrust            *trust;
   CkVerifier         *verifier;
-  GListModel         *rows;
+  CkVerdictCache     *cache;
   char               *purpose;
   gboolean            use_system_anchors;
   GtkListItemFactory *factory;
 
-  GHashTable         *verdicts;   /* id → CkVerification, for this purpose */
   GHashTable         *bound;      /* GtkListItem set: the visible cells */
   GHashTable         *pending;    /* GtkListItem set: cells still "Checking…" */
-  guint               cells_idle;
 
-  /* The Trusted/Distrusted filter. */
+  /* The Trusted/Not trusted/Distrusted filter. */
   CkTrustFilterMode   mode;
-  GHashTable         *matches;    /* ids */
-  GPtrArray          *candidates; /* CkStoredCertificate still to verify */
-  guint               next_candidate;
-  guint               scan_idle;
-  gboolean            scanning;
-  gint64              shown_at;   /* when progress was last notified */
 };
 
 G_DEFINE_FINAL_TYPE (CkTrustColumn, ck_trust_column, G_TYPE_OBJECT)
@@ -45,56 +34,33 @@ enum {
 
 enum {
   FILTER_CHANGED,
+  VERDICTS_CHANGED,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void start_scan (CkTrustColumn *self);
-
 gboolean
 ck_trust_column_is_busy (CkTrustColumn *self)
 {
   g_return_val_if_fail (CK_IS_TRUST_COLUMN (self), FALSE);
 
-  return g_hash_table_size (self->pending) > 0 || self->scanning;
-}
-
-static void
-notify_busy (CkTrustColumn *self,
-             gboolean       was_busy)
-{
-  if (was_busy != ck_trust_column_is_busy (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  return self->cache != NULL && ck_verdict_cache_is_busy (self->cache);
 }
 
 CkVerification *
 ck_trust_column_verify (CkTrustColumn       *self,
                         CkStoredCertificate *row)
 {
-  gint64 id = ck_stored_certificate_get_id (row);
-  CkVerification *verification;
-  g_autoptr(GError) error = NULL;
-
   g_return_val_if_fail (CK_IS_TRUST_COLUMN (self), NULL);
 
-  if (self->verifier == NULL)
+  if (self->cache == NULL)
     return NULL;
-  verification = g_hash_table_lookup (self->verdicts, &id);
-  if (verification != NULL)
-    return verification;
-
-  verification = ck_verifier_verify_id (self->verifier, id, self->purpose, &error);
-  if (verification == NULL)
-    {
-      g_debug ("trust column: %s", error->message);
-      return NULL;
-    }
-  g_hash_table_insert (self->verdicts, g_memdup2 (&id, sizeof id), verification);
-  return verification;
+  return ck_verdict_cache_lookup (self->cache, ck_stored_certificate_get_id (row));
 }
 
+/* Shows the verdict, or "Checking…" and asks for it first. */
 static void
 render (CkTrustColumn *self,
         GtkListItem   *list_item)
@@ -106,54 +72,73 @@ render (CkTrustColumn *self,
 
   if (row == NULL || box == NULL)
     return;
-  verification = ck_trust_column_verify (self, row);
-  if (verification == NULL)
+  if (self->cache == NULL)
     {
-      /* No store, or a certificate that cannot be read: nothing to say. */
+      /* No store: nothing to say. */
+      g_hash_table_remove (self->pending, list_item);
       ck_trust_status_box_clear (box);
       return;
     }
+  verification = ck_verdict_cache_lookup (self->cache, ck_stored_certificate_get_id (row));
+  if (verification == NULL)
+    {
+      if (g_hash_table_add (self->pending, list_item))
+        ck_trust_status_box_set_pending (box);
+      ck_verdict_cache_prefer (self->cache, ck_stored_certificate_get_id (row));
+      return;
+    }
+  g_hash_table_remove (self->pending, list_item);
   reason = ck_trust_status_describe (verification, self->trust);
   ck_trust_status_box_set (box, verification, reason);
 }
 
-static gboolean
-cells_idle_cb (gpointer user_data)
+/* The cells of @set, copied: rendering changes the sets. */
+static GPtrArray *
+cells_of (GHashTable *set)
 {
-  CkTrustColumn *self = user_data;
-  gint64 deadline = g_get_monotonic_time () + SLICE_USEC;
-  gboolean was_busy = ck_trust_column_is_busy (self);
+  GPtrArray *cells = g_ptr_array_sized_new (g_hash_table_size (set));
   GHashTableIter iter;
-  gpointer list_item;
+  gpointer cell;
 
-  g_hash_table_iter_init (&iter, self->pending);
-  while (g_hash_table_iter_next (&iter, &list_item, NULL))
-    {
-      render (self, list_item);
-      g_hash_table_iter_remove (&iter);
-      if (g_get_monotonic_time () > deadline)
-        break;
-    }
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    g_ptr_array_add (cells, cell);
+  return cells;
+}
 
-  notify_busy (self, was_busy);
-  if (g_hash_table_size (self->pending) > 0)
-    return G_SOURCE_CONTINUE;
-  self->cells_idle = 0;
-  return G_SOURCE_REMOVE;
+/* A batch arrived: the cells waiting for one of them, and the list's
+ * filter and sort. */
+static void
+verdicts_added_cb (CkTrustColumn *self)
+{
+  g_autoptr(GPtrArray) waiting = cells_of (self->pending);
+
+  for (guint i = 0; i < waiting->len; i++)
+    render (self, waiting->pdata[i]);
+  g_signal_emit (self, signals[VERDICTS_CHANGED], 0);
+}
+
+/* A new generation or purpose: every cell again. */
+static void
+invalidated_cb (CkTrustColumn *self)
+{
+  g_autoptr(GPtrArray) shown = cells_of (self->bound);
+
+  for (guint i = 0; i < shown->len; i++)
+    render (self, shown->pdata[i]);
+  g_signal_emit (self, signals[VERDICTS_CHANGED], 0);
 }
 
 static void
-queue_cell (CkTrustColumn *self,
-            GtkListItem   *list_item)
+busy_cb (CkTrustColumn *self)
 {
-  gboolean was_busy = ck_trust_column_is_busy (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
 
-  g_hash_table_add (self->pending, list_item);
-  if (self->cells_idle == 0)
-    /* After layout and drawing: a fling through 100,000 rows binds many
-     * rows that are gone again before the idle runs. */
-    self->cells_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, cells_idle_cb, self, NULL);
-  notify_busy (self, was_busy);
+static void
+progress_cb (CkTrustColumn *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
 static void
@@ -193,17 +178,8 @@ cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            CkTrustColumn            *self)
 {
-  CkStoredCertificate *row = gtk_list_item_get_item (list_item);
-  gint64 id = ck_stored_certificate_get_id (row);
-
   g_hash_table_add (self->bound, list_item);
-  if (self->verifier == NULL || g_hash_table_contains (self->verdicts, &id))
-    {
-      render (self, list_item);
-      return;
-    }
-  ck_trust_status_box_set_pending (gtk_list_item_get_child (list_item));
-  queue_cell (self, list_item);
+  render (self, list_item);
 }
 
 static void
@@ -211,11 +187,8 @@ cell_unbind (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              CkTrustColumn            *self)
 {
-  gboolean was_busy = ck_trust_column_is_busy (self);
-
   g_hash_table_remove (self->bound, list_item);
   g_hash_table_remove (self->pending, list_item);
-  notify_busy (self, was_busy);
 }
 
 GtkListItemFactory *
@@ -229,236 +202,73 @@ ck_trust_column_get_factory (CkTrustColumn *self)
 void
 ck_trust_column_refresh (CkTrustColumn *self)
 {
-  GHashTableIter iter;
-  gpointer list_item;
-
   g_return_if_fail (CK_IS_TRUST_COLUMN (self));
 
-  g_hash_table_remove_all (self->verdicts);
-  g_hash_table_iter_init (&iter, self->bound);
-  while (g_hash_table_iter_next (&iter, &list_item, NULL))
-    queue_cell (self, list_item);
-  if (self->mode != CK_TRUST_FILTER_ALL)
-    start_scan (self);
+  if (self->cache != NULL)
+    ck_verdict_cache_invalidate (self->cache);
 }
 
-/* The filter */
+/* The filter and the sort */
 
 double
 ck_trust_column_get_progress (CkTrustColumn *self)
 {
+  guint done, total;
+
   g_return_val_if_fail (CK_IS_TRUST_COLUMN (self), 1);
 
-  if (!self->scanning || self->candidates == NULL || self->candidates->len == 0)
+  if (self->cache == NULL)
     return 1;
-  return (double) self->next_candidate / self->candidates->len;
+  ck_verdict_cache_get_progress (self->cache, &done, &total);
+  return total > 0 ? (double) done / total : 1;
+}
+
+void
+ck_trust_column_get_counts (CkTrustColumn *self,
+                            guint         *done,
+                            guint         *total)
+{
+  g_return_if_fail (CK_IS_TRUST_COLUMN (self));
+
+  *done = *total = 0;
+  if (self->cache != NULL)
+    ck_verdict_cache_get_progress (self->cache, done, total);
 }
 
 gboolean
 ck_trust_column_matches (CkTrustColumn       *self,
                          CkStoredCertificate *row)
 {
-  gint64 id;
+  CkVerification *verification;
+  CkVerifyStatus status;
 
   if (self->mode == CK_TRUST_FILTER_ALL)
     return TRUE;
-  id = ck_stored_certificate_get_id (row);
-  return g_hash_table_contains (self->matches, &id);
+  /* Not known yet: not shown until it is (the list grows as verdicts
+   * arrive). */
+  verification = ck_trust_column_verify (self, row);
+  if (verification == NULL)
+    return FALSE;
+  status = ck_verification_get_status (verification);
+  switch (self->mode)
+    {
+    case CK_TRUST_FILTER_TRUSTED:
+      return status == CK_VERIFY_TRUSTED;
+    case CK_TRUST_FILTER_NOT_TRUSTED:
+      return status != CK_VERIFY_TRUSTED;
+    case CK_TRUST_FILTER_DISTRUSTED:
+      return status == CK_VERIFY_DISTRUSTED;
+    case CK_TRUST_FILTER_ALL:
+    default:
+      return TRUE;
+    }
 }
 
-static void
-stop_scan (CkTrustColumn *self)
+int
+ck_trust_column_rank (CkTrustColumn       *self,
+                      CkStoredCertificate *row)
 {
-  g_clear_handle_id (&self->scan_idle, g_source_remove);
-  g_clear_pointer (&self->candidates, g_ptr_array_unref);
-  self->next_candidate = 0;
-  self->scanning = FALSE;
-}
-
-static gboolean
-scan_idle_cb (gpointer user_data)
-{
-  CkTrustColumn *self = user_data;
-  gint64 deadline = g_get_monotonic_time () + SLICE_USEC;
-  CkVerifyStatus wanted = self->mode == CK_TRUST_FILTER_TRUSTED ? CK_VERIFY_TRUSTED
-                                                                 : CK_VERIFY_DISTRUSTED;
-  gboolean was_busy = ck_trust_column_is_busy (self);
-
-  /* The visible cells first. */
-  if (self->cells_idle != 0)
-    return G_SOURCE_CONTINUE;
-
-  while (self->next_candidate < self->candidates->len
-         && g_get_monotonic_time () < deadline)
-    {
-      CkStoredCertificate *row = self->candidates->pdata[self->next_candidate++];
-      CkVerification *verification = ck_trust_column_verify (self, row);
-
-      if (verification != NULL && ck_verification_get_status (verification) == wanted)
-        {
-          gint64 id = ck_stored_certificate_get_id (row);
-
-          g_hash_table_add (self->matches, g_memdup2 (&id, sizeof id));
-        }
-    }
-  if (self->next_candidate < self->candidates->len)
-    {
-      /* Progress, a few times a second. Matches are not shown before the
-       * end: refiltering 100,000 rows each time would cost more than the
-       * scan (and move the rows under the pointer). */
-      if (g_get_monotonic_time () - self->shown_at > G_USEC_PER_SEC / 4)
-        {
-          self->shown_at = g_get_monotonic_time ();
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-        }
-      return G_SOURCE_CONTINUE;
-    }
-
-  self->scan_idle = 0;
-  stop_scan (self);
-  g_debug ("trust filter: %u matches", g_hash_table_size (self->matches));
-  g_signal_emit (self, signals[FILTER_CHANGED], 0);
-  notify_busy (self, was_busy);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-add_unique (GHashTable *seen,
-            GPtrArray  *list,
-            gpointer    row)
-{
-  if (g_hash_table_add (seen, row))
-    g_ptr_array_add (list, row);
-}
-
-/* The certificates whose verdict can be @mode: those the decisions are
- * on (or share a distrusted key), and everything their subjects issued,
- * down the tree. NULL means all (system anchors can make anything
- * trusted). */
-static GPtrArray *
-find_candidates (CkTrustColumn *self,
-                 guint         *n_seeds)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) decisions = ck_trust_list (self->trust, NULL, &error);
-  g_autoptr(GHashTable) seeds = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) seed_keys = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) by_issuer = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  GPtrArray *found;
-  guint n = g_list_model_get_n_items (self->rows);
-
-  if (self->mode == CK_TRUST_FILTER_TRUSTED && self->use_system_anchors)
-    return NULL;
-  /* Unreadable decisions: every row is verified, and says it cannot be. */
-  if (decisions == NULL)
-    {
-      g_debug ("trust column: %s", error->message);
-      return NULL;
-    }
-
-  for (guint i = 0; i < decisions->len; i++)
-    {
-      CkTrustSetting *setting = decisions->pdata[i];
-
-      if (self->mode == CK_TRUST_FILTER_TRUSTED
-          ? setting->level == CK_TRUST_TRUSTED && g_str_equal (setting->purpose, self->purpose)
-          : setting->level == CK_TRUST_DISTRUSTED
-            && (g_str_equal (setting->purpose, self->purpose)
-                || g_str_equal (setting->purpose, CK_PURPOSE_ALL)))
-        {
-          g_hash_table_add (seeds, setting->sha256);
-          if (setting->level == CK_TRUST_DISTRUSTED)
-            g_hash_table_add (seed_keys, setting->spki_sha256);
-        }
-    }
-
-  found = g_ptr_array_new_with_free_func (g_object_unref);
-  if (g_hash_table_size (seeds) == 0)
-    return found;
-
-  by_issuer = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                     (GDestroyNotify) g_ptr_array_unref);
-  seen = g_hash_table_new (NULL, NULL);
-  for (guint i = 0; i < n; i++)
-    {
-      CkStoredCertificate *row = g_list_model_get_item (self->rows, i);
-      const char *issuer = ck_stored_certificate_get_issuer (row);
-      GPtrArray *children;
-
-      /* The store's model keeps its rows: borrowed from here on. */
-      g_object_unref (row);
-      if (g_hash_table_contains (seeds, ck_stored_certificate_get_sha256 (row))
-          || g_hash_table_contains (seed_keys, ck_stored_certificate_get_spki_sha256 (row)))
-        add_unique (seen, found, g_object_ref (row));
-      if (issuer == NULL)
-        continue;
-      children = g_hash_table_lookup (by_issuer, issuer);
-      if (children == NULL)
-        {
-          children = g_ptr_array_new ();
-          g_hash_table_insert (by_issuer, (char *) issuer, children);
-        }
-      g_ptr_array_add (children, row);
-    }
-
-  *n_seeds = found->len;
-  /* Down the tree; found grows while it is walked. */
-  for (guint i = 0; i < found->len; i++)
-    {
-      CkStoredCertificate *row = found->pdata[i];
-      GPtrArray *children = g_hash_table_lookup (by_issuer, ck_stored_certificate_get_subject (row));
-
-      for (guint j = 0; children != NULL && j < children->len; j++)
-        if (!g_hash_table_contains (seen, children->pdata[j]))
-          add_unique (seen, found, g_object_ref (children->pdata[j]));
-    }
-  return found;
-}
-
-static void
-start_scan (CkTrustColumn *self)
-{
-  gboolean was_busy = ck_trust_column_is_busy (self);
-  gint64 start = g_get_monotonic_time ();
-  guint n_seeds = 0;
-
-  stop_scan (self);
-  g_hash_table_remove_all (self->matches);
-  if (self->mode == CK_TRUST_FILTER_ALL || self->verifier == NULL || self->rows == NULL)
-    {
-      g_signal_emit (self, signals[FILTER_CHANGED], 0);
-      notify_busy (self, was_busy);
-      return;
-    }
-
-  self->candidates = find_candidates (self, &n_seeds);
-  /* A certificate distrusted itself, or through its key, is Distrusted
-   * whatever its chain (the verifier checks distrust first): no need to
-   * verify it. At 100,000 leaves sharing one distrusted key, that is the
-   * whole difference. */
-  if (self->candidates != NULL && self->mode == CK_TRUST_FILTER_DISTRUSTED)
-    for (; self->next_candidate < n_seeds; self->next_candidate++)
-      {
-        gint64 id = ck_stored_certificate_get_id (self->candidates->pdata[self->next_candidate]);
-
-        g_hash_table_add (self->matches, g_memdup2 (&id, sizeof id));
-      }
-  if (self->candidates == NULL)
-    {
-      guint n = g_list_model_get_n_items (self->rows);
-
-      self->candidates = g_ptr_array_new_full (n, g_object_unref);
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (self->candidates, g_list_model_get_item (self->rows, i));
-    }
-  g_debug ("trust filter: %u candidates found in %.1f ms", self->candidates->len,
-           (g_get_monotonic_time () - start) / 1000.0);
-  self->scanning = TRUE;
-  self->shown_at = g_get_monotonic_time ();
-  g_signal_emit (self, signals[FILTER_CHANGED], 0);
-  self->scan_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 10, scan_idle_cb, self, NULL);
-  notify_busy (self, was_busy);
+  return ck_trust_status_rank (ck_trust_column_verify (self, row));
 }
 
 void
@@ -470,7 +280,7 @@ ck_trust_column_set_filter_mode (CkTrustColumn     *self,
   if (self->mode == mode)
     return;
   self->mode = mode;
-  start_scan (self);
+  g_signal_emit (self, signals[FILTER_CHANGED], 0);
 }
 
 CkTrustFilterMode
@@ -483,27 +293,37 @@ ck_trust_column_get_filter_mode (CkTrustColumn *self)
 
 /* Settings */
 
-static void
-trust_changed_cb (CkTrustColumn *self)
-{
-  ck_trust_column_refresh (self);
-}
-
 void
 ck_trust_column_set_verifier (CkTrustColumn *self,
                               CkTrust       *trust,
                               CkVerifier    *verifier)
 {
+  gboolean was_busy;
+
   g_return_if_fail (CK_IS_TRUST_COLUMN (self));
 
-  if (self->trust != NULL)
-    g_signal_handlers_disconnect_by_data (self->trust, self);
+  if (self->trust == trust && self->verifier == verifier)
+    return;
+  was_busy = ck_trust_column_is_busy (self);
+  if (self->cache != NULL)
+    g_signal_handlers_disconnect_by_data (self->cache, self);
+  g_clear_object (&self->cache);
   g_set_object (&self->trust, trust);
   g_set_object (&self->verifier, verifier);
   if (self->trust != NULL)
-    g_signal_connect_object (self->trust, "changed", G_CALLBACK (trust_changed_cb), self,
-                             G_CONNECT_SWAPPED);
-  ck_trust_column_refresh (self);
+    {
+      self->cache = ck_verdict_cache_new (self->trust);
+      ck_verdict_cache_set_purpose (self->cache, self->purpose);
+      ck_verdict_cache_set_use_system_anchors (self->cache, self->use_system_anchors);
+      g_signal_connect_swapped (self->cache, "verdicts-added", G_CALLBACK (verdicts_added_cb), self);
+      g_signal_connect_swapped (self->cache, "invalidated", G_CALLBACK (invalidated_cb), self);
+      g_signal_connect_swapped (self->cache, "notify::busy", G_CALLBACK (busy_cb), self);
+      g_signal_connect_swapped (self->cache, "notify::progress", G_CALLBACK (progress_cb), self);
+    }
+  invalidated_cb (self);
+  if (was_busy != ck_trust_column_is_busy (self))
+    busy_cb (self);
+  progress_cb (self);
 }
 
 CkTrust *
@@ -523,22 +343,6 @@ ck_trust_column_get_verifier (CkTrustColumn *self)
 }
 
 void
-ck_trust_column_set_rows (CkTrustColumn *self,
-                          GListModel    *rows)
-{
-  g_return_if_fail (CK_IS_TRUST_COLUMN (self));
-
-  if (self->rows != NULL)
-    g_signal_handlers_disconnect_by_data (self->rows, self);
-  g_set_object (&self->rows, rows);
-  /* A new certificate can complete a chain, a deleted one break it. */
-  if (self->rows != NULL)
-    g_signal_connect_object (self->rows, "items-changed", G_CALLBACK (ck_trust_column_refresh),
-                             self, G_CONNECT_SWAPPED);
-  ck_trust_column_refresh (self);
-}
-
-void
 ck_trust_column_set_purpose (CkTrustColumn *self,
                              const char    *purpose)
 {
@@ -549,7 +353,8 @@ ck_trust_column_set_purpose (CkTrustColumn *self,
     return;
   g_free (self->purpose);
   self->purpose = g_strdup (purpose);
-  ck_trust_column_refresh (self);
+  if (self->cache != NULL)
+    ck_verdict_cache_set_purpose (self->cache, purpose);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PURPOSE]);
 }
 
@@ -570,7 +375,8 @@ ck_trust_column_set_use_system_anchors (CkTrustColumn *self,
   self->use_system_anchors = use;
   if (self->verifier != NULL)
     ck_verifier_set_use_system_anchors (self->verifier, use);
-  ck_trust_column_refresh (self);
+  if (self->cache != NULL)
+    ck_verdict_cache_set_use_system_anchors (self->cache, use);
 }
 
 static void
@@ -620,18 +426,14 @@ ck_trust_column_dispose (GObject *object)
 {
   CkTrustColumn *self = CK_TRUST_COLUMN (object);
 
-  stop_scan (self);
-  g_clear_handle_id (&self->cells_idle, g_source_remove);
-  if (self->trust != NULL)
-    g_signal_handlers_disconnect_by_data (self->trust, self);
-  if (self->rows != NULL)
-    g_signal_handlers_disconnect_by_data (self->rows, self);
+  if (self->cache != NULL)
+    g_signal_handlers_disconnect_by_data (self->cache, self);
   if (self->factory != NULL)
     g_signal_handlers_disconnect_by_data (self->factory, self);
+  g_clear_object (&self->cache);
   g_clear_object (&self->factory);
   g_clear_object (&self->verifier);
   g_clear_object (&self->trust);
-  g_clear_object (&self->rows);
 
   G_OBJECT_CLASS (ck_trust_column_parent_class)->dispose (object);
 }
@@ -641,10 +443,8 @@ ck_trust_column_finalize (GObject *object)
 {
   CkTrustColumn *self = CK_TRUST_COLUMN (object);
 
-  g_hash_table_unref (self->verdicts);
   g_hash_table_unref (self->bound);
   g_hash_table_unref (self->pending);
-  g_hash_table_unref (self->matches);
   g_free (self->purpose);
 
   G_OBJECT_CLASS (ck_trust_column_parent_class)->finalize (object);
@@ -666,26 +466,29 @@ ck_trust_column_class_init (CkTrustColumnClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /* How far the filter's scan is, 0 to 1. */
+  /* How many of the store's verdicts are known, 0 to 1. */
   properties[PROP_PROGRESS] =
     g_param_spec_double ("progress", NULL, NULL, 0, 1, 1,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The set of rows the Trusted/Distrusted filter lets through changed. */
+  /* The filter mode changed. */
   signals[FILTER_CHANGED] = g_signal_new ("filter-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
+  /* Verdicts arrived or were dropped: what ck_trust_column_matches() and
+   * ck_trust_column_rank() say may have changed. */
+  signals[VERDICTS_CHANGED] = g_signal_new ("verdicts-changed", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 0);
 }
 
 static void
 ck_trust_column_init (CkTrustColumn *self)
 {
   self->purpose = g_strdup (CK_PURPOSE_TLS_SERVER);
-  self->verdicts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->bound = g_hash_table_new (NULL, NULL);
   self->pending = g_hash_table_new (NULL, NULL);
-  self->matches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   self->factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (self->factory, "setup", G_CALLBACK (cell_setup), self);

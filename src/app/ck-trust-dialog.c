@@ -22,6 +22,7 @@ struct _CkTrustDialog
 
   CkTrust        *trust;
   CkVerifier     *verifier;
+  CkKeeper       *keeper;
   CkCertificate  *certificate;
   gint64          id;
   GPtrArray      *rows;        /* PurposeRow */
@@ -174,7 +175,7 @@ ck_trust_dialog_apply (CkTrustDialog *self,
       update_rows (self);
       return FALSE;
     }
-  if (!ck_trust_set (self->trust, self->id, purpose, level, error))
+  if (!ck_keeper_set_trust (self->keeper, self->id, purpose, level, error))
     {
       update_rows (self);
       return FALSE;
@@ -205,7 +206,7 @@ ck_trust_dialog_undo (CkTrustDialog  *self,
   if (self->undo_purpose == NULL)
     return TRUE;
   purpose = g_steal_pointer (&self->undo_purpose);
-  if (!ck_trust_set (self->trust, self->id, purpose, self->undo_level, error))
+  if (!ck_keeper_set_trust (self->keeper, self->id, purpose, self->undo_level, error))
     return FALSE;
   update_rows (self);
   return TRUE;
@@ -509,6 +510,9 @@ ck_trust_dialog_new (GtkWindow     *parent,
   self = g_object_new (CK_TYPE_TRUST_DIALOG, "transient-for", parent, NULL);
   self->trust = g_object_ref (trust);
   self->verifier = g_object_ref (verifier);
+  /* Decisions are the keeper's to record, as for certkeeper-cli trust set. */
+  self->keeper = ck_keeper_new (ck_trust_get_store (trust));
+  ck_keeper_use_trust (self->keeper, trust, verifier);
   self->certificate = g_object_ref (certificate);
   self->id = ck_store_find_certificate (ck_trust_get_store (trust),
                                         ck_certificate_get_sha256_fingerprint (certificate));
@@ -533,6 +537,7 @@ ck_trust_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_TRUST_DIALOG);
   g_clear_object (&self->trust);
   g_clear_object (&self->verifier);
+  g_clear_object (&self->keeper);
   g_clear_object (&self->certificate);
 
   G_OBJECT_CLASS (ck_trust_dialog_parent_class)->dispose (object);

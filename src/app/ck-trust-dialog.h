@@ -13,7 +13,7 @@ G_DECLARE_FINAL_TYPE (CkTrustDialog, ck_trust_dialog, CK, TRUST_DIALOG, AdwWindo
 /* Trust Settings for one certificate: its name and SHA-256 fingerprint to
  * confirm, and per purpose Default / Trust / Distrust, plus "Distrust for
  * everything" and any other purpose already decided. A choice applies at
- * once through ck_trust_set(); a toast offers Undo. Trusting a
+ * once through the keeper (ck_keeper_set_trust()); a toast offers Undo. Trusting a
  * certificate that is not a CA, is expired or uses a weak algorithm asks
  * first. */
 

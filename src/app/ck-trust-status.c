@@ -63,6 +63,10 @@ ck_trust_status_label (CkVerifyStatus status)
       return _("Cannot be verified");
     case CK_VERIFY_CANNOT_VERIFY:
       return _("Cannot verify");
+    case CK_VERIFY_REVOKED:
+      return _("Revoked");
+    case CK_VERIFY_REVOCATION_UNKNOWN:
+      return _("Revocation unknown");
     default:
       return _("Unknown");
     }
@@ -78,6 +82,7 @@ ck_trust_status_icon (CkVerifyStatus status)
     case CK_VERIFY_NOT_TRUSTED:
       return "action-unavailable-symbolic";
     case CK_VERIFY_DISTRUSTED:
+    case CK_VERIFY_REVOKED:
       return "process-stop-symbolic";
     case CK_VERIFY_ISSUER_UNKNOWN:
       /* The app's own (a broken chain link), from its resources. */
@@ -87,6 +92,71 @@ ck_trust_status_icon (CkVerifyStatus status)
       return "dialog-warning-symbolic";
     default:
       return "dialog-error-symbolic";
+    }
+}
+
+static gboolean
+by_system (CkVerification *verification)
+{
+  return ck_verification_get_status (verification) == CK_VERIFY_TRUSTED
+         && g_strcmp0 (ck_verification_get_anchor_source (verification), "system") == 0;
+}
+
+const char *
+ck_trust_status_verdict_label (CkVerification *verification)
+{
+  if (ck_verification_get_status (verification) != CK_VERIFY_TRUSTED)
+    return ck_trust_status_label (ck_verification_get_status (verification));
+  /* Translators: a verdict in the Trust column: the chain ends at an
+   * anchor of the operating system's list */
+  return by_system (verification) ? _("Trusted by the system")
+                                  /* Translators: the chain ends at a
+                                   * certificate the user chose to trust */
+                                  : _("Trusted by you");
+}
+
+const char *
+ck_trust_status_verdict_icon (CkVerification *verification)
+{
+  return by_system (verification) ? "computer-symbolic"
+                                  : ck_trust_status_icon (ck_verification_get_status (verification));
+}
+
+int
+ck_trust_status_rank (CkVerification *verification)
+{
+  CkVerifyStatus status;
+
+  if (verification == NULL)
+    return CK_TRUST_STATUS_RANK_PENDING;
+  status = ck_verification_get_status (verification);
+  switch (status)
+    {
+    case CK_VERIFY_DISTRUSTED:
+      return 0;
+    case CK_VERIFY_BAD_SIGNATURE:
+    case CK_VERIFY_INSECURE_ALGORITHM:
+    case CK_VERIFY_UNKNOWN_CRITICAL_EXTENSION:
+    case CK_VERIFY_CONSTRAINT_VIOLATED:
+    case CK_VERIFY_UNSUPPORTED_ALGORITHM:
+    case CK_VERIFY_CANNOT_VERIFY:
+      return 2;
+    case CK_VERIFY_EXPIRED:
+    case CK_VERIFY_NOT_YET_VALID:
+      return 3;
+    case CK_VERIFY_PURPOSE_NOT_ALLOWED:
+      return 4;
+    case CK_VERIFY_NOT_TRUSTED:
+      return 5;
+    case CK_VERIFY_ISSUER_UNKNOWN:
+      return 6;
+    case CK_VERIFY_TRUSTED:
+      return by_system (verification) ? 7 : 8;
+    default:
+      /* A status newer than this list: revoked (by its JSON name, so
+       * that this builds before and after it exists) next to distrusted,
+       * anything else with the invalid ones. */
+      return g_strcmp0 (ck_verify_status_to_string (status), "revoked") == 0 ? 1 : 2;
     }
 }
 
@@ -196,7 +266,10 @@ ck_trust_status_describe (CkVerification *verification,
       return g_strdup_printf (_("Cannot be verified: “%s” is signed with a key algorithm "
                                 "that is not supported"), subject);
     case CK_VERIFY_CANNOT_VERIFY:
-      /* The core's reason names what could not be read, and why. */
+    case CK_VERIFY_REVOKED:
+    case CK_VERIFY_REVOCATION_UNKNOWN:
+      /* The core's reason names what could not be read, and why; or
+       * which certificate is revoked, when and why. */
       return g_strdup (ck_verification_get_reason (verification));
     case CK_VERIFY_CONSTRAINT_VIOLATED:
     default:
@@ -253,10 +326,9 @@ ck_trust_status_box_set (GtkWidget      *box,
                          CkVerification *verification,
                          const char     *tooltip)
 {
-  CkVerifyStatus status = ck_verification_get_status (verification);
-
-  box_set (box, ck_trust_status_icon (status), ck_trust_status_label (status),
-           ck_trust_status_css_class (status), tooltip);
+  box_set (box, ck_trust_status_verdict_icon (verification),
+           ck_trust_status_verdict_label (verification),
+           ck_trust_status_css_class (ck_verification_get_status (verification)), tooltip);
 }
 
 void

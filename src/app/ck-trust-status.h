@@ -19,6 +19,18 @@ const char *ck_trust_status_purpose_name  (const char     *purpose);
 /* "Trusted", "Not trusted", "Distrusted", "Issuer unknown", "Expired", … */
 const char *ck_trust_status_label         (CkVerifyStatus  status);
 const char *ck_trust_status_icon          (CkVerifyStatus  status);
+/* The words and icon for one verdict: as the two above, except that a
+ * trusted verdict says whose anchor it rests on, "Trusted by you" (a
+ * decision in the store) or "Trusted by the system" (an anchor of the
+ * system's list), with a computer for the latter. */
+const char *ck_trust_status_verdict_label (CkVerification *verification);
+const char *ck_trust_status_verdict_icon  (CkVerification *verification);
+/* The order the Trust column sorts in, lower first: distrusted, revoked,
+ * invalid (bad signature and the like), expired, not for this purpose,
+ * not trusted, issuer unknown, trusted by the system, trusted by you;
+ * CK_TRUST_STATUS_RANK_PENDING (after all) while not yet known. */
+#define CK_TRUST_STATUS_RANK_PENDING 100
+int         ck_trust_status_rank          (CkVerification *verification);
 /* "success", "error", "warning" or NULL, for the label's style. */
 const char *ck_trust_status_css_class     (CkVerifyStatus  status);
 /* The why, translated: "Trusted for TLS server through Example Root CA",

@@ -42,26 +42,6 @@ suggested_file_name (const char *name,
   return g_strconcat (base, extension, NULL);
 }
 
-/* Writes @data to @file; 0600 when it holds a key, even an encrypted one. */
-static gboolean
-write_file (GFile         *file,
-            const void    *data,
-            gsize          len,
-            gboolean       private,
-            GError       **error)
-{
-  const char *path = g_file_peek_path (file);
-
-  if (path != NULL)
-    return ck_file_write (path, data, len,
-                          /* The file chooser has asked about replacing it. */
-                          CK_WRITE_OVERWRITE | (private ? CK_WRITE_PRIVATE : 0), error);
-
-  return g_file_replace_contents (file, data, len, NULL, FALSE,
-                                  private ? G_FILE_CREATE_PRIVATE : G_FILE_CREATE_NONE,
-                                  NULL, NULL, error);
-}
-
 static void
 toast_exported (CkWindow *self,
                 GFile    *file)
@@ -155,14 +135,16 @@ request_assistant_closed (CkRequestAssistant *assistant,
                           CkWindow           *self)
 {
   const char *title = g_object_get_data (G_OBJECT (assistant), "ck-added-toast");
+  const char *page = g_object_get_data (G_OBJECT (assistant), "ck-added-page");
   AdwToast *toast;
 
-  if (title == NULL)
+  /* Gone to the trust settings of what it made: no toast needed. */
+  if (title == NULL || g_object_get_data (G_OBJECT (assistant), "ck-trust-opened") != NULL)
     return;
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Show"));
   adw_toast_set_action_name (toast, "win.show-page");
-  adw_toast_set_action_target (toast, "s", "requests");
+  adw_toast_set_action_target (toast, "s", page != NULL ? page : "requests");
   /* Twice the default: it has a button to use. */
   adw_toast_set_timeout (toast, 10);
   ck_window_add_toast (self, toast);
@@ -181,6 +163,58 @@ open_request_assistant (CkWindow *self,
   g_signal_connect_object (assistant, "destroy", G_CALLBACK (request_assistant_closed), self, 0);
   if (key_id > 0)
     ck_request_assistant_set_key (assistant, key_id);
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
+/* --- New Self-Signed Certificate (the request assistant's pages) */
+
+static void
+certificate_added (CkRequestAssistant *assistant,
+                   gint64              id,
+                   CkWindow           *self)
+{
+  CkStoredCertificate *row = ck_store_get_certificate_row (self->store, id);
+  g_autofree char *title = NULL;
+
+  /* Translators: %s is the certificate's name, usually its common name. */
+  title = g_strdup_printf (_("Self-signed certificate “%s” created"),
+                           row != NULL ? ck_stored_certificate_get_display_name (row) : "");
+  g_object_set_data_full (G_OBJECT (assistant), "ck-added-toast", g_steal_pointer (&title), g_free);
+  g_object_set_data (G_OBJECT (assistant), "ck-added-page", (gpointer) "certificates");
+}
+
+/* "Trust Settings…" after making a CA: the assistant goes, the new
+ * certificate is selected and its trust dialog opens. */
+static void
+self_signed_trust_requested (CkRequestAssistant *assistant,
+                             gint64              id,
+                             CkWindow           *self)
+{
+  CkStoredCertificate *row = ck_store_get_certificate_row (self->store, id);
+
+  g_object_set_data (G_OBJECT (assistant), "ck-trust-opened", GINT_TO_POINTER (1));
+  gtk_window_close (GTK_WINDOW (assistant));
+  adw_view_stack_set_visible_child_name (self->view_stack, "certificates");
+  if (row == NULL || !ck_certificate_list_select_row (self->certificate_list, row)
+      || ck_window_trust_settings (self) == NULL)
+    ck_window_add_toast (self, adw_toast_new (_("Select the new certificate and open its Trust Settings")));
+}
+
+static void
+new_self_signed_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  CkWindow *self = user_data;
+  CkRequestAssistant *assistant;
+
+  if (self->keeper == NULL)
+    return;
+  assistant = ck_request_assistant_new_self_signed (GTK_WINDOW (self), self->keeper);
+  g_signal_connect_object (assistant, "certificate-added", G_CALLBACK (certificate_added), self, 0);
+  g_signal_connect_object (assistant, "trust-requested", G_CALLBACK (self_signed_trust_requested),
+                           self, 0);
+  g_signal_connect_object (assistant, "destroy", G_CALLBACK (request_assistant_closed), self, 0);
   gtk_window_present (GTK_WINDOW (assistant));
 }
 
@@ -321,14 +355,65 @@ export_job_free (ExportJob *job)
   g_free (job);
 }
 
+typedef struct
+{
+  ExportJob *job;
+  GFile     *file;
+} ExportWrite;
+
+static void
+export_written (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ExportWrite *write = user_data;
+  ExportJob *job = write->job;
+  CkWindow *self = job->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkKeeperExported) exported = ck_keeper_export_finish (CK_KEEPER (source), result,
+                                                                  &error);
+  gboolean ok = exported != NULL;
+
+  /* A location without a local path (a portal's document, a remote
+   * folder): the keeper handed the bytes back for GIO to write. */
+  if (ok && exported->data != NULL)
+    ok = g_file_replace_contents (write->file, g_bytes_get_data (exported->data, NULL),
+                                  g_bytes_get_size (exported->data), NULL, FALSE,
+                                  exported->holds_key ? G_FILE_CREATE_PRIVATE
+                                                      : G_FILE_CREATE_NONE,
+                                  NULL, NULL, &error);
+  if (ok && (job->format == EXPORT_CHAIN || job->format == EXPORT_CHAIN_NO_ROOT) &&
+      !exported->chain_complete)
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: %u is how many certificates were written, %s the
+       * name of the last one. */
+      title = g_strdup_printf (ngettext ("Exported %u certificate; the issuer of “%s” is not in the store",
+                                         "Exported %u certificates; the issuer of “%s” is not in the store",
+                                         exported->n_certificates),
+                               exported->n_certificates, exported->last_name);
+      ck_window_toast (self, title);
+    }
+  else if (ok)
+    toast_exported (self, write->file);
+  else
+    ck_window_toast_error (self, _("Export failed"), error);
+
+  g_object_unref (write->file);
+  g_free (write);
+  export_job_free (job);
+}
+
+/* The keeper encodes and writes, in a worker (PKCS#12 and an encrypted
+ * key spend a key derivation). */
 static void
 export_saved (GFile    *file,
               gpointer  user_data)
 {
   ExportJob *job = user_data;
-  CkWindow *self = job->self;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = FALSE;
+  CkKeeperExportRequest request = { 0 };
+  ExportWrite *write;
 
   if (file == NULL)
     {
@@ -336,96 +421,45 @@ export_saved (GFile    *file,
       return;
     }
 
+  request.certificate = job->certificate;
   switch (job->format)
     {
     case EXPORT_PEM:
-      {
-        g_autofree char *pem = ck_certificate_to_pem (job->certificate);
-
-        ok = write_file (file, pem, strlen (pem), FALSE, &error);
-      }
+      request.format = CK_KEEPER_EXPORT_PEM;
       break;
-
     case EXPORT_DER:
-      {
-        GBytes *der = ck_certificate_get_der (job->certificate);
-
-        ok = write_file (file, g_bytes_get_data (der, NULL), g_bytes_get_size (der),
-                         FALSE, &error);
-      }
+      request.format = CK_KEEPER_EXPORT_DER;
       break;
-
     case EXPORT_CHAIN:
     case EXPORT_CHAIN_NO_ROOT:
-      {
-        gboolean complete = FALSE;
-        g_autoptr(GPtrArray) chain = ck_export_select_chain (self->store, job->certificate,
-                                                             job->format == EXPORT_CHAIN
-                                                             ? CK_EXPORT_CHAIN_WITH_ROOT
-                                                             : CK_EXPORT_CHAIN_NO_ROOT,
-                                                             &complete);
-        g_autofree char *pem = ck_export_chain_to_pem (chain);
-
-        ok = write_file (file, pem, strlen (pem), FALSE, &error);
-        if (ok && !complete)
-          {
-            CkCertificate *last = g_ptr_array_index (chain, chain->len - 1);
-            g_autofree char *title = NULL;
-
-            /* Translators: %u is how many certificates were written, %s the
-             * name of the last one. */
-            title = g_strdup_printf (ngettext ("Exported %u certificate; the issuer of “%s” is not in the store",
-                                               "Exported %u certificates; the issuer of “%s” is not in the store",
-                                               chain->len),
-                                     chain->len, ck_certificate_get_display_name (last));
-            ck_window_toast (self, title);
-            export_job_free (job);
-            return;
-          }
-      }
+      request.format = CK_KEEPER_EXPORT_PEM;
+      request.chain = job->format == EXPORT_CHAIN ? CK_EXPORT_CHAIN_WITH_ROOT
+                                                  : CK_EXPORT_CHAIN_NO_ROOT;
       break;
-
     case EXPORT_PKCS12:
-      {
-        g_autoptr(GPtrArray) chain = ck_export_select_chain (self->store, job->certificate,
-                                                             job->chain, NULL);
-        g_autoptr(GBytes) p12 = ck_export_pkcs12 (job->certificate, job->key, chain,
-                                                  job->password,
-                                                  ck_certificate_get_display_name (job->certificate),
-                                                  job->profile, &error);
-
-        if (p12 != NULL)
-          ok = write_file (file, g_bytes_get_data (p12, NULL), g_bytes_get_size (p12),
-                           TRUE, &error);
-      }
+      request.format = CK_KEEPER_EXPORT_PKCS12;
+      request.key = job->key;
+      request.password = job->password;
+      request.chain = job->chain;
+      request.profile = job->profile;
       break;
-
     case EXPORT_KEY:
-      {
-        /* NULL only when the user chose an unencrypted key. */
-        g_autofree char *pem = ck_private_key_export_pkcs8_pem (job->key,
-                                                                job->unencrypted ? NULL
-                                                                                 : job->password,
-                                                                &error);
-
-        if (pem != NULL)
-          {
-            ok = write_file (file, pem, strlen (pem), TRUE, &error);
-            memset (pem, 0, strlen (pem));
-          }
-      }
+      request.format = CK_KEEPER_EXPORT_PKCS8_PEM;
+      request.key = job->key;
+      /* NULL only when the user chose an unencrypted key. */
+      request.password = job->unencrypted ? NULL : job->password;
       break;
-
     default:
       g_assert_not_reached ();
     }
+  request.path = g_file_peek_path (file);
+  /* The file chooser has asked about replacing it. */
+  request.write_flags = CK_WRITE_OVERWRITE;
 
-  if (ok)
-    toast_exported (self, file);
-  else
-    ck_window_toast_error (self, _("Export failed"), error);
-
-  export_job_free (job);
+  write = g_new0 (ExportWrite, 1);
+  write->job = job;
+  write->file = g_object_ref (file);
+  ck_keeper_export_async (job->self->keeper, &request, NULL, export_written, write);
 }
 
 static void
@@ -828,13 +862,23 @@ deleted_object_free (gpointer data)
 }
 
 static void
+undo_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ck_keeper_undo_delete_finish (CK_KEEPER (source), result, &error))
+    ck_window_toast_error (self, _("Cannot restore"), error);
+}
+
+static void
 undo_delete (AdwToast      *toast,
              DeletedObject *deleted)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!ck_store_restore (deleted->self->store, deleted->deletion, &error))
-    ck_window_toast_error (deleted->self, _("Cannot restore"), error);
+  ck_keeper_undo_delete_async (deleted->self->keeper, deleted->deletion, NULL, undo_done,
+                               g_object_ref (deleted->self));
 }
 
 /* The toast after a delete: what went, and a distrust that stays. */
@@ -857,30 +901,17 @@ deleted_title (CkDeletion *deletion)
 }
 
 static void
-delete_confirmed (AdwMessageDialog *dialog,
-                  const char       *response,
-                  DeletedObject    *deleted)
+delete_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
+  DeletedObject *deleted = user_data;
   CkWindow *self = deleted->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
-  gint64 id;
   AdwToast *toast;
 
-  /* One answer per dialog: @deleted is given away below. */
-  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
-  if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
-    {
-      deleted_object_free (deleted);
-      return;
-    }
-
-  if (CK_IS_STORED_CERTIFICATE (self->selected))
-    id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
-  else
-    id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
-
-  deleted->deletion = ck_store_delete_for_undo (self->store, id, &error);
+  deleted->deletion = ck_keeper_delete_finish (CK_KEEPER (source), result, &error);
   if (deleted->deletion == NULL)
     {
       ck_window_toast_error (self, _("Cannot delete"), error);
@@ -898,6 +929,30 @@ delete_confirmed (AdwMessageDialog *dialog,
                          g_steal_pointer (&deleted),
                          (GClosureNotify) (void (*) (void)) deleted_object_free, 0);
   ck_window_add_toast (self, toast);
+}
+
+static void
+delete_confirmed (AdwMessageDialog *dialog,
+                  const char       *response,
+                  DeletedObject    *deleted)
+{
+  CkWindow *self = deleted->self;
+  gint64 id;
+
+  /* One answer per dialog: @deleted is given away below. */
+  g_signal_handlers_disconnect_by_func (dialog, delete_confirmed, deleted);
+  if (g_strcmp0 (response, "delete") != 0 || self->selected == NULL)
+    {
+      deleted_object_free (deleted);
+      return;
+    }
+
+  if (CK_IS_STORED_CERTIFICATE (self->selected))
+    id = ck_stored_certificate_get_id (CK_STORED_CERTIFICATE (self->selected));
+  else
+    id = ck_stored_key_get_id (CK_STORED_KEY (self->selected));
+
+  ck_keeper_delete_async (self->keeper, id, NULL, delete_done, deleted);
 }
 
 /* What deleting the certificate @row does to its trust decisions, for the
@@ -996,6 +1051,7 @@ static const GActionEntry win_actions[] = {
   { .name = "paste", .activate = paste_action },
   { .name = "new-request", .activate = new_request_action },
   { .name = "new-request-for-key", .activate = new_request_for_key_action, .parameter_type = "x" },
+  { .name = "new-self-signed", .activate = new_self_signed_action },
   { .name = "search", .activate = search_action },
   { .name = "show-page", .activate = show_page_action, .parameter_type = "s" },
   { .name = "back", .activate = back_action },
@@ -1018,6 +1074,14 @@ set_enabled (CkWindow   *self,
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+ck_window_set_action_enabled (CkWindow   *self,
+                              const char *name,
+                              gboolean    enabled)
+{
+  set_enabled (self, name, enabled);
 }
 
 /* The stored key of the selection (a key, or a certificate's key), when
@@ -1054,6 +1118,7 @@ ck_window_actions_update (CkWindow *self)
   set_enabled (self, "paste", have_store);
   set_enabled (self, "new-request", have_store && HAVE_REQUEST_ASSISTANT);
   set_enabled (self, "new-request-for-key", have_store && HAVE_REQUEST_ASSISTANT);
+  set_enabled (self, "new-self-signed", have_store && HAVE_REQUEST_ASSISTANT);
   set_enabled (self, "search", have_store);
   set_enabled (self, "copy-fingerprint", certificate || key || CK_IS_STORED_REQUEST (self->selected));
   set_enabled (self, "export-pem", certificate);
@@ -1072,6 +1137,7 @@ ck_window_actions_update (CkWindow *self)
                             g_action_group_get_action_enabled (G_ACTION_GROUP (self), "sign-request")
                             || g_action_group_get_action_enabled (G_ACTION_GROUP (self), "revoke")
                             || g_action_group_get_action_enabled (G_ACTION_GROUP (self), "export-crl"));
+  ck_window_rename_update (self);
 }
 
 void
@@ -1111,6 +1177,7 @@ ck_window_actions_class_init (CkWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
                                        "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.delete", NULL);
 }
 
@@ -1121,6 +1188,7 @@ ck_window_actions_init (CkWindow *self)
                                    G_N_ELEMENTS (win_actions), self);
   ck_window_trust_init (self);
   ck_window_ca_init (self);
+  ck_window_rename_init (self);
   gtk_widget_set_visible (self->request_button, HAVE_REQUEST_ASSISTANT);
   gtk_widget_set_visible (self->empty_request_button, HAVE_REQUEST_ASSISTANT);
   ck_window_actions_update (self);

@@ -20,6 +20,7 @@ struct _CkWindow
   AdwApplicationWindow  parent_instance;
 
   CkStore              *store;
+  char                 *store_dir;
   /* The user's actions on the store (request creation, token writes…). */
   CkKeeper             *keeper;
   GSettings            *settings;
@@ -38,6 +39,8 @@ struct _CkWindow
 
   /* The store's CA records: issuers, revocations (ck-window-ca.c). */
   CkCa                 *ca;
+  /* The expiry watch (ck-window-expiry.c). */
+  CkExpiryCheck        *expiry_check;
 
   char                 *screenshot_path;
   char                 *screenshot_view;
@@ -82,6 +85,10 @@ void ck_window_actions_set_accels    (GtkApplication *app);
 void ck_window_actions_class_init    (CkWindowClass *klass);
 /* Enables the actions that need a selection, a key, a certificate. */
 void ck_window_actions_update        (CkWindow      *self);
+/* Enables or disables the win.@name action. */
+void ck_window_set_action_enabled    (CkWindow      *self,
+                                      const char    *name,
+                                      gboolean       enabled);
 void ck_window_show_details          (CkWindow      *self);
 /* Presents the import dialog, creating it when needed. */
 CkImportDialog *ck_window_get_import_dialog (CkWindow *self);
@@ -90,6 +97,13 @@ CkImportDialog *ck_window_get_import_dialog (CkWindow *self);
  * when the window becomes active and every few seconds while it is. */
 void     ck_window_reload_init       (CkWindow      *self);
 gboolean ck_window_reload_if_changed (CkWindow      *self);
+
+/* ck-window-expiry.c: Renew…, "Warn before it expires", the Renewal
+ * group of the details pane, ck_window_show_certificate(). */
+void ck_window_expiry_init           (CkWindow      *self);
+void ck_window_expiry_set_store      (CkWindow      *self);
+/* The shown certificate's Renewal group and the actions' states. */
+void ck_window_expiry_update         (CkWindow      *self);
 
 /* ck-window-trust.c: Trust Settings, system anchors, export of trust. */
 void ck_window_trust_init            (CkWindow      *self);
@@ -110,10 +124,10 @@ void       ck_window_ca_update        (CkWindow      *self);
 GtkWidget *ck_window_ca_sign_request  (CkWindow      *self);
 GtkWidget *ck_window_ca_revoke        (CkWindow      *self);
 GtkWidget *ck_window_ca_export_crl    (CkWindow      *self);
-/* Shows certificate @id on the Certificates page, selected. */
-void       ck_window_show_certificate (CkWindow      *self,
-                                       gint64         id);
 
+/* ck-window-rename.c: Rename (F2) of the selected certificate or key. */
+void ck_window_rename_init           (CkWindow      *self);
+void ck_window_rename_update         (CkWindow      *self);
 /* ck-window-token.c: asks whether to delete @item from its token, then
  * deletes it there; returns the confirmation dialog. */
 GtkWidget *ck_window_delete_token_item (CkWindow    *self,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the window does with a key or certificate on a token (the Tokens
  * page): deleting it from the token, after a confirmation that names it
- * and says that there is no undo. The token call runs in a worker thread,
- * as every token call of the Tokens page does. */
+ * and says that there is no undo. The keeper deletes it, in a worker
+ * thread, as every token call of the Tokens page runs. */
 #include <glib/gi18n.h>
 
 #include "ck-delete-dialog.h"
@@ -25,28 +25,12 @@ token_delete_free (TokenDelete *job)
 }
 
 static void
-delete_thread (GTask        *task,
-               gpointer      source,
-               gpointer      data,
-               GCancellable *cancellable)
-{
-  TokenDelete *job = data;
-  GError *error = NULL;
-
-  if (ck_token_delete_object (ck_token_item_get_token (job->item),
-                              ck_token_item_get_object (job->item), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 delete_done (GObject      *source,
              GAsyncResult *result,
              gpointer      data)
 {
-  CkWindow *self = CK_WINDOW (source);
-  TokenDelete *job = g_task_get_task_data (G_TASK (result));
+  TokenDelete *job = data;
+  CkWindow *self = job->self;
   CkToken *token = ck_token_item_get_token (job->item);
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
@@ -54,19 +38,21 @@ delete_done (GObject      *source,
 
   /* What is on the token now, deleted or not. */
   ck_token_list_reload (self->token_list, token);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!ck_keeper_delete_token_object_finish (CK_KEEPER (source), result, &error))
     {
       /* Translators: %s is why, from the token */
       title = g_strdup_printf (_("Cannot delete from the token: %s"), error->message);
       toast = adw_toast_new (title);
       adw_toast_set_timeout (toast, 0);
       ck_window_add_toast (self, toast);
+      token_delete_free (job);
       return;
     }
   /* Translators: "“web key” deleted from token “HSM 1”" */
   title = g_strdup_printf (_("“%s” deleted from token “%s”"), job->name,
                            ck_token_get_label (token));
   ck_window_add_toast (self, adw_toast_new (title));
+  token_delete_free (job);
 }
 
 static void
@@ -74,16 +60,14 @@ delete_confirmed (AdwMessageDialog *dialog,
                   const char       *response,
                   TokenDelete      *job)
 {
-  g_autoptr(GTask) task = NULL;
-
   if (g_strcmp0 (response, "delete") != 0)
     {
       token_delete_free (job);
       return;
     }
-  task = g_task_new (job->self, NULL, delete_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) token_delete_free);
-  g_task_run_in_thread (task, delete_thread);
+  ck_keeper_delete_token_object_async (job->self->keeper, ck_token_item_get_token (job->item),
+                                       ck_token_item_get_object (job->item), NULL,
+                                       delete_done, job);
 }
 
 GtkWidget *

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ck-pin-dialog.h"
 #include "ck-request-assistant.h"
@@ -48,11 +49,13 @@ ck_window_new (CkApplication *app,
     }
 
   self->store = g_object_ref (store);
+  ck_window_set_store_dir (self, ck_store_get_dir (store));
   self->keeper = ck_keeper_new (store);
   ck_certificate_list_set_store (self->certificate_list, store);
   ck_key_list_set_store (self->key_list, store);
   ck_window_trust_set_store (self);
   ck_window_ca_set_store (self);
+  ck_window_expiry_set_store (self);
   ck_request_list_set_store (self->request_list, store);
   ck_window_reload_init (self);
   /* Import, paste and search depend on the store alone; the selection
@@ -78,6 +81,85 @@ ck_window_get_store (CkWindow *self)
   g_return_val_if_fail (CK_IS_WINDOW (self), NULL);
 
   return self->store;
+}
+
+char *
+ck_window_format_store_dir (const char *dir)
+{
+  const char *home = g_get_home_dir ();
+  gsize len = home != NULL ? strlen (home) : 0;
+
+  if (len > 1 && g_str_has_prefix (dir, home) && (dir[len] == '/' || dir[len] == '\0'))
+    return g_strconcat ("~", dir + len, NULL);
+  return g_strdup (dir);
+}
+
+/* The store a plain launch opens: $XDG_DATA_HOME/certkeeper. */
+static gboolean
+is_default_store_dir (const char *dir)
+{
+  g_autofree char *usual = g_build_filename (g_get_user_data_dir (), "certkeeper", NULL);
+  g_autofree char *canonical_usual = g_canonicalize_filename (usual, NULL);
+  g_autofree char *canonical = g_canonicalize_filename (dir, NULL);
+
+  return g_strcmp0 (canonical, canonical_usual) == 0;
+}
+
+void
+ck_window_set_store_dir (CkWindow   *self,
+                         const char *dir)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (CK_IS_WINDOW (self));
+  g_return_if_fail (dir != NULL);
+
+  g_free (self->store_dir);
+  self->store_dir = g_strdup (dir);
+  shown = ck_window_format_store_dir (dir);
+  /* Which store this is, where the title is read, for any store but the
+   * usual one (CERTKEEPER_STORE, --store, Open Another Store): with two
+   * windows on two stores, the subtitle and the window list tell them
+   * apart. About says it for every store. */
+  if (is_default_store_dir (dir))
+    {
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Certkeeper"));
+    }
+  else
+    {
+      adw_view_switcher_title_set_subtitle (self->switcher_title, shown);
+      /* Translators: the window title; %s is the store's directory */
+      title = g_strdup_printf (_("Certkeeper — %s"), shown);
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+  if (self->store == NULL)
+    {
+      g_autofree char *description = NULL;
+      const char *message = adw_status_page_get_description (self->error_page);
+
+      /* Translators: %s is the store's directory */
+      description = g_strdup_printf (_("The store in %s"), shown);
+      if (message != NULL && strstr (message, dir) == NULL)
+        {
+          g_autofree char *full = g_strconcat (description, "\n", message, NULL);
+
+          adw_status_page_set_description (self->error_page, full);
+        }
+      else if (message == NULL)
+        adw_status_page_set_description (self->error_page, description);
+    }
+}
+
+const char *
+ck_window_get_store_dir (CkWindow *self)
+{
+  g_return_val_if_fail (CK_IS_WINDOW (self), NULL);
+
+  if (self->store_dir == NULL && self->store != NULL)
+    return ck_store_get_dir (self->store);
+  return self->store_dir;
 }
 
 void
@@ -144,6 +226,7 @@ ck_window_show_details (CkWindow *self)
       else
         ck_details_pane_show_certificate (self->details_pane, self->store, row,
                                           self->selected_certificate);
+      ck_window_expiry_update (self);
       adw_window_title_set_title (self->details_title,
                                   ck_stored_certificate_get_display_name (row));
       adw_window_title_set_subtitle (self->details_title, _("Certificate"));
@@ -339,9 +422,9 @@ search_stop_cb (CkWindow *self)
 
 /* "Certificate" on an issued request: find it the way a user would, by
  * its fingerprint in the certificates' search. */
-void
-ck_window_show_certificate (CkWindow *self,
-                            gint64    id)
+static void
+request_show_certificate_cb (CkWindow *self,
+                             gint64    id)
 {
   CkStoredCertificate *row = self->store != NULL ? ck_store_get_certificate_row (self->store, id) : NULL;
 
@@ -351,13 +434,6 @@ ck_window_show_certificate (CkWindow *self,
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), ck_stored_certificate_get_sha256 (row));
   search_activate_cb (self);
-}
-
-static void
-request_show_certificate_cb (CkWindow *self,
-                             gint64    id)
-{
-  ck_window_show_certificate (self, id);
 }
 
 static void
@@ -711,6 +787,7 @@ ck_window_finalize (GObject *object)
   g_clear_object (&self->keeper);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_free (self->store_dir);
   g_free (self->screenshot_path);
   g_free (self->screenshot_view);
 
@@ -796,4 +873,5 @@ ck_window_init (CkWindow *self)
   open_rows_on_click (self, GTK_WIDGET (self->request_list));
 
   ck_window_actions_init (self);
+  ck_window_expiry_init (self);
 }

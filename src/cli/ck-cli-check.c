@@ -256,6 +256,7 @@ ck_cli_check (CkCli *cli,
   gboolean all = FALSE;
   gboolean json_output = FALSE;
   gboolean nagios = FALSE;
+  gboolean notify = FALSE;
   /* Seen before parsing, so that even a usage error is UNKNOWN (3) for a
    * monitoring system (GOption resets the flag when parsing fails). */
   gboolean nagios_given = argv_has (argc, argv, "--nagios");
@@ -269,6 +270,8 @@ ck_cli_check (CkCli *cli,
     { "nagios", 0, 0, G_OPTION_ARG_NONE, &nagios,
       N_("One Nagios/Icinga plugin status line with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"),
       NULL },
+    { "notify", 0, 0, G_OPTION_ARG_NONE, &notify,
+      N_("Also send a desktop notification listing what is due (none when nothing is)"), NULL },
     { "set-watch", 0, 0, G_OPTION_ARG_STRING, &watch_text,
       N_("Set the watch of certificate ID: on (even without a key), off (never warn) or default"),
       N_("on|off|default") },
@@ -292,7 +295,11 @@ ck_cli_check (CkCli *cli,
                                 "Exit status: 0 when nothing is due, 4 when a certificate has\n"
                                 "expired or expires within DAYS, 1 on an error. With --nagios:\n"
                                 "0 OK, 1 WARNING (expires within DAYS), 2 CRITICAL (expired),\n"
-                                "3 UNKNOWN (an error)."),
+                                "3 UNKNOWN (an error).\n"
+                                "\n"
+                                "--notify also tells the desktop (org.freedesktop.Notifications\n"
+                                "on the session bus), as the \"Warn me even when Certkeeper is\n"
+                                "closed\" timer runs it; failing to notify is an error (exit 1)."),
                              entries, &argc, &argv))
     return nagios_given ? NAGIOS_UNKNOWN : CK_CLI_EXIT_USAGE;
 
@@ -317,7 +324,7 @@ ck_cli_check (CkCli *cli,
                                    watch_text);
       if (argc != 2)
         return ck_cli_usage_error (cli, _("--set-watch needs one certificate ID"));
-      if (json_output || nagios || all)
+      if (json_output || nagios || all || notify)
         {
           ck_cli_usage_error (cli, _("--set-watch cannot be combined with a listing option"));
           return usage_status;
@@ -344,6 +351,14 @@ ck_cli_check (CkCli *cli,
                                all ? CK_EXPIRY_CHECK_ALL : CK_EXPIRY_CHECK_NONE, &error);
   if (items == NULL)
     goto failed;
+
+  if (notify && items->len > 0)
+    {
+      g_autoptr (CkExpiryMessage) message = ck_expiry_message_new (items, now);
+
+      if (!ck_cli_notify_send (message, NULL, &error))
+        goto failed;
+    }
 
   if (nagios)
     return print_nagios (items, (guint) within);

@@ -6,17 +6,6 @@
 /* Width of the label column of `show`: "SHA-256 fingerprint:" plus a gap. */
 #define LABEL_WIDTH 22
 
-/* Extensions `show` decodes itself; the others are listed as OID + hex. */
-static const char * const decoded_extensions[] = {
-  CK_OID_EXT_BASIC_CONSTRAINTS,
-  CK_OID_EXT_KEY_USAGE,
-  CK_OID_EXT_EXT_KEY_USAGE,
-  CK_OID_EXT_SUBJECT_ALT_NAME,
-  CK_OID_EXT_SUBJECT_KEY_ID,
-  CK_OID_EXT_AUTHORITY_KEY_ID,
-  NULL
-};
-
 GHashTable *
 ck_cli_index_requests (CkStore *store)
 {
@@ -130,10 +119,64 @@ json_key_usage_member (CkJsonWriter *json,
   ck_json_writer_strv_member (json, "key_usage", (const char * const *) names);
 }
 
-static void
-json_extensions_member (CkJsonWriter *json,
-                        GPtrArray    *extensions)
+static const char *
+description_type_name (CkDescriptionType type)
 {
+  switch (type)
+    {
+    case CK_DESCRIPTION_HEX: return "hex";
+    case CK_DESCRIPTION_DATE: return "date";
+    case CK_DESCRIPTION_URI: return "uri";
+    case CK_DESCRIPTION_OID: return "oid";
+    case CK_DESCRIPTION_NUMBER: return "number";
+    case CK_DESCRIPTION_BOOLEAN: return "boolean";
+    case CK_DESCRIPTION_TEXT:
+    default: return "text";
+    }
+}
+
+/* The decoded fields of one section as an object: key → every value of
+ * the fields with that key, in order (a SAN's "dns" names, a policy
+ * extension's "cps" URIs). */
+static void
+json_fields_object (CkJsonWriter         *json,
+                    CkDescriptionSection *section)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+
+  ck_json_writer_begin_object (json);
+  for (guint i = 0; i < section->fields->len; i++)
+    {
+      CkDescriptionField *field = g_ptr_array_index (section->fields, i);
+
+      if (g_ptr_array_find_with_equal_func (keys, field->key, g_str_equal, NULL))
+        continue;
+      g_ptr_array_add (keys, field->key);
+      ck_json_writer_member (json, field->key);
+      ck_json_writer_begin_array (json);
+      for (guint j = i; j < section->fields->len; j++)
+        {
+          CkDescriptionField *same = g_ptr_array_index (section->fields, j);
+
+          if (!g_str_equal (same->key, field->key))
+            continue;
+          for (guint v = 0; same->values[v] != NULL; v++)
+            ck_json_writer_string (json, same->values[v]);
+        }
+      ck_json_writer_end_array (json);
+    }
+  ck_json_writer_end_object (json);
+}
+
+/* @extensions and the extension sections of @description are in the same
+ * order (ck_description_new_for_*() makes one section per extension). */
+static void
+json_extensions_member (CkJsonWriter  *json,
+                        GPtrArray     *extensions,
+                        CkDescription *description)
+{
+  guint next = 0;
+
   ck_json_writer_member (json, "extensions");
   ck_json_writer_begin_array (json);
   for (guint i = 0; extensions != NULL && i < extensions->len; i++)
@@ -142,12 +185,63 @@ json_extensions_member (CkJsonWriter *json,
       gsize len = 0;
       const guint8 *data = ext->value ? g_bytes_get_data (ext->value, &len) : NULL;
       g_autofree char *hex = ck_hex_encode (data, len);
+      CkDescriptionSection *section = NULL;
+
+      while (section == NULL && next < ck_description_get_n_sections (description))
+        {
+          CkDescriptionSection *candidate = ck_description_get_section (description, next++);
+
+          if (candidate->oid != NULL)
+            section = candidate;
+        }
+      g_assert (section != NULL && g_str_equal (section->oid, ext->oid));
 
       ck_json_writer_begin_object (json);
       ck_json_writer_string_member (json, "oid", ext->oid);
       ck_json_writer_string_member (json, "name", ck_oid_get_display_name (ext->oid));
       ck_json_writer_boolean_member (json, "critical", ext->critical);
       ck_json_writer_string_member (json, "value", hex);
+      ck_json_writer_string_member (json, "key", section->key);
+      ck_json_writer_boolean_member (json, "decoded", section->decoded);
+      ck_json_writer_member (json, "fields");
+      json_fields_object (json, section);
+      ck_json_writer_end_object (json);
+    }
+  ck_json_writer_end_array (json);
+}
+
+/* The whole description, in the order the details pane shows it. */
+static void
+json_sections_member (CkJsonWriter  *json,
+                      CkDescription *description)
+{
+  ck_json_writer_member (json, "sections");
+  ck_json_writer_begin_array (json);
+  for (guint i = 0; i < ck_description_get_n_sections (description); i++)
+    {
+      CkDescriptionSection *section = ck_description_get_section (description, i);
+
+      ck_json_writer_begin_object (json);
+      ck_json_writer_string_member (json, "key", section->key);
+      ck_json_writer_string_member (json, "title", section->title);
+      ck_json_writer_string_member (json, "oid", section->oid);
+      ck_json_writer_boolean_member (json, "critical", section->critical);
+      ck_json_writer_member (json, "fields");
+      ck_json_writer_begin_array (json);
+      for (guint f = 0; f < section->fields->len; f++)
+        {
+          CkDescriptionField *field = g_ptr_array_index (section->fields, f);
+          g_autofree char *display = ck_description_field_to_display (field);
+
+          ck_json_writer_begin_object (json);
+          ck_json_writer_string_member (json, "key", field->key);
+          ck_json_writer_string_member (json, "label", field->label);
+          ck_json_writer_string_member (json, "type", description_type_name (field->type));
+          ck_json_writer_strv_member (json, "values", (const char * const *) field->values);
+          ck_json_writer_string_member (json, "text", display);
+          ck_json_writer_end_object (json);
+        }
+      ck_json_writer_end_array (json);
       ck_json_writer_end_object (json);
     }
   ck_json_writer_end_array (json);
@@ -202,11 +296,12 @@ ck_cli_certificate_to_json (CkJsonWriter        *json,
   const char * const *eku = ck_certificate_get_extended_key_usage (cert, NULL);
   g_auto (GStrv) san = general_names_to_strv (ck_certificate_get_subject_alt_names (cert));
   gint64 key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert));
+  g_autoptr (CkDescription) description = ck_description_new_for_certificate (cert);
 
   ck_json_writer_begin_object (json);
   ck_json_writer_int_member (json, "id", id);
   ck_json_writer_string_member (json, "kind", "certificate");
-  ck_json_writer_string_member (json, "display_name", ck_certificate_get_display_name (cert));
+  ck_json_writer_string_member (json, "display_name", ck_stored_certificate_get_display_name (row));
   ck_json_writer_string_member (json, "label", ck_stored_certificate_get_label (row));
   ck_json_writer_string_member (json, "subject", ck_certificate_get_subject (cert));
   ck_json_writer_string_member (json, "issuer", ck_certificate_get_issuer (cert));
@@ -242,7 +337,8 @@ ck_cli_certificate_to_json (CkJsonWriter        *json,
   ck_json_writer_string_member (json, "subject_key_id", ck_certificate_get_subject_key_id (cert));
   ck_json_writer_string_member (json, "authority_key_id",
                                 ck_certificate_get_authority_key_id (cert));
-  json_extensions_member (json, ck_certificate_get_extensions (cert));
+  json_extensions_member (json, ck_certificate_get_extensions (cert), description);
+  json_sections_member (json, description);
   json_id_array_member (json, "requests",
                         requests ? g_hash_table_lookup (requests, &id) : NULL);
   ck_json_writer_string_member (json, "source", ck_stored_certificate_get_source (row));
@@ -318,7 +414,10 @@ ck_cli_request_to_json (CkJsonWriter    *json,
       json_key_usage_member (json, has_ku, usage);
       ck_json_writer_strv_member (json, "extended_key_usage",
                                   ck_request_get_extended_key_usage (request, NULL));
-      json_extensions_member (json, ck_request_get_extensions (request));
+      g_autoptr (CkDescription) description = ck_description_new_for_request (request);
+
+      json_extensions_member (json, ck_request_get_extensions (request), description);
+      json_sections_member (json, description);
     }
   ck_json_writer_string_member (json, "profile", ck_stored_request_get_profile (row));
   ck_json_writer_string_member (json, "source", ck_stored_request_get_source (row));
@@ -392,97 +491,6 @@ time_field (GString    *out,
     fieldf (out, label, "%s%s", text, note ? note : "");
 }
 
-static char *
-critical_suffix (const char *text,
-                 gboolean    critical)
-{
-  return g_strconcat (text, critical ? " (critical)" : "", NULL);
-}
-
-static void
-key_usage_field (GString  *out,
-                 gboolean  present,
-                 guint     usage,
-                 gboolean  critical)
-{
-  g_autofree char *names = NULL;
-  g_autofree char *value = NULL;
-
-  if (!present)
-    return;
-  names = ck_key_usage_to_string (usage);
-  value = critical_suffix (names[0] ? names : "(none)", critical);
-  field (out, "Key usage", value);
-}
-
-static void
-eku_field (GString            *out,
-           const char * const *eku,
-           gboolean            critical)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) lines = NULL;
-
-  if (eku == NULL)
-    return;
-  for (guint i = 0; eku[i] != NULL; i++)
-    {
-      const char *name = ck_oid_get_display_name (eku[i]);
-      g_autofree char *line = name ? g_strdup_printf ("%s (%s)", name, eku[i])
-                                   : g_strdup (eku[i]);
-
-      if (i == 0 && critical)
-        {
-          char *marked = critical_suffix (line, TRUE);
-          g_free (line);
-          line = marked;
-        }
-      g_strv_builder_add (builder, line);
-    }
-  lines = g_strv_builder_end (builder);
-  field_list (out, "Extended key usage", (const char * const *) lines);
-}
-
-static void
-san_field (GString   *out,
-           GPtrArray *names)
-{
-  g_auto (GStrv) san = general_names_to_strv (names);
-
-  field_list (out, "Subject alt names", (const char * const *) san);
-}
-
-static void
-other_extensions_field (GString   *out,
-                        GPtrArray *extensions)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) lines = NULL;
-
-  for (guint i = 0; extensions != NULL && i < extensions->len; i++)
-    {
-      CkExtension *ext = g_ptr_array_index (extensions, i);
-      const char *name = ck_oid_get_display_name (ext->oid);
-      gsize len = 0;
-      const guint8 *data = ext->value ? g_bytes_get_data (ext->value, &len) : NULL;
-      /* Long values (certificate policies, SCT lists) are cut: `show
-       * --json` and `export` give the full bytes. */
-      g_autofree char *hex = ck_hex_encode (data, MIN (len, 32));
-
-      if (g_strv_contains (decoded_extensions, ext->oid))
-        continue;
-      g_autofree char *title = name ? g_strdup_printf ("%s (%s)", name, ext->oid)
-                                    : g_strdup (ext->oid);
-
-      builder_take (builder,
-                           g_strdup_printf ("%s%s: %s%s (%" G_GSIZE_FORMAT " bytes)",
-                                            title, ext->critical ? ", critical" : "",
-                                            hex, len > 32 ? "…" : "", len));
-    }
-  lines = g_strv_builder_end (builder);
-  field_list (out, "Other extensions", (const char * const *) lines);
-}
-
 static void
 id_list_field (GString      *out,
                const char   *label,
@@ -539,6 +547,59 @@ single_id_field (GString      *out,
   field (out, label, text ? text : none);
 }
 
+/* One section of the description: its title, then its fields indented
+ * under it; a field of several values (or a value of several lines) has
+ * its first on the label's line and the others aligned under it. */
+static void
+description_text (GString       *out,
+                  CkDescription *description,
+                  gint64         now)
+{
+  for (guint i = 0; i < ck_description_get_n_sections (description); i++)
+    {
+      CkDescriptionSection *section = ck_description_get_section (description, i);
+      g_autofree char *title = ck_cli_printable (section->title);
+
+      if (section->oid != NULL && !g_str_equal (section->title, section->oid))
+        g_string_append_printf (out, "  %s (%s)%s:\n", title, section->oid,
+                                section->critical ? ", critical" : "");
+      else
+        g_string_append_printf (out, "  %s%s:\n", title, section->critical ? ", critical" : "");
+      guint width = LABEL_WIDTH;
+
+      /* Labels are translated: the column is as wide as the longest. */
+      for (guint f = 0; f < section->fields->len; f++)
+        {
+          CkDescriptionField *field = g_ptr_array_index (section->fields, f);
+
+          width = MAX (width, g_utf8_strlen (field->label, -1) + 2);
+        }
+      for (guint f = 0; f < section->fields->len; f++)
+        {
+          CkDescriptionField *field = g_ptr_array_index (section->fields, f);
+          g_autofree char *display = ck_description_field_to_display (field);
+          g_autofree char *with_colon = g_strconcat (field->label, ":", NULL);
+          g_auto (GStrv) lines = g_strsplit (display, "\n", -1);
+
+          for (guint l = 0; lines[l] != NULL; l++)
+            {
+              g_autofree char *printable = ck_cli_printable (lines[l]);
+              const char *label = l == 0 ? with_colon : "";
+              const char *note = "";
+
+              if (l == 0 && field->type == CK_DESCRIPTION_DATE &&
+                  g_str_equal (section->key, "validity"))
+                note = g_str_equal (field->key, "not_after") && field->time < now ? " (expired)"
+                       : g_str_equal (field->key, "not_before") && field->time > now
+                         ? " (not yet valid)" : "";
+              g_string_append_printf (out, "    %s%*s%s%s\n", label,
+                                      (int) (width - g_utf8_strlen (label, -1)), "",
+                                      printable, note);
+            }
+        }
+    }
+}
+
 void
 ck_cli_describe_certificate (GString             *out,
                              CkStore             *store,
@@ -547,63 +608,14 @@ ck_cli_describe_certificate (GString             *out,
                              CkCertificate       *cert)
 {
   gint64 id = ck_stored_certificate_get_id (row);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 not_before = ck_certificate_get_not_before (cert);
-  gint64 not_after = ck_certificate_get_not_after (cert);
-  gboolean is_ca = FALSE, critical = FALSE;
-  int path_len = -1;
-  guint usage = 0;
-  gboolean has_ku;
-  const char * const *eku;
-  g_autofree char *key_text = NULL;
+  g_autoptr (CkDescription) description = ck_description_new_for_certificate (cert);
 
   g_string_append_printf (out, "Certificate %" G_GINT64_FORMAT "\n", id);
   field (out, "Name", ck_certificate_get_display_name (cert));
   field (out, "Label", ck_stored_certificate_get_label (row));
   field (out, "Subject", ck_certificate_get_subject (cert));
   field (out, "Issuer", ck_certificate_get_issuer (cert));
-  field (out, "Serial number", ck_certificate_get_serial (cert));
-  fieldf (out, "Version", "%u", ck_certificate_get_version (cert));
-  time_field (out, "Valid from", not_before,
-              not_before > now ? " (not yet valid)" : NULL);
-  time_field (out, "Valid until", not_after,
-              not_after < now ? " (expired)" : NULL);
-  field (out, "Signature algorithm", ck_certificate_get_signature_algorithm (cert));
-  key_text = ck_cli_key_summary (ck_certificate_get_key_algorithm (cert),
-                                 ck_certificate_get_key_bits (cert),
-                                 ck_certificate_get_key_curve (cert));
-  if (!ck_certificate_get_key_supported (cert))
-    fieldf (out, "Public key", "%s (%s): %s", ck_certificate_get_key_algorithm (cert),
-            ck_certificate_get_key_algorithm_oid (cert), ck_certificate_get_key_problem (cert));
-  else
-    fieldf (out, "Public key", "%s (%u bits)", key_text, ck_certificate_get_key_bits (cert));
-  fingerprint_field (out, "SHA-256 fingerprint", ck_certificate_get_sha256_fingerprint (cert));
-  fingerprint_field (out, "SHA-1 fingerprint", ck_certificate_get_sha1_fingerprint (cert));
-  fingerprint_field (out, "SPKI SHA-256", ck_certificate_get_spki_sha256 (cert));
   field (out, "Self-signed", ck_certificate_is_self_signed (cert) ? "yes" : "no");
-
-  if (ck_certificate_get_basic_constraints (cert, &is_ca, &path_len, &critical))
-    {
-      g_autofree char *text = NULL;
-      g_autofree char *value = NULL;
-
-      if (is_ca && path_len >= 0)
-        text = g_strdup_printf ("CA, path length %d", path_len);
-      else
-        text = g_strdup (is_ca ? "CA" : "not a CA");
-      value = critical_suffix (text, critical);
-      field (out, "Basic constraints", value);
-    }
-
-  has_ku = ck_certificate_get_key_usage (cert, &usage, &critical);
-  key_usage_field (out, has_ku, usage, critical);
-  eku = ck_certificate_get_extended_key_usage (cert, &critical);
-  eku_field (out, eku, critical);
-  san_field (out, ck_certificate_get_subject_alt_names (cert));
-  fingerprint_field (out, "Subject key ID", ck_certificate_get_subject_key_id (cert));
-  fingerprint_field (out, "Authority key ID", ck_certificate_get_authority_key_id (cert));
-  other_extensions_field (out, ck_certificate_get_extensions (cert));
-
   single_id_field (out, "Private key",
                    ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert)),
                    CK_OBJECT_KEY, store, "not in the store");
@@ -612,6 +624,7 @@ ck_cli_describe_certificate (GString             *out,
                  CK_OBJECT_REQUEST, store);
   field (out, "Source", ck_stored_certificate_get_source (row));
   time_field (out, "Imported", ck_stored_certificate_get_imported_at (row), NULL);
+  description_text (out, description, g_get_real_time () / G_USEC_PER_SEC);
 }
 
 void
@@ -661,33 +674,22 @@ ck_cli_describe_request (GString         *out,
   if (status == CK_REQUEST_STATUS_ISSUED)
     single_id_field (out, "Certificate", ck_stored_request_get_certificate_id (row),
                      CK_OBJECT_CERTIFICATE, store, NULL);
-  if (request != NULL)
+  /* A request that does not parse: what the store knows of it. */
+  if (request == NULL)
     {
-      g_autofree char *key_text = ck_cli_key_summary (ck_request_get_key_algorithm (request),
-                                                      ck_request_get_key_bits (request),
-                                                      NULL);
-      gboolean is_ca = FALSE, critical = FALSE, has_ku;
-      int path_len = -1;
-      guint usage = 0;
-      const char * const *eku;
-
-      fieldf (out, "Public key", "%s (%u bits)", key_text, ck_request_get_key_bits (request));
-      field (out, "Signature algorithm", ck_request_get_signature_algorithm (request));
-      if (ck_request_get_basic_constraints (request, &is_ca, &path_len, &critical))
-        field (out, "Basic constraints", is_ca ? "CA" : "not a CA");
-      has_ku = ck_request_get_key_usage (request, &usage, &critical);
-      key_usage_field (out, has_ku, usage, critical);
-      eku = ck_request_get_extended_key_usage (request, &critical);
-      eku_field (out, eku, critical);
-      san_field (out, ck_request_get_subject_alt_names (request));
-      other_extensions_field (out, ck_request_get_extensions (request));
+      fingerprint_field (out, "SHA-256 fingerprint", ck_stored_request_get_sha256 (row));
+      fingerprint_field (out, "SPKI SHA-256", ck_stored_request_get_spki_sha256 (row));
     }
-  fingerprint_field (out, "SHA-256 fingerprint", ck_stored_request_get_sha256 (row));
-  fingerprint_field (out, "SPKI SHA-256", ck_stored_request_get_spki_sha256 (row));
   single_id_field (out, "Private key",
                    ck_store_find_key (store, ck_stored_request_get_spki_sha256 (row)),
                    CK_OBJECT_KEY, store, "not in the store");
   field (out, "Profile", ck_stored_request_get_profile (row));
   field (out, "Source", ck_stored_request_get_source (row));
   time_field (out, "Created", ck_stored_request_get_created_at (row), NULL);
+  if (request != NULL)
+    {
+      g_autoptr (CkDescription) description = ck_description_new_for_request (request);
+
+      description_text (out, description, g_get_real_time () / G_USEC_PER_SEC);
+    }
 }

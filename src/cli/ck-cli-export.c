@@ -70,6 +70,30 @@ write_output (const ExportOptions *options,
   return CK_CLI_EXIT_OK;
 }
 
+/* The keeper encodes (one encoder for the window and here); the command
+ * writes where --out says, standard output included. */
+static int
+keeper_export (CkStore                     *store,
+               const CkKeeperExportRequest *request,
+               const ExportOptions         *options,
+               CkWriteFlags                 flags,
+               const char                  *what,
+               CkKeeperExported           **exported_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkKeeper) keeper = ck_keeper_new (store);
+  g_autoptr (CkKeeperExported) exported = ck_keeper_export (keeper, request, NULL, &error);
+  int status;
+
+  if (exported == NULL)
+    return ck_cli_fail (error);
+  status = write_output (options, g_bytes_get_data (exported->data, NULL),
+                         g_bytes_get_size (exported->data), flags, what);
+  if (exported_out != NULL)
+    *exported_out = g_steal_pointer (&exported);
+  return status;
+}
+
 static int
 export_public (CkStore             *store,
                CkObjectKind         kind,
@@ -77,43 +101,14 @@ export_public (CkStore             *store,
                ExportFormat         format,
                const ExportOptions *options)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CkCertificate) cert = NULL;
-  g_autoptr (CkRequest) request = NULL;
-  g_autofree char *pem = NULL;
   g_autofree char *what = NULL;
-  GBytes *der;
+  CkKeeperExportRequest request = { 0 };
 
-  if (kind == CK_OBJECT_CERTIFICATE)
-    {
-      cert = ck_store_load_certificate (store, id, &error);
-      if (cert == NULL)
-        return ck_cli_fail (error);
-      if (format == FORMAT_PEM && options->chain != CK_EXPORT_CHAIN_NONE)
-        {
-          g_autoptr (GPtrArray) chain = ck_export_select_chain (store, cert, options->chain,
-                                                                NULL);
-
-          pem = ck_export_chain_to_pem (chain);
-        }
-      else if (format == FORMAT_PEM)
-        pem = ck_certificate_to_pem (cert);
-      der = ck_certificate_get_der (cert);
-    }
-  else
-    {
-      request = ck_store_load_request (store, id, &error);
-      if (request == NULL)
-        return ck_cli_fail (error);
-      pem = format == FORMAT_PEM ? ck_request_to_pem (request) : NULL;
-      der = ck_request_get_der (request);
-    }
-
+  request.format = format == FORMAT_PEM ? CK_KEEPER_EXPORT_PEM : CK_KEEPER_EXPORT_DER;
+  request.id = id;
+  request.chain = kind == CK_OBJECT_CERTIFICATE ? options->chain : CK_EXPORT_CHAIN_NONE;
   what = g_strdup_printf ("%s %" G_GINT64_FORMAT, ck_object_kind_to_string (kind), id);
-  if (pem != NULL)
-    return write_output (options, pem, strlen (pem), CK_WRITE_NONE, what);
-  return write_output (options, g_bytes_get_data (der, NULL), g_bytes_get_size (der),
-                       CK_WRITE_NONE, what);
+  return keeper_export (store, &request, options, CK_WRITE_NONE, what, NULL);
 }
 
 /* Stored key @id, decrypted for export, once every requirement that
@@ -157,7 +152,7 @@ export_key (CkStore             *store,
   g_autoptr (CkPassword) passphrase = NULL;
   g_autofree char *what = NULL;
   g_autofree char *missing = NULL;
-  int status;
+  CkKeeperExportRequest request = { 0 };
 
   missing = g_strdup_printf (_("exporting key %lld needs "
                                "--key-passphrase-file FILE (the passphrase of the exported "
@@ -179,31 +174,12 @@ export_key (CkStore             *store,
 
   what = g_strdup_printf ("key %" G_GINT64_FORMAT " (%s)", id,
                           passphrase ? "PKCS#8, encrypted" : "PKCS#8, NOT encrypted");
-  if (format == FORMAT_DER)
-    {
-      GBytes *der = ck_private_key_export_pkcs8 (key, passphrase, &error);
-      gsize len = 0;
-      guint8 *data;
-
-      if (der == NULL)
-        return ck_cli_fail (error);
-      data = g_bytes_unref_to_data (der, &len);
-      status = write_output (options, data, len, CK_WRITE_PRIVATE, what);
-      /* Unencrypted DER is the key itself. */
-      gnutls_memset (data, 0, len);
-      g_free (data);
-    }
-  else
-    {
-      char *pem = ck_private_key_export_pkcs8_pem (key, passphrase, &error);
-
-      if (pem == NULL)
-        return ck_cli_fail (error);
-      status = write_output (options, pem, strlen (pem), CK_WRITE_PRIVATE, what);
-      /* An unencrypted PEM is the key itself. */
-      ck_cli_password_free (pem);
-    }
-  return status;
+  request.format = format == FORMAT_DER ? CK_KEEPER_EXPORT_PKCS8_DER : CK_KEEPER_EXPORT_PKCS8_PEM;
+  request.id = id;
+  request.key = key;
+  request.password = passphrase;
+  /* Written 0600; an unencrypted key is the key itself, wiped after. */
+  return keeper_export (store, &request, options, CK_WRITE_PRIVATE, what, NULL);
 }
 
 /* The certificate and the key of a PKCS#12 file from the ID given: a
@@ -278,12 +254,12 @@ export_pkcs12 (CkStore             *store,
   g_autoptr (CkCertificate) cert = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
   g_autoptr (CkPassword) password = NULL;
-  g_autoptr (GPtrArray) chain = NULL;
-  g_autoptr (GBytes) p12 = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
+  g_autoptr (CkKeeperExported) exported = NULL;
   g_autofree char *what = NULL;
   g_autofree char *missing = NULL;
+  CkKeeperExportRequest request = { 0 };
   gint64 key_id = 0;
-  gboolean complete = FALSE;
 
   if (!resolve_pkcs12_pair (store, kind, id, &cert, &key_id))
     return CK_CLI_EXIT_ERROR;
@@ -299,24 +275,27 @@ export_pkcs12 (CkStore             *store,
   if (password == NULL)
     return ck_cli_fail (error);
 
-  chain = ck_export_select_chain (store, cert, options->chain, &complete);
-  p12 = ck_export_pkcs12 (cert, key, chain, password,
-                          options->friendly_name != NULL
-                          ? options->friendly_name
-                          : ck_certificate_get_display_name (cert),
-                          options->profile, &error);
-  if (p12 == NULL)
+  request.format = CK_KEEPER_EXPORT_PKCS12;
+  request.certificate = cert;
+  request.key = key;
+  request.password = password;
+  request.chain = options->chain;
+  request.profile = options->profile;
+  request.friendly_name = options->friendly_name;
+  keeper = ck_keeper_new (store);
+  exported = ck_keeper_export (keeper, &request, NULL, &error);
+  if (exported == NULL)
     return ck_cli_fail (error);
-  if (options->chain != CK_EXPORT_CHAIN_NONE && !complete)
+  if (options->chain != CK_EXPORT_CHAIN_NONE && !exported->chain_complete)
     ck_cli_error (_("note: the issuer of “%s” is not in the store; the chain ends there"),
-                  ck_certificate_get_display_name (g_ptr_array_index (chain, chain->len - 1)));
+                  exported->last_name);
 
   what = g_strdup_printf ("“%s”, key %lld and %u more certificate(s) (PKCS#12, %s)",
                           ck_certificate_get_display_name (cert), (long long) key_id,
-                          chain->len - 1,
+                          exported->n_certificates - 1,
                           options->profile == CK_PKCS12_PROFILE_LEGACY ? "legacy" : "modern");
-  return write_output (options, g_bytes_get_data (p12, NULL), g_bytes_get_size (p12),
-                       CK_WRITE_PRIVATE, what);
+  return write_output (options, g_bytes_get_data (exported->data, NULL),
+                       g_bytes_get_size (exported->data), CK_WRITE_PRIVATE, what);
 }
 
 int

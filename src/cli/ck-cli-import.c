@@ -13,6 +13,7 @@
 #include "ck-cli-password.h"
 
 typedef struct {
+  CkKeeper   *keeper;
   CkImporter *importer;
   const char *password;       /* from --password-file, or NULL */
   const char *password_file;
@@ -51,7 +52,7 @@ unlock_with_prompt (ImportRun    *run,
           *failure = name_item (item, error->message);
           return FALSE;
         }
-      if (ck_importer_unlock (run->importer, item, password, &error))
+      if (ck_keeper_import_unlock (run->keeper, run->importer, item, password, &error))
         return TRUE;
       if (!g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
         {
@@ -76,7 +77,7 @@ unlock_item (ImportRun    *run,
     {
       g_autofree char *message = NULL;
 
-      if (ck_importer_unlock (run->importer, item, run->password, &error))
+      if (ck_keeper_import_unlock (run->keeper, run->importer, item, run->password, &error))
         return TRUE;
       message = name_item (item, error->message);
       if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
@@ -154,7 +155,8 @@ collect_problems (ImportRun *run,
 /* The passphrase that protects new keys in the store. FALSE after printing
  * an error. *@passphrase stays NULL with --no-key-passphrase. */
 static gboolean
-get_key_passphrase (CkImportItem  *key_item,
+get_key_passphrase (CkStore       *store,
+                    CkImportItem  *key_item,
                     const char    *passphrase_file,
                     gboolean       no_passphrase,
                     char         **passphrase)
@@ -166,10 +168,8 @@ get_key_passphrase (CkImportItem  *key_item,
 
   if (passphrase_file != NULL || ck_cli_can_prompt ())
     {
-      *passphrase = ck_cli_get_new_passphrase (passphrase_file,
-                                               "a passphrase to protect the "
-                                               "private key in the store",
-                                               "--no-key-passphrase", &error);
+      *passphrase = ck_cli_get_store_passphrase (store, passphrase_file,
+                                                 "--no-key-passphrase", &error);
       if (*passphrase == NULL)
         {
           ck_cli_error (_("%s; nothing imported"), error->message);
@@ -268,6 +268,7 @@ print_summary (CkStore               *store,
   append_count (line, summary->certificates, "certificate", "certificates");
   append_count (line, summary->keys, "key", "keys");
   append_count (line, summary->requests, "request", "requests");
+  append_count (line, summary->crls, "CRL", "CRLs");
   if (line->len > 0)
     g_string_prepend (line, "Imported ");
   else
@@ -314,6 +315,9 @@ print_imported (CkStore      *store,
           id = ck_store_find_request (store, fingerprint);
           kind_name = "request";
           break;
+        case CK_IMPORT_ITEM_CRL:
+          ck_cli_print_line ("  crl: %s", ck_import_item_get_display_name (item));
+          continue;
         case CK_IMPORT_ITEM_LOCKED:
         case CK_IMPORT_ITEM_ERROR:
         default:
@@ -356,18 +360,22 @@ print_request_differences (CkStore      *store,
 }
 
 /* Reads one FILE argument ('-': standard input) through the core's capped,
- * cancellable reader and adds it to the import. FALSE when it could not be
- * read (the problem is added) or Ctrl+C stopped the read (*@interrupted). */
+ * cancellable reader, as an input for the keeper. FALSE when it could not
+ * be read (the problem, naming the path as given, is added) or Ctrl+C
+ * stopped the read (*@interrupted). */
 static gboolean
-add_input (CkImporter   *importer,
+add_input (GArray       *inputs,
+           GPtrArray    *names,
+           GPtrArray    *datas,
            const char   *arg,
            GCancellable *cancellable,
            GPtrArray    *problems,
            gboolean     *interrupted)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) data = NULL;
-  g_autofree char *name = NULL;
+  CkKeeperImportInput input = { 0 };
+  GBytes *data;
+  char *name;
 
   if (g_str_equal (arg, "-"))
     {
@@ -385,6 +393,7 @@ add_input (CkImporter   *importer,
       name = g_filename_display_name (base);
       data = ck_read_file_bounded (file, display, CK_MAX_INPUT_SIZE, cancellable, &error);
     }
+  g_ptr_array_add (names, name);
   if (data == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -393,7 +402,10 @@ add_input (CkImporter   *importer,
         g_ptr_array_add (problems, g_strdup (error->message));
       return FALSE;
     }
-  ck_importer_add_bytes (importer, data, name);
+  g_ptr_array_add (datas, data);
+  input.bytes = data;
+  input.name = name;
+  g_array_append_val (inputs, input);
   return TRUE;
 }
 
@@ -407,7 +419,6 @@ ck_cli_import (CkCli *cli,
   gboolean no_key_passphrase = FALSE;
   g_autofree char *to_token = NULL;
   g_autoptr (CkToken) token = NULL;
-  g_autoptr (CkImportPlan) token_plan = NULL;
   guint n_token_keys = 0;
   const GOptionEntry entries[] = {
     { "to-token", 0, 0, G_OPTION_ARG_STRING, &to_token,
@@ -425,7 +436,10 @@ ck_cli_import (CkCli *cli,
     { NULL }
   };
   g_autoptr (GError) error = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   g_autoptr (CkImporter) importer = NULL;
+  g_autoptr (CkKeeperCommit) commit = NULL;
+  CkKeeperCommitOptions commit_options = { 0 };
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) failures = NULL;
   g_autoptr (CkPassword) password = NULL;
@@ -447,8 +461,9 @@ ck_cli_import (CkCli *cli,
                              "--password-file; without it, and when standard input is a\n"
                              "terminal, you are asked for each one (3 attempts).\n"
                              "\n"
-                             "New private keys are stored encrypted with the passphrase from\n"
-                             "--key-passphrase-file or one you type twice at the prompt, or\n"
+                             "New private keys are stored encrypted under the store passphrase,\n"
+                             "from --key-passphrase-file or the prompt (typed twice when the\n"
+                             "store has none yet), or\n"
                              "unencrypted only with --no-key-passphrase. Without a terminal,\n"
                              "one of the two options is required when the input holds a key.\n"
                              "\n"
@@ -472,17 +487,23 @@ ck_cli_import (CkCli *cli,
         return ck_cli_fail (error);
     }
 
-  importer = ck_importer_new (store);
+  keeper = ck_keeper_new (store);
   {
     /* Ctrl+C while a FIFO, a terminal or a slow pipe is read stops the
      * read: nothing has been written yet. */
     g_autoptr (CkCliInterrupt) interrupt = ck_cli_interrupt_begin ();
+    GCancellable *cancellable = ck_cli_interrupt_get_cancellable (interrupt);
+    g_autoptr (GArray) inputs = g_array_new (FALSE, TRUE, sizeof (CkKeeperImportInput));
+    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) datas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
     gboolean interrupted = FALSE;
 
     for (int i = 1; i < argc && !interrupted; i++)
-      add_input (importer, argv[i], ck_cli_interrupt_get_cancellable (interrupt), problems,
-                 &interrupted);
-    if (interrupted)
+      add_input (inputs, names, datas, argv[i], cancellable, problems, &interrupted);
+    if (!interrupted)
+      importer = ck_keeper_import_read (keeper, NULL, (CkKeeperImportInput *) (void *) inputs->data,
+                                        inputs->len, cancellable, &error);
+    if (interrupted || importer == NULL)
       {
         ck_cli_error (_("interrupted while reading the input; nothing imported"));
         return CK_CLI_EXIT_INTERRUPTED;
@@ -491,6 +512,7 @@ ck_cli_import (CkCli *cli,
   plan = ck_importer_get_plan (importer);
 
   failures = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
+  run.keeper = keeper;
   run.importer = importer;
   run.password = password;
   run.password_file = password_file;
@@ -510,40 +532,31 @@ ck_cli_import (CkCli *cli,
   if (ck_import_plan_get_n_items (plan) == 0)
     return ck_cli_error (_("no certificates, keys or requests found; nothing imported"));
 
-  /* Everything checked before anything is written, store or token. */
   if (to_token != NULL)
     {
       token = ck_cli_token_open (cli, to_token, &error);
       if (token == NULL)
         return ck_cli_error (_("%s; nothing imported"), error->message);
-      for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
-        {
-          CkImportItem *item = ck_import_plan_get_item (plan, i);
-
-          /* A certificate with its key in the input goes beside that key. */
-          if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CERTIFICATE &&
-              !ck_token_plan_has_key_for (plan, item) &&
-              !ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
-                                               TRUE, NULL, &error))
-            return ck_cli_error (_("%s; nothing imported"), error->message);
-        }
-      /* New keys onto the token; the store then records their URIs. */
-      token_plan = ck_token_import_plan (token, plan, &n_token_keys, &error);
-      if (token_plan == NULL)
-        return ck_cli_error (_("%s; nothing imported into the store"), error->message);
-      plan = token_plan;
     }
 
-  key_item = ck_import_plan_get_key_needing_passphrase (plan);
+  key_item = token == NULL ? ck_import_plan_get_key_needing_passphrase (plan) : NULL;
   if (key_item != NULL &&
-      !get_key_passphrase (key_item, key_passphrase_file, no_key_passphrase,
+      !get_key_passphrase (store, key_item, key_passphrase_file, no_key_passphrase,
                            &key_passphrase))
     return CK_CLI_EXIT_ERROR;
 
-  if (!ck_store_commit (store, plan, key_passphrase,
-                        no_key_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE,
-                        NULL, NULL, &summary, &error))
+  /* Everything is checked before anything is written, store or token; new
+   * keys go onto the token first, and the store records their URIs. */
+  commit_options.key_passphrase = key_passphrase;
+  commit_options.flags = no_key_passphrase ? CK_COMMIT_NO_KEY_PASSPHRASE : CK_COMMIT_NONE;
+  commit_options.token = token;
+  commit_options.all_certificates_to_token = TRUE;
+  commit = ck_keeper_import_commit (keeper, plan, &commit_options, NULL, &error);
+  if (commit == NULL)
     return ck_cli_error (_("%s; nothing imported"), error->message);
+  plan = commit->committed;
+  summary = commit->summary;
+  n_token_keys = commit->n_token_keys;
 
   print_summary (store, plan, &summary,
                  n_token_keys > 0 ? "on the token"
@@ -551,24 +564,14 @@ ck_cli_import (CkCli *cli,
   print_imported (store, plan);
   if (summary.requests_issued > 0)
     print_request_differences (store, plan);
-  for (guint i = 0; token != NULL && i < ck_import_plan_get_n_items (plan); i++)
+  for (guint i = 0; i < commit->token_writes->len; i++)
     {
-      CkImportItem *item = ck_import_plan_get_item (plan, i);
-      gboolean written = FALSE;
+      CkKeeperTokenWrite *write = commit->token_writes->pdata[i];
 
-      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE)
-        continue;
-      if (ck_token_plan_has_key_for (plan, item))
-        {
-          ck_cli_print_line ("Written to token “%s” with its key: %s", ck_token_get_label (token),
-                             ck_import_item_get_display_name (item));
-          continue;
-        }
-      if (!ck_cli_token_write_certificate (token, store, ck_import_item_get_certificate (item),
-                                           FALSE, &written, &error))
-        return ck_cli_fail (error);
-      ck_cli_print_line (written ? "Written to token “%s”: %s" : "Already on token “%s”: %s",
-                         ck_token_get_label (token), ck_import_item_get_display_name (item));
+      ck_cli_print_line (write->with_key ? "Written to token “%s” with its key: %s"
+                         : write->written ? "Written to token “%s”: %s"
+                         : "Already on token “%s”: %s",
+                         ck_token_get_label (token), ck_import_item_get_display_name (write->item));
     }
   return CK_CLI_EXIT_OK;
 }

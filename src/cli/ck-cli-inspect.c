@@ -440,7 +440,7 @@ ck_cli_delete (CkCli *cli,
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *title = NULL;
-  g_autoptr (CkTrust) trust = NULL;
+  g_autoptr (CkKeeper) keeper = NULL;
   g_autoptr (CkDeletion) deletion = NULL;
   const char * const *kept;
   CkStore *store = NULL;
@@ -463,13 +463,9 @@ ck_cli_delete (CkCli *cli,
   if (!ck_cli_resolve (cli, argc, argv, &store, &kind, &id, &status))
     return status;
 
-  /* The trust module keeps a distrust for its key when its certificate
-   * goes (its triggers must be in the store before the delete). */
-  trust = ck_trust_new (store, &error);
-  if (trust == NULL)
-    return ck_cli_fail (error);
   title = ck_cli_object_title (store, kind, id);
-  deletion = ck_store_delete_for_undo (store, id, &error);
+  keeper = ck_keeper_new (store);
+  deletion = ck_keeper_delete (keeper, id, NULL, &error);
   if (deletion == NULL)
     return ck_cli_fail (error);
   ck_cli_print_line (_("Deleted %s."), title);

@@ -261,6 +261,40 @@ ck_cli_get_new_passphrase (const char *file,
   return passphrase;
 }
 
+char *
+ck_cli_get_store_passphrase (CkStore    *store,
+                             const char *file,
+                             const char *no_passphrase_option,
+                             GError    **error)
+{
+  CkKeyVault *vault = ck_key_vault_get (store);
+
+  if (file != NULL || ck_key_vault_get_state (vault) == CK_KEY_VAULT_NEW)
+    return ck_cli_get_new_passphrase (file, file != NULL ? "the store passphrase"
+                                      : "a passphrase to protect the private keys in the store",
+                                      no_passphrase_option, error);
+
+  for (guint attempt = 0; attempt < CK_CLI_PROMPT_ATTEMPTS; attempt++)
+    {
+      g_autoptr (CkPassword) password = ck_cli_prompt_password ("Store passphrase: ", error);
+      g_autoptr (GError) local_error = NULL;
+
+      if (password == NULL)
+        return NULL;
+      if (ck_key_vault_unlock (vault, password, &local_error))
+        return g_steal_pointer (&password);
+      if (!g_error_matches (local_error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      fputs (_("Wrong store passphrase; try again.\n"), stderr);
+    }
+  g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD,
+               _("wrong store passphrase after %d attempts"), CK_CLI_PROMPT_ATTEMPTS);
+  return NULL;
+}
+
 CkPrivateKey *
 ck_cli_load_stored_key (CkStore    *store,
                         gint64      id,
@@ -282,6 +316,21 @@ ck_cli_load_stored_key (CkStore    *store,
       if (key == NULL)
         ck_cli_fail (error);
       return key;
+    }
+  /* Nor does any key once the store's vault is unlocked in this command;
+   * a key from before the vault with a passphrase of its own goes on to
+   * the questions. */
+  if (ck_key_vault_is_unlocked (ck_key_vault_get (store)))
+    {
+      key = ck_store_load_private_key (store, id, NULL, &error);
+      if (key != NULL)
+        return key;
+      if (!g_error_matches (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED))
+        {
+          ck_cli_fail (error);
+          return NULL;
+        }
+      g_clear_error (&error);
     }
   if (password_file != NULL)
     {

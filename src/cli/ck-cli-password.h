@@ -39,6 +39,16 @@ char     *ck_cli_get_new_passphrase    (const char *file,
                                         const char *no_passphrase_option,
                                         GError    **error);
 
+/* The store passphrase for storing new keys: from @file when given (the
+ * store checks it), else at the prompt: typed twice when the store has
+ * none yet, else once and checked against the store's key vault (up to
+ * CK_CLI_PROMPT_ATTEMPTS times), so a typo is caught before any work. */
+struct _CkStore;
+char     *ck_cli_get_store_passphrase  (struct _CkStore *store,
+                                        const char      *file,
+                                        const char      *no_passphrase_option,
+                                        GError         **error);
+
 void      ck_cli_password_free         (char       *password);
 
 /* So that g_autoptr (CkPassword) wipes on every return path. */

@@ -60,7 +60,8 @@ spec_algorithm (const CkKeySpec *spec)
 /* The passphrase that will protect a new key, as the options say: *@out
  * stays NULL with --no-key-passphrase. FALSE after printing the error. */
 static gboolean
-ask_new_key_passphrase (const char  *passphrase_file,
+ask_new_key_passphrase (CkStore     *store,
+                        const char  *passphrase_file,
                         gboolean     no_passphrase,
                         CkPassword **out)
 {
@@ -76,9 +77,7 @@ ask_new_key_passphrase (const char  *passphrase_file,
                     "without one"));
       return FALSE;
     }
-  *out = ck_cli_get_new_passphrase (passphrase_file,
-                                    "a passphrase to protect the new key in the store",
-                                    "--no-key-passphrase", &error);
+  *out = ck_cli_get_store_passphrase (store, passphrase_file, "--no-key-passphrase", &error);
   if (*out == NULL)
     {
       ck_cli_fail (error);
@@ -143,7 +142,7 @@ ck_cli_keygen (CkCli *cli,
 
   if (!ck_cli_parse_options (cli, "", N_("Generates a private key and keeps it in the store."),
                              N_("The key is stored encrypted with the passphrase from\n"
-                             "--key-passphrase-file or one typed twice at the prompt; without\n"
+                             "--key-passphrase-file or the prompt (the store passphrase); without\n"
                              "a terminal one of --key-passphrase-file or --no-key-passphrase\n"
                              "is required. Use 'request --key ID' to make a request for it."),
                              entries, &argc, &argv))
@@ -168,7 +167,7 @@ ck_cli_keygen (CkCli *cli,
   store = ck_cli_open_store (cli, &error);
   if (store == NULL)
     return ck_cli_fail (error);
-  if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
+  if (!ask_new_key_passphrase (store, key_passphrase_file, no_key_passphrase, &passphrase))
     return CK_CLI_EXIT_ERROR;
   say_generating (&spec);
   choice.spec = spec;
@@ -742,7 +741,7 @@ ck_cli_request_run (CkCli                  *cli,
 
   if (choice.source == CK_KEEPER_KEY_NEW)
     {
-      if (!ask_new_key_passphrase (o.key_passphrase_file, o.no_key_passphrase, &passphrase))
+      if (!ask_new_key_passphrase (store, o.key_passphrase_file, o.no_key_passphrase, &passphrase))
         goto out;
       choice.passphrase = passphrase;
       say_generating (&spec);
@@ -783,65 +782,49 @@ out:
 
 /* --- renew ------------------------------------------------------------- */
 
-/* The key a renewal of @cert is signed with: its own (--reuse-key), in
- * the store or on a token, or a new one like it. FALSE after printing the
- * error. */
+/* The key a renewal is signed with, as the keeper chooses it: its own
+ * (--reuse-key; an encrypted stored key unlocked here, at the prompt, with
+ * its retries), or a new one like it in the same place (the store, or the
+ * old key's token, logged in here). FALSE after printing the error. */
 static gboolean
-choose_renewal_key (CkStore           *store,
-                    CkCertificate     *cert,
+choose_renewal_key (CkCli             *cli,
+                    CkStore           *store,
+                    CkRenewal         *renewal,
                     gboolean           reuse_key,
                     const char        *password_file,
                     const char        *label,
                     CkKeeperKeyChoice *choice,
-                    CkKeySpec         *spec,
+                    CkToken          **token,
                     CkPrivateKey     **key)
 {
   g_autoptr (GError) error = NULL;
-  CkStoredKey *row;
-  gint64 key_id;
+  const char *token_key_uri = ck_renewal_get_token_key_uri (renewal);
 
-  if (!reuse_key)
+  if (!reuse_key && token_key_uri != NULL)
     {
-      if (!ck_key_spec_from_certificate (cert, spec, &error))
+      g_autoptr (CkToken) found = ck_token_lookup_for_object (token_key_uri, &error);
+
+      if (found == NULL ||
+          (*token = ck_cli_token_open (cli, ck_token_get_uri (found), &error)) == NULL)
         {
           ck_cli_fail (error);
           return FALSE;
         }
-      choice->source = CK_KEEPER_KEY_NEW;
-      choice->spec = *spec;
-      choice->label = label;
-      return TRUE;
     }
-
-  key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert));
-  row = key_id > 0 ? ck_store_get_key_row (store, key_id) : NULL;
-  if (row == NULL)
+  if (!ck_renewal_choose_key (renewal, reuse_key, *token, choice, &error))
     {
-      ck_cli_error (_("the key of “%s” is not in the store: renew it without --reuse-key"),
-                    ck_certificate_get_display_name (cert));
+      ck_cli_fail (error);
       return FALSE;
     }
-  if (ck_stored_key_get_pkcs11_uri (row) != NULL)
+  if (choice->source == CK_KEEPER_KEY_STORED && ck_renewal_key_is_encrypted (renewal))
     {
-      choice->source = CK_KEEPER_KEY_TOKEN;
-      choice->uri = ck_stored_key_get_pkcs11_uri (row);
-      *key = ck_private_key_new_from_pkcs11_uri (choice->uri, &error);
-      if (*key == NULL)
-        {
-          ck_cli_fail (error);
-          return FALSE;
-        }
-    }
-  else
-    {
-      /* Unlocked here, at the prompt, with its retries. */
-      *key = ck_cli_load_stored_key (store, key_id, password_file);
+      *key = ck_cli_load_stored_key (store, choice->key_id, password_file);
       if (*key == NULL)
         return FALSE;
-      choice->source = CK_KEEPER_KEY_STORED;
-      choice->key_id = key_id;
+      choice->key = *key;
     }
-  choice->key = *key;
+  if (label != NULL)
+    choice->label = label;
   return TRUE;
 }
 
@@ -876,9 +859,9 @@ ck_cli_renew (CkCli *cli,
     { NULL }
   };
   g_autoptr (GError) error = NULL;
-  g_autoptr (CkCertificate) cert = NULL;
-  g_autoptr (CkRequestBuilder) builder = NULL;
+  g_autoptr (CkRenewal) renewal = NULL;
   g_autoptr (CkPrivateKey) key = NULL;
+  g_autoptr (CkToken) token = NULL;
   g_autoptr (CkKeeper) keeper = NULL;
   g_autoptr (CkRequest) request = NULL;
   g_autoptr (GPtrArray) findings = NULL;
@@ -886,7 +869,6 @@ ck_cli_renew (CkCli *cli,
   CkKeeperKeyChoice choice = { 0, };
   CkKeeperRequestResult result = { 0, };
   CkCliOutput output = { 0, };
-  CkKeySpec spec = { 0, };
   CkObjectKind kind;
   CkStore *store;
   gint64 id;
@@ -895,10 +877,13 @@ ck_cli_renew (CkCli *cli,
                              N_("Makes the request that renews a certificate."),
                              N_("The request asks for the certificate's subject, SANs, key usage,\n"
                                 "extended key usage, basic constraints and TLS features again, for\n"
-                                "a new key of the same type and size (stored as by 'keygen') or,\n"
-                                "with --reuse-key, for the same key. What its CA added (key ids,\n"
+                                "a new key of the same type and size, in the same place (the store,\n"
+                                "as by 'keygen', or the token of the old key, --pin-file or the\n"
+                                "prompt) or, with --reuse-key, for the same key. What its CA added (key ids,\n"
                                 "CRL and OCSP locations, policies) is not asked for. The request\n"
-                                "is written to standard output or --out and kept as pending."),
+                                "is written to standard output or --out and kept as pending, linked\n"
+                                "to the certificate it renews: once its certificate is imported,\n"
+                                "'check' counts the old one as renewed and no longer warns about it."),
                              entries, &argc, &argv))
     return CK_CLI_EXIT_USAGE;
   if (argc < 2)
@@ -920,37 +905,38 @@ ck_cli_renew (CkCli *cli,
     return ck_cli_fail (error);
   if (kind != CK_OBJECT_CERTIFICATE)
     return ck_cli_error (_("%s is a %s, not a certificate"), argv[1], ck_object_kind_to_string (kind));
-  cert = ck_store_load_certificate (store, id, &error);
-  if (cert == NULL)
+  keeper = ck_keeper_new (store);
+  renewal = ck_keeper_plan_renewal (keeper, id, &error);
+  if (renewal == NULL)
     return ck_cli_fail (error);
-
-  builder = ck_request_builder_new_from_certificate (cert);
-  if (!choose_renewal_key (store, cert, reuse_key, password_file, label, &choice, &spec, &key))
+  if (!choose_renewal_key (cli, store, renewal, reuse_key, password_file, label, &choice,
+                           &token, &key))
     return CK_CLI_EXIT_ERROR;
   if (key != NULL)
-    ck_request_builder_set_key_info (builder, ck_private_key_get_algorithm_id (key),
+    ck_request_builder_set_key_info (ck_renewal_get_builder (renewal),
+                                     ck_private_key_get_algorithm_id (key),
                                      ck_private_key_get_bits (key));
 
-  findings = ck_request_builder_check (builder);
+  findings = ck_request_builder_check (ck_renewal_get_builder (renewal));
   ck_cli_print_findings (findings);
   if (ck_request_findings_have_errors (findings))
     return ck_cli_error (_("the request has errors; nothing was made"));
 
   if (choice.source == CK_KEEPER_KEY_NEW)
     {
-      if (!ask_new_key_passphrase (key_passphrase_file, no_key_passphrase, &passphrase))
+      if (!ask_new_key_passphrase (store, key_passphrase_file, no_key_passphrase, &passphrase))
         return CK_CLI_EXIT_ERROR;
       choice.passphrase = passphrase;
       choice.no_passphrase = no_key_passphrase;
-      say_generating (&spec);
     }
+  if (choice.source == CK_KEEPER_KEY_NEW || choice.source == CK_KEEPER_KEY_TOKEN_NEW)
+    say_generating (ck_renewal_get_key_spec (renewal));
 
   output.format = format;
   output.out = out;
   output.force = force;
-  keeper = ck_keeper_new (store);
-  request = ck_keeper_create_request (keeper, builder, &choice, write_request, &output,
-                                      NULL, &result, &error);
+  request = ck_keeper_renew (keeper, renewal, &choice, write_request, &output,
+                             NULL, &result, &error);
   if (request == NULL)
     return ck_cli_fail (error);
   if (result.key_added)

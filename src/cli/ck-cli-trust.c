@@ -311,8 +311,15 @@ ck_cli_verify (CkCli *cli,
 {
   g_autofree char *purpose_text = NULL;
   g_autofree char *at = NULL;
-  gboolean system_anchors = FALSE, json_output = FALSE;
+  gboolean system_anchors = FALSE, json_output = FALSE, hard_fail = FALSE;
+  g_autofree char *revocation_text = NULL;
+  CkRevocationNetwork network = CK_REVOCATION_NETWORK_NONE;
   const GOptionEntry entries[] = {
+    { "revocation", 0, 0, G_OPTION_ARG_STRING, &revocation_text,
+      N_("Also ask the network: crl (distribution point), ocsp (responder) or both"),
+      N_("WHAT") },
+    { "hard-fail", 0, 0, G_OPTION_ARG_NONE, &hard_fail,
+      N_("Not trusted when no CRL or OCSP answer says the chain is not revoked"), NULL },
     { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose_text,
       N_("tls-server (default), tls-client, code-signing, email or an OID"), N_("PURPOSE") },
     { "system-anchors", 0, 0, G_OPTION_ARG_NONE, &system_anchors,
@@ -349,6 +356,9 @@ ck_cli_verify (CkCli *cli,
     }
   if (at != NULL && !ck_cli_parse_time (at, &when))
     return ck_cli_usage_error (cli, _("Cannot read the time “%s”: use ISO 8601"), at);
+  if (revocation_text != NULL && !ck_revocation_network_from_string (revocation_text, &network))
+    return ck_cli_usage_error (cli, _("Unknown revocation check “%s”: use crl, ocsp or both"),
+                               revocation_text);
   if (!resolve_certificate (cli, argc, argv, &id, &status))
     return status;
 
@@ -358,6 +368,7 @@ ck_cli_verify (CkCli *cli,
   verifier = ck_verifier_new (trust);
   ck_verifier_set_use_system_anchors (verifier, system_anchors);
   ck_verifier_set_time (verifier, when);
+  ck_verifier_set_revocation (verifier, network, hard_fail, NULL);
   result = ck_verifier_verify_id (verifier, id, purpose, &error);
   if (result == NULL)
     return ck_cli_fail (error);
@@ -382,6 +393,15 @@ ck_cli_verify (CkCli *cli,
       ck_json_writer_string_member (json, "subject_name",
                                     ck_verification_get_subject_name (result));
       ck_json_writer_strv_member (json, "chain", chain);
+      ck_cli_revocation_to_json (json, ck_verification_get_revocation (result));
+      {
+        CkCertificate *fetched = ck_verification_get_fetched_issuer (result);
+
+        ck_json_writer_string_member (json, "fetched_issuer_sha256",
+                                      fetched != NULL ? ck_certificate_get_sha256_fingerprint (fetched) : NULL);
+        ck_json_writer_string_member (json, "fetched_issuer_url",
+                                      ck_verification_get_fetched_issuer_url (result));
+      }
       ck_json_writer_end_object (json);
       fputs (ck_json_writer_get_text (json), stdout);
     }
@@ -399,6 +419,7 @@ ck_cli_verify (CkCli *cli,
           ck_cli_print_line ("  %u. %s  %s", i, chain[i],
                              row ? ck_stored_certificate_get_display_name (row) : "(system anchor)");
         }
+      ck_cli_print_revocation (result, id);
     }
   switch (ck_verification_get_status (result))
     {

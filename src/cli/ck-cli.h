@@ -32,6 +32,7 @@ int       ck_cli_list    (CkCli *cli, int argc, char **argv);
 int       ck_cli_show    (CkCli *cli, int argc, char **argv);
 int       ck_cli_export  (CkCli *cli, int argc, char **argv);
 int       ck_cli_delete  (CkCli *cli, int argc, char **argv);
+int       ck_cli_label   (CkCli *cli, int argc, char **argv);
 int       ck_cli_trust   (CkCli *cli, int argc, char **argv);
 int       ck_cli_verify  (CkCli *cli, int argc, char **argv);
 int       ck_cli_keygen  (CkCli *cli, int argc, char **argv);
@@ -40,12 +41,28 @@ int       ck_cli_requests (CkCli *cli, int argc, char **argv);
 int       ck_cli_template (CkCli *cli, int argc, char **argv);
 int       ck_cli_tokens   (CkCli *cli, int argc, char **argv);
 int       ck_cli_check    (CkCli *cli, int argc, char **argv);
+/* ck-cli-notify.c: check --notify's desktop notification, over D-Bus;
+ * *@id (nullable) gets the server's id for it. */
+gboolean  ck_cli_notify_send (const CkExpiryMessage  *message,
+                              guint32                *id,
+                              GError                **error);
 int       ck_cli_renew    (CkCli *cli, int argc, char **argv);
 int       ck_cli_selfsign (CkCli *cli, int argc, char **argv);
 int       ck_cli_sign     (CkCli *cli, int argc, char **argv);
 int       ck_cli_revoke   (CkCli *cli, int argc, char **argv);
 int       ck_cli_crl      (CkCli *cli, int argc, char **argv);
 int       ck_cli_revocations (CkCli *cli, int argc, char **argv);
+int       ck_cli_fetch_crl    (CkCli *cli, int argc, char **argv);
+int       ck_cli_fetch_issuer (CkCli *cli, int argc, char **argv);
+int       ck_cli_ocsp_responder (CkCli *cli, int argc, char **argv);
+
+/* ck-cli-revocation.c: the "revocation" JSON member (null for none) and
+ * the lines `verify` prints about revocation and a fetched issuer. */
+void      ck_cli_revocation_to_json (CkJsonWriter             *json,
+                                     const CkRevocationStatus *status);
+void      ck_cli_print_revocation   (CkVerification *verification,
+                                     gint64          id);
+int       ck_cli_passphrase (CkCli *cli, int argc, char **argv);
 
 /* A command that makes something from the choices `request` takes (the
  * key, subject, SANs, extensions, profile, template): ck-cli-request.c

@@ -2,11 +2,12 @@
 #include "ck-expiry-check.h"
 
 #include <glib/gi18n-lib.h>
-#include <p11-kit/p11-kit.h>
-#include <p11-kit/uri.h>
+#include <string.h>
 
 #include "ck-error.h"
+#include "ck-expiry-check-private.h"
 #include "ck-store-private.h"
+#include "ck-token.h"
 
 #define DAY (G_GINT64_CONSTANT (24) * 60 * 60)
 
@@ -20,8 +21,22 @@ static const char expiry_v1[] =
   "  set_at INTEGER NOT NULL"
   ");";
 
+/* v2: which certificate a request renews (made by "Renew…" or
+ * `certkeeper-cli renew`). Once the request is issued (its certificate
+ * imported) the old certificate is "renewed by" that certificate. */
+static const char expiry_v2[] =
+  "CREATE TABLE expiry_renewal ("
+  "  request_id INTEGER PRIMARY KEY"
+  "    REFERENCES requests (id) ON DELETE CASCADE,"
+  "  certificate_id INTEGER NOT NULL"
+  "    REFERENCES certificates (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX expiry_renewal_certificate ON expiry_renewal (certificate_id);";
+
 static const CkStoreMigration expiry_migrations[] = {
   { 1, expiry_v1, NULL },
+  { 2, expiry_v2, NULL },
   /* Append new versions here; never edit a released one. */
   { 0, NULL, NULL },
 };
@@ -194,36 +209,6 @@ read_watch_settings (CkExpiryCheck  *self,
   return g_steal_pointer (&settings);
 }
 
-/* The token label in a key's PKCS#11 URI, without asking the token. */
-static char *
-token_label_from_uri (const char *uri)
-{
-  P11KitUri *parsed;
-  CK_TOKEN_INFO *info;
-  char *label = NULL;
-
-  if (uri == NULL)
-    return NULL;
-  parsed = p11_kit_uri_new ();
-  if (p11_kit_uri_parse (uri, P11_KIT_URI_FOR_ANY, parsed) == P11_KIT_URI_OK)
-    {
-      info = p11_kit_uri_get_token_info (parsed);
-      label = (char *) p11_kit_space_strdup (info->label, sizeof info->label);
-      if (label != NULL && *label == '\0')
-        g_clear_pointer (&label, free);
-    }
-  p11_kit_uri_free (parsed);
-  /* p11-kit allocates with malloc(): hand back GLib memory. */
-  if (label != NULL)
-    {
-      char *copy = g_strdup (label);
-
-      free (label);
-      return copy;
-    }
-  return NULL;
-}
-
 /* Which pending request is newer: the later created, then the higher id. */
 static gboolean
 request_is_newer (CkStoredRequest *a,
@@ -323,6 +308,13 @@ index_latest_by_subject (GListModel *certificates)
   return latest;
 }
 
+static gboolean
+certificate_id_differs (CkStoredCertificate *certificate,
+                        gint64               id)
+{
+  return ck_stored_certificate_get_id (certificate) != id;
+}
+
 static int
 compare_items (gconstpointer a,
                gconstpointer b)
@@ -339,6 +331,189 @@ compare_items (gconstpointer a,
   return ix < iy ? -1 : ix > iy;
 }
 
+gboolean
+ck_expiry_is_due (gint64 not_after,
+                  gint64 now,
+                  guint  days)
+{
+  /* not_after - now cannot overflow for the times a certificate holds
+   * (GeneralizedTime ends in 9999) and a real clock. */
+  return not_after < now || not_after - now <= (gint64) days * DAY;
+}
+
+/* certificate id -> GArray of the ids of the requests that renew it. */
+static GHashTable *
+read_renewals (CkExpiryCheck  *self,
+               GError        **error)
+{
+  g_autoptr (GHashTable) renewals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                           (GDestroyNotify) g_array_unref);
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  ck_store_lock (self->store);
+  db = ck_store_get_db (self->store);
+  if (sqlite3_prepare_v2 (db, "SELECT certificate_id, request_id FROM expiry_renewal "
+                              "ORDER BY request_id", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      ck_store_set_sqlite_error (error, db, _("reading the renewals"));
+      ck_store_unlock (self->store);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 certificate_id = sqlite3_column_int64 (stmt, 0);
+      gint64 request_id = sqlite3_column_int64 (stmt, 1);
+      GArray *ids = g_hash_table_lookup (renewals, &certificate_id);
+
+      if (ids == NULL)
+        {
+          ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+          g_hash_table_insert (renewals, g_memdup2 (&certificate_id, sizeof certificate_id), ids);
+        }
+      g_array_append_val (ids, request_id);
+    }
+  sqlite3_finalize (stmt);
+  ck_store_unlock (self->store);
+  if (rc != SQLITE_DONE)
+    {
+      ck_store_set_sqlite_error (error, db, _("reading the renewals"));
+      return NULL;
+    }
+  return g_steal_pointer (&renewals);
+}
+
+/* What one run reads once: the settings, the renewals and the indexes. */
+typedef struct {
+  GHashTable   *settings;
+  GHashTable   *renewals;
+  GHashTable   *latest;
+  PendingIndex  pending;
+} CheckContext;
+
+static gboolean
+check_context_init (CheckContext   *ctx,
+                    CkExpiryCheck  *self,
+                    GError        **error)
+{
+  memset (ctx, 0, sizeof *ctx);
+  ctx->settings = read_watch_settings (self, error);
+  if (ctx->settings == NULL)
+    return FALSE;
+  ctx->renewals = read_renewals (self, error);
+  if (ctx->renewals == NULL)
+    {
+      g_clear_pointer (&ctx->settings, g_hash_table_unref);
+      return FALSE;
+    }
+  ctx->latest = index_latest_by_subject (ck_store_get_certificates (self->store));
+  pending_index_init (&ctx->pending, self->store);
+  return TRUE;
+}
+
+static void
+check_context_clear (CheckContext *ctx)
+{
+  g_clear_pointer (&ctx->settings, g_hash_table_unref);
+  g_clear_pointer (&ctx->renewals, g_hash_table_unref);
+  g_clear_pointer (&ctx->latest, g_hash_table_unref);
+  pending_index_clear (&ctx->pending);
+}
+
+/* The renewal requests made for @id: the certificate issued for the last
+ * of them that came back (*@issued), and the newest still pending. */
+static void
+find_linked_renewal (CkExpiryCheck        *self,
+                     CheckContext         *ctx,
+                     gint64                id,
+                     CkStoredCertificate **issued,
+                     CkStoredRequest     **pending)
+{
+  GArray *ids = g_hash_table_lookup (ctx->renewals, &id);
+
+  *issued = NULL;
+  *pending = NULL;
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      CkStoredRequest *request = ck_store_get_request_row (self->store,
+                                                           g_array_index (ids, gint64, i));
+      CkStoredCertificate *certificate;
+
+      if (request == NULL)
+        continue;
+      if (ck_stored_request_get_status (request) == CK_REQUEST_STATUS_PENDING)
+        {
+          if (request_is_newer (request, *pending))
+            *pending = request;
+          continue;
+        }
+      certificate = ck_store_get_certificate_row (self->store,
+                                                  ck_stored_request_get_certificate_id (request));
+      if (certificate != NULL && certificate_id_differs (certificate, id) &&
+          (*issued == NULL ||
+           ck_stored_certificate_get_not_after (certificate) >
+             ck_stored_certificate_get_not_after (*issued)))
+        *issued = certificate;
+    }
+}
+
+static CkExpiryItem *
+make_item (CkExpiryCheck       *self,
+           CheckContext        *ctx,
+           CkStoredCertificate *row,
+           gint64               now,
+           guint                days)
+{
+  gint64 id = ck_stored_certificate_get_id (row);
+  gint64 not_after = ck_stored_certificate_get_not_after (row);
+  CkExpiryItem *item = g_new0 (CkExpiryItem, 1);
+  CkStoredCertificate *newest;
+  CkStoredCertificate *linked_issued;
+  CkStoredRequest *linked_pending;
+  CkStoredKey *key = NULL;
+  gint64 key_id;
+
+  key_id = ck_store_find_key (self->store, ck_stored_certificate_get_spki_sha256 (row));
+  if (key_id > 0)
+    key = ck_store_get_key_row (self->store, key_id);
+
+  item->certificate = g_object_ref (row);
+  item->expired = not_after < now;
+  item->seconds_left = not_after - now;
+  item->days_left = item->seconds_left / DAY;
+  item->watch = GPOINTER_TO_INT (g_hash_table_lookup (ctx->settings, &id));
+
+  /* Renewed: by the certificate that came back for a renewal request made
+   * for this one, else by a newer certificate for the same subject that
+   * outlasts the window. */
+  find_linked_renewal (self, ctx, id, &linked_issued, &linked_pending);
+  newest = g_hash_table_lookup (ctx->latest, ck_stored_certificate_get_subject (row));
+  if (linked_issued != NULL)
+    item->renewed_by = g_object_ref (linked_issued);
+  else if (newest != NULL && newest != row &&
+           !ck_expiry_is_due (ck_stored_certificate_get_not_after (newest), now, days))
+    item->renewed_by = g_object_ref (newest);
+  item->watched = item->renewed_by == NULL &&
+                  (item->watch == CK_EXPIRY_WATCH_ON ||
+                   (item->watch == CK_EXPIRY_WATCH_DEFAULT && key != NULL));
+  if (key != NULL)
+    {
+      item->key = g_object_ref (key);
+      if (ck_stored_key_get_pkcs11_uri (key) != NULL)
+        {
+          item->key_location = CK_KEY_LOCATION_TOKEN;
+          item->token_label = ck_token_label_from_uri (ck_stored_key_get_pkcs11_uri (key));
+        }
+      else
+        item->key_location = CK_KEY_LOCATION_STORE;
+    }
+  item->request = linked_pending != NULL ? linked_pending : find_pending_request (&ctx->pending, row);
+  if (item->request != NULL)
+    g_object_ref (item->request);
+  return item;
+}
+
 GPtrArray *
 ck_expiry_check_run (CkExpiryCheck       *self,
                      gint64               now,
@@ -347,75 +522,26 @@ ck_expiry_check_run (CkExpiryCheck       *self,
                      GError             **error)
 {
   g_autoptr (GPtrArray) items = NULL;
-  g_autoptr (GHashTable) settings = NULL;
-  g_autoptr (GHashTable) latest = NULL;
-  PendingIndex pending;
+  CheckContext ctx;
   GListModel *certificates;
-  gint64 window;
   guint n;
 
   g_return_val_if_fail (CK_IS_EXPIRY_CHECK (self), NULL);
 
-  settings = read_watch_settings (self, error);
-  if (settings == NULL)
+  if (!check_context_init (&ctx, self, error))
     return NULL;
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_expiry_item_free);
-  window = (gint64) days * DAY;
   certificates = ck_store_get_certificates (self->store);
-  latest = index_latest_by_subject (certificates);
-  pending_index_init (&pending, self->store);
   n = g_list_model_get_n_items (certificates);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CkStoredCertificate) row = g_list_model_get_item (certificates, i);
-      gint64 id = ck_stored_certificate_get_id (row);
-      gint64 not_after = ck_stored_certificate_get_not_after (row);
-      gboolean expired = not_after < now;
-      CkExpiryWatch watch;
       CkExpiryItem *item;
-      gint64 key_id;
-      CkStoredKey *key = NULL;
-      CkStoredCertificate *newest;
 
-      /* not_after - now cannot overflow for the times a certificate holds
-       * (GeneralizedTime ends in 9999) and a real clock. */
-      if (!expired && not_after - now > window)
+      if (!ck_expiry_is_due (ck_stored_certificate_get_not_after (row), now, days))
         continue;
-
-      watch = GPOINTER_TO_INT (g_hash_table_lookup (settings, &id));
-      key_id = ck_store_find_key (self->store, ck_stored_certificate_get_spki_sha256 (row));
-      if (key_id > 0)
-        key = ck_store_get_key_row (self->store, key_id);
-
-      item = g_new0 (CkExpiryItem, 1);
-      item->certificate = g_object_ref (row);
-      item->expired = expired;
-      item->seconds_left = not_after - now;
-      item->days_left = item->seconds_left / DAY;
-      item->watch = watch;
-      newest = g_hash_table_lookup (latest, ck_stored_certificate_get_subject (row));
-      if (newest != NULL && newest != row &&
-          ck_stored_certificate_get_not_after (newest) - now > window)
-        item->renewed_by = g_object_ref (newest);
-      item->watched = item->renewed_by == NULL &&
-                      (watch == CK_EXPIRY_WATCH_ON ||
-                       (watch == CK_EXPIRY_WATCH_DEFAULT && key != NULL));
-      if (key != NULL)
-        {
-          item->key = g_object_ref (key);
-          if (ck_stored_key_get_pkcs11_uri (key) != NULL)
-            {
-              item->key_location = CK_KEY_LOCATION_TOKEN;
-              item->token_label = token_label_from_uri (ck_stored_key_get_pkcs11_uri (key));
-            }
-          else
-            item->key_location = CK_KEY_LOCATION_STORE;
-        }
-      item->request = find_pending_request (&pending, row);
-      if (item->request != NULL)
-        g_object_ref (item->request);
-
+      item = make_item (self, &ctx, row, now, days);
       if (!item->watched && !(flags & CK_EXPIRY_CHECK_ALL))
         {
           ck_expiry_item_free (item);
@@ -424,9 +550,85 @@ ck_expiry_check_run (CkExpiryCheck       *self,
       g_ptr_array_add (items, item);
     }
 
-  pending_index_clear (&pending);
+  check_context_clear (&ctx);
   g_ptr_array_sort (items, compare_items);
   return g_steal_pointer (&items);
+}
+
+CkExpiryItem *
+ck_expiry_check_get_item (CkExpiryCheck  *self,
+                          gint64          certificate_id,
+                          gint64          now,
+                          guint           days,
+                          GError        **error)
+{
+  CkStoredCertificate *row;
+  CkExpiryItem *item;
+  CheckContext ctx;
+
+  g_return_val_if_fail (CK_IS_EXPIRY_CHECK (self), NULL);
+
+  row = ck_store_get_certificate_row (self->store, certificate_id);
+  if (row == NULL)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
+                   _("No certificate with id %lld in the store"), (long long) certificate_id);
+      return NULL;
+    }
+  if (!check_context_init (&ctx, self, error))
+    return NULL;
+  item = make_item (self, &ctx, row, now, days);
+  check_context_clear (&ctx);
+  return item;
+}
+
+gboolean
+ck_expiry_record_renewal_in_db (sqlite3  *db,
+                                gint64    request_id,
+                                gint64    certificate_id,
+                                GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db,
+                          "INSERT INTO expiry_renewal (request_id, certificate_id, created_at) "
+                          "VALUES (?, ?, ?) ON CONFLICT (request_id) DO UPDATE "
+                          "SET certificate_id = excluded.certificate_id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return ck_store_set_sqlite_error (error, db, _("recording the renewal"));
+  sqlite3_bind_int64 (stmt, 1, request_id);
+  sqlite3_bind_int64 (stmt, 2, certificate_id);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return ck_store_set_sqlite_error (error, db, _("recording the renewal"));
+  return TRUE;
+}
+
+gint64
+ck_expiry_check_get_renewed_certificate (CkExpiryCheck *self,
+                                         gint64         request_id)
+{
+  gint64 certificate_id = 0;
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (CK_IS_EXPIRY_CHECK (self), 0);
+
+  ck_store_lock (self->store);
+  db = ck_store_get_db (self->store);
+  if (sqlite3_prepare_v2 (db, "SELECT certificate_id FROM expiry_renewal WHERE request_id = ?",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, request_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        certificate_id = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  ck_store_unlock (self->store);
+  return certificate_id;
 }
 
 typedef struct {

@@ -42,12 +42,15 @@ typedef struct {
   /* For a token key: the token's label, read from the key's PKCS#11 URI
    * (the token need not be present). NULL otherwise. */
   char                *token_label;
-  /* The newest pending request for the same public key or the same subject:
-   * a renewal in flight. Nullable. */
+  /* The renewal in flight: the newest pending request made to renew this
+   * certificate, or else the newest pending request for the same public
+   * key or the same subject. Nullable. */
   CkStoredRequest     *request;
-  /* Already renewed: the newest certificate with the same subject, when it
-   * is not due itself (it outlasts the window). A renewed certificate is
-   * not watched (it is listed only with CK_EXPIRY_CHECK_ALL). Nullable. */
+  /* Already renewed: the certificate issued for a renewal request made
+   * for this one (ck_keeper_renew()), or else the newest certificate with
+   * the same subject, when it is not due itself (it outlasts the window).
+   * A renewed certificate is not watched (it is listed only with
+   * CK_EXPIRY_CHECK_ALL). Nullable. */
   CkStoredCertificate *renewed_by;
 } CkExpiryItem;
 
@@ -82,6 +85,29 @@ GPtrArray     *ck_expiry_check_run       (CkExpiryCheck      *self,
                                           guint               days,
                                           CkExpiryCheckFlags  flags,
                                           GError            **error);
+
+/* The same judgement for one certificate, due or not (the details pane:
+ * watched or not, renewed by which certificate, the renewal in flight).
+ * CK_ERROR_NOT_FOUND when @certificate_id is not a stored certificate. */
+CkExpiryItem  *ck_expiry_check_get_item  (CkExpiryCheck      *self,
+                                          gint64              certificate_id,
+                                          gint64              now,
+                                          guint               days,
+                                          GError            **error);
+
+/* The certificate @request_id was made to renew ("Renew…", `renew`);
+ * 0 when it renews none. The link is recorded with the request by
+ * ck_keeper_renew(); once the request is issued, that certificate is
+ * renewed by the one imported for it (renewed_by above), whatever its
+ * subject, and is no longer warned about. */
+gint64         ck_expiry_check_get_renewed_certificate (CkExpiryCheck *self,
+                                                        gint64         request_id);
+
+/* The one rule for "due": expired (not_after < @now) or expiring within
+ * @days days of @now. The window's "Expires soon" uses it too. */
+gboolean       ck_expiry_is_due          (gint64              not_after,
+                                          gint64              now,
+                                          guint               days);
 
 /* CK_EXPIRY_WATCH_DEFAULT removes the setting. CK_ERROR_NOT_FOUND when
  * @certificate_id is not a stored certificate. */

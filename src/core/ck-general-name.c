@@ -314,10 +314,10 @@ datum_to_text (const gnutls_datum_t *datum)
   return text;
 }
 
-static CkGeneralName *
-general_name_from_gnutls (unsigned int          type,
-                          const gnutls_datum_t *san,
-                          const gnutls_datum_t *othername_oid)
+CkGeneralName *
+ck_general_name_new_from_gnutls (unsigned int          type,
+                                 const gnutls_datum_t *san,
+                                 const gnutls_datum_t *othername_oid)
 {
   switch (type)
     {
@@ -381,6 +381,8 @@ general_name_from_gnutls (unsigned int          type,
       }
 
     case GNUTLS_SAN_OTHERNAME:
+      if (othername_oid == NULL || othername_oid->data == NULL)
+        return NULL;
       {
         g_autofree char *oid = g_strndup ((const char *) othername_oid->data, othername_oid->size);
 
@@ -447,7 +449,7 @@ general_names_from_der_gnutls (const gnutls_datum_t *der,
         }
 
       /* x400Address and ediPartyName: nothing anyone can use. */
-      name = general_name_from_gnutls (type, &san, &oid);
+      name = ck_general_name_new_from_gnutls (type, &san, &oid);
       if (name != NULL)
         g_ptr_array_add (names, name);
     }
@@ -486,16 +488,16 @@ general_names_from_der_fast (const gnutls_datum_t *der,
       switch (gn.tag)
         {
         case 0x81:  /* [1] rfc822Name */
-          name = general_name_from_gnutls (GNUTLS_SAN_RFC822NAME, &value, NULL);
+          name = ck_general_name_new_from_gnutls (GNUTLS_SAN_RFC822NAME, &value, NULL);
           break;
         case 0x82:  /* [2] dNSName */
-          name = general_name_from_gnutls (GNUTLS_SAN_DNSNAME, &value, NULL);
+          name = ck_general_name_new_from_gnutls (GNUTLS_SAN_DNSNAME, &value, NULL);
           break;
         case 0x86:  /* [6] uniformResourceIdentifier */
-          name = general_name_from_gnutls (GNUTLS_SAN_URI, &value, NULL);
+          name = ck_general_name_new_from_gnutls (GNUTLS_SAN_URI, &value, NULL);
           break;
         case 0x87:  /* [7] iPAddress */
-          name = general_name_from_gnutls (GNUTLS_SAN_IPADDRESS, &value, NULL);
+          name = ck_general_name_new_from_gnutls (GNUTLS_SAN_IPADDRESS, &value, NULL);
           break;
         case 0x88:  /* [8] registeredID */
           {
@@ -544,7 +546,7 @@ general_names_from_der_fast (const gnutls_datum_t *der,
               return FALSE;
             dn_der.data = (unsigned char *) dn.start;
             dn_der.size = (unsigned int) (dn.data + dn.len - dn.start);
-            name = general_name_from_gnutls (GNUTLS_SAN_DN, &dn_der, NULL);
+            name = ck_general_name_new_from_gnutls (GNUTLS_SAN_DN, &dn_der, NULL);
           }
           break;
         case 0xa3:  /* [3] x400Address, [5] ediPartyName: nothing anyone can use */

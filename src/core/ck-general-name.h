@@ -54,6 +54,13 @@ CkGeneralName *ck_general_name_parse      (const char *text,
 GPtrArray     *ck_general_names_from_der  (const gnutls_datum_t *der,
                                            GError              **error);
 
+/* One name as GnuTLS's getters give it (@type a GNUTLS_SAN_*, @othername_oid
+ * for GNUTLS_SAN_OTHERNAME, else may be NULL); NULL for a type it does not
+ * know. Text is made valid UTF-8; an embedded NUL gives "#hex". */
+CkGeneralName *ck_general_name_new_from_gnutls (unsigned int          type,
+                                                const gnutls_datum_t *san,
+                                                const gnutls_datum_t *othername_oid);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkGeneralName, ck_general_name_free)
 
 G_END_DECLS

@@ -17,6 +17,7 @@ struct _CkImportItem
   CkCertificate *cert;
   CkPrivateKey *key;
   CkRequest *request;
+  CkCrl *crl;
   GBytes *locked_data;
   char *locked_format;
   GError *error;
@@ -25,6 +26,8 @@ struct _CkImportItem
    * plan owns both items. */
   GWeakRef partner;
   gint64 store_partner_id;
+  char *store_partner_name;
+  guint n_store_partners;
   gint64 existing_id;
   gboolean duplicate;
 };
@@ -56,9 +59,11 @@ ck_import_item_finalize (GObject *object)
   g_free (self->source);
   g_free (self->display_name);
   g_free (self->label);
+  g_free (self->store_partner_name);
   g_clear_object (&self->cert);
   g_clear_object (&self->key);
   g_clear_object (&self->request);
+  g_clear_object (&self->crl);
   g_clear_pointer (&self->locked_data, g_bytes_unref);
   g_free (self->locked_format);
   g_clear_error (&self->error);
@@ -138,7 +143,7 @@ ck_import_item_class_init (CkImportItemClass *klass)
    * they notify only when the value really changes. */
   properties[PROP_KIND] =
     g_param_spec_int ("kind", NULL, NULL,
-                      CK_IMPORT_ITEM_CERTIFICATE, CK_IMPORT_ITEM_ERROR,
+                      CK_IMPORT_ITEM_CERTIFICATE, CK_IMPORT_ITEM_CRL,
                       CK_IMPORT_ITEM_ERROR, ro);
   properties[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL, NULL, ro);
@@ -229,6 +234,21 @@ ck_import_item_new_private_key (CkPrivateKey *key,
   self = item_new (CK_IMPORT_ITEM_PRIVATE_KEY, file, location);
   self->key = g_object_ref (key);
   self->display_name = key_display_name (key);
+  return self;
+}
+
+CkImportItem *
+ck_import_item_new_crl (CkCrl      *crl,
+                        const char *file,
+                        const char *location)
+{
+  CkImportItem *self;
+
+  g_return_val_if_fail (CK_IS_CRL (crl), NULL);
+
+  self = item_new (CK_IMPORT_ITEM_CRL, file, location);
+  self->crl = g_object_ref (crl);
+  self->display_name = g_strdup (ck_crl_get_display_name (crl));
   return self;
 }
 
@@ -332,6 +352,13 @@ ck_import_item_get_private_key (CkImportItem *self)
   return self->key;
 }
 
+CkCrl *
+ck_import_item_get_crl (CkImportItem *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (self), NULL);
+  return self->crl;
+}
+
 CkRequest *
 ck_import_item_get_request (CkImportItem *self)
 {
@@ -393,6 +420,8 @@ ck_import_item_get_fingerprint (CkImportItem *self)
       return ck_private_key_get_spki_sha256 (self->key);
     case CK_IMPORT_ITEM_REQUEST:
       return ck_request_get_sha256_fingerprint (self->request);
+    case CK_IMPORT_ITEM_CRL:
+      return ck_crl_get_sha256 (self->crl);
     case CK_IMPORT_ITEM_LOCKED:
     case CK_IMPORT_ITEM_ERROR:
     default:
@@ -467,6 +496,32 @@ ck_import_item_set_store_partner_id (CkImportItem *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_PARTNER_ID]);
 }
 
+const char *
+ck_import_item_get_store_partner_name (CkImportItem *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (self), NULL);
+  return self->store_partner_name;
+}
+
+guint
+ck_import_item_get_n_store_partners (CkImportItem *self)
+{
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (self), 0);
+  return self->n_store_partners;
+}
+
+void
+ck_import_item_set_store_partner_name (CkImportItem *self,
+                                       const char   *name,
+                                       guint         n_partners)
+{
+  g_return_if_fail (CK_IS_IMPORT_ITEM (self));
+
+  g_free (self->store_partner_name);
+  self->store_partner_name = g_strdup (name);
+  self->n_store_partners = name != NULL ? MAX (n_partners, 1) : 0;
+}
+
 gint64
 ck_import_item_get_existing_id (CkImportItem *self)
 {
@@ -516,6 +571,7 @@ ck_import_item_is_new (CkImportItem *self)
     case CK_IMPORT_ITEM_CERTIFICATE:
     case CK_IMPORT_ITEM_PRIVATE_KEY:
     case CK_IMPORT_ITEM_REQUEST:
+    case CK_IMPORT_ITEM_CRL:
       return !self->duplicate && self->existing_id == 0;
     case CK_IMPORT_ITEM_LOCKED:
     case CK_IMPORT_ITEM_ERROR:
@@ -535,6 +591,8 @@ ck_import_item_kind_to_string (CkImportItemKind kind)
       return "private key";
     case CK_IMPORT_ITEM_REQUEST:
       return "request";
+    case CK_IMPORT_ITEM_CRL:
+      return "crl";
     case CK_IMPORT_ITEM_LOCKED:
       return "locked";
     case CK_IMPORT_ITEM_ERROR:

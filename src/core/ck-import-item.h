@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ck-certificate.h"
+#include "ck-crl.h"
 #include "ck-private-key.h"
 #include "ck-request.h"
 
@@ -18,6 +19,9 @@ typedef enum {
   CK_IMPORT_ITEM_LOCKED,
   /* Could not be read: see ck_import_item_get_error(). */
   CK_IMPORT_ITEM_ERROR,
+  /* A certificate revocation list, kept with its issuer's other CRLs
+   * (ck-revocation-store.h). */
+  CK_IMPORT_ITEM_CRL,
 } CkImportItemKind;
 
 #define CK_TYPE_IMPORT_ITEM (ck_import_item_get_type ())
@@ -32,6 +36,9 @@ CkImportItem *ck_import_item_new_private_key (CkPrivateKey  *key,
                                               const char    *file,
                                               const char    *location);
 CkImportItem *ck_import_item_new_request     (CkRequest     *request,
+                                              const char    *file,
+                                              const char    *location);
+CkImportItem *ck_import_item_new_crl         (CkCrl         *crl,
                                               const char    *file,
                                               const char    *location);
 /* @data is the encrypted blob; @format says how to open it: "pkcs8"
@@ -61,13 +68,15 @@ const char   *ck_import_item_get_display_name (CkImportItem *self);
 CkCertificate *ck_import_item_get_certificate (CkImportItem *self);
 CkPrivateKey  *ck_import_item_get_private_key (CkImportItem *self);
 CkRequest     *ck_import_item_get_request     (CkImportItem *self);
+CkCrl         *ck_import_item_get_crl         (CkImportItem *self);
 GBytes        *ck_import_item_get_locked_data (CkImportItem *self);
 const char    *ck_import_item_get_locked_format (CkImportItem *self);
 const GError  *ck_import_item_get_error       (CkImportItem *self);
 
 /* SPKI SHA-256 of a certificate, key or request; NULL otherwise. */
 const char    *ck_import_item_get_spki_sha256 (CkImportItem *self);
-/* SHA-256 identity: certificate or request fingerprint, a key's SPKI. */
+/* SHA-256 identity: certificate, request or CRL fingerprint, a key's
+ * SPKI. */
 const char    *ck_import_item_get_fingerprint (CkImportItem *self);
 
 /* A friendly name carried by the file (PKCS#12 friendlyName). */
@@ -85,6 +94,14 @@ void           ck_import_item_set_partner     (CkImportItem *self,
 gint64         ck_import_item_get_store_partner_id (CkImportItem *self);
 void           ck_import_item_set_store_partner_id (CkImportItem *self,
                                                     gint64        id);
+/* What the store calls that partner ("www.example.com", "RSA 2048-bit
+ * key"), for the preview to name it; NULL when there is none. When a key
+ * has several certificates in the store: the first, and their count. */
+const char    *ck_import_item_get_store_partner_name (CkImportItem *self);
+guint          ck_import_item_get_n_store_partners   (CkImportItem *self);
+void           ck_import_item_set_store_partner_name (CkImportItem *self,
+                                                      const char   *name,
+                                                      guint         n_partners);
 /* Store id of this very item when it is already there; 0 otherwise. */
 gint64         ck_import_item_get_existing_id (CkImportItem *self);
 void           ck_import_item_set_existing_id (CkImportItem *self,

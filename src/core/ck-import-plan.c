@@ -311,6 +311,7 @@ ck_import_plan_describe_problems (CkImportPlan *self)
         case CK_IMPORT_ITEM_CERTIFICATE:
         case CK_IMPORT_ITEM_PRIVATE_KEY:
         case CK_IMPORT_ITEM_REQUEST:
+        case CK_IMPORT_ITEM_CRL:
         default:
           break;
         }

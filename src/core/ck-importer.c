@@ -12,6 +12,7 @@
 #include "ck-error.h"
 #include "ck-oid.h"
 #include "ck-pem.h"
+#include "ck-revocation-private.h"
 #include "ck-pkcs7.h"
 #include "ck-pkcs12.h"
 #include "ck-store.h"
@@ -470,6 +471,23 @@ add_request (Input      *in,
  * X509_CERT_AUX (trusted uses, rejected uses, alias). Only the certificate
  * is taken: importing never makes anything trusted. */
 static void
+add_crl (Input      *in,
+         GBytes     *der,
+         const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkCrl) crl = ck_crl_new_from_der (der, &error);
+
+  if (crl == NULL)
+    {
+      input_add_error (in, location, error->code, _("not a valid certificate revocation list: %s"),
+                       error->message);
+      return;
+    }
+  g_ptr_array_add (in->items, ck_import_item_new_crl (crl, in->file, location));
+}
+
+static void
 add_trusted_certificate (Input      *in,
                          GBytes     *der,
                          const char *location)
@@ -524,12 +542,18 @@ add_pkcs7 (Input      *in,
     }
 
   if (n_crls > 0)
-    input_add_note (in, location,
-                    ngettext ("%d certificate revocation list skipped: Certkeeper does not keep CRLs",
-                              "%d certificate revocation lists skipped: Certkeeper does not keep CRLs",
-                              n_crls),
-                    (int) n_crls);
-  if (certs->len == 0)
+    {
+      g_autoptr(GPtrArray) crls = ck_pkcs7_read_crls (der, NULL);
+
+      for (guint i = 0; crls != NULL && i < crls->len; i++)
+        {
+          g_autofree char *inner = g_strdup_printf (_("CRL %d"), (int) i + 1);
+          g_autofree char *where = location_join (location, inner);
+
+          add_crl (in, g_ptr_array_index (crls, i), where);
+        }
+    }
+  if (certs->len == 0 && n_crls == 0)
     input_add_note (in, location, _("the PKCS#7 structure holds no certificates"));
 }
 
@@ -800,7 +824,8 @@ open_pkcs12 (Input       *in,
         case GNUTLS_BAG_CRL:
           inner = g_strdup_printf (_("bag %u (CRL)"), i + 1);
           where = location_join (location, inner);
-          input_add_note (in, where, _("skipped: Certkeeper does not keep certificate revocation lists"));
+          if (safe->der != NULL)
+            add_crl (in, safe->der, where);
           break;
 
         case GNUTLS_BAG_EMPTY:
@@ -1046,9 +1071,9 @@ add_der (CkImporter *self,
       break;
     case SNIFF_CRL:
       /* Only the outline was sniffed: nested SEQUENCEs of anything look
-       * like a v1 CRL. Only a real one is skipped as a CRL. */
+       * like a v1 CRL. Only a real one is taken as a CRL. */
       if (is_crl (data, len))
-        input_add_note (in, location, _("skipped: Certkeeper does not keep certificate revocation lists"));
+        add_crl (in, der, location);
       else
         input_add_error (in, location, CK_ERROR_PARSE,
                          _("not a certificate, key, request, CRL, PKCS#7 or PKCS#12 file: "
@@ -1112,7 +1137,7 @@ add_pem_block (CkImporter *self,
    * normal; nothing the user wants kept is lost. A file holding nothing
    * else still fails ("nothing to import"). */
   static const char * const ignored[] = {
-    "X509 CRL", "PUBLIC KEY", "RSA PUBLIC KEY", "DH PARAMETERS",
+    "PUBLIC KEY", "RSA PUBLIC KEY", "DH PARAMETERS",
     "X9.42 DH PARAMETERS", "EC PARAMETERS", "DSA PARAMETERS", NULL
   };
   const char *location = block->location;
@@ -1134,6 +1159,8 @@ add_pem_block (CkImporter *self,
     add_trusted_certificate (in, block->der, location);
   else if (label_is_one_of (block, requests))
     add_request (in, block->der, location);
+  else if (label_is (block, "X509 CRL"))
+    add_crl (in, block->der, location);
   else if (label_is (block, "PRIVATE KEY"))
     add_plain_key (in, block->der, location, TRUE);
   else if (label_is (block, "ENCRYPTED PRIVATE KEY"))
@@ -1160,6 +1187,22 @@ add_pem_block (CkImporter *self,
     input_add_note (in, location, _("skipped: Certkeeper does not keep this kind of object"));
   else
     input_add_note (in, location, _("skipped: unknown PEM block type"));
+}
+
+/* A file that gave only notes failed as far as the user is concerned. */
+static void
+input_check_not_empty (Input *in)
+{
+  if (in->items->len == 0)
+    {
+      const char *why = in->notes->len > 0 ? in->notes->pdata[0] : NULL;
+      gsize skip = strlen (in->file) + 2;
+
+      if (why != NULL && strlen (why) > skip)
+        input_add_error (in, NULL, CK_ERROR_PARSE, _("nothing to import (%s)"), why + skip);
+      else
+        input_add_error (in, NULL, CK_ERROR_PARSE, _("nothing to import"));
+    }
 }
 
 static void
@@ -1209,17 +1252,7 @@ add_data (CkImporter *self,
   else
     add_der (self, in, bytes, NULL);
 
-  /* A file that gave only notes failed as far as the user is concerned. */
-  if (in->items->len == 0)
-    {
-      const char *why = in->notes->len > 0 ? in->notes->pdata[0] : NULL;
-      gsize skip = strlen (in->file) + 2;
-
-      if (why != NULL && strlen (why) > skip)
-        input_add_error (in, NULL, CK_ERROR_PARSE, _("nothing to import (%s)"), why + skip);
-      else
-        input_add_error (in, NULL, CK_ERROR_PARSE, _("nothing to import"));
-    }
+  input_check_not_empty (in);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1245,22 +1278,37 @@ check_store (CkImporter   *self,
   switch (ck_import_item_get_kind (item))
     {
     case CK_IMPORT_ITEM_CERTIFICATE:
-      ck_import_item_set_existing_id (item, ck_store_find_certificate (self->store, fp));
-      ck_import_item_set_store_partner_id (item, ck_store_find_key (self->store, spki));
+      {
+        gint64 key_id = ck_store_find_key (self->store, spki);
+        CkStoredKey *key = key_id != 0 ? ck_store_get_key_row (self->store, key_id) : NULL;
+
+        ck_import_item_set_existing_id (item, ck_store_find_certificate (self->store, fp));
+        ck_import_item_set_store_partner_id (item, key_id);
+        ck_import_item_set_store_partner_name (item, key != NULL ? ck_stored_key_get_display_name (key)
+                                                                 : NULL, 1);
+      }
       break;
     case CK_IMPORT_ITEM_PRIVATE_KEY:
       {
         g_autoptr(GArray) certs = ck_store_find_certificates_for_key (self->store, spki);
+        gint64 cert_id = certs != NULL && certs->len > 0 ? g_array_index (certs, gint64, 0) : 0;
+        CkStoredCertificate *cert = cert_id != 0 ? ck_store_get_certificate_row (self->store, cert_id)
+                                                 : NULL;
 
         ck_import_item_set_existing_id (item, ck_store_find_key (self->store, spki));
-        ck_import_item_set_store_partner_id (item,
-                                             certs != NULL && certs->len > 0 ?
-                                             g_array_index (certs, gint64, 0) : 0);
+        ck_import_item_set_store_partner_id (item, cert_id);
+        ck_import_item_set_store_partner_name (item,
+                                               cert != NULL ? ck_stored_certificate_get_display_name (cert)
+                                                            : NULL,
+                                               certs != NULL ? certs->len : 0);
       }
       break;
     case CK_IMPORT_ITEM_REQUEST:
       ck_import_item_set_existing_id (item, ck_store_find_request (self->store, fp));
       ck_import_item_set_store_partner_id (item, ck_store_find_key (self->store, spki));
+      break;
+    case CK_IMPORT_ITEM_CRL:
+      ck_import_item_set_existing_id (item, ck_revocation_store_find_crl (self->store, fp));
       break;
     case CK_IMPORT_ITEM_LOCKED:
     case CK_IMPORT_ITEM_ERROR:
@@ -1428,6 +1476,90 @@ plan_replace (CkImporter   *self,
   self->changing_plan = FALSE;
 }
 
+/* Whether one of @items (certificates) issued @crl: TRUE when one
+ * verifies it; FALSE with the failure of one whose name matched, or with
+ * CK_ERROR_NOT_FOUND when none has the CRL's issuer as its subject. */
+static gboolean
+crl_issuer_among (CkCrl      *crl,
+                  GPtrArray  *items,
+                  GError    **error)
+{
+  g_autoptr(GError) last = NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      CkImportItem *item = g_ptr_array_index (items, i);
+      CkCertificate *cert;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CERTIFICATE)
+        continue;
+      cert = ck_import_item_get_certificate (item);
+      if (g_strcmp0 (ck_certificate_get_subject (cert), ck_crl_get_issuer (crl)) != 0)
+        continue;
+      g_clear_error (&last);
+      if (ck_crl_verify (crl, cert, &last))
+        return TRUE;
+    }
+  if (last != NULL)
+    g_propagate_error (error, g_steal_pointer (&last));
+  else
+    g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND, "no issuer");
+  return FALSE;
+}
+
+/* A CRL is kept only with the certificate that signed it: in this input,
+ * earlier in the plan, or in the store. One whose issuer is there but
+ * whose signature does not verify becomes an error (refused, with why);
+ * one whose issuer is nowhere is left out with a note, as a CA bundle
+ * often carries its CA's CRL and nothing else should be lost for it. */
+static void
+check_crls (CkImporter *self,
+            Input      *in,
+            GPtrArray  *items)
+{
+  for (guint i = 0; i < in->items->len; i++)
+    {
+      CkImportItem *item = g_ptr_array_index (in->items, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CkCertificate) issuer = NULL;
+      CkCrl *crl;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CRL)
+        continue;
+      crl = ck_import_item_get_crl (item);
+      if (crl_issuer_among (crl, items, &error))
+        continue;
+      if (self->store != NULL && g_error_matches (error, CK_ERROR, CK_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          if (ck_revocation_store_find_crl_issuer (self->store, crl, &issuer, &error))
+            continue;
+        }
+      if (g_error_matches (error, CK_ERROR, CK_ERROR_NOT_FOUND))
+        {
+          /* Translators: the issuer's distinguished name */
+          input_add_note (in, ck_import_item_get_location (item),
+                          _("skipped: this revocation list's issuer (%s) is neither in the "
+                            "store nor in this import, so its signature cannot be verified"),
+                          ck_crl_get_issuer (crl));
+          g_ptr_array_remove (items, item);
+          g_ptr_array_remove_index (in->items, i);       /* frees it */
+          i--;
+          continue;
+        }
+      {
+        CkImportItem *refused = ck_import_item_new_error (error, in->file,
+                                                          ck_import_item_get_location (item));
+
+        g_ptr_array_remove (items, item);
+        g_ptr_array_add (items, refused);
+        /* in->items owns its items: replacing frees the CRL item. */
+        g_ptr_array_index (in->items, i) = refused;
+        g_object_unref (item);
+      }
+    }
+}
+
 static void
 commit_input (CkImporter *self,
               Input      *in)
@@ -1436,6 +1568,15 @@ commit_input (CkImporter *self,
 
   for (guint i = 0; i < in->items->len; i++)
     g_ptr_array_add (items, g_ptr_array_index (in->items, i));
+  if (in->items->len > 0)
+    {
+      check_crls (self, in, items);
+      if (in->items->len == 0)
+        {
+          input_check_not_empty (in);
+          g_ptr_array_add (items, g_ptr_array_index (in->items, 0));
+        }
+    }
   recompute_items (self, items);
 
   self->changing_plan = TRUE;
@@ -1587,15 +1728,113 @@ ck_importer_add_bytes (CkImporter *self,
   input_clear (&in);
 }
 
+struct _CkImportUnlock
+{
+  CkImportItem *item;
+  GPtrArray    *items;    /* what it holds, or the error item saying why it cannot be used */
+  GPtrArray    *notes;
+  GError       *error;    /* opened, but unusable */
+};
+
+void
+ck_import_unlock_free (CkImportUnlock *unlock)
+{
+  if (unlock == NULL)
+    return;
+  g_clear_object (&unlock->item);
+  g_clear_pointer (&unlock->items, g_ptr_array_unref);
+  g_clear_pointer (&unlock->notes, g_ptr_array_unref);
+  g_clear_error (&unlock->error);
+  g_free (unlock);
+}
+
+CkImportUnlock *
+ck_importer_open_locked (CkImportItem  *item,
+                         const char    *password,
+                         GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  CkImportUnlock *unlock;
+  Input in;
+
+  g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), NULL);
+
+  if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_LOCKED)
+    {
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("%s: not a locked item of this import"), ck_import_item_get_source (item));
+      return NULL;
+    }
+  input_init (&in, ck_import_item_get_file (item));
+  unlock = g_new0 (CkImportUnlock, 1);
+  unlock->item = g_object_ref (item);
+  if (!open_locked (&in, ck_import_item_get_locked_data (item),
+                    ck_import_item_get_locked_format (item),
+                    ck_import_item_get_location (item), password, &local_error))
+    {
+      const char *source = ck_import_item_get_source (item);
+
+      if (local_error->code == CK_ERROR_BAD_PASSWORD ||
+          local_error->code == CK_ERROR_PASSWORD_REQUIRED)
+        {
+          /* stays locked: the user may try again */
+          g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD, "%s: %s",
+                       source, local_error->message);
+          input_clear (&in);
+          ck_import_unlock_free (unlock);
+          return NULL;
+        }
+
+      /* The password opened it, but what is inside cannot be used: the
+       * item becomes an error so the plan says why. */
+      g_ptr_array_set_size (in.items, 0);
+      input_add_gerror (&in, ck_import_item_get_location (item), local_error);
+      unlock->error = g_error_new (CK_ERROR, local_error->code, "%s: %s",
+                                   source, local_error->message);
+    }
+  else if (in.items->len == 0)
+    input_add_error (&in, ck_import_item_get_location (item), CK_ERROR_PARSE,
+                     _("nothing to import: no certificate or private key inside"));
+  unlock->items = g_steal_pointer (&in.items);
+  unlock->notes = g_steal_pointer (&in.notes);
+  input_clear (&in);
+  return unlock;
+}
+
+gboolean
+ck_importer_apply_unlocked (CkImporter      *self,
+                            CkImportUnlock  *unlock,
+                            GError         **error)
+{
+  g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (unlock != NULL, FALSE);
+
+  if (!ck_import_plan_contains (self->plan, unlock->item))
+    {
+      /* typically unlocked already: its contents replaced it */
+      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
+                   _("%s: not a locked item of this import"),
+                   ck_import_item_get_source (unlock->item));
+      return FALSE;
+    }
+  for (guint i = 0; i < unlock->notes->len; i++)
+    ck_import_plan_add_note (self->plan, g_ptr_array_index (unlock->notes, i));
+  plan_replace (self, unlock->item, unlock->items);
+  if (unlock->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (unlock->error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ck_importer_unlock (CkImporter   *self,
                     CkImportItem *item,
                     const char   *password,
                     GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *source = NULL;
-  Input in;
+  g_autoptr(CkImportUnlock) unlock = NULL;
 
   g_return_val_if_fail (CK_IS_IMPORTER (self), FALSE);
   g_return_val_if_fail (CK_IS_IMPORT_ITEM (item), FALSE);
@@ -1608,39 +1847,6 @@ ck_importer_unlock (CkImporter   *self,
                    _("%s: not a locked item of this import"), ck_import_item_get_source (item));
       return FALSE;
     }
-  input_init (&in, ck_import_item_get_file (item));
-  if (!open_locked (&in, ck_import_item_get_locked_data (item),
-                    ck_import_item_get_locked_format (item),
-                    ck_import_item_get_location (item), password, &local_error))
-    {
-      source = g_strdup (ck_import_item_get_source (item));
-      if (local_error->code == CK_ERROR_BAD_PASSWORD ||
-          local_error->code == CK_ERROR_PASSWORD_REQUIRED)
-        {
-          /* stays locked: the user may try again */
-          g_set_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD, "%s: %s",
-                       source, local_error->message);
-          input_clear (&in);
-          return FALSE;
-        }
-
-      /* The password opened it, but what is inside cannot be used: the
-       * item becomes an error so the plan says why. */
-      g_ptr_array_set_size (in.items, 0);
-      input_add_gerror (&in, ck_import_item_get_location (item), local_error);
-      g_set_error (error, CK_ERROR, local_error->code, "%s: %s",
-                   source, local_error->message);
-      plan_replace (self, item, in.items);
-      input_clear (&in);
-      return FALSE;
-    }
-
-  if (in.items->len == 0)
-    input_add_error (&in, ck_import_item_get_location (item), CK_ERROR_PARSE,
-                     _("nothing to import: no certificate or private key inside"));
-  for (guint i = 0; i < in.notes->len; i++)
-    ck_import_plan_add_note (self->plan, g_ptr_array_index (in.notes, i));
-  plan_replace (self, item, in.items);
-  input_clear (&in);
-  return TRUE;
+  unlock = ck_importer_open_locked (item, password, error);
+  return unlock != NULL && ck_importer_apply_unlocked (self, unlock, error);
 }

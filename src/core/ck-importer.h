@@ -67,4 +67,26 @@ gboolean      ck_importer_unlock            (CkImporter    *self,
                                              const char    *password,
                                              GError       **error);
 
+/* ck_importer_unlock() in two halves, so that the slow part (a PKCS#12
+ * with millions of iterations takes seconds) runs off the thread that owns
+ * the plan (the window's, whose list view is bound to it):
+ * ck_importer_open_locked() opens @item with @password and touches no
+ * plan, in any thread: NULL with CK_ERROR_BAD_PASSWORD when the password
+ * is wrong (the item stays locked). ck_importer_apply_unlocked(), on the
+ * plan's thread, puts what it found in the plan in place of the item, as
+ * ck_importer_unlock() does, with pairing and store matches updated; FALSE
+ * when what it holds cannot be used (an error item took its place) or the
+ * item is no longer in the plan. */
+typedef struct _CkImportUnlock CkImportUnlock;
+
+void            ck_import_unlock_free      (CkImportUnlock  *unlock);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkImportUnlock, ck_import_unlock_free)
+
+CkImportUnlock *ck_importer_open_locked    (CkImportItem    *item,
+                                            const char      *password,
+                                            GError         **error);
+gboolean        ck_importer_apply_unlocked (CkImporter      *self,
+                                            CkImportUnlock  *unlock,
+                                            GError         **error);
+
 G_END_DECLS

@@ -1,30 +1,45 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* What CkKeeper's action files share (ck-keeper.c defines it): the task
- * helpers and the key a CkKeeperKeyChoice names, checked, opened or made,
- * and taken off its token again when the action fails. Core only. */
+/* What the keeper's action files (ck-keeper.c, ck-keeper-import.c,
+ * ck-keeper-delete.c, ck-keeper-export.c, ck-keeper-issue.c…) share: one
+ * way to make and run an action's GTask, so that every action answers
+ * cancellation, threads and errors alike. Never used outside the core. */
+/* And the key a CkKeeperKeyChoice names, checked, opened or made, and
+ * taken off its token again when the action fails. */
 
 #include "ck-keeper.h"
 
 G_BEGIN_DECLS
 
-/* A GTask of @self that answers cancellation itself (the worker knows when
- * the store was written). */
-GTask    *ck_keeper_task_new     (CkKeeper            *self,
-                                  gpointer             source_tag,
-                                  gpointer             data,
-                                  GDestroyNotify       data_free,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data);
-/* In a worker thread, or (@sync, the blocking forms) in one while this
- * thread waits. */
-void      ck_keeper_task_start   (GTask               *task,
-                                  GTaskThreadFunc      func,
-                                  gboolean             sync);
-/* Zeroes and frees a secret string. */
-void      ck_keeper_wipe_string  (char               **str);
+/* A GTask of @self tagged @source_tag (the action's _async function) with
+ * @data as its task data. Return-on-cancel is off: the worker answers
+ * cancellation itself, since it knows when the store has been written and
+ * the answer is no longer "nothing happened". */
+GTask   *ck_keeper_task_new   (CkKeeper            *self,
+                               gpointer             source_tag,
+                               gpointer             data,
+                               GDestroyNotify       data_free,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+/* Runs @func in a worker thread (the _async forms), or in one while this
+ * thread waits (@sync: the blocking forms). */
+void     ck_keeper_task_start (GTask               *task,
+                               GTaskThreadFunc      func,
+                               gboolean             sync);
+/* Checks that @result is a task of @self from @source_tag. */
+gboolean ck_keeper_task_is    (CkKeeper            *self,
+                               GAsyncResult        *result,
+                               gpointer             source_tag);
+/* Wipes a password or passphrase and frees it; *@str becomes NULL. */
+void     ck_keeper_wipe_string (char              **str);
+
+/* Takes @key, made on @token, off the token again with its public half
+ * (ck-keeper-delete.c): what a failed action that made it leaves. */
+gboolean ck_keeper_delete_token_key (CkToken           *token,
+                                     CkPrivateKey      *key,
+                                     GError           **error);
 
 typedef struct _CkKeeperKeyJob CkKeeperKeyJob;
 

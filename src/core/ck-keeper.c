@@ -9,6 +9,7 @@
 #include "ck-error.h"
 #include "ck-keeper.h"
 #include "ck-keeper-private.h"
+#include "ck-key-vault.h"
 #include "ck-store-private.h"
 
 #include <string.h>
@@ -92,8 +93,8 @@ ck_keeper_get_verifier (CkKeeper *self)
 
 /* --- Shared ------------------------------------------------------------ */
 
-static void
-wipe_string (char **str)
+void
+ck_keeper_wipe_string (char **str)
 {
   if (*str != NULL)
     {
@@ -102,38 +103,41 @@ wipe_string (char **str)
     }
 }
 
-/* Runs @func as a GTask of @self, in a worker thread (@callback given) or
- * in this one (the blocking forms). */
-static GTask *
-keeper_task_new (CkKeeper            *self,
-                 gpointer             source_tag,
-                 gpointer             data,
-                 GDestroyNotify       data_free,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
+GTask *
+ck_keeper_task_new (CkKeeper            *self,
+                    gpointer             source_tag,
+                    gpointer             data,
+                    GDestroyNotify       data_free,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, data_free);
-  /* The worker answers cancellation itself: it knows when the store has
-   * been written and the answer is no longer "nothing happened". */
   g_task_set_return_on_cancel (task, FALSE);
   return task;
 }
 
-/* In a worker thread (the _async forms), or in one while this thread
- * waits (@sync: the blocking forms). */
-static void
-keeper_task_start (GTask           *task,
-                   GTaskThreadFunc  func,
-                   gboolean         sync)
+void
+ck_keeper_task_start (GTask           *task,
+                      GTaskThreadFunc  func,
+                      gboolean         sync)
 {
   if (sync)
     g_task_run_in_thread_sync (task, func);
   else
     g_task_run_in_thread (task, func);
+}
+
+gboolean
+ck_keeper_task_is (CkKeeper     *self,
+                   GAsyncResult *result,
+                   gpointer      source_tag)
+{
+  return g_task_is_valid (result, self) &&
+         g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 /* --- Making a request -------------------------------------------------- */
@@ -175,7 +179,7 @@ request_job_free (RequestJob *job)
   g_free (job->curve);
   g_free (job->label);
   g_free (job->uri);
-  wipe_string (&job->passphrase);
+  ck_keeper_wipe_string (&job->passphrase);
   g_free (job);
 }
 
@@ -232,7 +236,9 @@ request_job_check (RequestJob  *job,
     case CK_KEEPER_KEY_NEW:
       if (!ck_key_spec_validate (&job->spec, error))
         return FALSE;
-      if (job->passphrase == NULL && !job->no_passphrase)
+      /* An unlocked store vault protects it without a passphrase. */
+      if (job->passphrase == NULL && !job->no_passphrase &&
+          !ck_key_vault_is_unlocked (ck_key_vault_get (job->store)))
         {
           g_set_error_literal (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                                _("The new key needs a passphrase to be stored encrypted"));
@@ -373,33 +379,6 @@ create_request_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* For the other action files (ck-keeper-private.h). */
-GTask *
-ck_keeper_task_new (CkKeeper            *self,
-                    gpointer             source_tag,
-                    gpointer             data,
-                    GDestroyNotify       data_free,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
-{
-  return keeper_task_new (self, source_tag, data, data_free, cancellable, callback, user_data);
-}
-
-void
-ck_keeper_task_start (GTask           *task,
-                      GTaskThreadFunc  func,
-                      gboolean         sync)
-{
-  keeper_task_start (task, func, sync);
-}
-
-void
-ck_keeper_wipe_string (char **str)
-{
-  wipe_string (str);
-}
-
 CkKeeperKeyJob *
 ck_keeper_key_job_new (CkKeeper                *self,
                        const CkKeeperKeyChoice *key)
@@ -456,7 +435,7 @@ ck_keeper_key_job_discard (CkKeeperKeyJob  *job,
    * again. */
   if (key == NULL || job->source != CK_KEEPER_KEY_TOKEN_NEW)
     return;
-  if (!ck_token_delete_key (job->token, key, &delete_error) && error != NULL && *error != NULL)
+  if (!ck_keeper_delete_token_key (job->token, key, &delete_error) && error != NULL && *error != NULL)
     {
       GError *both = g_error_new ((*error)->domain, (*error)->code,
                                   _("%s (and the new key could not be taken off the token again: %s)"),
@@ -484,7 +463,7 @@ ck_keeper_create_request_async (CkKeeper                *self,
   g_return_if_fail (CK_IS_REQUEST_BUILDER (builder));
   g_return_if_fail (key != NULL);
 
-  task = keeper_task_new (self, ck_keeper_create_request_async,
+  task = ck_keeper_task_new (self, ck_keeper_create_request_async,
                           request_job_new (self, builder, key, sink, sink_data),
                           (GDestroyNotify) request_job_free, cancellable, callback, user_data);
   g_task_run_in_thread (task, create_request_thread);
@@ -527,7 +506,7 @@ ck_keeper_create_request (CkKeeper                *self,
   g_return_val_if_fail (CK_IS_REQUEST_BUILDER (builder), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  task = keeper_task_new (self, ck_keeper_create_request_async,
+  task = ck_keeper_task_new (self, ck_keeper_create_request_async,
                           request_job_new (self, builder, key, sink, sink_data),
                           (GDestroyNotify) request_job_free, cancellable, NULL, NULL);
   g_task_run_in_thread_sync (task, create_request_thread);
@@ -550,7 +529,7 @@ static void
 token_job_free (TokenJob *job)
 {
   g_clear_object (&job->token);
-  wipe_string (&job->pin);
+  ck_keeper_wipe_string (&job->pin);
   g_clear_object (&job->certificate);
   g_free (job->key_uri);
   g_free (job);
@@ -575,7 +554,7 @@ token_login_thread (GTask        *task,
   else
     /* Reads the flags first: a locked PIN is refused without a try. */
     ok = ck_token_login (job->token, job->pin, &error);
-  wipe_string (&job->pin);
+  ck_keeper_wipe_string (&job->pin);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -600,10 +579,10 @@ token_login_run (CkKeeper            *self,
   job->token = g_object_ref (token);
   job->pin = g_strdup (pin);
   job->login = login;
-  task = keeper_task_new (self, login ? (gpointer) ck_keeper_token_login_async
+  task = ck_keeper_task_new (self, login ? (gpointer) ck_keeper_token_login_async
                                       : (gpointer) ck_keeper_token_refresh_async,
                           job, (GDestroyNotify) token_job_free, cancellable, callback, user_data);
-  keeper_task_start (task, token_login_thread, sync);
+  ck_keeper_task_start (task, token_login_thread, sync);
   return task;
 }
 
@@ -796,7 +775,7 @@ write_certificate_task (CkKeeper            *self,
   job->token = token != NULL ? g_object_ref (token) : NULL;
   /* The store is read here, on its thread; the token in the worker. */
   job->key_uri = ck_keeper_dup_token_key_uri (self, certificate, &error);
-  task = keeper_task_new (self, ck_keeper_write_certificate_to_token_async, job,
+  task = ck_keeper_task_new (self, ck_keeper_write_certificate_to_token_async, job,
                           (GDestroyNotify) token_job_free, cancellable, callback, user_data);
   if (job->key_uri == NULL)
     g_task_return_error (task, error);
@@ -889,7 +868,8 @@ generate_key_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  if (job->source == CK_KEEPER_KEY_NEW && job->passphrase == NULL && !job->no_passphrase)
+  if (job->source == CK_KEEPER_KEY_NEW && job->passphrase == NULL && !job->no_passphrase &&
+      !ck_key_vault_is_unlocked (ck_key_vault_get (job->store)))
     {
       g_task_return_new_error (task, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                                _("The new key needs a passphrase to be stored encrypted"));
@@ -926,11 +906,11 @@ generate_key_run (CkKeeper                *self,
                   GAsyncReadyCallback      callback,
                   gpointer                 user_data)
 {
-  GTask *task = keeper_task_new (self, ck_keeper_generate_key_async,
+  GTask *task = ck_keeper_task_new (self, ck_keeper_generate_key_async,
                                  request_job_new (self, NULL, key, NULL, NULL),
                                  (GDestroyNotify) request_job_free, cancellable, callback, user_data);
 
-  keeper_task_start (task, generate_key_thread, sync);
+  ck_keeper_task_start (task, generate_key_thread, sync);
   return task;
 }
 
@@ -1014,7 +994,7 @@ ck_keeper_set_trust_async (CkKeeper            *self,
   g_return_if_fail (CK_IS_KEEPER (self));
   g_return_if_fail (self->store != NULL);
 
-  task = keeper_task_new (self, ck_keeper_set_trust_async, NULL, NULL,
+  task = ck_keeper_task_new (self, ck_keeper_set_trust_async, NULL, NULL,
                           cancellable, callback, user_data);
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -1070,7 +1050,7 @@ static void
 export_job_free (ExportJob *job)
 {
   g_clear_object (&job->store);
-  wipe_string (&job->key_passphrase);
+  ck_keeper_wipe_string (&job->key_passphrase);
   g_free (job);
 }
 
@@ -1127,9 +1107,9 @@ prepare_export_run (CkKeeper            *self,
   job->store = g_object_ref (self->store);
   job->certificate_id = certificate_id;
   job->key_passphrase = g_strdup (key_passphrase);
-  task = keeper_task_new (self, ck_keeper_prepare_export_async, job,
+  task = ck_keeper_task_new (self, ck_keeper_prepare_export_async, job,
                           (GDestroyNotify) export_job_free, cancellable, callback, user_data);
-  keeper_task_start (task, prepare_export_thread, sync);
+  ck_keeper_task_start (task, prepare_export_thread, sync);
   return task;
 }
 

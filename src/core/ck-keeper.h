@@ -5,7 +5,9 @@
 
 #include "ck-ca.h"
 #include "ck-certificate-builder.h"
+#include "ck-deletion.h"
 #include "ck-export.h"
+#include "ck-importer.h"
 #include "ck-key-generator.h"
 #include "ck-request-builder.h"
 #include "ck-store.h"
@@ -311,6 +313,78 @@ GBytes         *ck_keeper_write_crl             (CkKeeper                 *self,
                                                  guint64                  *number,
                                                  GError                  **error);
 
+/* --- Renewing a certificate (ck-keeper-renew.c) ------------------------- */
+
+/* What a renewal of one stored certificate asks for and where its key
+ * is: the window shows it before the user decides, the CLI goes on at
+ * once. */
+typedef struct _CkRenewal CkRenewal;
+#define CK_TYPE_RENEWAL (ck_renewal_get_type ())
+GType         ck_renewal_get_type               (void) G_GNUC_CONST;
+CkRenewal    *ck_renewal_ref                    (CkRenewal *self);
+void          ck_renewal_unref                  (CkRenewal *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkRenewal, ck_renewal_unref)
+
+/* The certificate's subject, SANs, key usage, EKU, basic constraints and
+ * TLS features, and the profile of the request it was issued for (when
+ * made here). Migrates the expiry module where needed. CK_ERROR_NOT_FOUND
+ * when @certificate_id is not a stored certificate. */
+CkRenewal    *ck_keeper_plan_renewal            (CkKeeper   *self,
+                                                 gint64      certificate_id,
+                                                 GError    **error);
+gint64        ck_renewal_get_certificate_id     (CkRenewal  *self);
+CkCertificate *ck_renewal_get_certificate       (CkRenewal  *self);
+/* (transfer none): edit it before renewing, as the user asks. */
+CkRequestBuilder *ck_renewal_get_builder        (CkRenewal  *self);
+/* Whether the old key is in the store (in software or as a token key). */
+gboolean      ck_renewal_can_reuse_key          (CkRenewal  *self);
+/* The old key is in the store and encrypted: reusing it needs its
+ * passphrase. */
+gboolean      ck_renewal_key_is_encrypted       (CkRenewal  *self);
+/* The old key's pkcs11: URI when it lives on a token (a new key is made
+ * on that token), else NULL. */
+const char   *ck_renewal_get_token_key_uri      (CkRenewal  *self);
+/* FALSE (with why, transfer none) when no new key like the old can be
+ * made (DSA, GOST…): only reusing the key is left. */
+gboolean      ck_renewal_can_make_new_key       (CkRenewal  *self,
+                                                 const char **problem);
+/* The new key's type and size (the old one's); NULL when none. */
+const CkKeySpec *ck_renewal_get_key_spec        (CkRenewal  *self);
+/* Fills @choice: the old key (@reuse_key), or a new key like it in the
+ * same place: the store, or @token (the old key's token, opened and
+ * logged in by the caller; CK_ERROR_PASSWORD_REQUIRED when NULL then).
+ * The caller adds the passphrases. @choice points into @self and @token. */
+gboolean      ck_renewal_choose_key             (CkRenewal         *self,
+                                                 gboolean           reuse_key,
+                                                 CkToken           *token,
+                                                 CkKeeperKeyChoice *choice,
+                                                 GError           **error);
+/* Makes the renewal request with ck_keeper_create_request_async() and
+ * records, in the same transaction, which certificate it renews
+ * (ck_expiry_check_get_renewed_certificate()). It stays pending until the
+ * CA's certificate for it is imported; from then on the old certificate
+ * is renewed by that one. */
+void          ck_keeper_renew_async             (CkKeeper                *self,
+                                                 CkRenewal               *renewal,
+                                                 const CkKeeperKeyChoice *key,
+                                                 CkKeeperRequestSink      sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 GAsyncReadyCallback      callback,
+                                                 gpointer                 user_data);
+CkRequest    *ck_keeper_renew_finish            (CkKeeper                *self,
+                                                 GAsyncResult            *result,
+                                                 CkKeeperRequestResult   *out,
+                                                 GError                 **error);
+CkRequest    *ck_keeper_renew                   (CkKeeper                *self,
+                                                 CkRenewal               *renewal,
+                                                 const CkKeeperKeyChoice *key,
+                                                 CkKeeperRequestSink      sink,
+                                                 gpointer                 sink_data,
+                                                 GCancellable            *cancellable,
+                                                 CkKeeperRequestResult   *out,
+                                                 GError                 **error);
+
 /* --- Tokens -------------------------------------------------------------- */
 
 /* Logs in to @token with @pin (NULL on a PIN pad, or for a token that
@@ -454,5 +528,245 @@ CkKeeperExport *ck_keeper_prepare_export        (CkKeeper             *self,
                                                  const char           *key_passphrase,
                                                  GCancellable         *cancellable,
                                                  GError              **error);
+
+/* --- Names (ck-keeper-label.c) --------------------------------------- */
+
+/* Sets the label of certificate or key @id, its name wherever it is shown;
+ * NULL or blank puts back the name made from its contents. One line of at
+ * most 1,024 bytes of UTF-8 without control characters, else
+ * CK_ERROR_INVALID (ck_keeper_check_label() says the same beforehand, for
+ * a dialog to say it as the user types). A request has no label:
+ * CK_ERROR_INVALID. */
+gboolean      ck_keeper_check_label             (const char           *label,
+                                                 GError              **error);
+void          ck_keeper_set_label_async         (CkKeeper             *self,
+                                                 gint64                id,
+                                                 const char           *label,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_set_label_finish        (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      ck_keeper_set_label               (CkKeeper             *self,
+                                                 gint64                id,
+                                                 const char           *label,
+                                                 GError              **error);
+
+/* --- Importing (ck-keeper-import.c) ------------------------------------- */
+
+/* One input of an import: a file, or bytes named by @name in messages
+ * ("pasted text", "standard input"). */
+typedef struct {
+  GFile      *file;
+  GBytes     *bytes;
+  const char *name;
+} CkKeeperImportInput;
+
+/* Reads @inputs (copied) into @importer (NULL: a new one over the
+ * keeper's store) in a worker: its plan gets every item found, with
+ * pairing, repeats and store matches. A file that cannot be read becomes
+ * an error item naming it. Nothing is written. The plan's signals are
+ * emitted in the worker: bind it to a view only once it is read. FALSE
+ * (G_IO_ERROR_CANCELLED) only when cancelled. */
+void          ck_keeper_import_read_async       (CkKeeper                  *self,
+                                                 CkImporter                *importer,
+                                                 const CkKeeperImportInput *inputs,
+                                                 guint                      n_inputs,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
+/* (transfer full): the importer read into. */
+CkImporter   *ck_keeper_import_read_finish      (CkKeeper                  *self,
+                                                 GAsyncResult              *result,
+                                                 GError                   **error);
+CkImporter   *ck_keeper_import_read             (CkKeeper                  *self,
+                                                 CkImporter                *importer,
+                                                 const CkKeeperImportInput *inputs,
+                                                 guint                      n_inputs,
+                                                 GCancellable              *cancellable,
+                                                 GError                   **error);
+
+/* Opens the locked @item of @importer's plan with @password (copied, and
+ * wiped): the key derivation runs in a worker; the plan is changed on the
+ * caller's thread, before the callback, with pairing and "already in the
+ * store" recomputed for the whole plan. CK_ERROR_BAD_PASSWORD leaves the
+ * item locked for another try; another error means an error item took
+ * its place, saying why. @item stays valid (see ck-import-plan.h). */
+void          ck_keeper_import_unlock_async     (CkKeeper             *self,
+                                                 CkImporter           *importer,
+                                                 CkImportItem         *item,
+                                                 const char           *password,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_import_unlock_finish    (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      ck_keeper_import_unlock           (CkKeeper             *self,
+                                                 CkImporter           *importer,
+                                                 CkImportItem         *item,
+                                                 const char           *password,
+                                                 GError              **error);
+
+typedef struct {
+  const char     *key_passphrase;  /* protects new keys in the store (copied, wiped) */
+  CkCommitFlags   flags;           /* CK_COMMIT_NO_KEY_PASSPHRASE: as the user chose */
+  /* Logged in (ck_keeper_token_login*() or the PIN dialog): new keys go
+   * onto it (sensitive, not extractable) with their certificates beside
+   * them, and the plan's other certificates beside their keys there. */
+  CkToken        *token;
+  /* With @token: every certificate of the plan goes onto it too, beside
+   * its key there (certkeeper-cli import --to-token), and the commit is
+   * refused up front when one cannot. Otherwise only the certificates of
+   * the new keys go there with them. */
+  gboolean        all_certificates_to_token;
+  /* Called in the worker; see CkProgressFunc. */
+  CkProgressFunc  progress;
+  gpointer        progress_data;
+} CkKeeperCommitOptions;
+
+/* A certificate the commit wrote onto the token, or found there. */
+typedef struct {
+  CkImportItem *item;
+  gboolean      with_key;   /* written with its key from the same import */
+  gboolean      written;    /* FALSE: the token had it already */
+} CkKeeperTokenWrite;
+
+typedef struct {
+  CkCommitSummary summary;
+  CkImportPlan   *committed;      /* the plan as committed (token keys by URI) */
+  guint           n_token_keys;   /* new keys written onto the token */
+  GPtrArray      *token_writes;   /* element-type CkKeeperTokenWrite */
+} CkKeeperCommit;
+
+void          ck_keeper_commit_free             (CkKeeperCommit *commit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkKeeperCommit, ck_keeper_commit_free)
+
+/* Commits @plan: everything checked first (errors, locked items, a
+ * passphrase, with a token whether each certificate can go there), new
+ * keys encrypted before the store's write transaction begins (through
+ * ck_store_commit()), then every new item written in that one
+ * transaction, all or nothing; pending requests a new certificate
+ * fulfils become issued. With a token, the keys go there first and are
+ * recorded by URI. Cancelling (or the progress function returning FALSE)
+ * before the transaction commits writes nothing to the store. */
+void          ck_keeper_import_commit_async     (CkKeeper                    *self,
+                                                 CkImportPlan                *plan,
+                                                 const CkKeeperCommitOptions *options,
+                                                 GCancellable                *cancellable,
+                                                 GAsyncReadyCallback          callback,
+                                                 gpointer                     user_data);
+CkKeeperCommit *ck_keeper_import_commit_finish  (CkKeeper                    *self,
+                                                 GAsyncResult                *result,
+                                                 GError                     **error);
+CkKeeperCommit *ck_keeper_import_commit         (CkKeeper                    *self,
+                                                 CkImportPlan                *plan,
+                                                 const CkKeeperCommitOptions *options,
+                                                 GCancellable                *cancellable,
+                                                 GError                     **error);
+
+/* --- Exporting (ck-keeper-export.c) ------------------------------------- */
+
+typedef enum {
+  CK_KEEPER_EXPORT_PEM,        /* a certificate (with @chain) or a request */
+  CK_KEEPER_EXPORT_DER,        /* a certificate or a request */
+  CK_KEEPER_EXPORT_PKCS8_PEM,  /* a private key, encrypted with @password unless NULL */
+  CK_KEEPER_EXPORT_PKCS8_DER,
+  CK_KEEPER_EXPORT_PKCS12,     /* a certificate with its key (and @chain), under @password */
+} CkKeeperExportFormat;
+
+/* What to write where. Only what the format needs is read; the keeper
+ * copies it (and wipes its copies of the passwords). */
+typedef struct {
+  CkKeeperExportFormat format;
+  gint64           id;               /* the certificate, request or key in the store */
+  CkCertificate   *certificate;      /* instead of @id: a certificate shown from a token */
+  CkPrivateKey    *key;              /* PKCS#8, PKCS#12: the key, unlocked already; else
+                                      * the stored one, unlocked with @store_passphrase */
+  const char      *store_passphrase;
+  const char      *password;         /* protects the file written */
+  CkExportChain    chain;            /* PEM of a certificate, PKCS#12 */
+  CkPkcs12Profile  profile;
+  const char      *friendly_name;    /* PKCS#12; NULL: the certificate's name */
+  const char      *path;             /* written through ck_file_write() (0600 when
+                                      * it holds a key); NULL: returned as bytes */
+  CkWriteFlags     write_flags;      /* CK_WRITE_OVERWRITE when the user agreed */
+} CkKeeperExportRequest;
+
+typedef struct {
+  GBytes   *data;             /* when no @path was given; wiped when freed */
+  guint     n_certificates;   /* in the file */
+  gboolean  chain_complete;   /* with a chain: every issuer up to a root was there */
+  char     *last_name;        /* the last certificate of the chain written */
+  gboolean  holds_key;
+} CkKeeperExported;
+
+void          ck_keeper_exported_free           (CkKeeperExported *exported);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CkKeeperExported, ck_keeper_exported_free)
+
+/* Encodes what @request asks for, in a worker, and writes it to its path
+ * (or hands it back): one encoder of every export format for the window
+ * and certkeeper-cli export. Errors name the object and the file. */
+void          ck_keeper_export_async            (CkKeeper                    *self,
+                                                 const CkKeeperExportRequest *request,
+                                                 GCancellable                *cancellable,
+                                                 GAsyncReadyCallback          callback,
+                                                 gpointer                     user_data);
+CkKeeperExported *ck_keeper_export_finish       (CkKeeper                    *self,
+                                                 GAsyncResult                *result,
+                                                 GError                     **error);
+CkKeeperExported *ck_keeper_export              (CkKeeper                    *self,
+                                                 const CkKeeperExportRequest *request,
+                                                 GCancellable                *cancellable,
+                                                 GError                     **error);
+
+/* --- Deleting, and undoing it (ck-keeper-delete.c) ----------------------- */
+
+/* Deletes the certificate, key or request @id from the store, in one
+ * transaction, and returns exactly what went (CkDeletion: rows with their
+ * ids, trust decisions, request links, distrusts kept for its key), for
+ * ck_keeper_undo_delete*(). The trust module's tables are opened first
+ * (the trust given with ck_keeper_use_trust(), else the keeper opens
+ * it), so that a distrust made "for this key" stays in force. */
+void          ck_keeper_delete_async            (CkKeeper             *self,
+                                                 gint64                id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+CkDeletion   *ck_keeper_delete_finish           (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+CkDeletion   *ck_keeper_delete                  (CkKeeper             *self,
+                                                 gint64                id,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+/* Puts back what @deletion took, as it was (same id, source, import time,
+ * label, blob, trust decisions and links), in one transaction;
+ * CK_ERROR_EXISTS, and nothing changed, when the object is back already. */
+void          ck_keeper_undo_delete_async       (CkKeeper             *self,
+                                                 CkDeletion           *deletion,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      ck_keeper_undo_delete_finish      (CkKeeper             *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      ck_keeper_undo_delete             (CkKeeper             *self,
+                                                 CkDeletion           *deletion,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+/* Deletes @object (copied) from @token (logged in for a private one), as
+ * ck_token_delete_object() does: a private key takes its public half with
+ * it. There is no undo. Needs no store. */
+void          ck_keeper_delete_token_object_async  (CkKeeper            *self,
+                                                    CkToken             *token,
+                                                    const CkTokenObject *object,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean      ck_keeper_delete_token_object_finish (CkKeeper            *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@ typedef enum {
   OID_DN,
   OID_EKU,
   OID_EXTENSION,
+  OID_POLICY,
 } OidKind;
 
 typedef struct {
@@ -96,6 +97,19 @@ static const OidEntry oid_table[] = {
   { "1.3.6.1.4.1.311.2.1.21", OID_EKU, "msCodeInd", N_("Microsoft Individual Code Signing"), NULL },
   { "1.3.6.1.4.1.311.2.1.22", OID_EKU, "msCodeCom", N_("Microsoft Commercial Code Signing"), NULL },
   { CK_OID_EKU_ANY, OID_EKU, "anyExtendedKeyUsage", N_("Any Purpose"), NULL },
+
+  /* Certificate policies (RFC 5280, CA/Browser Forum). */
+  { "2.5.29.32.0", OID_POLICY, "anyPolicy", N_("Any Policy"), NULL },
+  { "2.23.140.1.1", OID_POLICY, NULL, N_("Extended Validation (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.2.1", OID_POLICY, NULL, N_("Domain Validated (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.2.2", OID_POLICY, NULL, N_("Organization Validated (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.2.3", OID_POLICY, NULL, N_("Individual Validated (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.3", OID_POLICY, NULL, N_("Extended Validation Code Signing (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.4.1", OID_POLICY, NULL, N_("Code Signing (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.5.1.1", OID_POLICY, NULL, N_("S/MIME Mailbox Validated (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.5.2.1", OID_POLICY, NULL, N_("S/MIME Organization Validated (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.5.3.1", OID_POLICY, NULL, N_("S/MIME Sponsor Validated (CA/Browser Forum)"), NULL },
+  { "2.23.140.1.5.4.1", OID_POLICY, NULL, N_("S/MIME Individual Validated (CA/Browser Forum)"), NULL },
 
   /* Certificate extensions. */
   { "2.5.29.9", OID_EXTENSION, NULL, N_("Subject Directory Attributes"), NULL },

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck-asn1-private.h"
 #include "ck-der-private.h"
 #include "ck-error.h"
 #include "ck-utils.h"
@@ -112,32 +113,7 @@ ck_pkcs12_bag_free (CkPkcs12Bag *bag)
 /* ------------------------------------------------------------------ */
 /* A whole safe, read with libtasn1                                    */
 
-static asn1_node
-pkcs12_definitions (void)
-{
-  static gsize initialized = 0;
-  static asn1_node definitions = NULL;
-
-  if (g_once_init_enter (&initialized))
-    {
-      char message[ASN1_MAX_ERROR_DESCRIPTION_SIZE] = "";
-
-      /* the module is compiled into the program: failing is a build bug */
-      if (asn1_array2tree (ck_pkcs12_asn1_tab, &definitions, message) != ASN1_SUCCESS)
-        g_error ("ck-pkcs12.asn: %s", message);
-      g_once_init_leave (&initialized, 1);
-    }
-  return definitions;
-}
-
-static void
-node_free (asn1_node node)
-{
-  /* plaintext safes hold keys: zeroed like GnuTLS does */
-  asn1_delete_structure2 (&node, ASN1_DELETE_FLAG_ZEROIZE);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (asn1_node_st, node_free)
+static CkAsn1Schema pkcs12_schema = CK_ASN1_SCHEMA_INIT (ck_pkcs12_asn1_tab, "CK-PKCS12");
 
 /* @bytes decoded as the CK-PKCS12 type @type, or NULL with CK_ERROR_PARSE
  * naming @what. */
@@ -149,74 +125,12 @@ asn1_decode (const char   *type,
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  g_autofree char *name = g_strconcat ("CK-PKCS12.", type, NULL);
   char message[ASN1_MAX_ERROR_DESCRIPTION_SIZE] = "";
-  asn1_node node = NULL;
-  int ret;
+  asn1_node node = ck_asn1_decode (&pkcs12_schema, type, data, len, FALSE, message);
 
-  ret = asn1_create_element (pkcs12_definitions (), name, &node);
-  g_assert (ret == ASN1_SUCCESS);
-  if (len > G_MAXINT ||
-      (ret = asn1_der_decoding (&node, data, (int) len, message)) != ASN1_SUCCESS)
-    {
-      g_set_error (error, CK_ERROR, CK_ERROR_PARSE, _("%s is damaged: %s"), what,
-                   *message ? message : asn1_strerror (ret));
-      node_free (node);
-      return NULL;
-    }
+  if (node == NULL)
+    g_set_error (error, CK_ERROR, CK_ERROR_PARSE, _("%s is damaged: %s"), what, message);
   return node;
-}
-
-/* The value of the field @name (raw DER for ANY), or NULL when absent. */
-static GBytes *
-asn1_get_bytes (asn1_node   node,
-                const char *name)
-{
-  guint8 *buf;
-  int len = 0;
-  int ret;
-
-  ret = asn1_read_value (node, name, NULL, &len);
-  if (ret == ASN1_SUCCESS)
-    return g_bytes_new (NULL, 0);
-  if (ret != ASN1_MEM_ERROR || len <= 0)
-    return NULL;
-  buf = g_malloc (len);
-  if (asn1_read_value (node, name, buf, &len) != ASN1_SUCCESS)
-    {
-      g_free (buf);
-      return NULL;
-    }
-  return ck_bytes_new_secret (buf, len);
-}
-
-/* An OBJECT IDENTIFIER field, dotted, or "" when absent. */
-static void
-asn1_get_oid (asn1_node   node,
-              const char *name,
-              char        oid[static 128])
-{
-  int len = 128;
-
-  if (asn1_read_value (node, name, oid, &len) != ASN1_SUCCESS)
-    oid[0] = '\0';
-}
-
-/* A non-negative INTEGER field that fits in 32 bits, or -1. */
-static gint64
-asn1_get_uint (asn1_node   node,
-               const char *name)
-{
-  guint8 buf[8];
-  int len = sizeof buf;
-  guint64 v = 0;
-
-  if (asn1_read_value (node, name, buf, &len) != ASN1_SUCCESS || len == 0 ||
-      (buf[0] & 0x80))
-    return -1;
-  for (int i = 0; i < len; i++)
-    v = v << 8 | buf[i];
-  return v <= G_MAXUINT32 ? (gint64) v : -1;
 }
 
 /* The contents of the DER OCTET STRING @tlv (BER constructed forms too). */
@@ -289,18 +203,18 @@ pbes2_decrypt (asn1_node     enc,
       return NULL;
     }
 
-  asn1_get_oid (enc, "encryptedContentInfo.contentEncryptionAlgorithm.algorithm", oid);
-  params = asn1_get_bytes (enc, "encryptedContentInfo.contentEncryptionAlgorithm.parameters");
-  ciphertext = asn1_get_bytes (enc, "encryptedContentInfo.encryptedContent");
+  ck_asn1_read_oid (enc, "encryptedContentInfo.contentEncryptionAlgorithm.algorithm", oid);
+  params = ck_asn1_read_bytes (enc, "encryptedContentInfo.contentEncryptionAlgorithm.parameters");
+  ciphertext = ck_asn1_read_bytes (enc, "encryptedContentInfo.encryptedContent");
   if (!g_str_equal (oid, OID_PBES2) || params == NULL || ciphertext == NULL)
     goto damaged;
 
   pbes2 = asn1_decode ("PBES2-params", params, _("the PBES2 parameters"), error);
   if (pbes2 == NULL)
     return NULL;
-  asn1_get_oid (pbes2, "keyDerivationFunc.algorithm", oid);
-  kdf_params = asn1_get_bytes (pbes2, "keyDerivationFunc.parameters");
-  iv_tlv = asn1_get_bytes (pbes2, "encryptionScheme.parameters");
+  ck_asn1_read_oid (pbes2, "keyDerivationFunc.algorithm", oid);
+  kdf_params = ck_asn1_read_bytes (pbes2, "keyDerivationFunc.parameters");
+  iv_tlv = ck_asn1_read_bytes (pbes2, "encryptionScheme.parameters");
   if (!g_str_equal (oid, OID_PBKDF2) || kdf_params == NULL || iv_tlv == NULL)
     goto damaged;
   iv = octet_string_contents (iv_tlv);
@@ -308,10 +222,10 @@ pbes2_decrypt (asn1_node     enc,
   kdf = asn1_decode ("PBKDF2-params", kdf_params, _("the PBKDF2 parameters"), error);
   if (kdf == NULL)
     return NULL;
-  salt = asn1_get_bytes (kdf, "salt.specified");
-  iterations = asn1_get_uint (kdf, "iterationCount");
-  key_len = asn1_get_uint (kdf, "keyLength");
-  asn1_get_oid (kdf, "prf.algorithm", oid);
+  salt = ck_asn1_read_bytes (kdf, "salt.specified");
+  iterations = ck_asn1_read_uint (kdf, "iterationCount");
+  key_len = ck_asn1_read_uint (kdf, "keyLength");
+  ck_asn1_read_oid (kdf, "prf.algorithm", oid);
   if (*oid != '\0')
     prf = gnutls_oid_to_mac (oid);
   if (salt == NULL || iterations <= 0 || iv == NULL ||
@@ -426,12 +340,12 @@ bag_friendly_name (asn1_node   node,
       char oid[128];
       char *utf8;
 
-      asn1_get_oid (node, type_name, oid);
+      ck_asn1_read_oid (node, type_name, oid);
       if (*oid == '\0')
         return NULL;
       if (!g_str_equal (oid, OID_FRIENDLY_NAME))
         continue;
-      value = asn1_get_bytes (node, value_name);
+      value = ck_asn1_read_bytes (node, value_name);
       if (value == NULL ||
           asn1_decode_simple_der (ASN1_ETYPE_BMP_STRING, g_bytes_get_data (value, NULL),
                                   g_bytes_get_size (value), &str, &str_len) != ASN1_SUCCESS)
@@ -460,8 +374,8 @@ read_bag (asn1_node    node,
   g_autoptr(CkPkcs12Bag) bag = NULL;
   char oid[128];
 
-  asn1_get_oid (node, id_name, oid);
-  value = asn1_get_bytes (node, value_name);
+  ck_asn1_read_oid (node, id_name, oid);
+  value = ck_asn1_read_bytes (node, value_name);
   if (value == NULL)
     goto damaged;
 
@@ -478,8 +392,8 @@ read_bag (asn1_node    node,
       inner = asn1_decode ("CertBag", value, what, error);
       if (inner == NULL)
         return NULL;
-      asn1_get_oid (inner, "certId", oid);
-      octets = asn1_get_bytes (inner, "certValue");
+      ck_asn1_read_oid (inner, "certId", oid);
+      octets = ck_asn1_read_bytes (inner, "certValue");
       if (!g_str_equal (oid, bag->type == GNUTLS_BAG_CERTIFICATE ?
                         OID_X509_CERTIFICATE : OID_X509_CRL))
         {
@@ -552,7 +466,7 @@ read_safe_contents (GBytes  *contents,
   elements = split_sequence (contents);
   if (elements != NULL && elements->len == (guint) count)
     {
-      g_clear_pointer (&safe, node_free);
+      g_clear_pointer (&safe, ck_asn1_free);
       for (guint n = 0; n < elements->len; n++)
         {
           g_autoptr(asn1_node_st) node = NULL;
@@ -623,7 +537,7 @@ read_safe_in_full (GBytes       *der,
   pfx = asn1_decode ("PFX", der, _("the PKCS#12 file"), error);
   if (pfx == NULL)
     return NULL;
-  auth_tlv = asn1_get_bytes (pfx, "authSafe.content");
+  auth_tlv = ck_asn1_read_bytes (pfx, "authSafe.content");
   if (auth_tlv != NULL)
     auth_der = octet_string_contents (auth_tlv);
   if (auth_der == NULL)
@@ -636,8 +550,8 @@ read_safe_in_full (GBytes       *der,
   if (auth == NULL)
     return NULL;
 
-  asn1_get_oid (auth, type_name, oid);
-  content = asn1_get_bytes (auth, content_name);
+  ck_asn1_read_oid (auth, type_name, oid);
+  content = ck_asn1_read_bytes (auth, content_name);
   if (content != NULL && !encrypted && g_str_equal (oid, OID_DATA))
     contents = octet_string_contents (content);
   else if (content != NULL && encrypted && g_str_equal (oid, OID_ENCRYPTED_DATA))

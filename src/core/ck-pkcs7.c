@@ -69,21 +69,16 @@ walk_certificates (GBytes    *der,
   return TRUE;
 }
 
-GPtrArray *
-ck_pkcs7_read_certificates (GBytes  *der,
-                            guint   *n_crls,
-                            GError **error)
+static gnutls_pkcs7_t
+import_pkcs7 (GBytes  *der,
+              GError **error)
 {
   gnutls_pkcs7_t p7 = NULL;
   gnutls_datum_t datum;
-  GPtrArray *certs;
-  int ret, n_certs, crls;
-
-  g_return_val_if_fail (der != NULL, NULL);
+  int ret;
 
   datum.data = (guchar *) g_bytes_get_data (der, NULL);
   datum.size = g_bytes_get_size (der);
-
   gnutls_pkcs7_init (&p7);
   ret = gnutls_pkcs7_import (p7, &datum, GNUTLS_X509_FMT_DER);
   if (ret < 0)
@@ -93,6 +88,23 @@ ck_pkcs7_read_certificates (GBytes  *der,
       gnutls_pkcs7_deinit (p7);
       return NULL;
     }
+  return p7;
+}
+
+GPtrArray *
+ck_pkcs7_read_certificates (GBytes  *der,
+                            guint   *n_crls,
+                            GError **error)
+{
+  gnutls_pkcs7_t p7;
+  GPtrArray *certs;
+  int ret, n_certs, crls;
+
+  g_return_val_if_fail (der != NULL, NULL);
+
+  p7 = import_pkcs7 (der, error);
+  if (p7 == NULL)
+    return NULL;
 
   certs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   n_certs = gnutls_pkcs7_get_crt_count (p7);
@@ -114,4 +126,31 @@ ck_pkcs7_read_certificates (GBytes  *der,
     *n_crls = MAX (crls, 0);
   gnutls_pkcs7_deinit (p7);
   return certs;
+}
+
+GPtrArray *
+ck_pkcs7_read_crls (GBytes  *der,
+                    GError **error)
+{
+  gnutls_pkcs7_t p7;
+  GPtrArray *crls;
+  int n;
+
+  g_return_val_if_fail (der != NULL, NULL);
+
+  p7 = import_pkcs7 (der, error);
+  if (p7 == NULL)
+    return NULL;
+  crls = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  n = gnutls_pkcs7_get_crl_count (p7);
+  for (int i = 0; i < n; i++)
+    {
+      gnutls_datum_t raw = { NULL, 0 };
+
+      if (gnutls_pkcs7_get_crl_raw2 (p7, i, &raw) >= 0)
+        g_ptr_array_add (crls, ck_bytes_from_datum (&raw));
+      gnutls_free (raw.data);
+    }
+  gnutls_pkcs7_deinit (p7);
+  return crls;
 }

@@ -16,4 +16,9 @@ GPtrArray *ck_pkcs7_read_certificates (GBytes  *der,
                                        guint   *n_crls,
                                        GError **error);
 
+/* The CRLs of @der (DER each, in file order); NULL with CK_ERROR_PARSE
+ * when @der is not PKCS#7. */
+GPtrArray *ck_pkcs7_read_crls         (GBytes  *der,
+                                       GError **error);
+
 G_END_DECLS

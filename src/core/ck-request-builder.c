@@ -642,6 +642,18 @@ key_is_rsa (CkRequestBuilder *self)
   return self->key_algo == GNUTLS_PK_RSA;
 }
 
+void
+ck_request_builder_set_profile_name (CkRequestBuilder *self,
+                                     CkRequestProfile  profile)
+{
+  g_return_if_fail (CK_IS_REQUEST_BUILDER (self));
+  if (self->profile == profile)
+    return;
+  self->profile = profile;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PROFILE]);
+  changed (self);
+}
+
 /* Profile contents. X-Road: the security server tells its keys apart by
  * the certificate alone (nordic-institute/X-Road, common-util CertUtils):
  * isSigningCert() requires the nonRepudiation bit, isAuthCert() accepts

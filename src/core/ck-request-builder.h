@@ -97,6 +97,10 @@ CkRequestBuilder *ck_request_builder_new_from_certificate (CkCertificate *certif
 void              ck_request_builder_apply_profile  (CkRequestBuilder *self,
                                                      CkRequestProfile  profile);
 CkRequestProfile  ck_request_builder_get_profile    (CkRequestBuilder *self);
+/* Records which profile the request is for without touching its
+ * extensions (a renewal asks for the old certificate's own). */
+void              ck_request_builder_set_profile_name (CkRequestBuilder *self,
+                                                       CkRequestProfile  profile);
 
 /* The key the request will be for, so the checks can judge the key usage
  * and the size before the key exists. Building sets it from the key. */

@@ -87,6 +87,13 @@ gboolean ck_store_wal_is_empty          (const char             *path);
 
 /* --- Access for modules ------------------------------------------------ */
 
+/* Another read-only connection to the store in @dir, already opened (and
+ * migrated) by ck_store_open(): for a worker thread that reads while the
+ * GUI's connection writes. Its models stay empty: read objects by id
+ * (ck_store_load_certificate(), queries on the connection). */
+CkStore *ck_store_open_read_only        (const char             *dir,
+                                         GError                **error);
+
 /* The connection. Only use it between ck_store_lock() and
  * ck_store_unlock() (or inside ck_store_run_transaction()): the store may
  * be used from a worker thread at the same time. */

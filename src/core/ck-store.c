@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "ck-error.h"
+#include "ck-revocation-private.h"
+#include "ck-key-vault.h"
 #include "ck-store-private.h"
 #include "ck-utils.h"
 
@@ -86,7 +88,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_CERT_DER] = "SELECT der FROM certificates WHERE id = ?",
   [STMT_REQUEST_DER] = "SELECT der FROM requests WHERE id = ?",
   [STMT_KEY_PKCS8] =
-    "SELECT pkcs8, pkcs11_uri, encrypted FROM keys WHERE id = ?",
+    "SELECT pkcs8, pkcs11_uri, encrypted, spki_sha256 FROM keys WHERE id = ?",
   [STMT_SET_CERT_LABEL] = "UPDATE certificates SET label = ? WHERE id = ?",
   [STMT_SET_KEY_LABEL] = "UPDATE keys SET label = ? WHERE id = ?",
   /* has_key is derived, never stored: it cannot go stale. */
@@ -482,14 +484,20 @@ apply_change (CkStore *self,
 
   if (change->label_id != 0)
     {
-      g_autoptr(GObject) row = find_row (self->certificates, change->label_id, NULL);
+      GListStore *model = self->certificates;
+      guint position = 0;
+      g_autoptr(GObject) row = find_row (model, change->label_id, &position);
 
       if (row == NULL)
-        row = find_row (self->keys, change->label_id, NULL);
+        row = find_row (model = self->keys, change->label_id, &position);
       if (CK_IS_STORED_CERTIFICATE (row))
         ck_stored_certificate_set_label (CK_STORED_CERTIFICATE (row), change->label);
       else if (CK_IS_STORED_KEY (row))
         ck_stored_key_set_label (CK_STORED_KEY (row), change->label);
+      /* The label is the row's name: lists rebind it, sorted and filtered
+       * views place it again, the details show it. */
+      if (row != NULL)
+        g_list_model_items_changed (G_LIST_MODEL (model), position, 1, 1);
     }
 }
 
@@ -883,12 +891,27 @@ open_db (CkStore  *self,
   return TRUE;
 }
 
+/* Reads every row into the models of a store just opened: nobody can be
+ * watching them yet, so they are filled directly. */
+static gboolean
+fill_models (CkStore  *self,
+             GError  **error)
+{
+  g_autoptr(Change) change = change_new ();
+
+  self->data_version = get_data_version (self);
+  if (!read_rows (self, 0, change, error))
+    return FALSE;
+  change->reset = TRUE;
+  apply_change (self, change);
+  return TRUE;
+}
+
 CkStore *
 ck_store_open (const char  *dir,
                GError     **error)
 {
   g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
-  g_autoptr(Change) change = change_new ();
   sqlite3_stmt *stmt = NULL;
 
   self->dir = dir != NULL ? g_strdup (dir) : ck_store_get_default_dir ();
@@ -906,13 +929,37 @@ ck_store_open (const char  *dir,
     self->schema_version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
 
-  /* Nobody can be watching the models yet: fill them directly. */
-  self->data_version = get_data_version (self);
-  if (!read_rows (self, 0, change, error))
+  if (!fill_models (self, error))
     return NULL;
-  change->reset = TRUE;
-  apply_change (self, change);
+  return g_steal_pointer (&self);
+}
 
+/* A second connection to a store this process has open already, for a
+ * worker thread (the verdict cache): read-only, so it never takes the
+ * write lock nor migrates, and it reads the WAL the writer keeps (no
+ * immutable snapshot: it sees later commits). The integrity check and
+ * the migrations were done by the first ck_store_open(). Its models stay
+ * empty (reading 100,000 rows into them would cost the worker half a
+ * second and as much memory as the GUI's): it reads objects by id. */
+CkStore *
+ck_store_open_read_only (const char  *dir,
+                         GError     **error)
+{
+  g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  self->dir = g_strdup (dir);
+  self->path = g_build_filename (self->dir, "store.db", NULL);
+  self->read_only = TRUE;
+  if (!open_connection (self, self->path, SQLITE_OPEN_READONLY, error))
+    return NULL;
+  sqlite3_busy_timeout (self->db, 10000);
+  if (!exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec (self, "PRAGMA cache_size = -16384", error))
+    return NULL;
+  self->schema_version = ck_store_schema_latest_version ();
+  self->data_version = get_data_version (self);
   return g_steal_pointer (&self);
 }
 
@@ -1413,13 +1460,15 @@ ck_store_load_request (CkStore  *self,
   return request;
 }
 
-/* The stored key: PKCS#8 (and whether it is encrypted) or a token URI. */
+/* The stored key: its blob (and whether it is encrypted) or a token URI;
+ * @spki (nullable) its SPKI SHA-256. */
 static gboolean
 read_key (CkStore   *self,
           gint64     id,
           GBytes   **pkcs8,
           char     **uri,
           gboolean  *encrypted,
+          char     **spki,
           GError   **error)
 {
   sqlite3_stmt *stmt;
@@ -1443,6 +1492,8 @@ read_key (CkStore   *self,
                                   sqlite3_column_bytes (stmt, 0));
           *uri = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
           *encrypted = sqlite3_column_int (stmt, 2) != 0;
+          if (spki != NULL)
+            *spki = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
           ok = TRUE;
         }
       else if (rc == SQLITE_DONE)
@@ -1482,7 +1533,7 @@ ck_store_get_key_pkcs8 (CkStore  *self,
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  if (!read_key (self, id, &pkcs8, &uri, &encrypted, error))
+  if (!read_key (self, id, &pkcs8, &uri, &encrypted, NULL, error))
     return NULL;
   if (pkcs8 == NULL)
     g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
@@ -1499,18 +1550,27 @@ ck_store_load_private_key (CkStore     *self,
 {
   GBytes *pkcs8;
   g_autofree char *uri = NULL;
+  g_autofree char *spki = NULL;
   gboolean encrypted;
   CkPrivateKey *key;
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
 
-  if (!read_key (self, id, &pkcs8, &uri, &encrypted, error))
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  if (!read_key (self, id, &pkcs8, &uri, &encrypted, &spki, error))
     return NULL;
   if (pkcs8 == NULL)
     return ck_private_key_new_from_pkcs11_uri (uri, error);
 
-  key = ck_private_key_new_from_pkcs8 (pkcs8, encrypted ? passphrase : NULL,
-                                       error);
+  /* Sealed under the store key, or PBES2 from before the vault (the
+   * vault re-seals it). Not with the store locked: the vault takes the
+   * lock itself, after its own. */
+  if (encrypted)
+    key = ck_key_vault_open_key (ck_key_vault_get (self), id, spki, pkcs8,
+                                 passphrase, error);
+  else
+    key = ck_private_key_new_from_pkcs8 (pkcs8, NULL, error);
   wipe_bytes (pkcs8);
   if (key == NULL)
     g_prefix_error (error, _("Key %lld in the store: "), (long long) id);
@@ -1600,6 +1660,10 @@ format_san (CkCertificate *cert)
 typedef struct {
   CkStore *store;
   const char *passphrase;
+  /* New software keys are sealed under the store's key vault (unlocked
+   * with the passphrase, once, or already unlocked); else they are stored
+   * in the clear, which only CK_COMMIT_NO_KEY_PASSPHRASE allows. */
+  gboolean protect;
   CkCommitFlags flags;
   gint64 now;
   /* Ids from here on were created by this commit. */
@@ -1628,6 +1692,47 @@ commit_clear (Commit *c)
   g_clear_pointer (&c->unprepared, g_ptr_array_unref);
 }
 
+/* Decides how new software keys are stored, once per operation: sealed
+ * under the key vault when a passphrase is given (it unlocks the vault:
+ * the one key derivation of the operation) or the vault is unlocked
+ * already, and the user did not choose to store them in the clear; in the
+ * clear with CK_COMMIT_NO_KEY_PASSPHRASE. *@protect is FALSE when neither
+ * applies (the caller refuses the keys). Before any transaction: the
+ * vault takes the store's lock after its own. */
+static gboolean
+decide_protection (CkStore        *self,
+                   const char     *passphrase,
+                   CkCommitFlags   flags,
+                   gboolean       *protect,
+                   GError        **error)
+{
+  CkKeyVault *vault = ck_key_vault_get (self);
+
+  *protect = FALSE;
+  if (passphrase != NULL)
+    {
+      if (!ck_key_vault_unlock (vault, passphrase, error))
+        return FALSE;
+      *protect = TRUE;
+    }
+  else if ((flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+    *protect = ck_key_vault_is_unlocked (vault);
+  return TRUE;
+}
+
+/* The blob a new key is stored as: sealed under the vault, or plain
+ * PKCS#8. */
+static GBytes *
+protect_key (CkStore       *self,
+             CkPrivateKey  *key,
+             gboolean       protect,
+             GError       **error)
+{
+  if (protect)
+    return ck_key_vault_wrap (ck_key_vault_get (self), key, error);
+  return ck_private_key_export_pkcs8 (key, NULL, error);
+}
+
 /* Does the slow part of storing keys, the passphrase's key derivation, for
  * every private key of @items that the commit may write, before the write
  * transaction: run inside it, 300 keys held the database's write lock for
@@ -1648,7 +1753,7 @@ encrypt_keys (Commit          *c,
                                       (GDestroyNotify) wipe_bytes);
   /* Without a passphrase (and without leave to store keys in the clear)
    * commit_key() refuses them: nothing to prepare. */
-  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     return TRUE;
 
   for (guint i = 0; i < items->len; i++)
@@ -1667,7 +1772,7 @@ encrypt_keys (Commit          *c,
                         ck_import_item_get_duplicate (item))))
         continue;
 
-      pkcs8 = ck_private_key_export_pkcs8 (key, c->passphrase, error);
+      pkcs8 = protect_key (c->store, key, c->protect, error);
       if (pkcs8 == NULL)
         {
           g_prefix_error (error, "%s: ", ck_import_item_get_source (item));
@@ -1694,7 +1799,7 @@ count_keys_to_encrypt (Commit       *c,
 {
   guint n = 0;
 
-  if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     return 0;
   for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
     {
@@ -1881,7 +1986,7 @@ commit_key (Commit        *c,
   if (!on_token)
     {
       /* The up-front check trusts the plan's flags; this one does not. */
-      if (c->passphrase == NULL && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+      if (!c->protect && (c->flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
         {
           g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                        _("a passphrase is needed to protect this key"));
@@ -1918,7 +2023,7 @@ commit_key (Commit        *c,
   bind_text_or_null (stmt, 7, source);
   sqlite3_bind_int64 (stmt, 8, c->now);
   /* A token key never leaves the token: it counts as protected. */
-  sqlite3_bind_int (stmt, 9, on_token || c->passphrase != NULL);
+  sqlite3_bind_int (stmt, 9, on_token || c->protect);
   if (pkcs8 != NULL)
     bind_bytes (stmt, 10, pkcs8);
   else
@@ -2014,6 +2119,42 @@ commit_request (Commit        *c,
   return TRUE;
 }
 
+/* CRLs last: each is verified with its issuer, which may be a
+ * certificate of this very plan. One that does not verify fails the
+ * commit (nothing is written), naming it and why. */
+static gboolean
+commit_crls (Commit        *c,
+             CkImportPlan  *plan,
+             GError       **error)
+{
+  for (guint i = 0; i < ck_import_plan_get_n_items (plan); i++)
+    {
+      CkImportItem *item = ck_import_plan_get_item (plan, i);
+      g_autoptr(GError) local_error = NULL;
+      CkCrlAddResult result;
+
+      if (ck_import_item_get_kind (item) != CK_IMPORT_ITEM_CRL)
+        continue;
+      if (ck_import_item_get_duplicate (item))
+        {
+          c->summary->duplicates++;
+          continue;
+        }
+      if (!ck_revocation_store_write_crl (c->store->db, ck_import_item_get_crl (item),
+                                          ck_import_item_get_file (item), &result, &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code, "%s: %s",
+                       ck_import_item_get_source (item), local_error->message);
+          return FALSE;
+        }
+      if (result == CK_CRL_ADDED || result == CK_CRL_REPLACED)
+        c->summary->crls++;
+      else
+        c->summary->skipped++;
+    }
+  return TRUE;
+}
+
 static gboolean
 commit_items (Commit          *c,
               CkImportPlan    *plan,
@@ -2048,6 +2189,8 @@ commit_items (Commit          *c,
         case CK_IMPORT_ITEM_REQUEST:
           ok = commit_request (c, item, source, &local_error);
           break;
+        case CK_IMPORT_ITEM_CRL:
+          continue;                     /* after the certificates, below */
         case CK_IMPORT_ITEM_LOCKED:
         case CK_IMPORT_ITEM_ERROR:
         default:
@@ -2060,6 +2203,9 @@ commit_items (Commit          *c,
           return FALSE;
         }
     }
+
+  if (!commit_crls (c, plan, error))
+    return FALSE;
 
   if (progress != NULL &&
       !progress (c->n_encrypted + n, c->n_encrypted + n, progress_data))
@@ -2106,7 +2252,11 @@ ck_store_commit (CkStore         *self,
 
   if (key_passphrase != NULL && *key_passphrase == '\0')
     key_passphrase = NULL;
-  if (key_passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0 &&
+  /* The vault is unlocked only for an import that stores a key. */
+  if (ck_import_plan_get_key_needing_passphrase (plan) != NULL &&
+      !decide_protection (self, key_passphrase, flags, &c.protect, error))
+    return FALSE;
+  if (!c.protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0 &&
       ck_import_plan_get_key_needing_passphrase (plan) != NULL)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
@@ -2114,6 +2264,10 @@ ck_store_commit (CkStore         *self,
                    "protect them in the store (nothing was written)"));
       return FALSE;
     }
+
+  if (ck_import_plan_count (plan, CK_IMPORT_ITEM_CRL) > 0 &&
+      !ck_revocation_store_migrate (self, error))
+    return FALSE;
 
   c.store = self;
   c.passphrase = key_passphrase;
@@ -2170,7 +2324,8 @@ ck_store_commit (CkStore         *self,
             g_propagate_error (error, g_steal_pointer (&local_error));
           break;
         }
-      ok = encrypt_keys (&c, c.unprepared, FALSE, c.n_encrypted + c.unprepared->len +
+      ok = (c.protect || decide_protection (self, key_passphrase, flags, &c.protect, error)) &&
+           encrypt_keys (&c, c.unprepared, FALSE, c.n_encrypted + c.unprepared->len +
                          ck_import_plan_get_n_items (plan), progress, progress_data, error);
     }
   commit_clear (&c);
@@ -2181,6 +2336,8 @@ ck_store_commit (CkStore         *self,
       return FALSE;
     }
 
+  if (summary->crls > 0)
+    ck_revocation_store_bump_generation ();
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }
@@ -2345,6 +2502,9 @@ ck_store_add_key (CkStore       *self,
   c.now = g_get_real_time () / G_USEC_PER_SEC;
   c.summary = &summary;
   c.change = change;
+  if (!ck_private_key_is_on_token (key) &&
+      !decide_protection (self, passphrase, flags, &c.protect, error))
+    return FALSE;
 
   /* The key derivation before the write lock, as in ck_store_commit(). */
   {
@@ -2428,22 +2588,28 @@ insert_new_key (CkStore       *self,
  * software key's PKCS#8 as it will be stored (*@pkcs8 NULL for no key or
  * a token key, kept by its URI). */
 static gboolean
-prepare_new_key (CkPrivateKey   *key,
+prepare_new_key (CkStore        *self,
+                 CkPrivateKey   *key,
                  const char     *passphrase,
                  CkCommitFlags   flags,
                  GBytes        **pkcs8,
+                 gboolean       *protect,
                  GError        **error)
 {
   *pkcs8 = NULL;
+  *protect = FALSE;
   if (key == NULL || ck_private_key_is_on_token (key))
     return TRUE;
-  if (passphrase == NULL && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
+  /* The key derivation before the write lock, never inside it. */
+  if (!decide_protection (self, passphrase, flags, protect, error))
+    return FALSE;
+  if (!*protect && (flags & CK_COMMIT_NO_KEY_PASSPHRASE) == 0)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED,
                    _("a passphrase is needed to protect this key"));
       return FALSE;
     }
-  *pkcs8 = ck_private_key_export_pkcs8 (key, passphrase, error);
+  *pkcs8 = protect_key (self, key, *protect, error);
   return *pkcs8 != NULL;
 }
 
@@ -2468,6 +2634,7 @@ ck_store_add_request_with_key (CkStore                *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 kid, rid = 0, first_id = 0;
   gboolean existed = FALSE;
+  gboolean protect = FALSE;
   gboolean began, ok;
 
   g_return_val_if_fail (CK_IS_STORE (self), FALSE);
@@ -2476,7 +2643,7 @@ ck_store_add_request_with_key (CkStore                *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  if (!prepare_new_key (key, passphrase, flags, &pkcs8, error))
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
     return FALSE;
 
   ck_store_lock (self);
@@ -2490,7 +2657,7 @@ ck_store_add_request_with_key (CkStore                *self,
     {
       /* A token key counts as protected: it never leaves the token. */
       kid = first_id = insert_new_key (self, key, label, pkcs8,
-                                       pkcs8 == NULL || passphrase != NULL, now, change, error);
+                                       pkcs8 == NULL || protect, now, change, error);
       ok = kid != 0;
     }
   if (ok)
@@ -2559,6 +2726,7 @@ ck_store_add_certificate_with_key (CkStore                *self,
   Commit c = { 0, };
   gint64 kid = 0, cid = 0, new_kid = 0;
   gboolean began, ok;
+  gboolean protect = FALSE;
 
   g_return_val_if_fail (CK_IS_STORE (self), FALSE);
   g_return_val_if_fail (key == NULL || CK_IS_PRIVATE_KEY (key), FALSE);
@@ -2566,7 +2734,7 @@ ck_store_add_certificate_with_key (CkStore                *self,
 
   if (passphrase != NULL && *passphrase == '\0')
     passphrase = NULL;
-  if (!prepare_new_key (key, passphrase, flags, &pkcs8, error))
+  if (!prepare_new_key (self, key, passphrase, flags, &pkcs8, &protect, error))
     return FALSE;
 
   item = ck_import_item_new_certificate (certificate, NULL, NULL);
@@ -2595,7 +2763,7 @@ ck_store_add_certificate_with_key (CkStore                *self,
     {
       /* A token key counts as protected: it never leaves the token. */
       kid = new_kid = insert_new_key (self, key, label, pkcs8,
-                                      pkcs8 == NULL || passphrase != NULL, c.now, change, error);
+                                      pkcs8 == NULL || protect, c.now, change, error);
       ok = kid != 0;
       c.first_id = new_kid;
     }

@@ -36,6 +36,7 @@ typedef struct {
   guint skipped;        /* already in the store before this commit */
   guint duplicates;     /* repeated in the plan: written once, from the first copy */
   guint requests_issued; /* pending requests that a new certificate fulfilled */
+  guint crls;           /* certificate revocation lists stored (new or newer) */
 } CkCommitSummary;
 
 /* Called during a commit, from the committing thread, with the steps done

@@ -132,7 +132,7 @@ ck_stored_certificate_get_property (GObject    *object,
       g_value_set_int64 (value, self->id);
       break;
     case PROP_DISPLAY_NAME:
-      g_value_set_string (value, field (self, FIELD_DISPLAY_NAME));
+      g_value_set_string (value, ck_stored_certificate_get_display_name (self));
       break;
     case PROP_SUBJECT:
       g_value_set_string (value, field (self, FIELD_SUBJECT));
@@ -334,6 +334,9 @@ const char *
 ck_stored_certificate_get_display_name (CkStoredCertificate *self)
 {
   g_return_val_if_fail (CK_IS_STORED_CERTIFICATE (self), NULL);
+  /* The user's name for it first, as for keys. */
+  if (self->label != NULL)
+    return self->label;
   return field (self, FIELD_DISPLAY_NAME);
 }
 
@@ -470,6 +473,7 @@ ck_stored_certificate_set_label (CkStoredCertificate *self,
   self->label = g_strdup (label);
   self->label_folded = label != NULL ? fold (label) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
 }
 
 gint64
@@ -583,6 +587,14 @@ get_folded (CkStoredCertificate *self)
   return self->folded;
 }
 
+void
+ck_stored_certificate_prepare_search (CkStoredCertificate *self)
+{
+  g_return_if_fail (CK_IS_STORED_CERTIFICATE (self));
+
+  (void) get_folded (self);
+}
+
 gboolean
 ck_stored_certificate_matches (CkStoredCertificate *self,
                                const char          *needle)
@@ -596,7 +608,11 @@ ck_stored_certificate_matches (CkStoredCertificate *self,
     return TRUE;
   len = strlen (needle);
 
-  if (!self->ascii)
+  /* The prepared search key (lower-cased, casefolded where not ASCII):
+   * one strstr() over one string. Made on the first search for non-ASCII
+   * rows; for ASCII ones by ck_stored_certificate_prepare_search(), else
+   * they are searched in place, field by field. */
+  if (!self->ascii || g_atomic_pointer_get (&self->folded) != NULL)
     {
       if (strstr (get_folded (self), needle) != NULL)
         return TRUE;

@@ -48,5 +48,11 @@ gint64      ck_stored_certificate_get_imported_at   (CkStoredCertificate *self);
 char       *ck_stored_certificate_prepare_needle    (const char          *text);
 gboolean    ck_stored_certificate_matches           (CkStoredCertificate *self,
                                                      const char          *needle);
+/* Makes the row's search key now (the searchable text, lower-cased, in one
+ * string), so that matches() is one strstr(); otherwise an ASCII row is
+ * searched field by field. Thread-safe: a list calls it for its rows in a
+ * worker thread after loading them, so that the first keystroke does not
+ * pay for it. */
+void        ck_stored_certificate_prepare_search    (CkStoredCertificate *self);
 
 G_END_DECLS

@@ -990,64 +990,36 @@ ck_token_id_from_hex (const char  *text,
   return g_bytes_new_take (bytes, len / 2);
 }
 
-gboolean
-ck_token_delete_key (CkToken       *self,
-                     CkPrivateKey  *key,
-                     GError       **error)
+CkTokenObject *
+ck_token_object_new_for_key (CkPrivateKey  *key,
+                             GError       **error)
 {
-  static const CK_OBJECT_CLASS classes[] = { CKO_PRIVATE_KEY, CKO_PUBLIC_KEY };
+  g_autoptr(CkTokenObject) object = g_new0 (CkTokenObject, 1);
+  const char *key_uri;
   P11KitUri *uri;
-  CK_ATTRIBUTE *id;
-  CK_RV rv = CKR_OK;
+  CK_ATTRIBUTE *attr;
 
-  g_return_val_if_fail (CK_IS_TOKEN (self), FALSE);
-  g_return_val_if_fail (CK_IS_PRIVATE_KEY (key), FALSE);
+  g_return_val_if_fail (CK_IS_PRIVATE_KEY (key), NULL);
 
+  key_uri = ck_private_key_get_pkcs11_uri (key);
   uri = p11_kit_uri_new ();
-  if (ck_private_key_get_pkcs11_uri (key) == NULL ||
-      p11_kit_uri_parse (ck_private_key_get_pkcs11_uri (key), P11_KIT_URI_FOR_OBJECT, uri) != P11_KIT_URI_OK ||
-      (id = p11_kit_uri_get_attribute (uri, CKA_ID)) == NULL || id->ulValueLen == 0)
+  if (key_uri == NULL ||
+      p11_kit_uri_parse (key_uri, P11_KIT_URI_FOR_OBJECT, uri) != P11_KIT_URI_OK ||
+      (attr = p11_kit_uri_get_attribute (uri, CKA_ID)) == NULL || attr->ulValueLen == 0)
     {
       p11_kit_uri_free (uri);
-      g_set_error (error, CK_ERROR, CK_ERROR_INVALID,
-                   _("Token “%s”: the key has no CKA_ID to find it by"), self->label);
-      return FALSE;
+      g_set_error_literal (error, CK_ERROR, CK_ERROR_INVALID,
+                           _("The key is not a token key with a CKA_ID to find it by"));
+      return NULL;
     }
-  if (self->session == 0)
-    {
-      CK_SESSION_HANDLE session;
-
-      rv = open_session (self, &session);
-      if (rv == CKR_OK)
-        self->session = session;
-    }
-  /* Both halves: a key pair made for a request that was never recorded
-   * leaves nothing behind. */
-  for (guint i = 0; rv == CKR_OK && i < G_N_ELEMENTS (classes); i++)
-    {
-      CK_OBJECT_CLASS klass = classes[i];
-      CK_ATTRIBUTE find[2] = {
-        { CKA_CLASS, &klass, sizeof klass },
-        { CKA_ID, id->pValue, id->ulValueLen },
-      };
-      CK_OBJECT_HANDLE handles[8];
-      CK_ULONG n = 0;
-
-      rv = self->module->C_FindObjectsInit (self->session, find, G_N_ELEMENTS (find));
-      if (rv != CKR_OK)
-        break;
-      rv = self->module->C_FindObjects (self->session, handles, G_N_ELEMENTS (handles), &n);
-      self->module->C_FindObjectsFinal (self->session);
-      for (CK_ULONG j = 0; rv == CKR_OK && j < n; j++)
-        rv = self->module->C_DestroyObject (self->session, handles[j]);
-    }
+  object->uri = g_strdup (key_uri);
+  object->kind = g_strdup ("private-key");
+  object->id_hex = ck_hex_encode (attr->pValue, attr->ulValueLen);
+  attr = p11_kit_uri_get_attribute (uri, CKA_LABEL);
+  if (attr != NULL && attr->pValue != NULL)
+    object->label = g_strndup (attr->pValue, attr->ulValueLen);
   p11_kit_uri_free (uri);
-  if (rv != CKR_OK)
-    {
-      set_rv_error (error, self, rv, _("cannot delete the key"));
-      return FALSE;
-    }
-  return TRUE;
+  return g_steal_pointer (&object);
 }
 
 CkPrivateKey *

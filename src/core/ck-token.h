@@ -135,12 +135,11 @@ gboolean     ck_token_can_generate          (CkToken              *self,
  * even number of hex digits. */
 GBytes      *ck_token_id_from_hex           (const char           *text,
                                              GError              **error);
-/* Deletes @key (a key of this token, by its PKCS#11 URI) and its public
- * half from the token (logged in): what undoes ck_token_generate_key(). */
-gboolean     ck_token_delete_key            (CkToken              *self,
-                                             CkPrivateKey         *key,
+/* @key (a key on a token, by its PKCS#11 URI with a CKA_ID) as the
+ * object ck_token_delete_object() takes: deleting it takes its public
+ * half too, which is what undoes ck_token_generate_key(). */
+CkTokenObject *ck_token_object_new_for_key  (CkPrivateKey         *key,
                                              GError              **error);
-
 /* Writes @certificate onto the token beside @key (same CKA_ID and label). */
 gboolean     ck_token_import_certificate    (CkToken       *self,
                                              CkCertificate *certificate,

@@ -215,7 +215,13 @@ ck_trust_new (CkStore  *store,
 
   g_return_val_if_fail (CK_IS_STORE (store), NULL);
 
-  if (!ck_store_migrate_module (store, "trust", trust_migrations, error))
+  /* Only when needed: migrating takes the write lock, and opening the
+   * trust of a store (each CLI command, each window) must not wait for a
+   * long import elsewhere nor hold up one. Versions are 1, 2, … in order,
+   * so the last is the number of steps. */
+  if (ck_store_get_module_version (store, "trust") !=
+        (int) G_N_ELEMENTS (trust_migrations) - 1 &&
+      !ck_store_migrate_module (store, "trust", trust_migrations, error))
     return NULL;
 
   self = g_object_new (CK_TYPE_TRUST, NULL);

@@ -13,6 +13,9 @@ struct _CkVerification
   char *subject_name;
   char *anchor_name;
   char *anchor_source;
+  CkRevocationStatus *revocation;
+  CkCertificate *fetched_issuer;
+  char *fetched_issuer_url;
 };
 
 G_DEFINE_FINAL_TYPE (CkVerification, ck_verification, G_TYPE_OBJECT)
@@ -29,6 +32,9 @@ ck_verification_finalize (GObject *object)
   g_free (self->subject_name);
   g_free (self->anchor_name);
   g_free (self->anchor_source);
+  ck_revocation_status_free (self->revocation);
+  g_clear_object (&self->fetched_issuer);
+  g_free (self->fetched_issuer_url);
 
   G_OBJECT_CLASS (ck_verification_parent_class)->finalize (object);
 }
@@ -150,6 +156,9 @@ ck_verification_set_anchor (CkVerification *self,
   g_return_if_fail (CK_IS_VERIFICATION (self));
   g_free (self->anchor_name);
   g_free (self->anchor_source);
+  ck_revocation_status_free (self->revocation);
+  g_clear_object (&self->fetched_issuer);
+  g_free (self->fetched_issuer_url);
   self->anchor_name = g_strdup (name);
   self->anchor_source = g_strdup (source);
 }
@@ -185,7 +194,52 @@ ck_verify_status_to_string (CkVerifyStatus status)
       return "unsupported-algorithm";
     case CK_VERIFY_CANNOT_VERIFY:
       return "cannot-verify";
+    case CK_VERIFY_REVOKED:
+      return "revoked";
+    case CK_VERIFY_REVOCATION_UNKNOWN:
+      return "revocation-unknown";
     default:
       return "unknown";
     }
+}
+
+const CkRevocationStatus *
+ck_verification_get_revocation (CkVerification *self)
+{
+  g_return_val_if_fail (CK_IS_VERIFICATION (self), NULL);
+  return self->revocation;
+}
+
+void
+ck_verification_set_revocation (CkVerification           *self,
+                                const CkRevocationStatus *status)
+{
+  g_return_if_fail (CK_IS_VERIFICATION (self));
+  ck_revocation_status_free (self->revocation);
+  self->revocation = ck_revocation_status_copy (status);
+}
+
+CkCertificate *
+ck_verification_get_fetched_issuer (CkVerification *self)
+{
+  g_return_val_if_fail (CK_IS_VERIFICATION (self), NULL);
+  return self->fetched_issuer;
+}
+
+const char *
+ck_verification_get_fetched_issuer_url (CkVerification *self)
+{
+  g_return_val_if_fail (CK_IS_VERIFICATION (self), NULL);
+  return self->fetched_issuer_url;
+}
+
+void
+ck_verification_set_fetched_issuer (CkVerification *self,
+                                    CkCertificate  *issuer,
+                                    const char     *url)
+{
+  g_return_if_fail (CK_IS_VERIFICATION (self));
+  g_set_object (&self->fetched_issuer, issuer);
+  g_free (self->fetched_issuer_url);
+  self->fetched_issuer_url = g_strdup (url);
 }

@@ -3,6 +3,9 @@
 
 #include <glib-object.h>
 
+#include "ck-certificate.h"
+#include "ck-revocation-status.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -26,6 +29,12 @@ typedef enum {
    * store) could not be read: nothing can be said, and in particular the
    * certificate is not trusted. The reason says what failed. */
   CK_VERIFY_CANNOT_VERIFY,
+  /* A certificate of the chain is revoked (a stored or fetched CRL, an
+   * OCSP answer): after DISTRUSTED, before every other problem. */
+  CK_VERIFY_REVOKED,
+  /* Only when revocation checks are hard-fail: the chain is otherwise
+   * trusted but no CRL or OCSP answer says it is not revoked. */
+  CK_VERIFY_REVOCATION_UNKNOWN,
 } CkVerifyStatus;
 
 #define CK_TYPE_VERIFICATION (ck_verification_get_type ())
@@ -62,10 +71,26 @@ void            ck_verification_set_anchor        (CkVerification *self,
                                                    const char     *name,
                                                    const char     *source);
 
+/* Whether the certificate (and its issuers up to the anchor) are revoked:
+ * the worst link (revoked, else unknown, else the certificate's own good
+ * status). NULL when nothing could be checked (a lone root). */
+const CkRevocationStatus *ck_verification_get_revocation (CkVerification *self);
+void            ck_verification_set_revocation    (CkVerification           *self,
+                                                   const CkRevocationStatus *status);
+/* The issuer that was missing from the store, fetched from the AIA
+ * caIssuers URL of the chain's top (with network checks on): NULL when
+ * none was fetched. Never trusted by being fetched. */
+CkCertificate  *ck_verification_get_fetched_issuer     (CkVerification *self);
+const char     *ck_verification_get_fetched_issuer_url (CkVerification *self);
+void            ck_verification_set_fetched_issuer     (CkVerification *self,
+                                                        CkCertificate  *issuer,
+                                                        const char     *url);
+
 /* "trusted", "not-trusted", "distrusted", "issuer-unknown", "expired",
  * "not-yet-valid", "bad-signature", "insecure-algorithm",
  * "unknown-critical-extension", "purpose-not-allowed",
- * "constraint-violated", "cannot-verify": the CLI's JSON. */
+ * "constraint-violated", "cannot-verify", "revoked",
+ * "revocation-unknown": the CLI's JSON. */
 const char     *ck_verify_status_to_string  (CkVerifyStatus status);
 
 G_END_DECLS

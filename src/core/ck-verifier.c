@@ -8,6 +8,13 @@
  *     purpose or for everything, by its fingerprint or by its public key
  *     (a distrust on another certificate with the same SPKI counts, as in
  *     p11-kit's blocklist). An explicit "no" beats everything else.
+ *  1b. REVOKED: a certificate of the chain (below the anchor) is on its
+ *     issuer's stored CRL, or a kept OCSP answer says so; with network
+ *     checks on (ck_verifier_set_revocation()) the CRL distribution point
+ *     or the OCSP responder is asked first. What is known is reported with
+ *     every verdict (ck_verification_get_revocation()); an unknown status
+ *     only fails a chain that would be trusted, and only when hard-fail is
+ *     asked (REVOCATION_UNKNOWN).
  *  2. Problems of the chain itself, found even when nothing is trusted:
  *     the chain (cut at the lowest certificate the user trusts for the
  *     purpose, if any) is verified by GnuTLS against its own top as a
@@ -51,7 +58,9 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "ck-ca.h"
 #include "ck-error.h"
+#include "ck-revocation-check.h"
 #include "ck-store-private.h"
 
 /* Longer chains than this are refused as loops or abuse. */
@@ -76,6 +85,13 @@ struct _CkVerifier
   gboolean system_loaded;
   sqlite3_stmt *by_subject;                 /* persistent, under the store lock */
 
+  /* Revocation: the stored CRLs and OCSP answers always; the network only
+   * when asked. */
+  CkRevocationStore *revocations;
+  CkRevocationNetwork network;
+  gboolean hard_fail;
+  GCancellable *cancellable;
+
   /* The decisions, read once per change (CkTrust::changed): a verify then
    * costs no query for them. */
   gulong changed_id;
@@ -91,6 +107,7 @@ typedef struct {
   CkVerification *verification;
   gint64 from;
   gint64 until;
+  guint revocation_generation;
 } CachedVerdict;
 
 static void
@@ -104,6 +121,7 @@ typedef enum {
   ISSUER_CHECKED = 1 << 0,
   ISSUER_NAME_MATCHES = 1 << 1,
   ISSUER_SIGNATURE_VERIFIES = 1 << 2,
+  ISSUER_SIGNATURE_CHECKED = 1 << 3,
 } IssuerCheck;
 
 G_DEFINE_FINAL_TYPE (CkVerifier, ck_verifier, G_TYPE_OBJECT)
@@ -125,6 +143,8 @@ ck_verifier_finalize (GObject *object)
   g_clear_signal_handler (&self->certificates_changed_id, self->certificates);
   g_hash_table_unref (self->verdicts);
   g_clear_object (&self->trust);
+  g_clear_object (&self->revocations);
+  g_clear_object (&self->cancellable);
   g_hash_table_unref (self->cache);
   g_hash_table_unref (self->issued);
   g_clear_pointer (&self->decisions, g_ptr_array_unref);
@@ -178,6 +198,7 @@ ck_verifier_new (CkTrust *trust)
   self->changed_id = g_signal_connect_swapped (trust, "changed",
                                                G_CALLBACK (on_trust_changed), self);
   self->certificates = ck_store_get_certificates (ck_trust_get_store (trust));
+  self->revocations = ck_revocation_store_new (ck_trust_get_store (trust));
   self->certificates_changed_id =
     g_signal_connect_swapped (self->certificates, "items-changed",
                               G_CALLBACK (on_certificates_changed), self);
@@ -190,6 +211,19 @@ ck_verifier_set_use_system_anchors (CkVerifier *self,
 {
   g_return_if_fail (CK_IS_VERIFIER (self));
   self->use_system_anchors = use;
+}
+
+void
+ck_verifier_set_revocation (CkVerifier          *self,
+                            CkRevocationNetwork  network,
+                            gboolean             hard_fail,
+                            GCancellable        *cancellable)
+{
+  g_return_if_fail (CK_IS_VERIFIER (self));
+  self->network = network;
+  self->hard_fail = hard_fail;
+  g_set_object (&self->cancellable, cancellable);
+  g_hash_table_remove_all (self->verdicts);
 }
 
 void
@@ -359,24 +393,33 @@ find_by_subject (CkVerifier  *self,
   return g_steal_pointer (&ids);
 }
 
-/* Whether @candidate's name matches @cert's issuer and its key verifies
- * @cert's signature; remembered, since certificates never change. */
+/* Whether @candidate's name matches @cert's issuer and (@signature)
+ * whether its key verifies @cert's signature; remembered, since
+ * certificates never change. The signature is checked only when asked
+ * for: it only ranks candidates, and GnuTLS checks the chain's again. */
 static IssuerCheck
 check_issuer (CkVerifier    *self,
               CkCertificate *cert,
-              CkCertificate *candidate)
+              CkCertificate *candidate,
+              gboolean       signature)
 {
   g_autofree char *key = g_strconcat (ck_certificate_get_sha256_fingerprint (cert), ":",
                                       ck_certificate_get_sha256_fingerprint (candidate), NULL);
   IssuerCheck check = GPOINTER_TO_UINT (g_hash_table_lookup (self->issued, key));
 
-  if (check != 0)
+  if (check != 0 && (!signature || !(check & ISSUER_NAME_MATCHES)
+                     || (check & ISSUER_SIGNATURE_CHECKED)))
     return check;
-  check = ISSUER_CHECKED;
-  if (gnutls_x509_crt_check_issuer (ck_certificate_get_crt (cert),
-                                    ck_certificate_get_crt (candidate)))
+  if (check == 0)
     {
-      check |= ISSUER_NAME_MATCHES;
+      check = ISSUER_CHECKED;
+      if (gnutls_x509_crt_check_issuer (ck_certificate_get_crt (cert),
+                                        ck_certificate_get_crt (candidate)))
+        check |= ISSUER_NAME_MATCHES;
+    }
+  if (signature && (check & ISSUER_NAME_MATCHES))
+    {
+      check |= ISSUER_SIGNATURE_CHECKED;
       if (cert == candidate ? ck_certificate_is_self_signed (cert)
                             : ck_certificate_is_issued_by (cert, candidate))
         check |= ISSUER_SIGNATURE_VERIFIES;
@@ -391,7 +434,7 @@ static gboolean
 is_self_issued (CkVerifier    *self,
                 CkCertificate *cert)
 {
-  return (check_issuer (self, cert, cert) & ISSUER_NAME_MATCHES) != 0;
+  return (check_issuer (self, cert, cert, FALSE) & ISSUER_NAME_MATCHES) != 0;
 }
 
 static gboolean
@@ -414,17 +457,22 @@ verify_time (CkVerifier *self)
 /* How good an issuer candidate is: a verifying signature first (else a
  * name match only, so that a bad signature is reported rather than an
  * unknown issuer), then the AKI naming its SKI, then being valid now,
- * then being an anchor for the purpose. */
+ * then being an anchor for the purpose. The signature is only checked
+ * when there are others to rank it against (!@alone): a lone candidate
+ * whose name matches is the issuer either way, and GnuTLS then checks its
+ * signature (a bad one is BAD_SIGNATURE all the same), so a verdict costs
+ * one signature check per link, not two. */
 static int
 score_issuer (CkVerifier    *self,
               CkCertificate *cert,
               CkCertificate *candidate,
-              const char    *purpose)
+              const char    *purpose,
+              gboolean       alone)
 {
   const char *aki = ck_certificate_get_authority_key_id (cert);
   const char *ski = ck_certificate_get_subject_key_id (candidate);
   gint64 now = verify_time (self);
-  IssuerCheck check = check_issuer (self, cert, candidate);
+  IssuerCheck check = check_issuer (self, cert, candidate, !alone);
   int score = 0;
 
   if (!(check & ISSUER_NAME_MATCHES))
@@ -482,7 +530,7 @@ build_chain (CkVerifier     *self,
             }
           if (candidate == NULL || in_chain (chain, candidate))
             continue;
-          score = score_issuer (self, current, candidate, purpose);
+          score = score_issuer (self, current, candidate, purpose, ids->len == 1);
           if (score > best_score)
             {
               best_score = score;
@@ -857,18 +905,124 @@ stable_window (GPtrArray *chain,
     }
 }
 
+static const char *
+reason_words (int reason)
+{
+  switch (reason)
+    {
+    case CK_REVOCATION_KEY_COMPROMISE:
+      return _("key compromise");
+    case CK_REVOCATION_CA_COMPROMISE:
+      return _("CA compromise");
+    case CK_REVOCATION_AFFILIATION_CHANGED:
+      return _("affiliation changed");
+    case CK_REVOCATION_SUPERSEDED:
+      return _("superseded");
+    case CK_REVOCATION_CESSATION_OF_OPERATION:
+      return _("cessation of operation");
+    case CK_REVOCATION_CERTIFICATE_HOLD:
+      return _("on hold");
+    case CK_REVOCATION_PRIVILEGE_WITHDRAWN:
+      return _("privilege withdrawn");
+    case CK_REVOCATION_AA_COMPROMISE:
+      return _("AA compromise");
+    default:
+      return _("no reason given");
+    }
+}
+
+/* The revocation status of each certificate of @chain[0..@len) that has
+ * its issuer above it, worst first: a revoked one ends the walk. With
+ * network checks on, the network is asked before the store is read. */
+static CkRevocationStatus *
+check_revocation (CkVerifier *self,
+                  GPtrArray  *chain,
+                  guint       len,
+                  guint      *revoked_index)
+{
+  CkRevocationStatus *worst = NULL;
+  gint64 now = verify_time (self);
+
+  /* Each certificate below the top (the anchor, a self-signed root or
+   * the last one found) with the issuer above it: nothing in the chain
+   * could revoke the top. */
+  for (guint i = 0; i + 1 < len; i++)
+    {
+      CkCertificate *cert = chain->pdata[i];
+      CkCertificate *issuer = chain->pdata[i + 1];
+      g_autoptr (GError) fetch_error = NULL;
+      CkRevocationStatus *status;
+
+      if (self->network != CK_REVOCATION_NETWORK_NONE)
+        ck_revocation_fetch (self->revocations, cert, issuer, self->network,
+                             self->cancellable, &fetch_error);
+      status = ck_revocation_store_lookup (self->revocations, cert, issuer, now);
+      if (status->state == CK_REVOCATION_STATE_UNKNOWN && fetch_error != NULL)
+        {
+          g_free (status->detail);
+          status->detail = g_strdup (fetch_error->message);
+        }
+      if (i > 0 && status->state == CK_REVOCATION_STATE_UNKNOWN)
+        {
+          /* Translators: a certificate's name, then why its revocation
+           * status is unknown */
+          char *detail = g_strdup_printf (_("%s: %s"), ck_certificate_get_display_name (cert),
+                                          status->detail);
+          g_free (status->detail);
+          status->detail = detail;
+        }
+      if (status->state == CK_REVOCATION_STATE_REVOKED)
+        {
+          ck_revocation_status_free (worst);
+          *revoked_index = i;
+          return status;
+        }
+      if (worst == NULL || (worst->state == CK_REVOCATION_STATE_GOOD &&
+                            status->state == CK_REVOCATION_STATE_UNKNOWN))
+        {
+          ck_revocation_status_free (worst);
+          worst = status;
+        }
+      else
+        ck_revocation_status_free (status);
+    }
+  return worst;
+}
+
+/* The issuer the store lacks, from the top's caIssuers URL. */
+static void
+fetch_missing_issuer (CkVerifier     *self,
+                      CkVerification *result,
+                      CkCertificate  *top)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (CkCertificate) issuer = ck_revocation_fetch_issuer (top, &url, self->cancellable,
+                                                                 &error);
+
+  if (issuer != NULL)
+    ck_verification_set_fetched_issuer (result, issuer, url);
+  else
+    g_debug ("verifier: no missing issuer fetched: %s", error->message);
+}
+
+static CkVerification *verify_unrevoked (CkVerifier    *self,
+                                         CkCertificate *certificate,
+                                         GPtrArray     *chain,
+                                         guint          len,
+                                         gboolean       anchored,
+                                         const char    *purpose);
+
 static CkVerification *
 verify_chain (CkVerifier    *self,
               CkCertificate *certificate,
               GPtrArray     *chain,
               const char    *purpose)
 {
+  g_autoptr (CkRevocationStatus) revocation = NULL;
   CkVerification *result;
-  guint len;
   gboolean anchored = FALSE;
-  CkCertificate *top;
-  const char *purpose_name = ck_purpose_get_display_name (purpose);
-  unsigned int status;
+  guint len, revoked = 0;
 
   result = check_distrust (self, chain, purpose);
   if (result != NULL)
@@ -884,8 +1038,60 @@ verify_chain (CkVerifier    *self,
         anchored = TRUE;
         break;
       }
-  top = chain->pdata[len - 1];
 
+  revocation = check_revocation (self, chain, len, &revoked);
+  if (revocation != NULL && revocation->state == CK_REVOCATION_STATE_REVOKED)
+    {
+      CkCertificate *cert = chain->pdata[revoked];
+      g_autofree char *who = describe (chain, revoked);
+      g_autofree char *date = format_date (revocation->revoked_at);
+
+      result = verdict (CK_VERIFY_REVOKED, purpose, chain, len, cert,
+                        /* Translators: a certificate, a date, a reason ("key compromise"),
+                         * then where that is known from ("CRL of Example CA") */
+                        g_strdup_printf (_("Revoked: %s was revoked on %s (%s; %s)"), who, date,
+                                         reason_words (revocation->reason),
+                                         revocation->detail));
+      ck_verification_set_revocation (result, revocation);
+      return result;
+    }
+
+  result = verify_unrevoked (self, certificate, chain, len, anchored, purpose);
+  if (revocation != NULL)
+    ck_verification_set_revocation (result, revocation);
+  if (revocation != NULL && revocation->state == CK_REVOCATION_STATE_UNKNOWN &&
+      self->hard_fail && ck_verification_get_status (result) == CK_VERIFY_TRUSTED)
+    {
+      CkVerification *failed =
+        verdict (CK_VERIFY_REVOCATION_UNKNOWN, purpose, chain, len, certificate,
+                 /* Translators: why the revocation status is unknown */
+                 g_strdup_printf (_("Not trusted: whether it is revoked is unknown (%s)"),
+                                  revocation->detail));
+
+      ck_verification_set_revocation (failed, revocation);
+      g_object_unref (result);
+      return failed;
+    }
+  if (ck_verification_get_status (result) == CK_VERIFY_ISSUER_UNKNOWN &&
+      self->network != CK_REVOCATION_NETWORK_NONE)
+    fetch_missing_issuer (self, result, chain->pdata[len - 1]);
+  return result;
+}
+
+static CkVerification *
+verify_unrevoked (CkVerifier    *self,
+                  CkCertificate *certificate,
+                  GPtrArray     *chain,
+                  guint          len,
+                  gboolean       anchored,
+                  const char    *purpose)
+{
+  CkVerification *result;
+  CkCertificate *top;
+  const char *purpose_name = ck_purpose_get_display_name (purpose);
+  unsigned int status;
+
+  top = chain->pdata[len - 1];
   status = run_gnutls (NULL, chain, 0, len - 1, purpose);
   result = check_unsupported (chain, len, purpose, status);
   if (result == NULL)
@@ -994,7 +1200,8 @@ ck_verifier_verify (CkVerifier     *self,
   key = g_strdup_printf ("%s %s %d", ck_certificate_get_sha256_fingerprint (certificate),
                          purpose, self->use_system_anchors);
   cached = g_hash_table_lookup (self->verdicts, key);
-  if (cached != NULL && cached->from <= now && now <= cached->until)
+  if (cached != NULL && cached->from <= now && now <= cached->until &&
+      cached->revocation_generation == ck_revocation_store_get_generation ())
     return g_object_ref (cached->verification);
 
   chain = build_chain (self, certificate, purpose, &read_error);
@@ -1002,8 +1209,24 @@ ck_verifier_verify (CkVerifier     *self,
     return cannot_verify (certificate, purpose,
                           _("its issuers could not be read from the store"), read_error);
   cached = g_new0 (CachedVerdict, 1);
+  cached->revocation_generation = ck_revocation_store_get_generation ();
   cached->verification = verify_chain (self, certificate, chain, purpose);
   stable_window (chain, now, &cached->from, &cached->until);
+  {
+    const CkRevocationStatus *revocation = ck_verification_get_revocation (cached->verification);
+
+    /* Good until the CRL or OCSP answer it rests on is due again. */
+    if (revocation != NULL && revocation->next_update > now)
+      cached->until = MIN (cached->until, revocation->next_update);
+  }
+  if (self->network != CK_REVOCATION_NETWORK_NONE)
+    {
+      /* Asked of the network: not kept, the next ask asks again. */
+      CkVerification *v = g_object_ref (cached->verification);
+
+      cached_verdict_free (cached);
+      return v;
+    }
   if (g_hash_table_size (self->verdicts) >= MAX_CACHE)
     g_hash_table_remove_all (self->verdicts);
   g_hash_table_insert (self->verdicts, g_steal_pointer (&key), cached);

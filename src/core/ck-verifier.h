@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ck-certificate.h"
+#include "ck-revocation-check.h"
 #include "ck-trust.h"
 #include "ck-verification.h"
 
@@ -22,6 +23,18 @@ CkVerifier     *ck_verifier_new           (CkTrust       *trust);
  * the GUI follows the GSettings key trust-use-system-anchors. */
 void            ck_verifier_set_use_system_anchors (CkVerifier *self,
                                                     gboolean    use);
+/* Revocation: stored CRLs and OCSP answers are always used. @network
+ * says what may be fetched before (off by default: nothing leaves the
+ * machine unless the user asked); verdicts are then not cached, and a
+ * chain that stops at an issuer not in the store has it fetched from the
+ * AIA caIssuers URL (ck_verification_get_fetched_issuer()). @hard_fail
+ * makes an unknown status fail a chain that would be trusted
+ * (CK_VERIFY_REVOCATION_UNKNOWN). Network checks block: call verify from
+ * a worker thread then; @cancellable stops them. */
+void            ck_verifier_set_revocation (CkVerifier          *self,
+                                            CkRevocationNetwork  network,
+                                            gboolean             hard_fail,
+                                            GCancellable        *cancellable);
 /* Verify at this time instead of now (seconds since the epoch; 0 = now). */
 void            ck_verifier_set_time      (CkVerifier    *self,
                                            gint64         when);

@@ -28,6 +28,22 @@ _spec.loader.exec_module(tc)
 Failure, check, check_equal, Store = tc.Failure, tc.check, tc.check_equal, tc.Store
 
 FAKETIME = os.environ.get("CK_FAKETIME") or shutil.which("faketime")
+APP_ID = "io.github.certkeeper.Certkeeper"
+
+
+def fake_notifications():
+    """The fake notification server's module (tests/), or a Skip naming
+    what is missing."""
+    if shutil.which("dbus-daemon") is None:
+        raise tc.Skip("dbus-daemon needed")
+    try:
+        _fspec = importlib.util.spec_from_file_location(
+            "ck_fake_notifications", os.path.join(HERE, "..", "ck_fake_notifications.py"))
+        module = importlib.util.module_from_spec(_fspec)
+        _fspec.loader.exec_module(module)
+    except ImportError as exc:
+        raise tc.Skip(f"python3-gi needed ({exc})")
+    return module
 DAY = 24 * 60 * 60
 WORKDIR = None
 TESTS = []
@@ -76,9 +92,9 @@ def not_after(cert):
     return calendar.timegm(time.strptime(stamp, "%b %d %H:%M:%S %Y %Z"))
 
 
-def run_check(store, offset_days, *args):
+def run_check(store, offset_days, *args, env=None):
     """`check` with its clock moved @offset_days (may be fractional)."""
-    env = dict(os.environ)
+    env = dict(env if env is not None else os.environ)
     env.pop("CERTKEEPER_STORE", None)
     # libfaketime goes before the ASan runtime in the ASan build.
     env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
@@ -339,6 +355,84 @@ def renew_asks_for_the_same_again():
     key_id = item["key_id"]
     result = store.fails(1, "renew", str(key_id))
     check("not a certificate" in result.stderr, result.stderr)
+
+
+@test
+def renewal_linked_to_its_certificate():
+    """The certificate that comes back for `renew` renews the old one even
+    when it is due itself, which the same-subject rule does not count."""
+    store = new_store()
+    ca_key, ca_cert = self_signed("link-ca", "Link CA", 365, ca=True)
+    key, cert = path("link.key"), path("link.pem")
+    tc.run_tool(tc.OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+                "-days", "10", "-subj", "/CN=link.example",
+                "-addext", "subjectAltName=DNS:link.example")
+    old_id = import_pair(store, key, cert)
+    csr = path("link-renewal.csr")
+    store.ok("renew", str(old_id), "--out", csr, "--no-key-passphrase")
+    # The CA answers with a certificate that is itself due within 30 days.
+    new_cert = path("link-new.pem")
+    tc.run_tool(tc.OPENSSL, "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
+                "-days", "20", "-copy_extensions", "copy", "-out", new_cert)
+    new_id = import_cert(store, new_cert)
+    requests = store.ok("requests", "--json").json()
+    check_equal([r["status"] for r in requests], ["issued"], "the renewal came back")
+    report = expect(run_check(store, 0, "--json", "--all"), 4, "the new one is due").json()
+    items = {i["id"]: i for i in report["certificates"]}
+    check_equal((items[old_id]["renewed_by"], items[old_id]["watched"]), (new_id, False),
+                "the old one is renewed and no longer watched")
+    check_equal((items[new_id]["renewed_by"], items[new_id]["watched"]), (None, True),
+                "the new one is watched")
+    watched = expect(run_check(store, 0, "--json"), 4, "watched only").json()
+    check_equal([i["id"] for i in watched["certificates"]], [new_id], "only the new one is due")
+
+
+@test
+def notify_sends_a_desktop_notification():
+    """check --notify tells org.freedesktop.Notifications (a fake server on
+    the test's own bus) what is due, with faketime moving the clock: the
+    watched certificates only, none when nothing is due."""
+    fake = fake_notifications()
+    store = new_store()
+    key, cert = self_signed("notify", "notify.example", 10)
+    cert_id = import_pair(store, key, cert)
+    off_key, off_cert = self_signed("notify-off", "quiet.example", 10)
+    off_id = import_pair(store, off_key, off_cert)
+    store.ok("check", "--set-watch", "off", str(off_id))
+    _, ca = self_signed("notify-ca", "Someone Else's CA", 10, ca=True)
+    import_cert(store, ca)
+
+    with fake.PrivateBus(timeout_s=tc.TIMEOUT) as bus:
+        # Nothing due within 5 days: no notification.
+        expect(run_check(store, 0, "--notify", "--within", "5", env=bus.env), 0, "nothing due")
+        check_equal(bus.notifications(), [], "no notification when nothing is due")
+
+        expect(run_check(store, 5, "--notify", env=bus.env), 4, "due in 4 days")
+        sent = bus.notifications()
+        check_equal(len(sent), 1, f"one notification: {sent}")
+        note = sent[0]
+        check_equal(note["summary"], "1 certificate needs renewal", "summary")
+        check_equal(note["body"], "notify.example: in 4 days", "body: the watched one only")
+        check_equal(note["hints"].get("desktop-entry"), APP_ID, "desktop-entry hint")
+        check_equal(note["hints"].get("urgency"), 1, "normal urgency")
+        check_equal(note["app_icon"], APP_ID, "icon")
+
+        # Expired: critical. --json still writes its report.
+        result = expect(run_check(store, 11, "--notify", "--json", env=bus.env), 4, "expired")
+        check_equal([i["id"] for i in result.json()["certificates"]], [cert_id], "json")
+        note = bus.notifications()[-1]
+        check_equal(note["body"], "notify.example: expired 1 day ago", "expired body")
+        check_equal(note["hints"].get("urgency"), 2, "critical urgency")
+
+    # No notification server, no bus: an error, and UNKNOWN for Nagios.
+    nobus = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=f"unix:path={path('no-such-bus')}")
+    result = expect(run_check(store, 5, "--notify", env=nobus), 1, "no bus")
+    check("Cannot send the desktop notification" in result.stderr, result.stderr)
+    result = expect(run_check(store, 5, "--notify", "--nagios", env=nobus), 3, "no bus, nagios")
+    check(result.stdout.startswith("CERTKEEPER UNKNOWN - "), result.stdout)
+    expect(run_check(store, 0, "--notify", "--set-watch", "on", str(cert_id)), 2,
+           "--notify with --set-watch")
 
 
 @test

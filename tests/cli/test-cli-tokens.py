@@ -285,6 +285,20 @@ def check_names_the_token_of_a_key():
     check_equal([r["key_id"] for r in pending], [key_id], "one pending request for the token key")
     check_equal(items[0]["request_id"], pending[0]["id"], "check shows the renewal in flight")
 
+    # Renewed with a new key: like the old one, in the same place (the token).
+    fresh = os.path.join(token.dir, "renewal-new.csr")
+    token.ok("renew", str(items[0]["id"]), "--out", fresh, "--pin-file", token.pin_file)
+    fresh_key = subprocess.run([tc.OPENSSL, "req", "-in", fresh, "-noout", "-pubkey"],
+                               capture_output=True, text=True, check=True).stdout
+    check(fresh_key != pubkeys[1], "a new key")
+    keys = {k["id"]: k for k in token.ok("list", "--keys", "--json").json()}
+    pending = [r for r in token.ok("requests", "--json").json() if r["status"] == "pending"]
+    new_keys = [r["key_id"] for r in pending if r["key_id"] != key_id]
+    check_equal(len(new_keys), 1, f"a second pending request for a new key: {pending}")
+    check((keys[new_keys[0]]["pkcs11_uri"] or "").startswith("pkcs11:") and
+          "ck-cli-expiry" in keys[new_keys[0]]["pkcs11_uri"],
+          f"the new key is on the token: {keys[new_keys[0]]}")
+
 
 @test
 def a_ca_whose_key_is_on_the_token_signs_and_makes_crls():

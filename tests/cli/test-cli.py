@@ -740,17 +740,20 @@ def show_by_id_and_fingerprint_prefix():
 
     text = store.ok("show", prefix).stdout
     for needle in ("Certificate %d" % server["id"], "Subject:", "CN=www.example.com",
-                   "Issuer:", "Serial number:", "Valid from:", "Valid until:",
+                   "Issuer:", "Common Name:", "Serial number:", "Not before:", "Not after:",
                    "Signature algorithm:", "SHA-256 fingerprint:", colons,
-                   "SHA-1 fingerprint:", "SPKI SHA-256:", "Key usage:", "digitalSignature",
-                   "Extended key usage:", "1.3.6.1.5.5.7.3.1", "Subject alt names:",
-                   "DNS:example.com", "IP:192.0.2.1", "Subject key ID:",
-                   "Authority key ID:", "Private key:", "key "):
+                   "SHA-1 fingerprint:", "Public key SHA-256:", "Key Usage (2.5.29.15)",
+                   "Digital signature", "Extended Key Usage (2.5.29.37)",
+                   "TLS Server Authentication (1.3.6.1.5.5.7.3.1)",
+                   "Subject Alternative Name (2.5.29.17)", "DNS name:", "example.com",
+                   "IP address:", "192.0.2.1", "Subject Key Identifier (2.5.29.14)",
+                   "Authority Key Identifier (2.5.29.35)", "Private key:", "key "):
         check(needle in text, f"show lacks {needle!r}:\n{text}")
 
     ca_text = store.ok("show", str(find_by(store.certificates(),
                                            sha256=openssl_fingerprint(FX.ca, "sha256"))["id"])).stdout
-    check("CA, path length 1" in ca_text, ca_text)
+    check(re.search(r"Certificate authority:\s+Yes\n\s+Maximum path length:\s+1\n", ca_text),
+          ca_text)
 
     key = store.keys()[0]
     key_text = store.ok("show", str(key["id"])).stdout

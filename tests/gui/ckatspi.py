@@ -147,8 +147,13 @@ def app_node():
 
 
 def window(app, title):
+    """The top-level window called @title. The main window on a store other
+    than the usual one is titled "Certkeeper — DIRECTORY": "Certkeeper"
+    finds it too (the first, if there are several)."""
     for child in app:
-        if child is not None and child.name == title:
+        if child is not None and (child.name == title or
+                                  (title == "Certkeeper" and
+                                   child.name.startswith("Certkeeper — "))):
             return child
     return None
 
@@ -220,26 +225,47 @@ def button(root, name):
                                  predicate=lambda n: sensitive(n) and clickable(n)))
 
 
+def save_as(app, dialog, chooser_title, path):
+    """Clicks Save As… in @dialog, types @path into the save dialog titled
+    @chooser_title, saves, and waits until the file is there and the
+    dialog gone."""
+    windows_before = n_windows(app)
+    do_action(button(dialog, "Save As…"), "click")
+    chooser = wait_for("the save dialog", lambda: window(app, chooser_title))
+    file_entry = wait_for("the file name entry",
+                          lambda: find(chooser, "text", predicate=lambda n:
+                                       "EditableText" in pyatspi.listInterfaces(n)))
+    set_text(file_entry, path)
+    save = wait_for("the save button of the dialog",
+                    lambda: find(chooser, "push button", name_re=r"Export$",
+                                 predicate=lambda n: sensitive(n) and clickable(n)))
+    do_action(save, "click")
+    wait_for("the saved file", lambda: os.path.exists(path) and os.path.getsize(path) > 0)
+    wait_for("the save dialog to close", lambda: n_windows(app) < windows_before + 1)
+
+
 ASSISTANT_STEPS = ["Profile", "Key", "Subject", "Names and Usage", "Review"]
+# New Self-Signed Certificate: the same pages and a validity page.
+SELF_SIGNED_STEPS = ["Profile", "Key", "Subject", "Names and Usage", "Validity", "Review"]
 
 
-def step_label(step):
+def step_label(step, steps=ASSISTANT_STEPS):
     """The assistant's subtitle on step @step (1-based): "Step 3 of 5: Subject"."""
-    return "Step %d of %d: %s" % (step, len(ASSISTANT_STEPS), ASSISTANT_STEPS[step - 1])
+    return "Step %d of %d: %s" % (step, len(steps), steps[step - 1])
 
 
-def on_step(dialog, step):
+def on_step(dialog, step, steps=ASSISTANT_STEPS):
     """Waits until the assistant shows step @step."""
-    return wait_for("step %d of the assistant (%s)" % (step, step_label(step)),
-                    lambda: find(dialog, "label", step_label(step)))
+    return wait_for("step %d of the assistant (%s)" % (step, step_label(step, steps)),
+                    lambda: find(dialog, "label", step_label(step, steps)))
 
 
-def next_step(dialog, step):
+def next_step(dialog, step, steps=ASSISTANT_STEPS):
     """Clicks Next once it is sensitive and waits until the assistant shows
     step @step: the next click never lands on the page being left, nor on
     one still validating what was typed."""
     do_action(button(dialog, "Next"), "click")
-    return on_step(dialog, step)
+    return on_step(dialog, step, steps)
 
 
 def press(node):

@@ -108,19 +108,7 @@ def main():
                             lambda: find(dialog, "label", name_re=r"^Recorded as a pending request"), timeout=60)
         tap(re.search(r"under key “.+” \(key \d+ in the store\)", recorded.name) is not None,
             "the result says where the request was recorded (%s)" % recorded.name[:80])
-        windows_before = n_windows(app)
-        click(button(dialog, "Save As…"))
-        chooser = wait_for("the save dialog", lambda: window(app, "Save Request"))
-        file_entry = wait_for("the file name entry",
-                              lambda: find(chooser, "text", predicate=lambda n:
-                                           "EditableText" in pyatspi.listInterfaces(n)))
-        set_text(file_entry, saved)
-        save = wait_for("the save button of the dialog",
-                        lambda: find(chooser, "push button", name_re=r"Export$",
-                                     predicate=lambda n: sensitive(n) and clickable(n)))
-        click(save)
-        wait_for("the saved file", lambda: os.path.exists(saved) and os.path.getsize(saved) > 0)
-        wait_for("the save dialog to close", lambda: n_windows(app) < windows_before + 1)
+        save_as(app, dialog, "Save Request", saved)
 
         verify = subprocess.run([os.environ.get("CK_OPENSSL", "openssl"), "req", "-in", saved,
                                  "-verify", "-noout"], capture_output=True, text=True)

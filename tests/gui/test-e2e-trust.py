@@ -70,7 +70,8 @@ def trust_shown(rows, name):
     for node in walk(found[1]):
         try:
             if node.getRoleName() == "label" and node.name in (
-                    "Trusted", "Not trusted", "Distrusted", "Issuer unknown", "Checking…",
+                    "Trusted by you", "Trusted by the system", "Not trusted", "Distrusted",
+                    "Issuer unknown", "Checking…",
                     "Expired", "Not for this purpose"):
                 return node.name
         except Exception:
@@ -140,11 +141,11 @@ def main():
         tap(toast is not None and find_toast(settings, "push button", name_re=r"Undo$") is not None,
             "a toast says it and offers Undo")
 
-        shown = wait_for("the leaf to become Trusted",
-                         lambda: trust_shown(rows, "trust.e2e.test") == "Trusted"
-                         and "Trusted", timeout=30)
-        tap(shown == "Trusted", "the leaf is now Trusted for TLS server")
-        tap(trust_shown(rows, "E2E Root CA") == "Trusted", "the CA is Trusted for TLS server")
+        shown = wait_for("the leaf to become Trusted by you",
+                         lambda: trust_shown(rows, "trust.e2e.test") == "Trusted by you"
+                         and "Trusted by you", timeout=30)
+        tap(shown == "Trusted by you", "the leaf is now Trusted for TLS server, by the user's anchor")
+        tap(trust_shown(rows, "E2E Root CA") == "Trusted by you", "the CA is Trusted for TLS server")
 
         # Export the anchors: main menu → Export Trust Settings → PEM.
         close = wait_for("the Close button of the dialog",

@@ -3,7 +3,10 @@
  * widgets as a user would fill them: a request for a new EC key, checked
  * in the store (pending, under its key) and by `openssl req -verify`; a
  * blocking finding that keeps it from generating; a request for an
- * existing encrypted key; and cancelling an RSA 8192 key.
+ * existing encrypted key; and cancelling an RSA 8192 key. The same pages
+ * as New Self-Signed Certificate: a TLS server certificate checked by
+ * `openssl verify` on itself, a root CA with its "trusted for nothing"
+ * note, a wrong passphrase shown in place, and Cancel storing nothing.
  *
  * With CK_TEST_SCREENSHOT_DIR set, every page is also saved as a PNG there
  * (for looking at the layout at 800×600). */
@@ -16,6 +19,7 @@
 #include "ck-gui-test-util.h"
 #include "ck-test-tools.h"
 #include "ck-usage-editor.h"
+#include "ck-validity-editor.h"
 
 typedef struct
 {
@@ -24,7 +28,25 @@ typedef struct
   CkKeeper           *keeper;
   CkRequestAssistant *assistant;
   gint64              request_id;
+  gint64              certificate_id;
+  gint64              trust_requested;
 } Fixture;
+
+static void
+certificate_added (CkRequestAssistant *assistant,
+                   gint64              id,
+                   Fixture            *fixture)
+{
+  fixture->certificate_id = id;
+}
+
+static void
+trust_requested (CkRequestAssistant *assistant,
+                 gint64              id,
+                 Fixture            *fixture)
+{
+  fixture->trust_requested = id;
+}
 
 static void
 request_added (CkRequestAssistant *assistant,
@@ -45,8 +67,14 @@ fixture_setup (Fixture       *fixture,
   fixture->store = ck_store_open (fixture->dir, &error);
   g_assert_no_error (error);
   fixture->keeper = ck_keeper_new (fixture->store);
-  fixture->assistant = ck_request_assistant_new (NULL, fixture->keeper);
+  /* @data: "self-signed" for New Self-Signed Certificate. */
+  if (data != NULL)
+    fixture->assistant = ck_request_assistant_new_self_signed (NULL, fixture->keeper);
+  else
+    fixture->assistant = ck_request_assistant_new (NULL, fixture->keeper);
   g_signal_connect (fixture->assistant, "request-added", G_CALLBACK (request_added), fixture);
+  g_signal_connect (fixture->assistant, "certificate-added", G_CALLBACK (certificate_added), fixture);
+  g_signal_connect (fixture->assistant, "trust-requested", G_CALLBACK (trust_requested), fixture);
   gtk_window_set_default_size (GTK_WINDOW (fixture->assistant), 800, 600);
   gtk_window_present (GTK_WINDOW (fixture->assistant));
 }
@@ -750,6 +778,217 @@ test_subject_editor_load (void)
   g_object_unref (editor);
 }
 
+/* --- New Self-Signed Certificate */
+
+/* openssl verify -CAfile @pem @pem: the certificate verifies on itself. */
+static void
+assert_verifies_on_itself (Fixture    *fixture,
+                           const char *pem)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "self.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("CK_OPENSSL"), "verify", "-CAfile", path, path, NULL };
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_set_contents (path, pem, -1, &error));
+  g_assert_no_error (error);
+  out = ck_test_run_tool (argv);
+  g_assert_nonnull (out);
+  g_assert_nonnull (strstr (out, ": OK"));
+}
+
+static char *
+result_text (Fixture *fixture)
+{
+  GtkTextIter start, end;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (fixture, "result_view")));
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* A TLS server certificate for a lab machine, valid for 90 days: stored
+ * with its key, shown, and accepted by openssl as its own anchor. */
+static void
+test_self_signed_tls_server (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  CkStoredCertificate *row;
+  gint64 days;
+
+  if (g_getenv ("CK_OPENSSL") == NULL)
+    {
+      g_test_skip ("openssl is not available");
+      return;
+    }
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->assistant)), ==,
+                   "New Self-Signed Certificate");
+  g_assert_nonnull (find_row (GTK_WIDGET (fixture->assistant), "Root Certificate Authority"));
+  next (fixture);
+  g_assert_cmpstr (page (fixture), ==, "key");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 7);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "no_passphrase_switch")), TRUE);
+  next (fixture);
+  type_into (fixture, "Common name (CN)", "lab.assistant.test");
+  next (fixture);
+  add_dns_name (fixture, "lab.assistant.test");
+  next (fixture);
+
+  /* The validity page: a date in the past blocks it, 90 days do not. */
+  g_assert_cmpstr (page (fixture), ==, "validity");
+  screenshot (fixture, "self-signed-validity");
+  check_row (fixture, "_Until a date", TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (child (fixture, "validity_editor")),
+                                                                      CK_TYPE_VALIDITY_EDITOR, "until_entry")),
+                         "2001-01-01");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
+  ck_request_assistant_set_days (fixture->assistant, 90);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (child (fixture, "next_button"))));
+  next (fixture);
+
+  g_assert_cmpstr (page (fixture), ==, "review");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (fixture, "review_label"))),
+                            "self-signed"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (fixture, "pss_row"))));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (fixture, "next_button"))), ==, "_Create");
+  next (fixture);
+  ck_gui_test_spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "result");
+  screenshot (fixture, "self-signed-result");
+
+  g_assert_cmpint (fixture->certificate_id, >, 0);
+  g_assert_cmpint (fixture->request_id, ==, 0);
+  row = ck_store_get_certificate_row (fixture->store, fixture->certificate_id);
+  g_assert_nonnull (row);
+  g_assert_true (ck_stored_certificate_get_has_key (row));
+  g_assert_false (ck_stored_certificate_get_is_ca (row));
+  /* A leaf: no trust note. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (fixture, "trust_note"))));
+
+  cert = ck_store_load_certificate (fixture->store, fixture->certificate_id, &error);
+  g_assert_no_error (error);
+  days = (ck_certificate_get_not_after (cert) - ck_certificate_get_not_before (cert)) / 86400;
+  g_assert_cmpint (days, >=, 89);
+  g_assert_cmpint (days, <=, 90);
+  pem = result_text (fixture);
+  {
+    g_autofree char *stored_pem = ck_certificate_to_pem (cert);
+
+    g_assert_cmpstr (pem, ==, stored_pem);
+  }
+  assert_verifies_on_itself (fixture, pem);
+}
+
+/* A root CA: made, and the result says it is trusted for nothing, with a
+ * button that asks the window for its trust settings. */
+static void
+test_self_signed_root_ca (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CkCertificate) cert = NULL;
+  g_autoptr(GError) error = NULL;
+
+  check_row (fixture, "Root Certificate Authority", TRUE);
+  next (fixture);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 7);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "no_passphrase_switch")), TRUE);
+  next (fixture);
+  type_into (fixture, "Common name (CN)", "Assistant Test Root");
+  next (fixture);
+  next (fixture);
+  g_assert_cmpstr (page (fixture), ==, "validity");
+  next (fixture);
+  next (fixture);
+  ck_gui_test_spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "result");
+  screenshot (fixture, "self-signed-ca");
+
+  cert = ck_store_load_certificate (fixture->store, fixture->certificate_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_certificate_is_ca (cert));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture, "trust_note"))));
+  click (GTK_WIDGET (child (fixture, "trust_button")));
+  g_assert_cmpint (fixture->trust_requested, ==, fixture->certificate_id);
+  if (g_getenv ("CK_OPENSSL") != NULL)
+    {
+      g_autofree char *pem = result_text (fixture);
+
+      assert_verifies_on_itself (fixture, pem);
+    }
+}
+
+/* A stored key's wrong passphrase comes back as an error on the key page,
+ * and nothing is stored. */
+static void
+test_self_signed_wrong_passphrase (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(CkPrivateKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  CkKeySpec spec = { CK_KEY_TYPE_ECDSA, 0, "P-256" };
+  gint64 key_id = 0;
+
+  key = ck_key_generate (&spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_store_add_key (fixture->store, key, "locked key", "right passphrase",
+                                   CK_COMMIT_NONE, &key_id, &error));
+  g_assert_no_error (error);
+  before = ck_test_dump_tables (ck_store_get_path (fixture->store));
+
+  check_row (fixture, "TLS Client", TRUE);
+  next (fixture);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (fixture, "existing_key_check")), TRUE);
+  check_row (fixture, "locked key", TRUE);
+  type_into (fixture, "Passphrase of the key", "wrong passphrase");
+  next (fixture);
+  type_into (fixture, "Common name (CN)", "client.assistant.test");
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  ck_gui_test_spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "key");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (fixture, "error_revealer"))));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (fixture, "error_label"))), "wrong"));
+  g_assert_cmpint (fixture->certificate_id, ==, 0);
+  after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* Cancel while an RSA 8192 key is made: back to the review, nothing
+ * stored, row for row. */
+static void
+test_self_signed_cancel (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *before = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_autofree char *after = NULL;
+
+  check_row (fixture, "Root Certificate Authority", TRUE);
+  next (fixture);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (fixture, "algorithm_row")), 3);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "no_passphrase_switch")), TRUE);
+  next (fixture);
+  type_into (fixture, "Common name (CN)", "Slow Root");
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  next (fixture);
+  g_assert_cmpstr (page (fixture), ==, "working");
+  click (GTK_WIDGET (child (fixture, "working_cancel_button")));
+  ck_gui_test_spin_until (not_working, fixture);
+  g_assert_cmpstr (page (fixture), ==, "review");
+  g_assert_cmpint (fixture->certificate_id, ==, 0);
+  after = ck_test_dump_tables (ck_store_get_path (fixture->store));
+  g_assert_cmpstr (after, ==, before);
+}
+
 static void
 skip_without_display (void)
 {
@@ -784,6 +1023,14 @@ main (int   argc,
   g_test_add_func ("/gui/assistant/subject-editor-load", test_subject_editor_load);
   g_test_add ("/gui/assistant/template", Fixture, NULL,
               fixture_setup, test_template, fixture_teardown);
+  g_test_add ("/gui/assistant/self-signed/tls-server", Fixture, "self-signed",
+              fixture_setup, test_self_signed_tls_server, fixture_teardown);
+  g_test_add ("/gui/assistant/self-signed/root-ca", Fixture, "self-signed",
+              fixture_setup, test_self_signed_root_ca, fixture_teardown);
+  g_test_add ("/gui/assistant/self-signed/wrong-passphrase", Fixture, "self-signed",
+              fixture_setup, test_self_signed_wrong_passphrase, fixture_teardown);
+  g_test_add ("/gui/assistant/self-signed/cancel", Fixture, "self-signed",
+              fixture_setup, test_self_signed_cancel, fixture_teardown);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "ck-details-pane.h"
 #include "ck-resources.h"
 #include "ck-gui-test-util.h"
+#include "ck-test-certs.h"
 #include "ck-store-private.h"
 #include "ck-trust-status.h"
 #include "ck-test-tools.h"
@@ -320,8 +321,8 @@ test_trust_through_dialog (Fixture       *fixture,
   g_assert_true (ck_trust_dialog_choose (dialog, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED));
   g_assert_cmpint (ck_trust_get (fixture->trust, ck_certificate_get_sha256_fingerprint (fixture->ca),
                                  CK_PURPOSE_TLS_SERVER, NULL), ==, CK_TRUST_TRUSTED);
-  assert_row_status (list, "www.example.test", "Trusted");
-  assert_row_status (list, "Example Root CA", "Trusted");
+  assert_row_status (list, "www.example.test", "Trusted by you");
+  assert_row_status (list, "Example Root CA", "Trusted by you");
 
   /* For TLS server only: not for email (where the leaf's own extended
    * key usage, TLS server only, already rules it out). */
@@ -329,7 +330,7 @@ test_trust_through_dialog (Fixture       *fixture,
   assert_row_status (list, "www.example.test", "Not for this purpose");
   assert_row_status (list, "Example Root CA", "Not trusted");
   ck_trust_column_set_purpose (column, CK_PURPOSE_TLS_SERVER);
-  assert_row_status (list, "www.example.test", "Trusted");
+  assert_row_status (list, "www.example.test", "Trusted by you");
 
   /* The Trusted filter: the CA and its leaf. */
   ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_TRUSTED);
@@ -470,7 +471,7 @@ test_unreadable_shows_error (Fixture       *fixture,
   g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
                                CK_TRUST_TRUSTED, &error));
   g_assert_no_error (error);
-  assert_row_status (list, "www.example.test", "Trusted");
+  assert_row_status (list, "www.example.test", "Trusted by you");
 
   /* Another program damages the table; the window notices (as when it
    * comes back to the front) and asks again. */
@@ -481,7 +482,7 @@ test_unreadable_shows_error (Fixture       *fixture,
 
   damage_store (fixture->store, "ALTER TABLE trust_elsewhere RENAME TO trust");
   g_signal_emit_by_name (fixture->trust, "changed");
-  assert_row_status (list, "www.example.test", "Trusted");
+  assert_row_status (list, "www.example.test", "Trusted by you");
 
   gtk_window_destroy (window);
 }
@@ -652,6 +653,155 @@ test_row_menu (Fixture       *fixture,
   gtk_window_destroy (window);
 }
 
+/* The names of the list's rows, in order, one per line. */
+static char *
+list_names (CkCertificateList *list)
+{
+  GListModel *model = ck_certificate_list_get_model (list);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (model, i);
+
+      g_string_append_printf (out, "%s%s", i > 0 ? "\n" : "",
+                              ck_stored_certificate_get_display_name (row));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_names (CkCertificateList *list,
+              const char        *expected)
+{
+  g_autofree char *names = NULL;
+
+  ck_gui_test_spin_until (list_idle, list);
+  names = list_names (list);
+  g_assert_cmpstr (names, ==, expected);
+}
+
+/* Sorting by the Trust column orders by verdict (distrusted, not trusted,
+ * issuer unknown, trusted), then by name; the trust filters show what
+ * the verdicts say once the cache has them, and follow a new decision. */
+static void
+test_sort_and_filter_by_verdict (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(CkTestCa) other = ck_test_ca_new ("Other Root CA");
+  g_autoptr(CkTestCa) bad = ck_test_ca_new ("Bad Root CA");
+  g_autoptr(CkTestCa) absent = ck_test_ca_new ("Absent CA");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_pem = NULL;
+  g_autofree char *bad_pem = NULL;
+  g_autofree char *orphan_pem = NULL;
+  g_autoptr(CkCertificate) bad_cert = NULL;
+  g_autoptr(CkCertificate) other_cert = NULL;
+  gnutls_x509_privkey_t key;
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+  other_pem = ck_test_ca_get_pem (other);
+  bad_pem = ck_test_ca_get_pem (bad);
+  key = ck_test_key_new ();
+  orphan_pem = ck_test_ca_issue (absent, key, "orphan.example.test", 5);
+  gnutls_x509_privkey_deinit (key);
+  ck_test_import_pem (fixture->store, other_pem);
+  ck_test_import_pem (fixture->store, bad_pem);
+  ck_test_import_pem (fixture->store, orphan_pem);
+  bad_cert = ck_certificate_new_from_pem (bad_pem, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_trust_set (fixture->trust,
+                               ck_store_find_certificate (fixture->store,
+                                                          ck_certificate_get_sha256_fingerprint (bad_cert)),
+                               CK_PURPOSE_ALL, CK_TRUST_DISTRUSTED, &error));
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+
+  window = show_list (fixture, &list);
+  /* By name first. */
+  assert_names (list, "Bad Root CA\nExample Root CA\norphan.example.test\nOther Root CA\n"
+                      "www.example.test");
+  assert_row_status (list, "Bad Root CA", "Distrusted");
+  assert_row_status (list, "orphan.example.test", "Issuer unknown");
+  assert_row_status (list, "Other Root CA", "Not trusted");
+  assert_row_status (list, "Example Root CA", "Trusted by you");
+
+  ck_certificate_list_sort_by (list, "trust", GTK_SORT_ASCENDING);
+  assert_names (list, "Bad Root CA\nOther Root CA\norphan.example.test\nExample Root CA\n"
+                      "www.example.test");
+  ck_certificate_list_sort_by (list, "trust", GTK_SORT_DESCENDING);
+  assert_names (list, "www.example.test\nExample Root CA\norphan.example.test\nOther Root CA\n"
+                      "Bad Root CA");
+
+  ck_certificate_list_sort_by (list, "trust", GTK_SORT_ASCENDING);
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_TRUSTED);
+  assert_names (list, "Example Root CA\nwww.example.test");
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_NOT_TRUSTED);
+  assert_names (list, "Bad Root CA\nOther Root CA\norphan.example.test");
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
+  assert_names (list, "Bad Root CA");
+
+  /* A decision: the filter and the order follow once the new verdicts
+   * are in. */
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_TRUSTED);
+  other_cert = ck_certificate_new_from_pem (other_pem, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_trust_set (fixture->trust,
+                               ck_store_find_certificate (fixture->store,
+                                                          ck_certificate_get_sha256_fingerprint (other_cert)),
+                               CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  assert_names (list, "Example Root CA\nOther Root CA\nwww.example.test");
+  /* And the search narrows what the filter shows. */
+  ck_certificate_list_set_search (list, "other");
+  assert_names (list, "Other Root CA");
+  ck_certificate_list_set_search (list, "www");
+  assert_names (list, "www.example.test");
+  ck_certificate_list_set_search (list, NULL);
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_ALL);
+  assert_names (list, "Bad Root CA\norphan.example.test\nExample Root CA\nOther Root CA\n"
+                      "www.example.test");
+  gtk_window_destroy (window);
+}
+
+/* Trusted through the system's anchors reads differently from trusted
+ * through the user's own decision, and sorts next to it. */
+static void
+test_verdict_labels (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_autoptr(CkVerification) system = ck_verification_new (CK_VERIFY_TRUSTED, CK_PURPOSE_TLS_SERVER);
+  g_autoptr(CkVerification) yours = ck_verification_new (CK_VERIFY_TRUSTED, CK_PURPOSE_TLS_SERVER);
+  g_autoptr(CkVerification) unknown = ck_verification_new (CK_VERIFY_ISSUER_UNKNOWN,
+                                                           CK_PURPOSE_TLS_SERVER);
+  g_autoptr(CkVerification) not_trusted = ck_verification_new (CK_VERIFY_NOT_TRUSTED,
+                                                               CK_PURPOSE_TLS_SERVER);
+  g_autoptr(CkVerification) distrusted = ck_verification_new (CK_VERIFY_DISTRUSTED,
+                                                              CK_PURPOSE_TLS_SERVER);
+
+  ck_verification_set_anchor (system, "ISRG Root X1", "system");
+  ck_verification_set_anchor (yours, "Example Root CA", "store");
+  g_assert_cmpstr (ck_trust_status_verdict_label (system), ==, "Trusted by the system");
+  g_assert_cmpstr (ck_trust_status_verdict_label (yours), ==, "Trusted by you");
+  g_assert_cmpstr (ck_trust_status_verdict_label (unknown), ==, "Issuer unknown");
+  g_assert_cmpstr (ck_trust_status_verdict_icon (system), !=, ck_trust_status_verdict_icon (yours));
+  g_assert_true (gtk_icon_theme_has_icon (theme, ck_trust_status_verdict_icon (system)));
+  g_assert_true (gtk_icon_theme_has_icon (theme, ck_trust_status_verdict_icon (yours)));
+
+  g_assert_cmpint (ck_trust_status_rank (distrusted), <, ck_trust_status_rank (not_trusted));
+  g_assert_cmpint (ck_trust_status_rank (not_trusted), <, ck_trust_status_rank (unknown));
+  g_assert_cmpint (ck_trust_status_rank (unknown), <, ck_trust_status_rank (system));
+  g_assert_cmpint (ck_trust_status_rank (system), <, ck_trust_status_rank (yours));
+  g_assert_cmpint (ck_trust_status_rank (yours), <, ck_trust_status_rank (NULL));
+}
+
 static void
 skip_without_display (void)
 {
@@ -721,6 +871,9 @@ main (int   argc,
               fixture_setup, test_row_menu, fixture_teardown);
   g_test_add ("/gui/trust/details-reason", Fixture, NULL,
               fixture_setup, test_details_reason, fixture_teardown);
+  g_test_add ("/gui/trust/sort-and-filter-by-verdict", Fixture, NULL,
+              fixture_setup, test_sort_and_filter_by_verdict, fixture_teardown);
+  g_test_add_func ("/gui/trust/verdict-labels", test_verdict_labels);
 
   return g_test_run ();
 }
