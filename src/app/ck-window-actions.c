@@ -11,7 +11,7 @@
  * builds without the assistant. */
 #define HAVE_REQUEST_ASSISTANT TRUE
 
-static void
+void
 ck_window_toast_error (CkWindow     *self,
                        const char   *what,
                        const GError *error)
@@ -1128,6 +1128,11 @@ ck_window_actions_update (CkWindow *self)
   gtk_widget_set_sensitive (self->export_button,
                             certificate || software_key || CK_IS_STORED_REQUEST (self->selected));
   ck_window_trust_update (self);
+  ck_window_ca_update (self);
+  gtk_widget_set_sensitive (self->ca_button,
+                            g_action_group_get_action_enabled (G_ACTION_GROUP (self), "sign-request")
+                            || g_action_group_get_action_enabled (G_ACTION_GROUP (self), "revoke")
+                            || g_action_group_get_action_enabled (G_ACTION_GROUP (self), "export-crl"));
   ck_window_rename_update (self);
 }
 
@@ -1178,6 +1183,7 @@ ck_window_actions_init (CkWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   ck_window_trust_init (self);
+  ck_window_ca_init (self);
   ck_window_rename_init (self);
   gtk_widget_set_visible (self->request_button, HAVE_REQUEST_ASSISTANT);
   gtk_widget_set_visible (self->empty_request_button, HAVE_REQUEST_ASSISTANT);

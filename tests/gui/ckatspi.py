@@ -296,6 +296,48 @@ def press(node):
     pyatspi.Registry.generateMouseEvent(x + width // 2, y + height // 2, "b1c")
 
 
+def labels_in(node):
+    """Every label's name and text under @node."""
+    found = set()
+    for n in walk(node):
+        try:
+            if n.getRoleName() == "label":
+                found.add(n.name or "")
+                found.add(text_of(n))
+        except Exception:
+            continue
+    return found
+
+
+def row_with(rows, text):
+    """The index of the first row of @rows with a label @text, or None."""
+    for i in range(rows.childCount):
+        if text in labels_in(rows.getChildAtIndex(i)):
+            return i
+    return None
+
+
+def save_as(app, title, path):
+    """Types @path into the save dialog called @title and saves."""
+    def chooser_entry():
+        # A dialog that led here may still be closing under the same
+        # title: the chooser is the window with a file name entry.
+        for w in app:
+            if w is not None and w.name == title:
+                entry = find(w, "text", predicate=lambda n:
+                             "EditableText" in pyatspi.listInterfaces(n))
+                if entry is not None:
+                    return w, entry
+        return None
+    chooser, entry = wait_for("the save dialog %s with its file name entry" % title, chooser_entry)
+    set_text(entry, path)
+    save = wait_for("the save button", lambda: find(chooser, "push button",
+                                                    name_re=r"(Export|Save)$",
+                                                    predicate=lambda n: sensitive(n)
+                                                    and clickable(n)))
+    do_action(save, "click")
+
+
 def make_softhsm_token(tmp, label, user_pin, so_pin):
     """A fresh SoftHSM2 token in @tmp; returns its SOFTHSM2_CONF. The
     throwaway PINs go to softhsm2-util on its command line: it takes them

@@ -163,16 +163,7 @@ def main():
         item = wait_for("the anchors item", lambda: find(app, name_re=r"Anchors Only",
                                                          predicate=clickable))
         do_action(item)
-        chooser = wait_for("the save dialog", lambda: window(app, "Export Trust Settings"))
-        name_entry = wait_for("the file name entry",
-                              lambda: find(chooser, "text", predicate=lambda n:
-                                           "EditableText" in pyatspi.listInterfaces(n)))
-        set_text(name_entry, exported)
-        save = wait_for("the save button", lambda: find(chooser, "push button",
-                                                        name_re=r"(Export|Save)$",
-                                                        predicate=lambda n: sensitive(n)
-                                                        and clickable(n)))
-        do_action(save, "click")
+        save_as(app, "Export Trust Settings", exported)
         wait_for("the exported file", lambda: os.path.exists(exported)
                  and os.path.getsize(exported) > 0)
         info = certtool(tmp, "--fingerprint", "--hash", "sha256", "--infile", exported).strip()
