@@ -811,6 +811,19 @@ test_sort_and_filter_by_verdict (Fixture       *fixture,
   assert_row_status (list, "orphan.example.test", "Issuer unknown");
   assert_row_status (list, "Other Root CA", "Not trusted");
   assert_row_status (list, "Example Root CA", "Trusted by you");
+  /* The why, worked out when the tooltip is asked for. */
+  {
+    GtkWidget *row = find_label (GTK_WIDGET (list), "www.example.test");
+    GtkWidget *verdict;
+    g_autofree char *why = NULL;
+
+    while (g_strcmp0 (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (row)), "GtkColumnListView") != 0)
+      row = gtk_widget_get_parent (row);
+    verdict = find_label (row, "Trusted by you");
+    g_assert_nonnull (verdict);
+    why = ck_trust_status_box_get_deferred_tooltip (gtk_widget_get_parent (verdict));
+    g_assert_cmpstr (why, ==, "Trusted for TLS server through Example Root CA");
+  }
 
   ck_certificate_list_sort_by (list, "trust", GTK_SORT_ASCENDING);
   assert_names (list, "Bad Root CA\nOther Root CA\norphan.example.test\nExample Root CA\n"
