@@ -128,6 +128,30 @@ widget_visible (gpointer data)
   return gtk_widget_is_visible (data);
 }
 
+/* Ready for a PIN: the dialog has read the token (the entry is not
+ * editable while it is busy). */
+static gboolean
+widget_editable (gpointer data)
+{
+  return gtk_widget_is_sensitive (data) && gtk_editable_get_editable (GTK_EDITABLE (data));
+}
+
+/* The whole of @widget lies inside its window: nothing scrolled or cut
+ * away. */
+static gboolean
+widget_in_view (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget)
+      || !gtk_widget_compute_bounds (widget, window, &bounds))
+    return FALSE;
+  return bounds.size.height > 0 && bounds.origin.y >= 0
+         && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (window);
+}
+
 typedef struct
 {
   gboolean done;
@@ -176,14 +200,16 @@ type_pin_and_log_in (GtkWidget  *dialog,
   g_assert_nonnull (login);
   /* Once the dialog has read the token again. */
   ck_gui_test_spin_until (widget_visible, entry);
-  ck_gui_test_spin_until (widget_sensitive, entry);
+  ck_gui_test_spin_until (widget_editable, entry);
   /* Nothing typed yet: nothing to log in with. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
   g_assert_false (gtk_widget_is_sensitive (login));
   gtk_editable_set_text (GTK_EDITABLE (entry), pin);
   g_assert_true (gtk_widget_is_sensitive (login));
   g_signal_emit_by_name (login, "clicked");
-  /* The PIN is out of the entry as soon as it is used. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  /* While the token checks it: nothing more to type, nothing to click. */
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (entry)));
+  g_assert_false (gtk_widget_is_sensitive (login));
 }
 
 static void
@@ -209,8 +235,22 @@ test_pin_dialog_wrong_pin (void)
   g_assert_false (result.done);
   g_assert_false (ck_token_is_logged_in (token));
   entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-  g_assert_true (gtk_widget_is_sensitive (entry));
+  g_assert_true (widget_editable (entry));
+  /* The entry keeps the focus, its wrong PIN selected to be typed over,
+   * and the dialog grows with the new lines so that it stays in view. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "not-the-pin");
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (dialog));
+    int start, end;
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+    g_assert_true (gtk_editable_get_selection_bounds (GTK_EDITABLE (entry), &start, &end));
+    g_assert_cmpint (start, ==, 0);
+    g_assert_cmpint (end, ==, strlen ("not-the-pin"));
+  }
+  ck_gui_test_spin_until (widget_in_view, entry);
+  ck_gui_test_spin_until (widget_in_view, error_label);
 
   /* Cancel: the caller hears so, and nothing is logged in. */
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
