@@ -56,6 +56,12 @@ gboolean ck_store_migrate_module_in_transaction (CkStore                *self,
                                                  const char             *module,
                                                  const CkStoreMigration *migrations,
                                                  GError                **error);
+/* The certificates model without filling it (a store opened with
+ * CK_STORE_OPEN_LAZY fills it on ck_store_get_certificates()): for
+ * listening to "items-changed" only. A lazy store whose model is still
+ * empty emits an empty items-changed (0, 0, 0) when certificates come or
+ * go: listeners take it as "something changed". */
+GListModel *ck_store_peek_certificates  (CkStore                *self);
 /* The version of @module in the database, 0 when it has none. */
 int      ck_store_get_module_version    (CkStore                *self,
                                          const char             *module);
