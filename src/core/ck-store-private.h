@@ -80,6 +80,17 @@ gboolean ck_store_check_integrity       (sqlite3                *db,
                                          const char             *dir,
                                          const char             *path,
                                          GError                **error);
+/* ck_store_check_integrity() unless the last check passed on exactly these
+ * files: @path and its WAL have the same device, inode, size, mtime and
+ * ctime (which nobody can set back) as recorded then in @path-checked
+ * (0600, next to it). Any write changes them, so a changed store is
+ * checked again; a store whose record cannot be written is checked at
+ * every open. For opens that read a few rows (CK_STORE_OPEN_LAZY), where
+ * the whole-file check would cost more than the command. */
+gboolean ck_store_check_integrity_once  (sqlite3                *db,
+                                         const char             *dir,
+                                         const char             *path,
+                                         GError                **error);
 /* The "damaged, keep a copy, recover with…" error; returns FALSE. */
 gboolean ck_store_set_damaged_error     (GError                **error,
                                          const char             *dir,
