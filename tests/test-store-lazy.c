@@ -4,6 +4,9 @@
  * list models; asking for a model fills it; its own changes reach the
  * rows it fetched and the verifier's caches. */
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "certkeeper-core.h"
 #include "ck-store-private.h"
@@ -340,6 +343,64 @@ test_changes (Fixture       *f,
   g_assert_null (ck_store_get_certificate_row (f->lazy, f->ca_id));
 }
 
+static char *
+read_record (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "store.db-checked", NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* A lazy open checks the whole file once per state of the files: the
+ * record of the last good check is kept, and a write makes the next lazy
+ * open check (and record) again. */
+static void
+test_integrity_record (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkTestCa) ca = ck_test_ca_new ("Another CA");
+  g_autofree char *pem = ck_test_ca_get_pem (ca);
+  g_autofree char *path = g_build_filename (f->dir, "store.db-checked", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *after_write = NULL;
+  struct stat st;
+
+  /* With every connection closed the WAL is gone: a lazy open checks and
+   * records, 0600. */
+  g_clear_object (&f->lazy);
+  g_clear_object (&f->full);
+  f->lazy = ck_store_open_full (f->dir, CK_STORE_OPEN_LAZY, &error);
+  g_assert_no_error (error);
+  first = read_record (f);
+  g_assert_true (g_str_has_prefix (first, "certkeeper-quick-check 1\n"));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* Unchanged files: the record stands. */
+  g_clear_object (&f->lazy);
+  f->lazy = ck_store_open_full (f->dir, CK_STORE_OPEN_LAZY, &error);
+  g_assert_no_error (error);
+  again = read_record (f);
+  g_assert_cmpstr (again, ==, first);
+
+  /* A write (a CLI import, say) changes the files: the next lazy open
+   * checks and records anew. */
+  g_clear_object (&f->lazy);
+  f->full = ck_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  ck_test_import_pem (f->full, pem);
+  g_clear_object (&f->full);
+  f->lazy = ck_store_open_full (f->dir, CK_STORE_OPEN_LAZY, &error);
+  g_assert_no_error (error);
+  after_write = read_record (f);
+  g_assert_cmpstr (after_write, !=, first);
+  g_assert_true (g_str_has_prefix (after_write, "certkeeper-quick-check 1\n"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -351,6 +412,7 @@ main (int    argc,
   ADD ("/store/lazy/lookups", test_lookups);
   ADD ("/store/lazy/verify-and-chain", test_verify_and_chain);
   ADD ("/store/lazy/changes", test_changes);
+  ADD ("/store/lazy/integrity-record", test_integrity_record);
 #undef ADD
 
   return g_test_run ();
