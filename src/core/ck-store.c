@@ -468,8 +468,7 @@ append_rows (GListStore *store,
 
 /* apply_change() for a lazily opened store whose models are still empty:
  * the rows fetched so far are kept up to date (new rows are fetched when
- * asked for), and an empty items-changed on the certificates model tells
- * its listeners (the verifier's caches) that certificates came or went. */
+ * asked for). Called with the lock. */
 static void
 apply_change_to_rows (CkStore *self,
                       Change  *change)
@@ -506,8 +505,6 @@ apply_change_to_rows (CkStore *self,
       else if (CK_IS_STORED_KEY (row))
         ck_stored_key_set_label (row, change->label);
     }
-  if (change->reset || change->certificates->len > 0 || change->removed->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self->certificates), 0, 0, 0);
 }
 
 static void
@@ -516,7 +513,14 @@ apply_change (CkStore *self,
 {
   if (self->lazy)
     {
+      /* fetch_row() fills @rows from any thread, under the lock. */
+      ck_store_lock (self);
       apply_change_to_rows (self, change);
+      ck_store_unlock (self);
+      /* An empty items-changed tells the model's listeners (the trust's
+       * and the verifier's caches) that certificates came or went. */
+      if (change->reset || change->certificates->len > 0 || change->removed->len > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self->certificates), 0, 0, 0);
       return;
     }
   append_rows (self->certificates, change->certificates, change->reset);
