@@ -676,36 +676,6 @@ test_details_revocation (Fixture       *fixture,
                                    "Revoked on "));
 }
 
-/* The Trust column says Revoked as soon as the CA's CRL listing the leaf
- * is imported, with nothing else changed (issue 15): storing a CRL starts
- * a new verdict generation. */
-static void
-test_list_revoked_after_crl (Fixture       *fixture,
-                             gconstpointer  data)
-{
-  CkCertificateList *list = NULL;
-  GtkWindow *window;
-  g_autoptr(GError) error = NULL;
-
-  if (fixture->store == NULL)
-    {
-      g_test_skip ("certtool is not installed");
-      return;
-    }
-  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
-                               CK_TRUST_TRUSTED, &error));
-  g_assert_no_error (error);
-  window = show_list (fixture, &list);
-  assert_row_status (list, "www.example.test", "Trusted by you");
-
-  import_leaf_crl (fixture);
-  assert_row_status (list, "www.example.test", "Revoked");
-  /* The CA itself is not on its own CRL. */
-  assert_row_status (list, "Example Root CA", "Trusted by you");
-
-  gtk_window_destroy (window);
-}
-
 /* A right click on a row selects it and opens the row's menu, which
  * offers Trust Settings. */
 static void
@@ -798,6 +768,56 @@ assert_names (CkCertificateList *list,
   ck_gui_test_spin_until (list_idle, list);
   names = list_names (list);
   g_assert_cmpstr (names, ==, expected);
+}
+
+/* The Trust column says Revoked as soon as the CA's CRL listing the leaf
+ * is imported, with nothing else changed (issue 15): storing a CRL starts
+ * a new verdict generation. The Revoked filter then shows the leaf. */
+static void
+test_list_revoked_after_crl (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  window = show_list (fixture, &list);
+  assert_row_status (list, "www.example.test", "Trusted by you");
+
+  import_leaf_crl (fixture);
+  assert_row_status (list, "www.example.test", "Revoked");
+  /* The CA itself is not on its own CRL. */
+  assert_row_status (list, "Example Root CA", "Trusted by you");
+
+  /* Show: Revoked keeps the leaf only, whatever the purpose (revoked
+   * is revoked, trusted for it or not); a distrust, which outranks it,
+   * takes it out. */
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_REVOKED);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (
+                      gtk_widget_get_template_child (GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST,
+                                                     "trust_filter_dropdown"))), ==, 4);
+  assert_names (list, "www.example.test");
+  ck_trust_column_set_purpose (ck_certificate_list_get_trust_column (list), CK_PURPOSE_EMAIL);
+  assert_names (list, "www.example.test");
+  ck_trust_column_set_purpose (ck_certificate_list_get_trust_column (list), CK_PURPOSE_TLS_SERVER);
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_ALL,
+                               CK_TRUST_DISTRUSTED, &error));
+  g_assert_no_error (error);
+  assert_names (list, "");
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
+  assert_names (list, "Example Root CA\nwww.example.test");
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_ALL);
+  assert_names (list, "Example Root CA\nwww.example.test");
+
+  gtk_window_destroy (window);
 }
 
 /* Sorting by the Trust column orders by verdict (distrusted, not trusted,
