@@ -131,6 +131,10 @@ gboolean ck_store_run_transaction       (CkStore                *self,
                                          gpointer                user_data,
                                          GError                **error);
 
+/* Emits "revocation-changed" on the models' context (at once when called
+ * there), for ck_revocation_store_bump_generation(). Any thread. */
+void     ck_store_queue_revocation_changed (CkStore             *self);
+
 /* For CkKeeper's request creation: in one transaction, adds @key unless a
  * key with the request's public key is stored already (@key NULL: it must
  * be; a software key is encrypted with @passphrase as in

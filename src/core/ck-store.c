@@ -707,12 +707,37 @@ ck_store_finalize (GObject *object)
   G_OBJECT_CLASS (ck_store_parent_class)->finalize (object);
 }
 
+static guint revocation_changed_signal;
+
+static gboolean
+emit_revocation_changed (gpointer data)
+{
+  g_signal_emit (data, revocation_changed_signal, 0);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ck_store_queue_revocation_changed (CkStore *self)
+{
+  g_return_if_fail (CK_IS_STORE (self));
+
+  /* As queue_change(): after the model changes queued before it. */
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_revocation_changed,
+                              g_object_ref (self), g_object_unref);
+}
+
 static void
 ck_store_class_init (CkStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ck_store_finalize;
+
+  /* A CRL or an OCSP answer was stored through this CkStore (an import,
+   * CkRevocationStore): emitted on the models' context. */
+  revocation_changed_signal = g_signal_new ("revocation-changed", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 0);
 }
 
 static void
@@ -2585,7 +2610,7 @@ ck_store_commit (CkStore         *self,
     }
 
   if (summary->crls > 0)
-    ck_revocation_store_bump_generation ();
+    ck_revocation_store_bump_generation (self);
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }

@@ -110,6 +110,9 @@ int           ck_store_get_schema_version (CkStore    *self);
 
 /* Live models (transfer none), updated by commits and deletes made through
  * this CkStore, and by ck_store_reload(). */
+/* Signal "revocation-changed": a CRL or an OCSP answer was stored through
+ * this CkStore (ck_revocation_store_get_generation() moved), emitted on
+ * the models' context: revocation verdicts may have changed. */
 GListModel   *ck_store_get_certificates (CkStore      *self);
 GListModel   *ck_store_get_keys         (CkStore      *self);
 GListModel   *ck_store_get_requests     (CkStore      *self);
