@@ -115,7 +115,7 @@ assert_equals_verifier (Fixture    *f,
       gint64 id = ck_stored_certificate_get_id (row);
       CkVerification *cached = ck_verdict_cache_lookup (f->cache, id);
       g_autoptr(GError) error = NULL;
-      CkVerification *expected = ck_verifier_verify_id (verifier, id, purpose, &error);
+      g_autoptr(CkVerification) expected = ck_verifier_verify_id (verifier, id, purpose, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (cached);

@@ -358,8 +358,6 @@ run_job (Worker     *worker,
            * starts a new generation, this verdict is never seen. */
           if (verification == NULL)
             verification = cannot_verify (purpose, error->message);
-          else
-            g_object_ref (verification);
           g_array_append_val (batch->ids, id);
           g_ptr_array_add (batch->verdicts, verification);
         }
