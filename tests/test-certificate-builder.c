@@ -604,6 +604,25 @@ test_store_and_crl (void)
   g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
+  /* One certificate's revocation, by serial, in either case. */
+  {
+    g_autoptr(CkRevocation) found = NULL;
+    g_autofree char *upper = g_ascii_strup (ck_certificate_get_serial (leaves->pdata[1]), -1);
+
+    g_assert_true (ck_ca_lookup_revocation (ca, root_id, upper, &found, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (found);
+    g_assert_cmpint (found->reason, ==, CK_REVOCATION_SUPERSEDED);
+    g_assert_cmpint (found->revoked_at, ==, utc (2026, 11, 2));
+    g_assert_cmpstr (found->certificate_sha256, ==,
+                     ck_certificate_get_sha256_fingerprint (leaves->pdata[1]));
+    g_clear_pointer (&found, ck_revocation_free);
+    g_assert_true (ck_ca_lookup_revocation (ca, root_id, ck_certificate_get_serial (leaves->pdata[2]),
+                                            &found, &error));
+    g_assert_no_error (error);
+    g_assert_null (found);
+  }
+
   /* Deleting the revoked certificate does not take it off the CRL. */
   g_assert_true (ck_store_delete (store, ids[1], &error));
   g_assert_no_error (error);

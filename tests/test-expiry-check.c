@@ -403,6 +403,69 @@ test_strings (void)
   g_assert_false (ck_expiry_watch_from_string (NULL, &watch));
 }
 
+static gboolean
+refusing_sink (CkRequest  *request,
+               gpointer    user_data,
+               GError    **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "disk full (test)");
+  return FALSE;
+}
+
+/* ck_keeper_renew: the link is written with the request, in its
+ * transaction: a failing step leaves no request, no key and no link. */
+static void
+test_renewal_link (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CkKeeper) keeper = ck_keeper_new (f->store);
+  g_autoptr (CkRenewal) renewal = NULL;
+  g_autoptr (CkRequest) request = NULL;
+  g_autoptr (CkExpiryItem) item = NULL;
+  CkKeeperKeyChoice choice;
+  CkKeeperRequestResult result = { 0, };
+  guint keys_before = g_list_model_get_n_items (ck_store_get_keys (f->store));
+
+  renewal = ck_keeper_plan_renewal (keeper, f->keyed_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_renewal_can_reuse_key (renewal));
+  g_assert_null (ck_renewal_get_token_key_uri (renewal));
+  g_assert_null (ck_keeper_plan_renewal (keeper, 4242, &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (ck_renewal_choose_key (renewal, FALSE, NULL, &choice, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (choice.source, ==, CK_KEEPER_KEY_NEW);
+  choice.no_passphrase = TRUE;
+
+  g_assert_null (ck_keeper_renew (keeper, renewal, &choice, refusing_sink, NULL, NULL, &result,
+                                  &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_requests (f->store)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_keys (f->store)), ==, keys_before);
+
+  request = ck_keeper_renew (keeper, renewal, &choice, NULL, NULL, NULL, &result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (request);
+  g_assert_true (result.key_added);
+  g_assert_cmpint (ck_expiry_check_get_renewed_certificate (f->check, result.request_id), ==,
+                   f->keyed_id);
+  g_assert_cmpstr (ck_request_get_subject (request), ==,
+                   ck_stored_certificate_get_subject (ck_store_get_certificate_row (f->store,
+                                                                                    f->keyed_id)));
+
+  /* Pending: the renewal in flight, not yet renewed; still watched. */
+  item = ck_expiry_check_get_item (f->check, f->keyed_id, f->not_after - DAY, 30, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item->request);
+  g_assert_cmpint (ck_stored_request_get_id (item->request), ==, result.request_id);
+  g_assert_null (item->renewed_by);
+  g_assert_true (item->watched);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -419,6 +482,7 @@ main (int    argc,
   ADD ("token-key", test_token_key);
   ADD ("watch-setting", test_watch_setting);
   ADD ("check-while-another-writes", test_check_while_another_writes);
+  ADD ("renewal-link", test_renewal_link);
 #undef ADD
   g_test_add_func ("/expiry-check/strings", test_strings);
 

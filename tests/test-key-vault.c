@@ -136,6 +136,7 @@ import_keys (CkStore    *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) pem = g_string_new (NULL);
   g_autoptr(GPtrArray) spkis = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GBytes) bytes = NULL;
   CkImportPlan *plan;
   CkCommitSummary summary;
 
@@ -147,7 +148,8 @@ import_keys (CkStore    *store,
       g_string_append (pem, text);
       gnutls_x509_privkey_deinit (key);
     }
-  ck_importer_add_bytes (importer, g_bytes_new (pem->str, pem->len), "keys.pem");
+  bytes = g_bytes_new (pem->str, pem->len);
+  ck_importer_add_bytes (importer, bytes, "keys.pem");
   plan = ck_importer_get_plan (importer);
   g_assert_cmpuint (ck_import_plan_get_n_items (plan), ==, n);
   for (guint i = 0; i < n; i++)

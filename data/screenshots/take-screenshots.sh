@@ -76,8 +76,11 @@ cert git "git.example.com" "Example Corp" -5 360 issuing server "git.example.com
 # then shows no store directory in its title, as on a user's desktop.
 store=$work/data/certkeeper
 printf 'screenshot passphrase\n' > pass.txt
-"$cli" --store "$store" import root.pem issuing.pem mail.pem vpn.pem api.pem grafana.pem \
+"$cli" --store "$store" import issuing.pem mail.pem vpn.pem api.pem grafana.pem \
   legacy.pem wiki.pem git.pem >/dev/null
+# The root with its key: a CA of this store, for Sign Request.
+cat root.pem root.key > root-with-key.pem
+"$cli" --store "$store" import --key-passphrase-file pass.txt root-with-key.pem >/dev/null
 cat www.pem www.key > www-with-key.pem
 "$cli" --store "$store" import --key-passphrase-file pass.txt www-with-key.pem >/dev/null
 cat api.key > api-key.pem
@@ -142,6 +145,7 @@ shoot tokens.png 1280x800 tokens
 shoot pin-dialog.png 1280x800 pin
 shoot trust-dialog.png 1280x800 trust
 shoot request-assistant.png 1280x800 assistant
+shoot sign-dialog.png 1280x1000 sign
 
 # The help pages show some of the same pictures (help/C/figures, listed in
 # help/meson.build): a copy, so that the help does not depend on data/.
@@ -156,6 +160,7 @@ figure request-assistant.png request-assistant.png
 figure trust-dialog.png trust-dialog.png
 figure tokens.png tokens.png
 figure pin-dialog.png pin-dialog.png
+figure sign-dialog.png sign-dialog.png
 
 # Translated help gets pictures in its language (help/<lang>/figures; the
 # build falls back to help/C/figures for any that are missing), from the

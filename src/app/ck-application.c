@@ -183,6 +183,9 @@ ck_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+static void apply_notify_when_closed (CkApplication *self);
+static void warning_days_changed     (CkApplication *self);
+
 static void
 ck_application_startup (GApplication *app)
 {
@@ -202,6 +205,13 @@ ck_application_startup (GApplication *app)
   else
     g_debug ("GSettings schema %s not installed: using defaults", APP_ID);
   self->expiry_notifier = ck_expiry_notifier_new (app, self->settings);
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::expiry-notify-when-closed",
+                               G_CALLBACK (apply_notify_when_closed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::expiry-warning-days",
+                               G_CALLBACK (warning_days_changed), self, G_CONNECT_SWAPPED);
+    }
 
   gtk_css_provider_load_from_resource (css, "/io/github/certkeeper/Certkeeper/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -416,6 +426,94 @@ ck_application_check_expiry_action (GSimpleAction *action,
   CkApplication *self = user_data;
 
   ck_expiry_notifier_check (self->expiry_notifier);
+}
+
+/* --- "Warn me even when Certkeeper is closed" ----------------------------- */
+
+typedef struct {
+  char              *cli_path;
+  char              *store_dir;
+  guint              days;
+  gboolean           install;
+} AgentJob;
+
+static void
+agent_job_free (AgentJob *job)
+{
+  g_free (job->cli_path);
+  g_free (job->store_dir);
+  g_free (job);
+}
+
+/* systemctl runs here, off the main thread. */
+static void
+agent_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  AgentJob *job = data;
+  CkExpiryAgentSpec spec = {
+    .cli_path = job->cli_path, .store_dir = job->store_dir, .days = job->days,
+    .kind = CK_EXPIRY_AGENT_AUTO,
+  };
+  GError *error = NULL;
+
+  if (job->install ? ck_expiry_agent_install (&spec, &error)
+                   : ck_expiry_agent_uninstall (&spec, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+agent_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CkApplication *self = CK_APPLICATION (source);
+  AgentJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  GtkWindow *window;
+  g_autofree char *title = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    return;
+  title = g_strdup_printf (job->install ? _("Cannot set up the expiry check: %s")
+                                        : _("Cannot remove the expiry check: %s"),
+                           error->message);
+  g_warning ("%s", title);
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (CK_IS_WINDOW (window))
+    ck_window_add_toast (CK_WINDOW (window), adw_toast_new (title));
+  /* The switch says what is true: nothing is installed. */
+  if (job->install && self->settings != NULL)
+    g_settings_set_boolean (self->settings, "expiry-notify-when-closed", FALSE);
+}
+
+static void
+apply_notify_when_closed (CkApplication *self)
+{
+  g_autoptr (GTask) task = NULL;
+  AgentJob *job = g_new0 (AgentJob, 1);
+
+  job->cli_path = ck_expiry_agent_default_cli ();
+  job->store_dir = self->store_dir != NULL && !g_path_is_absolute (self->store_dir)
+    ? g_canonicalize_filename (self->store_dir, NULL)
+    : g_strdup (self->store_dir);
+  job->days = (guint) g_settings_get_int (self->settings, "expiry-warning-days");
+  job->install = g_settings_get_boolean (self->settings, "expiry-notify-when-closed");
+  task = g_task_new (self, NULL, agent_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) agent_job_free);
+  g_task_run_in_thread (task, agent_thread);
+}
+
+static void
+warning_days_changed (CkApplication *self)
+{
+  /* The timer checks with the same threshold: written again. */
+  if (g_settings_get_boolean (self->settings, "expiry-notify-when-closed"))
+    apply_notify_when_closed (self);
 }
 
 static const GActionEntry app_actions[] = {

@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-details-pane.h"
+#include "ck-revocation-row.h"
 #include "ck-expiry.h"
 #include "ck-trust-status.h"
 
@@ -22,6 +23,8 @@ struct _CkDetailsPane
   GtkWidget         *trust_icon;
   GtkLabel          *trust_value;
   GtkWidget         *trust_group;
+  /* What the store's CA records say: revoked or not (ck-window-ca.c). */
+  GtkWidget         *revocation_group;
   GtkWidget         *description_group;  /* while the description is laid out */
   /* The Renewal group goes after this one (ck_details_pane_set_expiry). */
   GtkWidget         *summary_group;
@@ -166,6 +169,7 @@ clear (CkDetailsPane *self)
   self->trust_icon = NULL;
   self->trust_value = NULL;
   self->trust_group = NULL;
+  self->revocation_group = NULL;
   self->summary_group = NULL;
   self->expiry_group = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
@@ -389,6 +393,16 @@ update_trust (CkDetailsPane *self)
   add_row (self, group, _("Chain"), chain, NULL, ROW_PLAIN);
   decisions = decisions_text (self);
   add_row (self, group, _("Your decisions"), decisions, NULL, ROW_PLAIN);
+  {
+    GtkWidget *revocation = ck_revocation_row_new (ck_trust_get_store (self->trust),
+                                                   self->certificate, self->purpose,
+                                                   verification);
+
+    /* What a check stored (a CRL, an OCSP answer) may change the verdict. */
+    g_signal_connect_object (revocation, "checked", G_CALLBACK (update_trust), self,
+                             G_CONNECT_SWAPPED);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), revocation);
+  }
 }
 
 static void
@@ -427,6 +441,34 @@ ck_details_pane_set_purpose (CkDetailsPane *self,
   g_free (self->purpose);
   self->purpose = g_strdup (purpose);
   update_trust (self);
+}
+
+void
+ck_details_pane_set_revocation (CkDetailsPane *self,
+                                const char    *text,
+                                gboolean       revoked)
+{
+  GtkWidget *summary;
+
+  g_return_if_fail (CK_IS_DETAILS_PANE (self));
+
+  if (self->revocation_group != NULL)
+    {
+      for (guint i = self->values->len; i-- > 0;)
+        if (gtk_widget_is_ancestor (self->values->pdata[i], self->revocation_group))
+          g_ptr_array_remove_index (self->values, i);
+      gtk_box_remove (self->content, self->revocation_group);
+      self->revocation_group = NULL;
+    }
+  if (text == NULL || self->certificate == NULL || self->trust_value == NULL)
+    return;
+  summary = gtk_widget_get_ancestor (GTK_WIDGET (self->trust_value), ADW_TYPE_PREFERENCES_GROUP);
+  self->revocation_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->revocation_group),
+                                   _("Revocation"));
+  gtk_box_insert_child_after (self->content, self->revocation_group, summary);
+  add_row (self, self->revocation_group, _("Revocation"), text,
+           revoked ? "dialog-error-symbolic" : NULL, ROW_PLAIN);
 }
 
 /* Where the certificate's key is: in the store, on a token (the store

@@ -41,6 +41,11 @@ void ck_details_pane_set_trust        (CkDetailsPane       *self,
                                        CkVerifier          *verifier);
 void ck_details_pane_set_purpose      (CkDetailsPane       *self,
                                        const char          *purpose);
+/* What the store's CA records say about the certificate shown ("Revoked
+ * on … (key compromise) by …", "Not revoked by …"); NULL removes it. */
+void ck_details_pane_set_revocation   (CkDetailsPane       *self,
+                                       const char          *text,
+                                       gboolean             revoked);
 /* After ck_details_pane_show_certificate(): a Renewal group below the
  * summary with "Renewed by" or the renewal in flight, the "Warn before it
  * expires" switch (win.warn-about-certificate) and "Renew…" (win.renew);

@@ -65,7 +65,15 @@ ck_expiry_notifier_new (GApplication *application,
   self->application = application;
   g_object_add_weak_pointer (G_OBJECT (application), (gpointer *) &self->application);
   if (settings != NULL)
-    self->settings = g_object_ref (settings);
+    {
+      self->settings = g_object_ref (settings);
+      /* Switched off: the notification out goes at once; on: what is due
+       * now. The same when the threshold changes. */
+      g_signal_connect_object (settings, "changed::expiry-notifications",
+                               G_CALLBACK (ck_expiry_notifier_check), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::expiry-warning-days",
+                               G_CALLBACK (ck_expiry_notifier_check), self, G_CONNECT_SWAPPED);
+    }
   return self;
 }
 

@@ -23,6 +23,7 @@ struct _CkImportDialog
   guint           n_new_certificates;
   guint           n_new_keys;
   guint           n_new_requests;
+  guint           n_new_crls;
   guint           n_skipped;
   guint           n_errors;
   guint           n_locked;
@@ -44,6 +45,11 @@ struct _CkImportDialog
   GtkListView    *plan_view;
   GtkWidget      *passphrase_separator;
   GtkWidget      *passphrase_box;
+  AdwPreferencesGroup *passphrase_group;
+  /* The store's key vault when the dialog last looked: unlocked for the
+   * session, locked (asked once, checked by the commit) or new (the
+   * passphrase is chosen, typed twice). */
+  CkKeyVaultState vault_state;
   GtkEditable    *passphrase_entry;
   GtkEditable    *confirm_entry;
   GtkSwitch      *no_passphrase_switch;
@@ -97,6 +103,7 @@ count_items (CkImportDialog *self)
   guint n = ck_import_plan_get_n_items (plan);
 
   self->n_new_certificates = self->n_new_keys = self->n_new_requests = 0;
+  self->n_new_crls = 0;
   self->n_skipped = self->n_errors = self->n_locked = 0;
 
   for (guint i = 0; i < n; i++)
@@ -126,6 +133,8 @@ count_items (CkImportDialog *self)
         self->n_new_keys++;
       else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_REQUEST)
         self->n_new_requests++;
+      else if (ck_import_item_get_kind (item) == CK_IMPORT_ITEM_CRL)
+        self->n_new_crls++;
     }
 }
 
@@ -133,7 +142,8 @@ count_items (CkImportDialog *self)
 static char *
 describe_counts (guint certificates,
                  guint keys,
-                 guint requests)
+                 guint requests,
+                 guint crls)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
@@ -145,6 +155,20 @@ describe_counts (guint certificates,
   if (requests > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u request", "%u requests", requests),
                                              requests));
+
+  if (crls > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u revocation list",
+                                                       "%u revocation lists", crls), crls));
+  while (parts->len > 3)
+    {
+      /* Translators: the first items of a longer list: "3 certificates, 1 key" */
+      char *joined = g_strdup_printf (_("%s, %s"), (char *) g_ptr_array_index (parts, 0),
+                                      (char *) g_ptr_array_index (parts, 1));
+
+      g_ptr_array_remove_index (parts, 0);
+      g_free (g_ptr_array_index (parts, 0));
+      g_ptr_array_index (parts, 0) = joined;
+    }
 
   switch (parts->len)
     {
@@ -165,13 +189,21 @@ describe_counts (guint certificates,
 }
 
 static gboolean
-needs_passphrase (CkImportDialog *self)
+keys_to_store (CkImportDialog *self)
 {
   /* A locked item may hold keys: ask now, it costs nothing. Keys that go
    * onto a token are protected by its PIN instead. */
   return (ck_import_plan_get_key_needing_passphrase (ck_importer_get_plan (self->importer)) != NULL
           && ck_token_destination_get_token (self->destination) == NULL)
          || self->n_locked > 0;
+}
+
+/* The store passphrase is asked for once per session: not when the
+ * store is unlocked. */
+static gboolean
+needs_passphrase (CkImportDialog *self)
+{
+  return keys_to_store (self) && self->vault_state != CK_KEY_VAULT_UNLOCKED;
 }
 
 static gboolean
@@ -182,6 +214,8 @@ passphrase_ok (CkImportDialog *self)
 
   if (!needs_passphrase (self) || gtk_switch_get_active (self->no_passphrase_switch))
     return TRUE;
+  if (self->vault_state == CK_KEY_VAULT_LOCKED)
+    return passphrase[0] != '\0';
   return passphrase[0] != '\0' && strcmp (passphrase, confirm) == 0;
 }
 
@@ -190,7 +224,8 @@ can_import (CkImportDialog *self)
 {
   return !self->reading && !self->committing
          && self->n_errors == 0 && self->n_locked == 0
-         && self->n_new_certificates + self->n_new_keys + self->n_new_requests > 0
+         && self->n_new_certificates + self->n_new_keys + self->n_new_requests +
+            self->n_new_crls > 0
          && passphrase_ok (self);
 }
 
@@ -198,7 +233,7 @@ static void
 update_state (CkImportDialog *self)
 {
   g_autofree char *counts = describe_counts (self->n_new_certificates, self->n_new_keys,
-                                             self->n_new_requests);
+                                             self->n_new_requests, self->n_new_crls);
   g_autofree char *subtitle = NULL;
   g_autofree char *problems = NULL;
   gboolean no_passphrase = gtk_switch_get_active (self->no_passphrase_switch);
@@ -246,10 +281,22 @@ update_state (CkImportDialog *self)
 
   gtk_widget_set_visible (self->destination,
                           self->n_new_keys > 0 && ck_token_destination_has_choice (self->destination));
-  gtk_widget_set_visible (self->passphrase_box, needs_passphrase (self));
-  gtk_widget_set_visible (self->passphrase_separator, needs_passphrase (self));
+  gtk_widget_set_visible (self->passphrase_box, keys_to_store (self));
+  gtk_widget_set_visible (self->passphrase_separator, keys_to_store (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->passphrase_entry), needs_passphrase (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->confirm_entry),
+                          needs_passphrase (self) && self->vault_state == CK_KEY_VAULT_NEW);
   gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_entry), !no_passphrase);
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_entry), !no_passphrase);
+  adw_preferences_group_set_description (self->passphrase_group,
+    self->vault_state == CK_KEY_VAULT_UNLOCKED
+    ? _("Keys are stored encrypted under the store passphrase. The store is unlocked: "
+        "it is not asked for again until the store is locked.")
+    : self->vault_state == CK_KEY_VAULT_LOCKED
+    ? _("Keys are stored encrypted under the store passphrase. It is asked for once, "
+        "then the store stays unlocked until you lock it.")
+    : _("Choose the store passphrase: every key in the store is kept encrypted under it. "
+        "It is asked for once per session."));
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "dim-label");
@@ -261,7 +308,9 @@ update_state (CkImportDialog *self)
     hint = _("Everything here is already in the store.");
   else if (needs_passphrase (self) && !no_passphrase)
     {
-      if (passphrase[0] == '\0')
+      if (passphrase[0] == '\0' && self->vault_state == CK_KEY_VAULT_LOCKED)
+        hint = _("Enter the store passphrase, or store the keys without one.");
+      else if (passphrase[0] == '\0')
         hint = _("Choose a passphrase for the keys, or store them without one.");
       else if (confirm[0] != '\0' && strcmp (passphrase, confirm) != 0)
         {
@@ -280,6 +329,7 @@ update_state (CkImportDialog *self)
 static void
 plan_changed (CkImportDialog *self)
 {
+  self->vault_state = ck_key_vault_get_state (ck_key_vault_get (self->store));
   count_items (self);
   update_state (self);
 }
@@ -570,7 +620,7 @@ static char *
 imported_message (const CkCommitSummary *summary)
 {
   g_autofree char *counts = describe_counts (summary->certificates, summary->keys,
-                                             summary->requests);
+                                             summary->requests, summary->crls);
   g_autofree char *message = NULL;
 
   if (counts == NULL)
@@ -755,6 +805,7 @@ ck_import_dialog_new (GtkWindow *parent,
 
   self = g_object_new (CK_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
+  self->vault_state = ck_key_vault_get_state (ck_key_vault_get (store));
   self->keeper = ck_keeper_new (store);
   self->importer = ck_importer_new (store);
   g_signal_connect_object (self->selection, "items-changed",
@@ -806,6 +857,7 @@ ck_import_dialog_class_init (CkImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, plan_view);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_separator);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_box);
+  gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_group);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, passphrase_entry);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, confirm_entry);
   gtk_widget_class_bind_template_child (widget_class, CkImportDialog, no_passphrase_switch);

@@ -507,9 +507,11 @@ existing_key_toggled (GtkCheckButton     *check,
   self->existing_key_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "key-id"));
   g_clear_object (&self->existing_token);
   row = ck_store_get_key_row (self->store, self->existing_key_id);
+  /* Asked once per session: not while the store is unlocked. */
   gtk_widget_set_visible (GTK_WIDGET (self->existing_passphrase_row),
                           row != NULL && ck_stored_key_get_encrypted (row)
-                          && ck_stored_key_get_pkcs11_uri (row) == NULL);
+                          && ck_stored_key_get_pkcs11_uri (row) == NULL
+                          && !ck_key_vault_is_unlocked (ck_key_vault_get (self->store)));
   gtk_editable_set_text (self->existing_passphrase_row, "");
   update_buttons (self);
 }
@@ -747,6 +749,16 @@ key_page_ready (CkRequestAssistant *self)
         const char *passphrase = gtk_editable_get_text (self->passphrase_row);
         const char *confirm = gtk_editable_get_text (self->confirm_row);
         gboolean mismatch = confirm[0] != '\0' && g_strcmp0 (passphrase, confirm) != 0;
+        CkKeyVaultState state = ck_key_vault_get_state (ck_key_vault_get (self->store));
+
+        /* The store passphrase: chosen (twice) for a new store, typed once
+         * for a locked one, not asked while the store is unlocked. */
+        gtk_widget_set_visible (GTK_WIDGET (self->passphrase_row), state != CK_KEY_VAULT_UNLOCKED);
+        gtk_widget_set_visible (GTK_WIDGET (self->confirm_row), state == CK_KEY_VAULT_NEW);
+        if (state == CK_KEY_VAULT_UNLOCKED)
+          return TRUE;
+        if (state == CK_KEY_VAULT_LOCKED)
+          return gtk_switch_get_active (self->no_passphrase_switch) || passphrase[0] != '\0';
 
         if (mismatch && gtk_widget_get_sensitive (GTK_WIDGET (self->confirm_row)))
           gtk_widget_add_css_class (GTK_WIDGET (self->confirm_row), "error");
@@ -1278,7 +1290,13 @@ show_failure (CkRequestAssistant *self,
           show_error (self, g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD)
                             ? _("The passphrase of the key is wrong. Type it again.")
                             : _("The key is encrypted: type its passphrase."));
-          gtk_widget_grab_focus (GTK_WIDGET (self->existing_passphrase_row));
+          if (key_source (self) == KEY_EXISTING)
+            {
+              gtk_widget_set_visible (GTK_WIDGET (self->existing_passphrase_row), TRUE);
+              gtk_widget_grab_focus (GTK_WIDGET (self->existing_passphrase_row));
+            }
+          else
+            gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
         }
       else
         {
@@ -1453,7 +1471,7 @@ start_generating (CkRequestAssistant *self)
       key.source = CK_KEEPER_KEY_NEW;
       key.label = gtk_editable_get_text (self->label_row);
       key.no_passphrase = gtk_switch_get_active (self->no_passphrase_switch);
-      if (!key.no_passphrase)
+      if (!key.no_passphrase && gtk_widget_get_visible (GTK_WIDGET (self->passphrase_row)))
         key.passphrase = gtk_editable_get_text (self->passphrase_row);
       break;
     case KEY_EXISTING:

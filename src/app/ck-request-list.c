@@ -35,6 +35,8 @@ struct _CkRequestList
 
   GtkStack            *stack;
   GtkColumnView       *column_view;
+  /* A row's menu (right click, Shift+F10, Menu): the window's actions. */
+  GtkWidget           *row_menu;
   GtkColumnViewColumn *columns[N_COLUMNS];
 
   struct ColumnSort {
@@ -549,6 +551,65 @@ selection_changed_cb (CkRequestList *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+/* The row menu */
+
+static void
+popup_row_menu (CkRequestList *self,
+                GtkWidget     *cell,
+                double         x,
+                double         y)
+{
+  graphene_point_t point = GRAPHENE_POINT_INIT ((float) x, (float) y), at;
+
+  if (cell == NULL || !gtk_widget_compute_point (cell, GTK_WIDGET (self), &point, &at))
+    at = GRAPHENE_POINT_INIT (0, 0);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_menu),
+                               &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->row_menu));
+}
+
+static void
+cell_pressed (GtkGestureClick *gesture,
+              int              n_press,
+              double           x,
+              double           y,
+              GtkListItem     *list_item)
+{
+  CkRequestList *self = g_object_get_data (G_OBJECT (list_item), "ck-row-menu-list");
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  if (self == NULL || gtk_list_item_get_position (list_item) == GTK_INVALID_LIST_POSITION)
+    return;
+  /* The menu is about the row clicked: select it first. */
+  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+  popup_row_menu (self, cell, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+row_menu_setup (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  g_object_set_data (G_OBJECT (list_item), "ck-row-menu-list", user_data);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (cell_pressed), list_item);
+  gtk_widget_add_controller (gtk_list_item_get_child (list_item), GTK_EVENT_CONTROLLER (click));
+}
+
+static void
+row_menu_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CkRequestList *self = CK_REQUEST_LIST (widget);
+
+  if (ck_request_list_get_selected (self) != NULL)
+    popup_row_menu (self, NULL, 0, 0);
+}
+
 static void
 set_factory (GtkColumnViewColumn *column,
              GCallback            setup,
@@ -560,6 +621,8 @@ set_factory (GtkColumnViewColumn *column,
 
   g_signal_connect (factory, "setup", setup, user_data);
   g_signal_connect (factory, "bind", bind, user_data);
+  /* After the cell's own setup: the menu goes on its child. */
+  g_signal_connect (factory, "setup", G_CALLBACK (row_menu_setup), user_data);
   if (unbind != NULL)
     g_signal_connect (factory, "unbind", unbind, user_data);
   gtk_column_view_column_set_factory (column, factory);
@@ -590,6 +653,7 @@ ck_request_list_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->refilter_id, g_source_remove);
+  g_clear_pointer (&self->row_menu, gtk_widget_unparent);
   if (self->store != NULL)
     ck_request_list_set_store (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_REQUEST_LIST);
@@ -649,6 +713,9 @@ ck_request_list_class_init (CkRequestListClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "status_column", FALSE,
                                              G_STRUCT_OFFSET (CkRequestList, columns[COLUMN_STATUS]));
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_install_action (widget_class, "list.row-menu", NULL, row_menu_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "list.row-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "list.row-menu", NULL);
 }
 
 static void
@@ -666,6 +733,17 @@ ck_request_list_init (CkRequestList *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+
+    g_menu_append (menu, _("_Sign Request…"), "win.sign-request");
+    g_menu_append (menu, _("_Delete"), "win.delete");
+    self->row_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->row_menu), FALSE);
+    gtk_widget_set_halign (self->row_menu, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->row_menu, GTK_WIDGET (self));
+  }
 
   self->key_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 

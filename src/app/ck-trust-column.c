@@ -68,7 +68,6 @@ render (CkTrustColumn *self,
   CkStoredCertificate *row = gtk_list_item_get_item (list_item);
   GtkWidget *box = gtk_list_item_get_child (list_item);
   CkVerification *verification;
-  g_autofree char *reason = NULL;
 
   if (row == NULL || box == NULL)
     return;
@@ -88,8 +87,7 @@ render (CkTrustColumn *self,
       return;
     }
   g_hash_table_remove (self->pending, list_item);
-  reason = ck_trust_status_describe (verification, self->trust);
-  ck_trust_status_box_set (box, verification, reason);
+  ck_trust_status_box_set_deferred (box, verification, self->trust);
 }
 
 /* The cells of @set, copied: rendering changes the sets. */

@@ -277,6 +277,47 @@ ck_trust_status_describe (CkVerification *verification,
     }
 }
 
+#define DEFERRED_VERIFICATION "ck-trust-status-verification"
+#define DEFERRED_TRUST "ck-trust-status-trust"
+
+/* The why of ck_trust_status_box_set_deferred(), worked out when the
+ * pointer rests on the cell: ck_trust_status_describe() reads the store,
+ * too much for each of the hundreds of cells a keystroke or a batch of
+ * verdicts binds. Runs after the cell's own tooltip text (none then). */
+char *
+ck_trust_status_box_get_deferred_tooltip (GtkWidget *box)
+{
+  CkVerification *verification = g_object_get_data (G_OBJECT (box), DEFERRED_VERIFICATION);
+
+  if (verification == NULL)
+    return NULL;
+  return ck_trust_status_describe (verification,
+                                   g_object_get_data (G_OBJECT (box), DEFERRED_TRUST));
+}
+
+static gboolean
+query_deferred_tooltip (GtkWidget  *box,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip,
+                        gpointer    user_data)
+{
+  g_autofree char *reason = ck_trust_status_box_get_deferred_tooltip (box);
+
+  if (reason == NULL || reason[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, reason);
+  return TRUE;
+}
+
+static void
+clear_deferred (GtkWidget *box)
+{
+  g_object_set_data (G_OBJECT (box), DEFERRED_VERIFICATION, NULL);
+  g_object_set_data (G_OBJECT (box), DEFERRED_TRUST, NULL);
+}
+
 GtkWidget *
 ck_trust_status_box_new (void)
 {
@@ -296,6 +337,7 @@ ck_trust_status_box_new (void)
   /* Cells are bound by the hundred on a search keystroke: the tooltip is
    * answered on demand instead of set in bind (see ck-cell-tooltip.h). */
   ck_cell_init_tooltip (box);
+  g_signal_connect (box, "query-tooltip", G_CALLBACK (query_deferred_tooltip), NULL);
   return box;
 }
 
@@ -326,14 +368,32 @@ ck_trust_status_box_set (GtkWidget      *box,
                          CkVerification *verification,
                          const char     *tooltip)
 {
+  clear_deferred (box);
   box_set (box, ck_trust_status_verdict_icon (verification),
            ck_trust_status_verdict_label (verification),
            ck_trust_status_css_class (ck_verification_get_status (verification)), tooltip);
 }
 
 void
+ck_trust_status_box_set_deferred (GtkWidget      *box,
+                                  CkVerification *verification,
+                                  CkTrust        *trust)
+{
+  box_set (box, ck_trust_status_verdict_icon (verification),
+           ck_trust_status_verdict_label (verification),
+           ck_trust_status_css_class (ck_verification_get_status (verification)), NULL);
+  g_object_set_data_full (G_OBJECT (box), DEFERRED_VERIFICATION, g_object_ref (verification),
+                          g_object_unref);
+  if (trust != NULL)
+    g_object_set_data_full (G_OBJECT (box), DEFERRED_TRUST, g_object_ref (trust), g_object_unref);
+  else
+    g_object_set_data (G_OBJECT (box), DEFERRED_TRUST, NULL);
+}
+
+void
 ck_trust_status_box_set_pending (GtkWidget *box)
 {
+  clear_deferred (box);
   box_set (box, "content-loading-symbolic", _("Checking…"), "dim-label", NULL);
 }
 
@@ -342,6 +402,7 @@ ck_trust_status_box_clear (GtkWidget *box)
 {
   GtkWidget *icon = gtk_widget_get_first_child (box);
 
+  clear_deferred (box);
   gtk_image_clear (GTK_IMAGE (icon));
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (icon)), "");
   ck_cell_set_tooltip (box, NULL);

@@ -44,6 +44,13 @@ GtkWidget  *ck_trust_status_box_new       (void);
 void        ck_trust_status_box_set       (GtkWidget      *box,
                                            CkVerification *verification,
                                            const char     *tooltip);
+/* As ck_trust_status_box_set(), the tooltip (ck_trust_status_describe()
+ * with @trust) worked out only when it is asked for: for list cells. */
+void        ck_trust_status_box_set_deferred (GtkWidget      *box,
+                                              CkVerification *verification,
+                                              CkTrust        *trust);
+/* The tooltip a box set that way shows (NULL for any other). */
+char       *ck_trust_status_box_get_deferred_tooltip (GtkWidget *box);
 /* While the verdict is being computed. */
 void        ck_trust_status_box_set_pending (GtkWidget    *box);
 /* No verdict to show. */

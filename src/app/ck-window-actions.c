@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-file-chooser.h"
+#include "ck-password-row.h"
 #include "ck-request-assistant.h"
 #include "ck-window-private.h"
 
@@ -10,7 +11,7 @@
  * builds without the assistant. */
 #define HAVE_REQUEST_ASSISTANT TRUE
 
-static void
+void
 ck_window_toast_error (CkWindow     *self,
                        const char   *what,
                        const GError *error)
@@ -320,6 +321,9 @@ typedef struct
   gint64         key_id;
   char          *key_name;
   gboolean       key_encrypted;
+  /* Ask for the key's passphrase even with the store unlocked: a key from
+   * before the store passphrase, with one of its own. */
+  gboolean       key_has_own_passphrase;
   CkPrivateKey  *key;           /* decrypted, for PKCS#12 and PKCS#8 */
   char          *password;      /* what the exported file is encrypted with */
   CkPkcs12Profile profile;      /* PKCS#12: who has to read it */
@@ -540,6 +544,11 @@ passwords_entered (AdwMessageDialog *dialog,
       wipe_string (&job->password);
       if (g_error_matches (error, CK_ERROR, CK_ERROR_BAD_PASSWORD))
         ask_export_passwords (job, _("The key passphrase is wrong. Try again."));
+      else if (g_error_matches (error, CK_ERROR, CK_ERROR_PASSWORD_REQUIRED))
+        {
+          job->key_has_own_passphrase = TRUE;
+          ask_export_passwords (job, error->message);
+        }
       else
         {
           ck_window_toast_error (job->self, _("Cannot read the private key"), error);
@@ -576,12 +585,7 @@ add_password_row (GtkListBox *list,
                   const char *title,
                   ExportJob  *job)
 {
-  GtkWidget *row = adw_password_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  g_signal_connect_swapped (row, "changed", G_CALLBACK (export_passwords_changed), job);
-  gtk_list_box_append (list, row);
-  return GTK_EDITABLE (row);
+  return ck_password_row_append (list, title, G_CALLBACK (export_passwords_changed), job);
 }
 
 static void
@@ -653,17 +657,6 @@ add_unencrypted_row (GtkListBox *list,
   g_signal_connect_swapped (toggle, "notify::active", G_CALLBACK (export_passwords_changed), job);
 }
 
-/* libadwaita 1.2 closes a message dialog before it emits the response,
- * and destroying it with the focus in an entry row leaves a handler on a
- * freed row ("invalid unclassed pointer in cast to GtkEditable"): drop the
- * focus first, whichever way the dialog closes. */
-static gboolean
-drop_focus_on_close (GtkWindow *dialog)
-{
-  gtk_window_set_focus (dialog, NULL);
-  return FALSE;
-}
-
 /* One dialog for both passwords: the key's store passphrase (when it is
  * encrypted) and the one protecting the exported file; for PKCS#12 also
  * the profile and the chain, for a key the choice of no encryption. */
@@ -686,12 +679,15 @@ ask_export_passwords (ExportJob  *job,
                           problem != NULL ? problem : "");
   dialog = adw_message_dialog_new (GTK_WINDOW (job->self), heading, body);
   job->dialog = dialog;
-  g_signal_connect (dialog, "close-request", G_CALLBACK (drop_focus_on_close), NULL);
+  g_signal_connect (dialog, "close-request",
+                    G_CALLBACK (ck_password_row_drop_focus_on_close), NULL);
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   job->key_entry = NULL;
-  if (job->key_encrypted)
+  /* The store passphrase is asked for once per session. */
+  if (job->key_encrypted &&
+      (job->key_has_own_passphrase || !ck_key_vault_is_unlocked (ck_key_vault_get (job->self->store))))
     job->key_entry = add_password_row (GTK_LIST_BOX (list), _("Key passphrase in Certkeeper"), job);
   job->password_entry = add_password_row (GTK_LIST_BOX (list),
                                           job->format == EXPORT_PKCS12
@@ -1132,6 +1128,11 @@ ck_window_actions_update (CkWindow *self)
   gtk_widget_set_sensitive (self->export_button,
                             certificate || software_key || CK_IS_STORED_REQUEST (self->selected));
   ck_window_trust_update (self);
+  ck_window_ca_update (self);
+  gtk_widget_set_sensitive (self->ca_button,
+                            g_action_group_get_action_enabled (G_ACTION_GROUP (self), "sign-request")
+                            || g_action_group_get_action_enabled (G_ACTION_GROUP (self), "revoke")
+                            || g_action_group_get_action_enabled (G_ACTION_GROUP (self), "export-crl"));
   ck_window_rename_update (self);
 }
 
@@ -1182,6 +1183,7 @@ ck_window_actions_init (CkWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   ck_window_trust_init (self);
+  ck_window_ca_init (self);
   ck_window_rename_init (self);
   gtk_widget_set_visible (self->request_button, HAVE_REQUEST_ASSISTANT);
   gtk_widget_set_visible (self->empty_request_button, HAVE_REQUEST_ASSISTANT);

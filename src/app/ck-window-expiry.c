@@ -147,6 +147,15 @@ void
 ck_window_expiry_set_store (CkWindow *self)
 {
   g_autoptr (GError) error = NULL;
+  static const char *const keys[] = { "expiry-notifications", "expiry-notify-when-closed" };
+
+  /* The primary menu's switches (the application acts on them). */
+  for (guint i = 0; self->settings != NULL && i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr (GAction) action = g_settings_create_action (self->settings, keys[i]);
+
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
 
   self->expiry_check = ck_expiry_check_new (self->store, &error);
   if (self->expiry_check == NULL)

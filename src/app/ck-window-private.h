@@ -37,12 +37,15 @@ struct _CkWindow
   CkVerifier           *verifier;
   GtkWidget            *trust_dialog;
 
+  /* The store's CA records: issuers, revocations (ck-window-ca.c). */
+  CkCa                 *ca;
   /* The expiry watch (ck-window-expiry.c). */
   CkExpiryCheck        *expiry_check;
 
   char                 *screenshot_path;
   char                 *screenshot_view;
   guint                 screenshot_frames;
+  GtkWidget            *screenshot_dialog;   /* weak */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -67,9 +70,20 @@ struct _CkWindow
   /* Insensitive when none of its items applies: never an empty menu. */
   GtkWidget            *export_button;
   GtkWidget            *empty_request_button;
+
+  /* ck-window-vault.c: the last input the window saw (monotonic µs) and
+   * the source that locks the store after the idle timeout. */
+  gint64                last_activity;
+  guint                 idle_check_id;
+  /* Sign, Revoke, Export CRL: insensitive when none applies. */
+  GtkWidget            *ca_button;
 };
 
 void ck_window_actions_init          (CkWindow      *self);
+/* A toast that stays until closed: "@what: the error's message". */
+void ck_window_toast_error           (CkWindow      *self,
+                                      const char    *what,
+                                      const GError  *error);
 /* Application-wide accelerators for the win.* actions (Delete and Ctrl+V
  * are window bindings instead, so that entries keep them). */
 void ck_window_actions_set_accels    (GtkApplication *app);
@@ -103,6 +117,19 @@ void ck_window_trust_set_store       (CkWindow      *self);
 void ck_window_trust_update          (CkWindow      *self);
 /* Opens Trust Settings on the selected certificate; NULL when none. */
 GtkWidget *ck_window_trust_settings  (CkWindow      *self);
+/* ck-window-ca.c: Sign Request…, Revoke…, Export CRL… (win.sign-request,
+ * win.revoke, win.export-crl) on the selection; each returns its dialog,
+ * NULL when it does not apply. */
+void       ck_window_ca_init          (CkWindow      *self);
+/* After the store is open: its CA records (migrated then, as trust is, so
+ * that looking at a certificate never writes the store). */
+void       ck_window_ca_set_store     (CkWindow      *self);
+/* Enables them for the selection and shows its revocation status. */
+void       ck_window_ca_update        (CkWindow      *self);
+GtkWidget *ck_window_ca_sign_request  (CkWindow      *self);
+GtkWidget *ck_window_ca_revoke        (CkWindow      *self);
+GtkWidget *ck_window_ca_export_crl    (CkWindow      *self);
+
 /* ck-window-rename.c: Rename (F2) of the selected certificate or key. */
 void ck_window_rename_init           (CkWindow      *self);
 void ck_window_rename_update         (CkWindow      *self);
@@ -110,5 +137,17 @@ void ck_window_rename_update         (CkWindow      *self);
  * deletes it there; returns the confirmation dialog. */
 GtkWidget *ck_window_delete_token_item (CkWindow    *self,
                                         CkTokenItem *item);
+
+/* ck-window-vault.c: Lock Store, the idle timeout, Change Store
+ * Passphrase…, Preferences. */
+void ck_window_vault_init            (CkWindow      *self);
+void ck_window_vault_dispose         (CkWindow      *self);
+/* Wipes the store key from memory and says so with @why as a toast. */
+void ck_window_vault_lock            (CkWindow      *self,
+                                      const char    *why);
+/* Locks the store when the window has seen no input for the idle time of
+ * Preferences by @now (monotonic µs); TRUE when it did. A timer calls it. */
+gboolean ck_window_vault_lock_if_idle (CkWindow     *self,
+                                       gint64        now);
 
 G_END_DECLS

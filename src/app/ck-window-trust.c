@@ -9,18 +9,6 @@
 #include "ck-trust-dialog.h"
 #include "ck-window-private.h"
 
-static void
-toast_error (CkWindow     *self,
-             const char   *what,
-             const GError *error)
-{
-  g_autofree char *title = g_strdup_printf ("%s: %s", what, error->message);
-  AdwToast *toast = adw_toast_new (title);
-
-  adw_toast_set_timeout (toast, 0);
-  ck_window_add_toast (self, toast);
-}
-
 GtkWidget *
 ck_window_trust_settings (CkWindow *self)
 {
@@ -70,7 +58,7 @@ export_trust_chosen (GFile    *file,
       if (bytes == NULL
           || !g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                        NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
-        toast_error (self, _("Cannot export trust settings"), error);
+        ck_window_toast_error (self, _("Cannot export trust settings"), error);
       else
         {
           g_autofree char *basename = g_file_get_basename (file);
@@ -211,7 +199,7 @@ ck_window_trust_set_store (CkWindow *self)
   self->trust = ck_trust_new (self->store, &error);
   if (self->trust == NULL)
     {
-      toast_error (self, _("Trust settings cannot be read"), error);
+      ck_window_toast_error (self, _("Trust settings cannot be read"), error);
       return;
     }
   self->verifier = ck_verifier_new (self->trust);
@@ -228,6 +216,13 @@ ck_window_trust_set_store (CkWindow *self)
       g_autofree char *purpose = g_settings_get_string (self->settings, "trust-purpose");
 
       g_action_map_add_action (G_ACTION_MAP (self), anchors);
+      {
+        /* Off by default: nothing leaves the machine unless asked. */
+        g_autoptr(GAction) network = g_settings_create_action (self->settings,
+                                                               "revocation-network-checks");
+
+        g_action_map_add_action (G_ACTION_MAP (self), network);
+      }
       ck_verifier_set_use_system_anchors (self->verifier,
                                           g_settings_get_boolean (self->settings,
                                                                   "trust-use-system-anchors"));

@@ -54,9 +54,11 @@ ck_window_new (CkApplication *app,
   ck_certificate_list_set_store (self->certificate_list, store);
   ck_key_list_set_store (self->key_list, store);
   ck_window_trust_set_store (self);
+  ck_window_ca_set_store (self);
   ck_window_expiry_set_store (self);
   ck_request_list_set_store (self->request_list, store);
   ck_window_reload_init (self);
+  ck_window_vault_init (self);
   /* Import, paste and search depend on the store alone; the selection
    * updates below only run when the selection changes. */
   ck_window_actions_update (self);
@@ -597,6 +599,8 @@ ck_window_save_screenshot (CkWindow *self)
     target = ck_window_find_assistant ();
   if (g_strcmp0 (self->screenshot_view, "pin") == 0 && ck_window_find_pin_dialog () != NULL)
     target = ck_window_find_pin_dialog ();
+  if (g_strcmp0 (self->screenshot_view, "sign") == 0 && self->screenshot_dialog != NULL)
+    target = self->screenshot_dialog;
 
   width = gtk_widget_get_width (target);
   height = gtk_widget_get_height (target);
@@ -706,6 +710,24 @@ ck_window_screenshot_prepare (CkWindow *self)
         }
     }
 
+  if (g_strcmp0 (self->screenshot_view, "sign") == 0)
+    {
+      /* Sign Request on the newest request. */
+      adw_view_stack_set_visible_child_name (self->view_stack, "requests");
+      if (ck_request_list_select_first (self->request_list))
+        row_activated_cb (self);
+      self->screenshot_dialog = ck_window_ca_sign_request (self);
+      if (self->screenshot_dialog != NULL)
+        {
+          g_object_add_weak_pointer (G_OBJECT (self->screenshot_dialog),
+                                     (gpointer *) &self->screenshot_dialog);
+          gtk_widget_add_tick_callback (self->screenshot_dialog, ck_window_screenshot_tick, self,
+                                        NULL);
+          self->screenshot_frames = 0;
+          return G_SOURCE_REMOVE;
+        }
+    }
+
   if (g_strcmp0 (self->screenshot_view, "trust") == 0)
     {
       /* Trust Settings on the selected certificate: the first one. */
@@ -748,11 +770,13 @@ ck_window_dispose (GObject *object)
 {
   CkWindow *self = CK_WINDOW (object);
 
+  ck_window_vault_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CK_TYPE_WINDOW);
   g_clear_object (&self->selected);
   g_clear_object (&self->selected_certificate);
   g_clear_object (&self->verifier);
   g_clear_object (&self->trust);
+  g_clear_object (&self->ca);
 
   G_OBJECT_CLASS (ck_window_parent_class)->dispose (object);
 }
@@ -812,6 +836,7 @@ ck_window_class_init (CkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CkWindow, details_title);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, request_button);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, CkWindow, ca_button);
   gtk_widget_class_bind_template_child (widget_class, CkWindow, empty_request_button);
   gtk_widget_class_bind_template_callback (widget_class, certificate_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_selected_cb);

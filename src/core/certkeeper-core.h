@@ -12,6 +12,7 @@
 #include "ck-description.h"
 #include "ck-dn-attribute.h"
 #include "ck-error.h"
+#include "ck-expiry-agent.h"
 #include "ck-expiry-check.h"
 #include "ck-expiry-message.h"
 #include "ck-export.h"

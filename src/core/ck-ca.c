@@ -521,9 +521,12 @@ ck_ca_revoke_serials (CkCa      *self,
   return ck_store_run_transaction (self->store, insert_revocations, &many, error);
 }
 
+/* The revocations of a CA, or its revocation of @serial alone (by the
+ * table's primary key) when @serial is not NULL. */
 static GPtrArray *
 read_revocations (sqlite3     *db,
                   const char  *issuer_sha256,
+                  const char  *serial,
                   GError     **error)
 {
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ck_revocation_free);
@@ -532,13 +535,16 @@ read_revocations (sqlite3     *db,
 
   if (sqlite3_prepare_v2 (db,
                           "SELECT serial, certificate_sha256, reason, revoked_at FROM ca_revocations "
-                          "WHERE issuer_sha256 = ? ORDER BY revoked_at, serial",
+                          "WHERE issuer_sha256 = ?1 AND (?2 IS NULL OR serial = ?2) "
+                          "ORDER BY revoked_at, serial",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       ck_store_set_sqlite_error (error, db, _("reading the revocations"));
       return NULL;
     }
   sqlite3_bind_text (stmt, 1, issuer_sha256, -1, SQLITE_STATIC);
+  if (serial != NULL)
+    sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CkRevocation *r = g_new0 (CkRevocation, 1);
@@ -573,9 +579,40 @@ ck_ca_list_revocations (CkCa    *self,
     return NULL;
   ck_store_lock (self->store);
   list = read_revocations (ck_store_get_db (self->store),
-                           ck_certificate_get_sha256_fingerprint (ca), error);
+                           ck_certificate_get_sha256_fingerprint (ca), NULL, error);
   ck_store_unlock (self->store);
   return list;
+}
+
+gboolean
+ck_ca_lookup_revocation (CkCa          *self,
+                         gint64         ca_id,
+                         const char    *serial,
+                         CkRevocation **revocation,
+                         GError       **error)
+{
+  g_autoptr (CkCertificate) ca = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autofree char *hex = NULL;
+
+  g_return_val_if_fail (CK_IS_CA (self), FALSE);
+  g_return_val_if_fail (serial != NULL, FALSE);
+  g_return_val_if_fail (revocation != NULL, FALSE);
+
+  *revocation = NULL;
+  hex = g_ascii_strdown (serial, -1);
+  ca = ck_store_load_certificate (self->store, ca_id, error);
+  if (ca == NULL)
+    return FALSE;
+  ck_store_lock (self->store);
+  list = read_revocations (ck_store_get_db (self->store),
+                           ck_certificate_get_sha256_fingerprint (ca), hex, error);
+  ck_store_unlock (self->store);
+  if (list == NULL)
+    return FALSE;
+  if (list->len > 0)
+    *revocation = g_ptr_array_steal_index (list, 0);
+  return TRUE;
 }
 
 /* --- CRLs -------------------------------------------------------------- */
@@ -795,7 +832,7 @@ read_crl_state (CkStore     *store,
   ok = ok && read_last_number (db, issuer_sha256, &m->number, &last_this_update, error);
   if (ok)
     {
-      m->revocations = read_revocations (db, issuer_sha256, error);
+      m->revocations = read_revocations (db, issuer_sha256, NULL, error);
       ok = m->revocations != NULL;
     }
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
@@ -916,7 +953,7 @@ record_crl (CkStore  *store,
 
   if (!read_last_number (db, issuer_sha256, &last, &last_this_update, error))
     return FALSE;
-  revocations = read_revocations (db, issuer_sha256, error);
+  revocations = read_revocations (db, issuer_sha256, NULL, error);
   if (revocations == NULL)
     return FALSE;
   if (last + 1 != m->number || !same_revocations (revocations, m->revocations))

@@ -101,6 +101,16 @@ GPtrArray    *ck_ca_list_revocations   (CkCa           *self,
                                         gint64          ca_id,
                                         GError        **error);
 
+/* Whether CA @ca_id revoked the certificate with @serial (hex of the DER
+ * integer's octets, either case): *@revocation gets the revocation, NULL
+ * when it is not revoked. One indexed lookup, for showing one
+ * certificate. FALSE only on an error. */
+gboolean      ck_ca_lookup_revocation  (CkCa           *self,
+                                        gint64          ca_id,
+                                        const char     *serial,
+                                        CkRevocation  **revocation,
+                                        GError        **error);
+
 /* A new CRL (v2, DER) for CA @ca_id, signed with @ca_key: every
  * revocation with its reason, thisUpdate now, nextUpdate @next_update
  * seconds later, the CA's key identifier, and a CRL number one higher

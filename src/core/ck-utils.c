@@ -258,6 +258,16 @@ ck_datum_clear (gnutls_datum_t *datum)
   datum->size = 0;
 }
 
+void
+ck_clear_secret (char **secret)
+{
+  if (*secret != NULL)
+    {
+      gnutls_memset (*secret, 0, strlen (*secret));
+      g_clear_pointer (secret, g_free);
+    }
+}
+
 static gboolean
 write_error (GError    **error,
              const char *path,

@@ -65,6 +65,9 @@ gboolean  ck_check_kdf_iterations  (guint          iterations,
 GBytes   *ck_bytes_new_secret      (gpointer       data,
                                     gsize          len);
 
+/* Wipes and frees a g_malloc()ed passphrase or PIN; sets *@secret NULL. */
+void      ck_clear_secret          (char          **secret);
+
 /* Frees a datum allocated by GnuTLS, wiping it first (it may hold a key). */
 void      ck_datum_clear           (gnutls_datum_t *datum);
 

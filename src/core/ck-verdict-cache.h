@@ -19,10 +19,11 @@ G_DECLARE_FINAL_TYPE (CkVerdictCache, ck_verdict_cache, CK, VERDICT_CACHE, GObje
  * generation, which changes on every trust decision (CkTrust::changed),
  * every import or delete (the store's certificate model changing) and
  * when the system anchors are switched on or off: a verdict of an older
- * generation is never returned. Verdicts are computed by one worker
- * thread with its own read-only connection to the same store
- * (ck_store_open_read_only()) and its own CkVerifier (a fresh one per
- * generation, so it reads the decisions and issuers as they are now), and
+ * generation is never returned. Verdicts are computed by worker threads
+ * (one per processor, up to four), each with its own read-only connection
+ * to the same store (ck_store_open_read_only()) and its own CkVerifier (a
+ * fresh one per generation, so it reads the decisions and issuers as they
+ * are now), and
  * arrive on the main context of the thread that made the cache, in
  * batches ("verdicts-added"), the rows asked for with
  * ck_verdict_cache_prefer() first. A new generation or purpose cancels the

@@ -153,3 +153,19 @@ ck_gui_test_find_message_dialog (const char *heading)
     }
   return NULL;
 }
+
+GtkWidget *
+ck_gui_test_find_toplevel (GType type)
+{
+  /* (transfer none) */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}

@@ -46,4 +46,7 @@ GtkWidget     *ck_gui_test_find_button      (GtkWidget  *widget,
  * @heading (any when NULL), or NULL. */
 AdwMessageDialog *ck_gui_test_find_message_dialog (const char *heading);
 
+/* A visible toplevel of @type (a CkPinDialog, say), or NULL. */
+GtkWidget     *ck_gui_test_find_toplevel    (GType       type);
+
 G_END_DECLS

@@ -219,6 +219,20 @@ def stop_app(proc):
         proc.kill()
 
 
+def main_menu_button(main_window):
+    """The main window's Main Menu button. The empty page has one too,
+    earlier in the tree; GTK 4.8 does not say which is showing: the store
+    page's is the last."""
+    found = None
+    for node in walk(main_window):
+        try:
+            if node.name == "Main Menu" and clickable(node):
+                found = node
+        except Exception:
+            continue
+    return found
+
+
 def checks_run():
     return tests_run
 
@@ -280,6 +294,48 @@ def press(node):
     the window coordinates GTK reports are the screen's."""
     x, y, width, height = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     pyatspi.Registry.generateMouseEvent(x + width // 2, y + height // 2, "b1c")
+
+
+def labels_in(node):
+    """Every label's name and text under @node."""
+    found = set()
+    for n in walk(node):
+        try:
+            if n.getRoleName() == "label":
+                found.add(n.name or "")
+                found.add(text_of(n))
+        except Exception:
+            continue
+    return found
+
+
+def row_with(rows, text):
+    """The index of the first row of @rows with a label @text, or None."""
+    for i in range(rows.childCount):
+        if text in labels_in(rows.getChildAtIndex(i)):
+            return i
+    return None
+
+
+def save_as(app, title, path):
+    """Types @path into the save dialog called @title and saves."""
+    def chooser_entry():
+        # A dialog that led here may still be closing under the same
+        # title: the chooser is the window with a file name entry.
+        for w in app:
+            if w is not None and w.name == title:
+                entry = find(w, "text", predicate=lambda n:
+                             "EditableText" in pyatspi.listInterfaces(n))
+                if entry is not None:
+                    return w, entry
+        return None
+    chooser, entry = wait_for("the save dialog %s with its file name entry" % title, chooser_entry)
+    set_text(entry, path)
+    save = wait_for("the save button", lambda: find(chooser, "push button",
+                                                    name_re=r"(Export|Save)$",
+                                                    predicate=lambda n: sensitive(n)
+                                                    and clickable(n)))
+    do_action(save, "click")
 
 
 def make_softhsm_token(tmp, label, user_pin, so_pin):

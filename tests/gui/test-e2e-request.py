@@ -11,11 +11,14 @@
    the ones typed, in the order typed.
 4. Closing the assistant shows the "saved as pending" toast.
 5. On the Keys page, "New Request for This Key" opens the assistant on
-   the subject page for that key; Generate asks for the key's passphrase
-   on the key page, and then makes a second request for the same key.
-6. The
-   store, read with certkeeper-cli ($CK_CLI), has the request as pending
-   under the new key.
+   the subject page for that key; Generate makes a second request for
+   the same key without asking for the passphrase again: the store
+   passphrase is asked once per session.
+6. Main Menu → Lock Store locks the store (a toast says so); a third
+   request for the key then asks for the passphrase on the key page, and
+   is made once it is typed.
+7. The store, read with certkeeper-cli ($CK_CLI), has the three requests
+   as pending under the new key.
 
 Needs an X server (xvfb-run) and a D-Bus session bus (dbus-run-session).
 Prints TAP.
@@ -33,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ckatspi import *  # noqa: E402,F401,F403
 import ckatspi  # noqa: E402
 
-N_CHECKS = 10
+N_CHECKS = 13
 CN = "e2e-request.certkeeper.test"
 
 
@@ -133,22 +136,58 @@ def main():
         keys_page = wait_for("the Keys page switch",
                              lambda: find(main_window, name_re=r"^_?Keys", predicate=clickable))
         do_action(keys_page)
-        for_key = wait_for("the New Request for This Key button",
-                           lambda: find(main_window, "push button",
-                                        name_re=r"New Request for This Key",
-                                        predicate=lambda n: sensitive(n) and clickable(n)))
-        click(for_key)
-        dialog = wait_for("the assistant", lambda: window(app, "New Request"))
-        tap(on_step(dialog, 3) is not None, "New Request for This Key starts on the subject page")
-        set_text(wait_for("the common name entry",
-                          lambda: find(dialog, "text", "Common name (CN)")), "renewed." + CN)
-        next_step(dialog, 4)
-        set_text(wait_for("the new name entry", lambda: find(dialog, "text", "New name")),
-                 "renewed." + CN)
-        click(button(dialog, "Add Name"))
-        wait_for("the name in the list", lambda: find(dialog, "label", "renewed." + CN))
-        next_step(dialog, 5)
-        click(button(dialog, "Generate"))
+
+        def request_for_key(name, first):
+            for_key = wait_for("the New Request for This Key button",
+                               lambda: find(main_window, "push button",
+                                            name_re=r"New Request for This Key",
+                                            predicate=lambda n: sensitive(n) and clickable(n)))
+            click(for_key)
+            dialog = wait_for("the assistant", lambda: window(app, "New Request"))
+            started = on_step(dialog, 3) is not None
+            if first:
+                tap(started, "New Request for This Key starts on the subject page")
+            set_text(wait_for("the common name entry",
+                              lambda: find(dialog, "text", "Common name (CN)")), name)
+            next_step(dialog, 4)
+            set_text(wait_for("the new name entry", lambda: find(dialog, "text", "New name")),
+                     name)
+            click(button(dialog, "Add Name"))
+            wait_for("the name in the list", lambda: find(dialog, "label", name))
+            next_step(dialog, 5)
+            click(button(dialog, "Generate"))
+            return dialog
+
+        def close_result(dialog, what):
+            """Waits for the result page, closes the assistant and returns
+            the result's label."""
+            result = wait_for(what, lambda: find(dialog, "label",
+                                                 name_re=r"^Recorded as a pending request"),
+                              timeout=60)
+            windows_before = n_windows(app)
+            click(button(dialog, "Close"))
+            wait_for("the assistant to close", lambda: n_windows(app) < windows_before)
+            return result
+
+        # Unlocked since the first request: not asked again.
+        dialog = request_for_key("renewed." + CN, True)
+        # Nothing is typed: had the key page asked for the passphrase, the
+        # result would never come.
+        result = close_result(dialog, "the second result")
+        tap(result is not None,
+            "a second request for the key is made without asking for the passphrase")
+
+        # Lock Store, from the main menu.
+        menu = wait_for("the Main Menu button", lambda: main_menu_button(main_window))
+        do_action(menu, "click")
+        lock = wait_for("the Lock Store menu item",
+                        lambda: find(app, name_re=r"^_?Lock Store$", predicate=clickable))
+        do_action(lock)
+        locked = wait_for("the Store locked toast", lambda: find_toast(
+            main_window, "label", name_re=r"^Store locked"))
+        tap(locked is not None, "Lock Store says the store is locked (%s)" % locked.name)
+
+        dialog = request_for_key("third." + CN, False)
         key_passphrase = wait_for("the key's passphrase entry on the key page",
                                   lambda: find(dialog, "label", name_re=r"type its passphrase")
                                   and find(dialog, "text", "Passphrase of the key"))
@@ -160,12 +199,8 @@ def main():
         for step in (3, 4, 5):
             next_step(dialog, step)
         click(button(dialog, "Generate"))
-        wait_for("the second result", lambda: find(dialog, "label",
-                                                   name_re=r"^Recorded as a pending request"),
-                 timeout=60)
-        windows_before = n_windows(app)
-        click(button(dialog, "Close"))
-        wait_for("the assistant to close", lambda: n_windows(app) < windows_before)
+        result = close_result(dialog, "the third result")
+        tap(result is not None, "with the passphrase typed again, the third request is made")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -176,11 +211,11 @@ def main():
         listed = subprocess.run([os.environ["CK_CLI"], "--store", os.path.join(tmp, "store"),
                                  "requests", "--json"], capture_output=True, text=True, check=True)
         requests = json.loads(listed.stdout)
-        tap(len(requests) == 2 and all(r["status"] == "pending" for r in requests)
+        tap(len(requests) == 3 and all(r["status"] == "pending" for r in requests)
             and requests[0]["key_id"] is not None
-            and requests[0]["key_id"] == requests[1]["key_id"]
+            and all(r["key_id"] == requests[0]["key_id"] for r in requests)
             and requests[0]["profile"] == "tls-server",
-            "the store has both requests as pending under the one key (%s)"
+            "the store has the three requests as pending under the one key (%s)"
             % " ".join(listed.stdout.split()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

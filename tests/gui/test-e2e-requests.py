@@ -67,25 +67,6 @@ def make_store(tmp):
     run(cli, "--store", store, "import", leaf)
 
 
-def labels_in(node):
-    found = set()
-    for n in walk(node):
-        try:
-            if n.getRoleName() == "label":
-                found.add(n.name or "")
-                found.add(text_of(n))
-        except Exception:
-            continue
-    return found
-
-
-def row_with(rows, text):
-    for i in range(rows.childCount):
-        if text in labels_in(rows.getChildAtIndex(i)):
-            return i
-    return None
-
-
 def main():
     for var in ("CK_CLI", "CK_CERTTOOL"):
         if not os.environ.get(var) or not os.path.exists(os.environ[var]):

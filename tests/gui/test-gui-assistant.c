@@ -532,8 +532,7 @@ test_existing_key (Fixture       *fixture,
   g_assert_true (ck_store_add_key (fixture->store, key, "existing key", "open sesame",
                                    CK_COMMIT_NONE, &key_id, &error));
   g_assert_no_error (error);
-  /* As in a new session: the store is locked until its passphrase is
-   * typed. */
+  /* Stored in an earlier session: the store is locked. */
   ck_key_vault_lock (ck_key_vault_get (fixture->store));
 
   /* "New Request for This Key" starts on the subject page. */
@@ -943,6 +942,8 @@ test_self_signed_wrong_passphrase (Fixture       *fixture,
   g_assert_true (ck_store_add_key (fixture->store, key, "locked key", "right passphrase",
                                    CK_COMMIT_NONE, &key_id, &error));
   g_assert_no_error (error);
+  /* Stored in an earlier session: the store is locked. */
+  ck_key_vault_lock (ck_key_vault_get (fixture->store));
   before = ck_test_dump_tables (ck_store_get_path (fixture->store));
 
   check_row (fixture, "TLS Client", TRUE);

@@ -98,16 +98,7 @@ is_visible_label_containing (GtkWidget     *widget,
 static GtkWidget *
 pin_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (CK_IS_PIN_DIALOG (window) && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
+  return ck_gui_test_find_toplevel (CK_TYPE_PIN_DIALOG);
 }
 
 static gboolean

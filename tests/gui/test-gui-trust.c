@@ -10,6 +10,7 @@
 
 #include "ck-certificate-list.h"
 #include "ck-details-pane.h"
+#include "ck-revocation-row.h"
 #include "ck-resources.h"
 #include "ck-gui-test-util.h"
 #include "ck-test-certs.h"
@@ -587,6 +588,84 @@ test_details_reason (Fixture       *fixture,
   }
 }
 
+static gboolean
+is_revocation_row (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return CK_IS_REVOCATION_ROW (widget);
+}
+
+static gboolean
+shows_revoked (gpointer data)
+{
+  const char *trust = ck_details_pane_lookup (data, "Trust");
+
+  return trust != NULL && g_str_has_prefix (trust, "Revoked: ");
+}
+
+/* The Revocation row says what the stored CRLs say; after a CRL is
+ * imported, Check Revocation (network checks off: the store only) shows
+ * the certificate revoked, in the row and in the trust line. */
+static void
+test_details_revocation (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CkDetailsPane) pane = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CkImporter) importer = NULL;
+  g_autoptr(GBytes) crl = NULL;
+  g_autofree char *crl_path = NULL;
+  CkStoredCertificate *row;
+  GtkWidget *revocation, *button;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  pane = g_object_ref_sink (g_object_new (CK_TYPE_DETAILS_PANE, NULL));
+  ck_details_pane_set_trust (pane, fixture->trust, fixture->verifier);
+  row = ck_store_get_certificate_row (fixture->store, fixture->leaf_id);
+  ck_details_pane_show_certificate (pane, fixture->store, row, fixture->leaf);
+  revocation = ck_gui_test_find_widget (GTK_WIDGET (pane), is_revocation_row, NULL);
+  g_assert_nonnull (revocation);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (revocation)),
+                                   "Unknown: "));
+
+  write_file (fixture->dir, "crl.tmpl", "crl_next_update = 7\ncrl_number = 1\n");
+  run_certtool (fixture->dir, (const char *[]) { "--generate-crl", "--load-ca-privkey", "ca.key",
+                                                 "--load-ca-certificate", "ca.crt",
+                                                 "--load-certificate", "leaf.crt",
+                                                 "--template", "crl.tmpl",
+                                                 "--outfile", "leaf.crl", NULL });
+  crl_path = g_build_filename (fixture->dir, "leaf.crl", NULL);
+  {
+    char *text = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (crl_path, &text, &len, NULL));
+    crl = g_bytes_new_take (text, len);
+  }
+  importer = ck_importer_new (fixture->store);
+  ck_importer_add_bytes (importer, crl, "leaf.crl");
+  g_assert_cmpuint (ck_import_plan_count (ck_importer_get_plan (importer), CK_IMPORT_ITEM_CRL),
+                    ==, 1);
+  g_assert_true (ck_store_commit (fixture->store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  button = ck_gui_test_find_button (revocation, "_Check Revocation");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  ck_gui_test_spin_until (shows_revoked, pane);
+  revocation = ck_gui_test_find_widget (GTK_WIDGET (pane), is_revocation_row, NULL);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (revocation)),
+                                   "Revoked on "));
+}
+
 /* A right click on a row selects it and opens the row's menu, which
  * offers Trust Settings. */
 static void
@@ -732,6 +811,19 @@ test_sort_and_filter_by_verdict (Fixture       *fixture,
   assert_row_status (list, "orphan.example.test", "Issuer unknown");
   assert_row_status (list, "Other Root CA", "Not trusted");
   assert_row_status (list, "Example Root CA", "Trusted by you");
+  /* The why, worked out when the tooltip is asked for. */
+  {
+    GtkWidget *row = find_label (GTK_WIDGET (list), "www.example.test");
+    GtkWidget *verdict;
+    g_autofree char *why = NULL;
+
+    while (g_strcmp0 (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (row)), "GtkColumnListView") != 0)
+      row = gtk_widget_get_parent (row);
+    verdict = find_label (row, "Trusted by you");
+    g_assert_nonnull (verdict);
+    why = ck_trust_status_box_get_deferred_tooltip (gtk_widget_get_parent (verdict));
+    g_assert_cmpstr (why, ==, "Trusted for TLS server through Example Root CA");
+  }
 
   ck_certificate_list_sort_by (list, "trust", GTK_SORT_ASCENDING);
   assert_names (list, "Bad Root CA\nOther Root CA\norphan.example.test\nExample Root CA\n"
@@ -871,6 +963,8 @@ main (int   argc,
               fixture_setup, test_row_menu, fixture_teardown);
   g_test_add ("/gui/trust/details-reason", Fixture, NULL,
               fixture_setup, test_details_reason, fixture_teardown);
+  g_test_add ("/gui/trust/details-revocation", Fixture, NULL,
+              fixture_setup, test_details_revocation, fixture_teardown);
   g_test_add ("/gui/trust/sort-and-filter-by-verdict", Fixture, NULL,
               fixture_setup, test_sort_and_filter_by_verdict, fixture_teardown);
   g_test_add_func ("/gui/trust/verdict-labels", test_verdict_labels);

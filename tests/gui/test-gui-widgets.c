@@ -48,6 +48,9 @@ commit_pem (CkStore    *store,
   g_assert_true (ck_store_commit (store, ck_importer_get_plan (importer), "test passphrase",
                                   CK_COMMIT_NONE, NULL, NULL, &summary, &error));
   g_assert_no_error (error);
+  /* As if stored in an earlier session: the dialogs under test find the
+   * store locked and ask for its passphrase. */
+  ck_key_vault_lock (ck_key_vault_get (store));
 }
 
 static void
@@ -843,6 +846,14 @@ find_label (GtkWidget  *widget,
 }
 
 static gboolean
+is_row_titled_visible (GtkWidget     *widget,
+                       gconstpointer  data)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_is_visible (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
+}
+
+static gboolean
 is_visible_passphrase_row (GtkWidget     *widget,
                            gconstpointer  data)
 {
@@ -1393,6 +1404,80 @@ test_import_dialog_names_stored_partner (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The store passphrase, once per session: a window whose store is
+ * unlocked does not ask for it on import; Lock Store and the idle timeout
+ * (decided against a given clock, never by waiting) wipe the key, and the
+ * import asks again, once (not twice: the store has its passphrase). */
+static gboolean
+import_dialog_shows_store_passphrase (CkWindow   *window,
+                                      const char *pem)
+{
+  CkImportDialog *dialog = ck_import_dialog_new (GTK_WINDOW (window), window->store);
+  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+  gboolean shown, confirm = FALSE;
+  GtkWidget *row;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "new.pem"));
+  row = wait_for_import_row (dialog, CK_IMPORT_ITEM_PRIVATE_KEY);
+  g_assert_nonnull (row);
+  shown = shows_store_passphrase (GTK_WIDGET (dialog));
+  if (shown)
+    confirm = ck_gui_test_find_widget (GTK_WIDGET (dialog), is_row_titled_visible,
+                                       "Confirm passphrase") != NULL;
+  g_assert_false (confirm);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return shown;
+}
+
+static void
+test_window_passphrase_once (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  gnutls_x509_privkey_t other = ck_test_key_new ();
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autofree char *other_pem = ck_test_key_to_pem (other);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.certkeeper.Certkeeper");
+  CkKeyVault *vault = ck_key_vault_get (fixture->store);
+  g_autoptr(GError) error = NULL;
+  CkWindow *window;
+  gint64 now;
+
+  gnutls_x509_privkey_deinit (key);
+  gnutls_x509_privkey_deinit (other);
+  commit_pem (fixture->store, key_pem, "key.pem");   /* leaves it locked */
+  g_assert_true (ck_key_vault_unlock (vault, "test passphrase", &error));
+  g_assert_no_error (error);
+  window = new_window (fixture);
+
+  /* Unlocked this session: nothing to type. */
+  g_assert_false (import_dialog_shows_store_passphrase (window, other_pem));
+
+  /* Lock Store wipes the key: asked again, once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock-store", NULL));
+  g_assert_false (ck_key_vault_is_unlocked (vault));
+  g_assert_true (import_dialog_shows_store_passphrase (window, other_pem));
+
+  /* The idle timeout from Preferences: not before it, then locked; never
+   * with 0. */
+  g_assert_true (ck_key_vault_unlock (vault, "test passphrase", &error));
+  g_assert_no_error (error);
+  g_settings_set_uint (settings, "lock-store-idle-minutes", 5);
+  window->last_activity = now = g_get_monotonic_time ();
+  g_assert_false (ck_window_vault_lock_if_idle (window, now + (gint64) 4 * 60 * G_USEC_PER_SEC));
+  g_assert_true (ck_key_vault_is_unlocked (vault));
+  g_settings_set_uint (settings, "lock-store-idle-minutes", 0);
+  g_assert_false (ck_window_vault_lock_if_idle (window, now + (gint64) 600 * 60 * G_USEC_PER_SEC));
+  g_assert_true (ck_key_vault_is_unlocked (vault));
+  g_settings_set_uint (settings, "lock-store-idle-minutes", 5);
+  g_assert_true (ck_window_vault_lock_if_idle (window, now + (gint64) 5 * 60 * G_USEC_PER_SEC));
+  g_assert_false (ck_key_vault_is_unlocked (vault));
+  g_settings_reset (settings, "lock-store-idle-minutes");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* What the dialog shows once a PKCS#12 is unlocked is the plan worked out
  * again: the key with the certificate that came out of the same file, and,
  * when the store has both already, "already in the store" and no store
@@ -1503,6 +1588,38 @@ test_import_dialog_duplicate (Fixture       *fixture,
   ck_gui_test_spin_until (text_is_set, &message);
   g_assert_cmpstr (message, ==, "Imported 1 certificate");
   g_assert_cmpuint (g_list_model_get_n_items (ck_store_get_certificates (fixture->store)), ==, 1);
+}
+
+/* A file holding only a CRL of a CA in the store can be imported: the
+ * Import button is offered, and the toast counts the list. */
+static void
+test_import_dialog_crl (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CkTestCa) ca = ck_test_ca_new ("CRL Dialog CA");
+  g_autofree char *ca_pem = ck_test_ca_get_pem (ca);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const guint64 serials[] = { 5 };
+  g_autoptr(GBytes) der = ck_test_ca_crl (ca, serials, 1, now, now + 86400, 1);
+  g_autofree char *pem = ck_crl_to_pem (der);
+  g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+  CkImportDialog *dialog = ck_import_dialog_new (NULL, fixture->store);
+  g_autofree char *message = NULL;
+  GtkWidget *import;
+
+  commit_pem (fixture->store, ca_pem, "ca.pem");
+  g_signal_connect (dialog, "imported", G_CALLBACK (on_imported), &message);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (ck_import_dialog_add_bytes (dialog, bytes, "ca.crl"));
+  ck_gui_test_spin_until (dialog_ready, dialog);
+  g_assert_cmpuint (ck_import_plan_count (ck_import_dialog_get_plan (dialog), CK_IMPORT_ITEM_CRL),
+                    ==, 1);
+  import = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Import");
+  g_assert_nonnull (import);
+  g_assert_true (gtk_widget_is_sensitive (import));
+  g_signal_emit_by_name (import, "clicked");
+  ck_gui_test_spin_until (text_is_set, &message);
+  g_assert_cmpstr (message, ==, "Imported 1 revocation list");
 }
 
 static void
@@ -1762,6 +1879,91 @@ test_export_dialog_choices (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Change Store Passphrase…: a wrong current passphrase asks again and
+ * changes nothing; the right one re-seals the keys, which then open with
+ * the new passphrase only (checked on a second connection, as another
+ * process would see the store). */
+static gboolean
+change_dialog_says_wrong (gpointer data)
+{
+  AdwMessageDialog *dialog = ck_gui_test_find_message_dialog ("Change Store Passphrase");
+
+  return dialog != NULL && strstr (adw_message_dialog_get_body (dialog), "wrong") != NULL;
+}
+
+static gboolean
+window_says_changed (gpointer data)
+{
+  return has_label_containing (data, "Store passphrase changed");
+}
+
+static void
+fill_change_dialog (const char *old,
+                    const char *new)
+{
+  AdwMessageDialog *dialog = ck_gui_test_find_message_dialog ("Change Store Passphrase");
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+
+  g_assert_nonnull (dialog);
+  collect_widgets (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, entries);
+  g_assert_cmpuint (entries->len, ==, 3);   /* current, new, confirm */
+  gtk_editable_set_text (entries->pdata[0], old);
+  gtk_editable_set_text (entries->pdata[1], new);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "change"));
+  gtk_editable_set_text (entries->pdata[2], new);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "change"));
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  adw_message_dialog_response (dialog, "change");
+  /* As its button does: the dialog goes (a response alone leaves it). */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_window_change_passphrase (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  gnutls_x509_privkey_t key = ck_test_key_new ();
+  g_autofree char *key_pem = ck_test_key_to_pem (key);
+  g_autoptr(CkStore) other = NULL;
+  g_autoptr(CkPrivateKey) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  CkWindow *window;
+  gint64 key_id;
+
+  gnutls_x509_privkey_deinit (key);
+  commit_pem (fixture->store, key_pem, "key.pem");
+  {
+    g_autoptr(CkStoredKey) row = g_list_model_get_item (ck_store_get_keys (fixture->store), 0);
+
+    key_id = ck_stored_key_get_id (row);
+  }
+  window = new_window (fixture);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.change-store-passphrase", NULL));
+  ck_gui_test_spin_until (message_dialog_shown, NULL);
+  fill_change_dialog ("not it", "brand new passphrase");
+  ck_gui_test_spin_until (change_dialog_says_wrong, NULL);
+  other = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  opened = ck_store_load_private_key (other, key_id, "test passphrase", &error);
+  g_assert_no_error (error);
+  g_clear_object (&opened);
+  g_clear_object (&other);
+
+  fill_change_dialog ("test passphrase", "brand new passphrase");
+  ck_gui_test_spin_until (window_says_changed, window);
+  other = ck_store_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  g_assert_null (ck_store_load_private_key (other, key_id, "test passphrase", &error));
+  g_assert_error (error, CK_ERROR, CK_ERROR_BAD_PASSWORD);
+  g_clear_error (&error);
+  opened = ck_store_load_private_key (other, key_id, "brand new passphrase", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (opened);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_key_list (Fixture       *fixture,
                gconstpointer  data)
@@ -1823,6 +2025,10 @@ main (int   argc,
               fixture_setup, test_model_changes, fixture_teardown);
   g_test_add ("/gui/certificate-list/search-on-screen", Fixture, NULL,
               fixture_setup, test_list_search_on_screen, fixture_teardown);
+  g_test_add ("/gui/window/store-passphrase-once", Fixture, NULL,
+              fixture_setup, test_window_passphrase_once, fixture_teardown);
+  g_test_add ("/gui/window/change-store-passphrase", Fixture, NULL,
+              fixture_setup, test_window_change_passphrase, fixture_teardown);
   g_test_add ("/gui/window/reload", Fixture, NULL,
               fixture_setup, test_window_reload, fixture_teardown);
   g_test_add ("/gui/window/paste-drop-pkcs12", Fixture, NULL,
@@ -1847,6 +2053,8 @@ main (int   argc,
               fixture_setup, test_import_dialog_names_stored_partner, fixture_teardown);
   g_test_add ("/gui/import-dialog/duplicate", Fixture, NULL,
               fixture_setup, test_import_dialog_duplicate, fixture_teardown);
+  g_test_add ("/gui/import-dialog/crl", Fixture, NULL,
+              fixture_setup, test_import_dialog_crl, fixture_teardown);
   g_test_add ("/gui/export/chain-and-pkcs12", Fixture, NULL,
               fixture_setup, test_export_chain_and_pkcs12, fixture_teardown);
   g_test_add ("/gui/export/dialog-choices", Fixture, NULL,
