@@ -2,7 +2,8 @@
 /* The verdict cache against a real SQLite store: its verdicts are the
  * verifier's, certificate by certificate; a trust decision, an import and
  * a delete each start a new generation whose verdicts are computed again
- * (never an old one returned); purposes are kept apart. Waits on the
+ * (never an old one returned), and so does a CRL stored or replaced;
+ * purposes are kept apart. Waits on the
  * cache's state, never on time. */
 #include <string.h>
 
@@ -272,6 +273,87 @@ test_overtaken (Fixture       *f,
   g_assert_cmpint (status_of (f, f->ca_id), ==, CK_VERIFY_NOT_TRUSTED);
 }
 
+/* The ids of the certificates whose cached verdict is revoked. */
+static GArray *
+revoked_ids (Fixture *f)
+{
+  GListModel *rows = ck_store_get_certificates (f->store);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (rows, i);
+      gint64 id = ck_stored_certificate_get_id (row);
+
+      if (status_of (f, id) == CK_VERIFY_REVOKED)
+        g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+/* A CRL stored through CkRevocationStore revoking a leaf whose verdict is
+ * cached: a new generation, the leaf's verdict says revoked. A newer CRL
+ * of the CA, imported as a file, that no longer lists it: good again. */
+static void
+test_crl (Fixture       *f,
+          gconstpointer  data)
+{
+  const guint64 three[] = { 3 };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(CkRevocationStore) revocations = ck_revocation_store_new (f->store);
+  g_autoptr(GBytes) der = ck_test_ca_crl (f->ca, three, 1, now - 60, now + 86400, 1);
+  g_autoptr(GBytes) newer = ck_test_ca_crl (f->ca, NULL, 0, now - 30, now + 86400, 2);
+  g_autoptr(CkCrl) crl = NULL;
+  g_autoptr(CkImporter) importer = ck_importer_new (f->store);
+  CkStoredCertificate *row;
+  g_autoptr(GArray) revoked = NULL;
+  g_autoptr(GError) error = NULL;
+  CkCrlAddResult result;
+  guint64 generation;
+  gint64 leaf_id;
+
+  g_assert_true (ck_trust_set (f->trust, f->ca_id, CK_PURPOSE_TLS_SERVER, CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  assert_equals_verifier (f, CK_PURPOSE_TLS_SERVER);
+  revoked = revoked_ids (f);
+  g_assert_cmpuint (revoked->len, ==, 0);
+  g_clear_pointer (&revoked, g_array_unref);
+
+  generation = ck_verdict_cache_get_generation (f->cache);
+  crl = ck_crl_new_from_der (der, &error);
+  g_assert_no_error (error);
+  g_assert_true (ck_revocation_store_add_crl (revocations, crl, "ca.crl", &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result, ==, CK_CRL_ADDED);
+  /* On this (the store's) thread the signal came within the call. */
+  g_assert_cmpuint (ck_verdict_cache_get_generation (f->cache), >, generation);
+  g_assert_true (ck_verdict_cache_is_busy (f->cache));
+  assert_equals_verifier (f, CK_PURPOSE_TLS_SERVER);
+  revoked = revoked_ids (f);
+  g_assert_cmpuint (revoked->len, ==, 1);
+  leaf_id = g_array_index (revoked, gint64, 0);
+  row = ck_store_get_certificate_row (f->store, leaf_id);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (ck_stored_certificate_get_serial (row), ==, "03");
+  g_assert_cmpint (status_of (f, f->ca_id), ==, CK_VERIFY_TRUSTED);
+
+  /* The same CRL again changes nothing: no new generation. */
+  generation = ck_verdict_cache_get_generation (f->cache);
+  g_assert_true (ck_revocation_store_add_crl (revocations, crl, "ca.crl", &result, &error));
+  g_assert_cmpint (result, ==, CK_CRL_SAME);
+  g_assert_cmpuint (ck_verdict_cache_get_generation (f->cache), ==, generation);
+
+  /* Replaced by an import of a newer CRL. */
+  ck_importer_add_bytes (importer, newer, "newer.crl");
+  g_assert_true (ck_store_commit (f->store, ck_importer_get_plan (importer), NULL,
+                                  CK_COMMIT_NO_KEY_PASSPHRASE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ck_verdict_cache_get_generation (f->cache), >, generation);
+  g_assert_null (ck_verdict_cache_lookup (f->cache, leaf_id));
+  assert_equals_verifier (f, CK_PURPOSE_TLS_SERVER);
+  g_assert_cmpint (status_of (f, leaf_id), ==, CK_VERIFY_TRUSTED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +368,7 @@ main (int   argc,
   ADD ("/verdict-cache/import-and-delete", test_import_and_delete);
   ADD ("/verdict-cache/purposes", test_purposes);
   ADD ("/verdict-cache/overtaken", test_overtaken);
+  ADD ("/verdict-cache/crl", test_crl);
 #undef ADD
 
   return g_test_run ();

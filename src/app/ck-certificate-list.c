@@ -661,7 +661,7 @@ init_row_menu (CkCertificateList *self)
 /* The drop-down's order, by CkTrustFilterMode. */
 static const CkTrustFilterMode filter_modes[] = {
   CK_TRUST_FILTER_ALL, CK_TRUST_FILTER_TRUSTED, CK_TRUST_FILTER_NOT_TRUSTED,
-  CK_TRUST_FILTER_DISTRUSTED,
+  CK_TRUST_FILTER_DISTRUSTED, CK_TRUST_FILTER_REVOKED,
 };
 
 static void
@@ -766,6 +766,7 @@ init_trust (CkCertificateList *self)
   gtk_string_list_append (filters, _("Trusted"));
   gtk_string_list_append (filters, _("Not trusted"));
   gtk_string_list_append (filters, _("Distrusted"));
+  gtk_string_list_append (filters, _("Revoked"));
   gtk_drop_down_set_model (self->trust_filter_dropdown, G_LIST_MODEL (filters));
   init_row_menu (self);
 }

@@ -3,6 +3,7 @@
 
 #include "ck-details-pane.h"
 #include "ck-revocation-row.h"
+#include "ck-details-row.h"
 #include "ck-expiry.h"
 #include "ck-trust-status.h"
 
@@ -43,22 +44,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef enum {
-  ROW_PLAIN     = 0,
-  ROW_MONOSPACE = 1 << 0,
-  ROW_COPY      = 1 << 1,
-} RowFlags;
-
-static void
-copy_clicked (GtkButton     *button,
-              CkDetailsPane *self)
-{
-  const char *text = g_object_get_data (G_OBJECT (button), "ck-text");
-  const char *what = g_object_get_data (G_OBJECT (button), "ck-title");
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
-  g_signal_emit (self, signals[COPIED], 0, what);
-}
+#define ROW_PLAIN     CK_DETAILS_ROW_PLAIN
+#define ROW_MONOSPACE CK_DETAILS_ROW_MONOSPACE
+#define ROW_COPY      CK_DETAILS_ROW_COPY
 
 static GtkWidget *
 add_group (CkDetailsPane *self,
@@ -74,88 +62,18 @@ add_group (CkDetailsPane *self,
   return group;
 }
 
-/* A row with the name above the value: stays readable at 360 px, where
- * name and value side by side would not fit. Values are selectable and
- * wrap anywhere (fingerprints and PEM have no spaces). */
+/* The rows every details pane shows (ck-details-row.c). */
 static GtkWidget *
-add_row (CkDetailsPane *self,
-         GtkWidget     *group,
-         const char    *title,
-         const char    *value,
-         const char    *icon_name,
-         RowFlags       flags)
+add_row (CkDetailsPane     *self,
+         GtkWidget         *group,
+         const char        *title,
+         const char        *value,
+         const char        *icon_name,
+         CkDetailsRowFlags  flags)
 {
-  /* An AdwPreferencesRow, so that AdwPreferencesGroup puts it in its boxed
-   * list (1.2 only does that for preferences rows). */
-  GtkWidget *row = adw_preferences_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title_label = gtk_label_new (title);
-  GtkWidget *value_label = gtk_label_new (value != NULL && value[0] != '\0' ? value : "—");
+  GtkWidget *row = ck_details_row_add (group, title, value, icon_name, flags, GTK_WIDGET (self));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_focusable (row, FALSE);
-
-  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
-  gtk_widget_add_css_class (title_label, "caption-heading");
-  gtk_widget_add_css_class (title_label, "dim-label");
-
-  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_hexpand (value_label, TRUE);
-  if (flags & ROW_MONOSPACE)
-    gtk_widget_add_css_class (value_label, "monospace");
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, title_label, NULL,
-                                  -1);
-  g_object_set_data_full (G_OBJECT (value_label), "ck-title", g_strdup (title), g_free);
-  g_ptr_array_add (self->values, value_label);
-
-  gtk_box_append (GTK_BOX (text), title_label);
-  gtk_box_append (GTK_BOX (text), value_label);
-  gtk_widget_set_hexpand (text, TRUE);
-
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 6);
-  if (icon_name != NULL)
-    {
-      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
-
-      gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-      gtk_box_append (GTK_BOX (box), icon);
-    }
-  gtk_box_append (GTK_BOX (box), text);
-
-  if ((flags & ROW_COPY) && value != NULL && value[0] != '\0')
-    {
-      GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-      g_autofree char *tooltip = g_strdup_printf (_("Copy %s"), title);
-
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, tooltip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
-      g_object_set_data_full (G_OBJECT (button), "ck-text", g_strdup (value), g_free);
-      g_object_set_data_full (G_OBJECT (button), "ck-title", g_strdup (title), g_free);
-      g_signal_connect (button, "clicked", G_CALLBACK (copy_clicked), self);
-      gtk_box_append (GTK_BOX (box), button);
-    }
-  else
-    {
-      gtk_widget_set_margin_end (box, 12);
-    }
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_ptr_array_add (self->values, ck_details_row_get_value (row));
   return row;
 }
 
@@ -226,7 +144,7 @@ add_description_item (const CkDescriptionSection *section,
 {
   CkDetailsPane *self = user_data;
   g_autofree char *value = NULL;
-  RowFlags flags = ROW_PLAIN;
+  CkDetailsRowFlags flags = ROW_PLAIN;
   GtkLabel *label;
 
   if (field == NULL)

@@ -111,7 +111,9 @@ update_state (CkPinDialog *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->pin_group), !self->pin_pad && !self->locked);
   gtk_widget_set_visible (self->pin_pad_label, self->pin_pad && !self->locked && !self->busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->pin_entry), !self->busy);
+  /* Not editable while busy rather than insensitive: the entry keeps the
+   * focus through a login, and after a wrong PIN the user types again. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->pin_entry), !self->busy);
   gtk_widget_set_sensitive (self->login_button,
                             !self->busy && self->readable && !self->locked &&
                             (self->pin_pad || pin[0] != '\0'));
@@ -203,11 +205,16 @@ job_done (GObject      *source,
     }
 
   /* A failed login: say why and what the token now reports, and let the
-   * user type again. Never retried here. */
+   * user type again, over the wrong PIN (selected). Never retried here.
+   * The dialog grows to show the new lines: its content does not scroll,
+   * so the entry stays in view. */
   show_error (self, error->message);
   show_token (self);
   if (!self->pin_pad && !self->locked)
-    gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+      gtk_editable_select_region (GTK_EDITABLE (self->pin_entry), 0, -1);
+    }
 }
 
 static void
@@ -245,9 +252,10 @@ login_clicked_cb (CkPinDialog *self)
   show_error (self, NULL);
   if (!self->pin_pad)
     {
+      /* The entry keeps its text (in GtkPasswordEntryBuffer's secure
+       * memory, wiped with the dialog) so that a wrong PIN can be
+       * corrected; the worker gets a copy, wiped in start_job(). */
       pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->pin_entry)));
-      /* GtkPasswordEntryBuffer wipes its own copy. */
-      gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
     }
   start_job (self, pin, TRUE);
 }

@@ -26,13 +26,16 @@ typedef struct {
   CkKeyType   type;
   guint       bits;
   const char *curve;
+  /* Said under the menu when chosen: the menu's items stay short, so that
+   * the popover never clips them. */
+  const char *detail;
 } Algorithm;
 
 static const Algorithm algorithms[] = {
   { N_("RSA 2048"), CK_KEY_TYPE_RSA, 2048, NULL },
   { N_("RSA 3072"), CK_KEY_TYPE_RSA, 3072, NULL },
   { N_("RSA 4096"), CK_KEY_TYPE_RSA, 4096, NULL },
-  { N_("RSA 8192 (takes up to a minute)"), CK_KEY_TYPE_RSA, 8192, NULL },
+  { N_("RSA 8192"), CK_KEY_TYPE_RSA, 8192, NULL, N_("Takes up to a minute to make") },
   { N_("RSA-PSS 2048"), CK_KEY_TYPE_RSA_PSS, 2048, NULL },
   { N_("RSA-PSS 3072"), CK_KEY_TYPE_RSA_PSS, 3072, NULL },
   { N_("RSA-PSS 4096"), CK_KEY_TYPE_RSA_PSS, 4096, NULL },
@@ -712,6 +715,11 @@ key_source_toggled (CkRequestAssistant *self)
 static void
 algorithm_changed (CkRequestAssistant *self)
 {
+  const Algorithm *algorithm = &algorithms[MIN (adw_combo_row_get_selected (self->algorithm_row),
+                                                G_N_ELEMENTS (algorithms) - 1)];
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->algorithm_row),
+                               algorithm->detail != NULL ? _(algorithm->detail) : "");
   if (!self->loading)
     self->algorithm_chosen = TRUE;
 }

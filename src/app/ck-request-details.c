@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ck-details-pane.h"
+#include "ck-details-row.h"
 #include "ck-expiry.h"
 #include "ck-file-chooser.h"
 #include "ck-delete-dialog.h"
@@ -50,25 +51,13 @@ add_group (CkRequestDetails *self,
   return group;
 }
 
-/* Name above, value below, never as markup: values come from the request
- * and may hold "<" or "&". */
+/* The rows of the certificate details (ck-details-row.c): one style. */
 static GtkWidget *
 add_row (GtkWidget  *group,
          const char *title,
          const char *value)
 {
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               value != NULL && value[0] != '\0' ? value : "—");
-#if ADW_CHECK_VERSION (1, 3, 0)
-  gtk_widget_add_css_class (row, "property");
-  adw_action_row_set_subtitle_selectable (ADW_ACTION_ROW (row), TRUE);
-#endif
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return row;
+  return ck_details_row_add (group, title, value, NULL, CK_DETAILS_ROW_PLAIN, NULL);
 }
 
 static void
@@ -106,8 +95,9 @@ add_status_group (CkRequestDetails *self)
   row = add_row (group, _("Certificate"), ck_stored_certificate_get_display_name (cert));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "request.show-certificate");
+  gtk_widget_set_focusable (row, TRUE);
   gtk_widget_set_tooltip_text (row, _("Show the certificate"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  ck_details_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
 
   if (self->differences == NULL)
     return;
@@ -122,13 +112,12 @@ add_status_group (CkRequestDetails *self)
     }
   for (guint i = 0; i < self->differences->len; i++)
     {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-      row = add_row (group, _("Changed by the CA"), g_ptr_array_index (self->differences, i));
-      gtk_widget_add_css_class (icon, "warning");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Warning"), -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      row = ck_details_row_add (group, _("Changed by the CA"),
+                                g_ptr_array_index (self->differences, i), "dialog-warning-symbolic",
+                                CK_DETAILS_ROW_PLAIN, NULL);
+      /* The icon comes first in the row's box. */
+      gtk_widget_add_css_class (gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))),
+                                "warning");
     }
 }
 
@@ -193,23 +182,10 @@ add_pem_group (CkRequestDetails *self)
 {
   GtkWidget *group = add_group (self, _("PEM"), NULL);
   g_autofree char *pem = ck_request_to_pem (self->request);
-  GtkWidget *label = gtk_label_new (g_strchomp (pem));
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("The request as PEM"), -1);
-  gtk_widget_add_css_class (card, "card");
-  gtk_box_append (GTK_BOX (card), label);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), card);
+  /* As the certificate details show theirs. */
+  ck_details_row_add (group, _("Request in PEM format"), g_strchomp (pem), NULL,
+                      CK_DETAILS_ROW_MONOSPACE | CK_DETAILS_ROW_COPY, GTK_WIDGET (self));
 }
 
 static void

@@ -10,7 +10,7 @@ typedef struct
 {
   CkToken *token;
   AdwExpanderRow *row;
-  GtkWidget *state_label;
+  GtkWidget *state_icon;  /* a warning or an error in the state */
   GtkWidget *login_button;
   GtkWidget *logout_button;
   GPtrArray *children;   /* rows added under the expander */
@@ -97,21 +97,52 @@ update_entry (CkTokenList *self,
   g_autofree char *state = ck_token_describe_state (token);
   gboolean logged_in = ck_token_is_logged_in (token);
   CkPinFlags flags = ck_token_get_pin_flags (token);
-  GtkWidget *label = entry->state_label;
+  const char *module = ck_token_get_module_name (token);
+  const char *icon_name = NULL;
+  const char *style = NULL;
+  g_autofree char *subtitle = NULL;
 
-  gtk_widget_remove_css_class (label, "warning");
-  gtk_widget_remove_css_class (label, "error");
   if (entry->error != NULL)
     {
       g_free (state);
       state = g_strdup (_("not available"));
-      gtk_widget_add_css_class (label, "error");
+      icon_name = "dialog-error-symbolic";
+      style = "error";
     }
   else if (flags & CK_PIN_FLAGS_LOCKED)
-    gtk_widget_add_css_class (label, "error");
+    {
+      icon_name = "dialog-error-symbolic";
+      style = "error";
+    }
   else if (flags != CK_PIN_FLAGS_NONE)
-    gtk_widget_add_css_class (label, "warning");
-  gtk_label_set_label (GTK_LABEL (label), state);
+    {
+      icon_name = "dialog-warning-symbolic";
+      style = "warning";
+    }
+  /* The state is the subtitle's last line, not a narrow column beside the
+   * buttons (where "initialized, login required, logged in" took four
+   * lines); the serial keeps its word ("serial" and the number joined by
+   * a no-break space), so a narrow window wraps around it, never in it. */
+  /* Translators: a token's subtitle on the Tokens page, three lines:
+   * manufacturer · model, then serial number · PKCS#11 module, then the
+   * state. Keep the no-break space between "serial" and its number. */
+  subtitle = g_strdup_printf (_("%s · %s\nserial %s · module %s\n%s"),
+                              ck_token_get_manufacturer (token), ck_token_get_model (token),
+                              ck_token_get_serial (token), module != NULL ? module : _("unknown"),
+                              state);
+  adw_expander_row_set_subtitle (entry->row, subtitle);
+
+  gtk_widget_set_visible (entry->state_icon, icon_name != NULL);
+  gtk_widget_remove_css_class (entry->state_icon, "warning");
+  gtk_widget_remove_css_class (entry->state_icon, "error");
+  if (icon_name != NULL)
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (entry->state_icon), icon_name);
+      gtk_widget_add_css_class (entry->state_icon, style);
+      gtk_widget_set_tooltip_text (entry->state_icon, state);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry->state_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, state, -1);
+    }
 
   gtk_widget_set_visible (entry->login_button,
                           entry->error == NULL && !logged_in && ck_token_needs_login (token));
@@ -527,9 +558,7 @@ add_token_row (CkTokenList *self,
   TokenEntry *entry = g_new0 (TokenEntry, 1);
   GtkWidget *row = adw_expander_row_new ();
   GtkWidget *icon;
-  g_autofree char *subtitle = NULL;
   g_autofree char *description = NULL;
-  const char *module = ck_token_get_module_name (token);
 
   entry->token = g_object_ref (token);
   entry->row = ADW_EXPANDER_ROW (row);
@@ -541,19 +570,9 @@ add_token_row (CkTokenList *self,
                                   _("Token"), -1);
   adw_expander_row_add_prefix (entry->row, icon);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ck_token_get_label (token));
-  /* Translators: manufacturer · model · serial number · PKCS#11 module */
-  subtitle = g_strdup_printf (_("%s · %s · serial %s · module %s"),
-                              ck_token_get_manufacturer (token), ck_token_get_model (token),
-                              ck_token_get_serial (token), module != NULL ? module : _("unknown"));
-  adw_expander_row_set_subtitle (entry->row, subtitle);
-
-  entry->state_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (entry->state_label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (entry->state_label), 24);
-  gtk_label_set_justify (GTK_LABEL (entry->state_label), GTK_JUSTIFY_RIGHT);
-  gtk_label_set_xalign (GTK_LABEL (entry->state_label), 1);
-  gtk_widget_add_css_class (entry->state_label, "caption");
-  adw_expander_row_add_action (entry->row, entry->state_label);
+  entry->state_icon = gtk_image_new ();
+  gtk_widget_set_valign (entry->state_icon, GTK_ALIGN_CENTER);
+  adw_expander_row_add_action (entry->row, entry->state_icon);
 
   entry->login_button = token_button (token, _("_Log In…"), G_CALLBACK (login_clicked_cb), self);
   /* Translators: accessible name of a token's Log In button */

@@ -256,6 +256,8 @@ ck_trust_column_matches (CkTrustColumn       *self,
       return status != CK_VERIFY_TRUSTED;
     case CK_TRUST_FILTER_DISTRUSTED:
       return status == CK_VERIFY_DISTRUSTED;
+    case CK_TRUST_FILTER_REVOKED:
+      return status == CK_VERIFY_REVOKED;
     case CK_TRUST_FILTER_ALL:
     default:
       return TRUE;

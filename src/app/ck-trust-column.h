@@ -13,6 +13,9 @@ typedef enum {
   CK_TRUST_FILTER_DISTRUSTED,
   /* Every verdict but "Trusted". */
   CK_TRUST_FILTER_NOT_TRUSTED,
+  /* On a CRL or in an OCSP answer as revoked (the certificate or one
+   * below the anchor in its chain). */
+  CK_TRUST_FILTER_REVOKED,
 } CkTrustFilterMode;
 
 #define CK_TYPE_TRUST_COLUMN (ck_trust_column_get_type ())

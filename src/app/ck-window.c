@@ -329,7 +329,15 @@ row_activated_cb (CkWindow *self)
 {
   ck_window_show_details (self);
   if (self->selected != NULL)
-    adw_leaflet_set_visible_child (self->leaflet, self->details_scroller);
+    {
+      GtkWidget *shown = gtk_stack_get_visible_child (self->details_stack);
+
+      adw_leaflet_set_visible_child (self->leaflet, self->details_scroller);
+      /* Opened, the focus goes to what was opened (its name first), not to
+       * the header's first button: Delete was a Space away. */
+      if (shown != NULL && gtk_widget_get_mapped (shown))
+        gtk_widget_child_focus (shown, GTK_DIR_TAB_FORWARD);
+    }
 }
 
 /* A click on a row shows its details at every width. Side by side the

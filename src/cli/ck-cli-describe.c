@@ -35,6 +35,22 @@ ck_cli_index_requests (CkStore *store)
   return index;
 }
 
+GHashTable *
+ck_cli_index_certificate_requests (CkStore *store,
+                                   gint64   certificate_id)
+{
+  GHashTable *index = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                             g_free,
+                                             (GDestroyNotify) g_array_unref);
+  GArray *ids = ck_store_find_requests_for_certificate (store, certificate_id);
+
+  if (ids->len == 0)
+    g_array_unref (ids);
+  else
+    g_hash_table_insert (index, g_memdup2 (&certificate_id, sizeof certificate_id), ids);
+  return index;
+}
+
 char *
 ck_cli_key_summary (const char *algorithm,
                     guint       bits,
@@ -260,21 +276,7 @@ static GArray *
 request_ids_for_key (CkStore    *store,
                      const char *spki_sha256)
 {
-  GListModel *requests = ck_store_get_requests (store);
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint n = g_list_model_get_n_items (requests);
-
-  for (guint i = 0; spki_sha256 != NULL && i < n; i++)
-    {
-      g_autoptr (CkStoredRequest) row = g_list_model_get_item (requests, i);
-
-      if (g_strcmp0 (ck_stored_request_get_spki_sha256 (row), spki_sha256) == 0)
-        {
-          gint64 id = ck_stored_request_get_id (row);
-          g_array_append_val (ids, id);
-        }
-    }
-  return ids;
+  return ck_store_find_requests_for_key (store, spki_sha256);
 }
 
 /* ---- JSON ------------------------------------------------------------- */

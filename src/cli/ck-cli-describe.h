@@ -23,6 +23,9 @@ void        ck_cli_json_id_member          (CkJsonWriter *json,
 /* Certificate id → GArray of request ids issued for it (gint64). Built once
  * per run so a list of many certificates stays linear. */
 GHashTable *ck_cli_index_requests          (CkStore *store);
+/* The same index for one certificate only, read by SQL (no models). */
+GHashTable *ck_cli_index_certificate_requests (CkStore *store,
+                                               gint64   certificate_id);
 
 /* @cert is the parsed certificate of @row. */
 void        ck_cli_certificate_to_json     (CkJsonWriter        *json,

@@ -391,7 +391,7 @@ ck_cli_show (CkCli *cli,
         if (row == NULL || cert == NULL)
           return error ? ck_cli_fail (error)
                        : ck_cli_error (_("certificate %lld vanished"), (long long) id);
-        request_index = ck_cli_index_requests (store);
+        request_index = ck_cli_index_certificate_requests (store, id);
         if (json_output)
           ck_cli_certificate_to_json (json, store, request_index, row, cert);
         else

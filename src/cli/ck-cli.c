@@ -288,12 +288,29 @@ ck_cli_parse_options (CkCli              *cli,
   return TRUE;
 }
 
+/* Commands about one object: they read that object (and its chain) by
+ * SQL, so the list models are not filled at open. Anything that still
+ * asks for a model gets it filled then: lazy is never less correct. */
+static gboolean
+reads_one_object (const char *command)
+{
+  static const char * const one_object[] = { "show", "verify", "export", "request" };
+
+  for (guint i = 0; command != NULL && i < G_N_ELEMENTS (one_object); i++)
+    if (g_str_equal (command, one_object[i]))
+      return TRUE;
+  return FALSE;
+}
+
 CkStore *
 ck_cli_open_store (CkCli   *cli,
                    GError **error)
 {
   if (cli->store == NULL)
-    cli->store = ck_store_open (cli->store_dir, error);
+    cli->store = ck_store_open_full (cli->store_dir,
+                                     reads_one_object (cli->command) ? CK_STORE_OPEN_LAZY
+                                                                     : CK_STORE_OPEN_DEFAULT,
+                                     error);
   return cli->store;
 }
 

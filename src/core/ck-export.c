@@ -16,20 +16,15 @@ find_issuer (CkStore       *store,
              CkCertificate *cert,
              GPtrArray     *chain)
 {
-  GListModel *rows = ck_store_get_certificates (store);
-  const char *issuer = ck_certificate_get_issuer (cert);
-  guint n = g_list_model_get_n_items (rows);
+  g_autoptr(GArray) ids = ck_store_find_certificates_by_subject (store,
+                                                                  ck_certificate_get_issuer (cert));
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < ids->len; i++)
     {
-      g_autoptr(CkStoredCertificate) row = g_list_model_get_item (rows, i);
       g_autoptr(CkCertificate) candidate = NULL;
       gboolean seen = FALSE;
 
-      if (g_strcmp0 (ck_stored_certificate_get_subject (row), issuer) != 0)
-        continue;
-
-      candidate = ck_store_load_certificate (store, ck_stored_certificate_get_id (row), NULL);
+      candidate = ck_store_load_certificate (store, g_array_index (ids, gint64, i), NULL);
       if (candidate == NULL || !ck_certificate_is_issued_by (cert, candidate))
         continue;
 

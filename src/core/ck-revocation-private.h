@@ -32,7 +32,8 @@ gboolean ck_revocation_store_find_crl_issuer (CkStore       *store,
 /* The id of the stored CRL with this SHA-256, 0 when none. */
 gint64   ck_revocation_store_find_crl       (CkStore        *store,
                                              const char     *sha256);
-/* After a commit that wrote CRLs. */
-void     ck_revocation_store_bump_generation (void);
+/* After a commit that wrote CRLs, or a CRL or OCSP answer stored:
+ * also emits @store's "revocation-changed". */
+void     ck_revocation_store_bump_generation (CkStore        *store);
 
 G_END_DECLS

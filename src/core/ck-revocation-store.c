@@ -135,9 +135,10 @@ ck_revocation_store_get_generation (void)
 }
 
 void
-ck_revocation_store_bump_generation (void)
+ck_revocation_store_bump_generation (CkStore *store)
 {
   g_atomic_int_inc (&generation);
+  ck_store_queue_revocation_changed (store);
 }
 
 gboolean
@@ -411,7 +412,7 @@ ck_revocation_store_add_crl (CkRevocationStore  *self,
       !ck_store_run_transaction (self->store, add_crl_in_transaction, &add, error))
     return FALSE;
   if (add.result == CK_CRL_ADDED || add.result == CK_CRL_REPLACED)
-    ck_revocation_store_bump_generation ();
+    ck_revocation_store_bump_generation (self->store);
   if (result != NULL)
     *result = add.result;
   return TRUE;
@@ -702,7 +703,7 @@ ck_revocation_store_put_ocsp (CkRevocationStore        *self,
   if (!ensure_tables (self, error) ||
       !ck_store_run_transaction (self->store, put_ocsp_in_transaction, &p, error))
     return FALSE;
-  ck_revocation_store_bump_generation ();
+  ck_revocation_store_bump_generation (self->store);
   return TRUE;
 }
 

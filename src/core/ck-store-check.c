@@ -4,6 +4,7 @@
 #include "ck-store-private.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,6 +89,70 @@ ck_store_check_integrity (sqlite3     *db,
   sqlite3_finalize (stmt);
   if (problem != NULL)
     return ck_store_set_damaged_error (error, dir, path, problem);
+  return TRUE;
+}
+
+/* What identifies the bytes of @path as they are now: device, inode, size,
+ * mtime and ctime (nanoseconds), for the database and its WAL (or that the
+ * WAL is missing or empty). NULL when
+ * the database cannot be examined. */
+static char *
+file_state (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  const char *files[] = { path, wal };
+  g_autoptr(GString) state = g_string_new ("certkeeper-quick-check 1\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      struct stat st;
+
+      if (g_stat (files[i], &st) != 0)
+        {
+          if (i == 0 || errno != ENOENT)
+            return NULL;
+          g_string_append (state, "none\n");
+          continue;
+        }
+      /* Every open and close touches an empty WAL: only its content counts. */
+      if (i == 1 && st.st_size == 0)
+        {
+          g_string_append (state, "empty\n");
+          continue;
+        }
+      g_string_append_printf (state, "%ju %ju %jd %jd.%09ld %jd.%09ld\n",
+                              (uintmax_t) st.st_dev, (uintmax_t) st.st_ino,
+                              (intmax_t) st.st_size,
+                              (intmax_t) st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                              (intmax_t) st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+    }
+  return g_string_free (g_steal_pointer (&state), FALSE);
+}
+
+gboolean
+ck_store_check_integrity_once (sqlite3     *db,
+                               const char  *dir,
+                               const char  *path,
+                               GError     **error)
+{
+  g_autofree char *record = g_strconcat (path, "-checked", NULL);
+  g_autofree char *before = file_state (path);
+  g_autofree char *recorded = NULL;
+  g_autofree char *after = NULL;
+
+  if (before != NULL && g_file_get_contents (record, &recorded, NULL, NULL) &&
+      g_str_equal (recorded, before))
+    return TRUE;
+  if (!ck_store_check_integrity (db, dir, path, error))
+    {
+      g_unlink (record);
+      return FALSE;
+    }
+  /* Recorded only when nothing changed the files during the check. */
+  after = file_state (path);
+  if (before != NULL && after != NULL && g_str_equal (before, after))
+    g_file_set_contents_full (record, after, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                              0600, NULL);
   return TRUE;
 }
 

@@ -56,6 +56,12 @@ gboolean ck_store_migrate_module_in_transaction (CkStore                *self,
                                                  const char             *module,
                                                  const CkStoreMigration *migrations,
                                                  GError                **error);
+/* The certificates model without filling it (a store opened with
+ * CK_STORE_OPEN_LAZY fills it on ck_store_get_certificates()): for
+ * listening to "items-changed" only. A lazy store whose model is still
+ * empty emits an empty items-changed (0, 0, 0) when certificates come or
+ * go: listeners take it as "something changed". */
+GListModel *ck_store_peek_certificates  (CkStore                *self);
 /* The version of @module in the database, 0 when it has none. */
 int      ck_store_get_module_version    (CkStore                *self,
                                          const char             *module);
@@ -71,6 +77,17 @@ gboolean ck_store_check_owner_and_mode  (const char             *path,
                                          GError                **error);
 /* PRAGMA quick_check; a damaged database is refused with how to recover. */
 gboolean ck_store_check_integrity       (sqlite3                *db,
+                                         const char             *dir,
+                                         const char             *path,
+                                         GError                **error);
+/* ck_store_check_integrity() unless the last check passed on exactly these
+ * files: @path and its WAL have the same device, inode, size, mtime and
+ * ctime (which nobody can set back) as recorded then in @path-checked
+ * (0600, next to it). Any write changes them, so a changed store is
+ * checked again; a store whose record cannot be written is checked at
+ * every open. For opens that read a few rows (CK_STORE_OPEN_LAZY), where
+ * the whole-file check would cost more than the command. */
+gboolean ck_store_check_integrity_once  (sqlite3                *db,
                                          const char             *dir,
                                          const char             *path,
                                          GError                **error);
@@ -113,6 +130,10 @@ gboolean ck_store_run_transaction       (CkStore                *self,
                                          CkStoreTransactionFunc  func,
                                          gpointer                user_data,
                                          GError                **error);
+
+/* Emits "revocation-changed" on the models' context (at once when called
+ * there), for ck_revocation_store_bump_generation(). Any thread. */
+void     ck_store_queue_revocation_changed (CkStore             *self);
 
 /* For CkKeeper's request creation: in one transaction, adds @key unless a
  * key with the request's public key is stored already (@key NULL: it must

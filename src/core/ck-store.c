@@ -53,6 +53,11 @@ typedef enum {
   STMT_SELECT_CERTS,
   STMT_SELECT_KEYS,
   STMT_SELECT_REQUESTS,
+  STMT_CERT_ROW,
+  STMT_KEY_ROW,
+  STMT_REQUEST_ROW,
+  STMT_CERTS_BY_SUBJECT,
+  STMT_REQUESTS_BY_SPKI,
   N_STMTS
 } StmtId;
 
@@ -83,7 +88,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "UPDATE requests SET status = 'issued', certificate_id = ?1 "
     "WHERE spki_sha256 = ?2 AND status = 'pending' RETURNING id",
   [STMT_REQUESTS_BY_CERT] =
-    "SELECT id FROM requests WHERE certificate_id = ?",
+    "SELECT id FROM requests WHERE certificate_id = ? ORDER BY id",
   [STMT_DELETE_OBJECT] = "DELETE FROM objects WHERE id = ?",
   [STMT_CERT_DER] = "SELECT der FROM certificates WHERE id = ?",
   [STMT_REQUEST_DER] = "SELECT der FROM requests WHERE id = ?",
@@ -101,6 +106,19 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_SELECT_REQUESTS] =
     "SELECT " CK_STORED_REQUEST_COLUMNS " FROM requests WHERE id >= ? "
     "ORDER BY id",
+  /* One row each, for a store opened with CK_STORE_OPEN_LAZY. */
+  [STMT_CERT_ROW] =
+    "SELECT " CK_STORED_CERTIFICATE_COLUMNS ", EXISTS (SELECT 1 FROM keys "
+    "WHERE keys.spki_sha256 = certificates.spki_sha256) "
+    "FROM certificates WHERE id = ?",
+  [STMT_KEY_ROW] =
+    "SELECT " CK_STORED_KEY_COLUMNS " FROM keys WHERE id = ?",
+  [STMT_REQUEST_ROW] =
+    "SELECT " CK_STORED_REQUEST_COLUMNS " FROM requests WHERE id = ?",
+  [STMT_CERTS_BY_SUBJECT] =
+    "SELECT id FROM certificates WHERE subject = ? ORDER BY id",
+  [STMT_REQUESTS_BY_SPKI] =
+    "SELECT id FROM requests WHERE spki_sha256 = ? ORDER BY id",
 };
 
 typedef struct {
@@ -144,6 +162,10 @@ struct _CkStore
   GListStore *certificates;
   GListStore *keys;
   GListStore *requests;
+  /* Opened with CK_STORE_OPEN_LAZY and the models not filled yet: rows
+   * are fetched one by one into @rows (id → CkStored*, shared id space). */
+  gboolean lazy;
+  GHashTable *rows;
 
   GMutex changes_lock;
   GQueue changes;
@@ -200,6 +222,16 @@ ck_store_set_sqlite_error (GError     **error,
   const char *file = sqlite3_db_filename (db, "main");
   g_autofree char *base = g_path_get_basename (file != NULL && *file ? file
                                                                      : "store.db");
+  int code = sqlite3_errcode (db) & 0xff;
+
+  /* Damage met while reading (a lazily opened store checks only the pages
+   * it reads): the same refusal and recovery advice as at open. */
+  if ((code == SQLITE_CORRUPT || code == SQLITE_NOTADB) && file != NULL && *file)
+    {
+      g_autofree char *dir = g_path_get_dirname (file);
+
+      return ck_store_set_damaged_error (error, dir, file, sqlite3_errmsg (db));
+    }
 
   /* ck_store_is_read_only(): opened from a full disk or a read-only
    * file system. */
@@ -434,10 +466,63 @@ append_rows (GListStore *store,
                        rows->len);
 }
 
+/* apply_change() for a lazily opened store whose models are still empty:
+ * the rows fetched so far are kept up to date (new rows are fetched when
+ * asked for). Called with the lock. */
+static void
+apply_change_to_rows (CkStore *self,
+                      Change  *change)
+{
+  if (change->reset)
+    g_hash_table_remove_all (self->rows);
+  for (guint i = 0; i < change->removed->len; i++)
+    g_hash_table_remove (self->rows, &g_array_index (change->removed, gint64, i));
+  for (guint i = 0; i < change->has_key->len; i++)
+    {
+      IdValue *iv = &g_array_index (change->has_key, IdValue, i);
+      gpointer row = g_hash_table_lookup (self->rows, &iv->id);
+
+      if (CK_IS_STORED_CERTIFICATE (row))
+        ck_stored_certificate_set_has_key (row, iv->value != 0);
+    }
+  for (guint i = 0; i < change->request_status->len; i++)
+    {
+      IdValue *iv = &g_array_index (change->request_status, IdValue, i);
+      gpointer row = g_hash_table_lookup (self->rows, &iv->id);
+
+      if (CK_IS_STORED_REQUEST (row))
+        ck_stored_request_set_status (row,
+                                      iv->value != 0 ? CK_REQUEST_STATUS_ISSUED
+                                                     : CK_REQUEST_STATUS_PENDING,
+                                      iv->value);
+    }
+  if (change->label_id != 0)
+    {
+      gpointer row = g_hash_table_lookup (self->rows, &change->label_id);
+
+      if (CK_IS_STORED_CERTIFICATE (row))
+        ck_stored_certificate_set_label (row, change->label);
+      else if (CK_IS_STORED_KEY (row))
+        ck_stored_key_set_label (row, change->label);
+    }
+}
+
 static void
 apply_change (CkStore *self,
               Change  *change)
 {
+  if (self->lazy)
+    {
+      /* fetch_row() fills @rows from any thread, under the lock. */
+      ck_store_lock (self);
+      apply_change_to_rows (self, change);
+      ck_store_unlock (self);
+      /* An empty items-changed tells the model's listeners (the trust's
+       * and the verifier's caches) that certificates came or went. */
+      if (change->reset || change->certificates->len > 0 || change->removed->len > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self->certificates), 0, 0, 0);
+      return;
+    }
   append_rows (self->certificates, change->certificates, change->reset);
   append_rows (self->keys, change->keys, change->reset);
   append_rows (self->requests, change->requests, change->reset);
@@ -612,6 +697,7 @@ ck_store_finalize (GObject *object)
   g_clear_object (&self->certificates);
   g_clear_object (&self->keys);
   g_clear_object (&self->requests);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   g_main_context_unref (self->context);
   g_rec_mutex_clear (&self->lock);
   g_mutex_clear (&self->changes_lock);
@@ -621,12 +707,37 @@ ck_store_finalize (GObject *object)
   G_OBJECT_CLASS (ck_store_parent_class)->finalize (object);
 }
 
+static guint revocation_changed_signal;
+
+static gboolean
+emit_revocation_changed (gpointer data)
+{
+  g_signal_emit (data, revocation_changed_signal, 0);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ck_store_queue_revocation_changed (CkStore *self)
+{
+  g_return_if_fail (CK_IS_STORE (self));
+
+  /* As queue_change(): after the model changes queued before it. */
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_revocation_changed,
+                              g_object_ref (self), g_object_unref);
+}
+
 static void
 ck_store_class_init (CkStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ck_store_finalize;
+
+  /* A CRL or an OCSP answer was stored through this CkStore (an import,
+   * CkRevocationStore): emitted on the models' context. */
+  revocation_changed_signal = g_signal_new ("revocation-changed", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 0);
 }
 
 static void
@@ -639,6 +750,8 @@ ck_store_init (CkStore *self)
   self->certificates = g_list_store_new (CK_TYPE_STORED_CERTIFICATE);
   self->keys = g_list_store_new (CK_TYPE_STORED_KEY);
   self->requests = g_list_store_new (CK_TYPE_STORED_REQUEST);
+  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                      g_object_unref);
 }
 
 char *
@@ -911,14 +1024,28 @@ CkStore *
 ck_store_open (const char  *dir,
                GError     **error)
 {
+  return ck_store_open_full (dir, CK_STORE_OPEN_DEFAULT, error);
+}
+
+CkStore *
+ck_store_open_full (const char        *dir,
+                    CkStoreOpenFlags   flags,
+                    GError           **error)
+{
   g_autoptr(CkStore) self = g_object_new (CK_TYPE_STORE, NULL);
   sqlite3_stmt *stmt = NULL;
 
   self->dir = dir != NULL ? g_strdup (dir) : ck_store_get_default_dir ();
   self->path = g_build_filename (self->dir, "store.db", NULL);
 
+  /* The whole-file check reads every page (0.2 s at 100,000
+   * certificates, more than a one-object command): a lazy open checks a
+   * store once after each change (SQLite's page checks would miss a
+   * damaged page that only loses rows). */
   if (!prepare_dir (self->dir, error) || !open_db (self, error) ||
-      !ck_store_check_integrity (self->db, self->dir, self->path, error))
+      !((flags & CK_STORE_OPEN_LAZY) != 0
+          ? ck_store_check_integrity_once (self->db, self->dir, self->path, error)
+          : ck_store_check_integrity (self->db, self->dir, self->path, error)))
     return NULL;
 
   if (!ck_store_schema_migrate (self->db, self->path, error))
@@ -929,7 +1056,12 @@ ck_store_open (const char  *dir,
     self->schema_version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
 
-  if (!fill_models (self, error))
+  if ((flags & CK_STORE_OPEN_LAZY) != 0)
+    {
+      self->lazy = TRUE;
+      self->data_version = get_data_version (self);
+    }
+  else if (!fill_models (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -991,8 +1123,52 @@ ck_store_get_schema_version (CkStore *self)
   return self->schema_version;
 }
 
+/* A lazily opened store fills its models when they are first asked for.
+ * On a read error they stay empty (and the store lazy), as a store that
+ * cannot be read at open is not opened. */
+static void
+ensure_models (CkStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Change) change = NULL;
+  gboolean ok;
+
+  if (!self->lazy)
+    return;
+
+  change = change_new ();
+  ck_store_lock (self);
+  /* One read transaction, so the three lists agree with each other. */
+  ok = exec (self, "BEGIN", &error);
+  if (ok)
+    {
+      ok = read_rows (self, 0, change, &error);
+      if (ok)
+        self->data_version = get_data_version (self);
+      sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+    }
+  ck_store_unlock (self);
+  if (!ok)
+    {
+      g_warning ("%s: %s", self->path, error->message);
+      return;
+    }
+  /* The rows fetched so far stay in @rows (callers may hold them). */
+  self->lazy = FALSE;
+  change->reset = TRUE;
+  apply_change (self, change);
+}
+
 GListModel *
 ck_store_get_certificates (CkStore *self)
+{
+  g_return_val_if_fail (CK_IS_STORE (self), NULL);
+  ensure_models (self);
+  return G_LIST_MODEL (self->certificates);
+}
+
+GListModel *
+ck_store_peek_certificates (CkStore *self)
 {
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
   return G_LIST_MODEL (self->certificates);
@@ -1002,6 +1178,7 @@ GListModel *
 ck_store_get_keys (CkStore *self)
 {
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
+  ensure_models (self);
   return G_LIST_MODEL (self->keys);
 }
 
@@ -1009,6 +1186,7 @@ GListModel *
 ck_store_get_requests (CkStore *self)
 {
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
+  ensure_models (self);
   return G_LIST_MODEL (self->requests);
 }
 
@@ -1026,7 +1204,8 @@ ck_store_reload (CkStore  *self,
   ok = exec (self, "BEGIN", error);
   if (ok)
     {
-      ok = read_rows (self, 0, change, error);
+      /* A lazy store only forgets the rows it fetched. */
+      ok = self->lazy || read_rows (self, 0, change, error);
       if (ok)
         self->data_version = get_data_version (self);
       sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
@@ -1094,27 +1273,77 @@ ck_store_find_request (CkStore    *self,
   return find_by_fingerprint (self, STMT_REQUEST_BY_SHA256, sha256);
 }
 
-GArray *
-ck_store_find_certificates_for_key (CkStore    *self,
-                                    const char *spki_sha256)
+/* The ids @stmt_id (one text or integer parameter) selects. */
+static GArray *
+find_ids (CkStore    *self,
+          StmtId      stmt_id,
+          const char *text,
+          gint64      number)
 {
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *hex = NULL;
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (CK_IS_STORE (self), ids);
-
-  if (spki_sha256 == NULL || (hex = ck_hex_normalize (spki_sha256)) == NULL)
-    return ids;
   ck_store_lock (self);
-  stmt = get_stmt (self, STMT_CERTS_BY_SPKI, NULL);
+  stmt = get_stmt (self, stmt_id, NULL);
   if (stmt != NULL)
     {
-      sqlite3_bind_text (stmt, 1, hex, -1, SQLITE_STATIC);
+      if (text != NULL)
+        sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_int64 (stmt, 1, number);
       collect_ids (self, stmt, ids, NULL);
     }
   ck_store_unlock (self);
   return ids;
+}
+
+/* find_ids() for a fingerprint, normalised first (colons, upper case). */
+static GArray *
+find_ids_by_fingerprint (CkStore    *self,
+                         StmtId      stmt_id,
+                         const char *fingerprint)
+{
+  g_autofree char *hex = NULL;
+
+  if (fingerprint == NULL || (hex = ck_hex_normalize (fingerprint)) == NULL)
+    return g_array_new (FALSE, FALSE, sizeof (gint64));
+  return find_ids (self, stmt_id, hex, 0);
+}
+
+GArray *
+ck_store_find_certificates_for_key (CkStore    *self,
+                                    const char *spki_sha256)
+{
+  g_return_val_if_fail (CK_IS_STORE (self), g_array_new (FALSE, FALSE, sizeof (gint64)));
+  return find_ids_by_fingerprint (self, STMT_CERTS_BY_SPKI, spki_sha256);
+}
+
+GArray *
+ck_store_find_requests_for_key (CkStore    *self,
+                                const char *spki_sha256)
+{
+  g_return_val_if_fail (CK_IS_STORE (self), g_array_new (FALSE, FALSE, sizeof (gint64)));
+  return find_ids_by_fingerprint (self, STMT_REQUESTS_BY_SPKI, spki_sha256);
+}
+
+GArray *
+ck_store_find_certificates_by_subject (CkStore    *self,
+                                       const char *subject)
+{
+  g_return_val_if_fail (CK_IS_STORE (self), g_array_new (FALSE, FALSE, sizeof (gint64)));
+
+  if (subject == NULL)
+    return g_array_new (FALSE, FALSE, sizeof (gint64));
+  return find_ids (self, STMT_CERTS_BY_SUBJECT, subject, 0);
+}
+
+GArray *
+ck_store_find_requests_for_certificate (CkStore *self,
+                                        gint64   certificate_id)
+{
+  g_return_val_if_fail (CK_IS_STORE (self), g_array_new (FALSE, FALSE, sizeof (gint64)));
+
+  return find_ids (self, STMT_REQUESTS_BY_CERT, NULL, certificate_id);
 }
 
 static CkObjectKind
@@ -1353,6 +1582,44 @@ ck_store_resolve (CkStore       *self,
   return TRUE;
 }
 
+/* A lazily opened store's row @id from @stmt_id (one of the *_ROW), of
+ * @type: from @rows, else read and kept there (transfer none). */
+static gpointer
+fetch_row (CkStore *self,
+           StmtId   stmt_id,
+           GType    type,
+           gint64   id)
+{
+  gpointer row;
+  sqlite3_stmt *stmt;
+
+  ck_store_lock (self);
+  row = g_hash_table_lookup (self->rows, &id);
+  if (row != NULL)
+    {
+      ck_store_unlock (self);
+      return G_TYPE_CHECK_INSTANCE_TYPE (row, type) ? row : NULL;
+    }
+  stmt = get_stmt (self, stmt_id, NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          if (stmt_id == STMT_CERT_ROW)
+            row = ck_stored_certificate_new_from_stmt (stmt, sqlite3_column_int (stmt, 17));
+          else if (stmt_id == STMT_KEY_ROW)
+            row = ck_stored_key_new_from_stmt (stmt);
+          else
+            row = ck_stored_request_new_from_stmt (stmt);
+          g_hash_table_insert (self->rows, g_memdup2 (&id, sizeof id), row);
+        }
+      done_stmt (stmt);
+    }
+  ck_store_unlock (self);
+  return row;
+}
+
 CkStoredCertificate *
 ck_store_get_certificate_row (CkStore *self,
                               gint64   id)
@@ -1360,6 +1627,8 @@ ck_store_get_certificate_row (CkStore *self,
   g_autoptr(CkStoredCertificate) row = NULL;
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
+  if (self->lazy)
+    return fetch_row (self, STMT_CERT_ROW, CK_TYPE_STORED_CERTIFICATE, id);
   /* The model keeps its reference: transfer none. */
   row = find_row (self->certificates, id, NULL);
   return row;
@@ -1372,6 +1641,8 @@ ck_store_get_key_row (CkStore *self,
   g_autoptr(CkStoredKey) row = NULL;
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
+  if (self->lazy)
+    return fetch_row (self, STMT_KEY_ROW, CK_TYPE_STORED_KEY, id);
   row = find_row (self->keys, id, NULL);
   return row;
 }
@@ -1383,6 +1654,8 @@ ck_store_get_request_row (CkStore *self,
   g_autoptr(CkStoredRequest) row = NULL;
 
   g_return_val_if_fail (CK_IS_STORE (self), NULL);
+  if (self->lazy)
+    return fetch_row (self, STMT_REQUEST_ROW, CK_TYPE_STORED_REQUEST, id);
   row = find_row (self->requests, id, NULL);
   return row;
 }
@@ -2337,7 +2610,7 @@ ck_store_commit (CkStore         *self,
     }
 
   if (summary->crls > 0)
-    ck_revocation_store_bump_generation ();
+    ck_revocation_store_bump_generation (self);
   queue_change (self, g_steal_pointer (&change));
   return TRUE;
 }

@@ -82,6 +82,24 @@ char         *ck_store_get_default_dir  (void);
  * the database was written by a newer Certkeeper. */
 CkStore      *ck_store_open             (const char   *dir,
                                          GError      **error);
+
+/* How ck_store_open_full() opens a store. */
+typedef enum {
+  CK_STORE_OPEN_DEFAULT = 0,
+  /* For a command about one object (the CLI's show, verify, export…):
+   * the list models are not filled at open. ck_store_resolve(), the
+   * ck_store_find_*() lookups, ck_store_get_*_row() and the loaders read
+   * the rows they need by SQL (rows fetched by id are kept for the
+   * store's life, so transfer none still holds); the models are filled in
+   * full on the first ck_store_get_certificates(), _get_keys() or
+   * _get_requests(), on the thread that opened the store. */
+  CK_STORE_OPEN_LAZY = 1 << 0,
+} CkStoreOpenFlags;
+
+/* ck_store_open() with @flags. */
+CkStore      *ck_store_open_full        (const char        *dir,
+                                         CkStoreOpenFlags   flags,
+                                         GError           **error);
 const char   *ck_store_get_dir          (CkStore      *self);
 const char   *ck_store_get_path         (CkStore      *self);
 /* TRUE when the store could only be opened for reading (a full disk, a
@@ -92,6 +110,9 @@ int           ck_store_get_schema_version (CkStore    *self);
 
 /* Live models (transfer none), updated by commits and deletes made through
  * this CkStore, and by ck_store_reload(). */
+/* Signal "revocation-changed": a CRL or an OCSP answer was stored through
+ * this CkStore (ck_revocation_store_get_generation() moved), emitted on
+ * the models' context: revocation verdicts may have changed. */
 GListModel   *ck_store_get_certificates (CkStore      *self);
 GListModel   *ck_store_get_keys         (CkStore      *self);
 GListModel   *ck_store_get_requests     (CkStore      *self);
@@ -112,6 +133,17 @@ gint64        ck_store_find_key         (CkStore      *self,
                                          const char   *spki_sha256);
 gint64        ck_store_find_request     (CkStore      *self,
                                          const char   *sha256);
+/* Every certificate whose subject (the stored RFC 4514 string) is
+ * @subject, in id order (element-type gint64 in a GArray): issuer
+ * candidates, found without the models. */
+GArray       *ck_store_find_certificates_by_subject (CkStore    *self,
+                                                     const char *subject);
+/* Every request for this public key (element-type gint64 in a GArray). */
+GArray       *ck_store_find_requests_for_key (CkStore    *self,
+                                              const char *spki_sha256);
+/* Every request @certificate_id issued (element-type gint64 in a GArray). */
+GArray       *ck_store_find_requests_for_certificate (CkStore *self,
+                                                      gint64   certificate_id);
 /* Every certificate for this public key (element-type gint64 in a GArray). */
 GArray       *ck_store_find_certificates_for_key (CkStore    *self,
                                                   const char *spki_sha256);

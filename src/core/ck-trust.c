@@ -202,8 +202,10 @@ on_certificates_changed (GListModel *model,
                                  ck_stored_certificate_get_id (last)))
         return;
     }
-  else if (removed == 0)
+  else if (removed == 0 && added == 0 && g_list_model_get_n_items (model) > 0)
     return;
+  /* Else rows went, or a lazily opened store (its model still empty)
+   * says that certificates came or went. */
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -226,7 +228,7 @@ ck_trust_new (CkStore  *store,
 
   self = g_object_new (CK_TYPE_TRUST, NULL);
   self->store = g_object_ref (store);
-  self->certificates = ck_store_get_certificates (store);
+  self->certificates = ck_store_peek_certificates (store);
   self->items_changed_id = g_signal_connect (self->certificates, "items-changed",
                                              G_CALLBACK (on_certificates_changed),
                                              self);

@@ -56,6 +56,7 @@ struct _CkVerdictCache
 
   CkTrust      *trust;
   GListModel   *certificates;
+  CkStore      *store;          /* its "revocation-changed" */
   char         *dir;
   GMainContext *context;
   GWeakRef     *self_ref;        /* shared with the batches */
@@ -713,6 +714,13 @@ trust_changed_cb (CkVerdictCache *self)
 }
 
 static void
+revocation_changed_cb (CkVerdictCache *self)
+{
+  /* A CRL or OCSP answer can make a verdict revoked, or good again. */
+  new_generation (self);
+}
+
+static void
 certificates_changed_cb (CkVerdictCache *self,
                          guint           position,
                          guint           removed,
@@ -767,7 +775,10 @@ ck_verdict_cache_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->trust, self);
   if (self->certificates != NULL)
     g_signal_handlers_disconnect_by_data (self->certificates, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->trust);
+  g_clear_object (&self->store);
   g_clear_object (&self->certificates);
 
   G_OBJECT_CLASS (ck_verdict_cache_parent_class)->dispose (object);
@@ -850,12 +861,15 @@ ck_verdict_cache_new (CkTrust *trust)
   self->trust = g_object_ref (trust);
   self->dir = g_strdup (ck_store_get_dir (store));
   self->certificates = g_object_ref (ck_store_get_certificates (store));
+  self->store = g_object_ref (store);
   self->context = g_main_context_ref_thread_default ();
   self->self_ref = g_atomic_rc_box_new0 (GWeakRef);
   g_weak_ref_init (self->self_ref, self);
   g_signal_connect_swapped (trust, "changed", G_CALLBACK (trust_changed_cb), self);
   g_signal_connect_swapped (self->certificates, "items-changed",
                             G_CALLBACK (certificates_changed_cb), self);
+  g_signal_connect_swapped (store, "revocation-changed",
+                            G_CALLBACK (revocation_changed_cb), self);
   post_job (self);
   return self;
 }

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (CkVerdictCache, ck_verdict_cache, CK, VERDICT_CACHE, GObje
  *
  * A verdict is keyed by certificate id, purpose and the cache's trust
  * generation, which changes on every trust decision (CkTrust::changed),
- * every import or delete (the store's certificate model changing) and
+ * every import or delete (the store's certificate model changing), every
+ * CRL or OCSP answer stored (the store's "revocation-changed") and
  * when the system anchors are switched on or off: a verdict of an older
  * generation is never returned. Verdicts are computed by worker threads
  * (one per processor, up to four), each with its own read-only connection

@@ -197,7 +197,7 @@ ck_verifier_new (CkTrust *trust)
   self->trust = g_object_ref (trust);
   self->changed_id = g_signal_connect_swapped (trust, "changed",
                                                G_CALLBACK (on_trust_changed), self);
-  self->certificates = ck_store_get_certificates (ck_trust_get_store (trust));
+  self->certificates = ck_store_peek_certificates (ck_trust_get_store (trust));
   self->revocations = ck_revocation_store_new (ck_trust_get_store (trust));
   self->certificates_changed_id =
     g_signal_connect_swapped (self->certificates, "items-changed",

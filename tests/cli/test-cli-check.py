@@ -408,7 +408,10 @@ def notify_sends_a_desktop_notification():
         expect(run_check(store, 0, "--notify", "--within", "5", env=bus.env), 0, "nothing due")
         check_equal(bus.notifications(), [], "no notification when nothing is due")
 
-        expect(run_check(store, 5, "--notify", env=bus.env), 4, "due in 4 days")
+        # 5 days and an hour on: 4 days and 23 hours left, whatever the
+        # seconds between making the certificate and checking it (at 5 days
+        # exactly a fast run saw exactly 5 days left: "in 5 days").
+        expect(run_check(store, 5 + 1 / 24, "--notify", env=bus.env), 4, "due in 4 days")
         sent = bus.notifications()
         check_equal(len(sent), 1, f"one notification: {sent}")
         note = sent[0]
@@ -419,7 +422,8 @@ def notify_sends_a_desktop_notification():
         check_equal(note["app_icon"], APP_ID, "icon")
 
         # Expired: critical. --json still writes its report.
-        result = expect(run_check(store, 11, "--notify", "--json", env=bus.env), 4, "expired")
+        result = expect(run_check(store, 11 + 1 / 24, "--notify", "--json", env=bus.env), 4,
+                        "expired")
         check_equal([i["id"] for i in result.json()["certificates"]], [cert_id], "json")
         note = bus.notifications()[-1]
         check_equal(note["body"], "notify.example: expired 1 day ago", "expired body")

@@ -251,15 +251,7 @@ def save_as(app, dialog, chooser_title, path):
     dialog gone."""
     windows_before = n_windows(app)
     do_action(button(dialog, "Save As…"), "click")
-    chooser = wait_for("the save dialog", lambda: window(app, chooser_title))
-    file_entry = wait_for("the file name entry",
-                          lambda: find(chooser, "text", predicate=lambda n:
-                                       "EditableText" in pyatspi.listInterfaces(n)))
-    set_text(file_entry, path)
-    save = wait_for("the save button of the dialog",
-                    lambda: find(chooser, "push button", name_re=r"Export$",
-                                 predicate=lambda n: sensitive(n) and clickable(n)))
-    do_action(save, "click")
+    save_in_chooser(app, chooser_title, path)
     wait_for("the saved file", lambda: os.path.exists(path) and os.path.getsize(path) > 0)
     wait_for("the save dialog to close", lambda: n_windows(app) < windows_before + 1)
 
@@ -317,7 +309,7 @@ def row_with(rows, text):
     return None
 
 
-def save_as(app, title, path):
+def save_in_chooser(app, title, path):
     """Types @path into the save dialog called @title and saves."""
     def chooser_entry():
         # A dialog that led here may still be closing under the same

@@ -251,7 +251,7 @@ def main():
                                                             name_re=r"Export…$",
                                                             predicate=clickable)), "click")
         crl = os.path.join(tmp, "root.crl.pem")
-        save_as(app, "Export CRL", crl)
+        save_in_chooser(app, "Export CRL", crl)
         wait_for("the CRL file", lambda: os.path.exists(crl) and os.path.getsize(crl) > 0)
         wait_for("the toast", lambda: find_toast(main_window, "label",
                                                  name_re=r"^CRL number 1 of"))

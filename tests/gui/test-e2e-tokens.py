@@ -10,7 +10,7 @@ AT-SPI against a SoftHSM2 token made fresh for it.
 2. Starts certkeeper on an empty store and opens the Tokens page from the
    empty state's button.
 3. Logs in through the PIN dialog: first a wrong PIN (the dialog says so,
-   the token stays logged out, the entry is emptied), then the right one.
+   the token stays logged out, the entry keeps it, selected), then the right one.
 4. Sees the token's key listed under the token, and its details with the
    token as their source.
 
@@ -27,6 +27,17 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ckatspi import *  # noqa: E402,F401,F403
 import ckatspi  # noqa: E402
+
+
+def selection_of(node):
+    """(start, end) of the first text selection of @node, or None."""
+    try:
+        text = node.queryText()
+        if text.getNSelections() < 1:
+            return None
+        return tuple(text.getSelection(0))
+    except Exception:
+        return None
 
 LABEL = "e2e-token"
 USER_PIN = "e2e-user-pin-1234"
@@ -94,9 +105,14 @@ def main():
         do_action(log_in, "click")
         said = wait_for("the wrong-PIN message",
                         lambda: find(dialog, "label", name_re=r"wrong PIN"))
-        wait_for("the PIN entry to be usable again", lambda: sensitive(pin))
-        tap("wrong PIN" in said.name and text_of(pin) == "" and n_windows(app) == windows_before + 1,
-            "a wrong PIN is said, the entry is emptied and the dialog stays")
+        # Editable again, with the wrong PIN still there and selected, to
+        # be typed over.
+        wait_for("the PIN entry to be usable again",
+                 lambda: sensitive(pin) and pin.getState().contains(pyatspi.STATE_EDITABLE))
+        tap("wrong PIN" in said.name and len(text_of(pin)) == len("not-the-pin")
+            and selection_of(pin) == (0, len("not-the-pin"))
+            and n_windows(app) == windows_before + 1,
+            "a wrong PIN is said, the entry keeps it selected and the dialog stays")
         tap(find(dialog, "label", name_re=r"PIN count low") is not None,
             "the dialog shows what the token now reports")
 

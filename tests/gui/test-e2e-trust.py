@@ -163,7 +163,7 @@ def main():
         item = wait_for("the anchors item", lambda: find(app, name_re=r"Anchors Only",
                                                          predicate=clickable))
         do_action(item)
-        save_as(app, "Export Trust Settings", exported)
+        save_in_chooser(app, "Export Trust Settings", exported)
         wait_for("the exported file", lambda: os.path.exists(exported)
                  and os.path.getsize(exported) > 0)
         info = certtool(tmp, "--fingerprint", "--hash", "sha256", "--infile", exported).strip()

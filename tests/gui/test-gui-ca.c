@@ -379,7 +379,10 @@ is_password_row (GtkWidget     *widget,
 static gboolean
 widget_ready (gpointer data)
 {
-  return gtk_widget_is_visible (data) && gtk_widget_is_sensitive (data);
+  /* A PIN entry stays sensitive (and focused) while the token is read,
+   * but is not editable until it can be typed into. */
+  return gtk_widget_is_visible (data) && gtk_widget_is_sensitive (data) &&
+         (!GTK_IS_EDITABLE (data) || gtk_editable_get_editable (GTK_EDITABLE (data)));
 }
 
 /* A CA whose key is on a SoftHSM token: offered, said to be on the token,
@@ -444,6 +447,7 @@ test_token_ca (Fixture       *fixture,
       g_assert_nonnull (login);
       ck_gui_test_spin_until (widget_ready, entry);
       gtk_editable_set_text (GTK_EDITABLE (entry), CK_TEST_SOFTHSM_USER_PIN);
+      ck_gui_test_spin_until (widget_ready, login);
       g_signal_emit_by_name (login, "clicked");
     }
   else

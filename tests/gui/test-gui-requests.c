@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "ck-application.h"
+#include "ck-details-pane.h"
+#include "ck-details-row.h"
 #include "ck-gui-test-util.h"
 #include "ck-key-list.h"
 #include "ck-request-details.h"
@@ -918,6 +920,154 @@ test_window (Fixture       *fixture,
   settle ();
 }
 
+/* Every row under @widget that a details pane shows values in. */
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, rows);
+}
+
+/* Every row is the one details row: name above a selectable value, in the
+ * same style classes, whichever pane shows it. */
+static guint
+assert_details_rows (GtkWidget *pane)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (pane, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = rows->pdata[i];
+      GtkLabel *value;
+      GtkWidget *title;
+
+      g_assert_false (ADW_IS_ACTION_ROW (row));
+      g_assert_true (ck_details_row_is_row (row));
+      value = ck_details_row_get_value (row);
+      g_assert_true (gtk_label_get_selectable (value));
+      g_assert_true (gtk_label_get_wrap (value));
+      title = gtk_widget_get_prev_sibling (GTK_WIDGET (value));
+      g_assert_true (GTK_IS_LABEL (title));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title)), ==,
+                       adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+      g_assert_true (gtk_widget_has_css_class (title, "caption-heading"));
+      g_assert_true (gtk_widget_has_css_class (title, "dim-label"));
+    }
+  return rows->len;
+}
+
+/* The request details and the certificate details are one style: the
+ * same rows, and the PEM shown as the certificate's is. */
+static void
+test_one_style (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(CkCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  CkRequestDetails *details;
+  CkDetailsPane *pane;
+  GtkWidget *window;
+  gint64 request_id, cert_id;
+
+  if (g_getenv ("CK_CERTTOOL") == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+
+  request = make_request (fixture, "CN=s.example, O=Acme, C=US", "tls-server", &request_id);
+  cert_id = issue_dropping_a_name (fixture, request, "s.example");
+  certificate = ck_store_load_certificate (fixture->store, cert_id, &error);
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  details = g_object_new (CK_TYPE_REQUEST_DETAILS, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (details));
+  ck_request_details_show (details, fixture->store, ck_store_get_request_row (fixture->store, request_id));
+  settle ();
+  /* Status, the certificate link, one difference, the description, the
+   * request group and its PEM. */
+  g_assert_cmpuint (assert_details_rows (GTK_WIDGET (details)), >=, 10);
+  {
+    g_autofree char *text = shown_text (GTK_WIDGET (details));
+
+    g_assert_nonnull (strstr (text, "Request in PEM format\n-----BEGIN CERTIFICATE REQUEST-----"));
+    g_assert_nonnull (strstr (text, "s.example"));
+  }
+
+  pane = g_object_new (CK_TYPE_DETAILS_PANE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (pane));
+  ck_details_pane_show_certificate (pane, fixture->store,
+                                    ck_store_get_certificate_row (fixture->store, cert_id),
+                                    certificate);
+  settle ();
+  g_assert_cmpuint (assert_details_rows (GTK_WIDGET (pane)), >=, 10);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+static gboolean
+details_opened (gpointer data)
+{
+  CkWindow *window = data;
+
+  return adw_leaflet_get_visible_child (window->leaflet) == window->details_scroller
+         && gtk_widget_get_mapped (GTK_WIDGET (window->request_details));
+}
+
+/* Opening a request on a folded window (Enter on its row) puts the focus
+ * on what was opened, not on the header's Delete button. */
+static void
+test_open_focus (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(CkApplication) app = ck_application_new ();
+  g_autoptr(CkRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  CkWindow *window;
+  GtkWidget *focus;
+  gint64 request_id;
+
+  request = make_request (fixture, "CN=f.example, O=Acme, C=US", "tls-server", &request_id);
+  /* Its own id: test_window's application is still exported on the bus. */
+  g_application_set_application_id (G_APPLICATION (app), "io.github.certkeeper.Certkeeper.TestFocus");
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = ck_window_new (app, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ck_gui_test_spin_until (window_idle, window);
+  g_assert_true (adw_leaflet_get_folded (window->leaflet));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "requests"));
+  ck_gui_test_spin_until (window_idle, window);
+  g_assert_true (ck_request_list_select_first (window->request_list));
+  ck_gui_test_spin_until (window_idle, window);
+  /* The keyboard is on the list, as when Enter is pressed on a row. */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window->request_list), GTK_DIR_TAB_FORWARD));
+  g_signal_emit_by_name (window->request_list, "activate");
+  ck_gui_test_spin_until (details_opened, window);
+
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (window->request_details)));
+  g_assert_false (GTK_IS_BUTTON (focus));
+  /* The request's name, first in the details. */
+  g_assert_true (GTK_IS_LABEL (focus));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (focus)), ==, "f.example");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 static void
 skip_without_display (void)
 {
@@ -952,6 +1102,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/requests/sort-search", Fixture, NULL, fixture_setup, test_sort_search, fixture_teardown);
   g_test_add ("/requests/window", Fixture, NULL, fixture_setup, test_window, fixture_teardown);
+  g_test_add ("/requests/one-style", Fixture, NULL, fixture_setup, test_one_style, fixture_teardown);
+  g_test_add ("/requests/open-focus", Fixture, NULL, fixture_setup, test_open_focus, fixture_teardown);
 
   return g_test_run ();
 }

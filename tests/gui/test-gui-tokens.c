@@ -119,6 +119,30 @@ widget_visible (gpointer data)
   return gtk_widget_is_visible (data);
 }
 
+/* Ready for a PIN: the dialog has read the token (the entry is not
+ * editable while it is busy). */
+static gboolean
+widget_editable (gpointer data)
+{
+  return gtk_widget_is_sensitive (data) && gtk_editable_get_editable (GTK_EDITABLE (data));
+}
+
+/* The whole of @widget lies inside its window: nothing scrolled or cut
+ * away. */
+static gboolean
+widget_in_view (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget)
+      || !gtk_widget_compute_bounds (widget, window, &bounds))
+    return FALSE;
+  return bounds.size.height > 0 && bounds.origin.y >= 0
+         && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (window);
+}
+
 typedef struct
 {
   gboolean done;
@@ -167,14 +191,16 @@ type_pin_and_log_in (GtkWidget  *dialog,
   g_assert_nonnull (login);
   /* Once the dialog has read the token again. */
   ck_gui_test_spin_until (widget_visible, entry);
-  ck_gui_test_spin_until (widget_sensitive, entry);
+  ck_gui_test_spin_until (widget_editable, entry);
   /* Nothing typed yet: nothing to log in with. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
   g_assert_false (gtk_widget_is_sensitive (login));
   gtk_editable_set_text (GTK_EDITABLE (entry), pin);
   g_assert_true (gtk_widget_is_sensitive (login));
   g_signal_emit_by_name (login, "clicked");
-  /* The PIN is out of the entry as soon as it is used. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  /* While the token checks it: nothing more to type, nothing to click. */
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (entry)));
+  g_assert_false (gtk_widget_is_sensitive (login));
 }
 
 static void
@@ -200,8 +226,22 @@ test_pin_dialog_wrong_pin (void)
   g_assert_false (result.done);
   g_assert_false (ck_token_is_logged_in (token));
   entry = find_widget (dialog, is_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-  g_assert_true (gtk_widget_is_sensitive (entry));
+  g_assert_true (widget_editable (entry));
+  /* The entry keeps the focus, its wrong PIN selected to be typed over,
+   * and the dialog grows with the new lines so that it stays in view. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "not-the-pin");
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (dialog));
+    int start, end;
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+    g_assert_true (gtk_editable_get_selection_bounds (GTK_EDITABLE (entry), &start, &end));
+    g_assert_cmpint (start, ==, 0);
+    g_assert_cmpint (end, ==, strlen ("not-the-pin"));
+  }
+  ck_gui_test_spin_until (widget_in_view, entry);
+  ck_gui_test_spin_until (widget_in_view, error_label);
 
   /* Cancel: the caller hears so, and nothing is logged in. */
   g_signal_emit_by_name (find_widget (dialog, is_button_labelled, "_Cancel"), "clicked");
@@ -320,6 +360,86 @@ test_token_list (void)
   g_assert_true (gtk_widget_get_visible (find_widget (row, is_button_labelled, "Log _Out")));
   g_assert_false (gtk_widget_get_visible (find_widget (row, is_button_labelled, "_Log In…")));
   ck_token_logout (token);
+}
+
+static gboolean
+is_label_with_text (GtkWidget     *widget,
+                    gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The line of @layout that shows the character at byte @index. */
+static int
+line_of (PangoLayout *layout,
+         int          index)
+{
+  int line;
+
+  pango_layout_index_to_line_x (layout, index, FALSE, &line, NULL);
+  return line;
+}
+
+/* At 360 px a token's subtitle keeps its serial number on one line (the
+ * "serial" before it too), and its state is a line of the subtitle, not a
+ * column beside the buttons that wraps a word a line. */
+static void
+test_token_list_narrow (void)
+{
+  g_autoptr(CkTokenList) list = NULL;
+  GtkWidget *window, *row, *label;
+  PangoLayout *layout;
+  const char *text, *serial, *at, *state;
+  CkToken *token;
+  int serial_line, state_line, last_line;
+
+  SKIP_WITHOUT_SOFTHSM ();
+  list = new_token_list ();
+  token = listed_token (list, "gui-list");
+  g_assert_nonnull (token);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (list));
+  gtk_window_present (GTK_WINDOW (window));
+  ck_gui_test_wait_for_frame (window);
+  /* Nothing asks for more than a phone's width. */
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
+
+  row = find_widget (GTK_WIDGET (list), is_row_titled, "gui-list");
+  g_assert_nonnull (row);
+  text = adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row));
+  label = find_widget (row, is_label_with_text, text);
+  g_assert_nonnull (label);
+  g_assert_cmpint (gtk_widget_get_width (label), >, 0);
+  layout = gtk_label_get_layout (GTK_LABEL (label));
+  g_test_message ("subtitle at 360 px, %d px wide, %d lines: %s", gtk_widget_get_width (label),
+                  pango_layout_get_line_count (layout), text);
+
+  serial = ck_token_get_serial (token);
+  at = strstr (text, serial);
+  g_assert_nonnull (at);
+  serial_line = line_of (layout, at - text);
+  g_assert_cmpint (line_of (layout, at - text + strlen (serial) - 1), ==, serial_line);
+  /* "serial" stays with its number. */
+  {
+    g_autofree char *before = g_strndup (text, at - text);
+
+    g_assert_true (g_str_has_suffix (before, "serial\u00a0"));
+  }
+  g_assert_cmpint (line_of (layout, g_strrstr_len (text, at - text, "serial") - text), ==, serial_line);
+
+  /* The state: the subtitle's last line, wrapping at most once. */
+  state = strrchr (text, '\n');
+  g_assert_nonnull (state);
+  state++;
+  g_assert_true (g_str_has_prefix (state, "initialized, login required"));
+  state_line = line_of (layout, state - text);
+  last_line = pango_layout_get_line_count (layout) - 1;
+  g_assert_cmpint (last_line - state_line, <=, 1);
+  g_assert_cmpint (pango_layout_get_line_count (layout), <=, 6);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ck_gui_test_drain ();
 }
 
 /* SoftHSM has no retry counter: it never locks a PIN by itself (its flags
@@ -1194,6 +1314,7 @@ main (int   argc,
   g_test_add_func ("/gui/tokens/pin-dialog/locked", test_locked_pin);
   g_test_add_func ("/gui/tokens/pin-dialog/pin-pad", test_pin_pad);
   g_test_add_func ("/gui/tokens/token-list", test_token_list);
+  g_test_add_func ("/gui/tokens/token-list-narrow", test_token_list_narrow);
   g_test_add_func ("/gui/tokens/objects", test_token_objects);
   g_test_add_func ("/gui/tokens/import-onto-token", test_import_onto_token);
   g_test_add_func ("/gui/tokens/issued-onto-token", test_issued_onto_token);

@@ -603,37 +603,15 @@ shows_revoked (gpointer data)
   return trust != NULL && g_str_has_prefix (trust, "Revoked: ");
 }
 
-/* The Revocation row says what the stored CRLs say; after a CRL is
- * imported, Check Revocation (network checks off: the store only) shows
- * the certificate revoked, in the row and in the trust line. */
+/* certtool writes the CA's CRL revoking the leaf; imported as a file,
+ * through the importer and a commit, as the window's Import does. */
 static void
-test_details_revocation (Fixture       *fixture,
-                         gconstpointer  data)
+import_leaf_crl (Fixture *fixture)
 {
-  g_autoptr(CkDetailsPane) pane = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CkImporter) importer = NULL;
   g_autoptr(GBytes) crl = NULL;
   g_autofree char *crl_path = NULL;
-  CkStoredCertificate *row;
-  GtkWidget *revocation, *button;
-
-  if (fixture->store == NULL)
-    {
-      g_test_skip ("certtool is not installed");
-      return;
-    }
-  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
-                               CK_TRUST_TRUSTED, &error));
-  g_assert_no_error (error);
-  pane = g_object_ref_sink (g_object_new (CK_TYPE_DETAILS_PANE, NULL));
-  ck_details_pane_set_trust (pane, fixture->trust, fixture->verifier);
-  row = ck_store_get_certificate_row (fixture->store, fixture->leaf_id);
-  ck_details_pane_show_certificate (pane, fixture->store, row, fixture->leaf);
-  revocation = ck_gui_test_find_widget (GTK_WIDGET (pane), is_revocation_row, NULL);
-  g_assert_nonnull (revocation);
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (revocation)),
-                                   "Unknown: "));
 
   write_file (fixture->dir, "crl.tmpl", "crl_next_update = 7\ncrl_number = 1\n");
   run_certtool (fixture->dir, (const char *[]) { "--generate-crl", "--load-ca-privkey", "ca.key",
@@ -656,6 +634,38 @@ test_details_revocation (Fixture       *fixture,
   g_assert_true (ck_store_commit (fixture->store, ck_importer_get_plan (importer), NULL,
                                   CK_COMMIT_NONE, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
+}
+
+/* The Revocation row says what the stored CRLs say; after a CRL is
+ * imported, Check Revocation (network checks off: the store only) shows
+ * the certificate revoked, in the row and in the trust line. */
+static void
+test_details_revocation (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CkDetailsPane) pane = NULL;
+  g_autoptr(GError) error = NULL;
+  CkStoredCertificate *row;
+  GtkWidget *revocation, *button;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  pane = g_object_ref_sink (g_object_new (CK_TYPE_DETAILS_PANE, NULL));
+  ck_details_pane_set_trust (pane, fixture->trust, fixture->verifier);
+  row = ck_store_get_certificate_row (fixture->store, fixture->leaf_id);
+  ck_details_pane_show_certificate (pane, fixture->store, row, fixture->leaf);
+  revocation = ck_gui_test_find_widget (GTK_WIDGET (pane), is_revocation_row, NULL);
+  g_assert_nonnull (revocation);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (revocation)),
+                                   "Unknown: "));
+
+  import_leaf_crl (fixture);
 
   button = ck_gui_test_find_button (revocation, "_Check Revocation");
   g_assert_nonnull (button);
@@ -758,6 +768,56 @@ assert_names (CkCertificateList *list,
   ck_gui_test_spin_until (list_idle, list);
   names = list_names (list);
   g_assert_cmpstr (names, ==, expected);
+}
+
+/* The Trust column says Revoked as soon as the CA's CRL listing the leaf
+ * is imported, with nothing else changed (issue 15): storing a CRL starts
+ * a new verdict generation. The Revoked filter then shows the leaf. */
+static void
+test_list_revoked_after_crl (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  CkCertificateList *list = NULL;
+  GtkWindow *window;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->store == NULL)
+    {
+      g_test_skip ("certtool is not installed");
+      return;
+    }
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_TLS_SERVER,
+                               CK_TRUST_TRUSTED, &error));
+  g_assert_no_error (error);
+  window = show_list (fixture, &list);
+  assert_row_status (list, "www.example.test", "Trusted by you");
+
+  import_leaf_crl (fixture);
+  assert_row_status (list, "www.example.test", "Revoked");
+  /* The CA itself is not on its own CRL. */
+  assert_row_status (list, "Example Root CA", "Trusted by you");
+
+  /* Show: Revoked keeps the leaf only, whatever the purpose (revoked
+   * is revoked, trusted for it or not); a distrust, which outranks it,
+   * takes it out. */
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_REVOKED);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (
+                      gtk_widget_get_template_child (GTK_WIDGET (list), CK_TYPE_CERTIFICATE_LIST,
+                                                     "trust_filter_dropdown"))), ==, 4);
+  assert_names (list, "www.example.test");
+  ck_trust_column_set_purpose (ck_certificate_list_get_trust_column (list), CK_PURPOSE_EMAIL);
+  assert_names (list, "www.example.test");
+  ck_trust_column_set_purpose (ck_certificate_list_get_trust_column (list), CK_PURPOSE_TLS_SERVER);
+  g_assert_true (ck_trust_set (fixture->trust, fixture->ca_id, CK_PURPOSE_ALL,
+                               CK_TRUST_DISTRUSTED, &error));
+  g_assert_no_error (error);
+  assert_names (list, "");
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_DISTRUSTED);
+  assert_names (list, "Example Root CA\nwww.example.test");
+  ck_certificate_list_set_trust_filter (list, CK_TRUST_FILTER_ALL);
+  assert_names (list, "Example Root CA\nwww.example.test");
+
+  gtk_window_destroy (window);
 }
 
 /* Sorting by the Trust column orders by verdict (distrusted, not trusted,
@@ -965,6 +1025,8 @@ main (int   argc,
               fixture_setup, test_details_reason, fixture_teardown);
   g_test_add ("/gui/trust/details-revocation", Fixture, NULL,
               fixture_setup, test_details_revocation, fixture_teardown);
+  g_test_add ("/gui/trust/list-revoked-after-crl", Fixture, NULL,
+              fixture_setup, test_list_revoked_after_crl, fixture_teardown);
   g_test_add ("/gui/trust/sort-and-filter-by-verdict", Fixture, NULL,
               fixture_setup, test_sort_and_filter_by_verdict, fixture_teardown);
   g_test_add_func ("/gui/trust/verdict-labels", test_verdict_labels);
