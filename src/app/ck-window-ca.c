@@ -233,9 +233,10 @@ crl_written (GObject      *source,
     {
       g_autofree char *basename = g_path_get_basename (job->path);
       /* Translators: "CRL number 3 of “Lab Root CA” written to “lab.crl”" */
-      g_autofree char *title = g_strdup_printf (_("CRL number %" G_GUINT64_FORMAT " of “%s” "
+      g_autofree char *title = g_strdup_printf (_("CRL number %llu of “%s” "
                                                   "written to “%s”"),
-                                                number, job->name, basename);
+                                                (unsigned long long) number, job->name,
+                                                basename);
 
       ck_window_add_toast (job->self, adw_toast_new (title));
     }

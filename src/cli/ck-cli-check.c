@@ -142,9 +142,9 @@ print_table (GPtrArray *items,
       g_autofree char *name = item->renewed_by == NULL
         ? g_strdup (ck_stored_certificate_get_display_name (row))
         /* Translators: a certificate's name, then the id of its renewal */
-        : g_strdup_printf (_("%s (renewed by certificate %" G_GINT64_FORMAT ")"),
+        : g_strdup_printf (_("%s (renewed by certificate %lld)"),
                            ck_stored_certificate_get_display_name (row),
-                           ck_stored_certificate_get_id (item->renewed_by));
+                           (long long) ck_stored_certificate_get_id (item->renewed_by));
 
       ck_cli_print_line ("%-5" G_GINT64_FORMAT " %-8s %-20s %6" G_GINT64_FORMAT " %-16s %-7s %s",
                          ck_stored_certificate_get_id (row), item_state (item),
@@ -242,8 +242,8 @@ set_watch (CkCli         *cli,
     return ck_cli_error (_("%s is a %s, not a certificate"), ref, ck_object_kind_to_string (kind));
   if (!ck_expiry_check_set_watch (check, id, watch, &error))
     return ck_cli_fail (error);
-  ck_cli_print_line (_("Expiry watch of certificate %" G_GINT64_FORMAT " set to %s"),
-                     id, ck_expiry_watch_to_string (watch));
+  ck_cli_print_line (_("Expiry watch of certificate %lld set to %s"),
+                     (long long) id, ck_expiry_watch_to_string (watch));
   return CK_CLI_EXIT_OK;
 }
 

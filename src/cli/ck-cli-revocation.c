@@ -64,7 +64,7 @@ ck_cli_print_revocation (CkVerification *verification,
                          ck_certificate_get_display_name (issuer),
                          ck_certificate_get_sha256_fingerprint (issuer));
       ck_cli_print_line (_("  Not trusted by being fetched. To keep it: certkeeper-cli "
-                           "fetch-issuer %" G_GINT64_FORMAT " --out FILE, then import FILE"), id);
+                           "fetch-issuer %lld --out FILE, then import FILE"), (long long) id);
     }
 }
 

@@ -219,9 +219,9 @@ report_ca_untrusted (const char    *out,
 {
   if (!ck_certificate_is_ca (cert))
     return;
-  report (out, _("Certificate %" G_GINT64_FORMAT " is a CA. It is trusted for nothing until "
-                 "you say so: certkeeper-cli trust set %" G_GINT64_FORMAT " --purpose PURPOSE"),
-          id, id);
+  report (out, _("Certificate %lld is a CA. It is trusted for nothing until "
+                 "you say so: certkeeper-cli trust set %lld --purpose PURPOSE"),
+          (long long) id, (long long) id);
 }
 
 /* --- selfsign ---------------------------------------------------------- */
@@ -286,13 +286,14 @@ selfsign_finish (CkCli                   *cli,
     }
   until = ck_cli_format_time (ck_certificate_get_not_after (issued->certificate));
   report (data->cert.out,
-          _("Self-signed certificate %" G_GINT64_FORMAT " for key %" G_GINT64_FORMAT
+          _("Self-signed certificate %lld for key %lld"
             " (%s), serial %s, valid until %s, stored"),
-          issued->certificate_id, issued->key_id, ck_certificate_get_subject (issued->certificate),
+          (long long) issued->certificate_id, (long long) issued->key_id,
+          ck_certificate_get_subject (issued->certificate),
           ck_certificate_get_serial (issued->certificate), until != NULL ? until : "?");
   for (guint i = 0; i < issued->issued_requests->len; i++)
-    report (data->cert.out, _("Request %" G_GINT64_FORMAT " is now issued"),
-            g_array_index (issued->issued_requests, gint64, i));
+    report (data->cert.out, _("Request %lld is now issued"),
+            (long long) g_array_index (issued->issued_requests, gint64, i));
   report_ca_untrusted (data->cert.out, issued->certificate, issued->certificate_id);
   return CK_CLI_EXIT_OK;
 }
@@ -377,9 +378,9 @@ load_ca (CkStore        *store,
   key_id = ck_store_find_key (store, ck_certificate_get_spki_sha256 (cert));
   if (key_id <= 0)
     {
-      ck_cli_error (_("The store has no key for certificate %" G_GINT64_FORMAT " (%s): import "
+      ck_cli_error (_("The store has no key for certificate %lld (%s): import "
                       "the CA's key, or its token's URI with 'keygen --token'"),
-                    *ca_id, ck_certificate_get_display_name (cert));
+                    (long long) *ca_id, ck_certificate_get_display_name (cert));
       return NULL;
     }
   *ca_cert = g_steal_pointer (&cert);
@@ -623,13 +624,14 @@ ck_cli_sign (CkCli *cli,
         goto out;
     }
   until = ck_cli_format_time (ck_certificate_get_not_after (issued->certificate));
-  report (o.out, _("Certificate %" G_GINT64_FORMAT " (%s), serial %s, valid until %s, "
-                   "signed by CA %" G_GINT64_FORMAT " and stored"),
-          issued->certificate_id, ck_certificate_get_subject (issued->certificate),
-          ck_certificate_get_serial (issued->certificate), until != NULL ? until : "?", ca_id);
+  report (o.out, _("Certificate %lld (%s), serial %s, valid until %s, "
+                   "signed by CA %lld and stored"),
+          (long long) issued->certificate_id, ck_certificate_get_subject (issued->certificate),
+          ck_certificate_get_serial (issued->certificate), until != NULL ? until : "?",
+          (long long) ca_id);
   for (guint i = 0; i < issued->issued_requests->len; i++)
-    report (o.out, _("Request %" G_GINT64_FORMAT " is now issued"),
-            g_array_index (issued->issued_requests, gint64, i));
+    report (o.out, _("Request %lld is now issued"),
+            (long long) g_array_index (issued->issued_requests, gint64, i));
   report_ca_untrusted (o.out, issued->certificate, issued->certificate_id);
 
 out:
@@ -677,9 +679,10 @@ ck_cli_revoke (CkCli *cli,
   keeper = ck_keeper_new (store);
   if (!ck_keeper_revoke (keeper, id, reason, when, NULL, &ca_id, &error))
     return ck_cli_fail (error);
-  ck_cli_print_line (_("Revoked certificate %" G_GINT64_FORMAT " (%s) of CA %" G_GINT64_FORMAT
-                       "; run 'certkeeper-cli crl %" G_GINT64_FORMAT "' to publish it"),
-                     id, ck_revocation_reason_to_string (reason), ca_id, ca_id);
+  ck_cli_print_line (_("Revoked certificate %lld (%s) of CA %lld"
+                       "; run 'certkeeper-cli crl %lld' to publish it"),
+                     (long long) id, ck_revocation_reason_to_string (reason),
+                     (long long) ca_id, (long long) ca_id);
   return CK_CLI_EXIT_OK;
 }
 
@@ -751,8 +754,9 @@ ck_cli_crl (CkCli *cli,
                              ck_cli_output_sink, &output, NULL, &number, &error);
   if (crl == NULL)
     return ck_cli_fail (error);
-  report (out, _("CRL number %" G_GUINT64_FORMAT " of CA %" G_GINT64_FORMAT " (%s)"),
-          number, ca_id, ck_certificate_get_display_name (ca_cert));
+  report (out, _("CRL number %llu of CA %lld (%s)"),
+          (unsigned long long) number, (long long) ca_id,
+          ck_certificate_get_display_name (ca_cert));
   return CK_CLI_EXIT_OK;
 }
 

@@ -217,9 +217,9 @@ link_issued (CkStore  *store,
       if (other > 0)
         {
           g_set_error (error, CK_ERROR, CK_ERROR_EXISTS,
-                       _("The CA already issued certificate %" G_GINT64_FORMAT " with serial %s: "
+                       _("The CA already issued certificate %lld with serial %s: "
                          "a CA must not use a serial twice (RFC 5280, 4.1.2.2)"),
-                       other, ck_certificate_get_serial (link->certificate));
+                       (long long) other, ck_certificate_get_serial (link->certificate));
           return FALSE;
         }
 
@@ -258,7 +258,8 @@ ck_ca_add_issued_full (CkCa          *self,
   if (issuer_id > 0 && ck_store_get_kind (self->store, issuer_id) != CK_OBJECT_CERTIFICATE)
     {
       g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                   _("The issuer %" G_GINT64_FORMAT " is not a certificate in the store"), issuer_id);
+                   _("The issuer %lld is not a certificate in the store"),
+                   (long long) issuer_id);
       return FALSE;
     }
   /* The import path's columns, and pending requests for this key become
@@ -431,8 +432,9 @@ ck_ca_revoke (CkCa              *self,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, CK_ERROR, CK_ERROR_NOT_FOUND,
-                     _("No CA in the store issued certificate %" G_GINT64_FORMAT " (%s): only "
-                       "its issuer can revoke it"), id, ck_certificate_get_display_name (cert));
+                     _("No CA in the store issued certificate %lld (%s): only "
+                       "its issuer can revoke it"),
+                     (long long) id, ck_certificate_get_display_name (cert));
       return FALSE;
     }
   ca = ck_store_load_certificate (self->store, ca_id, error);

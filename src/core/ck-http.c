@@ -75,7 +75,7 @@ read_body (GInputStream  *stream,
       if (body->len + (gsize) n > max_size)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("the answer is larger than %" G_GSIZE_FORMAT " bytes"), max_size);
+                       _("the answer is larger than %zu bytes"), max_size);
           return NULL;
         }
       g_byte_array_append (body, buf, n);
