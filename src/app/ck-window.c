@@ -335,8 +335,16 @@ row_activated_cb (CkWindow *self)
       adw_leaflet_set_visible_child (self->leaflet, self->details_scroller);
       /* Opened, the focus goes to what was opened (its name first), not to
        * the header's first button: Delete was a Space away. */
-      if (shown != NULL && gtk_widget_get_mapped (shown))
-        gtk_widget_child_focus (shown, GTK_DIR_TAB_FORWARD);
+      if (shown != NULL && gtk_widget_get_mapped (shown) &&
+          gtk_widget_child_focus (shown, GTK_DIR_TAB_FORWARD))
+        {
+          GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+          /* A selectable label selects all its text when it takes the
+           * focus from the keyboard: the name is focused, not selected. */
+          if (GTK_IS_LABEL (focus))
+            gtk_label_select_region (GTK_LABEL (focus), 0, 0);
+        }
     }
 }
 
